@@ -1,0 +1,309 @@
+"""Plain wire text: Anadolu web copy, Reuters and AP dispatches, and any other plain text.
+
+Recognised layouts:
+
+- Anadolu web copy: section line, headline, standfirst, "Author | DD.MM.YYYY - Update : DD.MM.YYYY" byline,
+  repeated headline, "•" highlights, uppercase dateline line, body, agency footer.
+- Reuters: "UPDATE 2-" headline prefix (version info), "By A and B", "PLACE, Month D (Reuters) -" dateline,
+  "(Reporting by …; Editing by …)" credits.
+- AP: "By NAME Associated Press", "PLACE, St. (AP) —" dateline, "___" followed by contributor credits.
+
+Anything else degrades gracefully: the first non-empty line is the headline, blank lines separate paragraphs.
+Footers, credits and trailers go to metadata, never into the canonical text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from datetime import date
+
+from stories.model import Story, StoryBuilder, StoryError, StoryMeta
+from stories.text import clean_line, clean_text
+
+__all__ = ["FORMAT", "detect", "parse"]
+
+FORMAT = "text"
+
+_AGENCIES = {
+    "aa": "Anadolu Agency",
+    "anadolu agency": "Anadolu Agency",
+    "anadolu": "Anadolu Agency",
+    "ap": "Associated Press",
+    "associated press": "Associated Press",
+    "the associated press": "Associated Press",
+    "reuters": "Reuters",
+    "thomson reuters": "Reuters",
+    "afp": "AFP",
+    "agence france-presse": "AFP",
+    "xinhua": "Xinhua",
+    "tass": "TASS",
+}
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+
+_AA_BYLINE = re.compile(
+    r"^(?P<authors>[^|]{1,200}?)\s*\|\s*(?P<created>\d{1,2}\.\d{1,2}\.\d{4})"
+    r"(?:\s*[-–—]\s*Update\s*:?\s*(?P<updated>\d{1,2}\.\d{1,2}\.\d{4}))?\s*$",
+    re.IGNORECASE,
+)
+_HEADLINE_PREFIX = re.compile(
+    r"^(?P<tag>(?:UPDATE|REFILE|CORRECTED|RPT|WRAPUP|INSIGHT|EXCLUSIVE|ANALYSIS|FACTBOX|FOCUS|BREAKINGVIEWS|"
+    r"URGENT|FLASH|BULLETIN|NEWSALERT)(?:\s+\d+)?)\s*[-–]\s*",
+)
+_BYLINE = re.compile(r"^By\s+(?P<names>.{2,160})$", re.IGNORECASE)
+_L = r"[^\W\d_]"  # any letter; datelines may be accented ("SÃO PAULO"), their case is checked in code
+_INLINE_DATELINE = re.compile(
+    rf"^(?P<dateline>(?P<place>{_L}(?:(?:{_L}|[.'’\- ]){{0,40}}(?:{_L}|\.))?(?:,\s*{_L}(?:{_L}|[.'’ ]){{0,30}}?)?)"
+    rf"(?:,\s*(?P<date>{_MONTH}\s+\d{{1,2}}))?\s*\((?P<agency>[^()]{{1,40}})\)\s*[-–—]+)\s+(?=\S)"
+)
+_DATELINE_LINE = re.compile(rf"^{_L}(?:{_L}|[.'’\- ]){{1,38}}(?:,\s*{_L}(?:{_L}|[.'’ ]){{1,30}})?$")
+_BULLET = re.compile(r"^[•▪◾●]\s*(?:[-–—]\s+)?")
+_RULE = re.compile(r"^_{3,}$")  # AP's rule before contributor credits; "***" or "---" are section breaks
+_CREDITS = re.compile(
+    r"^\((?:Reporting|Additional reporting|Writing|Editing|Compiled|Edited|Written|Research)\b[^)]*\)$",
+    re.IGNORECASE,
+)
+_FOOTERS = (
+    (re.compile(r"Anadolu Agency website contains only a portion", re.I), "Anadolu Agency"),
+    (re.compile(r"^Our Standards:\s*The Thomson Reuters Trust Principles", re.I), "Reuters"),
+    (re.compile(r"^(?:Copyright|©)\s", re.I), None),
+)
+
+
+#: Transmission control codes (SOH, STX, ETX, EOT, SYN) mark ANPA-1312 / IPTC 7901 wire copy, not plain text.
+_WIRE_FRAMING = re.compile(r"[\x01-\x04\x16]")
+
+
+def detect(text: str) -> bool:
+    """Plain text is the fallback format: any text with some words and no wire transmission framing."""
+    return bool(text.strip()) and not _WIRE_FRAMING.search(text[:4096])
+
+
+def parse(raw: str, source: str | None = None) -> list[Story]:
+    """Parse plain wire text into one story."""
+    chunks = _chunks(clean_text(raw))
+    if not chunks:
+        raise StoryError("the file holds no text")
+    extra: dict[str, object] = {}
+    meta: dict[str, object] = {"source": source, "format": FORMAT}
+    _take_trailers(chunks, meta, extra)
+    if not chunks:
+        raise StoryError("the file holds only credits or boilerplate, no story text")
+    lines = _Lines(chunks)
+    builder = StoryBuilder()
+    if not _anadolu_header(lines, builder, meta):
+        _generic_header(lines, builder, meta, extra)
+    _body(lines, builder, meta, extra)
+    return [
+        builder.build(
+            StoryMeta(
+                headline="",
+                section=meta.get("section"),  # type: ignore[arg-type]
+                agency=meta.get("agency"),  # type: ignore[arg-type]
+                authors=tuple(meta.get("authors") or ()),  # type: ignore[arg-type]
+                dateline=meta.get("dateline"),  # type: ignore[arg-type]
+                created=meta.get("created"),  # type: ignore[arg-type]
+                updated=meta.get("updated"),  # type: ignore[arg-type]
+                source=source,
+                format=FORMAT,
+                extra=extra,
+            )
+        )
+    ]
+
+
+def _chunks(text: str) -> list[list[str]]:
+    """Blank-line separated groups of non-empty, stripped lines."""
+    chunks: list[list[str]] = []
+    current: list[str] = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if line:
+            current.append(line)
+        elif current:
+            chunks.append(current)
+            current = []
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _paragraphs(chunk: list[str]) -> list[str]:
+    """Hard-wrapped lines join into one paragraph; long unwrapped lines and bullet items are one paragraph each."""
+    if any(_BULLET.match(line) for line in chunk[1:]):
+        items: list[list[str]] = []
+        for line in chunk:
+            if _BULLET.match(line) or not items:
+                items.append([line])
+            else:
+                items[-1].append(line)
+        return [para for item in items for para in _paragraphs(item)]
+    if len(chunk) > 1 and max(len(line) for line in chunk) > 100:
+        return list(chunk)
+    return [" ".join(chunk)]
+
+
+class _Lines:
+    """The story's lines, consumed from the front line by line or paragraph by paragraph."""
+
+    def __init__(self, chunks: list[list[str]]) -> None:
+        self._chunks = deque(list(c) for c in chunks)
+
+    def __bool__(self) -> bool:
+        return bool(self._chunks)
+
+    def peek(self, n: int = 12) -> list[str]:
+        out: list[str] = []
+        for chunk in self._chunks:
+            out.extend(chunk)
+            if len(out) >= n:
+                break
+        return out[:n]
+
+    def pop_line(self) -> str:
+        chunk = self._chunks[0]
+        line = chunk.pop(0)
+        if not chunk:
+            self._chunks.popleft()
+        return line
+
+    def pop_paragraphs(self) -> list[str]:
+        return _paragraphs(self._chunks.popleft())
+
+
+def _iso(ddmmyyyy: str | None) -> str | None:
+    if not ddmmyyyy:
+        return None
+    d, m, y = (int(x) for x in ddmmyyyy.split("."))
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def _split_names(names: str) -> list[str]:
+    parts = re.split(r"\s*,\s*|\s+and\s+|\s*&\s*", names.strip())
+    return [p for p in (clean_line(x) for x in parts) if p]
+
+
+def _upper(text: str) -> bool:
+    """True if `text` has letters and all of them are capitals (a dateline place)."""
+    return text.upper() == text and text.lower() != text
+
+
+def _agency(name: str) -> str | None:
+    return _AGENCIES.get(clean_line(name).lower().rstrip("."))
+
+
+def _anadolu_header(lines: _Lines, builder: StoryBuilder, meta: dict) -> bool:
+    """Section, headline, standfirst and "Author | date - Update : date" byline, if the copy has them."""
+    head = lines.peek()
+    idx = next((i for i, line in enumerate(head) if _AA_BYLINE.match(line)), None)
+    if not idx:
+        return False
+    header = [lines.pop_line() for _ in range(idx)]
+    m = _AA_BYLINE.match(lines.pop_line())
+    assert m is not None
+    meta["authors"] = _split_names(m["authors"])
+    meta["created"] = _iso(m["created"])
+    meta["updated"] = _iso(m["updated"])
+    meta.setdefault("agency", "Anadolu Agency")
+    following = lines.peek(1)
+    if following and following[0] in header:
+        lines.pop_line()  # the web page repeats the headline under the byline
+        h = header.index(following[0])
+    else:
+        h = 1 if len(header) >= 3 else 0
+    if h:
+        meta["section"] = " ".join(header[:h])
+    builder.add("headline", header[h])
+    for line in header[h + 1 :]:
+        builder.add("standfirst", line)
+    return True
+
+
+def _generic_header(lines: _Lines, builder: StoryBuilder, meta: dict, extra: dict) -> None:
+    """First line is the headline (minus "UPDATE 2-" style tags); a "By …" line gives the authors."""
+    headline = lines.pop_line()
+    tags: list[str] = []
+    while m := _HEADLINE_PREFIX.match(headline):
+        if len(headline) == m.end():
+            break
+        tags.append(m["tag"])
+        headline = headline[m.end() :]
+    if tags:
+        extra["headline_tags"] = tags
+        update = next((t for t in tags if t.upper().startswith("UPDATE")), None)
+        if update and update.split()[-1].isdigit():
+            extra["update"] = int(update.split()[-1])
+    builder.add("headline", headline)
+    following = lines.peek(1)
+    if following and (m := _BYLINE.match(following[0])) and not following[0].endswith("."):
+        lines.pop_line()
+        names = m["names"]
+        for key, agency in sorted(_AGENCIES.items(), key=lambda kv: -len(kv[0])):
+            tail = re.search(rf"(?:,\s*|\s+){re.escape(key)}\s*$", names, re.IGNORECASE)
+            if tail:
+                names = names[: tail.start()]
+                meta.setdefault("agency", agency)
+                break
+        meta["authors"] = _split_names(names)
+
+
+def _body(lines: _Lines, builder: StoryBuilder, meta: dict, extra: dict) -> None:
+    """Highlights, the dateline, then paragraphs."""
+    in_header = True
+    while lines:
+        paras = lines.pop_paragraphs()
+        for i, para in enumerate(paras):
+            if in_header and _BULLET.match(para):
+                builder.add("highlight", _BULLET.sub("", para, count=1))
+                continue
+            more = i + 1 < len(paras) or bool(lines)  # a dateline line leads into text
+            if in_header and "dateline" not in meta and more and _DATELINE_LINE.match(para) and _upper(para):
+                meta["dateline"] = para
+                builder.add("dateline", para)
+                continue
+            m = _INLINE_DATELINE.match(para) if in_header and "dateline" not in meta else None
+            if m and _upper(m["place"].split(",")[0]):
+                meta["dateline"] = m["place"].strip()
+                if m["date"]:
+                    extra["dateline_date"] = m["date"]
+                agency = _agency(m["agency"])
+                if agency:
+                    meta.setdefault("agency", agency)
+                builder.add("dateline", m["dateline"], inline=True)
+                para = para[m.end() :]
+            in_header = False
+            builder.add("paragraph", para)
+
+
+def _take_trailers(chunks: list[list[str]], meta: dict, extra: dict) -> None:
+    """Move footers, credits and contributor lines at the end of the copy into metadata."""
+    credits: list[str] = []
+    footers: list[str] = []
+    for i in range(len(chunks) - 1, max(len(chunks) - 4, 0), -1):
+        if len(chunks[i]) == 1 and _RULE.match(chunks[i][0]):
+            credits = [" ".join(c) for c in chunks[i + 1 :]]
+            del chunks[i:]
+            break
+    while len(chunks) > 1:
+        last = " ".join(chunks[-1])
+        if _CREDITS.match(last):
+            credits.insert(0, last[1:-1].strip())
+        else:
+            for pattern, agency in _FOOTERS:
+                if pattern.search(last):
+                    footers.insert(0, last)
+                    if agency:
+                        meta.setdefault("agency", agency)
+                    break
+            else:
+                break
+        chunks.pop()
+    if credits:
+        extra["credits"] = credits
+        if any(re.search(r"\bAssociated Press\b", c) for c in credits):
+            meta.setdefault("agency", "Associated Press")
+    if footers:
+        extra["footer"] = footers

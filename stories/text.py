@@ -1,0 +1,229 @@
+"""Text rules shared by every format: normalisation and word/sentence boundaries.
+
+Normalisation makes story text safe to put on a terminal (no control characters, no escape sequences) and
+tidy (odd spaces become plain spaces, runs of spaces collapse). Curly quotes and accents are kept as they are.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+__all__ = [
+    "SEARCH_FOLD",
+    "clean_line",
+    "clean_text",
+    "is_word_char",
+    "next_word_start",
+    "prev_word_start",
+    "search_folded",
+    "sentence_starts",
+    "snap_to_words",
+    "word_end",
+]
+
+# Escape sequences are removed whole, so no "[31m" debris is left behind.
+_ESCAPES = re.compile(
+    r"""
+      \x1b\[[0-?]*[ -/]*[@-~]?              # CSI
+    | \x1b[\]PX^_][^\x07\x1b\x9c]{0,4096}(?:\x07|\x1b\\|\x9c)  # OSC, DCS, SOS, PM, APC with terminator
+    | \x1b[ -/]*[0-~]?                       # other ESC sequences (nF, Fp, Fe, Fs) or a lone ESC
+    | \x9b[0-?]*[ -/]*[@-~]?                 # 8-bit CSI
+    | [\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c\n]{0,256}(?:\x07|\x1b\\|\x9c)  # 8-bit string controls, one line at most
+    """,
+    re.VERBOSE,
+)
+# Invisible format characters that can hide or reorder text on screen (bidi overrides, soft hyphen,
+# zero-width space, BOM). Zero-width (non-)joiners stay: scripts and emoji need them.
+_INVISIBLE = dict.fromkeys(
+    [0x00AD, 0x200B, 0x200E, 0x200F, 0x2060, 0xFEFF, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+_SPACES = re.compile(r"[^\S\n]+")  # any whitespace except newline
+_NEEDS_TRANSLATION = re.compile(r"[^\n\x20-\x7e]")
+
+
+def _is_control(ch: str) -> bool:
+    return unicodedata.category(ch) == "Cc"
+
+
+def _translate_char(ch: str) -> str:
+    if ch == "\n":
+        return ch
+    if ch in "\t\v\f" or unicodedata.category(ch) == "Zs":
+        return " "
+    if ch in "\u2028\u2029":
+        return "\n"
+    if _is_control(ch) or ord(ch) in _INVISIBLE or unicodedata.category(ch) in ("Cs", "Co", "Cn"):
+        return ""
+    return ch
+
+
+def clean_text(raw: str) -> str:
+    """Make multi-line text terminal-safe: newlines kept, every other control removed, spaces tidied."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ESCAPES.sub("", text)
+    if _NEEDS_TRANSLATION.search(text):
+        text = "".join(_translate_char(c) for c in text)
+    text = _SPACES.sub(" ", text)
+    return "\n".join(line.strip(" ") for line in text.split("\n"))
+
+
+def clean_line(raw: str) -> str:
+    """Make text terminal-safe and fold it to one line (for block text and metadata)."""
+    return " ".join(clean_text(raw).split())
+
+
+#: One-to-one character folds for searching: curly quotes match straight ones, dashes match hyphens.
+#: Folding never changes the length of a text, so offsets in folded text are offsets in the original.
+SEARCH_FOLD = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "«": '"',
+        "»": '"',
+        "–": "-",
+        "—": "-",
+        "‐": "-",
+        "‑": "-",
+    }
+)
+
+
+def search_folded(text: str) -> str:
+    """`text` lower-cased and quote/dash-folded, with the same length as `text`."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return lowered.translate(SEARCH_FOLD)
+
+
+# --- word and sentence boundaries -------------------------------------------------------------------------
+
+_SPACE, _PUNCT, _WORD = 0, 1, 2
+
+
+def is_word_char(ch: str) -> bool:
+    """True for letters, digits, underscore and combining marks."""
+    return ch.isalnum() or ch == "_" or unicodedata.category(ch).startswith("M")
+
+
+def _cls(ch: str) -> int:
+    if ch.isspace():
+        return _SPACE
+    return _WORD if is_word_char(ch) else _PUNCT
+
+
+def next_word_start(text: str, pos: int) -> int:
+    """Start of the next word after `pos` (vim `w`); stays on the last character at the end."""
+    n = len(text)
+    if pos >= n - 1:
+        return max(n - 1, 0)
+    c = _cls(text[pos])
+    i = pos
+    if c != _SPACE:
+        while i < n and _cls(text[i]) == c:
+            i += 1
+    while i < n and text[i].isspace():
+        i += 1
+    return min(i, n - 1)
+
+
+def prev_word_start(text: str, pos: int) -> int:
+    """Start of the word before `pos`, or of the word `pos` is inside (vim `b`)."""
+    i = min(pos, len(text)) - 1
+    while i > 0 and text[i].isspace():
+        i -= 1
+    if i <= 0:
+        return 0
+    c = _cls(text[i])
+    while i > 0 and _cls(text[i - 1]) == c:
+        i -= 1
+    return i
+
+
+def word_end(text: str, pos: int) -> int:
+    """Last character of the word after `pos`, or of the word `pos` is inside (vim `e`)."""
+    n = len(text)
+    i = pos + 1
+    while i < n and text[i].isspace():
+        i += 1
+    if i >= n:
+        return max(n - 1, 0)
+    c = _cls(text[i])
+    while i + 1 < n and _cls(text[i + 1]) == c:
+        i += 1
+    return i
+
+
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen [start, end) outward to whole words; trim surrounding spaces and stray , ; : at the edges."""
+    start = max(0, min(start, len(text)))
+    end = max(start, min(end, len(text)))
+    if start < end and is_word_char(text[start]):
+        while start > 0 and is_word_char(text[start - 1]):
+            start -= 1
+    if start < end and is_word_char(text[end - 1]):
+        while end < len(text) and is_word_char(text[end]):
+            end += 1
+    while start < end and (text[start].isspace() or text[start] in _EDGE_PUNCT):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _EDGE_PUNCT):
+        end -= 1
+    return start, end
+
+
+_EDGE_PUNCT = ",;:"
+
+
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof st gen col lt sgt capt cmdr adm gov sen rep rev fr sr jr inc corp ltd co no nos vs
+    jan feb mar apr jun jul aug sep sept oct nov dec ala ariz ark calif colo conn del fla ga ill ind kan ky la
+    md mass mich minn miss mo mont neb nev okla ore pa tenn tex va vt wash wis wyo dept est approx etc e.g i.e
+    u.s u.k u.n""".split()
+)
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+(?=[\"'“‘«(\[]*[\w])")
+
+
+def _is_abbreviation(chunk: str, dot: int) -> bool:
+    """True if the period at `dot` ends an abbreviation or an initial."""
+    j = dot
+    while j > 0 and (chunk[j - 1].isalpha() or chunk[j - 1] == "."):
+        j -= 1
+    word = chunk[j:dot].lower()
+    if len(word) == 1 and word.isalpha():
+        return True  # an initial: "J. Smith"
+    return word in _ABBREVIATIONS
+
+
+def sentence_starts(text: str, blocks: Iterable[tuple[int, int]]) -> list[int]:
+    """Offsets where sentences begin, given the (start, end) ranges of the text's blocks."""
+    starts: list[int] = []
+    for bstart, bend in blocks:
+        chunk = text[bstart:bend]
+        starts.append(bstart)
+        for m in _SENTENCE_END.finditer(chunk):
+            if chunk[m.start()] == "." and _is_abbreviation(chunk, m.start()):
+                continue
+            nxt = m.end()
+            if nxt < len(chunk) and (chunk[nxt].isupper() or chunk[nxt].isdigit() or not chunk[nxt].isalpha()):
+                starts.append(bstart + nxt)
+    return sorted(set(starts))
+
+
+def next_offset(offsets: Sequence[int], pos: int) -> int | None:
+    """The first offset after `pos`, or None."""
+    i = bisect.bisect_right(offsets, pos)
+    return offsets[i] if i < len(offsets) else None
+
+
+def prev_offset(offsets: Sequence[int], pos: int) -> int | None:
+    """The last offset before `pos`, or None."""
+    i = bisect.bisect_left(offsets, pos)
+    return offsets[i - 1] if i > 0 else None

@@ -42,9 +42,15 @@ def atomic_output(path: Path, *, binary: bool = False, private: bool = True) -> 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.fchmod(fd, PRIVATE if private else _default_mode())
         mode = "wb" if binary else "w"
-        with os.fdopen(fd, mode, **({} if binary else {"encoding": "utf-8", "newline": ""})) as fh:
+        fh_ = os.fdopen(fd, mode, **({} if binary else {"encoding": "utf-8", "newline": ""}))
+    except BaseException:
+        os.close(fd)
+        os.unlink(tmp)
+        raise
+    try:
+        with fh_ as fh:
+            os.fchmod(fh.fileno(), PRIVATE if private else _default_mode())
             yield fh
             fh.flush()
             os.fsync(fh.fileno())

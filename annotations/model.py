@@ -84,4 +84,8 @@ class Annotation:
         missing = names - data.keys()
         if missing:
             raise AnnotationError(f"annotation record lacks {', '.join(sorted(missing))}")
-        return cls(**{k: data[k] for k in names})
+        record = {k: data[k] for k in names}
+        wrong = [k for k, v in record.items() if type(v) is not (int if k in ("start", "end") else str)]
+        if wrong:
+            raise AnnotationError(f"annotation record has the wrong type of {', '.join(sorted(wrong))}")
+        return cls(**record)

@@ -42,6 +42,8 @@ class AtomicJSONStorage(Storage):
             st = self.path.stat()
         except FileNotFoundError:
             return None
+        except OSError as exc:
+            raise StoreError(f"cannot read {self.path}: {exc.strerror or exc}") from None
         return (st.st_ino, st.st_size, st.st_mtime_ns)
 
     def _load(self) -> dict[str, dict[str, Any]] | None:

@@ -86,13 +86,24 @@ class Store:
 
     def _reindex(self) -> None:
         """Build the in-memory indexes from the files (at open, and after a refused write)."""
-        self._entries: dict[str, StoryEntry] = {}
-        for doc in self._stories:
-            self._entries[str(doc.doc_id)] = StoryEntry(str(doc.doc_id), StoryMeta.from_dict(doc), doc["added"])
-        self._by_story: dict[str, dict[str, Annotation]] = {}
-        for doc in self._annotations:
-            ann = Annotation.from_dict(doc)
-            self._by_story.setdefault(ann.story_id, {})[ann.id] = ann
+        entries: dict[str, StoryEntry] = {}
+        try:
+            for doc in self._stories:
+                if not isinstance(doc.get("headline"), str) or not isinstance(doc.get("added"), str):
+                    raise ValueError(f"story {short_id(str(doc.doc_id))} lacks its headline or date added")
+                entries[str(doc.doc_id)] = StoryEntry(str(doc.doc_id), StoryMeta.from_dict(doc), doc["added"])
+        except (KeyError, TypeError, ValueError) as exc:
+            where = self.data_dir / STORIES_FILE
+            raise StoreError(f"{where} holds a damaged record ({exc}); it was left untouched") from None
+        by_story: dict[str, dict[str, Annotation]] = {}
+        try:
+            for doc in self._annotations:
+                ann = Annotation.from_dict(doc)
+                by_story.setdefault(ann.story_id, {})[ann.id] = ann
+        except (KeyError, TypeError, ValueError) as exc:
+            where = self.data_dir / ANNOTATIONS_FILE
+            raise StoreError(f"{where} holds a damaged record ({exc}); it was left untouched") from None
+        self._entries, self._by_story = entries, by_story
 
     def _write(self, action: Callable[[], Any]) -> Any:
         try:

@@ -1,0 +1,194 @@
+"""Exports: JSON with stories and annotations, CSV with one row per annotation, safe for spreadsheets."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from annotations import export_csv, export_json
+from annotations.anchor import locate
+from annotations.exports import EXPORTERS
+from annotations.model import Annotation
+from annotations.store import Store
+from stories.model import Story, StoryBuilder, StoryMeta
+
+
+def build(headline: str, *paragraphs: str, **meta: object) -> Story:
+    builder = StoryBuilder()
+    builder.add("headline", headline)
+    for text in paragraphs:
+        builder.add("paragraph", text)
+    return builder.build(StoryMeta(headline="", **meta))  # type: ignore[arg-type]
+
+
+RIVER = build(
+    "Mayor says river bridge “will reopen in May”",
+    "“The bridge will reopen in May,” Mayor Ines Okafor said on Monday.",
+    "Engineers found cracks in two of the bridge’s steel piers last week.",
+    agency="Associated Press",
+    created="2026-02-09",
+    updated="2026-02-10",
+)
+FERRY = build("Ferries sail again", "Ferry services resumed on Tuesday after a two-day strike.", agency="Reuters")
+
+
+def put(store: Store, story: Story, exact: str, kind: str = "quote", note: str = "", annotator: str = "ana") -> None:
+    start, end = locate(story, exact)
+    store.put(Annotation.new(story, kind, start, end, note=note, annotator=annotator), story)
+
+
+@pytest.fixture
+def store(data_dir: Path):
+    with Store(data_dir) as s:
+        s.add_story(RIVER)
+        s.add_story(FERRY)
+        put(s, RIVER, "The bridge will reopen in May")
+        put(s, RIVER, "Mayor Ines Okafor", kind="actor")
+        put(s, FERRY, "Ferry services resumed on Tuesday", kind="claim", note="confirmed by the port")
+        yield s
+
+
+def export(module, store: Store, story_ids=None) -> tuple[str, int]:
+    out = io.StringIO(newline="")
+    count = module.write(store, out, story_ids)
+    return out.getvalue(), count
+
+
+def test_the_exporters_are_registered_by_name() -> None:
+    assert {"json": export_json, "csv": export_csv} == EXPORTERS
+
+
+# --- JSON --------------------------------------------------------------------------------------------------
+
+
+def test_json_export_holds_stories_and_annotations(store: Store) -> None:
+    text, count = export(export_json, store)
+    data = json.loads(text)
+    assert count == 3
+    assert data["wiredesk_export"] == export_json.FORMAT_VERSION
+    assert data["exported"].endswith("Z")
+    stories = {s["id"]: s for s in data["stories"]}
+    assert set(stories) == {RIVER.id, FERRY.id}
+    river = stories[RIVER.id]
+    assert river["text"] == RIVER.text
+    assert river["blocks"] == [b.to_dict() for b in RIVER.blocks]
+    assert river["headline"] == RIVER.headline and river["agency"] == "Associated Press"
+    assert river["created"] == "2026-02-09" and river["updated"] == "2026-02-10"
+    assert len(data["annotations"]) == 3
+    for ann in data["annotations"]:
+        assert set(ann) == set(Annotation.__dataclass_fields__)
+        assert stories[ann["story_id"]]["text"][ann["start"] : ann["end"]] == ann["exact"]
+    assert {a["exact"] for a in data["annotations"]} == {
+        "The bridge will reopen in May",
+        "Mayor Ines Okafor",
+        "Ferry services resumed on Tuesday",
+    }
+
+
+def test_json_export_keeps_non_ascii_text_as_is(store: Store) -> None:
+    text, _ = export(export_json, store)
+    assert "“will reopen in May”" in text and "bridge’s" in text
+
+
+def test_json_export_of_chosen_stories(store: Store) -> None:
+    data = json.loads(export(export_json, store, [FERRY.id])[0])
+    assert [s["id"] for s in data["stories"]] == [FERRY.id]
+    assert [a["exact"] for a in data["annotations"]] == ["Ferry services resumed on Tuesday"]
+    assert all(a["story_id"] == FERRY.id for a in data["annotations"])
+
+
+def test_json_export_of_a_story_without_annotations(store: Store) -> None:
+    lone = build("Quiet day at the port", "Nothing happened.")
+    store.add_story(lone)
+    text, count = export(export_json, store, [lone.id])
+    data = json.loads(text)
+    assert count == 0 and data["annotations"] == [] and len(data["stories"]) == 1
+
+
+def test_json_export_of_an_empty_library(data_dir: Path) -> None:
+    with Store(data_dir) as empty:
+        text, count = export(export_json, empty)
+    data = json.loads(text)
+    assert count == 0
+    assert data["stories"] == [] and data["annotations"] == []
+
+
+# --- CSV ---------------------------------------------------------------------------------------------------
+
+
+def read_csv(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def test_csv_has_a_header_and_one_row_per_annotation(store: Store) -> None:
+    text, count = export(export_csv, store)
+    rows = read_csv(text)
+    assert rows[0] == list(export_csv.COLUMNS)
+    assert count == 3 and len(rows) == 4
+    records = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    by_text = {r["text"]: r for r in records}
+    quote = by_text["The bridge will reopen in May"]
+    assert quote["story_id"] == RIVER.id and quote["kind"] == "quote"
+    assert quote["headline"] == RIVER.headline and quote["agency"] == "Associated Press"
+    assert quote["published"] == "2026-02-10"
+    assert RIVER.text[int(quote["start"]) : int(quote["end"])] == quote["text"]
+    assert by_text["Ferry services resumed on Tuesday"]["note"] == "confirmed by the port"
+    assert text.endswith("\r\n")
+
+
+def test_csv_of_chosen_stories_and_of_an_empty_library(store: Store, tmp_path: Path) -> None:
+    rows = read_csv(export(export_csv, store, [RIVER.id])[0])
+    assert len(rows) == 3 and {r[0] for r in rows[1:]} == {RIVER.id}
+    with Store(tmp_path / "empty") as empty:
+        text, count = export(export_csv, empty)
+    assert count == 0 and read_csv(text) == [list(export_csv.COLUMNS)]
+
+
+def test_csv_round_trips_notes_with_newlines_quotes_and_commas(store: Store) -> None:
+    note = 'first line, with a comma\nsecond "quoted" line\r\nthird line; ünïcödé “curly”'
+    put(store, RIVER, "Engineers found cracks", kind="claim", note=note)
+    rows = read_csv(export(export_csv, store, [RIVER.id])[0])
+    notes = {r[5]: r[8] for r in rows[1:]}
+    assert notes["Engineers found cracks"] == note
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_neutralises_formulas(store: Store, start: str) -> None:
+    note = f'{start}HYPERLINK("http://evil.example","x")'
+    put(store, RIVER, "Engineers found cracks", kind="claim", note=note, annotator=f"{start}cmd")
+    rows = read_csv(export(export_csv, store, [RIVER.id])[0])
+    row = next(r for r in rows[1:] if r[5] == "Engineers found cracks")
+    assert row[8] == "'" + note
+    assert row[9] == f"'{start}cmd"
+
+
+def test_csv_neutralises_headlines_and_tagged_text(data_dir: Path) -> None:
+    story = build("=SUM(A1:A9) rises", "-5 degrees was the low, forecasters said.")
+    with Store(data_dir) as s:
+        s.add_story(story)
+        put(s, story, "-5 degrees", kind="claim")
+        rows = read_csv(export(export_csv, s)[0])
+    assert rows[1][1] == "'=SUM(A1:A9) rises"
+    assert rows[1][5] == "'-5 degrees"
+    assert rows[1][6:8] == [str(story.text.index("-5")), str(story.text.index("-5") + len("-5 degrees"))]
+
+
+@pytest.mark.parametrize(
+    ("cell", "safe"),
+    [("=1+1", "'=1+1"), ("@x", "'@x"), ("\tx", "'\tx"), ("plain", "plain"), ("", ""), ("a=b", "a=b"), (" =x", " =x")],
+)
+def test_neutralise(cell: str, safe: str) -> None:
+    assert export_csv.neutralise(cell) == safe
+
+
+def test_csv_is_utf8_when_written_to_a_file(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "out.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        export_csv.write(store, fh)
+    text = path.read_bytes().decode("utf-8")
+    assert "“will reopen in May”" in text
+    assert len(read_csv(text)) == 4

@@ -1,0 +1,486 @@
+"""The store: two TinyDB files per data dir, written atomically, refused (never emptied) when unreadable."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import tinydb
+
+from annotations import atomic
+from annotations.model import Annotation, AnnotationError
+from annotations.storage import AtomicJSONStorage
+from annotations.store import ANNOTATIONS_FILE, STORIES_FILE, Store, StoreError
+from stories.model import Story, StoryBuilder, StoryError, StoryMeta
+
+
+def make_story(*paragraphs: str, headline: str = "Council backs river plan", **meta: object) -> Story:
+    builder = StoryBuilder()
+    builder.add("headline", headline)
+    for text in paragraphs or ("The council voted 7-2 on Monday to back the plan.",):
+        builder.add("paragraph", text)
+    return builder.build(StoryMeta(headline="", **meta))  # type: ignore[arg-type]
+
+
+def tag_text(story: Story, exact: str, kind: str = "quote", note: str = "") -> Annotation:
+    start = story.text.index(exact)
+    return Annotation.new(story, kind, start, start + len(exact), note=note, annotator="tester")
+
+
+STORY_A = make_story(
+    "“We will not wait another year,” Mayor Ada Quist said on Monday.",
+    "The plan costs 4 million crowns, the council said.",
+    headline="Council backs river plan",
+    agency="Reuters",
+    created="2026-03-01",
+)
+STORY_B = make_story("Ferry services resumed on Tuesday after a two-day strike.", headline="Ferries sail again")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file in `folder`, by name, with its bytes."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def disk_annotations(folder: Path) -> dict[str, dict]:
+    path = folder / ANNOTATIONS_FILE
+    if not path.exists():
+        return {}
+    return json.loads(path.read_bytes()).get("annotations", {})
+
+
+def memory_annotations(store: Store) -> dict[str, dict]:
+    return {a.id: a.to_dict() for a in store.iter_annotations()}
+
+
+@pytest.fixture
+def store(data_dir: Path):
+    with Store(data_dir) as s:
+        yield s
+
+
+# --- save and reload --------------------------------------------------------------------------------------
+
+
+def test_everything_saved_is_there_after_reopening(data_dir: Path) -> None:
+    with Store(data_dir) as first:
+        assert first.add_story(STORY_A) is True
+        assert first.add_story(STORY_B) is True
+        first.put(tag_text(STORY_A, "We will not wait another year", note="on the record"))
+        first.put(tag_text(STORY_A, "Mayor Ada Quist", kind="actor"))
+        first.put(tag_text(STORY_B, "Ferry services resumed", kind="claim"))
+        entries, anns = first.entries(), first.annotations()
+
+    with Store(data_dir) as second:
+        assert second.entries() == entries
+        assert second.annotations() == anns
+        assert len(second) == 2
+        assert second.story(STORY_A.id) == STORY_A
+        assert second.story(STORY_B.id) == STORY_B
+        assert second.story_meta(STORY_A.id) == STORY_A.meta
+        assert second.counts(STORY_A.id) == {"quote": 1, "actor": 1, "claim": 0}
+        assert [a.exact for a in second.annotations(STORY_A.id)] == ["We will not wait another year", "Mayor Ada Quist"]
+
+
+def test_adding_a_story_twice_changes_nothing(store: Store, data_dir: Path) -> None:
+    assert store.add_story(STORY_A) is True
+    before = (data_dir / STORIES_FILE).read_bytes()
+    assert store.add_story(STORY_A) is False
+    assert (data_dir / STORIES_FILE).read_bytes() == before
+    assert len(store) == 1
+
+
+def test_stories_and_annotations_live_in_separate_files(store: Store, data_dir: Path) -> None:
+    store.add_story(STORY_A)
+    ann = tag_text(STORY_A, "Mayor Ada Quist", kind="actor")
+    store.put(ann)
+    stories = json.loads((data_dir / STORIES_FILE).read_text("utf-8"))
+    annotations = json.loads((data_dir / ANNOTATIONS_FILE).read_text("utf-8"))
+    assert set(stories) == {"stories"}
+    assert set(annotations) == {"annotations"}
+    assert stories["stories"][STORY_A.id]["text"] == STORY_A.text
+    assert annotations["annotations"][ann.id]["exact"] == "Mayor Ada Quist"
+    assert STORY_A.text not in (data_dir / ANNOTATIONS_FILE).read_text("utf-8")
+
+
+def test_tagging_never_rewrites_the_stories_file(store: Store, data_dir: Path) -> None:
+    store.add_story(STORY_A)
+    path = data_dir / STORIES_FILE
+    data, st = path.read_bytes(), path.stat()
+    ann = tag_text(STORY_A, "Mayor Ada Quist", kind="actor")
+    store.put(ann)
+    store.put(ann.edited(note="mayor since 2024"))
+    store.remove(ann.id)
+    after = path.stat()
+    assert path.read_bytes() == data
+    assert (after.st_ino, after.st_mtime_ns) == (st.st_ino, st.st_mtime_ns)
+
+
+def test_files_are_plain_tinydb_json(store: Store, data_dir: Path) -> None:
+    store.add_story(STORY_A)
+    ann = tag_text(STORY_A, "Mayor Ada Quist", kind="actor")
+    store.put(ann)
+    store.close()
+    with tinydb.TinyDB(data_dir / STORIES_FILE, access_mode="r") as db:
+        assert db.tables() == {"stories"}
+        doc = db.storage.read()["stories"][STORY_A.id]
+        assert doc["text"] == STORY_A.text and doc["headline"] == "Council backs river plan"
+    with tinydb.TinyDB(data_dir / ANNOTATIONS_FILE, access_mode="r") as db:
+        assert db.tables() == {"annotations"}
+        assert db.storage.read()["annotations"][ann.id] == ann.to_dict()
+
+
+def test_files_are_private_and_the_data_dir_too(data_dir: Path) -> None:
+    old = os.umask(0)  # the most permissive umask: the modes must not depend on it
+    try:
+        with Store(data_dir) as s:
+            s.add_story(STORY_A)
+            s.put(tag_text(STORY_A, "Mayor Ada Quist", kind="actor"))
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    for name in (STORIES_FILE, ANNOTATIONS_FILE):
+        assert stat.S_IMODE((data_dir / name).stat().st_mode) == 0o600
+
+
+def test_opening_an_empty_data_dir_creates_no_files(store: Store, data_dir: Path) -> None:
+    assert len(store) == 0 and store.entries() == [] and store.annotations() == []
+    assert list(data_dir.iterdir()) == []
+
+
+# --- atomicity -----------------------------------------------------------------------------------------------
+
+
+def _fail(*args: object, **kwargs: object) -> None:
+    raise OSError(28, "No space left on device")
+
+
+@pytest.mark.parametrize("broken", ["replace", "fsync"])
+def test_a_failed_put_leaves_the_old_file_and_memory_as_they_were(
+    store: Store, data_dir: Path, monkeypatch: pytest.MonkeyPatch, broken: str
+) -> None:
+    store.add_story(STORY_A)
+    kept = tag_text(STORY_A, "Mayor Ada Quist", kind="actor")
+    store.put(kept)
+    before = snapshot(data_dir)
+
+    lost = tag_text(STORY_A, "We will not wait another year")
+    with monkeypatch.context() as m:
+        m.setattr(atomic.os, broken, _fail)
+        with pytest.raises(StoreError) as err:
+            store.put(lost)
+    message = str(err.value)
+    assert str(data_dir / ANNOTATIONS_FILE) in message and "No space left" in message and "\n" not in message
+    assert snapshot(data_dir) == before  # old file byte for byte, and no temp file left behind
+    assert store.annotation(lost.id) is None
+    assert store.annotations() == [kept]
+    assert memory_annotations(store) == disk_annotations(data_dir)
+
+    store.put(lost)  # the next save works and keeps everything
+    with Store(data_dir) as again:
+        assert {a.id for a in again.annotations()} == {kept.id, lost.id}
+
+
+def test_a_failed_edit_keeps_the_old_version(store: Store, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store.add_story(STORY_A)
+    ann = tag_text(STORY_A, "Mayor Ada Quist", kind="actor", note="first")
+    store.put(ann)
+    before = snapshot(data_dir)
+    with monkeypatch.context() as m:
+        m.setattr(atomic.os, "replace", _fail)
+        with pytest.raises(StoreError):
+            store.put(ann.edited(note="second"))
+    assert snapshot(data_dir) == before
+    assert store.annotation(ann.id) == ann
+    assert memory_annotations(store) == disk_annotations(data_dir)
+
+
+def test_a_failed_remove_keeps_the_annotation(store: Store, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store.add_story(STORY_A)
+    ann = tag_text(STORY_A, "Mayor Ada Quist", kind="actor")
+    store.put(ann)
+    before = snapshot(data_dir)
+    with monkeypatch.context() as m:
+        m.setattr(atomic.os, "replace", _fail)
+        with pytest.raises(StoreError):
+            store.remove(ann.id)
+    assert snapshot(data_dir) == before
+    assert store.annotation(ann.id) == ann
+    store.remove(ann.id)
+    assert disk_annotations(data_dir) == {}
+
+
+def test_a_failed_add_story_stores_nothing(store: Store, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store.add_story(STORY_A)
+    before = snapshot(data_dir)
+    with monkeypatch.context() as m:
+        m.setattr(atomic.os, "replace", _fail)
+        with pytest.raises(StoreError):
+            store.add_story(STORY_B)
+    assert snapshot(data_dir) == before
+    assert [e.id for e in store.entries()] == [STORY_A.id]
+    with pytest.raises(StoreError):
+        store.story(STORY_B.id)
+    assert store.add_story(STORY_B) is True
+    with Store(data_dir) as again:
+        assert len(again) == 2
+
+
+def test_when_the_folder_fsync_fails_memory_still_matches_disk(
+    store: Store, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rename has happened but its durability is unknown: whatever the file holds, memory agrees."""
+    store.add_story(STORY_A)
+    ann = tag_text(STORY_A, "Mayor Ada Quist", kind="actor")
+    with monkeypatch.context() as m:
+        m.setattr(atomic, "fsync_dir", _fail)
+        with pytest.raises(StoreError):
+            store.put(ann)
+    assert memory_annotations(store) == disk_annotations(data_dir)
+    assert {p.name for p in data_dir.iterdir()} == {STORIES_FILE, ANNOTATIONS_FILE}
+    store.put(ann.edited(note="saved"))
+    with Store(data_dir) as again:
+        assert again.annotation(ann.id).note == "saved"
+
+
+# --- unreadable files are refused, never overwritten ----------------------------------------------------------
+
+UNREADABLE = {
+    "zero-length": b"",
+    "only-whitespace": b"  \n",
+    "truncated": b'{"annotations": {"3f2a": {"kind": "quote", "st',
+    "garbage": b"\x00\xff\xfe\x89PNG\r\n\x1a\n garbage",
+    "json-list": b'[{"kind": "quote"}]',
+    "json-string": b'"annotations"',
+    "table-not-object": b'{"annotations": []}',
+}
+
+
+@pytest.mark.parametrize("name", [STORIES_FILE, ANNOTATIONS_FILE])
+@pytest.mark.parametrize("content", UNREADABLE.values(), ids=UNREADABLE.keys())
+def test_an_unreadable_file_is_refused_and_left_untouched(data_dir: Path, name: str, content: bytes) -> None:
+    data_dir.mkdir()
+    path = data_dir / name
+    path.write_bytes(content)
+    mtime = path.stat().st_mtime_ns
+    with pytest.raises(StoreError) as err:
+        Store(data_dir)
+    message = str(err.value)
+    assert str(path) in message
+    assert "\n" not in message
+    assert path.read_bytes() == content
+    assert path.stat().st_mtime_ns == mtime
+    assert sorted(p.name for p in data_dir.iterdir()) == [name]
+
+
+def test_an_unreadable_file_is_never_treated_as_empty(data_dir: Path) -> None:
+    """The storage refuses to write over a file it could not read, even if asked directly."""
+    data_dir.mkdir()
+    path = data_dir / ANNOTATIONS_FILE
+    path.write_bytes(b'{"annotations": {"a1": ')
+    storage = AtomicJSONStorage(path)
+    with pytest.raises(StoreError):
+        storage.read()
+    with pytest.raises(StoreError):
+        storage.write({"annotations": {}})
+    assert path.read_bytes() == b'{"annotations": {"a1": '
+
+
+@pytest.mark.parametrize(
+    ("name", "table"),
+    [
+        (STORIES_FILE, {"stories": {"abc": {"text": "no headline, no blocks"}}}),
+        (STORIES_FILE, {"stories": {"abc": 5}}),
+        (ANNOTATIONS_FILE, {"annotations": {"a1": {"kind": "quote"}}}),
+        (ANNOTATIONS_FILE, {"annotations": {"a1": ["not", "a", "record"]}}),
+        (ANNOTATIONS_FILE, {"annotations": {"a1": {**tag_text(STORY_A, "Ada").to_dict(), "start": "12"}}}),
+    ],
+    ids=[
+        "story-lacks-fields",
+        "story-not-object",
+        "annotation-lacks-fields",
+        "annotation-not-object",
+        "annotation-wrong-type",
+    ],
+)
+def test_a_damaged_record_is_refused_naming_the_file(data_dir: Path, name: str, table: dict) -> None:
+    data_dir.mkdir()
+    path = data_dir / name
+    content = json.dumps(table).encode()
+    path.write_bytes(content)
+    with pytest.raises(StoreError) as err:
+        Store(data_dir)
+    assert str(path) in str(err.value) and "\n" not in str(err.value)
+    assert path.read_bytes() == content
+
+
+def test_a_read_only_store_refuses_to_write(data_dir: Path) -> None:
+    with Store(data_dir) as s:
+        s.add_story(STORY_A)
+    before = snapshot(data_dir)
+    with Store(data_dir, read_only=True) as ro:
+        assert ro.story(STORY_A.id) == STORY_A
+        with pytest.raises(StoreError, match="read-only"):
+            ro.put(tag_text(STORY_A, "Mayor Ada Quist", kind="actor"))
+        assert ro.annotations() == []
+    assert snapshot(data_dir) == before
+
+
+# --- another process changed the file -----------------------------------------------------------------------
+
+
+def test_a_write_over_another_process_changes_is_refused(data_dir: Path) -> None:
+    first = Store(data_dir)
+    first.add_story(STORY_A)
+    second = Store(data_dir)
+    theirs = tag_text(STORY_A, "Mayor Ada Quist", kind="actor")
+    second.put(theirs)
+    on_disk = (data_dir / ANNOTATIONS_FILE).read_bytes()
+
+    mine = tag_text(STORY_A, "We will not wait another year")
+    with pytest.raises(StoreError, match="another process") as err:
+        first.put(mine)
+    assert str(data_dir / ANNOTATIONS_FILE) in str(err.value)
+    assert (data_dir / ANNOTATIONS_FILE).read_bytes() == on_disk
+    # The refusal made the first store read the file again: it now shows the other's work, and can add to it.
+    assert first.annotations() == [theirs]
+    first.put(mine)
+    with Store(data_dir) as third:
+        assert {a.id for a in third.annotations()} == {theirs.id, mine.id}
+    first.close()
+    second.close()
+
+
+def test_a_story_added_by_another_process_is_not_lost(data_dir: Path) -> None:
+    first = Store(data_dir)
+    first.add_story(STORY_A)
+    second = Store(data_dir)
+    second.add_story(STORY_B)
+    third_story = make_story("A third story.", headline="Third")
+    with pytest.raises(StoreError, match="another process"):
+        first.add_story(third_story)
+    with Store(data_dir) as check:
+        assert {e.id for e in check.entries()} == {STORY_A.id, STORY_B.id}
+    first.close()
+    second.close()
+
+
+def test_a_file_created_by_another_process_is_not_overwritten(data_dir: Path) -> None:
+    first = Store(data_dir)  # no files yet
+    second = Store(data_dir)
+    second.add_story(STORY_B)
+    with pytest.raises(StoreError, match="another process"):
+        first.add_story(STORY_A)
+    with Store(data_dir) as check:
+        assert [e.id for e in check.entries()] == [STORY_B.id]
+
+
+# --- resolve --------------------------------------------------------------------------------------------------
+
+
+def test_resolve_full_id_and_unique_prefix(store: Store) -> None:
+    store.add_story(STORY_A)
+    store.add_story(STORY_B)
+    assert store.resolve(STORY_A.id) == STORY_A.id
+    assert store.resolve(STORY_A.short_id) == STORY_A.id
+    assert store.resolve(f"  {STORY_B.short_id.upper()} ") == STORY_B.id
+
+
+def test_resolve_an_ambiguous_prefix(store: Store) -> None:
+    stories = [make_story(f"Paragraph number {i}.", headline=f"Story {i}") for i in range(17)]
+    for s in stories:
+        store.add_story(s)
+    # 17 ids over 16 hex digits: at least two share their first character.
+    firsts = [s.id[0] for s in stories]
+    shared = next(c for c in firsts if firsts.count(c) > 1)
+    with pytest.raises(StoreError, match="ambiguous") as err:
+        store.resolve(shared)
+    assert f"{firsts.count(shared)} stories" in str(err.value)
+
+
+@pytest.mark.parametrize("ref", ["", "   ", "zzzz", "0123456789abcdef"])
+def test_resolve_refuses_unknown_or_empty(store: Store, ref: str) -> None:
+    store.add_story(STORY_A)
+    with pytest.raises(StoreError) as err:
+        store.resolve(ref)
+    assert "\n" not in str(err.value)
+
+
+def test_story_and_meta_of_unknown_id(store: Store) -> None:
+    with pytest.raises(StoreError, match="no story"):
+        store.story("f" * 64)
+    with pytest.raises(StoreError, match="no story"):
+        store.story_meta("f" * 64)
+
+
+# --- annotations must match the text -----------------------------------------------------------------------
+
+
+def test_put_refuses_an_annotation_that_does_not_match_the_text(store: Store, data_dir: Path) -> None:
+    store.add_story(STORY_A)
+    good = tag_text(STORY_A, "Mayor Ada Quist", kind="actor")
+    for bad in (replace(good, exact="Mayor Ada Quest"), replace(good, start=good.start + 1), replace(good, end=9999)):
+        with pytest.raises(AnnotationError, match="does not match"):
+            store.put(bad)
+    assert store.annotations() == []
+    assert not (data_dir / ANNOTATIONS_FILE).exists()
+
+
+def test_put_refuses_an_annotation_of_a_story_not_in_the_library(store: Store) -> None:
+    with pytest.raises(AnnotationError, match="no story"):
+        store.put(tag_text(STORY_B, "Ferry services", kind="actor"))
+
+
+def test_put_checks_against_the_stored_text_not_a_given_one(store: Store) -> None:
+    store.add_story(STORY_A)
+    ann = tag_text(STORY_B, "Ferry services", kind="actor")
+    impostor = replace(ann, story_id=STORY_A.id)
+    with pytest.raises(AnnotationError):
+        store.put(impostor, STORY_B)  # STORY_B is not the annotation's story: the stored text is used
+
+
+def test_remove_unknown_annotation(store: Store) -> None:
+    with pytest.raises(AnnotationError, match="no annotation"):
+        store.remove("00000000-dead-beef")
+
+
+def test_annotation_new_refuses_bad_kind_and_span() -> None:
+    with pytest.raises(AnnotationError, match="unknown kind"):
+        Annotation.new(STORY_A, "rumour", 0, 5)
+    with pytest.raises(AnnotationError, match="outside"):
+        Annotation.new(STORY_A, "quote", 0, len(STORY_A.text) + 1)
+    with pytest.raises(AnnotationError):
+        Annotation.new(STORY_A, "quote", 5, 5)
+
+
+# --- a stored story's text never changes ----------------------------------------------------------------------
+
+
+def test_story_from_dict_refuses_a_changed_text() -> None:
+    data = STORY_A.to_dict()
+    assert Story.from_dict(data) == STORY_A
+    tampered = {**data, "text": data["text"].replace("7-2", "9-0").replace("4 million", "5 million")}
+    with pytest.raises(StoryError, match="no longer matches"):
+        Story.from_dict(tampered)
+
+
+def test_a_tampered_stored_story_is_reported(data_dir: Path) -> None:
+    with Store(data_dir) as s:
+        s.add_story(STORY_A)
+    path = data_dir / STORIES_FILE
+    raw = json.loads(path.read_bytes())
+    raw["stories"][STORY_A.id]["text"] = STORY_A.text.replace("Monday", "Sunday")
+    path.write_text(json.dumps(raw), "utf-8")
+    tampered = path.read_bytes()
+    with Store(data_dir) as s:
+        assert len(s) == 1  # the list still opens
+        with pytest.raises(StoreError, match="damaged") as err:
+            s.story(STORY_A.id)
+        assert str(path) in str(err.value)
+        with pytest.raises(StoreError):
+            s.put(tag_text(STORY_A, "Mayor Ada Quist", kind="actor"))
+    assert path.read_bytes() == tampered

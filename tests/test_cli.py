@@ -1,0 +1,567 @@
+"""The `wiredesk` command, through Click's CliRunner, always on a throwaway data dir."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import stat
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from annotations.store import ANNOTATIONS_FILE, STORIES_FILE
+from tui.cli import main
+
+HARBOUR = """Harbour board delays dredging vote
+
+By Lena Holt
+
+PORTVALE, March 3 (Reuters) - The harbour board on Tuesday delayed a vote on dredging the silted channel, \
+saying it needed another month to study the costs.
+
+"We need another month," board chair Tomas Brek said. "The silt will still be there in April."
+
+Fishermen say the silt has cut their catch by a third since spring.
+"""
+FERRY = """Ferries sail after crew’s strike
+
+Ferry services resumed on Tuesday after a two-day strike by deckhands, the operator said.
+
+The union said the deal was “fair to everyone”.
+"""
+LIBRARY = """Library opens on Sundays
+
+The Fernside library will open on Sundays from next month, the council said.
+"""
+
+
+def run(data_dir: Path | None, *args: str, env: dict[str, str | None] | None = None, charset: str = "utf-8") -> Result:
+    prefix = ["--data-dir", str(data_dir)] if data_dir is not None else []
+    return CliRunner(charset=charset).invoke(main, [*prefix, *args], env=env)
+
+
+def assert_user_error(result: Result, *fragments: str) -> str:
+    """Exit 1 with one line on stderr, no traceback; returns that line."""
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), result.exception  # not an unexpected exception
+    assert "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+    return lines[0]
+
+
+@pytest.fixture(autouse=True)
+def plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 100-column terminal that is not a tty, whatever the developer's environment says."""
+    monkeypatch.setenv("COLUMNS", "100")
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Path:
+    """A folder of story files: two good ones, one in a subfolder, a hidden one, and two bad ones."""
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "harbour.txt").write_text(HARBOUR, "utf-8")
+    (folder / "ferry.txt").write_text(FERRY, "utf-8")
+    (folder / "sub" / "library.txt").write_text(LIBRARY, "utf-8")
+    (folder / ".hidden.txt").write_text("Hidden story\n\nNever imported.\n", "utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "image.bin").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    return folder
+
+
+def import_one(data_dir: Path, path: Path) -> str:
+    """Import one good file; returns the story's full id."""
+    result = run(data_dir, "import", str(path))
+    assert result.exit_code == 0, result.output
+    return next(s["id"] for s in stories(data_dir) if s["source"] == path.name)
+
+
+def stories(data_dir: Path) -> list[dict]:
+    result = run(data_dir, "list", "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def show_json(data_dir: Path, ref: str) -> dict:
+    result = run(data_dir, "show", ref, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def harbour(data_dir: Path, files: Path) -> str:
+    """The id of the harbour story, imported into the data dir."""
+    return import_one(data_dir, files / "harbour.txt")
+
+
+# --- version and help --------------------------------------------------------------------------------------
+
+
+def test_version(data_dir: Path) -> None:
+    result = run(data_dir, "--version")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"wiredesk, version {version('wiredesk')}"
+    assert not data_dir.exists()
+
+
+@pytest.mark.parametrize("command", [None, *sorted(main.commands)])
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_help_on_every_command(data_dir: Path, command: str | None, flag: str) -> None:
+    result = run(data_dir, *([command] if command else []), flag)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Usage: ")
+    if command:
+        assert command in result.stdout.splitlines()[0]
+        assert main.commands[command].get_short_help_str(200).rstrip(".") in " ".join(result.stdout.split())
+    else:
+        assert all(name in result.stdout for name in main.commands)
+    assert not data_dir.exists()  # help never opens (or creates) the library
+
+
+# --- import -----------------------------------------------------------------------------------------------
+
+
+def test_import_a_file_then_again(data_dir: Path, files: Path) -> None:
+    path = files / "harbour.txt"
+    result = run(data_dir, "import", str(path))
+    assert result.exit_code == 0, result.output
+    (story,) = stories(data_dir)
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"imported  {story['short_id']}  {path}: Harbour board delays dredging vote"
+    assert lines[1].startswith("1 imported, 0 already in library, 0 failed")
+    assert str(data_dir) in lines[1]
+    assert result.stderr == ""
+
+    again = run(data_dir, "import", str(path))
+    assert again.exit_code == 0
+    assert again.stdout.splitlines()[0] == (
+        f"skipped   {story['short_id']}  {path}: Harbour board delays dredging vote (already in library)"
+    )
+    assert again.stdout.splitlines()[1].startswith("0 imported, 1 already in library, 0 failed")
+    assert len(stories(data_dir)) == 1
+
+
+def test_import_a_folder_lists_every_file_and_the_failures(data_dir: Path, files: Path) -> None:
+    result = run(data_dir, "import", str(files))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    out = result.stdout.splitlines()
+    assert [line.split()[0] for line in out[:-1]] == ["imported"] * 3
+    for name in ("harbour.txt", "ferry.txt", "sub/library.txt"):
+        assert sum(str(files / name) in line for line in out) == 1
+    assert out[-1].startswith("3 imported, 0 already in library, 2 failed")
+    failed = result.stderr.splitlines()
+    assert failed == [
+        f"failed    {files / 'empty.txt'}: empty file",
+        f"failed    {files / 'image.bin'}: binary file, not text",
+    ]
+    assert ".hidden" not in result.output
+    assert {s["headline"] for s in stories(data_dir)} == {
+        "Harbour board delays dredging vote",
+        "Ferries sail after crew’s strike",
+        "Library opens on Sundays",
+    }
+
+
+def test_a_failed_file_stores_nothing(data_dir: Path, files: Path) -> None:
+    result = run(data_dir, "import", str(files / "empty.txt"), str(files / "missing.txt"))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == f"failed    {files / 'empty.txt'}: empty file"
+    assert result.stderr.splitlines()[1].startswith(f"failed    {files / 'missing.txt'}: ")
+    assert "No such file" in result.stderr
+    assert result.stdout.splitlines()[-1].startswith("0 imported, 0 already in library, 2 failed")
+    assert stories(data_dir) == []
+    assert not (data_dir / STORIES_FILE).exists()
+
+
+def test_import_needs_a_path(data_dir: Path) -> None:
+    result = run(data_dir, "import")
+    assert result.exit_code == 2
+    assert "Missing argument" in result.stderr
+
+
+def test_import_the_shared_corpus_names_every_file(data_dir: Path, corpus: Path) -> None:
+    result = run(data_dir, "import", str(corpus))
+    assert result.exit_code in (0, 1)
+    assert "Traceback" not in result.output
+    for path in corpus.rglob("*"):
+        if path.is_file() and not path.name.startswith("."):
+            assert str(path) in result.output, path
+    for line in result.stderr.splitlines():
+        assert line.startswith("failed    ") and ": " in line
+    summary = result.stdout.splitlines()[-1]
+    imported = int(summary.split()[0])
+    assert imported == len(stories(data_dir)) >= 1
+    assert result.exit_code == (1 if result.stderr else 0)
+
+
+# --- list ---------------------------------------------------------------------------------------------------
+
+
+def test_list_an_empty_library_says_how_to_import(data_dir: Path) -> None:
+    result = run(data_dir, "list")
+    assert result.exit_code == 0
+    assert "empty" in result.stdout and "wiredesk import" in result.stdout
+    assert json.loads(run(data_dir, "list", "--format", "json").stdout) == []
+
+
+def test_list_table_and_json(data_dir: Path, files: Path) -> None:
+    run(data_dir, "import", str(files / "harbour.txt"), str(files / "ferry.txt"))
+    (harbour,) = [s for s in stories(data_dir) if s["source"] == "harbour.txt"]
+    run(data_dir, "annotate", harbour["id"], "--kind", "quote", "--text", "We need another month")
+    run(data_dir, "annotate", harbour["id"], "--kind", "actor", "--text", "Tomas Brek")
+
+    table = run(data_dir, "list", "--format", "table")
+    assert table.exit_code == 0
+    lines = table.stdout.splitlines()
+    assert lines[0].split()[:3] == ["ID", "Date", "Agency"]
+    row = next(line for line in lines if line.startswith(harbour["short_id"]))
+    assert "Reuters" in row and "Harbour board delays dredging vote" in row
+    assert row.split()[-3:] == ["1", "1", "0"]
+    assert any("Ferries sail after crew’s strike" in line for line in lines)
+    assert "\x1b" not in table.stdout
+
+    data = stories(data_dir)
+    assert len(data) == 2
+    entry = next(s for s in data if s["id"] == harbour["id"])
+    assert entry["short_id"] == harbour["id"][:8]
+    assert entry["authors"] == ["Lena Holt"] and entry["agency"] == "Reuters"
+    assert entry["counts"] == {"quote": 1, "actor": 1, "claim": 0}
+    assert "text" not in entry
+
+
+def test_list_refuses_an_unknown_format(data_dir: Path) -> None:
+    result = run(data_dir, "list", "--format", "yaml")
+    assert result.exit_code == 2 and "Invalid value" in result.stderr
+
+
+# --- show ---------------------------------------------------------------------------------------------------
+
+
+def test_show_json_of_the_anadolu_story(data_dir: Path, corpus: Path) -> None:
+    path = corpus / "aa-russia-venezuela-strikes.txt"
+    story_id = import_one(data_dir, path)
+    data = show_json(data_dir, story_id[:8])
+    assert data["id"] == story_id
+    assert data["section"] == "Americas, Asia - Pacific"
+    assert data["authors"] == ["Burc Eruygur"]
+    assert data["dateline"] == "ISTANBUL"
+    assert data["created"] == "2026-01-03" and data["updated"] == "2026-01-04"
+    assert data["headline"].startswith("Russia says US military strikes on Venezuela")
+    text, blocks = data["text"], data["blocks"]
+    assert any(b["kind"] == "headline" for b in blocks)
+    paragraphs = [text[b["start"] : b["end"]] for b in blocks if b["kind"] == "paragraph"]
+    assert paragraphs[0].startswith("Russia on Saturday condemned US strikes")
+    assert "Anadolu Agency website contains only" not in text
+    assert data["annotations"] == []
+
+
+def test_show_text_is_plain_when_not_a_terminal(data_dir: Path, harbour: str) -> None:
+    run(data_dir, "annotate", harbour, "--kind", "quote", "--text", "We need another month")
+    result = run(data_dir, "show", harbour[:6])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Harbour board delays dredging vote")
+    assert "Fishermen say the silt" in result.stdout
+    assert "By Lena Holt" in result.stdout
+    assert harbour[:8] in result.stdout
+    assert "\x1b" not in result.stdout
+
+
+def test_show_never_prints_escape_sequences_from_a_story(data_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "evil.txt"
+    path.write_text("Bad \x1b[31mred\x1b[0m headline\x07\n\nBody \x1b]0;owned\x07text with \x9b2J controls.\n", "utf-8")
+    story_id = import_one(data_dir, path)
+    for fmt in ("text", "json"):
+        result = run(data_dir, "show", story_id, "--format", fmt)
+        assert result.exit_code == 0, result.output
+        assert not any(c in result.stdout for c in "\x1b\x07\x9b")
+    assert show_json(data_dir, story_id)["headline"] == "Bad red headline"
+
+
+def test_show_unknown_story(data_dir: Path, harbour: str) -> None:
+    line = assert_user_error(run(data_dir, "show", "ffffffff"), "ffffffff")
+    assert line.startswith("Error: ")
+    assert_user_error(run(data_dir, "show", " "), "no story id")
+
+
+# --- annotate -----------------------------------------------------------------------------------------------
+
+
+def test_annotate_by_exact_text(data_dir: Path, harbour: str) -> None:
+    result = run(data_dir, "annotate", harbour[:8], "--kind", "quote", "--text", '"We need another month,"')
+    assert result.exit_code == 0, result.output
+    data = show_json(data_dir, harbour)
+    (ann,) = data["annotations"]
+    assert ann["exact"] == '"We need another month,"'
+    assert data["text"][ann["start"] : ann["end"]] == ann["exact"]
+    assert ann["kind"] == "quote" and ann["note"] == "" and ann["story_id"] == harbour
+    assert result.stdout.strip() == (
+        f"saved quote {ann['id'][:8]} [{ann['start']}:{ann['end']}] “{ann['exact']}” in story {harbour[:8]}"
+    )
+
+
+def test_annotate_an_occurrence_with_a_note(data_dir: Path, harbour: str) -> None:
+    text = show_json(data_dir, harbour)["text"]
+    second = text.index("the silt", text.index("the silt") + 1)
+    result = run(
+        data_dir, "annotate", harbour, "--kind", "claim", "--text", "the silt", "--occurrence", "2", "--note", "vague"
+    )
+    assert result.exit_code == 0, result.output
+    (ann,) = show_json(data_dir, harbour)["annotations"]
+    assert (ann["start"], ann["end"], ann["note"]) == (second, second + len("the silt"), "vague")
+
+
+def test_annotate_records_the_annotator_from_the_config(data_dir: Path, tmp_path: Path, harbour: str) -> None:
+    config = tmp_path / "config" / "wiredesk" / "config.toml"  # XDG_CONFIG_HOME is tmp_path/config
+    config.parent.mkdir(parents=True)
+    config.write_text('annotator = "Ana Lind"\n', "utf-8")
+    assert run(data_dir, "annotate", harbour, "--kind", "actor", "--text", "Tomas Brek").exit_code == 0
+    assert show_json(data_dir, harbour)["annotations"][0]["annotator"] == "Ana Lind"
+
+    config.write_text("annotator = \n", "utf-8")
+    assert_user_error(run(data_dir, "annotate", harbour, "--kind", "actor", "--text", "Fishermen"), str(config))
+    assert len(show_json(data_dir, harbour)["annotations"]) == 1
+
+
+def test_annotate_text_not_found(data_dir: Path, harbour: str) -> None:
+    before = (data_dir / STORIES_FILE).read_bytes()
+    result = run(data_dir, "annotate", harbour, "--kind", "quote", "--text", "we need ANOTHER month")
+    line = assert_user_error(result, "not found", harbour[:8], 'did you mean "We need another month"')
+    assert line.startswith("Error: ")
+    assert result.stdout == ""
+    assert show_json(data_dir, harbour)["annotations"] == []
+    assert (data_dir / STORIES_FILE).read_bytes() == before
+    assert not (data_dir / ANNOTATIONS_FILE).exists()
+
+
+def test_annotate_occurrence_beyond_the_count(data_dir: Path, harbour: str) -> None:
+    result = run(data_dir, "annotate", harbour, "--kind", "claim", "--text", "the silt", "--occurrence", "5")
+    assert_user_error(result, "occurs 2 time(s)")
+
+
+def test_annotate_unknown_story(data_dir: Path, harbour: str) -> None:
+    assert_user_error(run(data_dir, "annotate", "abc123", "--kind", "quote", "--text", "x"), "abc123")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--kind", "rumour", "--text", "the silt"],
+        ["--text", "the silt"],
+        ["--kind", "quote"],
+        ["--kind", "quote", "--text", "the silt", "--occurrence", "0"],
+        ["--kind", "quote", "--text", "the silt", "--bogus"],
+    ],
+)
+def test_annotate_usage_errors(data_dir: Path, harbour: str, args: list[str]) -> None:
+    result = run(data_dir, "annotate", harbour, *args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and "Error:" in result.stderr
+    assert show_json(data_dir, harbour)["annotations"] == []
+
+
+# --- export -------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tagged(data_dir: Path, files: Path) -> dict[str, str]:
+    """Two stories, each with an annotation; headline -> id."""
+    assert run(data_dir, "import", str(files / "harbour.txt"), str(files / "ferry.txt")).exit_code == 0
+    ids = {s["headline"]: s["id"] for s in stories(data_dir)}
+    harbour, ferry = ids["Harbour board delays dredging vote"], ids["Ferries sail after crew’s strike"]
+    note = '=cmd|" /C calc"!A0\nsecond line, "quoted"'
+    assert run(data_dir, "annotate", harbour, "--kind", "quote", "--text", "We need another month").exit_code == 0
+    assert (
+        run(data_dir, "annotate", ferry, "--kind", "claim", "--text", '"fair to everyone"', "--note", note).exit_code
+        == 0
+    )
+    return {"harbour": harbour, "ferry": ferry, "note": note}
+
+
+def test_export_json_to_stdout(data_dir: Path, tagged: dict[str, str]) -> None:
+    result = run(data_dir, "export", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    texts = {s["id"]: s["text"] for s in data["stories"]}
+    assert set(texts) == {tagged["harbour"], tagged["ferry"]}
+    assert len(data["annotations"]) == 2
+    for ann in data["annotations"]:
+        assert texts[ann["story_id"]][ann["start"] : ann["end"]] == ann["exact"]
+    assert "“fair to everyone”" in {a["exact"] for a in data["annotations"]}
+
+
+def test_export_csv_to_stdout(data_dir: Path, tagged: dict[str, str]) -> None:
+    result = run(data_dir, "export", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout_bytes.decode("utf-8"), newline="")))
+    assert rows[0][:3] == ["story_id", "headline", "agency"]
+    assert len(rows) == 3
+    ferry = next(r for r in rows[1:] if r[0] == tagged["ferry"])
+    assert ferry[5] == "“fair to everyone”"
+    assert ferry[8] == "'" + tagged["note"]
+
+
+def test_export_only_chosen_stories(data_dir: Path, tagged: dict[str, str]) -> None:
+    result = run(data_dir, "export", "--format", "json", "--story", tagged["ferry"][:8])
+    data = json.loads(result.stdout)
+    assert [s["id"] for s in data["stories"]] == [tagged["ferry"]]
+    assert [a["story_id"] for a in data["annotations"]] == [tagged["ferry"]]
+    assert_user_error(run(data_dir, "export", "--format", "json", "--story", "nope"), "nope")
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_export_to_a_file(data_dir: Path, tagged: dict[str, str], tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / "exports" / f"out.{fmt}"
+    out.parent.mkdir()
+    result = run(data_dir, "export", "--format", fmt, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert result.stderr.strip() == f"exported 2 annotation(s) as {fmt} to {out}"
+    text = out.read_bytes().decode("utf-8")
+    assert "“fair to everyone”" in text
+    if fmt == "json":
+        assert len(json.loads(text)["annotations"]) == 2
+    else:
+        assert len(list(csv.reader(io.StringIO(text, newline="")))) == 3
+    assert [p.name for p in out.parent.iterdir()] == [out.name]  # no temp file left behind
+    assert stat.S_IMODE(out.stat().st_mode) & 0o600 == 0o600
+
+
+def test_export_does_not_replace_a_file_without_force(data_dir: Path, tagged: dict[str, str], tmp_path: Path) -> None:
+    out = tmp_path / "keep.json"
+    out.write_bytes(b"precious")
+    result = run(data_dir, "export", "--format", "json", "-o", str(out))
+    assert_user_error(result, str(out), "--force")
+    assert out.read_bytes() == b"precious"
+
+    forced = run(data_dir, "export", "--format", "json", "-o", str(out), "--force")
+    assert forced.exit_code == 0, forced.output
+    assert len(json.loads(out.read_text("utf-8"))["annotations"]) == 2
+
+
+def test_export_each_story_once(data_dir: Path, tagged: dict[str, str]) -> None:
+    ferry = tagged["ferry"]
+    result = run(data_dir, "export", "--format", "json", "--story", ferry, "--story", ferry[:8])
+    data = json.loads(result.stdout)
+    assert [s["id"] for s in data["stories"]] == [ferry]
+    assert len(data["annotations"]) == 1
+
+
+def test_export_csv_to_stdout_keeps_crlf_rows(data_dir: Path, tagged: dict[str, str]) -> None:
+    raw = run(data_dir, "export", "--format", "csv").stdout_bytes
+    assert raw.startswith(b"story_id,headline,") and raw.endswith(b"\r\n")
+    assert b"\r\r\n" not in raw
+
+
+@pytest.mark.parametrize(
+    "args", [["list"], ["show", "FERRY"], ["show", "FERRY", "--format", "json"], ["export", "--format", "csv"]]
+)
+def test_output_is_utf8_even_on_an_ascii_terminal(data_dir: Path, tagged: dict[str, str], args: list[str]) -> None:
+    args = [tagged["ferry"] if a == "FERRY" else a for a in args]
+    result = run(data_dir, *args, charset="ascii")
+    assert result.exit_code == 0, repr(result.exception)
+    assert "Ferries sail after crew’s strike" in result.stdout_bytes.decode("utf-8")
+
+
+def test_export_dash_means_stdout(data_dir: Path, tagged: dict[str, str], tmp_path: Path) -> None:
+    result = run(data_dir, "export", "--format", "json", "-o", "-")
+    assert result.exit_code == 0
+    assert len(json.loads(result.stdout)["stories"]) == 2
+
+
+def test_export_needs_a_known_format(data_dir: Path) -> None:
+    assert run(data_dir, "export").exit_code == 2
+    assert run(data_dir, "export", "--format", "xml").exit_code == 2
+
+
+def test_export_an_empty_library(data_dir: Path) -> None:
+    result = run(data_dir, "export", "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["stories"] == [] and data["annotations"] == []
+
+
+# --- where the data lives, and unreadable data ------------------------------------------------------------------
+
+
+def test_the_data_dir_env_var_is_honoured(data_dir: Path, files: Path, tmp_path: Path) -> None:
+    env = {"WIREDESK_DATA_DIR": str(data_dir)}
+    result = run(None, "import", str(files / "harbour.txt"), env=env)
+    assert result.exit_code == 0, result.output
+    assert (data_dir / STORIES_FILE).exists()
+    assert str(data_dir) in result.stdout
+    assert len(json.loads(run(None, "list", "--format", "json", env=env).stdout)) == 1
+
+    other = tmp_path / "other"
+    result = run(other, "list", "--format", "json", env=env)  # --data-dir wins over the env var
+    assert json.loads(result.stdout) == []
+
+
+def test_a_data_dir_that_is_a_file_is_a_usage_error(
+    data_dir: Path, tmp_path: Path
+) -> None:  # data_dir: XDG dirs isolated
+    path = tmp_path / "file"
+    path.write_text("x")
+    result = run(path, "list")
+    assert result.exit_code == 2
+    assert path.read_text() == "x"
+
+
+def test_a_data_dir_that_cannot_be_created(data_dir: Path, tmp_path: Path) -> None:  # data_dir: XDG dirs isolated
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert_user_error(run(blocker / "data", "list"), str(blocker / "data"))
+
+
+@pytest.mark.parametrize("name", [ANNOTATIONS_FILE, STORIES_FILE])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["list"],
+        ["export", "--format", "csv"],
+        ["show", "abc"],
+        ["import", "HARBOUR"],
+        ["annotate", "a", "--kind", "quote", "--text", "x"],
+    ],
+    ids=["list", "export", "show", "import", "annotate"],
+)
+def test_an_unreadable_file_is_reported_and_left_untouched(
+    data_dir: Path, files: Path, name: str, command: list[str]
+) -> None:
+    data_dir.mkdir()
+    path = data_dir / name
+    path.write_bytes(b'{"annotations": {"0c1f": {"kind": "quo')
+    args = [str(files / "harbour.txt") if a == "HARBOUR" else a for a in command]
+    result = run(data_dir, *args)
+    line = assert_user_error(result, str(path))
+    assert line.startswith("Error: ")
+    assert path.read_bytes() == b'{"annotations": {"0c1f": {"kind": "quo'
+    assert [p.name for p in data_dir.iterdir()] == [name]
+
+
+def test_open_an_unknown_story_fails_before_the_app_starts(data_dir: Path) -> None:
+    assert_user_error(run(data_dir, "open", "deadbeef"), "deadbeef")
+
+
+def test_open_a_file_that_does_not_import_fails_before_the_app_starts(data_dir: Path, files: Path) -> None:
+    assert_user_error(run(data_dir, "open", str(files / "empty.txt")), "empty.txt", "empty file")
+    assert stories(data_dir) == []
+
+
+def test_show_a_tampered_story(data_dir: Path, harbour: str) -> None:
+    path = data_dir / STORIES_FILE
+    raw = json.loads(path.read_bytes())
+    raw["stories"][harbour]["text"] = raw["stories"][harbour]["text"].replace("Tuesday", "Monday")
+    path.write_text(json.dumps(raw), "utf-8")
+    tampered = path.read_bytes()
+    assert_user_error(run(data_dir, "show", harbour), "damaged", str(path))
+    assert_user_error(run(data_dir, "annotate", harbour, "--kind", "quote", "--text", "silt"), "damaged")
+    assert path.read_bytes() == tampered

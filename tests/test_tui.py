@@ -1,0 +1,384 @@
+"""The app driven by Textual's Pilot: open, find, select, tag, restart, undo/redo."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from annotations.store import Store
+from stories.loader import parse_text
+from tui.app import WiredeskApp
+from tui.screens.help import HelpScreen
+from tui.screens.library import LibraryScreen
+from tui.screens.reader import ReaderScreen
+from tui.widgets.story_view import StoryView
+
+SIZE = (100, 32)
+
+STORY = """\
+Harbour council approves ferry timetable after long debate
+
+By Ana Lind and Per Holm
+
+NORDVIK, May 2 (Reuters) - The harbour council of Nordvik approved a new ferry timetable on Tuesday after a \
+debate that lasted well past midnight. Dr. Ellen Voss, the council chair, said the vote was close.
+
+"We listened to every islander who wrote to us," Voss told reporters. "The new times keep the morning boat."
+
+Opposition member Karl Ek said the plan was "rushed and unfair" and claimed it would cost islanders more.
+
+(Reporting by Ana Lind; Editing by Jo Berg)
+"""
+
+
+def make_store(path: Path, text: str = STORY) -> tuple[Store, str]:
+    store = Store(path)
+    story = parse_text(text, "nordvik.txt")[0]
+    store.add_story(story)
+    return store, story.id
+
+
+def app_for(store: Store, story_id: str | None = None) -> WiredeskApp:
+    return WiredeskApp(store, annotator="tester", open_story=story_id)
+
+
+def view_of(app: WiredeskApp) -> StoryView:
+    assert isinstance(app.screen, ReaderScreen)
+    return app.screen.query_one(StoryView)
+
+
+def selected(view: StoryView) -> str:
+    sel = view.selection
+    assert sel is not None
+    return view.story.text[sel[0] : sel[1]]
+
+
+async def test_library_lists_and_opens_a_story(tmp_path: Path) -> None:
+    store, sid = make_store(tmp_path)
+    app = app_for(store)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.screen.story.id == sid
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_empty_library_shows_welcome(tmp_path: Path) -> None:
+    app = app_for(Store(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        welcome = app.screen.query_one("#welcome")
+        assert welcome.display
+        assert "wiredesk import" in str(welcome.render())
+        assert "wiredesk demo" in str(welcome.render())
+
+
+async def test_library_filter(tmp_path: Path) -> None:
+    store, _ = make_store(tmp_path)
+    store.add_story(parse_text("Mountain pass reopens\n\nSnow crews cleared the road.", "pass.txt")[0])
+    app = app_for(store)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.screen.query_one("#stories")
+        assert table.row_count == 2
+        await pilot.press("/", *"ferry")
+        await pilot.pause()
+        assert table.row_count == 1
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table.row_count == 2
+
+
+async def test_find_tag_and_restart_keeps_the_tag(tmp_path: Path) -> None:
+    store, sid = make_store(tmp_path)
+    app = app_for(store, sid)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("/", *"keep the morning boat", "enter")
+        await pilot.pause()
+        view = view_of(app)
+        assert selected(view) == "keep the morning boat"
+        await pilot.press("q")
+        await pilot.pause()
+    store.close()
+    reopened = Store(tmp_path)
+    anns = reopened.annotations(sid)
+    assert [(a.kind, a.exact) for a in anns] == [("quote", "keep the morning boat")]
+    assert anns[0].annotator == "tester"
+    app = app_for(reopened, sid)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert [a.exact for a in view_of(app).annotations] == ["keep the morning boat"]
+
+
+async def test_find_then_escape_then_visual_word_ends_selects_a_name(tmp_path: Path) -> None:
+    store, sid = make_store(tmp_path)
+    app = app_for(store, sid)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("/", *"Karl Ek", "enter", "escape")
+        await pilot.pause()
+        view = view_of(app)
+        assert view.selection is None
+        assert view.story.text[view.cursor] == "K"
+        await pilot.press("v", "e", "e")
+        assert selected(view) == "Karl Ek"
+        await pilot.press("a")
+        await pilot.pause()
+    assert [(a.kind, a.exact) for a in Store(tmp_path).annotations(sid)] == [("actor", "Karl Ek")]
+
+
+async def test_motions(tmp_path: Path) -> None:
+    store, sid = make_store(tmp_path)
+    app = app_for(store, sid)
+    async with app.run_test(size=SIZE) as pilot:
+        view = view_of(app)
+        text = view.story.text
+        assert view.cursor == 0
+        await pilot.press("w")
+        assert text[view.cursor :].startswith("council approves")
+        await pilot.press("e")
+        assert text[view.cursor] == "l" and text[view.cursor - 6 : view.cursor + 1] == "council"
+        await pilot.press("b")
+        assert text[view.cursor :].startswith("council")
+        await pilot.press("}")
+        assert text[view.cursor :].startswith("NORDVIK, May 2")
+        await pilot.press(")")
+        assert text[view.cursor :].startswith("The harbour council of Nordvik")
+        await pilot.press(")")  # "Dr." does not end a sentence
+        assert text[view.cursor :].startswith("Dr. Ellen Voss")
+        await pilot.press("(")
+        assert text[view.cursor :].startswith("The harbour council of Nordvik")
+        await pilot.press("{")
+        assert text[view.cursor :].startswith("NORDVIK")
+        await pilot.press("right", "right")
+        assert text[view.cursor :].startswith("RDVIK")
+        await pilot.press("left")
+        assert text[view.cursor :].startswith("ORDVIK")
+        await pilot.press("home")
+        assert text[view.cursor :].startswith("NORDVIK")
+        await pilot.press("end")
+        assert text[view.cursor] != " " and text[view.cursor + 1] == " "
+        await pilot.press("G")
+        assert view.cursor == len(text) - 1
+        await pilot.press("g")
+        assert view.cursor == 0
+        # down from the headline skips the byline row and the blank rows to the next text
+        await pilot.press("down")
+        assert view.story.block_at(view.cursor).kind != "headline"
+
+
+async def test_shift_arrows_and_visual_mode(tmp_path: Path) -> None:
+    store, sid = make_store(tmp_path)
+    app = app_for(store, sid)
+    async with app.run_test(size=SIZE) as pilot:
+        view = view_of(app)
+        await pilot.press("shift+right", "shift+right", "shift+right")
+        assert selected(view) == "Har"  # shift selection ends before the cursor
+        await pilot.press("right")
+        assert view.selection is None
+        await pilot.press("g", "v", "e")
+        assert selected(view) == "Harbour"  # visual selection includes the cursor
+        await pilot.press("w")
+        assert selected(view) == "Harbour c"
+        await pilot.press("v")
+        assert view.selection is None
+
+
+async def test_tag_snaps_to_words_and_escape_clears(tmp_path: Path) -> None:
+    store, sid = make_store(tmp_path)
+    app = app_for(store, sid)
+    async with app.run_test(size=SIZE) as pilot:
+        view = view_of(app)
+        await pilot.press("/", *"arbour coun", "enter")
+        assert selected(view) == "arbour coun"
+        await pilot.press("c")
+        await pilot.pause()
+        ann = store.annotations(sid)[0]
+        assert (ann.kind, ann.exact) == ("claim", "Harbour council")
+        assert view.selection is None
+        await pilot.press("escape")  # no selection: back to the library
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_tag_without_selection_warns_and_saves_nothing(tmp_path: Path) -> None:
+    store, sid = make_store(tmp_path)
+    app = app_for(store, sid)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert store.annotations(sid) == []
+        assert any("Select text first" in str(n.message) for n in app._notifications)
+
+
+async def test_delete_undo_redo(tmp_path: Path) -> None:
+    store, sid = make_store(tmp_path)
+    app = app_for(store, sid)
+    async with app.run_test(size=SIZE) as pilot:
+        view = view_of(app)
+        await pilot.press("/", *"rushed and unfair", "enter", "q")
+        await pilot.press("/", *"Karl Ek", "enter", "a")
+        await pilot.pause()
+        assert sorted(a.exact for a in store.annotations(sid)) == ["Karl Ek", "rushed and unfair"]
+        await pilot.press("[", "[")  # jump to an annotation and delete it
+        here = view.annotations_at(view.cursor)
+        assert here
+        await pilot.press("x")
+        await pilot.pause()
+        assert len(store.annotations(sid)) == 1
+        await pilot.press("u")  # undo the delete
+        assert len(store.annotations(sid)) == 2
+        await pilot.press("u", "u")  # undo both adds
+        assert store.annotations(sid) == []
+        assert Store(tmp_path).annotations(sid) == []  # every undo is saved at once
+        await pilot.press("ctrl+r")
+        assert [a.exact for a in Store(tmp_path).annotations(sid)] == ["rushed and unfair"]
+        await pilot.press("ctrl+r", "ctrl+r")
+        assert len(store.annotations(sid)) == 1
+        await pilot.pause()
+
+
+async def test_overlapping_annotations(tmp_path: Path) -> None:
+    store, sid = make_store(tmp_path)
+    app = app_for(store, sid)
+    async with app.run_test(size=SIZE) as pilot:
+        view = view_of(app)
+        await pilot.press("/", *"Opposition member Karl Ek said the plan", "enter", "c")
+        await pilot.press("/", *"Karl Ek", "enter", "a")
+        await pilot.pause()
+        kinds = {a.kind for a in view.annotations_at(view.story.text.index("Karl"))}
+        assert kinds == {"claim", "actor"}
+        assert view.annotations_at(view.story.text.index("Karl"))[0].kind == "actor"  # innermost first
+
+
+async def test_find_next_and_previous(tmp_path: Path) -> None:
+    store, sid = make_store(tmp_path)
+    app = app_for(store, sid)
+    async with app.run_test(size=SIZE) as pilot:
+        view = view_of(app)
+        text = view.story.text
+        await pilot.press("/", *"council", "enter")
+        first = view.selection
+        await pilot.press("n")
+        second = view.selection
+        assert first is not None and second is not None and second[0] > first[0]
+        assert text[second[0] : second[1]].lower() == "council"
+        await pilot.press("N")
+        assert view.selection == first
+
+
+async def test_find_cancel_restores_cursor(tmp_path: Path) -> None:
+    store, sid = make_store(tmp_path)
+    app = app_for(store, sid)
+    async with app.run_test(size=SIZE) as pilot:
+        view = view_of(app)
+        await pilot.press("w", "/", *"morning")
+        await pilot.pause()
+        assert view.story.text[view.cursor :].startswith("morning")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert view.story.text[view.cursor :].startswith("council")
+        assert view.has_focus
+
+
+async def test_mouse_drag_selects(tmp_path: Path) -> None:
+    store, sid = make_store(tmp_path)
+    app = app_for(store, sid)
+    async with app.run_test(size=SIZE) as pilot:
+        view = view_of(app)
+        layout = view._ensure_layout()
+        y = layout.row_of(0) - round(view.scroll_offset.y)
+        x0 = layout.x_of(0)
+        await pilot.mouse_down(view, offset=(x0, y))
+        await pilot.hover(view, offset=(x0 + 6, y))
+        await pilot.mouse_up(view, offset=(x0 + 6, y))
+        assert selected(view) == "Harbour"
+
+
+async def test_help_screen_lists_every_binding(tmp_path: Path) -> None:
+    store, sid = make_store(tmp_path)
+    app = app_for(store, sid)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        console = Console(width=100, record=True, file=io.StringIO())
+        console.print(app.screen._table())
+        text = console.export_text()
+        for words in ("Next word start", "Word end", "Next sentence", "Select", "Quote", "Actor", "Claim", "Undo"):
+            assert words in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20), (140, 50)])
+async def test_small_and_large_terminals(tmp_path: Path, size: tuple[int, int]) -> None:
+    store, sid = make_store(tmp_path)
+    app = app_for(store, sid)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("}", "}", "v", "e", "q")
+        await pilot.pause()
+        assert len(store.annotations(sid)) == 1
+        await pilot.resize_terminal(50, 15)
+        await pilot.pause()
+        await pilot.press("down", "down", "end")
+        await pilot.resize_terminal(*size)
+        await pilot.pause()
+
+
+async def test_story_text_cannot_reach_the_terminal(tmp_path: Path) -> None:
+    hostile = "Headline \x1b]0;pwned\x07 here\n\nBody \x1b[31mred\x1b[0m text\x07 and \x9b2J more [bold]x[/bold]."
+    store, sid = make_store(tmp_path, hostile)
+    app = app_for(store, sid)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view = view_of(app)
+        for y in range(view.size.height):
+            for seg in view.render_line(y):
+                assert not any(ord(c) < 32 or 127 <= ord(c) < 160 for c in seg.text)
+        assert "[bold]x[/bold]" in view.story.text  # markup is shown as text, not interpreted
+
+
+async def test_command_palette_offers_actions(tmp_path: Path) -> None:
+    store, sid = make_store(tmp_path)
+    app = app_for(store, sid)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("/", *"Karl Ek", "enter")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"tag selection as actor")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert [(a.kind, a.exact) for a in store.annotations(sid)] == [("actor", "Karl Ek")]
+
+
+async def test_long_story_scrolls_with_the_cursor(tmp_path: Path) -> None:
+    paragraphs = [f"Paragraph {i} has enough words in it to wrap around the end of a line." for i in range(80)]
+    store, sid = make_store(tmp_path, "A long story\n\n" + "\n\n".join(paragraphs))
+    app = app_for(store, sid)
+    async with app.run_test(size=SIZE) as pilot:
+        view = view_of(app)
+        layout = view._ensure_layout()
+
+        def cursor_visible() -> bool:
+            top = round(view.scroll_offset.y)
+            return top <= layout.row_of(view.cursor) < top + view.scrollable_content_region.height
+
+        for _ in range(40):
+            await pilot.press("}")
+        assert view.story.text[view.cursor :].startswith("Paragraph 39")
+        assert view.scroll_offset.y > 0 and cursor_visible()
+        await pilot.press("G")
+        assert cursor_visible()
+        view.scroll_to(y=0, animate=False, immediate=True)  # as the mouse wheel would
+        await pilot.pause()
+        assert cursor_visible()
+        await pilot.press("pagedown", "pagedown")
+        assert cursor_visible() and view.scroll_offset.y > 0

@@ -1,0 +1,312 @@
+"""The `wiredesk` command: the app, and the same work from scripts.
+
+Exit codes: 0 success, 1 a user error (one line on stderr, no traceback), 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import json
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+
+import click
+
+from annotations import anchor, config
+from annotations.atomic import atomic_output
+from annotations.exports import EXPORTERS
+from annotations.model import KINDS, Annotation, AnnotationError
+from annotations.store import Store, StoreError
+from stories.loader import FORMATS
+from stories.model import StoryError
+from tui.importing import import_paths
+
+__all__ = ["main"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+_USER_ERRORS = (StoreError, StoryError, AnnotationError, config.ConfigError)
+
+
+def _user_errors(func: F) -> F:
+    """Report the app's own errors as one line and exit 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except _USER_ERRORS as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+class _Context:
+    """What every command needs: where the data lives, and the store once opened."""
+
+    def __init__(self, data_dir: str | None) -> None:
+        self.data_dir = config.data_dir(data_dir)
+        self._store: Store | None = None
+
+    def store(self, write: bool = True) -> Store:
+        """The library; commands that only read open it read-only (and never create the data dir)."""
+        if self._store is None:
+            self._store = Store(self.data_dir, read_only=not write)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("wiredesk")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "unknown"
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=str),
+    envvar=config.ENV_DATA_DIR,
+    help=f"Library folder (default: the platform's user data dir; env {config.ENV_DATA_DIR}).",
+)
+@click.version_option(_version(), "--version", prog_name="wiredesk")
+@click.pass_context
+@_user_errors
+def main(ctx: click.Context, data_dir: str | None) -> None:
+    """wiredesk: read wire stories and tag who said what.
+
+    With no command, opens the app on your library.
+    """
+    state = _Context(data_dir)
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+    if ctx.invoked_subcommand is None:
+        _run_app(state.store())
+
+
+def _run_app(store: Store, open_story: str | None = None, demo: bool = False) -> None:
+    from tui.app import WiredeskApp  # the app is imported only when it runs: keeps the CLI fast
+
+    app = WiredeskApp(store, annotator=config.annotator(config.load_config()), open_story=open_story, demo=demo)
+    app.run()
+    if app.return_code:
+        sys.exit(app.return_code)
+
+
+def _store(ctx: click.Context, write: bool = True) -> Store:
+    return ctx.find_object(_Context).store(write)
+
+
+def _echo_rich(renderable: Any, width: int | None = None) -> None:
+    """Print a Rich renderable through click.echo: styled on a terminal, plain text otherwise, whatever the locale."""
+    from rich.console import Console
+
+    console = Console()
+    with console.capture() as captured:
+        console.print(renderable, width=min(console.width, width) if width else None)
+    click.echo(captured.get(), nl=False)
+
+
+@contextlib.contextmanager
+def _utf8_stdout() -> Iterator[TextIO]:
+    """Standard output as UTF-8 text, without newline translation: exports are UTF-8 whatever the locale."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # pragma: no cover - a text-only stdout (already replaced by the caller): use it as it is
+        yield sys.stdout
+        return
+    out = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)
+    try:
+        yield out
+    finally:
+        out.flush()
+        out.detach()
+
+
+@main.command()
+@click.pass_context
+@_user_errors
+def demo(ctx: click.Context) -> None:
+    """Open the app on a throwaway library of bundled demo stories (your library is not touched)."""
+    from stories.demo import demo_files
+
+    folder = Path(tempfile.mkdtemp(prefix="wiredesk-demo-"))
+    try:
+        with Store(folder) as store:
+            failed = [o for o in import_paths(store, demo_files()) if o.status == "failed"]
+            if failed:
+                raise StoreError(f"demo story {failed[0].path.name} did not import: {failed[0].reason}")
+            _run_app(store, demo=True)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), help="Skip detection: parse as this format.")
+@click.pass_context
+@_user_errors
+def import_(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None) -> None:
+    """Import story files, or every file in folders."""
+    store = _store(ctx)
+    counts = {"imported": 0, "present": 0, "failed": 0}
+    for outcome in import_paths(store, paths, fmt):
+        counts[outcome.status] += 1
+        name = click.format_filename(outcome.path)
+        if outcome.status == "failed":
+            click.echo(f"failed    {name}: {outcome.reason}", err=True)
+        elif outcome.story is not None:
+            what = "imported " if outcome.status == "imported" else "skipped  "
+            why = "" if outcome.status == "imported" else " (already in library)"
+            click.echo(f"{what} {outcome.story.short_id}  {name}: {outcome.story.headline}{why}")
+    click.echo(
+        f"{counts['imported']} imported, {counts['present']} already in library, {counts['failed']} failed"
+        f" — library: {store.data_dir}"
+    )
+    if counts["failed"]:
+        ctx.exit(1)
+
+
+@main.command("open")
+@click.argument("story")
+@click.pass_context
+@_user_errors
+def open_(ctx: click.Context, story: str) -> None:
+    """Open the reader on STORY (an id or unique id prefix), or on a file, importing it first."""
+    store = _store(ctx)
+    if Path(story).exists():
+        outcomes = list(import_paths(store, [story]))
+        failed = [o for o in outcomes if o.status == "failed"]
+        if failed:
+            raise StoryError(f"{click.format_filename(failed[0].path)}: {failed[0].reason}")
+        found = [o.story for o in outcomes if o.story is not None]
+        if not found:
+            raise StoryError(f"{story}: no story found")
+        story_id = found[0].id
+    else:
+        story_id = store.resolve(story)
+    _run_app(store, open_story=story_id)
+
+
+@main.command("list")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+@_user_errors
+def list_(ctx: click.Context, fmt: str) -> None:
+    """List the stories in the library, newest first."""
+    store = _store(ctx, write=False)
+    rows = []
+    for entry in store.entries():
+        counts = store.counts(entry.id)
+        rows.append((entry, counts))
+    if fmt == "json":
+        data = [
+            {
+                "id": e.id,
+                "short_id": e.short_id,
+                **{k: v for k, v in e.meta.to_dict().items() if k != "extra"},
+                "added": e.added,
+                "counts": {k: c[k] for k in KINDS},
+            }
+            for e, c in rows
+        ]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo(f"The library at {store.data_dir} is empty. Import stories with: wiredesk import PATH...")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    from tui.story_text import display_date
+
+    console = Console()  # only measures the terminal; _echo_rich prints
+    agency_width = min(max((len(e.meta.agency or "") for e, _ in rows), default=6), 18)
+    headline_width = max(console.width - 8 - 11 - agency_width - 3 * 2 - 6 * 2, 20)
+    table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 2, 0, 0))
+    table.add_column("ID", no_wrap=True, width=8)
+    table.add_column("Date", no_wrap=True, width=11)
+    table.add_column("Agency", no_wrap=True, width=agency_width, overflow="ellipsis")
+    table.add_column("Headline", no_wrap=True, width=headline_width, overflow="ellipsis")
+    for kind in KINDS:
+        table.add_column(kind[0].upper(), justify="right", width=2)
+    for e, c in rows:
+        table.add_row(
+            e.short_id, display_date(e.meta), e.meta.agency or "", e.meta.headline, *(str(c[k]) for k in KINDS)
+        )
+    _echo_rich(table)
+
+
+@main.command()
+@click.argument("story")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+@_user_errors
+def show(ctx: click.Context, story: str, fmt: str) -> None:
+    """Show STORY with its annotations (text: formatted; json: metadata, text, blocks, annotations)."""
+    store = _store(ctx, write=False)
+    item = store.story(store.resolve(story))
+    anns = store.annotations(item.id)
+    if fmt == "json":
+        data = {**item.to_dict(), "annotations": [a.to_dict() for a in anns]}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    from tui.story_text import render_story
+
+    _echo_rich(render_story(item, anns), width=100)
+
+
+@main.command()
+@click.argument("story")
+@click.option("--kind", type=click.Choice(KINDS), required=True, help="What the text is.")
+@click.option("--text", "exact", required=True, help="The exact text to tag (straight quotes match curly ones).")
+@click.option("--occurrence", type=click.IntRange(min=1), default=1, show_default=True, help="Which occurrence.")
+@click.option("--note", default="", help="A note to keep with the annotation.")
+@click.pass_context
+@_user_errors
+def annotate(ctx: click.Context, story: str, kind: str, exact: str, occurrence: int, note: str) -> None:
+    """Tag the exact TEXT in STORY as a quote, actor or claim."""
+    store = _store(ctx)
+    item = store.story(store.resolve(story))
+    start, end = anchor.locate(item, exact, occurrence)
+    ann = Annotation.new(item, kind, start, end, note=note, annotator=config.annotator(config.load_config()))
+    store.put(ann, item)
+    click.echo(f"saved {kind} {ann.id[:8]} [{start}:{end}] “{ann.exact}” in story {item.short_id}")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(sorted(EXPORTERS)), required=True, help="Export format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="File to write (- : stdout).")
+@click.option("--story", "story_refs", multiple=True, help="Only this story (repeatable).")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.pass_context
+@_user_errors
+def export(ctx: click.Context, fmt: str, output: str | None, story_refs: tuple[str, ...], force: bool) -> None:
+    """Export annotations (with their stories) as JSON or CSV."""
+    store = _store(ctx, write=False)
+    ids = list(dict.fromkeys(store.resolve(ref) for ref in story_refs)) or None  # each story once
+    writer = EXPORTERS[fmt].write
+    if output in (None, "-"):
+        with _utf8_stdout() as out:
+            writer(store, out, ids)
+        return
+    path = Path(output)
+    if path.exists() and not force:
+        raise StoreError(f"{path} exists; use --force to replace it")
+    try:
+        with atomic_output(path, private=False) as fh:
+            count = writer(store, fh, ids)
+    except OSError as exc:
+        raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from None
+    click.echo(f"exported {count} annotation(s) as {fmt} to {path}", err=True)

@@ -1,0 +1,336 @@
+"""ReaderScreen: one story, formatted, with keyboard selection and one-key tagging."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from annotations import anchor
+from annotations.history import Change, History
+from annotations.model import AnnotationError
+from annotations.store import StoreError
+from stories.model import Story
+from tui.story_text import KIND_LABELS
+from tui.widgets.annotation_panel import AnnotationPanel
+from tui.widgets.find_bar import FindBar
+from tui.widgets.story_view import StoryView
+
+__all__ = ["ReaderScreen"]
+
+#: Below this width the annotation panel hides itself (`p` shows it again).
+PANEL_MIN_WIDTH = 90
+
+
+def _quoted(text: str, limit: int = 48) -> str:
+    return "“" + (text if len(text) <= limit else text[: limit - 1].rstrip() + "…") + "”"
+
+
+class ReaderScreen(Screen):
+    """Read a story and tag it. Tags are saved the moment they are made."""
+
+    AUTO_FOCUS = "StoryView"
+
+    BINDINGS = [
+        Binding("q", "tag('quote')", "Quote", id="reader.tag_quote"),
+        Binding("a", "tag('actor')", "Actor", id="reader.tag_actor"),
+        Binding("c", "tag('claim')", "Claim", id="reader.tag_claim"),
+        Binding("x", "delete", "Delete", id="reader.delete"),
+        Binding("u", "undo", "Undo", id="reader.undo"),
+        Binding("ctrl+r", "redo", "Redo", show=False, id="reader.redo"),
+        Binding("/", "find", "Find", id="reader.find"),
+        Binding("n", "find_next", "Next match", show=False, id="reader.find_next"),
+        Binding("N", "find_previous", "Previous match", show=False, id="reader.find_previous"),
+        Binding("]", "next_annotation", "Next tag", show=False, id="reader.next_annotation"),
+        Binding("[", "previous_annotation", "Previous tag", show=False, id="reader.previous_annotation"),
+        Binding("p", "toggle_panel", "Panel", show=False, id="reader.toggle_panel"),
+        Binding("escape", "back", "Back", id="reader.back"),
+    ]
+
+    DEFAULT_CSS = """
+    ReaderScreen {
+        & > #body { height: 1fr; }
+        & StoryView { width: 1fr; height: 1fr; }
+        & > #status { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
+    }
+    """
+
+    def __init__(self, story: Story, history: History) -> None:
+        super().__init__()
+        self.story = story
+        self.history = history
+        self._query = ""
+        self._matches: list[tuple[int, int]] = []
+        self._find_origin = 0
+        self._panel_forced: bool | None = None
+
+    # --- parts ---------------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            yield StoryView(self.story, id="story")
+            yield AnnotationPanel(id="panel")
+        yield FindBar(id="find")
+        yield Static(id="status", markup=False)
+        yield Footer()
+
+    @property
+    def view(self) -> StoryView:
+        return self.query_one(StoryView)
+
+    @property
+    def panel(self) -> AnnotationPanel:
+        return self.query_one(AnnotationPanel)
+
+    @property
+    def find_bar(self) -> FindBar:
+        return self.query_one(FindBar)
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{self.story.short_id} · {self.story.headline}"
+        self._reload_annotations()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._apply_panel_width()
+        self.query_one(Footer).compact = self.size.width < 110
+
+    def _apply_panel_width(self) -> None:
+        wide = self.size.width >= PANEL_MIN_WIDTH
+        self.panel.display = wide if self._panel_forced is None else self._panel_forced
+
+    def _reload_annotations(self, current: str | None = None) -> None:
+        anns = self.app.store.annotations(self.story.id)
+        self.view.set_annotations(anns)
+        self.panel.set_annotations(anns)
+        self._show_cursor_state(current)
+
+    def _show_cursor_state(self, current: str | None = None) -> None:
+        view = self.view
+        here = view.annotations_at(view.cursor)
+        if current is None and here:
+            current = here[0].id
+        self.panel.show_current(current)
+        status = Text()
+        selection = view.selection
+        if selection is not None:
+            label = "SELECT" if view.visual else "selection"
+            status.append(f"{label} {selection[1] - selection[0]} chars", style="bold")
+            status.append("  ·  q quote, a actor, c claim, esc clear")
+        elif here:
+            ann = here[0]
+            status.append(f"{KIND_LABELS.get(ann.kind, ann.kind)} ", style="bold")
+            status.append(_quoted(ann.exact, 60))
+            status.append("  ·  x delete")
+        else:
+            status.append("v select  ·  / find  ·  ? help")
+        paragraphs = self.story.paragraphs()
+        paragraph = next((i for i, (s, e) in enumerate(paragraphs) if s <= view.cursor <= e), 0)
+        status.append(f"   ¶ {paragraph + 1}/{len(paragraphs)}", style="dim")
+        self.query_one("#status", Static).update(status)
+        self.refresh_bindings()
+
+    def on_story_view_changed(self, event: StoryView.Changed) -> None:
+        self._show_cursor_state()
+
+    def on_annotation_panel_selected(self, event: AnnotationPanel.Selected) -> None:
+        self.view.move_to(event.annotation.start, center=True)
+        self.view.focus()
+
+    # --- footer --------------------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Keys that cannot do anything here leave the footer, which must fit 80 columns.
+        if action == "delete":
+            return bool(self.view.annotations_at(self.view.cursor))
+        if action == "undo":
+            return self.history.can_undo
+        if action == "redo":
+            return self.history.can_redo
+        return True
+
+    # --- tagging -------------------------------------------------------------------------------------------
+
+    def action_tag(self, kind: str) -> None:
+        """Tag the selection (widened to whole words) and save it at once."""
+        view = self.view
+        selection = view.selection
+        if selection is None:
+            self.notify(
+                "Select text first: v then a motion (w, e, …), shift+arrows, / to find, or drag with the mouse.",
+                title=f"Nothing to tag as {kind}",
+                severity="warning",
+            )
+            return
+        try:
+            ann = anchor.tag(self.story, kind, *selection, annotator=self.app.annotator)
+            twin = next((a for a in view.annotations if (a.kind, a.start, a.end) == (kind, ann.start, ann.end)), None)
+            if twin is not None:
+                self.notify(f"{_quoted(ann.exact)} is already tagged as a {kind}.", severity="warning")
+                return
+            self.history.add(ann, self.story)
+        except (AnnotationError, StoreError) as exc:
+            self.notify(str(exc), title="Not saved", severity="error")
+            return
+        view.move_to(ann.start)
+        self._reload_annotations(current=ann.id)
+        self.notify(_quoted(ann.exact), title=f"Saved {kind}")
+
+    def action_delete(self) -> None:
+        """Delete the innermost annotation under the cursor."""
+        here = self.view.annotations_at(self.view.cursor)
+        if not here:
+            self.notify("No annotation under the cursor.", severity="warning")
+            return
+        try:
+            gone = self.history.delete(here[0].id)
+        except (AnnotationError, StoreError) as exc:
+            self.notify(str(exc), title="Not deleted", severity="error")
+            return
+        self._reload_annotations()
+        self.notify(f"{_quoted(gone.exact)}  (u to undo)", title=f"Deleted {gone.kind}")
+
+    def _step_history(self, undo: bool) -> None:
+        try:
+            change: Change | None = self.history.undo(self.story) if undo else self.history.redo(self.story)
+        except (AnnotationError, StoreError) as exc:
+            self.notify(str(exc), title="Not saved", severity="error")
+            return
+        if change is None:
+            self.notify("Nothing to undo." if undo else "Nothing to redo.", severity="warning")
+            return
+        target = change.before if undo else change.after
+        self._reload_annotations(current=target.id if target else None)
+        self.view.move_to(change.subject.start, center=True)
+        self.notify(change.describe(), title="Undone" if undo else "Redone")
+
+    def action_undo(self) -> None:
+        self._step_history(undo=True)
+
+    def action_redo(self) -> None:
+        self._step_history(undo=False)
+
+    def _jump_annotation(self, forward: bool) -> None:
+        starts = sorted({a.start for a in self.view.annotations})
+        if not starts:
+            self.notify("This story has no annotations yet.", severity="warning")
+            return
+        cursor = self.view.cursor
+        later = [s for s in starts if s > cursor] if forward else [s for s in starts if s < cursor]
+        if later:
+            target = later[0] if forward else later[-1]
+        else:
+            target = starts[0] if forward else starts[-1]
+            self.notify("Wrapped around to the " + ("first" if forward else "last") + " annotation.")
+        self.view.move_to(target, center=True)
+
+    def action_next_annotation(self) -> None:
+        self._jump_annotation(forward=True)
+
+    def action_previous_annotation(self) -> None:
+        self._jump_annotation(forward=False)
+
+    # --- find ----------------------------------------------------------------------------------------------
+
+    def action_find(self) -> None:
+        self._find_origin = self.view.cursor
+        self.find_bar.open(self._query)
+
+    def on_find_bar_changed(self, event: FindBar.Changed) -> None:
+        self._query = event.query
+        self._matches = self.view.find(event.query)
+        self.view.set_matches(self._matches)
+        if not self._matches:
+            self.find_bar.set_status("no match" if event.query.strip() else "")
+            self.view.move_to(self._find_origin)
+            return
+        index = next((i for i, (s, _) in enumerate(self._matches) if s >= self._find_origin), 0)
+        self.view.move_to(self._matches[index][0], center=True)
+        self.find_bar.set_status(f"{index + 1} of {len(self._matches)}")
+
+    def on_find_bar_submitted(self, event: FindBar.Submitted) -> None:
+        self.find_bar.close()
+        self.view.focus()
+        if not self._matches:
+            if event.query.strip():
+                self.notify(f"“{event.query}” is not in this story.", severity="warning")
+            return
+        start = next((s for s, _ in self._matches if s >= self._find_origin), self._matches[0][0])
+        self._select_match(start)
+
+    def on_find_bar_cancelled(self, event: FindBar.Cancelled) -> None:
+        self.find_bar.close()
+        self._matches = []
+        self.view.set_matches([])
+        self.view.move_to(self._find_origin)
+        self.view.focus()
+
+    def _select_match(self, start: int) -> None:
+        span = next(m for m in self._matches if m[0] == start)
+        self.view.select(*span)
+        index = self._matches.index(span)
+        self.find_bar.set_status(f"{index + 1} of {len(self._matches)}")
+
+    def _find_step(self, forward: bool) -> None:
+        if not self._query.strip():
+            self.notify("No search yet: press / to find.", severity="warning")
+            return
+        self._matches = self.view.find(self._query)
+        self.view.set_matches(self._matches)
+        if not self._matches:
+            self.notify(f"“{self._query}” is not in this story.", severity="warning")
+            return
+        selection = self.view.selection
+        here = selection[0] if selection else self.view.cursor
+        starts = [s for s, _ in self._matches]
+        later = [s for s in starts if s > here] if forward else [s for s in starts if s < here]
+        if later:
+            target = later[0] if forward else later[-1]
+        else:
+            target = starts[0] if forward else starts[-1]
+            self.notify("Search wrapped around.")
+        self._select_match(target)
+        self.notify(f"Match {starts.index(target) + 1} of {len(starts)}", timeout=1.5)
+
+    def action_find_next(self) -> None:
+        self._find_step(forward=True)
+
+    def action_find_previous(self) -> None:
+        self._find_step(forward=False)
+
+    # --- leaving -------------------------------------------------------------------------------------------
+
+    def action_toggle_panel(self) -> None:
+        self._panel_forced = not self.panel.display
+        self._apply_panel_width()
+
+    def action_back(self) -> None:
+        """Escape: close the find box, else clear the selection, else go back to the library."""
+        view = self.view
+        if self.find_bar.is_open:
+            self.on_find_bar_cancelled(FindBar.Cancelled())
+        elif view.anchor is not None:
+            view.clear_selection()
+            if self._matches:
+                self._matches = []
+                view.set_matches([])
+        else:
+            self.app.pop_screen()
+
+    def palette_commands(self) -> list[tuple[str, str, object]]:
+        """Actions the command palette offers on this screen: (name, help, callback)."""
+        return [
+            ("Tag selection as quote", "Save the selected text as a quote (q)", lambda: self.action_tag("quote")),
+            ("Tag selection as actor", "Save the selected text as an actor (a)", lambda: self.action_tag("actor")),
+            ("Tag selection as claim", "Save the selected text as a claim (c)", lambda: self.action_tag("claim")),
+            ("Delete annotation under cursor", "Delete the innermost tag at the cursor (x)", self.action_delete),
+            ("Undo", "Undo the last add or delete (u)", self.action_undo),
+            ("Redo", "Redo what was undone (ctrl+r)", self.action_redo),
+            ("Find in story", "Incremental find (/)", self.action_find),
+            ("Toggle annotation panel", "Show or hide the list of annotations (p)", self.action_toggle_panel),
+            ("Back to library", "Leave this story (escape)", self.app.pop_screen),
+        ]

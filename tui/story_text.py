@@ -1,0 +1,86 @@
+"""How a story is presented in text: its metadata line, and a Rich rendering for `wiredesk show`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from rich.text import Text
+
+from annotations.model import Annotation
+from stories.model import Story, StoryMeta
+
+__all__ = ["KIND_LABELS", "KIND_STYLES", "display_date", "header_paragraphs", "human_date", "meta_line", "render_story"]
+
+#: How each annotation kind looks. Each differs from the others without colour too.
+KIND_STYLES = {"quote": "italic green", "actor": "bold cyan", "claim": "underline yellow"}
+KIND_LABELS = {"quote": "Quote", "actor": "Actor", "claim": "Claim"}
+_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+def human_date(iso: str | None) -> str:
+    """'2026-01-03' -> '3 Jan 2026'; with a time, '3 Jan 2026 14:05'. Unparseable text is returned as is."""
+    if not iso:
+        return ""
+    try:
+        dt = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    day = f"{dt.day} {_MONTHS[dt.month - 1]} {dt.year}"
+    return day if len(iso) <= 10 else f"{day} {dt:%H:%M}"
+
+
+def display_date(meta: StoryMeta) -> str:
+    """The story's date for lists: updated or created, else the dateline's date (often without a year)."""
+    return human_date(meta.updated or meta.created) or str(meta.extra.get("dateline_date") or "")
+
+
+def meta_line(meta: StoryMeta) -> str:
+    """Byline, agency, dates and section on one line, parts separated by ' · '."""
+    parts = []
+    if meta.authors:
+        parts.append("By " + ", ".join(meta.authors))
+    if meta.agency:
+        parts.append(meta.agency)
+    if meta.created:
+        parts.append(human_date(meta.created))
+    if meta.updated and meta.updated != meta.created:
+        parts.append("updated " + human_date(meta.updated))
+    if meta.section:
+        parts.append(meta.section)
+    return " · ".join(parts)
+
+
+def header_paragraphs(story: Story) -> int:
+    """How many leading paragraphs form the header (headline and standfirst); the metadata line follows them."""
+    count = 0
+    for start, _end in story.paragraphs():
+        block = story.block_at(start)
+        if block is None or block.kind not in ("headline", "standfirst"):
+            break
+        count += 1
+    return max(count, 1)
+
+
+def render_story(story: Story, annotations: Iterable[Annotation]) -> Text:
+    """The story as Rich renderables: headline, metadata, blocks, with annotations styled by kind."""
+    text = Text(story.text)
+    for block in story.blocks:
+        style = {"headline": "bold", "standfirst": "italic", "dateline": "bold"}.get(block.kind)
+        if style:
+            text.stylize(style, block.start, block.end)
+    for ann in annotations:
+        text.stylize(KIND_STYLES.get(ann.kind, ""), ann.start, ann.end)
+    out = Text()
+    header = header_paragraphs(story)
+    for i, (start, end) in enumerate(story.paragraphs()):
+        block = story.block_at(start)
+        if block is not None and block.kind == "highlight":
+            out.append("• ", style="cyan")
+        out.append_text(text[start:end])
+        out.append("\n\n")
+        if i == header - 1 and (line := meta_line(story.meta)):
+            out.append(line + "\n\n", style="dim")
+    legend = Text.assemble(*((f"{KIND_LABELS[k]} ", KIND_STYLES[k]) for k in KIND_STYLES))
+    out.append_text(Text.assemble(("id ", "dim"), (story.short_id, "dim"), ("  ·  ", "dim"), legend))
+    return out

@@ -1,0 +1,163 @@
+"""Lay a story out in screen rows for a given width, keeping every row's span of the canonical text.
+
+Every character of a paragraph belongs to exactly one row, so offsets map to (row, column) and back.
+The blank-line separators between paragraphs belong to no row; the cursor never rests on them.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from rich.cells import cell_len, get_character_cell_size
+
+from stories.model import Story
+from tui.story_text import header_paragraphs, meta_line
+
+__all__ = ["MAX_MEASURE", "Row", "StoryLayout"]
+
+#: The widest text column, in cells: longer lines are hard to read.
+MAX_MEASURE = 84
+_PREFIX = {"highlight": "• "}
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One screen row: text[start:end] after `prefix`, or a decoration (`start == -1`) showing `label`."""
+
+    start: int
+    end: int
+    kind: str
+    prefix: str = ""
+    label: str = ""
+
+    @property
+    def is_text(self) -> bool:
+        return self.start >= 0
+
+
+def _wrap(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
+    """Greedy word wrap of text[start:end] into spans no wider than `width` cells (spaces may overhang)."""
+    spans: list[tuple[int, int]] = []
+    line_start = start
+    line_width = 0
+    i = start
+    while i < end:
+        j = i  # the next word: text[i:j], then its spaces text[j:k]
+        while j < end and text[j] != " ":
+            j += 1
+        k = j
+        while k < end and text[k] == " ":
+            k += 1
+        word_width = cell_len(text[i:j])
+        if line_width and line_width + word_width > width:
+            spans.append((line_start, i))
+            line_start, line_width = i, 0
+        while word_width > width:  # a word wider than the line: cut it
+            cut, w = i, 0
+            while cut < j and w + get_character_cell_size(text[cut]) <= width:
+                w += get_character_cell_size(text[cut])
+                cut += 1
+            cut = max(cut, i + 1)
+            spans.append((line_start, cut))
+            line_start, i = cut, cut
+            word_width = cell_len(text[i:j])
+        line_width += word_width + (k - j)
+        i = k
+    if line_start < end or not spans:
+        spans.append((line_start, end))
+    return spans
+
+
+def _wrap_label(label: str, width: int) -> list[str]:
+    return [label[s:e].rstrip() for s, e in _wrap(label, 0, len(label), width)]
+
+
+class StoryLayout:
+    """The rows of a story at one width, with offset <-> (row, x) mapping."""
+
+    def __init__(self, story: Story, width: int) -> None:
+        self.story = story
+        self.width = max(width, 10)
+        self.measure = min(self.width - 4, MAX_MEASURE) if self.width > 24 else self.width - 1
+        self.left = max((self.width - self.measure) // 2, 1 if self.width > 24 else 0)
+        self.rows: list[Row] = []
+        self._build()
+        self._text_rows = [i for i, r in enumerate(self.rows) if r.is_text]
+        self._row_starts = [self.rows[i].start for i in self._text_rows]
+
+    def _build(self) -> None:
+        story, rows = self.story, self.rows
+        header = header_paragraphs(story)
+        rows.append(Row(-1, -1, "blank"))
+        for n, (start, end) in enumerate(story.paragraphs()):
+            if n:
+                rows.append(Row(-1, -1, "blank"))
+            blocks = [b for b in story.blocks if start <= b.start < end]
+            kind = blocks[-1].kind if blocks else "paragraph"
+            prefix = _PREFIX.get(kind, "")
+            spans = _wrap(story.text, start, end, self.measure - cell_len(prefix))
+            for i, (s, e) in enumerate(spans):
+                rows.append(Row(s, e, kind, prefix if i == 0 else " " * cell_len(prefix)))
+            if n == header - 1:
+                label = meta_line(story.meta)
+                if label:
+                    rows.append(Row(-1, -1, "blank"))
+                    rows.extend(Row(-1, -1, "meta", label=part) for part in _wrap_label(label, self.measure))
+        rows.append(Row(-1, -1, "blank"))
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def row_of(self, offset: int) -> int:
+        """Index of the row holding `offset` (a separator maps to the row before it)."""
+        i = bisect.bisect_right(self._row_starts, offset) - 1
+        return self._text_rows[max(i, 0)]
+
+    def x_of(self, offset: int) -> int:
+        """Screen column of `offset`, counted from the widget's left edge."""
+        row = self.rows[self.row_of(offset)]
+        return self.left + cell_len(row.prefix) + cell_len(self.story.text[row.start : offset])
+
+    def offset_at(self, y: int, x: int) -> int:
+        """The offset shown nearest to row `y`, column `x` (for rows without text: the nearest text row)."""
+        y = max(0, min(y, len(self.rows) - 1))
+        row = self.rows[y]
+        if not row.is_text:
+            below = bisect.bisect_left(self._text_rows, y)
+            y = self._text_rows[min(below, len(self._text_rows) - 1)]
+            row = self.rows[y]
+        col = x - self.left - cell_len(row.prefix)
+        text = self.story.text
+        pos, w = row.start, 0
+        last = max(row.start, row.end - 1)
+        while pos < last:
+            w += get_character_cell_size(text[pos])
+            if w > col:
+                break
+            pos += 1
+        return pos
+
+    def text_row_after(self, y: int, step: int) -> int | None:
+        """The text row `step` text rows away from text row `y` (negative: upwards), or None past the ends."""
+        assert self.rows[y].is_text, "text_row_after counts from a text row"
+        i = bisect.bisect_left(self._text_rows, y) + step
+        if 0 <= i < len(self._text_rows):
+            return self._text_rows[i]
+        return None
+
+    def nearest_text_row(self, y: int, direction: int) -> int | None:
+        """The first text row at or below `y` (direction 1), or the last at or above it (-1); None if none."""
+        if direction > 0:
+            i = bisect.bisect_left(self._text_rows, y)
+            return self._text_rows[i] if i < len(self._text_rows) else None
+        i = bisect.bisect_right(self._text_rows, y) - 1
+        return self._text_rows[i] if i >= 0 else None
+
+    @property
+    def first_text_row(self) -> int:
+        return self._text_rows[0]
+
+    @property
+    def last_text_row(self) -> int:
+        return self._text_rows[-1]

@@ -1,0 +1,403 @@
+"""StoryView: a story, formatted, with a keyboard cursor, selection and annotations drawn in place.
+
+A Line API widget: only the rows on screen are rendered. Offsets are code points of the story's canonical
+text; the layout maps them to rows. Motions follow vim where vim has a key for them (`w`, `b`, `e`, `(`,
+`)`, `{`, `}`, `v`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from annotations.model import Annotation
+from stories.model import Story
+from stories.text import (
+    next_offset,
+    next_word_start,
+    prev_offset,
+    prev_word_start,
+    search_folded,
+    sentence_starts,
+    word_end,
+)
+from tui.text_layout import Row, StoryLayout
+
+__all__ = ["StoryView"]
+
+_KIND_ORDER = {"claim": 0, "quote": 1, "actor": 2}
+
+
+def _motion(keys: str, motion: str, description: str, shift_keys: str = "") -> list[Binding]:
+    """Bindings for a motion, and for `shift_keys` that extend the selection with the same motion."""
+    bindings = [Binding(keys, f"move('{motion}')", description, show=False, id=f"view.{motion}")]
+    if shift_keys:
+        extend = f"move('{motion}', True)"
+        bindings.append(Binding(shift_keys, extend, f"Select: {description}", show=False, id=f"view.select.{motion}"))
+    return bindings
+
+
+class StoryView(ScrollView, can_focus=True):
+    """The reader's text: cursor, selection, find matches and annotations."""
+
+    BINDINGS = [
+        *_motion("left,h", "left", "Character left", "shift+left"),
+        *_motion("right,l", "right", "Character right", "shift+right"),
+        *_motion("up,k", "up", "Line up", "shift+up"),
+        *_motion("down,j", "down", "Line down", "shift+down"),
+        *_motion("w", "word", "Next word start"),
+        *_motion("b", "back", "Previous word start"),
+        *_motion("e", "word_end", "Word end"),
+        *_motion(")", "sentence", "Next sentence"),
+        *_motion("(", "sentence_back", "Previous sentence"),
+        *_motion("}", "paragraph", "Next paragraph"),
+        *_motion("{", "paragraph_back", "Previous paragraph"),
+        *_motion("home", "home", "Line start", "shift+home"),
+        *_motion("end", "end", "Line end", "shift+end"),
+        *_motion("pageup", "page_up", "Page up"),
+        *_motion("pagedown", "page_down", "Page down"),
+        *_motion("g", "top", "Top of story"),
+        *_motion("G", "bottom", "End of story"),
+        Binding("v", "toggle_select", "Select", id="view.toggle_select"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "story-view--headline",
+        "story-view--standfirst",
+        "story-view--dateline",
+        "story-view--meta",
+        "story-view--bullet",
+        "story-view--quote",
+        "story-view--actor",
+        "story-view--claim",
+        "story-view--match",
+        "story-view--selection",
+        "story-view--cursor",
+    }
+
+    DEFAULT_CSS = """
+    StoryView {
+        background: $surface;
+        overflow-x: hidden;
+        scrollbar-gutter: stable;
+        & > .story-view--headline { text-style: bold; color: $text; }
+        & > .story-view--standfirst { text-style: italic; color: $text-muted; }
+        & > .story-view--dateline { text-style: bold; color: $text-muted; }
+        & > .story-view--meta { color: $text-muted; }
+        & > .story-view--bullet { color: $accent; }
+        & > .story-view--quote { text-style: italic; color: $text-success; }
+        & > .story-view--actor { text-style: bold; color: $text-primary; }
+        & > .story-view--claim { text-style: underline; color: $text-warning; }
+        & > .story-view--match { background: $secondary; }
+        & > .story-view--selection { background: $foreground 30%; }
+        & > .story-view--cursor { text-style: reverse; }
+    }
+    """
+
+    @dataclass
+    class Changed(Message):
+        """The cursor or the selection moved."""
+
+        view: StoryView
+        cursor: int
+        selection: tuple[int, int] | None
+
+        @property
+        def control(self) -> StoryView:
+            return self.view
+
+    def __init__(self, story: Story, *, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self.story = story
+        self._folded = search_folded(story.text)
+        self._sentences = sentence_starts(story.text, [(b.start, b.end) for b in story.blocks])
+        self._paragraphs = [start for start, _ in story.paragraphs()]
+        self._layout: StoryLayout | None = None
+        self.annotations: list[Annotation] = []
+        self.matches: list[tuple[int, int]] = []
+        self.cursor = 0
+        self.anchor: int | None = None
+        self.visual = False
+        self.inclusive = True
+        self._goal_x: int | None = None
+        self._dragging = False
+
+    # --- state -------------------------------------------------------------------------------------------
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """The selected span [start, end), or None."""
+        if self.anchor is None:
+            return None
+        lo, hi = sorted((self.anchor, self.cursor))
+        if self.inclusive:
+            hi += 1
+        return (lo, hi) if hi > lo else None
+
+    def set_annotations(self, annotations: Iterable[Annotation]) -> None:
+        """Replace the annotations drawn in the text."""
+        self.annotations = sorted(annotations, key=lambda a: (a.start, -a.end))
+        self.refresh()
+
+    def annotations_at(self, offset: int) -> list[Annotation]:
+        """Annotations covering `offset`, innermost (shortest) first."""
+        found = [a for a in self.annotations if a.start <= offset < a.end]
+        return sorted(found, key=lambda a: (a.end - a.start, a.start))
+
+    def set_matches(self, spans: list[tuple[int, int]]) -> None:
+        """Find matches to highlight."""
+        self.matches = spans
+        self.refresh()
+
+    def find(self, query: str) -> list[tuple[int, int]]:
+        """Every match of `query` (case-insensitive; straight quotes match curly)."""
+        needle = search_folded(" ".join(query.split()))
+        if not needle:
+            return []
+        spans, i = [], self._folded.find(needle)
+        while i != -1:
+            spans.append((i, i + len(needle)))
+            i = self._folded.find(needle, i + 1)
+        return spans
+
+    def move_to(self, offset: int, *, keep_selection: bool = False, center: bool = False) -> None:
+        """Put the cursor on `offset` (moved off any paragraph separator)."""
+        if not keep_selection:
+            self.anchor = None
+            self.visual = False
+        self.cursor = self._on_text(offset, 1)
+        self._goal_x = None
+        self._cursor_changed(center=center)
+
+    def select(self, start: int, end: int) -> None:
+        """Select [start, end) in visual mode, cursor on its last character, so motions extend it."""
+        self.anchor, self.cursor = start, max(start, end - 1)
+        self.visual, self.inclusive = True, True
+        self._goal_x = None
+        self._cursor_changed(center=True)
+
+    def clear_selection(self) -> None:
+        """Drop the selection; the cursor goes back to where the selection started."""
+        if self.anchor is not None:
+            self.cursor = self.anchor
+        self.anchor = None
+        self.visual = False
+        self._cursor_changed()
+
+    # --- motions -------------------------------------------------------------------------------------------
+
+    def _on_text(self, pos: int, direction: int) -> int:
+        """The nearest offset at or beyond `pos` (in `direction`) that is not a paragraph separator."""
+        text = self.story.text
+        pos = max(0, min(pos, len(text) - 1))
+        while 0 <= pos < len(text) and text[pos] == "\n":
+            pos += direction
+        if not 0 <= pos < len(text):
+            return self._on_text(pos - direction, -direction)
+        return pos
+
+    def _target(self, motion: str) -> int:
+        text, pos, layout = self.story.text, self.cursor, self._ensure_layout()
+        if motion in ("up", "down", "page_up", "page_down"):
+            row = layout.row_of(pos)
+            if self._goal_x is None:
+                self._goal_x = layout.x_of(pos)
+            step = {"up": -1, "down": 1}.get(motion) or max(self.scrollable_content_region.height - 2, 1)
+            if motion == "page_up":
+                step = -step
+            target = layout.text_row_after(row, step)
+            if target is None:
+                target = layout.first_text_row if step < 0 else layout.last_text_row
+            return layout.offset_at(target, self._goal_x)
+        self._goal_x = None
+        row = layout.rows[layout.row_of(pos)]
+        targets = {
+            "left": lambda: self._on_text(pos - 1, -1),
+            "right": lambda: self._on_text(pos + 1, 1),
+            "word": lambda: self._on_text(next_word_start(text, pos), 1),
+            "back": lambda: self._on_text(prev_word_start(text, pos), -1),
+            "word_end": lambda: self._on_text(word_end(text, pos), 1),
+            "sentence": lambda: next_offset(self._sentences, pos),
+            "sentence_back": lambda: prev_offset(self._sentences, pos),
+            "paragraph": lambda: next_offset(self._paragraphs, pos),
+            "paragraph_back": lambda: prev_offset(self._paragraphs, pos),
+            "home": lambda: row.start,
+            "end": lambda: _row_last(text, row),
+            "top": lambda: 0,
+            "bottom": lambda: self._on_text(len(text) - 1, -1),
+        }
+        target = targets[motion]()
+        return pos if target is None else target
+
+    def action_move(self, motion: str, extend: bool = False) -> None:
+        """Move the cursor; extend the selection with shift or in visual mode, else drop it."""
+        if extend and self.anchor is None:
+            self.anchor, self.inclusive = self.cursor, False
+        elif not extend and not self.visual:
+            self.anchor = None
+        goal = self._goal_x
+        self.cursor = self._target(motion)
+        if motion not in ("up", "down", "page_up", "page_down"):
+            self._goal_x = None
+        else:
+            self._goal_x = goal if goal is not None else self._goal_x
+        self._cursor_changed()
+
+    def action_toggle_select(self) -> None:
+        """Start a selection at the cursor (motions extend it), or drop the current one."""
+        if self.anchor is not None:
+            self.anchor, self.visual = None, False
+        else:
+            self.anchor, self.visual, self.inclusive = self.cursor, True, True
+        self._cursor_changed()
+
+    def _cursor_changed(self, center: bool = False) -> None:
+        self._scroll_to_cursor(center)
+        self.refresh()
+        self.post_message(self.Changed(self, self.cursor, self.selection))
+
+    def _scroll_to_cursor(self, center: bool = False) -> None:
+        layout = self._ensure_layout()
+        row = layout.row_of(self.cursor)
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return
+        top = round(self.scroll_offset.y)
+        margin = min(2, height // 4)
+        if center and not top <= row < top + height:
+            self.scroll_to(y=max(row - height // 3, 0), animate=False, immediate=True)
+        elif row < top + margin:
+            self.scroll_to(y=max(row - margin, 0), animate=False, immediate=True)
+        elif row >= top + height - margin:
+            self.scroll_to(y=row - height + margin + 1, animate=False, immediate=True)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """Scrolling with the wheel or scrollbar keeps the cursor on screen (unless text is selected)."""
+        super().watch_scroll_y(old_value, new_value)
+        if self.anchor is not None or self._dragging or self._layout is None:
+            return
+        layout, height = self._layout, self.scrollable_content_region.height
+        top = round(new_value)
+        row = layout.row_of(self.cursor)
+        if height > 0 and not top <= row < top + height:
+            target = layout.nearest_text_row(top, 1) if row < top else layout.nearest_text_row(top + height - 1, -1)
+            if target is not None and top <= target < top + height:
+                self.cursor = self._on_text(layout.offset_at(target, layout.x_of(self.cursor)), 1)
+                self.post_message(self.Changed(self, self.cursor, self.selection))
+
+    # --- mouse ---------------------------------------------------------------------------------------------
+
+    def _offset_at_event(self, event: events.MouseEvent) -> int:
+        layout = self._ensure_layout()
+        return self._on_text(layout.offset_at(event.y + round(self.scroll_offset.y), event.x), 1)
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        if event.button != 1:
+            return
+        self.focus()
+        self.anchor, self.visual, self.inclusive = None, False, True
+        self.cursor = self._offset_at_event(event)
+        self._dragging = True
+        self.capture_mouse()
+        self._cursor_changed()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if not self._dragging:
+            return
+        offset = self._offset_at_event(event)
+        if offset != self.cursor or self.anchor is not None:
+            if self.anchor is None:
+                self.anchor = self.cursor
+            self.cursor = offset
+            self._cursor_changed()
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._dragging:
+            self._dragging = False
+            self.release_mouse()
+
+    # --- layout and rendering ------------------------------------------------------------------------------
+
+    def _ensure_layout(self) -> StoryLayout:
+        width = self.scrollable_content_region.width or 80
+        if self._layout is None or self._layout.width != width:
+            self._layout = StoryLayout(self.story, width)
+            self.virtual_size = Size(width, len(self._layout))
+        return self._layout
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._ensure_layout()
+        self._scroll_to_cursor()
+
+    def on_mount(self) -> None:
+        self._ensure_layout()
+
+    def render_line(self, y: int) -> Strip:
+        layout = self._ensure_layout()
+        index = y + round(self.scroll_offset.y)
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if index >= len(layout.rows):
+            return Strip.blank(width, base)
+        row = layout.rows[index]
+        segments = [Segment(" " * layout.left, base)]
+        if row.kind == "meta":
+            segments.append(Segment(row.label, base + self._style("meta")))
+        elif row.is_text:
+            if row.prefix:
+                segments.append(Segment(row.prefix, base + self._style("bullet")))
+            segments.extend(self._text_segments(row, base))
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"story-view--{name}", partial=True)
+
+    def _text_segments(self, row: Row, base: Style) -> list[Segment]:
+        """The row's text cut where any style changes, each piece with its combined style."""
+        start, end = row.start, row.end
+        layers: list[tuple[int, int, Style]] = []
+
+        def add(s: int, e: int, style: Style) -> None:
+            s, e = max(s, start), min(e, end)
+            if s < e:
+                layers.append((s, e, style))
+
+        for block in self.story.blocks:
+            if block.kind in ("headline", "standfirst", "dateline"):
+                add(block.start, block.end, self._style(block.kind))
+        for ann in sorted(self.annotations, key=lambda a: _KIND_ORDER.get(a.kind, 9)):
+            if ann.start < end and ann.end > start:
+                add(ann.start, ann.end, self._style(ann.kind))
+        for s, e in self.matches:
+            add(s, e, self._style("match"))
+        if (sel := self.selection) is not None:
+            add(sel[0], sel[1], self._style("selection"))
+        add(self.cursor, self.cursor + 1, self._style("cursor"))
+        cuts = sorted({start, end, *(p for s, e, _ in layers for p in (s, e))})
+        text = self.story.text
+        out = []
+        for a, b in itertools.pairwise(cuts):
+            style = base
+            for s, e, layer in layers:
+                if s <= a < e:
+                    style += layer
+            out.append(Segment(text[a:b], style))
+        return out
+
+
+def _row_last(text: str, row: Row) -> int:
+    """The last non-space character of a row."""
+    last = row.end - 1
+    while last > row.start and text[last] == " ":
+        last -= 1
+    return last

@@ -99,7 +99,7 @@ class StoryView(ScrollView, can_focus=True):
         & > .story-view--actor { text-style: bold; color: $text-primary; }
         & > .story-view--claim { text-style: underline; color: $text-warning; }
         & > .story-view--match { background: $secondary; }
-        & > .story-view--selection { background: $foreground 30%; }
+        & > .story-view--selection { background: $primary; color: $text; }
         & > .story-view--cursor { text-style: reverse; }
     }
     """

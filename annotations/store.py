@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,24 @@ class StoryEntry:
 
     @property
     def sort_key(self) -> tuple[str, str]:
-        return (self.meta.updated or self.meta.created or self.added[:10], self.added)
+        """Newest first by publication date; a dateline date without a year counts in the year it was added."""
+        return (self.meta.updated or self.meta.created or _dateline_date(self.meta, self.added), self.added)
+
+
+_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+
+
+def _dateline_date(meta: StoryMeta, added: str) -> str:
+    """ISO date of a dateline date such as "March 4", in the latest year not after `added`; else `added`."""
+    words = str(meta.extra.get("dateline_date") or "").replace(".", " ").split()
+    try:
+        month, day, year = _MONTHS[words[0][:3].lower()], int(words[1]), int(added[:4])
+        when = date(year, month, day)
+        if when.isoformat() > added[:10]:
+            when = date(year - 1, month, day)
+        return when.isoformat()
+    except (IndexError, KeyError, ValueError):
+        return added[:10]
 
 
 StorageFactory = Callable[[Path, bool], Storage]

@@ -15,6 +15,7 @@ from annotations import atomic
 from annotations.model import Annotation, AnnotationError
 from annotations.storage import AtomicJSONStorage
 from annotations.store import ANNOTATIONS_FILE, STORIES_FILE, Store, StoreError
+from stories.loader import parse_text
 from stories.model import Story, StoryBuilder, StoryError, StoryMeta
 
 
@@ -484,3 +485,23 @@ def test_a_tampered_stored_story_is_reported(data_dir: Path) -> None:
         with pytest.raises(StoreError):
             s.put(tag_text(STORY_A, "Mayor Ada Quist", kind="actor"))
     assert path.read_bytes() == tampered
+
+
+def test_entries_are_newest_first_with_dateline_dates_placed_in_their_year(tmp_path: Path) -> None:
+    from annotations.store import _dateline_date
+    from stories.model import StoryMeta
+
+    added = "2026-11-26T10:00:00Z"
+    assert _dateline_date(StoryMeta("h", extra={"dateline_date": "Oct 21"}), added) == "2026-10-21"
+    assert _dateline_date(StoryMeta("h", extra={"dateline_date": "Sept. 3"}), added) == "2026-09-03"
+    assert _dateline_date(StoryMeta("h", extra={"dateline_date": "Dec 31"}), added) == "2025-12-31"  # not in the future
+    assert _dateline_date(StoryMeta("h", extra={}), added) == "2026-11-26"
+    store = Store(tmp_path)
+    for text in (
+        "Dated story\n\nAuthor | 03.01.2001 - Update : 04.01.2001\nDated story\n\nText.",
+        "Dateline story\n\nPORT AUREL, Jan 2 (Reuters) - Text here.",
+        "Undated story\n\nText without any date.",
+    ):
+        store.add_story(parse_text(text, "x.txt")[0])
+    # undated: the day it was added (today); "Jan 2": this year's; 2001: oldest
+    assert [e.meta.headline for e in store.entries()] == ["Undated story", "Dateline story", "Dated story"]

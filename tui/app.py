@@ -22,10 +22,17 @@ class WiredeskApp(App[None]):
     TITLE = "wiredesk"
     COMMANDS = App.COMMANDS | {WiredeskCommands}
     BINDINGS = [
-        Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("f1", "help", "Help", show=False, id="app.help_f1"),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
-        Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.command_palette"),
+        Binding("question_mark", "help", "Help", id="app.help", tooltip="Show every key"),
+        Binding("f1", "help", "Help", show=False, id="app.help_f1", tooltip="Show every key"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit", tooltip="Quit wiredesk"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Commands",
+            show=False,
+            id="app.command_palette",
+            tooltip="Command palette: open a story by headline, run an action",
+        ),
     ]
 
     def __init__(self, store: Store, *, annotator: str = "", open_story: str | None = None, demo: bool = False) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,7 +24,15 @@ def binding_sections() -> list[tuple[str, list[Binding]]]:
     from tui.widgets.story_view import StoryView
 
     def of(*classes: type) -> list[Binding]:
-        return [b for c in classes for b in Binding.make_bindings(c.BINDINGS)]
+        """The classes' bindings, one per action: keys bound to the same action are joined ("left,h")."""
+        merged: dict[tuple[str, str], Binding] = {}
+        for binding in (b for c in classes for b in Binding.make_bindings(c.BINDINGS)):
+            key = (binding.action, binding.description)
+            if key in merged:
+                merged[key] = merged[key].with_key(f"{merged[key].key},{binding.key}")
+            else:
+                merged[key] = binding
+        return list(merged.values())
 
     view = of(StoryView)
     selecting = [b for b in view if (b.id or "").startswith("view.select") or "select" in b.action]
@@ -59,19 +68,17 @@ class HelpScreen(ModalScreen[None]):
         keys = [k.strip() for k in binding.key.split(",")]
         return ", ".join(self.app.get_key_display(Binding(k, binding.action)) for k in keys)
 
-    def _table(self) -> Table:
-        table = Table(box=None, expand=True, show_header=False, padding=(0, 2, 0, 0))
-        table.add_column("Keys", style="bold", no_wrap=True, width=22)
-        table.add_column("Action")
-        table.add_row(Text("wiredesk keys", style="bold underline"), "")
+    def _table(self) -> Group:
+        parts: list = [Text("wiredesk keys", style="bold underline")]
         for title, bindings in binding_sections():
-            table.add_row("", "")
-            table.add_row(Text(title, style="bold reverse"), "")
+            table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
+            table.add_column("Keys", style="bold", no_wrap=True, width=18)
+            table.add_column("Action")
             for binding in bindings:
                 if binding.description:
-                    table.add_row(self._keys(binding), binding.description)
+                    table.add_row(self._keys(binding), binding.tooltip or binding.description)
             if title == "Reader: selecting":
                 table.add_row("mouse drag", "Select with the mouse")
-        table.add_row("", "")
-        table.add_row("", Text("Escape, q or ? closes this screen.", style="dim"))
-        return table
+            parts.extend([Text(""), Text(f" {title} ", style="bold reverse"), table])
+        parts.extend([Text(""), Text("Escape, q or ? closes this screen.", style="dim")])
+        return Group(*parts)

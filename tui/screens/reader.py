@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header
 
 from annotations import anchor
 from annotations.history import Change, History
@@ -18,6 +18,7 @@ from stories.model import Story
 from tui.story_text import KIND_LABELS
 from tui.widgets.annotation_panel import AnnotationPanel
 from tui.widgets.find_bar import FindBar
+from tui.widgets.status_line import StatusLine
 from tui.widgets.story_view import StoryView
 
 __all__ = ["ReaderScreen"]
@@ -36,26 +37,59 @@ class ReaderScreen(Screen):
     AUTO_FOCUS = "StoryView"
 
     BINDINGS = [
-        Binding("q", "tag('quote')", "Quote", id="reader.tag_quote"),
-        Binding("a", "tag('actor')", "Actor", id="reader.tag_actor"),
-        Binding("c", "tag('claim')", "Claim", id="reader.tag_claim"),
-        Binding("x", "delete", "Delete", id="reader.delete"),
-        Binding("u", "undo", "Undo", id="reader.undo"),
-        Binding("ctrl+r", "redo", "Redo", show=False, id="reader.redo"),
-        Binding("/", "find", "Find", id="reader.find"),
-        Binding("n", "find_next", "Next match", show=False, id="reader.find_next"),
-        Binding("N", "find_previous", "Previous match", show=False, id="reader.find_previous"),
-        Binding("]", "next_annotation", "Next tag", show=False, id="reader.next_annotation"),
-        Binding("[", "previous_annotation", "Previous tag", show=False, id="reader.previous_annotation"),
-        Binding("p", "toggle_panel", "Panel", show=False, id="reader.toggle_panel"),
-        Binding("escape", "back", "Back", id="reader.back"),
+        Binding("q", "tag('quote')", "Quote", id="reader.tag_quote", tooltip="Tag the selection as a quote"),
+        Binding("a", "tag('actor')", "Actor", id="reader.tag_actor", tooltip="Tag the selection as an actor"),
+        Binding("c", "tag('claim')", "Claim", id="reader.tag_claim", tooltip="Tag the selection as a claim"),
+        Binding("x", "delete", "Delete", id="reader.delete", tooltip="Delete the annotation under the cursor"),
+        Binding("u", "undo", "Undo", id="reader.undo", tooltip="Undo the last add or delete"),
+        Binding("ctrl+r", "redo", "Redo", show=False, id="reader.redo", tooltip="Redo what was undone"),
+        Binding("/", "find", "Find", id="reader.find", tooltip="Find as you type; Enter selects the match"),
+        Binding("n", "find_next", "Next match", show=False, id="reader.find_next", tooltip="Select the next match"),
+        Binding(
+            "N",
+            "find_previous",
+            "Previous match",
+            show=False,
+            id="reader.find_previous",
+            tooltip="Select the previous match",
+        ),
+        Binding(
+            "]",
+            "next_annotation",
+            "Next tag",
+            show=False,
+            id="reader.next_annotation",
+            tooltip="Jump to the next annotation",
+        ),
+        Binding(
+            "[",
+            "previous_annotation",
+            "Previous tag",
+            show=False,
+            id="reader.previous_annotation",
+            tooltip="Jump to the previous annotation",
+        ),
+        Binding(
+            "p",
+            "toggle_panel",
+            "Panel",
+            show=False,
+            id="reader.toggle_panel",
+            tooltip="Show or hide the annotation panel",
+        ),
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            id="reader.back",
+            tooltip="Close find, else clear the selection, else back to the library",
+        ),
     ]
 
     DEFAULT_CSS = """
     ReaderScreen {
         & > #body { height: 1fr; }
         & StoryView { width: 1fr; height: 1fr; }
-        & > #status { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
     }
     """
 
@@ -67,6 +101,7 @@ class ReaderScreen(Screen):
         self._matches: list[tuple[int, int]] = []
         self._find_origin = 0
         self._panel_forced: bool | None = None
+        self._footer_state: tuple[bool, ...] = ()
 
     # --- parts ---------------------------------------------------------------------------------------------
 
@@ -76,7 +111,7 @@ class ReaderScreen(Screen):
             yield StoryView(self.story, id="story")
             yield AnnotationPanel(id="panel")
         yield FindBar(id="find")
-        yield Static(id="status", markup=False)
+        yield StatusLine(id="status")
         yield Footer()
 
     @property
@@ -131,8 +166,11 @@ class ReaderScreen(Screen):
         paragraphs = self.story.paragraphs()
         paragraph = next((i for i, (s, e) in enumerate(paragraphs) if s <= view.cursor <= e), 0)
         status.append(f"   ¶ {paragraph + 1}/{len(paragraphs)}", style="dim")
-        self.query_one("#status", Static).update(status)
-        self.refresh_bindings()
+        self.query_one(StatusLine).show(status)
+        footer_state = (selection is not None, bool(here), self.history.can_undo, self.history.can_redo)
+        if footer_state != self._footer_state:  # the footer is rebuilt on refresh: only when its keys change
+            self._footer_state = footer_state
+            self.refresh_bindings()
 
     def on_story_view_changed(self, event: StoryView.Changed) -> None:
         self._show_cursor_state()

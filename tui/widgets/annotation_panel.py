@@ -96,6 +96,8 @@ class AnnotationPanel(Vertical):
         """Highlight the annotation with this id (None: no highlight)."""
         options = self.query_one(OptionList)
         index = next((i for i, a in enumerate(self._annotations) if a.id == ann_id), None)
+        if options.highlighted == index:
+            return
         options.highlighted = index
         if index is not None:
             options.scroll_to_highlight()

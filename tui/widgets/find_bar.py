@@ -16,7 +16,7 @@ __all__ = ["FindBar"]
 class FindBar(Horizontal):
     """`Find: [query]  3 of 12`. Typing finds as you go, Enter selects the match, Escape cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel find", id="find.cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel find", id="find.cancel", tooltip="Close find, cursor back")]
 
     DEFAULT_CSS = """
     FindBar {

@@ -25,8 +25,8 @@ class StoryList(DataTable):
 
     BINDINGS = [
         Binding("enter", "select_cursor", "Open", id="library.open"),
-        Binding("j", "cursor_down", "Down", show=False, id="library.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="library.up"),
+        Binding("down,j", "cursor_down", "Next story", show=False, id="library.down"),
+        Binding("up,k", "cursor_up", "Previous story", show=False, id="library.up"),
     ]
 
     @dataclass

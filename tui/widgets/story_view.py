@@ -43,7 +43,8 @@ def _motion(keys: str, motion: str, description: str, shift_keys: str = "") -> l
     bindings = [Binding(keys, f"move('{motion}')", description, show=False, id=f"view.{motion}")]
     if shift_keys:
         extend = f"move('{motion}', True)"
-        bindings.append(Binding(shift_keys, extend, f"Select: {description}", show=False, id=f"view.select.{motion}"))
+        tip = f"Extend the selection: {description.lower()}"
+        bindings.append(Binding(shift_keys, extend, description, show=False, tooltip=tip, id=f"view.select.{motion}"))
     return bindings
 
 
@@ -68,7 +69,13 @@ class StoryView(ScrollView, can_focus=True):
         *_motion("pagedown", "page_down", "Page down"),
         *_motion("g", "top", "Top of story"),
         *_motion("G", "bottom", "End of story"),
-        Binding("v", "toggle_select", "Select", id="view.toggle_select"),
+        Binding(
+            "v",
+            "toggle_select",
+            "Select",
+            id="view.toggle_select",
+            tooltip="Start a selection at the cursor, or drop it",
+        ),
     ]
 
     COMPONENT_CLASSES = {

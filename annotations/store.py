@@ -1,40 +1,43 @@
-"""The library on disk: stories and annotations of one data dir, in two TinyDB files.
+"""The library on disk: stories and annotations of one data dir.
 
-Stories live in `stories.json`, annotations in `annotations.json`, so tagging never rewrites story text.
-Both are TinyDB files whose document ids are the story and annotation ids. Every method that changes
-something returns only after the change is durable on disk.
+Files in the data dir:
+
+- `stories.json` + `stories.journal` — TinyDB: the story index (metadata, and where each body lies);
+- `texts.pack` — the story bodies, append-only (see `annotations.bodies`);
+- `annotations.json` + `annotations.journal` — TinyDB: the annotations;
+- `backups/` — earlier snapshots with their journals; `.lock` — who is writing.
+
+Both TinyDB files use `JournaledStorage` and `TrackedTable`: a save is one fsync'd journal line, whatever the
+library's size. One process at a time writes (see `annotations.lock`); others open read-only. Annotations
+load on first use (or in the background, `load_annotations`), so listing stories never waits for them.
+Every method that changes something returns only after the change is durable.
 """
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from tinydb import TinyDB
-from tinydb.storages import Storage
-from tinydb.table import Document, Table
 
+from annotations.bodies import BodyPack
+from annotations.lock import DataDirLock, StoreLockedError
 from annotations.model import KINDS, Annotation, AnnotationError, now_iso
-from annotations.storage import AtomicJSONStorage, StoreError
+from annotations.records import AnnotationRecord, StoryRecord
+from annotations.storage import JournaledStorage, StoreError
+from annotations.table import TrackedTable
 from stories.model import Story, StoryMeta, short_id
 
-__all__ = ["ANNOTATIONS_FILE", "STORIES_FILE", "Store", "StoreError", "StoryEntry"]
+__all__ = ["ANNOTATIONS_FILE", "STORIES_FILE", "Store", "StoreError", "StoreLockedError", "StoryEntry"]
 
 STORIES_FILE = "stories.json"
 ANNOTATIONS_FILE = "annotations.json"
-
-
-class _KeyedTable(Table):
-    """A TinyDB table whose document ids are our own string ids."""
-
-    document_id_class = str
-
-    def _get_next_id(self) -> str:  # pragma: no cover - every insert names its id
-        raise AnnotationError("documents in this table need an explicit id")
+_META_FIELDS = ("section", "agency", "dateline", "created", "updated", "source", "format")
 
 
 @dataclass(frozen=True)
@@ -71,68 +74,100 @@ def _dateline_date(meta: StoryMeta, added: str) -> str:
         return added[:10]
 
 
-StorageFactory = Callable[[Path, bool], Storage]
+def _entry(rec: StoryRecord) -> StoryEntry:
+    meta = StoryMeta(
+        headline=rec.headline,
+        authors=tuple(rec.authors),
+        extra=rec.extra,
+        **{name: getattr(rec, name) for name in _META_FIELDS},
+    )
+    return StoryEntry(rec.id, meta, rec.added)
 
 
-def _default_storage(path: Path, read_only: bool) -> Storage:
-    return AtomicJSONStorage(path, read_only=read_only)
+def _annotation(rec: AnnotationRecord) -> Annotation:
+    return Annotation(**rec.to_dict())
+
+
+def _remove_stale_temp_files(data_dir: Path) -> None:
+    """Temp files of writes a crash interrupted: never acknowledged data (the writer holds the lock now)."""
+    for folder in (data_dir, data_dir / "backups"):
+        for tmp in folder.glob(".*.tmp") if folder.is_dir() else ():
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
 
 class Store:
-    """Stories and annotations of one data dir. Raises StoreError when a file is unreadable."""
+    """Stories and annotations of one data dir. Raises StoreError (StoreLockedError if another writes)."""
 
-    def __init__(
-        self, data_dir: str | Path, *, read_only: bool = False, storage: StorageFactory = _default_storage
-    ) -> None:
+    def __init__(self, data_dir: str | Path, *, read_only: bool = False, compact_min_bytes: int | None = None) -> None:
+        """Open the library in `data_dir`. `compact_min_bytes` overrides how big a journal may grow before it is
+        folded into a new snapshot (tests and benchmarks use a small one to exercise compaction)."""
         self.data_dir = Path(data_dir)
         self.read_only = read_only
+        self._compact_min_bytes = compact_min_bytes
+        self._lock = DataDirLock(self.data_dir)
+        self._loading = threading.Lock()
         if not read_only:
             try:
                 self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
             except OSError as exc:
                 raise StoreError(f"cannot create data dir {self.data_dir}: {exc.strerror}") from None
-        self._stories_db = self._open(STORIES_FILE, storage)
-        self._annotations_db = self._open(ANNOTATIONS_FILE, storage)
-        self._stories = self._stories_db.table("stories")
-        self._annotations = self._annotations_db.table("annotations")
-        self._reindex()
+            self._lock.acquire()
+            _remove_stale_temp_files(self.data_dir)
+        try:
+            self._stories_db = self._open(STORIES_FILE, "stories", StoryRecord)
+            self._stories = self._stories_db.table("stories")
+            self._entries = {rec.id: _entry(rec) for rec in self._stories.records().values()}
+        except BaseException:
+            self._lock.release()
+            raise
+        self._bodies = BodyPack(self.data_dir, read_only=read_only)
+        self._annotations_db: TinyDB | None = None
+        self._by_story: dict[str, dict[str, AnnotationRecord]] = {}  # story id -> annotation id -> record
 
-    def _open(self, name: str, storage: StorageFactory) -> TinyDB:
-        db = TinyDB(self.data_dir / name, storage=lambda path: storage(Path(path), self.read_only))
-        db.table_class = _KeyedTable
+    def _open(self, name: str, table: str, record_type: type) -> TinyDB:
+        tuning = {} if self._compact_min_bytes is None else {"compact_min_bytes": self._compact_min_bytes}
+        storage = JournaledStorage(self.data_dir / name, types={table: record_type}, read_only=self.read_only, **tuning)
+        db = TinyDB(storage=lambda: storage)
+        db.table_class = TrackedTable
+        storage.read()  # load now: an unreadable file is reported at open, not at first use
         return db
 
-    def _reindex(self) -> None:
-        """Build the in-memory indexes from the files (at open, and after a refused write)."""
-        entries: dict[str, StoryEntry] = {}
-        try:
-            for doc in self._stories:
-                if not isinstance(doc.get("headline"), str) or not isinstance(doc.get("added"), str):
-                    raise ValueError(f"story {short_id(str(doc.doc_id))} lacks its headline or date added")
-                entries[str(doc.doc_id)] = StoryEntry(str(doc.doc_id), StoryMeta.from_dict(doc), doc["added"])
-        except (KeyError, TypeError, ValueError) as exc:
-            where = self.data_dir / STORIES_FILE
-            raise StoreError(f"{where} holds a damaged record ({exc}); it was left untouched") from None
-        by_story: dict[str, dict[str, Annotation]] = {}
-        try:
-            for doc in self._annotations:
-                ann = Annotation.from_dict(doc)
-                by_story.setdefault(ann.story_id, {})[ann.id] = ann
-        except (KeyError, TypeError, ValueError) as exc:
-            where = self.data_dir / ANNOTATIONS_FILE
-            raise StoreError(f"{where} holds a damaged record ({exc}); it was left untouched") from None
-        self._entries, self._by_story = entries, by_story
+    def take_warnings(self) -> list[str]:
+        """Problems that did not stop a save (a compaction that failed and will be retried); each once."""
+        found = []
+        for db in (self._stories_db, self._annotations_db):
+            if db is not None and db.storage.compaction_error:  # type: ignore[attr-defined]
+                found.append(db.storage.compaction_error)  # type: ignore[attr-defined]
+                db.storage.compaction_error = ""  # type: ignore[attr-defined]
+        return found
 
-    def _write(self, action: Callable[[], Any]) -> Any:
-        try:
-            return action()
-        except StoreError:
-            self._reindex()
-            raise
+    @property
+    def writer(self) -> str:
+        """Who holds the write lock, when this store is read-only because of it."""
+        return self._lock.holder()
 
-    def close(self) -> None:
-        self._stories_db.close()
-        self._annotations_db.close()
+    def close(self, *, compact: bool | None = None) -> None:
+        """Close the files. `compact=True` first folds the journals into new snapshots (the app does so at exit);
+        otherwise the journals stay as they are (they were already compacted whenever they passed their threshold)."""
+        with self._loading:  # a background load finishes first
+            self._close(compact)
+
+    def _close(self, compact: bool | None) -> None:
+        error: StoreError | None = None
+        try:
+            for db in (self._stories_db, self._annotations_db):  # each is closed even if another fails
+                if db is not None:
+                    storage = db.storage
+                    assert isinstance(storage, JournaledStorage)
+                    try:
+                        storage.close(compact=bool(compact) and not self.read_only)
+                    except StoreError as exc:
+                        error = error or exc
+        finally:
+            self._lock.release()
+        if error is not None:
+            raise error
 
     def __enter__(self) -> Store:
         return self
@@ -144,13 +179,30 @@ class Store:
 
     def add_story(self, story: Story) -> bool:
         """Store a story version. False if the library already had it (nothing is changed then)."""
-        if story.id in self._entries:
-            return False
-        doc = {**story.to_dict(), "added": now_iso()}
-        del doc["id"]
-        self._write(lambda: self._stories.insert(Document(doc, doc_id=story.id)))
-        self._entries[story.id] = StoryEntry(story.id, story.meta, doc["added"])
-        return True
+        return self.add_stories([story])[0]
+
+    def add_stories(self, stories: Iterable[Story]) -> list[bool]:
+        """Store story versions with one fsync for the bodies and one for the index; True for each new one."""
+        stories = list(stories)
+        new: dict[str, Story] = {}
+        for story in stories:
+            if story.id not in self._entries and story.id not in new:
+                new[story.id] = story
+        if new:
+            spans = self._bodies.append(new.values())
+            added = now_iso()
+            docs = []
+            for story, span in zip(new.values(), spans, strict=True):
+                docs.append({"id": story.id, **story.meta.to_dict(), "added": added, "body": span})
+            self._stories.insert_multiple(docs)
+            for story in new.values():
+                self._entries[story.id] = _entry(self._stories.find(story.id))
+        seen: set[str] = set()
+        result = []
+        for story in stories:
+            result.append(story.id in new and story.id not in seen)
+            seen.add(story.id)
+        return result
 
     def entries(self) -> list[StoryEntry]:
         """Every story in the library, newest first."""
@@ -167,15 +219,10 @@ class Store:
             raise StoreError(f"no story {short_id(story_id)} in the library") from None
 
     def story(self, story_id: str) -> Story:
-        """The story with this full id."""
-        doc = self._stories.get(doc_id=story_id)
-        if doc is None:
-            raise StoreError(f"no story {short_id(story_id)} in the library")
-        try:
-            return Story.from_dict({**doc, "id": story_id})
-        except (KeyError, TypeError, ValueError) as exc:
-            where = self.data_dir / STORIES_FILE
-            raise StoreError(f"story {short_id(story_id)} in {where} is damaged: {exc}") from None
+        """The story with this full id, its text read from the pack and checked against its id."""
+        meta = self.story_meta(story_id)
+        text, blocks = self._bodies.read(story_id, tuple(self._stories.find(story_id).body))
+        return Story(id=story_id, text=text, blocks=blocks, meta=meta)
 
     def resolve(self, ref: str) -> str:
         """The full id of the story whose id starts with `ref` (any unique prefix)."""
@@ -193,29 +240,52 @@ class Store:
 
     # --- annotations -----------------------------------------------------------------------------------
 
+    @property
+    def annotations_loaded(self) -> bool:
+        return self._annotations_db is not None
+
+    def load_annotations(self) -> None:
+        """Read the annotations now (safe to call from a worker thread; later calls return at once)."""
+        with self._loading:
+            if self._annotations_db is not None:
+                return
+            db = self._open(ANNOTATIONS_FILE, "annotations", AnnotationRecord)
+            by_story: dict[str, dict[str, AnnotationRecord]] = {}
+            for rec in db.table("annotations").records().values():  # type: ignore[attr-defined]
+                by_story.setdefault(rec.story_id, {})[rec.id] = rec
+            self._by_story = by_story
+            self._annotations_db = db
+
+    @property
+    def _annotations(self) -> TrackedTable:
+        self.load_annotations()
+        assert self._annotations_db is not None
+        return self._annotations_db.table("annotations")  # type: ignore[return-value]
+
     def annotations(self, story_id: str | None = None) -> list[Annotation]:
         """Annotations of one story (or of all), in text order."""
         if story_id is None:
-            anns: Iterable[Annotation] = (a for per in self._by_story.values() for a in per.values())
-        else:
-            anns = self._by_story.get(story_id, {}).values()
-        return sorted(anns, key=lambda a: (a.story_id if story_id is None else "", a.start, -a.end, a.kind, a.id))
+            return sorted(self.iter_annotations(), key=lambda a: (a.story_id, a.start, -a.end, a.kind, a.id))
+        self.load_annotations()
+        anns = [_annotation(rec) for rec in self._by_story.get(story_id, {}).values()]
+        return sorted(anns, key=lambda a: (a.start, -a.end, a.kind, a.id))
 
     def iter_annotations(self) -> Iterator[Annotation]:
         """Every annotation, story by story."""
-        for per in self._by_story.values():
-            yield from per.values()
+        self.load_annotations()
+        for records in list(self._by_story.values()):
+            for rec in list(records.values()):
+                yield _annotation(rec)
 
     def annotation(self, ann_id: str) -> Annotation | None:
-        for per in self._by_story.values():
-            if ann_id in per:
-                return per[ann_id]
-        return None
+        rec = self._annotations.find(ann_id)
+        return None if rec is None else _annotation(rec)
 
     def counts(self, story_id: str) -> Counter[str]:
         """How many annotations of each kind a story has."""
+        self.load_annotations()
         c: Counter[str] = Counter({k: 0 for k in KINDS})
-        c.update(a.kind for a in self._by_story.get(story_id, {}).values())
+        c.update(rec.kind for rec in self._by_story.get(story_id, {}).values())
         return c
 
     def put(self, ann: Annotation, story: Story | None = None) -> None:
@@ -225,17 +295,22 @@ class Store:
         story = story if story is not None and story.id == ann.story_id else self.story(ann.story_id)
         if not ann.matches(story.text):
             raise AnnotationError(f"annotation {ann.id[:8]} does not match the story text at {ann.start}-{ann.end}")
-        if ann.id in self._by_story.get(ann.story_id, {}):
-            self._write(lambda: self._annotations.update(ann.to_dict(), doc_ids=[ann.id]))
+        table = self._annotations
+        before = table.find(ann.id)
+        if before is not None and before.story_id != ann.story_id:
+            raise AnnotationError(f"annotation {ann.id[:8]} belongs to another story")
+        if before is None:
+            table.insert(ann.to_dict())
         else:
-            self._write(lambda: self._annotations.insert(Document(ann.to_dict(), doc_id=ann.id)))
-        self._by_story.setdefault(ann.story_id, {})[ann.id] = ann
+            table.update(ann.to_dict(), doc_ids=[table.doc_id(ann.id)])
+        self._by_story.setdefault(ann.story_id, {})[ann.id] = table.find(ann.id)
 
     def remove(self, ann_id: str) -> Annotation:
         """Delete an annotation, durably; returns what was deleted."""
         ann = self.annotation(ann_id)
         if ann is None:
             raise AnnotationError(f"no annotation {ann_id[:8]}")
-        self._write(lambda: self._annotations.remove(doc_ids=[ann_id]))
-        del self._by_story[ann.story_id][ann_id]
+        table = self._annotations
+        table.remove(doc_ids=[table.doc_id(ann_id)])
+        self._by_story[ann.story_id].pop(ann_id, None)
         return ann

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
+from annotations.lock import LOCK_FILE
 from annotations.model import Annotation
-from annotations.store import ANNOTATIONS_FILE, Store
+from annotations.store import Store
 from stories.model import Story, StoryBuilder, StoryMeta
 
 
@@ -36,15 +36,30 @@ STORY_B = make_story("Ferry services resumed on Tuesday after a two-day strike."
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file in `folder`, by name, with its bytes."""
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    """Every file under `folder` (by path relative to it) with its bytes; not `.lock`, which only names the writer."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != LOCK_FILE
+    }
+
+
+def all_bytes(folder: Path) -> list[bytes]:
+    """The contents of every file under `folder` (`.lock` included)."""
+    return [p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()]
+
+
+def assert_nothing_lost(before: dict[str, bytes], folder: Path) -> None:
+    """Every file of `before` (a `snapshot`) is still whole somewhere under `folder`: nothing was deleted."""
+    after = all_bytes(folder)
+    for name, content in before.items():
+        assert any(content in data for data in after), f"{name} ({len(content)} bytes) is gone"
 
 
 def disk_annotations(folder: Path) -> dict[str, dict]:
-    path = folder / ANNOTATIONS_FILE
-    if not path.exists():
-        return {}
-    return json.loads(path.read_bytes()).get("annotations", {})
+    """The annotations a fresh read-only Store finds on disk now (snapshot and journal), as dicts by id."""
+    with Store(folder, read_only=True) as fresh:
+        return memory_annotations(fresh)
 
 
 def memory_annotations(store: Store) -> dict[str, dict]:

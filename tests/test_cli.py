@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 from cli_support import assert_user_error, import_one, run, show_json, stories
+from store_support import snapshot
 
+from annotations import journal
+from annotations.bodies import PACK_FILE
 from annotations.store import ANNOTATIONS_FILE, STORIES_FILE
 from tui.cli import main
 
@@ -91,7 +94,8 @@ def test_a_failed_file_stores_nothing(data_dir: Path, files: Path) -> None:
     assert "No such file" in result.stderr
     assert result.stdout.splitlines()[-1].startswith("0 imported, 0 already in library, 2 failed")
     assert stories(data_dir) == []
-    assert not (data_dir / STORIES_FILE).exists()
+    assert not (data_dir / STORIES_FILE).exists() and not (data_dir / PACK_FILE).exists()
+    assert journal.scan(data_dir / "stories.journal").changes == []
 
 
 def test_import_needs_a_path(data_dir: Path) -> None:
@@ -244,13 +248,13 @@ def test_annotate_records_the_annotator_from_the_config(data_dir: Path, tmp_path
 
 
 def test_annotate_text_not_found(data_dir: Path, harbour: str) -> None:
-    before = (data_dir / STORIES_FILE).read_bytes()
+    before = snapshot(data_dir)
     result = run(data_dir, "annotate", harbour, "--kind", "quote", "--text", "we need ANOTHER month")
     line = assert_user_error(result, "not found", harbour[:8], 'did you mean "We need another month"')
     assert line.startswith("Error: ")
     assert result.stdout == ""
     assert show_json(data_dir, harbour)["annotations"] == []
-    assert (data_dir / STORIES_FILE).read_bytes() == before
+    assert snapshot(data_dir) == before  # no file changed: not the index, the texts, nor the journals
     assert not (data_dir / ANNOTATIONS_FILE).exists()
 
 

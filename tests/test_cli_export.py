@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 from cli_support import assert_user_error, run, stories
+from store_support import snapshot
 
+from annotations import journal
+from annotations.bodies import PACK_FILE
 from annotations.store import ANNOTATIONS_FILE, STORIES_FILE
 
 pytestmark = pytest.mark.usefixtures("plain_terminal")
@@ -143,7 +146,7 @@ def test_the_data_dir_env_var_is_honoured(data_dir: Path, files: Path, tmp_path:
     env = {"WIREDESK_DATA_DIR": str(data_dir)}
     result = run(None, "import", str(files / "harbour.txt"), env=env)
     assert result.exit_code == 0, result.output
-    assert (data_dir / STORIES_FILE).exists()
+    assert (data_dir / PACK_FILE).exists() and (data_dir / "stories.journal").exists()
     assert str(data_dir) in result.stdout
     assert len(json.loads(run(None, "list", "--format", "json", env=env).stdout)) == 1
 
@@ -191,7 +194,10 @@ def test_an_unreadable_file_is_reported_and_left_untouched(
     line = assert_user_error(result, str(path))
     assert line.startswith("Error: ")
     assert path.read_bytes() == b'{"annotations": {"0c1f": {"kind": "quo'
-    assert [p.name for p in data_dir.iterdir()] == [name]
+    # Nothing else was written: at most the writer's lock and journals holding only their header.
+    others = {n for n in snapshot(data_dir) if n != name}
+    assert others <= {"stories.journal", "annotations.journal"}
+    assert all(journal.scan(data_dir / n).changes == [] for n in others)
 
 
 def test_open_an_unknown_story_fails_before_the_app_starts(data_dir: Path) -> None:
@@ -204,11 +210,11 @@ def test_open_a_file_that_does_not_import_fails_before_the_app_starts(data_dir: 
 
 
 def test_show_a_tampered_story(data_dir: Path, harbour: str) -> None:
-    path = data_dir / STORIES_FILE
-    raw = json.loads(path.read_bytes())
-    raw["stories"][harbour]["text"] = raw["stories"][harbour]["text"].replace("Tuesday", "Monday")
-    path.write_text(json.dumps(raw), "utf-8")
-    tampered = path.read_bytes()
+    path = data_dir / PACK_FILE
+    raw = path.read_bytes()
+    assert raw.count(b"Tuesday") == 1
+    path.write_bytes(raw.replace(b"Tuesday", b"Monday!"))  # same length: the index still points at it
+    before = snapshot(data_dir)
     assert_user_error(run(data_dir, "show", harbour), "damaged", str(path))
     assert_user_error(run(data_dir, "annotate", harbour, "--kind", "quote", "--text", "silt"), "damaged")
-    assert path.read_bytes() == tampered
+    assert snapshot(data_dir) == before

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from annotations import atomic
+from annotations import journal
 from annotations.anchor import locate
 from annotations.history import Change, History
 from annotations.model import Annotation
@@ -145,8 +145,8 @@ def test_a_failed_undo_stays_undoable(store: Store, data_dir: Path, monkeypatch:
         raise OSError(5, "Input/output error")
 
     with monkeypatch.context() as m:
-        m.setattr(atomic.os, "replace", fail)
-        with pytest.raises(StoreError):
+        m.setattr(journal.os, "fdatasync", fail)  # the journal line is written but cannot be made durable
+        with pytest.raises(StoreError, match="Input/output error"):
             history.undo()
     assert history.can_undo and not history.can_redo
     assert store.annotation(ann.id) == ann

@@ -189,19 +189,33 @@ def test_word_motions_on_empty_text():
 @settings(max_examples=200)
 @given(st.text(max_size=60), st.integers(-5, 70), st.integers(-5, 70))
 def test_snap_to_words_contains_the_trimmed_span(text, start, end):
+    def trimmed(c: str) -> bool:  # what snap_to_words drops at the edges: whitespace and a stray , ; or :
+        return c.isspace() or c in ",;:"
+
     s, e = snap_to_words(text, start, end)
     assert 0 <= s <= e <= len(text)
     lo = max(0, min(start, len(text)))
     hi = max(lo, min(end, len(text)))
-    while lo < hi and text[lo].isspace():
+    while lo < hi and trimmed(text[lo]):
         lo += 1
-    while hi > lo and text[hi - 1].isspace():
+    while hi > lo and trimmed(text[hi - 1]):
         hi -= 1
     if lo < hi:
         assert s <= lo and hi <= e
-        assert not text[s].isspace() and not text[e - 1].isspace()
-    else:
+        assert not trimmed(text[s]) and not trimmed(text[e - 1])
+    else:  # nothing but whitespace and , ; : was selected
         assert s == e
+
+
+def test_snap_to_words_drops_a_stray_comma_semicolon_or_colon_at_the_edges():
+    text = "said Alan Lomax, the collector; then: more"
+    start = text.index("Lomax")
+    assert snap_to_words(text, start, start + len("Lomax,")) == (start, start + len("Lomax"))
+    assert snap_to_words(text, start - 1, start + len("Lomax, ")) == (start, start + len("Lomax"))
+    colon = text.index(": more")
+    assert snap_to_words(text, colon, len(text)) == (colon + 2, len(text))
+    assert snap_to_words(text, text.index(";"), text.index(";") + 2) == (text.index(";") + 2,) * 2  # only ; and space
+    assert snap_to_words("a, b", 0, 4) == (0, 4)  # inside the selection they stay
 
 
 # --- sentences -----------------------------------------------------------------------------------------------

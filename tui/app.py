@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.app import App
 from textual.binding import Binding
 
@@ -35,18 +37,57 @@ class WiredeskApp(App[None]):
         ),
     ]
 
-    def __init__(self, store: Store, *, annotator: str = "", open_story: str | None = None, demo: bool = False) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        annotator: str = "",
+        open_story: str | None = None,
+        demo: bool = False,
+        read_only: str = "",
+    ) -> None:
+        """`read_only`: why the library cannot be written (another process holds it), or "" if it can."""
         super().__init__()
         self.store = store
         self.annotator = annotator
         self.demo = demo
+        self.read_only = read_only or ("the library is open read-only" if store.read_only else "")
         self._open_at_start = open_story
         self._histories: dict[str, History] = {}
 
     def on_mount(self) -> None:
         self.push_screen(LibraryScreen())
-        if self._open_at_start:
+        if self.read_only:
+            self.notify(self.read_only, title="Read-only: tags cannot be saved", severity="warning", timeout=12)
+        if self._open_at_start:  # `wiredesk open`: the reader is the first frame, so read the annotations now
+            try:
+                self.store.load_annotations()
+            except StoreError as exc:
+                self._fail(str(exc))
+                return
             self.open_story(self._open_at_start)
+        else:
+            self.call_after_refresh(self._load_in_background)
+
+    def _load_in_background(self) -> None:
+        """Read the annotations after the first frame, off the UI thread; then show the counts."""
+        if not self.store.annotations_loaded:
+            self.run_worker(self._load_annotations, thread=True, group="load", exit_on_error=False)
+
+    def _load_annotations(self) -> None:
+        try:
+            self.store.load_annotations()
+        except StoreError as exc:
+            self.call_from_thread(self._fail, str(exc))
+            return
+        self.call_from_thread(self._loaded)
+
+    def _loaded(self) -> None:
+        if isinstance(self.screen, LibraryScreen):
+            self.screen.reload()
+
+    def _fail(self, message: str) -> None:
+        self.exit(return_code=1, message=f"wiredesk: {message}")
 
     def history(self, story_id: str) -> History:
         """The undo history of one story, for this session."""
@@ -55,7 +96,21 @@ class WiredeskApp(App[None]):
         return self._histories[story_id]
 
     def open_story(self, story_id: str) -> None:
-        """Show the reader on a story."""
+        """Show the reader on a story (once the annotations are read, which may still be under way)."""
+        if self.store.annotations_loaded:
+            self._show_story(story_id)
+        else:
+            self.run_worker(self._open_when_loaded(story_id), group="open", exclusive=True)
+
+    async def _open_when_loaded(self, story_id: str) -> None:
+        try:
+            await asyncio.to_thread(self.store.load_annotations)
+        except StoreError as exc:
+            self._fail(str(exc))
+            return
+        self._show_story(story_id)
+
+    def _show_story(self, story_id: str) -> None:
         try:
             story = self.store.story(story_id)
         except StoreError as exc:

@@ -22,7 +22,7 @@ from annotations import anchor, config
 from annotations.atomic import atomic_output
 from annotations.exports import EXPORTERS
 from annotations.model import KINDS, Annotation, AnnotationError
-from annotations.store import Store, StoreError
+from annotations.store import Store, StoreError, StoreLockedError
 from stories.loader import FORMATS
 from stories.model import StoryError
 from tui.importing import import_paths
@@ -53,11 +53,29 @@ class _Context:
         self.data_dir = config.data_dir(data_dir)
         self._store: Store | None = None
 
-    def store(self, write: bool = True) -> Store:
-        """The library; commands that only read open it read-only (and never create the data dir)."""
+    def store(self, write: bool = True, *, load: bool = True) -> Store:
+        """The library; commands that only read open it read-only (and never create the data dir).
+
+        `load`: read the annotations now, so a damaged file is reported before any work is done."""
         if self._store is None:
             self._store = Store(self.data_dir, read_only=not write)
+        if load:
+            try:
+                self._store.load_annotations()
+            except StoreError:
+                self._store.close()
+                self._store = None
+                raise
         return self._store
+
+    def app_store(self) -> tuple[Store, str]:
+        """The library for the app (which reads the annotations after its first frame): writable, or
+        read-only with the reason when another process writes it."""
+        try:
+            return self.store(load=False), ""
+        except StoreLockedError as exc:
+            self._store = Store(self.data_dir, read_only=True)
+            return self._store, str(exc)
 
     def close(self) -> None:
         if self._store is not None:
@@ -92,14 +110,21 @@ def main(ctx: click.Context, data_dir: str | None) -> None:
     ctx.obj = state
     ctx.call_on_close(state.close)
     if ctx.invoked_subcommand is None:
-        _run_app(state.store())
+        _run_app(*state.app_store())
 
 
-def _run_app(store: Store, open_story: str | None = None, demo: bool = False) -> None:
+def _run_app(store: Store, read_only_reason: str = "", open_story: str | None = None, demo: bool = False) -> None:
+    """Run the app; at a clean exit fold the journals into fresh snapshots."""
     from tui.app import WiredeskApp  # the app is imported only when it runs: keeps the CLI fast
 
-    app = WiredeskApp(store, annotator=config.annotator(config.load_config()), open_story=open_story, demo=demo)
+    annotator = config.annotator(config.load_config())
+    app = WiredeskApp(store, annotator=annotator, open_story=open_story, demo=demo, read_only=read_only_reason)
     app.run()
+    if not store.read_only and not demo:
+        try:
+            store.close(compact=True)
+        except StoreError as exc:  # every save is safe in the journal; only the tidy-up failed
+            click.echo(f"warning: {exc}", err=True)
     if app.return_code:
         sys.exit(app.return_code)
 
@@ -184,19 +209,20 @@ def import_(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None) -> Non
 @_user_errors
 def open_(ctx: click.Context, story: str) -> None:
     """Open the reader on STORY (an id or unique id prefix), or on a file, importing it first."""
-    store = _store(ctx)
-    if Path(story).exists():
-        outcomes = list(import_paths(store, [story]))
-        failed = [o for o in outcomes if o.status == "failed"]
-        if failed:
-            raise StoryError(f"{click.format_filename(failed[0].path)}: {failed[0].reason}")
-        found = [o.story for o in outcomes if o.story is not None]
-        if not found:
-            raise StoryError(f"{story}: no story found")
-        story_id = found[0].id
-    else:
-        story_id = store.resolve(story)
-    _run_app(store, open_story=story_id)
+    state = ctx.find_object(_Context)
+    if not Path(story).exists():
+        store, reason = state.app_store()
+        _run_app(store, reason, open_story=store.resolve(story))
+        return
+    store = state.store()  # a file is imported first: that needs the write lock
+    outcomes = list(import_paths(store, [story]))
+    failed = [o for o in outcomes if o.status == "failed"]
+    if failed:
+        raise StoryError(f"{click.format_filename(failed[0].path)}: {failed[0].reason}")
+    found = [o.story for o in outcomes if o.story is not None]
+    if not found:
+        raise StoryError(f"{story}: no story found")
+    _run_app(store, open_story=found[0].id)
 
 
 @main.command("list")
@@ -310,3 +336,23 @@ def export(ctx: click.Context, fmt: str, output: str | None, story_refs: tuple[s
     except OSError as exc:
         raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from None
     click.echo(f"exported {count} annotation(s) as {fmt} to {path}", err=True)
+
+
+@main.command()
+@click.option("--repair", is_flag=True, help="Repair what can be repaired (nothing is deleted: see quarantine/).")
+@click.pass_context
+@_user_errors
+def doctor(ctx: click.Context, repair: bool) -> None:
+    """Check the library's files and annotations; with --repair, restore from backups and journals."""
+    from annotations import doctor as doc
+
+    data_dir = ctx.find_object(_Context).data_dir
+    report = doc.repair(data_dir) if repair else doc.check(data_dir)
+    for line in report.lines():
+        click.echo(line)
+    if report.healthy:
+        click.echo(f"{data_dir}: healthy")
+    else:
+        hint = "" if repair else "; `wiredesk doctor --repair` fixes what it can"
+        click.echo(f"{data_dir}: {len(report.problems)} problem(s){hint}", err=True)
+        ctx.exit(1)

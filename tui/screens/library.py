@@ -38,10 +38,8 @@ class LibraryScreen(Screen):
         yield Welcome(self.app.store.data_dir, id="welcome")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.reload()
-
     def on_screen_resume(self) -> None:
+        """Shown (the first time too): show the library as it is now."""
         self.reload()
 
     def reload(self) -> None:
@@ -49,7 +47,8 @@ class LibraryScreen(Screen):
         store = self.app.store
         entries = store.entries()
         stories = self.query_one(StoryList)
-        stories.set_entries(entries, {e.id: store.counts(e.id) for e in entries})
+        counts = {e.id: store.counts(e.id) for e in entries} if store.annotations_loaded else None
+        stories.set_entries(entries, counts)
         empty = not entries
         stories.display = not empty
         self.query_one(Welcome).display = empty
@@ -61,6 +60,8 @@ class LibraryScreen(Screen):
         total = len(self.app.store)
         shown = self.query_one(StoryList).shown
         label = "demo library" if self.app.demo else "library"
+        if self.app.read_only:
+            label += " (read-only)"
         count = f"{total} stories" if shown == total else f"{shown} of {total} stories"
         self.sub_title = f"{label} · {count}"
 

@@ -193,8 +193,16 @@ class ReaderScreen(Screen):
 
     # --- tagging -------------------------------------------------------------------------------------------
 
+    def _writable(self) -> bool:
+        if self.app.read_only:
+            self.notify(self.app.read_only, title="Read-only: nothing was saved", severity="error")
+            return False
+        return True
+
     def action_tag(self, kind: str) -> None:
         """Tag the selection (widened to whole words) and save it at once."""
+        if not self._writable():
+            return
         view = self.view
         selection = view.selection
         if selection is None:
@@ -217,9 +225,13 @@ class ReaderScreen(Screen):
         view.move_to(ann.start)
         self._reload_annotations(current=ann.id)
         self.notify(_quoted(ann.exact), title=f"Saved {kind}")
+        for warning in self.app.store.take_warnings():
+            self.notify(warning, title="Saved, but tidying the files failed (will retry)", severity="warning")
 
     def action_delete(self) -> None:
         """Delete the innermost annotation under the cursor."""
+        if not self._writable():
+            return
         here = self.view.annotations_at(self.view.cursor)
         if not here:
             self.notify("No annotation under the cursor.", severity="warning")
@@ -233,6 +245,8 @@ class ReaderScreen(Screen):
         self.notify(f"{_quoted(gone.exact)}  (u to undo)", title=f"Deleted {gone.kind}")
 
     def _step_history(self, undo: bool) -> None:
+        if not self._writable():
+            return
         try:
             change: Change | None = self.history.undo(self.story) if undo else self.history.redo(self.story)
         except (AnnotationError, StoreError) as exc:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from crash_child import Kill, Model, TrialResult, plan, run_trial
+from crash_harness import Kill, Model, TrialResult, plan, run_trial
 
 
 def chain(base: Path, index: int, trials: int, seed: int) -> list[TrialResult]:

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from crash_child import Kill, Model, TrialResult, plan, run_trial
+from crash_harness import Kill, Model, TrialResult, plan, run_trial
 
 from annotations.store import Store
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from cli_support import HARBOUR, assert_user_error, run
-from crash_child import child_command
+from crash_harness import child_command
 from store_support import STORY_A, tag_text
 
 import annotations.storage

@@ -95,6 +95,12 @@ class StoryRecord(Record):
     updated: str | None = None
     source: str | None = None
     format: str = "text"
+    wire_id: str | None = None
+    version: int | None = None
+    language: str | None = None
+    slug: str | None = None
+    subjects: list[str] = msgspec.field(default_factory=list)
+    link: str | None = None
     extra: dict[str, Any] = msgspec.field(default_factory=dict)
     added: str = ""
     body: tuple[int, int] = (0, 0)

@@ -19,7 +19,7 @@ import contextlib
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -37,7 +37,10 @@ __all__ = ["ANNOTATIONS_FILE", "STORIES_FILE", "Store", "StoreError", "StoreLock
 
 STORIES_FILE = "stories.json"
 ANNOTATIONS_FILE = "annotations.json"
-_META_FIELDS = ("section", "agency", "dateline", "created", "updated", "source", "format")
+_META_FIELDS = (
+    "section", "agency", "dateline", "created", "updated", "source", "format", "wire_id", "version", "language",
+    "slug", "link",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,12 @@ class StoryEntry:
     id: str
     meta: StoryMeta
     added: str
+    versions: int = 1  # how many versions of this story the library holds (set by `Store.entries`)
+
+    @property
+    def version(self) -> int:
+        """This version's number (1 for a story with no other versions)."""
+        return self.meta.version or 1
 
     @property
     def short_id(self) -> str:
@@ -78,6 +87,7 @@ def _entry(rec: StoryRecord) -> StoryEntry:
     meta = StoryMeta(
         headline=rec.headline,
         authors=tuple(rec.authors),
+        subjects=tuple(rec.subjects),
         extra=rec.extra,
         **{name: getattr(rec, name) for name in _META_FIELDS},
     )
@@ -117,7 +127,10 @@ class Store:
         try:
             self._stories_db = self._open(STORIES_FILE, "stories", StoryRecord)
             self._stories = self._stories_db.table("stories")
-            self._entries = {rec.id: _entry(rec) for rec in self._stories.records().values()}
+            self._entries: dict[str, StoryEntry] = {}
+            self._versions: dict[str, list[StoryEntry]] = {}  # wire identity -> versions, oldest first
+            for rec in self._stories.records().values():
+                self._remember(_entry(rec))
         except BaseException:
             self._lock.release()
             raise
@@ -183,11 +196,29 @@ class Store:
 
     def add_stories(self, stories: Iterable[Story]) -> list[bool]:
         """Store story versions with one fsync for the bodies and one for the index; True for each new one."""
+        return [status != "present" for status in self.import_stories(stories)]
+
+    def import_stories(self, stories: Iterable[Story]) -> list[str]:
+        """Store story versions; for each: "present" (already in the library: nothing changed), "version" (a new
+        version of a story the library has: same wire identity, other text) or "imported". One fsync for the
+        bodies and one for the index, whatever the number of stories."""
         stories = list(stories)
         new: dict[str, Story] = {}
+        statuses = []
         for story in stories:
-            if story.id not in self._entries and story.id not in new:
-                new[story.id] = story
+            if story.id in self._entries or story.id in new:
+                statuses.append("present")
+                continue
+            wire_id = story.meta.wire_id
+            taken = {e.version for e in self._versions.get(wire_id, ())} if wire_id else set()
+            taken |= {s.meta.version or 1 for s in new.values() if wire_id and s.meta.wire_id == wire_id}
+            if taken:  # another version of a story we have: keep its own number if free, else the next one
+                mine = story.meta.version
+                story = replace(
+                    story, meta=replace(story.meta, version=mine if mine and mine not in taken else max(taken) + 1)
+                )
+            new[story.id] = story
+            statuses.append("version" if taken else "imported")
         if new:
             spans = self._bodies.append(new.values())
             added = now_iso()
@@ -196,17 +227,36 @@ class Store:
                 docs.append({"id": story.id, **story.meta.to_dict(), "added": added, "body": span})
             self._stories.insert_multiple(docs)
             for story in new.values():
-                self._entries[story.id] = _entry(self._stories.find(story.id))
-        seen: set[str] = set()
-        result = []
-        for story in stories:
-            result.append(story.id in new and story.id not in seen)
-            seen.add(story.id)
-        return result
+                self._remember(_entry(self._stories.find(story.id)))
+        return statuses
 
-    def entries(self) -> list[StoryEntry]:
-        """Every story in the library, newest first."""
-        return sorted(self._entries.values(), key=lambda e: e.sort_key, reverse=True)
+    def _remember(self, entry: StoryEntry) -> None:
+        self._entries[entry.id] = entry
+        if entry.meta.wire_id:
+            group = self._versions.setdefault(entry.meta.wire_id, [])
+            group.append(entry)
+            group.sort(key=lambda e: (e.version, e.added))
+
+    def entries(self, *, all_versions: bool = False) -> list[StoryEntry]:
+        """The stories of the library, newest first: of a story with several versions, only the newest
+        (with `versions` set), unless `all_versions`."""
+        shown = []
+        for entry in self._entries.values():
+            group = self._versions.get(entry.meta.wire_id) if entry.meta.wire_id else None
+            if group and len(group) > 1:
+                if not all_versions and group[-1] is not entry:
+                    continue
+                entry = replace(entry, versions=len(group))
+            shown.append(entry)
+        return sorted(shown, key=lambda e: e.sort_key, reverse=True)
+
+    def versions(self, story_id: str) -> list[StoryEntry]:
+        """Every version of the story this id belongs to, oldest first (just itself if it has no others)."""
+        entry = self._entries.get(story_id)
+        if entry is None:
+            raise StoreError(f"no story {short_id(story_id)} in the library")
+        group = self._versions.get(entry.meta.wire_id) if entry.meta.wire_id else None
+        return [replace(e, versions=len(group)) for e in group] if group else [entry]
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -1,72 +1,137 @@
-"""Turn files into stories: find the files, read them safely, pick the format, parse.
+"""Turn files into stories: find the files, read them safely, recognise the format, parse.
 
-Each format is one module with `FORMAT`, `detect(text) -> bool` and `parse(text, source) -> list[Story]`.
+Each format is one module under `stories/` with `FORMAT` (its name), `LABEL` (for people), `detect(head) ->
+bool` (looks at the first bytes) and `parse(data, source) -> list[Story]` (raises StoryError, nothing else).
+Modules import their heavy libraries inside `parse`, so recognising a format costs nothing.
 """
 
 from __future__ import annotations
 
-import codecs
+import importlib
 import os
+import urllib.error
+import urllib.request
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
 
-from stories import plaintext
+from stories.encoding import decode_text, looks_binary
 from stories.model import Story, StoryError
 
-__all__ = ["FORMATS", "MAX_BYTES", "decode", "iter_files", "load_path", "parse_text"]
+__all__ = [
+    "FORMATS",
+    "MAX_BYTES",
+    "decode",
+    "detect_format",
+    "format_module",
+    "is_url",
+    "iter_files",
+    "load_path",
+    "parse_bytes",
+    "parse_text",
+]
 
-#: Formats by name, in detection order (most specific first; plain text is the fallback).
-FORMATS: dict[str, ModuleType] = {plaintext.FORMAT: plaintext}
-#: Files larger than this are refused unread.
+#: Format names, in detection order: the most specific first, plain text last (it takes any text).
+FORMATS: tuple[str, ...] = ("anpa", "iptc7901", "newsml", "feed", "ninjs", "html", "text")
+_MODULES = {
+    "anpa": "stories.anpa",
+    "iptc7901": "stories.iptc7901",
+    "newsml": "stories.newsml",
+    "feed": "stories.feeds",
+    "ninjs": "stories.ninjs",
+    "html": "stories.htmlpage",
+    "text": "stories.plaintext",
+}
+#: Files larger than this are refused unread (change it with `wiredesk import --max-size`).
 MAX_BYTES = 25 * 1024 * 1024
+#: Seconds to wait for a feed given as a URL.
+URL_TIMEOUT = 15
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+decode = decode_text  # kept for callers of the old name
 
 
-def decode(data: bytes) -> str:
-    """Decode file bytes: a BOM wins, then UTF-8, then cp1252 (Latin-1 for bytes cp1252 leaves undefined)."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError as exc:
-                raise StoryError(f"not valid {encoding.upper()} text ({exc.reason})") from None
-    head = data[:8192]
-    # ESC is left out: text coloured with ANSI escapes is still text (the escapes are stripped later).
-    controls = sum(1 for b in head if b < 32 and b not in b"\t\n\r\x0c\x1b")
-    if b"\x00" in head or controls > len(head) // 10:
-        raise StoryError("binary file, not text")
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")  # bytes cp1252 leaves undefined; they decode to C1 controls, later stripped
+def format_module(name: str) -> ModuleType:
+    """The module of a format. Raises StoryError for an unknown name, listing the known ones."""
+    try:
+        return importlib.import_module(_MODULES[name])
+    except KeyError:
+        raise StoryError(f"unknown format {name!r} (known: {', '.join(FORMATS)})") from None
+
+
+def detect_format(data: bytes) -> str | None:
+    """The name of the first format that recognises `data`, or None."""
+    head = data[:65536]
+    for name in FORMATS:
+        if format_module(name).detect(head):
+            return name
+    return None
+
+
+def parse_bytes(data: bytes, source: str | None = None, fmt: str | None = None) -> list[Story]:
+    """Parse file contents in the named format, or in the format they are recognised as."""
+    if not data.strip() or (data[:1] in (b"\xef", b"\xff", b"\xfe", b"\x00") and not _blank_check(data)):
+        raise StoryError("empty file")
+    if fmt is None:
+        fmt = detect_format(data)
+        if fmt is None:
+            if looks_binary(data[:8192]):
+                raise StoryError("binary file, not text")
+            raise StoryError(f"not a story in any format wiredesk reads ({', '.join(FORMATS)})")
+    stories = format_module(fmt).parse(data, source)
+    if not stories:
+        raise StoryError(f"no story found in this {format_module(fmt).LABEL} file")
+    return stories
+
+
+def _blank_check(data: bytes) -> bool:
+    """False if `data` is only a byte-order mark and white space."""
+    try:
+        return bool(decode_text(data[:4096]).strip())
+    except StoryError:
+        return True
 
 
 def parse_text(text: str, source: str | None = None, fmt: str | None = None) -> list[Story]:
-    """Parse decoded text in the named format, or in the first format that recognises it."""
-    if fmt is not None:
-        module = FORMATS.get(fmt)
-        if module is None:
-            raise StoryError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
-        return module.parse(text, source)
-    for module in FORMATS.values():
-        if module.detect(text):
-            return module.parse(text, source)
-    if any(c in text[:4096] for c in "\x01\x02\x03\x04\x16"):
-        raise StoryError("wire transmission framing (ANPA-1312 or IPTC 7901), a format wiredesk cannot read yet")
-    raise StoryError(f"not a story in any known format ({', '.join(FORMATS)})")
+    """Parse text (already decoded) as `parse_bytes` does."""
+    return parse_bytes(text.encode("utf-8"), source, fmt)
+
+
+def _size(n: float) -> str:
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000
+    raise AssertionError("unreachable")
+
+
+def _read_url(url: str, max_bytes: int) -> bytes:
+    request = urllib.request.Request(url, headers={"User-Agent": "wiredesk"})
+    try:
+        with urllib.request.urlopen(request, timeout=URL_TIMEOUT) as response:
+            data = response.read(max_bytes + 1)
+    except urllib.error.HTTPError as exc:
+        raise StoryError(f"the server answered {exc.code} {exc.reason}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise StoryError(f"cannot fetch it ({reason}); are you offline?") from None
+    if len(data) > max_bytes:
+        raise StoryError(f"it is over the {_size(max_bytes)} limit")
+    return data
+
+
+def is_url(path: str | os.PathLike[str]) -> bool:
+    return str(path).startswith(("http://", "https://"))
 
 
 def load_path(path: str | os.PathLike[str], fmt: str | None = None, max_bytes: int = MAX_BYTES) -> list[Story]:
-    """Read one file into its stories. Raises StoryError with a one-line reason."""
+    """Read one file (or an http(s) URL) into its stories. Raises StoryError with a one-line reason."""
+    if is_url(path):
+        return parse_bytes(_read_url(str(path), max_bytes), str(path), fmt)
     p = Path(path)
     try:
-        size = p.stat().st_size
-        if not p.is_file():
+        if p.exists() and not p.is_file():
             raise StoryError("not a regular file")
+        size = p.stat().st_size
         if size > max_bytes:
             raise StoryError(f"file is {_size(size)}, over the {_size(max_bytes)} limit")
         with p.open("rb") as fh:
@@ -75,19 +140,7 @@ def load_path(path: str | os.PathLike[str], fmt: str | None = None, max_bytes: i
         raise StoryError(exc.strerror or str(exc)) from None
     if len(data) > max_bytes:
         raise StoryError(f"file is over the {_size(max_bytes)} limit")
-    text = decode(data) if data.strip() else ""
-    if not text.strip():
-        raise StoryError("empty file")
-    return parse_text(text, p.name, fmt)
-
-
-def _size(n: int) -> str:
-    """A byte count for messages: "512 bytes", "12.3 kB", "26.2 MB"."""
-    if n < 1000:
-        return f"{n} bytes"
-    if n < 1_000_000:
-        return f"{n / 1e3:.1f} kB"
-    return f"{n / 1e6:.1f} MB"
+    return parse_bytes(data, p.name, fmt)
 
 
 #: Files inside folders with these extensions are never stories (code, config, archives, media).
@@ -97,13 +150,16 @@ SKIPPED_IN_FOLDERS = frozenset(
 )
 
 
-def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
-    """The files named, and the files inside named folders.
+def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | str]:
+    """The files named, and the files inside named folders; URLs pass through as they are.
 
     Folders are walked recursively in sorted order; hidden files and files that are clearly not stories
     (see `SKIPPED_IN_FOLDERS`) are skipped there. Files named directly are always tried.
     """
     for path in paths:
+        if is_url(path):
+            yield str(path)
+            continue
         p = Path(path)
         if p.is_dir():
             for root, dirs, files in os.walk(p):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from typing import Any
 
@@ -45,7 +45,12 @@ class Block:
 
 @dataclass(frozen=True)
 class StoryMeta:
-    """Metadata of a story: everything but its text. Dates are ISO 8601 strings."""
+    """Metadata of a story: everything but its text. Dates are ISO 8601 strings.
+
+    `wire_id` is the story's identity on the wire (NewsML guid, ninjs uri, feed guid or link; for plain text
+    agency + headline + first-created date): versions of one story share it. `version` is the version the
+    format carried, if any. Format-specific details (credits, footers, priority, people…) go in `extra`.
+    """
 
     headline: str
     section: str | None = None
@@ -56,36 +61,38 @@ class StoryMeta:
     updated: str | None = None
     source: str | None = None
     format: str = "text"
+    wire_id: str | None = None
+    version: int | None = None
+    language: str | None = None
+    slug: str | None = None
+    subjects: tuple[str, ...] = ()
+    link: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "headline": self.headline,
-            "section": self.section,
-            "agency": self.agency,
-            "authors": list(self.authors),
-            "dateline": self.dateline,
-            "created": self.created,
-            "updated": self.updated,
-            "source": self.source,
-            "format": self.format,
-            "extra": dict(self.extra),
-        }
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = list(value) if isinstance(value, tuple) else dict(value) if f.name == "extra" else value
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> StoryMeta:
-        return cls(
-            headline=data["headline"],
-            section=data.get("section"),
-            agency=data.get("agency"),
-            authors=tuple(data.get("authors") or ()),
-            dateline=data.get("dateline"),
-            created=data.get("created"),
-            updated=data.get("updated"),
-            source=data.get("source"),
-            format=data.get("format") or "text",
-            extra=dict(data.get("extra") or {}),
-        )
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            value = data.get(f.name)
+            if value is None:
+                continue
+            if f.name in _TUPLE_FIELDS:
+                value = tuple(value)
+            elif f.name == "extra":
+                value = dict(value)
+            values[f.name] = value
+        values.setdefault("format", "text")
+        return cls(**values)
+
+
+_TUPLE_FIELDS = frozenset({"authors", "subjects"})
 
 
 @dataclass(frozen=True)
@@ -210,24 +217,21 @@ class StoryBuilder:
 
 
 def _clean_meta(meta: StoryMeta) -> StoryMeta:
+    """Every string of the metadata made terminal-safe and single-line; empty values dropped."""
+
     def clean(value: Any) -> Any:
         if isinstance(value, str):
             return clean_line(value) or None
         if isinstance(value, list | tuple):
-            return [v for v in (clean(x) for x in value) if v]
+            return [v for v in (clean(x) for x in value) if v not in (None, "", [], {})]
         if isinstance(value, Mapping):
             return {clean_line(str(k)): clean(v) for k, v in value.items()}
         return value
 
-    return StoryMeta(
-        headline=clean_line(meta.headline),
-        section=clean(meta.section),
-        agency=clean(meta.agency),
-        authors=tuple(clean(list(meta.authors))),
-        dateline=clean(meta.dateline),
-        created=clean(meta.created),
-        updated=clean(meta.updated),
-        source=clean(meta.source),
-        format=clean_line(meta.format) or "text",
-        extra=clean(dict(meta.extra)),
-    )
+    values = {f.name: clean(getattr(meta, f.name)) for f in fields(meta)}
+    for name in _TUPLE_FIELDS:
+        values[name] = tuple(values[name] or ())
+    values["headline"] = values["headline"] or ""
+    values["format"] = values["format"] or "text"
+    values["extra"] = values["extra"] or {}
+    return StoryMeta(**values)

@@ -7,6 +7,9 @@ Recognised layouts:
 - Reuters: "UPDATE 2-" headline prefix (version info), "By A and B", "PLACE, Month D (Reuters) -" dateline,
   "(Reporting by …; Editing by …)" credits.
 - AP: "By NAME Associated Press", "PLACE, St. (AP) —" dateline, "___" followed by contributor credits.
+- AFP: "PARIS (AFP) -" dateline; the editors' initials ("burs-ab/cd") on the last line are a trailer.
+- TASS: "MOSCOW, November 12. /TASS/." dateline.
+- Xinhua: "BEIJING, Oct. 9 (Xinhua) --" dateline; "Enditem" at the end is a trailer.
 
 Anything else degrades gracefully: the first non-empty line is the headline, blank lines separate paragraphs.
 Footers, credits and trailers go to metadata, never into the canonical text.
@@ -16,30 +19,18 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from dataclasses import replace
 from datetime import date
 
+from stories.encoding import decode_text, looks_binary
 from stories.model import Story, StoryBuilder, StoryError, StoryMeta
-from stories.text import clean_line, clean_text
+from stories.text import clean_text
+from stories.wiretext import AGENCIES, agency_name, is_upper, join_wrapped, split_dateline, split_names
 
-__all__ = ["FORMAT", "detect", "parse"]
+__all__ = ["FORMAT", "LABEL", "detect", "parse", "wire_identity"]
 
 FORMAT = "text"
-
-_AGENCIES = {
-    "aa": "Anadolu Agency",
-    "anadolu agency": "Anadolu Agency",
-    "anadolu": "Anadolu Agency",
-    "ap": "Associated Press",
-    "associated press": "Associated Press",
-    "the associated press": "Associated Press",
-    "reuters": "Reuters",
-    "thomson reuters": "Reuters",
-    "afp": "AFP",
-    "agence france-presse": "AFP",
-    "xinhua": "Xinhua",
-    "tass": "TASS",
-}
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+LABEL = "plain text"
 
 _AA_BYLINE = re.compile(
     r"^(?P<authors>[^|]{1,200}?)\s*\|\s*(?P<created>\d{1,2}\.\d{1,2}\.\d{4})"
@@ -52,10 +43,6 @@ _HEADLINE_PREFIX = re.compile(
 )
 _BYLINE = re.compile(r"^By\s+(?P<names>.{2,160})$", re.IGNORECASE)
 _L = r"[^\W\d_]"  # any letter; datelines may be accented ("SÃO PAULO"), their case is checked in code
-_INLINE_DATELINE = re.compile(
-    rf"^(?P<dateline>(?P<place>{_L}(?:(?:{_L}|[.'’\- ]){{0,40}}(?:{_L}|\.))?(?:,\s*{_L}(?:{_L}|[.'’ ]){{0,30}}?)?)"
-    rf"(?:,\s*(?P<date>{_MONTH}\s+\d{{1,2}}))?\s*\((?P<agency>[^()]{{1,40}})\)\s*[-–—]+)\s+(?=\S)"
-)
 _DATELINE_LINE = re.compile(rf"^{_L}(?:{_L}|[.'’\- ]){{1,38}}(?:,\s*{_L}(?:{_L}|[.'’ ]){{1,30}})?$")
 _BULLET = re.compile(r"^[•▪◾●]\s*(?:[-–—]\s+)?")
 _RULE = re.compile(r"^_{3,}$")  # AP's rule before contributor credits; "***" or "---" are section breaks
@@ -63,6 +50,9 @@ _CREDITS = re.compile(
     r"^\((?:Reporting|Additional reporting|Writing|Editing|Compiled|Edited|Written|Research)\b[^)]*\)$",
     re.IGNORECASE,
 )
+#: AFP's trailer: the initials of the bureau and editors, "burs-ab/cd" or "ab/cd".
+_AFP_TRAILER = re.compile(r"^[a-z]{2,8}(?:-[a-z]{2,8})*(?:/[a-z]{2,8})+$")
+_ENDITEM = re.compile(r"(?:^|\s)End\s?item\.?$", re.IGNORECASE)  # Xinhua's end mark
 _FOOTERS = (
     (re.compile(r"Anadolu Agency website contains only a portion", re.I), "Anadolu Agency"),
     (re.compile(r"^Our Standards:\s*The Thomson Reuters Trust Principles", re.I), "Reuters"),
@@ -71,21 +61,23 @@ _FOOTERS = (
 
 
 #: Transmission control codes (SOH, STX, ETX, EOT, SYN) mark ANPA-1312 / IPTC 7901 wire copy, not plain text.
-_WIRE_FRAMING = re.compile(r"[\x01-\x04\x16]")
+_WIRE_FRAMING = re.compile(rb"[\x01-\x04\x16]")
 
 
-def detect(text: str) -> bool:
-    """Plain text is the fallback format: any text with some words and no wire transmission framing."""
-    return bool(text.strip()) and not _WIRE_FRAMING.search(text[:4096])
+def detect(head: bytes) -> bool:
+    """Plain text is the fallback format: any text without wire transmission framing."""
+    return bool(head.strip()) and not looks_binary(head) and not _WIRE_FRAMING.search(head[:4096])
 
 
-def parse(raw: str, source: str | None = None) -> list[Story]:
-    """Parse plain wire text into one story."""
+def parse(data: bytes | str, source: str | None = None) -> list[Story]:
+    """Parse plain wire text (bytes in any encoding we read, or text) into one story."""
+    raw = data if isinstance(data, str) else decode_text(data)
     chunks = _chunks(clean_text(raw))
     if not chunks:
         raise StoryError("the file holds no text")
     extra: dict[str, object] = {}
     meta: dict[str, object] = {"source": source, "format": FORMAT}
+    trailer_agency = _take_trailer(chunks, extra)
     _take_trailers(chunks, meta, extra)
     if not chunks:
         raise StoryError("the file holds only credits or boilerplate, no story text")
@@ -94,22 +86,32 @@ def parse(raw: str, source: str | None = None) -> list[Story]:
     if not _anadolu_header(lines, builder, meta):
         _generic_header(lines, builder, meta, extra)
     _body(lines, builder, meta, extra)
-    return [
-        builder.build(
-            StoryMeta(
-                headline="",
-                section=meta.get("section"),  # type: ignore[arg-type]
-                agency=meta.get("agency"),  # type: ignore[arg-type]
-                authors=tuple(meta.get("authors") or ()),  # type: ignore[arg-type]
-                dateline=meta.get("dateline"),  # type: ignore[arg-type]
-                created=meta.get("created"),  # type: ignore[arg-type]
-                updated=meta.get("updated"),  # type: ignore[arg-type]
-                source=source,
-                format=FORMAT,
-                extra=extra,
-            )
+    if trailer_agency:
+        meta.setdefault("agency", trailer_agency)
+    story = builder.build(
+        StoryMeta(
+            headline="",
+            section=meta.get("section"),  # type: ignore[arg-type]
+            agency=meta.get("agency"),  # type: ignore[arg-type]
+            authors=tuple(meta.get("authors") or ()),  # type: ignore[arg-type]
+            dateline=meta.get("dateline"),  # type: ignore[arg-type]
+            created=meta.get("created"),  # type: ignore[arg-type]
+            updated=meta.get("updated"),  # type: ignore[arg-type]
+            source=source,
+            format=FORMAT,
+            version=extra.get("update"),  # type: ignore[arg-type]
+            extra=extra,
         )
-    ]
+    )
+    return [replace(story, meta=replace(story.meta, wire_id=wire_identity(story.meta)))]
+
+
+def wire_identity(meta: StoryMeta) -> str | None:
+    """Plain text has no wire id: versions share agency, headline and first-created date (or dateline date)."""
+    when = meta.created or meta.extra.get("dateline_date")
+    if not meta.agency or not when:
+        return None
+    return f"text:{meta.agency}|{meta.headline.casefold()}|{when}"
 
 
 def _chunks(text: str) -> list[list[str]]:
@@ -138,9 +140,7 @@ def _paragraphs(chunk: list[str]) -> list[str]:
             else:
                 items[-1].append(line)
         return [para for item in items for para in _paragraphs(item)]
-    if len(chunk) > 1 and max(len(line) for line in chunk) > 100:
-        return list(chunk)
-    return [" ".join(chunk)]
+    return join_wrapped(chunk)
 
 
 class _Lines:
@@ -181,20 +181,6 @@ def _iso(ddmmyyyy: str | None) -> str | None:
         return None
 
 
-def _split_names(names: str) -> list[str]:
-    parts = re.split(r"\s*,\s*|\s+and\s+|\s*&\s*", names.strip())
-    return [p for p in (clean_line(x) for x in parts) if p]
-
-
-def _upper(text: str) -> bool:
-    """True if `text` has letters and all of them are capitals (a dateline place)."""
-    return text.upper() == text and text.lower() != text
-
-
-def _agency(name: str) -> str | None:
-    return _AGENCIES.get(clean_line(name).lower().rstrip("."))
-
-
 def _anadolu_header(lines: _Lines, builder: StoryBuilder, meta: dict) -> bool:
     """Section, headline, standfirst and "Author | date - Update : date" byline, if the copy has them."""
     head = lines.peek()
@@ -204,7 +190,7 @@ def _anadolu_header(lines: _Lines, builder: StoryBuilder, meta: dict) -> bool:
     header = [lines.pop_line() for _ in range(idx)]
     m = _AA_BYLINE.match(lines.pop_line())
     assert m is not None
-    meta["authors"] = _split_names(m["authors"])
+    meta["authors"] = split_names(m["authors"])
     meta["created"] = _iso(m["created"])
     meta["updated"] = _iso(m["updated"])
     meta.setdefault("agency", "Anadolu Agency")
@@ -241,13 +227,13 @@ def _generic_header(lines: _Lines, builder: StoryBuilder, meta: dict, extra: dic
     if following and (m := _BYLINE.match(following[0])) and not following[0].endswith("."):
         lines.pop_line()
         names = m["names"]
-        for key, agency in sorted(_AGENCIES.items(), key=lambda kv: -len(kv[0])):
+        for key, agency in sorted(AGENCIES.items(), key=lambda kv: -len(kv[0])):
             tail = re.search(rf"(?:,\s*|\s+){re.escape(key)}\s*$", names, re.IGNORECASE)
             if tail:
                 names = names[: tail.start()]
                 meta.setdefault("agency", agency)
                 break
-        meta["authors"] = _split_names(names)
+        meta["authors"] = split_names(names)
 
 
 def _body(lines: _Lines, builder: StoryBuilder, meta: dict, extra: dict) -> None:
@@ -260,22 +246,43 @@ def _body(lines: _Lines, builder: StoryBuilder, meta: dict, extra: dict) -> None
                 builder.add("highlight", _BULLET.sub("", para, count=1))
                 continue
             more = i + 1 < len(paras) or bool(lines)  # a dateline line leads into text
-            if in_header and "dateline" not in meta and more and _DATELINE_LINE.match(para) and _upper(para):
+            if in_header and "dateline" not in meta and more and _DATELINE_LINE.match(para) and is_upper(para):
                 meta["dateline"] = para
                 builder.add("dateline", para)
                 continue
-            m = _INLINE_DATELINE.match(para) if in_header and "dateline" not in meta else None
-            if m and _upper(m["place"].split(",")[0]):
-                meta["dateline"] = m["place"].strip()
-                if m["date"]:
-                    extra["dateline_date"] = m["date"]
-                agency = _agency(m["agency"])
+            dateline = split_dateline(para) if in_header and "dateline" not in meta else None
+            if dateline:
+                meta["dateline"] = dateline.place
+                if dateline.date:
+                    extra["dateline_date"] = dateline.date
+                agency = agency_name(dateline.agency or "")
                 if agency:
                     meta.setdefault("agency", agency)
-                builder.add("dateline", m["dateline"], inline=True)
-                para = para[m.end() :]
+                builder.add("dateline", dateline.text, inline=True)
+                para = dateline.rest
             in_header = False
             builder.add("paragraph", para)
+
+
+def _take_trailer(chunks: list[list[str]], extra: dict) -> str | None:
+    """Move AFP's initials or Xinhua's "Enditem" on the last line into `extra["trailer"]`; its agency, if any."""
+    if sum(len(c) for c in chunks) < 2:
+        return None
+    last = chunks[-1][-1]
+    if _AFP_TRAILER.match(last):
+        trailer, agency, rest = last, "AFP", ""
+    elif m := _ENDITEM.search(last):
+        trailer, agency, rest = m[0].strip(), "Xinhua", last[: m.start()].strip()
+    else:
+        return None
+    extra["trailer"] = trailer
+    if rest:
+        chunks[-1][-1] = rest
+    else:
+        chunks[-1].pop()
+        if not chunks[-1]:
+            chunks.pop()
+    return agency
 
 
 def _take_trailers(chunks: list[list[str]], meta: dict, extra: dict) -> None:

@@ -51,7 +51,7 @@ def test_import_a_file_then_again(data_dir: Path, files: Path) -> None:
     (story,) = stories(data_dir)
     lines = result.stdout.splitlines()
     assert lines[0] == f"imported  {story['short_id']}  {path}: Harbour board delays dredging vote"
-    assert lines[1].startswith("1 imported, 0 already in library, 0 failed")
+    assert lines[1].startswith("1 imported, 0 already in library, 0 new version(s), 0 failed")
     assert str(data_dir) in lines[1]
     assert result.stderr == ""
 
@@ -60,7 +60,7 @@ def test_import_a_file_then_again(data_dir: Path, files: Path) -> None:
     assert again.stdout.splitlines()[0] == (
         f"skipped   {story['short_id']}  {path}: Harbour board delays dredging vote (already in library)"
     )
-    assert again.stdout.splitlines()[1].startswith("0 imported, 1 already in library, 0 failed")
+    assert again.stdout.splitlines()[1].startswith("0 imported, 1 already in library, 0 new version(s), 0 failed")
     assert len(stories(data_dir)) == 1
 
 
@@ -72,7 +72,7 @@ def test_import_a_folder_lists_every_file_and_the_failures(data_dir: Path, files
     assert [line.split()[0] for line in out[:-1]] == ["imported"] * 3
     for name in ("harbour.txt", "ferry.txt", "sub/library.txt"):
         assert sum(str(files / name) in line for line in out) == 1
-    assert out[-1].startswith("3 imported, 0 already in library, 2 failed")
+    assert out[-1].startswith("3 imported, 0 already in library, 0 new version(s), 2 failed")
     failed = result.stderr.splitlines()
     assert failed == [
         f"failed    {files / 'empty.txt'}: empty file",
@@ -92,7 +92,7 @@ def test_a_failed_file_stores_nothing(data_dir: Path, files: Path) -> None:
     assert result.stderr.splitlines()[0] == f"failed    {files / 'empty.txt'}: empty file"
     assert result.stderr.splitlines()[1].startswith(f"failed    {files / 'missing.txt'}: ")
     assert "No such file" in result.stderr
-    assert result.stdout.splitlines()[-1].startswith("0 imported, 0 already in library, 2 failed")
+    assert result.stdout.splitlines()[-1].startswith("0 imported, 0 already in library, 0 new version(s), 2 failed")
     assert stories(data_dir) == []
     assert not (data_dir / STORIES_FILE).exists() and not (data_dir / PACK_FILE).exists()
     assert journal.scan(data_dir / "stories.journal").changes == []

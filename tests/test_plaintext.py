@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 from conftest import FIXTURES
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from wire_checks import check_story, controls, mutations, parse_or_refuse
 
 from stories import plaintext
 from stories.demo import demo_files
@@ -320,8 +323,8 @@ def test_a_lone_credit_line_becomes_the_headline():
 
 
 def test_detect_accepts_any_text():
-    assert plaintext.detect("anything")
-    assert not plaintext.detect(" \n\t")
+    assert plaintext.detect(b"anything")
+    assert not plaintext.detect(b" \n\t")
 
 
 def test_same_text_gives_same_id_and_different_text_a_different_id():
@@ -331,3 +334,103 @@ def test_same_text_gives_same_id_and_different_text_a_different_id():
     assert a.id == b.id and a == b
     assert a.id != c.id
     assert len(a.id) == 64 and a.short_id == a.id[:8]
+
+
+# --- AFP, TASS and Xinhua ---------------------------------------------------------------------------------
+
+PLAIN = FIXTURES / "plain"
+
+
+def _fixture(name: str) -> Story:
+    [story] = plaintext.parse((PLAIN / name).read_bytes(), name)
+    _check_invariants(story)
+    check_story(story)
+    return story
+
+
+def test_afp_dateline_byline_and_initials_trailer():
+    story = _fixture("afp-flood-barriers.txt")
+    meta = story.meta
+    assert meta.headline == "Flood barriers hold as river crests in Lyonne"
+    assert meta.authors == ("Claire MOREAU",)
+    assert meta.agency == "AFP"
+    assert meta.dateline == "LYONNE, France"
+    assert _kinds(story, "dateline") == ["LYONNE, France (AFP) -"]
+    assert _kinds(story, "paragraph")[0].startswith("Temporary flood barriers held overnight")
+    assert _kinds(story, "paragraph")[-1].endswith("were allowed back in the afternoon.")
+    assert meta.extra["trailer"] == "burs-cm/jl"
+    assert "burs-cm/jl" not in story.text and "by Claire" not in story.text
+
+
+def test_tass_dateline():
+    story = _fixture("tass-volga-ferry.txt")
+    meta = story.meta
+    assert _kinds(story, "dateline") == ["MOSCOW, November 12. /TASS/."]
+    assert (meta.dateline, meta.agency, meta.extra["dateline_date"]) == ("MOSCOW", "TASS", "November 12")
+    assert _kinds(story, "paragraph")[0].startswith("Ferry traffic across the Volga at Kamensk resumed")
+    assert meta.wire_id == "text:TASS|volga ferry crossing reopens after ice clears|November 12"
+
+
+def test_xinhua_dateline_with_double_hyphen_and_enditem():
+    story = _fixture("xinhua-container-terminal.txt")
+    meta = story.meta
+    assert _kinds(story, "dateline") == ["BEIJING, Oct. 9 (Xinhua) --"]
+    assert (meta.dateline, meta.agency, meta.extra["dateline_date"]) == ("BEIJING", "Xinhua", "Oct. 9")
+    assert _kinds(story, "paragraph")[-1] == "Construction began in 2023."
+    assert meta.extra["trailer"] == "Enditem" and "Enditem" not in story.text
+
+
+@pytest.mark.parametrize(
+    ("raw", "trailer", "last"),
+    [
+        ("Title\n\nGENEVA (AFP) - Talks ended.\n\nMore talks are planned.\nab/cd", "ab/cd", "More talks are planned."),
+        ("Title\n\nText one.\n\nText two.\n\nEnditem", "Enditem", "Text two."),
+        ("Title\n\nText one and/or two.", None, "Text one and/or two."),
+    ],
+    ids=["afp-initials-under-text", "enditem-own-line", "slash-in-text"],
+)
+def test_trailers(raw, trailer, last):
+    story = _parse(raw)
+    assert story.meta.extra.get("trailer") == trailer
+    assert story.text.endswith(last)
+
+
+def test_a_lone_trailer_like_line_stays_the_headline():
+    assert _parse("ab/cd").headline == "ab/cd"
+
+
+def test_title_case_place_is_a_dateline_only_for_a_known_agency():
+    story = _parse("Title\n\nParis (AFP) - The museum reopened.\n\nMore.")
+    assert story.meta.dateline == "Paris" and story.meta.agency == "AFP"
+    story = _parse("Title\n\nSpringfield (Gazette) - The museum reopened.\n\nMore.")
+    assert story.meta.dateline is None and _kinds(story, "paragraph")[0].startswith("Springfield (Gazette)")
+
+
+def test_afp_dateline_with_year():
+    story = _parse("Title\n\nPARIS, Oct 9, 2026 (AFP) - The museum reopened.\n\nMore.")
+    assert story.meta.extra["dateline_date"] == "Oct 9, 2026"
+    assert _kinds(story, "paragraph")[0] == "The museum reopened."
+
+
+# --- fuzzing -----------------------------------------------------------------------------------------------
+
+PLAIN_SAMPLES = [p.read_bytes() for p in sorted(PLAIN.iterdir())]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_gives_a_control_free_story_or_a_story_error(text):
+    for story in parse_or_refuse(plaintext.parse, text):
+        assert not controls(story.text, newlines=True)
+
+
+@settings(max_examples=150, deadline=None)
+@given(mutations(PLAIN_SAMPLES))
+def test_mutated_stories_give_valid_stories_or_a_story_error(data):
+    parse_or_refuse(plaintext.parse, data)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=400))
+def test_arbitrary_bytes_give_valid_stories_or_a_story_error(data):
+    parse_or_refuse(plaintext.parse, data)

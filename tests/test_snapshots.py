@@ -51,6 +51,9 @@ def test_reader_at_80x24_hides_the_panel(snap_compare, tmp_path: Path) -> None:
 
 def test_library(snap_compare, tmp_path: Path) -> None:
     store, _ = tagged_store(tmp_path)
-    store.add_story(parse_text(STORY.replace("Nordvik", "Sandholm"), "s.txt")[0])
+    other = STORY.replace("Harbour council approves ferry timetable", "Sandholm ferry crews vote on new rota")
+    store.add_story(parse_text(other, "other.txt")[0])
+    update = STORY.replace("well past midnight", "until almost two in the morning")  # same story, new text
+    store.add_story(parse_text(update, "update.txt")[0])  # shows as [v2]
     app = WiredeskApp(store, annotator="tester")
     assert snap_compare(app, terminal_size=(100, 24))

@@ -12,6 +12,7 @@ import json
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
@@ -23,9 +24,9 @@ from annotations.atomic import atomic_output
 from annotations.exports import EXPORTERS
 from annotations.model import KINDS, Annotation, AnnotationError
 from annotations.store import Store, StoreError, StoreLockedError
-from stories.loader import FORMATS
+from stories.loader import FORMATS, MAX_BYTES
 from stories.model import StoryError
-from tui.importing import import_paths
+from tui.importing import import_paths, list_files
 
 __all__ = ["main"]
 
@@ -177,30 +178,77 @@ def demo(ctx: click.Context) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+_STATUS_WORDS = {
+    "imported": ("imported", ""),
+    "present": ("skipped ", " (already in library)"),
+    "version": ("version ", " (a new version of a story in the library)"),
+}
+
+
 @main.command("import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), help="Skip detection: parse as this format.")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Skip detection: parse every file as this format.")
+@click.option(
+    "--max-size",
+    type=click.FloatRange(min=0.001),
+    default=MAX_BYTES / 1e6,
+    show_default=True,
+    help="Refuse files larger than this many MB.",
+)
 @click.pass_context
 @_user_errors
-def import_(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None) -> None:
-    """Import story files, or every file in folders."""
+def import_(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, max_size: float) -> None:
+    """Import story files, folders of them, or feeds by http(s) URL.
+
+    Formats are recognised by content: plain wire text, NewsML-G2, ninjs, RSS/Atom, HTML article pages,
+    ANPA-1312 and IPTC 7901. Bad files are reported and skipped; the exit code is 1 if any failed.
+    """
     store = _store(ctx)
-    counts = {"imported": 0, "present": 0, "failed": 0}
-    for outcome in import_paths(store, paths, fmt):
-        counts[outcome.status] += 1
-        name = click.format_filename(outcome.path)
-        if outcome.status == "failed":
-            click.echo(f"failed    {name}: {outcome.reason}", err=True)
-        elif outcome.story is not None:
-            what = "imported " if outcome.status == "imported" else "skipped  "
-            why = "" if outcome.status == "imported" else " (already in library)"
-            click.echo(f"{what} {outcome.story.short_id}  {name}: {outcome.story.headline}{why}")
+    files = list_files(paths)
+    counts = dict.fromkeys(("imported", "present", "version", "failed"), 0)
+    interactive = sys.stdout.isatty() and len(files) > 1
+    with _progress(interactive, len(files)) as (say, advance):
+        last_path = None
+        for outcome in import_paths(store, files, fmt, int(max_size * 1e6)):
+            counts[outcome.status] += 1
+            if outcome.path != last_path:
+                advance()
+                last_path = outcome.path
+            name = str(outcome.path)
+            if outcome.status == "failed":
+                say(f"failed    {name}: {outcome.reason}", error=True)
+            elif outcome.story is not None:
+                word, why = _STATUS_WORDS[outcome.status]
+                say(f"{word}  {outcome.story.short_id}  {name}: {outcome.story.headline}{why}")
     click.echo(
-        f"{counts['imported']} imported, {counts['present']} already in library, {counts['failed']} failed"
-        f" — library: {store.data_dir}"
+        f"{counts['imported']} imported, {counts['present']} already in library, {counts['version']} new "
+        f"version(s), {counts['failed']} failed — library: {store.data_dir}"
     )
     if counts["failed"]:
         ctx.exit(1)
+
+
+@contextlib.contextmanager
+def _progress(interactive: bool, total: int) -> Iterator[tuple[Callable[..., None], Callable[[], None]]]:
+    """(say, advance): print a line (above a Rich progress bar on a terminal), count a file done."""
+    if not interactive:
+        yield (lambda line, error=False: click.echo(line, err=error)), (lambda: None)
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.text import Text
+
+    console = Console()
+    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"))
+    started = time.monotonic()
+    with Progress(*columns, TimeRemainingColumn(), console=console, transient=True) as progress:
+        task = progress.add_task("import", total=total, rate="")
+
+        def advance() -> None:
+            done = progress.tasks[0].completed + 1
+            progress.update(task, completed=done, rate=f"{done / max(time.monotonic() - started, 1e-3):.0f} files/s")
+
+        yield (lambda line, error=False: console.print(Text(line, style="red" if error else ""))), advance
 
 
 @main.command("open")
@@ -227,13 +275,14 @@ def open_(ctx: click.Context, story: str) -> None:
 
 @main.command("list")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--all-versions", is_flag=True, help="List every version of updated stories, not just the newest.")
 @click.pass_context
 @_user_errors
-def list_(ctx: click.Context, fmt: str) -> None:
-    """List the stories in the library, newest first."""
+def list_(ctx: click.Context, fmt: str, all_versions: bool) -> None:
+    """List the stories in the library, newest first ([v2] marks a story that came again, updated)."""
     store = _store(ctx, write=False)
     rows = []
-    for entry in store.entries():
+    for entry in store.entries(all_versions=all_versions):
         counts = store.counts(entry.id)
         rows.append((entry, counts))
     if fmt == "json":
@@ -243,6 +292,8 @@ def list_(ctx: click.Context, fmt: str) -> None:
                 "short_id": e.short_id,
                 **{k: v for k, v in e.meta.to_dict().items() if k != "extra"},
                 "added": e.added,
+                "version": e.version,
+                "versions": e.versions,
                 "counts": {k: c[k] for k in KINDS},
             }
             for e, c in rows
@@ -268,9 +319,8 @@ def list_(ctx: click.Context, fmt: str) -> None:
     for kind in KINDS:
         table.add_column(kind[0].upper(), justify="right", width=2)
     for e, c in rows:
-        table.add_row(
-            e.short_id, display_date(e.meta), e.meta.agency or "", e.meta.headline, *(str(c[k]) for k in KINDS)
-        )
+        headline = f"[v{e.version}] {e.meta.headline}" if e.versions > 1 else e.meta.headline
+        table.add_row(e.short_id, display_date(e.meta), e.meta.agency or "", headline, *(str(c[k]) for k in KINDS))
     _echo_rich(table)
 
 
@@ -290,7 +340,7 @@ def show(ctx: click.Context, story: str, fmt: str) -> None:
         return
     from tui.story_text import render_story
 
-    _echo_rich(render_story(item, anns), width=100)
+    _echo_rich(render_story(item, anns, len(store.versions(item.id))), width=100)
 
 
 @main.command()

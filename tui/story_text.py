@@ -10,7 +10,16 @@ from rich.text import Text
 from annotations.model import Annotation
 from stories.model import Story, StoryMeta
 
-__all__ = ["KIND_LABELS", "KIND_STYLES", "display_date", "header_paragraphs", "human_date", "meta_line", "render_story"]
+__all__ = [
+    "KIND_LABELS",
+    "KIND_STYLES",
+    "detail_line",
+    "display_date",
+    "header_paragraphs",
+    "human_date",
+    "meta_line",
+    "render_story",
+]
 
 #: How each annotation kind looks. Each differs from the others without colour too.
 KIND_STYLES = {"quote": "italic green", "actor": "bold cyan", "claim": "underline yellow"}
@@ -51,6 +60,23 @@ def meta_line(meta: StoryMeta) -> str:
     return " · ".join(parts)
 
 
+def detail_line(meta: StoryMeta, versions: int = 1) -> str:
+    """What else the format carried: version, slug, subjects, language, source file, format."""
+    parts = []
+    if versions > 1 or (meta.version or 1) > 1:
+        parts.append(f"version {meta.version or 1}" + (f" of {versions}" if versions > 1 else ""))
+    if meta.slug:
+        parts.append(f"slug {meta.slug}")
+    if meta.subjects:
+        shown = ", ".join(meta.subjects[:4]) + ("…" if len(meta.subjects) > 4 else "")
+        parts.append(f"subjects: {shown}")
+    if meta.language:
+        parts.append(meta.language)
+    if meta.source:
+        parts.append(f"{meta.source} ({meta.format})")
+    return " · ".join(parts)
+
+
 def header_paragraphs(story: Story) -> int:
     """How many leading paragraphs form the header (headline and standfirst); the metadata line follows them."""
     count = 0
@@ -62,7 +88,7 @@ def header_paragraphs(story: Story) -> int:
     return max(count, 1)
 
 
-def render_story(story: Story, annotations: Iterable[Annotation]) -> Text:
+def render_story(story: Story, annotations: Iterable[Annotation], versions: int = 1) -> Text:
     """The story as Rich renderables: headline, metadata, blocks, with annotations styled by kind."""
     text = Text(story.text)
     for block in story.blocks:
@@ -79,8 +105,11 @@ def render_story(story: Story, annotations: Iterable[Annotation]) -> Text:
             out.append("• ", style="cyan")
         out.append_text(text[start:end])
         out.append("\n\n")
-        if i == header - 1 and (line := meta_line(story.meta)):
-            out.append(line + "\n\n", style="dim")
+        if i == header - 1:
+            for line in (meta_line(story.meta), detail_line(story.meta, versions)):
+                if line:
+                    out.append(line + "\n", style="dim")
+            out.append("\n")
     legend = Text.assemble(*((f"{KIND_LABELS[k]} ", KIND_STYLES[k]) for k in KIND_STYLES))
     out.append_text(Text.assemble(("id ", "dim"), (story.short_id, "dim"), ("  ·  ", "dim"), legend))
     return out

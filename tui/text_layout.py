@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from rich.cells import cell_len, get_character_cell_size
 
 from stories.model import Story
-from tui.story_text import header_paragraphs, meta_line
+from tui.story_text import detail_line, header_paragraphs, meta_line
 
 __all__ = ["MAX_MEASURE", "Row", "StoryLayout"]
 
@@ -76,8 +76,9 @@ def _wrap_label(label: str, width: int) -> list[str]:
 class StoryLayout:
     """The rows of a story at one width, with offset <-> (row, x) mapping."""
 
-    def __init__(self, story: Story, width: int) -> None:
+    def __init__(self, story: Story, width: int, versions: int = 1) -> None:
         self.story = story
+        self.versions = versions
         self.width = max(width, 10)
         self.measure = min(self.width - 4, MAX_MEASURE) if self.width > 24 else self.width - 1
         self.left = max((self.width - self.measure) // 2, 1 if self.width > 24 else 0)
@@ -100,9 +101,10 @@ class StoryLayout:
             for i, (s, e) in enumerate(spans):
                 rows.append(Row(s, e, kind, prefix if i == 0 else " " * cell_len(prefix)))
             if n == header - 1:
-                label = meta_line(story.meta)
-                if label:
+                labels = [x for x in (meta_line(story.meta), detail_line(story.meta, self.versions)) if x]
+                if labels:
                     rows.append(Row(-1, -1, "blank"))
+                for label in labels:
                     rows.extend(Row(-1, -1, "meta", label=part) for part in _wrap_label(label, self.measure))
         rows.append(Row(-1, -1, "blank"))
 

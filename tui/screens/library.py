@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
+from tui.screens.import_dialog import ImportDialog
 from tui.widgets.story_list import StoryList
 from tui.widgets.welcome import Welcome
 
@@ -19,6 +20,7 @@ class LibraryScreen(Screen):
     AUTO_FOCUS = "#stories"
 
     BINDINGS = [
+        Binding("i", "import", "Import", id="library.import", tooltip="Import files, folders or a feed URL"),
         Binding("/", "filter", "Filter", id="library.filter"),
         Binding("escape", "clear_filter", "Clear filter", id="library.clear_filter"),
     ]
@@ -57,12 +59,13 @@ class LibraryScreen(Screen):
             stories.focus()
 
     def _update_title(self) -> None:
-        total = len(self.app.store)
-        shown = self.query_one(StoryList).shown
+        stories = self.query_one(StoryList)
+        total, shown = stories.total, stories.shown
         label = "demo library" if self.app.demo else "library"
         if self.app.read_only:
             label += " (read-only)"
-        count = f"{total} stories" if shown == total else f"{shown} of {total} stories"
+        noun = "story" if total == 1 else "stories"
+        count = f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}"
         self.sub_title = f"{label} · {count}"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -71,6 +74,17 @@ class LibraryScreen(Screen):
         if action == "filter":
             return len(self.app.store) > 0
         return True
+
+    def action_import(self) -> None:
+        if self.app.read_only:
+            self.notify(self.app.read_only, title="Read-only: cannot import", severity="error")
+            return
+        self.app.push_screen(ImportDialog(), self._imported)
+
+    def _imported(self, new: list[str] | None) -> None:
+        self.reload()
+        if new:
+            self.query_one(StoryList).highlight(new[-1])
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)

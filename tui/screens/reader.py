@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -108,7 +110,7 @@ class ReaderScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="body"):
-            yield StoryView(self.story, id="story")
+            yield StoryView(self.story, versions=len(self.app.store.versions(self.story.id)), id="story")
             yield AnnotationPanel(id="panel")
         yield FindBar(id="find")
         yield StatusLine(id="status")
@@ -375,7 +377,18 @@ class ReaderScreen(Screen):
 
     def palette_commands(self) -> list[tuple[str, str, object]]:
         """Actions the command palette offers on this screen: (name, help, callback)."""
+        versions = [
+            (
+                f"Open version {v.version} of this story",
+                f"added {v.added[:10]}" + (" (newest)" if i == len(group) - 1 else ""),
+                functools.partial(self.app.open_story, v.id),
+            )
+            for group in [self.app.store.versions(self.story.id)]
+            for i, v in enumerate(group)
+            if v.id != self.story.id
+        ]
         return [
+            *versions,
             ("Tag selection as quote", "Save the selected text as a quote (q)", lambda: self.action_tag("quote")),
             ("Tag selection as actor", "Save the selected text as an actor (a)", lambda: self.action_tag("actor")),
             ("Tag selection as claim", "Save the selected text as a claim (c)", lambda: self.action_tag("claim")),

@@ -80,6 +80,11 @@ class StoryList(ScrollView, can_focus=True):
         return len(self._rows)
 
     @property
+    def total(self) -> int:
+        """How many stories there are (the newest version standing for each story)."""
+        return len(self._entries)
+
+    @property
     def highlighted(self) -> StoryEntry | None:
         return self._rows[self.cursor] if 0 <= self.cursor < len(self._rows) else None
 
@@ -104,6 +109,12 @@ class StoryList(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, len(self._rows) + 1)
         self.cursor = ids.get(current.id, 0) if current else 0
         self.refresh()
+
+    def highlight(self, story_id: str) -> None:
+        """Move the cursor to a story, if it is shown (the newest version stands for its story)."""
+        index = next((i for i, e in enumerate(self._rows) if e.id == story_id), None)
+        if index is not None:
+            self.cursor = index
 
     def row_text(self, story_id: str) -> str:
         """The plain text of a story's row as shown (for tests and screen readers)."""
@@ -181,7 +192,8 @@ class StoryList(ScrollView, can_focus=True):
             c = self._counts.get(entry.id, Counter())
             counts = [str(c[k]) if c[k] else "·" for k in KINDS]
         dim = style + self.get_component_rich_style("story-list--dim", partial=True)
-        cells = [entry.short_id, display_date(m), m.agency or "", m.headline, *counts]
+        headline = f"[v{entry.version}] {m.headline}" if entry.versions > 1 else m.headline  # an updated story
+        cells = [entry.short_id, display_date(m), m.agency or "", headline, *counts]
         return self._cells(cells, width, style, dim_first=dim)
 
     def _cells(self, cells: list[str], width: int, style: Style, dim_first: Style | None = None) -> list[Segment]:

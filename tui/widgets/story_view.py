@@ -123,9 +123,11 @@ class StoryView(ScrollView, can_focus=True):
         def control(self) -> StoryView:
             return self.view
 
-    def __init__(self, story: Story, *, name: str | None = None, id: str | None = None) -> None:
+    def __init__(self, story: Story, *, versions: int = 1, name: str | None = None, id: str | None = None) -> None:
+        """`versions`: how many versions of this story the library holds (shown with the metadata)."""
         super().__init__(name=name, id=id)
         self.story = story
+        self.versions = versions
         self._folded = search_folded(story.text)
         self._sentences = sentence_starts(story.text, [(b.start, b.end) for b in story.blocks])
         self._paragraphs = [start for start, _ in story.paragraphs()]
@@ -338,7 +340,7 @@ class StoryView(ScrollView, can_focus=True):
     def _ensure_layout(self) -> StoryLayout:
         width = self.scrollable_content_region.width or 80
         if self._layout is None or self._layout.width != width:
-            self._layout = StoryLayout(self.story, width)
+            self._layout = StoryLayout(self.story, width, self.versions)
             self.virtual_size = Size(width, len(self._layout))
         return self._layout
 

@@ -25,9 +25,11 @@ class Welcome(Static):
     def __init__(self, data_dir: Path, *, id: str | None = None) -> None:
         text = Text.assemble(
             ("Welcome to wiredesk\n\n", "bold"),
-            "Your library is empty. Quit (ctrl+q) and import some wire stories:\n\n",
+            "Your library is empty. Press ",
+            ("i", "bold"),
+            " to import wire stories (files, folders or a feed URL), or from a shell:\n\n",
             ("    wiredesk import PATH...", "bold"),
-            "      files or folders of stories\n\n",
+            "\n\n",
             "or try the bundled demo stories, without touching your library:\n\n",
             ("    wiredesk demo", "bold"),
             "\n\n",

@@ -1,0 +1,123 @@
+"""ImportDialog: import files, folders or a feed URL from inside the app, with progress."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, Log, ProgressBar, Static
+
+from tui.importing import ImportOutcome, import_paths, list_files
+from tui.widgets.path_input import PathInput
+
+__all__ = ["ImportDialog"]
+
+
+class ImportDialog(ModalScreen[list[str]]):
+    """Asks for a path, imports it, shows each file's outcome; dismisses with the ids of new stories."""
+
+    BINDINGS = [Binding("escape", "close", "Close", id="import.close")]
+
+    DEFAULT_CSS = """
+    ImportDialog {
+        align: center middle;
+        & > Vertical {
+            width: 90; max-width: 100%; height: auto; max-height: 90%;
+            border: thick $accent; background: $surface; padding: 0 1;
+        }
+        & #import-title { text-style: bold; padding-bottom: 1; }
+        & #import-help { color: $text-muted; }
+        & ProgressBar { display: none; padding-top: 1; }
+        & ProgressBar.-running { display: block; }
+        & Log { height: 12; display: none; border: none; background: $surface-darken-1; }
+        & Log.-shown { display: block; }
+        & #import-summary { padding-top: 1; }
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._new: list[str] = []
+        self._running = False
+        self._cancelled = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Import stories", id="import-title")
+            yield PathInput(placeholder="file, folder, or http(s) URL of a feed", id="import-path")
+            yield Static(
+                "Tab completes the path · Enter imports · Escape closes. Formats are recognised by content.",
+                id="import-help",
+            )
+            yield ProgressBar(id="import-progress", show_eta=True)
+            yield Log(id="import-log", highlight=False)
+            yield Static(id="import-summary", markup=False)
+
+    def on_input_submitted(self, event: PathInput.Submitted) -> None:
+        event.stop()
+        if self._running:
+            return
+        path = event.value.strip()
+        if not path:
+            return
+        is_url = path.startswith(("http://", "https://"))
+        expanded = path if is_url else str(Path(path).expanduser())
+        if not is_url and not Path(expanded).exists():
+            self.query_one("#import-summary", Static).update(Text(f"{path}: no such file or folder", style="red"))
+            return
+        self._running, self._cancelled = True, False
+        self.query_one(ProgressBar).add_class("-running")
+        self.query_one(Log).add_class("-shown")
+        self.query_one("#import-summary", Static).update("")
+        self._import(expanded)
+
+    @work(thread=True, exclusive=True)
+    def _import(self, path: str) -> None:
+        counts = dict.fromkeys(("imported", "present", "version", "failed"), 0)
+        files = list_files([path])
+        self.app.call_from_thread(self.query_one(ProgressBar).update, total=max(len(files), 1), progress=0)
+        last = None
+        for outcome in import_paths(self.app.store, files):
+            counts[outcome.status] += 1
+            if outcome.status in ("imported", "version") and outcome.story is not None:
+                self._new.append(outcome.story.id)
+            advance = outcome.path != last
+            last = outcome.path
+            self.app.call_from_thread(self._show, outcome, advance)
+            if self._cancelled:
+                break
+        self.app.call_from_thread(self._done, counts)
+
+    def _show(self, outcome: ImportOutcome, advance: bool) -> None:
+        name = Path(str(outcome.path)).name
+        if outcome.status == "failed":
+            line = f"failed    {name}: {outcome.reason}"
+        else:
+            word = {"imported": "imported", "present": "already in library", "version": "new version"}
+            headline = outcome.story.headline if outcome.story else ""
+            line = f"{word[outcome.status]:<9} {name}: {headline}"
+        self.query_one(Log).write_line(line)
+        if advance:
+            self.query_one(ProgressBar).advance(1)
+
+    def _done(self, counts: dict[str, int]) -> None:
+        self._running = False
+        summary = (
+            f"{counts['imported']} imported, {counts['present']} already in library, "
+            f"{counts['version']} new version(s), {counts['failed']} failed"
+            + (" — stopped" if self._cancelled else "")
+            + ". Enter another path, or Escape to see the library."
+        )
+        self.query_one("#import-summary", Static).update(Text(summary, style="red" if counts["failed"] else "green"))
+        self.query_one(PathInput).value = ""
+
+    def action_close(self) -> None:
+        if self._running:
+            self._cancelled = True
+            return
+        self.dismiss(self._new)

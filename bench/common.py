@@ -16,7 +16,17 @@ from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-__all__ = ["BENCH_DIR", "REPO_DIR", "machine", "median", "memory_mb", "percentile", "run_child", "write_result"]
+__all__ = [
+    "BENCH_DIR",
+    "REPO_DIR",
+    "machine",
+    "markdown",
+    "median",
+    "memory_mb",
+    "percentile",
+    "run_child",
+    "write_result",
+]
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
@@ -45,6 +55,13 @@ def memory_mb() -> dict[str, float]:
         if key in ("VmRSS", "VmHWM"):
             out[key] = int(value.split()[0]) / 1024
     return out
+
+
+def markdown(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
+    """A Markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
 
 
 def write_result(path: str | Path, result: dict) -> None:

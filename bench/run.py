@@ -9,9 +9,10 @@ each in fresh processes and against baselines measured in the same run:
 - a durable save (`store.put`) at each size, against plain TinyDB (JSONStorage) inserting one document and
   against the floor: appending the same journal bytes to a file and fdatasync'ing it;
 - opening the 200k library, against `orjson.loads` of the same annotations.json bytes; and memory;
-- app start to the first frame on the 10k-story/200k-annotation library, against a bare Textual app.
+- app start to the first frame on the 10k-story/200k-annotation library, against a bare Textual app;
+- importing 5,000 generated stories of each wire format (`bench_import.py`), against only reading the same files.
 
-`--quick` uses fewer repetitions (a smoke test; its numbers are not recorded).
+`--quick` uses fewer repetitions and 300 stories per format (a smoke test; its numbers are not recorded).
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import app_start
+import bench_import
 import bench_store
-from common import BENCH_DIR, REPO_DIR, machine
+from common import BENCH_DIR, REPO_DIR, machine, markdown
 from make_library import make_library
 
 SIZES = {1_000: 50, 10_000: 500, 100_000: 5_000, 200_000: 10_000}  # annotations: stories
@@ -227,13 +229,8 @@ def table(results: dict) -> list[tuple[str, str, str, str, str, str]]:
             "",
         )
     )
+    rows += bench_import.goal_rows(results["import"])
     return rows
-
-
-def markdown(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def details(results: dict) -> str:
@@ -293,6 +290,7 @@ def details(results: dict) -> str:
             "headlines + Footer):",
             markdown(app_rows, app_head),
             open_line,
+            bench_import.details(results["import"]),
         ]
     )
 
@@ -338,16 +336,22 @@ def main(argv: list[str] | None = None) -> None:
     results["open"] = bench_store.measure_open(biggest, runs=1 if args.quick else 3)
     print("measuring app start…", flush=True)
     results["app"] = app_start.measure(biggest, runs=1 if args.quick else 5)
+    print("measuring import (generated wire files of every format)…", flush=True)
+    results["import"] = bench_import.measure(args.data, quick=args.quick)
     shutil.rmtree(scratch, ignore_errors=True)
     info = machine(args.data)
     header = ("figure", "wiredesk", "baseline (same run)", "ratio", "goal", "met?")
     summary = markdown(table(results), header)
+    imports = (
+        "Import of generated stories per format (stories/s; read only = the same files' bytes read from disk, "
+        "warm page cache):\n\n" + markdown(bench_import.table(results["import"]), bench_import.HEADER)
+    )
     elapsed = time.perf_counter() - started
     info["load (1-min average) before / after"] = f"{load_before:.2f} / {os.getloadavg()[0]:.2f}"
     machine_lines = "\n".join(f"- {k}: {v}" for k, v in info.items())
     text = (
         f"## Run {when:%Y-%m-%d %H:%M} UTC\n\n{machine_lines}\n- benchmark took: {elapsed:.0f} s"
-        f"{' (--quick)' if args.quick else ''}\n\n{summary}\n\n{details(results)}\n"
+        f"{' (--quick)' if args.quick else ''}\n\n{summary}\n\n{imports}\n\n{details(results)}\n"
     )
     print()
     print(text)

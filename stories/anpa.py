@@ -110,7 +110,7 @@ def _parse_message(message: str, source: str | None) -> Story:
             source=source,
             format=FORMAT,
             wire_id=_wire_id(meta),
-            version=meta.get("version"),  # type: ignore[arg-type]
+            version=meta.get("version") or 1,  # type: ignore[arg-type]  # an original is version 1
             slug=meta.get("slug"),  # type: ignore[arg-type]
             extra=extra,
         )

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import json
+import re
 import unicodedata
 
 from stories.model import StoryError
 
-__all__ = ["decode_text", "looks_binary"]
+__all__ = ["decode_text", "looks_binary", "looks_json"]
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -24,14 +26,36 @@ _BOMS = (
 )
 #: Control bytes that wire transmissions (ANPA-1312, IPTC 7901) use for framing: not a sign of binary data.
 _WIRE_CONTROLS = frozenset(b"\t\n\r\x0c\x1b\x01\x02\x03\x04\x16\x1e\x1f\x7f")
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in _WIRE_CONTROLS)
 
 
 def looks_binary(head: bytes) -> bool:
     """True for bytes that are not text in any encoding we read (NULs, many control bytes)."""
     if any(head.startswith(bom) for bom, _ in _BOMS):
         return False
-    controls = sum(1 for b in head if b < 32 and b not in _WIRE_CONTROLS)
+    head = head[:8192]
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))  # bytes.translate counts in C
     return b"\x00" in head or controls > len(head) // 10
+
+
+#: The start of a JSON object, or of an array of objects or arrays: no story text begins like that.
+_JSON_START = re.compile(r'\A\s*(?:\{\s*(?:"|\}\s*\Z)|\[\s*(?:[\[{]|\]\s*\Z))')
+
+
+def looks_json(head: bytes) -> bool:
+    """True for the start of a JSON document holding an object or an array (whole, or cut short)."""
+    try:
+        text = head.decode(json.detect_encoding(head[:4]), errors="ignore").lstrip("\ufeff")
+    except LookupError:
+        return False
+    if _JSON_START.match(text):
+        return True
+    if text.lstrip()[:1] not in ("{", "["):
+        return False
+    try:
+        return isinstance(json.loads(text), dict | list)
+    except (ValueError, RecursionError):
+        return False
 
 
 def _mixed_words(text: str) -> int:

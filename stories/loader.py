@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
 
-from stories.encoding import decode_text, looks_binary
+from stories.encoding import decode_text, looks_binary, looks_json
 from stories.model import Story, StoryError
 
 __all__ = [
@@ -43,7 +44,7 @@ _MODULES = {
     "text": "stories.plaintext",
 }
 #: Files larger than this are refused unread (change it with `wiredesk import --max-size`).
-MAX_BYTES = 25 * 1024 * 1024
+MAX_BYTES = 25_000_000
 #: Seconds to wait for a feed given as a URL.
 URL_TIMEOUT = 15
 
@@ -76,6 +77,8 @@ def parse_bytes(data: bytes, source: str | None = None, fmt: str | None = None) 
         if fmt is None:
             if looks_binary(data[:8192]):
                 raise StoryError("binary file, not text")
+            if looks_json(data[:65536]):
+                raise StoryError("JSON that is not a ninjs news item (ninjs is the JSON format wiredesk reads)")
             raise StoryError(f"not a story in any format wiredesk reads ({', '.join(FORMATS)})")
     stories = format_module(fmt).parse(data, source)
     if not stories:
@@ -143,18 +146,29 @@ def load_path(path: str | os.PathLike[str], fmt: str | None = None, max_bytes: i
     return parse_bytes(data, p.name, fmt)
 
 
-#: Files inside folders with these extensions are never stories (code, config, archives, media).
+#: Files inside folders with these extensions are never stories (code, config, docs, archives, media).
 SKIPPED_IN_FOLDERS = frozenset(
     """.py .pyc .pyo .js .ts .css .sh .toml .ini .cfg .yaml .yml .lock .zip .gz .tgz .bz2 .xz .7z .tar .pdf .png .jpg
-    .jpeg .gif .webp .svg .mp3 .mp4 .mov .wav .exe .dll .so .db .sqlite .doc .docx .xls .xlsx .ppt .pptx""".split()
+    .jpeg .gif .webp .svg .mp3 .mp4 .mov .wav .exe .dll .so .db .sqlite .doc .docx .xls .xlsx .ppt .pptx .md .rst
+    """.split()
+)
+#: ... nor are the notes that come with a folder of files: README, LICENSE-newsml.txt, COPYING…
+_NOTES = re.compile(
+    r"^(README|LICEN[CS]E|COPYING|CHANGELOG|CHANGES|NOTICE)([-_.].*)?$|^(readme|license|licence)(\..*)?$"
 )
 
 
-def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | str]:
+def _story_file_name(name: str) -> bool:
+    """Whether a file met inside a folder may be a story (not hidden, not code or media, not a README)."""
+    return not (name.startswith(".") or Path(name).suffix.lower() in SKIPPED_IN_FOLDERS or _NOTES.match(name))
+
+
+def iter_files(paths: Iterable[str | os.PathLike[str]], *, skip: Iterable[Path] = ()) -> Iterator[Path | str]:
     """The files named, and the files inside named folders; URLs pass through as they are.
 
-    Folders are walked recursively in sorted order; hidden files and files that are clearly not stories
-    (see `SKIPPED_IN_FOLDERS`) are skipped there. Files named directly are always tried.
+    Folders are walked recursively in sorted order; hidden files, files that are clearly not stories (see
+    `SKIPPED_IN_FOLDERS`), README/LICENSE-style notes and the folders in `skip` (the library's own data dir)
+    are passed over. Files named directly are always tried.
     """
     for path in paths:
         if is_url(path):
@@ -162,10 +176,17 @@ def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | str]:
             continue
         p = Path(path)
         if p.is_dir():
+            skipped = {s.resolve() for s in skip}
+            if p.resolve() in skipped:
+                continue
             for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+                dirs[:] = sorted(
+                    d
+                    for d in dirs
+                    if not d.startswith(".") and d != "__pycache__" and (Path(root) / d).resolve() not in skipped
+                )
                 for name in sorted(files):
-                    if not name.startswith(".") and Path(name).suffix.lower() not in SKIPPED_IN_FOLDERS:
+                    if _story_file_name(name):
                         yield Path(root) / name
         else:
             yield p

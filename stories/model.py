@@ -9,6 +9,7 @@ version's text can never change under its annotations.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
@@ -160,6 +161,9 @@ class Story:
         return story
 
 
+_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
 def _check(text: str, blocks: tuple[Block, ...]) -> None:
     if not text.strip() or not blocks:
         raise StoryError("the story has no text")
@@ -170,8 +174,7 @@ def _check(text: str, blocks: tuple[Block, ...]) -> None:
         if not (pos <= block.start < block.end <= len(text)):
             raise StoryError("story blocks are out of order or out of range")
         pos = block.end
-    bad = [c for c in text if (ord(c) < 32 and c != "\n") or 127 <= ord(c) < 160]
-    if bad:
+    if _CONTROLS.search(text):
         raise StoryError("story text holds control characters")
 
 

@@ -22,7 +22,7 @@ from collections import deque
 from dataclasses import replace
 from datetime import date
 
-from stories.encoding import decode_text, looks_binary
+from stories.encoding import decode_text, looks_binary, looks_json
 from stories.model import Story, StoryBuilder, StoryError, StoryMeta
 from stories.text import clean_text
 from stories.wiretext import AGENCIES, agency_name, is_upper, join_wrapped, split_dateline, split_names
@@ -65,8 +65,10 @@ _WIRE_FRAMING = re.compile(rb"[\x01-\x04\x16]")
 
 
 def detect(head: bytes) -> bool:
-    """Plain text is the fallback format: any text without wire transmission framing."""
-    return bool(head.strip()) and not looks_binary(head) and not _WIRE_FRAMING.search(head[:4096])
+    """Plain text is the fallback format: any text without wire transmission framing that is not JSON."""
+    return (
+        bool(head.strip()) and not looks_binary(head) and not _WIRE_FRAMING.search(head[:4096]) and not looks_json(head)
+    )
 
 
 def parse(data: bytes | str, source: str | None = None) -> list[Story]:
@@ -99,7 +101,7 @@ def parse(data: bytes | str, source: str | None = None) -> list[Story]:
             updated=meta.get("updated"),  # type: ignore[arg-type]
             source=source,
             format=FORMAT,
-            version=extra.get("update"),  # type: ignore[arg-type]
+            version=extra["update"] + 1 if "update" in extra else 1,  # type: ignore[operator]  # "UPDATE 1-" is v2
             extra=extra,
         )
     )

@@ -40,7 +40,7 @@ _ESCAPES = re.compile(
 _INVISIBLE = dict.fromkeys(
     [0x00AD, 0x200B, 0x200E, 0x200F, 0x2060, 0xFEFF, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 )
-_SPACES = re.compile(r"[^\S\n]+")  # any whitespace except newline
+_SPACES = re.compile(" {2,}")  # after translation the only white space left is " " and "\n"
 _NEEDS_TRANSLATION = re.compile(r"[^\n\x20-\x7e]")
 
 
@@ -60,12 +60,32 @@ def _translate_char(ch: str) -> str:
     return ch
 
 
+_BMP_TABLE: dict[int, str | None] | None = None
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _bmp_table() -> dict[int, str | None]:
+    """`str.translate` table of every Basic Multilingual Plane character `_translate_char` changes (built once)."""
+    global _BMP_TABLE
+    if _BMP_TABLE is None:
+        table: dict[int, str | None] = {}
+        for code in range(0x10000):
+            ch = chr(code)
+            out = _translate_char(ch)
+            if out != ch:
+                table[code] = out or None
+        _BMP_TABLE = table
+    return _BMP_TABLE
+
+
 def clean_text(raw: str) -> str:
     """Make multi-line text terminal-safe: newlines kept, every other control removed, spaces tidied."""
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
     text = _ESCAPES.sub("", text)
     if _NEEDS_TRANSLATION.search(text):
-        text = "".join(_translate_char(c) for c in text)
+        text = text.translate(_bmp_table())
+        if _ASTRAL.search(text):
+            text = _ASTRAL.sub(lambda m: _translate_char(m.group()), text)
     text = _SPACES.sub(" ", text)
     return "\n".join(line.strip(" ") for line in text.split("\n"))
 

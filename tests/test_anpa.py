@@ -93,7 +93,7 @@ def test_original_and_lead_in_one_file_are_two_versions_of_one_story():
     for story in (original, lead):
         check_story(story)
     assert original.meta.wire_id == lead.meta.wire_id == "anpa:bc-ferry-delay|2026-03-02"
-    assert (original.meta.version, lead.meta.version) == (None, 2)
+    assert (original.meta.version, lead.meta.version) == (1, 2)  # an original is version 1
     assert original.meta.created == "2026-03-02T12:05:00Z" and original.meta.updated is None
     assert (lead.meta.created, lead.meta.updated) == ("2026-03-02", "2026-03-02T16:31:00Z")
     assert lead.headline == "Fog clears, island ferries run again"

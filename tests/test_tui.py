@@ -417,3 +417,35 @@ async def test_library_list_moves_pages_and_opens_with_a_click(tmp_path: Path) -
         await pilot.click(stories, offset=(5, region.y))  # a click on the highlighted row opens it
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen) and app.screen.story.id == target
+
+
+async def test_import_dialog_imports_a_folder_with_progress(tmp_path: Path) -> None:
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "one.txt").write_text(STORY, encoding="utf-8")
+    (folder / "two.txt").write_text("Mountain pass reopens\n\nSnow crews cleared the road on Monday.", encoding="utf-8")
+    (folder / "bad.txt").write_bytes(b"")
+    store = Store(tmp_path / "data")
+    app = app_for(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        box = app.screen.query_one("#import-path")
+        box.value = str(tmp_path / "inc")
+        await pilot.pause(0.3)
+        await pilot.press("tab")  # completes the folder name
+        assert box.value == str(folder) + "/"
+        await pilot.press("enter")
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if "imported" in str(app.screen.query_one("#import-summary").content):
+                break
+        summary = str(app.screen.query_one("#import-summary").content)
+        assert "2 imported" in summary and "1 failed" in summary
+        log = "\n".join(app.screen.query_one("#import-log").lines)
+        assert "bad.txt: empty file" in log
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert app.screen.query_one("#stories").shown == 2
+    assert len(store) == 2

@@ -26,6 +26,7 @@ from annotations.model import KINDS, Annotation, AnnotationError
 from annotations.store import Store, StoreError, StoreLockedError
 from stories.loader import FORMATS, MAX_BYTES
 from stories.model import StoryError
+from stories.text import clean_line
 from tui.importing import import_paths, list_files
 
 __all__ = ["main"]
@@ -204,7 +205,7 @@ def import_(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, max_siz
     ANPA-1312 and IPTC 7901. Bad files are reported and skipped; the exit code is 1 if any failed.
     """
     store = _store(ctx)
-    files = list_files(paths)
+    files = list_files(paths, skip=[store.data_dir])
     counts = dict.fromkeys(("imported", "present", "version", "failed"), 0)
     interactive = sys.stdout.isatty() and len(files) > 1
     with _progress(interactive, len(files)) as (say, advance):
@@ -214,7 +215,7 @@ def import_(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, max_siz
             if outcome.path != last_path:
                 advance()
                 last_path = outcome.path
-            name = str(outcome.path)
+            name = clean_line(str(outcome.path))  # a file's name is no safer to print than its text
             if outcome.status == "failed":
                 say(f"failed    {name}: {outcome.reason}", error=True)
             elif outcome.story is not None:
@@ -305,6 +306,7 @@ def list_(ctx: click.Context, fmt: str, all_versions: bool) -> None:
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from tui.story_text import display_date
 
@@ -320,7 +322,9 @@ def list_(ctx: click.Context, fmt: str, all_versions: bool) -> None:
         table.add_column(kind[0].upper(), justify="right", width=2)
     for e, c in rows:
         headline = f"[v{e.version}] {e.meta.headline}" if e.versions > 1 else e.meta.headline
-        table.add_row(e.short_id, display_date(e.meta), e.meta.agency or "", headline, *(str(c[k]) for k in KINDS))
+        # Text, not str: "[v2]" and any brackets in a story's headline are text, never Rich markup
+        cells = (Text(e.meta.agency or ""), Text(headline))
+        table.add_row(e.short_id, display_date(e.meta), *cells, *(str(c[k]) for k in KINDS))
     _echo_rich(table)
 
 

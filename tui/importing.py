@@ -29,9 +29,9 @@ class ImportOutcome:
     reason: str = ""
 
 
-def list_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path | str]:
-    """Every file the import would read (folders expanded), to count them first."""
-    return list(iter_files(paths))
+def list_files(paths: Iterable[str | os.PathLike[str]], skip: Iterable[Path] = ()) -> list[Path | str]:
+    """Every file the import would read (folders expanded; the folders in `skip` left out), to count them."""
+    return list(iter_files(paths, skip=skip))
 
 
 def import_paths(
@@ -44,7 +44,7 @@ def import_paths(
     its story is durable. A file that fails stores nothing; the others go on."""
     pending: list[tuple[Path | str, list[Story]]] = []
     started = time.monotonic()
-    for path in iter_files(paths):
+    for path in iter_files(paths, skip=[store.data_dir]):  # never the library's own files
         try:
             pending.append((path, load_path(path, fmt, max_bytes)))
         except StoryError as exc:

@@ -40,8 +40,9 @@ def human_date(iso: str | None) -> str:
 
 
 def display_date(meta: StoryMeta) -> str:
-    """The story's date for lists: updated or created, else the dateline's date (often without a year)."""
-    return human_date(meta.updated or meta.created) or str(meta.extra.get("dateline_date") or "")
+    """The story's day for lists: updated or created, else the dateline's date (often without a year)."""
+    when = meta.updated or meta.created
+    return human_date(when[:10]) if when else str(meta.extra.get("dateline_date") or "")
 
 
 def meta_line(meta: StoryMeta) -> str:

@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Log, ProgressBar, Static
 
+from stories.text import clean_line
 from tui.importing import ImportOutcome, import_paths, list_files
 from tui.widgets.path_input import PathInput
 
@@ -42,9 +43,9 @@ class ImportDialog(ModalScreen[list[str]]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._new: list[str] = []
-        self._running = False
-        self._cancelled = False
+        self._new_ids: list[str] = []
+        self._importing = False
+        self._stop_requested = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -60,7 +61,7 @@ class ImportDialog(ModalScreen[list[str]]):
 
     def on_input_submitted(self, event: PathInput.Submitted) -> None:
         event.stop()
-        if self._running:
+        if self._importing:
             return
         path = event.value.strip()
         if not path:
@@ -70,7 +71,7 @@ class ImportDialog(ModalScreen[list[str]]):
         if not is_url and not Path(expanded).exists():
             self.query_one("#import-summary", Static).update(Text(f"{path}: no such file or folder", style="red"))
             return
-        self._running, self._cancelled = True, False
+        self._importing, self._stop_requested = True, False
         self.query_one(ProgressBar).add_class("-running")
         self.query_one(Log).add_class("-shown")
         self.query_one("#import-summary", Static).update("")
@@ -79,22 +80,22 @@ class ImportDialog(ModalScreen[list[str]]):
     @work(thread=True, exclusive=True)
     def _import(self, path: str) -> None:
         counts = dict.fromkeys(("imported", "present", "version", "failed"), 0)
-        files = list_files([path])
+        files = list_files([path], skip=[self.app.store.data_dir])
         self.app.call_from_thread(self.query_one(ProgressBar).update, total=max(len(files), 1), progress=0)
         last = None
         for outcome in import_paths(self.app.store, files):
             counts[outcome.status] += 1
             if outcome.status in ("imported", "version") and outcome.story is not None:
-                self._new.append(outcome.story.id)
+                self._new_ids.append(outcome.story.id)
             advance = outcome.path != last
             last = outcome.path
             self.app.call_from_thread(self._show, outcome, advance)
-            if self._cancelled:
+            if self._stop_requested:
                 break
         self.app.call_from_thread(self._done, counts)
 
     def _show(self, outcome: ImportOutcome, advance: bool) -> None:
-        name = Path(str(outcome.path)).name
+        name = clean_line(Path(str(outcome.path)).name)
         if outcome.status == "failed":
             line = f"failed    {name}: {outcome.reason}"
         else:
@@ -106,18 +107,18 @@ class ImportDialog(ModalScreen[list[str]]):
             self.query_one(ProgressBar).advance(1)
 
     def _done(self, counts: dict[str, int]) -> None:
-        self._running = False
+        self._importing = False
         summary = (
             f"{counts['imported']} imported, {counts['present']} already in library, "
             f"{counts['version']} new version(s), {counts['failed']} failed"
-            + (" — stopped" if self._cancelled else "")
+            + (" — stopped" if self._stop_requested else "")
             + ". Enter another path, or Escape to see the library."
         )
         self.query_one("#import-summary", Static).update(Text(summary, style="red" if counts["failed"] else "green"))
         self.query_one(PathInput).value = ""
 
     def action_close(self) -> None:
-        if self._running:
-            self._cancelled = True
+        if self._importing:
+            self._stop_requested = True
             return
-        self.dismiss(self._new)
+        self.dismiss(self._new_ids)

@@ -86,7 +86,7 @@ class AnnotationPanel(Vertical):
     def _update_title(self) -> None:
         counts = Counter(a.kind for a in self._annotations)
         if not self._annotations:
-            title = "No annotations yet.\nSelect text, then press q, a or c."
+            title = "No annotations yet.\nSelect text, then q, a or c."
         else:
             parts = [f"{counts[k]} {k}{'s' if counts[k] != 1 else ''}" for k in KINDS if counts[k]]
             title = "Annotations: " + ", ".join(parts)

@@ -61,9 +61,11 @@ def meta_line(meta: StoryMeta) -> str:
     return " · ".join(parts)
 
 
-def detail_line(meta: StoryMeta, versions: int = 1) -> str:
-    """What else the format carried: version, slug, subjects, language, source file, format."""
+def detail_line(meta: StoryMeta, versions: int = 1, *, dateline_in_text: bool = True) -> str:
+    """What else the format carried: dateline (when not in the text), version, slug, subjects, language, source."""
     parts = []
+    if meta.dateline and not dateline_in_text:
+        parts.append(meta.dateline)
     if versions > 1 or (meta.version or 1) > 1:
         parts.append(f"version {meta.version or 1}" + (f" of {versions}" if versions > 1 else ""))
     if meta.slug:
@@ -89,6 +91,10 @@ def header_paragraphs(story: Story) -> int:
     return max(count, 1)
 
 
+def _has_dateline(story: Story) -> bool:
+    return any(b.kind == "dateline" for b in story.blocks)
+
+
 def render_story(story: Story, annotations: Iterable[Annotation], versions: int = 1) -> Text:
     """The story as Rich renderables: headline, metadata, blocks, with annotations styled by kind."""
     text = Text(story.text)
@@ -107,7 +113,8 @@ def render_story(story: Story, annotations: Iterable[Annotation], versions: int 
         out.append_text(text[start:end])
         out.append("\n\n")
         if i == header - 1:
-            for line in (meta_line(story.meta), detail_line(story.meta, versions)):
+            detail = detail_line(story.meta, versions, dateline_in_text=_has_dateline(story))
+            for line in (meta_line(story.meta), detail):
                 if line:
                     out.append(line + "\n", style="dim")
             out.append("\n")

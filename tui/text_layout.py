@@ -101,7 +101,9 @@ class StoryLayout:
             for i, (s, e) in enumerate(spans):
                 rows.append(Row(s, e, kind, prefix if i == 0 else " " * cell_len(prefix)))
             if n == header - 1:
-                labels = [x for x in (meta_line(story.meta), detail_line(story.meta, self.versions)) if x]
+                in_text = any(b.kind == "dateline" for b in story.blocks)
+                detail = detail_line(story.meta, self.versions, dateline_in_text=in_text)
+                labels = [x for x in (meta_line(story.meta), detail) if x]
                 if labels:
                     rows.append(Row(-1, -1, "blank"))
                 for label in labels:

@@ -10,7 +10,7 @@ from typing import Any
 
 import platformdirs
 
-__all__ = ["ENV_DATA_DIR", "ConfigError", "annotator", "config_path", "data_dir", "load_config"]
+__all__ = ["ENV_DATA_DIR", "ConfigError", "annotator", "config_path", "data_dir", "keymap", "load_config"]
 
 APP = "wiredesk"
 ENV_DATA_DIR = "WIREDESK_DATA_DIR"
@@ -41,6 +41,15 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
         return {}
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"config file {path} is unreadable: {exc}") from None
+
+
+def keymap(config: dict[str, Any] | None = None) -> dict[str, str]:
+    """Key bindings the user remapped: `[keys]` in the config file, binding id -> key(s), e.g.
+    `"reader.tag_quote" = "Q"` or `"view.word" = "w,W"`. Checking the ids is the app's job (it knows them)."""
+    keys = (config or {}).get("keys", {})
+    if not isinstance(keys, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in keys.items()):
+        raise ConfigError(f'{config_path()}: [keys] must map binding ids to key names, e.g. "reader.tag_quote" = "Q"')
+    return {k: v.replace(" ", "") for k, v in keys.items() if v.strip()}
 
 
 def annotator(config: dict[str, Any] | None = None) -> str:

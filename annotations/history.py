@@ -1,11 +1,19 @@
-"""Undo and redo of annotation changes. Every step, undo and redo included, is saved at once."""
+"""Undo and redo of every change to annotations and the actor registry. Each step, undo and redo included,
+is saved at once.
+
+A step is a list of edits (before, after) applied together by `Store.apply`: adding a quote and the new
+actor it names, merging two registry entries, deleting an entry and the links to it. Undo applies the same
+edits backwards.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from annotations.model import Annotation
+from annotations.actors import Actor
+from annotations.model import LINKS, Annotation, AnnotationError
 from annotations.store import Store
+from annotations.tagstore import Edit
 from stories.model import Story
 
 __all__ = ["Change", "History"]
@@ -13,21 +21,22 @@ __all__ = ["Change", "History"]
 
 @dataclass(frozen=True)
 class Change:
-    """One annotation going from `before` to `after` (None: absent)."""
+    """One undoable step: its edits, and what to call it ("add quote", "merge actors")."""
 
-    before: Annotation | None
-    after: Annotation | None
+    edits: tuple[Edit, ...]
+    label: str
 
     @property
-    def subject(self) -> Annotation:
-        ann = self.after or self.before
-        assert ann is not None
-        return ann
+    def subject(self) -> Annotation | Actor:
+        """The annotation this step is about (else the first registry entry it touches)."""
+        items = [e[1] or e[0] for e in self.edits]
+        return next((i for i in items if isinstance(i, Annotation)), items[0])  # type: ignore[return-value]
 
     def describe(self) -> str:
-        """A short label such as "add quote" or "delete actor"."""
-        verb = "add" if self.before is None else "delete" if self.after is None else "edit"
-        return f"{verb} {self.subject.kind}"
+        return self.label
+
+    def inverse(self) -> tuple[Edit, ...]:
+        return tuple((after, before) for before, after in reversed(self.edits))
 
 
 class History:
@@ -39,35 +48,88 @@ class History:
         self._undo: list[Change] = []
         self._redo: list[Change] = []
 
-    def _set(self, ann_id: str, state: Annotation | None, story: Story | None) -> None:
-        if state is None:
-            self.store.remove(ann_id)
-        else:
-            self.store.put(state, story)
-
-    def _record(self, change: Change) -> None:
+    def do(self, edits: list[Edit], label: str) -> Change:
+        """Apply `edits` as one undoable step."""
+        change = Change(tuple(edits), label)
+        self.store.apply(change.edits)
         self._undo.append(change)
         del self._undo[: -self.limit]
         self._redo.clear()
+        return change
 
-    def add(self, ann: Annotation, story: Story | None = None) -> Annotation:
-        """Store a new annotation."""
-        self.store.put(ann, story)
-        self._record(Change(None, ann))
+    # --- annotations ---------------------------------------------------------------------------------------
+
+    def add(self, ann: Annotation, story: Story | None = None, *, new_actors: tuple[Actor, ...] = ()) -> Annotation:
+        """Store a new annotation (and the new registry entries it links to, in the same step)."""
+        self.do([*((None, a) for a in new_actors), (None, ann)], f"add {ann.kind}")
         return ann
 
-    def edit(self, ann: Annotation, story: Story | None = None) -> Annotation:
+    def edit(self, ann: Annotation, story: Story | None = None, *, new_actors: tuple[Actor, ...] = ()) -> Annotation:
         """Replace an annotation with an edited version of it."""
         before = self.store.annotation(ann.id)
-        self.store.put(ann, story)
-        self._record(Change(before, ann))
+        if before is None:
+            raise AnnotationError(f"no annotation {ann.id[:8]}")
+        label = f"edit {before.kind}" if before.kind == ann.kind else f"change {before.kind} to {ann.kind}"
+        self.do([*((None, a) for a in new_actors), (before, ann)], label)
         return ann
 
     def delete(self, ann_id: str) -> Annotation:
-        """Delete an annotation."""
-        before = self.store.remove(ann_id)
-        self._record(Change(before, None))
+        """Delete an annotation (the registry entry it links to stays)."""
+        before = self.store.annotation(ann_id)
+        if before is None:
+            raise AnnotationError(f"no annotation {ann_id[:8]}")
+        self.do([(before, None)], f"delete {before.kind}")
         return before
+
+    # --- the actor registry --------------------------------------------------------------------------------
+
+    def add_actor(self, actor: Actor) -> Actor:
+        self.do([(None, actor)], f"add actor {actor.name}")
+        return actor
+
+    def edit_actor(self, actor: Actor) -> Actor:
+        """Rename, retype, re-alias… a registry entry (links follow: they are by id)."""
+        before = self.store.tags.registry.get(actor.id)
+        if before is None:
+            raise AnnotationError(f"no actor {actor.id[:8]} in the registry")
+        label = f"rename {before.name} to {actor.name}" if before.name != actor.name else f"edit actor {actor.name}"
+        self.do([(before, actor)], label)
+        return actor
+
+    def merge_actors(self, source_id: str, target_id: str) -> Actor:
+        """Merge `source` into `target`: its names become aliases of the target and its links follow."""
+        source, target = self.store.actor(source_id), self.store.actor(target_id)
+        if source is None or target is None:
+            raise AnnotationError("both actors must be in the registry")
+        if source.id == target.id:
+            raise AnnotationError(f"{source.name} is already {target.name}")
+        merged = target.edited(aliases=(*target.aliases, *source.names))
+        self.do(
+            [(source, source.edited(merged_into=target.id)), (target, merged)],
+            f"merge {source.name} into {target.name}",
+        )
+        return merged
+
+    def delete_actor(self, actor_id: str) -> int:
+        """Delete a registry entry and unlink the annotations that link to it; how many were unlinked."""
+        actor = self.store.tags.registry.get(actor_id)
+        if actor is None:
+            raise AnnotationError(f"no actor {actor_id[:8]} in the registry")
+        edits: list[Edit] = []
+        unlinked: dict[str, Annotation] = {}
+        for field, ann in self.store.actor_usage(actor_id):
+            if field in LINKS and getattr(ann, field) == actor_id:
+                current = unlinked.get(ann.id, ann)
+                unlinked[ann.id] = current.edited(**{field: None})
+        edits.extend((self.store.annotation(i), a) for i, a in unlinked.items())
+        for other in self.store.tags.registry.values():  # entries merged into it come back on their own
+            if other.merged_into == actor_id:
+                edits.append((other, other.edited(merged_into=None)))
+        edits.append((actor, None))
+        self.do(edits, f"delete actor {actor.name}")
+        return len(unlinked)
+
+    # --- undo and redo -------------------------------------------------------------------------------------
 
     @property
     def can_undo(self) -> bool:
@@ -82,7 +144,7 @@ class History:
         if not self._undo:
             return None
         change = self._undo[-1]
-        self._set(change.subject.id, change.before, story)
+        self.store.apply(change.inverse())
         self._redo.append(self._undo.pop())
         return change
 
@@ -91,6 +153,6 @@ class History:
         if not self._redo:
             return None
         change = self._redo[-1]
-        self._set(change.subject.id, change.after, story)
+        self.store.apply(change.edits)
         self._undo.append(self._redo.pop())
         return change

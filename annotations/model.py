@@ -4,16 +4,35 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import MISSING, asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from stories.model import Story
+from stories.text import clean_line, clean_text
 
-__all__ = ["CONTEXT", "KINDS", "Annotation", "AnnotationError", "now_iso"]
+__all__ = [
+    "CONTEXT",
+    "FIELDS_OF_KIND",
+    "FORMS",
+    "KINDS",
+    "LINKS",
+    "STATUSES",
+    "Annotation",
+    "AnnotationError",
+    "now_iso",
+]
 
 #: Annotation kinds, in the order the app shows them.
 KINDS = ("quote", "actor", "claim")
+#: How a quote is reported.
+FORMS = ("direct", "indirect", "partial")
+#: Where a claim stands.
+STATUSES = ("unverified", "supported", "disputed", "false", "opinion")
+#: The fields that belong to one kind only (the others are the same for every kind).
+FIELDS_OF_KIND = {"quote": ("speaker", "form", "cue"), "actor": ("actor",), "claim": ("claimant", "status")}
+#: Fields that link to an actor registry entry (by its id).
+LINKS = ("speaker", "actor", "claimant")
 #: Characters of context kept on each side of the span.
 CONTEXT = 32
 
@@ -25,6 +44,11 @@ class AnnotationError(ValueError):
 def now_iso() -> str:
     """The current UTC time as ISO 8601 with seconds."""
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _safe_note(text: str) -> str:
+    """A note as typed, made terminal-safe (line breaks kept; controls and escape sequences removed)."""
+    return clean_text(text).strip()
 
 
 @dataclass(frozen=True)
@@ -43,6 +67,12 @@ class Annotation:
     annotator: str
     created: str
     modified: str
+    speaker: str | None = None  # quote: the actor who said it (registry id)
+    form: str | None = None  # quote: direct | indirect | partial
+    cue: str = ""  # quote: the reporting phrase, e.g. "told reporters"
+    actor: str | None = None  # actor: the registry entry this mention is of
+    claimant: str | None = None  # claim: the actor who makes it (registry id)
+    status: str | None = None  # claim: unverified | supported | disputed | false | opinion
 
     @classmethod
     def new(cls, story: Story, kind: str, start: int, end: int, *, note: str = "", annotator: str = "") -> Annotation:
@@ -61,15 +91,40 @@ class Annotation:
             exact=story.text[start:end],
             prefix=story.text[max(0, start - CONTEXT) : start],
             suffix=story.text[end : end + CONTEXT],
-            note=note,
-            annotator=annotator,
+            note=_safe_note(note),
+            annotator=clean_line(annotator),
             created=stamp,
             modified=stamp,
         )
 
     def edited(self, **changes: Any) -> Annotation:
-        """A copy with `changes` applied and `modified` set to now."""
-        return replace(self, **changes, modified=now_iso())
+        """A copy with `changes` applied and `modified` set to now; a new `kind` drops the old kind's fields."""
+        for name, clean in (("note", _safe_note), ("cue", clean_line), ("annotator", clean_line)):
+            if isinstance(changes.get(name), str):
+                changes[name] = clean(changes[name])
+        kind = changes.get("kind", self.kind)
+        if kind != self.kind:
+            for name in FIELDS_OF_KIND.get(self.kind, ()):
+                changes.setdefault(name, "" if name == "cue" else None)
+        updated = replace(self, **changes, modified=now_iso())
+        updated.check()
+        return updated
+
+    def check(self) -> None:
+        """Refuse values outside their vocabulary, and kind-specific fields on another kind."""
+        if self.kind not in KINDS:
+            raise AnnotationError(f"unknown kind {self.kind!r} (use {', '.join(KINDS)})")
+        if self.form is not None and self.form not in FORMS:
+            raise AnnotationError(f"unknown quote form {self.form!r} (use {', '.join(FORMS)})")
+        if self.status is not None and self.status not in STATUSES:
+            raise AnnotationError(f"unknown claim status {self.status!r} (use {', '.join(STATUSES)})")
+        for kind, names in FIELDS_OF_KIND.items():
+            if kind != self.kind and any(getattr(self, n) not in (None, "") for n in names):
+                raise AnnotationError(f"a {self.kind} cannot have {' or '.join(names)}: those belong to a {kind}")
+
+    def links(self) -> dict[str, str]:
+        """The registry entries this annotation points to, by field: e.g. {"speaker": "…id…"}."""
+        return {name: value for name in LINKS if (value := getattr(self, name))}
 
     def matches(self, text: str) -> bool:
         """True if this annotation still slices its exact text from `text`."""
@@ -80,12 +135,17 @@ class Annotation:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Annotation:
+        optional = {f.name for f in fields(cls) if f.default is not MISSING}
         names = {f.name for f in fields(cls)}
-        missing = names - data.keys()
+        missing = names - optional - data.keys()
         if missing:
             raise AnnotationError(f"annotation record lacks {', '.join(sorted(missing))}")
-        record = {k: data[k] for k in names}
-        wrong = [k for k, v in record.items() if type(v) is not (int if k in ("start", "end") else str)]
+        record = {k: data[k] for k in names if k in data}
+        wrong = [
+            k
+            for k, v in record.items()
+            if not (v is None and k in optional) and type(v) is not (int if k in ("start", "end") else str)
+        ]
         if wrong:
             raise AnnotationError(f"annotation record has the wrong type of {', '.join(sorted(wrong))}")
         return cls(**record)

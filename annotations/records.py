@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 import msgspec
 
-__all__ = ["AnnotationRecord", "Record", "RecordError", "StoryRecord", "to_record"]
+__all__ = ["ActorRecord", "AnnotationRecord", "Record", "RecordError", "StoryRecord", "to_record"]
 
 
 class RecordError(ValueError):
@@ -76,6 +76,28 @@ class AnnotationRecord(Record):
     suffix: str = ""
     note: str = ""
     annotator: str = ""
+    created: str = ""
+    modified: str = ""
+    speaker: str | None = None
+    form: str | None = None
+    cue: str = ""
+    actor: str | None = None
+    claimant: str | None = None
+    status: str | None = None
+
+
+class ActorRecord(Record):
+    """An entry of the actor registry (`id`: a uuid); `merged_into` forwards it to another entry."""
+
+    INTERNED: ClassVar[tuple[str, ...]] = ("type",)
+
+    id: str
+    name: str
+    type: str = "other"
+    aliases: list[str] = msgspec.field(default_factory=list)
+    note: str = ""
+    external_id: str = ""
+    merged_into: str | None = None
     created: str = ""
     modified: str = ""
 

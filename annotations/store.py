@@ -18,25 +18,26 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from tinydb import TinyDB
 
+from annotations.actors import Actor, fold_name
 from annotations.bodies import BodyPack
 from annotations.lock import DataDirLock, StoreLockedError
-from annotations.model import KINDS, Annotation, AnnotationError, now_iso
-from annotations.records import AnnotationRecord, StoryRecord
+from annotations.model import Annotation, AnnotationError, now_iso
+from annotations.records import StoryRecord
 from annotations.storage import JournaledStorage, StoreError
 from annotations.table import TrackedTable
+from annotations.tagstore import ANNOTATIONS_FILE, Edit, TagStore
 from stories.model import Story, StoryMeta, short_id
 
 __all__ = ["ANNOTATIONS_FILE", "STORIES_FILE", "Store", "StoreError", "StoreLockedError", "StoryEntry"]
 
 STORIES_FILE = "stories.json"
-ANNOTATIONS_FILE = "annotations.json"
 _META_FIELDS = (
     "section", "agency", "dateline", "created", "updated", "source", "format", "wire_id", "version", "language",
     "slug", "link",
@@ -94,10 +95,6 @@ def _entry(rec: StoryRecord) -> StoryEntry:
     return StoryEntry(rec.id, meta, rec.added)
 
 
-def _annotation(rec: AnnotationRecord) -> Annotation:
-    return Annotation(**rec.to_dict())
-
-
 def _remove_stale_temp_files(data_dir: Path) -> None:
     """Temp files of writes a crash interrupted: never acknowledged data (the writer holds the lock now)."""
     for folder in (data_dir, data_dir / "backups"):
@@ -135,8 +132,7 @@ class Store:
             self._lock.release()
             raise
         self._bodies = BodyPack(self.data_dir, read_only=read_only)
-        self._annotations_db: TinyDB | None = None
-        self._by_story: dict[str, dict[str, AnnotationRecord]] = {}  # story id -> annotation id -> record
+        self._tags: TagStore | None = None
 
     def _open(self, name: str, table: str, record_type: type) -> TinyDB:
         tuning = {} if self._compact_min_bytes is None else {"compact_min_bytes": self._compact_min_bytes}
@@ -149,11 +145,14 @@ class Store:
     def take_warnings(self) -> list[str]:
         """Problems that did not stop a save (a compaction that failed and will be retried); each once."""
         found = []
-        for db in (self._stories_db, self._annotations_db):
-            if db is not None and db.storage.compaction_error:  # type: ignore[attr-defined]
+        for db in self._dbs():
+            if db.storage.compaction_error:  # type: ignore[attr-defined]
                 found.append(db.storage.compaction_error)  # type: ignore[attr-defined]
                 db.storage.compaction_error = ""  # type: ignore[attr-defined]
         return found
+
+    def _dbs(self) -> list[TinyDB]:
+        return [self._stories_db] + ([self._tags.db] if self._tags is not None else [])
 
     @property
     def writer(self) -> str:
@@ -169,14 +168,13 @@ class Store:
     def _close(self, compact: bool | None) -> None:
         error: StoreError | None = None
         try:
-            for db in (self._stories_db, self._annotations_db):  # each is closed even if another fails
-                if db is not None:
-                    storage = db.storage
-                    assert isinstance(storage, JournaledStorage)
-                    try:
-                        storage.close(compact=bool(compact) and not self.read_only)
-                    except StoreError as exc:
-                        error = error or exc
+            for db in self._dbs():  # each is closed even if another fails
+                storage = db.storage
+                assert isinstance(storage, JournaledStorage)
+                try:
+                    storage.close(compact=bool(compact) and not self.read_only)
+                except StoreError as exc:
+                    error = error or exc
         finally:
             self._lock.release()
         if error is not None:
@@ -288,79 +286,77 @@ class Store:
             raise StoreError(f"story id {ref!r} is ambiguous: {len(found)} stories start with it; give more of it")
         return found[0]
 
-    # --- annotations -----------------------------------------------------------------------------------
+    # --- annotations and the actor registry -----------------------------------------------------------
 
     @property
     def annotations_loaded(self) -> bool:
-        return self._annotations_db is not None
+        return self._tags is not None
 
     def load_annotations(self) -> None:
-        """Read the annotations now (safe to call from a worker thread; later calls return at once)."""
+        """Read the annotations and the registry now (safe from a worker thread; later calls return at once)."""
         with self._loading:
-            if self._annotations_db is not None:
-                return
-            db = self._open(ANNOTATIONS_FILE, "annotations", AnnotationRecord)
-            by_story: dict[str, dict[str, AnnotationRecord]] = {}
-            for rec in db.table("annotations").records().values():  # type: ignore[attr-defined]
-                by_story.setdefault(rec.story_id, {})[rec.id] = rec
-            self._by_story = by_story
-            self._annotations_db = db
+            if self._tags is None:
+                tuning = {} if self._compact_min_bytes is None else {"compact_min_bytes": self._compact_min_bytes}
+                self._tags = TagStore(self.data_dir, read_only=self.read_only, tuning=tuning)
 
     @property
-    def _annotations(self) -> TrackedTable:
+    def tags(self) -> TagStore:
+        """The annotations and the registry, read on first use."""
         self.load_annotations()
-        assert self._annotations_db is not None
-        return self._annotations_db.table("annotations")  # type: ignore[return-value]
+        assert self._tags is not None
+        return self._tags
 
     def annotations(self, story_id: str | None = None) -> list[Annotation]:
         """Annotations of one story (or of all), in text order."""
         if story_id is None:
             return sorted(self.iter_annotations(), key=lambda a: (a.story_id, a.start, -a.end, a.kind, a.id))
-        self.load_annotations()
-        anns = [_annotation(rec) for rec in self._by_story.get(story_id, {}).values()]
-        return sorted(anns, key=lambda a: (a.start, -a.end, a.kind, a.id))
+        return self.tags.of_story(story_id)
 
     def iter_annotations(self) -> Iterator[Annotation]:
         """Every annotation, story by story."""
-        self.load_annotations()
-        for records in list(self._by_story.values()):
-            for rec in list(records.values()):
-                yield _annotation(rec)
+        return self.tags.all()
 
     def annotation(self, ann_id: str) -> Annotation | None:
-        rec = self._annotations.find(ann_id)
-        return None if rec is None else _annotation(rec)
+        return self.tags.get(ann_id)
 
     def counts(self, story_id: str) -> Counter[str]:
         """How many annotations of each kind a story has."""
-        self.load_annotations()
-        c: Counter[str] = Counter({k: 0 for k in KINDS})
-        c.update(rec.kind for rec in self._by_story.get(story_id, {}).values())
-        return c
+        return self.tags.counts(story_id)
+
+    def apply(self, edits: Sequence[Edit]) -> None:
+        """Make a set of changes to annotations and registry entries durably, or none of them (see TagStore)."""
+        self.tags.apply(edits, self.story)
 
     def put(self, ann: Annotation, story: Story | None = None) -> None:
         """Add or replace an annotation, durably. Refused if its span no longer matches the story text."""
         if ann.story_id not in self._entries:
             raise AnnotationError(f"no story {short_id(ann.story_id)} in the library")
-        story = story if story is not None and story.id == ann.story_id else self.story(ann.story_id)
-        if not ann.matches(story.text):
-            raise AnnotationError(f"annotation {ann.id[:8]} does not match the story text at {ann.start}-{ann.end}")
-        table = self._annotations
-        before = table.find(ann.id)
-        if before is not None and before.story_id != ann.story_id:
-            raise AnnotationError(f"annotation {ann.id[:8]} belongs to another story")
-        if before is None:
-            table.insert(ann.to_dict())
-        else:
-            table.update(ann.to_dict(), doc_ids=[table.doc_id(ann.id)])
-        self._by_story.setdefault(ann.story_id, {})[ann.id] = table.find(ann.id)
+        story_of = (lambda _sid: story) if story is not None and story.id == ann.story_id else self.story
+        self.tags.apply([(self.tags.get(ann.id), ann)], story_of)  # type: ignore[arg-type]
 
     def remove(self, ann_id: str) -> Annotation:
         """Delete an annotation, durably; returns what was deleted."""
         ann = self.annotation(ann_id)
         if ann is None:
             raise AnnotationError(f"no annotation {ann_id[:8]}")
-        table = self._annotations
-        table.remove(doc_ids=[table.doc_id(ann_id)])
-        self._by_story[ann.story_id].pop(ann_id, None)
+        self.apply([(ann, None)])
         return ann
+
+    def actors(self, *, include_merged: bool = False) -> list[Actor]:
+        """Registry entries by name (those merged into another only with `include_merged`)."""
+        found = [a for a in self.tags.registry.values() if include_merged or not a.merged_into]
+        return sorted(found, key=lambda a: a.name.casefold())
+
+    def actor(self, actor_id: str | None) -> Actor | None:
+        """The entry an id stands for now (a merged entry gives the one it was merged into)."""
+        return self.tags.canonical(actor_id)
+
+    def find_actor(self, name: str) -> Actor | None:
+        """The entry whose name or alias is `name` (case and accents ignored), if exactly one has it."""
+        wanted = fold_name(name)
+        found = {a.id: a for a in self.actors() if wanted in {fold_name(n) for n in a.names}}
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    def actor_usage(self, actor_id: str) -> list[tuple[str, Annotation]]:
+        """(field, annotation) for every annotation linking to this entry or one merged into it."""
+        return self.tags.usage(actor_id)

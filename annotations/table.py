@@ -166,6 +166,26 @@ class TrackedTable(Table):
             moved[key] = doc_id
         return moved
 
+    def write_many(self, writes: list[tuple[str, Any]]) -> None:
+        """Set (or, with None, delete) the records with these `id`s in one commit: one journal line."""
+        index = self._index()
+
+        def updater(table: Any) -> None:
+            added: dict[str, str] = {}  # records this batch adds: our id -> their new document id
+            for key, doc in writes:
+                doc_id = added.get(key) or index.get(key)
+                if doc is None:
+                    if doc_id is not None and doc_id in table:
+                        del table[doc_id]
+                elif doc_id is not None:
+                    table[doc_id] = doc
+                else:
+                    new_id = self._get_next_id()
+                    added[key] = str(new_id)
+                    table[new_id] = doc
+
+        self._update_table(updater)
+
     def doc_id(self, key: str) -> int | None:
         """TinyDB's document id of the record whose `id` is `key`, or None."""
         doc_id = self._index().get(key)

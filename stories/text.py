@@ -1,4 +1,4 @@
-"""Text rules shared by every format: normalisation and word/sentence boundaries.
+"""Text rules shared by every format: normalisation, and word, sentence and quotation boundaries.
 
 Normalisation makes story text safe to put on a terminal (no control characters, no escape sequences) and
 tidy (odd spaces become plain spaces, runs of spaces collapse). Curly quotes and accents are kept as they are.
@@ -16,11 +16,17 @@ __all__ = [
     "clean_line",
     "clean_text",
     "is_word_char",
+    "next_offset",
     "next_word_start",
+    "prev_offset",
     "prev_word_start",
+    "quotation_span",
+    "quote_pairs",
     "search_folded",
+    "sentence_span",
     "sentence_starts",
     "snap_to_words",
+    "widen_to_words",
     "word_end",
 ]
 
@@ -182,8 +188,8 @@ def word_end(text: str, pos: int) -> int:
     return i
 
 
-def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen [start, end) outward to whole words; trim surrounding spaces and stray , ; : at the edges."""
+def widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen [start, end) outward so that neither end cuts a word; nothing is trimmed."""
     start = max(0, min(start, len(text)))
     end = max(start, min(end, len(text)))
     if start < end and is_word_char(text[start]):
@@ -192,6 +198,12 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     if start < end and is_word_char(text[end - 1]):
         while end < len(text) and is_word_char(text[end]):
             end += 1
+    return start, end
+
+
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen [start, end) outward to whole words; trim surrounding spaces and stray , ; : at the edges."""
+    start, end = widen_to_words(text, start, end)
     while start < end and (text[start].isspace() or text[start] in _EDGE_PUNCT):
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in _EDGE_PUNCT):
@@ -217,6 +229,8 @@ def _is_abbreviation(chunk: str, dot: int) -> bool:
     while j > 0 and (chunk[j - 1].isalpha() or chunk[j - 1] == "."):
         j -= 1
     word = chunk[j:dot].lower()
+    if j > 0 and chunk[j - 1] in "’'":
+        return False  # the end of a contraction: didn’t, can't
     if len(word) == 1 and word.isalpha():
         return True  # an initial: "J. Smith"
     return word in _ABBREVIATIONS
@@ -247,3 +261,116 @@ def prev_offset(offsets: Sequence[int], pos: int) -> int | None:
     """The last offset before `pos`, or None."""
     i = bisect.bisect_left(offsets, pos)
     return offsets[i - 1] if i > 0 else None
+
+
+def sentence_span(text: str, starts: Sequence[int], start: int, end: int | None = None) -> tuple[int, int]:
+    """Whole sentences: the one around `start`, from its start (one of `starts`, see `sentence_starts`) to its
+    last non-space character on that line (a closing quote after the full stop included).
+
+    Given a selection [start, end): the sentences it touches, or if it holds whole sentences already, those and
+    the next one."""
+    if end is None or end <= start:
+        return _sentence_at(text, starts, start)
+    first, last = _sentence_at(text, starts, start)[0], _sentence_at(text, starts, end - 1)[1]
+    if (first, last) == (start, end) and (nxt := next_offset(starts, end - 1)) is not None:
+        last = _sentence_at(text, starts, nxt)[1]
+    return first, max(last, first)
+
+
+def _sentence_at(text: str, starts: Sequence[int], pos: int) -> tuple[int, int]:
+    i = bisect.bisect_right(starts, pos)
+    start = starts[i - 1] if i else 0
+    end = starts[i] if i < len(starts) else len(text)
+    if (newline := text.find("\n", start, end)) != -1:
+        end = newline
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+# --- quotations ----------------------------------------------------------------------------------------------
+
+#: Quotation marks and their kind, double or single: straight, English curly, German low-9, guillemets.
+_QUOTE_KIND = dict.fromkeys('"“”„«»', '"') | dict.fromkeys("'‘’‚‹›", "'")
+_OPENING_GLYPHS, _CLOSING_GLYPHS = "“„«‘‚‹", "”»’›"
+_BEFORE_OPENING = "([{—–-/"
+_OPEN, _CLOSE, _EITHER = 1, 2, 3
+
+
+def _quote_role(text: str, i: int) -> int:
+    """Whether the character at `i` opens or closes a quotation (or may do either); 0 if it does neither."""
+    ch = text[i]
+    kind = _QUOTE_KIND.get(ch)
+    if kind is None:
+        return 0
+    before = text[i - 1] if i > 0 else "\n"
+    after = text[i + 1] if i + 1 < len(text) else "\n"
+    if kind == "'" and is_word_char(before) and is_word_char(after):
+        return 0  # an apostrophe: Russia’s, don't
+    can_open = not after.isspace() and (before.isspace() or before in _BEFORE_OPENING or before in _QUOTE_KIND)
+    can_close = not before.isspace() and (after.isspace() or not is_word_char(after))
+    if ch == "’" and not can_close:
+        return 0  # an elision: ’90s, rock ’n’ roll
+    if can_open != can_close:
+        return _OPEN if can_open else _CLOSE
+    if ch in _OPENING_GLYPHS:
+        return _OPEN
+    return _CLOSE if ch in _CLOSING_GLYPHS else _EITHER
+
+
+def quote_pairs(text: str) -> list[tuple[int, int]]:
+    """Matched quotation marks as (offset of the opening mark, offset of the closing one), inner pairs first.
+
+    Marks pair by kind (double or single), straight and curly alike; an apostrophe inside a word is not a mark.
+    A quotation still open at the end of a paragraph goes on if the next paragraph starts with an opening mark of
+    the same kind (how English runs a quote over several paragraphs); otherwise it is dropped unmatched."""
+    pairs: list[tuple[int, int]] = []
+    stack: list[tuple[int, str]] = []  # open marks: (offset, kind)
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            while i < n and text[i] == "\n":
+                i += 1
+            if stack and i < n and _QUOTE_KIND.get(text[i]) == stack[0][1] and _quote_role(text, i) != _CLOSE:
+                stack = stack[:1]  # the same quotation goes on: its repeated opening mark pairs with nothing
+                i += 1
+            else:
+                stack = []
+            continue
+        role = _quote_role(text, i)
+        if role:
+            kind = _QUOTE_KIND[ch]
+            match = next((k for k in range(len(stack) - 1, -1, -1) if stack[k][1] == kind), None)
+            if role == _OPEN or (role == _EITHER and match is None):
+                stack.append((i, kind))
+            elif match is not None:
+                pairs.append((stack[match][0], i))
+                del stack[match:]  # marks opened inside it and never closed are dropped
+        i += 1
+    return pairs
+
+
+def quotation_span(
+    text: str, start: int, end: int | None = None, pairs: Sequence[tuple[int, int]] | None = None
+) -> tuple[int, int] | None:
+    """The quotation to select, or None.
+
+    With a cursor only (`end` None): the words inside the innermost quotation around `start` (its marks count as
+    inside). Given a selection [start, end): the next larger step around it: a quotation's words, then the same
+    with its marks, then the words of the quotation enclosing it, and so on. `pairs` are `quote_pairs(text)`."""
+    pairs = quote_pairs(text) if pairs is None else pairs
+    lo, hi = (start, start + 1) if end is None else (start, end)
+    around = sorted((p for p in pairs if p[0] <= lo and hi <= p[1] + 1), key=lambda p: p[1] - p[0])
+    for opening, closing in around:
+        inner_start, inner_end = opening + 1, closing
+        while inner_start < inner_end and text[inner_start].isspace():
+            inner_start += 1
+        while inner_end > inner_start and text[inner_end - 1].isspace():
+            inner_end -= 1
+        for span in ((inner_start, inner_end), (opening, closing + 1)):
+            if span[0] == span[1]:
+                continue
+            if end is None or (span[0] <= lo and hi <= span[1] and span != (lo, hi)):
+                return span
+    return None

@@ -232,7 +232,7 @@ def child_main(argv: list[str] | None = None) -> None:
     store = Store(args.data_dir, compact_min_bytes=args.compact_min_bytes)
     store.load_annotations()
     _watch_compactions(store._stories_db.storage)
-    _watch_compactions(store._annotations_db.storage)
+    _watch_compactions(store.tags.storage)
     _say("O")
     if args.mode in ("annotations", "inserts"):
         _annotations_loop(store, rng, args.seed, inserts_only=args.mode == "inserts")

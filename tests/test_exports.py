@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from annotations import export_csv, export_json
+from annotations.actors import Actor
 from annotations.anchor import locate
 from annotations.exports import EXPORTERS
+from annotations.history import History
 from annotations.model import Annotation
 from annotations.store import Store
 from stories.model import Story, StoryBuilder, StoryMeta
@@ -69,8 +71,8 @@ def test_json_export_holds_stories_and_annotations(store: Store) -> None:
     text, count = export(export_json, store)
     data = json.loads(text)
     assert count == 3
-    assert data["wiredesk_export"] == export_json.FORMAT_VERSION
-    assert data["exported"].endswith("Z")
+    assert data["wiredesk_export"] == export_json.FORMAT_VERSION == 2
+    assert list(data) == ["wiredesk_export", "actors", "stories", "annotations"]  # no time of export
     stories = {s["id"]: s for s in data["stories"]}
     assert set(stories) == {RIVER.id, FERRY.id}
     river = stories[RIVER.id]
@@ -87,6 +89,47 @@ def test_json_export_holds_stories_and_annotations(store: Store) -> None:
         "Mayor Ines Okafor",
         "Ferry services resumed on Tuesday",
     }
+
+
+@pytest.fixture
+def linked(store: Store) -> dict[str, Actor]:
+    """The river story's quote and actor linked to "Ines Okafor"; a claim by the port authority, which was merged
+    into "Fernside Port Authority"."""
+    okafor = Actor.new("Ines Okafor", "person", aliases=("Mayor Okafor",), external_id="Q1", note="mayor")
+    port = Actor.new("Port authority", "organisation")
+    authority = Actor.new("Fernside Port Authority", "organisation")
+    history = History(store)
+    edits = [(None, okafor), (None, port), (None, authority)]
+    for ann in store.annotations():
+        field = {"quote": "speaker", "actor": "actor", "claim": "claimant"}[ann.kind]
+        target = port if ann.kind == "claim" else okafor
+        extra = {"quote": {"form": "direct", "cue": "said"}, "claim": {"status": "disputed"}}.get(ann.kind, {})
+        edits.append((ann, ann.edited(**{field: target.id}, **extra)))
+    history.do(edits, "link")
+    history.merge_actors(port.id, authority.id)
+    return {"okafor": okafor, "port": port, "authority": authority}
+
+
+def test_json_export_carries_the_registry_and_the_links(store: Store, linked: dict[str, Actor]) -> None:
+    data = json.loads(export(export_json, store)[0])
+    actors = {a["name"]: a for a in data["actors"]}
+    assert [a["name"] for a in data["actors"]] == ["Fernside Port Authority", "Ines Okafor", "Port authority"]
+    assert actors["Ines Okafor"] == {**linked["okafor"].to_dict(), "aliases": ["Mayor Okafor"]}
+    assert set(actors["Ines Okafor"]) == set(Actor.__dataclass_fields__)
+    assert actors["Port authority"]["merged_into"] == linked["authority"].id  # merged entries are kept
+    assert actors["Fernside Port Authority"]["aliases"] == ["Port authority"]
+    by_kind = {a["kind"]: a for a in data["annotations"]}
+    assert by_kind["quote"]["speaker"] == by_kind["actor"]["actor"] == linked["okafor"].id
+    assert (by_kind["quote"]["form"], by_kind["quote"]["cue"]) == ("direct", "said")
+    assert (by_kind["claim"]["claimant"], by_kind["claim"]["status"]) == (linked["port"].id, "disputed")
+
+
+def test_two_json_exports_of_the_same_state_are_byte_identical(store: Store, linked: dict[str, Actor]) -> None:
+    first = export(export_json, store)[0]
+    assert export(export_json, store)[0] == first
+    store.close()
+    with Store(store.data_dir, read_only=True) as again:
+        assert export(export_json, again)[0] == first
 
 
 def test_json_export_keeps_non_ascii_text_as_is(store: Store) -> None:
@@ -114,7 +157,17 @@ def test_json_export_of_an_empty_library(data_dir: Path) -> None:
         text, count = export(export_json, empty)
     data = json.loads(text)
     assert count == 0
-    assert data["stories"] == [] and data["annotations"] == []
+    assert data == {"wiredesk_export": 2, "actors": [], "stories": [], "annotations": []}
+
+
+def test_exports_hold_every_version_of_a_story(store: Store) -> None:
+    """A story that came again keeps the annotations of its first version: the export holds both versions."""
+    old = build("Pilots end overtime ban", "The union said pilots would fly on Sunday.", wire_id="w1", version=1)
+    new = build("Pilots end overtime ban", "The union said pilots would fly on Saturday.", wire_id="w1", version=2)
+    store.add_stories([old, new])
+    put(store, old, "pilots would fly on Sunday", kind="claim")
+    assert old.id in {s["id"] for s in json.loads(export(export_json, store)[0])["stories"]}
+    assert "pilots would fly on Sunday" in {r[5] for r in read_csv(export(export_csv, store)[0])}
 
 
 # --- CSV ---------------------------------------------------------------------------------------------------
@@ -154,6 +207,41 @@ def test_csv_round_trips_notes_with_newlines_quotes_and_commas(store: Store) -> 
     rows = read_csv(export(export_csv, store, [RIVER.id])[0])
     notes = {r[5]: r[8] for r in rows[1:]}
     assert notes["Engineers found cracks"] == note
+
+
+def test_csv_names_the_linked_actors_through_merges(store: Store, linked: dict[str, Actor]) -> None:
+    rows = read_csv(export(export_csv, store)[0])
+    records = {r["kind"]: r for r in (dict(zip(rows[0], row, strict=True)) for row in rows[1:])}
+    assert list(export_csv.COLUMNS[-7:]) == ["speaker", "claimant", "actor", "actor_type", "form", "status", "cue"]
+    quote, actor, claim = records["quote"], records["actor"], records["claim"]
+    assert (quote["speaker"], quote["actor_type"], quote["form"], quote["cue"]) == (
+        "Ines Okafor",
+        "person",
+        "direct",
+        "said",
+    )
+    assert (actor["actor"], actor["speaker"], actor["claimant"], actor["actor_type"]) == (
+        "Ines Okafor",
+        "",
+        "",
+        "person",
+    )
+    assert (claim["claimant"], claim["actor_type"], claim["status"]) == (
+        "Fernside Port Authority",
+        "organisation",
+        "disputed",
+    )
+    assert claim["form"] == claim["cue"] == claim["speaker"] == ""
+
+
+def test_csv_neutralises_actor_names_and_cues(store: Store) -> None:
+    history = History(store)
+    actor = Actor.new("=HYPERLINK(1)", "person")
+    (quote,) = [a for a in store.annotations() if a.kind == "quote"]
+    history.do([(None, actor), (quote, quote.edited(speaker=actor.id, cue="+said"))], "link")
+    rows = read_csv(export(export_csv, store)[0])
+    record = next(dict(zip(rows[0], r, strict=True)) for r in rows[1:] if r[4] == "quote")
+    assert (record["speaker"], record["cue"]) == ("'=HYPERLINK(1)", "'+said")
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])

@@ -257,7 +257,7 @@ FOLLOW_UP = _fixed(tag_text(FOLLOW_STORY, "fair to everyone", note="after the fa
 
 
 def _storages(store: Store) -> list[Any]:
-    return [db.storage for db in (store._stories_db, store._annotations_db) if db is not None]
+    return [db.storage for db in store._dbs()]
 
 
 def _check_files(folder: Path) -> None:
@@ -355,7 +355,7 @@ def _stale_journal(folder: Path, template: Path) -> None:
     shutil.copytree(template, folder)
     with Store(folder) as store:
         store.load_annotations()
-        generation = store._annotations_db.storage.generation  # type: ignore[union-attr]
+        generation = store.tags.storage.generation
         store.close(compact=True)
     shutil.copy(folder / "backups" / f"annotations.{generation:06d}.journal", folder / "annotations.journal")
 

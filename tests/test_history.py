@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from annotations import journal
+from annotations import export_json, journal
+from annotations.actors import Actor
 from annotations.anchor import locate
 from annotations.history import Change, History
 from annotations.model import Annotation
@@ -49,7 +53,7 @@ def test_add_then_undo_then_redo_each_saved_at_once(store: Store, data_dir: Path
     assert on_disk(data_dir) == {ann.id: ann}
 
     change = history.undo(STORY)
-    assert change == Change(None, ann) and change.describe() == "add quote"
+    assert change == Change(((None, ann),), "add quote") and change.describe() == "add quote"
     assert store.annotation(ann.id) is None
     assert on_disk(data_dir) == {}
 
@@ -81,7 +85,7 @@ def test_edit_then_undo_then_redo(store: Store, data_dir: Path) -> None:
     assert on_disk(data_dir)[ann.id].note == "checked with the port authority"
 
     change = history.undo()
-    assert change == Change(ann, edited) and change.describe() == "edit claim"
+    assert change == Change(((ann, edited),), "edit claim") and change.describe() == "edit claim"
     assert on_disk(data_dir)[ann.id] == ann
     assert store.annotation(ann.id) == ann
 
@@ -153,3 +157,71 @@ def test_a_failed_undo_stays_undoable(store: Store, data_dir: Path, monkeypatch:
     assert on_disk(data_dir) == {ann.id: ann}
     assert history.undo() is not None
     assert on_disk(data_dir) == {}
+
+
+# --- the acceptance scenario: ten mixed steps, undone and redone, every one saved ------------------------------
+
+
+def export_of(store: Store) -> str:
+    out = io.StringIO(newline="")
+    export_json.write(store, out)
+    return out.getvalue()
+
+
+def build_other() -> Story:
+    builder = StoryBuilder()
+    builder.add("headline", "Port reopens after dredging")
+    builder.add("paragraph", "Board chair Lena Holt said the channel was clear, the port authority said on Friday.")
+    return builder.build(StoryMeta(headline=""))
+
+
+OTHER = build_other()
+
+
+def test_ten_mixed_steps_undo_to_the_same_export_and_redo_to_the_same_export(data_dir: Path) -> None:
+    def at(story: Story, exact: str, kind: str, **fields: object) -> Annotation:
+        start, end = locate(story, exact)
+        return replace(Annotation.new(story, kind, start, end), **fields)  # type: ignore[arg-type]
+
+    store = Store(data_dir)
+    store.add_stories([STORY, OTHER])
+    setup = History(store)
+    holt = setup.add_actor(Actor.new("Lena Holt", "person"))
+    setup.add(at(STORY, "Lena Holt", "actor", actor=holt.id))
+    fishermen = setup.add(at(STORY, "the silt has cut their catch by a third", "claim", status="unverified"))
+    before = export_of(store)
+
+    history = History(store)
+    board = Actor.new("Port authority", "organisation")
+    chair = Actor.new("L. Holt", "person")
+    quote = history.add(at(STORY, "We need another month", "quote", speaker=holt.id, form="direct"))  # 1
+    history.add(at(OTHER, "the port authority", "actor", actor=board.id), new_actors=(board,))  # 2 (composite)
+    claim = history.add(at(OTHER, "the channel was clear", "claim", claimant=chair.id), new_actors=(chair,))  # 3
+    history.edit(quote.edited(form="indirect", cue="said"))  # 4
+    history.edit(store.annotation(claim.id).edited(status="disputed", note="dredger says otherwise"))  # 5
+    history.edit(fishermen.edited(kind="quote", form="partial"))  # 6: a kind change drops the status
+    history.delete(quote.id)  # 7
+    history.edit_actor(board.edited(name="Portvale Port Authority", aliases=("port authority",)))  # 8: rename
+    history.merge_actors(chair.id, holt.id)  # 9: merge
+    history.add(at(OTHER, "Lena Holt", "actor", actor=holt.id))  # 10
+    after = export_of(store)
+    assert after != before
+    data = json.loads(after)
+    assert store.actor(claim.claimant) == store.actor(holt.id)  # the claim follows the merge
+    assert {a["name"] for a in data["actors"]} == {"Lena Holt", "L. Holt", "Portvale Port Authority"}
+    assert export_of(store) == after  # nothing volatile in an export
+
+    for _ in range(10):
+        assert history.undo() is not None
+    assert history.undo() is None
+    assert export_of(store) == before
+    with Store(data_dir, read_only=True) as fresh:  # every undo was saved as it happened
+        assert export_of(fresh) == before
+
+    for _ in range(10):
+        assert history.redo() is not None
+    assert history.redo() is None
+    assert export_of(store) == after
+    store.close()
+    with Store(data_dir, read_only=True) as fresh:
+        assert export_of(fresh) == after

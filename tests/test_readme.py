@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import ROOT
+from textual.keys import key_to_character
 
 from tui.screens.help import binding_sections
 
@@ -35,7 +36,8 @@ def test_every_single_key_binding_is_documented() -> None:
     for title, bindings in binding_sections():
         for binding in bindings:
             for key in binding.key.split(","):
-                shown = {"question_mark": "?", "slash": "/"}.get(key, key)
+                char = key_to_character(key)  # "quotation_mark" -> '"', "full_stop" -> "."
+                shown = char if char and char.isprintable() and not char.isspace() else {"slash": "/"}.get(key, key)
                 if (len(shown) == 1 or shown.startswith("ctrl+")) and shown not in documented:
                     missing.append(f"{title}: {shown} ({binding.description})")
     assert not missing, missing

@@ -140,7 +140,7 @@ def test_plain_tinydb_reads_everything_saved(data_dir: Path) -> None:
         s.put(tag_text(stories[3], "Paragraph number", kind="claim"))
         entries = {e.id: e for e in s.entries()}
         saved = {a.id: a for a in s.annotations()}
-        doc_ids = {a.id: s._annotations.doc_id(a.id) for a in saved.values()}
+        doc_ids = {a.id: s.tags.annotations.doc_id(a.id) for a in saved.values()}
         s.close(compact=True)
     assert len(saved) == 5 and len(entries) == 5
 
@@ -180,7 +180,7 @@ def test_a_library_written_by_plain_tinydb_opens(data_dir: Path) -> None:
         s.put(ann.edited(note="edited"))
         other = tag_text(STORY_A, "We will not wait another year")
         s.put(other)
-        assert s._annotations.doc_id(ann.id) == 7 and s._annotations.doc_id(other.id) == 8
+        assert s.tags.annotations.doc_id(ann.id) == 7 and s.tags.annotations.doc_id(other.id) == 8
         s.close(compact=True)
     with tinydb.TinyDB(data_dir / ANNOTATIONS_FILE, access_mode="r") as db:
         assert {d.doc_id: d["id"] for d in db.table("annotations").all()} == {7: ann.id, 8: other.id}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 
 import pytest
@@ -17,9 +18,13 @@ from stories.text import (
     next_word_start,
     prev_offset,
     prev_word_start,
+    quotation_span,
+    quote_pairs,
     search_folded,
+    sentence_span,
     sentence_starts,
     snap_to_words,
+    widen_to_words,
     word_end,
 )
 
@@ -250,6 +255,10 @@ def test_question_exclamation_and_closing_quotes_end_sentences():
     ]
 
 
+def test_a_contraction_before_the_full_stop_is_no_initial():
+    assert _sentences("We didn’t. They did. It isn't. Done.") == ["We didn’t.", "They did.", "It isn't.", "Done."]
+
+
 def test_lower_case_after_a_period_does_not_start_a_sentence():
     assert _sentences("Prices rose about 3 p.m. local time. Trade slowed.") == [
         "Prices rose about 3 p.m. local time.",
@@ -271,6 +280,183 @@ def test_next_and_prev_offset():
     assert prev_offset(offsets, 20) == 10
     assert prev_offset(offsets, 11) == 10
     assert prev_offset(offsets, 0) is None
+
+
+# --- smart selection: whole words, sentences, quotations ----------------------------------------------------
+
+
+def test_widen_to_words_widens_both_ends_and_trims_nothing():
+    text = "the Foreign Ministry, said: “no”"
+    start = text.index("reign")
+    assert widen_to_words(text, start, start + 9) == (4, 20)  # "reign Min" -> "Foreign Ministry"
+    assert widen_to_words(text, 3, 12) == (3, 12)  # nothing cut: the spaces stay
+    comma = text.index(",")
+    assert widen_to_words(text, comma - 2, comma + 1) == (text.index("Ministry"), comma + 1)  # the comma stays
+    assert widen_to_words(text, text.index("no") + 1, text.index("no") + 2) == (text.index("no"), text.index("no") + 2)
+    assert widen_to_words(text, -3, 999) == (0, len(text))
+
+
+@settings(max_examples=200)
+@given(st.text(alphabet="ab1 ,.’'é\u0301", max_size=40), st.integers(-3, 45), st.integers(-3, 45))
+def test_widen_to_words_cuts_no_word_and_keeps_the_selection(text, start, end):
+    s, e = widen_to_words(text, start, end)
+    lo = max(0, min(start, len(text)))
+    hi = max(lo, min(end, len(text)))
+    assert 0 <= s <= lo <= hi <= e <= len(text)
+    if s < e:
+        assert s == 0 or not (is_word_char(text[s - 1]) and is_word_char(text[s]))
+        assert e == len(text) or not (is_word_char(text[e - 1]) and is_word_char(text[e]))
+    assert all(is_word_char(c) for c in text[s:lo] + text[hi:e])  # only word characters are added
+    assert widen_to_words(text, s, e) == (s, e)
+
+
+STORY_TEXT = (
+    "Harbour vote delayed\n\n"
+    "NORDVIK, May 2 (Reuters) - The board met. Dr. Ellen Voss said: “We will not go back.” Trade slowed.  \n\n"
+    "Is it safe? Yes!"
+)
+STORY_BLOCKS = [(0, 20), (22, STORY_TEXT.index("  \n")), (STORY_TEXT.index("Is it"), len(STORY_TEXT))]
+
+
+def _sentence(pos_text: str, selection: tuple[int, int] | None = None) -> str:
+    starts = sentence_starts(STORY_TEXT, STORY_BLOCKS)
+    s, e = sentence_span(STORY_TEXT, starts, *(selection or (STORY_TEXT.index(pos_text),)))
+    return STORY_TEXT[s:e]
+
+
+def test_sentence_span_runs_from_its_start_to_its_end_punctuation():
+    assert _sentence("board") == "NORDVIK, May 2 (Reuters) - The board met."
+    assert _sentence("Voss") == "Dr. Ellen Voss said: “We will not go back.”"  # closing quote included
+    assert _sentence("slowed") == "Trade slowed."  # trailing spaces left out
+    assert _sentence("vote") == "Harbour vote delayed"  # no end punctuation: the line's end
+    assert _sentence("safe") == "Is it safe?"
+    assert _sentence("Yes") == "Yes!"
+
+
+def test_sentence_span_of_a_selection_covers_whole_sentences_then_adds_the_next():
+    cut = (STORY_TEXT.index("met."), STORY_TEXT.index("Ellen") + 2)
+    assert _sentence("", cut) == "NORDVIK, May 2 (Reuters) - The board met. Dr. Ellen Voss said: “We will not go back.”"
+    whole = STORY_TEXT.index("Dr."), STORY_TEXT.index("Trade") - 1
+    assert _sentence("", whole) == "Dr. Ellen Voss said: “We will not go back.” Trade slowed."
+    last = STORY_TEXT.index("Yes"), len(STORY_TEXT)
+    assert _sentence("", last) == "Yes!"  # nothing after the last sentence: it stays
+
+
+_SENTENCE_WORDS = st.sampled_from(["Voss", "said", "it", "Dr.", "U.S.", "4.2%", "“Go.”", "'no'", "(AP)", "—"])
+_SENTENCE_ENDS = st.sampled_from([".", "?", "!", ".”", "…", ""])
+_SENTENCE = st.tuples(st.lists(_SENTENCE_WORDS, min_size=1, max_size=6), _SENTENCE_ENDS).map(
+    lambda t: " ".join(t[0]) + t[1]
+)
+_PARAGRAPHS = st.lists(st.lists(_SENTENCE, min_size=1, max_size=4).map(" ".join), min_size=1, max_size=3)
+
+
+@settings(max_examples=200)
+@given(_PARAGRAPHS, st.data())
+def test_sentence_span_contains_the_cursor_and_starts_and_ends_on_text(paragraphs, data):
+    text = "\n\n".join(paragraphs)
+    blocks, offset = [], 0
+    for paragraph in paragraphs:
+        blocks.append((offset, offset + len(paragraph)))
+        offset += len(paragraph) + 2
+    starts = sentence_starts(text, blocks)
+    pos = data.draw(st.integers(0, len(text) - 1))
+    s, e = sentence_span(text, starts, pos)
+    assert 0 <= s < e <= len(text)
+    assert s in starts
+    assert not text[s].isspace() and not text[e - 1].isspace()
+    assert "\n" not in text[s:e]
+    if not text[pos].isspace():
+        assert s <= pos < e
+    s2, e2 = sentence_span(text, starts, s, e)  # again: the same start, never shorter
+    assert s2 == s and e2 >= e
+
+
+QUOTES = (
+    "“We will not go back,” Voss said of Russia’s offer. “They told us ‘no deal’, and don't think\n\n"
+    "“we have forgotten.” The islanders’ vote was 'close', \"too close\" said Ek.\n\n"
+    "“It was unclosed\n\n"
+    "Then «nous» and „wir“ spoke; the ’90s and rock ’n’ roll came."
+)
+
+
+def _quote(at: str, selection: tuple[int, int] | None = None) -> str | None:
+    span = quotation_span(QUOTES, *(selection or (QUOTES.index(at), None)))
+    return None if span is None else QUOTES[span[0] : span[1]]
+
+
+def test_quotation_span_selects_the_words_inside_the_innermost_quotation():
+    assert _quote("will") == "We will not go back,"
+    assert _quote("deal") == "no deal"
+    assert _quote("close'") == "close"
+    assert _quote("too") == "too close"
+    assert _quote("nous") == "nous"
+    assert _quote("wir") == "wir"
+    assert _quote("“We") == "We will not go back,"  # on an opening mark: the words inside it
+
+
+def test_apostrophes_are_not_quotation_marks():
+    assert _quote("Russia’s") is None  # between two quotations: Russia’s is no mark
+    assert _quote("islanders’") is None  # a plural possessive closes nothing
+    assert _quote("’90s") is None and _quote("’n’") is None
+    marks = {QUOTES[i] for pair in quote_pairs(QUOTES) for i in pair}
+    assert marks <= set("“”‘’'\"«»„")
+    apostrophes = [QUOTES.index(w) + k for w, k in [("Russia’s", 6), ("don't", 3), ("islanders’", 9), ("’90s", 0)]]
+    assert not {i for pair in quote_pairs(QUOTES) for i in pair} & set(apostrophes)
+
+
+def test_a_quotation_goes_on_into_a_paragraph_that_opens_with_a_quote_mark():
+    inner = _quote("forgotten")
+    assert inner == "They told us ‘no deal’, and don't think\n\n“we have forgotten."
+    assert _quote("They") == inner
+    assert _quote("It was") is None  # unclosed, and the next paragraph opens with no mark: no quotation
+
+
+def test_pressing_again_widens_to_the_marks_then_to_the_enclosing_quotation():
+    steps, span = [], quotation_span(QUOTES, QUOTES.index("deal"))
+    while span is not None:
+        steps.append(QUOTES[span[0] : span[1]])
+        span = quotation_span(QUOTES, *span)
+    assert steps == [
+        "no deal",
+        "‘no deal’",
+        "They told us ‘no deal’, and don't think\n\n“we have forgotten.",
+        "“They told us ‘no deal’, and don't think\n\n“we have forgotten.”",
+    ]
+    one_char = QUOTES.index("ill")
+    assert _quote("", (one_char, one_char + 1)) == "We will not go back,"  # a selection inside: its words
+
+
+_QUOTE_ALPHABET = st.sampled_from([*"ab ’'‘“”\"«».,", "\n\n", "’s ", "don't"])
+
+
+@settings(max_examples=300)
+@given(st.lists(_QUOTE_ALPHABET, max_size=40).map("".join), st.data())
+def test_quote_pairs_are_marks_of_one_kind_nested_or_apart(text, data):
+    pairs = quote_pairs(text)
+    kind = {c: '"' for c in '"“”«»„'} | {c: "'" for c in "'‘’‚"}
+    used = [i for pair in pairs for i in pair]
+    assert len(used) == len(set(used))
+    for opening, closing in pairs:
+        assert 0 <= opening < closing < len(text)
+        assert kind.get(text[opening]) is not None and kind[text[opening]] == kind.get(text[closing])
+        for c in (opening, closing):
+            assert not (
+                kind[text[c]] == "'"
+                and is_word_char(text[c - 1] if c else " ")
+                and is_word_char(text[c + 1] if c + 1 < len(text) else " ")
+            )  # never an apostrophe inside a word
+    for (a, b), (c, d) in itertools.combinations(pairs, 2):
+        assert b < c or d < a or (a < c and d < b) or (c < a and b < d)  # nested or apart, never crossing
+    if text:
+        pos = data.draw(st.integers(0, len(text) - 1))
+        span = quotation_span(text, pos, pairs=pairs)
+        if span is not None:
+            s, e = span
+            assert 0 <= s < e <= len(text)
+            assert any(o <= pos <= c and o <= s < e <= c + 1 for o, c in pairs)  # the cursor is in that quotation
+            assert (s, e) in [(o, c + 1) for o, c in pairs] or not (text[s].isspace() or text[e - 1].isspace())
+            wider = quotation_span(text, s, e, pairs=pairs)
+            assert wider is None or (wider[0] <= s and e <= wider[1] and wider != (s, e))
 
 
 # --- properties ----------------------------------------------------------------------------------------------

@@ -127,7 +127,7 @@ async def test_find_then_escape_then_visual_word_ends_selects_a_name(tmp_path: P
         assert view.story.text[view.cursor] == "K"
         await pilot.press("v", "e", "e")
         assert selected(view) == "Karl Ek"
-        await pilot.press("a")
+        await pilot.press("a", "p")  # an actor: a new registry entry, a person
         await pilot.pause()
     assert [(a.kind, a.exact) for a in Store(tmp_path, read_only=True).annotations(sid)] == [("actor", "Karl Ek")]
 
@@ -222,7 +222,7 @@ async def test_delete_undo_redo(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         view = view_of(app)
         await pilot.press("/", *"rushed and unfair", "enter", "q")
-        await pilot.press("/", *"Karl Ek", "enter", "a")
+        await pilot.press("/", *"Karl Ek", "enter", "a", "enter")
         await pilot.pause()
         assert sorted(a.exact for a in store.annotations(sid)) == ["Karl Ek", "rushed and unfair"]
         await pilot.press("[", "[")  # jump to an annotation and delete it
@@ -249,7 +249,7 @@ async def test_overlapping_annotations(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         view = view_of(app)
         await pilot.press("/", *"Opposition member Karl Ek said the plan", "enter", "c")
-        await pilot.press("/", *"Karl Ek", "enter", "a")
+        await pilot.press("/", *"Karl Ek", "enter", "a", "enter")
         await pilot.pause()
         kinds = {a.kind for a in view.annotations_at(view.story.text.index("Karl"))}
         assert kinds == {"claim", "actor"}
@@ -357,6 +357,8 @@ async def test_command_palette_offers_actions(tmp_path: Path) -> None:
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause(0.2)
+        await pilot.press("enter")  # the actor dialog: a new registry entry (the registry is empty)
+        await pilot.pause()
         assert [(a.kind, a.exact) for a in store.annotations(sid)] == [("actor", "Karl Ek")]
 
 
@@ -389,7 +391,7 @@ async def test_library_counts_follow_the_reader(tmp_path: Path) -> None:
     store, sid = make_store(tmp_path)
     app = app_for(store)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter", "/", *"Karl Ek", "enter", "a", "/", *"rushed and unfair", "enter", "q")
+        await pilot.press("enter", "/", *"Karl Ek", "enter", "a", "enter", "/", *"rushed and unfair", "enter", "q")
         await pilot.pause()
         await pilot.press("escape")  # back to the library
         await pilot.pause()

@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import ModalScreen
 
 from annotations.history import History
 from annotations.store import Store, StoreError
 from tui.commands import WiredeskCommands
-from tui.screens.help import HelpScreen
+from tui.screens.actors import ActorsScreen
+from tui.screens.help import HelpScreen, check_keymap
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
+from tui.widgets.story_view import StoryView
 
-__all__ = ["WiredeskApp"]
+__all__ = ["WiredeskApp", "binding_ids"]
+
+
+def binding_ids() -> set[str]:
+    """Every binding id the user may remap in the config file's [keys] table."""
+    from tui.screens.help import binding_sections
+
+    return {b.id for _, bindings in binding_sections() for b in bindings if b.id}
 
 
 class WiredeskApp(App[None]):
@@ -27,6 +38,14 @@ class WiredeskApp(App[None]):
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Show every key"),
         Binding("f1", "help", "Help", show=False, id="app.help_f1", tooltip="Show every key"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit", tooltip="Quit wiredesk"),
+        Binding(
+            "A",
+            "actors",
+            "Actors",
+            show=False,
+            id="app.actors",
+            tooltip="Actors: the registry, with counts of quotes, claims and mentions",
+        ),
         Binding(
             "ctrl+p",
             "command_palette",
@@ -45,15 +64,19 @@ class WiredeskApp(App[None]):
         open_story: str | None = None,
         demo: bool = False,
         read_only: str = "",
+        keymap: dict[str, str] | None = None,
     ) -> None:
-        """`read_only`: why the library cannot be written (another process holds it), or "" if it can."""
+        """`read_only`: why the library cannot be written (another process holds it), or "" if it can.
+        `keymap`: binding id -> key(s), from the user's config (see `binding_ids`)."""
         super().__init__()
+        check_keymap(keymap or {})
+        self.set_keymap(keymap or {})
         self.store = store
         self.annotator = annotator
         self.demo = demo
         self.read_only = read_only or ("the library is open read-only" if store.read_only else "")
         self._open_at_start = open_story
-        self._histories: dict[str, History] = {}
+        self._history: History | None = None
 
     def on_mount(self) -> None:
         self.push_screen(LibraryScreen())
@@ -89,28 +112,29 @@ class WiredeskApp(App[None]):
     def _fail(self, message: str) -> None:
         self.exit(return_code=1, message=f"wiredesk: {message}")
 
-    def history(self, story_id: str) -> History:
-        """The undo history of one story, for this session."""
-        if story_id not in self._histories:
-            self._histories[story_id] = History(self.store)
-        return self._histories[story_id]
+    def history(self, story_id: str | None = None) -> History:
+        """The undo history of this session: one for every story and the actor registry alike."""
+        if self._history is None:
+            self._history = History(self.store)
+        return self._history
 
-    def open_story(self, story_id: str) -> None:
-        """Show the reader on a story (once the annotations are read, which may still be under way)."""
+    def open_story(self, story_id: str, at: int | None = None) -> None:
+        """Show the reader on a story (once the annotations are read, which may still be under way); `at`: the
+        offset in its text to put the cursor on (an annotation's start, say), centred on screen."""
         if self.store.annotations_loaded:
-            self._show_story(story_id)
+            self._show_story(story_id, at)
         else:
-            self.run_worker(self._open_when_loaded(story_id), group="open", exclusive=True)
+            self.run_worker(self._when_loaded(self._show_story, story_id, at), group="open", exclusive=True)
 
-    async def _open_when_loaded(self, story_id: str) -> None:
+    async def _when_loaded(self, show: Callable[..., None], *args: object) -> None:
         try:
             await asyncio.to_thread(self.store.load_annotations)
         except StoreError as exc:
             self._fail(str(exc))
             return
-        self._show_story(story_id)
+        show(*args)
 
-    def _show_story(self, story_id: str) -> None:
+    def _show_story(self, story_id: str, at: int | None = None) -> None:
         try:
             story = self.store.story(story_id)
         except StoreError as exc:
@@ -118,7 +142,44 @@ class WiredeskApp(App[None]):
             return
         while isinstance(self.screen, ReaderScreen | HelpScreen):
             self.pop_screen()
-        self.push_screen(ReaderScreen(story, self.history(story_id)))
+        reader = ReaderScreen(story, self.history(story_id))
+        mounted = self.push_screen(reader)
+        if at is not None:
+
+            async def place_cursor() -> None:
+                await mounted
+                reader.call_after_refresh(lambda: reader.query_one(StoryView).move_to(at, center=True))
+
+            self.run_worker(place_cursor(), group="place", exclusive=True)
+
+    def action_actors(self) -> None:
+        """Show the actor registry over what is shown (Escape comes back); if it is open already, go back to it."""
+        if self.store.annotations_loaded:
+            self._show_actors()
+        else:
+            self.run_worker(self._when_loaded(self._show_actors), group="open", exclusive=True)
+
+    def _show_actors(self) -> None:
+        if any(isinstance(s, ActorsScreen) for s in self.screen_stack):
+            while not isinstance(self.screen, ActorsScreen):
+                self.pop_screen()
+            return
+        while isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+        self.push_screen(ActorsScreen())
+
+    def filter_library(self, query: str) -> None:
+        """Back to the library, its filter set to `query` (words and tokens, as typed after `/`)."""
+        if not any(isinstance(s, LibraryScreen) for s in self.screen_stack):
+            return
+        while not isinstance(self.screen, LibraryScreen):
+            self.pop_screen()
+        self.screen.set_filter(query)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "actors":  # not over a dialog that waits for an answer
+            return not isinstance(self.screen, ModalScreen) or isinstance(self.screen, HelpScreen)
+        return True
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

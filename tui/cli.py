@@ -1,13 +1,12 @@
 """The `wiredesk` command: the app, and the same work from scripts.
 
 Exit codes: 0 success, 1 a user error (one line on stderr, no traceback), 2 a usage error.
+The commands on the actor registry (`actors`, `actor`, `quotes`) live in `tui.cli_actors`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
-import io
 import json
 import shutil
 import sys
@@ -15,73 +14,24 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any
 
 import click
 
 from annotations import anchor, config
 from annotations.atomic import atomic_output
 from annotations.exports import EXPORTERS
-from annotations.model import KINDS, Annotation, AnnotationError
-from annotations.store import Store, StoreError, StoreLockedError
+from annotations.history import History
+from annotations.model import KINDS, Annotation
+from annotations.store import Store, StoreError
 from stories.loader import FORMATS, MAX_BYTES
 from stories.model import StoryError
 from stories.text import clean_line
+from tui import cli_actors
+from tui.cli_base import CliContext, echo_rich, open_store, user_errors, utf8_stdout
 from tui.importing import import_paths, list_files
 
 __all__ = ["main"]
-
-F = TypeVar("F", bound=Callable[..., Any])
-_USER_ERRORS = (StoreError, StoryError, AnnotationError, config.ConfigError)
-
-
-def _user_errors(func: F) -> F:
-    """Report the app's own errors as one line and exit 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except _USER_ERRORS as exc:
-            raise click.ClickException(str(exc)) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-class _Context:
-    """What every command needs: where the data lives, and the store once opened."""
-
-    def __init__(self, data_dir: str | None) -> None:
-        self.data_dir = config.data_dir(data_dir)
-        self._store: Store | None = None
-
-    def store(self, write: bool = True, *, load: bool = True) -> Store:
-        """The library; commands that only read open it read-only (and never create the data dir).
-
-        `load`: read the annotations now, so a damaged file is reported before any work is done."""
-        if self._store is None:
-            self._store = Store(self.data_dir, read_only=not write)
-        if load:
-            try:
-                self._store.load_annotations()
-            except StoreError:
-                self._store.close()
-                self._store = None
-                raise
-        return self._store
-
-    def app_store(self) -> tuple[Store, str]:
-        """The library for the app (which reads the annotations after its first frame): writable, or
-        read-only with the reason when another process writes it."""
-        try:
-            return self.store(load=False), ""
-        except StoreLockedError as exc:
-            self._store = Store(self.data_dir, read_only=True)
-            return self._store, str(exc)
-
-    def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
 
 
 def _version() -> str:
@@ -102,13 +52,13 @@ def _version() -> str:
 )
 @click.version_option(_version(), "--version", prog_name="wiredesk")
 @click.pass_context
-@_user_errors
+@user_errors
 def main(ctx: click.Context, data_dir: str | None) -> None:
     """wiredesk: read wire stories and tag who said what.
 
     With no command, opens the app on your library.
     """
-    state = _Context(data_dir)
+    state = CliContext(data_dir)
     ctx.obj = state
     ctx.call_on_close(state.close)
     if ctx.invoked_subcommand is None:
@@ -119,8 +69,15 @@ def _run_app(store: Store, read_only_reason: str = "", open_story: str | None = 
     """Run the app; at a clean exit fold the journals into fresh snapshots."""
     from tui.app import WiredeskApp  # the app is imported only when it runs: keeps the CLI fast
 
-    annotator = config.annotator(config.load_config())
-    app = WiredeskApp(store, annotator=annotator, open_story=open_story, demo=demo, read_only=read_only_reason)
+    settings = config.load_config()
+    app = WiredeskApp(
+        store,
+        annotator=config.annotator(settings),
+        open_story=open_story,
+        demo=demo,
+        read_only=read_only_reason,
+        keymap=config.keymap(settings),
+    )
     app.run()
     if not store.read_only and not demo:
         try:
@@ -131,39 +88,9 @@ def _run_app(store: Store, read_only_reason: str = "", open_story: str | None = 
         sys.exit(app.return_code)
 
 
-def _store(ctx: click.Context, write: bool = True) -> Store:
-    return ctx.find_object(_Context).store(write)
-
-
-def _echo_rich(renderable: Any, width: int | None = None) -> None:
-    """Print a Rich renderable through click.echo: styled on a terminal, plain text otherwise, whatever the locale."""
-    from rich.console import Console
-
-    console = Console()
-    with console.capture() as captured:
-        console.print(renderable, width=min(console.width, width) if width else None)
-    click.echo(captured.get(), nl=False)
-
-
-@contextlib.contextmanager
-def _utf8_stdout() -> Iterator[TextIO]:
-    """Standard output as UTF-8 text, without newline translation: exports are UTF-8 whatever the locale."""
-    sys.stdout.flush()
-    buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None:  # pragma: no cover - a text-only stdout (already replaced by the caller): use it as it is
-        yield sys.stdout
-        return
-    out = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)
-    try:
-        yield out
-    finally:
-        out.flush()
-        out.detach()
-
-
 @main.command()
 @click.pass_context
-@_user_errors
+@user_errors
 def demo(ctx: click.Context) -> None:
     """Open the app on a throwaway library of bundled demo stories (your library is not touched)."""
     from stories.demo import demo_files
@@ -197,14 +124,14 @@ _STATUS_WORDS = {
     help="Refuse files larger than this many MB.",
 )
 @click.pass_context
-@_user_errors
+@user_errors
 def import_(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, max_size: float) -> None:
     """Import story files, folders of them, or feeds by http(s) URL.
 
     Formats are recognised by content: plain wire text, NewsML-G2, ninjs, RSS/Atom, HTML article pages,
     ANPA-1312 and IPTC 7901. Bad files are reported and skipped; the exit code is 1 if any failed.
     """
-    store = _store(ctx)
+    store = open_store(ctx)
     files = list_files(paths, skip=[store.data_dir])
     counts = dict.fromkeys(("imported", "present", "version", "failed"), 0)
     interactive = sys.stdout.isatty() and len(files) > 1
@@ -255,10 +182,10 @@ def _progress(interactive: bool, total: int) -> Iterator[tuple[Callable[..., Non
 @main.command("open")
 @click.argument("story")
 @click.pass_context
-@_user_errors
+@user_errors
 def open_(ctx: click.Context, story: str) -> None:
     """Open the reader on STORY (an id or unique id prefix), or on a file, importing it first."""
-    state = ctx.find_object(_Context)
+    state = ctx.find_object(CliContext)
     if not Path(story).exists():
         store, reason = state.app_store()
         _run_app(store, reason, open_story=store.resolve(story))
@@ -278,10 +205,10 @@ def open_(ctx: click.Context, story: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--all-versions", is_flag=True, help="List every version of updated stories, not just the newest.")
 @click.pass_context
-@_user_errors
+@user_errors
 def list_(ctx: click.Context, fmt: str, all_versions: bool) -> None:
     """List the stories in the library, newest first ([v2] marks a story that came again, updated)."""
-    store = _store(ctx, write=False)
+    store = open_store(ctx, write=False)
     rows = []
     for entry in store.entries(all_versions=all_versions):
         counts = store.counts(entry.id)
@@ -310,7 +237,7 @@ def list_(ctx: click.Context, fmt: str, all_versions: bool) -> None:
 
     from tui.story_text import display_date
 
-    console = Console()  # only measures the terminal; _echo_rich prints
+    console = Console()  # only measures the terminal; echo_rich prints
     agency_width = min(max((len(e.meta.agency or "") for e, _ in rows), default=6), 18)
     headline_width = max(console.width - 8 - 11 - agency_width - 3 * 2 - 6 * 2, 20)
     table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 2, 0, 0))
@@ -325,17 +252,17 @@ def list_(ctx: click.Context, fmt: str, all_versions: bool) -> None:
         # Text, not str: "[v2]" and any brackets in a story's headline are text, never Rich markup
         cells = (Text(e.meta.agency or ""), Text(headline))
         table.add_row(e.short_id, display_date(e.meta), *cells, *(str(c[k]) for k in KINDS))
-    _echo_rich(table)
+    echo_rich(table)
 
 
 @main.command()
 @click.argument("story")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
-@_user_errors
+@user_errors
 def show(ctx: click.Context, story: str, fmt: str) -> None:
     """Show STORY with its annotations (text: formatted; json: metadata, text, blocks, annotations)."""
-    store = _store(ctx, write=False)
+    store = open_store(ctx, write=False)
     item = store.story(store.resolve(story))
     anns = store.annotations(item.id)
     if fmt == "json":
@@ -344,7 +271,7 @@ def show(ctx: click.Context, story: str, fmt: str) -> None:
         return
     from tui.story_text import render_story
 
-    _echo_rich(render_story(item, anns, len(store.versions(item.id))), width=100)
+    echo_rich(render_story(item, anns, len(store.versions(item.id))), width=100)
 
 
 @main.command()
@@ -353,16 +280,26 @@ def show(ctx: click.Context, story: str, fmt: str) -> None:
 @click.option("--text", "exact", required=True, help="The exact text to tag (straight quotes match curly ones).")
 @click.option("--occurrence", type=click.IntRange(min=1), default=1, show_default=True, help="Which occurrence.")
 @click.option("--note", default="", help="A note to keep with the annotation.")
+@cli_actors.link_options
 @click.pass_context
-@_user_errors
-def annotate(ctx: click.Context, story: str, kind: str, exact: str, occurrence: int, note: str) -> None:
-    """Tag the exact TEXT in STORY as a quote, actor or claim."""
-    store = _store(ctx)
+@user_errors
+def annotate(ctx: click.Context, story: str, kind: str, exact: str, occurrence: int, note: str, **links: Any) -> None:
+    """Tag the exact TEXT in STORY as a quote, actor or claim, with its speaker, actor or claimant.
+
+    Names are looked up in the actor registry by name or alias (case and accents ignored); a name not there
+    becomes a new entry. An actor mention links to the entry named like its text unless --actor says which.
+    The annotation and any new entries are saved at once, as one undoable step.
+    """
+    cli_actors.check_link_options(kind, links)
+    store = open_store(ctx)
     item = store.story(store.resolve(story))
     start, end = anchor.locate(item, exact, occurrence)
     ann = Annotation.new(item, kind, start, end, note=note, annotator=config.annotator(config.load_config()))
-    store.put(ann, item)
+    ann, new_actors, lines = cli_actors.link(store, ann, links)
+    History(store).add(ann, item, new_actors=new_actors)
     click.echo(f"saved {kind} {ann.id[:8]} [{start}:{end}] “{ann.exact}” in story {item.short_id}")
+    for line in lines:
+        click.echo(line)
 
 
 @main.command()
@@ -371,14 +308,14 @@ def annotate(ctx: click.Context, story: str, kind: str, exact: str, occurrence: 
 @click.option("--story", "story_refs", multiple=True, help="Only this story (repeatable).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.pass_context
-@_user_errors
+@user_errors
 def export(ctx: click.Context, fmt: str, output: str | None, story_refs: tuple[str, ...], force: bool) -> None:
     """Export annotations (with their stories) as JSON or CSV."""
-    store = _store(ctx, write=False)
+    store = open_store(ctx, write=False)
     ids = list(dict.fromkeys(store.resolve(ref) for ref in story_refs)) or None  # each story once
     writer = EXPORTERS[fmt].write
     if output in (None, "-"):
-        with _utf8_stdout() as out:
+        with utf8_stdout() as out:
             writer(store, out, ids)
         return
     path = Path(output)
@@ -395,12 +332,12 @@ def export(ctx: click.Context, fmt: str, output: str | None, story_refs: tuple[s
 @main.command()
 @click.option("--repair", is_flag=True, help="Repair what can be repaired (nothing is deleted: see quarantine/).")
 @click.pass_context
-@_user_errors
+@user_errors
 def doctor(ctx: click.Context, repair: bool) -> None:
     """Check the library's files and annotations; with --repair, restore from backups and journals."""
     from annotations import doctor as doc
 
-    data_dir = ctx.find_object(_Context).data_dir
+    data_dir = ctx.find_object(CliContext).data_dir
     report = doc.repair(data_dir) if repair else doc.check(data_dir)
     for line in report.lines():
         click.echo(line)
@@ -410,3 +347,7 @@ def doctor(ctx: click.Context, repair: bool) -> None:
         hint = "" if repair else "; `wiredesk doctor --repair` fixes what it can"
         click.echo(f"{data_dir}: {len(report.problems)} problem(s){hint}", err=True)
         ctx.exit(1)
+
+
+for _command in cli_actors.COMMANDS:
+    main.add_command(_command)

@@ -1,4 +1,5 @@
-"""The command palette (ctrl+p): open a story by headline, and the current screen's actions."""
+"""The command palette (ctrl+p): open a story by headline, the actors view, library filters, and the current
+screen's actions."""
 
 from __future__ import annotations
 
@@ -6,11 +7,24 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-__all__ = ["WiredeskCommands"]
+from annotations.model import STATUSES
+
+__all__ = ["LIBRARY_FILTERS", "WiredeskCommands"]
+
+#: Library filters the palette offers: (name, help, what goes in the library's filter box).
+LIBRARY_FILTERS = [
+    ("Library: untagged stories", "Stories with no annotation yet (is:untagged)", "is:untagged"),
+    ("Library: tagged stories", "Stories with annotations (is:tagged)", "is:tagged"),
+    ("Library: stories quoting…", "Then type an actor's name or alias (quoting:NAME)", "quoting:"),
+    ("Library: stories mentioning…", "Then type an actor's name or alias (actor:NAME)", "actor:"),
+    ("Library: stories with claims by…", "Then type an actor's name or alias (claimant:NAME)", "claimant:"),
+    *((f"Library: {s} claims", f"Stories with a claim marked {s} (claims:{s})", f"claims:{s}") for s in STATUSES),
+]
 
 
 class WiredeskCommands(Provider):
-    """Commands from the current screen's `palette_commands()`, then "Open: <headline>" for each story."""
+    """The current screen's `palette_commands()`, then help, actors and library filters, then "Open: <headline>"
+    for each story."""
 
     def _commands(self) -> list[tuple[str, str, object]]:
         commands = []
@@ -19,6 +33,9 @@ class WiredeskCommands(Provider):
             commands.extend(screen_commands())
         app = self.app
         commands.append(("Show keys (help)", "Every key binding (?)", app.action_help))
+        commands.append(("Actors", "The actor registry: quotes, claims and mentions of each (A)", app.action_actors))
+        for name, help_text, query in LIBRARY_FILTERS:
+            commands.append((name, help_text, partial(app.filter_library, query)))
         for entry in app.store.entries():
             commands.append(
                 (

@@ -1,4 +1,4 @@
-"""LibraryScreen: every story in the library; `/` filters, Enter opens."""
+"""LibraryScreen: every story in the library; `/` filters (words and tokens such as `is:untagged`), Enter opens."""
 
 from __future__ import annotations
 
@@ -7,11 +7,15 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
+from annotations.library_index import LibraryIndex, Selection, parse_filter
 from tui.screens.import_dialog import ImportDialog
 from tui.widgets.story_list import StoryList
 from tui.widgets.welcome import Welcome
 
-__all__ = ["LibraryScreen"]
+__all__ = ["FILTER_PLACEHOLDER", "LibraryScreen"]
+
+#: The filter box's hint: every token (the help screen explains each).
+FILTER_PLACEHOLDER = "words · is:untagged|tagged · quoting:NAME · actor:NAME · claimant:NAME · claims:STATUS"
 
 
 class LibraryScreen(Screen):
@@ -21,21 +25,32 @@ class LibraryScreen(Screen):
 
     BINDINGS = [
         Binding("i", "import", "Import", id="library.import", tooltip="Import files, folders or a feed URL"),
-        Binding("/", "filter", "Filter", id="library.filter"),
-        Binding("escape", "clear_filter", "Clear filter", id="library.clear_filter"),
+        Binding(
+            "/",
+            "filter",
+            "Filter",
+            id="library.filter",
+            tooltip="Filter by words and is:untagged, quoting:NAME, actor:NAME, claimant:NAME, claims:STATUS",
+        ),
+        Binding("escape", "clear_filter", "Clear filter", id="library.clear_filter", tooltip="Show every story"),
     ]
 
     DEFAULT_CSS = """
     LibraryScreen {
         & > #filter { dock: top; display: none; border: tall $accent; height: 3; }
         & > #filter.-open { display: block; }
+        & > #filter.-error { border: tall $error; }
         & > StoryList { height: 1fr; }
     }
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._index: LibraryIndex | None = None  # what the annotations say, for filter tokens; built on demand
+
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="filter: words from headline, agency, author, section or id", id="filter")
+        yield Input(placeholder=FILTER_PLACEHOLDER, id="filter")
         yield StoryList(id="stories")
         yield Welcome(self.app.store.data_dir, id="welcome")
         yield Footer()
@@ -50,7 +65,9 @@ class LibraryScreen(Screen):
         entries = store.entries()
         stories = self.query_one(StoryList)
         counts = {e.id: store.counts(e.id) for e in entries} if store.annotations_loaded else None
+        self._index = None  # built again when a filter token needs it
         stories.set_entries(entries, counts)
+        self._apply_filter(self.query_one("#filter", Input).value)
         empty = not entries
         stories.display = not empty
         self.query_one(Welcome).display = empty
@@ -100,8 +117,38 @@ class LibraryScreen(Screen):
         self.refresh_bindings()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.query_one(StoryList).filter(event.value)
+        self._apply_filter(event.value)
+
+    def _apply_filter(self, text: str) -> None:
+        """Narrow the list to the stories holding every word and satisfying every token of `text`."""
+        flt = parse_filter(text)
+        box = self.query_one("#filter", Input)
+        selection = Selection()
+        if flt.terms:
+            store = self.app.store
+            if not store.annotations_loaded:
+                selection = Selection(only=set(), notes=["reading the annotations…"])
+            else:
+                if self._index is None:
+                    self._index = LibraryIndex(store.tags)
+                selection = self._index.select(flt)
+        self.query_one(StoryList).filter(" ".join(flt.words), None if not flt.terms else selection.allows)
+        box.border_subtitle = " · ".join(selection.errors or selection.notes)
+        box.set_class(bool(selection.errors), "-error")
         self._update_title()
+
+    def set_filter(self, text: str) -> None:
+        """Show the filter box with `text` in it, and the stories it lets through."""
+        box = self.query_one("#filter", Input)
+        box.add_class("-open")
+        box.value = text
+        box.cursor_position = len(text)
+        self._apply_filter(text)
+        if text.endswith(":"):  # a token waiting for its name
+            box.focus()
+        else:
+            self.query_one(StoryList).focus()
+        self.refresh_bindings()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.query_one(StoryList).focus()

@@ -12,11 +12,11 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
-from annotations import anchor
 from annotations.history import Change, History
-from annotations.model import AnnotationError
+from annotations.model import Annotation, AnnotationError
 from annotations.store import StoreError
 from stories.model import Story
+from tui.screens.tagging import Tagging, quoted
 from tui.story_text import KIND_LABELS
 from tui.widgets.annotation_panel import AnnotationPanel
 from tui.widgets.find_bar import FindBar
@@ -29,11 +29,7 @@ __all__ = ["ReaderScreen"]
 PANEL_MIN_WIDTH = 90
 
 
-def _quoted(text: str, limit: int = 48) -> str:
-    return "“" + (text if len(text) <= limit else text[: limit - 1].rstrip() + "…") + "”"
-
-
-class ReaderScreen(Screen):
+class ReaderScreen(Tagging, Screen):
     """Read a story and tag it. Tags are saved the moment they are made."""
 
     AUTO_FOCUS = "StoryView"
@@ -42,8 +38,24 @@ class ReaderScreen(Screen):
         Binding("q", "tag('quote')", "Quote", id="reader.tag_quote", tooltip="Tag the selection as a quote"),
         Binding("a", "tag('actor')", "Actor", id="reader.tag_actor", tooltip="Tag the selection as an actor"),
         Binding("c", "tag('claim')", "Claim", id="reader.tag_claim", tooltip="Tag the selection as a claim"),
+        Binding(
+            "enter",
+            "edit",
+            "Edit",
+            show=False,
+            id="reader.edit",
+            tooltip="Edit every field of the annotation at the cursor",
+        ),
+        Binding(
+            "s",
+            "link",
+            "Speaker",
+            show=False,
+            id="reader.link",
+            tooltip="Set the speaker of a quote or the claimant of a claim (an actor's registry entry) with the picker",
+        ),
         Binding("x", "delete", "Delete", id="reader.delete", tooltip="Delete the annotation under the cursor"),
-        Binding("u", "undo", "Undo", id="reader.undo", tooltip="Undo the last add or delete"),
+        Binding("u", "undo", "Undo", id="reader.undo", tooltip="Undo the last change (tag, edit, link, delete)"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="reader.redo", tooltip="Redo what was undone"),
         Binding("/", "find", "Find", id="reader.find", tooltip="Find as you type; Enter selects the match"),
         Binding("n", "find_next", "Next match", show=False, id="reader.find_next", tooltip="Select the next match"),
@@ -104,6 +116,7 @@ class ReaderScreen(Screen):
         self._find_origin = 0
         self._panel_forced: bool | None = None
         self._footer_state: tuple[bool, ...] = ()
+        self._keys: dict[str, str] = {}
 
     # --- parts ---------------------------------------------------------------------------------------------
 
@@ -140,31 +153,51 @@ class ReaderScreen(Screen):
         wide = self.size.width >= PANEL_MIN_WIDTH
         self.panel.display = wide if self._panel_forced is None else self._panel_forced
 
+    def _key(self, binding_id: str) -> str:
+        """The key in effect for a binding (the user may have remapped it), for hints."""
+        if binding_id not in self._keys:
+            from tui.screens.help import effective_key
+
+            self._keys[binding_id] = effective_key(self.app, binding_id)
+        return self._keys[binding_id]
+
+    def on_screen_resume(self) -> None:
+        """Back from another screen (the actors view may have renamed or merged entries): show the links anew."""
+        if self.is_mounted:
+            self._reload_annotations()
+
     def _reload_annotations(self, current: str | None = None) -> None:
         anns = self.app.store.annotations(self.story.id)
         self.view.set_annotations(anns)
-        self.panel.set_annotations(anns)
+        self.panel.set_annotations(anns, self.app.store.actor)
         self._show_cursor_state(current)
 
     def _show_cursor_state(self, current: str | None = None) -> None:
         view = self.view
         here = view.annotations_at(view.cursor)
+        forced = current is not None
         if current is None and here:
             current = here[0].id
-        self.panel.show_current(current)
+        self.panel.show_current(current, force=forced)
         status = Text()
         selection = view.selection
         if selection is not None:
             label = "SELECT" if view.visual else "selection"
             status.append(f"{label} {selection[1] - selection[0]} chars", style="bold")
-            status.append("  ·  q quote, a actor, c claim, esc clear")
+            key = self._key
+            tags = f"{key('reader.tag_quote')} quote, {key('reader.tag_actor')} actor, {key('reader.tag_claim')} claim"
+            status.append(f"  ·  {tags}, {key('reader.back')} clear")
         elif here:
             ann = here[0]
             status.append(f"{KIND_LABELS.get(ann.kind, ann.kind)} ", style="bold")
-            status.append(_quoted(ann.exact, 60))
-            status.append("  ·  x delete")
+            status.append(quoted(ann.exact, 28))
+            link = {"quote": "speaker", "claim": "claimant"}.get(ann.kind, "entry")
+            key = self._key
+            status.append(f"  ·  {key('reader.edit')} edit, {key('reader.link')} {link}, {key('reader.delete')} delete")
         else:
-            status.append("v select  ·  / find  ·  ? help")
+            key = self._key
+            select, find, help_ = key("view.toggle_select"), key("reader.find"), key("app.help")
+            status.append(f"{select} select  ·  {find} find  ·  {help_} help")
         paragraphs = self.story.paragraphs()
         paragraph = next((i for i, (s, e) in enumerate(paragraphs) if s <= view.cursor <= e), 0)
         status.append(f"   ¶ {paragraph + 1}/{len(paragraphs)}", style="dim")
@@ -181,70 +214,28 @@ class ReaderScreen(Screen):
         self.view.move_to(event.annotation.start, center=True)
         self.view.focus()
 
+    def on_annotation_panel_highlighted(self, event: AnnotationPanel.Highlighted) -> None:
+        self.view.move_to(event.annotation.start, center=True)
+
+    def on_annotation_panel_edit(self, event: AnnotationPanel.Edit) -> None:
+        self._edit(event.annotation)
+
+    def on_annotation_panel_left(self, event: AnnotationPanel.Left) -> None:
+        self.view.focus()
+
     # --- footer --------------------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Keys that cannot do anything here leave the footer, which must fit 80 columns.
-        if action == "delete":
-            return bool(self.view.annotations_at(self.view.cursor))
+        if action in ("delete", "edit", "link"):
+            return self._target() is not None
         if action == "undo":
             return self.history.can_undo
         if action == "redo":
             return self.history.can_redo
         return True
 
-    # --- tagging -------------------------------------------------------------------------------------------
-
-    def _writable(self) -> bool:
-        if self.app.read_only:
-            self.notify(self.app.read_only, title="Read-only: nothing was saved", severity="error")
-            return False
-        return True
-
-    def action_tag(self, kind: str) -> None:
-        """Tag the selection (widened to whole words) and save it at once."""
-        if not self._writable():
-            return
-        view = self.view
-        selection = view.selection
-        if selection is None:
-            self.notify(
-                "Select text first: v then a motion (w, e, …), shift+arrows, / to find, or drag with the mouse.",
-                title=f"Nothing to tag as {kind}",
-                severity="warning",
-            )
-            return
-        try:
-            ann = anchor.tag(self.story, kind, *selection, annotator=self.app.annotator)
-            twin = next((a for a in view.annotations if (a.kind, a.start, a.end) == (kind, ann.start, ann.end)), None)
-            if twin is not None:
-                self.notify(f"{_quoted(ann.exact)} is already tagged as a {kind}.", severity="warning")
-                return
-            self.history.add(ann, self.story)
-        except (AnnotationError, StoreError) as exc:
-            self.notify(str(exc), title="Not saved", severity="error")
-            return
-        view.move_to(ann.start)
-        self._reload_annotations(current=ann.id)
-        self.notify(_quoted(ann.exact), title=f"Saved {kind}")
-        for warning in self.app.store.take_warnings():
-            self.notify(warning, title="Saved, but tidying the files failed (will retry)", severity="warning")
-
-    def action_delete(self) -> None:
-        """Delete the innermost annotation under the cursor."""
-        if not self._writable():
-            return
-        here = self.view.annotations_at(self.view.cursor)
-        if not here:
-            self.notify("No annotation under the cursor.", severity="warning")
-            return
-        try:
-            gone = self.history.delete(here[0].id)
-        except (AnnotationError, StoreError) as exc:
-            self.notify(str(exc), title="Not deleted", severity="error")
-            return
-        self._reload_annotations()
-        self.notify(f"{_quoted(gone.exact)}  (u to undo)", title=f"Deleted {gone.kind}")
+    # --- undo and moving between tags ----------------------------------------------------------------------
 
     def _step_history(self, undo: bool) -> None:
         if not self._writable():
@@ -257,10 +248,15 @@ class ReaderScreen(Screen):
         if change is None:
             self.notify("Nothing to undo." if undo else "Nothing to redo.", severity="warning")
             return
-        target = change.before if undo else change.after
-        self._reload_annotations(current=target.id if target else None)
-        self.view.move_to(change.subject.start, center=True)
-        self.notify(change.describe(), title="Undone" if undo else "Redone")
+        subject = change.subject
+        here = isinstance(subject, Annotation) and subject.story_id == self.story.id
+        self._reload_annotations(current=subject.id if here else None)
+        if here:
+            self.view.move_to(subject.start, center=True)
+        elsewhere = ""
+        if isinstance(subject, Annotation) and not here:
+            elsewhere = f" (in “{self.app.store.story_meta(subject.story_id).headline}”)"
+        self.notify(change.describe() + elsewhere, title="Undone" if undo else "Redone")
 
     def action_undo(self) -> None:
         self._step_history(undo=True)
@@ -392,8 +388,10 @@ class ReaderScreen(Screen):
             ("Tag selection as quote", "Save the selected text as a quote (q)", lambda: self.action_tag("quote")),
             ("Tag selection as actor", "Save the selected text as an actor (a)", lambda: self.action_tag("actor")),
             ("Tag selection as claim", "Save the selected text as a claim (c)", lambda: self.action_tag("claim")),
+            ("Edit annotation under cursor", "Every field of the innermost tag (enter)", self.action_edit),
+            ("Set speaker or claimant", "Link the quote or claim at the cursor to an actor (s)", self.action_link),
             ("Delete annotation under cursor", "Delete the innermost tag at the cursor (x)", self.action_delete),
-            ("Undo", "Undo the last add or delete (u)", self.action_undo),
+            ("Undo", "Undo the last change (u)", self.action_undo),
             ("Redo", "Redo what was undone (ctrl+r)", self.action_redo),
             ("Find in story", "Incremental find (/)", self.action_find),
             ("Toggle annotation panel", "Show or hide the list of annotations (p)", self.action_toggle_panel),

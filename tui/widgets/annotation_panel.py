@@ -1,8 +1,10 @@
-"""AnnotationPanel: the story's annotations in text order; the one under the cursor is highlighted."""
+"""AnnotationPanel: the story's annotations in text order, with their links; the one under the cursor is
+highlighted."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.style import Style
@@ -14,10 +16,13 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from annotations.actors import Actor, fold_name
 from annotations.model import KINDS, Annotation
+from stories.text import clean_line
 from tui.story_text import KIND_LABELS
+from tui.widgets.annotation_list import AnnotationList
 
-__all__ = ["AnnotationPanel"]
+__all__ = ["AnnotationPanel", "link_summary"]
 
 EXCERPT = 90
 
@@ -26,30 +31,66 @@ def _excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT else text[: EXCERPT - 1].rstrip() + "…"
 
 
-class AnnotationPanel(Vertical):
-    """Lists annotations as `kind  excerpt`; clicking one jumps to it."""
+def link_summary(ann: Annotation, actor_of: Callable[[str | None], Actor | None]) -> str:
+    """What an annotation links to, e.g. "Konstantin Kosachev · direct" or "disputed · Kosachev"."""
+    if ann.kind == "quote":
+        speaker = actor_of(ann.speaker)
+        parts = [speaker.name if speaker else "", ann.form or ""]
+    elif ann.kind == "claim":
+        claimant = actor_of(ann.claimant)
+        parts = [ann.status or "", claimant.name if claimant else ""]
+    else:
+        entry = actor_of(ann.actor)
+        same = entry is not None and fold_name(entry.name) == fold_name(ann.exact)
+        parts = [] if entry is None else [entry.type] if same else [entry.name, entry.type]
+    return clean_line(" · ".join(p for p in parts if p))
 
-    COMPONENT_CLASSES = {"annotation-panel--quote", "annotation-panel--actor", "annotation-panel--claim"}
+
+class AnnotationPanel(Vertical):
+    """Lists annotations as `kind  excerpt — links`; a click jumps to one, Enter (when focused) edits it."""
+
+    COMPONENT_CLASSES = {
+        "annotation-panel--quote",
+        "annotation-panel--actor",
+        "annotation-panel--claim",
+        "annotation-panel--link",
+    }
 
     DEFAULT_CSS = """
     AnnotationPanel {
         & > .annotation-panel--quote { text-style: italic; color: $text-success; }
         & > .annotation-panel--actor { text-style: bold; color: $text-primary; }
         & > .annotation-panel--claim { text-style: underline; color: $text-warning; }
+        & > .annotation-panel--link { color: $text-secondary; }
         width: 34;
         border-left: tall $panel-lighten-1;
         background: $surface-darken-1;
         & > #panel-title { padding: 0 1; color: $text-muted; text-style: bold; }
-        & > OptionList { border: none; background: transparent; height: 1fr; padding: 0; }
-        & > OptionList:focus { border: none; }
+        & > AnnotationList { border: none; background: transparent; height: 1fr; padding: 0; }
+        & > AnnotationList:focus { border: none; background: $boost; }
     }
     """
 
     @dataclass
     class Selected(Message):
-        """An annotation was picked in the panel."""
+        """An annotation was clicked in the panel."""
 
         annotation: Annotation
+
+    @dataclass
+    class Highlighted(Message):
+        """The keyboard moved the panel's highlight to an annotation (the panel has the focus)."""
+
+        annotation: Annotation
+
+    @dataclass
+    class Edit(Message):
+        """Enter on an annotation in the panel."""
+
+        annotation: Annotation
+
+    class Left(Message):
+        """Escape in the panel: back to the text."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -57,31 +98,51 @@ class AnnotationPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="panel-title", markup=False)
-        options = OptionList(markup=False)
-        options.can_focus = False
-        yield options
+        yield AnnotationList(markup=False)
+
+    @property
+    def rows(self) -> AnnotationList:
+        return self.query_one(AnnotationList)
+
+    @property
+    def has_focus_within(self) -> bool:
+        """True if the list has the keyboard focus."""
+        return self.rows.has_focus
+
+    @property
+    def highlighted(self) -> Annotation | None:
+        """The highlighted annotation."""
+        index = self.rows.highlighted
+        return self._annotations[index] if index is not None and index < len(self._annotations) else None
 
     def on_mount(self) -> None:
         self._update_title()
 
-    def set_annotations(self, annotations: list[Annotation]) -> None:
-        """Show these annotations (already in text order)."""
+    def set_annotations(
+        self, annotations: list[Annotation], actor_of: Callable[[str | None], Actor | None] = lambda _id: None
+    ) -> None:
+        """Show these annotations (already in text order); `actor_of` names the registry entries they link to."""
         self._annotations = list(annotations)
-        options = self.query_one(OptionList)
-        options.clear_options()
+        rows = self.rows
+        rows.clear_options()
+        link_style = self._style("link")
         for ann in self._annotations:
             prompt = Table.grid(padding=(0, 1))
             prompt.add_column(width=5, no_wrap=True)
             prompt.add_column(ratio=1)
-            label = Text(KIND_LABELS.get(ann.kind, ann.kind), style=self._kind_style(ann.kind))
-            prompt.add_row(label, Text(_excerpt(ann.exact)))
+            label = Text(KIND_LABELS.get(ann.kind, ann.kind), style=self._style(ann.kind))
+            excerpt = _excerpt(ann.exact)
+            line = Text(f"“{excerpt}”" if ann.kind == "quote" else excerpt)
+            if links := link_summary(ann, actor_of):
+                line.append(f" — {links}", style=link_style)
+            prompt.add_row(label, line)
             if ann.note:
-                prompt.add_row("", Text(f"✎ {_excerpt(ann.note)}", style="dim"))
-            options.add_option(Option(prompt, id=ann.id))
+                prompt.add_row("", Text(f"✎ {_excerpt(clean_line(ann.note))}", style="dim"))
+            rows.add_option(Option(prompt, id=ann.id))
         self._update_title()
 
-    def _kind_style(self, kind: str) -> Style:
-        return self.get_component_rich_style(f"annotation-panel--{kind}", partial=True, default=Style())
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"annotation-panel--{name}", partial=True, default=Style())
 
     def _update_title(self) -> None:
         counts = Counter(a.kind for a in self._annotations)
@@ -92,18 +153,37 @@ class AnnotationPanel(Vertical):
             title = "Annotations: " + ", ".join(parts)
         self.query_one("#panel-title", Static).update(title)
 
-    def show_current(self, ann_id: str | None) -> None:
-        """Highlight the annotation with this id (None: no highlight)."""
-        options = self.query_one(OptionList)
-        index = next((i for i, a in enumerate(self._annotations) if a.id == ann_id), None)
-        if options.highlighted == index:
+    def show_current(self, ann_id: str | None, *, force: bool = False) -> None:
+        """Highlight the annotation with this id (None: no highlight). While the panel has the focus its own
+        highlight stays, unless `force`."""
+        rows = self.rows
+        if rows.has_focus and not force:
             return
-        options.highlighted = index
+        index = next((i for i, a in enumerate(self._annotations) if a.id == ann_id), None)
+        if rows.highlighted == index:
+            return
+        rows.highlighted = index
         if index is not None:
-            options.scroll_to_highlight()
+            rows.scroll_to_highlight()
+
+    def _annotation(self, ann_id: str | None) -> Annotation | None:
+        return next((a for a in self._annotations if a.id == ann_id), None)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        ann = next((a for a in self._annotations if a.id == event.option_id), None)
-        if ann is not None:
+        if (ann := self._annotation(event.option_id)) is not None:
             self.post_message(self.Selected(ann))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if self.rows.has_focus and (ann := self._annotation(event.option_id)) is not None:
+            self.post_message(self.Highlighted(ann))
+
+    def on_annotation_list_edit(self, event: AnnotationList.Edit) -> None:
+        event.stop()
+        if (ann := self._annotation(event.ann_id)) is not None:
+            self.post_message(self.Edit(ann))
+
+    def on_annotation_list_leave(self, event: AnnotationList.Leave) -> None:
+        event.stop()
+        self.post_message(self.Left())

@@ -2,7 +2,7 @@
 
 A Line API widget: only the rows on screen are rendered. Offsets are code points of the story's canonical
 text; the layout maps them to rows. Motions follow vim where vim has a key for them (`w`, `b`, `e`, `(`,
-`)`, `{`, `}`, `v`).
+`)`, `{`, `}`, `v`); `"`, `.` and `%` select a quotation, a sentence or whole words (rules in `stories.text`).
 """
 
 from __future__ import annotations
@@ -27,8 +27,12 @@ from stories.text import (
     next_word_start,
     prev_offset,
     prev_word_start,
+    quotation_span,
+    quote_pairs,
     search_folded,
+    sentence_span,
     sentence_starts,
+    widen_to_words,
     word_end,
 )
 from tui.text_layout import Row, StoryLayout
@@ -46,6 +50,12 @@ def _motion(keys: str, motion: str, description: str, shift_keys: str = "") -> l
         tip = f"Extend the selection: {description.lower()}"
         bindings.append(Binding(shift_keys, extend, description, show=False, tooltip=tip, id=f"view.select.{motion}"))
     return bindings
+
+
+def _selector(key: str, kind: str, description: str, what: str) -> Binding:
+    """A binding that selects `what` around the cursor, or widens the selection (see `action_select_span`)."""
+    tip = f"Select {what}"
+    return Binding(key, f"select_span('{kind}')", description, show=False, id=f"view.select_{kind}", tooltip=tip)
 
 
 class StoryView(ScrollView, can_focus=True):
@@ -76,6 +86,11 @@ class StoryView(ScrollView, can_focus=True):
             id="view.toggle_select",
             tooltip="Start a selection at the cursor, or drop it",
         ),
+        _selector(
+            "quotation_mark", "quote", "Quotation", "the words inside the quotation (again: with its marks, then wider)"
+        ),
+        _selector("full_stop", "sentence", "Sentence", "the sentence (again: add the next sentence)"),
+        _selector("percent_sign", "words", "Whole words", "whole words: widen the selection so it cuts no word"),
     ]
 
     COMPONENT_CLASSES = {
@@ -131,6 +146,7 @@ class StoryView(ScrollView, can_focus=True):
         self._folded = search_folded(story.text)
         self._sentences = sentence_starts(story.text, [(b.start, b.end) for b in story.blocks])
         self._paragraphs = [start for start, _ in story.paragraphs()]
+        self._quotes: list[tuple[int, int]] | None = None
         self._layout: StoryLayout | None = None
         self.annotations: list[Annotation] = []
         self.matches: list[tuple[int, int]] = []
@@ -188,12 +204,31 @@ class StoryView(ScrollView, can_focus=True):
         self._goal_x = None
         self._cursor_changed(center=center)
 
-    def select(self, start: int, end: int) -> None:
-        """Select [start, end) in visual mode, cursor on its last character, so motions extend it."""
+    def select(self, start: int, end: int, *, backward: bool = False) -> None:
+        """Select [start, end) in visual mode, cursor on its last character (its first if `backward`), so motions
+        extend it."""
         self.anchor, self.cursor = start, max(start, end - 1)
+        if backward:
+            self.anchor, self.cursor = self.cursor, self.anchor
         self.visual, self.inclusive = True, True
         self._goal_x = None
         self._cursor_changed(center=True)
+
+    def action_select_span(self, kind: str) -> None:
+        """Select the quotation (`quote`), sentence or whole `words` around the cursor, or widen the selection
+        one step; the cursor stays at the end of the selection it was at."""
+        text, sel = self.story.text, self.selection
+        if kind == "quote":
+            self._quotes = quote_pairs(text) if self._quotes is None else self._quotes
+            span = quotation_span(text, *(sel or (self.cursor, None)), pairs=self._quotes)
+        elif kind == "sentence":
+            span = sentence_span(text, self._sentences, *(sel or (self.cursor,)))
+        else:
+            span = widen_to_words(text, *(sel or (self.cursor, self.cursor + 1)))
+        if span is None or span[0] >= span[1]:
+            self.notify(f"No {kind.rstrip('s')} around the cursor.", severity="warning", timeout=2)
+            return
+        self.select(*span, backward=self.anchor is not None and self.cursor < self.anchor)
 
     def clear_selection(self) -> None:
         """Drop the selection; the cursor goes back to where the selection started."""

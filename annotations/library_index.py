@@ -1,0 +1,160 @@
+"""What the annotations say across the library, indexed once for fast lists and filters.
+
+`LibraryIndex` folds every link into the registry entry it stands for now (merges followed) and records, per
+entry, how often it is linked as speaker, mention and claimant, and per story which entries it links and
+which claim statuses it holds. `parse_filter` reads the library's filter box: plain words plus tokens such as
+`is:untagged`, `quoting:NAME`, `actor:NAME`, `claimant:NAME` and `claims:STATUS`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from annotations.actors import Actor, fold_name, rank_actors
+from annotations.model import FIELDS_OF_KIND, LINKS, STATUSES
+from annotations.tagstore import TagStore
+
+__all__ = ["FILTER_HELP", "FILTER_KEYS", "LibraryIndex", "Selection", "StoryFilter", "parse_filter"]
+
+#: Filter tokens and the link field each NAME token looks at.
+NAME_KEYS = {"quoting": "speaker", "actor": "actor", "claimant": "claimant"}
+FILTER_KEYS = ("is", *NAME_KEYS, "claims")
+#: One line per token, for the help screen and the palette.
+FILTER_HELP = (
+    ("is:untagged", "stories with no annotation yet (is:tagged: with some)"),
+    ("quoting:NAME", "stories quoting an actor (name, alias or close to it)"),
+    ("actor:NAME", "stories mentioning an actor"),
+    ("claimant:NAME", "stories with a claim by an actor"),
+    ("claims:STATUS", f"stories with a claim of that status ({', '.join(STATUSES)})"),
+    ('quoting:"Two Words"', "quote a name with spaces"),
+)
+_LINKS_OF_KIND = {kind: tuple(n for n in names if n in LINKS) for kind, names in FIELDS_OF_KIND.items()}
+_TOKEN = re.compile(r'(?P<key>[a-z]+):(?:"(?P<quoted>[^"]*)"?|(?P<bare>\S*))|(?P<word>\S+)', re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class StoryFilter:
+    """A parsed filter: words every shown story must hold, and (key, value) tokens it must satisfy."""
+
+    words: tuple[str, ...] = ()
+    terms: tuple[tuple[str, str], ...] = ()
+
+
+def parse_filter(text: str) -> StoryFilter:
+    """Split the filter box's text into words and tokens; `key:` with an unknown key is an ordinary word."""
+    words, terms = [], []
+    for m in _TOKEN.finditer(text):
+        key = (m.group("key") or "").lower()
+        if key in FILTER_KEYS:
+            value = m.group("quoted") if m.group("quoted") is not None else m.group("bare")
+            if value.strip():
+                terms.append((key, " ".join(value.split())))
+        else:
+            words.append(m.group(0).lower())
+    return StoryFilter(tuple(words), tuple(terms))
+
+
+@dataclass
+class Selection:
+    """The stories a filter's tokens allow: those in `only` (None: any) and not in `without`; with what each
+    name resolved to, and the tokens that could not be read."""
+
+    only: set[str] | None = None
+    without: set[str] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def allows(self, story_id: str) -> bool:
+        return (self.only is None or story_id in self.only) and story_id not in self.without
+
+
+class LibraryIndex:
+    """Counts per registry entry and link sets per story, built from a TagStore in one pass."""
+
+    def __init__(self, tags: TagStore) -> None:
+        self.actors = sorted((a for a in tags.registry.values() if not a.merged_into), key=lambda a: a.name.casefold())
+        self.tagged: set[str] = set()
+        self.links: dict[str, dict[str, set[str]]] = {name: {} for name in LINKS}  # field -> actor -> stories
+        self.statuses: dict[str, set[str]] = {}  # claim status -> stories
+        canonical: dict[str, str | None] = {}
+        tally: dict[str, dict[str, int]] = {name: {} for name in LINKS}  # field -> actor -> links
+        for story_id, records in tags.by_story.items():
+            if records:
+                self.tagged.add(story_id)
+            for rec in records.values():
+                kind = rec.kind
+                for name in _LINKS_OF_KIND.get(kind, ()):  # a kind's own link fields: the others are empty
+                    target = getattr(rec, name)
+                    if not target:
+                        continue
+                    if target not in canonical:
+                        actor = tags.canonical(target)
+                        canonical[target] = actor.id if actor is not None else None
+                    if (actor_id := canonical[target]) is not None:
+                        self.links[name].setdefault(actor_id, set()).add(story_id)
+                        tally[name][actor_id] = tally[name].get(actor_id, 0) + 1
+                if kind == "claim" and rec.status:
+                    self.statuses.setdefault(rec.status, set()).add(story_id)
+        #: actor id -> link field -> how many annotations link to it that way (merged entries folded in)
+        self.counts: dict[str, Counter[str]] = {a.id: Counter() for a in self.actors}
+        for name, per_actor in tally.items():
+            for actor_id, n in per_actor.items():
+                self.counts.setdefault(actor_id, Counter())[name] = n
+        self._names: dict[str, set[str]] = {}
+        for actor in self.actors:
+            for name in actor.names:
+                self._names.setdefault(fold_name(name), set()).add(actor.id)
+        self._by_id = {a.id: a for a in self.actors}
+        self._resolved: dict[str, list[Actor]] = {}
+
+    def stories_of(self, actor_id: str) -> int:
+        """In how many stories an entry is linked (any field)."""
+        return len(set().union(*(self.links[name].get(actor_id, set()) for name in LINKS)))
+
+    def resolve(self, name: str) -> list[Actor]:
+        """The entries a typed name means: those with it as name or alias, else the best fuzzy matches."""
+        wanted = fold_name(name)
+        if wanted not in self._resolved:
+            exact = self._names.get(wanted)
+            if exact:
+                found = [self._by_id[i] for i in sorted(exact)]
+            else:
+                matches = rank_actors(name, self.actors, limit=10)
+                found = [m.actor for m in matches if m.score >= matches[0].score] if matches else []
+            self._resolved[wanted] = found
+        return self._resolved[wanted]
+
+    def select(self, flt: StoryFilter) -> Selection:
+        """The stories that satisfy every token of `flt` (its words are matched by the list itself)."""
+        result = Selection()
+        for key, value in flt.terms:
+            if key == "is" and "untagged".startswith(value.lower()):
+                result.without |= self.tagged
+                continue
+            allowed = self._allowed(key, value, result)
+            result.only = allowed if result.only is None else result.only & allowed
+        return result
+
+    def _allowed(self, key: str, value: str, result: Selection) -> set[str]:
+        wanted = value.lower()
+        if key == "is":
+            if "tagged".startswith(wanted):
+                return set(self.tagged)
+            result.errors.append(f"is:{value}? use is:untagged or is:tagged")
+            return set()
+        if key == "claims":
+            statuses = [s for s in STATUSES if s.startswith(wanted)]
+            if not statuses:
+                result.errors.append(f"claims:{value}? use one of {', '.join(STATUSES)}")
+                return set()
+            return set().union(*(self.statuses.get(s, set()) for s in statuses))
+        actors = self.resolve(value)
+        if not actors:
+            result.errors.append(f"{key}:{value}: no such actor")
+            return set()
+        shown = ", ".join(a.name for a in actors[:3]) + (f" +{len(actors) - 3}" if len(actors) > 3 else "")
+        result.notes.append(f"{key}: {shown}")
+        links = self.links[NAME_KEYS[key]]
+        return set().union(*(links.get(a.id, set()) for a in actors))

@@ -1,0 +1,101 @@
+"""What the `wiredesk` commands share: the data dir and store of one run, one-line errors, printing."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any, TextIO, TypeVar
+
+import click
+
+from annotations import config
+from annotations.model import AnnotationError
+from annotations.store import Store, StoreError, StoreLockedError
+from stories.model import StoryError
+
+__all__ = ["CliContext", "echo_rich", "open_store", "user_errors", "utf8_stdout"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+_USER_ERRORS = (StoreError, StoryError, AnnotationError, config.ConfigError)
+
+
+def user_errors(func: F) -> F:
+    """Report the app's own errors as one line and exit 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except _USER_ERRORS as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+class CliContext:
+    """What every command needs: where the data lives, and the store once opened."""
+
+    def __init__(self, data_dir: str | None) -> None:
+        self.data_dir = config.data_dir(data_dir)
+        self._store: Store | None = None
+
+    def store(self, write: bool = True, *, load: bool = True) -> Store:
+        """The library; commands that only read open it read-only (and never create the data dir).
+
+        `load`: read the annotations now, so a damaged file is reported before any work is done."""
+        if self._store is None:
+            self._store = Store(self.data_dir, read_only=not write)
+        if load:
+            try:
+                self._store.load_annotations()
+            except StoreError:
+                self._store.close()
+                self._store = None
+                raise
+        return self._store
+
+    def app_store(self) -> tuple[Store, str]:
+        """The library for the app (which reads the annotations after its first frame): writable, or
+        read-only with the reason when another process writes it."""
+        try:
+            return self.store(load=False), ""
+        except StoreLockedError as exc:
+            self._store = Store(self.data_dir, read_only=True)
+            return self._store, str(exc)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+def open_store(ctx: click.Context, write: bool = True) -> Store:
+    return ctx.find_object(CliContext).store(write)
+
+
+def echo_rich(renderable: Any, width: int | None = None) -> None:
+    """Print a Rich renderable through click.echo: styled on a terminal, plain text otherwise, whatever the locale."""
+    from rich.console import Console
+
+    console = Console()
+    with console.capture() as captured:
+        console.print(renderable, width=min(console.width, width) if width else None)
+    click.echo(captured.get(), nl=False)
+
+
+@contextlib.contextmanager
+def utf8_stdout() -> Iterator[TextIO]:
+    """Standard output as UTF-8 text, without newline translation: exports are UTF-8 whatever the locale."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # pragma: no cover - a text-only stdout (already replaced by the caller): use it as it is
+        yield sys.stdout
+        return
+    out = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)
+    try:
+        yield out
+    finally:
+        out.flush()
+        out.detach()

@@ -1,0 +1,168 @@
+"""Tagging: the reader's actions that make, edit, link and delete annotations (a mixin of ReaderScreen)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from annotations import anchor
+from annotations.actors import Actor
+from annotations.model import Annotation, AnnotationError
+from annotations.store import StoreError
+from tui.screens.actor_picker import ActorPicker, Picked, story_actor_ids
+from tui.screens.actor_tag import ActorTagDialog
+from tui.screens.annotation_form import AnnotationForm
+
+if TYPE_CHECKING:
+    from annotations.history import History
+    from stories.model import Story
+    from tui.app import WiredeskApp
+    from tui.widgets.annotation_panel import AnnotationPanel
+    from tui.widgets.story_view import StoryView
+
+__all__ = ["Tagging", "quoted"]
+
+
+def quoted(text: str, limit: int = 48) -> str:
+    """`text` in curly quotes, cut to `limit` characters."""
+    return "“" + (text if len(text) <= limit else text[: limit - 1].rstrip() + "…") + "”"
+
+
+class Tagging:
+    """Tag the selection (`q`, `a`, `c`), edit (Enter), link (`s`) and delete (`x`) the annotation under the
+    cursor, or the one highlighted in the focused panel. Each save is one undoable step."""
+
+    if TYPE_CHECKING:  # provided by ReaderScreen
+        app: WiredeskApp
+        story: Story
+        history: History
+
+        @property
+        def view(self) -> StoryView: ...
+        @property
+        def panel(self) -> AnnotationPanel: ...
+        def notify(
+            self, message: str, *, title: str = "", severity: str = "information", markup: bool = True
+        ) -> None: ...
+        def _reload_annotations(self, current: str | None = None) -> None: ...
+
+    def _target(self, kinds: tuple[str, ...] = ()) -> Annotation | None:
+        """The annotation highlighted in the focused panel, else the innermost under the cursor (of `kinds`
+        first, if given)."""
+        if self.panel.has_focus_within:
+            return self.panel.highlighted
+        here = self.view.annotations_at(self.view.cursor)
+        return next((a for a in here if a.kind in kinds), here[0] if here else None)
+
+    def _writable(self) -> bool:
+        if self.app.read_only:
+            self.notify(self.app.read_only, title="Read-only: nothing was saved", severity="error", markup=False)
+            return False
+        return True
+
+    def action_tag(self, kind: str) -> None:
+        """Tag the selection (widened to whole words) and save it at once; an actor first gets its registry
+        entry (ActorTagDialog), in the same undoable step."""
+        if not self._writable():
+            return
+        view = self.view
+        selection = view.selection
+        if selection is None:
+            self.notify(
+                "Select text first: v then a motion (w, e, …), shift+arrows, / to find, or drag with the mouse.",
+                title=f"Nothing to tag as {kind}",
+                severity="warning",
+            )
+            return
+        try:
+            ann = anchor.tag(self.story, kind, *selection, annotator=self.app.annotator)
+        except AnnotationError as exc:
+            self.notify(str(exc), title="Not saved", severity="error", markup=False)
+            return
+        if any((a.kind, a.start, a.end) == (kind, ann.start, ann.end) for a in view.annotations):
+            self.notify(f"{quoted(ann.exact)} is already tagged as a {kind}.", severity="warning", markup=False)
+        elif kind == "actor":
+            dialog = ActorTagDialog(self.app.store, ann.exact, prefer=self._story_actors())
+            self.app.push_screen(dialog, lambda p: self._save(replace(ann, actor=p.actor.id), p) if p else None)
+        else:
+            self._save(ann)
+
+    def _save(self, ann: Annotation, picked: Picked | None = None, *, edit: bool = False) -> None:
+        """Add (or replace, `edit`) an annotation, with the new registry entry `picked` names, as one step."""
+        new: tuple[Actor, ...] = (picked.actor,) if picked is not None and picked.new else ()
+        try:
+            (self.history.edit if edit else self.history.add)(ann, self.story, new_actors=new)
+        except (AnnotationError, StoreError) as exc:
+            self.notify(str(exc), title="Not saved", severity="error", markup=False)
+            return
+        self.view.move_to(ann.start)
+        self._reload_annotations(current=ann.id)
+        linked = f" — {picked.actor.name}" + (" (new entry)" if new else "") if picked else ""
+        self.notify(quoted(ann.exact) + linked, title=f"Saved {ann.kind}", markup=False)
+        self._warn_tidying()
+
+    def _warn_tidying(self) -> None:
+        for warning in self.app.store.take_warnings():
+            self.notify(warning, title="Saved, but tidying the files failed (will retry)", severity="warning")
+
+    def _story_actors(self) -> set[str]:
+        return story_actor_ids(self.app.store, self.story.id)
+
+    def action_edit(self) -> None:
+        """Edit the annotation under the cursor (or highlighted in the panel) in a form."""
+        ann = self._target()
+        if ann is None:
+            self.notify("No annotation under the cursor.", severity="warning")
+            return
+        self._edit(ann)
+
+    def _edit(self, ann: Annotation) -> None:
+        def saved(after: Annotation | None) -> None:
+            if after is not None:
+                self._reload_annotations(current=after.id)
+                self.notify(quoted(after.exact), title=f"Saved {after.kind}", markup=False)
+                self._warn_tidying()
+
+        form = AnnotationForm(ann, self.history, prefer=self._story_actors(), read_only=self.app.read_only)
+        self.app.push_screen(form, saved)
+
+    def action_link(self) -> None:
+        """Pick the speaker of the quote (claimant of the claim, entry of the actor) under the cursor; saved
+        at once."""
+        if not self._writable():
+            return
+        ann = self._target(kinds=("quote", "claim"))
+        if ann is None:
+            self.notify("No annotation under the cursor.", severity="warning")
+            return
+        field = {"quote": "speaker", "claim": "claimant"}.get(ann.kind, "actor")
+        label = {"speaker": "Speaker", "claimant": "Claimant"}.get(field, "Registry entry")
+
+        def picked(choice: Picked | None) -> None:
+            if choice is not None and choice.actor.id != getattr(ann, field):
+                self._save(ann.edited(**{field: choice.actor.id}), choice, edit=True)
+
+        current = self.app.store.actor(getattr(ann, field))
+        picker = ActorPicker(
+            self.app.store,
+            title=f"{label} of {quoted(ann.exact)}",
+            prefer=self._story_actors(),
+            current=current.id if current else None,
+        )
+        self.app.push_screen(picker, picked)
+
+    def action_delete(self) -> None:
+        """Delete the innermost annotation under the cursor (or the one highlighted in the focused panel)."""
+        if not self._writable():
+            return
+        target = self._target()
+        if target is None:
+            self.notify("No annotation under the cursor.", severity="warning")
+            return
+        try:
+            gone = self.history.delete(target.id)
+        except (AnnotationError, StoreError) as exc:
+            self.notify(str(exc), title="Not deleted", severity="error", markup=False)
+            return
+        self._reload_annotations()
+        self.notify(f"{quoted(gone.exact)}  (u to undo)", title=f"Deleted {gone.kind}", markup=False)

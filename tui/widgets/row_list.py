@@ -1,0 +1,175 @@
+"""RowList: the base of the app's long lists: a header line over rows drawn with the Line API.
+
+Only the rows on screen are rendered, so 10,000 rows cost no more than 30. Subclasses say what the columns are
+(`columns`, `header`) and what a row shows (`cells`); the cursor, scrolling, paging and clicks are here.
+Subclasses bind keys to `move`, `page`, `jump` and `open` with their own binding ids.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.geometry import Region, Size
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from stories.text import clean_line
+
+__all__ = ["Column", "RowList"]
+
+_GAP = 2
+
+
+class Column(NamedTuple):
+    """A column: its width (0: a share of what the fixed columns leave), alignment, and share."""
+
+    width: int = 0
+    right: bool = False
+    share: int = 1
+
+
+class RowList(ScrollView, can_focus=True):
+    """A header line and a row per item; Enter or a click on the highlighted row calls `open_row`."""
+
+    COMPONENT_CLASSES = {"row-list--header", "row-list--cursor", "row-list--dim", "row-list--odd"}
+
+    DEFAULT_CSS = """
+    RowList {
+        background: $surface;
+        overflow-x: hidden;
+        scrollbar-gutter: stable;
+        & > .row-list--header { text-style: bold; background: $panel; }
+        & > .row-list--cursor { background: $block-cursor-blurred-background; }
+        & > .row-list--dim { color: $text-muted; }
+        & > .row-list--odd { background: $surface-lighten-1 20%; }
+        &:focus > .row-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    #: Columns drawn dim (e.g. ids).
+    DIM_COLUMNS: frozenset[int] = frozenset()
+
+    # --- for subclasses ----------------------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        raise NotImplementedError
+
+    def columns(self) -> list[Column]:
+        raise NotImplementedError
+
+    def header(self) -> list[str]:
+        raise NotImplementedError
+
+    def cells(self, index: int) -> list[str]:
+        raise NotImplementedError
+
+    def open_row(self, index: int) -> None:
+        """Enter (or a click on the highlighted row) on row `index`."""
+
+    # --- content -----------------------------------------------------------------------------------------
+
+    def rows_changed(self, cursor: int = 0) -> None:
+        """Call after the rows change: resize the scroll area and put the cursor on row `cursor`."""
+        self.virtual_size = Size(self.size.width, self.row_count + 1)
+        self.cursor = cursor
+        self.refresh()
+
+    def line_text(self, index: int, width: int = 120) -> str:
+        """The plain text of a row as shown at `width` (for tests and screen readers)."""
+        return "".join(seg.text for seg in self._segments(self.cells(index), width, Style(), Style()))
+
+    def region_of_row(self, index: int) -> Region | None:
+        """Where a row is on screen (for tests); None if it is scrolled away."""
+        y = index + 1 - round(self.scroll_offset.y)
+        return Region(0, y, self.size.width, 1) if 1 <= y < self.size.height else None
+
+    # --- moving ------------------------------------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, self.row_count - 1))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        height = self.scrollable_content_region.height - 1
+        if height > 0:
+            top = round(self.scroll_offset.y)
+            if new < top:
+                self.scroll_to(y=new, animate=False, immediate=True)
+            elif new >= top + height:
+                self.scroll_to(y=new - height + 1, animate=False, immediate=True)
+        self.refresh()
+
+    def action_move(self, step: int) -> None:
+        self.cursor += step
+
+    def action_page(self, direction: int) -> None:
+        self.cursor += direction * max(self.scrollable_content_region.height - 2, 1)
+
+    def action_jump(self, where: int) -> None:
+        self.cursor = 0 if where == 0 else self.row_count - 1
+
+    def action_open(self) -> None:
+        if 0 <= self.cursor < self.row_count:
+            self.open_row(self.cursor)
+
+    def on_click(self, event: events.Click) -> None:
+        row = event.y - 1 + round(self.scroll_offset.y)
+        if event.y == 0 or not 0 <= row < self.row_count:
+            return
+        if row == self.cursor or event.chain > 1:
+            self.cursor = row
+            self.action_open()
+        else:
+            self.cursor = row
+
+    # --- rendering ---------------------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(self.size.width, self.row_count + 1)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if y == 0:
+            header = base + self.get_component_rich_style("row-list--header", partial=True)
+            return Strip(self._segments(self.header(), width, header, header)).adjust_cell_length(width, header)
+        index = y - 1 + round(self.scroll_offset.y)
+        if index >= self.row_count:
+            return Strip.blank(width, base)
+        style = base
+        if index % 2:
+            style += self.get_component_rich_style("row-list--odd", partial=True)
+        if index == self.cursor:
+            style += self.get_component_rich_style("row-list--cursor", partial=True)
+        dim = style + self.get_component_rich_style("row-list--dim", partial=True)
+        return Strip(self._segments(self.cells(index), width, style, dim)).adjust_cell_length(width, style)
+
+    def _widths(self, width: int) -> list[int]:
+        columns = self.columns()
+        fixed = sum(c.width for c in columns) + _GAP * len(columns)
+        flexible_columns = [c for c in columns if not c.width]
+        shares = sum(c.share for c in flexible_columns) or 1
+        flexible = max(width - fixed - 1, 12 * len(flexible_columns))
+        return [c.width or flexible * c.share // shares for c in columns]
+
+    def _segments(self, cells: list[str], width: int, style: Style, dim: Style) -> list[Segment]:
+        segments = [Segment(" ", style)]
+        columns = zip(cells, self._widths(width), self.columns(), strict=True)
+        for i, (cell, cell_width, column) in enumerate(columns):
+            cell = clean_line(cell)  # names and notes typed anywhere: never a control character on screen
+            if column.right:
+                shown = cell.rjust(cell_width)[-cell_width:]
+            else:
+                text = Text(cell, no_wrap=True)
+                text.truncate(cell_width, overflow="ellipsis", pad=True)
+                shown = text.plain
+            segments.append(Segment(shown, dim if i in self.DIM_COLUMNS else style))
+            segments.append(Segment(" " * _GAP, style))
+        return segments

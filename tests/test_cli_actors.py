@@ -99,7 +99,7 @@ def test_kosachev_mentioned_quoted_and_claiming(data_dir: Path, corpus: Path) ->
         ("quote", "no substantive basis", None),
     ]
     table = ok(data_dir, "actor", KOSACHEV)
-    assert table.splitlines()[0] == f"{KOSACHEV} · person · 1 mentions, 1 quotes, 1 claims"
+    assert table.splitlines()[0] == f"{KOSACHEV} · person · 1 mention, 1 quote, 1 claim"
     assert "disputed" in table and "no substantive basis" in table and story[:8] in table
 
 

@@ -323,7 +323,8 @@ def _show_actor(store: Store, actor: Actor, fmt: str) -> None:
         }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    click.echo(_describe(actor) + " · " + ", ".join(f"{n} {role}" for role, n in counts.items()))
+    tally = ", ".join(f"{n} {role if n != 1 else role[:-1]}" for role, n in counts.items())  # "1 quote, 2 claims"
+    click.echo(f"{_describe(actor)} · {tally}")
     if not rows:
         click.echo(f"No mentions, quotes or claims of {clean_line(actor.name)} yet.")
         return

@@ -14,11 +14,15 @@ import csv
 from collections.abc import Iterable
 from typing import TextIO
 
+from annotations.exports import Names, Selected
 from annotations.store import Store
 
-__all__ = ["COLUMNS", "NAME", "neutralise", "write"]
+__all__ = ["COLUMNS", "EXTENSION", "LABEL", "NAME", "SINGLE_FILE", "neutralise", "write"]
 
 NAME = "csv"
+LABEL = "CSV (spreadsheets)"
+SINGLE_FILE = True
+EXTENSION = ".csv"
 COLUMNS = (
     "story_id",
     "headline",
@@ -42,6 +46,13 @@ COLUMNS = (
     "cue",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset("=+-@\t\r")
+
+
+#: Columns that hold free text (headline, agency, text, note, annotator, names, cue): the only ones neutralised.
+_FREE_TEXT = tuple(
+    COLUMNS.index(c) for c in ("headline", "agency", "text", "note", "annotator", "speaker", "claimant", "actor", "cue")
+)
 
 
 def neutralise(cell: str) -> str:
@@ -49,17 +60,20 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
-def write(store: Store, out: TextIO, story_ids: Iterable[str] | None = None) -> int:
-    """Write the rows for the given stories (all, every version, if None); returns the number of annotations."""
-    ids = list(story_ids) if story_ids is not None else [e.id for e in store.entries(all_versions=True)]
+def write(store: Store, out: TextIO, selection: Iterable[Selected], *, excel: bool = False) -> int:
+    """Write one row per selected annotation; `excel` starts the file with a byte-order mark (Excel then reads
+    it as UTF-8). Returns the number of annotations."""
+    if excel:
+        out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
+    names = Names(store)
     count = 0
-    for sid in ids:
-        meta = store.story_meta(sid)
-        for ann in store.annotations(sid):
-            linked = {field: store.actor(target) for field, target in ann.links().items()}
-            names = [(a.name if (a := linked.get(f)) else "") for f in ("speaker", "claimant", "actor")]
+    for chosen in selection:
+        meta = chosen.entry.meta
+        for ann in chosen.annotations:
+            linked = {field: names.actor(target) for field, target in ann.links().items()}
+            who = [(a.name if (a := linked.get(f)) else "") for f in ("speaker", "claimant", "actor")]
             types = [a.type for a in linked.values() if a is not None]
             row = [
                 ann.story_id,
@@ -75,12 +89,15 @@ def write(store: Store, out: TextIO, story_ids: Iterable[str] | None = None) -> 
                 ann.created,
                 ann.modified,
                 ann.id,
-                *names,
+                *who,
                 types[0] if types else "",
                 ann.form or "",
                 ann.status or "",
                 ann.cue,
             ]
-            writer.writerow([neutralise(c) if isinstance(c, str) else c for c in row])
+            for i in _FREE_TEXT:  # ids, dates, offsets and vocabulary words cannot start a formula
+                if row[i] and row[i][0] in _FORMULA_FIRST:  # type: ignore[index]
+                    row[i] = "'" + row[i]  # type: ignore[operator]
+            writer.writerow(row)
             count += 1
     return count

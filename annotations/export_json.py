@@ -1,25 +1,32 @@
 """JSON export: the actor registry, stories (metadata, canonical text, blocks) and their annotations, every field
 of each.
 
+`deleted` lists the tombstones of deleted annotations (so a merge elsewhere does not bring them back).
 `actors` is the whole registry, entries merged into another included (their `merged_into` says which); an
 annotation's `speaker`, `actor` and `claimant` are registry ids. The document holds no time of export and lists
 everything in a fixed order, so two exports of the same library state are byte-identical. It is written piece by
-piece, so memory does not grow with the number of annotations.
+piece (the annotations pass through a spool file while the stories are written), so memory does not grow with
+the number of annotations.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterable
 from typing import TextIO
 
 from annotations.actors import fold_name
+from annotations.exports import Selected, spool
 from annotations.store import Store
 
-__all__ = ["FORMAT_VERSION", "NAME", "write"]
+__all__ = ["EXTENSION", "FORMAT_VERSION", "LABEL", "NAME", "SINGLE_FILE", "write"]
 
 NAME = "json"
-#: 2: the actor registry (`actors`) and the annotations' kind-specific fields; no `exported` time.
+LABEL = "JSON (everything; wiredesk merge reads it)"
+SINGLE_FILE = True
+EXTENSION = ".json"
+#: 2: the actor registry (`actors`), the annotations' kind-specific fields, tombstones (`deleted`); no time.
 FORMAT_VERSION = 2
 
 
@@ -28,28 +35,51 @@ def _dump(obj: object) -> str:
 
 
 def _indented(obj: object) -> str:
-    return "\n".join("    " + line for line in _dump(obj).splitlines())
+    return "\n".join("    " + line for line in _dump(obj).split("\n"))  # not splitlines: U+2028 may be in a string
 
 
-def _array(out: TextIO, name: str, items: Iterable[object], last: bool = False) -> int:
-    """Write `"name": [...]` item by item; returns how many items."""
-    out.write(f"  {json.dumps(name)}: [")
-    count = 0
-    for item in items:
-        out.write(("," if count else "") + "\n" + _indented(item))
-        count += 1
-    out.write(("\n  ]" if count else "]") + ("\n" if last else ",\n"))
-    return count
+class _Array:
+    """A `"name": [...]` member written item by item."""
+
+    def __init__(self, out: TextIO, name: str) -> None:
+        self.out = out
+        self.count = 0
+        out.write(f"  {json.dumps(name)}: [")
+
+    def add(self, item: object) -> None:
+        self.out.write(("," if self.count else "") + "\n" + _indented(item))
+        self.count += 1
+
+    def close(self, last: bool = False) -> None:
+        self.out.write(("\n  ]" if self.count else "]") + ("\n" if last else ",\n"))
 
 
-def write(store: Store, out: TextIO, story_ids: Iterable[str] | None = None) -> int:
-    """Write the export for the given stories (all, every version, if None); returns the number of annotations."""
-    ids = list(story_ids) if story_ids is not None else [e.id for e in store.entries(all_versions=True)]
+def write(store: Store, out: TextIO, selection: Iterable[Selected]) -> int:
+    """Write the registry, the selected stories with their annotations, and the tombstones of deleted
+    annotations of those stories; returns the number of annotations."""
     actors = sorted(store.actors(include_merged=True), key=lambda a: (fold_name(a.name), a.id))
     out.write("{\n")
     out.write(f'  "wiredesk_export": {FORMAT_VERSION},\n')
-    _array(out, "actors", (a.to_dict() for a in actors))
-    _array(out, "stories", (store.story(sid).to_dict() for sid in ids))
-    count = _array(out, "annotations", (ann.to_dict() for sid in ids for ann in store.annotations(sid)), last=True)
+    array = _Array(out, "actors")
+    for actor in actors:
+        array.add(actor.to_dict())
+    array.close()
+    ids = set()
+    with spool() as held:
+        stories, annotations = _Array(out, "stories"), _Array(held, "annotations")
+        for chosen in selection:
+            ids.add(chosen.entry.id)
+            stories.add(store.story(chosen.entry.id).to_dict())
+            for ann in chosen.annotations:
+                annotations.add(ann.to_dict())
+        stories.close()
+        annotations.close()
+        held.seek(0)
+        shutil.copyfileobj(held, out)
+    deleted = _Array(out, "deleted")
+    for tombstone in store.tags.deleted():
+        if tombstone["story_id"] in ids:
+            deleted.add(tombstone)
+    deleted.close(last=True)
     out.write("}\n")
-    return count
+    return annotations.count

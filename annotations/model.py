@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import MISSING, asdict, dataclass, fields, replace
+from dataclasses import MISSING, dataclass, fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -131,7 +131,7 @@ class Annotation:
         return text[self.start : self.end] == self.exact
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {name: getattr(self, name) for name in _FIELDS}  # every value is immutable: no deep copy
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Annotation:
@@ -149,3 +149,6 @@ class Annotation:
         if wrong:
             raise AnnotationError(f"annotation record has the wrong type of {', '.join(sorted(wrong))}")
         return cls(**record)
+
+
+_FIELDS = tuple(f.name for f in fields(Annotation))

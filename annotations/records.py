@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 import msgspec
 
-__all__ = ["ActorRecord", "AnnotationRecord", "Record", "RecordError", "StoryRecord", "to_record"]
+__all__ = ["ActorRecord", "AnnotationRecord", "Record", "RecordError", "StoryRecord", "TombstoneRecord", "to_record"]
 
 
 class RecordError(ValueError):
@@ -100,6 +100,17 @@ class ActorRecord(Record):
     merged_into: str | None = None
     created: str = ""
     modified: str = ""
+
+
+class TombstoneRecord(Record):
+    """A deleted annotation's id, kept so that merging another copy of the library does not bring it back."""
+
+    INTERNED: ClassVar[tuple[str, ...]] = ("story_id",)
+
+    id: str
+    story_id: str
+    deleted: str  # when (ISO 8601)
+    modified: str = ""  # the annotation's last change before it was deleted
 
 
 class StoryRecord(Record):

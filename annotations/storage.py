@@ -18,7 +18,7 @@ import contextlib
 import os
 import re
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +135,7 @@ class JournaledStorage(Storage):
         self._journal: journal.Journal | None = None
         self._snapshot_stat: tuple[int, int, int] | None = None
         self._next_compaction = 0
+        self._pending: list[tuple[list[list[Any]], Callable[[], None] | None]] | None = None
 
     # --- reading ------------------------------------------------------------------------------------------
 
@@ -224,14 +225,47 @@ class JournaledStorage(Storage):
 
     # --- writing ------------------------------------------------------------------------------------------
 
-    def commit(self, table: str, ops: list[tuple[str, Any]]) -> None:
-        """Make changes already applied in memory durable: one journal line, fsync'd. Raises StoreError."""
+    def commit(self, table: str, ops: list[tuple[str, Any]], undo: Callable[[], None] | None = None) -> None:
+        """Make changes already applied in memory durable: one journal line, fsync'd. Raises StoreError.
+
+        Inside `transaction()` the line is written when the transaction ends, together with the others; `undo`
+        then puts memory back if that write fails.
+        """
+        if self._pending is not None:
+            self._pending.append(([[table, doc_id, doc] for doc_id, doc in ops], undo))
+            return
+        self._append([[table, doc_id, doc] for doc_id, doc in ops])
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Commits made inside (to any table) are saved as one journal line at the end: all of them or none."""
+        if self._pending is not None:  # nested: part of the outer transaction
+            yield
+            return
+        self._pending = []
+        try:
+            yield
+        except BaseException:
+            pending, self._pending = self._pending, None
+            _undo(pending)
+            raise
+        pending, self._pending = self._pending, None
+        ops = [op for lines, _ in pending for op in lines]
+        if not ops:
+            return
+        try:
+            self._append(ops)
+        except BaseException:
+            _undo(pending)
+            raise
+
+    def _append(self, ops: list[list[Any]]) -> None:
         if self.read_only or self._journal is None:
             raise StoreError(f"{self.path} is open read-only; nothing was saved")
         if self._broken:
             raise StoreError(self._broken)
         try:
-            self._journal.append({"ops": [[table, doc_id, doc] for doc_id, doc in ops]})
+            self._journal.append({"ops": ops})
         except OSError as exc:
             raise StoreError(f"could not save to {self.journal_path}: {exc.strerror or exc}") from None
         if self._journal.size >= self._next_compaction:
@@ -363,6 +397,12 @@ class JournaledStorage(Storage):
             if self._journal is not None:
                 self._journal.close()
                 self._journal = None
+
+
+def _undo(pending: list[tuple[list[list[Any]], Callable[[], None] | None]]) -> None:
+    for _ops, undo in reversed(pending):
+        if undo is not None:
+            undo()
 
 
 def _as_record(value: Any, record_type: type[Record] | None) -> Any:

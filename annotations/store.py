@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -323,9 +323,10 @@ class Store:
         """How many annotations of each kind a story has."""
         return self.tags.counts(story_id)
 
-    def apply(self, edits: Sequence[Edit]) -> None:
-        """Make a set of changes to annotations and registry entries durably, or none of them (see TagStore)."""
-        self.tags.apply(edits, self.story)
+    def apply(self, edits: Sequence[Edit], *, tombstones: Sequence[Mapping[str, str]] = ()) -> None:
+        """Make a set of changes to annotations and registry entries durably, or none of them (see TagStore);
+        `tombstones` from another library are recorded as given."""
+        self.tags.apply(edits, self.story, tombstones)
 
     def put(self, ann: Annotation, story: Story | None = None) -> None:
         """Add or replace an annotation, durably. Refused if its span no longer matches the story text."""

@@ -129,7 +129,7 @@ class TrackedTable(Table):
             ops = changes.finish()
             moved = self._moved_keys(index, changes.before, ops)
             if ops:
-                storage.commit(self.name, ops)
+                storage.commit(self.name, ops, undo=lambda: self._undo_later(changes))
         except RecordError as exc:
             changes.undo()
             raise StoreError(str(exc)) from None
@@ -143,6 +143,12 @@ class TrackedTable(Table):
                 index.pop(key, None)
             else:
                 index[key] = doc_id
+
+    def _undo_later(self, changes: _Changes) -> None:
+        """Put a change back after its transaction failed to save (the index is then rebuilt on next use)."""
+        changes.undo()
+        self._indexed = None
+        self.clear_cache()
 
     def _moved_keys(
         self, index: dict[Any, str], before: dict[str, Any], ops: list[tuple[str, Any]]

@@ -9,15 +9,16 @@ steps from the same edits.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from tinydb import TinyDB
 
 from annotations.actors import Actor
-from annotations.model import KINDS, LINKS, Annotation, AnnotationError
-from annotations.records import ActorRecord, AnnotationRecord
+from annotations.model import KINDS, LINKS, Annotation, AnnotationError, now_iso
+from annotations.records import ActorRecord, AnnotationRecord, TombstoneRecord
 from annotations.storage import JournaledStorage
 from annotations.table import TrackedTable
 from stories.model import Story
@@ -31,7 +32,10 @@ Edit = tuple[Annotation | Actor | None, Annotation | Actor | None]
 
 
 def _annotation(rec: AnnotationRecord) -> Annotation:
-    return Annotation(**rec.to_dict())
+    return Annotation(*msgspec.structs.astuple(rec))  # same fields, same order (checked below)
+
+
+assert AnnotationRecord.__struct_fields__ == tuple(Annotation.__dataclass_fields__), "record and model differ"
 
 
 def _actor(rec: ActorRecord) -> Actor:
@@ -44,7 +48,7 @@ class TagStore:
     def __init__(self, data_dir: Path, *, read_only: bool, tuning: dict[str, Any]) -> None:
         storage = JournaledStorage(
             data_dir / ANNOTATIONS_FILE,
-            types={"annotations": AnnotationRecord, "actors": ActorRecord},
+            types={"annotations": AnnotationRecord, "actors": ActorRecord, "tombstones": TombstoneRecord},
             read_only=read_only,
             **tuning,
         )
@@ -53,6 +57,7 @@ class TagStore:
         storage.read()  # an unreadable file is reported now
         self.annotations: TrackedTable = self.db.table("annotations")  # type: ignore[assignment]
         self.actors: TrackedTable = self.db.table("actors")  # type: ignore[assignment]
+        self.tombstones: TrackedTable = self.db.table("tombstones")  # type: ignore[assignment]
         self.by_story: dict[str, dict[str, AnnotationRecord]] = {}  # story id -> annotation id -> record
         self.by_actor: dict[str, set[str]] = {}  # registry id -> ids of annotations linking to it
         self.registry: dict[str, Actor] = {rec.id: _actor(rec) for rec in self.actors.records().values()}
@@ -128,8 +133,13 @@ class TagStore:
 
     # --- writing ----------------------------------------------------------------------------------------
 
-    def apply(self, edits: Sequence[Edit], story_of: Callable[[str], Story]) -> None:
-        """Check `edits` as a whole, then make them durable (see the module docstring). Raises on refusal."""
+    def apply(
+        self, edits: Sequence[Edit], story_of: Callable[[str], Story], tombstones: Sequence[Mapping[str, str]] = ()
+    ) -> None:
+        """Check `edits` as a whole, then make them durable (see the module docstring). Raises on refusal.
+
+        `tombstones` (id, story_id, deleted, modified: from another library, by a merge) are recorded as given,
+        in place of the ones this call would stamp now for the same ids."""
         actors_after = dict(self.registry)
         for before, after in edits:
             if isinstance(after, Actor):
@@ -153,9 +163,30 @@ class TagStore:
                     actor_puts.append((subject.id, after.to_dict()))
                 else:
                     actor_drops.append((subject.id, None))
-        for table, writes in ((self.actors, actor_puts), (self.annotations, ann_writes), (self.actors, actor_drops)):
-            if writes:
-                table.write_many(writes)
+        # A deleted annotation leaves a tombstone (written first: a crash in between leaves a tombstone of a live
+        # annotation, which merging ignores, never a deletion without one); one added again loses its tombstone.
+        stamp = now_iso()
+        given = {t["id"]: dict(t) for t in tombstones}
+        befores = {b.id: b for b, _ in reversed(edits) if isinstance(b, Annotation)}  # the first of each id
+        dead: list[tuple[str, dict | None]] = []
+        revived: list[tuple[str, dict | None]] = []
+        for key, doc in ann_writes:
+            old = befores.get(key)
+            if doc is None and old is not None and key not in given:
+                dead.append((key, {"id": key, "story_id": old.story_id, "deleted": stamp, "modified": old.modified}))
+            elif doc is not None and self.tombstones.find(key) is not None:
+                revived.append((key, None))
+        dead.extend(given.items())
+        with self.storage.transaction():  # one journal line: the whole step lands, or none of it
+            for table, writes in (
+                (self.actors, actor_puts),
+                (self.tombstones, dead),
+                (self.annotations, ann_writes),
+                (self.tombstones, revived),
+                (self.actors, actor_drops),
+            ):
+                if writes:
+                    table.write_many(writes)
         for before, after in edits:
             subject = after if after is not None else before
             if isinstance(subject, Actor):
@@ -170,6 +201,11 @@ class TagStore:
                 rec = self.annotations.find(subject.id)
                 if rec is not None:
                     self._index(rec)
+
+    def deleted(self) -> list[dict[str, str]]:
+        """Tombstones of deleted annotations (id, story_id, deleted, modified), oldest first."""
+        records = [rec.to_dict() for rec in self.tombstones.records().values()]
+        return sorted(records, key=lambda t: (t["deleted"], t["id"]))
 
     def _check_registry(self, edits: Sequence[Edit], actors: dict[str, Actor]) -> None:
         """Refuse a registry that would hold a link to a missing entry: a merge into one, or an annotation the

@@ -10,7 +10,9 @@ each in fresh processes and against baselines measured in the same run:
   against the floor: appending the same journal bytes to a file and fdatasync'ing it;
 - opening the 200k library, against `orjson.loads` of the same annotations.json bytes; and memory;
 - app start to the first frame on the 10k-story/200k-annotation library, against a bare Textual app;
-- importing 5,000 generated stories of each wire format (`bench_import.py`), against only reading the same files.
+- importing 5,000 generated stories of each wire format (`bench_import.py`), against only reading the same files;
+- exporting the 200k library to csv and jsonl (`bench_export.py`), against orjson.dumps of the same records, and
+  the export's peak memory at 200k against a 20k-annotation library (1,000 stories).
 
 `--quick` uses fewer repetitions and 300 stories per format (a smoke test; its numbers are not recorded).
 """
@@ -28,12 +30,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import app_start
+import bench_export
 import bench_import
 import bench_store
 from common import BENCH_DIR, REPO_DIR, machine, markdown
 from make_library import make_library
 
 SIZES = {1_000: 50, 10_000: 500, 100_000: 5_000, 200_000: 10_000}  # annotations: stories
+EXPORT_SIZES = {20_000: 1_000, 200_000: 10_000}  # the export's memory is compared between these
 SEED = 1
 RESULTS = BENCH_DIR / "RESULTS.md"
 MARKER = "<!-- runs below are written by bench/run.py, newest first -->"
@@ -72,11 +76,12 @@ def _intact(library: Path, stamp_file: Path, stamp: dict) -> bool:
     return all(not j.exists() or j.stat().st_size < 200 for j in journals) and not (library / "backups").exists()
 
 
-def libraries(data: Path, fresh: bool, log=print) -> dict[int, Path]:
-    """The benchmark libraries by annotation count, built if missing, stale or changed."""
+def libraries(data: Path, fresh: bool, log=print, sizes: dict[int, int] = SIZES) -> dict[int, Path]:
+    """The benchmark libraries by annotation count (`sizes`: annotations -> stories), built if missing, stale or
+    changed."""
     data.mkdir(parents=True, exist_ok=True)
     found = {}
-    for size, stories in SIZES.items():
+    for size, stories in sizes.items():
         library = data / f"lib-{size // 1000}k"
         stamp_file = data / f"lib-{size // 1000}k.stamp.json"
         stamp = _stamp(size, stories)
@@ -230,6 +235,7 @@ def table(results: dict) -> list[tuple[str, str, str, str, str, str]]:
         )
     )
     rows += bench_import.goal_rows(results["import"])
+    rows += bench_export.goal_rows(results["export"])
     return rows
 
 
@@ -291,6 +297,7 @@ def details(results: dict) -> str:
             markdown(app_rows, app_head),
             open_line,
             bench_import.details(results["import"]),
+            bench_export.details(results["export"]),
         ]
     )
 
@@ -338,6 +345,11 @@ def main(argv: list[str] | None = None) -> None:
     results["app"] = app_start.measure(biggest, runs=1 if args.quick else 5)
     print("measuring import (generated wire files of every format)…", flush=True)
     results["import"] = bench_import.measure(args.data, quick=args.quick)
+    print("measuring export (csv, jsonl)…", flush=True)
+    missing = {size: stories for size, stories in EXPORT_SIZES.items() if size not in libs}
+    export_libs = {size: libs[size] for size in EXPORT_SIZES if size in libs}
+    export_libs.update(libraries(args.data, args.fresh, sizes=missing))
+    results["export"] = bench_export.measure(export_libs, scratch / "export", runs=1 if args.quick else 3)
     shutil.rmtree(scratch, ignore_errors=True)
     info = machine(args.data)
     header = ("figure", "wiredesk", "baseline (same run)", "ratio", "goal", "met?")

@@ -1,10 +1,12 @@
-"""Exports: JSON with stories and annotations, CSV with one row per annotation, safe for spreadsheets."""
+"""Exports: JSON with stories and annotations, CSV with one row per annotation, safe for spreadsheets; the
+selection they export (filters)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ import pytest
 from annotations import export_csv, export_json
 from annotations.actors import Actor
 from annotations.anchor import locate
-from annotations.exports import EXPORTERS
+from annotations.exports import EXPORTERS, ExportError, ExportFilter, actor_ids, exporter, select
 from annotations.history import History
 from annotations.model import Annotation
 from annotations.store import Store
@@ -38,9 +40,19 @@ RIVER = build(
 FERRY = build("Ferries sail again", "Ferry services resumed on Tuesday after a two-day strike.", agency="Reuters")
 
 
-def put(store: Store, story: Story, exact: str, kind: str = "quote", note: str = "", annotator: str = "ana") -> None:
+def put(
+    store: Store,
+    story: Story,
+    exact: str,
+    kind: str = "quote",
+    note: str = "",
+    annotator: str = "ana",
+    raw: bool = False,
+) -> None:
+    """Tag `exact`; `raw` stores the note and annotator as given (as a merge from elsewhere may), not as typed."""
     start, end = locate(story, exact)
-    store.put(Annotation.new(story, kind, start, end, note=note, annotator=annotator), story)
+    ann = Annotation.new(story, kind, start, end, note=note, annotator=annotator)
+    store.put(replace(ann, note=note, annotator=annotator) if raw else ann, story)
 
 
 @pytest.fixture
@@ -56,12 +68,17 @@ def store(data_dir: Path):
 
 def export(module, store: Store, story_ids=None) -> tuple[str, int]:
     out = io.StringIO(newline="")
-    count = module.write(store, out, story_ids)
+    count = module.write(store, out, select(store, ExportFilter(story_ids=frozenset(story_ids) if story_ids else None)))
     return out.getvalue(), count
 
 
 def test_the_exporters_are_registered_by_name() -> None:
-    assert {"json": export_json, "csv": export_csv} == EXPORTERS
+    assert list(EXPORTERS) == ["json", "jsonl", "csv", "w3c", "brat", "markdown"]
+    for name in EXPORTERS:
+        module = exporter(name)
+        assert name == module.NAME and module.LABEL and callable(module.write)
+        assert (name != "brat") == module.SINGLE_FILE
+        assert not module.SINGLE_FILE or module.EXTENSION.startswith(".")
 
 
 # --- JSON --------------------------------------------------------------------------------------------------
@@ -72,7 +89,7 @@ def test_json_export_holds_stories_and_annotations(store: Store) -> None:
     data = json.loads(text)
     assert count == 3
     assert data["wiredesk_export"] == export_json.FORMAT_VERSION == 2
-    assert list(data) == ["wiredesk_export", "actors", "stories", "annotations"]  # no time of export
+    assert list(data) == ["wiredesk_export", "actors", "stories", "annotations", "deleted"]  # no time of export
     stories = {s["id"]: s for s in data["stories"]}
     assert set(stories) == {RIVER.id, FERRY.id}
     river = stories[RIVER.id]
@@ -157,7 +174,7 @@ def test_json_export_of_an_empty_library(data_dir: Path) -> None:
         text, count = export(export_json, empty)
     data = json.loads(text)
     assert count == 0
-    assert data == {"wiredesk_export": 2, "actors": [], "stories": [], "annotations": []}
+    assert data == {"wiredesk_export": 2, "actors": [], "stories": [], "annotations": [], "deleted": []}
 
 
 def test_exports_hold_every_version_of_a_story(store: Store) -> None:
@@ -203,7 +220,7 @@ def test_csv_of_chosen_stories_and_of_an_empty_library(store: Store, tmp_path: P
 
 def test_csv_round_trips_notes_with_newlines_quotes_and_commas(store: Store) -> None:
     note = 'first line, with a comma\nsecond "quoted" line\r\nthird line; ünïcödé “curly”'
-    put(store, RIVER, "Engineers found cracks", kind="claim", note=note)
+    put(store, RIVER, "Engineers found cracks", kind="claim", note=note, raw=True)
     rows = read_csv(export(export_csv, store, [RIVER.id])[0])
     notes = {r[5]: r[8] for r in rows[1:]}
     assert notes["Engineers found cracks"] == note
@@ -247,7 +264,7 @@ def test_csv_neutralises_actor_names_and_cues(store: Store) -> None:
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
 def test_csv_neutralises_formulas(store: Store, start: str) -> None:
     note = f'{start}HYPERLINK("http://evil.example","x")'
-    put(store, RIVER, "Engineers found cracks", kind="claim", note=note, annotator=f"{start}cmd")
+    put(store, RIVER, "Engineers found cracks", kind="claim", note=note, annotator=f"{start}cmd", raw=True)
     rows = read_csv(export(export_csv, store, [RIVER.id])[0])
     row = next(r for r in rows[1:] if r[5] == "Engineers found cracks")
     assert row[8] == "'" + note
@@ -276,7 +293,63 @@ def test_neutralise(cell: str, safe: str) -> None:
 def test_csv_is_utf8_when_written_to_a_file(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "out.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
-        export_csv.write(store, fh)
+        export_csv.write(store, fh, select(store))
     text = path.read_bytes().decode("utf-8")
     assert "“will reopen in May”" in text
     assert len(read_csv(text)) == 4
+
+
+# --- the selection -----------------------------------------------------------------------------------------
+
+
+def chosen(store: Store, **flt: object) -> dict[str, list[str]]:
+    """Headline -> exact texts of the chosen annotations, for a filter."""
+    return {c.entry.meta.headline: [a.exact for a in c.annotations] for c in select(store, ExportFilter(**flt))}  # type: ignore[arg-type]
+
+
+def test_select_orders_stories_by_date_then_id_and_keeps_stories_without_annotations(store: Store) -> None:
+    lone = build("Quiet day at the port", "Nothing happened.", created="2026-01-01")
+    store.add_story(lone)
+    assert list(chosen(store)) == [FERRY.headline, lone.headline, RIVER.headline]  # no date sorts first
+    assert chosen(store)[lone.headline] == []
+
+
+def test_filters_by_kind_annotator_and_story(store: Store) -> None:
+    assert chosen(store, kinds=frozenset({"claim"})) == {FERRY.headline: ["Ferry services resumed on Tuesday"]}
+    put(store, RIVER, "Engineers found cracks", kind="claim", annotator="bo")
+    assert chosen(store, annotators=frozenset({"bo"})) == {RIVER.headline: ["Engineers found cracks"]}
+    assert chosen(store, story_ids=frozenset({FERRY.id}), kinds=frozenset({"quote"})) == {}
+    assert list(chosen(store, story_ids=frozenset({FERRY.id}))) == [FERRY.headline]
+
+
+def test_filters_by_story_date_both_ends_included(store: Store) -> None:
+    assert list(chosen(store, since="2026-02-10", until="2026-02-10")) == [RIVER.headline]  # the day it was updated
+    assert chosen(store, since="2026-02-09", until="2026-02-09") == {}  # created then, but updated since
+    assert list(chosen(store, until="2026-02-10")) == [RIVER.headline]
+    added = next(e.added for e in store.entries() if e.id == FERRY.id)[:10]
+    assert added > "2026-02-10"
+    assert list(chosen(store, since=added, until=added)) == [FERRY.headline]  # no date of its own: when added
+
+
+def test_filters_by_actor_follow_merges(store: Store, linked: dict[str, Actor]) -> None:
+    authority = actor_ids(store, "Fernside Port Authority")
+    assert authority == {linked["authority"].id, linked["port"].id}
+    assert actor_ids(store, "port AUTHORITY") == authority  # the merged entry's name, now an alias
+    assert chosen(store, actor_ids=authority) == {FERRY.headline: ["Ferry services resumed on Tuesday"]}
+    okafor = actor_ids(store, "Mayor Okafor")
+    assert chosen(store, actor_ids=okafor) == {RIVER.headline: ["The bridge will reopen in May", "Mayor Ines Okafor"]}
+
+
+def test_an_unknown_or_ambiguous_actor_name_is_refused(store: Store, linked: dict[str, Actor]) -> None:
+    with pytest.raises(ExportError, match="no actor named 'Nobody'"):
+        actor_ids(store, "Nobody")
+    History(store).add_actor(Actor.new("Ines Okafor", "person"))  # a namesake
+    with pytest.raises(ExportError, match="ambiguous"):
+        actor_ids(store, "Ines Okafor")
+
+
+def test_json_export_holds_the_tombstones_of_its_stories_only(store: Store) -> None:
+    (quote,) = [a for a in store.annotations(RIVER.id) if a.kind == "quote"]
+    store.remove(quote.id)
+    assert [t["id"] for t in json.loads(export(export_json, store)[0])["deleted"]] == [quote.id]
+    assert json.loads(export(export_json, store, [FERRY.id])[0])["deleted"] == []

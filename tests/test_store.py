@@ -425,3 +425,36 @@ def test_entries_are_newest_first_with_dateline_dates_placed_in_their_year(tmp_p
         store.add_story(parse_text(text, "x.txt")[0])
     # undated: the day it was added (today); "Jan 2": this year's; 2001: oldest
     assert [e.meta.headline for e in store.entries()] == ["Undated story", "Dateline story", "Dated story"]
+
+
+def test_a_step_across_tables_is_one_journal_line_and_all_or_nothing(data_dir: Path, monkeypatch: pytest.MonkeyPatch):
+    """Deleting a registry entry unlinks annotations, drops the entry: one line; a failed write changes nothing."""
+    from annotations import journal as journal_module
+    from annotations.actors import Actor
+    from annotations.history import History
+
+    with Store(data_dir) as store:
+        store.add_story(STORY_A)
+        history = History(store)
+        mayor = Actor.new("Ada Quist", "person")
+        ann = tag_text(STORY_A, "We will not wait another year", "quote")
+        history.add(replace(ann, speaker=mayor.id), new_actors=(mayor,))
+        lines = journal_module.scan(data_dir / ANNOTATIONS_FILE.replace(".json", ".journal"))
+        before_lines = len(lines.changes)
+        assert before_lines == 1  # the new entry and the quote: one step, one line
+
+        def fail(*args: object, **kwargs: object) -> None:
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(journal_module.Journal, "append", fail)
+        with pytest.raises(StoreError):
+            history.delete_actor(mayor.id)
+        assert store.actor(mayor.id) is not None and store.annotation(ann.id).speaker == mayor.id
+        assert store.tags.deleted() == []
+        monkeypatch.undo()
+        history.delete_actor(mayor.id)
+        history.delete(ann.id)
+        assert len(journal_module.scan(data_dir / "annotations.journal").changes) == before_lines + 2
+    with Store(data_dir, read_only=True) as again:
+        assert again.annotations() == [] and again.actors() == []
+        assert [t["id"] for t in again.tags.deleted()] == [ann.id]

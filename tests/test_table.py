@@ -156,9 +156,9 @@ def test_a_write_commits_only_the_documents_it_changes(path: Path, monkeypatch: 
     calls: list[tuple[str, list]] = []
     commit = JournaledStorage.commit
 
-    def spy(self: JournaledStorage, name: str, ops: list) -> None:
+    def spy(self: JournaledStorage, name: str, ops: list, undo: Any = None) -> None:
         calls.append((name, list(ops)))
-        commit(self, name, ops)
+        commit(self, name, ops, undo)
 
     monkeypatch.setattr(JournaledStorage, "commit", spy)
     size = storage.journal_path.stat().st_size

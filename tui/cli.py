@@ -19,16 +19,14 @@ from typing import Any
 import click
 
 from annotations import anchor, config
-from annotations.atomic import atomic_output
-from annotations.exports import EXPORTERS
 from annotations.history import History
 from annotations.model import KINDS, Annotation
 from annotations.store import Store, StoreError
 from stories.loader import FORMATS, MAX_BYTES
 from stories.model import StoryError
 from stories.text import clean_line
-from tui import cli_actors
-from tui.cli_base import CliContext, echo_rich, open_store, user_errors, utf8_stdout
+from tui import cli_actors, cli_export, cli_merge
+from tui.cli_base import CliContext, echo_rich, open_store, user_errors
 from tui.importing import import_paths, list_files
 
 __all__ = ["main"]
@@ -303,33 +301,6 @@ def annotate(ctx: click.Context, story: str, kind: str, exact: str, occurrence: 
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(sorted(EXPORTERS)), required=True, help="Export format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="File to write (- : stdout).")
-@click.option("--story", "story_refs", multiple=True, help="Only this story (repeatable).")
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
-@click.pass_context
-@user_errors
-def export(ctx: click.Context, fmt: str, output: str | None, story_refs: tuple[str, ...], force: bool) -> None:
-    """Export annotations (with their stories) as JSON or CSV."""
-    store = open_store(ctx, write=False)
-    ids = list(dict.fromkeys(store.resolve(ref) for ref in story_refs)) or None  # each story once
-    writer = EXPORTERS[fmt].write
-    if output in (None, "-"):
-        with utf8_stdout() as out:
-            writer(store, out, ids)
-        return
-    path = Path(output)
-    if path.exists() and not force:
-        raise StoreError(f"{path} exists; use --force to replace it")
-    try:
-        with atomic_output(path, private=False) as fh:
-            count = writer(store, fh, ids)
-    except OSError as exc:
-        raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from None
-    click.echo(f"exported {count} annotation(s) as {fmt} to {path}", err=True)
-
-
-@main.command()
 @click.option("--repair", is_flag=True, help="Repair what can be repaired (nothing is deleted: see quarantine/).")
 @click.pass_context
 @user_errors
@@ -349,5 +320,5 @@ def doctor(ctx: click.Context, repair: bool) -> None:
         ctx.exit(1)
 
 
-for _command in cli_actors.COMMANDS:
+for _command in (*cli_actors.COMMANDS, *cli_export.COMMANDS, *cli_merge.COMMANDS):
     main.add_command(_command)

@@ -1,5 +1,5 @@
-"""The command palette (ctrl+p): open a story by headline, the actors view, library filters, and the current
-screen's actions."""
+"""The command palette (ctrl+p): open a story by headline, export, the actors view, library filters, and the
+current screen's actions."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ LIBRARY_FILTERS = [
 
 
 class WiredeskCommands(Provider):
-    """The current screen's `palette_commands()`, then help, actors and library filters, then "Open: <headline>"
-    for each story."""
+    """The current screen's `palette_commands()`, then export (where the screen can), help, actors and library
+    filters, then "Open: <headline>" for each story."""
 
     def _commands(self) -> list[tuple[str, str, object]]:
         commands = []
@@ -32,6 +32,9 @@ class WiredeskCommands(Provider):
         if screen_commands is not None:
             commands.extend(screen_commands())
         app = self.app
+        export = getattr(self.screen, "action_export", None)
+        if export is not None:
+            commands.append(("Export…", "Annotations as JSON, CSV…: this story, the filtered list or all", export))
         commands.append(("Show keys (help)", "Every key binding (?)", app.action_help))
         commands.append(("Actors", "The actor registry: quotes, claims and mentions of each (A)", app.action_actors))
         for name, help_text, query in LIBRARY_FILTERS:

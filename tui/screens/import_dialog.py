@@ -33,7 +33,7 @@ class ImportDialog(ModalScreen[list[str]]):
         }
         & #import-title { text-style: bold; padding-bottom: 1; }
         & #import-help { color: $text-muted; }
-        & ProgressBar { display: none; padding-top: 1; }
+        & ProgressBar { display: none; margin-top: 1; }
         & ProgressBar.-running { display: block; }
         & Log { height: 12; display: none; border: none; background: $surface-darken-1; }
         & Log.-shown { display: block; }

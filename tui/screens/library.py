@@ -8,6 +8,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
 from annotations.library_index import LibraryIndex, Selection, parse_filter
+from tui.screens.export_dialog import ExportDialog, Scope, everything_scope, list_scope, story_scope
 from tui.screens.import_dialog import ImportDialog
 from tui.widgets.story_list import StoryList
 from tui.widgets.welcome import Welcome
@@ -31,6 +32,13 @@ class LibraryScreen(Screen):
             "Filter",
             id="library.filter",
             tooltip="Filter by words and is:untagged, quoting:NAME, actor:NAME, claimant:NAME, claims:STATUS",
+        ),
+        Binding(
+            "e",
+            "export",
+            "Export",
+            id="library.export",
+            tooltip="Export annotations (JSON, CSV…): the highlighted story, the filtered list or everything",
         ),
         Binding("escape", "clear_filter", "Clear filter", id="library.clear_filter", tooltip="Show every story"),
     ]
@@ -88,7 +96,7 @@ class LibraryScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
             return self.query_one("#filter", Input).has_class("-open")
-        if action == "filter":
+        if action in ("filter", "export"):
             return len(self.app.store) > 0
         return True
 
@@ -102,6 +110,20 @@ class LibraryScreen(Screen):
         self.reload()
         if new:
             self.query_one(StoryList).highlight(new[-1])
+
+    def export_scopes(self) -> list[Scope]:
+        """What the library can export: the stories the filter shows (when it hides some), then everything."""
+        stories, store = self.query_one(StoryList), self.app.store
+        filtered = [list_scope(store, stories.shown_entries)] if stories.shown < stories.total else []
+        return [*filtered, everything_scope(store)]
+
+    def action_export(self) -> None:
+        """Export the highlighted story (every version), the filtered list or everything; read-only libraries
+        too. The filtered list is chosen first when the filter hides stories, else everything."""
+        highlighted = self.query_one(StoryList).highlighted
+        listed = self.export_scopes()
+        scopes = ([story_scope(self.app.store, highlighted.id, every_version=True)] if highlighted else []) + listed
+        self.app.push_screen(ExportDialog(scopes, scope=listed[0].name))
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)

@@ -16,6 +16,7 @@ from annotations.history import Change, History
 from annotations.model import Annotation, AnnotationError
 from annotations.store import StoreError
 from stories.model import Story
+from tui.screens.export_dialog import ExportDialog, everything_scope, story_scope
 from tui.screens.tagging import Tagging, quoted
 from tui.story_text import KIND_LABELS
 from tui.widgets.annotation_panel import AnnotationPanel
@@ -90,6 +91,14 @@ class ReaderScreen(Tagging, Screen):
             show=False,
             id="reader.toggle_panel",
             tooltip="Show or hide the annotation panel",
+        ),
+        Binding(
+            "E",
+            "export",
+            "Export",
+            show=False,
+            id="reader.export",
+            tooltip="Export annotations (JSON, CSV…): this story, the library's filtered list or everything",
         ),
         Binding(
             "escape",
@@ -370,6 +379,13 @@ class ReaderScreen(Tagging, Screen):
                 view.set_matches([])
         else:
             self.app.pop_screen()
+
+    def action_export(self) -> None:
+        """Export this version of the story, or what the library would (its filtered list, everything)."""
+        store = self.app.store
+        library = next((s for s in self.app.screen_stack if hasattr(s, "export_scopes")), None)
+        listed = library.export_scopes() if library is not None else [everything_scope(store)]
+        self.app.push_screen(ExportDialog([story_scope(store, self.story.id, every_version=False), *listed]))
 
     def palette_commands(self) -> list[tuple[str, str, object]]:
         """Actions the command palette offers on this screen: (name, help, callback)."""

@@ -65,6 +65,11 @@ class StoryList(RowList):
         return len(self._rows)
 
     @property
+    def shown_entries(self) -> list[StoryEntry]:
+        """The stories the filter lets through, as listed."""
+        return list(self._rows)
+
+    @property
     def total(self) -> int:
         """How many stories there are (the newest version standing for each story)."""
         return len(self._entries)

@@ -1,0 +1,132 @@
+"""W3C Web Annotation export (JSON-LD): one `AnnotationCollection` whose single embedded `AnnotationPage` holds
+every exported annotation, for annotation servers and Hypothesis-style tools.
+
+Stable IRIs: `urn:wiredesk:story:<sha256>` for a story version (its id: the SHA-256 of its canonical text),
+`urn:uuid:<id>` for an annotation, `urn:wiredesk:actor:<id>` for a registry entry (merges followed: the entry
+an annotation's link stands for now); an id that is no UUID or hex digest is percent-encoded. The collection's
+IRI is `urn:wiredesk:collection:<sha256 of its items>`, so the same annotations give the same collection.
+
+Each annotation (motivation `tagging`; `creator` the annotator, `created`, `modified`) targets its story version
+with a `TextQuoteSelector` (exact, prefix, suffix) and a `TextPositionSelector` (code points of the canonical
+text, end exclusive). Its bodies: a `TextualBody` `tagging` with the kind (quote, actor, claim); a quote's form
+as `classifying` and its cue as `describing`; a claim's status as `assessing`; the registry entry it links to
+(a quote's speaker, an actor mention's actor, a claim's claimant: one per kind) as a `SpecificResource`
+`identifying`, whose source carries the entry's name; the note as a `TextualBody` `commenting`. Every annotation
+repeats the `@context`, so each stands alone.
+
+Items are written one by one to a spool file, then the collection header (with its IRI and `total`) and the
+items are written out: memory does not grow with the number of annotations. No time of export is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Iterable
+from typing import Any, TextIO
+from urllib.parse import quote
+
+from annotations.exports import Names, Selected, spool
+from annotations.model import Annotation
+from annotations.store import Store
+
+__all__ = ["CONTEXT", "EXTENSION", "LABEL", "NAME", "SINGLE_FILE", "actor_uri", "annotation", "story_uri", "write"]
+
+NAME = "w3c"
+LABEL = "W3C Web Annotation (JSON-LD; annotation servers)"
+SINGLE_FILE = True
+EXTENSION = ".jsonld"
+CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+_HEX = re.compile(r"[0-9a-f]{16,128}")
+
+
+def _part(value: str) -> str:
+    """An id as one safe IRI segment."""
+    return value if _HEX.fullmatch(value) else quote(value, safe="")
+
+
+def story_uri(story_id: str) -> str:
+    return f"urn:wiredesk:story:{_part(story_id)}"
+
+
+def actor_uri(actor_id: str) -> str:
+    return f"urn:wiredesk:actor:{_part(actor_id)}"
+
+
+def annotation_uri(ann_id: str) -> str:
+    try:
+        return uuid.UUID(ann_id).urn
+    except ValueError:
+        return f"urn:wiredesk:annotation:{_part(ann_id)}"
+
+
+def _text(purpose: str, value: str) -> dict[str, str]:
+    return {"type": "TextualBody", "purpose": purpose, "value": value, "format": "text/plain"}
+
+
+def annotation(ann: Annotation, names: Names) -> dict[str, Any]:
+    """One annotation as a W3C Web Annotation."""
+    body: list[dict[str, Any]] = [_text("tagging", ann.kind)]
+    if ann.form:
+        body.append(_text("classifying", ann.form))
+    if ann.cue:
+        body.append(_text("describing", ann.cue))
+    if ann.status:
+        body.append(_text("assessing", ann.status))
+    for target in ann.links().values():
+        actor = names.actor(target)
+        if actor is not None:
+            source = {"id": actor_uri(actor.id), "name": actor.name}
+            body.append({"type": "SpecificResource", "purpose": "identifying", "source": source})
+    if ann.note:
+        body.append(_text("commenting", ann.note))
+    out: dict[str, Any] = {
+        "@context": CONTEXT,
+        "id": annotation_uri(ann.id),
+        "type": "Annotation",
+        "motivation": "tagging",
+    }
+    if ann.annotator:
+        out["creator"] = {"type": "Person", "name": ann.annotator}
+    out |= {"created": ann.created, "modified": ann.modified, "body": body}
+    quote_selector = {"type": "TextQuoteSelector", "exact": ann.exact, "prefix": ann.prefix, "suffix": ann.suffix}
+    position = {"type": "TextPositionSelector", "start": ann.start, "end": ann.end}
+    out["target"] = {"source": story_uri(ann.story_id), "selector": [quote_selector, position]}
+    return out
+
+
+def _indented(obj: object, depth: int) -> str:
+    pad = " " * depth
+    return "\n".join(pad + line for line in json.dumps(obj, ensure_ascii=False, indent=2).split("\n"))
+
+
+def write(store: Store, out: TextIO, selection: Iterable[Selected]) -> int:
+    """Write the collection of the selected annotations; returns how many."""
+    names = Names(store)
+    digest = hashlib.sha256()
+    count = 0
+    with spool() as items:
+        for chosen in selection:
+            for ann in chosen.annotations:
+                item = ("," if count else "") + "\n" + _indented(annotation(ann, names), 6)
+                digest.update(item.encode("utf-8"))
+                items.write(item)
+                count += 1
+        collection = f"urn:wiredesk:collection:{digest.hexdigest()}"
+        header = {"@context": CONTEXT, "id": collection, "type": "AnnotationCollection"}
+        header |= {"label": "wiredesk annotations", "total": count}
+        if not count:  # a collection without annotations has no pages
+            out.write(json.dumps(header, ensure_ascii=False, indent=2) + "\n")
+            return 0
+        page = f"{collection}:page:1"
+        text = json.dumps({**header, "last": page}, ensure_ascii=False, indent=2)
+        out.write(text[: text.rindex("\n}")] + ',\n  "first": {\n')
+        out.write(f'    "id": {json.dumps(page)},\n    "type": "AnnotationPage",\n    "startIndex": 0,\n')
+        out.write('    "items": [')
+        items.seek(0)
+        while chunk := items.read(1 << 16):
+            out.write(chunk)
+        out.write("\n    ]\n  }\n}\n")
+    return count

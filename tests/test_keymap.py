@@ -17,6 +17,7 @@ from annotations.config import ConfigError, keymap
 from annotations.store import Store
 from stories.loader import parse_text
 from tui.app import WiredeskApp, binding_ids
+from tui.commands import WiredeskCommands
 from tui.screens.help import HelpScreen, binding_sections, check_keymap, effective_key
 from tui.screens.reader import ReaderScreen
 from tui.widgets.story_view import StoryView
@@ -97,6 +98,18 @@ async def test_effective_key_names_the_key_in_effect_for_hints(tmp_path: Path) -
         assert effective_key(app, "view.select_quote") == "'"
         assert effective_key(app, "view.select_sentence") == "."
         assert effective_key(app, "app.help") == "?"
+
+
+async def test_the_palette_names_the_keys_in_effect(tmp_path: Path) -> None:
+    app, _, _ = reader(tmp_path, {"reader.tag_quote": "Q", "reader.undo": "U", "app.actors": "ctrl+a"})
+    async with app.run_test(size=SIZE):
+        provider = WiredeskCommands(app.screen)
+        helps = {name: help_text for name, help_text, _ in provider._commands()}
+        assert helps["Tag selection as quote"].endswith("(Q)")
+        assert helps["Tag selection as claim"].endswith("(c)")
+        assert helps["Undo"].endswith("(U)")
+        assert helps["Actors"].endswith("(^a)")
+        assert not any("{" in text for text in helps.values())
 
 
 def test_every_binding_can_be_remapped_by_a_unique_id() -> None:

@@ -3,6 +3,7 @@ current screen's actions."""
 
 from __future__ import annotations
 
+import re
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -22,9 +23,18 @@ LIBRARY_FILTERS = [
 ]
 
 
+#: "{reader.undo}" in a command's help stands for the key in effect for that binding id (keys are remappable).
+_KEY_OF = re.compile(r"\{([a-z_]+\.[a-z_0-9]+)\}")
+
+
 class WiredeskCommands(Provider):
     """The current screen's `palette_commands()`, then export (where the screen can), help, actors and library
     filters, then "Open: <headline>" for each story."""
+
+    def _with_keys(self, help_text: str) -> str:
+        from tui.screens.help import effective_key
+
+        return _KEY_OF.sub(lambda match: effective_key(self.app, match.group(1)), help_text)
 
     def _commands(self) -> list[tuple[str, str, object]]:
         commands = []
@@ -35,8 +45,11 @@ class WiredeskCommands(Provider):
         export = getattr(self.screen, "action_export", None)
         if export is not None:
             commands.append(("Export…", "Annotations as JSON, CSV…: this story, the filtered list or all", export))
-        commands.append(("Show keys (help)", "Every key binding (?)", app.action_help))
-        commands.append(("Actors", "The actor registry: quotes, claims and mentions of each (A)", app.action_actors))
+        commands.append(("Show keys (help)", "Every key binding ({app.help})", app.action_help))
+        commands.append(
+            ("Actors", "The actor registry: quotes, claims and mentions of each ({app.actors})", app.action_actors)
+        )
+        commands = [(name, self._with_keys(help_text), callback) for name, help_text, callback in commands]
         for name, help_text, query in LIBRARY_FILTERS:
             commands.append((name, help_text, partial(app.filter_library, query)))
         for entry in app.store.entries():

@@ -238,14 +238,14 @@ class ActorEditing(Screen):
     def editing_commands(self) -> list[tuple[str, str, object]]:
         """The registry edits, for the command palette: (name, help, callback)."""
         return [
-            ("Rename actor", "Rename the actor; links follow (r)", self.action_rename),
-            ("Edit aliases", "Add or edit the actor's aliases (a)", self.action_aliases),
-            ("Change actor type", "person, organisation, government… (t)", self.action_retype),
-            ("Set external id", "e.g. a Wikidata QID (e)", self.action_external_id),
-            ("Merge actor", "Merge the actor into another (m)", self.action_merge),
-            ("Delete actor", "Delete the actor; asks first (x)", self.action_delete),
-            ("Undo", "Undo the last change (u)", self.action_undo),
-            ("Redo", "Redo what was undone (ctrl+r)", self.action_redo),
+            ("Rename actor", "Rename the actor; links follow ({actors.rename})", self.action_rename),
+            ("Edit aliases", "Add or edit the actor's aliases ({actors.aliases})", self.action_aliases),
+            ("Change actor type", "person, organisation, government… ({actors.type})", self.action_retype),
+            ("Set external id", "e.g. a Wikidata QID ({actors.external_id})", self.action_external_id),
+            ("Merge actor", "Merge the actor into another ({actors.merge})", self.action_merge),
+            ("Delete actor", "Delete the actor; asks first ({actors.delete})", self.action_delete),
+            ("Undo", "Undo the last change ({actors.undo})", self.action_undo),
+            ("Redo", "Redo what was undone ({actors.redo})", self.action_redo),
         ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

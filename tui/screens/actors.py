@@ -159,8 +159,8 @@ class ActorsScreen(ActorEditing):
     def palette_commands(self) -> list[tuple[str, str, object]]:
         """Actions the command palette offers here: (name, help, callback)."""
         return [
-            ("Find actor", "Find an actor by name or alias (/)", self.action_find),
-            ("Sort actors", "By name, or most linked first (s)", self.action_sort),
-            ("New actor", "Add an actor to the registry (n)", self.action_new),
+            ("Find actor", "Find an actor by name or alias ({actors.find})", self.action_find),
+            ("Sort actors", "By name, or most linked first ({actors.sort})", self.action_sort),
+            ("New actor", "Add an actor to the registry ({actors.new})", self.action_new),
             *self.editing_commands(),
         ]

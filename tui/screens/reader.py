@@ -401,15 +401,39 @@ class ReaderScreen(Tagging, Screen):
         ]
         return [
             *versions,
-            ("Tag selection as quote", "Save the selected text as a quote (q)", lambda: self.action_tag("quote")),
-            ("Tag selection as actor", "Save the selected text as an actor (a)", lambda: self.action_tag("actor")),
-            ("Tag selection as claim", "Save the selected text as a claim (c)", lambda: self.action_tag("claim")),
-            ("Edit annotation under cursor", "Every field of the innermost tag (enter)", self.action_edit),
-            ("Set speaker or claimant", "Link the quote or claim at the cursor to an actor (s)", self.action_link),
-            ("Delete annotation under cursor", "Delete the innermost tag at the cursor (x)", self.action_delete),
-            ("Undo", "Undo the last change (u)", self.action_undo),
-            ("Redo", "Redo what was undone (ctrl+r)", self.action_redo),
-            ("Find in story", "Incremental find (/)", self.action_find),
-            ("Toggle annotation panel", "Show or hide the list of annotations (p)", self.action_toggle_panel),
+            (
+                "Tag selection as quote",
+                "Save the selected text as a quote ({reader.tag_quote})",
+                lambda: self.action_tag("quote"),
+            ),
+            (
+                "Tag selection as actor",
+                "Save the selected text as an actor ({reader.tag_actor})",
+                lambda: self.action_tag("actor"),
+            ),
+            (
+                "Tag selection as claim",
+                "Save the selected text as a claim ({reader.tag_claim})",
+                lambda: self.action_tag("claim"),
+            ),
+            ("Edit annotation under cursor", "Every field of the innermost tag ({reader.edit})", self.action_edit),
+            (
+                "Set speaker or claimant",
+                "Link the quote or claim at the cursor to an actor ({reader.link})",
+                self.action_link,
+            ),
+            (
+                "Delete annotation under cursor",
+                "Delete the innermost tag at the cursor ({reader.delete})",
+                self.action_delete,
+            ),
+            ("Undo", "Undo the last change ({reader.undo})", self.action_undo),
+            ("Redo", "Redo what was undone ({reader.redo})", self.action_redo),
+            ("Find in story", "Incremental find ({reader.find})", self.action_find),
+            (
+                "Toggle annotation panel",
+                "Show or hide the list of annotations ({reader.toggle_panel})",
+                self.action_toggle_panel,
+            ),
             ("Back to library", "Leave this story (escape)", self.app.pop_screen),
         ]

@@ -8,6 +8,8 @@ edits backwards.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from annotations.actors import Actor
@@ -25,6 +27,10 @@ class Change:
 
     edits: tuple[Edit, ...]
     label: str
+    #: The tombstones of the step's annotations before and after it (None: none), so that undo and redo
+    #: restore them exactly: undoing an add leaves no tombstone, redoing a delete keeps its first time.
+    tombstones_before: Mapping[str, Mapping[str, str] | None] = dataclasses.field(default_factory=dict, compare=False)
+    tombstones_after: Mapping[str, Mapping[str, str] | None] = dataclasses.field(default_factory=dict, compare=False)
 
     @property
     def subject(self) -> Annotation | Actor:
@@ -50,8 +56,11 @@ class History:
 
     def do(self, edits: list[Edit], label: str) -> Change:
         """Apply `edits` as one undoable step."""
-        change = Change(tuple(edits), label)
-        self.store.apply(change.edits)
+        ids = {item.id for edit in edits for item in edit if isinstance(item, Annotation)}
+        before = {key: self.store.tags.tombstone(key) for key in ids}
+        self.store.apply(edits)
+        after = {key: self.store.tags.tombstone(key) for key in ids}
+        change = Change(tuple(edits), label, before, after)
         self._undo.append(change)
         del self._undo[: -self.limit]
         self._redo.clear()
@@ -144,7 +153,7 @@ class History:
         if not self._undo:
             return None
         change = self._undo[-1]
-        self.store.apply(change.inverse())
+        self.store.apply(change.inverse(), tombstones=change.tombstones_before)
         self._redo.append(self._undo.pop())
         return change
 
@@ -153,6 +162,6 @@ class History:
         if not self._redo:
             return None
         change = self._redo[-1]
-        self.store.apply(change.edits)
+        self.store.apply(change.edits, tombstones=change.tombstones_after)
         self._undo.append(self._redo.pop())
         return change

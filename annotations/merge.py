@@ -360,7 +360,7 @@ def apply(store: Store, merge: Plan) -> None:
     for start in range(0, max(len(steps), 1), BATCH):
         chunk = steps[start : start + BATCH]
         edits = (merge.actor_edits if start == 0 else []) + [edit for edit, _ in chunk if edit is not None]
-        tombstones = [tomb for _, tomb in chunk if tomb is not None]
+        tombstones = {tomb["id"]: tomb for _, tomb in chunk if tomb is not None}
         if edits or tombstones:
             store.apply(edits, tombstones=tombstones)
 

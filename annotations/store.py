@@ -323,9 +323,9 @@ class Store:
         """How many annotations of each kind a story has."""
         return self.tags.counts(story_id)
 
-    def apply(self, edits: Sequence[Edit], *, tombstones: Sequence[Mapping[str, str]] = ()) -> None:
+    def apply(self, edits: Sequence[Edit], *, tombstones: Mapping[str, Mapping[str, str] | None] | None = None) -> None:
         """Make a set of changes to annotations and registry entries durably, or none of them (see TagStore);
-        `tombstones` from another library are recorded as given."""
+        `tombstones` sets the tombstones of those annotation ids exactly (None: none)."""
         self.tags.apply(edits, self.story, tombstones)
 
     def put(self, ann: Annotation, story: Story | None = None) -> None:

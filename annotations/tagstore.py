@@ -134,12 +134,16 @@ class TagStore:
     # --- writing ----------------------------------------------------------------------------------------
 
     def apply(
-        self, edits: Sequence[Edit], story_of: Callable[[str], Story], tombstones: Sequence[Mapping[str, str]] = ()
+        self,
+        edits: Sequence[Edit],
+        story_of: Callable[[str], Story],
+        tombstones: Mapping[str, Mapping[str, str] | None] | None = None,
     ) -> None:
         """Check `edits` as a whole, then make them durable (see the module docstring). Raises on refusal.
 
-        `tombstones` (id, story_id, deleted, modified: from another library, by a merge) are recorded as given,
-        in place of the ones this call would stamp now for the same ids."""
+        `tombstones` sets the tombstone of an annotation id exactly, in place of what this call would do for it:
+        a record (id, story_id, deleted, modified: from another library, or as it was before an undone step) or
+        None for no tombstone at all."""
         actors_after = dict(self.registry)
         for before, after in edits:
             if isinstance(after, Actor):
@@ -166,17 +170,20 @@ class TagStore:
         # A deleted annotation leaves a tombstone (written first: a crash in between leaves a tombstone of a live
         # annotation, which merging ignores, never a deletion without one); one added again loses its tombstone.
         stamp = now_iso()
-        given = {t["id"]: dict(t) for t in tombstones}
+        given = dict(tombstones or {})
         befores = {b.id: b for b, _ in reversed(edits) if isinstance(b, Annotation)}  # the first of each id
-        dead: list[tuple[str, dict | None]] = []
-        revived: list[tuple[str, dict | None]] = []
+        dead: list[tuple[str, dict | None]] = [(key, dict(tomb)) for key, tomb in given.items() if tomb is not None]
+        revived: list[tuple[str, dict | None]] = [
+            (key, None) for key, tomb in given.items() if tomb is None and self.tombstones.find(key) is not None
+        ]
         for key, doc in ann_writes:
             old = befores.get(key)
-            if doc is None and old is not None and key not in given:
+            if key in given:
+                continue
+            if doc is None and old is not None:
                 dead.append((key, {"id": key, "story_id": old.story_id, "deleted": stamp, "modified": old.modified}))
             elif doc is not None and self.tombstones.find(key) is not None:
                 revived.append((key, None))
-        dead.extend(given.items())
         with self.storage.transaction():  # one journal line: the whole step lands, or none of it
             for table, writes in (
                 (self.actors, actor_puts),
@@ -201,6 +208,11 @@ class TagStore:
                 rec = self.annotations.find(subject.id)
                 if rec is not None:
                     self._index(rec)
+
+    def tombstone(self, ann_id: str) -> dict[str, str] | None:
+        """The tombstone of a deleted annotation (id, story_id, deleted, modified), or None."""
+        rec = self.tombstones.find(ann_id)
+        return None if rec is None else rec.to_dict()
 
     def deleted(self) -> list[dict[str, str]]:
         """Tombstones of deleted annotations (id, story_id, deleted, modified), oldest first."""

@@ -79,6 +79,20 @@ def test_delete_then_undo_then_redo(store: Store, data_dir: Path) -> None:
     assert store.annotations() == []
 
 
+def test_undo_and_redo_restore_tombstones_exactly(store: Store) -> None:
+    history = History(store)
+    ann = history.add(new("Lena Holt", kind="actor"))
+    history.undo()  # undoing an addition leaves no trace: nothing to carry to another library
+    assert store.tags.deleted() == []
+    history.redo()
+    history.delete(ann.id)
+    (tombstone,) = store.tags.deleted()
+    history.undo()
+    assert store.tags.deleted() == []
+    history.redo()  # the deletion keeps the time it was first made
+    assert store.tags.deleted() == [tombstone]
+
+
 def test_edit_then_undo_then_redo(store: Store, data_dir: Path) -> None:
     history = History(store)
     ann = history.add(new("the silt has cut their catch by a third", kind="claim", note="unverified"))
@@ -164,12 +178,10 @@ def test_a_failed_undo_stays_undoable(store: Store, data_dir: Path, monkeypatch:
 
 
 def export_of(store: Store) -> str:
-    """The JSON export less its tombstones: undoing an addition deletes, and a deletion is stamped with its time."""
+    """The whole JSON export, tombstones included (undo and redo restore those exactly too)."""
     out = io.StringIO(newline="")
     export_json.write(store, out, select(store))
-    data = json.loads(out.getvalue())
-    del data["deleted"]
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    return out.getvalue()
 
 
 def build_other() -> Story:
@@ -193,7 +205,9 @@ def test_ten_mixed_steps_undo_to_the_same_export_and_redo_to_the_same_export(dat
     holt = setup.add_actor(Actor.new("Lena Holt", "person"))
     setup.add(at(STORY, "Lena Holt", "actor", actor=holt.id))
     fishermen = setup.add(at(STORY, "the silt has cut their catch by a third", "claim", status="unverified"))
+    setup.delete(setup.add(at(OTHER, "Board chair", "actor")).id)  # a tombstone before the steps
     before = export_of(store)
+    assert len(json.loads(before)["deleted"]) == 1
 
     history = History(store)
     board = Actor.new("Port authority", "organisation")
@@ -214,6 +228,7 @@ def test_ten_mixed_steps_undo_to_the_same_export_and_redo_to_the_same_export(dat
     assert store.actor(claim.claimant) == store.actor(holt.id)  # the claim follows the merge
     assert {a["name"] for a in data["actors"]} == {"Lena Holt", "L. Holt", "Portvale Port Authority"}
     assert export_of(store) == after  # nothing volatile in an export
+    assert len(json.loads(after)["deleted"]) == 2  # the quote deleted in step 7
 
     for _ in range(10):
         assert history.undo() is not None

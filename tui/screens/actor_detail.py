@@ -18,6 +18,9 @@ from tui.widgets.usage_list import ROLES, Usage, UsageList
 __all__ = ["ActorDetailScreen"]
 
 
+_ROLE_ORDER = {field: i for i, field in enumerate(ROLES)}
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -72,6 +75,7 @@ class ActorDetailScreen(ActorEditing):
         usages = [Usage(f, ann, store.story_meta(ann.story_id)) for f, ann in store.actor_usage(actor.id)]
         usages.sort(key=lambda u: (u.annotation.story_id, u.annotation.start))
         usages.sort(key=lambda u: u.meta.updated or u.meta.created or "", reverse=True)
+        usages.sort(key=lambda u: _ROLE_ORDER[u.field])  # what they said first: quotes, claims, then mentions
         self.usage_list.set_usages(usages)
         self.usage_list.display = bool(usages)
         self.query_one("#no-usages").display = not usages

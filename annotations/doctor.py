@@ -235,11 +235,11 @@ def _kept_journals(storage: JournaledStorage) -> dict[int, Path]:
     return {int(m[1]): p for p in storage.backup_dir.iterdir() if (m := pattern.match(p.name))}
 
 
-def _bases(storage: JournaledStorage, journals: dict[int, Path]) -> list[tuple[int, Path | None]]:
+def _bases(storage: JournaledStorage, journals: dict[int, Path], target: int | None) -> list[tuple[int, Path | None]]:
     """Snapshots to rebuild from, newest first. A library's first generation had no snapshot: it started empty,
-    so with its journal kept (and no snapshot kept for it) it is a base too."""
+    so with its journal kept, or being the live one (no snapshot kept for it), it is a base too."""
     bases: list[tuple[int, Path | None]] = [(g, snapshot) for g, snapshot, _ in storage.backups()]
-    if 0 in journals and all(g != 0 for g, _ in bases):
+    if (0 in journals or target == 0) and all(g != 0 for g, _ in bases):
         bases.append((0, None))
     return bases
 
@@ -251,8 +251,8 @@ def _rebuild_snapshot(data_dir: Path, storage: JournaledStorage, scan: journal.J
     target = scan.generation
     journals = _kept_journals(storage)
     replayer = JournaledStorage(storage.path, types=types, read_only=True)
-    for generation, snapshot in _bases(storage, journals):
-        if target is not None and generation >= target:
+    for generation, snapshot in _bases(storage, journals, target):
+        if target is not None and generation > target:
             continue
         try:
             tables = decode_snapshot(snapshot.read_bytes(), types, snapshot)[0] if snapshot else {table: {}}

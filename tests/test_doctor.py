@@ -159,6 +159,24 @@ def test_a_snapshot_damaged_after_a_single_compaction_is_rebuilt_from_the_first_
     assert_nothing_lost(before, data_dir)
 
 
+@pytest.mark.parametrize("bad", [b"", b'{"_default": {"1": ', b"\x00\xff garbage"], ids=["empty", "torn", "garbage"])
+def test_a_bad_snapshot_beside_the_first_journal_is_rebuilt_from_that_journal(data_dir: Path, bad: bytes) -> None:
+    with Store(data_dir) as s:  # never compacted (the app was killed): everything is in the first journals
+        s.add_stories([STORY_A, STORY_B])
+        s.put(tag_text(STORY_A, "Mayor Ada Quist", kind="actor"))
+        saved = Saved({a.id: a for a in s.annotations()}, {e.id for e in s.entries()})
+    assert not (data_dir / ANNOTATIONS_FILE).exists()
+    (data_dir / ANNOTATIONS_FILE).write_bytes(bad)
+    before = snapshot(data_dir)
+    assert_user_error(run(data_dir, "list"), str(data_dir / ANNOTATIONS_FILE))
+    repaired = run(data_dir, "doctor", "--repair")
+    assert repaired.exit_code == 0, repaired.output
+    assert "rebuilt from an empty library (generation 0)" in repaired.stdout
+    assert list(quarantined(data_dir).values()) == [bad]
+    assert on_disk(data_dir) == saved
+    assert_nothing_lost(before, data_dir)
+
+
 def test_a_snapshot_older_than_its_journal_is_set_aside_and_rebuilt(data_dir: Path) -> None:
     saved = build(data_dir)
     path = data_dir / ANNOTATIONS_FILE

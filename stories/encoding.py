@@ -15,7 +15,7 @@ import unicodedata
 
 from stories.model import StoryError
 
-__all__ = ["decode_text", "looks_binary", "looks_json"]
+__all__ = ["decode_text", "looks_binary", "looks_json", "looks_xml"]
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -56,6 +56,15 @@ def looks_json(head: bytes) -> bool:
         return isinstance(json.loads(text), dict | list)
     except (ValueError, RecursionError):
         return False
+
+
+_XML_START = re.compile(r"\A\s*<(?:\?xml[\s?]|!DOCTYPE\s|!--)", re.IGNORECASE)
+
+
+def looks_xml(head: bytes) -> bool:
+    """True for the start of an XML document: an XML declaration, a doctype or a comment first."""
+    text = head.decode(json.detect_encoding(head[:4]), errors="ignore").lstrip("\ufeff")
+    return _XML_START.match(text) is not None
 
 
 def _mixed_words(text: str) -> int:

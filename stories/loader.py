@@ -16,8 +16,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
 
-from stories.encoding import decode_text, looks_binary, looks_json
+from stories.encoding import decode_text, looks_binary, looks_json, looks_xml
 from stories.model import Story, StoryError
+from stories.xmlsafe import parse_xml
 
 __all__ = [
     "FORMATS",
@@ -79,6 +80,9 @@ def parse_bytes(data: bytes, source: str | None = None, fmt: str | None = None) 
                 raise StoryError("binary file, not text")
             if looks_json(data[:65536]):
                 raise StoryError("JSON that is not a ninjs news item (ninjs is the JSON format wiredesk reads)")
+            if looks_xml(data[:65536]):
+                parse_xml(data)  # a hostile or broken document gets its own reason
+                raise StoryError("XML that is not NewsML-G2, RSS or Atom (the XML formats wiredesk reads)")
             raise StoryError(f"not a story in any format wiredesk reads ({', '.join(FORMATS)})")
     stories = format_module(fmt).parse(data, source)
     if not stories:

@@ -22,7 +22,7 @@ from collections import deque
 from dataclasses import replace
 from datetime import date
 
-from stories.encoding import decode_text, looks_binary, looks_json
+from stories.encoding import decode_text, looks_binary, looks_json, looks_xml
 from stories.model import Story, StoryBuilder, StoryError, StoryMeta
 from stories.text import clean_text
 from stories.wiretext import AGENCIES, agency_name, is_upper, join_wrapped, split_dateline, split_names
@@ -65,9 +65,13 @@ _WIRE_FRAMING = re.compile(rb"[\x01-\x04\x16]")
 
 
 def detect(head: bytes) -> bool:
-    """Plain text is the fallback format: any text without wire transmission framing that is not JSON."""
+    """Plain text is the fallback format: any text without wire transmission framing that is not JSON or XML."""
     return (
-        bool(head.strip()) and not looks_binary(head) and not _WIRE_FRAMING.search(head[:4096]) and not looks_json(head)
+        bool(head.strip())
+        and not looks_binary(head)
+        and not _WIRE_FRAMING.search(head[:4096])
+        and not looks_json(head)
+        and not looks_xml(head)
     )
 
 

@@ -130,6 +130,20 @@ def _laughs_rss(folder: Path) -> Path:
     return _write(folder / "laughs-rss.xml", _laughs("rss", lambda e: rss.format(e=e)))
 
 
+def _laughs_classic(folder: Path) -> Path:
+    """The textbook file: a root no news format uses, so no format claims it."""
+    return _write(folder / "lolz.xml", _laughs("lolz", lambda e: f"<lolz>{e}</lolz>"))
+
+
+def _xxe_unknown_root(folder: Path) -> Path:
+    data = b'<!DOCTYPE note [<!ENTITY secret SYSTEM "file:///etc/hostname">]>\n<note>&secret;</note>\n'
+    return _write(folder / "note.xml", data)
+
+
+def _xml_not_news(folder: Path) -> Path:
+    return _write(folder / "catalog.xml", b'<?xml version="1.0"?>\n<catalog><book id="1">Tides</book></catalog>\n')
+
+
 def _quadratic_rss(folder: Path) -> Path:
     """One 50 kB entity used 20,000 times: a gigabyte without any nesting."""
     big = "x" * 50_000
@@ -185,6 +199,9 @@ REFUSED: dict[str, tuple[Callable[[Path], Path], str]] = {
     "billion-laughs-newsml": (_laughs_newsml, "XML that declares entities is refused"),
     "billion-laughs-rss": (_laughs_rss, "XML that declares entities is refused"),
     "quadratic-blowup-rss": (_quadratic_rss, "XML that declares entities is refused"),
+    "billion-laughs-classic": (_laughs_classic, "XML that declares entities is refused"),
+    "xxe-unknown-root": (_xxe_unknown_root, "XML that declares entities is refused"),
+    "xml-not-news": (_xml_not_news, "XML that is not NewsML-G2, RSS or Atom"),
     "truncated-ninjs": (_truncated_ninjs, "not valid JSON"),
     "truncated-json": (_truncated_json, "JSON that is not a ninjs news item"),
     "json-not-ninjs": (_json_not_ninjs, "JSON that is not a ninjs news item"),

@@ -446,6 +446,7 @@ async def test_import_dialog_imports_a_folder_with_progress(tmp_path: Path) -> N
         assert "2 imported" in summary and "1 failed" in summary
         log = "\n".join(app.screen.query_one("#import-log").lines)
         assert "bad.txt: empty file" in log
+        assert not app.screen.query_one("#eta").display  # done: no "--:--:--" left where the time to go was
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)

@@ -100,6 +100,7 @@ async def test_e_in_the_library_exports_everything_as_csv_with_progress(store: S
         assert box.query_one("#export-format").value == "csv"
         assert box.path_input.value == f"~/wiredesk-export-{date.today():%Y%m%d}.csv"
         assert await export(pilot, app, out) == f"Exported 3 annotations to {out}"
+        assert not app.screen.query_one("#eta").display
         bar = box.query_one(ProgressBar)
         assert (bar.total, bar.progress) == (3, 3)
         await pilot.press("escape")

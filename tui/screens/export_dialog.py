@@ -169,6 +169,7 @@ class ExportDialog(ModalScreen[Path | None]):
         & #export-help { color: $text-muted; padding-top: 1; }
         & ProgressBar { display: none; margin-top: 1; }
         & ProgressBar.-running { display: block; }
+        & ProgressBar.-done #eta { display: none; }
         & #export-summary { padding-top: 1; }
     }
     """
@@ -281,7 +282,7 @@ class ExportDialog(ModalScreen[Path | None]):
             return
         options = {"excel": True} if self._format == "csv" and self._excel else {}
         self._exporting, self._stop, self._done, self._replace = True, False, 0, None
-        self.query_one(ProgressBar).add_class("-running")
+        self.query_one(ProgressBar).add_class("-running").remove_class("-done")
         self.query_one(ProgressBar).update(total=None, progress=0)
         self._say("Counting annotations…")
         self._timer = self.set_interval(0.1, self._show_progress)
@@ -337,6 +338,7 @@ class ExportDialog(ModalScreen[Path | None]):
         if path is not None:
             self._written = path
             bar.update(progress=bar.total)
+            bar.add_class("-done")  # no "--:--:--" left where the time to go was
             noun = "annotation" if outcome == "1" else "annotations"
             self._say(f"Exported {outcome} {noun} to {path}", "green")
         elif not outcome:

@@ -35,6 +35,7 @@ class ImportDialog(ModalScreen[list[str]]):
         & #import-help { color: $text-muted; }
         & ProgressBar { display: none; margin-top: 1; }
         & ProgressBar.-running { display: block; }
+        & ProgressBar.-done #eta { display: none; }
         & Log { height: 12; display: none; border: none; background: $surface-darken-1; }
         & Log.-shown { display: block; }
         & #import-summary { padding-top: 1; }
@@ -72,7 +73,7 @@ class ImportDialog(ModalScreen[list[str]]):
             self.query_one("#import-summary", Static).update(Text(f"{path}: no such file or folder", style="red"))
             return
         self._importing, self._stop_requested = True, False
-        self.query_one(ProgressBar).add_class("-running")
+        self.query_one(ProgressBar).add_class("-running").remove_class("-done")
         self.query_one(Log).add_class("-shown")
         self.query_one("#import-summary", Static).update("")
         self._import(expanded)
@@ -108,6 +109,7 @@ class ImportDialog(ModalScreen[list[str]]):
 
     def _done(self, counts: dict[str, int]) -> None:
         self._importing = False
+        self.query_one(ProgressBar).add_class("-done")  # no "--:--:--" left where the time to go was
         summary = (
             f"{counts['imported']} imported, {counts['present']} already in library, "
             f"{counts['version']} new version(s), {counts['failed']} failed"

@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta, timezone
 from stories.dates import iso_date
 from stories.model import Story, StoryBuilder, StoryError, StoryMeta
 from stories.text import clean_line
+from stories.trailers import is_end_line, take_paragraph_end_matter
 from stories.wiretext import agency_name, framing, parse_transmissions, split_dateline, split_lines, split_names
 
 __all__ = ["FORMAT", "LABEL", "detect", "parse"]
@@ -81,7 +82,7 @@ def _parse_message(message: str, source: str | None) -> Story:
     lines = split_lines(body)
     builder = StoryBuilder()
     headline = _head_lines(lines, builder, extra, meta)
-    paragraphs = _paragraphs(lines, extra)
+    paragraphs = take_paragraph_end_matter(_paragraphs(lines, extra), meta, extra)
     if not paragraphs and not len(builder):
         raise StoryError("ANPA-1312 transmission without text")
     first = paragraphs.pop(0) if paragraphs else ""
@@ -220,7 +221,7 @@ def _paragraphs(lines: list[str], extra: dict) -> list[str]:
         if not text:
             new = True
             continue
-        if new or raw[:1] == "\t" or raw.startswith("  ") or raw.startswith("^"):
+        if new or raw[:1] == "\t" or raw.startswith("  ") or raw.startswith("^") or is_end_line(text):
             paragraphs.append([])
         paragraphs[-1].append(text)
         new = False

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
-__all__ = ["iso_date"]
+__all__ = ["iso_date", "web_stamp"]
 
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})?)?(Z|[+-]\d{4})?$")
 
@@ -52,3 +52,52 @@ def iso_date(value: object) -> str | None:
         return _format(parsedate_to_datetime(text))
     except (TypeError, ValueError, IndexError):
         return None
+
+
+_MONTH_NAMES = "january february march april may june july august september october november december".split()
+_MONTHS = {**{m: i for i, m in enumerate(_MONTH_NAMES, 1)}, **{m[:3]: i for i, m in enumerate(_MONTH_NAMES, 1)}}
+_MONTHS["sept"] = 9
+_MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
+_TIME = (
+    r"(?:\s*[,·|]?\s*(?:at\s+)?(?P<h>\d{1,2})[:.](?P<mi>\d{2})\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?)?"
+    r"(?:\s*(?P<zone>GMT|UTC|Z)(?P<off>[+-]\d{1,2}(?::?\d{2})?)?)?"
+)
+#: "October 14, 2025 11:42 AM GMT+1", "Updated: 14 Oct 2025 09:30", "Published Oct. 14, 2025"
+_STAMP = re.compile(
+    r"^(?:(?P<label>Published|Updated|Posted|Last updated|First published)\s*(?:on\s*)?:?\s*)?"
+    rf"(?:{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})|(?P<day2>\d{{1,2}})\s+{_MONTH.replace('month', 'month2')}"
+    rf"\s+(?P<year2>\d{{4}})){_TIME}$",
+    re.IGNORECASE,
+)
+#: "Updated 3 hours ago": a web page's relative time, which cannot be dated.
+_RELATIVE = re.compile(
+    r"^(?:Published|Updated|Posted)\s+(?:\d+\s+(?:second|minute|hour|day|week)s?\s+ago|yesterday|today|just now)$",
+    re.IGNORECASE,
+)
+
+
+def web_stamp(line: str) -> tuple[str, str | None] | None:
+    """A web page's time stamp line: ("published" | "updated", its ISO date or None if relative), else None."""
+    if _RELATIVE.match(line):
+        return ("updated" if line[:1] in "Uu" else "published"), None
+    m = _STAMP.match(line)
+    if m is None:
+        return None
+    month = _MONTHS.get((m["month"] or m["month2"] or "").casefold())
+    if month is None:
+        return None
+    day, year = int(m["day"] or m["day2"]), int(m["year"] or m["year2"])
+    kind = "updated" if (m["label"] or "").casefold() in ("updated", "last updated") else "published"
+    try:
+        if m["h"] is None:
+            return kind, date(year, month, day).isoformat()
+        hour = int(m["h"]) % 12 + (12 if (m["ampm"] or "").lower().startswith("p") else 0) if m["ampm"] else int(m["h"])
+        moment = datetime(year, month, day, hour, int(m["mi"]))
+    except ValueError:
+        return None
+    if m["zone"]:
+        off = m["off"] or "+0"
+        sign, digits = (-1 if off[0] == "-" else 1), off[1:].replace(":", "")
+        hours, minutes = (int(digits[:-2] or 0), int(digits[-2:])) if len(digits) > 2 else (int(digits), 0)
+        moment = moment.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))
+    return kind, _format(moment)

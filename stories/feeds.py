@@ -27,7 +27,7 @@ from stories.encoding import decode_text
 from stories.markup import html_paragraphs
 from stories.model import Story, StoryBuilder, StoryError, StoryMeta
 from stories.text import clean_line
-from stories.webcopy import add_body, clip_headline, head_bytes, is_excerpt, split_authors
+from stories.webcopy import add_body, clean_body, clip_headline, head_bytes, is_excerpt, split_authors
 from stories.xmlsafe import local, parse_xml
 
 __all__ = ["FORMAT", "LABEL", "detect", "parse"]
@@ -173,12 +173,29 @@ def _link(entry: Any) -> str | None:
     return next((link for link in links if isinstance(link, str) and link.startswith(("http://", "https://"))), None)
 
 
+def _authors(entry: Any, feed: Any, byline: object) -> list[str]:
+    """The entry's authors; else a byline that opened its body; else the feed's (Atom entries inherit them)."""
+    raw = entry.get("author")
+    if isinstance(raw, str) and (m := _EMAIL_NAME.match(raw.strip())):  # RSS: "desk@example.org (Ann Lee)"
+        return split_authors([m["name"]])
+    names = [a.get("name", "") for a in entry.get("authors") or [] if isinstance(a, dict)]
+    if not any(clean_line(n) for n in names) and isinstance(byline, str):
+        names = [byline]
+    if not any(clean_line(n) for n in names):
+        names = [a.get("name", "") for a in feed.get("authors") or [] if isinstance(a, dict)]
+    return split_authors(n for n in names if "@" not in n)
+
+
+_EMAIL_NAME = re.compile(r"^\S+@\S+\s*\((?P<name>[^()]{1,120})\)$")
+
+
 def _story(entry: Any, feed: Any, source: str | None, repaired: bool) -> Story | None:
-    body = _body(entry)
+    meta: dict[str, object] = {}
+    end: dict[str, object] = {}  # credits, trailers and footers at the end of the body
+    body = clean_body(_body(entry), meta, end)
     title = " ".join(_text(entry.get("title_detail"), entry.get("title")))
     if not clean_line(title) and not body:
         return None
-    meta: dict[str, object] = {}
     builder = StoryBuilder()
     builder.add("headline", title)
     summary = " ".join(_text(entry.get("summary_detail"), entry.get("summary")))
@@ -188,7 +205,7 @@ def _story(entry: Any, feed: Any, source: str | None, repaired: bool) -> Story |
     add_body(builder, body, meta)
     if not len(builder):
         return None
-    authors = split_authors(a.get("name", "") for a in entry.get("authors") or [] if isinstance(a, dict))
+    authors = _authors(entry, feed, meta.get("byline"))
     link = _link(entry)
     ident = entry.get("id") if isinstance(entry.get("id"), str) and entry.get("id").strip() else link
     published, updated = _date(entry, "published"), _date(entry, "updated")
@@ -196,7 +213,7 @@ def _story(entry: Any, feed: Any, source: str | None, repaired: bool) -> Story |
     language = next((d.get("language") for d in details if d.get("language")), None) or feed.get("language")
     feed_title = clean_line(" ".join(_text(feed.get("title_detail"), feed.get("title")))) or None
     source_title = (entry.get("source") or {}).get("title") if isinstance(entry.get("source"), dict) else None
-    extra: dict[str, object] = {"feed": feed_title, "feed_link": _link(feed)}
+    extra: dict[str, object] = {"feed": feed_title, "feed_link": _link(feed), **end}
     if meta.get("dateline_date"):
         extra["dateline_date"] = meta["dateline_date"]
     if repaired:

@@ -19,6 +19,7 @@ from stories.encoding import decode_text, looks_binary
 from stories.markup import html_paragraphs
 from stories.model import Story, StoryBuilder, StoryError, StoryMeta
 from stories.text import clean_line
+from stories.trailers import take_paragraph_end_matter
 from stories.webcopy import add_body, clip_headline, head_bytes, is_excerpt, split_authors
 
 __all__ = ["FORMAT", "LABEL", "detect", "parse"]
@@ -209,7 +210,8 @@ def _story(doc: Any, stamps: dict[str, str], paragraphs: list[str], source: str 
 
     headline = got("title") or stamps.get("title", "")
     meta: dict[str, object] = {}
-    body = _clean_body(paragraphs, headline, meta)
+    end: dict[str, object] = {}  # credits, trailers and footers at the end of the article
+    body = take_paragraph_end_matter(_clean_body(paragraphs, headline, meta), meta, end)
     if not body:
         raise StoryError("no article text found on this page")
     builder = StoryBuilder()
@@ -225,6 +227,7 @@ def _story(doc: Any, stamps: dict[str, str], paragraphs: list[str], source: str 
     created = stamps.get("published") or iso_date(got("date"))
     updated = stamps.get("modified")
     extra = {key: value for key, value in (("site", got("sitename")), ("byline", meta.get("byline"))) if value}
+    extra.update(end)
     if meta.get("dateline_date"):
         extra["dateline_date"] = meta["dateline_date"]
     tags = [t for name in ("categories", "tags") for t in (getattr(doc, name, None) or [])]

@@ -20,6 +20,7 @@ import re
 from stories.dates import iso_date
 from stories.model import Story, StoryBuilder, StoryError, StoryMeta
 from stories.text import clean_line
+from stories.trailers import take_paragraph_end_matter
 from stories.wiretext import agency_name, framing, join_wrapped, parse_transmissions, split_dateline, split_lines
 
 __all__ = ["FORMAT", "LABEL", "detect", "parse"]
@@ -67,18 +68,18 @@ def _parse_message(message: str, source: str | None) -> Story:
     chunks = _chunks(split_lines(body))
     builder = StoryBuilder()
     headline = _headlines(chunks, builder)
-    paragraphs = _body(chunks, extra)
+    meta: dict[str, object] = {}
+    paragraphs = take_paragraph_end_matter(_body(chunks, extra), meta, extra)
     if not headline:
         if not paragraphs:
             raise StoryError("IPTC 7901 transmission without text")
         headline = paragraphs.pop(0)
         builder.add("headline", headline)
-    meta: dict[str, object] = {}
     if paragraphs and (dateline := split_dateline(paragraphs[0], lenient=True)):
         meta["dateline"] = dateline.place
         if dateline.date:
             extra["dateline_date"] = dateline.date
-        meta["agency"] = agency_name(dateline.agency or "") or dateline.agency
+        meta["agency"] = agency_name(dateline.agency or "") or dateline.agency or meta.get("agency")
         builder.add("dateline", dateline.text, inline=True)
         paragraphs[0] = dateline.rest
     for para in paragraphs:

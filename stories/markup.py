@@ -15,7 +15,10 @@ _BLOCKS = frozenset(
     """p div section article header footer aside main nav blockquote pre h1 h2 h3 h4 h5 h6 li ul ol dl dt dd
     table tr td th caption figure figcaption hr address body.content block hl1 hl2 body.head body.end""".split()
 )
-_SKIP = frozenset("script style noscript template iframe object embed svg math head title select option".split())
+#: Not text, or not story text (a photo's caption and credit).
+_SKIP = frozenset(
+    "script style noscript template iframe object embed svg math head title select option figcaption".split()
+)
 
 
 class _Paragraphs(HTMLParser):

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from stories.encoding import decode_text
 from stories.model import Story, StoryBuilder, StoryError, StoryMeta
 from stories.text import clean_line, clean_text
+from stories.webcopy import clean_body
 from stories.xmlsafe import local, parse_xml
 
 __all__ = ["FORMAT", "LABEL", "detect", "parse"]
@@ -135,6 +136,8 @@ def _story(item: ET.Element, source: str | None, root: ET.Element) -> Story:
     paragraphs = body.paragraphs
     if paragraphs and headline and paragraphs[0].casefold() == clean_line(headline).casefold():
         paragraphs = paragraphs[1:]  # an XHTML body repeating the headline
+    found: dict[str, object] = {}  # a "By …" paragraph opening the body; the agency end matter names
+    paragraphs = clean_body(paragraphs, found, extra)
     given = dateline_text  # the metadata's spelling wins over the body's
     lead = _split_dateline(paragraphs[0], dateline_text) if paragraphs else None
     if lead:
@@ -160,7 +163,7 @@ def _story(item: ET.Element, source: str | None, root: ET.Element) -> Story:
     if created is None and version == 1:
         created = updated  # the first version was created when it was versioned
     authors, orgs = _creators(content)
-    byline = _text(_child(content, "by")) or body.byline
+    byline = _text(_child(content, "by")) or body.byline or str(found.get("byline") or "")
     if byline:
         authors = _split_names(byline)
     _item_extra(item, item_meta, content, extra)
@@ -168,7 +171,7 @@ def _story(item: ET.Element, source: str | None, root: ET.Element) -> Story:
     guid = clean_line(item.get("guid") or "")
     meta = StoryMeta(
         headline="" if has_headline else slug or _shorten(paragraphs or standfirsts),
-        agency=_agency(item_meta, item, dateline_agency, orgs),
+        agency=_agency(item_meta, item, dateline_agency or found.get("agency"), orgs),  # type: ignore[arg-type]
         authors=tuple(authors),
         dateline=place or _text(_child(content, "located", "name")) or None,
         created=created,

@@ -24,6 +24,7 @@ from stories.encoding import decode_text
 from stories.markup import html_paragraphs
 from stories.model import Story, StoryBuilder, StoryError, StoryMeta
 from stories.text import clean_line, clean_text
+from stories.webcopy import clean_body
 from stories.wiretext import AGENCIES, agency_name, join_wrapped, split_dateline
 
 __all__ = ["FORMAT", "LABEL", "detect", "parse"]
@@ -322,7 +323,10 @@ def _story(raw: dict[str, Any], source: str | None) -> Story:
     builder.add("headline", headline)
     for para in _paragraphs(*description) if description else []:
         builder.add("standfirst", para)
-    _body(builder, _paragraphs(*body) if body else [], meta, extra)
+    _body(builder, clean_body(_paragraphs(*body) if body else [], meta, extra), meta, extra)
+    if not authors and meta.get("byline"):  # a "By …" paragraph opened the body
+        authors, found = _authors(meta.pop("byline"), agency)
+        meta.setdefault("agency", found)
 
     located = item.text("located")
     places = item.names("place", "places")

@@ -22,9 +22,11 @@ from collections import deque
 from dataclasses import replace
 from datetime import date
 
+from stories.dates import web_stamp
 from stories.encoding import decode_text, looks_binary, looks_json, looks_xml
 from stories.model import Story, StoryBuilder, StoryError, StoryMeta
 from stories.text import clean_text
+from stories.trailers import take_end_matter
 from stories.wiretext import AGENCIES, agency_name, is_upper, join_wrapped, split_dateline, split_names
 
 __all__ = ["FORMAT", "LABEL", "detect", "parse", "wire_identity"]
@@ -46,20 +48,6 @@ _L = r"[^\W\d_]"  # any letter; datelines may be accented ("SÃO PAULO"), their 
 _DATELINE_LINE = re.compile(rf"^{_L}(?:{_L}|[.'’\- ]){{1,38}}(?:,\s*{_L}(?:{_L}|[.'’ ]){{1,30}})?$")
 _BULLET = re.compile(r"^[•▪◾●]\s*(?:[-–—]\s+)?")
 _RULE = re.compile(r"^_{3,}$")  # AP's rule before contributor credits; "***" or "---" are section breaks
-_CREDITS = re.compile(
-    r"^\((?:Reporting|Additional reporting|Writing|Editing|Compiled|Edited|Written|Research)\b[^)]*\)$",
-    re.IGNORECASE,
-)
-#: AFP's trailer: the initials of the bureau and editors, "burs-ab/cd" or "ab/cd".
-_AFP_TRAILER = re.compile(r"^[a-z]{2,8}(?:-[a-z]{2,8})*(?:/[a-z]{2,8})+$")
-_ENDITEM = re.compile(r"(?:^|\s)End\s?item\.?$", re.IGNORECASE)  # Xinhua's end mark
-_FOOTERS = (
-    (re.compile(r"Anadolu Agency website contains only a portion", re.I), "Anadolu Agency"),
-    (re.compile(r"^Our Standards:\s*The Thomson Reuters Trust Principles", re.I), "Reuters"),
-    (re.compile(r"^(?:Copyright|©)\s", re.I), None),
-)
-
-
 #: Transmission control codes (SOH, STX, ETX, EOT, SYN) mark ANPA-1312 / IPTC 7901 wire copy, not plain text.
 _WIRE_FRAMING = re.compile(rb"[\x01-\x04\x16]")
 
@@ -83,8 +71,8 @@ def parse(data: bytes | str, source: str | None = None) -> list[Story]:
         raise StoryError("the file holds no text")
     extra: dict[str, object] = {}
     meta: dict[str, object] = {"source": source, "format": FORMAT}
-    trailer_agency = _take_trailer(chunks, extra)
-    _take_trailers(chunks, meta, extra)
+    _take_credits_after_rule(chunks, extra)
+    trailer_agency = take_end_matter(chunks, meta, extra)
     if not chunks:
         raise StoryError("the file holds only credits or boilerplate, no story text")
     lines = _Lines(chunks)
@@ -215,7 +203,11 @@ def _anadolu_header(lines: _Lines, builder: StoryBuilder, meta: dict) -> bool:
 
 
 def _generic_header(lines: _Lines, builder: StoryBuilder, meta: dict, extra: dict) -> None:
-    """First line is the headline (minus "UPDATE 2-" style tags); a "By …" line gives the authors."""
+    """First line is the headline (minus "UPDATE 2-" style tags); a "By …" line gives the authors, and time
+    stamp lines under it the dates. Copy from a web page may start with a section line above the headline."""
+    head = lines.peek(3)
+    if len(head) == 3 and _BYLINE.match(head[2]) and _is_section(head[0]) and _is_headline(head[1], head[0]):
+        meta["section"] = lines.pop_line()
     headline = lines.pop_line()
     tags: list[str] = []
     while m := _HEADLINE_PREFIX.match(headline):
@@ -240,6 +232,35 @@ def _generic_header(lines: _Lines, builder: StoryBuilder, meta: dict, extra: dic
                 meta.setdefault("agency", agency)
                 break
         meta["authors"] = split_names(names)
+        _take_stamps(lines, meta, extra)
+
+
+def _is_section(line: str) -> bool:
+    """A web page's section line ("Business", "World · Europe"): a few words, no sentence, no digits."""
+    return (
+        len(line) <= 30
+        and len(line.split()) <= 4
+        and not line.endswith((".", ":", "?", "!"))
+        and not any(c.isdigit() for c in line)
+    )
+
+
+def _is_headline(line: str, above: str) -> bool:
+    """A headline under a section line: longer than it, not a "By …" line, not a standfirst's sentence."""
+    return len(above) < len(line) <= 150 and not line.endswith(".") and not _BYLINE.match(line)
+
+
+def _take_stamps(lines: _Lines, meta: dict, extra: dict) -> None:
+    """A web page's time stamp lines after the byline: "October 14, 2025 11:42 AM GMT+1", "Updated 3 hours ago"."""
+    while lines and (stamp := web_stamp(lines.peek(1)[0])):
+        line = lines.pop_line()
+        kind, when = stamp
+        if when is None:
+            extra.setdefault("stamps", []).append(line)
+        elif kind == "published" and "created" not in meta:
+            meta["created"] = when
+        else:
+            meta["updated"] = when
 
 
 def _body(lines: _Lines, builder: StoryBuilder, meta: dict, extra: dict) -> None:
@@ -270,53 +291,10 @@ def _body(lines: _Lines, builder: StoryBuilder, meta: dict, extra: dict) -> None
             builder.add("paragraph", para)
 
 
-def _take_trailer(chunks: list[list[str]], extra: dict) -> str | None:
-    """Move AFP's initials or Xinhua's "Enditem" on the last line into `extra["trailer"]`; its agency, if any."""
-    if sum(len(c) for c in chunks) < 2:
-        return None
-    last = chunks[-1][-1]
-    if _AFP_TRAILER.match(last):
-        trailer, agency, rest = last, "AFP", ""
-    elif m := _ENDITEM.search(last):
-        trailer, agency, rest = m[0].strip(), "Xinhua", last[: m.start()].strip()
-    else:
-        return None
-    extra["trailer"] = trailer
-    if rest:
-        chunks[-1][-1] = rest
-    else:
-        chunks[-1].pop()
-        if not chunks[-1]:
-            chunks.pop()
-    return agency
-
-
-def _take_trailers(chunks: list[list[str]], meta: dict, extra: dict) -> None:
-    """Move footers, credits and contributor lines at the end of the copy into metadata."""
-    credits: list[str] = []
-    footers: list[str] = []
+def _take_credits_after_rule(chunks: list[list[str]], extra: dict) -> None:
+    """AP's "___" rule near the end: what follows it is contributor credits."""
     for i in range(len(chunks) - 1, max(len(chunks) - 4, 0), -1):
         if len(chunks[i]) == 1 and _RULE.match(chunks[i][0]):
-            credits = [" ".join(c) for c in chunks[i + 1 :]]
+            extra["credits"] = [" ".join(c) for c in chunks[i + 1 :]]
             del chunks[i:]
-            break
-    while len(chunks) > 1:
-        last = " ".join(chunks[-1])
-        if _CREDITS.match(last):
-            credits.insert(0, last[1:-1].strip())
-        else:
-            for pattern, agency in _FOOTERS:
-                if pattern.search(last):
-                    footers.insert(0, last)
-                    if agency:
-                        meta.setdefault("agency", agency)
-                    break
-            else:
-                break
-        chunks.pop()
-    if credits:
-        extra["credits"] = credits
-        if any(re.search(r"\bAssociated Press\b", c) for c in credits):
-            meta.setdefault("agency", "Associated Press")
-    if footers:
-        extra["footer"] = footers
+            return

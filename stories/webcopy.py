@@ -10,9 +10,10 @@ from collections.abc import Iterable, Sequence
 
 from stories.model import StoryBuilder
 from stories.text import clean_line
-from stories.wiretext import agency_name, is_upper, split_dateline
+from stories.trailers import take_paragraph_end_matter
+from stories.wiretext import CREDIT_NAMES, agency_name, is_upper, split_dateline
 
-__all__ = ["add_body", "clip_headline", "head_bytes", "is_excerpt", "split_authors"]
+__all__ = ["add_body", "clean_body", "clip_headline", "head_bytes", "is_excerpt", "split_authors"]
 
 _UNICODE_BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -42,6 +43,8 @@ def split_authors(names: Iterable[str]) -> list[str]:
     for raw in names:
         text = _BY.sub("", clean_line(raw))
         for part in _NAME_SPLIT.split(text):
+            if CREDIT_NAMES.match(part.strip()):  # "By Ann Lee; Editing by Bo Ek": Bo Ek edited
+                continue
             pieces = [p.strip() for p in part.split(",")]
             # "Jane Doe, John Roe" is two people; "Doe, Jane" is one
             people = pieces if len(pieces) > 1 and all(" " in p for p in pieces) else [part]
@@ -71,6 +74,18 @@ def clip_headline(text: str) -> str:
         return line
     cut = line[:_HEADLINE_CHARS].rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:-–—") + "…"
+
+
+_BYLINE_PARAGRAPH = re.compile(r"^By\s+\S.{1,140}$")
+
+
+def clean_body(paragraphs: Sequence[str], meta: dict, extra: dict) -> list[str]:
+    """Body paragraphs without a leading "By …" line (kept as meta["byline"]) or end matter (kept in `extra`:
+    credits, trailers, footers)."""
+    paras = [p for p in (clean_line(x) for x in paragraphs) if p]
+    if len(paras) > 1 and _BYLINE_PARAGRAPH.match(paras[0]) and not paras[0].endswith("."):
+        meta.setdefault("byline", paras.pop(0))
+    return take_paragraph_end_matter(paras, meta, extra)
 
 
 def add_body(builder: StoryBuilder, paragraphs: Sequence[str], meta: dict[str, object]) -> None:

@@ -108,10 +108,16 @@ def split_dateline(para: str, *, lenient: bool = False) -> Dateline | None:
     return None
 
 
+#: What stands before the names in "by Xinhua writers Li Na and Zhou Wei", "By staff writer Ann Lee".
+_WRITERS = re.compile(r"^(?:(?:[A-Z][\w.]*\s+){0,3}(?:staff\s+)?(?:writers?|correspondents?|reporters?))\s+", re.I)
+#: "Editing by …", "Additional reporting by …": credits, not authors.
+CREDIT_NAMES = re.compile(r"^(?:additional\s+)?(?:editing|reporting|writing|compiled|edited|research)\b.*\bby\b", re.I)
+
+
 def split_names(names: str) -> list[str]:
-    """Author names from "A, B and C" / "A & B"."""
-    parts = re.split(r"\s*,\s*|\s+and\s+|\s*&\s*", names.strip())
-    return [p for p in (clean_line(x) for x in parts) if p]
+    """Author names from "A, B and C" / "A & B" / "Xinhua writers A, B"; credits ("Editing by C") left out."""
+    parts = re.split(r"\s*[,;]\s*|\s+and\s+|\s*&\s*", _WRITERS.sub("", names.strip(), count=1))
+    return [p for p in (clean_line(x) for x in parts) if p and not CREDIT_NAMES.match(p)]
 
 
 def join_wrapped(lines: list[str], long_line: int = 100) -> list[str]:

@@ -1,0 +1,133 @@
+"""End matter of wire copy, in every format: credits, agency trailers and end marks, site footers.
+
+None of it is story text; it is kept as metadata (`extra["credits"]`, `extra["trailer"]`, `extra["footer"]`).
+The copy is seen as chunks — lists of lines, as plain text comes; a format with paragraphs passes one
+paragraph per chunk — and the end matter is taken from the end, as a whole chunk or as a chunk's last lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+__all__ = ["is_end_line", "take_end_matter", "take_paragraph_end_matter"]
+
+_CREDIT_WORDS = r"(?:Additional\s+)?(?:reporting|writing|editing|compiled|edited|written|research|graphics)"
+#: "(Reporting by A; Editing by B)", with or without the brackets.
+_CREDITS = re.compile(rf"^\((?:{_CREDIT_WORDS})\b[^)]*\)\.?$", re.IGNORECASE)
+_CREDIT_PART = re.compile(rf"^{_CREDIT_WORDS}(?:\s+and\s+\w+)?\s+by\s+[^.;]{{2,160}}\.?$", re.IGNORECASE)
+#: AFP's trailer: the initials of the bureau and editors, "burs-ab/cd" or "ab/cd".
+_AFP_TRAILER = re.compile(r"^[a-z]{2,8}(?:-[a-z]{2,8})*(?:/[a-z]{2,8})+$")
+_ENDITEM = re.compile(r"(?:^|\s)End\s?item\.?$", re.IGNORECASE)  # Xinhua's end mark
+#: ANPA-1312's closing line "AP-WS-11-05-25 1744GMT" and the end marks "END", "ENDS", "-30-", "###".
+_ANPA_TRAILER = re.compile(r"^[A-Z]{2,4}-[A-Z]{2,4}-\d\d-\d\d-\d\d\s+\d{4}\s?[A-Z]{2,4}<?$")
+_END_MARK = re.compile(r"^(?:END|ENDS|-+\s?30\s?-+|#{3})$")
+_FOOTERS = (
+    (re.compile(r"Anadolu Agency website contains only a portion", re.I), "Anadolu Agency"),
+    (re.compile(r"^Our Standards:\s*The Thomson Reuters Trust Principles", re.I), "Reuters"),
+    (re.compile(r"^(?:Copyright|©)\s", re.I), None),
+    (re.compile(r"^The post .{2,300} appeared first on .{2,120}$", re.I), None),  # WordPress feeds
+)
+#: A run of short links after one of these is a share box or a topic list: "Share this:", "Suggested Topics:".
+_LIST_MARKERS = re.compile(r"^(?:Share this|Like this|Suggested Topics|Related Topics|Topics|Tags|Read more):?$", re.I)
+_LIST_ITEM_CHARS = 40
+
+
+def _credits(text: str) -> bool:
+    if _CREDITS.match(text):
+        return True
+    return len(text) < 400 and all(_CREDIT_PART.match(part.strip()) for part in text.split(";"))
+
+
+def _kind(text: str) -> tuple[str, str | None] | None:
+    """What end matter `text` is ("credits" | "trailer" | "footer", and the agency it names), or None."""
+    if _credits(text):
+        return "credits", None
+    if _AFP_TRAILER.match(text):
+        return "trailer", "AFP"
+    if _ENDITEM.fullmatch(text.strip()):
+        return "trailer", "Xinhua"
+    if _ANPA_TRAILER.match(text) or _END_MARK.match(text):
+        return "trailer", None
+    for pattern, agency in _FOOTERS:
+        if pattern.search(text):
+            return "footer", agency
+    return None
+
+
+def is_end_line(text: str) -> bool:
+    """True for a line that is end matter on its own: a trailer, an end mark, credits or a footer."""
+    return _kind(text) is not None
+
+
+def _take_list(chunks: list[list[str]]) -> list[str]:
+    """Cut a share box or topic list off the end (a marker line, then only short lines, over the last chunks);
+    the lines cut, or [] if the copy does not end in one."""
+    tail = [(c, i) for c in range(len(chunks)) for i in range(len(chunks[c]))][-13:]
+    for n in range(len(tail) - 1, -1, -1):
+        c, i = tail[n]
+        if _LIST_MARKERS.match(chunks[c][i]):
+            after = [chunks[cc][ii] for cc, ii in tail[n + 1 :]]
+            if (c, i) == (0, 0) or any(len(line) > _LIST_ITEM_CHARS for line in after):
+                return []
+            cut = chunks[c][i:] + [line for chunk in chunks[c + 1 :] for line in chunk]
+            del chunks[c][i:]
+            del chunks[c + 1 :]
+            if not chunks[c]:
+                chunks.pop()
+            return cut
+    return []
+
+
+def take_end_matter(chunks: list[list[str]], meta: dict, extra: dict) -> str | None:
+    """Move end matter from the end of `chunks` into `extra` (in place; at least one line of copy stays).
+
+    Footers set meta["agency"] if unset; the agency a trailer names (AFP, Xinhua) is returned instead, for the
+    caller to use when nothing better names one.
+    """
+    found: dict[str, list[str]] = {"credits": [], "trailer": [], "footer": []}
+    trailer_agency = None
+    while chunks and sum(len(c) for c in chunks) > 1:
+        lines = chunks[-1]
+        kind: tuple[str, str | None] | None = None
+        if listed := _take_list(chunks):
+            found["footer"][:0] = listed
+            continue
+        if len(chunks) > 1 and (kind := _kind(" ".join(lines))):
+            found[kind[0]].insert(0, " ".join(lines))
+            lines.clear()
+        elif len(lines) > 1 and (kind := _kind(lines[-1])):
+            found[kind[0]].insert(0, lines.pop())
+        elif m := _ENDITEM.search(lines[-1]):  # "… said the minister. Enditem"
+            kind = ("trailer", "Xinhua")
+            found["trailer"].insert(0, m[0].strip())
+            lines[-1] = lines[-1][: m.start()].rstrip()
+        else:
+            break
+        if kind is not None and kind[1]:
+            if kind[0] == "trailer":
+                trailer_agency = trailer_agency or kind[1]
+            else:
+                meta.setdefault("agency", kind[1])
+        if not lines:
+            chunks.pop()
+    credits = [c[1:-1].strip() if c.startswith("(") and c.endswith(")") else c for c in found["credits"]]
+    credits += extra.get("credits", [])  # those after AP's rule, taken before
+    if credits:
+        extra["credits"] = credits
+        if any(re.search(r"\bAssociated Press\b", c) for c in credits):
+            meta.setdefault("agency", "Associated Press")
+    if found["trailer"]:
+        extra["trailer"] = " ".join([*found["trailer"], *([extra["trailer"]] if extra.get("trailer") else [])])
+    if found["footer"]:
+        extra["footer"] = found["footer"]
+    return trailer_agency
+
+
+def take_paragraph_end_matter(paragraphs: Sequence[str], meta: dict, extra: dict) -> list[str]:
+    """`paragraphs` less their end matter (see `take_end_matter`); a trailer's agency fills meta["agency"]."""
+    chunks = [[p] for p in paragraphs if p]
+    agency = take_end_matter(chunks, meta, extra)
+    if agency:
+        meta.setdefault("agency", agency)
+    return [c[0] for c in chunks]

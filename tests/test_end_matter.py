@@ -1,0 +1,185 @@
+"""Copy as outside writers send it: web-page copy with section and time stamp lines, credits with or without
+brackets, agency trailers before a copyright line, share boxes, photo captions and bylines inside bodies —
+kept as metadata in every format, never in the story text."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from stories.dates import web_stamp
+from stories.loader import parse_bytes
+from stories.model import Story
+
+
+def one(data: str | bytes, name: str) -> Story:
+    (story,) = parse_bytes(data.encode() if isinstance(data, str) else data, name)
+    return story
+
+
+def kinds(story: Story) -> list[tuple[str, str]]:
+    return [(b.kind, story.text[b.start : b.end]) for b in story.blocks]
+
+
+WEB_COPY = """\
+Markets
+Harbourside mill to shut two lines as orders fall
+By Ines Morland and Tobias Kerr
+March 3, 2026 9:05 AM GMT+1
+Updated 2 hours ago
+
+ARNHOLT, Norway, March 3 (Reuters) - The Harbourside paper mill will shut two of its five lines, it said on Tuesday.
+About 240 jobs are affected, the company said.
+"Demand for newsprint has not come back," plant manager Sofie Lie said.
+Reporting by Ines Morland in Oslo and Tobias Kerr in Arnholt; Editing by Paul Wren
+Our Standards: The Thomson Reuters Trust Principles., opens new tab
+Suggested Topics:
+Markets
+Paper
+"""
+
+
+@pytest.mark.parametrize("blank_lines", [False, True], ids=["lines", "blank-lines"])
+def test_web_copy_of_a_wire_story(blank_lines: bool) -> None:
+    text = WEB_COPY.replace("\n", "\n\n") if blank_lines else WEB_COPY
+    story = one(text, "mill.txt")
+    meta = story.meta
+    assert (meta.section, meta.headline, meta.authors) == (
+        "Markets",
+        "Harbourside mill to shut two lines as orders fall",
+        ("Ines Morland", "Tobias Kerr"),
+    )
+    assert (meta.agency, meta.dateline, meta.created) == ("Reuters", "ARNHOLT, Norway", "2026-03-03T08:05:00Z")
+    assert kinds(story)[1] == ("dateline", "ARNHOLT, Norway, March 3 (Reuters) -")
+    assert story.text.rstrip().endswith("plant manager Sofie Lie said.")
+    for boilerplate in ("Editing by", "Our Standards", "Suggested Topics", "Paper", "Updated", "GMT"):
+        assert boilerplate not in story.text
+    credits = "Reporting by Ines Morland in Oslo and Tobias Kerr in Arnholt; Editing by Paul Wren"
+    assert meta.extra["credits"] == [credits]
+    assert meta.extra["footer"][-3:] == ["Suggested Topics:", "Markets", "Paper"]
+    assert meta.extra["stamps"] == ["Updated 2 hours ago"]
+
+
+def test_a_short_headline_above_a_standfirst_is_not_taken_for_a_section() -> None:
+    story = one("Pilots strike\nAirline cancels 200 flights as talks fail.\nBy Ann Lee\n\nThe strike began.\n", "p.txt")
+    assert story.meta.headline == "Pilots strike" and story.meta.section is None
+
+
+def test_afp_trailer_before_a_copyright_line() -> None:
+    story = one(
+        "Snow closes mountain pass\n\nBriançon (AFP) - Heavy snow closed the pass on Friday.\n\n"
+        "Ploughs were out all night.\n\nburs-jd/mw\n\n© Agence France-Presse\n",
+        "snow.txt",
+    )
+    assert story.meta.agency == "AFP"
+    assert story.meta.extra["trailer"] == "burs-jd/mw" and story.meta.extra["footer"] == ["© Agence France-Presse"]
+    assert story.text.rstrip().endswith("Ploughs were out all night.")
+
+
+def test_credits_without_brackets_and_xinhua_writers() -> None:
+    story = one(
+        "Feature: Herders take to the air\n\nby Xinhua writers Wang Lei, Chen Yu\n\n"
+        "HOHHOT, June 2 (Xinhua) -- Herders now count sheep by drone.\n\nThe drones cost little. Enditem\n",
+        "herders.txt",
+    )
+    assert story.meta.authors == ("Wang Lei", "Chen Yu")
+    assert story.meta.extra["trailer"] == "Enditem"
+    assert story.text.rstrip().endswith("The drones cost little.")
+
+
+def anpa(body: str) -> bytes:
+    head = "\x16\x16\x01a0412 r BC-Dam-Repair 03-04 0120\x02"
+    return (head + body + "\x03\r\n\x04").encode("latin-1")
+
+
+@pytest.mark.parametrize("indent", ["\t", ""], ids=["indented", "unindented"])
+def test_anpa_closing_lines_and_end_marks_leave_the_text(indent: str) -> None:
+    story = one(
+        anpa(
+            "^Dam repairs to start in spring<\r\n"
+            "\tLAKEVIEW, Minn. (AP) _ Repairs on the Lakeview dam will start in April, officials said.\r\n"
+            "\tThe work will take two years.\r\n\tEND\r\n"
+            f"{indent}AP-CE-03-04-26 1412EST<\r\n"
+        ),
+        "dam.anpa",
+    )
+    assert story.text.rstrip().endswith("The work will take two years.")
+    assert story.meta.extra["trailer"].startswith("END AP-CE-03-04-26 1412EST")
+
+
+RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel><title>Bay Wire</title><link>https://bay.example/</link>
+<item><title>Seal pup rescued from harbour</title><guid>bay-1</guid>
+<author>desk@bay.example (Nora Holm)</author>
+<content:encoded><![CDATA[<p>Rescuers freed a seal pup from fishing line on Monday.</p>
+<figure><img src="pup.jpg"/><figcaption>The pup after its rescue. Photo: Supplied</figcaption></figure>
+<p>It was released the same afternoon.</p>
+<div class="sharedaddy"><h3>Share this:</h3><ul><li>Facebook</li><li>X</li></ul></div>
+<p>The post Seal pup rescued from harbour appeared first on Bay Wire.</p>]]></content:encoded></item>
+<item><title>Port fees to rise</title><guid>bay-2</guid><dc:creator>By Per Aas; Editing by Kim Berg</dc:creator>
+<description><![CDATA[<p>The port will raise fees by 4% in May, it said.</p>
+<p>(Reporting by Per Aas; Editing by Kim Berg)</p>]]></description></item>
+</channel></rss>
+"""
+
+
+def test_feed_bodies_lose_captions_share_boxes_credits_and_wordpress_footers() -> None:
+    pup, fees = parse_bytes(RSS.encode(), "bay.xml")
+    assert pup.meta.authors == ("Nora Holm",)
+    assert pup.text.split("\n\n")[1:] == [
+        "Rescuers freed a seal pup from fishing line on Monday.",
+        "It was released the same afternoon.",
+    ]
+    assert pup.meta.extra["footer"][0] == "Share this:"
+    assert fees.meta.authors == ("Per Aas",)
+    assert fees.meta.extra["credits"] == ["Reporting by Per Aas; Editing by Kim Berg"]
+    assert "Editing" not in fees.text
+
+
+def test_atom_entries_inherit_the_feed_author() -> None:
+    atom = """<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Ice Desk</title><id>urn:ice</id>
+    <author><name>Ice Desk</name></author><updated>2026-01-02T00:00:00Z</updated>
+    <entry><title>Floe drifts north</title><id>urn:ice:1</id><updated>2026-01-02T00:00:00Z</updated>
+    <content type="text">A large floe drifted north overnight.</content></entry></feed>"""
+    (story,) = parse_bytes(atom.encode(), "ice.xml")
+    assert story.meta.authors == ("Ice Desk",)
+
+
+def test_a_byline_paragraph_opening_a_ninjs_body_gives_the_authors() -> None:
+    item = {
+        "$standard": {"name": "ninjs", "version": "3.0"},
+        "uri": "urn:test:dyke",
+        "headlines": [{"role": "main", "value": "Dyke works begin"}],
+        "bodies": [
+            {
+                "role": "main",
+                "contentType": "text/html",
+                "value": '<p class="byline">By Maaike Bos</p>'
+                "<p>LEIDEN (Example) — Work on the dyke began on Monday.</p>"
+                "<p>It will take a year.</p><p>Additional reporting by Joost Dam.</p>",
+            }
+        ],
+    }
+    story = one(json.dumps(item), "dyke.json")
+    assert story.meta.authors == ("Maaike Bos",) and story.meta.dateline == "LEIDEN"
+    assert story.meta.extra["credits"] == ["Additional reporting by Joost Dam."]
+    assert "Maaike" not in story.text and "Joost" not in story.text
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("October 14, 2025 11:42 AM GMT+1", ("published", "2025-10-14T10:42:00Z")),
+        ("Updated: 14 Oct 2025 09:30", ("updated", "2025-10-14T09:30:00")),
+        ("Published Sept. 4, 2025", ("published", "2025-09-04")),
+        ("Updated 3 hours ago", ("updated", None)),
+        ("Mayday 14, 2025", None),
+        ("By Ann Lee", None),
+        ("February 30, 2026", None),
+    ],
+)
+def test_web_stamps(line: str, expected: tuple[str, str | None] | None) -> None:
+    assert web_stamp(line) == expected

@@ -73,9 +73,13 @@ _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct n
 
 def _dateline_date(meta: StoryMeta, added: str) -> str:
     """ISO date of a dateline date such as "March 4", in the latest year not after `added`; else `added`."""
-    words = str(meta.extra.get("dateline_date") or "").replace(".", " ").split()
+    words = str(meta.extra.get("dateline_date") or "").replace(".", " ").replace(",", " ").split()
+    if words[:1] and words[0].isdigit():  # "4 Mar" as well as "March 4"
+        words[:2] = words[1::-1]
     try:
         month, day, year = _MONTHS[words[0][:3].lower()], int(words[1]), int(added[:4])
+        if len(words) > 2 and len(words[2]) == 4 and words[2].isdigit():  # "Oct 9, 2025": the year is given
+            return date(int(words[2]), month, day).isoformat()
         when = date(year, month, day)
         if when.isoformat() > added[:10]:
             when = date(year - 1, month, day)

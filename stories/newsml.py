@@ -37,7 +37,8 @@ _DATELINE_DATE = re.compile(
     re.IGNORECASE,
 )
 _AGENCY = re.compile(r"\(([^()]{1,60})\)\s*$")
-_LEAD = re.compile(r"\s*(?:[-–—:]+\s*)?")  # the dash (if any) between a dateline and its paragraph
+#: What may come between a dateline and its paragraph: the agency in brackets, a dash.
+_LEAD = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?(?:[-–—:]+\s*)?")
 _INLINE_DATELINE = re.compile(r"^(?P<dateline>[^\W\d_][^()\n]{0,60}?\s*\([^()]{1,40}\))\s*[-–—]+\s+(?=\S)")
 _BY = re.compile(r"^\s*by[:\s]\s*", re.IGNORECASE)
 
@@ -155,6 +156,8 @@ def _story(item: ET.Element, source: str | None, root: ET.Element) -> Story:
         raise StoryError("the newsItem has no headline and no text")
 
     place, when, dateline_agency = _dateline_parts(given or dateline_text)
+    if dateline_text and not dateline_agency:  # "LINZ, June 12" given; "(Northwind) -" in the body
+        dateline_agency = _dateline_parts(dateline_text)[2]
     if when:
         extra["dateline_date"] = when
     version = _int(item.get("version"))

@@ -1,6 +1,7 @@
-"""End matter of wire copy, in every format: credits, agency trailers and end marks, site footers.
+"""End matter of wire copy, in every format: credits, editors' notes, agency trailers and end marks, footers.
 
-None of it is story text; it is kept as metadata (`extra["credits"]`, `extra["trailer"]`, `extra["footer"]`).
+None of it is story text; it is kept as metadata (`extra["credits"]`, `extra["notes"]`, `extra["trailer"]`,
+`extra["footer"]`).
 The copy is seen as chunks — lists of lines, as plain text comes; a format with paragraphs passes one
 paragraph per chunk — and the end matter is taken from the end, as a whole chunk or as a chunk's last lines.
 """
@@ -16,6 +17,10 @@ _CREDIT_WORDS = r"(?:Additional\s+)?(?:reporting|writing|editing|compiled|edited
 #: "(Reporting by A; Editing by B)", with or without the brackets.
 _CREDITS = re.compile(rf"^\((?:{_CREDIT_WORDS})\b[^)]*\)\.?$", re.IGNORECASE)
 _CREDIT_PART = re.compile(rf"^{_CREDIT_WORDS}(?:\s+and\s+\w+)?\s+by\s+[^.;]{{2,160}}\.?$", re.IGNORECASE)
+#: An editor's note on a refiled story: "(Fixes typo in paragraph 2)", "(Adds comment from minister)".
+_NOTE = re.compile(
+    r"^\((?:Fixes|Corrects|Adds|Updates|Recasts|Refiles|Removes|Changes|Clarifies|Repeats|Deletes|Inserts)\b[^)]*\)$"
+)
 #: AFP's trailer: the initials of the bureau and editors, "burs-ab/cd" or "ab/cd".
 _AFP_TRAILER = re.compile(r"^[a-z]{2,8}(?:-[a-z]{2,8})*(?:/[a-z]{2,8})+$")
 _ENDITEM = re.compile(r"(?:^|\s)End\s?item\.?$", re.IGNORECASE)  # Xinhua's end mark
@@ -43,6 +48,8 @@ def _kind(text: str) -> tuple[str, str | None] | None:
     """What end matter `text` is ("credits" | "trailer" | "footer", and the agency it names), or None."""
     if _credits(text):
         return "credits", None
+    if _NOTE.match(text):
+        return "notes", None
     if _AFP_TRAILER.match(text):
         return "trailer", "AFP"
     if _ENDITEM.fullmatch(text.strip()):
@@ -85,7 +92,7 @@ def take_end_matter(chunks: list[list[str]], meta: dict, extra: dict) -> str | N
     Footers set meta["agency"] if unset; the agency a trailer names (AFP, Xinhua) is returned instead, for the
     caller to use when nothing better names one.
     """
-    found: dict[str, list[str]] = {"credits": [], "trailer": [], "footer": []}
+    found: dict[str, list[str]] = {"credits": [], "notes": [], "trailer": [], "footer": []}
     trailer_agency = None
     while chunks and sum(len(c) for c in chunks) > 1:
         lines = chunks[-1]
@@ -121,6 +128,8 @@ def take_end_matter(chunks: list[list[str]], meta: dict, extra: dict) -> str | N
         extra["trailer"] = " ".join([*found["trailer"], *([extra["trailer"]] if extra.get("trailer") else [])])
     if found["footer"]:
         extra["footer"] = found["footer"]
+    if found["notes"]:
+        extra["notes"] = [n[1:-1] for n in found["notes"]]
     return trailer_agency
 
 

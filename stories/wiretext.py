@@ -56,7 +56,7 @@ AGENCIES = {
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _L = r"[^\W\d_]"  # any letter; datelines may be accented ("SÃO PAULO"), their case is checked in code
 _PLACE = rf"{_L}(?:(?:{_L}|[.'’/\- ]){{0,40}}(?:{_L}|\.))?(?:,\s*{_L}(?:{_L}|[.'’ ]){{0,30}}?)?"
-_DATE = rf"{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?"
+_DATE = rf"(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})(?:,?\s*\d{{4}})?"  # "Oct. 9", "9 Oct.", "Oct 9, 2026"
 # "PORT AUREL, March 4 (Reuters) -", "PARIS (AFP) -", "BEIJING, Oct. 9 (Xinhua) --", "RIVERTON, Ore. (AP) —"
 _PAREN_DATELINE = re.compile(
     rf"^(?P<dateline>(?P<place>{_PLACE})(?:,\s*(?P<date>{_DATE}))?\s*\((?P<agency>[^()]{{1,40}})\)\s*[-–—]+)\s+(?=\S)"
@@ -65,6 +65,10 @@ _PAREN_DATELINE = re.compile(
 _SLASH_DATELINE = re.compile(
     rf"^(?P<dateline>(?P<place>{_PLACE})(?:,\s*(?P<date>{_DATE}))?\.?\s*/(?P<agency>[^/\s][^/]{{0,20}})/\.?)\s+(?=\S)"
 )
+
+# No agency: "VARNA, Aug 1 -", "ZERMATT, Switzerland —" (the place in capitals, and not a slug word)
+_BARE_DATELINE = re.compile(rf"^(?P<dateline>(?P<place>{_PLACE})(?:,\s*(?P<date>{_DATE}))?\s+[-–—]+)\s+(?=\S)")
+_NOT_PLACES = frozenset("UPDATE URGENT BREAKING FLASH EXCLUSIVE ANALYSIS CORRECTION REFILE NEWS ALERT".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +109,11 @@ def split_dateline(para: str, *, lenient: bool = False) -> Dateline | None:
         if is_upper(first) or ((known or lenient) and _title_case(first)):
             agency = clean_line(m["agency"])
             return Dateline(m["dateline"], m["place"].strip(), m["date"], agency or None, para[m.end() :])
+    m = _BARE_DATELINE.match(para)
+    if m:
+        first = m["place"].split(",")[0].strip()
+        if is_upper(first) and len(first) >= 3 and first not in _NOT_PLACES:
+            return Dateline(m["dateline"], m["place"].strip(), m["date"], None, para[m.end() :])
     return None
 
 

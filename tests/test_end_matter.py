@@ -183,3 +183,47 @@ def test_a_byline_paragraph_opening_a_ninjs_body_gives_the_authors() -> None:
 )
 def test_web_stamps(line: str, expected: tuple[str, str | None] | None) -> None:
     assert web_stamp(line) == expected
+
+
+def test_an_editors_note_on_a_refiled_story_is_metadata() -> None:
+    story = one(
+        "REFILE-Harbour tolls frozen\n\nBy Ann Lee\n\nORVIK, May 2 (Reuters) - Tolls stay as they are.\n\n"
+        "The board met on Monday.\n\n(Fixes typo in paragraph 2)\n\n(Reporting by Ann Lee; Editing by Bo Ek)\n",
+        "tolls.txt",
+    )
+    assert story.meta.extra["notes"] == ["Fixes typo in paragraph 2"]
+    assert story.meta.extra["credits"] == ["Reporting by Ann Lee; Editing by Bo Ek"]
+    assert story.text.rstrip().endswith("The board met on Monday.")
+
+
+@pytest.mark.parametrize(
+    ("first", "dateline", "place", "date"),
+    [
+        ("VARNA, Aug 1 - The lighthouse reopened.", "VARNA, Aug 1 -", "VARNA", "Aug 1"),
+        ("ZERMATT, Switzerland — The glacier shrank.", "ZERMATT, Switzerland —", "ZERMATT, Switzerland", None),
+        ("MÁLAGA, 4 Mar. (EUROPA PRESS) - Llueve.", "MÁLAGA, 4 Mar. (EUROPA PRESS) -", "MÁLAGA", "4 Mar."),
+    ],
+)
+def test_datelines_without_an_agency_or_with_the_day_first(first: str, dateline: str, place: str, date: str) -> None:
+    story = one(json.dumps({"uri": "urn:test:d", "headline": "A headline", "body_text": first}), "d.json")
+    assert kinds(story)[1] == ("dateline", dateline)
+    assert story.meta.dateline == place and story.meta.extra.get("dateline_date") == date
+
+
+@pytest.mark.parametrize("first", ["UPDATE - The vote is delayed.", "EU - talks resume."])
+def test_a_capitalised_word_and_a_dash_is_not_a_dateline(first: str) -> None:
+    story = one(json.dumps({"uri": "urn:test:d", "headline": "A headline", "body_text": first}), "d.json")
+    assert [k for k, _ in kinds(story)] == ["headline", "paragraph"]
+
+
+def test_a_newsml_dateline_given_in_metadata_takes_the_agency_from_the_body() -> None:
+    nar = "http://iptc.org/std/nar/2006-10-01/"
+    item = f"""<newsItem xmlns="{nar}" guid="urn:test:dam" version="1"><contentMeta>
+    <headline>Dam repairs to take two years</headline><dateline>LINZ, June 12</dateline></contentMeta>
+    <contentSet><inlineXML contenttype="application/nitf+xml"><nitf xmlns="http://iptc.org/std/NITF/2006-10-18/">
+    <body><body.content><p>LINZ, June 12 (Northwind) - Repairs will take two years.</p></body.content></body>
+    </nitf></inlineXML></contentSet></newsItem>"""
+    story = one(item, "dam.xml")
+    assert kinds(story)[1] == ("dateline", "LINZ, June 12 (Northwind) -")
+    assert story.text.split("\n\n")[1].endswith("- Repairs will take two years.")
+    assert story.meta.agency == "Northwind"

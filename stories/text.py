@@ -98,6 +98,8 @@ def clean_text(raw: str) -> str:
 
 def clean_line(raw: str) -> str:
     """Make text terminal-safe and fold it to one line (for block text and metadata)."""
+    if raw.isprintable() and "  " not in raw and raw[:1] != " " and raw[-1:] != " ":
+        return raw  # already clean: no control, format or separator character but single inner spaces
     return " ".join(clean_text(raw).split())
 
 

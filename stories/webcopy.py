@@ -82,7 +82,10 @@ _BYLINE_PARAGRAPH = re.compile(r"^By\s+\S.{1,140}$")
 def clean_body(paragraphs: Sequence[str], meta: dict, extra: dict) -> list[str]:
     """Body paragraphs without a leading "By …" line (kept as meta["byline"]) or end matter (kept in `extra`:
     credits, trailers, footers)."""
-    paras = [p for p in (clean_line(x) for x in paragraphs) if p]
+    paras = list(paragraphs)
+    for i in {0, *range(max(len(paras) - 16, 0), len(paras))} & set(range(len(paras))):
+        paras[i] = clean_line(paras[i])  # the ends are what is looked at; the builder cleans the rest
+    paras = [p for p in paras if p and not p.isspace()]
     if len(paras) > 1 and _BYLINE_PARAGRAPH.match(paras[0]) and not paras[0].endswith("."):
         meta.setdefault("byline", paras.pop(0))
     return take_paragraph_end_matter(paras, meta, extra)

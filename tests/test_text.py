@@ -483,3 +483,9 @@ def test_clean_line_is_one_safe_line(raw):
     assert all(unicodedata.category(c) != "Cc" for c in line)
     assert line == line.strip() and "  " not in line
     assert clean_line(line) == line
+
+
+@settings(max_examples=300)
+@given(_NASTY)
+def test_clean_line_fast_path_agrees_with_cleaning(raw):
+    assert clean_line(raw) == " ".join(clean_text(raw).split())

@@ -61,7 +61,46 @@ def detect(head: bytes) -> bool:
 
 def parse(data: bytes, source: str | None = None) -> list[Story]:
     """Every transmission in the file that holds text, as a story. Raises StoryError if none does."""
-    return parse_transmissions(data, lambda message: _parse_message(message, source), LABEL)
+    return parse_transmissions(data, lambda message: _parse_message(message, source), LABEL, _join_adds)
+
+
+_ADD = re.compile(r"\b\d+\s*(?:st|nd|rd|th)\s*Add\b", re.IGNORECASE)
+_SLUG = re.compile(r"\b(?:AM|PM|BC)-[\w-]+", re.IGNORECASE)
+
+
+def _join_adds(messages: list[str]) -> list[str]:
+    """An "Add" take continues the story of the take before it (same slug): one story, not a new version.
+    The earlier take's closing lines ("MORE", the time line) and the add's pickup line ("CITY: last words.")
+    are left out where they meet."""
+    out: list[str] = []
+    for message in messages:
+        header, stx, rest = message.partition("\x02")
+        slug = _slug(message)
+        is_add = _ADD.search(header + "\n" + rest.split("\n", 1)[0])
+        if not (stx and is_add and slug and out and _slug(out[-1]) == slug):
+            out.append(message)
+            continue
+        before, _, _ = out[-1].partition("\x03")
+        lines = before.rstrip().split("\n")
+        while len(lines) > 1 and _closing(lines[-1]):
+            lines.pop()
+        body, etx, after = rest.partition("\x03")
+        add = body.split("\n")
+        start = next((i for i, line in enumerate(add) if line[:1] == "\t" or line.startswith("  ")), len(add))
+        out[-1] = "\n".join(lines + add[start:]) + etx + after
+    return out
+
+
+def _slug(message: str) -> str | None:
+    """The slug ("BC-Flood-Missouri") of a transmission's header or keyword line, lower-cased."""
+    header, _, rest = message.partition("\x02")
+    found = _SLUG.search(header + "\n" + rest.split("\n", 1)[0])
+    return found[0].lower() if found else None
+
+
+def _closing(line: str) -> bool:
+    text = clean_line(line).lstrip("^").rstrip("<").strip()
+    return not text or text.upper() == "MORE" or is_end_line(text)
 
 
 def _parse_message(message: str, source: str | None) -> Story:

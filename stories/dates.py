@@ -69,6 +69,20 @@ _STAMP = re.compile(
     rf"\s+(?P<year2>\d{{4}})){_TIME}$",
     re.IGNORECASE,
 )
+#: "Updated 8:14 PM GMT, April 6, 2025" (time first), "Published on 25/12/2025 at 11:42" (numeric, day first)
+_TIME_FIRST = re.compile(
+    r"^(?:(?P<label>Published|Updated|Posted|Last updated|First published)\s*(?:on\s*)?:?\s*)?"
+    rf"(?P<h>\d{{1,2}})[:.](?P<mi>\d{{2}})\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?\s*(?:(?P<zone>GMT|UTC|Z)(?P<off>[+-]\d{{1,2}}(?::?\d{{2}})?)?)?"
+    rf",?\s+{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})$",
+    re.IGNORECASE,
+)
+_NUMERIC = re.compile(
+    r"^(?:(?P<label>Published|Updated|Posted|Last updated|First published)\s*(?:on\s*)?:?\s*)?"
+    r"(?P<day>\d{1,2})[/.](?P<mon>\d{1,2})[/.](?P<year>\d{4})"
+    r"(?:\s*(?:at\s+|,\s*)?(?P<h>\d{1,2})[:.h](?P<mi>\d{2})\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?)?"
+    r"(?:\s*(?P<zone>GMT|UTC|Z)(?P<off>[+-]\d{1,2}(?::?\d{2})?)?)?$",
+    re.IGNORECASE,
+)
 #: "Updated 3 hours ago": a web page's relative time, which cannot be dated.
 _RELATIVE = re.compile(
     r"^(?:Published|Updated|Posted)\s+(?:\d+\s+(?:second|minute|hour|day|week)s?\s+ago|yesterday|today|just now)$",
@@ -80,13 +94,17 @@ def web_stamp(line: str) -> tuple[str, str | None] | None:
     """A web page's time stamp line: ("published" | "updated", its ISO date or None if relative), else None."""
     if _RELATIVE.match(line):
         return ("updated" if line[:1] in "Uu" else "published"), None
-    m = _STAMP.match(line)
+    m = _STAMP.match(line) or _TIME_FIRST.match(line) or _NUMERIC.match(line)
     if m is None:
         return None
-    month = _MONTHS.get((m["month"] or m["month2"] or "").casefold())
+    groups = m.groupdict()
+    if groups.get("mon"):
+        month: int | None = int(groups["mon"])
+    else:
+        month = _MONTHS.get((groups.get("month") or groups.get("month2") or "").casefold())
     if month is None:
         return None
-    day, year = int(m["day"] or m["day2"]), int(m["year"] or m["year2"])
+    day, year = int(groups.get("day") or groups["day2"]), int(groups.get("year") or groups["year2"])
     kind = "updated" if (m["label"] or "").casefold() in ("updated", "last updated") else "published"
     try:
         if m["h"] is None:

@@ -147,12 +147,12 @@ def _text(detail: Any, fallback: Any = "") -> list[str]:
 
 
 def _body(entry: Any) -> list[str]:
-    """The richest body an entry has: HTML content first, then any content, then the summary."""
+    """The richest body an entry has: the longest content (HTML before text at equal length), else the summary.
+    (With an `itunes:summary`, feedparser files the `description` as content too, beside `content:encoded`.)"""
     contents = [c for c in entry.get("content") or [] if isinstance(c, dict)]
-    contents.sort(key=lambda c: c.get("type") not in _HTML_TYPES)
-    for content in contents:
-        if paragraphs := _text(content):
-            return paragraphs
+    bodies = [(paragraphs, c.get("type") in _HTML_TYPES) for c in contents if (paragraphs := _text(c))]
+    if bodies:
+        return max(bodies, key=lambda b: (sum(map(len, b[0])), b[1]))[0]
     return _text(entry.get("summary_detail"), entry.get("summary"))
 
 

@@ -93,7 +93,7 @@ def _load_json(data: bytes) -> Any:
     except RecursionError:
         raise StoryError("not ninjs: the JSON is nested too deeply") from None
     except json.JSONDecodeError as exc:
-        raise StoryError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        raise StoryError(f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
     except ValueError as exc:  # e.g. an integer too long to convert, or undecodable text
         raise StoryError(f"not valid JSON: {clean_line(str(exc))[:200]}") from None
 
@@ -139,6 +139,12 @@ class _Item:
             if name and name not in out:
                 out.append(name)
         return out
+
+
+def _bylines(value: Any) -> str | None:
+    """`bylines: [{"byline": "By A and B"}, …]` (ninjs 2 and 3) as one byline."""
+    texts = [e.get("byline") for e in value if isinstance(e, dict)] if isinstance(value, list) else []
+    return "; ".join(t for t in texts if isinstance(t, str) and t.strip()) or None
 
 
 def _entity_name(entry: Any) -> str | None:
@@ -315,7 +321,7 @@ def _story(raw: dict[str, Any], source: str | None) -> Story:
     agency = next((a for k in ("agency", "provider", "copyrightholder") if (a := _agency_name(item.get(k)))), None)
     if agency:
         meta["agency"] = agency
-    authors, byline_agency = _authors(item.text("by", "byline"), agency)
+    authors, byline_agency = _authors(item.text("by", "byline") or _bylines(item.get("bylines")), agency)
     if byline_agency:
         meta.setdefault("agency", byline_agency)
 

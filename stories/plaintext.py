@@ -26,7 +26,7 @@ from stories.dates import web_stamp
 from stories.encoding import decode_text, looks_binary, looks_json, looks_xml
 from stories.model import Story, StoryBuilder, StoryError, StoryMeta
 from stories.text import clean_text
-from stories.trailers import take_end_matter
+from stories.trailers import is_editors_note, take_end_matter
 from stories.wiretext import AGENCIES, agency_name, is_upper, join_wrapped, split_dateline, split_names
 
 __all__ = ["FORMAT", "LABEL", "detect", "parse", "wire_identity"]
@@ -36,7 +36,7 @@ LABEL = "plain text"
 
 _AA_BYLINE = re.compile(
     r"^(?P<authors>[^|]{1,200}?)\s*\|\s*(?P<created>\d{1,2}\.\d{1,2}\.\d{4})"
-    r"(?:\s*[-–—]\s*Update\s*:?\s*(?P<updated>\d{1,2}\.\d{1,2}\.\d{4}))?\s*$",
+    r"(?:\s*[-–—]\s*(?:Update|Güncelleme)\s*:?\s*(?P<updated>\d{1,2}\.\d{1,2}\.\d{4}))?\s*$",
     re.IGNORECASE,
 )
 _HEADLINE_PREFIX = re.compile(
@@ -206,7 +206,8 @@ def _generic_header(lines: _Lines, builder: StoryBuilder, meta: dict, extra: dic
     """First line is the headline (minus "UPDATE 2-" style tags); a "By …" line gives the authors, and time
     stamp lines under it the dates. Copy from a web page may start with a section line above the headline."""
     head = lines.peek(3)
-    if len(head) == 3 and _BYLINE.match(head[2]) and _is_section(head[0]) and _is_headline(head[1], head[0]):
+    under = len(head) == 3 and (_BYLINE.match(head[2]) or _stamps(head[2]))  # a byline or time stamps
+    if under and _is_section(head[0]) and _is_headline(head[1], head[0]):
         meta["section"] = lines.pop_line()
     headline = lines.pop_line()
     tags: list[str] = []
@@ -221,6 +222,9 @@ def _generic_header(lines: _Lines, builder: StoryBuilder, meta: dict, extra: dic
         if update and update.split()[-1].isdigit():
             extra["update"] = int(update.split()[-1])
     builder.add("headline", headline)
+    while lines and is_editors_note(lines.peek(1)[0]):  # "(Adds analyst comment, updates prices)"
+        extra.setdefault("notes", []).append(lines.pop_line()[1:-1])
+    _take_stamps(lines, meta, extra)
     following = lines.peek(1)
     if following and (m := _BYLINE.match(following[0])) and not following[0].endswith("."):
         lines.pop_line()
@@ -250,17 +254,25 @@ def _is_headline(line: str, above: str) -> bool:
     return len(above) < len(line) <= 150 and not line.endswith(".") and not _BYLINE.match(line)
 
 
+def _stamps(line: str) -> list[tuple[str, str | None]]:
+    """The time stamps of a line made only of them: "Published on 25/12/2025 at 11:42 - Updated on …"."""
+    parts = [part for part in re.split(r"\s+[-–—|·]\s+", line) if part]
+    found = [web_stamp(part) for part in parts]
+    return [stamp for stamp in found if stamp] if parts and all(found) else []
+
+
 def _take_stamps(lines: _Lines, meta: dict, extra: dict) -> None:
-    """A web page's time stamp lines after the byline: "October 14, 2025 11:42 AM GMT+1", "Updated 3 hours ago"."""
-    while lines and (stamp := web_stamp(lines.peek(1)[0])):
+    """A web page's time stamp lines under the headline or byline: "October 14, 2025 11:42 AM GMT+1",
+    "Updated 3 hours ago"."""
+    while lines and (stamps := _stamps(lines.peek(1)[0])):
         line = lines.pop_line()
-        kind, when = stamp
-        if when is None:
-            extra.setdefault("stamps", []).append(line)
-        elif kind == "published" and "created" not in meta:
-            meta["created"] = when
-        else:
-            meta["updated"] = when
+        for kind, when in stamps:
+            if when is None:
+                extra.setdefault("stamps", []).append(line)
+            elif kind == "published" and "created" not in meta:
+                meta["created"] = when
+            else:
+                meta["updated"] = when
 
 
 def _body(lines: _Lines, builder: StoryBuilder, meta: dict, extra: dict) -> None:
@@ -292,9 +304,20 @@ def _body(lines: _Lines, builder: StoryBuilder, meta: dict, extra: dict) -> None
 
 
 def _take_credits_after_rule(chunks: list[list[str]], extra: dict) -> None:
-    """AP's "___" rule near the end: what follows it is contributor credits."""
-    for i in range(len(chunks) - 1, max(len(chunks) - 4, 0), -1):
-        if len(chunks[i]) == 1 and _RULE.match(chunks[i][0]):
-            extra["credits"] = [" ".join(c) for c in chunks[i + 1 :]]
-            del chunks[i:]
-            return
+    """AP's "___" rules near the end: what follows each is contributor credits or a pointer to more coverage."""
+    credits: list[str] = []
+    while True:
+        rule = next(
+            (
+                i
+                for i in range(len(chunks) - 1, max(len(chunks) - 4, 0), -1)
+                if len(chunks[i]) == 1 and _RULE.match(chunks[i][0])
+            ),
+            None,
+        )
+        if rule is None:
+            break
+        credits[:0] = [" ".join(c) for c in chunks[rule + 1 :]]
+        del chunks[rule:]
+    if credits:
+        extra["credits"] = credits

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["is_end_line", "take_end_matter", "take_paragraph_end_matter"]
+__all__ = ["is_editors_note", "is_end_line", "take_end_matter", "take_paragraph_end_matter"]
 
 _CREDIT_WORDS = r"(?:Additional\s+)?(?:reporting|writing|editing|compiled|edited|written|research|graphics)"
 #: "(Reporting by A; Editing by B)", with or without the brackets.
@@ -23,19 +23,24 @@ _NOTE = re.compile(
 )
 #: AFP's trailer: the initials of the bureau and editors, "burs-ab/cd" or "ab/cd".
 _AFP_TRAILER = re.compile(r"^[a-z]{2,8}(?:-[a-z]{2,8})*(?:/[a-z]{2,8})+$")
+#: dpa's trailer: "dpa mfh/sk yyzz a3 jm" (the desk's and editors' initials, routing codes).
+_DPA_TRAILER = re.compile(r"^dpa\s+[a-z]{2,4}(?:/[a-z]{2,4})*(?:\s+[a-z0-9]{2,4}){0,5}$")
 _ENDITEM = re.compile(r"(?:^|\s)End\s?item\.?$", re.IGNORECASE)  # Xinhua's end mark
-#: ANPA-1312's closing line "AP-WS-11-05-25 1744GMT" and the end marks "END", "ENDS", "-30-", "###".
+#: ANPA-1312's closing line "AP-WS-11-05-25 1744GMT" and the end marks "END", "ENDS", "MORE", "-30-", "###".
 _ANPA_TRAILER = re.compile(r"^[A-Z]{2,4}-[A-Z]{2,4}-\d\d-\d\d-\d\d\s+\d{4}\s?[A-Z]{2,4}<?$")
-_END_MARK = re.compile(r"^(?:END|ENDS|-+\s?30\s?-+|#{3})$")
+_END_MARK = re.compile(r"^(?:END|ENDS|MORE|-+\s?30\s?-+|#{3})$")
 _FOOTERS = (
     (re.compile(r"Anadolu Agency website contains only a portion", re.I), "Anadolu Agency"),
+    (re.compile(r"Anadolu Ajansı web sitesinde", re.I), "Anadolu Agency"),
     (re.compile(r"^Our Standards:\s*The Thomson Reuters Trust Principles", re.I), "Reuters"),
-    (re.compile(r"^(?:Copyright|©)\s", re.I), None),
+    (re.compile(r"^(?:Copyright|©|\(c\))\s", re.I), None),
     (re.compile(r"^The post .{2,300} appeared first on .{2,120}$", re.I), None),  # WordPress feeds
 )
 #: A run of short links after one of these is a share box or a topic list: "Share this:", "Suggested Topics:".
 _LIST_MARKERS = re.compile(r"^(?:Share this|Like this|Suggested Topics|Related Topics|Topics|Tags|Read more):?$", re.I)
 _LIST_ITEM_CHARS = 40
+#: A pointer to another article, anywhere in a web body: "Related: …", "READ MORE: …", "See also: …".
+_POINTER = re.compile(r"^(?:Related|Read more|Read also|Also read|See also|More on this|Watch)\s*:\s*.{2,150}$", re.I)
 
 
 def _credits(text: str) -> bool:
@@ -52,6 +57,8 @@ def _kind(text: str) -> tuple[str, str | None] | None:
         return "notes", None
     if _AFP_TRAILER.match(text):
         return "trailer", "AFP"
+    if _DPA_TRAILER.match(text):
+        return "trailer", "dpa"
     if _ENDITEM.fullmatch(text.strip()):
         return "trailer", "Xinhua"
     if _ANPA_TRAILER.match(text) or _END_MARK.match(text):
@@ -60,6 +67,11 @@ def _kind(text: str) -> tuple[str, str | None] | None:
         if pattern.search(text):
             return "footer", agency
     return None
+
+
+def is_editors_note(text: str) -> bool:
+    """True for an editor's note on a refiled story: "(Adds analyst comment)", "(Fixes typo)"."""
+    return _NOTE.match(text) is not None
 
 
 def is_end_line(text: str) -> bool:
@@ -134,8 +146,11 @@ def take_end_matter(chunks: list[list[str]], meta: dict, extra: dict) -> str | N
 
 
 def take_paragraph_end_matter(paragraphs: Sequence[str], meta: dict, extra: dict) -> list[str]:
-    """`paragraphs` less their end matter (see `take_end_matter`); a trailer's agency fills meta["agency"]."""
-    chunks = [[p] for p in paragraphs if p]
+    """`paragraphs` less their end matter (see `take_end_matter`) and pointers to other articles ("Related: …",
+    kept in extra["links"]); a trailer's agency fills meta["agency"]."""
+    chunks = [[p] for p in paragraphs if p and not _POINTER.match(p)]
+    if pointers := [p for p in paragraphs if p and _POINTER.match(p)]:
+        extra["links"] = pointers
     agency = take_end_matter(chunks, meta, extra)
     if agency:
         meta.setdefault("agency", agency)

@@ -53,13 +53,17 @@ AGENCIES = {
     "interfax": "Interfax",
 }
 
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+#: English month names, and lower-case abbreviations as Spanish, French… datelines write them ("14 may").
+_MONTH = (
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+    r"|jan|feb|mar|abr|apr|may|jun|jul|ago|aug|sep|oct|nov|dic|dec)[a-z]*\.?"
+)
 _L = r"[^\W\d_]"  # any letter; datelines may be accented ("SÃO PAULO"), their case is checked in code
 _PLACE = rf"{_L}(?:(?:{_L}|[.'’/\- ]){{0,40}}(?:{_L}|\.))?(?:,\s*{_L}(?:{_L}|[.'’ ]){{0,30}}?)?"
 _DATE = rf"(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})(?:,?\s*\d{{4}})?"  # "Oct. 9", "9 Oct.", "Oct 9, 2026"
 # "PORT AUREL, March 4 (Reuters) -", "PARIS (AFP) -", "BEIJING, Oct. 9 (Xinhua) --", "RIVERTON, Ore. (AP) —"
 _PAREN_DATELINE = re.compile(
-    rf"^(?P<dateline>(?P<place>{_PLACE})(?:,\s*(?P<date>{_DATE}))?\s*\((?P<agency>[^()]{{1,40}})\)\s*[-–—]+)\s+(?=\S)"
+    rf"^(?P<dateline>(?P<place>{_PLACE})(?:,\s*(?P<date>{_DATE}))?\s*\((?P<agency>[^()]{{1,40}})\)\.?\s*[-–—]+)\s*(?=\S)"
 )
 # TASS: "MOSCOW, November 12. /TASS/."
 _SLASH_DATELINE = re.compile(
@@ -173,14 +177,22 @@ def framing(head: bytes) -> str | None:
     return "iptc7901"
 
 
-def parse_transmissions(data: bytes, parse_one: Callable[[str], Story], label: str) -> list[Story]:
-    """Each transmission (the text after an SOH) that holds text, parsed; the first error if none does."""
+def parse_transmissions(
+    data: bytes,
+    parse_one: Callable[[str], Story],
+    label: str,
+    join: Callable[[list[str]], list[str]] | None = None,
+) -> list[Story]:
+    """Each transmission (the text after an SOH) that holds text, parsed; the first error if none does.
+    `join` may first combine transmissions that belong together (the takes of one story)."""
     text = decode_wire(data)
     if "\x02" not in text:
         raise StoryError(f"not an {label} transmission (no STX before the text)")
     messages = text.split("\x01")
     if len(messages) > 1 and "\x02" not in messages[0]:
         messages = messages[1:]  # before the first SOH: SYN bytes or line noise
+    if join is not None:
+        messages = join(messages)
     stories: list[Story] = []
     error: StoryError | None = None
     for message in messages:

@@ -227,3 +227,127 @@ def test_a_newsml_dateline_given_in_metadata_takes_the_agency_from_the_body() ->
     assert kinds(story)[1] == ("dateline", "LINZ, June 12 (Northwind) -")
     assert story.text.split("\n\n")[1].endswith("- Repairs will take two years.")
     assert story.meta.agency == "Northwind"
+
+
+def test_editors_notes_under_an_update_headline() -> None:
+    story = one(
+        "UPDATE 3-Grain prices climb after port fire\n\n(Adds analyst comment)\n\n(Updates prices)\n\n"
+        "By Ann Lee\n\nODESA/LONDON, March 3 (Reuters) - Grain prices rose on Monday.\n\nTraders were nervous.\n",
+        "grain.txt",
+    )
+    assert story.meta.extra["notes"] == ["Adds analyst comment", "Updates prices"]
+    assert (story.meta.authors, story.meta.dateline, story.meta.version) == (("Ann Lee",), "ODESA/LONDON", 4)
+    assert "Adds" not in story.text
+
+
+def test_afp_web_copy_with_published_and_updated_stamps() -> None:
+    story = one(
+        "World\n\nLighthouse keepers return to Ushant\n\nPublished on 02/03/2026 at 10:15 - Updated on 02/03/2026 at "
+        "12:40\n\nBrest (AFP) – Two keepers moved back into the lighthouse on Monday.\n\nab/cd\n",
+        "ushant.txt",
+    )
+    meta = story.meta
+    assert (meta.section, meta.headline, meta.agency, meta.dateline) == (
+        "World",
+        "Lighthouse keepers return to Ushant",
+        "AFP",
+        "Brest",
+    )
+    assert (meta.created, meta.updated) == ("2026-03-02T10:15:00", "2026-03-02T12:40:00")
+    assert "Published" not in story.text
+
+
+def test_ap_web_copy_with_a_time_first_stamp_and_two_rules() -> None:
+    story = one(
+        "Storm cuts power to 40,000\n\nBy JO KIM and LI PARK\nUpdated 8:14 PM GMT, April 6, 2026\n\n"
+        "TULSA, Okla. (AP) — A storm cut power overnight.\n\nCrews worked through the night.\n\n___\n\n"
+        "Park reported from Dallas.\n\n___\n\nFollow AP's weather coverage at https://apnews.example/hub\n",
+        "storm.txt",
+    )
+    assert story.meta.updated == "2026-04-06T20:14:00Z" and story.meta.dateline == "TULSA, Okla."
+    assert story.meta.extra["credits"] == [
+        "Park reported from Dallas.",
+        "Follow AP's weather coverage at https://apnews.example/hub",
+    ]
+    assert story.text.rstrip().endswith("Crews worked through the night.")
+
+
+@pytest.mark.parametrize(
+    ("text", "agency", "dateline", "key", "value"),
+    [
+        (
+            "Ley de costas aprobada\n\nCádiz, 14 may (EFE).- El Congreso aprobó la ley.\n\nEntra en vigor en junio.\n\n"
+            "(c) Agencia EFE\n",
+            "EFE",
+            "Cádiz",
+            "footer",
+            ["(c) Agencia EFE"],
+        ),
+        (
+            "Fähre fällt aus\n\nKiel (dpa) - Die Fähre fällt heute aus.\n\nGrund ist Sturm.\n\ndpa abc/de yyzz a3 jm\n",
+            "dpa",
+            "Kiel",
+            "trailer",
+            "dpa abc/de yyzz a3 jm",
+        ),
+    ],
+    ids=["efe", "dpa"],
+)
+def test_european_agency_copy(text: str, agency: str, dateline: str, key: str, value: object) -> None:
+    story = one(text, "eu.txt")
+    assert (story.meta.agency, story.meta.dateline, story.meta.extra[key]) == (agency, dateline, value)
+    assert story.text.rstrip().endswith(("en junio.", "Grund ist Sturm."))
+
+
+def test_anadolu_web_copy_in_turkish() -> None:
+    story = one(
+        "Ekonomi\n\nİzmir'de ihracat rekor kırdı\n\nİhracat ekimde yüzde 8 arttı\n\n"
+        "Ayşe Demir  |  04.11.2025 - Güncelleme : 05.11.2025\n\nİZMİR (AA) - İzmir'den ihracat ekimde arttı.\n\n"
+        "Anadolu Ajansı web sitesinde, AA Haber Akış Sistemi (HAS) üzerinden abonelere sunulan haberler, "
+        "özetlenerek yayımlanmaktadır.\n",
+        "izmir.txt",
+    )
+    meta = story.meta
+    assert (meta.section, meta.authors, meta.created, meta.updated) == (
+        "Ekonomi",
+        ("Ayşe Demir",),
+        "2025-11-04",
+        "2025-11-05",
+    )
+    assert meta.agency == "Anadolu Agency" and "Ajansı" not in story.text
+
+
+def test_ninjs_bylines_and_an_rss_itunes_item_with_a_related_link() -> None:
+    item = {
+        "uri": "urn:test:b",
+        "headline": "Bridge opens",
+        "body_text": "It opened.",
+        "bylines": [{"byline": "By Eva Lind"}],
+    }
+    assert one(json.dumps(item), "b.json").meta.authors == ("Eva Lind",)
+    rss = """<?xml version="1.0"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"
+    xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>T</title><item><title>Bakery closes</title>
+    <guid>b-1</guid><itunes:summary>Time to retire.</itunes:summary><description><![CDATA[<p>Time to retire.</p>]]>
+    </description><content:encoded><![CDATA[<p>The bakery closes on Saturday.</p><p>It opened in 1913.</p>
+    <p><em>Related: <a href="/x">Cafés struggle</a></em></p>]]></content:encoded></item></channel></rss>"""
+    (story,) = parse_bytes(rss.encode(), "bakery.xml")
+    assert story.text.split("\n\n")[-2:] == ["The bakery closes on Saturday.", "It opened in 1913."]
+    assert story.meta.extra["links"] == ["Related: Cafés struggle"]
+
+
+def test_an_anpa_add_continues_the_take_before_it() -> None:
+    def take(n: str, version: str, body: str) -> str:
+        return f"\x16\x16\x01a{n}\x1fr\x1fBC-Dam-Leak {version} 03-04 0300\r\n\x02{body}\x03\r\n\x04"
+
+    data = take(
+        "0101",
+        "1stLd-Writethru",
+        "^Dam leak forces evacuation<\r\n\tLAKEVIEW (AP) _ Residents left on Monday.\r\n"
+        "\tThe leak grew overnight.\r\n\tMORE\r\n\tAP-CE-03-04-26 1412EST<\r\n",
+    ) + take("0102", "1stLd-Writethru 1stAdd", "LAKEVIEW: grew overnight.<\r\n\tEngineers were on site.\r\n\tEND\r\n")
+    (story,) = parse_bytes(data.encode("latin-1"), "dam.anpa")
+    assert story.text.split("\n\n")[1:] == [
+        "LAKEVIEW (AP) — Residents left on Monday.",
+        "The leak grew overnight.",
+        "Engineers were on site.",
+    ]

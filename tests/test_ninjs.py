@@ -330,7 +330,7 @@ def test_legacy_encoding():
         ('{"headline": "   "}', r"^not a ninjs story: no headline and no body$"),
         ('{"headline": "\\u001b[0m\\u200b"}', r"^not a ninjs story: the headline is empty$"),
         ('{"body_text": "Only a body."}', r"^not a ninjs story: no headline$"),
-        ('{"headline": "H", "body_text": "B"', r"^not valid JSON: Expecting ',' delimiter at line 1"),
+        ('{"headline": "H", "body_text": "B"', r"^not valid JSON: Expecting ',' delimiter \(line 1"),
         ('{"headline": "H", "bo', r"^not valid JSON: Unterminated string"),
         ("<rss><channel/></rss>", r"^not valid JSON"),
         ('{"version": 1' + "1" * 5000 + "}", r"^not valid JSON"),

@@ -101,8 +101,7 @@ class History:
         before = self.store.tags.registry.get(actor.id)
         if before is None:
             raise AnnotationError(f"no actor {actor.id[:8]} in the registry")
-        label = f"rename {before.name} to {actor.name}" if before.name != actor.name else f"edit actor {actor.name}"
-        self.do([(before, actor)], label)
+        self.do([(before, actor)], _actor_label(before, actor))
         return actor
 
     def merge_actors(self, source_id: str, target_id: str) -> Actor:
@@ -165,3 +164,14 @@ class History:
         self.store.apply(change.edits, tombstones=change.tombstones_after)
         self._undo.append(self._redo.pop())
         return change
+
+
+_ACTOR_FIELDS = (("aliases", "aliases"), ("type", "type"), ("external_id", "external id"), ("note", "note"))
+
+
+def _actor_label(before: Actor, after: Actor) -> str:
+    """What an edit of a registry entry changed: "rename A to B", "edit aliases of A", "edit type, note of A"."""
+    if before.name != after.name:
+        return f"rename {before.name} to {after.name}"
+    changed = [label for name, label in _ACTOR_FIELDS if getattr(before, name) != getattr(after, name)]
+    return f"edit {', '.join(changed) or 'entry'} of {after.name}"

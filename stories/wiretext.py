@@ -172,6 +172,8 @@ def framing(head: bytes) -> str | None:
     if stx == -1:
         return None
     header = head[m.end() - 1 : stx]
+    if not header[1:].strip(b" \t\r\n\x00\x16"):
+        return None  # SOH then STX with nothing between: control bytes in a binary file, not a wire header
     if m["syn"] or _ANPA_HEADER.search(header) or head.startswith(b"^", stx + 1):
         return "anpa"
     return "iptc7901"

@@ -144,6 +144,11 @@ def _xml_not_news(folder: Path) -> Path:
     return _write(folder / "catalog.xml", b'<?xml version="1.0"?>\n<catalog><book id="1">Tides</book></catalog>\n')
 
 
+def _control_bytes(folder: Path) -> Path:
+    """SOH and STX with nothing between them: not a wire header."""
+    return _write(folder / "bad.bin", b"\x00\x01\x02binary")
+
+
 def _quadratic_rss(folder: Path) -> Path:
     """One 50 kB entity used 20,000 times: a gigabyte without any nesting."""
     big = "x" * 50_000
@@ -192,6 +197,7 @@ def _write(path: Path, data: bytes) -> Path:
 REFUSED: dict[str, tuple[Callable[[Path], Path], str]] = {
     "binary": (_binary, "binary file, not text"),
     "empty": (_empty, "empty file"),
+    "control-bytes": (_control_bytes, "binary file, not text"),
     "bom-only": (_bom_only, "empty file"),
     "xxe-newsml": (_xxe_newsml, "XML that declares entities is refused"),
     "xxe-rss": (_xxe_rss, "XML that declares entities is refused"),

@@ -10,10 +10,12 @@ from rich.console import Console
 
 from annotations.store import Store
 from stories.loader import parse_text
+from stories.model import StoryMeta
 from tui.app import WiredeskApp
 from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
+from tui.story_text import display_date
 from tui.widgets.story_view import StoryView
 
 SIZE = (100, 32)
@@ -452,3 +454,24 @@ async def test_import_dialog_imports_a_folder_with_progress(tmp_path: Path) -> N
         assert isinstance(app.screen, LibraryScreen)
         assert app.screen.query_one("#stories").shown == 2
     assert len(store) == 2
+
+
+async def test_palette_leaves_out_textuals_keys_panel_and_notices_go_sooner_than_errors(tmp_path: Path) -> None:
+    store, sid = make_store(tmp_path)
+    app = app_for(store, sid)
+    async with app.run_test(size=SIZE) as pilot:
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Keys" not in titles and "Screenshot" not in titles and "Quit" in titles
+        app.notify("Saved")
+        app.notify("Broken", severity="error")
+        await pilot.pause()
+        saved, broken = list(app._notifications)[-2:]
+        assert saved.timeout == app.NOTICE_TIMEOUT < broken.timeout
+
+
+@pytest.mark.parametrize(
+    ("dateline_date", "shown"),
+    [("Oct 21", "21 Oct"), ("June 9", "9 Jun"), ("Oct. 9, 2025", "9 Oct 2025"), ("4 Mar.", "4 Mar")],
+)
+def test_dateline_dates_are_written_like_full_dates(dateline_date: str, shown: str) -> None:
+    assert display_date(StoryMeta(headline="h", extra={"dateline_date": dateline_date})) == shown

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import ModalScreen
+from textual.notifications import SeverityLevel
+from textual.screen import ModalScreen, Screen
 
 from annotations.history import History
 from annotations.store import Store, StoreError
@@ -33,6 +34,8 @@ class WiredeskApp(App[None]):
 
     CSS_PATH = "wiredesk.tcss"
     TITLE = "wiredesk"
+    #: Errors and warnings stay 5 s; a "Saved" notice goes after 2.5 s, so it does not sit on the text long.
+    NOTICE_TIMEOUT = 2.5
     COMMANDS = App.COMMANDS | {WiredeskCommands}
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Show every key"),
@@ -180,6 +183,27 @@ class WiredeskApp(App[None]):
         if action == "actors":  # not over a dialog that waits for an answer
             return not isinstance(self.screen, ModalScreen) or isinstance(self.screen, HelpScreen)
         return True
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """As `App.notify`; information goes sooner than warnings and errors (see NOTICE_TIMEOUT)."""
+        if timeout is None and severity == "information":
+            timeout = self.NOTICE_TIMEOUT
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own palette commands less "Keys" (wiredesk's help lists every key), "Maximize" and
+        "Screenshot"; "Theme" and "Quit" stay."""
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Keys", "Maximize", "Minimize", "Screenshot"):
+                yield command
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -40,9 +40,20 @@ def human_date(iso: str | None) -> str:
 
 
 def display_date(meta: StoryMeta) -> str:
-    """The story's day for lists: updated or created, else the dateline's date (often without a year)."""
+    """The story's day for lists: updated or created, else the dateline's date written the same way ("Oct. 9"
+    -> "9 Oct"; a dateline rarely gives the year, and none is made up)."""
     when = meta.updated or meta.created
-    return human_date(when[:10]) if when else str(meta.extra.get("dateline_date") or "")
+    return human_date(when[:10]) if when else _dateline_day(str(meta.extra.get("dateline_date") or ""))
+
+
+def _dateline_day(text: str) -> str:
+    words = text.replace(".", " ").replace(",", " ").split()
+    if len(words) >= 2 and words[0].isdigit():  # "9 Oct", "4 Mar 2026"
+        words[0], words[1] = words[1], words[0]
+    month = words[0][:3].title() if words else ""
+    if month not in _MONTHS or len(words) < 2 or not words[1].isdigit():
+        return text
+    return " ".join([words[1], month, *words[2:3]])
 
 
 def meta_line(meta: StoryMeta) -> str:

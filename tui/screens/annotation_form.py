@@ -140,6 +140,8 @@ class AnnotationForm(ModalScreen[Annotation | None]):
         self.query_one("#form-kind").focus()
 
     def _show_kind(self, kind: str) -> None:
+        title = f"Edit {self.ann.kind}" if kind == self.ann.kind else f"Edit {self.ann.kind} → {kind}"
+        self.query_one("#form-title", Label).update(title)
         for name, owner in ROW_KIND.items():
             self.query_one(f"#row-{name}").display = owner == kind
 

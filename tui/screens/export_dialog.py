@@ -40,7 +40,7 @@ __all__ = [
 
 #: The CSV option's two values: plain UTF-8, or with a byte-order mark so that Excel reads it as UTF-8.
 CSV_FOR = ("any program", "Excel")
-HELP = "Tab moves · ←/→ chooses · Tab completes the path · Enter exports · Escape closes"
+HELP = "Tab moves (in the path: completes it first) · ←/→ chooses · Enter exports · Escape closes"
 
 
 class ExportCancelled(Exception):
@@ -271,6 +271,7 @@ class ExportDialog(ModalScreen[Path | None]):
             self._replace = path
             what = "folder" if path.is_dir() else "file"
             self._say(f"{path} exists. Enter again replaces that {what}; or change the name.", "yellow")
+            self.query_one(ProgressBar).remove_class("-running")  # not the last export's finished bar
             return None
         return path
 

@@ -100,7 +100,7 @@ class MergeDialog(ModalScreen[str | None]):
         links = sum(self.counts.get(actor.id, Counter()).values())
         out.append(f"  · {links} link{'s' if links != 1 else ''}", style="dim")
         if how == "fuzzy":
-            out.append("  ~", style="dim")
+            out.append("  similar name", style="dim italic")
         return out
 
     def action_move(self, step: int) -> None:

@@ -235,9 +235,8 @@ class ReaderScreen(Tagging, Screen):
     # --- footer --------------------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Keys that cannot do anything here leave the footer, which must fit 80 columns.
-        if action in ("delete", "edit", "link"):
-            return self._target() is not None
+        # Undo and redo leave the footer when they cannot do anything (it must fit 80 columns). x, s and Enter
+        # stay enabled without a tag at the cursor, to say so rather than do nothing silently.
         if action == "undo":
             return self.history.can_undo
         if action == "redo":
@@ -262,10 +261,13 @@ class ReaderScreen(Tagging, Screen):
         self._reload_annotations(current=subject.id if here else None)
         if here:
             self.view.move_to(subject.start, center=True)
-        elsewhere = ""
+        elsewhere = ""  # undo is one history for the whole library: say where a change was, when not here
         if isinstance(subject, Annotation) and not here:
             elsewhere = f" (in “{self.app.store.story_meta(subject.story_id).headline}”)"
-        self.notify(change.describe() + elsewhere, title="Undone" if undo else "Redone")
+        elif not isinstance(subject, Annotation):
+            elsewhere = " (actor registry)"
+        severity = "information" if here else "warning"  # a change out of sight: shown longer
+        self.notify(change.describe() + elsewhere, title="Undone" if undo else "Redone", severity=severity)
 
     def action_undo(self) -> None:
         self._step_history(undo=True)

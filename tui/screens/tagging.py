@@ -70,7 +70,7 @@ class Tagging:
         if selection is None:
             self.notify(
                 "Select text first: v then a motion (w, e, …), shift+arrows, / to find, or drag with the mouse.",
-                title=f"Nothing to tag as {kind}",
+                title=f"Nothing to tag as {'an' if kind == 'actor' else 'a'} {kind}",
                 severity="warning",
             )
             return

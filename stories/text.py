@@ -368,8 +368,8 @@ def quotation_span(
         inner_start, inner_end = opening + 1, closing
         while inner_start < inner_end and text[inner_start].isspace():
             inner_start += 1
-        while inner_end > inner_start and text[inner_end - 1].isspace():
-            inner_end -= 1
+        while inner_end > inner_start and (text[inner_end - 1].isspace() or text[inner_end - 1] in _EDGE_PUNCT):
+            inner_end -= 1  # “…, instead,” said: the comma is not the speaker's, and a tag would drop it
         for span in ((inner_start, inner_end), (opening, closing + 1)):
             if span[0] == span[1]:
                 continue

@@ -446,7 +446,7 @@ async def test_import_dialog_imports_a_folder_with_progress(tmp_path: Path) -> N
                 break
         summary = str(app.screen.query_one("#import-summary").content)
         assert "2 imported" in summary and "1 failed" in summary
-        log = "\n".join(app.screen.query_one("#import-log").lines)
+        log = "\n".join(strip.text for strip in app.screen.query_one("#import-log").lines)
         assert "bad.txt: empty file" in log
         assert not app.screen.query_one("#eta").display  # done: no "--:--:--" left where the time to go was
         await pilot.press("escape")
@@ -475,3 +475,43 @@ async def test_palette_leaves_out_textuals_keys_panel_and_notices_go_sooner_than
 )
 def test_dateline_dates_are_written_like_full_dates(dateline_date: str, shown: str) -> None:
     assert display_date(StoryMeta(headline="h", extra={"dateline_date": dateline_date})) == shown
+
+
+async def test_path_completion_goes_as_far_as_the_matches_agree_then_lists_them(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("ninjs-a.json", "ninjs-b.json", "newsml.xml"):
+        (folder / name).write_text("x", encoding="utf-8")
+    store = Store(tmp_path / "data")
+    app = app_for(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        box = app.screen.query_one("#import-path")
+        box.value = str(folder / "n")
+        await pilot.pause(0.3)
+        await pilot.press("tab")  # "n" matches three names that share nothing more: they are listed
+        await pilot.pause()
+        assert box.value == str(folder / "n")
+        assert any("3 names start like that" in n.title for n in app._notifications)
+        box.value = str(folder / "ni")
+        await pilot.pause(0.3)
+        await pilot.press("tab")  # the two ninjs files agree as far as "ninjs-"
+        assert box.value == str(folder / "ninjs-")
+        box.value = str(folder / "ne")
+        await pilot.pause(0.3)
+        await pilot.press("tab")
+        assert box.value == str(folder / "newsml.xml")
+
+
+@pytest.mark.parametrize(("width", "header"), [(100, "Agency"), (70, "Date"), (60, "Headline")])
+async def test_a_narrow_library_keeps_the_headline_and_counts(tmp_path: Path, width: int, header: str) -> None:
+    store, sid = make_store(tmp_path)
+    app = app_for(store)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await pilot.pause()
+        stories = app.screen.query_one("#stories")
+        heads = stories.header()
+        assert heads[-3:] == ["Q", "A", "C"] and header in heads
+        assert ("Agency" in heads) == (width >= 76) and ("Date" in heads) == (width >= 64)
+        assert "Harbour council approves ferry" in stories.row_text(sid)

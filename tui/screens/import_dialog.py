@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, Log, ProgressBar, Static
+from textual.widgets import Label, ProgressBar, RichLog, Static
 
 from stories.text import clean_line
 from tui.importing import ImportOutcome, import_paths, list_files
@@ -36,8 +36,8 @@ class ImportDialog(ModalScreen[list[str]]):
         & ProgressBar { display: none; margin-top: 1; }
         & ProgressBar.-running { display: block; }
         & ProgressBar.-done #eta { display: none; }
-        & Log { height: 12; display: none; border: none; background: $surface-darken-1; }
-        & Log.-shown { display: block; }
+        & RichLog { height: 12; display: none; border: none; background: $surface-darken-1; }
+        & RichLog.-shown { display: block; }
         & #import-summary { padding-top: 1; }
     }
     """
@@ -57,7 +57,7 @@ class ImportDialog(ModalScreen[list[str]]):
                 id="import-help",
             )
             yield ProgressBar(id="import-progress", show_eta=True)
-            yield Log(id="import-log", highlight=False)
+            yield RichLog(id="import-log", wrap=True, markup=False, highlight=False)  # long reasons wrap
             yield Static(id="import-summary", markup=False)
 
     def on_input_submitted(self, event: PathInput.Submitted) -> None:
@@ -74,7 +74,7 @@ class ImportDialog(ModalScreen[list[str]]):
             return
         self._importing, self._stop_requested = True, False
         self.query_one(ProgressBar).add_class("-running").remove_class("-done")
-        self.query_one(Log).add_class("-shown")
+        self.query_one(RichLog).add_class("-shown")
         self.query_one("#import-summary", Static).update("")
         self._import(expanded)
 
@@ -96,14 +96,15 @@ class ImportDialog(ModalScreen[list[str]]):
         self.app.call_from_thread(self._done, counts)
 
     def _show(self, outcome: ImportOutcome, advance: bool) -> None:
-        name = clean_line(Path(str(outcome.path)).name)
+        where = str(outcome.path)
+        name = clean_line(where if where.startswith(("http://", "https://")) else Path(where).name)
         if outcome.status == "failed":
             line = f"failed    {name}: {outcome.reason}"
         else:
             word = {"imported": "imported", "present": "already in library", "version": "new version"}
             headline = outcome.story.headline if outcome.story else ""
             line = f"{word[outcome.status]:<9} {name}: {headline}"
-        self.query_one(Log).write_line(line)
+        self.query_one(RichLog).write(Text(line))
         if advance:
             self.query_one(ProgressBar).advance(1)
 

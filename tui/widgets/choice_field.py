@@ -32,7 +32,8 @@ class ChoiceField(Widget, can_focus=True):
     ChoiceField {
         height: 1; width: 1fr; color: $text-muted;
         & > .choice-field--chosen { color: $text; text-style: bold reverse; }
-        &:focus { background: $boost; color: $text; }
+        &:focus { background: $accent 25%; color: $text; }
+        &:focus > .choice-field--chosen { background: $accent; text-style: bold; }
         &:disabled { opacity: 50%; }
     }
     """

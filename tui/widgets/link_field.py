@@ -28,7 +28,7 @@ class LinkField(Widget, can_focus=True):
     DEFAULT_CSS = """
     LinkField {
         height: 1; width: 1fr;
-        &:focus { background: $boost; }
+        &:focus { background: $accent 25%; }
         &:disabled { opacity: 50%; }
     }
     """

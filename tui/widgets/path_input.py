@@ -1,4 +1,4 @@
-"""PathInput: an Input that completes file and folder names as you type (Tab or → accepts)."""
+"""PathInput: an Input that completes file and folder names as a shell does (Tab or → accepts)."""
 
 from __future__ import annotations
 
@@ -9,31 +9,37 @@ from textual.binding import Binding
 from textual.suggester import Suggester
 from textual.widgets import Input
 
-__all__ = ["PathInput", "PathSuggester"]
+__all__ = ["PathInput", "PathSuggester", "path_matches"]
+
+
+def path_matches(value: str) -> tuple[str, list[str]]:
+    """(the typed folder part, sorted names in it that start as typed); hidden names only when asked for."""
+    if not value or value.startswith(("http://", "https://")):
+        return "", []
+    typed = os.path.expanduser(value)
+    folder, _, stem = typed.rpartition(os.sep)
+    base = Path(folder or ".") if folder or not typed.startswith(os.sep) else Path(os.sep)
+    try:
+        names = sorted(p.name for p in base.iterdir() if p.name.startswith(stem))
+    except OSError:
+        return "", []
+    prefix = folder + os.sep if folder or typed.startswith(os.sep) else ""
+    return prefix, [n for n in names if not n.startswith(".") or stem.startswith(".")]
 
 
 class PathSuggester(Suggester):
-    """Suggests the first file or folder (sorted, hidden ones only when asked for) that starts as typed."""
+    """Suggests the one file or folder that starts as typed, or the longest start that all the matches share
+    (as a shell's Tab does); nothing when the matches share no more than what is typed."""
 
     def __init__(self) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
 
     async def get_suggestion(self, value: str) -> str | None:
-        if not value or value.startswith(("http://", "https://")):
-            return None
-        typed = os.path.expanduser(value)
-        folder, _, stem = typed.rpartition(os.sep)
-        base = Path(folder or ".") if folder or not typed.startswith(os.sep) else Path(os.sep)
-        try:
-            names = sorted(p.name for p in base.iterdir() if p.name.startswith(stem))
-        except OSError:
-            return None
-        names = [n for n in names if not n.startswith(".") or stem.startswith(".")]
+        prefix, names = path_matches(value)
         if not names:
             return None
-        name = names[0]
-        completed = (folder + os.sep if folder or typed.startswith(os.sep) else "") + name
-        if (base / name).is_dir():
+        completed = prefix + (names[0] if len(names) == 1 else os.path.commonprefix(names))  # noqa: RUF071 (names, not paths)
+        if len(names) == 1 and Path(completed).is_dir():
             completed += os.sep
         if value.startswith("~"):
             completed = "~" + completed[len(os.path.expanduser("~")) :]
@@ -41,7 +47,7 @@ class PathSuggester(Suggester):
 
 
 class PathInput(Input):
-    """A path box: completion as you type; Tab takes the completion."""
+    """A path box: completion as you type; Tab takes the completion, or lists the names that match."""
 
     BINDINGS = [Binding("tab", "complete", "Complete", show=False, id="path.complete")]
 
@@ -52,3 +58,8 @@ class PathInput(Input):
         if self._suggestion:
             self.value = self._suggestion
             self.cursor_position = len(self.value)
+            return
+        _, names = path_matches(self.value)
+        if len(names) > 1:
+            shown = "  ".join(names[:12]) + (f"  … and {len(names) - 12} more" if len(names) > 12 else "")
+            self.notify(shown, title=f"{len(names)} names start like that; type more", markup=False)

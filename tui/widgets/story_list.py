@@ -18,6 +18,8 @@ from tui.widgets.row_list import Column, RowList
 __all__ = ["StoryList"]
 
 _ID, _DATE, _AGENCY, _COUNT = 8, 11, 16, 3
+#: Narrower than this, the agency column goes; narrower than _NO_AGENCY, the date too.
+_ALL_COLUMNS, _NO_AGENCY = 76, 64
 
 
 class StoryList(RowList):
@@ -121,13 +123,24 @@ class StoryList(RowList):
 
     # --- columns -----------------------------------------------------------------------------------------
 
+    def _dropped(self) -> set[int]:
+        """Columns left out on a narrow screen, so the headline keeps room: the agency, then the date."""
+        width = self.size.width
+        return set() if width >= _ALL_COLUMNS else {2} if width >= _NO_AGENCY else {1, 2}
+
     def columns(self) -> list[Column]:
-        return [Column(_ID), Column(_DATE), Column(_AGENCY), Column(), *([Column(_COUNT, right=True)] * len(KINDS))]
+        every = [Column(_ID), Column(_DATE), Column(_AGENCY), Column(), *([Column(_COUNT, right=True)] * len(KINDS))]
+        return [c for i, c in enumerate(every) if i not in self._dropped()]
 
     def header(self) -> list[str]:
-        return ["ID", "Date", "Agency", "Headline", *(k[0].upper() for k in KINDS)]
+        every = ["ID", "Date", "Agency", "Headline", *(k[0].upper() for k in KINDS)]
+        return [h for i, h in enumerate(every) if i not in self._dropped()]
 
     def cells(self, index: int) -> list[str]:
+        dropped = self._dropped()
+        return [cell for i, cell in enumerate(self._cells(index)) if i not in dropped]
+
+    def _cells(self, index: int) -> list[str]:
         entry = self._rows[index]
         m = entry.meta
         if self._counts is None:

@@ -28,6 +28,7 @@ class ChoiceDialog(ModalScreen[str | None]):
         }
         & #choice-title { text-style: bold; padding-bottom: 1; }
         & OptionList { height: auto; border: none; padding: 0; }
+        & #choice-help { color: $text-muted; padding-top: 1; }
     }
     """
 
@@ -38,7 +39,9 @@ class ChoiceDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self._title, id="choice-title", markup=False)
-            yield OptionList(*(Option(v, id=v) for v in self._values), id="choice-options", markup=False)
+            options = [Option(f"{v}  (now)" if v == self._current else v, id=v) for v in self._values]
+            yield OptionList(*options, id="choice-options", markup=False)
+            yield Label("↑/↓ move · Enter picks · Esc keeps it as it is", id="choice-help")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

@@ -435,10 +435,7 @@ async def test_import_dialog_imports_a_folder_with_progress(tmp_path: Path) -> N
         await pilot.press("i")
         await pilot.pause()
         box = app.screen.query_one("#import-path")
-        box.value = str(tmp_path / "inc")
-        await pilot.pause(0.3)
-        await pilot.press("tab")  # completes the folder name
-        assert box.value == str(folder) + "/"
+        assert await complete(pilot, box, str(tmp_path / "inc")) == str(folder) + "/"  # the folder's name
         await pilot.press("enter")
         for _ in range(50):
             await pilot.pause(0.05)
@@ -477,6 +474,15 @@ def test_dateline_dates_are_written_like_full_dates(dateline_date: str, shown: s
     assert display_date(StoryMeta(headline="h", extra={"dateline_date": dateline_date})) == shown
 
 
+async def complete(pilot, box, value: str) -> str:
+    """Type `value` in a path box, wait for its suggestion, press Tab: what the box then holds."""
+    box.value = value
+    await pilot.pause(0.3)
+    await pilot.press("tab")
+    await pilot.pause()
+    return box.value
+
+
 async def test_path_completion_goes_as_far_as_the_matches_agree_then_lists_them(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
@@ -488,20 +494,10 @@ async def test_path_completion_goes_as_far_as_the_matches_agree_then_lists_them(
         await pilot.press("i")
         await pilot.pause()
         box = app.screen.query_one("#import-path")
-        box.value = str(folder / "n")
-        await pilot.pause(0.3)
-        await pilot.press("tab")  # "n" matches three names that share nothing more: they are listed
-        await pilot.pause()
-        assert box.value == str(folder / "n")
-        assert any("3 names start like that" in n.title for n in app._notifications)
-        box.value = str(folder / "ni")
-        await pilot.pause(0.3)
-        await pilot.press("tab")  # the two ninjs files agree as far as "ninjs-"
-        assert box.value == str(folder / "ninjs-")
-        box.value = str(folder / "ne")
-        await pilot.pause(0.3)
-        await pilot.press("tab")
-        assert box.value == str(folder / "newsml.xml")
+        assert await complete(pilot, box, str(folder / "n")) == str(folder / "n")  # three names share only "n"
+        assert any("3 names start like that" in n.title for n in app._notifications)  # so Tab lists them
+        assert await complete(pilot, box, str(folder / "ni")) == str(folder / "ninjs-")  # as far as they agree
+        assert await complete(pilot, box, str(folder / "ne")) == str(folder / "newsml.xml")
 
 
 @pytest.mark.parametrize(("width", "header"), [(100, "Agency"), (70, "Date"), (60, "Headline")])

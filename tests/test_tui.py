@@ -511,3 +511,10 @@ async def test_a_narrow_library_keeps_the_headline_and_counts(tmp_path: Path, wi
         assert heads[-3:] == ["Q", "A", "C"] and header in heads
         assert ("Agency" in heads) == (width >= 76) and ("Date" in heads) == (width >= 64)
         assert "Harbour council approves ferry" in stories.row_text(sid)
+
+
+async def test_an_empty_library_offers_no_open_key(tmp_path: Path) -> None:
+    app = app_for(Store(tmp_path / "data"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "library.open" not in {b.binding.id for b in app.screen.active_bindings.values() if b.enabled}

@@ -81,6 +81,7 @@ class RowList(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, self.row_count + 1)
         self.cursor = cursor
         self.refresh()
+        self.refresh_bindings()  # "Open" shows only when there is a row to open
 
     def line_text(self, index: int, width: int = 120) -> str:
         """The plain text of a row as shown at `width` (for tests and screen readers)."""
@@ -118,6 +119,10 @@ class RowList(ScrollView, can_focus=True):
     def action_open(self) -> None:
         if 0 <= self.cursor < self.row_count:
             self.open_row(self.cursor)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # "Open" leaves the footer while there is nothing to open.
+        return self.row_count > 0 if action == "open" else True
 
     def on_click(self, event: events.Click) -> None:
         row = event.y - 1 + round(self.scroll_offset.y)

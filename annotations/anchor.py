@@ -6,7 +6,7 @@ from annotations.model import Annotation, AnnotationError
 from stories.model import Story
 from stories.text import SEARCH_FOLD, search_folded, snap_to_words
 
-__all__ = ["locate", "snap", "tag"]
+__all__ = ["locate", "occurrences", "snap", "tag"]
 
 
 def snap(story: Story, start: int, end: int) -> tuple[int, int]:
@@ -35,7 +35,7 @@ def locate(story: Story, exact: str, occurrence: int = 1) -> tuple[int, int]:
         raise AnnotationError("no text given")
     if occurrence < 1:
         raise AnnotationError("--occurrence counts from 1")
-    hits = _find_all(story.text, needle) or _find_all(story.text.translate(SEARCH_FOLD), needle.translate(SEARCH_FOLD))
+    hits = _hits(story, needle)
     if not hits:
         loose = search_folded(story.text).find(search_folded(needle))
         hint = f' (did you mean "{story.text[loose : loose + len(needle)]}"?)' if loose != -1 else ""
@@ -44,6 +44,16 @@ def locate(story: Story, exact: str, occurrence: int = 1) -> tuple[int, int]:
         raise AnnotationError(f'text "{needle}" occurs {len(hits)} time(s) in story {story.short_id}, not {occurrence}')
     start = hits[occurrence - 1]
     return start, start + len(needle)
+
+
+def _hits(story: Story, needle: str) -> list[int]:
+    return _find_all(story.text, needle) or _find_all(story.text.translate(SEARCH_FOLD), needle.translate(SEARCH_FOLD))
+
+
+def occurrences(story: Story, exact: str) -> int:
+    """How many times `locate` finds `exact` in the story."""
+    needle = " ".join(exact.split())
+    return len(_hits(story, needle)) if needle else 0
 
 
 def tag(story: Story, kind: str, start: int, end: int, *, note: str = "", annotator: str = "") -> Annotation:

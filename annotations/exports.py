@@ -163,6 +163,8 @@ def write_export(
     folder only if it holds nothing but an earlier export of the format). Returns the number of annotations."""
     module = exporter(name)
     path = Path(path)
+    if not path.parent.is_dir():
+        raise ExportError(f"cannot write {path}: the folder {path.parent} does not exist")
     exists = path.exists() or path.is_symlink()
     if exists and not force:
         raise ExportError(f"{path} exists; use --force to replace it")

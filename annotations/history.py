@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from annotations.actors import Actor
+from annotations.actors import Actor, fold_name
 from annotations.model import LINKS, Annotation, AnnotationError
 from annotations.store import Store
 from annotations.tagstore import Edit
@@ -69,9 +69,20 @@ class History:
     # --- annotations ---------------------------------------------------------------------------------------
 
     def add(self, ann: Annotation, story: Story | None = None, *, new_actors: tuple[Actor, ...] = ()) -> Annotation:
-        """Store a new annotation (and the new registry entries it links to, in the same step)."""
-        self.do([*((None, a) for a in new_actors), (None, ann)], f"add {ann.kind}")
+        """Store a new annotation (and the new registry entries it links to, in the same step). An actor
+        mention spelled in a way its entry does not know yet ("Maduro" for Nicolas Maduro) becomes an alias."""
+        learned = [] if any(a.id == ann.actor for a in new_actors) else self._new_alias(ann)
+        self.do([*((None, a) for a in new_actors), *learned, (None, ann)], f"add {ann.kind}")
         return ann
+
+    def _new_alias(self, ann: Annotation) -> list[Edit]:
+        entry = self.store.actor(ann.actor) if ann.kind == "actor" else None
+        spelled = " ".join(ann.exact.split())
+        if entry is None or fold_name(spelled) in {fold_name(n) for n in entry.names}:
+            return []
+        if any(fold_name(spelled) in {fold_name(n) for n in other.names} for other in self.store.actors()):
+            return []  # another entry's name: not this one's alias
+        return [(entry, entry.edited(aliases=(*entry.aliases, spelled)))]
 
     def edit(self, ann: Annotation, story: Story | None = None, *, new_actors: tuple[Actor, ...] = ()) -> Annotation:
         """Replace an annotation with an edited version of it."""

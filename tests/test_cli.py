@@ -259,6 +259,13 @@ def test_annotate_text_not_found(data_dir: Path, harbour: str) -> None:
     assert not (data_dir / ANNOTATIONS_FILE).exists()
 
 
+def test_annotate_says_when_the_text_occurs_more_than_once(data_dir: Path, harbour: str) -> None:
+    result = run(data_dir, "annotate", harbour, "--kind", "claim", "--text", "the silt")
+    assert result.exit_code == 0 and "occurs 2 times" in result.stderr and "--occurrence" in result.stderr
+    chosen = run(data_dir, "annotate", harbour, "--kind", "quote", "--text", "the silt", "--occurrence", "1")
+    assert chosen.exit_code == 0 and chosen.stderr == ""
+
+
 def test_annotate_occurrence_beyond_the_count(data_dir: Path, harbour: str) -> None:
     result = run(data_dir, "annotate", harbour, "--kind", "claim", "--text", "the silt", "--occurrence", "5")
     assert_user_error(result, "occurs 2 time(s)")

@@ -138,7 +138,7 @@ def test_maduro_and_nicolas_maduro_in_two_stories_are_one_entry(data_dir: Path, 
         "Bogota offers to host Venezuela talks",
     }
     lines = ok(data_dir, "actor", "Nicolas Maduro").splitlines()
-    assert lines[0] == "Nicolas Maduro · person · 3 mentions, 0 quotes, 0 claims"
+    assert lines[0] == "Nicolas Maduro · person · aliases: Maduro · 3 mentions, 0 quotes, 0 claims"  # learnt
     assert sum(line.startswith(bogota_id[:8]) for line in lines) == 1
     assert sum(line.startswith(caracas_id[:8]) for line in lines) == 2
 
@@ -355,9 +355,9 @@ def test_rename_alias_type_external_id_and_note(data_dir: Path, caracas: tuple[s
         "--alias",
         "maduro",
     )
-    assert out.strip() == "saved actor Nicolás Maduro Moros · person · aliases: Maduro"
+    assert out.strip() == "saved actor Nicolás Maduro Moros · person · aliases: Maduro, Nicolas Maduro"  # old name kept
     out = ok(data_dir, "actor", "maduro", "--type", "government", "--external-id", " Q57413 ", "--note", "president")
-    assert out.strip() == "saved actor Nicolás Maduro Moros · government · aliases: Maduro · Q57413"
+    assert out.strip() == "saved actor Nicolás Maduro Moros · government · aliases: Maduro, Nicolas Maduro · Q57413"
     (entry,) = actors_json(data_dir).values()
     assert (entry["name"], entry["type"], entry["external_id"], entry["note"]) == (
         "Nicolás Maduro Moros",
@@ -365,7 +365,7 @@ def test_rename_alias_type_external_id_and_note(data_dir: Path, caracas: tuple[s
         "Q57413",
         "president",
     )
-    assert ok(data_dir, "actor", "Maduro", "--remove-alias", "MADURO").strip().endswith("government · Q57413")
+    assert ok(data_dir, "actor", "Maduro", "--remove-alias", "MADURO").strip().endswith("Nicolas Maduro · Q57413")
     assert "unchanged" in ok(data_dir, "actor", "Nicolás Maduro Moros", "--type", "government")
     assert_user_error(run(data_dir, "actor", "Nicolás Maduro Moros", "--remove-alias", "Nico"), "not an alias")
     # links follow: they are by id

@@ -57,6 +57,9 @@ def test_every_single_file_format_goes_to_stdout_alike_with_or_without_dash(libr
 @pytest.mark.parametrize("fmt", SINGLE_FILE)
 def test_every_single_file_format_goes_to_a_file(library: Path, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / "out" / f"export{exporter(fmt).EXTENSION}"
+    assert_user_error(run(library, "export", "--format", fmt, "-o", str(out)), "folder", "does not exist")
+    assert not out.parent.exists()  # no folder made up from a typo
+    out.parent.mkdir()
     result = run(library, "export", "--format", fmt, "-o", str(out))
     assert result.exit_code == 0, result.output
     assert result.stdout == ""

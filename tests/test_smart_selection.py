@@ -69,6 +69,18 @@ async def test_quote_key_selects_the_innermost_quotation_then_widens(tmp_path: P
         assert (ann.kind, ann.exact) == ("quote", outer)  # q tags exactly the quoted words
 
 
+async def test_quote_key_after_a_find_that_selected_the_quoted_words_selects_those_words(tmp_path: Path) -> None:
+    app, _, _ = reader(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = view_of(app)
+        await pilot.press("/", *"rushed and unfair", "enter")
+        assert selected(view) == "rushed and unfair"
+        await pilot.press("quotation_mark")  # a first press: the words, not yet the marks
+        assert selected(view) == "rushed and unfair"
+        await pilot.press("quotation_mark")
+        assert selected(view) == '"rushed and unfair"'
+
+
 async def test_quote_key_on_straight_quotes_and_an_apostrophe(tmp_path: Path) -> None:
     app, _, _ = reader(tmp_path)
     async with app.run_test(size=SIZE) as pilot:

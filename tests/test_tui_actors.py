@@ -183,6 +183,7 @@ async def test_rename_and_undo_restore_the_registry(lib: Library) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert lib.store.actor(lib.lavrov.id).name == "Sergey Lavrov"
+        assert lib.store.actor(lib.lavrov.id).aliases == ("Sergei Lavrov",)  # the old name stays findable
         assert "Sergey Lavrov" in actors.row_text(lib.lavrov.id)
         assert [a.exact for _, a in lib.store.actor_usage(lib.lavrov.id)] == [
             "We are ready to talk",

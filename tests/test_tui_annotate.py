@@ -288,7 +288,11 @@ async def test_actor_tag_enter_links_the_best_match_preferring_this_story(tmp_pa
         await pilot.press("enter")
         await pilot.pause()
         assert tagged(store, sid, "actor").actor == ellen.id
-        assert state(store)[1] == before_actors  # no new entry
+        assert state(store)[1].keys() == before_actors.keys()  # no new entry
+        assert store.actor(ellen.id).aliases == ("Voss",)  # the entry learns how this story names her
+        await pilot.press("u")
+        await pilot.pause()
+        assert state(store)[1] == before_actors  # one step: the tag and the alias
 
 
 async def test_actor_tag_new_entry_type_keys_and_undo(tmp_path: Path) -> None:

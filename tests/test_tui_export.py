@@ -336,7 +336,7 @@ async def test_brat_writes_a_folder_and_replaces_only_an_earlier_export(store: S
             await pilot.pause(0.05)
             if "not replaced" in summary(app):
                 break
-        assert summary(app) == f"{other} holds other files than a brat export; it is not replaced. Nothing was written."
+        assert summary(app) == f"{other} holds other files than a brat export: give a new folder name."
     stems = [RIVER.id, FERRY.id]
     assert sorted(p.name for p in out.iterdir()) == sorted(
         ["annotation.conf", "visual.conf", *(f"{s}.{e}" for s in stems for e in ("txt", "ann"))]

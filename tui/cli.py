@@ -292,6 +292,12 @@ def annotate(ctx: click.Context, story: str, kind: str, exact: str, occurrence: 
     store = open_store(ctx)
     item = store.story(store.resolve(story))
     start, end = anchor.locate(item, exact, occurrence)
+    count = anchor.occurrences(item, exact)
+    if count > 1 and ctx.get_parameter_source("occurrence") is click.core.ParameterSource.DEFAULT:
+        click.echo(
+            f"note: the text occurs {count} times in story {item.short_id}; tagged the first (see --occurrence)",
+            err=True,
+        )
     ann = Annotation.new(item, kind, start, end, note=note, annotator=config.annotator(config.load_config()))
     ann, new_actors, lines = cli_actors.link(store, ann, links)
     History(store).add(ann, item, new_actors=new_actors)

@@ -404,6 +404,8 @@ def _edit(store: Store, history: History, actor: Actor, edits: dict[str, Any]) -
         which = next(a for a in edits["remove_aliases"] if fold_name(a) in unknown)
         raise AnnotationError(f'"{clean_line(which)}" is not an alias of {actor.name}')
     changes["aliases"] = [a for a in actor.aliases if fold_name(a) not in removed] + list(edits.get("add_aliases", ()))
+    if "rename" in edits:
+        changes["aliases"].append(actor.name)  # the old name stays, as an alias
     for param, field in (("type_", "type"), ("external_id", "external_id"), ("note", "note")):
         if param in edits:
             changes[field] = " ".join(edits[param].split()) if field == "external_id" else edits[param]

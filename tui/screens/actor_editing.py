@@ -137,7 +137,7 @@ class ActorEditing(Screen):
 
         def done(name: str | None) -> None:
             if name and (fresh := self._fresh(actor.id)) is not None:
-                self._edit(fresh, "Renamed", name=name, aliases=fresh.aliases)
+                self._edit(fresh, "Renamed", name=name, aliases=(*fresh.aliases, fresh.name))  # the old name stays
 
         self.app.push_screen(TextPrompt(f"Rename {actor.name}", actor.name, help="Links follow the new name."), done)
 

@@ -263,9 +263,14 @@ class ExportDialog(ModalScreen[Path | None]):
         if not folder_format and path.is_dir():
             self._say(f"{path} is a folder: give a file name.", "red")
             return None
-        folder = next(p for p in path.parents if p.exists())
-        if not folder.is_dir():
-            self._say(f"Cannot write {path}: {folder} is a file, not a folder.", "red")
+        if path.parent.exists() and not path.parent.is_dir():
+            self._say(f"Cannot write {path}: {path.parent} is a file, not a folder.", "red")
+            return None
+        if not path.parent.is_dir():
+            self._say(f"Cannot write {path}: the folder {path.parent} does not exist.", "red")
+            return None
+        if folder_format and path.is_dir() and not self.formats[self._format].replaceable(path):
+            self._say(f"{path} holds other files than a {self._format} export: give a new folder name.", "red")
             return None
         if path.exists() and self._replace != path:
             self._replace = path

@@ -147,6 +147,7 @@ class StoryView(ScrollView, can_focus=True):
         self._sentences = sentence_starts(story.text, [(b.start, b.end) for b in story.blocks])
         self._paragraphs = [start for start, _ in story.paragraphs()]
         self._quotes: list[tuple[int, int]] | None = None
+        self._quote_step: tuple[int, int] | None = None  # what the quote key selected last (pressing again widens)
         self._layout: StoryLayout | None = None
         self.annotations: list[Annotation] = []
         self.matches: list[tuple[int, int]] = []
@@ -221,6 +222,10 @@ class StoryView(ScrollView, can_focus=True):
         if kind == "quote":
             self._quotes = quote_pairs(text) if self._quotes is None else self._quotes
             span = quotation_span(text, *(sel or (self.cursor, None)), pairs=self._quotes)
+            words = quotation_span(text, sel[0], None, pairs=self._quotes) if sel else None
+            if sel and sel == words and sel != self._quote_step:
+                span = words  # a selection made otherwise (a find) that is the quotation's words: the first step
+            self._quote_step = span
         elif kind == "sentence":
             span = sentence_span(text, self._sentences, *(sel or (self.cursor,)))
         else:

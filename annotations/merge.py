@@ -60,6 +60,8 @@ class Report:
     conflicts: list[Conflict] = field(default_factory=list)
     name_matches: list[str] = field(default_factory=list)
     type_conflicts: list[str] = field(default_factory=list)
+    registry_changes: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def add(self, name: str, n: int = 1) -> None:
@@ -106,6 +108,8 @@ class Report:
             ("conflicts", [c.line() for c in self.conflicts]),
             ("matched by name", self.name_matches),
             ("type conflicts", self.type_conflicts),
+            ("registry entries both sides have, edited", self.registry_changes),
+            ("spans tagged on both sides (both kept; delete one if they are the same)", self.duplicates),
             ("notes", self.notes),
         ):
             if items:
@@ -216,10 +220,20 @@ def _plan_entry(here: Actor, there: Actor, after: dict[str, Actor], result: Plan
         if not _loops(after, there.id):
             result.actor_edits.append((here, there))
             report.add("actors_updated")
+            report.registry_changes.append(f"{_show(here)}: taken from there ({_changed(here, there)})")
             return
         after[there.id] = here
         report.notes.append(f"{_show(here)}: its change there would make a loop of merged entries; kept here")
+        report.add("actors_kept")
+        return
     report.add("actors_kept")
+    report.registry_changes.append(f"{_show(here)}: kept here, edited later here ({_changed(there, here)})")
+
+
+def _changed(old: Actor, new: Actor) -> str:
+    """Which fields of an entry differ: "name, aliases"."""
+    fields = ("name", "type", "aliases", "external_id", "note", "merged_into")
+    return ", ".join(f.replace("_", " ") for f in fields if getattr(old, f) != getattr(new, f)) or "dates"
 
 
 def _canonical(actor: Actor, actors: dict[str, Actor], local: Mapping[str, Actor]) -> str:
@@ -249,6 +263,10 @@ def _remapped(actor: Actor, mapping: Mapping[str, str]) -> Actor:
     return replace(actor, merged_into=mapping[target]) if target in mapping else actor
 
 
+def _same_span(a: Annotation, b: Annotation) -> bool:
+    return (a.kind, a.start, a.end) == (b.kind, b.start, b.end)
+
+
 def _show(actor: Actor) -> str:
     return f"“{clean_line(actor.name)}” ({actor.id[:8]})"
 
@@ -273,6 +291,12 @@ def _plan_annotations(
         else:
             result.steps.append(((None, there), None))
             report.add("added")
+            twin = next((a for a in store.annotations(there.story_id) if _same_span(a, there)), None)
+            if twin is not None:
+                report.duplicates.append(
+                    f"story {there.story_id[:8]} [{there.start}:{there.end}] {there.kind} “{clean_line(there.exact)}”:"
+                    f" {twin.id[:8]} here, {there.id[:8]} there"
+                )
     for tomb in tombs.values():
         if tomb["id"] in anns:  # a tombstone of a live annotation (a crash while deleting): ignored
             continue

@@ -465,3 +465,28 @@ def test_a_locked_library_is_refused_in_one_line_and_a_dry_run_still_reads_it(
         assert_user_error(run(b, "merge", str(path)), "open for writing")
         result = merged(b, path, "--dry-run")
     assert "it would change nothing" in result.stdout
+
+
+def test_a_span_both_annotators_tagged_is_kept_twice_and_flagged(libs: tuple[Path, Path], tmp_path: Path) -> None:
+    a, b = libs
+    annotate_alone(a, "ana", [("Nicolas Maduro", "actor")])
+    annotate_alone(b, "ben", [("Nicolas Maduro", "actor")])
+    result = merged(a, export_to(b, tmp_path / "b.json"))
+    lines = result.stdout.splitlines()
+    title = next(i for i, line in enumerate(lines) if line.startswith("spans tagged on both sides"))
+    assert "actor “Nicolas Maduro”" in lines[title + 1]
+    with Store(a, read_only=True) as store:
+        assert len(store.annotations(RIVER.id)) == 2  # nothing is dropped: the user decides
+
+
+def test_registry_entries_edited_on_both_sides_are_named(
+    shared: dict[str, str], libs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    a, b = libs
+    with Store(b) as store:
+        entry = store.actors()[0]
+        History(store).edit_actor(replace(entry.edited(type="government"), modified="2099-01-01T00:00:00Z"))
+    result = merged(a, export_to(b, tmp_path / "b.json"))
+    lines = result.stdout.splitlines()
+    title = lines.index("registry entries both sides have, edited:")
+    assert "taken from there (type)" in lines[title + 1]

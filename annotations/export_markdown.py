@@ -44,7 +44,7 @@ def _details(entry: StoryEntry) -> str:
     meta = entry.meta
     parts = [
         meta.agency,
-        meta.updated or meta.created,
+        (meta.updated or meta.created or "")[:10] or None,  # the day: times and zones differ between formats
         meta.dateline,
         f"by {', '.join(meta.authors)}" if meta.authors else None,
         f"version {meta.version}" if meta.version else None,

@@ -250,10 +250,6 @@ class ActorEditing(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Keys that cannot do anything here leave the footer.
-        if action == "undo":
-            return self.history.can_undo
-        if action == "redo":
-            return self.history.can_redo
         if action in ("rename", "aliases", "retype", "external_id", "merge", "delete"):
             return self.current_actor() is not None
         return True

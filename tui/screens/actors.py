@@ -13,6 +13,7 @@ from annotations.library_index import LibraryIndex
 from tui.screens.actor_detail import ActorDetailScreen
 from tui.screens.actor_editing import ActorEditing
 from tui.screens.choice_dialog import ChoiceDialog
+from tui.screens.help import effective_key
 from tui.screens.text_prompt import TextPrompt
 from tui.widgets.actor_list import ActorList
 
@@ -26,7 +27,14 @@ class ActorsScreen(ActorEditing):
 
     BINDINGS = [
         Binding("/", "find", "Find", id="actors.find", tooltip="Find an actor by name or alias (fuzzy)"),
-        Binding("s", "sort", "Sort", id="actors.sort", tooltip="Sort by name, or by how often each is linked"),
+        Binding(
+            "s",
+            "sort",
+            "Sort",
+            show=False,  # the title names the order and the key; the footer must fit 100 columns
+            id="actors.sort",
+            tooltip="Sort by name, or by how often each is linked",
+        ),
         Binding("n", "new", "New", show=False, id="actors.new", tooltip="Add an actor to the registry"),
         Binding("escape", "back", "Back", id="actors.back", tooltip="Close find, else back to where you were"),
     ]
@@ -91,7 +99,8 @@ class ActorsScreen(ActorEditing):
         if len(actors) != len(index.actors):
             count = f"{len(actors)} of {count}"
         order = "best match first" if query else "most linked first" if self.by_links else "by name"
-        self.sub_title = f"actors · {count} · {order}"
+        sort_key = effective_key(self.app, "actors.sort")
+        self.sub_title = f"actors · {count} · {order}" + ("" if query else f" ({sort_key} sorts)")
 
     def current_actor(self) -> Actor | None:
         return self.actor_list.highlighted
@@ -152,7 +161,7 @@ class ActorsScreen(ActorEditing):
                     actor = Actor.new(name, kind)
                     self._save(lambda: self.history.add_actor(actor), "Added", actor.name, focus=actor.id)
 
-            self.app.push_screen(ChoiceDialog(f"Type of {name}", ACTOR_TYPES, "person"), typed)
+            self.app.push_screen(ChoiceDialog(f"Type of {name}", ACTOR_TYPES, "person", mark=False), typed)
 
         self.app.push_screen(TextPrompt("New actor", help="Its name; then its type."), named)
 

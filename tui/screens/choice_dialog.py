@@ -23,7 +23,7 @@ class ChoiceDialog(ModalScreen[str | None]):
     ChoiceDialog {
         align: center middle;
         & > Vertical {
-            width: 40; max-width: 100%; height: auto;
+            width: 44; max-width: 100%; height: auto;
             border: thick $accent; background: $surface; padding: 0 1;
         }
         & #choice-title { text-style: bold; padding-bottom: 1; }
@@ -32,16 +32,19 @@ class ChoiceDialog(ModalScreen[str | None]):
     }
     """
 
-    def __init__(self, title: str, values: tuple[str, ...] | list[str], current: str | None = None) -> None:
+    def __init__(
+        self, title: str, values: tuple[str, ...] | list[str], current: str | None = None, *, mark: bool = True
+    ) -> None:
+        """`current` is highlighted, and marked "(now)" if `mark` (not for a new entry's first choice)."""
         super().__init__()
-        self._title, self._values, self._current = title, list(values), current
+        self._title, self._values, self._current, self._mark = title, list(values), current, mark
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self._title, id="choice-title", markup=False)
-            options = [Option(f"{v}  (now)" if v == self._current else v, id=v) for v in self._values]
+            options = [Option(f"{v}  (now)" if v == self._current and self._mark else v, id=v) for v in self._values]
             yield OptionList(*options, id="choice-options", markup=False)
-            yield Label("↑/↓ move · Enter picks · Esc keeps it as it is", id="choice-help")
+            yield Label("↑/↓ move · Enter picks · Esc cancels", id="choice-help")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

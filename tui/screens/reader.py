@@ -55,7 +55,14 @@ class ReaderScreen(Tagging, Screen):
             id="reader.link",
             tooltip="Set the speaker of a quote or the claimant of a claim (an actor's registry entry) with the picker",
         ),
-        Binding("x", "delete", "Delete", id="reader.delete", tooltip="Delete the annotation under the cursor"),
+        Binding(
+            "x",
+            "delete",
+            "Delete",
+            show=False,  # the status line offers it on a tag; the footer must fit 80 columns
+            id="reader.delete",
+            tooltip="Delete the annotation under the cursor",
+        ),
         Binding("u", "undo", "Undo", id="reader.undo", tooltip="Undo the last change (tag, edit, link, delete)"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="reader.redo", tooltip="Redo what was undone"),
         Binding("/", "find", "Find", id="reader.find", tooltip="Find as you type; Enter selects the match"),
@@ -233,15 +240,6 @@ class ReaderScreen(Tagging, Screen):
         self.view.focus()
 
     # --- footer --------------------------------------------------------------------------------------------
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Undo and redo leave the footer when they cannot do anything (it must fit 80 columns). x, s and Enter
-        # stay enabled without a tag at the cursor, to say so rather than do nothing silently.
-        if action == "undo":
-            return self.history.can_undo
-        if action == "redo":
-            return self.history.can_redo
-        return True
 
     # --- undo and moving between tags ----------------------------------------------------------------------
 

@@ -75,11 +75,17 @@ def open_store(ctx: click.Context, write: bool = True) -> Store:
     return ctx.find_object(CliContext).store(write)
 
 
+#: How wide tables print into a pipe or file.
+PIPE_WIDTH = 160
+
+
 def echo_rich(renderable: Any, width: int | None = None) -> None:
     """Print a Rich renderable through click.echo: styled on a terminal, plain text otherwise, whatever the locale."""
     from rich.console import Console
 
     console = Console()
+    if not console.is_terminal:  # a pipe or a file: rows stay whole rather than wrap at 80 columns
+        console = Console(width=max(console.width, PIPE_WIDTH))
     with console.capture() as captured:
         console.print(renderable, width=min(console.width, width) if width else None)
     click.echo(captured.get(), nl=False)

@@ -66,7 +66,7 @@ class AnnotationPanel(Vertical):
         border-left: tall $panel-lighten-1;
         background: $surface-darken-1;
         & > #panel-title { padding: 0 1; color: $text-muted; text-style: bold; }
-        & > AnnotationList { border: none; background: transparent; height: 1fr; padding: 0; }
+        & > AnnotationList { border: none; background: transparent; height: 1fr; padding: 0 0 0 1; }
         & > AnnotationList:focus { border: none; background: $boost; }
     }
     """

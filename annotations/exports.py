@@ -64,7 +64,8 @@ def exporter(name: str) -> ModuleType:
 @dataclass(frozen=True)
 class ExportFilter:
     """Which annotations to export. None means no restriction. Dates are ISO (YYYY-MM-DD) and apply to the
-    story's date (updated, else created, else the day it was added), both ends included."""
+    story's date as the library sorts by it (updated, else created, else its dateline's day in the year it was
+    added, else the day it was added), both ends included."""
 
     story_ids: frozenset[str] | None = None
     kinds: frozenset[str] | None = None
@@ -76,7 +77,7 @@ class ExportFilter:
     def takes_story(self, entry: StoryEntry) -> bool:
         if self.story_ids is not None and entry.id not in self.story_ids:
             return False
-        day = (entry.meta.updated or entry.meta.created or entry.added)[:10]
+        day = entry.sort_key[0][:10]
         return not ((self.since and day < self.since) or (self.until and day > self.until))
 
     def takes(self, ann: Annotation) -> bool:

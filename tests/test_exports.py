@@ -331,6 +331,18 @@ def test_filters_by_story_date_both_ends_included(store: Store) -> None:
     assert list(chosen(store, since=added, until=added)) == [FERRY.headline]  # no date of its own: when added
 
 
+def test_a_dateline_day_counts_as_the_library_sorts_by_it(tmp_path: Path) -> None:
+    builder = StoryBuilder()
+    builder.add("headline", "Dock strike ends")
+    builder.add("paragraph", "The strike ended.")
+    story = builder.build(StoryMeta(headline="", extra={"dateline_date": "March 4"}))
+    with Store(tmp_path / "d") as store:
+        store.add_story(story)
+        year = next(iter(store.entries())).added[:4]
+        day = f"{year}-03-04" if f"{year}-03-04" <= next(iter(store.entries())).added[:10] else f"{int(year) - 1}-03-04"
+        assert [s.entry.id for s in select(store, ExportFilter(since=day, until=day))] == [story.id]
+
+
 def test_filters_by_actor_follow_merges(store: Store, linked: dict[str, Actor]) -> None:
     authority = actor_ids(store, "Fernside Port Authority")
     assert authority == {linked["authority"].id, linked["port"].id}

@@ -343,3 +343,23 @@ async def test_brat_writes_a_folder_and_replaces_only_an_earlier_export(store: S
     )
     assert [p.name for p in other.iterdir()] == ["notes.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["brat-out", "data", "home", "mine"]
+
+
+async def test_the_dialog_offers_the_last_format_and_folder_again(store: Store, tmp_path: Path) -> None:
+    out = tmp_path / "exports"
+    out.mkdir()
+    app = WiredeskApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("right")  # csv -> the next format
+        chosen = dialog(app).query_one("#export-format").value
+        assert chosen != "csv"
+        said = await export(pilot, app, out / f"mine{dialog(app).formats[chosen].EXTENSION}")
+        assert said.startswith("Exported 3 annotations")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert dialog(app).query_one("#export-format").value == chosen
+        assert Path(dialog(app).path_input.value).parent == out

@@ -76,6 +76,8 @@ class WiredeskApp(App[None]):
         self.set_keymap(keymap or {})
         self.store = store
         self.annotator = annotator
+        #: The export dialog's last format and folder, offered again next time (this session).
+        self.export_memory: dict[str, str] = {}
         self.demo = demo
         self.read_only = read_only or ("the library is open read-only" if store.read_only else "")
         self._open_at_start = open_story

@@ -190,7 +190,13 @@ class ExportDialog(ModalScreen[Path | None]):
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
+        memory: dict[str, str] = getattr(self.app, "export_memory", {})
+        if memory.get("format") in self.formats:
+            self._format = memory["format"]
         module = self.formats[self._format]
+        destination = default_path(self._format, module, self._today)
+        if memory.get("folder"):
+            destination = str(Path(memory["folder"]) / Path(destination).name)
         with Vertical():
             yield Label("Export annotations", id="export-title")
             yield self._row("Format", ChoiceField(list(self.formats), self._format, id="export-format"))
@@ -200,7 +206,7 @@ class ExportDialog(ModalScreen[Path | None]):
                 self.scopes[self._scope].detail, id="export-scope-detail", classes="export-detail", markup=False
             )
             yield self._row("For", ChoiceField(CSV_FOR, CSV_FOR[0], id="export-excel"), id="export-excel-row")
-            yield self._row("Save to", PathInput(default_path(self._format, module, self._today), id="export-path"))
+            yield self._row("Save to", PathInput(destination, id="export-path"))
             yield Static(HELP, id="export-help", markup=False)
             yield ProgressBar(id="export-progress", show_eta=True)
             yield Static(id="export-summary", markup=False)
@@ -343,6 +349,9 @@ class ExportDialog(ModalScreen[Path | None]):
         bar = self.query_one(ProgressBar)
         if path is not None:
             self._written = path
+            memory = getattr(self.app, "export_memory", None)
+            if memory is not None:
+                memory.update(format=self._format, folder=str(path.parent))
             bar.update(progress=bar.total)
             bar.add_class("-done")  # no "--:--:--" left where the time to go was
             noun = "annotation" if outcome == "1" else "annotations"

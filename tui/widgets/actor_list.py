@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.message import Message
 
 from annotations.actors import Actor
-from tui.widgets.row_list import Column, RowList
+from tui.widgets.row_list import Column, RowList, navigation_bindings
 
 __all__ = ["ROLE_COLUMNS", "ActorList"]
 
@@ -22,14 +22,7 @@ class ActorList(RowList):
 
     BINDINGS = [
         Binding("enter", "open", "Open", id="actors.open", tooltip="Show the actor's quotes, claims and mentions"),
-        Binding("down,j", "move(1)", "Next actor", show=False, id="actors.down", tooltip="Highlight the next actor"),
-        Binding(
-            "up,k", "move(-1)", "Previous actor", show=False, id="actors.up", tooltip="Highlight the previous actor"
-        ),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="actors.page_down", tooltip="Down a page"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="actors.page_up", tooltip="Up a page"),
-        Binding("home,g", "jump(0)", "First actor", show=False, id="actors.first", tooltip="Highlight the first actor"),
-        Binding("end,G", "jump(-1)", "Last actor", show=False, id="actors.last", tooltip="Highlight the last actor"),
+        *navigation_bindings("actors", "actor"),
     ]
 
     DIM_COLUMNS = frozenset({1})

@@ -13,6 +13,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -20,9 +21,29 @@ from textual.strip import Strip
 
 from stories.text import clean_line
 
-__all__ = ["Column", "RowList"]
+__all__ = ["Column", "RowList", "navigation_bindings"]
 
 _GAP = 2
+
+
+#: (keys, action, id suffix, description with "{}" for the row's noun, tooltip) of each key that moves the highlight.
+_NAVIGATION = (
+    ("down,j", "move(1)", "down", "Next {}", "Highlight the next {}"),
+    ("up,k", "move(-1)", "up", "Previous {}", "Highlight the previous {}"),
+    ("pagedown", "page(1)", "page_down", "Page down", "Down a page"),
+    ("pageup", "page(-1)", "page_up", "Page up", "Up a page"),
+    ("home,g", "jump(0)", "first", "First {}", "Highlight the first {}"),
+    ("end,G", "jump(-1)", "last", "Last {}", "Highlight the last {}"),
+)
+
+
+def navigation_bindings(prefix: str, noun: str) -> list[Binding]:
+    """The keys that move the highlight in a row list, with ids `PREFIX.down`, `PREFIX.up`… for the keymap;
+    `noun` names a row in the help ("story")."""
+    return [
+        Binding(keys, action, text.format(noun), show=False, id=f"{prefix}.{suffix}", tooltip=tip.format(noun))
+        for keys, action, suffix, text, tip in _NAVIGATION
+    ]
 
 
 class Column(NamedTuple):

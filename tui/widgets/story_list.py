@@ -13,7 +13,7 @@ from textual.message import Message
 from annotations.model import KINDS
 from annotations.store import StoryEntry
 from tui.story_text import display_date
-from tui.widgets.row_list import Column, RowList
+from tui.widgets.row_list import Column, RowList, navigation_bindings
 
 __all__ = ["StoryList"]
 
@@ -27,16 +27,7 @@ class StoryList(RowList):
 
     BINDINGS = [
         Binding("enter", "open", "Open", id="library.open", tooltip="Read the highlighted story"),
-        Binding("down,j", "move(1)", "Next story", show=False, id="library.down", tooltip="Highlight the next story"),
-        Binding(
-            "up,k", "move(-1)", "Previous story", show=False, id="library.up", tooltip="Highlight the previous story"
-        ),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="library.page_down", tooltip="Down a page"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="library.page_up", tooltip="Up a page"),
-        Binding(
-            "home,g", "jump(0)", "First story", show=False, id="library.first", tooltip="Highlight the first story"
-        ),
-        Binding("end,G", "jump(-1)", "Last story", show=False, id="library.last", tooltip="Highlight the last story"),
+        *navigation_bindings("library", "story"),
     ]
 
     DIM_COLUMNS = frozenset({0})

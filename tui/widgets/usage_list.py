@@ -10,7 +10,7 @@ from textual.message import Message
 from annotations.model import Annotation
 from stories.model import StoryMeta
 from tui.story_text import display_date
-from tui.widgets.row_list import Column, RowList
+from tui.widgets.row_list import Column, RowList, navigation_bindings
 
 __all__ = ["ROLES", "Usage", "UsageList"]
 
@@ -32,12 +32,7 @@ class UsageList(RowList):
 
     BINDINGS = [
         Binding("enter", "open", "Go to", id="actor.open", tooltip="Open the story at this annotation"),
-        Binding("down,j", "move(1)", "Next", show=False, id="actor.down", tooltip="Highlight the next annotation"),
-        Binding("up,k", "move(-1)", "Previous", show=False, id="actor.up", tooltip="Highlight the previous annotation"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="actor.page_down", tooltip="Down a page"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="actor.page_up", tooltip="Up a page"),
-        Binding("home,g", "jump(0)", "First", show=False, id="actor.first", tooltip="Highlight the first annotation"),
-        Binding("end,G", "jump(-1)", "Last", show=False, id="actor.last", tooltip="Highlight the last annotation"),
+        *navigation_bindings("actor", "annotation"),
     ]
 
     DIM_COLUMNS = frozenset({0})

@@ -39,6 +39,7 @@ _FOOTERS = (
 #: A run of short links after one of these is a share box or a topic list: "Share this:", "Suggested Topics:".
 _LIST_MARKERS = re.compile(r"^(?:Share this|Like this|Suggested Topics|Related Topics|Topics|Tags|Read more):?$", re.I)
 _LIST_ITEM_CHARS = 40
+_LIST_LINES = 13  # a marker and up to twelve items
 #: A pointer to another article, anywhere in a web body: "Related: …", "READ MORE: …", "See also: …".
 _POINTER = re.compile(r"^(?:Related|Read more|Read also|Also read|See also|More on this|Watch)\s*:\s*.{2,150}$", re.I)
 
@@ -82,7 +83,12 @@ def is_end_line(text: str) -> bool:
 def _take_list(chunks: list[list[str]]) -> list[str]:
     """Cut a share box or topic list off the end (a marker line, then only short lines, over the last chunks);
     the lines cut, or [] if the copy does not end in one."""
-    tail = [(c, i) for c in range(len(chunks)) for i in range(len(chunks[c]))][-13:]
+    tail: list[tuple[int, int]] = []  # (chunk, line) of the last lines, from the end backwards only
+    for c in range(len(chunks) - 1, -1, -1):
+        tail[:0] = [(c, i) for i in range(len(chunks[c]))]
+        if len(tail) >= _LIST_LINES:
+            break
+    tail = tail[-_LIST_LINES:]
     for n in range(len(tail) - 1, -1, -1):
         c, i = tail[n]
         if _LIST_MARKERS.match(chunks[c][i]):

@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import threading
-import time
 from datetime import date
 from pathlib import Path
 
@@ -223,13 +222,13 @@ async def test_escape_stops_a_running_export_and_nothing_is_written(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "slow.csv"
-    started = threading.Event()
+    started, pressed = threading.Event(), threading.Event()
 
     def slow(store: Store, out: io.TextIOBase, selection, **options: object) -> int:
-        for chosen in selection:
+        for chosen in selection:  # the selection stops at the next story once Escape asked to
             out.write(chosen.entry.id + "\n")
             started.set()
-            time.sleep(0.3)
+            pressed.wait(5)  # still running when Escape comes, however slow the machine
         return 0
 
     monkeypatch.setattr(export_dialog.exporter("csv"), "write", slow)
@@ -245,6 +244,7 @@ async def test_escape_stops_a_running_export_and_nothing_is_written(
                 break
         await pilot.press("escape")
         assert isinstance(app.screen, ExportDialog) and summary(app) == "Stopping…"
+        pressed.set()
         for _ in range(100):
             await pilot.pause(0.05)
             if isinstance(app.screen, LibraryScreen):

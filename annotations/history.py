@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from annotations.actors import Actor, fold_name
 from annotations.model import LINKS, Annotation, AnnotationError
 from annotations.store import Store
-from annotations.tagstore import Edit
+from annotations.store.tagstore import Edit
 from stories.model import Story
 
 __all__ = ["Change", "History"]

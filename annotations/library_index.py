@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from annotations.actors import Actor, fold_name, rank_actors
 from annotations.model import FIELDS_OF_KIND, LINKS, STATUSES
-from annotations.tagstore import TagStore
+from annotations.store.tagstore import TagStore
 
 __all__ = ["FILTER_HELP", "FILTER_KEYS", "LibraryIndex", "Selection", "StoryFilter", "parse_filter"]
 

@@ -1,4 +1,4 @@
-"""Merging another library's JSON export (`annotations.export_json`, format 2) into this one.
+"""Merging another library's JSON export (`annotations.exports.json`, format 2) into this one.
 
 Stories missing here are added as they are (their text must hash to their id). Annotations are matched by id:
 new ones are added, identical ones skipped, and where the two copies differ the later `modified` wins (a tie
@@ -26,7 +26,7 @@ from annotations.actors import Actor, fold_name
 from annotations.merge_input import MergeError, check, has_story, parse, read_export
 from annotations.model import Annotation
 from annotations.store import Store
-from annotations.tagstore import Edit
+from annotations.store.tagstore import Edit
 from stories.model import Story, short_id
 from stories.text import clean_line
 

@@ -1,4 +1,4 @@
-"""Reading a wiredesk JSON export (`annotations.export_json`, format 2) for a merge, and checking all of it.
+"""Reading a wiredesk JSON export (`annotations.exports.json`, format 2) for a merge, and checking all of it.
 
 `read_export` parses a file and checks its format version; `parse` turns its lists into stories, registry
 entries, annotations and tombstones by id, each checked on its own; `check` checks them against the library
@@ -19,14 +19,14 @@ import msgspec
 
 from annotations.actors import Actor
 from annotations.model import LINKS, Annotation, AnnotationError
-from annotations.records import StoryRecord
 from annotations.store import Store, StoreError
+from annotations.store.records import StoryRecord
 from stories.model import Story, StoryError, short_id
 from stories.text import clean_line
 
 __all__ = ["FORMAT_VERSION", "Incoming", "MergeError", "check", "has_story", "parse", "read_export"]
 
-#: The export format version a merge reads (`annotations.export_json.FORMAT_VERSION`).
+#: The export format version a merge reads (`annotations.exports.json.FORMAT_VERSION`).
 FORMAT_VERSION = 2
 
 _CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # line breaks allowed

@@ -3,7 +3,7 @@
     python bench/app_start.py MODE DATA_DIR OUT_JSON
 
 MODE is one of
-  `cli`  — the `wiredesk --data-dir DATA_DIR` command itself (`tui.cli.main`), with the app class swapped for
+  `cli`  — the `wiredesk --data-dir DATA_DIR` command itself (`tui.cli.wiredesk`), with the app class swapped for
            a subclass that exits after the first frame (and runs headless);
   `app`  — `Store(DATA_DIR)` + that `WiredeskApp` subclass directly (the app without the CLI's set-up);
   `bare` — a bare Textual app: Header, a DataTable of the same headlines (read from `stories.json`), Footer.

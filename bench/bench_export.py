@@ -113,7 +113,7 @@ def _records(store) -> list[dict]:
 
     names = Names(store)
     try:
-        from annotations.export_jsonl import record
+        from annotations.exports.jsonl import record
     except ImportError:
 
         def record(ann, entry, names) -> dict:
@@ -314,7 +314,9 @@ def breakdown(library: Path, repeat: int = 3) -> list[tuple[str, float]]:
 
     import msgspec
 
-    from annotations import export_csv, export_jsonl, model
+    from annotations import model
+    from annotations.exports import csv as export_csv
+    from annotations.exports import jsonl as export_jsonl
     from annotations.exports import select
 
     store = _open(library)

@@ -83,8 +83,8 @@ def child_parse(folder: Path, out: Path) -> None:
 
 def child_import(folder: Path, library: Path, out: Path) -> None:
     """`import_paths` of the folder into a new library, as `wiredesk import FOLDER` does; time in the store."""
+    from annotations.importing import import_paths
     from annotations.store import Store
-    from tui.importing import import_paths
 
     shutil.rmtree(library, ignore_errors=True)
     in_store = [0.0]
@@ -295,8 +295,8 @@ def details(results: dict) -> str:
 
 def profile(data: Path, fmt: str, quick: bool, top: int = 30) -> None:
     """Import one format's files under cProfile, in this process; print where the time goes."""
+    from annotations.importing import import_paths
     from annotations.store import Store
-    from tui.importing import import_paths
 
     root, _ = wire_files(data, quick, [fmt])
     _warm(root / fmt)

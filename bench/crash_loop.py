@@ -22,9 +22,9 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from crash_harness import Kill, Model, TrialResult, plan, run_trial
+from tests.crash_harness import Kill, Model, TrialResult, plan, run_trial
 
 
 def chain(base: Path, index: int, trials: int, seed: int) -> list[TrialResult]:

@@ -19,12 +19,12 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
-from annotations.atomic import write_atomic
-from annotations.bodies import BodyPack
 from annotations.model import CONTEXT
-from annotations.records import AnnotationRecord, Record, StoryRecord
-from annotations.storage import encode_snapshot
 from annotations.store import ANNOTATIONS_FILE, STORIES_FILE
+from annotations.store.atomic import write_atomic
+from annotations.store.bodies import BodyPack
+from annotations.store.records import AnnotationRecord, Record, StoryRecord
+from annotations.store.storage import encode_snapshot
 from stories.model import Story, StoryBuilder, StoryMeta
 
 __all__ = ["make_library"]

@@ -10,11 +10,11 @@ from pathlib import Path
 from annotations.actors import Actor
 from annotations.anchor import locate
 from annotations.history import History
+from annotations.importing import import_paths
 from annotations.model import Annotation
 from annotations.store import Store
 from stories.demo import demo_files
 from tui.app import WiredeskApp
-from tui.importing import import_paths
 
 ACTORS = {"maric": ("Ivo Maric", "person"), "vostrik": ("Dana Vostrik", "person"), "belic": ("Toma Belic", "person")}
 TAGS = [  # (kind, text, fields)

@@ -36,13 +36,13 @@ __all__ = [
 #: Format names, in detection order: the most specific first, plain text last (it takes any text).
 FORMATS: tuple[str, ...] = ("anpa", "iptc7901", "newsml", "feed", "ninjs", "html", "text")
 _MODULES = {
-    "anpa": "stories.anpa",
-    "iptc7901": "stories.iptc7901",
-    "newsml": "stories.newsml",
-    "feed": "stories.feeds",
-    "ninjs": "stories.ninjs",
-    "html": "stories.htmlpage",
-    "text": "stories.plaintext",
+    "anpa": "stories.formats.anpa",
+    "iptc7901": "stories.formats.iptc7901",
+    "newsml": "stories.formats.newsml",
+    "feed": "stories.formats.feeds",
+    "ninjs": "stories.formats.ninjs",
+    "html": "stories.formats.htmlpage",
+    "text": "stories.formats.plaintext",
 }
 #: Files larger than this are refused unread (change it with `wiredesk import --max-size`).
 MAX_BYTES = 25_000_000

@@ -87,9 +87,9 @@ def _watch_compactions(storage: Any) -> None:
 def _slow_down_compactions() -> None:
     """Pause half a millisecond before each step of a compaction (fsync, link, rename, folder fsync), so a kill
     a few milliseconds after `C` lands inside it however fast the disk is. The steps themselves are unchanged."""
-    import annotations.atomic
-    import annotations.journal
-    import annotations.storage
+    import annotations.store.atomic
+    import annotations.store.journal
+    import annotations.store.storage
 
     def stalled(func: Any) -> Any:
         def step(*args: Any, **kwargs: Any) -> Any:
@@ -101,7 +101,7 @@ def _slow_down_compactions() -> None:
 
     for name in ("fsync", "fdatasync", "link", "replace"):
         setattr(os, name, stalled(getattr(os, name)))
-    for module in (annotations.atomic, annotations.journal, annotations.storage):
+    for module in (annotations.store.atomic, annotations.store.journal, annotations.store.storage):
         module.fsync_dir = stalled(module.fsync_dir)  # type: ignore[attr-defined]
 
 
@@ -109,7 +109,7 @@ def _break_store(mutant: str) -> None:
     """Make the store wrong in the way `mutant` names (see the module docstring)."""
     import contextlib
 
-    import annotations.storage
+    import annotations.store.storage
 
     if mutant == "torn-snapshot":
 
@@ -128,7 +128,7 @@ def _break_store(mutant: str) -> None:
             with open(path, "wb") as fh:
                 yield _Slow(fh)
 
-        annotations.storage.atomic_output = in_place  # type: ignore[assignment]
+        annotations.store.storage.atomic_output = in_place  # type: ignore[assignment]
     elif mutant == "early-ack":
         global _say
         real_say = _say

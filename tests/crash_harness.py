@@ -2,7 +2,8 @@
 
 `run_trial` starts a child on a data dir, kills it when a `Kill` condition is met, then reopens the store
 read-only and writable and compares it with the acknowledged state (`Model`), which the trial updates for the
-next trial on the same dir. Used by tests/test_crash.py, tests/test_lock.py and bench/crash_loop.py.
+next trial on the same dir. Used by tests/annotations/store/test_crash.py, tests/annotations/store/test_lock.py
+and bench/crash_loop.py.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crash_child import HERE, ROOT, SMALL_COMPACTION
+from tests.crash_child import HERE, ROOT, SMALL_COMPACTION
 
 
 @dataclass
@@ -141,8 +142,8 @@ def disk_state(data_dir: Path, old_temp_files: frozenset[str] = frozenset()) -> 
     `no journal` (moved away, new one not yet created), `torn` (a partial last line), `tmp` (a temp snapshot
     not in `old_temp_files`).
     """
-    from annotations import journal
-    from annotations.storage import StoreError, decode_snapshot
+    from annotations.store import journal
+    from annotations.store.storage import StoreError, decode_snapshot
 
     if not data_dir.is_dir():
         return "no data dir"
@@ -218,8 +219,7 @@ def check_store(
 ) -> Model:
     """Reopen the store read-only, then writable (compacting it on close if `compact_after`), and compare it with
     `model` each time; the state the store holds."""
-    from annotations import doctor
-    from annotations.store import Store, StoreError
+    from annotations.store import Store, StoreError, doctor
 
     before = _files(data_dir)
     found: Model | None = model

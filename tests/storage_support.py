@@ -8,9 +8,9 @@ from typing import Any
 import tinydb
 from tinydb import TinyDB
 
-from annotations.records import AnnotationRecord, to_record
-from annotations.storage import JournaledStorage
-from annotations.table import TrackedTable
+from annotations.store.records import AnnotationRecord, to_record
+from annotations.store.storage import JournaledStorage
+from annotations.store.table import TrackedTable
 
 TABLE = "annotations"
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from annotations.lock import LOCK_FILE
 from annotations.model import Annotation
 from annotations.store import Store
+from annotations.store.lock import LOCK_FILE
 from stories.model import Story, StoryBuilder, StoryMeta
 
 

@@ -1,4 +1,4 @@
-"""Import hygiene: stories/ knows nothing of annotations/ or tui/; annotations/ knows only the story model."""
+"""Import hygiene: stories/ knows nothing of annotations/ or tui/; annotations/ knows nothing of tui/."""
 
 from __future__ import annotations
 
@@ -53,9 +53,7 @@ def allowed(package: str, name: str) -> bool:
     if package == "stories":
         return False
     if package == "annotations":
-        # "stories.model.Story" or "stories.text.clean_line" name things inside the two allowed modules
-        parts = name.split(".")
-        return top == "stories" and len(parts) > 1 and parts[1] in ("model", "text")
+        return top == "stories"
     return True  # tui may import anything
 
 
@@ -90,10 +88,7 @@ def test_every_tui_file_parses() -> None:
         ("stories.plaintext", "from .model import Story", "stories", True),
         ("annotations.store", "from stories.model import Story", "annotations", True),
         ("annotations.store", "from stories import text", "annotations", True),
-        ("annotations.store", "from stories.loader import load_path", "annotations", False),
-        ("annotations.store", "from stories import plaintext", "annotations", False),
-        ("annotations.store", "import stories.demo", "annotations", False),
-        ("annotations.store", "import stories", "annotations", False),
+        ("annotations.store", "from stories.loader import load_path", "annotations", True),
         ("annotations.store", "from tui.story_text import render_story", "annotations", False),
         ("annotations.store", "if TYPE_CHECKING:\n    from tui.app import WiredeskApp\n", "annotations", False),
         ("annotations.store", "from . import model", "annotations", True),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from conftest import ROOT
 from textual.keys import key_to_character
 
+from tests.conftest import ROOT
 from tui.screens.help import binding_sections
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

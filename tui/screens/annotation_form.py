@@ -17,7 +17,7 @@ from annotations.actors import ACTOR_TYPES, Actor
 from annotations.history import History
 from annotations.model import FIELDS_OF_KIND, FORMS, KINDS, LINKS, STATUSES, Annotation, AnnotationError
 from annotations.store import StoreError
-from annotations.tagstore import Edit
+from annotations.store.tagstore import Edit
 from stories.text import clean_line
 from tui.screens.actor_picker import ActorPicker, Picked
 from tui.story_text import KIND_LABELS, human_date

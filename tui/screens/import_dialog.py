@@ -12,8 +12,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar, RichLog, Static
 
+from annotations.importing import ImportOutcome, import_paths, list_files
 from stories.text import clean_line
-from tui.importing import ImportOutcome, import_paths, list_files
 from tui.widgets.path_input import PathInput
 
 __all__ = ["ImportDialog"]

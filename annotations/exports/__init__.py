@@ -1,0 +1,222 @@
+"""Exports: what to export (a filter over stories and annotations) and the formats, one module each.
+
+A format module has `NAME`, `LABEL`, `SINGLE_FILE` (False: it writes a folder), `EXTENSION` (its file
+name ending, single-file formats) and `write(store, out, selection, **options) -> int` (the number of
+annotations written), where `out` is a text stream for single-file formats and an empty folder otherwise, and
+`selection` yields `Selected` story by story (any iterable; it is read once) — so an export streams: memory
+does not grow with the number of annotations.
+
+`write_export` puts an export in place atomically: a file through a temp file, a folder through a temp folder
+beside it; neither replaces what exists unless asked to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import IO
+
+from annotations.actors import Actor, fold_name
+from annotations.model import Annotation
+from annotations.store import Store, StoreError, StoryEntry
+from annotations.store.atomic import atomic_output, fsync_dir
+
+__all__ = [
+    "EXPORTERS",
+    "ExportError",
+    "ExportFilter",
+    "Names",
+    "Selected",
+    "actor_ids",
+    "exporter",
+    "select",
+    "spool",
+    "write_export",
+]
+
+#: Format name -> module, in the order the CLI and the app list them.
+EXPORTERS: dict[str, str] = {
+    "json": "annotations.exports.json",
+    "jsonl": "annotations.exports.jsonl",
+    "csv": "annotations.exports.csv",
+    "w3c": "annotations.exports.w3c",
+    "brat": "annotations.exports.brat",
+    "markdown": "annotations.exports.markdown",
+}
+
+
+class ExportError(StoreError):
+    """An export that cannot be made as asked (the message is one line, fit for the user)."""
+
+
+def exporter(name: str) -> ModuleType:
+    """The module of an export format."""
+    return importlib.import_module(EXPORTERS[name])
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    """Which annotations to export. None means no restriction. Dates are ISO (YYYY-MM-DD) and apply to the
+    story's date as the library sorts by it (updated, else created, else its dateline's day in the year it was
+    added, else the day it was added), both ends included."""
+
+    story_ids: frozenset[str] | None = None
+    kinds: frozenset[str] | None = None
+    actor_ids: frozenset[str] | None = None  # registry ids (with those merged into them): any link counts
+    since: str | None = None
+    until: str | None = None
+    annotators: frozenset[str] | None = None
+
+    def takes_story(self, entry: StoryEntry) -> bool:
+        if self.story_ids is not None and entry.id not in self.story_ids:
+            return False
+        day = entry.sort_key[0][:10]
+        return not ((self.since and day < self.since) or (self.until and day > self.until))
+
+    def takes(self, ann: Annotation) -> bool:
+        if self.kinds is not None and ann.kind not in self.kinds:
+            return False
+        if self.annotators is not None and ann.annotator not in self.annotators:
+            return False
+        return self.actor_ids is None or any(t in self.actor_ids for t in ann.links().values())
+
+    @property
+    def narrows_annotations(self) -> bool:
+        """True if some annotations of a chosen story may be left out (so stories without any are skipped)."""
+        return any(x is not None for x in (self.kinds, self.actor_ids, self.annotators))
+
+
+@dataclass(frozen=True)
+class Selected:
+    """One story to export and its chosen annotations, in text order."""
+
+    entry: StoryEntry
+    annotations: list[Annotation]
+
+
+def select(store: Store, flt: ExportFilter | None = None) -> Iterator[Selected]:
+    """The stories (every version) and annotations the filter takes, in a fixed order: by story date, then id.
+
+    The order does not depend on when stories were imported, so a library rebuilt from an export exports alike.
+    """
+    flt = flt or ExportFilter()
+    entries = [e for e in store.entries(all_versions=True) if flt.takes_story(e)]
+    entries.sort(key=lambda e: (e.meta.updated or e.meta.created or "", e.id))
+    for entry in entries:
+        anns = [a for a in store.annotations(entry.id) if flt.takes(a)]
+        if anns or not flt.narrows_annotations:
+            yield Selected(entry, anns)
+
+
+class Names:
+    """Registry names for annotation links, merges followed (cached for a long export)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._cache: dict[str, Actor | None] = {}
+
+    def actor(self, actor_id: str | None) -> Actor | None:
+        if not actor_id:
+            return None
+        if actor_id not in self._cache:
+            self._cache[actor_id] = self._store.actor(actor_id)
+        return self._cache[actor_id]
+
+    def name(self, actor_id: str | None) -> str:
+        actor = self.actor(actor_id)
+        return actor.name if actor is not None else ""
+
+
+def actor_ids(store: Store, name: str) -> frozenset[str]:
+    """The registry ids an actor filter by `name` (a name or alias; case and accents ignored) takes: the entry's
+    own and those of every entry merged into it. Raises ExportError if no entry or several have that name."""
+    wanted = fold_name(name)
+    found: dict[str, Actor] = {}
+    for entry in store.actors(include_merged=True):
+        if wanted in {fold_name(n) for n in entry.names} and (canonical := store.actor(entry.id)) is not None:
+            found[canonical.id] = canonical
+    if not found:
+        raise ExportError(f"no actor named {name!r} in the registry (see `wiredesk actors`)")
+    if len(found) > 1:
+        names = ", ".join(sorted(a.name for a in found.values()))
+        raise ExportError(f"actor name {name!r} is ambiguous: it names {names}")
+    return frozenset(store.tags.merged_ids(next(iter(found))))
+
+
+def spool() -> IO[str]:
+    """A text buffer for a part of an export written before it can be placed: in memory while small, then on
+    disk (so memory stays bounded)."""
+    return tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8", newline="")
+
+
+def write_export(
+    store: Store, name: str, path: str | Path, selection: Iterable[Selected], *, force: bool = False, **options: object
+) -> int:
+    """Export in format `name` to `path` (a file, or a folder for folder formats), atomically: an interrupted
+    export leaves nothing under `path` and no temp file. An existing `path` is replaced only with `force` (and a
+    folder only if it holds nothing but an earlier export of the format). Returns the number of annotations."""
+    module = exporter(name)
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise ExportError(f"cannot write {path}: the folder {path.parent} does not exist")
+    exists = path.exists() or path.is_symlink()
+    if exists and not force:
+        raise ExportError(f"{path} exists; use --force to replace it")
+    try:
+        if module.SINGLE_FILE:
+            if path.is_dir():
+                raise ExportError(f"{path} is a folder; {name} exports to a file")
+            with atomic_output(path, private=False) as fh:
+                return module.write(store, fh, selection, **options)
+        if exists and not (path.is_dir() and not path.is_symlink() and module.replaceable(path)):
+            raise ExportError(f"{path} holds other files than a {name} export; it is not replaced")
+        return _write_folder(path, lambda folder: module.write(store, folder, selection, **options))
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _write_folder(path: Path, write: Callable[[Path], int]) -> int:
+    """Run `write` on a temp folder beside `path`, make its files durable, then rename it to `path` (an existing
+    one is renamed aside first and deleted once the new one is in place)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    old: Path | None = None
+    try:
+        count = write(work)
+        for file in sorted(work.iterdir()):
+            fd = os.open(file, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        fsync_dir(work)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(work, 0o777 & ~umask)
+        if path.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
+            os.rename(path, old / path.name)
+            try:
+                os.rename(work, path)
+            except BaseException:
+                os.rename(old / path.name, path)  # put the old export back
+                raise
+        else:
+            os.rename(work, path)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        if old is not None and not (old / path.name).exists():
+            shutil.rmtree(old, ignore_errors=True)
+        raise
+    fsync_dir(path.parent)
+    if old is not None:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(old)
+    return count

@@ -1,0 +1,9 @@
+"""The library on disk: TinyDB files behind one `Store` facade (stories, texts, annotations, the registry).
+
+Everything outside this package reads and writes the library through `Store` only. Imports `stories` and the
+annotation model (`annotations.model`, `annotations.actors`), nothing from the rest of `annotations/`.
+"""
+
+from annotations.store.library import ANNOTATIONS_FILE, STORIES_FILE, Store, StoreError, StoreLockedError, StoryEntry
+
+__all__ = ["ANNOTATIONS_FILE", "STORIES_FILE", "Store", "StoreError", "StoreLockedError", "StoryEntry"]

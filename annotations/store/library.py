@@ -1,0 +1,367 @@
+"""The library on disk: stories and annotations of one data dir.
+
+Files in the data dir:
+
+- `stories.json` + `stories.journal` — TinyDB: the story index (metadata, and where each body lies);
+- `texts.pack` — the story bodies, append-only (see `annotations.store.bodies`);
+- `annotations.json` + `annotations.journal` — TinyDB: the annotations;
+- `backups/` — earlier snapshots with their journals; `.lock` — who is writing.
+
+Both TinyDB files use `JournaledStorage` and `TrackedTable`: a save is one fsync'd journal line, whatever the
+library's size. One process at a time writes (see `annotations.store.lock`); others open read-only. Annotations
+load on first use (or in the background, `load_annotations`), so listing stories never waits for them.
+Every method that changes something returns only after the change is durable.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from tinydb import TinyDB
+
+from annotations.actors import Actor, fold_name
+from annotations.model import Annotation, AnnotationError, now_iso
+from annotations.store.bodies import BodyPack
+from annotations.store.lock import DataDirLock, StoreLockedError
+from annotations.store.records import StoryRecord
+from annotations.store.storage import JournaledStorage, StoreError
+from annotations.store.table import TrackedTable
+from annotations.store.tagstore import ANNOTATIONS_FILE, Edit, TagStore
+from stories.model import Story, StoryMeta, short_id
+
+__all__ = ["ANNOTATIONS_FILE", "STORIES_FILE", "Store", "StoreError", "StoreLockedError", "StoryEntry"]
+
+STORIES_FILE = "stories.json"
+_META_FIELDS = (
+    "section", "agency", "dateline", "created", "updated", "source", "format", "wire_id", "version", "language",
+    "slug", "link",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StoryEntry:
+    """A story in the library list: its id, metadata and when it was added (no text)."""
+
+    id: str
+    meta: StoryMeta
+    added: str
+    versions: int = 1  # how many versions of this story the library holds (set by `Store.entries`)
+
+    @property
+    def version(self) -> int:
+        """This version's number (1 for a story with no other versions)."""
+        return self.meta.version or 1
+
+    @property
+    def short_id(self) -> str:
+        return short_id(self.id)
+
+    @property
+    def sort_key(self) -> tuple[str, str]:
+        """Newest first by publication date; a dateline date without a year counts in the year it was added."""
+        return (self.meta.updated or self.meta.created or _dateline_date(self.meta, self.added), self.added)
+
+
+_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+
+
+def _dateline_date(meta: StoryMeta, added: str) -> str:
+    """ISO date of a dateline date such as "March 4", in the latest year not after `added`; else `added`."""
+    words = str(meta.extra.get("dateline_date") or "").replace(".", " ").replace(",", " ").split()
+    if words[:1] and words[0].isdigit():  # "4 Mar" as well as "March 4"
+        words[:2] = words[1::-1]
+    try:
+        month, day, year = _MONTHS[words[0][:3].lower()], int(words[1]), int(added[:4])
+        if len(words) > 2 and len(words[2]) == 4 and words[2].isdigit():  # "Oct 9, 2025": the year is given
+            return date(int(words[2]), month, day).isoformat()
+        when = date(year, month, day)
+        if when.isoformat() > added[:10]:
+            when = date(year - 1, month, day)
+        return when.isoformat()
+    except (IndexError, KeyError, ValueError):
+        return added[:10]
+
+
+def _entry(rec: StoryRecord) -> StoryEntry:
+    meta = StoryMeta(
+        headline=rec.headline,
+        authors=tuple(rec.authors),
+        subjects=tuple(rec.subjects),
+        extra=rec.extra,
+        **{name: getattr(rec, name) for name in _META_FIELDS},
+    )
+    return StoryEntry(rec.id, meta, rec.added)
+
+
+def _remove_stale_temp_files(data_dir: Path) -> None:
+    """Temp files of writes a crash interrupted: never acknowledged data (the writer holds the lock now)."""
+    for folder in (data_dir, data_dir / "backups"):
+        for tmp in folder.glob(".*.tmp") if folder.is_dir() else ():
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+class Store:
+    """Stories and annotations of one data dir. Raises StoreError (StoreLockedError if another writes)."""
+
+    def __init__(self, data_dir: str | Path, *, read_only: bool = False, compact_min_bytes: int | None = None) -> None:
+        """Open the library in `data_dir`. `compact_min_bytes` overrides how big a journal may grow before it is
+        folded into a new snapshot (tests and benchmarks use a small one to exercise compaction)."""
+        self.data_dir = Path(data_dir)
+        self.read_only = read_only
+        self._compact_min_bytes = compact_min_bytes
+        self._lock = DataDirLock(self.data_dir)
+        self._loading = threading.Lock()
+        if not read_only:
+            try:
+                self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+            except OSError as exc:
+                raise StoreError(f"cannot create data dir {self.data_dir}: {exc.strerror}") from None
+            self._lock.acquire()
+            _remove_stale_temp_files(self.data_dir)
+        try:
+            self._stories_db = self._open(STORIES_FILE, "stories", StoryRecord)
+            self._stories = self._stories_db.table("stories")
+            self._entries: dict[str, StoryEntry] = {}
+            self._versions: dict[str, list[StoryEntry]] = {}  # wire identity -> versions, oldest first
+            for rec in self._stories.records().values():
+                self._remember(_entry(rec))
+        except BaseException:
+            self._lock.release()
+            raise
+        self._bodies = BodyPack(self.data_dir, read_only=read_only)
+        self._tags: TagStore | None = None
+
+    def _open(self, name: str, table: str, record_type: type) -> TinyDB:
+        tuning = {} if self._compact_min_bytes is None else {"compact_min_bytes": self._compact_min_bytes}
+        storage = JournaledStorage(self.data_dir / name, types={table: record_type}, read_only=self.read_only, **tuning)
+        db = TinyDB(storage=lambda: storage)
+        db.table_class = TrackedTable
+        storage.read()  # load now: an unreadable file is reported at open, not at first use
+        return db
+
+    def take_warnings(self) -> list[str]:
+        """Problems that did not stop a save (a compaction that failed and will be retried); each once."""
+        found = []
+        for db in self._dbs():
+            if db.storage.compaction_error:  # type: ignore[attr-defined]
+                found.append(db.storage.compaction_error)  # type: ignore[attr-defined]
+                db.storage.compaction_error = ""  # type: ignore[attr-defined]
+        return found
+
+    def _dbs(self) -> list[TinyDB]:
+        return [self._stories_db] + ([self._tags.db] if self._tags is not None else [])
+
+    @property
+    def writer(self) -> str:
+        """Who holds the write lock, when this store is read-only because of it."""
+        return self._lock.holder()
+
+    def close(self, *, compact: bool | None = None) -> None:
+        """Close the files. `compact=True` first folds the journals into new snapshots (the app does so at exit);
+        otherwise the journals stay as they are (they were already compacted whenever they passed their threshold)."""
+        with self._loading:  # a background load finishes first
+            self._close(compact)
+
+    def _close(self, compact: bool | None) -> None:
+        error: StoreError | None = None
+        try:
+            for db in self._dbs():  # each is closed even if another fails
+                storage = db.storage
+                assert isinstance(storage, JournaledStorage)
+                try:
+                    storage.close(compact=bool(compact) and not self.read_only)
+                except StoreError as exc:
+                    error = error or exc
+        finally:
+            self._lock.release()
+        if error is not None:
+            raise error
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- stories ---------------------------------------------------------------------------------------
+
+    def add_story(self, story: Story) -> bool:
+        """Store a story version. False if the library already had it (nothing is changed then)."""
+        return self.add_stories([story])[0]
+
+    def add_stories(self, stories: Iterable[Story]) -> list[bool]:
+        """Store story versions with one fsync for the bodies and one for the index; True for each new one."""
+        return [status != "present" for status in self.import_stories(stories)]
+
+    def import_stories(self, stories: Iterable[Story]) -> list[str]:
+        """Store story versions; for each: "present" (already in the library: nothing changed), "version" (a new
+        version of a story the library has: same wire identity, other text) or "imported". One fsync for the
+        bodies and one for the index, whatever the number of stories."""
+        stories = list(stories)
+        new: dict[str, Story] = {}
+        statuses = []
+        for story in stories:
+            if story.id in self._entries or story.id in new:
+                statuses.append("present")
+                continue
+            wire_id = story.meta.wire_id
+            taken = {e.version for e in self._versions.get(wire_id, ())} if wire_id else set()
+            taken |= {s.meta.version or 1 for s in new.values() if wire_id and s.meta.wire_id == wire_id}
+            if taken:  # another version of a story we have: keep its own number if free, else the next one
+                mine = story.meta.version
+                story = replace(
+                    story, meta=replace(story.meta, version=mine if mine and mine not in taken else max(taken) + 1)
+                )
+            new[story.id] = story
+            statuses.append("version" if taken else "imported")
+        if new:
+            spans = self._bodies.append(new.values())
+            added = now_iso()
+            docs = []
+            for story, span in zip(new.values(), spans, strict=True):
+                docs.append({"id": story.id, **story.meta.to_dict(), "added": added, "body": span})
+            self._stories.insert_multiple(docs)
+            for story in new.values():
+                self._remember(_entry(self._stories.find(story.id)))
+        return statuses
+
+    def _remember(self, entry: StoryEntry) -> None:
+        self._entries[entry.id] = entry
+        if entry.meta.wire_id:
+            group = self._versions.setdefault(entry.meta.wire_id, [])
+            group.append(entry)
+            group.sort(key=lambda e: (e.version, e.added))
+
+    def entries(self, *, all_versions: bool = False) -> list[StoryEntry]:
+        """The stories of the library, newest first: of a story with several versions, only the newest
+        (with `versions` set), unless `all_versions`."""
+        shown = []
+        for entry in self._entries.values():
+            group = self._versions.get(entry.meta.wire_id) if entry.meta.wire_id else None
+            if group and len(group) > 1:
+                if not all_versions and group[-1] is not entry:
+                    continue
+                entry = replace(entry, versions=len(group))
+            shown.append(entry)
+        return sorted(shown, key=lambda e: e.sort_key, reverse=True)
+
+    def versions(self, story_id: str) -> list[StoryEntry]:
+        """Every version of the story this id belongs to, oldest first (just itself if it has no others)."""
+        entry = self._entries.get(story_id)
+        if entry is None:
+            raise StoreError(f"no story {short_id(story_id)} in the library")
+        group = self._versions.get(entry.meta.wire_id) if entry.meta.wire_id else None
+        return [replace(e, versions=len(group)) for e in group] if group else [entry]
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def story_meta(self, story_id: str) -> StoryMeta:
+        """The metadata of the story with this full id."""
+        try:
+            return self._entries[story_id].meta
+        except KeyError:
+            raise StoreError(f"no story {short_id(story_id)} in the library") from None
+
+    def story(self, story_id: str) -> Story:
+        """The story with this full id, its text read from the pack and checked against its id."""
+        meta = self.story_meta(story_id)
+        text, blocks = self._bodies.read(story_id, tuple(self._stories.find(story_id).body))
+        return Story(id=story_id, text=text, blocks=blocks, meta=meta)
+
+    def resolve(self, ref: str) -> str:
+        """The full id of the story whose id starts with `ref` (any unique prefix)."""
+        ref = ref.strip().lower()
+        if not ref:
+            raise StoreError("no story id given")
+        if ref in self._entries:
+            return ref
+        found = [sid for sid in self._entries if sid.startswith(ref)]
+        if not found:
+            raise StoreError(f"no story with id {ref!r} in the library (see `wiredesk list`)")
+        if len(found) > 1:
+            raise StoreError(f"story id {ref!r} is ambiguous: {len(found)} stories start with it; give more of it")
+        return found[0]
+
+    # --- annotations and the actor registry -----------------------------------------------------------
+
+    @property
+    def annotations_loaded(self) -> bool:
+        return self._tags is not None
+
+    def load_annotations(self) -> None:
+        """Read the annotations and the registry now (safe from a worker thread; later calls return at once)."""
+        with self._loading:
+            if self._tags is None:
+                tuning = {} if self._compact_min_bytes is None else {"compact_min_bytes": self._compact_min_bytes}
+                self._tags = TagStore(self.data_dir, read_only=self.read_only, tuning=tuning)
+
+    @property
+    def tags(self) -> TagStore:
+        """The annotations and the registry, read on first use."""
+        self.load_annotations()
+        assert self._tags is not None
+        return self._tags
+
+    def annotations(self, story_id: str | None = None) -> list[Annotation]:
+        """Annotations of one story (or of all), in text order."""
+        if story_id is None:
+            return sorted(self.iter_annotations(), key=lambda a: (a.story_id, a.start, -a.end, a.kind, a.id))
+        return self.tags.of_story(story_id)
+
+    def iter_annotations(self) -> Iterator[Annotation]:
+        """Every annotation, story by story."""
+        return self.tags.all()
+
+    def annotation(self, ann_id: str) -> Annotation | None:
+        return self.tags.get(ann_id)
+
+    def counts(self, story_id: str) -> Counter[str]:
+        """How many annotations of each kind a story has."""
+        return self.tags.counts(story_id)
+
+    def apply(self, edits: Sequence[Edit], *, tombstones: Mapping[str, Mapping[str, str] | None] | None = None) -> None:
+        """Make a set of changes to annotations and registry entries durably, or none of them (see TagStore);
+        `tombstones` sets the tombstones of those annotation ids exactly (None: none)."""
+        self.tags.apply(edits, self.story, tombstones)
+
+    def put(self, ann: Annotation, story: Story | None = None) -> None:
+        """Add or replace an annotation, durably. Refused if its span no longer matches the story text."""
+        if ann.story_id not in self._entries:
+            raise AnnotationError(f"no story {short_id(ann.story_id)} in the library")
+        story_of = (lambda _sid: story) if story is not None and story.id == ann.story_id else self.story
+        self.tags.apply([(self.tags.get(ann.id), ann)], story_of)  # type: ignore[arg-type]
+
+    def remove(self, ann_id: str) -> Annotation:
+        """Delete an annotation, durably; returns what was deleted."""
+        ann = self.annotation(ann_id)
+        if ann is None:
+            raise AnnotationError(f"no annotation {ann_id[:8]}")
+        self.apply([(ann, None)])
+        return ann
+
+    def actors(self, *, include_merged: bool = False) -> list[Actor]:
+        """Registry entries by name (those merged into another only with `include_merged`)."""
+        found = [a for a in self.tags.registry.values() if include_merged or not a.merged_into]
+        return sorted(found, key=lambda a: a.name.casefold())
+
+    def actor(self, actor_id: str | None) -> Actor | None:
+        """The entry an id stands for now (a merged entry gives the one it was merged into)."""
+        return self.tags.canonical(actor_id)
+
+    def find_actor(self, name: str) -> Actor | None:
+        """The entry whose name or alias is `name` (case and accents ignored), if exactly one has it."""
+        wanted = fold_name(name)
+        found = {a.id: a for a in self.actors() if wanted in {fold_name(n) for n in a.names}}
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    def actor_usage(self, actor_id: str) -> list[tuple[str, Annotation]]:
+        """(field, annotation) for every annotation linking to this entry or one merged into it."""
+        return self.tags.usage(actor_id)

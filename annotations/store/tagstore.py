@@ -1,0 +1,258 @@
+"""Annotations and the actor registry: the two tables of `annotations.json`, with their in-memory indexes.
+
+Every change goes through `apply`, a list of edits (old, new) of annotations and registry entries that is
+checked as a whole, then written with one journal line per table — registry additions first, registry
+deletions last, so a crash in between never leaves a link to a missing entry. `History` builds its undoable
+steps from the same edits.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import msgspec
+from tinydb import TinyDB
+
+from annotations.actors import Actor
+from annotations.model import KINDS, LINKS, Annotation, AnnotationError, now_iso
+from annotations.store.records import ActorRecord, AnnotationRecord, TombstoneRecord
+from annotations.store.storage import JournaledStorage
+from annotations.store.table import TrackedTable
+from stories.model import Story
+
+__all__ = ["ANNOTATIONS_FILE", "Edit", "TagStore"]
+
+ANNOTATIONS_FILE = "annotations.json"
+
+#: One change: (before, after) of an Annotation or an Actor; None before = added, None after = deleted.
+Edit = tuple[Annotation | Actor | None, Annotation | Actor | None]
+
+
+def _annotation(rec: AnnotationRecord) -> Annotation:
+    return Annotation(*msgspec.structs.astuple(rec))  # same fields, same order (checked below)
+
+
+assert AnnotationRecord.__struct_fields__ == tuple(Annotation.__dataclass_fields__), "record and model differ"
+
+
+def _actor(rec: ActorRecord) -> Actor:
+    return Actor.from_dict(rec.to_dict())
+
+
+class TagStore:
+    """The annotations and actor registry of a data dir (loaded by `Store.load_annotations`)."""
+
+    def __init__(self, data_dir: Path, *, read_only: bool, tuning: dict[str, Any]) -> None:
+        storage = JournaledStorage(
+            data_dir / ANNOTATIONS_FILE,
+            types={"annotations": AnnotationRecord, "actors": ActorRecord, "tombstones": TombstoneRecord},
+            read_only=read_only,
+            **tuning,
+        )
+        self.db = TinyDB(storage=lambda: storage)
+        self.db.table_class = TrackedTable
+        storage.read()  # an unreadable file is reported now
+        self.annotations: TrackedTable = self.db.table("annotations")  # type: ignore[assignment]
+        self.actors: TrackedTable = self.db.table("actors")  # type: ignore[assignment]
+        self.tombstones: TrackedTable = self.db.table("tombstones")  # type: ignore[assignment]
+        self.by_story: dict[str, dict[str, AnnotationRecord]] = {}  # story id -> annotation id -> record
+        self.by_actor: dict[str, set[str]] = {}  # registry id -> ids of annotations linking to it
+        self.registry: dict[str, Actor] = {rec.id: _actor(rec) for rec in self.actors.records().values()}
+        for rec in self.annotations.records().values():
+            self._index(rec)
+
+    def _index(self, rec: AnnotationRecord) -> None:
+        self.by_story.setdefault(rec.story_id, {})[rec.id] = rec
+        for name in LINKS:
+            if target := getattr(rec, name):
+                self.by_actor.setdefault(target, set()).add(rec.id)
+
+    def _unindex(self, rec: AnnotationRecord) -> None:
+        self.by_story.get(rec.story_id, {}).pop(rec.id, None)
+        for name in LINKS:
+            if target := getattr(rec, name):
+                self.by_actor.get(target, set()).discard(rec.id)
+
+    @property
+    def storage(self) -> JournaledStorage:
+        return self.db.storage  # type: ignore[return-value]
+
+    # --- reading ----------------------------------------------------------------------------------------
+
+    def of_story(self, story_id: str) -> list[Annotation]:
+        anns = [_annotation(rec) for rec in self.by_story.get(story_id, {}).values()]
+        return sorted(anns, key=lambda a: (a.start, -a.end, a.kind, a.id))
+
+    def all(self) -> Iterator[Annotation]:
+        for records in list(self.by_story.values()):
+            for rec in list(records.values()):
+                yield _annotation(rec)
+
+    def get(self, ann_id: str) -> Annotation | None:
+        rec = self.annotations.find(ann_id)
+        return None if rec is None else _annotation(rec)
+
+    def counts(self, story_id: str) -> Counter[str]:
+        c: Counter[str] = Counter({k: 0 for k in KINDS})
+        c.update(rec.kind for rec in self.by_story.get(story_id, {}).values())
+        return c
+
+    def canonical(self, actor_id: str | None) -> Actor | None:
+        """The entry an id stands for now: merges followed (safe against loops)."""
+        seen: set[str] = set()
+        actor = self.registry.get(actor_id) if actor_id else None
+        while actor is not None and actor.merged_into and actor.id not in seen:
+            seen.add(actor.id)
+            actor = self.registry.get(actor.merged_into, actor)
+        return actor
+
+    def merged_ids(self, actor_id: str) -> set[str]:
+        """The id of an entry and of every entry merged into it (directly or not)."""
+        ids = {actor_id}
+        changed = True
+        while changed:
+            changed = False
+            for actor in self.registry.values():
+                if actor.merged_into in ids and actor.id not in ids:
+                    ids.add(actor.id)
+                    changed = True
+        return ids
+
+    def usage(self, actor_id: str) -> list[tuple[str, Annotation]]:
+        """(field, annotation) for every annotation that links to this entry or one merged into it."""
+        found = []
+        for aid in self.merged_ids(actor_id):
+            for ann_id in self.by_actor.get(aid, ()):
+                ann = self.get(ann_id)
+                if ann is not None:
+                    found.extend((name, ann) for name, target in ann.links().items() if target == aid)
+        return sorted(found, key=lambda fa: (fa[1].story_id, fa[1].start, fa[0]))
+
+    # --- writing ----------------------------------------------------------------------------------------
+
+    def apply(
+        self,
+        edits: Sequence[Edit],
+        story_of: Callable[[str], Story],
+        tombstones: Mapping[str, Mapping[str, str] | None] | None = None,
+    ) -> None:
+        """Check `edits` as a whole, then make them durable (see the module docstring). Raises on refusal.
+
+        `tombstones` sets the tombstone of an annotation id exactly, in place of what this call would do for it:
+        a record (id, story_id, deleted, modified: from another library, or as it was before an undone step) or
+        None for no tombstone at all."""
+        actors_after = dict(self.registry)
+        for before, after in edits:
+            if isinstance(after, Actor):
+                after.check()
+                actors_after[after.id] = after
+            elif isinstance(before, Actor):
+                actors_after.pop(before.id, None)
+        self._check_registry(edits, actors_after)
+        texts: dict[str, str] = {}
+        actor_puts: list[tuple[str, dict | None]] = []
+        ann_writes: list[tuple[str, dict | None]] = []
+        actor_drops: list[tuple[str, dict | None]] = []
+        for before, after in edits:
+            subject = after if after is not None else before
+            if isinstance(subject, Annotation):
+                if isinstance(after, Annotation):
+                    self._check_annotation(after, before, actors_after, texts, story_of)
+                ann_writes.append((subject.id, after.to_dict() if after is not None else None))
+            elif isinstance(subject, Actor):
+                if after is not None:
+                    actor_puts.append((subject.id, after.to_dict()))
+                else:
+                    actor_drops.append((subject.id, None))
+        # A deleted annotation leaves a tombstone (written first: a crash in between leaves a tombstone of a live
+        # annotation, which merging ignores, never a deletion without one); one added again loses its tombstone.
+        stamp = now_iso()
+        given = dict(tombstones or {})
+        befores = {b.id: b for b, _ in reversed(edits) if isinstance(b, Annotation)}  # the first of each id
+        dead: list[tuple[str, dict | None]] = [(key, dict(tomb)) for key, tomb in given.items() if tomb is not None]
+        revived: list[tuple[str, dict | None]] = [
+            (key, None) for key, tomb in given.items() if tomb is None and self.tombstones.find(key) is not None
+        ]
+        for key, doc in ann_writes:
+            old = befores.get(key)
+            if key in given:
+                continue
+            if doc is None and old is not None:
+                dead.append((key, {"id": key, "story_id": old.story_id, "deleted": stamp, "modified": old.modified}))
+            elif doc is not None and self.tombstones.find(key) is not None:
+                revived.append((key, None))
+        with self.storage.transaction():  # one journal line: the whole step lands, or none of it
+            for table, writes in (
+                (self.actors, actor_puts),
+                (self.tombstones, dead),
+                (self.annotations, ann_writes),
+                (self.tombstones, revived),
+                (self.actors, actor_drops),
+            ):
+                if writes:
+                    table.write_many(writes)
+        for before, after in edits:
+            subject = after if after is not None else before
+            if isinstance(subject, Actor):
+                if after is None:
+                    self.registry.pop(subject.id, None)
+                else:
+                    self.registry[subject.id] = after  # type: ignore[assignment]
+            elif isinstance(subject, Annotation):
+                old = self.by_story.get(subject.story_id, {}).get(subject.id)
+                if old is not None:
+                    self._unindex(old)
+                rec = self.annotations.find(subject.id)
+                if rec is not None:
+                    self._index(rec)
+
+    def tombstone(self, ann_id: str) -> dict[str, str] | None:
+        """The tombstone of a deleted annotation (id, story_id, deleted, modified), or None."""
+        rec = self.tombstones.find(ann_id)
+        return None if rec is None else rec.to_dict()
+
+    def deleted(self) -> list[dict[str, str]]:
+        """Tombstones of deleted annotations (id, story_id, deleted, modified), oldest first."""
+        records = [rec.to_dict() for rec in self.tombstones.records().values()]
+        return sorted(records, key=lambda t: (t["deleted"], t["id"]))
+
+    def _check_registry(self, edits: Sequence[Edit], actors: dict[str, Actor]) -> None:
+        """Refuse a registry that would hold a link to a missing entry: a merge into one, or an annotation the
+        edits leave alone that links to an entry they delete."""
+        touched = {(after or before).id for before, after in edits if isinstance(after or before, Annotation)}
+        for before, after in edits:
+            if isinstance(after, Actor) and after.merged_into and after.merged_into not in actors:
+                raise AnnotationError(f"actor {after.name} would be merged into an entry not in the registry")
+            if isinstance(before, Actor) and after is None and before.id not in actors:
+                linked = sorted(self.by_actor.get(before.id, set()) - touched)
+                if linked:
+                    raise AnnotationError(f"actor {before.name} is still linked from annotation {linked[0][:8]}")
+                merged = next((a for a in actors.values() if a.merged_into == before.id), None)
+                if merged is not None:
+                    raise AnnotationError(f"actor {merged.name} is still merged into {before.name}")
+
+    def _check_annotation(
+        self,
+        ann: Annotation,
+        before: Annotation | Actor | None,
+        actors: dict[str, Actor],
+        texts: dict[str, str],
+        story_of: Callable[[str], Story],
+    ) -> None:
+        ann.check()
+        if isinstance(before, Annotation) and before.story_id != ann.story_id:
+            raise AnnotationError(f"annotation {ann.id[:8]} belongs to another story")
+        if ann.story_id not in texts:
+            texts[ann.story_id] = story_of(ann.story_id).text
+        if not ann.matches(texts[ann.story_id]):
+            raise AnnotationError(f"annotation {ann.id[:8]} does not match the story text at {ann.start}-{ann.end}")
+        for name, target in ann.links().items():
+            if target not in actors:
+                raise AnnotationError(f"the {name} of annotation {ann.id[:8]} is not in the actor registry")
+
+    def story_ids_linking(self, actor_id: str, field: str) -> set[str]:
+        """Stories with an annotation whose `field` links to this entry (or one merged into it)."""
+        return {ann.story_id for name, ann in self.usage(actor_id) if name == field}

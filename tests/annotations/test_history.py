@@ -1,0 +1,246 @@
+"""Undo and redo: every step is saved at once, and a new change clears what could be redone."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from annotations.actors import Actor
+from annotations.anchor import locate
+from annotations.exports import json as export_json
+from annotations.exports import select
+from annotations.history import Change, History
+from annotations.model import Annotation
+from annotations.store import Store, StoreError, journal
+from stories.model import Story, StoryBuilder, StoryMeta
+
+
+def build_story() -> Story:
+    builder = StoryBuilder()
+    builder.add("headline", "Harbour board delays dredging vote")
+    builder.add("paragraph", "“We need another month,” board chair Lena Holt said on Wednesday.")
+    builder.add("paragraph", "Fishermen say the silt has cut their catch by a third since spring.")
+    return builder.build(StoryMeta(headline=""))
+
+
+STORY = build_story()
+
+
+def new(exact: str, kind: str = "quote", note: str = "") -> Annotation:
+    start, end = locate(STORY, exact)
+    return Annotation.new(STORY, kind, start, end, note=note)
+
+
+def on_disk(data_dir: Path) -> dict[str, Annotation]:
+    """The annotations a fresh Store reads from the files now."""
+    with Store(data_dir, read_only=True) as fresh:
+        return {a.id: a for a in fresh.annotations()}
+
+
+@pytest.fixture
+def store(data_dir: Path):
+    with Store(data_dir) as s:
+        s.add_story(STORY)
+        yield s
+
+
+def test_add_then_undo_then_redo_each_saved_at_once(store: Store, data_dir: Path) -> None:
+    history = History(store)
+    ann = history.add(new("We need another month"), STORY)
+    assert on_disk(data_dir) == {ann.id: ann}
+
+    change = history.undo(STORY)
+    assert change == Change(((None, ann),), "add quote") and change.describe() == "add quote"
+    assert store.annotation(ann.id) is None
+    assert on_disk(data_dir) == {}
+
+    assert history.redo(STORY) == change
+    assert store.annotation(ann.id) == ann
+    assert on_disk(data_dir) == {ann.id: ann}
+
+
+def test_delete_then_undo_then_redo(store: Store, data_dir: Path) -> None:
+    history = History(store)
+    ann = history.add(new("Lena Holt", kind="actor"))
+    assert history.delete(ann.id) == ann
+    assert on_disk(data_dir) == {}
+
+    change = history.undo()
+    assert change is not None and change.describe() == "delete actor"
+    assert on_disk(data_dir) == {ann.id: ann}
+    assert store.annotation(ann.id) == ann
+
+    history.redo()
+    assert on_disk(data_dir) == {}
+    assert store.annotations() == []
+
+
+def test_undo_and_redo_restore_tombstones_exactly(store: Store) -> None:
+    history = History(store)
+    ann = history.add(new("Lena Holt", kind="actor"))
+    history.undo()  # undoing an addition leaves no trace: nothing to carry to another library
+    assert store.tags.deleted() == []
+    history.redo()
+    history.delete(ann.id)
+    (tombstone,) = store.tags.deleted()
+    history.undo()
+    assert store.tags.deleted() == []
+    history.redo()  # the deletion keeps the time it was first made
+    assert store.tags.deleted() == [tombstone]
+
+
+def test_edit_then_undo_then_redo(store: Store, data_dir: Path) -> None:
+    history = History(store)
+    ann = history.add(new("the silt has cut their catch by a third", kind="claim", note="unverified"))
+    edited = history.edit(ann.edited(note="checked with the port authority"))
+    assert on_disk(data_dir)[ann.id].note == "checked with the port authority"
+
+    change = history.undo()
+    assert change == Change(((ann, edited),), "edit claim") and change.describe() == "edit claim"
+    assert on_disk(data_dir)[ann.id] == ann
+    assert store.annotation(ann.id) == ann
+
+    history.redo()
+    assert on_disk(data_dir)[ann.id] == edited
+    assert store.annotation(ann.id) == edited
+
+
+def test_undo_walks_back_through_several_changes(store: Store, data_dir: Path) -> None:
+    history = History(store)
+    first = history.add(new("Lena Holt", kind="actor"))
+    second = history.add(new("We need another month"))
+    history.delete(first.id)
+    assert set(on_disk(data_dir)) == {second.id}
+    history.undo()
+    assert set(on_disk(data_dir)) == {first.id, second.id}
+    history.undo()
+    assert set(on_disk(data_dir)) == {first.id}
+    history.undo()
+    assert on_disk(data_dir) == {}
+    assert history.undo() is None
+    for _ in range(3):
+        history.redo()
+    assert set(on_disk(data_dir)) == {second.id}
+    assert history.redo() is None
+
+
+def test_a_new_change_clears_redo(store: Store) -> None:
+    history = History(store)
+    history.add(new("Lena Holt", kind="actor"))
+    history.undo()
+    assert history.can_redo
+    history.add(new("We need another month"))
+    assert not history.can_redo
+    assert history.redo() is None
+    assert [a.exact for a in store.annotations()] == ["We need another month"]
+
+
+def test_nothing_to_undo_or_redo(store: Store) -> None:
+    history = History(store)
+    assert not history.can_undo and not history.can_redo
+    assert history.undo() is None
+    assert history.redo() is None
+
+
+def test_the_history_is_limited(store: Store) -> None:
+    history = History(store, limit=2)
+    for exact in ("Lena Holt", "We need another month", "Fishermen"):
+        history.add(new(exact, kind="actor"))
+    assert history.undo() is not None
+    assert history.undo() is not None
+    assert history.undo() is None
+    assert [a.exact for a in store.annotations()] == ["Lena Holt"]
+
+
+def test_a_failed_undo_stays_undoable(store: Store, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    history = History(store)
+    ann = history.add(new("Lena Holt", kind="actor"))
+
+    def fail(*args: object) -> None:
+        raise OSError(5, "Input/output error")
+
+    with monkeypatch.context() as m:
+        m.setattr(journal.os, "fdatasync", fail)  # the journal line is written but cannot be made durable
+        with pytest.raises(StoreError, match="Input/output error"):
+            history.undo()
+    assert history.can_undo and not history.can_redo
+    assert store.annotation(ann.id) == ann
+    assert on_disk(data_dir) == {ann.id: ann}
+    assert history.undo() is not None
+    assert on_disk(data_dir) == {}
+
+
+# --- the acceptance scenario: ten mixed steps, undone and redone, every one saved ------------------------------
+
+
+def export_of(store: Store) -> str:
+    """The whole JSON export, tombstones included (undo and redo restore those exactly too)."""
+    out = io.StringIO(newline="")
+    export_json.write(store, out, select(store))
+    return out.getvalue()
+
+
+def build_other() -> Story:
+    builder = StoryBuilder()
+    builder.add("headline", "Port reopens after dredging")
+    builder.add("paragraph", "Board chair Lena Holt said the channel was clear, the port authority said on Friday.")
+    return builder.build(StoryMeta(headline=""))
+
+
+OTHER = build_other()
+
+
+def test_ten_mixed_steps_undo_to_the_same_export_and_redo_to_the_same_export(data_dir: Path) -> None:
+    def at(story: Story, exact: str, kind: str, **fields: object) -> Annotation:
+        start, end = locate(story, exact)
+        return replace(Annotation.new(story, kind, start, end), **fields)  # type: ignore[arg-type]
+
+    store = Store(data_dir)
+    store.add_stories([STORY, OTHER])
+    setup = History(store)
+    holt = setup.add_actor(Actor.new("Lena Holt", "person"))
+    setup.add(at(STORY, "Lena Holt", "actor", actor=holt.id))
+    fishermen = setup.add(at(STORY, "the silt has cut their catch by a third", "claim", status="unverified"))
+    setup.delete(setup.add(at(OTHER, "Board chair", "actor")).id)  # a tombstone before the steps
+    before = export_of(store)
+    assert len(json.loads(before)["deleted"]) == 1
+
+    history = History(store)
+    board = Actor.new("Port authority", "organisation")
+    chair = Actor.new("L. Holt", "person")
+    quote = history.add(at(STORY, "We need another month", "quote", speaker=holt.id, form="direct"))  # 1
+    history.add(at(OTHER, "the port authority", "actor", actor=board.id), new_actors=(board,))  # 2 (composite)
+    claim = history.add(at(OTHER, "the channel was clear", "claim", claimant=chair.id), new_actors=(chair,))  # 3
+    history.edit(quote.edited(form="indirect", cue="said"))  # 4
+    history.edit(store.annotation(claim.id).edited(status="disputed", note="dredger says otherwise"))  # 5
+    history.edit(fishermen.edited(kind="quote", form="partial"))  # 6: a kind change drops the status
+    history.delete(quote.id)  # 7
+    history.edit_actor(board.edited(name="Portvale Port Authority", aliases=("port authority",)))  # 8: rename
+    history.merge_actors(chair.id, holt.id)  # 9: merge
+    history.add(at(OTHER, "Lena Holt", "actor", actor=holt.id))  # 10
+    after = export_of(store)
+    assert after != before
+    data = json.loads(after)
+    assert store.actor(claim.claimant) == store.actor(holt.id)  # the claim follows the merge
+    assert {a["name"] for a in data["actors"]} == {"Lena Holt", "L. Holt", "Portvale Port Authority"}
+    assert export_of(store) == after  # nothing volatile in an export
+    assert len(json.loads(after)["deleted"]) == 2  # the quote deleted in step 7
+
+    for _ in range(10):
+        assert history.undo() is not None
+    assert history.undo() is None
+    assert export_of(store) == before
+    with Store(data_dir, read_only=True) as fresh:  # every undo was saved as it happened
+        assert export_of(fresh) == before
+
+    for _ in range(10):
+        assert history.redo() is not None
+    assert history.redo() is None
+    assert export_of(store) == after
+    store.close()
+    with Store(data_dir, read_only=True) as fresh:
+        assert export_of(fresh) == after

@@ -1,0 +1,94 @@
+"""`wiredesk export`: the library's annotations, in the formats analysts and tools use."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from annotations.exports import EXPORTERS, ExportFilter, actor_ids, exporter, select, write_export
+from annotations.model import KINDS
+from annotations.store import Store
+from tui.cli.base import open_store, user_errors, utf8_stdout
+
+__all__ = ["COMMANDS"]
+
+
+def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def _filter(
+    store: Store,
+    story_refs: tuple[str, ...],
+    kinds: tuple[str, ...],
+    actors: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    annotators: tuple[str, ...],
+) -> ExportFilter:
+    ids = frozenset().union(*(actor_ids(store, name) for name in actors)) if actors else None
+    return ExportFilter(
+        story_ids=frozenset(store.resolve(ref) for ref in story_refs) or None,
+        kinds=frozenset(kinds) or None,
+        actor_ids=ids,
+        since=since,
+        until=until,
+        annotators=frozenset(annotators) or None,
+    )
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(list(EXPORTERS)), required=True, help="Export format.")
+@click.option("-o", "--output", type=click.Path(path_type=str), help="File to write (- or none: stdout); brat: folder.")
+@click.option("--story", "story_refs", multiple=True, help="Only this story (repeatable; any unique id prefix).")
+@click.option("--kind", "kinds", type=click.Choice(KINDS), multiple=True, help="Only this kind (repeatable).")
+@click.option("--actor", "actors", multiple=True, help="Only those linked to this actor (name or alias; repeatable).")
+@click.option("--since", callback=_iso_date, help="Only stories dated on or after this day (YYYY-MM-DD).")
+@click.option("--until", callback=_iso_date, help="Only stories dated on or before this day (YYYY-MM-DD).")
+@click.option("--annotator", "annotators", multiple=True, help="Only annotations by this annotator (repeatable).")
+@click.option("--excel", is_flag=True, help="CSV: start with a byte-order mark, so Excel reads it as UTF-8.")
+@click.option("--force", is_flag=True, help="Replace the output file (or brat folder) if it exists.")
+@click.pass_context
+@user_errors
+def export(
+    ctx: click.Context,
+    fmt: str,
+    output: str | None,
+    story_refs: tuple[str, ...],
+    kinds: tuple[str, ...],
+    actors: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    annotators: tuple[str, ...],
+    excel: bool,
+    force: bool,
+) -> None:
+    """Export annotations (with their stories). A repeated filter option takes any of its values; an annotation
+    must pass every option given. A story's date is when it was last updated, else created, else added."""
+    module = exporter(fmt)
+    to_stdout = output in (None, "-")
+    if to_stdout and not module.SINGLE_FILE:
+        raise click.UsageError(f"--format {fmt} writes a folder: give it with -o DIR")
+    if excel and fmt != "csv":
+        raise click.UsageError("--excel applies to --format csv only")
+    if since and until and since > until:
+        raise click.UsageError(f"--since {since} is after --until {until}")
+    store = open_store(ctx, write=False)
+    selection = select(store, _filter(store, story_refs, kinds, actors, since, until, annotators))
+    options = {"excel": True} if excel else {}
+    if to_stdout:
+        with utf8_stdout() as out:
+            module.write(store, out, selection, **options)
+        return
+    assert output is not None
+    count = write_export(store, fmt, output, selection, force=force, **options)
+    click.echo(f"exported {count} annotation(s) as {fmt} to {output}", err=True)
+
+
+COMMANDS = [export]

@@ -1,0 +1,332 @@
+"""The `wiredesk` command: the app, and the same work from scripts.
+
+Exit codes: 0 success, 1 a user error (one line on stderr, no traceback), 2 a usage error.
+The commands on the actor registry (`actors`, `actor`, `quotes`) live in `tui.cli.actors`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from annotations import anchor, config
+from annotations.history import History
+from annotations.importing import import_paths, list_files
+from annotations.model import KINDS, Annotation
+from annotations.store import Store, StoreError
+from stories.loader import FORMATS, MAX_BYTES
+from stories.model import StoryError
+from stories.text import clean_line
+from tui.cli import actors as cli_actors
+from tui.cli import export as cli_export
+from tui.cli import merge as cli_merge
+from tui.cli.base import CliContext, echo_rich, open_store, user_errors
+
+__all__ = ["main"]
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("wiredesk")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "unknown"
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=str),
+    envvar=config.ENV_DATA_DIR,
+    help=f"Library folder (default: the platform's user data dir; env {config.ENV_DATA_DIR}).",
+)
+@click.version_option(_version(), "--version", prog_name="wiredesk")
+@click.pass_context
+@user_errors
+def main(ctx: click.Context, data_dir: str | None) -> None:
+    """wiredesk: read wire stories and tag who said what.
+
+    With no command, opens the app on your library.
+    """
+    state = CliContext(data_dir)
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+    if ctx.invoked_subcommand is None:
+        _run_app(*state.app_store())
+
+
+def _run_app(store: Store, read_only_reason: str = "", open_story: str | None = None, demo: bool = False) -> None:
+    """Run the app; at a clean exit fold the journals into fresh snapshots."""
+    from tui.app import WiredeskApp  # the app is imported only when it runs: keeps the CLI fast
+
+    settings = config.load_config()
+    app = WiredeskApp(
+        store,
+        annotator=config.annotator(settings),
+        open_story=open_story,
+        demo=demo,
+        read_only=read_only_reason,
+        keymap=config.keymap(settings),
+    )
+    app.run()
+    if not store.read_only and not demo:
+        try:
+            store.close(compact=True)
+        except StoreError as exc:  # every save is safe in the journal; only the tidy-up failed
+            click.echo(f"warning: {exc}", err=True)
+    if app.return_code:
+        sys.exit(app.return_code)
+
+
+@main.command()
+@click.pass_context
+@user_errors
+def demo(ctx: click.Context) -> None:
+    """Open the app on a throwaway library of bundled demo stories (your library is not touched)."""
+    from stories.demo import demo_files
+
+    folder = Path(tempfile.mkdtemp(prefix="wiredesk-demo-"))
+    try:
+        with Store(folder) as store:
+            failed = [o for o in import_paths(store, demo_files()) if o.status == "failed"]
+            if failed:
+                raise StoreError(f"demo story {failed[0].path.name} did not import: {failed[0].reason}")
+            _run_app(store, demo=True)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+_STATUS_WORDS = {
+    "imported": ("imported", ""),
+    "present": ("skipped ", " (already in library)"),
+    "version": ("version ", " (a new version of a story in the library)"),
+}
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Skip detection: parse every file as this format.")
+@click.option(
+    "--max-size",
+    type=click.FloatRange(min=0.001),
+    default=MAX_BYTES / 1e6,
+    show_default=True,
+    help="Refuse files larger than this many MB.",
+)
+@click.pass_context
+@user_errors
+def import_(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, max_size: float) -> None:
+    """Import story files, folders of them, or feeds by http(s) URL.
+
+    Formats are recognised by content: plain wire text, NewsML-G2, ninjs, RSS/Atom, HTML article pages,
+    ANPA-1312 and IPTC 7901. Bad files are reported and skipped; the exit code is 1 if any failed.
+    """
+    store = open_store(ctx)
+    files = list_files(paths, skip=[store.data_dir])
+    counts = dict.fromkeys(("imported", "present", "version", "failed"), 0)
+    interactive = sys.stdout.isatty() and len(files) > 1
+    with _progress(interactive, len(files)) as (say, advance):
+        last_path = None
+        for outcome in import_paths(store, files, fmt, int(max_size * 1e6)):
+            counts[outcome.status] += 1
+            if outcome.path != last_path:
+                advance()
+                last_path = outcome.path
+            name = clean_line(str(outcome.path))  # a file's name is no safer to print than its text
+            if outcome.status == "failed":
+                say(f"failed    {name}: {outcome.reason}", error=True)
+            elif outcome.story is not None:
+                word, why = _STATUS_WORDS[outcome.status]
+                say(f"{word}  {outcome.story.short_id}  {name}: {outcome.story.headline}{why}")
+    click.echo(
+        f"{counts['imported']} imported, {counts['present']} already in library, {counts['version']} new "
+        f"version(s), {counts['failed']} failed — library: {store.data_dir}"
+    )
+    if counts["failed"]:
+        ctx.exit(1)
+
+
+@contextlib.contextmanager
+def _progress(interactive: bool, total: int) -> Iterator[tuple[Callable[..., None], Callable[[], None]]]:
+    """(say, advance): print a line (above a Rich progress bar on a terminal), count a file done."""
+    if not interactive:
+        yield (lambda line, error=False: click.echo(line, err=error)), (lambda: None)
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.text import Text
+
+    console = Console()
+    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"))
+    started = time.monotonic()
+    with Progress(*columns, TimeRemainingColumn(), console=console, transient=True) as progress:
+        task = progress.add_task("import", total=total, rate="")
+
+        def advance() -> None:
+            done = progress.tasks[0].completed + 1
+            progress.update(task, completed=done, rate=f"{done / max(time.monotonic() - started, 1e-3):.0f} files/s")
+
+        yield (lambda line, error=False: console.print(Text(line, style="red" if error else ""))), advance
+
+
+@main.command("open")
+@click.argument("story")
+@click.pass_context
+@user_errors
+def open_(ctx: click.Context, story: str) -> None:
+    """Open the reader on STORY (an id or unique id prefix), or on a file, importing it first."""
+    state = ctx.find_object(CliContext)
+    if not Path(story).exists():
+        store, reason = state.app_store()
+        _run_app(store, reason, open_story=store.resolve(story))
+        return
+    store = state.store()  # a file is imported first: that needs the write lock
+    outcomes = list(import_paths(store, [story]))
+    failed = [o for o in outcomes if o.status == "failed"]
+    if failed:
+        raise StoryError(f"{click.format_filename(failed[0].path)}: {failed[0].reason}")
+    found = [o.story for o in outcomes if o.story is not None]
+    if not found:
+        raise StoryError(f"{story}: no story found")
+    _run_app(store, open_story=found[0].id)
+
+
+@main.command("list")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--all-versions", is_flag=True, help="List every version of updated stories, not just the newest.")
+@click.pass_context
+@user_errors
+def list_(ctx: click.Context, fmt: str, all_versions: bool) -> None:
+    """List the stories in the library, newest first ([v2] marks a story that came again, updated)."""
+    store = open_store(ctx, write=False)
+    rows = []
+    for entry in store.entries(all_versions=all_versions):
+        counts = store.counts(entry.id)
+        rows.append((entry, counts))
+    if fmt == "json":
+        data = [
+            {
+                "id": e.id,
+                "short_id": e.short_id,
+                **{k: v for k, v in e.meta.to_dict().items() if k != "extra"},
+                "added": e.added,
+                "version": e.version,
+                "versions": e.versions,
+                "counts": {k: c[k] for k in KINDS},
+            }
+            for e, c in rows
+        ]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo(f"The library at {store.data_dir} is empty. Import stories with: wiredesk import PATH...")
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from tui.story_text import display_date
+
+    console = Console()  # only measures the terminal; echo_rich prints
+    agency_width = min(max((len(e.meta.agency or "") for e, _ in rows), default=6), 18)
+    headline_width = max(console.width - 8 - 11 - agency_width - 3 * 2 - 6 * 2, 20)
+    table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 2, 0, 0))
+    table.add_column("ID", no_wrap=True, width=8)
+    table.add_column("Date", no_wrap=True, width=11)
+    table.add_column("Agency", no_wrap=True, width=agency_width, overflow="ellipsis")
+    table.add_column("Headline", no_wrap=True, width=headline_width, overflow="ellipsis")
+    for kind in KINDS:
+        table.add_column(kind[0].upper(), justify="right", width=2)
+    for e, c in rows:
+        headline = f"[v{e.version}] {e.meta.headline}" if e.versions > 1 else e.meta.headline
+        # Text, not str: "[v2]" and any brackets in a story's headline are text, never Rich markup
+        cells = (Text(e.meta.agency or ""), Text(headline))
+        table.add_row(e.short_id, display_date(e.meta), *cells, *(str(c[k]) for k in KINDS))
+    echo_rich(table)
+
+
+@main.command()
+@click.argument("story")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+@user_errors
+def show(ctx: click.Context, story: str, fmt: str) -> None:
+    """Show STORY with its annotations (text: formatted; json: metadata, text, blocks, annotations)."""
+    store = open_store(ctx, write=False)
+    item = store.story(store.resolve(story))
+    anns = store.annotations(item.id)
+    if fmt == "json":
+        data = {**item.to_dict(), "annotations": [a.to_dict() for a in anns]}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    from tui.story_text import render_story
+
+    echo_rich(render_story(item, anns, len(store.versions(item.id))), width=100)
+
+
+@main.command()
+@click.argument("story")
+@click.option("--kind", type=click.Choice(KINDS), required=True, help="What the text is.")
+@click.option("--text", "exact", required=True, help="The exact text to tag (straight quotes match curly ones).")
+@click.option("--occurrence", type=click.IntRange(min=1), default=1, show_default=True, help="Which occurrence.")
+@click.option("--note", default="", help="A note to keep with the annotation.")
+@cli_actors.link_options
+@click.pass_context
+@user_errors
+def annotate(ctx: click.Context, story: str, kind: str, exact: str, occurrence: int, note: str, **links: Any) -> None:
+    """Tag the exact TEXT in STORY as a quote, actor or claim, with its speaker, actor or claimant.
+
+    Names are looked up in the actor registry by name or alias (case and accents ignored); a name not there
+    becomes a new entry. An actor mention links to the entry named like its text unless --actor says which.
+    The annotation and any new entries are saved at once, as one undoable step.
+    """
+    cli_actors.check_link_options(kind, links)
+    store = open_store(ctx)
+    item = store.story(store.resolve(story))
+    start, end = anchor.locate(item, exact, occurrence)
+    count = anchor.occurrences(item, exact)
+    if count > 1 and ctx.get_parameter_source("occurrence") is click.core.ParameterSource.DEFAULT:
+        click.echo(
+            f"note: the text occurs {count} times in story {item.short_id}; tagged the first (see --occurrence)",
+            err=True,
+        )
+    ann = Annotation.new(item, kind, start, end, note=note, annotator=config.annotator(config.load_config()))
+    ann, new_actors, lines = cli_actors.link(store, ann, links)
+    History(store).add(ann, item, new_actors=new_actors)
+    click.echo(f"saved {kind} {ann.id[:8]} [{start}:{end}] “{ann.exact}” in story {item.short_id}")
+    for line in lines:
+        click.echo(line)
+
+
+@main.command()
+@click.option("--repair", is_flag=True, help="Repair what can be repaired (nothing is deleted: see quarantine/).")
+@click.pass_context
+@user_errors
+def doctor(ctx: click.Context, repair: bool) -> None:
+    """Check the library's files and annotations; with --repair, restore from backups and journals."""
+    from annotations.store import doctor as doc
+
+    data_dir = ctx.find_object(CliContext).data_dir
+    report = doc.repair(data_dir) if repair else doc.check(data_dir)
+    for line in report.lines():
+        click.echo(line)
+    if report.healthy:
+        click.echo(f"{data_dir}: healthy")
+    else:
+        hint = "" if repair else "; `wiredesk doctor --repair` fixes what it can"
+        click.echo(f"{data_dir}: {len(report.problems)} problem(s){hint}", err=True)
+        ctx.exit(1)
+
+
+for _command in (*cli_actors.COMMANDS, *cli_export.COMMANDS, *cli_merge.COMMANDS):
+    main.add_command(_command)

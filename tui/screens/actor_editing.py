@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
 from textual.binding import Binding
 from textual.screen import Screen
 
-from annotations.actors import ACTOR_TYPES, Actor, fold_name
+from annotations.actors import ACTOR_TYPES, Actor
 from annotations.history import History
 from annotations.library_index import LibraryIndex
 from annotations.model import AnnotationError
+from annotations.registry import NameClash, Registry, edit_entry
 from annotations.store import StoreError
 from tui.screens.choice_dialog import ChoiceDialog
 from tui.screens.confirm_dialog import ConfirmDialog
@@ -95,31 +97,33 @@ class ActorEditing(Screen):
         try:
             change()
         except (AnnotationError, StoreError) as exc:
-            self.notify(str(exc), title="Not saved", severity="error")
+            self.notify(str(exc), title="Not saved", severity="error", markup=False)
             return False
         self.reload(focus)
-        self.notify(message + "  (u to undo)", title=title)
+        self.notify(message + "  (u to undo)", title=title, markup=False)
         for warning in self.app.store.take_warnings():
             self.notify(warning, title="Saved, but tidying the files failed (will retry)", severity="warning")
         return True
 
     def _clash(self, names: list[str], actor: Actor | None) -> str:
-        """A refusal if one of `names` already names another entry (merging is the way to join two)."""
-        wanted = {fold_name(n) for n in names}
-        for other in self.app.store.actors():
-            if (actor is None or other.id != actor.id) and wanted & {fold_name(n) for n in other.names}:
-                return f"{other.name} already has that name: merge the two instead (m)."
-        return ""
+        """A refusal if one of `names` already names another entry (the registry's rule: merge the two)."""
+        clash = Registry.of(self.app.store).clash(actor, names)
+        return "" if clash is None else self._merge_instead(clash)
 
-    def _edit(self, actor: Actor, title: str, **changes: object) -> None:
-        names = [changes["name"]] if "name" in changes else list(changes.get("aliases", ()))  # type: ignore[arg-type]
-        if clash := self._clash([str(n) for n in names], actor):
-            self.notify(clash, title="Not saved", severity="error")
-            return
+    @staticmethod
+    def _merge_instead(clash: NameClash) -> str:
+        return f"{clash.other.name} already has that name: merge the two instead (m)."
+
+    def _edit(self, actor: Actor, title: str, **changes: Any) -> None:
+        """Save a change of an entry as the registry's rules allow it (`edit_entry`: a rename keeps the old
+        name as an alias; no name another entry has)."""
         try:
-            edited = actor.edited(**changes)
+            edited = edit_entry(Registry.of(self.app.store), actor, **changes)
+        except NameClash as clash:
+            self.notify(self._merge_instead(clash), title="Not saved", severity="error", markup=False)
+            return
         except AnnotationError as exc:
-            self.notify(str(exc), title="Not saved", severity="error")
+            self.notify(str(exc), title="Not saved", severity="error", markup=False)
             return
         if edited.to_dict() | {"modified": ""} == actor.to_dict() | {"modified": ""}:
             return  # nothing changed: no step to undo
@@ -127,7 +131,7 @@ class ActorEditing(Screen):
         self._save(lambda: self.history.edit_actor(edited), title, message, focus=actor.id)
 
     def _fresh(self, actor_id: str) -> Actor | None:
-        return self.app.store.tags.registry.get(actor_id)
+        return self.app.store.entry(actor_id)
 
     # --- actions ---------------------------------------------------------------------------------------
 
@@ -137,7 +141,7 @@ class ActorEditing(Screen):
 
         def done(name: str | None) -> None:
             if name and (fresh := self._fresh(actor.id)) is not None:
-                self._edit(fresh, "Renamed", name=name, aliases=(*fresh.aliases, fresh.name))  # the old name stays
+                self._edit(fresh, "Renamed", name=name)
 
         self.app.push_screen(TextPrompt(f"Rename {actor.name}", actor.name, help="Links follow the new name."), done)
 
@@ -219,7 +223,7 @@ class ActorEditing(Screen):
         try:
             change = self.history.undo() if undo else self.history.redo()
         except (AnnotationError, StoreError) as exc:
-            self.notify(str(exc), title="Not saved", severity="error")
+            self.notify(str(exc), title="Not saved", severity="error", markup=False)
             return
         if change is None:
             self.notify("Nothing to undo." if undo else "Nothing to redo.", severity="warning")
@@ -227,7 +231,7 @@ class ActorEditing(Screen):
         actors = [e[1] or e[0] for e in change.edits if isinstance(e[1] or e[0], Actor)]
         focus = self.app.store.actor(actors[0].id) if actors else None  # type: ignore[union-attr]
         self.reload(focus.id if focus is not None else None)
-        self.notify(change.describe(), title="Undone" if undo else "Redone")
+        self.notify(change.describe(), title="Undone" if undo else "Redone", markup=False)
 
     def action_undo(self) -> None:
         self._step(undo=True)

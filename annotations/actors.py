@@ -24,6 +24,7 @@ __all__ = [
     "Actor",
     "Match",
     "fold_name",
+    "follow_merges",
     "match_actor",
     "preselect",
     "rank_actors",
@@ -33,10 +34,11 @@ ACTOR_TYPES = ("person", "organisation", "government", "country", "place", "grou
 
 
 def fold_name(name: str) -> str:
-    """A name folded for matching: case, accents, spacing and curly quotes or dashes ignored
-    ("Nicolás  MADURO" == "nicolas maduro", "Venezuela’s" == "venezuela's")."""
+    """A name folded for matching: case, accents, spacing, invisible format characters and curly quotes or
+    dashes ignored ("Nicolás  MADURO" == "nicolas maduro", "Venezuela’s" == "venezuela's")."""
     decomposed = unicodedata.normalize("NFKD", name.casefold().translate(SEARCH_FOLD))
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    kept = (c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
+    return " ".join("".join(kept).split())
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,16 @@ class Actor:
         values = {k: v for k, v in data.items() if k in known}
         values["aliases"] = tuple(values.get("aliases") or ())
         return cls(**values)
+
+
+def follow_merges(entries: Mapping[str, Actor], actor_id: str | None) -> Actor | None:
+    """The entry an id stands for now, among `entries` (by id): merges followed, safe against loops."""
+    seen: set[str] = set()
+    actor = entries.get(actor_id) if actor_id else None
+    while actor is not None and actor.merged_into and actor.id not in seen:
+        seen.add(actor.id)
+        actor = entries.get(actor.merged_into, actor)
+    return actor
 
 
 def _unique(names: Iterable[str], exclude: str = "") -> tuple[str, ...]:

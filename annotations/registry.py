@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from annotations.actors import WORD_HOWS, Actor, Match, fold_name, rank_actors
+from annotations.actors import WORD_HOWS, Actor, Match, fold_name, follow_merges, rank_actors
 from annotations.model import AnnotationError
 from annotations.store import Store
 from annotations.store.tagstore import Edit
@@ -116,13 +116,8 @@ class Registry:
         return cls(store.actors(include_merged=True))
 
     def canonical(self, actor_id: str | None) -> Actor | None:
-        """The entry an id stands for now: merges followed (safe against loops)."""
-        seen: set[str] = set()
-        actor = self._by_id.get(actor_id) if actor_id else None
-        while actor is not None and actor.merged_into and actor.id not in seen:
-            seen.add(actor.id)
-            actor = self._by_id.get(actor.merged_into, actor)
-        return actor
+        """The entry an id stands for now: merges followed."""
+        return follow_merges(self._by_id, actor_id)
 
     def rank(self, query: str, *, prefer: Iterable[str] = (), limit: int | None = None) -> list[Match]:
         """The entries in use for `query`, best first (see `rank_actors`)."""

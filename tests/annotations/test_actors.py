@@ -183,7 +183,7 @@ def test_a_link_to_a_missing_entry_is_refused(store: Store, data_dir: Path) -> N
         ("quote", {"form": "shouted"}, "unknown quote form"),
         ("claim", {"status": "maybe"}, "unknown claim status"),
         ("quote", {"status": "disputed"}, "a quote cannot have claimant or status"),
-        ("actor", {"cue": "said"}, "an? actor cannot have speaker or form or cue"),
+        ("actor", {"cue": "said"}, "an actor cannot have speaker or form or cue: those belong to a quote"),
     ],
 )
 def test_values_outside_their_vocabulary_or_kind_are_refused(

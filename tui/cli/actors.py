@@ -217,7 +217,7 @@ def _show_actor(store: Store, actor: Actor, fmt: str) -> None:
 @click.option("--delete", is_flag=True, help="Delete the entry; the annotations linking to it are unlinked.")
 @click.pass_context
 @user_errors
-def actor_(ctx: click.Context, name: str, fmt: str, merge_into: str | None, delete: bool, **edits: Any) -> None:
+def actor_(ctx: click.Context, /, name: str, fmt: str, merge_into: str | None, delete: bool, **edits: Any) -> None:
     """Show the actor NAME (a name, alias or id) with its mentions, quotes and claims across the library;
     with an option, change its registry entry (one undoable step, saved at once)."""
     edits = {k: v for k, v in edits.items() if v not in (None, ())}

@@ -194,7 +194,15 @@ def _saved(verb: str, ann: Annotation, story: str) -> str:
 @click.pass_context
 @user_errors
 def annotate(
-    ctx: click.Context, story: str, kind: str, exact: str, occurrence: int, note: str, skip_existing: bool, **links: Any
+    ctx: click.Context,
+    /,
+    story: str,
+    kind: str,
+    exact: str,
+    occurrence: int,
+    note: str,
+    skip_existing: bool,
+    **links: Any,
 ) -> None:
     """Tag the exact TEXT in STORY as a quote, actor or claim, with its speaker, actor or claimant.
 
@@ -233,7 +241,7 @@ def annotate(
 @link_options(edit=True)
 @click.pass_context
 @user_errors
-def edit(ctx: click.Context, annotation: str, note: str | None, **links: Any) -> None:
+def edit(ctx: click.Context, /, annotation: str, note: str | None, **links: Any) -> None:
     """Change the annotation ANNOTATION (any unique id prefix, see `wiredesk show STORY --format json`): its
     note, and the fields of its kind. One undoable step, saved at once."""
     if note is None and not any(v not in (None, False) for v in links.values()):

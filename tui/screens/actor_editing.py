@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.binding import Binding
 from textual.screen import Screen
@@ -23,6 +23,9 @@ from tui.screens.choice_dialog import ChoiceDialog
 from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.merge_dialog import MergeDialog
 from tui.screens.text_prompt import TextPrompt
+
+if TYPE_CHECKING:
+    from tui.app import WiredeskApp
 
 __all__ = ["ActorEditing", "deletion_effects"]
 
@@ -63,6 +66,11 @@ class ActorEditing(Screen):
         Binding("ctrl+r", "redo", "Redo", show=False, id="actors.redo", tooltip="Redo what was undone"),
     ]
 
+    @property
+    def wiredesk(self) -> WiredeskApp:
+        """The app, typed: these screens run in the wiredesk app only."""
+        return cast("WiredeskApp", self.app)
+
     # --- for subclasses --------------------------------------------------------------------------------
 
     def current_actor(self) -> Actor | None:
@@ -75,20 +83,20 @@ class ActorEditing(Screen):
 
     def link_counts(self) -> dict[str, Counter[str]]:
         """Links by field per registry entry (merged entries folded in)."""
-        return LibraryIndex(self.app.store.tags).counts
+        return LibraryIndex(self.wiredesk.store.tags).counts
 
     # --- helpers ---------------------------------------------------------------------------------------
 
     @property
     def history(self) -> History:
-        return self.app.history()
+        return self.wiredesk.history()
 
     def _target(self) -> Actor | None:
         actor = self.current_actor()
         if actor is None:
             self.notify("No actor here.", severity="warning")
-        elif self.app.read_only:
-            self.notify(self.app.read_only, title="Read-only: nothing was saved", severity="error")
+        elif self.wiredesk.read_only:
+            self.notify(self.wiredesk.read_only, title="Read-only: nothing was saved", severity="error")
             return None
         return actor
 
@@ -101,13 +109,13 @@ class ActorEditing(Screen):
             return False
         self.reload(focus)
         self.notify(message + "  (u to undo)", title=title, markup=False)
-        for warning in self.app.store.take_warnings():
+        for warning in self.wiredesk.store.take_warnings():
             self.notify(warning, title="Saved, but tidying the files failed (will retry)", severity="warning")
         return True
 
     def _clash(self, names: list[str], actor: Actor | None) -> str:
         """A refusal if one of `names` already names another entry (the registry's rule: merge the two)."""
-        clash = Registry.of(self.app.store).clash(actor, names)
+        clash = Registry.of(self.wiredesk.store).clash(actor, names)
         return "" if clash is None else self._merge_instead(clash)
 
     @staticmethod
@@ -118,7 +126,7 @@ class ActorEditing(Screen):
         """Save a change of an entry as the registry's rules allow it (`edit_entry`: a rename keeps the old
         name as an alias; no name another entry has)."""
         try:
-            edited = edit_entry(Registry.of(self.app.store), actor, **changes)
+            edited = edit_entry(Registry.of(self.wiredesk.store), actor, **changes)
         except NameClash as clash:
             self.notify(self._merge_instead(clash), title="Not saved", severity="error", markup=False)
             return
@@ -131,7 +139,7 @@ class ActorEditing(Screen):
         self._save(lambda: self.history.edit_actor(edited), title, message, focus=actor.id)
 
     def _fresh(self, actor_id: str) -> Actor | None:
-        return self.app.store.entry(actor_id)
+        return self.wiredesk.store.entry(actor_id)
 
     # --- actions ---------------------------------------------------------------------------------------
 
@@ -191,7 +199,7 @@ class ActorEditing(Screen):
     def action_merge(self) -> None:
         if (source := self._target()) is None:
             return
-        store = self.app.store
+        store = self.wiredesk.store
         others = store.actors()
         if len(others) < 2:
             self.notify("There is no other actor to merge into.", severity="warning")
@@ -217,8 +225,8 @@ class ActorEditing(Screen):
         self.app.push_screen(ConfirmDialog(f"Delete {actor.name} from the registry?", message), done)
 
     def _step(self, undo: bool) -> None:
-        if self.app.read_only:
-            self.notify(self.app.read_only, title="Read-only: nothing was saved", severity="error")
+        if self.wiredesk.read_only:
+            self.notify(self.wiredesk.read_only, title="Read-only: nothing was saved", severity="error")
             return
         try:
             change = self.history.undo() if undo else self.history.redo()
@@ -229,7 +237,7 @@ class ActorEditing(Screen):
             self.notify("Nothing to undo." if undo else "Nothing to redo.", severity="warning")
             return
         actors = [e[1] or e[0] for e in change.edits if isinstance(e[1] or e[0], Actor)]
-        focus = self.app.store.actor(actors[0].id) if actors else None  # type: ignore[union-attr]
+        focus = self.wiredesk.store.actor(actors[0].id) if actors else None  # type: ignore[union-attr]
         self.reload(focus.id if focus is not None else None)
         self.notify(change.describe(), title="Undone" if undo else "Redone", markup=False)
 

@@ -9,6 +9,7 @@ import os
 from datetime import date
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import work
@@ -35,6 +36,9 @@ from annotations.store import StoreError
 from stories.text import clean_line
 from tui.widgets.choice_field import ChoiceField
 from tui.widgets.path_input import PathInput
+
+if TYPE_CHECKING:
+    from tui.app import WiredeskApp
 
 __all__ = [
     "ExportCancelled",
@@ -109,8 +113,13 @@ class ExportDialog(ModalScreen[Path | None]):
         self._written: Path | None = None
         self._timer: Timer | None = None
 
+    @property
+    def wiredesk(self) -> WiredeskApp:
+        """The app, typed: this dialog runs in the wiredesk app only."""
+        return cast("WiredeskApp", self.app)
+
     def compose(self) -> ComposeResult:
-        memory: dict[str, str] = getattr(self.app, "export_memory", {})
+        memory = self.wiredesk.export_memory
         if memory.get("format") in self.formats:
             self._format = memory["format"]
         module = self.formats[self._format]
@@ -227,7 +236,7 @@ class ExportDialog(ModalScreen[Path | None]):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _export(self, name: str, path: Path, flt: ExportFilter, options: dict) -> None:
         worker = get_current_worker()
-        store = self.app.store
+        store = self.wiredesk.store
 
         def stopped() -> bool:  # Escape, or the app quitting
             return self._stop or worker.is_cancelled
@@ -269,10 +278,8 @@ class ExportDialog(ModalScreen[Path | None]):
         bar = self.query_one(ProgressBar)
         if path is not None:
             self._written = path
-            memory = getattr(self.app, "export_memory", None)
-            if memory is not None:
-                memory.update(format=self._format, folder=str(path.parent))
-            bar.update(progress=bar.total)
+            self.wiredesk.export_memory.update(format=self._format, folder=str(path.parent))
+            bar.update(progress=bar.total or 0)
             bar.add_class("-done")  # no "--:--:--" left where the time to go was
             noun = "annotation" if outcome == "1" else "annotations"
             self._say(f"Exported {outcome} {noun} to {path}", "green")

@@ -95,8 +95,9 @@ def actor_text(actor: Actor, *, how: str = "", here: bool = False, current: bool
 
 
 class ActorPicker(ModalScreen[Picked | None]):
-    """Fuzzy search over the actors of this story first, then the registry, then "New actor: <typed text>"
-    (whose type is then one key). Results follow the typing; ↑/↓ move, Enter picks, Escape cancels."""
+    """Search of the registry as ranked by `rank_actors` (this story's actors first among equals), then "New
+    actor: <typed text>" (whose type is then one key). Results follow the typing; ↑/↓ move, Enter picks,
+    Escape cancels."""
 
     BINDINGS = [
         Binding("up", "move(-1)", "Up", show=False, id="picker.up", tooltip="Previous result"),

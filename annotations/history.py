@@ -4,6 +4,9 @@ is saved at once.
 A step is a list of edits (before, after) applied together by `Store.apply`: adding a quote and the new
 actor it names, merging two registry entries, deleting an entry and the links to it. Undo applies the same
 edits backwards.
+
+The duplicate policy lives here, for the app and the command line alike: a story holds one annotation of a
+kind per span (`DuplicateAnnotation` names the one already there).
 """
 
 from __future__ import annotations
@@ -13,12 +16,53 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from annotations.actors import Actor, fold_name
-from annotations.model import LINKS, Annotation, AnnotationError
+from annotations.model import LINKS, Annotation, AnnotationError, quoted, with_article
+from annotations.registry import merge_edits
 from annotations.store import Store
 from annotations.store.tagstore import Edit
 from stories.model import Story
+from stories.text import clean_line
 
-__all__ = ["Change", "History"]
+__all__ = ["Change", "DuplicateAnnotation", "History", "existing_annotation", "find_annotation"]
+
+#: An annotation id prefix shorter than this is refused (too many annotations would share it).
+MIN_ID_PREFIX = 4
+
+
+class DuplicateAnnotation(AnnotationError):
+    """An annotation of the same kind and span as one the story has: `existing`."""
+
+    def __init__(self, existing: Annotation) -> None:
+        kind = with_article(existing.kind)
+        super().__init__(f"{quoted(existing.exact)} is already tagged as {kind} ({existing.id[:8]})")
+        self.existing = existing
+
+
+def existing_annotation(store: Store, ann: Annotation) -> Annotation | None:
+    """The annotation (another than `ann`) of the same kind and span in its story, if there is one: the
+    duplicate policy allows one annotation of a kind per span."""
+    same = (ann.kind, ann.start, ann.end)
+    return next(
+        (a for a in store.annotations(ann.story_id) if (a.kind, a.start, a.end) == same and a.id != ann.id), None
+    )
+
+
+def find_annotation(store: Store, ref: str) -> Annotation:
+    """The annotation whose id starts with `ref` (any unique prefix of at least 4 characters)."""
+    key = ref.strip().lower()
+    if not key:
+        raise AnnotationError("no annotation id given")
+    if (found := store.annotation(key)) is not None:
+        return found
+    shown = clean_line(ref)
+    if len(key) < MIN_ID_PREFIX:
+        raise AnnotationError(f'annotation id "{shown}" is too short: give at least {MIN_ID_PREFIX} characters')
+    matches = [a for a in store.iter_annotations() if a.id.startswith(key)]
+    if not matches:
+        raise AnnotationError(f'no annotation with id "{shown}" in the library (see `wiredesk show STORY`)')
+    if len(matches) > 1:
+        raise AnnotationError(f'annotation id "{shown}" is ambiguous: {len(matches)} start with it; give more of it')
+    return matches[0]
 
 
 @dataclass(frozen=True)
@@ -57,9 +101,9 @@ class History:
     def do(self, edits: list[Edit], label: str) -> Change:
         """Apply `edits` as one undoable step."""
         ids = {item.id for edit in edits for item in edit if isinstance(item, Annotation)}
-        before = {key: self.store.tags.tombstone(key) for key in ids}
+        before = {key: self.store.tombstone(key) for key in ids}
         self.store.apply(edits)
-        after = {key: self.store.tags.tombstone(key) for key in ids}
+        after = {key: self.store.tombstone(key) for key in ids}
         change = Change(tuple(edits), label, before, after)
         self._undo.append(change)
         del self._undo[: -self.limit]
@@ -68,9 +112,19 @@ class History:
 
     # --- annotations ---------------------------------------------------------------------------------------
 
+    def existing(self, ann: Annotation) -> Annotation | None:
+        """The annotation (another than `ann`) of the same kind and span in its story, if there is one."""
+        return existing_annotation(self.store, ann)
+
+    def _refuse_duplicate(self, ann: Annotation) -> None:
+        if (there := self.existing(ann)) is not None:
+            raise DuplicateAnnotation(there)
+
     def add(self, ann: Annotation, story: Story | None = None, *, new_actors: tuple[Actor, ...] = ()) -> Annotation:
         """Store a new annotation (and the new registry entries it links to, in the same step). An actor
-        mention spelled in a way its entry does not know yet ("Maduro" for Nicolas Maduro) becomes an alias."""
+        mention spelled in a way its entry does not know yet ("Maduro" for Nicolas Maduro) becomes an alias.
+        DuplicateAnnotation if the story has an annotation of that kind and span already."""
+        self._refuse_duplicate(ann)
         learned = [] if any(a.id == ann.actor for a in new_actors) else self._new_alias(ann)
         self.do([*((None, a) for a in new_actors), *learned, (None, ann)], f"add {ann.kind}")
         return ann
@@ -84,22 +138,51 @@ class History:
             return []  # another entry's name: not this one's alias
         return [(entry, entry.edited(aliases=(*entry.aliases, spelled)))]
 
-    def edit(self, ann: Annotation, story: Story | None = None, *, new_actors: tuple[Actor, ...] = ()) -> Annotation:
-        """Replace an annotation with an edited version of it."""
+    def edit(
+        self,
+        ann: Annotation,
+        story: Story | None = None,
+        *,
+        new_actors: tuple[Actor, ...] = (),
+        entry: Actor | None = None,
+    ) -> Annotation:
+        """Replace an annotation with an edited version of it, with the new registry entries it links to and
+        `entry`, an edited registry entry (the type of the actor a mention links to), in the same step.
+        DuplicateAnnotation if it would become a second annotation of one kind and span."""
         before = self.store.annotation(ann.id)
         if before is None:
             raise AnnotationError(f"no annotation {ann.id[:8]}")
+        self._refuse_duplicate(ann)
+        changed = dataclasses.replace(ann, modified=before.modified) != before
+        edits: list[Edit] = [(None, a) for a in new_actors]
         label = f"edit {before.kind}" if before.kind == ann.kind else f"change {before.kind} to {ann.kind}"
-        self.do([*((None, a) for a in new_actors), (before, ann)], label)
+        if entry is not None:
+            stored = self.store.entry(entry.id)
+            if stored is None:
+                raise AnnotationError(f"no actor {entry.id[:8]} in the registry")
+            edits.append((stored, entry))
+            label = label if changed else _actor_label(stored, entry)
+        if changed or not edits:
+            edits.append((before, ann))
+        self.do(edits, label)
         return ann
 
     def delete(self, ann_id: str) -> Annotation:
         """Delete an annotation (the registry entry it links to stays)."""
-        before = self.store.annotation(ann_id)
-        if before is None:
-            raise AnnotationError(f"no annotation {ann_id[:8]}")
-        self.do([(before, None)], f"delete {before.kind}")
-        return before
+        return self.delete_many([ann_id])[0]
+
+    def delete_many(self, ann_ids: list[str]) -> list[Annotation]:
+        """Delete annotations in one step (the registry entries they link to stay)."""
+        gone: dict[str, Annotation] = {}
+        for ann_id in ann_ids:
+            before = self.store.annotation(ann_id)
+            if before is None:
+                raise AnnotationError(f"no annotation {ann_id[:8]}")
+            gone[before.id] = before
+        kinds = {a.kind for a in gone.values()}
+        label = f"delete {kinds.pop()}" if len(gone) == 1 else f"delete {len(gone)} annotations"
+        self.do([(a, None) for a in gone.values()], label)
+        return list(gone.values())
 
     # --- the actor registry --------------------------------------------------------------------------------
 
@@ -109,7 +192,7 @@ class History:
 
     def edit_actor(self, actor: Actor) -> Actor:
         """Rename, retype, re-alias… a registry entry (links follow: they are by id)."""
-        before = self.store.tags.registry.get(actor.id)
+        before = self.store.entry(actor.id)
         if before is None:
             raise AnnotationError(f"no actor {actor.id[:8]} in the registry")
         self.do([(before, actor)], _actor_label(before, actor))
@@ -120,18 +203,15 @@ class History:
         source, target = self.store.actor(source_id), self.store.actor(target_id)
         if source is None or target is None:
             raise AnnotationError("both actors must be in the registry")
-        if source.id == target.id:
-            raise AnnotationError(f"{source.name} is already {target.name}")
-        merged = target.edited(aliases=(*target.aliases, *source.names))
-        self.do(
-            [(source, source.edited(merged_into=target.id)), (target, merged)],
-            f"merge {source.name} into {target.name}",
-        )
+        edits = merge_edits(source, target)
+        merged = edits[-1][1]  # the target, with the source's names as aliases
+        assert isinstance(merged, Actor)
+        self.do(edits, f"merge {source.name} into {target.name}")
         return merged
 
     def delete_actor(self, actor_id: str) -> int:
         """Delete a registry entry and unlink the annotations that link to it; how many were unlinked."""
-        actor = self.store.tags.registry.get(actor_id)
+        actor = self.store.entry(actor_id)
         if actor is None:
             raise AnnotationError(f"no actor {actor_id[:8]} in the registry")
         edits: list[Edit] = []
@@ -141,7 +221,7 @@ class History:
                 current = unlinked.get(ann.id, ann)
                 unlinked[ann.id] = current.edited(**{field: None})
         edits.extend((self.store.annotation(i), a) for i, a in unlinked.items())
-        for other in self.store.tags.registry.values():  # entries merged into it come back on their own
+        for other in self.store.actors(include_merged=True):  # entries merged into it come back on their own
             if other.merged_into == actor_id:
                 edits.append((other, other.edited(merged_into=None)))
         edits.append((actor, None))

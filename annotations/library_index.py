@@ -12,9 +12,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from annotations.actors import Actor, fold_name, rank_actors
-from annotations.model import FIELDS_OF_KIND, LINKS, STATUSES
+from annotations.actors import Actor, fold_name
+from annotations.model import FIELDS_OF_KIND, LINKS, STATUSES, AnnotationError
+from annotations.registry import Lookup, Registry, or_list
 from annotations.store.tagstore import TagStore
+from stories.text import clean_line
 
 __all__ = ["FILTER_HELP", "FILTER_KEYS", "LibraryIndex", "Selection", "StoryFilter", "parse_filter"]
 
@@ -24,7 +26,7 @@ FILTER_KEYS = ("is", *NAME_KEYS, "claims")
 #: One line per token, for the help screen and the palette.
 FILTER_HELP = (
     ("is:untagged", "stories with no annotation yet (is:tagged: with some)"),
-    ("quoting:NAME", "stories quoting an actor (name, alias or close to it)"),
+    ("quoting:NAME", "stories quoting an actor (name, alias, a surname alone or an id prefix)"),
     ("actor:NAME", "stories mentioning an actor"),
     ("claimant:NAME", "stories with a claim by an actor"),
     ("claims:STATUS", f"stories with a claim of that status ({', '.join(STATUSES)})"),
@@ -102,29 +104,24 @@ class LibraryIndex:
         for name, per_actor in tally.items():
             for actor_id, n in per_actor.items():
                 self.counts.setdefault(actor_id, Counter())[name] = n
-        self._names: dict[str, set[str]] = {}
-        for actor in self.actors:
-            for name in actor.names:
-                self._names.setdefault(fold_name(name), set()).add(actor.id)
-        self._by_id = {a.id: a for a in self.actors}
-        self._resolved: dict[str, list[Actor]] = {}
+        self.registry = Registry(tags.registry.values())
+        self._resolved: dict[str, Lookup] = {}
 
     def stories_of(self, actor_id: str) -> int:
         """In how many stories an entry is linked (any field)."""
         return len(set().union(*(self.links[name].get(actor_id, set()) for name in LINKS)))
 
-    def resolve(self, name: str) -> list[Actor]:
-        """The entries a typed name means: those with it as name or alias, else the best fuzzy matches."""
+    def lookup(self, name: str) -> Lookup:
+        """What a typed name means, as `quotes --speaker` and `export --actor` read it (the registry's lenient
+        lookup: a name, an alias, an id prefix or whole words of a name; never a near spelling)."""
         wanted = fold_name(name)
         if wanted not in self._resolved:
-            exact = self._names.get(wanted)
-            if exact:
-                found = [self._by_id[i] for i in sorted(exact)]
-            else:
-                matches = rank_actors(name, self.actors, limit=10)
-                found = [m.actor for m in matches if m.score >= matches[0].score] if matches else []
-            self._resolved[wanted] = found
+            self._resolved[wanted] = self.registry.lookup(name, "lenient")
         return self._resolved[wanted]
+
+    def resolve(self, name: str) -> list[Actor]:
+        """The entries a typed name means (several if it is ambiguous; none if no entry has it)."""
+        return list(self.lookup(name).found)
 
     def select(self, flt: StoryFilter) -> Selection:
         """The stories that satisfy every token of `flt` (its words are matched by the list itself)."""
@@ -150,11 +147,17 @@ class LibraryIndex:
                 result.errors.append(f"claims:{value}? use one of {', '.join(STATUSES)}")
                 return set()
             return set().union(*(self.statuses.get(s, set()) for s in statuses))
-        actors = self.resolve(value)
-        if not actors:
-            result.errors.append(f"{key}:{value}: no such actor")
+        try:
+            found = self.lookup(value)
+        except AnnotationError as exc:  # a name of control characters
+            result.errors.append(f"{key}:{clean_line(value)}: {exc}")
             return set()
-        shown = ", ".join(a.name for a in actors[:3]) + (f" +{len(actors) - 3}" if len(actors) > 3 else "")
+        actors = list(found.found)
+        if not actors:
+            hint = f"; did you mean {or_list(found.near)}?" if found.near else ""
+            result.errors.append(f"{key}:{clean_line(value)}: no such actor{hint}")
+            return set()
+        shown = ", ".join(clean_line(a.name) for a in actors[:3]) + (f" +{len(actors) - 3}" if len(actors) > 3 else "")
         result.notes.append(f"{key}: {shown}")
         links = self.links[NAME_KEYS[key]]
         return set().union(*(links.get(a.id, set()) for a in actors))

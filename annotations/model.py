@@ -21,6 +21,8 @@ __all__ = [
     "Annotation",
     "AnnotationError",
     "now_iso",
+    "quoted",
+    "with_article",
 ]
 
 #: Annotation kinds, in the order the app shows them.
@@ -44,6 +46,17 @@ class AnnotationError(ValueError):
 def now_iso() -> str:
     """The current UTC time as ISO 8601 with seconds."""
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def with_article(word: str) -> str:
+    """`word` after "a" or "an" as its first letter asks: "a quote", "an actor", "an organisation"."""
+    return ("an " if word[:1].lower() in ("a", "e", "i", "o", "u") else "a ") + word
+
+
+def quoted(text: str, limit: int = 48) -> str:
+    """`text` on one line, terminal-safe, in curly quotes, cut to `limit` characters."""
+    line = clean_line(text)
+    return "“" + (line if len(line) <= limit else line[: limit - 1].rstrip() + "…") + "”"
 
 
 def _safe_note(text: str) -> str:
@@ -120,7 +133,9 @@ class Annotation:
             raise AnnotationError(f"unknown claim status {self.status!r} (use {', '.join(STATUSES)})")
         for kind, names in FIELDS_OF_KIND.items():
             if kind != self.kind and any(getattr(self, n) not in (None, "") for n in names):
-                raise AnnotationError(f"a {self.kind} cannot have {' or '.join(names)}: those belong to a {kind}")
+                raise AnnotationError(
+                    f"{with_article(self.kind)} cannot have {' or '.join(names)}: those belong to {with_article(kind)}"
+                )
 
     def links(self) -> dict[str, str]:
         """The registry entries this annotation points to, by field: e.g. {"speaker": "…id…"}."""

@@ -23,8 +23,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import IO
 
-from annotations.actors import Actor, fold_name
-from annotations.model import Annotation
+from annotations.actors import Actor
+from annotations.model import Annotation, AnnotationError
+from annotations.registry import Registry
 from annotations.store import Store, StoreError, StoryEntry
 from annotations.store.atomic import atomic_output, fsync_dir
 
@@ -135,19 +136,14 @@ class Names:
 
 
 def actor_ids(store: Store, name: str) -> frozenset[str]:
-    """The registry ids an actor filter by `name` (a name or alias; case and accents ignored) takes: the entry's
-    own and those of every entry merged into it. Raises ExportError if no entry or several have that name."""
-    wanted = fold_name(name)
-    found: dict[str, Actor] = {}
-    for entry in store.actors(include_merged=True):
-        if wanted in {fold_name(n) for n in entry.names} and (canonical := store.actor(entry.id)) is not None:
-            found[canonical.id] = canonical
-    if not found:
-        raise ExportError(f"no actor named {name!r} in the registry (see `wiredesk actors`)")
-    if len(found) > 1:
-        names = ", ".join(sorted(a.name for a in found.values()))
-        raise ExportError(f"actor name {name!r} is ambiguous: it names {names}")
-    return frozenset(store.tags.merged_ids(next(iter(found))))
+    """The registry ids an actor filter by `name` takes: those of the entry the name means (the registry's
+    lenient lookup, as `quotes --speaker` and the library's filter read a name) and of every entry merged into
+    it. Raises ExportError if no entry or several are meant."""
+    try:
+        actor = Registry.of(store).lookup(name, "lenient").one()
+    except AnnotationError as exc:
+        raise ExportError(str(exc)) from None
+    return frozenset(store.merged_ids(actor.id))
 
 
 def spool() -> IO[str]:

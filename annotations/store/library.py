@@ -25,7 +25,7 @@ from pathlib import Path
 
 from tinydb import TinyDB
 
-from annotations.actors import Actor, fold_name
+from annotations.actors import Actor
 from annotations.model import Annotation, AnnotationError, now_iso
 from annotations.store.bodies import BodyPack
 from annotations.store.lock import DataDirLock, StoreLockedError
@@ -356,12 +356,20 @@ class Store:
         """The entry an id stands for now (a merged entry gives the one it was merged into)."""
         return self.tags.canonical(actor_id)
 
-    def find_actor(self, name: str) -> Actor | None:
-        """The entry whose name or alias is `name` (case and accents ignored), if exactly one has it."""
-        wanted = fold_name(name)
-        found = {a.id: a for a in self.actors() if wanted in {fold_name(n) for n in a.names}}
-        return next(iter(found.values())) if len(found) == 1 else None
-
     def actor_usage(self, actor_id: str) -> list[tuple[str, Annotation]]:
         """(field, annotation) for every annotation linking to this entry or one merged into it."""
         return self.tags.usage(actor_id)
+
+    # --- for the history and registry ---
+
+    def tombstone(self, ann_id: str) -> dict[str, str] | None:
+        """The tombstone of a deleted annotation (id, story_id, deleted, modified), or None."""
+        return self.tags.tombstone(ann_id)
+
+    def entry(self, actor_id: str) -> Actor | None:
+        """The registry entry with this id as stored: a merged one itself, not the entry it forwards to."""
+        return self.tags.registry.get(actor_id)
+
+    def merged_ids(self, actor_id: str) -> set[str]:
+        """The id of an entry and of every entry merged into it (directly or not)."""
+        return self.tags.merged_ids(actor_id)

@@ -16,7 +16,7 @@ from typing import Any
 import msgspec
 from tinydb import TinyDB
 
-from annotations.actors import Actor
+from annotations.actors import Actor, follow_merges
 from annotations.model import KINDS, LINKS, Annotation, AnnotationError, now_iso
 from annotations.store.records import ActorRecord, AnnotationRecord, TombstoneRecord
 from annotations.store.storage import JournaledStorage
@@ -102,12 +102,7 @@ class TagStore:
 
     def canonical(self, actor_id: str | None) -> Actor | None:
         """The entry an id stands for now: merges followed (safe against loops)."""
-        seen: set[str] = set()
-        actor = self.registry.get(actor_id) if actor_id else None
-        while actor is not None and actor.merged_into and actor.id not in seen:
-            seen.add(actor.id)
-            actor = self.registry.get(actor.merged_into, actor)
-        return actor
+        return follow_merges(self.registry, actor_id)
 
     def merged_ids(self, actor_id: str) -> set[str]:
         """The id of an entry and of every entry merged into it (directly or not)."""

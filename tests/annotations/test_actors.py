@@ -12,6 +12,7 @@ from annotations.actors import Actor, fold_name, rank_actors
 from annotations.anchor import locate
 from annotations.history import History
 from annotations.model import Annotation, AnnotationError
+from annotations.registry import Registry
 from annotations.store import Store
 from stories.model import Story, StoryBuilder, StoryMeta
 
@@ -81,7 +82,7 @@ def test_rank_fuzzy_a_misspelling() -> None:
 
 def test_rank_a_surname_alone() -> None:
     first = rank_actors("Maduro", ALL)[0]
-    assert (first.actor, first.how, first.score) == (MADURO, "fuzzy", 95.0)
+    assert (first.actor, first.how, first.score) == (MADURO, "surname", 96.0)
     assert rank_actors("rodriguez", ALL)[0].actor == RODRIGUEZ  # accents ignored
 
 
@@ -139,15 +140,17 @@ def test_actor_round_trips_through_a_dict() -> None:
     assert MADURO.to_dict()["aliases"] == ["Nicolas Maduro Moros"]
 
 
-def test_store_find_actor(store: Store) -> None:
+def test_registry_lookup_of_a_library(store: Store) -> None:
     history = History(store)
     for actor in ALL:
         history.add_actor(actor)
-    assert store.find_actor("nicolas maduro") == MADURO
-    assert store.find_actor("MFA") == MINISTRY
-    assert store.find_actor("Maduro") is None  # exact name or alias only
+    assert Registry.of(store).lookup("nicolas maduro").actor == MADURO
+    assert Registry.of(store).lookup("MFA").actor == MINISTRY
+    assert Registry.of(store).lookup("Maduro").actor is None  # strict: exact name or alias only
+    assert Registry.of(store).lookup("Maduro", "lenient").actor == MADURO  # lenient: a surname alone too
     history.add_actor(Actor.new("MFA", "organisation"))
-    assert store.find_actor("mfa") is None  # ambiguous
+    assert Registry.of(store).lookup("mfa").actor is None  # ambiguous
+    assert len(Registry.of(store).lookup("mfa").found) == 2
 
 
 # --- annotations with links -------------------------------------------------------------------------------------
@@ -180,7 +183,7 @@ def test_a_link_to_a_missing_entry_is_refused(store: Store, data_dir: Path) -> N
         ("quote", {"form": "shouted"}, "unknown quote form"),
         ("claim", {"status": "maybe"}, "unknown claim status"),
         ("quote", {"status": "disputed"}, "a quote cannot have claimant or status"),
-        ("actor", {"cue": "said"}, "an? actor cannot have speaker or form or cue"),
+        ("actor", {"cue": "said"}, "an actor cannot have speaker or form or cue: those belong to a quote"),
     ],
 )
 def test_values_outside_their_vocabulary_or_kind_are_refused(
@@ -239,7 +242,7 @@ def test_merge_links_follow_and_names_become_aliases(store: Store, data_dir: Pat
         ("actor", next(a.id for a in store.annotations() if a.exact == "Nicolás Maduro")),
     }
     assert store.tags.story_ids_linking(full.id, "speaker") == {STORY.id}
-    assert store.find_actor("president maduro") == merged
+    assert Registry.of(store).lookup("president maduro").actor == merged
     assert on_disk(data_dir) == (before[0], registry(store))
 
     change = history.undo()

@@ -354,7 +354,7 @@ def test_filters_by_actor_follow_merges(store: Store, linked: dict[str, Actor]) 
 
 
 def test_an_unknown_or_ambiguous_actor_name_is_refused(store: Store, linked: dict[str, Actor]) -> None:
-    with pytest.raises(ExportError, match="no actor named 'Nobody'"):
+    with pytest.raises(ExportError, match='no actor called "Nobody"'):
         actor_ids(store, "Nobody")
     History(store).add_actor(Actor.new("Ines Okafor", "person"))  # a namesake
     with pytest.raises(ExportError, match="ambiguous"):

@@ -13,8 +13,8 @@ from annotations.actors import Actor
 from annotations.anchor import locate
 from annotations.exports import json as export_json
 from annotations.exports import select
-from annotations.history import Change, History
-from annotations.model import Annotation
+from annotations.history import Change, DuplicateAnnotation, History, existing_annotation, find_annotation
+from annotations.model import Annotation, AnnotationError
 from annotations.store import Store, StoreError, journal
 from stories.model import Story, StoryBuilder, StoryMeta
 
@@ -172,6 +172,68 @@ def test_a_failed_undo_stays_undoable(store: Store, data_dir: Path, monkeypatch:
     assert on_disk(data_dir) == {ann.id: ann}
     assert history.undo() is not None
     assert on_disk(data_dir) == {}
+
+
+# --- one annotation of a kind per span: the policy the app and the command line share ----------------------------
+
+
+def test_a_second_annotation_of_one_kind_and_span_is_refused(store: Store, data_dir: Path) -> None:
+    history = History(store)
+    first = history.add(new("We need another month"))
+    with pytest.raises(
+        DuplicateAnnotation, match=rf"“We need another month” is already tagged as a quote \({first.id[:8]}\)"
+    ):
+        history.add(new("We need another month"))
+    with pytest.raises(DuplicateAnnotation) as caught:
+        history.add(new("Lena Holt", kind="actor"), new_actors=(Actor.new("Lena Holt", "person"),))
+        history.add(new("Lena Holt", kind="actor"))
+    assert "is already tagged as an actor" in str(caught.value)  # the article fits the word
+    assert caught.value.existing.kind == "actor"
+    claim = history.add(new("We need another month", kind="claim"))  # another kind on the span is no duplicate
+    assert existing_annotation(store, new("We need another month")) == first
+    with pytest.raises(DuplicateAnnotation):
+        history.edit(claim.edited(kind="quote"))  # nor may an edit make one
+    assert sorted(a.kind for a in on_disk(data_dir).values()) == ["actor", "claim", "quote"]  # one of each
+
+
+def test_deleting_several_is_one_step(store: Store, data_dir: Path) -> None:
+    history = History(store)
+    a, b = history.add(new("Lena Holt", kind="actor")), history.add(new("We need another month"))
+    assert history.delete_many([a.id, b.id, a.id]) == [a, b]
+    assert on_disk(data_dir) == {}
+    change = history.undo()
+    assert change is not None and change.label == "delete 2 annotations"
+    assert set(on_disk(data_dir)) == {a.id, b.id}
+    with pytest.raises(AnnotationError, match="no annotation"):
+        history.delete_many([a.id, "0" * 36])
+    assert set(on_disk(data_dir)) == {a.id, b.id}  # nothing deleted when one is missing
+
+
+def test_an_edit_and_its_entry_retyped_are_one_step(store: Store, data_dir: Path) -> None:
+    history = History(store)
+    holt = Actor.new("Lena Holt", "person")
+    mention = history.add(new("Lena Holt", kind="actor").edited(actor=holt.id), new_actors=(holt,))
+    retyped = holt.edited(type="organisation")
+    history.edit(mention, entry=retyped)  # the annotation unchanged: only its entry's type
+    assert store.actor(holt.id) == retyped
+    change = history.undo()
+    assert change is not None and change.label == "edit type of Lena Holt"
+    assert store.actor(holt.id) == holt
+    history.edit(mention.edited(note="a board member"), entry=retyped)
+    assert (store.annotation(mention.id).note, store.actor(holt.id).type) == ("a board member", "organisation")  # type: ignore[union-attr]
+    history.undo()
+    assert store.annotation(mention.id) == mention and store.actor(holt.id) == holt
+
+
+def test_find_an_annotation_by_an_id_prefix(store: Store) -> None:
+    history = History(store)
+    ann = history.add(new("We need another month"))
+    assert find_annotation(store, ann.id[:6].upper()) == ann
+    assert find_annotation(store, f"  {ann.id} ") == ann
+    with pytest.raises(AnnotationError, match="too short"):
+        find_annotation(store, ann.id[:3])
+    with pytest.raises(AnnotationError, match="no annotation with id"):
+        find_annotation(store, "ffff0000")
 
 
 # --- the acceptance scenario: ten mixed steps, undone and redone, every one saved ------------------------------

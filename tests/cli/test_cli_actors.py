@@ -75,7 +75,7 @@ def test_kosachev_mentioned_quoted_and_claiming(data_dir: Path, corpus: Path) ->
 
     before = snapshot(data_dir)
     result = run(data_dir, "annotate", story, "--kind", "claim", "--text", CLAIM, "--claimant", "Kosachev")
-    assert_user_error(result, 'no actor is called "Kosachev"', f'did you mean "{KOSACHEV}"?', "--new-actor")
+    assert_user_error(result, 'no actor called "Kosachev"', f'did you mean "{KOSACHEV}"?', "--new-actor")
     assert snapshot(data_dir) == before  # neither the claim nor a second Kosachev
 
     args = ("--kind", "claim", "--text", CLAIM, "--claimant", KOSACHEV.lower(), "--status", "disputed")
@@ -159,7 +159,7 @@ def test_an_actor_type_for_a_new_entry_and_against_an_existing_one(data_dir: Pat
     )
     assert out.splitlines()[1] == "actor: harbour board (new actor, organisation)"
     before = snapshot(data_dir)
-    args = ("--kind", "actor", "--text", "harbour board", "--actor-type", "government")
+    args = ("--kind", "actor", "--text", "Harbour board", "--actor-type", "government")  # the headline's
     assert_user_error(
         run(data_dir, "annotate", harbour, *args),
         "harbour board is in the registry as an organisation, not a government",
@@ -209,7 +209,7 @@ def test_an_ambiguous_name_lists_the_candidates_and_an_id_picks_one(data_dir: Pa
     result = run(
         data_dir, "annotate", harbour, "--kind", "quote", "--text", "We need another month", "--speaker", "tomas brek"
     )
-    line = assert_user_error(result, '2 actors are called "tomas brek"', person.id[:8], club.id[:8], "give the id")
+    line = assert_user_error(result, '"tomas brek" is ambiguous', person.id[:8], club.id[:8], "give the id")
     assert "Tomas Brek (person, " in line and "Tomas Brek (organisation, " in line
     assert snapshot(data_dir) == before
     args = ("--kind", "quote", "--text", "We need another month", "--speaker", club.id[:8])

@@ -328,7 +328,11 @@ def test_filter_tokens_are_parsed() -> None:
 def test_index_resolves_names_and_selects_stories(lib: Library) -> None:
     index = LibraryIndex(lib.store.tags)
     assert [a.name for a in index.resolve("k. kosachev")] == ["Konstantin Kosachev"]  # an alias
-    assert {a.id for a in index.resolve("lavrof")} == {lib.lavrov.id}  # fuzzy
+    assert [a.name for a in index.resolve("kosachev")] == ["Konstantin Kosachev"]  # a surname alone
+    assert index.resolve("lavrof") == [] and index.lookup("lavrof").near == (lib.lavrov,)  # a near spelling
+    assert index.select(parse_filter("quoting:lavrof")).errors == [
+        'quoting:lavrof: no such actor; did you mean "Sergei Lavrov"?'
+    ]
     selection = index.select(parse_filter("claims:bogus"))
     assert selection.errors and not selection.allows(VIENNA.id)
 

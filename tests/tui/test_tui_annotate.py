@@ -11,6 +11,7 @@ from rich.console import Console
 from annotations import anchor
 from annotations.actors import Actor
 from annotations.history import History
+from annotations.registry import Registry
 from annotations.store import Store
 from stories.loader import load_path, parse_text
 from tui.app import WiredeskApp
@@ -262,7 +263,7 @@ async def test_picker_lists_story_actors_first_matches_fuzzily_and_names_new_one
         await pilot.press("enter", "o")  # New actor: then its type, one key
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen)
-        union = store.find_actor("Ferry Union")
+        union = Registry.of(store).lookup("Ferry Union").actor
         assert union is not None and union.type == "organisation"
         assert tagged(store, sid, "quote").speaker == union.id
         await pilot.press("u")  # the link and the new entry go in one step
@@ -338,7 +339,7 @@ async def test_actor_form_relinks_and_retypes_in_one_step(tmp_path: Path) -> Non
         assert state(store) == before
         await pilot.press("enter", "tab", "tab", "backspace", *"ferry", "enter", "o", "enter")  # new entry
         await pilot.pause()
-        ferry = store.find_actor("ferry")
+        ferry = Registry.of(store).lookup("ferry").actor
         assert ferry is not None and ferry.type == "organisation"
         assert tagged(store, sid, "actor").actor == ferry.id
         await pilot.press("u")

@@ -15,13 +15,13 @@ from textual.pilot import Pilot
 from textual.widgets import ProgressBar
 
 from annotations.anchor import locate
-from annotations.exports import ExportFilter
+from annotations.exports import ExportFilter, exporter
+from annotations.exports.scopes import ExportCancelled, export_to
 from annotations.model import Annotation
 from annotations.store import Store
 from stories.model import Story, StoryBuilder, StoryMeta
 from tui.app import WiredeskApp
-from tui.screens import export_dialog
-from tui.screens.export_dialog import ExportCancelled, ExportDialog, export_to
+from tui.screens.export_dialog import ExportDialog
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
 from tui.widgets.story_view import StoryView
@@ -231,7 +231,7 @@ async def test_escape_stops_a_running_export_and_nothing_is_written(
             pressed.wait(5)  # still running when Escape comes, however slow the machine
         return 0
 
-    monkeypatch.setattr(export_dialog.exporter("csv"), "write", slow)
+    monkeypatch.setattr(exporter("csv"), "write", slow)
     app = WiredeskApp(store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("e")
@@ -287,7 +287,7 @@ async def test_errors_are_one_line_and_leave_nothing_behind(
             raise errors.pop(0)
 
         errors = [OSError(28, "No space left on device"), ValueError("boom")]
-        monkeypatch.setattr(export_dialog.exporter("csv"), "write", broken)
+        monkeypatch.setattr(exporter("csv"), "write", broken)
         assert await export(pilot, app, tmp_path / "new.csv") == (
             f"Cannot write {tmp_path / 'new.csv'}: No space left on device. Nothing was written."
         )

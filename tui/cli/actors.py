@@ -1,181 +1,43 @@
-"""The actor registry from scripts: `actors`, `actor NAME` (to read or manage one entry) and `quotes`; and how
-`annotate` turns the names it is given into links to registry entries.
+"""The actor registry from scripts: `actors`, `actor NAME` (to read or manage one entry) and `quotes`.
 
-A name given on the command line is looked up by exact name or alias (case and accents ignored), or by id.
-Fuzzy matching is not used to pick an entry, only to catch slips: a name that is merely close to an entry's
-(a surname alone, a near spelling) is refused with the entry's full name as a hint, rather than silently
-becoming a second entry for the same actor.
+A name is found by the registry's lookup (`annotations.registry`): `actor NAME` strictly (a name, an alias or
+an id prefix), `quotes --speaker` leniently (also whole words of a name: a surname alone), as `export --actor`
+and the app's library filter do. A near spelling is never taken: the error asks "did you mean".
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
 import click
 
-from annotations.actors import ACTOR_TYPES, Actor, fold_name, rank_actors
+from annotations.actors import ACTOR_TYPES, Actor
 from annotations.exports.csv import neutralise
 from annotations.history import History
-from annotations.model import FORMS, STATUSES, Annotation, AnnotationError
+from annotations.model import Annotation, AnnotationError
+from annotations.registry import Mode, NameClash, Registry, actor_label, edit_entry
 from annotations.store import Store, StoryEntry
 from stories.text import clean_line
 from tui.cli.base import echo_rich, open_store, user_errors, utf8_stdout
 
-__all__ = ["COMMANDS", "actor_for", "check_link_options", "find_actor", "link", "link_options"]
+__all__ = ["COMMANDS", "existing_actor"]
 
-#: A fuzzy score at least this good (a surname alone scores 95) means "you probably mean that one".
-NEAR = 92.0
 #: What an annotation's link field makes of the actor it links to.
 ROLES = {"actor": "mentions", "speaker": "quotes", "claimant": "claims"}
-#: annotate's options that belong to one kind of annotation: parameter -> (option, kind).
-KIND_OPTIONS = {
-    "speaker": ("--speaker", "quote"),
-    "form": ("--form", "quote"),
-    "cue": ("--cue", "quote"),
-    "actor_name": ("--actor", "actor"),
-    "actor_type": ("--actor-type", "actor"),
-    "claimant": ("--claimant", "claim"),
-    "status": ("--status", "claim"),
-}
 
 
-# --- finding entries by name ---------------------------------------------------------------------------------
-
-
-def _label(actor: Actor) -> str:
-    return f"{actor.name} ({actor.type}, {actor.id[:8]})"
-
-
-def _quoted(actors: Iterable[Actor]) -> str:
-    return " or ".join(f'"{a.name}"' for a in actors)
-
-
-def find_actor(store: Store, name: str) -> Actor | None:
-    """The entry called `name` (its name or an alias, case and accents ignored; or a unique id prefix of at
-    least 4 characters), merges followed; None if there is none. AnnotationError if several are."""
-    if not fold_name(name):
-        raise AnnotationError("no actor name given")
-    if any(unicodedata.category(c) == "Cc" and not c.isspace() for c in name):
-        raise AnnotationError(f"the actor name {name!r} holds control characters")
-    actors = store.actors()
-    named = [m.actor for m in rank_actors(name, actors, limit=len(actors) + 1) if m.how in ("exact", "alias")]
-    if not named:
-        key = name.strip().lower()
-        if len(key) >= 4 and all(c in "0123456789abcdef-" for c in key):
-            by_id = {
-                a.id: a for e in store.actors(include_merged=True) if e.id.startswith(key) if (a := store.actor(e.id))
-            }
-            named = list(by_id.values())
-    if len(named) > 1:
-        listed = ", ".join(_label(a) for a in named)
-        raise AnnotationError(f'{len(named)} actors are called "{name}": {listed}; give the id of the one you mean')
-    return named[0] if named else None
-
-
-def _near(store: Store, name: str) -> list[Actor]:
-    return [m.actor for m in rank_actors(name, store.actors(), limit=3) if m.how == "fuzzy" and m.score >= NEAR]
-
-
-def existing_actor(store: Store, name: str) -> Actor:
-    """The entry called `name` (see `find_actor`); AnnotationError, with the close names, if there is none."""
-    actor = find_actor(store, name)
-    if actor is None:
-        near = _near(store, name)
-        hint = f"; did you mean {_quoted(near)}?" if near else " (see `wiredesk actors`)"
-        raise AnnotationError(f'no actor called "{name}" in the registry{hint}')
-    return actor
-
-
-def actor_for(
-    store: Store, name: str, type_: str, *, new_ok: bool = False, hint: str = "Give the full name"
-) -> tuple[Actor, bool]:
-    """The entry to link `name` to, and whether it is a new one (of type `type_`, not stored yet). A name only
-    close to an entry's is refused (`hint`: what to do instead), unless `new_ok`."""
-    actor = find_actor(store, name)
-    if actor is not None:
-        return actor, False
-    near = _near(store, name)
-    if near and not new_ok:
-        raise AnnotationError(
-            f'no actor is called "{name}"; did you mean {_quoted(near)}? {hint.format(_quoted(near[:1]))}, '
-            f'or add --new-actor to make "{name}" a new entry'
-        )
-    return Actor.new(name, type_), True
-
-
-# --- annotate: the links of a new annotation -----------------------------------------------------------------
-
-
-def link_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """annotate's options for the fields of each kind (passed on as keyword arguments)."""
-    options = [
-        click.option("--speaker", metavar="NAME", help="quote: who said it (a registry name or alias; else new)."),
-        click.option("--form", type=click.Choice(FORMS), help="quote: how it is reported."),
-        click.option("--cue", metavar="TEXT", help='quote: the reporting phrase, e.g. "told reporters".'),
-        click.option(
-            "--actor",
-            "actor_name",
-            metavar="NAME",
-            help="actor: the registry entry the mention is of (default: the one named like the text, else new).",
-        ),
-        click.option("--actor-type", type=click.Choice(ACTOR_TYPES), help="actor: the type of a new entry [person]."),
-        click.option("--claimant", metavar="NAME", help="claim: who makes it (a registry name or alias; else new)."),
-        click.option("--status", type=click.Choice(STATUSES), help="claim: where it stands."),
-        click.option("--new-actor", is_flag=True, help="Add a new entry even for a name close to an existing one's."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def check_link_options(kind: str, options: dict[str, Any]) -> None:
-    """Refuse (usage error) an option that belongs to another kind, e.g. --status on a quote."""
-    for param, (flag, owner) in KIND_OPTIONS.items():
-        if options.get(param) is not None and owner != kind:
-            raise click.UsageError(f"{flag} is for {_a(owner)}, not {_a(kind)}")
-
-
-def link(store: Store, ann: Annotation, options: dict[str, Any]) -> tuple[Annotation, tuple[Actor, ...], list[str]]:
-    """`ann` with the fields the options give it, the new registry entries it links to, and a line per link."""
-    new_ok = bool(options.get("new_actor"))
-    wanted: dict[str, tuple[str, str]] = {}  # field -> (name, type of a new entry)
-    if ann.kind == "quote" and options.get("speaker") is not None:
-        wanted["speaker"] = (options["speaker"], "person")
-    if ann.kind == "claim" and options.get("claimant") is not None:
-        wanted["claimant"] = (options["claimant"], "person")
-    if ann.kind == "actor":
-        wanted["actor"] = (options.get("actor_name") or ann.exact, options.get("actor_type") or "person")
-    values: dict[str, Any] = {k: options.get(k) for k in ("form", "status") if options.get(k) is not None}
-    if options.get("cue"):
-        values["cue"] = " ".join(str(options["cue"]).split())
-    new: list[Actor] = []
-    lines = []
-    for field, (name, type_) in wanted.items():
-        hint = "Link it with --actor {}" if field == "actor" and not options.get("actor_name") else "Give the full name"
-        actor, is_new = actor_for(store, name, type_, new_ok=new_ok, hint=hint)
-        given_type = options.get("actor_type") if field == "actor" else None
-        if not is_new and given_type and given_type != actor.type:
-            raise AnnotationError(
-                f"{actor.name} is in the registry as {_a(actor.type)}, not {_a(given_type)} "
-                f'(change it with: wiredesk actor "{actor.name}" --type {given_type})'
-            )
-        if is_new:
-            new.append(actor)
-        values[field] = actor.id
-        lines.append(f"{field}: {actor.name} ({'new actor, ' if is_new else ''}{actor.type})")
-    linked = replace(ann, **values)
-    linked.check()
-    return linked, tuple(new), lines
-
-
-def _a(word: str) -> str:
-    return ("an " if word[0] in "aeiou" else "a ") + word
+def existing_actor(store: Store, name: str, mode: Mode = "strict") -> Actor:
+    """The entry `name` means (the registry's lookup, see `annotations.registry`); AnnotationError, with the
+    close names or the candidates, if it does not mean exactly one."""
+    found = Registry.of(store).lookup(name, mode)
+    if not found.found and not found.near:
+        raise AnnotationError(f"{found.problem()} (see `wiredesk actors`)")
+    return found.one()
 
 
 # --- reading the registry ------------------------------------------------------------------------------------
@@ -315,7 +177,7 @@ def _describe(actor: Actor) -> str:
 def _show_actor(store: Store, actor: Actor, fmt: str) -> None:
     rows = _usage_rows(store, store.actor_usage(actor.id))
     counts = _count_dict(Counter(ROLES[r["field"]] for r in rows))
-    merged = sorted(i for i in store.tags.merged_ids(actor.id) if i != actor.id)
+    merged = sorted(i for i in store.merged_ids(actor.id) if i != actor.id)
     if fmt == "json":
         data = {
             "actor": {**actor.to_dict(), "counts": counts, "merged": merged},
@@ -342,22 +204,6 @@ def _show_actor(store: Store, actor: Actor, fmt: str) -> None:
     echo_rich(table)
 
 
-def _rename_conflicts(store: Store, before: Actor, after: Actor) -> None:
-    """Refuse a new name or alias that is already another entry's: two entries must not answer to one name."""
-    old = {fold_name(n) for n in before.names}
-    for name in after.names:
-        if fold_name(name) in old:
-            continue
-        other = next(
-            (a for a in store.actors() if a.id != before.id and fold_name(name) in map(fold_name, a.names)), None
-        )
-        if other is not None:
-            raise AnnotationError(
-                f'"{name}" already names {_label(other)}; to make them one entry: '
-                f'wiredesk actor "{before.name}" --merge-into "{other.name}"'
-            )
-
-
 @click.command("actor")
 @click.argument("name")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
@@ -371,7 +217,7 @@ def _rename_conflicts(store: Store, before: Actor, after: Actor) -> None:
 @click.option("--delete", is_flag=True, help="Delete the entry; the annotations linking to it are unlinked.")
 @click.pass_context
 @user_errors
-def actor_(ctx: click.Context, name: str, fmt: str, merge_into: str | None, delete: bool, **edits: Any) -> None:
+def actor_(ctx: click.Context, /, name: str, fmt: str, merge_into: str | None, delete: bool, **edits: Any) -> None:
     """Show the actor NAME (a name, alias or id) with its mentions, quotes and claims across the library;
     with an option, change its registry entry (one undoable step, saved at once)."""
     edits = {k: v for k, v in edits.items() if v not in (None, ())}
@@ -387,7 +233,7 @@ def actor_(ctx: click.Context, name: str, fmt: str, merge_into: str | None, dele
         click.echo(f"merged {actor.name} into {target.name}: {links} link(s) now lead to {target.name}")
     elif delete:
         unlinked = history.delete_actor(actor.id)
-        click.echo(f"deleted actor {_label(actor)}; {unlinked} annotation(s) unlinked")
+        click.echo(f"deleted actor {actor_label(actor)}; {unlinked} annotation(s) unlinked")
     elif edits:
         _edit(store, history, actor, edits)
     else:
@@ -395,25 +241,28 @@ def actor_(ctx: click.Context, name: str, fmt: str, merge_into: str | None, dele
 
 
 def _edit(store: Store, history: History, actor: Actor, edits: dict[str, Any]) -> None:
-    changes: dict[str, Any] = {}
-    if "rename" in edits:
-        changes["name"] = edits["rename"]
-    removed = {fold_name(a) for a in edits.get("remove_aliases", ())}
-    unknown = removed - {fold_name(a) for a in actor.aliases}
-    if unknown:
-        which = next(a for a in edits["remove_aliases"] if fold_name(a) in unknown)
-        raise AnnotationError(f'"{clean_line(which)}" is not an alias of {actor.name}')
-    changes["aliases"] = [a for a in actor.aliases if fold_name(a) not in removed] + list(edits.get("add_aliases", ()))
-    if "rename" in edits:
-        changes["aliases"].append(actor.name)  # the old name stays, as an alias
-    for param, field in (("type_", "type"), ("external_id", "external_id"), ("note", "note")):
-        if param in edits:
-            changes[field] = " ".join(edits[param].split()) if field == "external_id" else edits[param]
-    after = actor.edited(**changes)
+    fields = {
+        f: edits[p] for p, f in (("type_", "type"), ("external_id", "external_id"), ("note", "note")) if p in edits
+    }
+    if "external_id" in fields:
+        fields["external_id"] = " ".join(fields["external_id"].split())
+    try:
+        after = edit_entry(
+            Registry.of(store),
+            actor,
+            name=edits.get("rename"),
+            add_aliases=edits.get("add_aliases", ()),
+            remove_aliases=edits.get("remove_aliases", ()),
+            **fields,
+        )
+    except NameClash as clash:
+        raise AnnotationError(
+            f'{clash}; to make them one entry: wiredesk actor "{clean_line(actor.name)}" '
+            f'--merge-into "{clean_line(clash.other.name)}"'
+        ) from None
     if replace(after, modified=actor.modified) == actor:
-        click.echo(f"actor {_label(actor)} unchanged")
+        click.echo(f"actor {actor_label(actor)} unchanged")
         return
-    _rename_conflicts(store, actor, after)
     history.edit_actor(after)
     click.echo(f"saved actor {_describe(after)}")
 
@@ -422,14 +271,16 @@ _QUOTE_COLUMNS = ("speaker", "speaker_id", "form", "cue", "story_id", "published
 
 
 @click.command("quotes")
-@click.option("--speaker", metavar="NAME", help="Only the quotes of this actor (a name, alias or id).")
+@click.option(
+    "--speaker", metavar="NAME", help="Only the quotes of this actor (a name, alias, id prefix or a surname alone)."
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.pass_context
 @user_errors
 def quotes_(ctx: click.Context, speaker: str | None, fmt: str) -> None:
     """List every quote in the library with its speaker, form and cue, newest story first."""
     store = open_store(ctx, write=False)
-    only = existing_actor(store, speaker) if speaker is not None else None
+    only = existing_actor(store, speaker, "lenient") if speaker is not None else None
     rows = []
     for row in _usage_rows(store, (("speaker", a) for a in store.iter_annotations() if a.kind == "quote")):
         who = store.actor(row["linked_to"])

@@ -1,7 +1,8 @@
 """The `wiredesk` command: the app, and the same work from scripts.
 
 Exit codes: 0 success, 1 a user error (one line on stderr, no traceback), 2 a usage error.
-The commands on the actor registry (`actors`, `actor`, `quotes`) live in `tui.cli.actors`.
+The commands on annotations (`annotate`, `edit`, `delete`) live in `tui.cli.annotate`, those on the actor
+registry (`actors`, `actor`, `quotes`) in `tui.cli.actors`.
 """
 
 from __future__ import annotations
@@ -14,19 +15,18 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import click
 
-from annotations import anchor, config
-from annotations.history import History
+from annotations import config
 from annotations.importing import import_paths, list_files
-from annotations.model import KINDS, Annotation
+from annotations.model import KINDS
 from annotations.store import Store, StoreError
 from stories.loader import FORMATS, MAX_BYTES
 from stories.model import StoryError
 from stories.text import clean_line
 from tui.cli import actors as cli_actors
+from tui.cli import annotate as cli_annotate
 from tui.cli import export as cli_export
 from tui.cli import merge as cli_merge
 from tui.cli.base import CliContext, echo_rich, open_store, user_errors
@@ -275,40 +275,6 @@ def show(ctx: click.Context, story: str, fmt: str) -> None:
 
 
 @main.command()
-@click.argument("story")
-@click.option("--kind", type=click.Choice(KINDS), required=True, help="What the text is.")
-@click.option("--text", "exact", required=True, help="The exact text to tag (straight quotes match curly ones).")
-@click.option("--occurrence", type=click.IntRange(min=1), default=1, show_default=True, help="Which occurrence.")
-@click.option("--note", default="", help="A note to keep with the annotation.")
-@cli_actors.link_options
-@click.pass_context
-@user_errors
-def annotate(ctx: click.Context, story: str, kind: str, exact: str, occurrence: int, note: str, **links: Any) -> None:
-    """Tag the exact TEXT in STORY as a quote, actor or claim, with its speaker, actor or claimant.
-
-    Names are looked up in the actor registry by name or alias (case and accents ignored); a name not there
-    becomes a new entry. An actor mention links to the entry named like its text unless --actor says which.
-    The annotation and any new entries are saved at once, as one undoable step.
-    """
-    cli_actors.check_link_options(kind, links)
-    store = open_store(ctx)
-    item = store.story(store.resolve(story))
-    start, end = anchor.locate(item, exact, occurrence)
-    count = anchor.occurrences(item, exact)
-    if count > 1 and ctx.get_parameter_source("occurrence") is click.core.ParameterSource.DEFAULT:
-        click.echo(
-            f"note: the text occurs {count} times in story {item.short_id}; tagged the first (see --occurrence)",
-            err=True,
-        )
-    ann = Annotation.new(item, kind, start, end, note=note, annotator=config.annotator(config.load_config()))
-    ann, new_actors, lines = cli_actors.link(store, ann, links)
-    History(store).add(ann, item, new_actors=new_actors)
-    click.echo(f"saved {kind} {ann.id[:8]} [{start}:{end}] “{ann.exact}” in story {item.short_id}")
-    for line in lines:
-        click.echo(line)
-
-
-@main.command()
 @click.option("--repair", is_flag=True, help="Repair what can be repaired (nothing is deleted: see quarantine/).")
 @click.pass_context
 @user_errors
@@ -328,5 +294,5 @@ def doctor(ctx: click.Context, repair: bool) -> None:
         ctx.exit(1)
 
 
-for _command in (*cli_actors.COMMANDS, *cli_export.COMMANDS, *cli_merge.COMMANDS):
+for _command in (*cli_annotate.COMMANDS, *cli_actors.COMMANDS, *cli_export.COMMANDS, *cli_merge.COMMANDS):
     main.add_command(_command)

@@ -8,19 +8,24 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.binding import Binding
 from textual.screen import Screen
 
-from annotations.actors import ACTOR_TYPES, Actor, fold_name
+from annotations.actors import ACTOR_TYPES, Actor
 from annotations.history import History
 from annotations.library_index import LibraryIndex
 from annotations.model import AnnotationError
+from annotations.registry import NameClash, Registry, edit_entry
 from annotations.store import StoreError
 from tui.screens.choice_dialog import ChoiceDialog
 from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.merge_dialog import MergeDialog
 from tui.screens.text_prompt import TextPrompt
+
+if TYPE_CHECKING:
+    from tui.app import WiredeskApp
 
 __all__ = ["ActorEditing", "deletion_effects"]
 
@@ -61,6 +66,11 @@ class ActorEditing(Screen):
         Binding("ctrl+r", "redo", "Redo", show=False, id="actors.redo", tooltip="Redo what was undone"),
     ]
 
+    @property
+    def wiredesk(self) -> WiredeskApp:
+        """The app, typed: these screens run in the wiredesk app only."""
+        return cast("WiredeskApp", self.app)
+
     # --- for subclasses --------------------------------------------------------------------------------
 
     def current_actor(self) -> Actor | None:
@@ -73,20 +83,20 @@ class ActorEditing(Screen):
 
     def link_counts(self) -> dict[str, Counter[str]]:
         """Links by field per registry entry (merged entries folded in)."""
-        return LibraryIndex(self.app.store.tags).counts
+        return LibraryIndex(self.wiredesk.store.tags).counts
 
     # --- helpers ---------------------------------------------------------------------------------------
 
     @property
     def history(self) -> History:
-        return self.app.history()
+        return self.wiredesk.history()
 
     def _target(self) -> Actor | None:
         actor = self.current_actor()
         if actor is None:
             self.notify("No actor here.", severity="warning")
-        elif self.app.read_only:
-            self.notify(self.app.read_only, title="Read-only: nothing was saved", severity="error")
+        elif self.wiredesk.read_only:
+            self.notify(self.wiredesk.read_only, title="Read-only: nothing was saved", severity="error")
             return None
         return actor
 
@@ -95,31 +105,33 @@ class ActorEditing(Screen):
         try:
             change()
         except (AnnotationError, StoreError) as exc:
-            self.notify(str(exc), title="Not saved", severity="error")
+            self.notify(str(exc), title="Not saved", severity="error", markup=False)
             return False
         self.reload(focus)
-        self.notify(message + "  (u to undo)", title=title)
-        for warning in self.app.store.take_warnings():
+        self.notify(message + "  (u to undo)", title=title, markup=False)
+        for warning in self.wiredesk.store.take_warnings():
             self.notify(warning, title="Saved, but tidying the files failed (will retry)", severity="warning")
         return True
 
     def _clash(self, names: list[str], actor: Actor | None) -> str:
-        """A refusal if one of `names` already names another entry (merging is the way to join two)."""
-        wanted = {fold_name(n) for n in names}
-        for other in self.app.store.actors():
-            if (actor is None or other.id != actor.id) and wanted & {fold_name(n) for n in other.names}:
-                return f"{other.name} already has that name: merge the two instead (m)."
-        return ""
+        """A refusal if one of `names` already names another entry (the registry's rule: merge the two)."""
+        clash = Registry.of(self.wiredesk.store).clash(actor, names)
+        return "" if clash is None else self._merge_instead(clash)
 
-    def _edit(self, actor: Actor, title: str, **changes: object) -> None:
-        names = [changes["name"]] if "name" in changes else list(changes.get("aliases", ()))  # type: ignore[arg-type]
-        if clash := self._clash([str(n) for n in names], actor):
-            self.notify(clash, title="Not saved", severity="error")
-            return
+    @staticmethod
+    def _merge_instead(clash: NameClash) -> str:
+        return f"{clash.other.name} already has that name: merge the two instead (m)."
+
+    def _edit(self, actor: Actor, title: str, **changes: Any) -> None:
+        """Save a change of an entry as the registry's rules allow it (`edit_entry`: a rename keeps the old
+        name as an alias; no name another entry has)."""
         try:
-            edited = actor.edited(**changes)
+            edited = edit_entry(Registry.of(self.wiredesk.store), actor, **changes)
+        except NameClash as clash:
+            self.notify(self._merge_instead(clash), title="Not saved", severity="error", markup=False)
+            return
         except AnnotationError as exc:
-            self.notify(str(exc), title="Not saved", severity="error")
+            self.notify(str(exc), title="Not saved", severity="error", markup=False)
             return
         if edited.to_dict() | {"modified": ""} == actor.to_dict() | {"modified": ""}:
             return  # nothing changed: no step to undo
@@ -127,7 +139,7 @@ class ActorEditing(Screen):
         self._save(lambda: self.history.edit_actor(edited), title, message, focus=actor.id)
 
     def _fresh(self, actor_id: str) -> Actor | None:
-        return self.app.store.tags.registry.get(actor_id)
+        return self.wiredesk.store.entry(actor_id)
 
     # --- actions ---------------------------------------------------------------------------------------
 
@@ -137,7 +149,7 @@ class ActorEditing(Screen):
 
         def done(name: str | None) -> None:
             if name and (fresh := self._fresh(actor.id)) is not None:
-                self._edit(fresh, "Renamed", name=name, aliases=(*fresh.aliases, fresh.name))  # the old name stays
+                self._edit(fresh, "Renamed", name=name)
 
         self.app.push_screen(TextPrompt(f"Rename {actor.name}", actor.name, help="Links follow the new name."), done)
 
@@ -187,7 +199,7 @@ class ActorEditing(Screen):
     def action_merge(self) -> None:
         if (source := self._target()) is None:
             return
-        store = self.app.store
+        store = self.wiredesk.store
         others = store.actors()
         if len(others) < 2:
             self.notify("There is no other actor to merge into.", severity="warning")
@@ -213,21 +225,21 @@ class ActorEditing(Screen):
         self.app.push_screen(ConfirmDialog(f"Delete {actor.name} from the registry?", message), done)
 
     def _step(self, undo: bool) -> None:
-        if self.app.read_only:
-            self.notify(self.app.read_only, title="Read-only: nothing was saved", severity="error")
+        if self.wiredesk.read_only:
+            self.notify(self.wiredesk.read_only, title="Read-only: nothing was saved", severity="error")
             return
         try:
             change = self.history.undo() if undo else self.history.redo()
         except (AnnotationError, StoreError) as exc:
-            self.notify(str(exc), title="Not saved", severity="error")
+            self.notify(str(exc), title="Not saved", severity="error", markup=False)
             return
         if change is None:
             self.notify("Nothing to undo." if undo else "Nothing to redo.", severity="warning")
             return
         actors = [e[1] or e[0] for e in change.edits if isinstance(e[1] or e[0], Actor)]
-        focus = self.app.store.actor(actors[0].id) if actors else None  # type: ignore[union-attr]
+        focus = self.wiredesk.store.actor(actors[0].id) if actors else None  # type: ignore[union-attr]
         self.reload(focus.id if focus is not None else None)
-        self.notify(change.describe(), title="Undone" if undo else "Redone")
+        self.notify(change.describe(), title="Undone" if undo else "Redone", markup=False)
 
     def action_undo(self) -> None:
         self._step(undo=True)

@@ -13,8 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from annotations.actors import Actor, Match, rank_actors
+from annotations.actors import Actor, Match, preselect
 from annotations.model import AnnotationError
+from annotations.registry import Registry
 from annotations.store import Store
 from stories.text import clean_line
 
@@ -84,7 +85,7 @@ def actor_text(actor: Actor, *, how: str = "", here: bool = False, current: bool
     """`Name  type  · in this story` for a list row."""
     out = Text(clean_line(actor.name), style="bold")
     out.append(f"  {actor.type}", style="dim")
-    if how == "alias" or (how == "fuzzy" and actor.aliases):
+    if actor.aliases and how not in ("", "exact", "all"):  # the match may be on an alias: show them
         out.append(f"  aka {clean_line(', '.join(actor.aliases[:3]))}", style="dim italic")
     if here:
         out.append("  · in this story", style="dim")
@@ -94,8 +95,9 @@ def actor_text(actor: Actor, *, how: str = "", here: bool = False, current: bool
 
 
 class ActorPicker(ModalScreen[Picked | None]):
-    """Fuzzy search over the actors of this story first, then the registry, then "New actor: <typed text>"
-    (whose type is then one key). Results follow the typing; ↑/↓ move, Enter picks, Escape cancels."""
+    """Search of the registry as ranked by `rank_actors` (this story's actors first among equals), then "New
+    actor: <typed text>" (whose type is then one key). Results follow the typing; ↑/↓ move, Enter picks,
+    Escape cancels."""
 
     BINDINGS = [
         Binding("up", "move(-1)", "Up", show=False, id="picker.up", tooltip="Previous result"),
@@ -136,6 +138,7 @@ class ActorPicker(ModalScreen[Picked | None]):
         self.initial_query = query
         self.current = current
         self.naming = False  # choosing the type of a new entry
+        self.registry = Registry.of(store)  # as it is while the picker is open
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -183,17 +186,22 @@ class ActorPicker(ModalScreen[Picked | None]):
         return clean_line(self.query_input.value)
 
     def _search(self) -> None:
-        """List the matches: this story's actors first, then the rest of the registry, then a new entry."""
+        """List the matches, best first (with nothing typed: this story's actors, then the registry), then a
+        new entry. The best match is highlighted, or "New actor" when the typed text names none (see
+        `preselect`: never a link to a shorter name than the one typed)."""
         name = self.typed_name
-        actors = self.store.actors()
-        matches = rank_actors(name, actors, prefer=self.prefer, limit=len(actors))
+        matches = self.registry.rank(name, prefer=self.prefer)
         here = [m for m in matches if m.preferred]
         others = [m for m in matches if not m.preferred][:OTHERS_SHOWN]
         options: list[Option] = []
-        for heading, group in (("In this story", here), ("Registry", others)):
-            if group:
-                options.append(Option(Text(heading, style="dim"), disabled=True))
-                options.extend(self._option(m) for m in group)
+        if name:  # one list, best first: an exact name in the registry above a near one in this story
+            listed = {m.actor.id for m in (*here, *others)}
+            options.extend(self._option(m) for m in matches if m.actor.id in listed)
+        else:
+            for heading, group in (("In this story", here), ("Registry", others)):
+                if group:
+                    options.append(Option(Text(heading, style="dim"), disabled=True))
+                    options.extend(self._option(m) for m in group)
         if name:
             prompt = Text.assemble(("+ New actor: ", "italic"), (name, "bold"))
             options.append(Option(prompt, id="new"))
@@ -201,12 +209,17 @@ class ActorPicker(ModalScreen[Picked | None]):
             options.append(Option(Text("The registry is empty: type a name.", style="dim"), disabled=True))
         results = self.results
         results.set_options(options)
-        first = next((i for i, o in enumerate(results.options) if not o.disabled), None)
-        results.highlighted = first
+        chosen = preselect(name, matches)
+        wanted = f"actor:{chosen.actor.id}" if chosen is not None else "new"
+        enabled = [i for i, o in enumerate(results.options) if not o.disabled]
+        results.highlighted = next(
+            (i for i in enabled if results.options[i].id == wanted), enabled[0] if enabled else None
+        )
         self._show_help()
 
     def _option(self, match: Match) -> Option:
-        text = actor_text(match.actor, how=match.how, current=match.actor.id == self.current)
+        here = match.preferred and bool(self.typed_name)  # with nothing typed, the heading says so
+        text = actor_text(match.actor, how=match.how, here=here, current=match.actor.id == self.current)
         return Option(text, id=f"actor:{match.actor.id}")
 
     def _show_help(self) -> None:

@@ -12,15 +12,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from annotations.actors import Actor, rank_actors
+from annotations.actors import Actor, preselect
 from annotations.model import AnnotationError
+from annotations.registry import Registry
 from annotations.store import Store
 from tui.screens.actor_picker import DEFAULT_TYPE, ActorPicker, Picked, actor_text, type_bindings, type_keys_hint
 
 __all__ = ["ActorTagDialog"]
 
-#: A fuzzy match at least this good is preselected; a weaker one is offered, but a new entry is preselected.
-GOOD_MATCH = 80
 #: How many registry matches are offered.
 MATCHES_SHOWN = 3
 
@@ -56,7 +55,7 @@ class ActorTagDialog(ModalScreen[Picked | None]):
         self.store = store
         self.name_text = " ".join(name.split())
         self.prefer = set(prefer)
-        self.matches = rank_actors(self.name_text, store.actors(), prefer=self.prefer, limit=MATCHES_SHOWN)
+        self.matches = Registry.of(store).rank(self.name_text, prefer=self.prefer, limit=MATCHES_SHOWN)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -87,8 +86,10 @@ class ActorTagDialog(ModalScreen[Picked | None]):
         return self.query_one(OptionList)
 
     def on_mount(self) -> None:
-        good = self.matches and (self.matches[0].how in ("exact", "alias") or self.matches[0].score >= GOOD_MATCH)
-        self.choices.highlighted = 0 if good else len(self.matches)
+        """Highlight the entry the selected name means, else the new entry (see `preselect`: the selection is a
+        whole name, so the start of a longer word does not count)."""
+        chosen = preselect(self.name_text, self.matches, whole_name=True)
+        self.choices.highlighted = self.matches.index(chosen) if chosen is not None else len(self.matches)
         self.choices.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

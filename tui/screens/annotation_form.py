@@ -1,9 +1,9 @@
-"""AnnotationForm: edit every field of one annotation from the keyboard; saving is one undoable step."""
+"""AnnotationForm: edit every field of one annotation from the keyboard; the reader saves the edit it returns."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,17 +14,16 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
 from annotations.actors import ACTOR_TYPES, Actor
-from annotations.history import History
+from annotations.history import DuplicateAnnotation, existing_annotation
 from annotations.model import FIELDS_OF_KIND, FORMS, KINDS, LINKS, STATUSES, Annotation, AnnotationError
-from annotations.store import StoreError
-from annotations.store.tagstore import Edit
+from annotations.store import Store
 from stories.text import clean_line
 from tui.screens.actor_picker import ActorPicker, Picked
 from tui.story_text import KIND_LABELS, human_date
 from tui.widgets.choice_field import ChoiceField
 from tui.widgets.link_field import LinkField
 
-__all__ = ["AnnotationForm"]
+__all__ = ["AnnotationForm", "FormEdit"]
 
 #: Row labels of the fields, by field name.
 LABELS = {
@@ -54,9 +53,24 @@ HELP = (
 )
 
 
-class AnnotationForm(ModalScreen[Annotation | None]):
+@dataclass(frozen=True)
+class FormEdit:
+    """What the form asks to save: the edited annotation, the new registry entries it links to, and the
+    entry it links to with a new type (None: its type stays)."""
+
+    ann: Annotation
+    new_actors: tuple[Actor, ...] = ()
+    entry: Actor | None = None
+
+    def changes(self, before: Annotation) -> bool:
+        """True if saving this changes something."""
+        return replace(self.ann, modified=before.modified) != before or self.entry is not None
+
+
+class AnnotationForm(ModalScreen[FormEdit | None]):
     """The annotation's text and dates (read-only), then its kind, note and the fields of its kind. Enter in
-    any field saves (the note is one line), Escape cancels. Dismisses with the saved annotation, or None."""
+    any field closes with the edit to save (the note is one line), Escape cancels. Dismisses with a FormEdit
+    (the screen that opened the form saves it), or None."""
 
     BINDINGS = [
         Binding("enter", "save", "Save", show=False, id="form.save", tooltip="Save the annotation and close"),
@@ -85,13 +99,12 @@ class AnnotationForm(ModalScreen[Annotation | None]):
     }
     """
 
-    def __init__(self, ann: Annotation, history: History, *, prefer: Iterable[str] = (), read_only: str = "") -> None:
+    def __init__(self, ann: Annotation, store: Store, *, prefer: Iterable[str] = (), read_only: str = "") -> None:
         """`prefer`: ids of the actors in this story (the picker lists them first); `read_only`: why nothing
         can be saved, or ""."""
         super().__init__()
         self.ann = ann
-        self.history = history
-        self.store = history.store
+        self.store = store
         self.prefer = set(prefer)
         self.read_only = read_only
         self.picked: dict[str, Picked | None] = {}  # link fields the user changed, by field name
@@ -192,8 +205,8 @@ class AnnotationForm(ModalScreen[Annotation | None]):
             return choice.actor.id if choice else None
         return getattr(self.ann, name)  # unchanged: kept as stored (even if it names a merged entry)
 
-    def _edits(self) -> tuple[Annotation, list[Actor], Edit | None]:
-        """The edited annotation, the new registry entries it links to, and a change of its entry's type."""
+    def _edits(self) -> FormEdit:
+        """The edited annotation, the new registry entries it links to, and its entry with a new type."""
         kind = str(self.query_one("#form-kind", ChoiceField).value)
         changes: dict[str, object] = {"kind": kind, "note": clean_line(self.query_one("#form-note", Input).value)}
         for name in FIELDS_OF_KIND[kind]:
@@ -204,37 +217,35 @@ class AnnotationForm(ModalScreen[Annotation | None]):
             else:
                 changes[name] = self.query_one(f"#form-{name}", ChoiceField).value
         after = self.ann.edited(**changes)
-        new = [c.actor for n in FIELDS_OF_KIND[kind] if (c := self.picked.get(n)) is not None and c.new]
-        retype: Edit | None = None
+        new = tuple(c.actor for n in FIELDS_OF_KIND[kind] if (c := self.picked.get(n)) is not None and c.new)
+        retyped: Actor | None = None
         if kind == "actor" and (entry := self.store.actor(after.actor)) is not None:
             wanted = self.query_one("#form-type", ChoiceField).value
             if wanted is not None and wanted != entry.type and after.actor not in {a.id for a in new}:
-                retype = (entry, entry.edited(type=wanted))
-        return after, new, retype
+                retyped = entry.edited(type=wanted)
+        return FormEdit(after, new, retyped)
 
     def action_save(self) -> None:
-        """Save through History as one undoable step (with any new entry and type change), then close."""
+        """Close with the edit to save (the reader saves it through History as one undoable step); an edit the
+        annotation rules refuse (a value outside its vocabulary, a second tag of one kind and span) is shown
+        here and the form stays open."""
         if self.read_only:
             self.notify(self.read_only, title="Read-only: nothing was saved", severity="error", markup=False)
             return
         error = self.query_one("#form-error", Static)
         try:
-            after, new, retype = self._edits()
-            changed = replace(after, modified=self.ann.modified) != self.ann
-            if not changed and retype is None:
-                self.notify("Nothing was changed.", title=f"{KIND_LABELS.get(after.kind, after.kind)} unchanged")
-                self.dismiss(None)
-                return
-            if retype is None:
-                self.history.edit(after, new_actors=tuple(new))
-            else:  # the entry's new type goes in the same step
-                edits: list[Edit] = [*((None, a) for a in new), retype, *([(self.ann, after)] if changed else [])]
-                self.history.do(edits, f"edit {after.kind}" if changed else "edit actor type")
-        except (AnnotationError, StoreError) as exc:
+            edit = self._edits()
+            if (there := existing_annotation(self.store, edit.ann)) is not None:
+                raise DuplicateAnnotation(there)
+        except AnnotationError as exc:
             error.update(Text(f"Not saved: {exc}"))
             error.display = True
             return
-        self.dismiss(after if changed else self.ann)
+        if not edit.changes(self.ann):
+            self.notify("Nothing was changed.", title=f"{KIND_LABELS.get(edit.ann.kind, edit.ann.kind)} unchanged")
+            self.dismiss(None)
+            return
+        self.dismiss(edit)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

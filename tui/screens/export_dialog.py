@@ -1,13 +1,15 @@
-"""ExportDialog: export annotations from inside the app (a format, a scope, a destination), with progress."""
+"""ExportDialog: export annotations from inside the app (a format, a scope, a destination), with progress.
+
+Scopes, counting and the export itself are `annotations.exports.scopes` (imported here by the screens that
+offer scopes, too)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import work
@@ -19,11 +21,24 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from annotations.exports import EXPORTERS, ExportFilter, Selected, exporter, select, write_export
-from annotations.store import Store, StoreError, StoryEntry
+from annotations.exports import ExportFilter
+from annotations.exports.scopes import (
+    ExportCancelled,
+    Scope,
+    count_annotations,
+    everything_scope,
+    export_to,
+    formats,
+    list_scope,
+    story_scope,
+)
+from annotations.store import StoreError
 from stories.text import clean_line
 from tui.widgets.choice_field import ChoiceField
 from tui.widgets.path_input import PathInput
+
+if TYPE_CHECKING:
+    from tui.app import WiredeskApp
 
 __all__ = [
     "ExportCancelled",
@@ -43,55 +58,6 @@ CSV_FOR = ("any program", "Excel")
 HELP = "Tab moves (in the path: completes it first) · ←/→ chooses · Enter exports · Escape closes"
 
 
-class ExportCancelled(Exception):
-    """The user stopped the export; nothing was written."""
-
-
-@dataclass(frozen=True)
-class Scope:
-    """A choice of what to export: its short name, a line saying what it holds, and the filter."""
-
-    name: str
-    detail: str
-    filter: ExportFilter
-
-
-def story_scope(store: Store, story_id: str, *, every_version: bool) -> Scope:
-    """One story: the version given, or (`every_version`) each version the library holds of it."""
-    ids = [v.id for v in store.versions(story_id)] if every_version else [story_id]
-    more = f" (its {len(ids)} versions)" if len(ids) > 1 else ""
-    headline = clean_line(store.story_meta(story_id).headline)
-    return Scope("this story", f"“{headline}”{more}", ExportFilter(story_ids=frozenset(ids)))
-
-
-def everything_scope(store: Store) -> Scope:
-    """Every story in the library, every version."""
-    stories = len(store.entries())
-    noun = "story" if stories == 1 else "stories"
-    return Scope("everything", f"all {stories:,} {noun} in the library, every version", ExportFilter())
-
-
-def list_scope(store: Store, entries: list[StoryEntry]) -> Scope:
-    """The stories listed, each with every version (those the library's filter shows)."""
-    ids = frozenset(v.id for e in entries for v in store.versions(e.id))
-    noun = "story" if len(entries) == 1 else "stories"
-    return Scope(
-        "filtered list", f"the {len(entries):,} {noun} the library's filter shows", ExportFilter(story_ids=ids)
-    )
-
-
-def formats() -> dict[str, ModuleType]:
-    """The export formats whose modules are present, by name, in the order of EXPORTERS."""
-    found = {}
-    for name, module_path in EXPORTERS.items():
-        try:
-            found[name] = exporter(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_path:  # a format that is there but cannot import: a bug to see
-                raise
-    return found
-
-
 def _ending(name: str, module: ModuleType) -> str:
     if not module.SINGLE_FILE:
         return f"-{name}"
@@ -101,48 +67,6 @@ def _ending(name: str, module: ModuleType) -> str:
 def default_path(name: str, module: ModuleType, today: date) -> str:
     """Where an export goes unless the user says otherwise: ~/wiredesk-export-YYYYMMDD plus the format's ending."""
     return f"~/wiredesk-export-{today:%Y%m%d}{_ending(name, module)}"
-
-
-def count_annotations(store: Store, flt: ExportFilter) -> int:
-    """How many annotations an export with this filter writes (from the per-story counts: fast)."""
-    entries = [e for e in store.entries(all_versions=True) if flt.takes_story(e)]
-    if flt.narrows_annotations:
-        return sum(1 for e in entries for a in store.annotations(e.id) if flt.takes(a))
-    return sum(sum(store.counts(e.id).values()) for e in entries)
-
-
-def _watched(
-    selection: Iterator[Selected], progress: Callable[[int], None], stopped: Callable[[], bool]
-) -> Iterator[Selected]:
-    """The selection, telling `progress` how many annotations were handed on, story by story; raises
-    ExportCancelled as soon as `stopped()`."""
-    done = 0
-    for chosen in selection:
-        if stopped():
-            raise ExportCancelled
-        yield chosen
-        done += len(chosen.annotations)
-        progress(done)
-    if stopped():
-        raise ExportCancelled
-
-
-def export_to(
-    store: Store,
-    name: str,
-    path: Path,
-    flt: ExportFilter,
-    options: dict | None = None,
-    *,
-    progress: Callable[[int], None] = lambda done: None,
-    stopped: Callable[[], bool] = lambda: False,
-) -> int:
-    """Export in format `name` to `path` (a file, or a folder for formats that write one) with `write_export`,
-    replacing what is there only once the export is complete; returns the number of annotations. Raises
-    ExportCancelled if `stopped()` turns true on the way (nothing is written then), StoreError (ExportError)
-    if it cannot be done."""
-    selection = _watched(select(store, flt), progress, stopped)
-    return write_export(store, name, path, selection, force=True, **(options or {}))
 
 
 class ExportDialog(ModalScreen[Path | None]):
@@ -189,8 +113,13 @@ class ExportDialog(ModalScreen[Path | None]):
         self._written: Path | None = None
         self._timer: Timer | None = None
 
+    @property
+    def wiredesk(self) -> WiredeskApp:
+        """The app, typed: this dialog runs in the wiredesk app only."""
+        return cast("WiredeskApp", self.app)
+
     def compose(self) -> ComposeResult:
-        memory: dict[str, str] = getattr(self.app, "export_memory", {})
+        memory = self.wiredesk.export_memory
         if memory.get("format") in self.formats:
             self._format = memory["format"]
         module = self.formats[self._format]
@@ -307,7 +236,7 @@ class ExportDialog(ModalScreen[Path | None]):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _export(self, name: str, path: Path, flt: ExportFilter, options: dict) -> None:
         worker = get_current_worker()
-        store = self.app.store
+        store = self.wiredesk.store
 
         def stopped() -> bool:  # Escape, or the app quitting
             return self._stop or worker.is_cancelled
@@ -349,10 +278,8 @@ class ExportDialog(ModalScreen[Path | None]):
         bar = self.query_one(ProgressBar)
         if path is not None:
             self._written = path
-            memory = getattr(self.app, "export_memory", None)
-            if memory is not None:
-                memory.update(format=self._format, folder=str(path.parent))
-            bar.update(progress=bar.total)
+            self.wiredesk.export_memory.update(format=self._format, folder=str(path.parent))
+            bar.update(progress=bar.total or 0)
             bar.add_class("-done")  # no "--:--:--" left where the time to go was
             noun = "annotation" if outcome == "1" else "annotations"
             self._say(f"Exported {outcome} {noun} to {path}", "green")

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 
 from annotations import anchor
 from annotations.actors import Actor
-from annotations.model import Annotation, AnnotationError
+from annotations.history import DuplicateAnnotation
+from annotations.model import Annotation, AnnotationError, quoted, with_article
 from annotations.store import StoreError
 from tui.screens.actor_picker import ActorPicker, Picked, story_actor_ids
 from tui.screens.actor_tag import ActorTagDialog
-from tui.screens.annotation_form import AnnotationForm
+from tui.screens.annotation_form import AnnotationForm, FormEdit
 
 if TYPE_CHECKING:
     from annotations.history import History
@@ -21,11 +22,6 @@ if TYPE_CHECKING:
     from tui.widgets.story_view import StoryView
 
 __all__ = ["Tagging", "quoted"]
-
-
-def quoted(text: str, limit: int = 48) -> str:
-    """`text` in curly quotes, cut to `limit` characters."""
-    return "“" + (text if len(text) <= limit else text[: limit - 1].rstrip() + "…") + "”"
 
 
 class Tagging:
@@ -70,7 +66,7 @@ class Tagging:
         if selection is None:
             self.notify(
                 "Select text first: v then a motion (w, e, …), shift+arrows, / to find, or drag with the mouse.",
-                title=f"Nothing to tag as {'an' if kind == 'actor' else 'a'} {kind}",
+                title=f"Nothing to tag as {with_article(kind)}",
                 severity="warning",
             )
             return
@@ -79,8 +75,8 @@ class Tagging:
         except AnnotationError as exc:
             self.notify(str(exc), title="Not saved", severity="error", markup=False)
             return
-        if any((a.kind, a.start, a.end) == (kind, ann.start, ann.end) for a in view.annotations):
-            self.notify(f"{quoted(ann.exact)} is already tagged as a {kind}.", severity="warning", markup=False)
+        if (there := self.history.existing(ann)) is not None:  # before asking for an entry it would not get
+            self.notify(f"{DuplicateAnnotation(there)}.", severity="warning", markup=False)
         elif kind == "actor":
             dialog = ActorTagDialog(self.app.store, ann.exact, prefer=self._story_actors())
             self.app.push_screen(dialog, lambda p: self._save(replace(ann, actor=p.actor.id), p) if p else None)
@@ -92,6 +88,9 @@ class Tagging:
         new: tuple[Actor, ...] = (picked.actor,) if picked is not None and picked.new else ()
         try:
             (self.history.edit if edit else self.history.add)(ann, self.story, new_actors=new)
+        except DuplicateAnnotation as exc:
+            self.notify(f"{exc}.", severity="warning", markup=False)
+            return
         except (AnnotationError, StoreError) as exc:
             self.notify(str(exc), title="Not saved", severity="error", markup=False)
             return
@@ -117,14 +116,21 @@ class Tagging:
         self._edit(ann)
 
     def _edit(self, ann: Annotation) -> None:
-        def saved(after: Annotation | None) -> None:
-            if after is not None:
-                self._reload_annotations(current=after.id)
-                self.notify(quoted(after.exact), title=f"Saved {after.kind}", markup=False)
-                self._warn_tidying()
+        def save(edit: FormEdit | None) -> None:
+            """Save what the form returns through History: one undoable step."""
+            if edit is None:
+                return
+            try:
+                self.history.edit(edit.ann, self.story, new_actors=edit.new_actors, entry=edit.entry)
+            except (AnnotationError, StoreError) as exc:
+                self.notify(str(exc), title="Not saved", severity="error", markup=False)
+                return
+            self._reload_annotations(current=edit.ann.id)
+            self.notify(quoted(edit.ann.exact), title=f"Saved {edit.ann.kind}", markup=False)
+            self._warn_tidying()
 
-        form = AnnotationForm(ann, self.history, prefer=self._story_actors(), read_only=self.app.read_only)
-        self.app.push_screen(form, saved)
+        form = AnnotationForm(ann, self.app.store, prefer=self._story_actors(), read_only=self.app.read_only)
+        self.app.push_screen(form, save)
 
     def action_link(self) -> None:
         """Pick the speaker of the quote (claimant of the claim, entry of the actor) under the cursor; saved

@@ -77,7 +77,7 @@ def write(store: Store, out: TextIO, selection: Iterable[Selected]) -> int:
         held.seek(0)
         shutil.copyfileobj(held, out)
     deleted = _Array(out, "deleted")
-    for tombstone in store.tags.deleted():
+    for tombstone in store.tombstones():
         if tombstone["story_id"] in ids:
             deleted.add(tombstone)
     deleted.close(last=True)

@@ -365,3 +365,13 @@ class Store:
     def actor_usage(self, actor_id: str) -> list[tuple[str, Annotation]]:
         """(field, annotation) for every annotation linking to this entry or one merged into it."""
         return self.tags.usage(actor_id)
+
+    # --- for merge ---
+
+    def registry(self) -> Mapping[str, Actor]:
+        """Every registry entry by id, those merged into another included (the live registry: do not change it)."""
+        return self.tags.registry
+
+    def tombstones(self) -> list[dict[str, str]]:
+        """Tombstones of deleted annotations (id, story_id, deleted, modified), oldest first."""
+        return self.tags.deleted()

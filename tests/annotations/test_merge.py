@@ -386,6 +386,32 @@ def test_a_large_merge_writes_a_journal_line_per_batch_not_per_annotation(
     assert export_text(b) == export_text(a)
 
 
+def test_merging_into_a_full_story_reads_its_annotations_once(
+    libs: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """N new annotations into a story holding N: the story's annotations are read once, not once per new one
+    (which made a merge quadratic: 8,000 into 8,000 took 185 s; see bench/bench_merge.py)."""
+    a, b = libs
+    words = [(m.start(), m.end()) for m in __import__("re").finditer(r"\w+", RIVER.text)]
+    for folder, mine in ((a, words[0::2]), (b, words[1::2])):
+        with Store(folder) as store:
+            store.add_story(RIVER)
+            store.apply([(None, Annotation.new(RIVER, "actor", s, e)) for s, e in mine])
+    path = export_to(a, tmp_path / "a.json")
+    reads: list[str | None] = []
+    original = Store.annotations
+
+    def counted(self: Store, story_id: str | None = None) -> list[Annotation]:
+        reads.append(story_id)
+        return original(self, story_id)
+
+    monkeypatch.setattr(Store, "annotations", counted)
+    with Store(b) as store:
+        report, _ = merge.merge_file(store, path)
+    assert report["added"] == len(words[0::2]) > 10
+    assert reads == [RIVER.id]
+
+
 # --- refusals ----------------------------------------------------------------------------------------------
 
 

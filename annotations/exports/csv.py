@@ -4,8 +4,9 @@
 followed (the entry an entry was merged into); `actor_type` is the type of the one entry an annotation links
 to (its speaker, actor or claimant), whichever its kind.
 
-Cells that a spreadsheet would run as a formula (starting with =, +, -, @, TAB or CR) get a leading
-apostrophe, so opening the file never executes anything.
+Every cell that a spreadsheet would run as a formula (starting with =, +, -, @, TAB or CR) gets a leading
+apostrophe, in every column: ids and dates too, since a library may hold anything a merge brought in. Opening
+the file never executes anything.
 """
 
 from __future__ import annotations
@@ -46,13 +47,6 @@ COLUMNS = (
     "cue",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_FIRST = frozenset("=+-@\t\r")
-
-
-#: Columns that hold free text (headline, agency, text, note, annotator, names, cue): the only ones neutralised.
-_FREE_TEXT = tuple(
-    COLUMNS.index(c) for c in ("headline", "agency", "text", "note", "annotator", "speaker", "claimant", "actor", "cue")
-)
 
 
 def neutralise(cell: str) -> str:
@@ -75,7 +69,7 @@ def write(store: Store, out: TextIO, selection: Iterable[Selected], *, excel: bo
             linked = {field: names.actor(target) for field, target in ann.links().items()}
             who = [(a.name if (a := linked.get(f)) else "") for f in ("speaker", "claimant", "actor")]
             types = [a.type for a in linked.values() if a is not None]
-            row = [
+            row: list[object] = [
                 ann.story_id,
                 meta.headline,
                 meta.agency or "",
@@ -95,9 +89,6 @@ def write(store: Store, out: TextIO, selection: Iterable[Selected], *, excel: bo
                 ann.status or "",
                 ann.cue,
             ]
-            for i in _FREE_TEXT:  # ids, dates, offsets and vocabulary words cannot start a formula
-                if row[i] and row[i][0] in _FORMULA_FIRST:  # type: ignore[index]
-                    row[i] = "'" + row[i]  # type: ignore[operator]
-            writer.writerow(row)
+            writer.writerow([neutralise(str(cell)) for cell in row])
             count += 1
     return count

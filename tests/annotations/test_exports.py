@@ -283,6 +283,21 @@ def test_csv_neutralises_headlines_and_tagged_text(data_dir: Path) -> None:
     assert rows[1][6:8] == [str(story.text.index("-5")), str(story.text.index("-5") + len("-5 degrees"))]
 
 
+def test_csv_neutralises_every_column(data_dir: Path) -> None:
+    """Ids, dates and offsets too: a merge from elsewhere (or an older library) may carry anything in them."""
+    story = build("Dock talks resume", "Talks resumed on Monday.", created="=cmd|' /C calc'!A0")
+    with Store(data_dir) as s:
+        s.add_story(story)
+        ann = Annotation.new(story, "claim", 0, 4)
+        odd = replace(ann, id='=HYPERLINK("http://evil.example","x")', created="=1+1", modified="+2+2")
+        s.apply([(None, odd)])
+        rows = read_csv(export(export_csv, s)[0])
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert record["annotation_id"] == "'" + odd.id
+    assert (record["created"], record["modified"], record["published"]) == ("'=1+1", "'+2+2", "'=cmd|' /C calc'!A0")
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in rows[1])
+
+
 @pytest.mark.parametrize(
     ("cell", "safe"),
     [("=1+1", "'=1+1"), ("@x", "'@x"), ("\tx", "'\tx"), ("plain", "plain"), ("", ""), ("a=b", "a=b"), (" =x", " =x")],

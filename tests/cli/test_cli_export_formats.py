@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -235,3 +236,20 @@ def test_csv_written_to_a_file_is_utf8_with_crlf_rows(library: Path, tmp_path: P
     assert raw.startswith(b"story_id,") and b"\r\r\n" not in raw
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
     assert rows[0] == list(export_csv.COLUMNS) and len(rows) == len(ANNOTATIONS) + 1
+
+
+def test_csv_exports_and_quotes_neutralise_ids_and_dates(data_dir: Path) -> None:
+    """`export --format csv` and `quotes --format csv` make every cell inert with the one `neutralise`."""
+    with Store(data_dir) as store:
+        fill(store)
+        quote = store.annotation(ANNOTATIONS[0].id)
+        assert quote is not None
+        store.remove(quote.id)
+        store.apply([(None, replace(quote, id="=HYPERLINK(1)", created="=1+1", modified="+2+2"))])
+    for args in (("export", "--format", "csv"), ("quotes", "--format", "csv")):
+        result = run(data_dir, *args)
+        assert result.exit_code == 0, result.output
+        rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
+        cells = [cell for row in rows[1:] for cell in row]
+        assert export_csv.neutralise("=HYPERLINK(1)") in cells
+        assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells), args

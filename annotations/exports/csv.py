@@ -1,4 +1,8 @@
-"""CSV export: one row per annotation, with its story's headline, agency and date. UTF-8.
+"""CSV export: one row per annotation, with its story's headline, agency and dates. UTF-8.
+
+`published` is when the story was first published (its created date), `updated` (the last column, so that
+the columns before it keep their places) when it was last updated, empty if it never was; `created` and
+`modified` are the annotation's.
 
 `speaker`, `claimant` and `actor` are the names of the registry entries the annotation links to, merges
 followed (the entry an entry was merged into); `actor_type` is the type of the one entry an annotation links
@@ -45,6 +49,7 @@ COLUMNS = (
     "form",
     "status",
     "cue",
+    "updated",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -73,7 +78,7 @@ def write(store: Store, out: TextIO, selection: Iterable[Selected], *, excel: bo
                 ann.story_id,
                 meta.headline,
                 meta.agency or "",
-                meta.updated or meta.created or "",
+                meta.created or "",
                 ann.kind,
                 ann.exact,
                 ann.start,
@@ -88,6 +93,7 @@ def write(store: Store, out: TextIO, selection: Iterable[Selected], *, excel: bo
                 ann.form or "",
                 ann.status or "",
                 ann.cue,
+                meta.updated or "",
             ]
             writer.writerow([neutralise(str(cell)) for cell in row])
             count += 1

@@ -44,7 +44,8 @@ def _details(entry: StoryEntry) -> str:
     meta = entry.meta
     parts = [
         meta.agency,
-        (meta.updated or meta.created or "")[:10] or None,  # the day: times and zones differ between formats
+        (meta.created or "")[:10] or None,  # days: times and zones differ between formats
+        f"updated {meta.updated[:10]}" if meta.updated else None,
         meta.dateline,
         f"by {', '.join(meta.authors)}" if meta.authors else None,
         f"version {meta.version}" if meta.version else None,

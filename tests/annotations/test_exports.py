@@ -205,7 +205,7 @@ def test_csv_has_a_header_and_one_row_per_annotation(store: Store) -> None:
     quote = by_text["The bridge will reopen in May"]
     assert quote["story_id"] == RIVER.id and quote["kind"] == "quote"
     assert quote["headline"] == RIVER.headline and quote["agency"] == "Associated Press"
-    assert quote["published"] == "2026-02-10"
+    assert (quote["published"], quote["updated"]) == ("2026-02-09", "2026-02-10")
     assert RIVER.text[int(quote["start"]) : int(quote["end"])] == quote["text"]
     assert by_text["Ferry services resumed on Tuesday"]["note"] == "confirmed by the port"
     assert text.endswith("\r\n")
@@ -230,7 +230,16 @@ def test_csv_round_trips_notes_with_newlines_quotes_and_commas(store: Store) -> 
 def test_csv_names_the_linked_actors_through_merges(store: Store, linked: dict[str, Actor]) -> None:
     rows = read_csv(export(export_csv, store)[0])
     records = {r["kind"]: r for r in (dict(zip(rows[0], row, strict=True)) for row in rows[1:])}
-    assert list(export_csv.COLUMNS[-7:]) == ["speaker", "claimant", "actor", "actor_type", "form", "status", "cue"]
+    assert list(export_csv.COLUMNS[-8:]) == [
+        "speaker",
+        "claimant",
+        "actor",
+        "actor_type",
+        "form",
+        "status",
+        "cue",
+        "updated",
+    ]
     quote, actor, claim = records["quote"], records["actor"], records["claim"]
     assert (quote["speaker"], quote["actor_type"], quote["form"], quote["cue"]) == (
         "Ines Okafor",

@@ -76,7 +76,8 @@ def test_brat_goes_to_a_folder_and_needs_one(library: Path, tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     assert result.stderr.strip() == f"exported {len(ANNOTATIONS)} annotation(s) as brat to {target}"
     names = {p.name for p in target.iterdir()}
-    assert {f"{RIVER.id}.txt", f"{RIVER.id}.ann", "annotation.conf", "visual.conf"} <= names
+    river = export_brat.file_stem(RIVER.id, RIVER.headline)
+    assert {f"{river}.txt", f"{river}.ann", "annotation.conf", "visual.conf"} <= names
     assert [p.name for p in tmp_path.iterdir() if p.name != "data"] == ["brat"]  # no temp folder left
     for args in ([], ["-o", "-"]):
         usage = run(library, "export", "--format", "brat", *args)
@@ -109,7 +110,8 @@ def test_filters_choose_the_stories_of_markdown_and_brat(library: Path, tmp_path
     markdown = run(library, "export", "--format", "markdown", "--until", "2026-01-31").stdout
     assert markdown.count("\n## ") == 1 and "No annotations" in markdown  # the quiet story, dated in January
     assert run(library, "export", "--format", "brat", "-o", str(tmp_path / "b"), "--kind", "quote").exit_code == 0
-    assert {p.name for p in (tmp_path / "b").glob("*.txt")} == {f"{RIVER.id}.txt", f"{FERRY.id}.txt"}
+    stems = [export_brat.file_stem(s.id, s.headline) for s in (RIVER, FERRY)]
+    assert {p.name for p in (tmp_path / "b").glob("*.txt")} == {f"{s}.txt" for s in stems}
     assert QUIET.id not in {p.stem for p in (tmp_path / "b").iterdir()}
 
 
@@ -225,7 +227,8 @@ def test_force_replaces_an_earlier_brat_export_whole(library: Path, tmp_path: Pa
     assert run(library, "export", "--format", "brat", "-o", str(target)).exit_code == 0
     again = run(library, "export", "--format", "brat", "-o", str(target), "--force", "--story", FERRY.id)
     assert again.exit_code == 0, again.output
-    assert {p.name for p in target.iterdir()} == {f"{FERRY.id}.txt", f"{FERRY.id}.ann", *export_brat.CONF_FILES}
+    ferry = export_brat.file_stem(FERRY.id, FERRY.headline)
+    assert {p.name for p in target.iterdir()} == {f"{ferry}.txt", f"{ferry}.ann", *export_brat.CONF_FILES}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["brat", "data"]
 
 

@@ -19,15 +19,16 @@ import csv
 from collections.abc import Iterable
 from typing import TextIO
 
-from annotations.exports import Names, Selected
+from annotations.exports import Names, Selected, writes_no_folder
 from annotations.store import Store
 
-__all__ = ["COLUMNS", "EXTENSION", "LABEL", "NAME", "SINGLE_FILE", "neutralise", "write"]
+__all__ = ["COLUMNS", "EXTENSION", "LABEL", "NAME", "SINGLE_FILE", "neutralise", "replaceable", "write"]
 
 NAME = "csv"
 LABEL = "CSV (spreadsheets)"
 SINGLE_FILE = True
 EXTENSION = ".csv"
+replaceable = writes_no_folder  # one file: never a folder to replace
 COLUMNS = (
     "story_id",
     "headline",

@@ -15,16 +15,17 @@ from typing import Any, TextIO
 
 import msgspec
 
-from annotations.exports import Names, Selected
+from annotations.exports import Names, Selected, writes_no_folder
 from annotations.model import Annotation
 from annotations.store import Store, StoryEntry
 
-__all__ = ["EXTENSION", "LABEL", "NAME", "SINGLE_FILE", "record", "write"]
+__all__ = ["EXTENSION", "LABEL", "NAME", "SINGLE_FILE", "record", "replaceable", "write"]
 
 NAME = "jsonl"
 LABEL = "JSON Lines (one annotation a line: pandas, jq)"
 SINGLE_FILE = True
 EXTENSION = ".jsonl"
+replaceable = writes_no_folder  # one file: never a folder to replace
 
 
 def record(ann: Annotation, entry: StoryEntry, names: Names) -> dict[str, Any]:

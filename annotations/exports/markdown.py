@@ -13,16 +13,17 @@ import re
 from collections.abc import Iterable
 from typing import TextIO
 
-from annotations.exports import Names, Selected
+from annotations.exports import Names, Selected, writes_no_folder
 from annotations.model import Annotation
 from annotations.store import Store, StoryEntry
 
-__all__ = ["EXTENSION", "LABEL", "NAME", "SINGLE_FILE", "escape", "story_section", "write"]
+__all__ = ["EXTENSION", "LABEL", "NAME", "SINGLE_FILE", "escape", "replaceable", "story_section", "write"]
 
 NAME = "markdown"
 LABEL = "Markdown (reading, sharing)"
 SINGLE_FILE = True
 EXTENSION = ".md"
+replaceable = writes_no_folder  # one file: never a folder to replace
 _INLINE = re.compile(r"([\\`*_\[\]<>#|~&$@])|(:)(?=/)|(?<=www)(\.)", re.IGNORECASE)
 _LINE_START = re.compile(r"^([-+=]|\d+[.)])")
 _REFERENCE = 60  # characters of a span quoted where a note refers to it

@@ -4,6 +4,7 @@ selection they export (filters)."""
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 import json
 from dataclasses import replace
@@ -11,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from annotations import exports
 from annotations.actors import Actor
 from annotations.anchor import locate
-from annotations.exports import EXPORTERS, ExportError, ExportFilter, actor_ids, exporter, select
+from annotations.exports import EXPORTERS, Exporter, ExportError, ExportFilter, actor_ids, exporter, select
 from annotations.exports import csv as export_csv
 from annotations.exports import json as export_json
 from annotations.history import History
@@ -73,13 +75,25 @@ def export(module, store: Store, story_ids=None) -> tuple[str, int]:
     return out.getvalue(), count
 
 
-def test_the_exporters_are_registered_by_name() -> None:
+def test_every_export_module_is_an_exporter_registered_by_its_name(tmp_path: Path) -> None:
+    """The registry holds every module of annotations/exports/, each satisfying the `Exporter` protocol (mypy
+    checks the types; this checks what a run can see), under its own unique NAME."""
+    modules = {p.stem for p in Path(exports.__file__).parent.glob("*.py")} - {"__init__"}
+    assert sorted(EXPORTERS.values()) == sorted(f"annotations.exports.{m}" for m in modules)
     assert list(EXPORTERS) == ["json", "jsonl", "csv", "w3c", "brat", "markdown"]
-    for name in EXPORTERS:
-        module = exporter(name)
-        assert name == module.NAME and module.LABEL and callable(module.write)
-        assert (name != "brat") == module.SINGLE_FILE
-        assert not module.SINGLE_FILE or module.EXTENSION.startswith(".")
+    loaded = [exporter(name) for name in EXPORTERS]
+    for name, module in zip(EXPORTERS, loaded, strict=True):
+        assert isinstance(module, Exporter), name  # every member of the protocol is there
+        assert name == module.NAME and isinstance(module.LABEL, str) and module.LABEL
+        assert module.SINGLE_FILE is (name != "brat")
+        assert module.EXTENSION.startswith(".") if module.SINGLE_FILE else module.EXTENSION == ""
+        params = list(inspect.signature(module.write).parameters.values())
+        assert [p.kind for p in params[:3]] == [inspect.Parameter.POSITIONAL_OR_KEYWORD] * 3, name
+        assert all(p.kind is inspect.Parameter.KEYWORD_ONLY and p.default is not p.empty for p in params[3:]), name
+        assert module.replaceable(tmp_path) is not module.SINGLE_FILE  # an empty folder: only brat's own
+    for attribute in ("NAME", "LABEL"):
+        assert len({getattr(m, attribute) for m in loaded}) == len(loaded), attribute
+    assert len({m.EXTENSION for m in loaded if m.SINGLE_FILE}) == len(loaded) - 1
 
 
 # --- JSON --------------------------------------------------------------------------------------------------

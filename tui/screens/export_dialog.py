@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from types import ModuleType
 
 from rich.text import Text
 from textual import work
@@ -19,7 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from annotations.exports import EXPORTERS, ExportFilter, Selected, exporter, select, write_export
+from annotations.exports import EXPORTERS, Exporter, ExportFilter, Selected, exporter, select, write_export
 from annotations.store import Store, StoreError, StoryEntry
 from stories.text import clean_line
 from tui.widgets.choice_field import ChoiceField
@@ -80,7 +79,7 @@ def list_scope(store: Store, entries: list[StoryEntry]) -> Scope:
     )
 
 
-def formats() -> dict[str, ModuleType]:
+def formats() -> dict[str, Exporter]:
     """The export formats whose modules are present, by name, in the order of EXPORTERS."""
     found = {}
     for name, module_path in EXPORTERS.items():
@@ -92,13 +91,13 @@ def formats() -> dict[str, ModuleType]:
     return found
 
 
-def _ending(name: str, module: ModuleType) -> str:
+def _ending(name: str, module: Exporter) -> str:
     if not module.SINGLE_FILE:
         return f"-{name}"
     return module.EXTENSION
 
 
-def default_path(name: str, module: ModuleType, today: date) -> str:
+def default_path(name: str, module: Exporter, today: date) -> str:
     """Where an export goes unless the user says otherwise: ~/wiredesk-export-YYYYMMDD plus the format's ending."""
     return f"~/wiredesk-export-{today:%Y%m%d}{_ending(name, module)}"
 

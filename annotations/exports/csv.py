@@ -52,12 +52,17 @@ COLUMNS = (
     "cue",
     "updated",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset("=+-@\t\r")
 
 
 def neutralise(cell: str) -> str:
     """The cell text, made inert for spreadsheets."""
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+    return "'" + cell if cell[:1] in _FORMULA_FIRST else cell
+
+
+def _inert(cells: list[str]) -> list[str]:
+    """`neutralise` of every cell (inlined: it runs for every cell of every row)."""
+    return ["'" + cell if cell[:1] in _FORMULA_FIRST else cell for cell in cells]
 
 
 def write(store: Store, out: TextIO, selection: Iterable[Selected], *, excel: bool = False) -> int:
@@ -71,31 +76,29 @@ def write(store: Store, out: TextIO, selection: Iterable[Selected], *, excel: bo
     count = 0
     for chosen in selection:
         meta = chosen.entry.meta
+        head = _inert([chosen.entry.id, meta.headline, meta.agency or "", meta.created or ""])  # once a story
+        tail = _inert([meta.updated or ""])
         for ann in chosen.annotations:
-            linked = {field: names.actor(target) for field, target in ann.links().items()}
-            who = [(a.name if (a := linked.get(f)) else "") for f in ("speaker", "claimant", "actor")]
-            types = [a.type for a in linked.values() if a is not None]
-            row: list[object] = [
-                ann.story_id,
-                meta.headline,
-                meta.agency or "",
-                meta.created or "",
+            speaker, actor, claimant = names.actor(ann.speaker), names.actor(ann.actor), names.actor(ann.claimant)
+            linked = speaker or actor or claimant  # the first in LINKS order: an annotation has one of them
+            cells = [
                 ann.kind,
                 ann.exact,
-                ann.start,
-                ann.end,
+                str(ann.start),
+                str(ann.end),
                 ann.note,
                 ann.annotator,
                 ann.created,
                 ann.modified,
                 ann.id,
-                *who,
-                types[0] if types else "",
+                speaker.name if speaker else "",
+                claimant.name if claimant else "",
+                actor.name if actor else "",
+                linked.type if linked else "",
                 ann.form or "",
                 ann.status or "",
                 ann.cue,
-                meta.updated or "",
             ]
-            writer.writerow([neutralise(str(cell)) for cell in row])
+            writer.writerow(head + _inert(cells) + tail)
             count += 1
     return count

@@ -232,7 +232,9 @@ def _one_of(words: tuple[str, ...], *, optional: bool = False) -> Callable[[Any]
     def read(value: Any) -> str | None:
         if optional and value == "":
             return None
-        if not isinstance(value, str) or value not in words:
+        if not isinstance(value, str):
+            raise _Bad(f"is {shown(value)}, not one of {', '.join(words)}")
+        if value not in words:
             raise _Bad(f"{shown(value)} is not one of {', '.join(words)}")
         return value
 

@@ -139,8 +139,7 @@ class Plan:
 def plan(store: Store, data: Mapping[str, Any], source: str, *, dry_run: bool = False) -> Plan:
     """Check the export `data` (from `read_export`) against the library and work out the merge; writes nothing.
     Raises MergeError if any part of it cannot be merged."""
-    incoming = parse(data)
-    check(store, incoming, source)
+    incoming = check(store, parse(data), source)
     report = Report(source, dry_run)
     result = Plan(report)
     for story in incoming.stories.values():
@@ -158,7 +157,7 @@ def plan(store: Store, data: Mapping[str, Any], source: str, *, dry_run: bool = 
 def _plan_registry(store: Store, actors: dict[str, Actor], result: Plan) -> dict[str, str]:
     """Registry edits into `result`; returns incoming id -> id here for entries matched by name."""
     report = result.report
-    local = store.tags.registry
+    local = store.registry()
     by_name: dict[str, set[str]] = {}
     for actor in local.values():
         if not actor.merged_into:
@@ -244,7 +243,8 @@ def _canonical(actor: Actor, actors: dict[str, Actor], local: Mapping[str, Actor
         if actor.id in seen:
             raise MergeError(f"actor {actor.id[:8]} ({actor.name}) is part of a loop of merged entries")
         seen.add(actor.id)
-    return actor.merged_into if actor.merged_into in local else actor.id  # type: ignore[return-value]
+    target = actor.merged_into
+    return target if target is not None and target in local else actor.id
 
 
 def _loops(registry: Mapping[str, Actor], actor_id: str) -> bool:
@@ -260,11 +260,18 @@ def _loops(registry: Mapping[str, Actor], actor_id: str) -> bool:
 
 def _remapped(actor: Actor, mapping: Mapping[str, str]) -> Actor:
     target = actor.merged_into
-    return replace(actor, merged_into=mapping[target]) if target in mapping else actor
+    return replace(actor, merged_into=mapping[target]) if target is not None and target in mapping else actor
 
 
-def _same_span(a: Annotation, b: Annotation) -> bool:
-    return (a.kind, a.start, a.end) == (b.kind, b.start, b.end)
+def _relinked(ann: Annotation, mapping: Mapping[str, str]) -> Annotation:
+    """The annotation with its links to entries matched by name turned to the entries here."""
+    if not any(target in mapping for target in ann.links().values()):
+        return ann
+
+    def here(target: str | None) -> str | None:
+        return mapping.get(target, target) if target is not None else None
+
+    return replace(ann, speaker=here(ann.speaker), actor=here(ann.actor), claimant=here(ann.claimant))
 
 
 def _show(actor: Actor) -> str:
@@ -279,10 +286,10 @@ def _plan_annotations(
     result: Plan,
 ) -> None:
     report = result.report
-    dead = {t["id"]: t for t in store.tags.deleted()}
+    dead = {t["id"]: t for t in store.tombstones()}
+    spans: dict[str, dict[tuple[str, int, int], str]] = {}  # story id -> (kind, start, end) -> an annotation here
     for there in anns.values():
-        links = {name: mapping[target] for name, target in there.links().items() if target in mapping}
-        there = replace(there, **links) if links else there
+        there = _relinked(there, mapping)
         here = store.annotation(there.id)
         if here is not None:
             _plan_pair(here, there, result)
@@ -291,11 +298,15 @@ def _plan_annotations(
         else:
             result.steps.append(((None, there), None))
             report.add("added")
-            twin = next((a for a in store.annotations(there.story_id) if _same_span(a, there)), None)
+            if there.story_id not in spans:  # read once per story: a merge into a full story stays O(N log N)
+                spans[there.story_id] = {}
+                for ann in reversed(store.annotations(there.story_id)):
+                    spans[there.story_id][(ann.kind, ann.start, ann.end)] = ann.id
+            twin = spans[there.story_id].get((there.kind, there.start, there.end))
             if twin is not None:
                 report.duplicates.append(
                     f"story {there.story_id[:8]} [{there.start}:{there.end}] {there.kind} “{clean_line(there.exact)}”:"
-                    f" {twin.id[:8]} here, {there.id[:8]} there"
+                    f" {twin[:8]} here, {there.id[:8]} there"
                 )
     for tomb in tombs.values():
         if tomb["id"] in anns:  # a tombstone of a live annotation (a crash while deleting): ignored

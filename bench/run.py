@@ -12,7 +12,9 @@ each in fresh processes and against baselines measured in the same run:
 - app start to the first frame on the 10k-story/200k-annotation library, against a bare Textual app;
 - importing 5,000 generated stories of each wire format (`bench_import.py`), against only reading the same files;
 - exporting the 200k library to csv and jsonl (`bench_export.py`), against orjson.dumps of the same records, and
-  the export's peak memory at 200k against a 20k-annotation library (1,000 stories).
+  the export's peak memory at 200k against a 20k-annotation library (1,000 stories);
+- merging 2,000 and 8,000 new annotations into a story holding as many (`bench_merge.py`), against orjson.loads
+  of the same file.
 
 `--quick` uses fewer repetitions and 300 stories per format (a smoke test; its numbers are not recorded).
 """
@@ -32,6 +34,7 @@ from pathlib import Path
 import app_start
 import bench_export
 import bench_import
+import bench_merge
 import bench_store
 from common import BENCH_DIR, REPO_DIR, machine, markdown
 from make_library import make_library
@@ -236,6 +239,7 @@ def table(results: dict) -> list[tuple[str, str, str, str, str, str]]:
     )
     rows += bench_import.goal_rows(results["import"])
     rows += bench_export.goal_rows(results["export"])
+    rows += bench_merge.goal_rows(results["merge"])
     return rows
 
 
@@ -298,6 +302,7 @@ def details(results: dict) -> str:
             open_line,
             bench_import.details(results["import"]),
             bench_export.details(results["export"]),
+            bench_merge.details(results["merge"]),
         ]
     )
 
@@ -350,6 +355,8 @@ def main(argv: list[str] | None = None) -> None:
     export_libs = {size: libs[size] for size in EXPORT_SIZES if size in libs}
     export_libs.update(libraries(args.data, args.fresh, sizes=missing))
     results["export"] = bench_export.measure(export_libs, scratch / "export", runs=1 if args.quick else 3)
+    print("measuring merge (N new annotations into a story holding N)…", flush=True)
+    results["merge"] = bench_merge.measure(scratch / "merge", runs=1 if args.quick else 3)
     shutil.rmtree(scratch, ignore_errors=True)
     info = machine(args.data)
     header = ("figure", "wiredesk", "baseline (same run)", "ratio", "goal", "met?")

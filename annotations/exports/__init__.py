@@ -1,10 +1,12 @@
 """Exports: what to export (a filter over stories and annotations) and the formats, one module each.
 
-A format module has `NAME`, `LABEL`, `SINGLE_FILE` (False: it writes a folder), `EXTENSION` (its file
-name ending, single-file formats) and `write(store, out, selection, **options) -> int` (the number of
-annotations written), where `out` is a text stream for single-file formats and an empty folder otherwise, and
-`selection` yields `Selected` story by story (any iterable; it is read once) — so an export streams: memory
-does not grow with the number of annotations.
+A format module is an `Exporter`: `NAME` (the format's name, as `--format` takes it), `LABEL`, `SINGLE_FILE`
+(False: it writes a folder), `EXTENSION` (its file name ending; "" for a folder), `write(store, out,
+selection, **options) -> int` (the number of annotations written), where `out` is a text stream for
+single-file formats and an empty folder otherwise, and `selection` yields `Selected` story by story (any
+iterable; it is read once) — so an export streams: memory does not grow with the number of annotations — and
+`replaceable(folder)`, whether a folder holds nothing but an earlier export of the format. `EXPORTERS` names
+the modules; `exporter` loads one (the package never imports its format modules itself: they import it).
 
 `write_export` puts an export in place atomically: a file through a temp file, a folder through a temp folder
 beside it; neither replaces what exists unless asked to.
@@ -20,8 +22,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 from annotations.actors import Actor
 from annotations.model import Annotation, AnnotationError
@@ -33,6 +34,7 @@ __all__ = [
     "EXPORTERS",
     "ExportError",
     "ExportFilter",
+    "Exporter",
     "Names",
     "Selected",
     "actor_ids",
@@ -40,9 +42,10 @@ __all__ = [
     "select",
     "spool",
     "write_export",
+    "writes_no_folder",
 ]
 
-#: Format name -> module, in the order the CLI and the app list them.
+#: Format name -> the module of that `Exporter`, in the order the CLI and the app list them.
 EXPORTERS: dict[str, str] = {
     "json": "annotations.exports.json",
     "jsonl": "annotations.exports.jsonl",
@@ -57,9 +60,33 @@ class ExportError(StoreError):
     """An export that cannot be made as asked (the message is one line, fit for the user)."""
 
 
-def exporter(name: str) -> ModuleType:
+@runtime_checkable
+class Exporter(Protocol):
+    """An export format: what each module of this package provides (see the module docstring)."""
+
+    NAME: str
+    LABEL: str
+    SINGLE_FILE: bool
+    EXTENSION: str
+
+    def write(self, store: Store, out: Any, selection: Iterable[Selected], /) -> int:
+        """Write the selection to `out` (a text stream, or an empty folder); the number of annotations written.
+        A format may take options as keyword arguments (csv: `excel`)."""
+        ...
+
+    def replaceable(self, folder: Path, /) -> bool:
+        """True if `folder` holds nothing but an earlier export of this format (so --force may replace it)."""
+        ...
+
+
+def exporter(name: str) -> Exporter:
     """The module of an export format."""
-    return importlib.import_module(EXPORTERS[name])
+    return cast(Exporter, importlib.import_module(EXPORTERS[name]))  # mypy checks the modules: see the end
+
+
+def writes_no_folder(folder: Path) -> bool:
+    """`replaceable` of a single-file format: it never makes a folder, so it replaces none."""
+    return False
 
 
 @dataclass(frozen=True)
@@ -216,3 +243,9 @@ def _write_folder(path: Path, write: Callable[[Path], int]) -> int:
         with contextlib.suppress(OSError):
             shutil.rmtree(old)
     return count
+
+
+if TYPE_CHECKING:  # mypy checks every format module against the protocol; at run time `exporter` loads them
+    from annotations.exports import brat, csv, json, jsonl, markdown, w3c
+
+    _FORMATS: tuple[Exporter, ...] = (json, jsonl, csv, w3c, brat, markdown)

@@ -1,7 +1,10 @@
-"""brat standoff export: a folder with, per story version, `ID.txt` (its canonical text, UTF-8) and `ID.ann`,
+"""brat standoff export: a folder with, per story version, `NAME.txt` (its canonical text, UTF-8) and `NAME.ann`,
 plus `annotation.conf` and `visual.conf` describing the types — for NLP training and the brat annotation tool.
 
-`ID` is the story id (the SHA-256 of its text), never anything taken from a headline. In `ID.ann`:
+`NAME` is the story's short id and a slug of its headline (`5798a37a-mayor-says-river-bridge-will-reopen-in-may`):
+ASCII letters, digits and hyphens only, so never a path, a hidden file or a name a filesystem refuses; the same
+for a story in every export, unless two stories of one export would share it (then more of the id is used).
+In `NAME.ann`:
 
 - `T` lines: one entity per annotation, typed Quote, Actor or Claim. Offsets are code points into `ID.txt`
   (as brat counts them); a span running over a line break is split into fragments (`T1 Quote 10 20;22 30`)
@@ -20,23 +23,39 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from annotations.actors import ACTOR_TYPES
 from annotations.exports import Names, Selected
 from annotations.model import FORMS, STATUSES, Annotation
 from annotations.store import Store
+from stories.model import SHORT_ID_LEN
 
-__all__ = ["LABEL", "NAME", "SINGLE_FILE", "ann_lines", "file_stem", "fragments", "replaceable", "write"]
+__all__ = [
+    "EXTENSION",
+    "LABEL",
+    "NAME",
+    "SINGLE_FILE",
+    "ann_lines",
+    "file_stem",
+    "fragments",
+    "replaceable",
+    "slug",
+    "write",
+]
 
 NAME = "brat"
 LABEL = "brat standoff (a folder: NLP training)"
 SINGLE_FILE = False
+EXTENSION = ""  # a folder
 ENTITIES = {"quote": "Quote", "actor": "Actor", "claim": "Claim"}
 RELATIONS = {"speaker": "Speaker", "claimant": "Claimant"}
 CONF_FILES = ("annotation.conf", "visual.conf")
-_STEM = re.compile(r"[0-9a-f]{64}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_STEM = re.compile(r"[0-9a-f]{8,64}(?:-[a-z0-9]+)*")  # what `file_stem` makes (a bare 64-hex id: older exports)
+SLUG_LEN = 48
 ANNOTATION_CONF = f"""\
 # wiredesk: who said what. Quotes and claims are related to the actor mention who said or makes them.
 [entities]
@@ -79,10 +98,30 @@ Claimant\tcolor:#6a8f3a
 """
 
 
-def file_stem(story_id: str) -> str:
-    """The file name (without ending) of a story's files: its id if that is a SHA-256 hex digest (as every
-    story id is), else a digest of it — never a path."""
-    return story_id if _STEM.fullmatch(story_id) else hashlib.sha256(story_id.encode("utf-8")).hexdigest()
+def slug(headline: str, limit: int = SLUG_LEN) -> str:
+    """A headline as a file name's words: ASCII letters (accents dropped) and digits in lower case, hyphens
+    between, at most `limit` characters cut between words ("" when nothing of it is left)."""
+    folded = unicodedata.normalize("NFKD", headline.casefold())
+    words = re.findall(r"[a-z0-9]+", "".join(c for c in folded if not unicodedata.combining(c)))
+    out = words[0][:limit] if words else ""
+    for word in words[1:]:
+        if len(out) + 1 + len(word) > limit:
+            break
+        out += "-" + word
+    return out
+
+
+def file_stem(story_id: str, headline: str = "", taken: Collection[str] = ()) -> str:
+    """The file name (without ending) of a story's files: its short id and the slug of its headline, with more
+    of the id where the name is `taken` (by another story of the export). The id is used only if it is a
+    SHA-256 hex digest (as every story id is), else a digest of it: a name is never a path."""
+    digest = story_id if _SHA256.fullmatch(story_id) else hashlib.sha256(story_id.encode("utf-8")).hexdigest()
+    words = slug(headline)
+    for length in (SHORT_ID_LEN, 16, 32, 64):
+        stem = digest[:length] + (f"-{words}" if words else "")
+        if stem not in taken:
+            break
+    return stem
 
 
 def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -126,7 +165,9 @@ def ann_lines(text: str, annotations: Iterable[Annotation], names: Names) -> lis
     for tid, ann in entities:
         if ann.kind == "actor" and (actor := names.actor(ann.actor)) is not None:
             mentions.setdefault(actor.id, []).append((tid, ann))
-    relations, attributes, notes = [], [], []
+    relations: list[str] = []
+    attributes: list[str] = []
+    notes: list[str] = []
     for tid, ann in entities:
         said = []
         for field, target in ann.links().items():
@@ -173,9 +214,11 @@ def write(store: Store, folder: Path, selection: Iterable[Selected]) -> int:
     annotations written (one with nothing but line breaks in its span has no entity and is left out)."""
     names = Names(store)
     count = 0
+    taken: set[str] = set()
     for chosen in selection:
         story = store.story(chosen.entry.id)
-        stem = file_stem(story.id)
+        stem = file_stem(story.id, story.headline, taken)
+        taken.add(stem)
         lines = ann_lines(story.text, chosen.annotations, names)
         count += sum(1 for line in lines if line.startswith("T"))
         _put(folder / f"{stem}.txt", story.text)

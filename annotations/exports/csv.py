@@ -1,11 +1,16 @@
-"""CSV export: one row per annotation, with its story's headline, agency and date. UTF-8.
+"""CSV export: one row per annotation, with its story's headline, agency and dates. UTF-8.
+
+`published` is when the story was first published (its created date), `updated` (the last column, so that
+the columns before it keep their places) when it was last updated, empty if it never was; `created` and
+`modified` are the annotation's.
 
 `speaker`, `claimant` and `actor` are the names of the registry entries the annotation links to, merges
 followed (the entry an entry was merged into); `actor_type` is the type of the one entry an annotation links
 to (its speaker, actor or claimant), whichever its kind.
 
-Cells that a spreadsheet would run as a formula (starting with =, +, -, @, TAB or CR) get a leading
-apostrophe, so opening the file never executes anything.
+Every cell that a spreadsheet would run as a formula (starting with =, +, -, @, TAB or CR) gets a leading
+apostrophe, in every column: ids and dates too, since a library may hold anything a merge brought in. Opening
+the file never executes anything.
 """
 
 from __future__ import annotations
@@ -14,15 +19,16 @@ import csv
 from collections.abc import Iterable
 from typing import TextIO
 
-from annotations.exports import Names, Selected
+from annotations.exports import Names, Selected, writes_no_folder
 from annotations.store import Store
 
-__all__ = ["COLUMNS", "EXTENSION", "LABEL", "NAME", "SINGLE_FILE", "neutralise", "write"]
+__all__ = ["COLUMNS", "EXTENSION", "LABEL", "NAME", "SINGLE_FILE", "neutralise", "replaceable", "write"]
 
 NAME = "csv"
 LABEL = "CSV (spreadsheets)"
 SINGLE_FILE = True
 EXTENSION = ".csv"
+replaceable = writes_no_folder  # one file: never a folder to replace
 COLUMNS = (
     "story_id",
     "headline",
@@ -44,20 +50,19 @@ COLUMNS = (
     "form",
     "status",
     "cue",
+    "updated",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_FIRST = frozenset("=+-@\t\r")
-
-
-#: Columns that hold free text (headline, agency, text, note, annotator, names, cue): the only ones neutralised.
-_FREE_TEXT = tuple(
-    COLUMNS.index(c) for c in ("headline", "agency", "text", "note", "annotator", "speaker", "claimant", "actor", "cue")
-)
 
 
 def neutralise(cell: str) -> str:
     """The cell text, made inert for spreadsheets."""
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+    return "'" + cell if cell[:1] in _FORMULA_FIRST else cell
+
+
+def _inert(cells: list[str]) -> list[str]:
+    """`neutralise` of every cell (inlined: it runs for every cell of every row)."""
+    return ["'" + cell if cell[:1] in _FORMULA_FIRST else cell for cell in cells]
 
 
 def write(store: Store, out: TextIO, selection: Iterable[Selected], *, excel: bool = False) -> int:
@@ -71,33 +76,29 @@ def write(store: Store, out: TextIO, selection: Iterable[Selected], *, excel: bo
     count = 0
     for chosen in selection:
         meta = chosen.entry.meta
+        head = _inert([chosen.entry.id, meta.headline, meta.agency or "", meta.created or ""])  # once a story
+        tail = _inert([meta.updated or ""])
         for ann in chosen.annotations:
-            linked = {field: names.actor(target) for field, target in ann.links().items()}
-            who = [(a.name if (a := linked.get(f)) else "") for f in ("speaker", "claimant", "actor")]
-            types = [a.type for a in linked.values() if a is not None]
-            row = [
-                ann.story_id,
-                meta.headline,
-                meta.agency or "",
-                meta.updated or meta.created or "",
+            speaker, actor, claimant = names.actor(ann.speaker), names.actor(ann.actor), names.actor(ann.claimant)
+            linked = speaker or actor or claimant  # the first in LINKS order: an annotation has one of them
+            cells = [
                 ann.kind,
                 ann.exact,
-                ann.start,
-                ann.end,
+                str(ann.start),
+                str(ann.end),
                 ann.note,
                 ann.annotator,
                 ann.created,
                 ann.modified,
                 ann.id,
-                *who,
-                types[0] if types else "",
+                speaker.name if speaker else "",
+                claimant.name if claimant else "",
+                actor.name if actor else "",
+                linked.type if linked else "",
                 ann.form or "",
                 ann.status or "",
                 ann.cue,
             ]
-            for i in _FREE_TEXT:  # ids, dates, offsets and vocabulary words cannot start a formula
-                if row[i] and row[i][0] in _FORMULA_FIRST:  # type: ignore[index]
-                    row[i] = "'" + row[i]  # type: ignore[operator]
-            writer.writerow(row)
+            writer.writerow(head + _inert(cells) + tail)
             count += 1
     return count

@@ -14,18 +14,19 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterable
-from typing import TextIO
+from typing import IO, TextIO
 
 from annotations.actors import fold_name
-from annotations.exports import Selected, spool
+from annotations.exports import Selected, spool, writes_no_folder
 from annotations.store import Store
 
-__all__ = ["EXTENSION", "FORMAT_VERSION", "LABEL", "NAME", "SINGLE_FILE", "write"]
+__all__ = ["EXTENSION", "FORMAT_VERSION", "LABEL", "NAME", "SINGLE_FILE", "replaceable", "write"]
 
 NAME = "json"
 LABEL = "JSON (everything; wiredesk merge reads it)"
 SINGLE_FILE = True
 EXTENSION = ".json"
+replaceable = writes_no_folder  # one file: never a folder to replace
 #: 2: the actor registry (`actors`), the annotations' kind-specific fields, tombstones (`deleted`); no time.
 FORMAT_VERSION = 2
 
@@ -41,7 +42,7 @@ def _indented(obj: object) -> str:
 class _Array:
     """A `"name": [...]` member written item by item."""
 
-    def __init__(self, out: TextIO, name: str) -> None:
+    def __init__(self, out: IO[str], name: str) -> None:
         self.out = out
         self.count = 0
         out.write(f"  {json.dumps(name)}: [")
@@ -77,7 +78,7 @@ def write(store: Store, out: TextIO, selection: Iterable[Selected]) -> int:
         held.seek(0)
         shutil.copyfileobj(held, out)
     deleted = _Array(out, "deleted")
-    for tombstone in store.tags.deleted():
+    for tombstone in store.tombstones():
         if tombstone["story_id"] in ids:
             deleted.add(tombstone)
     deleted.close(last=True)

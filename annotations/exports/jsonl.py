@@ -1,10 +1,11 @@
 """JSON Lines export: one annotation per line, for pandas, jq and streaming tools.
 
 Each line is a JSON object: the annotation's own fields (ids of linked registry entries included), then its
-story's `headline`, `agency`, `published` date and `version`, then `speaker_name`, `actor_name`,
-`claimant_name` and `actor_type`: the names (merges followed) and type of the entries it links to, "" when it
-links to none. Every line has the same keys in the same order, so `pandas.read_json(path, lines=True)` gives
-one column per key. Lines end with "\\n"; U+2028 and U+2029 are escaped so that no reader splits a line.
+story's `headline`, `agency`, `published` and `updated` dates (when it was first published and last updated;
+"" when it has none) and `version`, then `speaker_name`, `actor_name`, `claimant_name` and `actor_type`: the
+names (merges followed) and type of the entries it links to, "" when it links to none. Every line has the same
+keys in the same order, so `pandas.read_json(path, lines=True)` gives one column per key. Lines end with "\\n";
+U+2028 and U+2029 are escaped so that no reader splits a line.
 """
 
 from __future__ import annotations
@@ -14,16 +15,17 @@ from typing import Any, TextIO
 
 import msgspec
 
-from annotations.exports import Names, Selected
+from annotations.exports import Names, Selected, writes_no_folder
 from annotations.model import Annotation
 from annotations.store import Store, StoryEntry
 
-__all__ = ["EXTENSION", "LABEL", "NAME", "SINGLE_FILE", "record", "write"]
+__all__ = ["EXTENSION", "LABEL", "NAME", "SINGLE_FILE", "record", "replaceable", "write"]
 
 NAME = "jsonl"
 LABEL = "JSON Lines (one annotation a line: pandas, jq)"
 SINGLE_FILE = True
 EXTENSION = ".jsonl"
+replaceable = writes_no_folder  # one file: never a folder to replace
 
 
 def record(ann: Annotation, entry: StoryEntry, names: Names) -> dict[str, Any]:
@@ -35,7 +37,8 @@ def record(ann: Annotation, entry: StoryEntry, names: Names) -> dict[str, Any]:
         **ann.to_dict(),
         "headline": meta.headline,
         "agency": meta.agency or "",
-        "published": meta.updated or meta.created or "",
+        "published": meta.created or "",
+        "updated": meta.updated or "",
         "version": entry.version,
         **{f"{field}_name": (a.name if (a := linked.get(field)) else "") for field in ("speaker", "actor", "claimant")},
         "actor_type": types[0] if types else "",

@@ -13,16 +13,17 @@ import re
 from collections.abc import Iterable
 from typing import TextIO
 
-from annotations.exports import Names, Selected
+from annotations.exports import Names, Selected, writes_no_folder
 from annotations.model import Annotation
 from annotations.store import Store, StoryEntry
 
-__all__ = ["EXTENSION", "LABEL", "NAME", "SINGLE_FILE", "escape", "story_section", "write"]
+__all__ = ["EXTENSION", "LABEL", "NAME", "SINGLE_FILE", "escape", "replaceable", "story_section", "write"]
 
 NAME = "markdown"
 LABEL = "Markdown (reading, sharing)"
 SINGLE_FILE = True
 EXTENSION = ".md"
+replaceable = writes_no_folder  # one file: never a folder to replace
 _INLINE = re.compile(r"([\\`*_\[\]<>#|~&$@])|(:)(?=/)|(?<=www)(\.)", re.IGNORECASE)
 _LINE_START = re.compile(r"^([-+=]|\d+[.)])")
 _REFERENCE = 60  # characters of a span quoted where a note refers to it
@@ -44,7 +45,8 @@ def _details(entry: StoryEntry) -> str:
     meta = entry.meta
     parts = [
         meta.agency,
-        (meta.updated or meta.created or "")[:10] or None,  # the day: times and zones differ between formats
+        (meta.created or "")[:10] or None,  # days: times and zones differ between formats
+        f"updated {meta.updated[:10]}" if meta.updated else None,
         meta.dateline,
         f"by {', '.join(meta.authors)}" if meta.authors else None,
         f"version {meta.version}" if meta.version else None,

@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 
-from annotations.exports import EXPORTERS, ExportFilter, Selected, exporter, select, write_export
+from annotations.exports import EXPORTERS, Exporter, ExportFilter, Selected, exporter, select, write_export
 from annotations.store import Store, StoryEntry
 from stories.text import clean_line
 
@@ -61,7 +60,7 @@ def list_scope(store: Store, entries: list[StoryEntry]) -> Scope:
     )
 
 
-def formats() -> dict[str, ModuleType]:
+def formats() -> dict[str, Exporter]:
     """The export formats whose modules are present, by name, in the order of EXPORTERS."""
     found = {}
     for name, module_path in EXPORTERS.items():

@@ -28,16 +28,28 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from annotations.exports import Names, Selected, spool
+from annotations.exports import Names, Selected, spool, writes_no_folder
 from annotations.model import Annotation
 from annotations.store import Store
 
-__all__ = ["CONTEXT", "EXTENSION", "LABEL", "NAME", "SINGLE_FILE", "actor_uri", "annotation", "story_uri", "write"]
+__all__ = [
+    "CONTEXT",
+    "EXTENSION",
+    "LABEL",
+    "NAME",
+    "SINGLE_FILE",
+    "actor_uri",
+    "annotation",
+    "replaceable",
+    "story_uri",
+    "write",
+]
 
 NAME = "w3c"
 LABEL = "W3C Web Annotation (JSON-LD; annotation servers)"
 SINGLE_FILE = True
 EXTENSION = ".jsonld"
+replaceable = writes_no_folder  # one file: never a folder to replace
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 _HEX = re.compile(r"[0-9a-f]{16,128}")
 
@@ -115,7 +127,7 @@ def write(store: Store, out: TextIO, selection: Iterable[Selected]) -> int:
                 items.write(item)
                 count += 1
         collection = f"urn:wiredesk:collection:{digest.hexdigest()}"
-        header = {"@context": CONTEXT, "id": collection, "type": "AnnotationCollection"}
+        header: dict[str, object] = {"@context": CONTEXT, "id": collection, "type": "AnnotationCollection"}
         header |= {"label": "wiredesk annotations", "total": count}
         if not count:  # a collection without annotations has no pages
             out.write(json.dumps(header, ensure_ascii=False, indent=2) + "\n")

@@ -373,3 +373,13 @@ class Store:
     def merged_ids(self, actor_id: str) -> set[str]:
         """The id of an entry and of every entry merged into it (directly or not)."""
         return self.tags.merged_ids(actor_id)
+
+    # --- for merge ---
+
+    def registry(self) -> Mapping[str, Actor]:
+        """Every registry entry by id, those merged into another included (the live registry: do not change it)."""
+        return self.tags.registry
+
+    def tombstones(self) -> list[dict[str, str]]:
+        """Tombstones of deleted annotations (id, story_id, deleted, modified), oldest first."""
+        return self.tags.deleted()

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import csv
 import gc
+import hashlib
 import html.parser
 import io
 import json
 import os
+import re
 import shutil
 import weakref
 from dataclasses import replace
@@ -29,6 +31,7 @@ from annotations.exports import markdown as export_markdown
 from annotations.exports import w3c as export_w3c
 from annotations.model import FORMS, STATUSES, Annotation
 from annotations.store import Store
+from stories.model import Story
 from tests.export_fixture import ANNOTATIONS, AUTHORITY, FERRY, OKAFOR, OZTURK, QUIET, RIVER, fill
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +50,11 @@ def export(store: Store, fmt: str, flt: ExportFilter | None = None, **options: o
     out = io.StringIO(newline="")
     exporter(fmt).write(store, out, select(store, flt), **options)
     return out.getvalue()
+
+
+def stem(story: Story) -> str:
+    """The name of a story's brat files (without ending)."""
+    return export_brat.file_stem(story.id, story.headline)
 
 
 def brat_folder(store: Store, folder: Path, flt: ExportFilter | None = None) -> dict[str, bytes]:
@@ -144,9 +152,10 @@ def test_jsonl_has_one_annotation_a_line_with_its_story_and_names(library: Store
     )
     quote = by_id[ANNOTATIONS[3].id]
     assert quote["exact"] == "Traffic will flow again,\n\nand the night ferries can stop,"
-    assert (quote["headline"], quote["agency"], quote["published"]) == (
+    assert (quote["headline"], quote["agency"], quote["published"], quote["updated"]) == (
         RIVER.headline,
         "Associated Press",
+        RIVER.meta.created,
         RIVER.meta.updated,
     )
     assert quote["speaker_name"] == OKAFOR.name and quote["story_id"] == RIVER.id
@@ -183,6 +192,26 @@ def test_csv_neutralises_the_fixture_formulas(library: Store) -> None:
     cells = {cell for row in rows[1:] for cell in row}
     assert {"'=bob", "'@carl", "'-check with engineers", "'- 5 piers were checked"} <= cells
     assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells)
+
+
+# --- story dates ------------------------------------------------------------------------------------------
+
+
+def test_csv_jsonl_and_markdown_give_when_a_story_was_published_and_when_updated(data_dir: Path) -> None:
+    """`published` is the story's first date, `updated` its last (both were the updated date before)."""
+    story = replace(RIVER, meta=replace(RIVER.meta, created="2026-01-03T18:00:00Z", updated="2026-01-04T08:30:00Z"))
+    alone = replace(FERRY, meta=replace(FERRY.meta, created=None, updated="2026-03-02"))
+    with Store(data_dir) as store:
+        store.add_stories([story, alone])
+        store.apply([(None, OKAFOR), (None, ANNOTATIONS[0]), (None, ANNOTATIONS[11])])
+        rows = list(csv.DictReader(io.StringIO(export(store, "csv"), newline="")))
+        lines = [json.loads(line) for line in export(store, "jsonl").splitlines()]
+        markdown = export(store, "markdown")
+    for records in (rows, lines):
+        dates = {r["story_id"]: (r["published"], r["updated"]) for r in records}
+        assert dates == {story.id: ("2026-01-03T18:00:00Z", "2026-01-04T08:30:00Z"), alone.id: ("", "2026-03-02")}
+    assert "Associated Press · 2026-01-03 · updated 2026-01-04 · FERNSIDE" in markdown
+    assert "Reuters · updated 2026-03-02 · story" in markdown
 
 
 # --- W3C Web Annotation -----------------------------------------------------------------------------------
@@ -327,9 +356,9 @@ def test_brat_entities_slice_their_text_and_references_hold(library: Store, tmp_
     values = {"Form": ("Quote", FORMS), "Status": ("Claim", STATUSES)}
     total = 0
     for story in (RIVER, FERRY, QUIET):
-        text = files[f"{story.id}.txt"].decode("utf-8")
+        text = files[f"{stem(story)}.txt"].decode("utf-8")
         assert text == story.text
-        parsed = read_standoff(files[f"{story.id}.ann"].decode("utf-8"))
+        parsed = read_standoff(files[f"{stem(story)}.ann"].decode("utf-8"))
         entities = parsed["T"]
         total += len(entities)
         for label, pieces, span_text in entities.values():
@@ -349,7 +378,7 @@ def test_brat_entities_slice_their_text_and_references_hold(library: Store, tmp_
 
 def test_brat_relations_notes_and_fragments(library: Store, tmp_path: Path) -> None:
     files = brat_folder(library, tmp_path / "brat")
-    river = read_standoff(files[f"{RIVER.id}.ann"].decode("utf-8"))
+    river = read_standoff(files[f"{stem(RIVER)}.ann"].decode("utf-8"))
     by_text = {t[2]: tid for tid, t in river["T"].items()}
     split = by_text["Traffic will flow again, and the night ferries can stop,"]
     assert len(river["T"][split][1]) == 2  # two paragraphs: two fragments
@@ -363,20 +392,65 @@ def test_brat_relations_notes_and_fragments(library: Store, tmp_path: Path) -> N
     assert notes[by_text["will reopen in May,” Mayor Ines Okafor"]] == (
         'The dredging report says "August". ¶ Ask the council.'
     )
-    ferry = read_standoff(files[f"{FERRY.id}.ann"].decode("utf-8"))
+    ferry = read_standoff(files[f"{stem(FERRY)}.ann"].decode("utf-8"))
     over = next(tid for tid, t in ferry["T"].items() if t[2] == "It is over")
     assert not any(arg1 == over for _, arg1, _ in ferry["R"].values())  # no mention of the speaker: a note
     assert {target: note for target, note in ferry["#"].values()}[over] == f"Speaker: {OZTURK.name}"
 
 
-def test_brat_file_names_come_from_story_ids_only(library: Store, tmp_path: Path) -> None:
+def test_brat_keeps_a_claimant_without_a_mention_in_the_story_as_a_note(library: Store, tmp_path: Path) -> None:
+    """brat relates entities only: a claimant (or speaker) not tagged in the story is named in the claim's
+    AnnotatorNotes line, with its note after it, rather than lost."""
+    start = FERRY.text.index("Crews called the deal")
+    claim = replace(Annotation.new(FERRY, "claim", start, start + 21, note="Ask the crews."), claimant=OKAFOR.id)
+    library.apply([(None, claim)])
+    ferry = read_standoff(brat_folder(library, tmp_path / "brat")[f"{stem(FERRY)}.ann"].decode("utf-8"))
+    [tid] = [tid for tid, t in ferry["T"].items() if t[2] == "Crews called the deal"]
+    assert not any(tid in (arg1, arg2) for _, arg1, arg2 in ferry["R"].values())
+    assert {target: note for target, note in ferry["#"].values()}[tid] == f"Claimant: {OKAFOR.name} ¶ Ask the crews."
+
+
+def test_brat_file_names_are_the_short_id_and_a_slug_of_the_headline(library: Store, tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     files = brat_folder(library, tmp_path / "out" / "brat")
-    stems = {s.id for s in (RIVER, FERRY, QUIET)}
-    assert set(files) == {f"{i}.{e}" for i in stems for e in ("txt", "ann")} | {"annotation.conf", "visual.conf"}
+    stems = [
+        f"{RIVER.short_id}-mayor-says-river-bridge-will-reopen-in-may",
+        f"{FERRY.short_id}-ferries-sail-again-after-izmir-strike",
+        f"{QUIET.short_id}-etc-passwd-click-http-evil-example-b-bold-b",
+    ]
+    assert set(files) == {f"{s}.{e}" for s in stems for e in ("txt", "ann")} | set(export_brat.CONF_FILES)
+    assert [stem(story) for story in (RIVER, FERRY, QUIET)] == stems
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["brat"]  # nothing escaped the folder
-    assert export_brat.file_stem("../../etc/passwd") == export_brat.file_stem("../../etc/passwd")
-    assert "/" not in export_brat.file_stem("../../etc/passwd") and len(export_brat.file_stem("x")) == 64
+    assert export_brat.replaceable(tmp_path / "out" / "brat")
+
+
+@pytest.mark.parametrize(
+    ("headline", "words"),
+    [
+        ("../../etc/passwd", "etc-passwd"),
+        (".hidden\x00/..\\con:nul", "hidden-con-nul"),
+        ("Şükrü Öztürk: “Straße” İzmir ß", "sukru-ozturk-strasse-izmir-ss"),
+        ("Путин и Си", ""),
+        ("x" * 80, "x" * 48),
+        ("one two three four five six seven eight nine ten eleven", "one-two-three-four-five-six-seven-eight-nine-ten"),
+        ("", ""),
+    ],
+)
+def test_brat_slugs_are_safe_file_name_words(headline: str, words: str) -> None:
+    assert export_brat.slug(headline) == words
+    name = export_brat.file_stem("ab" * 32, headline)
+    assert name == "abababab" + (f"-{words}" if words else "")
+    assert re.fullmatch(r"[0-9a-f]{8}(-[a-z0-9]+)*", name) and len(name) <= 57
+
+
+def test_brat_file_names_stay_unique_when_short_ids_clash() -> None:
+    one, two = "abcd1234" + "0" * 56, "abcd1234" + "1" * 56
+    taken = {export_brat.file_stem(one, "Port strike")}
+    assert taken == {"abcd1234-port-strike"}
+    assert export_brat.file_stem(two, "Port strike", taken) == "abcd123411111111-port-strike"
+    assert export_brat.file_stem(two, "Port talks", taken) == "abcd1234-port-talks"
+    digest = hashlib.sha256(b"../../etc/passwd").hexdigest()
+    assert export_brat.file_stem("../../etc/passwd", "x") == f"{digest[:8]}-x"
 
 
 @pytest.mark.parametrize(
@@ -399,7 +473,7 @@ def test_a_span_of_line_breaks_only_gets_no_entity(library: Store, tmp_path: Pat
     lone = Annotation.new(RIVER, "quote", gap, gap + 2)
     (tmp_path / "b").mkdir()
     assert export_brat.write(library, tmp_path / "b", [Selected(entry, [lone, ANNOTATIONS[0]])]) == 1
-    assert read_standoff((tmp_path / "b" / f"{RIVER.id}.ann").read_text("utf-8"))["T"] == {
+    assert read_standoff((tmp_path / "b" / f"{stem(RIVER)}.ann").read_text("utf-8"))["T"] == {
         "T1": ("Quote", ((47, 76),), "The bridge will reopen in May")
     }
 
@@ -407,7 +481,7 @@ def test_a_span_of_line_breaks_only_gets_no_entity(library: Store, tmp_path: Pat
 def test_brat_replaces_only_its_own_folders(tmp_path: Path) -> None:
     mine = tmp_path / "mine"
     mine.mkdir()
-    for name in (f"{RIVER.id}.txt", f"{RIVER.id}.ann", "annotation.conf", "visual.conf"):
+    for name in (f"{RIVER.id}.txt", f"{RIVER.id}.ann", f"{stem(FERRY)}.txt", "annotation.conf", "visual.conf"):
         (mine / name).write_text("x")
     assert export_brat.replaceable(mine)
     (mine / "thesis.docx").write_text("precious")

@@ -4,6 +4,7 @@ selection they export (filters)."""
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 import json
 from dataclasses import replace
@@ -11,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from annotations import exports
 from annotations.actors import Actor
 from annotations.anchor import locate
-from annotations.exports import EXPORTERS, ExportError, ExportFilter, actor_ids, exporter, select
+from annotations.exports import EXPORTERS, Exporter, ExportError, ExportFilter, actor_ids, exporter, select
 from annotations.exports import csv as export_csv
 from annotations.exports import json as export_json
 from annotations.history import History
@@ -73,13 +75,28 @@ def export(module, store: Store, story_ids=None) -> tuple[str, int]:
     return out.getvalue(), count
 
 
-def test_the_exporters_are_registered_by_name() -> None:
+def test_every_export_module_is_an_exporter_registered_by_its_name(tmp_path: Path) -> None:
+    """The registry holds every module of annotations/exports/, each satisfying the `Exporter` protocol (mypy
+    checks the types; this checks what a run can see), under its own unique NAME."""
+    modules = {p.stem for p in Path(exports.__file__).parent.glob("*.py")} - {
+        "__init__",
+        "scopes",
+    }  # scopes: what to export
+    assert sorted(EXPORTERS.values()) == sorted(f"annotations.exports.{m}" for m in modules)
     assert list(EXPORTERS) == ["json", "jsonl", "csv", "w3c", "brat", "markdown"]
-    for name in EXPORTERS:
-        module = exporter(name)
-        assert name == module.NAME and module.LABEL and callable(module.write)
-        assert (name != "brat") == module.SINGLE_FILE
-        assert not module.SINGLE_FILE or module.EXTENSION.startswith(".")
+    loaded = [exporter(name) for name in EXPORTERS]
+    for name, module in zip(EXPORTERS, loaded, strict=True):
+        assert isinstance(module, Exporter), name  # every member of the protocol is there
+        assert name == module.NAME and isinstance(module.LABEL, str) and module.LABEL
+        assert module.SINGLE_FILE is (name != "brat")
+        assert module.EXTENSION.startswith(".") if module.SINGLE_FILE else module.EXTENSION == ""
+        params = list(inspect.signature(module.write).parameters.values())
+        assert [p.kind for p in params[:3]] == [inspect.Parameter.POSITIONAL_OR_KEYWORD] * 3, name
+        assert all(p.kind is inspect.Parameter.KEYWORD_ONLY and p.default is not p.empty for p in params[3:]), name
+        assert module.replaceable(tmp_path) is not module.SINGLE_FILE  # an empty folder: only brat's own
+    for attribute in ("NAME", "LABEL"):
+        assert len({getattr(m, attribute) for m in loaded}) == len(loaded), attribute
+    assert len({m.EXTENSION for m in loaded if m.SINGLE_FILE}) == len(loaded) - 1
 
 
 # --- JSON --------------------------------------------------------------------------------------------------
@@ -205,7 +222,7 @@ def test_csv_has_a_header_and_one_row_per_annotation(store: Store) -> None:
     quote = by_text["The bridge will reopen in May"]
     assert quote["story_id"] == RIVER.id and quote["kind"] == "quote"
     assert quote["headline"] == RIVER.headline and quote["agency"] == "Associated Press"
-    assert quote["published"] == "2026-02-10"
+    assert (quote["published"], quote["updated"]) == ("2026-02-09", "2026-02-10")
     assert RIVER.text[int(quote["start"]) : int(quote["end"])] == quote["text"]
     assert by_text["Ferry services resumed on Tuesday"]["note"] == "confirmed by the port"
     assert text.endswith("\r\n")
@@ -230,7 +247,16 @@ def test_csv_round_trips_notes_with_newlines_quotes_and_commas(store: Store) -> 
 def test_csv_names_the_linked_actors_through_merges(store: Store, linked: dict[str, Actor]) -> None:
     rows = read_csv(export(export_csv, store)[0])
     records = {r["kind"]: r for r in (dict(zip(rows[0], row, strict=True)) for row in rows[1:])}
-    assert list(export_csv.COLUMNS[-7:]) == ["speaker", "claimant", "actor", "actor_type", "form", "status", "cue"]
+    assert list(export_csv.COLUMNS[-8:]) == [
+        "speaker",
+        "claimant",
+        "actor",
+        "actor_type",
+        "form",
+        "status",
+        "cue",
+        "updated",
+    ]
     quote, actor, claim = records["quote"], records["actor"], records["claim"]
     assert (quote["speaker"], quote["actor_type"], quote["form"], quote["cue"]) == (
         "Ines Okafor",
@@ -281,6 +307,21 @@ def test_csv_neutralises_headlines_and_tagged_text(data_dir: Path) -> None:
     assert rows[1][1] == "'=SUM(A1:A9) rises"
     assert rows[1][5] == "'-5 degrees"
     assert rows[1][6:8] == [str(story.text.index("-5")), str(story.text.index("-5") + len("-5 degrees"))]
+
+
+def test_csv_neutralises_every_column(data_dir: Path) -> None:
+    """Ids, dates and offsets too: a merge from elsewhere (or an older library) may carry anything in them."""
+    story = build("Dock talks resume", "Talks resumed on Monday.", created="=cmd|' /C calc'!A0")
+    with Store(data_dir) as s:
+        s.add_story(story)
+        ann = Annotation.new(story, "claim", 0, 4)
+        odd = replace(ann, id='=HYPERLINK("http://evil.example","x")', created="=1+1", modified="+2+2")
+        s.apply([(None, odd)])
+        rows = read_csv(export(export_csv, s)[0])
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert record["annotation_id"] == "'" + odd.id
+    assert (record["created"], record["modified"], record["published"]) == ("'=1+1", "'+2+2", "'=cmd|' /C calc'!A0")
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in rows[1])
 
 
 @pytest.mark.parametrize(

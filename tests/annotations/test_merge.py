@@ -225,7 +225,7 @@ def test_an_annotation_deleted_here_is_not_resurrected(
     assert "0 conflicts" in line_of(result, "annotations:")
     with Store(b, read_only=True) as store:
         assert store.annotation(shared["quote"]) is None
-        assert [t["id"] for t in store.tags.deleted()] == [shared["quote"]]
+        assert [t["id"] for t in store.tombstones()] == [shared["quote"]]
 
 
 def test_an_annotation_edited_there_after_its_deletion_here_comes_back_as_a_conflict(
@@ -243,7 +243,7 @@ def test_an_annotation_edited_there_after_its_deletion_here_comes_back_as_a_conf
     with Store(b, read_only=True) as store:
         back = store.annotation(shared["quote"])
         assert back is not None and back.note == "still wanted"
-        assert store.tags.deleted() == []
+        assert store.tombstones() == []
 
 
 def test_an_annotation_deleted_there_is_deleted_here_and_its_tombstone_travels(
@@ -255,16 +255,16 @@ def test_an_annotation_deleted_there_is_deleted_here_and_its_tombstone_travels(
         store.remove(shared["claim"])
         ghost = tag(store, FERRY, "two-day strike", "claim")  # never seen by b: only its tombstone travels
         store.remove(ghost.id)
-        tombstones = store.tags.deleted()
+        tombstones = store.tombstones()
     result = merged(b, export_to(a, tmp_path / "a.json"))
     assert "1 tombstoned" in line_of(result, "annotations:")
     assert line_of(result, "tombstones:") == "tombstones: 1 recorded, 0 already here"
     with Store(b, read_only=True) as store:
         assert store.annotation(shared["claim"]) is None
-        assert store.tags.deleted() == tombstones  # recorded as they were: same times
+        assert store.tombstones() == tombstones  # recorded as they were: same times
     merged(c, export_to(b, tmp_path / "b.json"))  # and they travel on with b's own export
     with Store(c, read_only=True) as store:
-        assert store.tags.deleted() == tombstones
+        assert store.tombstones() == tombstones
     assert export_text(c) == export_text(b) == export_text(a)
 
 
@@ -285,7 +285,7 @@ def test_an_annotation_deleted_there_but_edited_here_later_is_kept_as_a_conflict
     with Store(b, read_only=True) as store:
         kept = store.annotation(shared["claim"])
         assert kept is not None and kept.note == "checked with the port"
-        assert store.tags.deleted() == []
+        assert store.tombstones() == []
 
 
 # --- two annotators, one story -----------------------------------------------------------------------------
@@ -386,6 +386,32 @@ def test_a_large_merge_writes_a_journal_line_per_batch_not_per_annotation(
     assert export_text(b) == export_text(a)
 
 
+def test_merging_into_a_full_story_reads_its_annotations_once(
+    libs: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """N new annotations into a story holding N: the story's annotations are read once, not once per new one
+    (which made a merge quadratic: 8,000 into 8,000 took 185 s; see bench/bench_merge.py)."""
+    a, b = libs
+    words = [(m.start(), m.end()) for m in __import__("re").finditer(r"\w+", RIVER.text)]
+    for folder, mine in ((a, words[0::2]), (b, words[1::2])):
+        with Store(folder) as store:
+            store.add_story(RIVER)
+            store.apply([(None, Annotation.new(RIVER, "actor", s, e)) for s, e in mine])
+    path = export_to(a, tmp_path / "a.json")
+    reads: list[str | None] = []
+    original = Store.annotations
+
+    def counted(self: Store, story_id: str | None = None) -> list[Annotation]:
+        reads.append(story_id)
+        return original(self, story_id)
+
+    monkeypatch.setattr(Store, "annotations", counted)
+    with Store(b) as store:
+        report, _ = merge.merge_file(store, path)
+    assert report["added"] == len(words[0::2]) > 10
+    assert reads == [RIVER.id]
+
+
 # --- refusals ----------------------------------------------------------------------------------------------
 
 
@@ -402,11 +428,15 @@ def _unknown_version(data: dict) -> None:
 
 
 def _missing_entry(data: dict) -> None:
-    data["annotations"][0]["speaker"] = "1f0e0000-no-such-entry"
+    data["annotations"][0]["speaker"] = "1f0e0000-0000-4000-8000-000000000000"
 
 
-def _escape_in_note(data: dict) -> None:
-    data["annotations"][0]["note"] = "\x1b[31mred"
+def _escape_in_story_id(data: dict) -> None:
+    data["annotations"][0]["story_id"] = "\x1b[2J\x1b[H"
+
+
+def _empty_merged_into(data: dict) -> None:
+    data["actors"][0]["merged_into"] = []
 
 
 REFUSALS = {
@@ -414,7 +444,8 @@ REFUSALS = {
     "annotation not matching": (_tamper_annotation, "its text does not match story"),
     "unknown version": (_unknown_version, "format version 3"),
     "missing registry entry": (_missing_entry, "is not in the actor registry"),
-    "escape sequence": (_escape_in_note, "control characters"),
+    "escape sequence for a story id": (_escape_in_story_id, "its story_id “” is not a story id"),
+    "merged_into an empty list": (_empty_merged_into, "its merged_into is a list, not text"),
 }
 
 

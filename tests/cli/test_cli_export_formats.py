@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -75,7 +76,8 @@ def test_brat_goes_to_a_folder_and_needs_one(library: Path, tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     assert result.stderr.strip() == f"exported {len(ANNOTATIONS)} annotation(s) as brat to {target}"
     names = {p.name for p in target.iterdir()}
-    assert {f"{RIVER.id}.txt", f"{RIVER.id}.ann", "annotation.conf", "visual.conf"} <= names
+    river = export_brat.file_stem(RIVER.id, RIVER.headline)
+    assert {f"{river}.txt", f"{river}.ann", "annotation.conf", "visual.conf"} <= names
     assert [p.name for p in tmp_path.iterdir() if p.name != "data"] == ["brat"]  # no temp folder left
     for args in ([], ["-o", "-"]):
         usage = run(library, "export", "--format", "brat", *args)
@@ -108,7 +110,8 @@ def test_filters_choose_the_stories_of_markdown_and_brat(library: Path, tmp_path
     markdown = run(library, "export", "--format", "markdown", "--until", "2026-01-31").stdout
     assert markdown.count("\n## ") == 1 and "No annotations" in markdown  # the quiet story, dated in January
     assert run(library, "export", "--format", "brat", "-o", str(tmp_path / "b"), "--kind", "quote").exit_code == 0
-    assert {p.name for p in (tmp_path / "b").glob("*.txt")} == {f"{RIVER.id}.txt", f"{FERRY.id}.txt"}
+    stems = [export_brat.file_stem(s.id, s.headline) for s in (RIVER, FERRY)]
+    assert {p.name for p in (tmp_path / "b").glob("*.txt")} == {f"{s}.txt" for s in stems}
     assert QUIET.id not in {p.stem for p in (tmp_path / "b").iterdir()}
 
 
@@ -224,7 +227,8 @@ def test_force_replaces_an_earlier_brat_export_whole(library: Path, tmp_path: Pa
     assert run(library, "export", "--format", "brat", "-o", str(target)).exit_code == 0
     again = run(library, "export", "--format", "brat", "-o", str(target), "--force", "--story", FERRY.id)
     assert again.exit_code == 0, again.output
-    assert {p.name for p in target.iterdir()} == {f"{FERRY.id}.txt", f"{FERRY.id}.ann", *export_brat.CONF_FILES}
+    ferry = export_brat.file_stem(FERRY.id, FERRY.headline)
+    assert {p.name for p in target.iterdir()} == {f"{ferry}.txt", f"{ferry}.ann", *export_brat.CONF_FILES}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["brat", "data"]
 
 
@@ -235,3 +239,20 @@ def test_csv_written_to_a_file_is_utf8_with_crlf_rows(library: Path, tmp_path: P
     assert raw.startswith(b"story_id,") and b"\r\r\n" not in raw
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
     assert rows[0] == list(export_csv.COLUMNS) and len(rows) == len(ANNOTATIONS) + 1
+
+
+def test_csv_exports_and_quotes_neutralise_ids_and_dates(data_dir: Path) -> None:
+    """`export --format csv` and `quotes --format csv` make every cell inert with the one `neutralise`."""
+    with Store(data_dir) as store:
+        fill(store)
+        quote = store.annotation(ANNOTATIONS[0].id)
+        assert quote is not None
+        store.remove(quote.id)
+        store.apply([(None, replace(quote, id="=HYPERLINK(1)", created="=1+1", modified="+2+2"))])
+    for args in (("export", "--format", "csv"), ("quotes", "--format", "csv")):
+        result = run(data_dir, *args)
+        assert result.exit_code == 0, result.output
+        rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
+        cells = [cell for row in rows[1:] for cell in row]
+        assert export_csv.neutralise("=HYPERLINK(1)") in cells
+        assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells), args

@@ -16,6 +16,7 @@ from textual.widgets import ProgressBar
 
 from annotations.anchor import locate
 from annotations.exports import ExportFilter, exporter
+from annotations.exports import brat as export_brat
 from annotations.exports.scopes import ExportCancelled, export_to
 from annotations.model import Annotation
 from annotations.store import Store
@@ -337,7 +338,7 @@ async def test_brat_writes_a_folder_and_replaces_only_an_earlier_export(store: S
             if "not replaced" in summary(app):
                 break
         assert summary(app) == f"{other} holds other files than a brat export: give a new folder name."
-    stems = [RIVER.id, FERRY.id]
+    stems = [export_brat.file_stem(s.id, s.headline) for s in (RIVER, FERRY)]
     assert sorted(p.name for p in out.iterdir()) == sorted(
         ["annotation.conf", "visual.conf", *(f"{s}.{e}" for s in stems for e in ("txt", "ann"))]
     )

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from annotations.merge import MergeError, merge_file
+from stories.text import clean_line
 from tui.cli.base import open_store, user_errors
 
 __all__ = ["COMMANDS"]
@@ -29,7 +30,7 @@ def merge(ctx: click.Context, file: Path, dry_run: bool) -> None:
     try:
         report, changed = merge_file(store, file, dry_run=dry_run)
     except MergeError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(clean_line(str(exc))) from None  # built clean; cleaned again all the same
     for line in report.lines(changed=changed):
         click.echo(line)
     for warning in store.take_warnings():

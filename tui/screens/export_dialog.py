@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -21,7 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from annotations.exports import ExportFilter
+from annotations.exports import Exporter, ExportFilter
 from annotations.exports.scopes import (
     ExportCancelled,
     Scope,
@@ -58,13 +57,13 @@ CSV_FOR = ("any program", "Excel")
 HELP = "Tab moves (in the path: completes it first) · ←/→ chooses · Enter exports · Escape closes"
 
 
-def _ending(name: str, module: ModuleType) -> str:
+def _ending(name: str, module: Exporter) -> str:
     if not module.SINGLE_FILE:
         return f"-{name}"
     return module.EXTENSION
 
 
-def default_path(name: str, module: ModuleType, today: date) -> str:
+def default_path(name: str, module: Exporter, today: date) -> str:
     """Where an export goes unless the user says otherwise: ~/wiredesk-export-YYYYMMDD plus the format's ending."""
     return f"~/wiredesk-export-{today:%Y%m%d}{_ending(name, module)}"
 

@@ -26,6 +26,9 @@ _AFP_TRAILER = re.compile(r"^[a-z]{2,8}(?:-[a-z]{2,8})*(?:/[a-z]{2,8})+$")
 #: dpa's trailer: "dpa mfh/sk yyzz a3 jm" (the desk's and editors' initials, routing codes).
 _DPA_TRAILER = re.compile(r"^dpa\s+[a-z]{2,4}(?:/[a-z]{2,4})*(?:\s+[a-z0-9]{2,4}){0,5}$")
 _ENDITEM = re.compile(r"(?:^|\s)End\s?item\.?$", re.IGNORECASE)  # Xinhua's end mark
+#: PTI's trailer: "PTI ABV RHL" (the desk's and editors' initials); Bernama's end mark "-- BERNAMA".
+_PTI_TRAILER = re.compile(r"^PTI(?:\s+[A-Z]{2,4}){1,5}$")
+_BERNAMA_END = re.compile(r"^-{1,2}\s*BERNAMA$")
 #: ANPA-1312's closing line "AP-WS-11-05-25 1744GMT" and the end marks "END", "ENDS", "MORE", "-30-", "###".
 _ANPA_TRAILER = re.compile(r"^[A-Z]{2,4}-[A-Z]{2,4}-\d\d-\d\d-\d\d\s+\d{4}\s?[A-Z]{2,4}<?$")
 _END_MARK = re.compile(r"^(?:END|ENDS|MORE|-+\s?30\s?-+|#{3})$")
@@ -62,6 +65,10 @@ def _kind(text: str) -> tuple[str, str | None] | None:
         return "trailer", "dpa"
     if _ENDITEM.fullmatch(text.strip()):
         return "trailer", "Xinhua"
+    if _PTI_TRAILER.match(text):
+        return "trailer", "PTI"
+    if _BERNAMA_END.match(text):
+        return "trailer", "Bernama"
     if _ANPA_TRAILER.match(text) or _END_MARK.match(text):
         return "trailer", None
     for pattern, agency in _FOOTERS:

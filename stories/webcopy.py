@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from stories.model import StoryBuilder
-from stories.text import clean_line
+from stories.text import clean_line, shorten
 from stories.trailers import take_paragraph_end_matter
 from stories.wiretext import CREDIT_NAMES, agency_name, is_upper, split_dateline
 
@@ -68,12 +68,8 @@ def is_excerpt(summary: str, paragraphs: Sequence[str]) -> bool:
 
 
 def clip_headline(text: str) -> str:
-    """A headline made from text when the source has none: its first words, cut at a word boundary."""
-    line = clean_line(text)
-    if len(line) <= _HEADLINE_CHARS:
-        return line
-    cut = line[:_HEADLINE_CHARS].rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:-–—") + "…"
+    """A headline made from text when the source has none: its first words, cut at a clause or word boundary."""
+    return shorten(clean_line(text), _HEADLINE_CHARS)
 
 
 _BYLINE_PARAGRAPH = re.compile(r"^By\s+\S.{1,140}$")

@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from stories.dates import iso_date
 from stories.model import Story, StoryBuilder, StoryError, StoryMeta
-from stories.text import clean_line
+from stories.text import clean_line, shorten
 from stories.trailers import is_end_line, take_paragraph_end_matter
 from stories.wiretext import agency_name, framing, parse_transmissions, split_dateline, split_lines, split_names
 
@@ -137,7 +137,7 @@ def _parse_message(message: str, source: str | None) -> Story:
     for para in paragraphs:
         builder.add("paragraph", para)
     if not headline:
-        headline = _shorten(clean_line(first)) or str(meta.get("slug") or "")
+        headline = shorten(clean_line(first), 120) or str(meta.get("slug") or "")
     _dates(extra, meta)
     return builder.build(
         StoryMeta(
@@ -273,12 +273,6 @@ def _paragraphs(lines: list[str], extra: dict) -> list[str]:
     while out and _FOOTER.match(out[-1]):
         extra.setdefault("footer", []).insert(0, out.pop())  # type: ignore[attr-defined]
     return out
-
-
-def _shorten(text: str, limit: int = 120) -> str:
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def _dates(extra: dict, meta: dict) -> None:

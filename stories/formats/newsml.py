@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from stories.encoding import decode_text
 from stories.model import Story, StoryBuilder, StoryError, StoryMeta
-from stories.text import clean_line, clean_text
+from stories.text import clean_line, clean_text, shorten
 from stories.webcopy import clean_body
 from stories.xmlsafe import local, parse_xml
 
@@ -173,7 +173,7 @@ def _story(item: ET.Element, source: str | None, root: ET.Element) -> Story:
     slug = _text(_child(content, "slugline"))
     guid = clean_line(item.get("guid") or "")
     meta = StoryMeta(
-        headline="" if has_headline else slug or _shorten(paragraphs or standfirsts),
+        headline="" if has_headline else slug or shorten(clean_line((paragraphs or standfirsts or [""])[0]), 80),
         agency=_agency(item_meta, item, dateline_agency or found.get("agency"), orgs),  # type: ignore[arg-type]
         authors=tuple(authors),
         dateline=place or _text(_child(content, "located", "name")) or None,
@@ -301,13 +301,6 @@ def _split_names(byline: str) -> list[str]:
     names = _BY.sub("", byline).strip(" ,;")
     parts = re.split(r"\s*[,;]\s*|\s+and\s+|\s*&\s*", names)
     return list(dict.fromkeys(p for p in (clean_line(x) for x in parts) if p))
-
-
-def _shorten(texts: list[str], limit: int = 80) -> str:
-    text = clean_line(texts[0]) if texts else ""
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
 # --- bodies --------------------------------------------------------------------------------------------------

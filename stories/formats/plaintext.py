@@ -10,6 +10,9 @@ Recognised layouts:
 - AFP: "PARIS (AFP) -" dateline; the editors' initials ("burs-ab/cd") on the last line are a trailer.
 - TASS: "MOSCOW, November 12. /TASS/." dateline.
 - Xinhua: "BEIJING, Oct. 9 (Xinhua) --" dateline; "Enditem" at the end is a trailer.
+- Copy without a headline line (TASS, Xinhua, Interfax, Kyodo, Yonhap, PTI, Bernama, dpa, EFE often send the
+  dateline lede first): the lede stays the first paragraph and the headline is derived from its first sentence
+  (`extra["headline_derived"]`), kept in the metadata only.
 
 Anything else degrades gracefully: the first non-empty line is the headline, blank lines separate paragraphs.
 Footers, credits and trailers go to metadata, never into the canonical text.
@@ -25,7 +28,7 @@ from datetime import date
 from stories.dates import web_stamp
 from stories.encoding import decode_text, looks_binary, looks_json, looks_xml
 from stories.model import Story, StoryBuilder, StoryError, StoryMeta
-from stories.text import clean_text
+from stories.text import clean_text, derive_headline
 from stories.trailers import is_editors_note, take_end_matter
 from stories.wiretext import AGENCIES, agency_name, is_upper, join_wrapped, split_dateline, split_names
 
@@ -77,14 +80,17 @@ def parse(data: bytes | str, source: str | None = None) -> list[Story]:
         raise StoryError("the file holds only credits or boilerplate, no story text")
     lines = _Lines(chunks)
     builder = StoryBuilder()
-    if not _anadolu_header(lines, builder, meta):
+    headline = _headless_lede(lines)
+    if headline:
+        extra["headline_derived"] = True
+    elif not _anadolu_header(lines, builder, meta):
         _generic_header(lines, builder, meta, extra)
     _body(lines, builder, meta, extra)
     if trailer_agency:
         meta.setdefault("agency", trailer_agency)
     story = builder.build(
         StoryMeta(
-            headline="",
+            headline=headline,
             section=meta.get("section"),  # type: ignore[arg-type]
             agency=meta.get("agency"),  # type: ignore[arg-type]
             authors=tuple(meta.get("authors") or ()),  # type: ignore[arg-type]
@@ -106,6 +112,17 @@ def wire_identity(meta: StoryMeta) -> str | None:
     if not meta.agency or not when:
         return None
     return f"text:{meta.agency}|{meta.headline.casefold()}|{when}"
+
+
+def _headless_lede(lines: _Lines) -> str:
+    """For copy that opens with its dateline lede ("MOSCOW, November 12. /TASS/. Grain exports…"), no headline
+    line: a headline derived from the lede; else "". Only a known agency's dateline counts."""
+    first = lines.peek(1)[0]
+    dateline = split_dateline(first)
+    if dateline is None or not dateline.agency or agency_name(dateline.agency) is None:
+        return ""
+    lede = split_dateline(lines.first_paragraph())
+    return derive_headline(lede.rest if lede else dateline.rest)
 
 
 def _chunks(text: str) -> list[list[str]]:
@@ -160,6 +177,9 @@ class _Lines:
         if not chunk:
             self._chunks.popleft()
         return line
+
+    def first_paragraph(self) -> str:
+        return _paragraphs(self._chunks[0])[0]
 
     def pop_paragraphs(self) -> list[str]:
         return _paragraphs(self._chunks.popleft())

@@ -19,6 +19,7 @@ __all__ = [
     "clean_text",
     "cut_at_word",
     "derive_headline",
+    "identity_key",
     "is_word_char",
     "next_offset",
     "next_word_start",
@@ -258,6 +259,18 @@ def derive_headline(text: str, limit: int = 120) -> str:
     if (m := _ATTRIBUTION.search(sentence)) and m.start() >= 20:
         sentence = sentence[: m.start()]
     return shorten(sentence, limit)
+
+
+#: Quote marks and primes the identity of a story ignores the style of (beyond `SEARCH_FOLD`).
+_IDENTITY_FOLD = SEARCH_FOLD | str.maketrans({"ʼ": "'", "′": "'", "″": '"', "‹": "'", "›": "'", "‟": '"', "−": "-"})
+
+
+def identity_key(text: str) -> str:
+    """`text` as a story's identity compares it: compatibility forms (NFKC: "…" is "...", odd spaces are
+    spaces), curly quotes as straight ones, dashes as hyphens, one space between words, case folded. The same
+    copy in another encoding or quote style gets the same key; accents and words still count."""
+    folded = unicodedata.normalize("NFKC", clean_line(text)).translate(_IDENTITY_FOLD)
+    return " ".join(folded.casefold().split())
 
 
 # --- word and sentence boundaries -------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from stories.dates import iso_date
 from stories.model import Story, StoryBuilder, StoryError, StoryMeta
-from stories.text import clean_line, shorten
+from stories.text import clean_line, identity_key, shorten
 from stories.trailers import is_end_line, take_paragraph_end_matter
 from stories.wiretext import agency_name, framing, parse_transmissions, split_dateline, split_lines, split_names
 
@@ -312,7 +312,7 @@ def _filing_date(month_day: str, sent: datetime) -> date | None:
 
 def _wire_id(meta: dict) -> str | None:
     """The id write-thrus share: "anpa:" + slug + filing date (ISO when the trailer gives its year, else MM-DD)."""
-    slug = clean_line(str(meta.get("slug") or "")).casefold()
+    slug = identity_key(str(meta.get("slug") or ""))
     if not slug:
         return None
     when = meta.get("filed") or meta.get("filing_date")

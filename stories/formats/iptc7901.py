@@ -19,7 +19,7 @@ import re
 
 from stories.dates import iso_date
 from stories.model import Story, StoryBuilder, StoryError, StoryMeta
-from stories.text import clean_line
+from stories.text import clean_line, identity_key
 from stories.trailers import take_paragraph_end_matter
 from stories.wiretext import agency_name, framing, join_wrapped, parse_transmissions, split_dateline, split_lines
 
@@ -197,4 +197,4 @@ def _wire_id(slug: str | None, headline: str, day: str | None) -> str | None:
     """IPTC 7901 carries no story id: slug, headline and day sent stand in for one (None without slug or day)."""
     if not slug and not day:
         return None
-    return f"iptc7901:{clean_line(slug or '').casefold()}|{clean_line(headline).casefold()}|{day or ''}"
+    return f"iptc7901:{identity_key(slug or '')}|{identity_key(headline)}|{day or ''}"

@@ -20,6 +20,7 @@ Footers, credits and trailers go to metadata, never into the canonical text.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import deque
 from dataclasses import replace
@@ -28,7 +29,7 @@ from datetime import date
 from stories.dates import web_stamp
 from stories.encoding import decode_text, looks_binary, looks_json, looks_xml
 from stories.model import Story, StoryBuilder, StoryError, StoryMeta
-from stories.text import clean_text, derive_headline
+from stories.text import clean_text, derive_headline, identity_key
 from stories.trailers import is_editors_note, take_end_matter
 from stories.wiretext import AGENCIES, agency_name, is_upper, join_wrapped, split_dateline, split_names
 
@@ -103,15 +104,22 @@ def parse(data: bytes | str, source: str | None = None) -> list[Story]:
             extra=extra,
         )
     )
-    return [replace(story, meta=replace(story.meta, wire_id=wire_identity(story.meta)))]
+    lede = next((story.block_text(b) for b in story.blocks if b.kind == "paragraph"), "")
+    return [replace(story, meta=replace(story.meta, wire_id=wire_identity(story.meta, lede)))]
 
 
-def wire_identity(meta: StoryMeta) -> str | None:
-    """Plain text has no wire id: versions share agency, headline and first-created date (or dateline date)."""
+def wire_identity(meta: StoryMeta, lede: str = "") -> str | None:
+    """Plain text has no wire id: versions share agency, headline and first-created date (or dateline date).
+    Without agency or date, headline and first paragraph stand in: the same copy in another encoding or quote
+    style is then still the same story. Quote style, dashes and odd spaces never count (`identity_key`)."""
     when = meta.created or meta.extra.get("dateline_date")
-    if not meta.agency or not when:
+    headline = identity_key(meta.headline)
+    if meta.agency and when:
+        return f"text:{meta.agency}|{headline}|{when}"
+    if not lede:
         return None
-    return f"text:{meta.agency}|{meta.headline.casefold()}|{when}"
+    digest = hashlib.sha256(identity_key(lede).encode("utf-8")).hexdigest()[:16]
+    return f"text:{meta.agency or ''}|{headline}|lede:{digest}"
 
 
 def _headless_lede(lines: _Lines) -> str:

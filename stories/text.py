@@ -19,6 +19,7 @@ __all__ = [
     "clean_text",
     "cut_at_word",
     "derive_headline",
+    "human_size",
     "identity_key",
     "is_word_char",
     "next_offset",
@@ -271,6 +272,15 @@ def identity_key(text: str) -> str:
     copy in another encoding or quote style gets the same key; accents and words still count."""
     folded = unicodedata.normalize("NFKC", clean_line(text)).translate(_IDENTITY_FOLD)
     return " ".join(folded.casefold().split())
+
+
+def human_size(n: float) -> str:
+    """A size for people: '40 bytes', '2.1 MB'."""
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000
+    raise AssertionError("unreachable")
 
 
 # --- word and sentence boundaries -------------------------------------------------------------------------

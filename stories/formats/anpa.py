@@ -24,9 +24,9 @@ from stories.text import clean_line, identity_key, shorten
 from stories.trailers import is_end_line, take_paragraph_end_matter
 from stories.wiretext import agency_name, framing, parse_transmissions, split_dateline, split_lines, split_names
 
-__all__ = ["FORMAT", "LABEL", "detect", "parse"]
+__all__ = ["LABEL", "NAME", "detect", "parse"]
 
-FORMAT = "anpa"
+NAME = "anpa"
 LABEL = "ANPA-1312"
 
 _PRIORITIES = {"f": "flash", "b": "bulletin", "u": "urgent", "r": "routine", "d": "deferred"}
@@ -148,7 +148,7 @@ def _parse_message(message: str, source: str | None) -> Story:
             created=meta.get("created"),  # type: ignore[arg-type]
             updated=meta.get("updated"),  # type: ignore[arg-type]
             source=source,
-            format=FORMAT,
+            format=NAME,
             wire_id=_wire_id(meta),
             version=meta.get("version") or 1,  # type: ignore[arg-type]  # an original is version 1
             slug=meta.get("slug"),  # type: ignore[arg-type]

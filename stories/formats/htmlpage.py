@@ -22,9 +22,9 @@ from stories.text import clean_line
 from stories.trailers import take_paragraph_end_matter
 from stories.webcopy import add_body, clip_headline, head_bytes, is_excerpt, split_authors
 
-__all__ = ["FORMAT", "LABEL", "detect", "parse"]
+__all__ = ["LABEL", "NAME", "detect", "parse"]
 
-FORMAT = "html"
+NAME = "html"
 LABEL = "HTML article page"
 
 _DOCUMENT = re.compile(
@@ -240,7 +240,7 @@ def _story(doc: Any, stamps: dict[str, str], paragraphs: list[str], source: str 
             created=created,
             updated=updated if updated != created else None,
             source=source,
-            format=FORMAT,
+            format=NAME,
             wire_id=f"html:{link}" if link else None,
             language=stamps.get("language"),
             subjects=tuple(dict.fromkeys(t for t in tags if isinstance(t, str) and t.strip())),

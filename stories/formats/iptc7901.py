@@ -23,9 +23,9 @@ from stories.text import clean_line, identity_key
 from stories.trailers import take_paragraph_end_matter
 from stories.wiretext import agency_name, framing, join_wrapped, parse_transmissions, split_dateline, split_lines
 
-__all__ = ["FORMAT", "LABEL", "detect", "parse"]
+__all__ = ["LABEL", "NAME", "detect", "parse"]
 
-FORMAT = "iptc7901"
+NAME = "iptc7901"
 LABEL = "IPTC 7901"
 
 _HEADER = re.compile(
@@ -93,7 +93,7 @@ def _parse_message(message: str, source: str | None) -> Story:
             dateline=meta.get("dateline"),  # type: ignore[arg-type]
             created=created,
             source=source,
-            format=FORMAT,
+            format=NAME,
             wire_id=_wire_id(slug, headline, created[:10] if created else sent and sent["day"]),
             slug=slug,
             extra=extra,

@@ -20,9 +20,9 @@ from stories.text import clean_line, clean_text, shorten
 from stories.webcopy import clean_body
 from stories.xmlsafe import local, parse_xml
 
-__all__ = ["FORMAT", "LABEL", "detect", "parse"]
+__all__ = ["LABEL", "NAME", "detect", "parse"]
 
-FORMAT = "newsml"
+NAME = "newsml"
 LABEL = "NewsML-G2"
 
 NAR_NS = "http://iptc.org/std/nar/2006-10-01/"
@@ -180,7 +180,7 @@ def _story(item: ET.Element, source: str | None, root: ET.Element) -> Story:
         created=created,
         updated=updated,
         source=source,
-        format=FORMAT,
+        format=NAME,
         wire_id=f"newsml:{guid}" if guid else None,
         version=version,
         language=_language(content, item, root),

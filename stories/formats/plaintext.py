@@ -33,9 +33,9 @@ from stories.text import clean_text, derive_headline, identity_key
 from stories.trailers import is_editors_note, take_end_matter
 from stories.wiretext import AGENCIES, agency_name, is_upper, join_wrapped, split_dateline, split_names
 
-__all__ = ["FORMAT", "LABEL", "detect", "parse", "wire_identity"]
+__all__ = ["LABEL", "NAME", "detect", "parse", "wire_identity"]
 
-FORMAT = "text"
+NAME = "text"
 LABEL = "plain text"
 
 _AA_BYLINE = re.compile(
@@ -74,7 +74,7 @@ def parse(data: bytes | str, source: str | None = None) -> list[Story]:
     if not chunks:
         raise StoryError("the file holds no text")
     extra: dict[str, object] = {}
-    meta: dict[str, object] = {"source": source, "format": FORMAT}
+    meta: dict[str, object] = {"source": source, "format": NAME}
     _take_credits_after_rule(chunks, extra)
     trailer_agency = take_end_matter(chunks, meta, extra)
     if not chunks:
@@ -99,7 +99,7 @@ def parse(data: bytes | str, source: str | None = None) -> list[Story]:
             created=meta.get("created"),  # type: ignore[arg-type]
             updated=meta.get("updated"),  # type: ignore[arg-type]
             source=source,
-            format=FORMAT,
+            format=NAME,
             version=extra["update"] + 1 if "update" in extra else 1,  # type: ignore[operator]  # "UPDATE 1-" is v2
             extra=extra,
         )

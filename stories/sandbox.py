@@ -4,18 +4,19 @@ process, stopped when a file goes over its budget.
 feedparser is quadratic in the attributes of an element (80,000 on `<channel>`: over a minute) and trafilatura
 in the paragraphs of a page (500,000: over a quarter of an hour). wiredesk's own parsers are linear (the fuzz
 harness in bench/fuzz.py checks it), so only `SANDBOXED` formats go to the child: the common formats keep their
-speed, and a hostile feed or page costs at most the budget. The child is started once per import, loads the
-format's libraries before any budget starts, and is replaced after a file that it had to be stopped for.
+speed, and a hostile feed or page costs at most the budget. The child (`python -m stories.sandbox`, so nothing
+of the caller's main module runs again) is started once per import, loads the format's libraries before any
+budget starts, and is replaced after a file it had to be stopped for. POSIX only: elsewhere the formats are
+parsed in this process, without a budget.
 """
 
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
-import signal
+import subprocess
+import sys
 from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from types import TracebackType
 from typing import Any
 
@@ -40,56 +41,79 @@ class Sandbox:
     Use it as a context manager (or call `close`); it starts its child on first use."""
 
     def __init__(self) -> None:
-        self._process: BaseProcess | None = None
-        self._conn: Connection | None = None
+        self._child: subprocess.Popen[bytes] | None = None
+        self._inbox: Connection | None = None  # what the child answers
+        self._outbox: Connection | None = None  # what it is asked
         self._warm: set[str] = set()
 
     def __enter__(self) -> Sandbox:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     def parse(self, data: bytes, source: str | None, fmt: str, budget: float) -> list[Story]:
         """The stories `formats.get(fmt).parse(data, source)` gives, parsed in the child; StoryError if that
         takes over `budget` seconds (the child is then stopped) or the child dies."""
-        conn = self._ready(fmt)
-        conn.send(("parse", fmt, data, source))
-        if not conn.poll(budget):
+        if os.name != "posix":
+            return formats.get(fmt).parse(data, source)
+        inbox, outbox = self._ready(fmt)
+        outbox.send(("parse", fmt, data, source))
+        if not inbox.poll(budget):
             self._stop()
             label = formats.get(fmt).LABEL
             raise StoryError(f"gave up after {budget:g} s: this {label} takes too long to read (see --time-budget)")
-        return self._answer(conn)
+        return self._answer(inbox)
 
     def close(self) -> None:
         """Stop the child, if it runs."""
-        if self._conn is not None:
+        if self._outbox is not None:
             with contextlib.suppress(OSError):
-                self._conn.send(("stop",))
+                self._outbox.send(("stop",))
         self._stop(wait=2.0)
 
-    def _ready(self, fmt: str) -> Connection:
-        if self._process is None or not self._process.is_alive():
+    def _ready(self, fmt: str) -> tuple[Connection, Connection]:
+        if self._child is None or self._child.poll() is not None:
             self._stop()
-            context = multiprocessing.get_context("spawn")  # no fork of a threaded process (the app's)
-            parent, child = context.Pipe()
-            process = context.Process(target=_serve, args=(child,), name="wiredesk-parser", daemon=True)
-            process.start()
-            child.close()
-            self._process, self._conn, self._warm = process, parent, set()
-        assert self._conn is not None
+            self._start()
+        assert self._inbox is not None and self._outbox is not None
         if fmt not in self._warm:
-            self._conn.send(("warm", fmt))
-            if not self._conn.poll(_START_SECONDS):
+            self._outbox.send(("warm", fmt))
+            if not self._inbox.poll(_START_SECONDS):
                 self._stop()
                 raise StoryError("the parser process did not start")
-            self._answer(self._conn)
+            self._answer(self._inbox)
             self._warm.add(fmt)
-        return self._conn
+        return self._inbox, self._outbox
 
-    def _answer(self, conn: Connection) -> list[Story]:
+    def _start(self) -> None:
+        answers, child_answers = os.pipe()
+        child_asks, asks = os.pipe()
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}  # finds what we found
         try:
-            kind, value = conn.recv()
+            self._child = subprocess.Popen(
+                [sys.executable, "-m", "stories.sandbox", str(child_asks), str(child_answers)],
+                pass_fds=(child_asks, child_answers),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,  # libraries that log or warn must not write over the app's screen
+                stderr=subprocess.DEVNULL,
+                env=env,
+                start_new_session=True,  # Ctrl-C in the terminal is the parent's to handle
+            )
+        except OSError as exc:
+            for fd in (answers, child_answers, child_asks, asks):
+                os.close(fd)
+            raise StoryError(f"cannot start the parser process ({exc.strerror or exc})") from None
+        os.close(child_asks)
+        os.close(child_answers)
+        self._inbox, self._outbox = Connection(answers, writable=False), Connection(asks, readable=False)
+        self._warm = set()
+
+    def _answer(self, inbox: Connection) -> list[Story]:
+        try:
+            kind, value = inbox.recv()
         except (EOFError, OSError):
             self._stop()
             raise StoryError("the parser stopped on this file (it crashed or ran out of memory)") from None
@@ -99,27 +123,24 @@ class Sandbox:
         return stories
 
     def _stop(self, wait: float = 0.0) -> None:
-        process, conn = self._process, self._conn
-        self._process, self._conn, self._warm = None, None, set()
-        if conn is not None:
-            conn.close()
-        if process is not None:
-            process.join(wait)
-            if process.is_alive():
-                process.kill()
-                process.join()
-            process.close()
+        child, inbox, outbox = self._child, self._inbox, self._outbox
+        self._child, self._inbox, self._outbox, self._warm = None, None, None, set()
+        for conn in (inbox, outbox):
+            if conn is not None:
+                conn.close()
+        if child is not None:
+            try:
+                child.wait(wait)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
 
 
-def _serve(conn: Connection) -> None:
-    """The child: parse what the parent sends until told to stop. Nothing it does reaches the terminal."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)  # libraries that log or warn must not write over the app's screen
+def _serve(inbox: Connection, outbox: Connection) -> None:
+    """The child: parse what the parent sends until told to stop (or the parent goes away)."""
     while True:
         try:
-            message = conn.recv()
+            message = inbox.recv()
         except (EOFError, OSError):
             return
         if message[0] == "stop":
@@ -136,6 +157,10 @@ def _serve(conn: Connection) -> None:
         except Exception as exc:  # StoryError, or a bug: raised again in the parent, as if parsed there
             answer = ("error", exc)
         try:
-            conn.send(answer)
+            outbox.send(answer)
         except Exception as exc:  # an exception that does not pickle
-            conn.send(("error", RuntimeError(f"{type(exc).__name__} in the parser process: {exc}")))
+            outbox.send(("error", RuntimeError(f"{type(exc).__name__} in the parser process: {exc}")))
+
+
+if __name__ == "__main__":
+    _serve(Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False))

@@ -77,7 +77,7 @@ def import_paths(
     try:
         seconds = time_budget() if budget is None else budget
     except config.ConfigError as exc:  # the app shows it as the import's outcome; the CLI checks it first
-        yield ImportOutcome(paths[0] if paths else "", "failed", reason=str(exc))
+        yield ImportOutcome(os.fspath(paths[0]) if paths else "", "failed", reason=str(exc))
         return
     pending: list[tuple[Path | str, list[Story]]] = []
     started = time.monotonic()

@@ -14,7 +14,7 @@ import pytest
 
 from stories.formats import ninjs
 from stories.loader import load_path
-from stories.model import HEADLINE_CHARS, StoryBuilder, StoryMeta
+from stories.model import HEADLINE_CHARS, StoryBuilder, StoryError, StoryMeta
 from stories.sandbox import Sandbox
 from tests.cli_support import assert_user_error, run, show_json, stories
 
@@ -100,7 +100,7 @@ def test_a_stopped_parser_is_replaced_for_the_next_file(tmp_path: Path) -> None:
     )
     with Sandbox() as sandbox:
         for _ in range(2):
-            with pytest.raises(Exception, match="gave up after 0.2 s"):
+            with pytest.raises(StoryError, match=r"gave up after 0\.2 s"):
                 load_path(hostile, time_budget=0.2, sandbox=sandbox)
             [story] = load_path(good, time_budget=5, sandbox=sandbox)
             assert story.headline == "Pilots end ban"

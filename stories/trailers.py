@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 __all__ = ["is_editors_note", "is_end_line", "take_end_matter", "take_paragraph_end_matter"]
 
@@ -111,7 +112,7 @@ def _take_list(chunks: list[list[str]]) -> list[str]:
     return []
 
 
-def take_end_matter(chunks: list[list[str]], meta: dict, extra: dict) -> str | None:
+def take_end_matter(chunks: list[list[str]], meta: dict[str, Any], extra: dict[str, Any]) -> str | None:
     """Move end matter from the end of `chunks` into `extra` (in place; at least one line of copy stays).
 
     Footers set meta["agency"] if unset; the agency a trailer names (AFP, Xinhua) is returned instead, for the
@@ -158,7 +159,7 @@ def take_end_matter(chunks: list[list[str]], meta: dict, extra: dict) -> str | N
     return trailer_agency
 
 
-def take_paragraph_end_matter(paragraphs: Sequence[str], meta: dict, extra: dict) -> list[str]:
+def take_paragraph_end_matter(paragraphs: Sequence[str], meta: dict[str, Any], extra: dict[str, Any]) -> list[str]:
     """`paragraphs` less their end matter (see `take_end_matter`) and pointers to other articles ("Related: …",
     kept in extra["links"]); a trailer's agency fills meta["agency"]."""
     chunks = [[p] for p in paragraphs if p and not _POINTER.match(p)]

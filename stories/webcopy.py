@@ -7,6 +7,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from stories.model import StoryBuilder
 from stories.text import clean_line, shorten
@@ -75,7 +76,7 @@ def clip_headline(text: str) -> str:
 _BYLINE_PARAGRAPH = re.compile(r"^By\s+\S.{1,140}$")
 
 
-def clean_body(paragraphs: Sequence[str], meta: dict, extra: dict) -> list[str]:
+def clean_body(paragraphs: Sequence[str], meta: dict[str, Any], extra: dict[str, Any]) -> list[str]:
     """Body paragraphs without a leading "By …" line (kept as meta["byline"]) or end matter (kept in `extra`:
     credits, trailers, footers)."""
     paras = list(paragraphs)

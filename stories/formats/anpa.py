@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
 from stories.dates import iso_date
 from stories.model import Story, StoryBuilder, StoryError, StoryMeta
@@ -157,7 +158,7 @@ def _parse_message(message: str, source: str | None) -> Story:
     )
 
 
-def _header(header: str, extra: dict, meta: dict) -> None:
+def _header(header: str, extra: dict[str, Any], meta: dict[str, Any]) -> None:
     """Service line and keyword line: message number, priority, category, slug, version, filing date, words."""
     for line in split_lines(header):
         line = line.strip("\x16\x00 \t")
@@ -173,7 +174,7 @@ def _header(header: str, extra: dict, meta: dict) -> None:
             _keyword(clean_line(m["keyword"]).split(), extra, meta)
 
 
-def _keyword(tokens: list[str], extra: dict, meta: dict) -> None:
+def _keyword(tokens: list[str], extra: dict[str, Any], meta: dict[str, Any]) -> None:
     """Slug, version info, filing date (MM-DD) and word count from "BC-Harbor-Fire 1stLd-Writethru 04-22 0212"."""
     if not tokens:
         return
@@ -185,7 +186,7 @@ def _keyword(tokens: list[str], extra: dict, meta: dict) -> None:
     _version(" ".join(tokens), extra, meta)
 
 
-def _version(info: str, extra: dict, meta: dict) -> None:
+def _version(info: str, extra: dict[str, Any], meta: dict[str, Any]) -> None:
     info = info.strip(" ,")
     if not info or "version_info" in extra:
         return
@@ -194,7 +195,7 @@ def _version(info: str, extra: dict, meta: dict) -> None:
         meta["version"] = int(m[1]) + 1  # the first lead replaces the original, version 1
 
 
-def _head_lines(lines: list[str], builder: StoryBuilder, extra: dict, meta: dict) -> str:
+def _head_lines(lines: list[str], builder: StoryBuilder, extra: dict[str, Any], meta: dict[str, Any]) -> str:
     """Consume the "^…<" and "^…=" lines before the text; the headline, or "" if there is none."""
     headline = ""
     authors: list[str] = []
@@ -221,7 +222,7 @@ def _head_lines(lines: list[str], builder: StoryBuilder, extra: dict, meta: dict
                 extra.setdefault("word_count", int(parts.pop()))
             _version(", ".join(parts[1:]), extra, meta)
         elif m := _EDS.match(text):
-            extra["eds"] = " ".join(filter(None, [extra.get("eds"), text[m.end() :]]))  # type: ignore[list-item]
+            extra["eds"] = " ".join(filter(None, [extra.get("eds"), text[m.end() :]]))
         elif m := _BY.match(text):
             names = m["names"]
             if t := _NAMES_TITLE.search(names):
@@ -251,7 +252,7 @@ def _head_lines(lines: list[str], builder: StoryBuilder, extra: dict, meta: dict
     return headline
 
 
-def _paragraphs(lines: list[str], extra: dict) -> list[str]:
+def _paragraphs(lines: list[str], extra: dict[str, Any]) -> list[str]:
     """TAB-indented paragraphs (unindented lines continue one); "___" starts the credits, which leave the text."""
     paragraphs: list[list[str]] = []
     new = True
@@ -271,11 +272,11 @@ def _paragraphs(lines: list[str], extra: dict) -> list[str]:
             extra["credits"] = credits
         del out[rule:]
     while out and _FOOTER.match(out[-1]):
-        extra.setdefault("footer", []).insert(0, out.pop())  # type: ignore[attr-defined]
+        extra.setdefault("footer", []).insert(0, out.pop())
     return out
 
 
-def _dates(extra: dict, meta: dict) -> None:
+def _dates(extra: dict[str, Any], meta: dict[str, Any]) -> None:
     """The trailer's date and time: when this version was sent (created, or updated for a write-thru)."""
     m = _TRAILER_DATE.search(str(extra.get("trailer", "")))
     if not m:
@@ -310,7 +311,7 @@ def _filing_date(month_day: str, sent: datetime) -> date | None:
         return None
 
 
-def _wire_id(meta: dict) -> str | None:
+def _wire_id(meta: dict[str, Any]) -> str | None:
     """The id write-thrus share: "anpa:" + slug + filing date (ISO when the trailer gives its year, else MM-DD)."""
     slug = identity_key(str(meta.get("slug") or ""))
     if not slug:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import html
+import html.entities
 import io
 import re
 from datetime import UTC, datetime
@@ -163,7 +164,7 @@ def _date(entry: Any, key: str) -> str | None:
         return found
     parsed = dict.get(entry, f"{key}_parsed")
     try:
-        return iso_date(datetime(*parsed[:6], tzinfo=UTC)) if parsed else None
+        return iso_date(datetime(*parsed[:6]).replace(tzinfo=UTC)) if parsed else None
     except (TypeError, ValueError):
         return None
 

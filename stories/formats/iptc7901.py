@@ -16,6 +16,7 @@ it holds headings, list items and links, and a plain paragraph after it resumes 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from stories.dates import iso_date
 from stories.model import Story, StoryBuilder, StoryError, StoryMeta
@@ -101,7 +102,7 @@ def _parse_message(message: str, source: str | None) -> Story:
     )
 
 
-def _header(header: str, extra: dict) -> str | None:
+def _header(header: str, extra: dict[str, Any]) -> str | None:
     """The SOH line's fields go to `extra`; the keyword lines that follow are the slug (trailing "/" dropped)."""
     keywords: list[str] = []
     for line in split_lines(header):
@@ -157,7 +158,7 @@ def _headlines(chunks: list[list[str]], builder: StoryBuilder) -> str:
     return headline
 
 
-def _body(chunks: list[list[str]], extra: dict) -> list[str]:
+def _body(chunks: list[list[str]], extra: dict[str, Any]) -> list[str]:
     """Paragraphs of the text; the notebook block goes to `extra["notebook"]`."""
     paragraphs: list[str] = []
     notebook: list[str] = []

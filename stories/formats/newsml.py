@@ -13,6 +13,7 @@ import binascii
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from typing import Any
 
 from stories.encoding import decode_text
 from stories.model import Story, StoryBuilder, StoryError, StoryMeta
@@ -194,7 +195,7 @@ def _story(item: ET.Element, source: str | None, root: ET.Element) -> Story:
 def _main_headline(content: ET.Element | None) -> str:
     heads = _children(content, "headline")
     main = [h for h in heads if _code(h.get("role")) in ("", "main", "headline")]
-    return _text((main or heads or [None])[0])
+    return _text(main[0] if main else heads[0] if heads else None)
 
 
 def _standfirsts(content: ET.Element | None) -> list[str]:
@@ -247,7 +248,9 @@ def _agency(item_meta: ET.Element | None, item: ET.Element, dateline: str | None
     return next((name for name in (_name(provider), dateline, *orgs, holder, code) if name), None)
 
 
-def _item_extra(item: ET.Element, item_meta: ET.Element | None, content: ET.Element | None, extra: dict) -> None:
+def _item_extra(
+    item: ET.Element, item_meta: ET.Element | None, content: ET.Element | None, extra: dict[str, Any]
+) -> None:
     signals = [code for s in _children(item_meta, "signal") if (code := _code(s.get("qcode")))]
     if signals:
         extra["signal"] = ", ".join(dict.fromkeys(signals))

@@ -25,6 +25,7 @@ import re
 from collections import deque
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from stories.dates import web_stamp
 from stories.encoding import decode_text, looks_binary, looks_json, looks_xml
@@ -203,7 +204,7 @@ def _iso(ddmmyyyy: str | None) -> str | None:
         return None
 
 
-def _anadolu_header(lines: _Lines, builder: StoryBuilder, meta: dict) -> bool:
+def _anadolu_header(lines: _Lines, builder: StoryBuilder, meta: dict[str, Any]) -> bool:
     """Section, headline, standfirst and "Author | date - Update : date" byline, if the copy has them."""
     head = lines.peek()
     idx = next((i for i, line in enumerate(head) if _AA_BYLINE.match(line)), None)
@@ -230,7 +231,7 @@ def _anadolu_header(lines: _Lines, builder: StoryBuilder, meta: dict) -> bool:
     return True
 
 
-def _generic_header(lines: _Lines, builder: StoryBuilder, meta: dict, extra: dict) -> None:
+def _generic_header(lines: _Lines, builder: StoryBuilder, meta: dict[str, Any], extra: dict[str, Any]) -> None:
     """First line is the headline (minus "UPDATE 2-" style tags); a "By …" line gives the authors, and time
     stamp lines under it the dates. Copy from a web page may start with a section line above the headline."""
     head = lines.peek(3)
@@ -289,7 +290,7 @@ def _stamps(line: str) -> list[tuple[str, str | None]]:
     return [stamp for stamp in found if stamp] if parts and all(found) else []
 
 
-def _take_stamps(lines: _Lines, meta: dict, extra: dict) -> None:
+def _take_stamps(lines: _Lines, meta: dict[str, Any], extra: dict[str, Any]) -> None:
     """A web page's time stamp lines under the headline or byline: "October 14, 2025 11:42 AM GMT+1",
     "Updated 3 hours ago"."""
     while lines and (stamps := _stamps(lines.peek(1)[0])):
@@ -303,7 +304,7 @@ def _take_stamps(lines: _Lines, meta: dict, extra: dict) -> None:
                 meta["updated"] = when
 
 
-def _body(lines: _Lines, builder: StoryBuilder, meta: dict, extra: dict) -> None:
+def _body(lines: _Lines, builder: StoryBuilder, meta: dict[str, Any], extra: dict[str, Any]) -> None:
     """Highlights, the dateline, then paragraphs."""
     in_header = True
     while lines:
@@ -331,7 +332,7 @@ def _body(lines: _Lines, builder: StoryBuilder, meta: dict, extra: dict) -> None
             builder.add("paragraph", para)
 
 
-def _take_credits_after_rule(chunks: list[list[str]], extra: dict) -> None:
+def _take_credits_after_rule(chunks: list[list[str]], extra: dict[str, Any]) -> None:
     """AP's "___" rules near the end: what follows each is contributor credits or a pointer to more coverage."""
     credits: list[str] = []
     while True:

@@ -20,7 +20,7 @@ from tests.conftest import ROOT
 def test_each_module_satisfies_the_protocol_under_its_name(name: str) -> None:
     module = formats.get(name)
     assert isinstance(module, formats.StoryFormat)
-    assert module.NAME == name and module.LABEL
+    assert name == module.NAME and module.LABEL
     assert not hasattr(module, "FORMAT")  # one attribute name for the format's name, as exporters have
     assert callable(module.detect) and callable(module.parse)
 

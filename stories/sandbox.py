@@ -36,7 +36,8 @@ _START_SECONDS = 120.0  # starting the child and loading the libraries: never co
 
 
 class Sandbox:
-    """A child process that parses files of the `SANDBOXED` formats, each within its time budget.
+    """A child process that parses files, each within its time budget: the import sends it the `SANDBOXED`
+    formats (bench/fuzz.py sends it every format, to find any parser that goes over).
 
     Use it as a context manager (or call `close`); it starts its child on first use."""
 
@@ -77,7 +78,7 @@ class Sandbox:
             self._stop()
             self._start()
         assert self._inbox is not None and self._outbox is not None
-        if fmt not in self._warm:
+        if fmt not in self._warm and fmt in SANDBOXED:
             self._outbox.send(("warm", fmt))
             if not self._inbox.poll(_START_SECONDS):
                 self._stop()

@@ -33,7 +33,7 @@ def _terminal(data_dir: Path, *args: str) -> str:
 
 
 def test_bidi_and_invisible_characters_never_reach_the_library_or_the_screen(data_dir: Path, tmp_path: Path) -> None:
-    path = tmp_path / f"dam\u202egpj\u200b.txt"
+    path = tmp_path / "dam\u202egpj\u200b.txt"
     path.write_text(SPOOFED, "utf-8")
     shown = _terminal(data_dir, "import", str(path))
     [entry] = stories(data_dir)

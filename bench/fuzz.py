@@ -408,6 +408,7 @@ def fuzz(count: int, seed: int = 1, budget: float = 10.0, formats: tuple[str, ..
 
 def _one(data: bytes, fmt: str, sandbox: Sandbox, report: Report, counts: Counter[str]) -> None:
     counts["inputs"] += 1
+    hangs = counts["hang"]
     began = time.perf_counter()
     try:
         found = detect_format(data)
@@ -429,7 +430,8 @@ def _one(data: bytes, fmt: str, sandbox: Sandbox, report: Report, counts: Counte
         report.failures.append((fmt, f"traceback: {type(exc).__name__}: {exc}"[:500], data))
         return
     finally:
-        report.slowest[fmt] = max(report.slowest.get(fmt, 0.0), time.perf_counter() - began)
+        if counts["hang"] == hangs:
+            report.slowest[fmt] = max(report.slowest.get(fmt, 0.0), time.perf_counter() - began)
     wrong = [p for story in stories for p in problems(story)]
     if wrong:
         counts["invalid"] += 1

@@ -80,7 +80,7 @@ class _Raising:
 def test_the_harness_counts_each_failure_for_what_it_is(fuzz: ModuleType, error: Exception, kind: str) -> None:
     report, counts = fuzz.Report(5.0), Counter()
     fuzz._one(b"Title\n\nBody text.\n", "text", _Raising(error), report, counts)
-    assert counts["inputs"] == 1 and counts[kind] == 1
+    assert counts["inputs"] == 1 and counts[kind] == 1 and sum(counts.values()) == 2  # counted once
     assert len(report.failures) == (kind != "refused")
 
 

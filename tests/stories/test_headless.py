@@ -14,6 +14,7 @@ import pytest
 from stories.formats import plaintext
 from stories.loader import load_path
 from stories.model import Story
+from tests.cli_support import run, show_json, stories
 from tests.conftest import FIXTURES
 from tests.wire_checks import check_story
 
@@ -253,3 +254,17 @@ def test_headless_copy_in_the_corpus_parses_the_same_way(corpus: Path) -> None:
             assert story.meta.extra.get("headline_derived") is True, path.name
         else:
             assert "headline_derived" not in story.meta.extra, path.name
+
+
+def test_tass_and_xinhua_copy_import_with_lede_agency_dateline_and_date(data_dir: Path) -> None:
+    """The issue's acceptance, through `wiredesk import` and `show --format json`."""
+    tass, xinhua = HEADLESS / "tass-grain-exports.txt", HEADLESS / "xinhua-solar-farm.txt"
+    result = run(data_dir, "import", str(tass), str(xinhua))
+    assert result.exit_code == 0, result.output
+    shown = {s["agency"]: show_json(data_dir, s["id"]) for s in stories(data_dir)}
+    for agency, path in (("TASS", tass), ("Xinhua", xinhua)):
+        story = shown[agency]
+        place, date, _, headline, _ = CASES[path.name][1:]
+        assert (story["dateline"], story["extra"]["dateline_date"], story["headline"]) == (place, date, headline)
+        assert [b["kind"] for b in story["blocks"]][:2] == ["dateline", "paragraph"]
+        assert story["extra"]["headline_derived"] is True

@@ -58,8 +58,6 @@ _INVISIBLE = dict.fromkeys(
         *range(0xE0000, 0xE0080),
     ]
 )  # fmt: skip
-#: Printable characters among them: `str.isprintable` does not catch these.
-_PRINTABLE_INVISIBLE = re.compile("[\u034f\u3164\uffa0]")
 # Zero-width (non-)joiners stay only where a script or an emoji sequence needs them (see `_joiner_kept`).
 _JOINERS = re.compile("[\u200c\u200d]+")
 #: Scripts that shape letters with joiners: Arabic, Syriac, Thaana, N'Ko… (U+0600–U+08FF), the Indic scripts
@@ -174,9 +172,10 @@ def clean_line(raw: str) -> str:
         and "  " not in raw
         and raw[:1] != " "
         and raw[-1:] != " "
-        and (raw.isascii() or not _PRINTABLE_INVISIBLE.search(raw))
+        and (raw.isascii() or ("\u034f" not in raw and "\u3164" not in raw and "\uffa0" not in raw))
     ):
-        return raw  # already clean: no control, format or separator character but single inner spaces
+        return raw  # already clean: no control, format or separator character (nor the printable invisible
+        # U+034F, U+3164, U+FFA0) but single inner spaces
     return " ".join(clean_text(raw).split())
 
 

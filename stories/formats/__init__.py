@@ -48,14 +48,20 @@ NAMES: tuple[str, ...] = tuple(MODULES)
 
 def get(name: str) -> StoryFormat:
     """The module of a format (imported on first use). Raises StoryError for an unknown name, listing the known."""
+    if (known := _LOADED.get(name)) is not None:
+        return known
     try:
         path = MODULES[name]
     except KeyError:
         raise StoryError(f"unknown format {name!r} (known: {', '.join(NAMES)})") from None
     module = importlib.import_module(path)
-    if not isinstance(module, StoryFormat) or name != module.NAME:
+    if not isinstance(module, StoryFormat) or name != module.NAME:  # checked once: isinstance is slow here
         raise TypeError(f"{path} does not provide the StoryFormat {name!r}")  # a programming error, not input
+    _LOADED[name] = module
     return module
+
+
+_LOADED: dict[str, StoryFormat] = {}
 
 
 if TYPE_CHECKING:  # mypy checks every registered module against the protocol

@@ -114,6 +114,8 @@ class _Request:
         except (OSError, UnicodeError) as exc:
             reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
             self._error = FetchError(f"cannot fetch it ({_shown(reason)}); are you offline?")
+        except Exception as exc:  # whatever else a hostile reply makes the HTTP library do: one line, no traceback
+            self._error = FetchError(f"the server sent a reply that cannot be read ({type(exc).__name__})")
         finally:
             if self._conn is not None:
                 self._conn.close()
@@ -188,17 +190,17 @@ class _Request:
             return Response(_shown(url), status, b"", headers)
         if not 200 <= status < 300:
             raise FetchError(f"the server answered {status} {_shown(response.reason)}".rstrip(), status, headers)
-        declared = response.getheader("Content-Length", "")
-        if declared.strip().isdigit() and int(declared) > self.max_bytes:
-            raise FetchError(f"it is over the {human_size(self.max_bytes)} limit ({human_size(int(declared))})")
+        declared = response.length  # http.client's reading of Content-Length: None if absent or no number
+        if declared is not None and declared > self.max_bytes:
+            raise FetchError(f"it is over the {human_size(self.max_bytes)} limit ({human_size(declared)})")
         body = bytearray()
         while chunk := response.read(min(_CHUNK, self.max_bytes + 1 - len(body))):
             body += chunk
             if len(body) > self.max_bytes:
                 raise FetchError(f"it is over the {human_size(self.max_bytes)} limit")
             self._remaining()
-        if declared.strip().isdigit() and len(body) < int(declared):
-            raise http.client.IncompleteRead(bytes(body), int(declared) - len(body))
+        if declared is not None and len(body) < declared:
+            raise http.client.IncompleteRead(bytes(body), declared - len(body))
         return Response(_shown(url), status, bytes(body), headers)
 
 

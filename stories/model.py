@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from typing import Any
 
-from stories.text import clean_line, cut_at_word
+from stories.headlines import cut_at_word
+from stories.text import clean_line
 
 __all__ = ["BLOCK_KINDS", "HEADLINE_CHARS", "Block", "Story", "StoryBuilder", "StoryError", "StoryMeta", "short_id"]
 

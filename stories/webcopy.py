@@ -9,8 +9,9 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from stories.headlines import shorten
 from stories.model import StoryBuilder
-from stories.text import clean_line, shorten
+from stories.text import clean_line
 from stories.trailers import take_paragraph_end_matter
 from stories.wiretext import CREDIT_NAMES, agency_name, is_upper, split_dateline
 

@@ -20,8 +20,9 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from stories.dates import iso_date
+from stories.headlines import shorten
 from stories.model import Story, StoryBuilder, StoryError, StoryMeta
-from stories.text import clean_line, identity_key, shorten
+from stories.text import clean_line, identity_key
 from stories.trailers import is_end_line, take_paragraph_end_matter
 from stories.wiretext import agency_name, framing, parse_transmissions, split_dateline, split_lines, split_names
 

@@ -16,8 +16,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from stories.encoding import decode_text
+from stories.headlines import shorten
 from stories.model import Story, StoryBuilder, StoryError, StoryMeta
-from stories.text import clean_line, clean_text, shorten
+from stories.text import clean_line, clean_text
 from stories.webcopy import clean_body
 from stories.xmlsafe import local, parse_xml
 

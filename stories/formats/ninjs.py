@@ -305,7 +305,7 @@ def _number(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value if value >= 0 else None
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 10:
+    if isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) < 10:  # "²" is a digit, no number
         return int(value.strip())
     return None
 

@@ -29,8 +29,9 @@ from typing import Any
 
 from stories.dates import web_stamp
 from stories.encoding import decode_text, looks_binary, looks_json, looks_xml
+from stories.headlines import derive_headline
 from stories.model import Story, StoryBuilder, StoryError, StoryMeta
-from stories.text import clean_text, derive_headline, identity_key
+from stories.text import clean_text, identity_key
 from stories.trailers import is_editors_note, take_end_matter
 from stories.wiretext import AGENCIES, agency_name, is_upper, join_wrapped, split_dateline, split_names
 

@@ -148,6 +148,12 @@ def test_a_body_over_the_size_limit_is_refused_while_reading(server: HostileServ
     _one_clean_line(exc, "over the 100.0 kB limit")
 
 
+def test_a_length_that_is_no_number_is_ignored(server: HostileServer) -> None:
+    """ "²" is a digit to str.isdigit but no number to int(): the body is read to the end of the connection."""
+    server.routes["/odd"] = _reply(b"HTTP/1.1 200 OK\r\nContent-Length: \xb2\r\nConnection: close\r\n\r\n" + FEED)
+    assert fetch(server.url("/odd")).body == FEED
+
+
 def test_a_declared_length_over_the_limit_is_refused_before_reading(server: HostileServer) -> None:
     server.routes["/big"] = _reply(b"HTTP/1.1 200 OK\r\nContent-Length: 90000000\r\n\r\nxx")
     with pytest.raises(FetchError) as exc:

@@ -63,7 +63,10 @@ class Sandbox:
         if not inbox.poll(budget):
             self._stop()
             label = formats.get(fmt).LABEL
-            raise StoryError(f"gave up after {budget:g} s: this {label} takes too long to read (see --time-budget)")
+            raise StoryError(
+                f"gave up after {budget:g} s: this {label} takes too long to read "
+                "(time budget: --time-budget, or import_time_budget in the config file)"
+            )
         return self._answer(inbox)
 
     def close(self) -> None:

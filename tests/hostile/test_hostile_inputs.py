@@ -56,9 +56,9 @@ def test_files_over_the_time_budget_are_refused_and_the_rest_imports(data_dir: P
     failures = result.stderr.splitlines()
     assert failures == [
         f"failed    {folder / 'a-channel.xml'}: gave up after 0.2 s: this RSS/Atom feed takes too long to read "
-        "(see --time-budget)",
+        "(time budget: --time-budget, or import_time_budget in the config file)",
         f"failed    {folder / 'b-page.html'}: gave up after 0.2 s: this HTML article page takes too long to read "
-        "(see --time-budget)",
+        "(time budget: --time-budget, or import_time_budget in the config file)",
     ]
     assert result.stdout.splitlines()[-1].startswith("1 imported, 0 already in library, 0 new version(s), 2 failed")
     assert [s["headline"] for s in stories(data_dir)] == ["Council backs river plan"]

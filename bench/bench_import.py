@@ -2,7 +2,7 @@
 
     python bench/bench_import.py [--quick] [--data DIR] [--formats text,ninjs]   # measure and print the table
     python bench/bench_import.py --profile FORMAT [--data DIR]                   # cProfile of one import
-    python bench/bench_import.py child read|parse|import FOLDER [LIBRARY] OUT    # a child process (run.py's way)
+    python bench/bench_import.py child read|parse|sandbox|import FOLDER [LIBRARY] OUT  # a child process
 
 `make_wire_files.py` writes 5,000 made-up stories per format in `bench/.data/wire/` (HTML pages: fewer, see
 `HTML_STORIES`: trafilatura takes ~5 ms a page), once; they are rewritten when the generator changes. For each
@@ -10,6 +10,9 @@ format, three fresh processes time, over the same file list:
 
 - **read only** — walking the folder (`iter_files`) and `open` + `read` of every file's bytes (best of 3);
 - **parse only** — `load_path` of every file (read, recognise the format, parse), nothing stored;
+- **parse in the sandbox** — for the formats an import parses in a child process with a time budget (RSS/Atom,
+  HTML: `stories.sandbox.SANDBOXED`), the same with `time_budget`: the cost of the child (its start and the
+  libraries' loading included, as an import pays them once);
 - **import** — `Store(fresh dir)`, `import_paths(store, [folder])` to the end (every batch stored and
   fsync'd) and `store.close()`, as `wiredesk import FOLDER` does; the time inside `Store.import_stories` is
   noted as the store's part. Every story must come out "imported", or the benchmark fails.
@@ -79,6 +82,19 @@ def child_parse(folder: Path, out: Path) -> None:
         if files == 1:
             first = time.perf_counter() - started  # includes importing the format's libraries
     write_result(out, {"seconds": time.perf_counter() - started, "first_file_s": first, "stories": stories})
+
+
+def child_sandbox(folder: Path, out: Path) -> None:
+    """`load_path` of every file with a time budget: the `SANDBOXED` formats are parsed in the child process."""
+    from stories.loader import iter_files, load_path
+    from stories.sandbox import Sandbox
+
+    started = time.perf_counter()
+    stories = 0
+    with Sandbox() as sandbox:
+        for path in iter_files([folder]):
+            stories += len(load_path(path, time_budget=60, sandbox=sandbox))
+    write_result(out, {"seconds": time.perf_counter() - started, "stories": stories})
 
 
 def child_import(folder: Path, library: Path, out: Path) -> None:
@@ -159,6 +175,8 @@ def _warm(folder: Path) -> None:
 
 def measure(data: Path, quick: bool = False, formats=FORMATS, log=print) -> dict:
     """Per format: read-only, parse-only and import times of the same files, each in a fresh process."""
+    from stories.sandbox import SANDBOXED
+
     root, manifest = wire_files(data, quick, formats, log)
     library = data / "scratch-import"
     results: dict = {"warm_cache": True, "formats": {}}
@@ -167,6 +185,7 @@ def measure(data: Path, quick: bool = False, formats=FORMATS, log=print) -> dict
         _warm(folder)
         read = run_child(SCRIPT, "child", "read", folder)[0]
         parse = run_child(SCRIPT, "child", "parse", folder)[0]
+        sandboxed = run_child(SCRIPT, "child", "sandbox", folder)[0] if fmt in SANDBOXED else None
         done = run_child(SCRIPT, "child", "import", folder, library)[0]
         expected = manifest[fmt]["stories"]
         if done["statuses"] != {"imported": expected} or parse["stories"] != expected:
@@ -179,6 +198,7 @@ def measure(data: Path, quick: bool = False, formats=FORMATS, log=print) -> dict
             "parse_s": parse["seconds"],
             "first_file_s": parse["first_file_s"],
             "import_s": done["seconds"],
+            "sandbox_s": sandboxed["seconds"] if sandboxed else None,
             "store_s": done["store_s"],
             "library_bytes": done["library_bytes"],
         }
@@ -270,6 +290,7 @@ def details(results: dict) -> str:
                 f"{r['import_s']:.2f}",
                 f"{parse_part:.2f} / {r['store_s']:.2f} ({r['store_s'] / r['import_s']:.0%})",
                 f"{r['library_bytes'] / 1e6:.1f}",
+                f"{r['sandbox_s']:.2f} ({r['sandbox_s'] / r['parse_s']:.2f}×)" if r.get("sandbox_s") else "",
             )
         )
     head = (
@@ -280,13 +301,15 @@ def details(results: dict) -> str:
         "import s",
         "import: reading + parsing / storing s (storing %)",
         "library MB",
+        "parse in the sandbox s (× parse only)",
     )
     return (
         "Import (each format in three fresh processes over the same files, warm page cache: every file was read "
         "once before; read only = walk + open + read, best of 3; parse only = `load_path` of each file; import = "
         "`Store(new dir)` + `import_paths(store, [folder])` + `close()`, storing = time inside "
-        "`Store.import_stories`; the first file's time includes importing the format's libraries):\n\n"
-        + markdown(rows, head)
+        "`Store.import_stories`; the first file's time includes importing the format's libraries; parse in the "
+        "sandbox = `load_path` with a time budget, RSS/Atom and HTML parsed in the child process, its start "
+        "included):\n\n" + markdown(rows, head)
     )
 
 
@@ -327,6 +350,8 @@ def main(argv: list[str] | None = None) -> None:
             child_read(Path(folder), out)
         elif mode == "parse":
             child_parse(Path(folder), out)
+        elif mode == "sandbox":
+            child_sandbox(Path(folder), out)
         elif mode == "import":
             child_import(Path(folder), Path(rest[0]), out)
         else:

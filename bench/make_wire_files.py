@@ -45,7 +45,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from make_library import FIRST, LAST, ORGS, PLACES, SECTIONS, TOPICS, _paragraph
 
-__all__ = ["FORMATS", "FORMAT_LABELS", "check", "make_wire_files"]
+__all__ = ["FORMATS", "FORMAT_LABELS", "check", "make_wire_files", "wire_files_bytes"]
 
 #: Folder names: the loader's format names.
 FORMATS = ("text", "ninjs", "newsml", "feed", "html", "anpa", "iptc7901")
@@ -534,6 +534,11 @@ def _files(fmt: str, stories: int, seed: int) -> list[tuple[str, bytes, list[Wir
     else:
         raise ValueError(f"unknown format {fmt!r}")
     return out
+
+
+def wire_files_bytes(fmt: str, stories: int, seed: int = 1) -> list[bytes]:
+    """The bytes of the files `stories` made-up stories of format `fmt` make (written nowhere): fuzzing seeds."""
+    return [data for _, data, _ in _files(fmt, stories, seed)]
 
 
 def make_wire_files(

@@ -1,31 +1,30 @@
 """Turn files into stories: find the files, read them safely, recognise the format, parse.
 
-Each format is one module under `stories/` with `FORMAT` (its name), `LABEL` (for people), `detect(head) ->
-bool` (looks at the first bytes) and `parse(data, source) -> list[Story]` (raises StoryError, nothing else).
-Modules import their heavy libraries inside `parse`, so recognising a format costs nothing.
+The formats are the registry in `stories.formats` (each module a `StoryFormat`), tried in its order. URLs are
+fetched by `stories.fetch` (deadline, size limit, bounded redirects); formats whose libraries can blow up on a
+hostile file are parsed within a time budget by `stories.sandbox`.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
-import urllib.error
-import urllib.request
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from types import ModuleType
 
+from stories import formats
 from stories.encoding import decode_text, looks_binary, looks_json, looks_xml
 from stories.model import Story, StoryError
+from stories.sandbox import SANDBOXED, Sandbox
+from stories.text import clean_line, human_size
 from stories.xmlsafe import parse_xml
 
 __all__ = [
     "FORMATS",
     "MAX_BYTES",
+    "Skipped",
     "decode",
     "detect_format",
-    "format_module",
     "is_url",
     "iter_files",
     "load_path",
@@ -34,43 +33,36 @@ __all__ = [
 ]
 
 #: Format names, in detection order: the most specific first, plain text last (it takes any text).
-FORMATS: tuple[str, ...] = ("anpa", "iptc7901", "newsml", "feed", "ninjs", "html", "text")
-_MODULES = {
-    "anpa": "stories.formats.anpa",
-    "iptc7901": "stories.formats.iptc7901",
-    "newsml": "stories.formats.newsml",
-    "feed": "stories.formats.feeds",
-    "ninjs": "stories.formats.ninjs",
-    "html": "stories.formats.htmlpage",
-    "text": "stories.formats.plaintext",
-}
+FORMATS: tuple[str, ...] = formats.NAMES
 #: Files larger than this are refused unread (change it with `wiredesk import --max-size`).
 MAX_BYTES = 25_000_000
-#: Seconds to wait for a feed given as a URL.
-URL_TIMEOUT = 15
 
 decode = decode_text  # kept for callers of the old name
-
-
-def format_module(name: str) -> ModuleType:
-    """The module of a format. Raises StoryError for an unknown name, listing the known ones."""
-    try:
-        return importlib.import_module(_MODULES[name])
-    except KeyError:
-        raise StoryError(f"unknown format {name!r} (known: {', '.join(FORMATS)})") from None
+#: Told about each file a folder walk passes over for safety: (path, one-line reason, cleaned).
+Skipped = Callable[[Path, str], None]
 
 
 def detect_format(data: bytes) -> str | None:
     """The name of the first format that recognises `data`, or None."""
     head = data[:65536]
     for name in FORMATS:
-        if format_module(name).detect(head):
+        if formats.get(name).detect(head):
             return name
     return None
 
 
-def parse_bytes(data: bytes, source: str | None = None, fmt: str | None = None) -> list[Story]:
-    """Parse file contents in the named format, or in the format they are recognised as."""
+def parse_bytes(
+    data: bytes,
+    source: str | None = None,
+    fmt: str | None = None,
+    *,
+    time_budget: float | None = None,
+    sandbox: Sandbox | None = None,
+) -> list[Story]:
+    """Parse file contents in the named format, or in the format they are recognised as.
+
+    With `time_budget`, a format that can take hours on a hostile file (`SANDBOXED`) is parsed in `sandbox`'s
+    child process (a new one if none is given) and refused after that many seconds."""
     if not data.strip() or (data[:1] in (b"\xef", b"\xff", b"\xfe", b"\x00") and not _blank_check(data)):
         raise StoryError("empty file")
     if fmt is None:
@@ -84,9 +76,17 @@ def parse_bytes(data: bytes, source: str | None = None, fmt: str | None = None) 
                 parse_xml(data)  # a hostile or broken document gets its own reason
                 raise StoryError("XML that is not NewsML-G2, RSS or Atom (the XML formats wiredesk reads)")
             raise StoryError(f"not a story in any format wiredesk reads ({', '.join(FORMATS)})")
-    stories = format_module(fmt).parse(data, source)
+    module = formats.get(fmt)
+    if time_budget is not None and fmt in SANDBOXED:
+        if sandbox is None:
+            with Sandbox() as own:
+                stories = own.parse(data, source, fmt, time_budget)
+        else:
+            stories = sandbox.parse(data, source, fmt, time_budget)
+    else:
+        stories = module.parse(data, source)
     if not stories:
-        raise StoryError(f"no story found in this {format_module(fmt).LABEL} file")
+        raise StoryError(f"no story found in this {module.LABEL} file")
     return stories
 
 
@@ -103,51 +103,38 @@ def parse_text(text: str, source: str | None = None, fmt: str | None = None) -> 
     return parse_bytes(text.encode("utf-8"), source, fmt)
 
 
-def _size(n: float) -> str:
-    for unit in ("bytes", "kB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1000
-    raise AssertionError("unreachable")
-
-
-def _read_url(url: str, max_bytes: int) -> bytes:
-    request = urllib.request.Request(url, headers={"User-Agent": "wiredesk"})
-    try:
-        with urllib.request.urlopen(request, timeout=URL_TIMEOUT) as response:
-            data = response.read(max_bytes + 1)
-    except urllib.error.HTTPError as exc:
-        raise StoryError(f"the server answered {exc.code} {exc.reason}") from None
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise StoryError(f"cannot fetch it ({reason}); are you offline?") from None
-    if len(data) > max_bytes:
-        raise StoryError(f"it is over the {_size(max_bytes)} limit")
-    return data
-
-
 def is_url(path: str | os.PathLike[str]) -> bool:
     return str(path).startswith(("http://", "https://"))
 
 
-def load_path(path: str | os.PathLike[str], fmt: str | None = None, max_bytes: int = MAX_BYTES) -> list[Story]:
+def load_path(
+    path: str | os.PathLike[str],
+    fmt: str | None = None,
+    max_bytes: int = MAX_BYTES,
+    *,
+    time_budget: float | None = None,
+    sandbox: Sandbox | None = None,
+) -> list[Story]:
     """Read one file (or an http(s) URL) into its stories. Raises StoryError with a one-line reason."""
     if is_url(path):
-        return parse_bytes(_read_url(str(path), max_bytes), str(path), fmt)
+        from stories.fetch import fetch  # only a URL needs the network code
+
+        data = fetch(str(path), max_bytes=max_bytes).body
+        return parse_bytes(data, str(path), fmt, time_budget=time_budget, sandbox=sandbox)
     p = Path(path)
     try:
         if p.exists() and not p.is_file():
             raise StoryError("not a regular file")
         size = p.stat().st_size
         if size > max_bytes:
-            raise StoryError(f"file is {_size(size)}, over the {_size(max_bytes)} limit")
+            raise StoryError(f"file is {human_size(size)}, over the {human_size(max_bytes)} limit")
         with p.open("rb") as fh:
             data = fh.read(max_bytes + 1)
     except OSError as exc:
-        raise StoryError(exc.strerror or str(exc)) from None
+        raise StoryError(clean_line(exc.strerror or str(exc))) from None
     if len(data) > max_bytes:
-        raise StoryError(f"file is over the {_size(max_bytes)} limit")
-    return parse_bytes(data, p.name, fmt)
+        raise StoryError(f"file is over the {human_size(max_bytes)} limit")
+    return parse_bytes(data, p.name, fmt, time_budget=time_budget, sandbox=sandbox)
 
 
 #: Files inside folders with these extensions are never stories (code, config, docs, archives, media).
@@ -167,30 +154,71 @@ def _story_file_name(name: str) -> bool:
     return not (name.startswith(".") or Path(name).suffix.lower() in SKIPPED_IN_FOLDERS or _NOTES.match(name))
 
 
-def iter_files(paths: Iterable[str | os.PathLike[str]], *, skip: Iterable[Path] = ()) -> Iterator[Path | str]:
+def iter_files(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    skip: Iterable[Path] = (),
+    follow_links: bool = False,
+    skipped: Skipped | None = None,
+) -> Iterator[Path | str]:
     """The files named, and the files inside named folders; URLs pass through as they are.
 
     Folders are walked recursively in sorted order; hidden files, files that are clearly not stories (see
     `SKIPPED_IN_FOLDERS`), README/LICENSE-style notes and the folders in `skip` (the library's own data dir)
-    are passed over. Files named directly are always tried.
+    are passed over. Files named directly are always tried. A symbolic link met inside a folder is followed
+    only to a place inside the folders named, unless `follow_links`; each one left is told to `skipped`.
     """
+    paths = list(paths)
+    excluded = {s.resolve() for s in skip}
+    roots = [Path(p).resolve() for p in paths if not is_url(p) and Path(p).is_dir()]
     for path in paths:
         if is_url(path):
             yield str(path)
             continue
         p = Path(path)
-        if p.is_dir():
-            skipped = {s.resolve() for s in skip}
-            if p.resolve() in skipped:
-                continue
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(
-                    d
-                    for d in dirs
-                    if not d.startswith(".") and d != "__pycache__" and (Path(root) / d).resolve() not in skipped
-                )
-                for name in sorted(files):
-                    if _story_file_name(name):
-                        yield Path(root) / name
-        else:
+        if not p.is_dir():
             yield p
+        elif p.resolve() not in excluded:
+            yield from _walk(p, roots, excluded, follow_links, skipped or (lambda _path, _why: None))
+
+
+def _walk(folder: Path, roots: list[Path], excluded: set[Path], follow_links: bool, skipped: Skipped) -> Iterator[Path]:
+    """The story files under `folder`, in sorted order (see `iter_files`)."""
+    seen: set[tuple[int, int]] = set()  # folders walked, by (device, inode): a link loop is walked once
+    for root, dirs, files in os.walk(folder, followlinks=follow_links):
+        here = Path(root)
+        stat = here.stat()
+        if (stat.st_dev, stat.st_ino) in seen:
+            dirs[:] = []
+            continue
+        seen.add((stat.st_dev, stat.st_ino))
+        kept = []
+        for name in sorted(dirs):
+            sub = here / name
+            if name.startswith(".") or name == "__pycache__" or sub.resolve() in excluded:
+                continue
+            if sub.is_symlink() and not follow_links:
+                if not _inside(sub.resolve(), roots):
+                    skipped(sub, _LINK_OUT)
+                continue  # a link to a folder inside: walked where it really is
+            kept.append(name)
+        dirs[:] = kept
+        for name in sorted(files):
+            path = here / name
+            if not _story_file_name(name):
+                continue
+            if path.is_symlink():
+                target = path.resolve()
+                if _inside(target, list(excluded)):
+                    continue  # never the library's own files, however linked
+                if not follow_links and not _inside(target, roots):
+                    skipped(path, _LINK_OUT)
+                    continue
+            yield path
+
+
+_LINK_OUT = "a link to outside the folders named: not followed (--follow-links follows it)"
+
+
+def _inside(target: Path, roots: list[Path]) -> bool:
+    return any(target == root or target.is_relative_to(root) for root in roots)

@@ -15,12 +15,15 @@ from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from typing import Any
 
+from stories.headlines import cut_at_word
 from stories.text import clean_line
 
-__all__ = ["BLOCK_KINDS", "Block", "Story", "StoryBuilder", "StoryError", "StoryMeta", "short_id"]
+__all__ = ["BLOCK_KINDS", "HEADLINE_CHARS", "Block", "Story", "StoryBuilder", "StoryError", "StoryMeta", "short_id"]
 
 BLOCK_KINDS = ("headline", "standfirst", "highlight", "dateline", "paragraph")
 SHORT_ID_LEN = 8
+#: A headline is at most this long: of a longer one (a file of one long line) the rest becomes body text.
+HEADLINE_CHARS = 300
 
 
 class StoryError(ValueError):
@@ -181,7 +184,8 @@ def _check(text: str, blocks: tuple[Block, ...]) -> None:
 class StoryBuilder:
     """Collects blocks in reading order and builds the canonical text with its offsets.
 
-    Every piece of text passes through `clean_line`, so what a parser adds is already terminal-safe.
+    Every piece of text passes through `clean_line`, so what a parser adds is already terminal-safe, and no
+    headline is longer than `HEADLINE_CHARS`: a longer one is cut at a word, its rest a paragraph after it.
     """
 
     def __init__(self) -> None:
@@ -195,6 +199,10 @@ class StoryBuilder:
         text = clean_line(raw)
         if not text:
             return False
+        if kind == "headline" and len(text) > HEADLINE_CHARS:
+            head, rest = cut_at_word(text, HEADLINE_CHARS)
+            self.add("headline", head)
+            return self.add("paragraph", rest, inline=inline)
         if self._parts:
             sep = " " if self._inline_next else "\n\n"
             self._parts.append(sep)
@@ -234,7 +242,7 @@ def _clean_meta(meta: StoryMeta) -> StoryMeta:
     values = {f.name: clean(getattr(meta, f.name)) for f in fields(meta)}
     for name in _TUPLE_FIELDS:
         values[name] = tuple(values[name] or ())
-    values["headline"] = values["headline"] or ""
+    values["headline"] = cut_at_word(values["headline"] or "", HEADLINE_CHARS)[0]
     values["format"] = values["format"] or "text"
     values["extra"] = values["extra"] or {}
     return StoryMeta(**values)

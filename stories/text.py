@@ -1,7 +1,9 @@
 """Text rules shared by every format: normalisation, and word, sentence and quotation boundaries.
 
-Normalisation makes story text safe to put on a terminal (no control characters, no escape sequences) and
-tidy (odd spaces become plain spaces, runs of spaces collapse). Curly quotes and accents are kept as they are.
+Normalisation makes story text safe to put on a terminal (no control characters, no escape sequences, no bidi
+controls or invisible characters) and tidy (odd spaces become plain spaces, runs of spaces collapse). Curly
+quotes and accents are kept as they are. `clean_line` / `clean_text` are the one cleaning function for every
+string from outside that is shown, printed or stored.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ __all__ = [
     "SEARCH_FOLD",
     "clean_line",
     "clean_text",
+    "human_size",
+    "identity_key",
     "is_word_char",
     "next_offset",
     "next_word_start",
@@ -41,13 +45,58 @@ _ESCAPES = re.compile(
     """,
     re.VERBOSE,
 )
-# Invisible format characters that can hide or reorder text on screen (bidi overrides, soft hyphen,
-# zero-width space, BOM). Zero-width (non-)joiners stay: scripts and emoji need them.
+# Invisible characters that can hide, spoof or reorder text on screen: bidi embeddings, overrides, isolates and
+# marks, zero-width and invisible operators, deprecated format controls, the BOM, soft hyphen, Mongolian vowel
+# separator, combining grapheme joiner, Hangul fillers, interlinear annotation controls and tag characters.
 _INVISIBLE = dict.fromkeys(
-    [0x00AD, 0x200B, 0x200E, 0x200F, 0x2060, 0xFEFF, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-)
+    [
+        0x00AD, 0x034F, 0x061C, 0x180E, 0x200B, 0x200E, 0x200F, 0x3164, 0xFEFF, 0xFFA0,
+        *range(0x202A, 0x202F), *range(0x2060, 0x2065), *range(0x2066, 0x2070), *range(0xFFF9, 0xFFFC),
+        *range(0xE0000, 0xE0080),
+    ]
+)  # fmt: skip
+# Zero-width (non-)joiners stay only where a script or an emoji sequence needs them (see `_joiner_kept`).
+_JOINERS = re.compile("[\u200c\u200d]+")
+#: Scripts that shape letters with joiners: Arabic, Syriac, Thaana, N'Ko… (U+0600–U+08FF), the Indic scripts
+#: (U+0900–U+0DFF), Tibetan, Myanmar, Khmer, Mongolian, and the Arabic presentation forms.
+_JOINING_SCRIPTS = (
+    (0x0600, 0x08FF), (0x0900, 0x0DFF), (0x0F00, 0x0FFF), (0x1000, 0x109F), (0x1780, 0x18AF), (0xA8E0, 0xA8FF),
+    (0xFB50, 0xFDFF), (0xFE70, 0xFEFC),
+)  # fmt: skip
+#: Characters an emoji ZWJ sequence may join after: the emoji blocks, variation selector 16, keycap, skin tones.
+_EMOJI_RANGES = ((0x1F000, 0x1FAFF), (0x2190, 0x2BFF), (0x3030, 0x303D), (0x3297, 0x3299))
+
+
+def _in(ch: str, ranges: tuple[tuple[int, int], ...]) -> bool:
+    code = ord(ch)
+    return any(lo <= code <= hi for lo, hi in ranges)
+
+
+def _script_letter(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "LM" and _in(ch, _JOINING_SCRIPTS)
+
+
+def _emoji(ch: str) -> bool:
+    return unicodedata.category(ch) == "So" or _in(ch, _EMOJI_RANGES)
+
+
+def _joiner_kept(match: re.Match[str]) -> str:
+    """A run of zero-width (non-)joiners as it is when it stands inside a word of a joining script, or (one ZWJ)
+    inside an emoji sequence; nothing elsewhere."""
+    text, start, end = match.string, match.start(), match.end()
+    if start == 0 or end == len(text):
+        return ""
+    before, after = text[start - 1], text[end]
+    if _script_letter(before) and _script_letter(after):
+        return match.group()
+    if match.group() == "\u200d" and (_emoji(before) or before == "\ufe0f" or before == "\u20e3") and _emoji(after):
+        return match.group()
+    return ""
+
+
 _SPACES = re.compile(" {2,}")  # after translation the only white space left is " " and "\n"
-_NEEDS_TRANSLATION = re.compile(r"[^\n\x20-\x7e]")
+#: Where an escape sequence can start: ESC, or a C1 control that opens one.
+_ESCAPE_START = re.compile("[\x1b\x90\x98\x9b\x9d\x9e\x9f]")
 
 
 def _is_control(ch: str) -> bool:
@@ -66,40 +115,64 @@ def _translate_char(ch: str) -> str:
     return ch
 
 
-_BMP_TABLE: dict[int, str | None] | None = None
+_BMP: tuple[dict[int, str | None], re.Pattern[str]] | None = None
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
-def _bmp_table() -> dict[int, str | None]:
-    """`str.translate` table of every Basic Multilingual Plane character `_translate_char` changes (built once)."""
-    global _BMP_TABLE
-    if _BMP_TABLE is None:
+def _bmp() -> tuple[dict[int, str | None], re.Pattern[str]]:
+    """The Basic Multilingual Plane characters `_translate_char` changes (built once): a `str.translate` table,
+    and a pattern matching runs of them, so text with nothing to change is only scanned."""
+    global _BMP
+    if _BMP is None:
         table: dict[int, str | None] = {}
         for code in range(0x10000):
             ch = chr(code)
             out = _translate_char(ch)
             if out != ch:
                 table[code] = out or None
-        _BMP_TABLE = table
-    return _BMP_TABLE
+        ranges: list[list[int]] = []
+        for code in sorted(table):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+        spans = "".join(f"\\u{lo:04x}" if lo == hi else f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in ranges)
+        _BMP = table, re.compile(f"[{spans}]+")
+    return _BMP
+
+
+def _translate_run(match: re.Match[str]) -> str:
+    return match.group().translate(_bmp()[0])
 
 
 def clean_text(raw: str) -> str:
-    """Make multi-line text terminal-safe: newlines kept, every other control removed, spaces tidied."""
+    """Make multi-line text terminal-safe: newlines kept, every other control and every invisible character
+    removed (zero-width joiners only where a script or emoji needs them), spaces tidied."""
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
-    text = _ESCAPES.sub("", text)
-    if _NEEDS_TRANSLATION.search(text):
-        text = text.translate(_bmp_table())
+    if _ESCAPE_START.search(text):
+        text = _ESCAPES.sub("", text)
+    text = _bmp()[1].sub(_translate_run, text)
+    if not text.isascii():
         if _ASTRAL.search(text):
             text = _ASTRAL.sub(lambda m: _translate_char(m.group()), text)
-    text = _SPACES.sub(" ", text)
+        if "\u200c" in text or "\u200d" in text:
+            text = _JOINERS.sub(_joiner_kept, text)
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
     return "\n".join(line.strip(" ") for line in text.split("\n"))
 
 
 def clean_line(raw: str) -> str:
     """Make text terminal-safe and fold it to one line (for block text and metadata)."""
-    if raw.isprintable() and "  " not in raw and raw[:1] != " " and raw[-1:] != " ":
-        return raw  # already clean: no control, format or separator character but single inner spaces
+    if (
+        raw.isprintable()
+        and "  " not in raw
+        and raw[:1] != " "
+        and raw[-1:] != " "
+        and (raw.isascii() or ("\u034f" not in raw and "\u3164" not in raw and "\uffa0" not in raw))
+    ):
+        return raw  # already clean: no control, format or separator character (nor the printable invisible
+        # U+034F, U+3164, U+FFA0) but single inner spaces
     return " ".join(clean_text(raw).split())
 
 
@@ -130,6 +203,27 @@ def search_folded(text: str) -> str:
     if len(lowered) != len(text):
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     return lowered.translate(SEARCH_FOLD)
+
+
+#: Quote marks and primes the identity of a story ignores the style of (beyond `SEARCH_FOLD`).
+_IDENTITY_FOLD = SEARCH_FOLD | str.maketrans({"ʼ": "'", "′": "'", "″": '"', "‹": "'", "›": "'", "‟": '"', "−": "-"})
+
+
+def identity_key(text: str) -> str:
+    """`text` as a story's identity compares it: compatibility forms (NFKC: "…" is "...", odd spaces are
+    spaces), curly quotes as straight ones, dashes as hyphens, one space between words, case folded. The same
+    copy in another encoding or quote style gets the same key; accents and words still count."""
+    folded = unicodedata.normalize("NFKC", clean_line(text)).translate(_IDENTITY_FOLD)
+    return " ".join(folded.casefold().split())
+
+
+def human_size(n: float) -> str:
+    """A size for people: '40 bytes', '2.1 MB'."""
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000
+    raise AssertionError("unreachable")
 
 
 # --- word and sentence boundaries -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 __all__ = ["is_editors_note", "is_end_line", "take_end_matter", "take_paragraph_end_matter"]
 
@@ -26,6 +27,9 @@ _AFP_TRAILER = re.compile(r"^[a-z]{2,8}(?:-[a-z]{2,8})*(?:/[a-z]{2,8})+$")
 #: dpa's trailer: "dpa mfh/sk yyzz a3 jm" (the desk's and editors' initials, routing codes).
 _DPA_TRAILER = re.compile(r"^dpa\s+[a-z]{2,4}(?:/[a-z]{2,4})*(?:\s+[a-z0-9]{2,4}){0,5}$")
 _ENDITEM = re.compile(r"(?:^|\s)End\s?item\.?$", re.IGNORECASE)  # Xinhua's end mark
+#: PTI's trailer: "PTI ABV RHL" (the desk's and editors' initials); Bernama's end mark "-- BERNAMA".
+_PTI_TRAILER = re.compile(r"^PTI(?:\s+[A-Z]{2,4}){1,5}$")
+_BERNAMA_END = re.compile(r"^-{1,2}\s*BERNAMA$")
 #: ANPA-1312's closing line "AP-WS-11-05-25 1744GMT" and the end marks "END", "ENDS", "MORE", "-30-", "###".
 _ANPA_TRAILER = re.compile(r"^[A-Z]{2,4}-[A-Z]{2,4}-\d\d-\d\d-\d\d\s+\d{4}\s?[A-Z]{2,4}<?$")
 _END_MARK = re.compile(r"^(?:END|ENDS|MORE|-+\s?30\s?-+|#{3})$")
@@ -62,6 +66,10 @@ def _kind(text: str) -> tuple[str, str | None] | None:
         return "trailer", "dpa"
     if _ENDITEM.fullmatch(text.strip()):
         return "trailer", "Xinhua"
+    if _PTI_TRAILER.match(text):
+        return "trailer", "PTI"
+    if _BERNAMA_END.match(text):
+        return "trailer", "Bernama"
     if _ANPA_TRAILER.match(text) or _END_MARK.match(text):
         return "trailer", None
     for pattern, agency in _FOOTERS:
@@ -85,10 +93,13 @@ def _take_list(chunks: list[list[str]]) -> list[str]:
     the lines cut, or [] if the copy does not end in one."""
     tail: list[tuple[int, int]] = []  # (chunk, line) of the last lines, from the end backwards only
     for c in range(len(chunks) - 1, -1, -1):
-        tail[:0] = [(c, i) for i in range(len(chunks[c]))]
-        if len(tail) >= _LIST_LINES:
+        for i in range(len(chunks[c]) - 1, -1, -1):
+            tail.append((c, i))
+            if len(tail) == _LIST_LINES:
+                break
+        if len(tail) == _LIST_LINES:
             break
-    tail = tail[-_LIST_LINES:]
+    tail.reverse()
     for n in range(len(tail) - 1, -1, -1):
         c, i = tail[n]
         if _LIST_MARKERS.match(chunks[c][i]):
@@ -104,28 +115,40 @@ def _take_list(chunks: list[list[str]]) -> list[str]:
     return []
 
 
-def take_end_matter(chunks: list[list[str]], meta: dict, extra: dict) -> str | None:
+#: More end matter than this is no wire's: what is left stays text (and the work stays linear in the copy).
+_MAX_ITEMS = 100
+#: A chunk is looked at whole as end matter only when it is this short.
+_CHUNK_LINES = 8
+
+
+def take_end_matter(chunks: list[list[str]], meta: dict[str, Any], extra: dict[str, Any]) -> str | None:
     """Move end matter from the end of `chunks` into `extra` (in place; at least one line of copy stays).
 
     Footers set meta["agency"] if unset; the agency a trailer names (AFP, Xinhua) is returned instead, for the
-    caller to use when nothing better names one.
+    caller to use when nothing better names one. At most `_MAX_ITEMS` items are taken.
     """
-    found: dict[str, list[str]] = {"credits": [], "notes": [], "trailer": [], "footer": []}
+    found: dict[str, list[str]] = {"credits": [], "notes": [], "trailer": [], "footer": []}  # last first
     trailer_agency = None
-    while chunks and sum(len(c) for c in chunks) > 1:
+    lines_left = sum(len(c) for c in chunks)
+    for _ in range(_MAX_ITEMS):
+        if not chunks or lines_left <= 1:
+            break
         lines = chunks[-1]
         kind: tuple[str, str | None] | None = None
         if listed := _take_list(chunks):
-            found["footer"][:0] = listed
+            found["footer"].extend(reversed(listed))
+            lines_left -= len(listed)
             continue
-        if len(chunks) > 1 and (kind := _kind(" ".join(lines))):
-            found[kind[0]].insert(0, " ".join(lines))
+        if len(chunks) > 1 and len(lines) <= _CHUNK_LINES and (kind := _kind(" ".join(lines))):
+            found[kind[0]].append(" ".join(lines))
+            lines_left -= len(lines)
             lines.clear()
         elif len(lines) > 1 and (kind := _kind(lines[-1])):
-            found[kind[0]].insert(0, lines.pop())
+            found[kind[0]].append(lines.pop())
+            lines_left -= 1
         elif m := _ENDITEM.search(lines[-1]):  # "… said the minister. Enditem"
             kind = ("trailer", "Xinhua")
-            found["trailer"].insert(0, m[0].strip())
+            found["trailer"].append(m[0].strip())
             lines[-1] = lines[-1][: m.start()].rstrip()
         else:
             break
@@ -136,6 +159,8 @@ def take_end_matter(chunks: list[list[str]], meta: dict, extra: dict) -> str | N
                 meta.setdefault("agency", kind[1])
         if not lines:
             chunks.pop()
+    for items in found.values():
+        items.reverse()
     credits = [c[1:-1].strip() if c.startswith("(") and c.endswith(")") else c for c in found["credits"]]
     credits += extra.get("credits", [])  # those after AP's rule, taken before
     if credits:
@@ -151,7 +176,7 @@ def take_end_matter(chunks: list[list[str]], meta: dict, extra: dict) -> str | N
     return trailer_agency
 
 
-def take_paragraph_end_matter(paragraphs: Sequence[str], meta: dict, extra: dict) -> list[str]:
+def take_paragraph_end_matter(paragraphs: Sequence[str], meta: dict[str, Any], extra: dict[str, Any]) -> list[str]:
     """`paragraphs` less their end matter (see `take_end_matter`) and pointers to other articles ("Related: …",
     kept in extra["links"]); a trailer's agency fills meta["agency"]."""
     chunks = [[p] for p in paragraphs if p and not _POINTER.match(p)]

@@ -7,7 +7,9 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
+from stories.headlines import shorten
 from stories.model import StoryBuilder
 from stories.text import clean_line
 from stories.trailers import take_paragraph_end_matter
@@ -68,18 +70,14 @@ def is_excerpt(summary: str, paragraphs: Sequence[str]) -> bool:
 
 
 def clip_headline(text: str) -> str:
-    """A headline made from text when the source has none: its first words, cut at a word boundary."""
-    line = clean_line(text)
-    if len(line) <= _HEADLINE_CHARS:
-        return line
-    cut = line[:_HEADLINE_CHARS].rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:-–—") + "…"
+    """A headline made from text when the source has none: its first words, cut at a clause or word boundary."""
+    return shorten(clean_line(text), _HEADLINE_CHARS)
 
 
 _BYLINE_PARAGRAPH = re.compile(r"^By\s+\S.{1,140}$")
 
 
-def clean_body(paragraphs: Sequence[str], meta: dict, extra: dict) -> list[str]:
+def clean_body(paragraphs: Sequence[str], meta: dict[str, Any], extra: dict[str, Any]) -> list[str]:
     """Body paragraphs without a leading "By …" line (kept as meta["byline"]) or end matter (kept in `extra`:
     credits, trailers, footers)."""
     paras = list(paragraphs)

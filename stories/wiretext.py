@@ -51,6 +51,8 @@ AGENCIES = {
     "upi": "UPI",
     "pti": "PTI",
     "interfax": "Interfax",
+    "interfax-ukraine": "Interfax-Ukraine",
+    "bernama": "Bernama",
 }
 
 #: English month names, and lower-case abbreviations as Spanish, French… datelines write them ("14 may").
@@ -61,17 +63,27 @@ _MONTH = (
 _L = r"[^\W\d_]"  # any letter; datelines may be accented ("SÃO PAULO"), their case is checked in code
 _PLACE = rf"{_L}(?:(?:{_L}|[.'’/\- ]){{0,40}}(?:{_L}|\.))?(?:,\s*{_L}(?:{_L}|[.'’ ]){{0,30}}?)?"
 _DATE = rf"(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})(?:,?\s*\d{{4}})?"  # "Oct. 9", "9 Oct.", "Oct 9, 2026"
-# "PORT AUREL, March 4 (Reuters) -", "PARIS (AFP) -", "BEIJING, Oct. 9 (Xinhua) --", "RIVERTON, Ore. (AP) —"
+# "PORT AUREL, March 4 (Reuters) -", "PARIS (AFP) -", "BEIJING, Oct. 9 (Xinhua) --", "RIVERTON, Ore. (AP) —",
+# Interfax's "MOSCOW. Nov 12 (Interfax) -", EFE's "Madrid, Nov 12 (EFE).-"; PTI's "New Delhi, Nov 12 (PTI) The…"
+# has no dash (allowed for PTI only: "Mayor Cole (Reuters) Smith" is no dateline)
 _PAREN_DATELINE = re.compile(
-    rf"^(?P<dateline>(?P<place>{_PLACE})(?:,\s*(?P<date>{_DATE}))?\s*\((?P<agency>[^()]{{1,40}})\)\.?\s*[-–—]+)\s*(?=\S)"
+    rf"^(?P<dateline>(?P<place>{_PLACE})(?:[,.]\s*(?P<date>{_DATE}))?\s*\((?P<agency>[^()]{{1,40}})\)\.?"
+    rf"(?:\s*(?P<dash>[-–—]+))?)\s*(?=\S)"
 )
 # TASS: "MOSCOW, November 12. /TASS/."
 _SLASH_DATELINE = re.compile(
     rf"^(?P<dateline>(?P<place>{_PLACE})(?:,\s*(?P<date>{_DATE}))?\.?\s*/(?P<agency>[^/\s][^/]{{0,20}})/\.?)\s+(?=\S)"
 )
+# Kyodo: "TOKYO, Nov. 12 Kyodo -": the agency without brackets, after a date (a known agency only)
+_WORD_DATELINE = re.compile(
+    rf"^(?P<dateline>(?P<place>{_PLACE}),\s*(?P<date>{_DATE})\s+(?P<agency>[A-Z][A-Za-z]{{1,20}})\s*(?P<dash>[-–—]+))"
+    rf"\s+(?=\S)"
+)
 
 # No agency: "VARNA, Aug 1 -", "ZERMATT, Switzerland —" (the place in capitals, and not a slug word)
 _BARE_DATELINE = re.compile(rf"^(?P<dateline>(?P<place>{_PLACE})(?:,\s*(?P<date>{_DATE}))?\s+[-–—]+)\s+(?=\S)")
+#: Agencies whose datelines run into the text without a dash: "New Delhi, Nov 12 (PTI) The Union Cabinet…"
+_UNDASHED = frozenset({"PTI"})
 _NOT_PLACES = frozenset("UPDATE URGENT BREAKING FLASH EXCLUSIVE ANALYSIS CORRECTION REFILE NEWS ALERT".split())
 
 
@@ -104,12 +116,16 @@ def agency_name(name: str) -> str | None:
 def split_dateline(para: str, *, lenient: bool = False) -> Dateline | None:
     """The dateline leading `para`, if any. Its place must be in capitals ("PARIS (AFP) -"), or in title case
     ("Paris (AFP) -") when the agency is a known one or `lenient` (the format puts a dateline there)."""
-    for pattern in (_PAREN_DATELINE, _SLASH_DATELINE):
+    for pattern in (_PAREN_DATELINE, _SLASH_DATELINE, _WORD_DATELINE):
         m = pattern.match(para)
         if not m:
             continue
         first = m["place"].split(",")[0].strip()
         known = agency_name(m["agency"]) is not None
+        if pattern is _WORD_DATELINE and not known:
+            continue  # "Mayor Cole Smith -": an unbracketed agency must be one we know
+        if pattern is _PAREN_DATELINE and not m["dash"] and agency_name(m["agency"]) not in _UNDASHED:
+            continue
         if is_upper(first) or ((known or lenient) and _title_case(first)):
             agency = clean_line(m["agency"])
             return Dateline(m["dateline"], m["place"].strip(), m["date"], agency or None, para[m.end() :])

@@ -15,11 +15,11 @@ __all__ = ["local", "parse_xml"]
 
 def parse_xml(data: bytes) -> ET.Element:
     """The root element of an XML document. Raises StoryError for malformed or entity-declaring XML."""
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import fromstring
+    from defusedxml import DefusedXmlException  # type: ignore[import-untyped]  # defusedxml ships no types
+    from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]  # (nor stubs on PyPI we use)
 
     try:
-        root = fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        root: ET.Element = fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
         raise StoryError(
             "XML that declares entities is refused (entities can read local files or exhaust memory)"

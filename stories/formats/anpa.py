@@ -17,16 +17,18 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
 from stories.dates import iso_date
+from stories.headlines import shorten
 from stories.model import Story, StoryBuilder, StoryError, StoryMeta
-from stories.text import clean_line
+from stories.text import clean_line, identity_key
 from stories.trailers import is_end_line, take_paragraph_end_matter
 from stories.wiretext import agency_name, framing, parse_transmissions, split_dateline, split_lines, split_names
 
-__all__ = ["FORMAT", "LABEL", "detect", "parse"]
+__all__ = ["LABEL", "NAME", "detect", "parse"]
 
-FORMAT = "anpa"
+NAME = "anpa"
 LABEL = "ANPA-1312"
 
 _PRIORITIES = {"f": "flash", "b": "bulletin", "u": "urgent", "r": "routine", "d": "deferred"}
@@ -137,7 +139,7 @@ def _parse_message(message: str, source: str | None) -> Story:
     for para in paragraphs:
         builder.add("paragraph", para)
     if not headline:
-        headline = _shorten(clean_line(first)) or str(meta.get("slug") or "")
+        headline = shorten(clean_line(first), 120) or str(meta.get("slug") or "")
     _dates(extra, meta)
     return builder.build(
         StoryMeta(
@@ -148,7 +150,7 @@ def _parse_message(message: str, source: str | None) -> Story:
             created=meta.get("created"),  # type: ignore[arg-type]
             updated=meta.get("updated"),  # type: ignore[arg-type]
             source=source,
-            format=FORMAT,
+            format=NAME,
             wire_id=_wire_id(meta),
             version=meta.get("version") or 1,  # type: ignore[arg-type]  # an original is version 1
             slug=meta.get("slug"),  # type: ignore[arg-type]
@@ -157,7 +159,7 @@ def _parse_message(message: str, source: str | None) -> Story:
     )
 
 
-def _header(header: str, extra: dict, meta: dict) -> None:
+def _header(header: str, extra: dict[str, Any], meta: dict[str, Any]) -> None:
     """Service line and keyword line: message number, priority, category, slug, version, filing date, words."""
     for line in split_lines(header):
         line = line.strip("\x16\x00 \t")
@@ -173,7 +175,7 @@ def _header(header: str, extra: dict, meta: dict) -> None:
             _keyword(clean_line(m["keyword"]).split(), extra, meta)
 
 
-def _keyword(tokens: list[str], extra: dict, meta: dict) -> None:
+def _keyword(tokens: list[str], extra: dict[str, Any], meta: dict[str, Any]) -> None:
     """Slug, version info, filing date (MM-DD) and word count from "BC-Harbor-Fire 1stLd-Writethru 04-22 0212"."""
     if not tokens:
         return
@@ -185,7 +187,7 @@ def _keyword(tokens: list[str], extra: dict, meta: dict) -> None:
     _version(" ".join(tokens), extra, meta)
 
 
-def _version(info: str, extra: dict, meta: dict) -> None:
+def _version(info: str, extra: dict[str, Any], meta: dict[str, Any]) -> None:
     info = info.strip(" ,")
     if not info or "version_info" in extra:
         return
@@ -194,7 +196,7 @@ def _version(info: str, extra: dict, meta: dict) -> None:
         meta["version"] = int(m[1]) + 1  # the first lead replaces the original, version 1
 
 
-def _head_lines(lines: list[str], builder: StoryBuilder, extra: dict, meta: dict) -> str:
+def _head_lines(lines: list[str], builder: StoryBuilder, extra: dict[str, Any], meta: dict[str, Any]) -> str:
     """Consume the "^…<" and "^…=" lines before the text; the headline, or "" if there is none."""
     headline = ""
     authors: list[str] = []
@@ -221,7 +223,7 @@ def _head_lines(lines: list[str], builder: StoryBuilder, extra: dict, meta: dict
                 extra.setdefault("word_count", int(parts.pop()))
             _version(", ".join(parts[1:]), extra, meta)
         elif m := _EDS.match(text):
-            extra["eds"] = " ".join(filter(None, [extra.get("eds"), text[m.end() :]]))  # type: ignore[list-item]
+            extra["eds"] = " ".join(filter(None, [extra.get("eds"), text[m.end() :]]))
         elif m := _BY.match(text):
             names = m["names"]
             if t := _NAMES_TITLE.search(names):
@@ -251,7 +253,7 @@ def _head_lines(lines: list[str], builder: StoryBuilder, extra: dict, meta: dict
     return headline
 
 
-def _paragraphs(lines: list[str], extra: dict) -> list[str]:
+def _paragraphs(lines: list[str], extra: dict[str, Any]) -> list[str]:
     """TAB-indented paragraphs (unindented lines continue one); "___" starts the credits, which leave the text."""
     paragraphs: list[list[str]] = []
     new = True
@@ -271,17 +273,11 @@ def _paragraphs(lines: list[str], extra: dict) -> list[str]:
             extra["credits"] = credits
         del out[rule:]
     while out and _FOOTER.match(out[-1]):
-        extra.setdefault("footer", []).insert(0, out.pop())  # type: ignore[attr-defined]
+        extra.setdefault("footer", []).insert(0, out.pop())
     return out
 
 
-def _shorten(text: str, limit: int = 120) -> str:
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0] + "…"
-
-
-def _dates(extra: dict, meta: dict) -> None:
+def _dates(extra: dict[str, Any], meta: dict[str, Any]) -> None:
     """The trailer's date and time: when this version was sent (created, or updated for a write-thru)."""
     m = _TRAILER_DATE.search(str(extra.get("trailer", "")))
     if not m:
@@ -316,9 +312,9 @@ def _filing_date(month_day: str, sent: datetime) -> date | None:
         return None
 
 
-def _wire_id(meta: dict) -> str | None:
+def _wire_id(meta: dict[str, Any]) -> str | None:
     """The id write-thrus share: "anpa:" + slug + filing date (ISO when the trailer gives its year, else MM-DD)."""
-    slug = clean_line(str(meta.get("slug") or "")).casefold()
+    slug = identity_key(str(meta.get("slug") or ""))
     if not slug:
         return None
     when = meta.get("filed") or meta.get("filing_date")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import html
+import html.entities
 import io
 import re
 from datetime import UTC, datetime
@@ -30,9 +31,9 @@ from stories.text import clean_line
 from stories.webcopy import add_body, clean_body, clip_headline, head_bytes, is_excerpt, split_authors
 from stories.xmlsafe import local, parse_xml
 
-__all__ = ["FORMAT", "LABEL", "detect", "parse"]
+__all__ = ["LABEL", "NAME", "detect", "parse"]
 
-FORMAT = "feed"
+NAME = "feed"
 LABEL = "RSS/Atom feed"
 
 # Whitespace, the XML declaration, processing instructions, comments and a DOCTYPE, then the root element.
@@ -163,7 +164,7 @@ def _date(entry: Any, key: str) -> str | None:
         return found
     parsed = dict.get(entry, f"{key}_parsed")
     try:
-        return iso_date(datetime(*parsed[:6], tzinfo=UTC)) if parsed else None
+        return iso_date(datetime(*parsed[:6]).replace(tzinfo=UTC)) if parsed else None
     except (TypeError, ValueError):
         return None
 
@@ -228,7 +229,7 @@ def _story(entry: Any, feed: Any, source: str | None, repaired: bool) -> Story |
             created=published or updated,
             updated=updated if updated != (published or updated) else None,
             source=source,
-            format=FORMAT,
+            format=NAME,
             wire_id=f"feed:{clean_line(ident)}" if ident and clean_line(ident) else None,
             language=language if isinstance(language, str) else None,
             subjects=tuple(dict.fromkeys(t for t in tags if isinstance(t, str) and t.strip())),

@@ -22,9 +22,9 @@ from stories.text import clean_line
 from stories.trailers import take_paragraph_end_matter
 from stories.webcopy import add_body, clip_headline, head_bytes, is_excerpt, split_authors
 
-__all__ = ["FORMAT", "LABEL", "detect", "parse"]
+__all__ = ["LABEL", "NAME", "detect", "parse"]
 
-FORMAT = "html"
+NAME = "html"
 LABEL = "HTML article page"
 
 _DOCUMENT = re.compile(
@@ -102,7 +102,8 @@ def parse(data: bytes, source: str | None = None) -> list[Story]:
             favor_precision=True,
             date_extraction_params={"original_date": True, "extensive_search": False, "max_date": "2099-12-31"},
         )
-        found = _paragraphs(doc.body) if doc is not None and doc.body is not None else []
+        body = getattr(doc, "body", None)  # a Document; older trafilatura versions answer a dict
+        found = _paragraphs(body) if body is not None else []
         fallback = [] if found else _fallback(tree)
     except StoryError:
         raise
@@ -167,7 +168,7 @@ def _paragraphs(body: Any) -> list[str]:
 
 def _fallback(tree: Any) -> list[str]:
     """Paragraphs of the page's `<article>` (or `<main>`) without its navigation, asides and forms."""
-    from lxml.html import tostring
+    from lxml.html import tostring  # type: ignore[import-untyped]  # lxml ships no types
 
     for path in ("//article", "//main", "//*[@role='main']"):
         found = tree.xpath(path)
@@ -240,7 +241,7 @@ def _story(doc: Any, stamps: dict[str, str], paragraphs: list[str], source: str 
             created=created,
             updated=updated if updated != created else None,
             source=source,
-            format=FORMAT,
+            format=NAME,
             wire_id=f"html:{link}" if link else None,
             language=stamps.get("language"),
             subjects=tuple(dict.fromkeys(t for t in tags if isinstance(t, str) and t.strip())),

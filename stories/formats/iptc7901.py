@@ -16,16 +16,17 @@ it holds headings, list items and links, and a plain paragraph after it resumes 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from stories.dates import iso_date
 from stories.model import Story, StoryBuilder, StoryError, StoryMeta
-from stories.text import clean_line
+from stories.text import clean_line, identity_key
 from stories.trailers import take_paragraph_end_matter
 from stories.wiretext import agency_name, framing, join_wrapped, parse_transmissions, split_dateline, split_lines
 
-__all__ = ["FORMAT", "LABEL", "detect", "parse"]
+__all__ = ["LABEL", "NAME", "detect", "parse"]
 
-FORMAT = "iptc7901"
+NAME = "iptc7901"
 LABEL = "IPTC 7901"
 
 _HEADER = re.compile(
@@ -93,7 +94,7 @@ def _parse_message(message: str, source: str | None) -> Story:
             dateline=meta.get("dateline"),  # type: ignore[arg-type]
             created=created,
             source=source,
-            format=FORMAT,
+            format=NAME,
             wire_id=_wire_id(slug, headline, created[:10] if created else sent and sent["day"]),
             slug=slug,
             extra=extra,
@@ -101,7 +102,7 @@ def _parse_message(message: str, source: str | None) -> Story:
     )
 
 
-def _header(header: str, extra: dict) -> str | None:
+def _header(header: str, extra: dict[str, Any]) -> str | None:
     """The SOH line's fields go to `extra`; the keyword lines that follow are the slug (trailing "/" dropped)."""
     keywords: list[str] = []
     for line in split_lines(header):
@@ -157,7 +158,7 @@ def _headlines(chunks: list[list[str]], builder: StoryBuilder) -> str:
     return headline
 
 
-def _body(chunks: list[list[str]], extra: dict) -> list[str]:
+def _body(chunks: list[list[str]], extra: dict[str, Any]) -> list[str]:
     """Paragraphs of the text; the notebook block goes to `extra["notebook"]`."""
     paragraphs: list[str] = []
     notebook: list[str] = []
@@ -197,4 +198,4 @@ def _wire_id(slug: str | None, headline: str, day: str | None) -> str | None:
     """IPTC 7901 carries no story id: slug, headline and day sent stand in for one (None without slug or day)."""
     if not slug and not day:
         return None
-    return f"iptc7901:{clean_line(slug or '').casefold()}|{clean_line(headline).casefold()}|{day or ''}"
+    return f"iptc7901:{identity_key(slug or '')}|{identity_key(headline)}|{day or ''}"

@@ -13,16 +13,18 @@ import binascii
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from typing import Any
 
 from stories.encoding import decode_text
+from stories.headlines import shorten
 from stories.model import Story, StoryBuilder, StoryError, StoryMeta
 from stories.text import clean_line, clean_text
 from stories.webcopy import clean_body
 from stories.xmlsafe import local, parse_xml
 
-__all__ = ["FORMAT", "LABEL", "detect", "parse"]
+__all__ = ["LABEL", "NAME", "detect", "parse"]
 
-FORMAT = "newsml"
+NAME = "newsml"
 LABEL = "NewsML-G2"
 
 NAR_NS = "http://iptc.org/std/nar/2006-10-01/"
@@ -173,14 +175,14 @@ def _story(item: ET.Element, source: str | None, root: ET.Element) -> Story:
     slug = _text(_child(content, "slugline"))
     guid = clean_line(item.get("guid") or "")
     meta = StoryMeta(
-        headline="" if has_headline else slug or _shorten(paragraphs or standfirsts),
+        headline="" if has_headline else slug or shorten(clean_line((paragraphs or standfirsts or [""])[0]), 80),
         agency=_agency(item_meta, item, dateline_agency or found.get("agency"), orgs),  # type: ignore[arg-type]
         authors=tuple(authors),
         dateline=place or _text(_child(content, "located", "name")) or None,
         created=created,
         updated=updated,
         source=source,
-        format=FORMAT,
+        format=NAME,
         wire_id=f"newsml:{guid}" if guid else None,
         version=version,
         language=_language(content, item, root),
@@ -194,7 +196,7 @@ def _story(item: ET.Element, source: str | None, root: ET.Element) -> Story:
 def _main_headline(content: ET.Element | None) -> str:
     heads = _children(content, "headline")
     main = [h for h in heads if _code(h.get("role")) in ("", "main", "headline")]
-    return _text((main or heads or [None])[0])
+    return _text(main[0] if main else heads[0] if heads else None)
 
 
 def _standfirsts(content: ET.Element | None) -> list[str]:
@@ -247,7 +249,9 @@ def _agency(item_meta: ET.Element | None, item: ET.Element, dateline: str | None
     return next((name for name in (_name(provider), dateline, *orgs, holder, code) if name), None)
 
 
-def _item_extra(item: ET.Element, item_meta: ET.Element | None, content: ET.Element | None, extra: dict) -> None:
+def _item_extra(
+    item: ET.Element, item_meta: ET.Element | None, content: ET.Element | None, extra: dict[str, Any]
+) -> None:
     signals = [code for s in _children(item_meta, "signal") if (code := _code(s.get("qcode")))]
     if signals:
         extra["signal"] = ", ".join(dict.fromkeys(signals))
@@ -301,13 +305,6 @@ def _split_names(byline: str) -> list[str]:
     names = _BY.sub("", byline).strip(" ,;")
     parts = re.split(r"\s*[,;]\s*|\s+and\s+|\s*&\s*", names)
     return list(dict.fromkeys(p for p in (clean_line(x) for x in parts) if p))
-
-
-def _shorten(texts: list[str], limit: int = 80) -> str:
-    text = clean_line(texts[0]) if texts else ""
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
 # --- bodies --------------------------------------------------------------------------------------------------

@@ -27,9 +27,9 @@ from stories.text import clean_line, clean_text
 from stories.webcopy import clean_body
 from stories.wiretext import AGENCIES, agency_name, join_wrapped, split_dateline
 
-__all__ = ["FORMAT", "LABEL", "detect", "parse"]
+__all__ = ["LABEL", "NAME", "detect", "parse"]
 
-FORMAT = "ninjs"
+NAME = "ninjs"
 LABEL = "ninjs"
 
 _STARTS_AS_OBJECT = re.compile(r"^\s*(?:\[\s*)?\{")
@@ -305,7 +305,7 @@ def _number(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value if value >= 0 else None
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 10:
+    if isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) < 10:  # "²" is a digit, no number
         return int(value.strip())
     return None
 
@@ -356,7 +356,7 @@ def _story(raw: dict[str, Any], source: str | None) -> Story:
             created=iso_date(item.get("firstcreated")) or iso_date(item.get("contentcreated")),
             updated=iso_date(item.get("versioncreated")),
             source=source,
-            format=FORMAT,
+            format=NAME,
             wire_id=f"ninjs:{uri.strip()}" if uri else None,
             version=_number(item.get("version")),
             language=item.text("language"),

@@ -10,6 +10,9 @@ Recognised layouts:
 - AFP: "PARIS (AFP) -" dateline; the editors' initials ("burs-ab/cd") on the last line are a trailer.
 - TASS: "MOSCOW, November 12. /TASS/." dateline.
 - Xinhua: "BEIJING, Oct. 9 (Xinhua) --" dateline; "Enditem" at the end is a trailer.
+- Copy without a headline line (TASS, Xinhua, Interfax, Kyodo, Yonhap, PTI, Bernama, dpa, EFE often send the
+  dateline lede first): the lede stays the first paragraph and the headline is derived from its first sentence
+  (`extra["headline_derived"]`), kept in the metadata only.
 
 Anything else degrades gracefully: the first non-empty line is the headline, blank lines separate paragraphs.
 Footers, credits and trailers go to metadata, never into the canonical text.
@@ -17,21 +20,24 @@ Footers, credits and trailers go to metadata, never into the canonical text.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import deque
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from stories.dates import web_stamp
 from stories.encoding import decode_text, looks_binary, looks_json, looks_xml
+from stories.headlines import derive_headline
 from stories.model import Story, StoryBuilder, StoryError, StoryMeta
-from stories.text import clean_text
+from stories.text import clean_text, identity_key
 from stories.trailers import is_editors_note, take_end_matter
 from stories.wiretext import AGENCIES, agency_name, is_upper, join_wrapped, split_dateline, split_names
 
-__all__ = ["FORMAT", "LABEL", "detect", "parse", "wire_identity"]
+__all__ = ["LABEL", "NAME", "detect", "parse", "wire_identity"]
 
-FORMAT = "text"
+NAME = "text"
 LABEL = "plain text"
 
 _AA_BYLINE = re.compile(
@@ -70,21 +76,24 @@ def parse(data: bytes | str, source: str | None = None) -> list[Story]:
     if not chunks:
         raise StoryError("the file holds no text")
     extra: dict[str, object] = {}
-    meta: dict[str, object] = {"source": source, "format": FORMAT}
+    meta: dict[str, object] = {"source": source, "format": NAME}
     _take_credits_after_rule(chunks, extra)
     trailer_agency = take_end_matter(chunks, meta, extra)
     if not chunks:
         raise StoryError("the file holds only credits or boilerplate, no story text")
     lines = _Lines(chunks)
     builder = StoryBuilder()
-    if not _anadolu_header(lines, builder, meta):
+    headline = _headless_lede(lines)
+    if headline:
+        extra["headline_derived"] = True
+    elif not _anadolu_header(lines, builder, meta):
         _generic_header(lines, builder, meta, extra)
     _body(lines, builder, meta, extra)
     if trailer_agency:
         meta.setdefault("agency", trailer_agency)
     story = builder.build(
         StoryMeta(
-            headline="",
+            headline=headline,
             section=meta.get("section"),  # type: ignore[arg-type]
             agency=meta.get("agency"),  # type: ignore[arg-type]
             authors=tuple(meta.get("authors") or ()),  # type: ignore[arg-type]
@@ -92,20 +101,38 @@ def parse(data: bytes | str, source: str | None = None) -> list[Story]:
             created=meta.get("created"),  # type: ignore[arg-type]
             updated=meta.get("updated"),  # type: ignore[arg-type]
             source=source,
-            format=FORMAT,
+            format=NAME,
             version=extra["update"] + 1 if "update" in extra else 1,  # type: ignore[operator]  # "UPDATE 1-" is v2
             extra=extra,
         )
     )
-    return [replace(story, meta=replace(story.meta, wire_id=wire_identity(story.meta)))]
+    lede = next((story.block_text(b) for b in story.blocks if b.kind == "paragraph"), "")
+    return [replace(story, meta=replace(story.meta, wire_id=wire_identity(story.meta, lede)))]
 
 
-def wire_identity(meta: StoryMeta) -> str | None:
-    """Plain text has no wire id: versions share agency, headline and first-created date (or dateline date)."""
+def wire_identity(meta: StoryMeta, lede: str = "") -> str | None:
+    """Plain text has no wire id: versions share agency, headline and first-created date (or dateline date).
+    Without agency or date, headline and first paragraph stand in: the same copy in another encoding or quote
+    style is then still the same story. Quote style, dashes and odd spaces never count (`identity_key`)."""
     when = meta.created or meta.extra.get("dateline_date")
-    if not meta.agency or not when:
+    headline = identity_key(meta.headline)
+    if meta.agency and when:
+        return f"text:{meta.agency}|{headline}|{when}"
+    if not lede:
         return None
-    return f"text:{meta.agency}|{meta.headline.casefold()}|{when}"
+    digest = hashlib.sha256(identity_key(lede).encode("utf-8")).hexdigest()[:16]
+    return f"text:{meta.agency or ''}|{headline}|lede:{digest}"
+
+
+def _headless_lede(lines: _Lines) -> str:
+    """For copy that opens with its dateline lede ("MOSCOW, November 12. /TASS/. Grain exports…"), no headline
+    line: a headline derived from the lede; else "". Only a known agency's dateline counts."""
+    first = lines.peek(1)[0]
+    dateline = split_dateline(first)
+    if dateline is None or not dateline.agency or agency_name(dateline.agency) is None:
+        return ""
+    lede = split_dateline(lines.first_paragraph())
+    return derive_headline(lede.rest if lede else dateline.rest)
 
 
 def _chunks(text: str) -> list[list[str]]:
@@ -161,6 +188,9 @@ class _Lines:
             self._chunks.popleft()
         return line
 
+    def first_paragraph(self) -> str:
+        return _paragraphs(self._chunks[0])[0]
+
     def pop_paragraphs(self) -> list[str]:
         return _paragraphs(self._chunks.popleft())
 
@@ -175,7 +205,7 @@ def _iso(ddmmyyyy: str | None) -> str | None:
         return None
 
 
-def _anadolu_header(lines: _Lines, builder: StoryBuilder, meta: dict) -> bool:
+def _anadolu_header(lines: _Lines, builder: StoryBuilder, meta: dict[str, Any]) -> bool:
     """Section, headline, standfirst and "Author | date - Update : date" byline, if the copy has them."""
     head = lines.peek()
     idx = next((i for i, line in enumerate(head) if _AA_BYLINE.match(line)), None)
@@ -202,7 +232,7 @@ def _anadolu_header(lines: _Lines, builder: StoryBuilder, meta: dict) -> bool:
     return True
 
 
-def _generic_header(lines: _Lines, builder: StoryBuilder, meta: dict, extra: dict) -> None:
+def _generic_header(lines: _Lines, builder: StoryBuilder, meta: dict[str, Any], extra: dict[str, Any]) -> None:
     """First line is the headline (minus "UPDATE 2-" style tags); a "By …" line gives the authors, and time
     stamp lines under it the dates. Copy from a web page may start with a section line above the headline."""
     head = lines.peek(3)
@@ -261,7 +291,7 @@ def _stamps(line: str) -> list[tuple[str, str | None]]:
     return [stamp for stamp in found if stamp] if parts and all(found) else []
 
 
-def _take_stamps(lines: _Lines, meta: dict, extra: dict) -> None:
+def _take_stamps(lines: _Lines, meta: dict[str, Any], extra: dict[str, Any]) -> None:
     """A web page's time stamp lines under the headline or byline: "October 14, 2025 11:42 AM GMT+1",
     "Updated 3 hours ago"."""
     while lines and (stamps := _stamps(lines.peek(1)[0])):
@@ -275,7 +305,7 @@ def _take_stamps(lines: _Lines, meta: dict, extra: dict) -> None:
                 meta["updated"] = when
 
 
-def _body(lines: _Lines, builder: StoryBuilder, meta: dict, extra: dict) -> None:
+def _body(lines: _Lines, builder: StoryBuilder, meta: dict[str, Any], extra: dict[str, Any]) -> None:
     """Highlights, the dateline, then paragraphs."""
     in_header = True
     while lines:
@@ -303,7 +333,7 @@ def _body(lines: _Lines, builder: StoryBuilder, meta: dict, extra: dict) -> None
             builder.add("paragraph", para)
 
 
-def _take_credits_after_rule(chunks: list[list[str]], extra: dict) -> None:
+def _take_credits_after_rule(chunks: list[list[str]], extra: dict[str, Any]) -> None:
     """AP's "___" rules near the end: what follows each is contributor credits or a pointer to more coverage."""
     credits: list[str] = []
     while True:

@@ -351,3 +351,22 @@ def test_an_anpa_add_continues_the_take_before_it() -> None:
         "The leak grew overnight.",
         "Engineers were on site.",
     ]
+
+
+# --- end matter in bulk (found by bench/fuzz.py) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("separator", ["\n", "\n\n"], ids=["one-chunk", "a-chunk-each"])
+def test_thirty_thousand_trailer_lines_are_read_in_linear_time(separator: str) -> None:
+    """30,000 "PTI ABV RHL" lines at the end took minutes (each step rescanned every chunk): now well inside a
+    3 s budget in the sandbox, with end matter kept to a sane number of items and the rest left as text."""
+    from stories.sandbox import Sandbox
+
+    raw = "Cabinet approves cold storage plan\n\nThe Union Cabinet approved the plan on Wednesday.\n\n"
+    raw += separator.join(["PTI ABV RHL"] * 30_000) + "\n"
+    with Sandbox() as sandbox:
+        [story] = sandbox.parse(raw.encode(), "pti.txt", "text", 3.0)
+    trailer = story.meta.extra["trailer"]
+    assert trailer.startswith("PTI ABV RHL") and trailer.count("PTI") <= 100
+    assert story.text.startswith("Cabinet approves cold storage plan\n\nThe Union Cabinet approved the plan")
+    assert story.text.count("PTI ABV RHL") == 30_000 - trailer.count("PTI")  # nothing lost

@@ -414,7 +414,7 @@ def test_afp_dateline_with_year():
 
 # --- fuzzing -----------------------------------------------------------------------------------------------
 
-PLAIN_SAMPLES = [p.read_bytes() for p in sorted(PLAIN.iterdir())]
+PLAIN_SAMPLES = [p.read_bytes() for p in sorted(PLAIN.rglob("*.txt"))]
 
 
 @settings(max_examples=150, deadline=None)

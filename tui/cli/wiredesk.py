@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 
 from annotations import config
-from annotations.importing import import_paths, list_files
+from annotations.importing import DEFAULT_BUDGET, import_paths, list_files, time_budget
 from annotations.model import KINDS
 from annotations.store import Store, StoreError
 from stories.loader import FORMATS, MAX_BYTES
@@ -123,34 +123,57 @@ _STATUS_WORDS = {
     show_default=True,
     help="Refuse files larger than this many MB.",
 )
+@click.option(
+    "--time-budget",
+    "seconds",
+    type=click.FloatRange(min=0, min_open=True),
+    help=f"Refuse a file whose parsing takes longer than this many seconds (default: import_time_budget in the "
+    f"config file, else {DEFAULT_BUDGET:g}).",
+)
+@click.option("--follow-links", is_flag=True, help="Follow symbolic links in folders to files outside them.")
 @click.pass_context
 @user_errors
-def import_(ctx: click.Context, paths: tuple[str, ...], fmt: str | None, max_size: float) -> None:
+def import_(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    fmt: str | None,
+    max_size: float,
+    seconds: float | None,
+    follow_links: bool,
+) -> None:
     """Import story files, folders of them, or feeds by http(s) URL.
 
     Formats are recognised by content: plain wire text, NewsML-G2, ninjs, RSS/Atom, HTML article pages,
-    ANPA-1312 and IPTC 7901. Bad files are reported and skipped; the exit code is 1 if any failed.
+    ANPA-1312 and IPTC 7901. Bad files are reported and skipped; the exit code is 1 if any failed. Symbolic
+    links inside a folder are followed only to files inside the folders named (each other one is reported).
     """
+    budget = time_budget() if seconds is None else seconds  # a bad config file: one line, before any work
     store = open_store(ctx)
-    files = list_files(paths, skip=[store.data_dir])
+    links: list[tuple[Path, str]] = []
+    files = list_files(
+        paths, skip=[store.data_dir], follow_links=follow_links, skipped=lambda p, why: links.append((p, why))
+    )
+    for path, why in links:
+        click.echo(f"skipped   {clean_line(str(path))}: {clean_line(why)}")
     counts = dict.fromkeys(("imported", "present", "version", "failed"), 0)
     interactive = sys.stdout.isatty() and len(files) > 1
     with _progress(interactive, len(files)) as (say, advance):
         last_path = None
-        for outcome in import_paths(store, files, fmt, int(max_size * 1e6)):
+        outcomes = import_paths(store, files, fmt, int(max_size * 1e6), budget=budget, follow_links=follow_links)
+        for outcome in outcomes:
             counts[outcome.status] += 1
             if outcome.path != last_path:
                 advance()
                 last_path = outcome.path
             name = clean_line(str(outcome.path))  # a file's name is no safer to print than its text
             if outcome.status == "failed":
-                say(f"failed    {name}: {outcome.reason}", error=True)
+                say(f"failed    {name}: {clean_line(outcome.reason)}", error=True)
             elif outcome.story is not None:
                 word, why = _STATUS_WORDS[outcome.status]
                 say(f"{word}  {outcome.story.short_id}  {name}: {outcome.story.headline}{why}")
     click.echo(
         f"{counts['imported']} imported, {counts['present']} already in library, {counts['version']} new "
-        f"version(s), {counts['failed']} failed — library: {store.data_dir}"
+        f"version(s), {counts['failed']} failed — library: {clean_line(str(store.data_dir))}"
     )
     if counts["failed"]:
         ctx.exit(1)

@@ -88,7 +88,8 @@ def _slow_down_compactions() -> None:
     """Pause half a millisecond before each step of a compaction (fsync, link, rename, folder fsync), so a kill
     a few milliseconds after `C` lands inside it however fast the disk is. The steps themselves are unchanged."""
     import annotations.store.atomic
-    import annotations.store.journal
+    import annotations.store.bodies
+    import annotations.store.files
     import annotations.store.storage
 
     def stalled(func: Any) -> Any:
@@ -101,7 +102,12 @@ def _slow_down_compactions() -> None:
 
     for name in ("fsync", "fdatasync", "link", "replace"):
         setattr(os, name, stalled(getattr(os, name)))
-    for module in (annotations.store.atomic, annotations.store.journal, annotations.store.storage):
+    for module in (
+        annotations.store.atomic,
+        annotations.store.bodies,
+        annotations.store.files,
+        annotations.store.storage,
+    ):
         module.fsync_dir = stalled(module.fsync_dir)  # type: ignore[attr-defined]
 
 
@@ -151,7 +157,7 @@ def _annotations_loop(store: Any, rng: random.Random, seed: int, inserts_only: b
     while len(stories) < 2:
         story = _story(rng, f"{seed}-{len(stories)}")
         _say("I " + json.dumps({"op": "stories", "stories": {story.id: story.headline}}))
-        store.add_story(story)
+        store.add_stories([story])
         _say("A")
         stories[story.id] = story
     current = {a.id: a for a in store.annotations()}
@@ -161,7 +167,7 @@ def _annotations_loop(store: Any, rng: random.Random, seed: int, inserts_only: b
         if current and (roll < 0.15 or (crowded and roll < 0.6)):
             ann_id = rng.choice(sorted(current))
             _say("I " + json.dumps({"op": "del", "id": ann_id}))
-            store.remove(ann_id)
+            store.apply([(current[ann_id], None)])
             del current[ann_id]
         else:
             if current and roll < 0.4:
@@ -173,7 +179,7 @@ def _annotations_loop(store: Any, rng: random.Random, seed: int, inserts_only: b
                 end = rng.randint(start + 1, min(len(story.text), start + 80))
                 ann = Annotation.new(story, rng.choice(KINDS), start, end, note=_note(rng), annotator="crash")
             _say("I " + json.dumps({"op": "put", "ann": ann.to_dict()}))
-            store.put(ann, stories[ann.story_id])
+            store.apply([(current.get(ann.id), ann)])
             current[ann.id] = ann
         _say("A")
 
@@ -181,8 +187,8 @@ def _annotations_loop(store: Any, rng: random.Random, seed: int, inserts_only: b
 def _stories_loop(store: Any, rng: random.Random, seed: int, pause_after_bodies: bool) -> None:
     real_append = store._bodies.append
 
-    def append(stories: Any) -> Any:
-        spans = real_append(stories)
+    def append(stories: Any, **options: Any) -> Any:
+        spans = real_append(stories, **options)
         _say("B")
         if pause_after_bodies:
             time.sleep(10)  # the parent kills us here

@@ -151,7 +151,7 @@ def disk_state(data_dir: Path, old_temp_files: frozenset[str] = frozenset()) -> 
     for name in ("stories", "annotations"):
         snapshot, journal_path = data_dir / f"{name}.json", data_dir / f"{name}.journal"
         try:
-            generation = decode_snapshot(snapshot.read_bytes(), {}, snapshot)[1] if snapshot.exists() else 0
+            generation = decode_snapshot(snapshot.read_bytes(), {}, snapshot)[1].generation if snapshot.exists() else 0
         except StoreError:
             states.append(f"{name}: unreadable snapshot")
             continue

@@ -77,7 +77,7 @@ class ExportFilter:
     def takes_story(self, entry: StoryEntry) -> bool:
         if self.story_ids is not None and entry.id not in self.story_ids:
             return False
-        day = entry.sort_key[0][:10]
+        day = entry.day
         return not ((self.since and day < self.since) or (self.until and day > self.until))
 
     def takes(self, ann: Annotation) -> bool:

@@ -14,6 +14,7 @@ from annotations.history import History
 from annotations.model import Annotation, AnnotationError
 from annotations.store import Store
 from stories.model import Story, StoryBuilder, StoryMeta
+from tests.store_support import add_story
 
 
 def build_story() -> Story:
@@ -35,7 +36,7 @@ def new(exact: str, kind: str, occurrence: int = 1, **fields: object) -> Annotat
 @pytest.fixture
 def store(data_dir: Path):
     with Store(data_dir) as s:
-        s.add_story(STORY)
+        add_story(s, STORY)
         yield s
 
 

@@ -101,18 +101,36 @@ class Selected:
     annotations: list[Annotation]
 
 
-def select(store: Store, flt: ExportFilter | None = None) -> Iterator[Selected]:
+def select(
+    store: Store,
+    flt: ExportFilter | None = None,
+    *,
+    strict: bool = False,
+    skipped: Callable[[str], None] | None = None,
+) -> Iterator[Selected]:
     """The stories (every version) and annotations the filter takes, in a fixed order: by story date, then id.
 
     The order does not depend on when stories were imported, so a library rebuilt from an export exports alike.
-    """
+    With `skipped` (a callback given one line for each), a story whose text is damaged is left out; with `strict`,
+    it stops the export (ExportError naming it); with neither, texts are not read here."""
     flt = flt or ExportFilter()
     entries = [e for e in store.entries(all_versions=True) if flt.takes_story(e)]
     entries.sort(key=lambda e: (e.meta.updated or e.meta.created or "", e.id))
     for entry in entries:
         anns = [a for a in store.annotations(entry.id) if flt.takes(a)]
-        if anns or not flt.narrows_annotations:
-            yield Selected(entry, anns)
+        if not anns and flt.narrows_annotations:
+            continue
+        if strict or skipped is not None:
+            try:
+                store.story(entry.id)
+            except StoreError as exc:
+                if strict or skipped is None:
+                    raise ExportError(
+                        f"story {entry.short_id} cannot be exported: {exc} (see `wiredesk doctor`)"
+                    ) from None
+                skipped(f"story {entry.short_id} skipped ({len(anns)} annotation(s)): {exc}")
+                continue
+        yield Selected(entry, anns)
 
 
 class Names:

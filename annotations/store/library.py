@@ -16,6 +16,8 @@ Every method that changes something returns only after the change is durable.
 from __future__ import annotations
 
 import contextlib
+import errno
+import os
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -100,6 +102,23 @@ def _entry(rec: Record) -> StoryEntry:
     return StoryEntry(rec.id, StoryMeta.from_dict(rec), rec.added)
 
 
+def _make_private_dirs(folder: Path) -> None:
+    """Create `folder` and every missing folder above it, each readable by the user only (0700, whatever the
+    umask); folders that exist are left as they are."""
+    missing = [p for p in (folder, *folder.parents) if not os.path.isdir(p)]
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=0o700)
+            os.chmod(path, 0o700)  # mkdir's mode is cut by the umask
+        except FileExistsError:
+            if not path.is_dir():
+                raise StoreError(f"cannot create data dir {folder}: {path} is not a folder") from None
+        except OSError as exc:
+            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                raise ReadOnlyError(f"cannot create data dir {folder}: {exc.strerror}", exc.strerror or "") from None
+            raise StoreError(f"cannot create data dir {folder}: {exc.strerror}") from None
+
+
 def _remove_stale_temp_files(data_dir: Path) -> None:
     """Temp files of writes a crash interrupted: never acknowledged data (the writer holds the lock now)."""
     for folder in (data_dir, data_dir / "backups"):
@@ -120,10 +139,7 @@ class Store:
         self._lock = DataDirLock(self.data_dir)
         self._loading = threading.Lock()
         if not read_only:
-            try:
-                self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-            except OSError as exc:
-                raise StoreError(f"cannot create data dir {self.data_dir}: {exc.strerror}") from None
+            _make_private_dirs(self.data_dir)
             self._lock.acquire()
             _remove_stale_temp_files(self.data_dir)
         try:

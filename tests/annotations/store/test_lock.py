@@ -262,8 +262,9 @@ def test_readers_opening_while_a_writer_saves_and_compacts_see_every_acknowledge
     follower.start()
     views = []
     try:
-        deadline = time.monotonic() + 10
-        while (len(compactions) < 10 or len(views) < 100) and time.monotonic() < deadline:
+        stuck = time.monotonic() + 600  # a safety net for a writer that stopped: the loop waits on counts
+        while len(compactions) < 10 or len(views) < 100:
+            assert writer.poll() is None and time.monotonic() < stuck, "the writer stopped saving"
             with guard:
                 before = set(acknowledged)
             if not (data_dir / "annotations.journal").exists():

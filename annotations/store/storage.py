@@ -412,7 +412,7 @@ class JournaledStorage(Storage):
             self.backup_dir.mkdir(mode=0o700, exist_ok=True)
             if self._snapshot_stat is not None:
                 kept = self._backup_name(self.generation, ".json")
-                if not kept.exists():
+                if not os.path.lexists(kept):
                     try:
                         os.link(self.path, kept)
                     except OSError:  # no hard links here: copy instead

@@ -46,7 +46,13 @@ def _filter(
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(list(EXPORTERS)), required=True, help="Export format.")
-@click.option("-o", "--output", type=click.Path(path_type=str), help="File to write (- or none: stdout); brat: folder.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=str),
+    help="File to write (- or none: stdout); brat: folder. A FIFO, a device or /dev/stdout is written into as it "
+    "is; a symbolic link is followed, and the file it points to is replaced beside itself (the link stays).",
+)
 @click.option("--story", "story_refs", multiple=True, help="Only this story (repeatable; any unique id prefix).")
 @click.option("--kind", "kinds", type=click.Choice(KINDS), multiple=True, help="Only this kind (repeatable).")
 @click.option("--actor", "actors", multiple=True, help="Only those linked to this actor (name or alias; repeatable).")
@@ -75,7 +81,13 @@ def export(
     strict: bool,
 ) -> None:
     """Export annotations (with their stories). A repeated filter option takes any of its values; an annotation
-    must pass every option given. A story's date is when it was last updated, else created, else added."""
+    must pass every option given. A story's date is when it was last updated, else created, else added.
+
+    A file (or brat folder) is written through a temp file beside it and renamed into place, so it is whole or
+    not there; one that exists is replaced only with --force. If -o names a symbolic link, the file it points to
+    is replaced that way, in its own folder, and the link is left as it is. A FIFO, a character device or
+    /dev/stdout is written into as it is, without --force. A story whose text is damaged is skipped with a
+    warning naming it (--strict: the export fails instead)."""
     module = exporter(fmt)
     to_stdout = output in (None, "-")
     if to_stdout and not module.SINGLE_FILE:

@@ -207,7 +207,8 @@ def write_export(
             if target.is_dir():
                 raise ExportError(f"{shown} is a folder; {name} exports to a file")
             with atomic_output(target, private=False) as fh:
-                return module.write(store, fh, selection, **options)
+                count: int = module.write(store, fh, selection, **options)
+                return count
         if exists and not (target.is_dir() and not target.is_symlink() and module.replaceable(target)):
             raise ExportError(f"{shown} holds other files than a {name} export; it is not replaced")
         return _write_folder(target, lambda folder: module.write(store, folder, selection, **options))

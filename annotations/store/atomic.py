@@ -47,8 +47,7 @@ def atomic_output(path: Path, *, binary: bool = False, private: bool = True) -> 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        mode = "wb" if binary else "w"
-        fh_ = os.fdopen(fd, mode, **({} if binary else {"encoding": "utf-8", "newline": ""}))
+        fh_: IO[Any] = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
     except BaseException:
         os.close(fd)
         os.unlink(tmp)

@@ -24,6 +24,7 @@ import contextlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -75,7 +76,7 @@ def _storage(data_dir: Path, name: str, *, read_only: bool = True) -> JournaledS
     return JournaledStorage(data_dir / name, types={table: record_type}, read_only=read_only)
 
 
-def _load(storage: JournaledStorage) -> tuple[dict | None, str]:
+def _load(storage: JournaledStorage) -> tuple[dict[str, Any] | None, str]:
     try:
         return storage.read(), ""
     except StoreError as exc:
@@ -95,8 +96,12 @@ def check(data_dir: Path) -> Report:
             report.notes.append(f"library in use: {data_dir} is open for writing by {holder} (reading works)")
     except StoreError as exc:
         report.problems.append(str(exc))
-    tables: dict[str, dict] = {}
+    tables: dict[str, dict[str, Any]] = {}
     seqs: dict[str, int] = {}
+    try:  # read before the index: a writer stores a text only after the index changes before it
+        last_text = BodyPack(data_dir, read_only=True).last_seq() or 0
+    except StoreError:
+        last_text = 0
     for name in FILES:
         storage = _storage(data_dir, name)
         data, error = _load(storage)
@@ -118,7 +123,7 @@ def check(data_dir: Path) -> Report:
         tables.pop("stories", None)
     if "stories" in tables:
         _check_bodies(data_dir, tables["stories"], report)
-        _check_pack(data_dir, tables["stories"], seqs["stories"], report)
+        _check_pack(data_dir, tables["stories"], last_text, seqs["stories"], report)
     if "stories" in tables and "annotations" in tables:
         _check_annotations(data_dir, tables["stories"], tables["annotations"], report)
     return report
@@ -129,12 +134,12 @@ def _scan(storage: JournaledStorage) -> list[bytes]:
     return found.changes if found.generation == storage.generation else []
 
 
-def _by_id(docs: dict) -> dict:
+def _by_id(docs: dict[str, Any]) -> dict[str, Any]:
     """A table's records keyed by their own `id` instead of TinyDB's document id."""
     return {rec.id: rec for rec in docs.values()}
 
 
-def _doc_ids(docs: dict) -> dict[str, str]:
+def _doc_ids(docs: dict[str, Any]) -> dict[str, str]:
     """Our id -> TinyDB document id."""
     return {rec.id: doc_id for doc_id, rec in docs.items()}
 
@@ -146,7 +151,7 @@ def _story_text(pack: BodyPack, story_id: str, rec: StoryRecord) -> str | None:
         return None
 
 
-def _check_bodies(data_dir: Path, stories: dict, report: Report) -> None:
+def _check_bodies(data_dir: Path, stories: dict[str, Any], report: Report) -> None:
     pack = BodyPack(data_dir, read_only=True)
     bad = [sid for sid, rec in stories.items() if _story_text(pack, sid, rec) is None]
     for sid in bad:
@@ -155,15 +160,16 @@ def _check_bodies(data_dir: Path, stories: dict, report: Report) -> None:
         report.notes.append(f"{PACK_FILE}: all {len(stories)} story text(s) read back and match their ids")
 
 
-def _check_pack(data_dir: Path, stories: dict, seq: int, report: Report) -> None:
-    """The pack against the index: a text stored by a change past the index's last is a lost change; texts no
-    story refers to are what interrupted imports leave (harmless)."""
+def _check_pack(data_dir: Path, stories: dict[str, Any], known: int, seq: int, report: Report) -> None:
+    """The pack against the index (which ends at change `seq`): a text stored by a change past the index's last is
+    a lost change (texts of changes past `known`, the last when the check began, are a writer's at work); texts
+    no story refers to are what interrupted imports leave (harmless)."""
     ahead, unused = 0, 0
     for _offset, _length, body in BodyPack(data_dir, read_only=True).scan():
         if body is None:
             continue
         number = body.get("seq")
-        if isinstance(number, int) and number > seq + 1:
+        if isinstance(number, int) and seq + 1 < number <= known:
             ahead = max(ahead, number)
         if body.get("id") not in stories:
             unused += 1
@@ -176,7 +182,7 @@ def _check_pack(data_dir: Path, stories: dict, seq: int, report: Report) -> None
         report.notes.append(f"{PACK_FILE}: {unused} text(s) no story uses (left by imports that were interrupted)")
 
 
-def _bad_annotations(data_dir: Path, stories: dict, annotations: dict) -> dict[str, str]:
+def _bad_annotations(data_dir: Path, stories: dict[str, Any], annotations: dict[str, Any]) -> dict[str, str]:
     """Annotations that cannot stand: id -> why."""
     pack = BodyPack(data_dir, read_only=True)
     texts: dict[str, str | None] = {}
@@ -193,7 +199,7 @@ def _bad_annotations(data_dir: Path, stories: dict, annotations: dict) -> dict[s
     return bad
 
 
-def _check_annotations(data_dir: Path, stories: dict, annotations: dict, report: Report) -> None:
+def _check_annotations(data_dir: Path, stories: dict[str, Any], annotations: dict[str, Any], report: Report) -> None:
     bad = _bad_annotations(data_dir, stories, annotations)
     for ann_id, why in bad.items():
         report.problems.append(f"annotation {ann_id[:8]}: {why}")
@@ -285,7 +291,7 @@ def _repair_records(data_dir: Path, report: Report, *, restore: bool) -> None:
     report.repaired.append(f"{len(bad)} annotation(s) that no longer fit their story moved to {target}")
 
 
-def _repair_bodies(data_dir: Path, stories: dict, report: Report) -> None:
+def _repair_bodies(data_dir: Path, stories: dict[str, Any], report: Report) -> None:
     pack = BodyPack(data_dir, read_only=True)
     bad = [sid for sid, rec in stories.items() if _story_text(pack, sid, rec) is None]
     if not bad:

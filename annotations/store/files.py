@@ -85,7 +85,9 @@ def open_file(path: Path, flags: int = os.O_RDONLY, *, limit: int | None = MAX_F
         if exc.errno == errno.ENXIO:  # a FIFO opened for writing with no reader, or a socket
             raise _not_a_file(path, "a FIFO or a socket") from None
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and flags & _WRITING:
-            raise ReadOnlyError(f"{path} cannot be written ({exc.strerror}): it is read-only", exc.strerror) from None
+            raise ReadOnlyError(
+                f"{path} cannot be written ({exc.strerror}): it is read-only", exc.strerror or ""
+            ) from None
         raise StoreError(f"cannot open {path}: {exc.strerror or exc}") from None
     try:
         st = os.fstat(fd)

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any, cast
 
 from tinydb import TinyDB
 
@@ -34,7 +35,7 @@ from annotations.store.files import ReadOnlyError
 from annotations.store.lock import DataDirLock, StoreLockedError
 from annotations.store.records import Record, StoryRecord
 from annotations.store.storage import LOOK, JournaledStorage, StoreError
-from annotations.store.table import TrackedTable
+from annotations.store.table import tracked, tracked_db
 from annotations.store.tagstore import ANNOTATIONS_FILE, Edit, TagStore
 from stories.model import Story, StoryMeta, short_id
 
@@ -99,7 +100,7 @@ def _dateline_date(meta: StoryMeta, added: str) -> str:
 
 
 def _entry(rec: Record) -> StoryEntry:
-    return StoryEntry(rec.id, StoryMeta.from_dict(rec), rec.added)
+    return StoryEntry(rec.id, StoryMeta.from_dict(cast(Mapping[str, Any], rec)), rec.added)
 
 
 def _make_private_dirs(folder: Path) -> None:
@@ -143,28 +144,28 @@ class Store:
             self._lock.acquire()
             _remove_stale_temp_files(self.data_dir)
         try:
+            self._bodies = BodyPack(self.data_dir, read_only=read_only)
+            last_text = self._bodies.last_seq()  # first: a writer stores texts after the index changes before them
             self._stories_db = self._open(STORIES_FILE, "stories", StoryRecord)
-            self._stories = self._stories_db.table("stories")
+            self._stories = tracked(self._stories_db, "stories")
             self._entries: dict[str, StoryEntry] = {}
             self._versions: dict[str, list[StoryEntry]] = {}  # wire identity -> versions, oldest first
             for rec in self._stories.records().values():
                 self._remember(_entry(rec))
-            self._bodies = BodyPack(self.data_dir, read_only=read_only)
-            self._check_pack()
+            self._check_pack(last_text)
         except BaseException:
             with contextlib.suppress(StoreError):
                 if hasattr(self, "_stories_db"):
-                    self._stories_db.storage.close()  # type: ignore[attr-defined]  # a JournaledStorage
+                    self._stories_db.storage.close()
             self._lock.release()
             raise
         self._tags: TagStore | None = None
 
-    def _check_pack(self) -> None:
+    def _check_pack(self, last: int | None) -> None:
         """Cross-check the story index with the text pack: every text in the pack was stored by an index change
-        (its number is beside it), so a pack ahead of the index means the index lost changes."""
+        (its number `last` is beside it), so a pack ahead of the index means the index lost changes."""
         storage = self._stories_db.storage
         assert isinstance(storage, JournaledStorage)
-        last = self._bodies.last_seq()
         if last is not None and last > storage.seq + 1:  # +1: an import may have died between text and index
             raise StoreError(
                 f"{storage.journal_path} holds the story index up to change {storage.seq}, but {self._bodies.path} "
@@ -174,10 +175,7 @@ class Store:
     def _open(self, name: str, table: str, record_type: type) -> TinyDB:
         tuning = {} if self._compact_min_bytes is None else {"compact_min_bytes": self._compact_min_bytes}
         storage = JournaledStorage(self.data_dir / name, types={table: record_type}, read_only=self.read_only, **tuning)
-        db = TinyDB(storage=lambda: storage)
-        db.table_class = TrackedTable
-        storage.read()  # load now: an unreadable file is reported at open, not at first use
-        return db
+        return tracked_db(storage)  # loaded now: an unreadable file is reported at open, not at first use
 
     def take_warnings(self) -> list[str]:
         """Problems that did not stop a save (a compaction that failed and will be retried); each once."""

@@ -166,7 +166,7 @@ def _bases(storage: JournaledStorage, journals: dict[int, Path], target: int | N
     return bases
 
 
-def _from_backups(storage: JournaledStorage, target: int | None) -> tuple[dict, int, str, list[int]] | None:
+def _from_backups(storage: JournaledStorage, target: int | None) -> tuple[dict[str, Any], int, str, list[int]] | None:
     """The tables of generation `target` (None: the newest that can be had) rebuilt from a backup snapshot and
     the journals kept since: (tables, generation reached, source, generations whose changes are missing)."""
     journals = _kept_journals(storage)

@@ -55,7 +55,9 @@ def _checksummed(raw: bytes, path: Path) -> bool:
     return True
 
 
-def decode_snapshot(raw: bytes, types: Mapping[str, type[Record] | None], path: Path) -> tuple[dict, SnapshotMeta]:
+def decode_snapshot(
+    raw: bytes, types: Mapping[str, type[Record] | None], path: Path
+) -> tuple[dict[str, dict[str, Any]], SnapshotMeta]:
     """The tables of a snapshot, documents decoded to their record types, and what it says of itself.
 
     A snapshot without the `wiredesk` table (written by plain TinyDB or an older wiredesk) is generation 0 and
@@ -103,7 +105,8 @@ def _decode_records(docs: dict[str, msgspec.Raw], record_type: type[Record]) -> 
     table: dict[str, Any] = {}
     for i in range(0, len(items), _CHUNK):
         chunk = items[i : i + _CHUNK]
-        for (doc_id, _), record in zip(chunk, decode(b"[" + b",".join(raw for _, raw in chunk) + b"]"), strict=True):
+        records: list[Record] = decode(b"[" + b",".join(raw for _, raw in chunk) + b"]")
+        for (doc_id, _), record in zip(chunk, records, strict=True):
             record.intern()
             table[doc_id] = record
     return table

@@ -124,7 +124,7 @@ class JournaledStorage(Storage):
             raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
         return (st.st_ino, st.st_size, st.st_mtime_ns)
 
-    def _read_snapshot(self) -> tuple[tuple[int, int, int] | None, dict, SnapshotMeta]:
+    def _read_snapshot(self) -> tuple[tuple[int, int, int] | None, dict[str, dict[str, Any]], SnapshotMeta]:
         stat = self._stat(self.path)
         raw = read_file(self.path) if stat is not None else None
         if raw is None:
@@ -252,7 +252,7 @@ class JournaledStorage(Storage):
                     docs.pop(doc_id, None)
                     continue
                 record_type = self.types.get(table)
-                doc = msgspec.json.decode(raw_doc, type=record_type or dict[str, Any])
+                doc: Any = msgspec.json.decode(raw_doc, type=record_type or dict[str, Any])
                 if record_type is not None:
                     doc.intern()
                 docs[doc_id] = doc

@@ -73,7 +73,7 @@ class CliContext:
 
 
 def open_store(ctx: click.Context, write: bool = True) -> Store:
-    return ctx.find_object(CliContext).store(write)
+    return ctx.ensure_object(CliContext).store(write)
 
 
 #: How wide tables print into a pipe or file.

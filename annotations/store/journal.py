@@ -30,9 +30,10 @@ import msgspec
 from annotations.store.atomic import write_atomic
 from annotations.store.files import StoreError, open_file, read_file
 
-__all__ = ["Head", "Journal", "JournalScan", "encode_line", "read_head", "scan"]
+__all__ = ["Head", "Journal", "JournalScan", "encode_line", "read_head", "scan", "verify"]
 
 FORMAT = 1
+LOOK = "it was left untouched — run `wiredesk doctor`"
 _encoder = msgspec.json.Encoder()
 
 
@@ -137,6 +138,60 @@ def _header(body: bytes) -> tuple[int, int | None, str] | None:
     if found.journal != FORMAT or found.generation < 0 or (found.seq is not None and found.seq < 0):
         return None
     return found.generation, found.seq, found.uid
+
+
+def verify(snapshot: Path, generation: int, seq: int | None, uid: str, found: JournalScan, head: Head | None) -> None:
+    """Refuse a journal that is not the one its snapshot (of `generation`, holding `seq` changes, of file `uid`;
+    seq None: written before sequence numbers) and its head say it must be. Raises StoreError naming it."""
+    log, head_path = snapshot.with_suffix(".journal"), snapshot.with_suffix(".head")
+    if found.status == "corrupt":
+        raise StoreError(f"{log}: {found.problem}; {LOOK}")
+    if found.exists and found.generation is None:
+        what = "is empty (0 bytes)" if found.size == 0 else f"has lost its first line ({found.size} bytes left)"
+        raise StoreError(f"{log} {what}: the saves it held are missing; {LOOK}")
+    if not found.exists:
+        if head is not None or seq is not None:
+            raise StoreError(f"{log} is missing: the saves since the last snapshot are missing with it; {LOOK}")
+        return
+    assert found.generation is not None
+    if found.generation > generation:
+        raise StoreError(
+            f"{log} continues a newer snapshot than {snapshot} (generation "
+            f"{found.generation} > {generation}); both were left untouched — run `wiredesk doctor`"
+        )
+    if uid and found.uid != uid:
+        raise StoreError(
+            f"{log} belongs to another file than {snapshot}; both were left untouched — run `wiredesk doctor`"
+        )
+    if found.generation == generation and seq is not None and found.seq != seq:
+        raise StoreError(
+            f"{log} does not continue {snapshot} (it starts after change {found.seq}, the snapshot holds "
+            f"{seq}); both were left untouched — run `wiredesk doctor`"
+        )
+    if found.generation < generation and seq is not None:
+        made_from = found.generation == generation - 1 and found.end_seq == seq
+        if not made_from or found.status != "clean":
+            raise StoreError(
+                f"{log} is older than {snapshot} (generation {found.generation} < {generation}) but "
+                f"not the journal it was made from; both were left untouched — run `wiredesk doctor`"
+            )
+    if head is None:
+        return
+    if (found.uid or uid) and head.uid != (found.uid or uid):
+        raise StoreError(f"{log} does not belong with {head_path} (another library's file?); {LOOK}")
+    if head.generation > found.generation:
+        raise StoreError(
+            f"{log} is older than {head_path} says (generation {found.generation} < {head.generation}): an "
+            f"older copy was put back; {LOOK}"
+        )
+    end = found.end_seq if found.generation == generation else seq
+    if end is not None and end < head.seq:
+        if found.status == "torn" and end + 1 == head.seq:
+            raise StoreError(f"{log} was cut inside change {head.seq}, which had been saved; {LOOK}")
+        raise StoreError(
+            f"{log} ends at change {end}, but change {head.seq} had been saved ({head_path}): it was cut "
+            f"short or replaced; {LOOK}"
+        )
 
 
 class Journal:

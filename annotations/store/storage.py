@@ -35,7 +35,7 @@ from annotations.store.atomic import atomic_output, fsync_dir, write_atomic
 from annotations.store.files import StoreError, keep_in_quarantine, read_file
 from annotations.store.journal import Head, HeadFile
 from annotations.store.records import Record, RecordError
-from annotations.store.snapshot import DOCTOR, META_TABLE, SnapshotMeta, decode_snapshot, encode_snapshot
+from annotations.store.snapshot import META_TABLE, SnapshotMeta, decode_snapshot, encode_snapshot
 
 __all__ = [
     "META_TABLE",
@@ -142,7 +142,7 @@ class JournaledStorage(Storage):
             newer = found.generation is not None and found.generation > meta.generation
             if not newer and self._stat(self.path) == stat:  # no compaction replaced the snapshot meanwhile
                 break
-        self._verify(meta, found, head)
+        journal.verify(self.path, meta.generation, meta.seq, meta.uid, found, head)
         seq = meta.seq
         if found.exists and found.generation == meta.generation:
             seq = self._replay(tables, found)
@@ -174,56 +174,6 @@ class JournaledStorage(Storage):
         if failure:
             self.close()
             raise StoreError(failure)
-
-    def _verify(self, meta: SnapshotMeta, found: journal.JournalScan, head: Head | None) -> None:
-        """Refuse a journal that is not the one the snapshot and the head say it must be. Raises StoreError."""
-        snapshot, log, head_path = self.path, self.journal_path, self.head_path
-        if found.status == "corrupt":
-            raise StoreError(f"{log}: {found.problem}; {LOOK}")
-        if found.exists and found.generation is None:
-            what = "is empty (0 bytes)" if found.size == 0 else f"has lost its first line ({found.size} bytes left)"
-            raise StoreError(f"{log} {what}: the saves it held are missing; {LOOK}")
-        if not found.exists:
-            if head is not None or meta.seq is not None:
-                raise StoreError(f"{log} is missing: the saves since the last snapshot are missing with it; {LOOK}")
-            return
-        assert found.generation is not None
-        if found.generation > meta.generation:
-            raise StoreError(
-                f"{log} continues a newer snapshot than {snapshot} (generation "
-                f"{found.generation} > {meta.generation}); both were left untouched — run `wiredesk doctor`"
-            )
-        if meta.uid and found.uid != meta.uid:
-            raise StoreError(f"{log} belongs to another file than {snapshot}; both were left untouched — {DOCTOR}")
-        if found.generation == meta.generation and meta.seq is not None and found.seq != meta.seq:
-            raise StoreError(
-                f"{log} does not continue {snapshot} (it starts after change {found.seq}, the snapshot holds "
-                f"{meta.seq}); both were left untouched — run `wiredesk doctor`"
-            )
-        if found.generation < meta.generation and meta.seq is not None:
-            made_from = found.generation == meta.generation - 1 and found.end_seq == meta.seq
-            if not made_from or found.status != "clean":
-                raise StoreError(
-                    f"{log} is older than {snapshot} (generation {found.generation} < {meta.generation}) but "
-                    f"not the journal it was made from; both were left untouched — run `wiredesk doctor`"
-                )
-        if head is None:
-            return
-        if (found.uid or meta.uid) and head.uid != (found.uid or meta.uid):
-            raise StoreError(f"{log} does not belong with {head_path} (another library's file?); {LOOK}")
-        if head.generation > found.generation:
-            raise StoreError(
-                f"{log} is older than {head_path} says (generation {found.generation} < {head.generation}): an "
-                f"older copy was put back; {LOOK}"
-            )
-        end = found.end_seq if found.generation == meta.generation else meta.seq
-        if end is not None and end < head.seq:
-            if found.status == "torn" and end + 1 == head.seq:
-                raise StoreError(f"{log} was cut inside change {head.seq}, which had been saved; {LOOK}")
-            raise StoreError(
-                f"{log} ends at change {end}, but change {head.seq} had been saved ({head_path}): it was cut "
-                f"short or replaced; {LOOK}"
-            )
 
     def _replay(self, tables: dict[str, dict[str, Any]], found: journal.JournalScan) -> int:
         """Apply a journal's changes to `tables`, checking their numbers; the number of the last one."""

@@ -463,6 +463,7 @@ def test_a_step_across_tables_is_one_journal_line_and_all_or_nothing(data_dir: P
 
 # --- versions are numbered by their place among the library's versions; undated stories list last -------------
 
+
 def _port(tmp_path: Path, name: str, tag: str, body: str) -> Path:
     """A Reuters story; `tag` ("UPDATE 3-") before the headline says which version the wire calls it."""
     path = tmp_path / name

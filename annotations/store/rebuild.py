@@ -270,7 +270,9 @@ def _restart(data_dir: Path, storage: JournaledStorage, parts: _Parts, floor: in
     if saved > end or (head is None and parts.journal_bad):
         out.lost = True
         missing = f"{saved - end} saved change(s)" if saved > end else "any changes saved after those"
-        out.repaired.append(f"{storage.path.name}: {missing} could not be recovered; what was left is in quarantine/")
+        out.repaired.append(
+            f"{storage.path.name}: {missing} could not be recovered from its journal (kept in quarantine/)"
+        )
 
 
 def _generations(storage: JournaledStorage) -> list[int]:

@@ -10,14 +10,33 @@ from typing import Any
 
 import platformdirs
 
+from annotations.store.files import StoreError, intruder, read_file
+from stories.text import clean_line
+
 __all__ = ["ENV_DATA_DIR", "ConfigError", "annotator", "config_path", "data_dir", "keymap", "load_config"]
 
 APP = "wiredesk"
 ENV_DATA_DIR = "WIREDESK_DATA_DIR"
+#: A config file is a few lines; anything much larger is not one.
+MAX_CONFIG_BYTES = 1 << 20
+#: The longest error line about the config file: what it quotes from the file is cut to fit.
+MAX_MESSAGE = 300
+_BOM = b"\xef\xbb\xbf"
 
 
 class ConfigError(Exception):
-    """The config file cannot be used; the message is one line naming it."""
+    """The config file cannot be used; the message is one short line naming it, cleaned for the terminal (keys
+    and values it quotes come from the file) and cut to `MAX_MESSAGE` characters."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(_short(clean_line(message)))
+
+
+def _short(line: str) -> str:
+    if len(line) <= MAX_MESSAGE:
+        return line
+    cut = len(line) - MAX_MESSAGE + 40
+    return f"{line[: MAX_MESSAGE - 100]} … ({cut:,} characters left out) … {line[-60:]}"
 
 
 def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -32,15 +51,34 @@ def config_path() -> Path:
 
 
 def load_config(path: Path | None = None) -> dict[str, Any]:
-    """The settings in the config file; empty if there is none."""
+    """The settings in the config file; empty if there is none. UTF-8, with or without a byte-order mark."""
     path = path or config_path()
+    if kind := intruder(path):  # a folder, a FIFO, a device: never opened in a way that could block
+        raise ConfigError(f"config file {path} is {kind}, not a file")
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
+        size = path.stat().st_size if os.path.lexists(path) else 0
+        if size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"config file {path} is {size:,} bytes; a config file is at most {MAX_CONFIG_BYTES:,}")
+        raw = read_file(path, limit=MAX_CONFIG_BYTES)
+    except (OSError, StoreError) as exc:
+        raise ConfigError(f"config file {path} cannot be read: {getattr(exc, 'strerror', None) or exc}") from None
+    if raw is None:
         return {}
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    try:
+        text = raw.removeprefix(_BOM).decode("utf-8")
+        if "\0" in text:  # valid UTF-8, but no text file holds it: UTF-16 or UTF-32 without a byte-order mark
+            raise UnicodeDecodeError("utf-8", raw, raw.index(b"\0"), raw.index(b"\0") + 1, "a NUL byte")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"config file {path} is not UTF-8 text (byte {exc.start}: {raw[exc.start : exc.start + 1]!r}); "
+            "save it as UTF-8"
+        ) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is unreadable: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"config file {path} is unreadable: its arrays or tables are nested too deeply") from None
 
 
 def keymap(config: dict[str, Any] | None = None) -> dict[str, str]:

@@ -1,6 +1,6 @@
 """Store benchmarks: durable save latency, open time, memory. Each measurement runs in a fresh process.
 
-    python bench/bench_store.py save DATA_DIR COUNT OUT_JSON      # store.put latency (+ the fsync floor)
+    python bench/bench_store.py save DATA_DIR COUNT OUT_JSON      # a durable save's latency (+ the fsync floor)
     python bench/bench_store.py tinydb DATA_DIR REPS OUT_JSON     # plain TinyDB insert latency
     python bench/bench_store.py open DATA_DIR OUT_JSON            # open time and memory
     python bench/bench_store.py orjson DATA_DIR OUT_JSON          # orjson.loads of annotations.json
@@ -32,7 +32,8 @@ WARMUP = 5
 
 
 def child_save(data_dir: Path, count: int, out: Path) -> None:
-    """Time `count` durable `store.put` of new annotations, each followed by the floor: an append + fdatasync
+    """Time `count` durable saves of new annotations (`store.apply`, as the app's history saves a tag), each
+    followed by the floor: an append + fdatasync
     of the very bytes that put wrote to the journal, on a file in the same folder."""
     from annotations.model import KINDS, Annotation
     from annotations.store import Store
@@ -58,7 +59,7 @@ def child_save(data_dir: Path, count: int, out: Path) -> None:
             ann = Annotation.new(story, rng.choice(KINDS), start, start + rng.randint(4, 80), annotator="bench")
             before = journal.stat().st_size
             t0 = time.perf_counter()
-            store.put(ann, story)
+            store.apply([(None, ann)])
             t1 = time.perf_counter()
             with journal.open("rb") as fh:
                 fh.seek(before)

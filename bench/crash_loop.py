@@ -2,12 +2,12 @@
 
     python bench/crash_loop.py --trials 300 [--seed 1] [--jobs 2] [--chain 10]
 
-Each trial starts `tests/crash_child.py` on a data dir, lets it save (annotations, or story imports in one
-trial of five), kills it at a random moment — during start-up, after some saves, or just after a compaction
-started — then reopens the store read-only and writable and checks it against every acknowledged save. A data
+Each trial starts `tests/crash_child.py` on a data dir, lets it save (annotations, or story imports in one trial of
+five), kills it at a random moment — during start-up, after some saves — or before a step of a compaction, where it
+stops itself; then reopens the store read-only and writable and checks it against every acknowledged save. A data
 dir is reused for `--chain` trials, so recovery from one crash is itself crashed into. Prints one summary line:
-trials, unreadable stores, lost acknowledged saves, resurrected removes, other problems, and the time taken;
-exits 1 if any count is not 0. A line before it says where the kills landed and what they left on disk.
+trials, unreadable stores, lost acknowledged saves, resurrected removes, other problems, and the time taken; exits 1
+if any count is not 0. A line before it says where the kills landed and what they left on disk.
 """
 
 from __future__ import annotations

@@ -1,20 +1,24 @@
 """The crash harness's child: a process that saves in a loop (the parent side is tests/crash_harness.py).
 
 Run as a script, this is the child (`python tests/crash_child.py DATA_DIR MODE SEED [--compact-min-bytes N]
-[--slow-compaction] [--pause-after-bodies] [--mutant NAME]`). It opens a writable Store and loops forever,
-printing one line per event on stdout, each with a single `os.write` (atomic on a pipe), so a line the parent
-reads is whole:
+[--slow-compaction] [--stop-at N:K] [--pause-after-bodies] [--mutant NAME]`). It opens a writable Store and
+loops forever, printing one line per event on stdout, each with a single `os.write` (atomic on a pipe), so a
+line the parent reads is whole:
 
 - `O` — the store is open;
 - `I {json}` — an operation is about to start (its intent: it may or may not land if the child dies now);
 - `A` — that operation returned: it is acknowledged and must survive any crash from here on;
 - `C` — a compaction is starting (the storage's `compact` is wrapped to say so; `--slow-compaction` pauses
   briefly before each of its steps, so that kills land inside it even on a fast disk);
-- `B` — story bodies are durable, their index records are not written yet (`--pause-after-bodies` then sleeps,
-  so a kill lands exactly between the two).
+- `B` — story bodies are durable, their index records are not written yet (`--pause-after-bodies` then waits);
+- `P` — the child waits to be killed, exactly where the options asked: before step K (an fsync, link, rename or
+  folder fsync) of its N-th compaction (`--stop-at N:K`), between bodies and index (`--pause-after-bodies`), or
+  where a mutant breaks its promise. The parent kills it on that line, so where the kill lands never depends on
+  how busy the machine is.
 
 `--mutant` breaks the store on purpose, to show the checks catch it: `torn-snapshot` writes compacted
-snapshots in place, pausing halfway; `early-ack` acknowledges each save before making it.
+snapshots in place and stops halfway; `early-ack` acknowledges each save before making it (and stops after
+the third, unmade).
 
 MODE `annotations` adds, edits and removes annotations of a few stories (`inserts` only adds them); MODE
 `stories` imports batches of stories with `add_stories` (some already in the library). The child imports only
@@ -67,15 +71,26 @@ def _note(rng: random.Random) -> str:
 
 
 _compacting = False
+_compactions = 0  # compactions started so far
+_steps = 0  # steps of the compaction in progress
+_stop_at: tuple[int, int] | None = None  # (compaction, step): pause just before that step
+
+
+def _pause() -> None:
+    """Say `P` and wait to be killed: the parent kills on that line, so the kill lands exactly here."""
+    _say("P")
+    while True:
+        time.sleep(60)
 
 
 def _watch_compactions(storage: Any) -> None:
     real = storage.compact
 
     def compact() -> None:
-        global _compacting
+        global _compacting, _compactions, _steps
         _say("C")
-        _compacting = True
+        _compacting, _steps = True, 0
+        _compactions += 1
         try:
             real()
         finally:
@@ -84,25 +99,40 @@ def _watch_compactions(storage: Any) -> None:
     storage.compact = compact
 
 
-def _slow_down_compactions() -> None:
-    """Pause half a millisecond before each step of a compaction (fsync, link, rename, folder fsync), so a kill
-    a few milliseconds after `C` lands inside it however fast the disk is. The steps themselves are unchanged."""
+def _instrument_compactions(stop_at: tuple[int, int] | None, slow: bool) -> None:
+    """Count the steps of each compaction (fsync, link, rename, folder fsync): `stop_at` pauses before one of them
+    (see `_pause`); `slow` waits half a millisecond before each, so a kill a few milliseconds after `C` lands
+    inside it however fast the disk is. The steps themselves are unchanged."""
+    global _stop_at
     import annotations.store.atomic
-    import annotations.store.journal
+    import annotations.store.bodies
+    import annotations.store.files
     import annotations.store.storage
 
-    def stalled(func: Any) -> Any:
+    _stop_at = stop_at
+
+    def counted(func: Any) -> Any:
         def step(*args: Any, **kwargs: Any) -> Any:
+            global _steps
             if _compacting:
-                time.sleep(0.0005)
+                _steps += 1
+                if (_compactions, _steps) == _stop_at:
+                    _pause()
+                if slow:
+                    time.sleep(0.0005)
             return func(*args, **kwargs)
 
         return step
 
     for name in ("fsync", "fdatasync", "link", "replace"):
-        setattr(os, name, stalled(getattr(os, name)))
-    for module in (annotations.store.atomic, annotations.store.journal, annotations.store.storage):
-        module.fsync_dir = stalled(module.fsync_dir)  # type: ignore[attr-defined]
+        setattr(os, name, counted(getattr(os, name)))
+    for module in (
+        annotations.store.atomic,
+        annotations.store.bodies,
+        annotations.store.files,
+        annotations.store.storage,
+    ):
+        module.fsync_dir = counted(module.fsync_dir)  # type: ignore[attr-defined]
 
 
 def _break_store(mutant: str) -> None:
@@ -120,24 +150,27 @@ def _break_store(mutant: str) -> None:
             def write(self, data: bytes) -> None:
                 self.fh.write(data[: len(data) // 2])
                 self.fh.flush()
-                time.sleep(0.2)
-                self.fh.write(data[len(data) // 2 :])
+                _pause()  # killed here: half a snapshot, written in place
 
         @contextlib.contextmanager
         def in_place(path: Path, **_: Any) -> Any:
             with open(path, "wb") as fh:
                 yield _Slow(fh)
 
-        annotations.store.storage.atomic_output = in_place  # type: ignore[assignment]
+        annotations.store.storage.atomic_output = in_place  # type: ignore[attr-defined]  # replaced on purpose
     elif mutant == "early-ack":
         global _say
-        real_say = _say
+        real_say, early = _say, []
 
         def say(line: str) -> None:
             if line.startswith("I "):
                 real_say(line)
                 real_say("A")
-                time.sleep(0.05)
+                early.append(line)
+                if len(early) == 3:  # killed here: the third save acknowledged, never made
+                    real_say("P")
+                    while True:
+                        time.sleep(60)
             elif line != "A":
                 real_say(line)
 
@@ -151,7 +184,7 @@ def _annotations_loop(store: Any, rng: random.Random, seed: int, inserts_only: b
     while len(stories) < 2:
         story = _story(rng, f"{seed}-{len(stories)}")
         _say("I " + json.dumps({"op": "stories", "stories": {story.id: story.headline}}))
-        store.add_story(story)
+        store.add_stories([story])
         _say("A")
         stories[story.id] = story
     current = {a.id: a for a in store.annotations()}
@@ -161,7 +194,7 @@ def _annotations_loop(store: Any, rng: random.Random, seed: int, inserts_only: b
         if current and (roll < 0.15 or (crowded and roll < 0.6)):
             ann_id = rng.choice(sorted(current))
             _say("I " + json.dumps({"op": "del", "id": ann_id}))
-            store.remove(ann_id)
+            store.apply([(current[ann_id], None)])
             del current[ann_id]
         else:
             if current and roll < 0.4:
@@ -173,7 +206,7 @@ def _annotations_loop(store: Any, rng: random.Random, seed: int, inserts_only: b
                 end = rng.randint(start + 1, min(len(story.text), start + 80))
                 ann = Annotation.new(story, rng.choice(KINDS), start, end, note=_note(rng), annotator="crash")
             _say("I " + json.dumps({"op": "put", "ann": ann.to_dict()}))
-            store.put(ann, stories[ann.story_id])
+            store.apply([(current.get(ann.id), ann)])
             current[ann.id] = ann
         _say("A")
 
@@ -181,11 +214,11 @@ def _annotations_loop(store: Any, rng: random.Random, seed: int, inserts_only: b
 def _stories_loop(store: Any, rng: random.Random, seed: int, pause_after_bodies: bool) -> None:
     real_append = store._bodies.append
 
-    def append(stories: Any) -> Any:
-        spans = real_append(stories)
+    def append(stories: Any, **options: Any) -> Any:
+        spans = real_append(stories, **options)
         _say("B")
         if pause_after_bodies:
-            time.sleep(10)  # the parent kills us here
+            _pause()  # the parent kills us here
         return spans
 
     store._bodies.append = append
@@ -219,12 +252,14 @@ def child_main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pause-after-bodies", action="store_true")
     parser.add_argument("--mutant", choices=["torn-snapshot", "early-ack"])
     parser.add_argument("--slow-compaction", action="store_true", help="pause before each step of a compaction")
+    parser.add_argument("--stop-at", metavar="N:K", help="wait to be killed before step K of compaction N")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from annotations.store import Store
 
-    if args.slow_compaction:
-        _slow_down_compactions()
+    if args.slow_compaction or args.stop_at:
+        stop = tuple(int(n) for n in args.stop_at.split(":")) if args.stop_at else None
+        _instrument_compactions(stop, args.slow_compaction)  # type: ignore[arg-type]
     if args.mutant:
         _break_store(args.mutant)
 

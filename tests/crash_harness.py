@@ -45,19 +45,27 @@ class Model:
 
 @dataclass(frozen=True)
 class Kill:
-    """When to kill the child: after `after_lines` lines of `kind` (O, A, C or B), plus `delay` seconds.
+    """When to kill the child: after `after_lines` lines of `kind` (O, A, C, B or P), plus `delay` seconds.
 
     `kind=""` kills `delay` seconds after the child was started, whatever it is doing (even starting up).
+    `stop=(n, k)` has the child wait before step k of its n-th compaction (and say `P`): it is killed there.
     """
 
     kind: str = ""
     after_lines: int = 0
     delay: float = 0.0
+    stop: tuple[int, int] | None = None
 
     def describe(self) -> str:
+        if self.stop:
+            return f"before step {self.stop[1]} of compaction {self.stop[0]}"
         if not self.kind:
             return f"{self.delay * 1000:.1f} ms after start"
         return f"{self.delay * 1000:.2f} ms after {self.kind} line {self.after_lines}"
+
+    @classmethod
+    def inside_compaction(cls, compaction: int, step: int) -> Kill:
+        return cls("P", 1, 0.0, (compaction, step))
 
 
 @dataclass
@@ -68,7 +76,7 @@ class TrialResult:
     acknowledged: int = 0
     compactions: int = 0
     in_flight: str = ""  # the operation that had started but was not acknowledged when the child died
-    mid_compaction: bool = False  # the last thing the child said was that a compaction was starting
+    mid_compaction: bool = False  # a compaction had started since the child's last acknowledged save
     leftovers: list[str] = field(default_factory=list)  # temp files the crash left in the data dir
     disk: str = ""  # what the crash left on disk, in short (see `disk_state`)
     problems: list[str] = field(default_factory=list)
@@ -151,7 +159,7 @@ def disk_state(data_dir: Path, old_temp_files: frozenset[str] = frozenset()) -> 
     for name in ("stories", "annotations"):
         snapshot, journal_path = data_dir / f"{name}.json", data_dir / f"{name}.journal"
         try:
-            generation = decode_snapshot(snapshot.read_bytes(), {}, snapshot)[1] if snapshot.exists() else 0
+            generation = decode_snapshot(snapshot.read_bytes(), {}, snapshot)[1].generation if snapshot.exists() else 0
         except StoreError:
             states.append(f"{name}: unreadable snapshot")
             continue
@@ -257,7 +265,7 @@ def run_trial(
     compact_after: bool = False,
     slow_compaction: bool | None = None,
     mutant: str = "",
-    timeout: float = 10.0,
+    timeout: float = 120.0,
 ) -> tuple[TrialResult, Model]:
     """Start a child on `data_dir`, kill it as `kill` says, check the store; the result and the new state.
     `compact_after` also compacts the reopened store on close and checks it once more. `slow_compaction`
@@ -265,6 +273,8 @@ def run_trial(
     extra = ["--compact-min-bytes", str(compact_min_bytes)]
     if slow_compaction or (slow_compaction is None and kill.kind == "C"):
         extra.append("--slow-compaction")
+    if kill.stop:
+        extra += ["--stop-at", f"{kill.stop[0]}:{kill.stop[1]}"]
     if pause_after_bodies:
         extra.append("--pause-after-bodies")
     if mutant:
@@ -289,7 +299,8 @@ def run_trial(
             pending_op = None
         elif tag == "C":
             result.compactions += 1
-    result.mid_compaction = bool(lines) and lines[-1] == "C"
+    since_ack = lines[max((i for i, line in enumerate(lines) if line == "A"), default=-1) + 1 :]
+    result.mid_compaction = "C" in since_ack
     result.in_flight = json.dumps(pending_op)[:80] if pending_op else ""
     result.leftovers = sorted({p.name for p in data_dir.rglob("*.tmp")} - old_temp_files)
     result.disk = disk_state(data_dir, old_temp_files)
@@ -298,12 +309,18 @@ def run_trial(
     return result, state
 
 
+#: Every compaction makes at least this many steps (fsync, link, rename, folder fsync): a stop before any of
+#: them is always reached.
+COMPACTION_STEPS = 8
+
+
 def plan(rng: random.Random, trial: int, mode: str = "annotations") -> Kill:
-    """A varied kill: early (during start-up or the first saves), after a number of saves, or just after a
-    compaction started (compactions get rarer as a library of stories grows: there, the first one)."""
+    """A varied kill: early (during start-up or the first saves), after a number of saves, or inside a
+    compaction, before one of its steps (compactions get rarer as a library of stories grows: there, the first
+    one). Kills inside compactions are placed by the child itself, so they land there however busy the machine."""
     choice = trial % 4
     if choice == 0:
         return Kill(delay=rng.uniform(0.0, 0.25))
     if choice == 1:
         return Kill("A", rng.randint(1, 120 if mode == "annotations" else 20), rng.uniform(0, 0.002))
-    return Kill("C", rng.randint(1, 3) if mode == "annotations" else 1, rng.uniform(0, 0.004))
+    return Kill.inside_compaction(rng.randint(1, 3) if mode == "annotations" else 1, rng.randint(1, COMPACTION_STEPS))

@@ -10,7 +10,7 @@ from tinydb import TinyDB
 
 from annotations.store.records import AnnotationRecord, to_record
 from annotations.store.storage import JournaledStorage
-from annotations.store.table import TrackedTable
+from annotations.store.table import TrackedTable, tracked, tracked_db
 
 TABLE = "annotations"
 
@@ -28,10 +28,8 @@ def rec(n: int, **fields: Any) -> dict[str, Any]:
 
 def open_db(path: Path, **options: Any) -> tuple[TinyDB, TrackedTable, JournaledStorage]:
     storage = JournaledStorage(path, types={TABLE: AnnotationRecord}, **options)
-    db = TinyDB(storage=lambda: storage)
-    db.table_class = TrackedTable
-    storage.read()
-    return db, db.table(TABLE), storage  # type: ignore[return-value]
+    db = tracked_db(storage)
+    return db, tracked(db, TABLE), storage
 
 
 def contents(storage: JournaledStorage) -> dict[str, dict[str, Any]]:
@@ -46,11 +44,11 @@ def ids(docs: dict[str, dict[str, Any]]) -> set[str]:
 
 def index(table: TrackedTable) -> dict[str, int]:
     """Our id -> TinyDB document id, as `doc_id` gives it for each record in the table; checks `find` too."""
-    found = {}
+    found: dict[str, int] = {}
     for doc_id, record in table.records().items():
         assert table.find(record.id) is record, record.id
-        found[record.id] = table.doc_id(record.id)
-        assert found[record.id] == int(doc_id), record.id
+        found[record.id] = int(doc_id)
+        assert table.doc_id(record.id) == int(doc_id), record.id
     assert len(found) == len(table)  # our ids are unique
     return found
 

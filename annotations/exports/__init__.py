@@ -9,7 +9,8 @@ iterable; it is read once) — so an export streams: memory does not grow with t
 the modules; `exporter` loads one (the package never imports its format modules itself: they import it).
 
 `write_export` puts an export in place atomically: a file through a temp file, a folder through a temp folder
-beside it; neither replaces what exists unless asked to.
+beside it; neither replaces what exists unless asked to, and a link is followed to what it points to. A FIFO,
+a character device or /dev/stdout is written into as it is, never replaced.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
+import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -28,7 +31,7 @@ from annotations.actors import Actor
 from annotations.model import Annotation, AnnotationError
 from annotations.registry import Registry
 from annotations.store import Store, StoreError, StoryEntry
-from annotations.store.atomic import atomic_output, fsync_dir
+from annotations.store.atomic import atomic_output, fsync_dir, real_target
 
 __all__ = [
     "EXPORTERS",
@@ -105,7 +108,7 @@ class ExportFilter:
     def takes_story(self, entry: StoryEntry) -> bool:
         if self.story_ids is not None and entry.id not in self.story_ids:
             return False
-        day = entry.sort_key[0][:10]
+        day = entry.day
         return not ((self.since and day < self.since) or (self.until and day > self.until))
 
     def takes(self, ann: Annotation) -> bool:
@@ -129,18 +132,36 @@ class Selected:
     annotations: list[Annotation]
 
 
-def select(store: Store, flt: ExportFilter | None = None) -> Iterator[Selected]:
+def select(
+    store: Store,
+    flt: ExportFilter | None = None,
+    *,
+    strict: bool = False,
+    skipped: Callable[[str], None] | None = None,
+) -> Iterator[Selected]:
     """The stories (every version) and annotations the filter takes, in a fixed order: by story date, then id.
 
     The order does not depend on when stories were imported, so a library rebuilt from an export exports alike.
-    """
+    With `skipped` (a callback given one line for each), a story whose text is damaged is left out; with `strict`,
+    it stops the export (ExportError naming it); with neither, texts are not read here."""
     flt = flt or ExportFilter()
     entries = [e for e in store.entries(all_versions=True) if flt.takes_story(e)]
     entries.sort(key=lambda e: (e.meta.updated or e.meta.created or "", e.id))
     for entry in entries:
         anns = [a for a in store.annotations(entry.id) if flt.takes(a)]
-        if anns or not flt.narrows_annotations:
-            yield Selected(entry, anns)
+        if not anns and flt.narrows_annotations:
+            continue
+        if strict or skipped is not None:
+            try:
+                store.story(entry.id)
+            except StoreError as exc:
+                if strict or skipped is None:
+                    raise ExportError(
+                        f"story {entry.short_id} cannot be exported: {exc} (see `wiredesk doctor`)"
+                    ) from None
+                skipped(f"story {entry.short_id} skipped ({len(anns)} annotation(s)): {exc}")
+                continue
+        yield Selected(entry, anns)
 
 
 class Names:
@@ -182,33 +203,97 @@ def spool() -> IO[str]:
 def write_export(
     store: Store, name: str, path: str | Path, selection: Iterable[Selected], *, force: bool = False, **options: object
 ) -> int:
-    """Export in format `name` to `path` (a file, or a folder for folder formats), atomically: an interrupted
-    export leaves nothing under `path` and no temp file. An existing `path` is replaced only with `force` (and a
-    folder only if it holds nothing but an earlier export of the format). Returns the number of annotations."""
+    """Export in format `name` to `path` (a file, or a folder for folder formats); returns the number of
+    annotations.
+
+    A file or folder is written atomically: an interrupted export leaves nothing under `path` and no temp file.
+    An existing one is replaced only with `force` (a folder only if it holds nothing but an earlier export of the
+    format). A symbolic link is followed: the file or folder it points to is replaced beside itself, and the link
+    stays a link. A FIFO, a character device or a descriptor of this process (/dev/stdout, /dev/fd/N) is written
+    into as it is — no temp file, no rename, no `force` needed."""
     module = exporter(name)
     path = Path(path)
-    if not path.parent.is_dir():
-        raise ExportError(f"cannot write {path}: the folder {path.parent} does not exist")
-    exists = path.exists() or path.is_symlink()
+    opener = _stream(path)
+    if opener is not None:
+        if not module.SINGLE_FILE:
+            raise ExportError(f"{path} is not a folder; {name} writes a folder")
+        return _write_stream(path, opener, lambda out: module.write(store, out, selection, **options))
+    target = real_target(path)
+    shown = f"{path} (a link to {target})" if target != path else str(path)
+    if not target.parent.is_dir():
+        raise ExportError(f"cannot write {shown}: the folder {target.parent} does not exist")
+    exists = os.path.lexists(target)
     if exists and not force:
-        raise ExportError(f"{path} exists; use --force to replace it")
+        raise ExportError(f"{shown} exists; use --force to replace it")
     try:
         if module.SINGLE_FILE:
-            if path.is_dir():
-                raise ExportError(f"{path} is a folder; {name} exports to a file")
-            with atomic_output(path, private=False) as fh:
-                return module.write(store, fh, selection, **options)
-        if exists and not (path.is_dir() and not path.is_symlink() and module.replaceable(path)):
-            raise ExportError(f"{path} holds other files than a {name} export; it is not replaced")
-        return _write_folder(path, lambda folder: module.write(store, folder, selection, **options))
+            if target.is_dir():
+                raise ExportError(f"{shown} is a folder; {name} exports to a file")
+            with atomic_output(target, private=False) as fh:
+                count: int = module.write(store, fh, selection, **options)
+                return count
+        if exists and not (target.is_dir() and not target.is_symlink() and module.replaceable(target)):
+            raise ExportError(f"{shown} holds other files than a {name} export; it is not replaced")
+        return _write_folder(target, lambda folder: module.write(store, folder, selection, **options))
+    except OSError as exc:
+        raise ExportError(f"cannot write {shown}: {exc.strerror or exc}") from None
+
+
+_DESCRIPTOR = re.compile(r"/(?:dev/fd|proc/self/fd|proc/(\d+)/fd)/(\d+)")
+
+
+def _descriptor(path: Path) -> int | None:
+    """The descriptor of this process that `path` names (/dev/stdout, /dev/fd/1, /proc/self/fd/1, through any
+    links to them), or None."""
+    current = os.path.abspath(path)
+    for _hop in range(16):
+        if (found := _DESCRIPTOR.fullmatch(current)) and found[1] in (None, str(os.getpid())):
+            return int(found[2])
+        if not os.path.islink(current):
+            return None
+        current = os.path.normpath(os.path.join(os.path.dirname(current), os.readlink(current)))
+    return None
+
+
+def _stream(path: Path) -> Callable[[], int] | None:
+    """How to open `path` for writing into it as it is, if it is a FIFO, a character device or a descriptor of
+    this process (else None: it is written as a file). Raises ExportError for what cannot hold an export."""
+    number = _descriptor(path)
+    if number is not None:
+        return lambda: os.dup(number)
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
+        return lambda: os.open(path, os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC)
+    if stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
+        kind = "a block device" if stat.S_ISBLK(mode) else "a socket"
+        raise ExportError(f"{path} is {kind}; exports go to files, folders, FIFOs and character devices")
+    return None
+
+
+def _write_stream(path: Path, opener: Callable[[], int], write: Callable[[IO[str]], int]) -> int:
+    """Write an export into the FIFO, device or descriptor `path` as it is (UTF-8, whatever the locale)."""
+    try:
+        fd = opener()
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise ExportError(f"{path} is a folder; this format exports to a file")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            return write(out)
     except OSError as exc:
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _write_folder(path: Path, write: Callable[[Path], int]) -> int:
     """Run `write` on a temp folder beside `path`, make its files durable, then rename it to `path` (an existing
-    one is renamed aside first and deleted once the new one is in place)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    one is renamed aside first and deleted once the new one is in place). `path` is a real folder or nothing, never
+    a link (`write_export` resolves links)."""
+    if os.path.lexists(path) and (path.is_symlink() or not path.is_dir()):
+        raise ExportError(f"{path} is not a folder; it is not replaced")
     work = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     old: Path | None = None
     try:
@@ -223,7 +308,7 @@ def _write_folder(path: Path, write: Callable[[Path], int]) -> int:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(work, 0o777 & ~umask)
-        if path.exists():
+        if os.path.lexists(path):
             old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
             os.rename(path, old / path.name)
             try:

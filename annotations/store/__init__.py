@@ -4,6 +4,14 @@ Everything outside this package reads and writes the library through `Store` onl
 annotation model (`annotations.model`, `annotations.actors`), nothing from the rest of `annotations/`.
 """
 
-from annotations.store.library import ANNOTATIONS_FILE, STORIES_FILE, Store, StoreError, StoreLockedError, StoryEntry
+from annotations.store.library import (
+    ANNOTATIONS_FILE,
+    STORIES_FILE,
+    ReadOnlyError,
+    Store,
+    StoreError,
+    StoreLockedError,
+    StoryEntry,
+)
 
-__all__ = ["ANNOTATIONS_FILE", "STORIES_FILE", "Store", "StoreError", "StoreLockedError", "StoryEntry"]
+__all__ = ["ANNOTATIONS_FILE", "STORIES_FILE", "ReadOnlyError", "Store", "StoreError", "StoreLockedError", "StoryEntry"]

@@ -16,32 +16,32 @@ Every method that changes something returns only after the change is durable.
 from __future__ import annotations
 
 import contextlib
+import errno
+import os
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any, cast
 
 from tinydb import TinyDB
 
 from annotations.actors import Actor
-from annotations.model import Annotation, AnnotationError, now_iso
+from annotations.model import Annotation, now_iso
 from annotations.store.bodies import BodyPack
+from annotations.store.files import ReadOnlyError
 from annotations.store.lock import DataDirLock, StoreLockedError
-from annotations.store.records import StoryRecord
-from annotations.store.storage import JournaledStorage, StoreError
-from annotations.store.table import TrackedTable
+from annotations.store.records import Record, StoryRecord
+from annotations.store.storage import LOOK, JournaledStorage, StoreError
+from annotations.store.table import tracked, tracked_db
 from annotations.store.tagstore import ANNOTATIONS_FILE, Edit, TagStore
 from stories.model import Story, StoryMeta, short_id
 
-__all__ = ["ANNOTATIONS_FILE", "STORIES_FILE", "Store", "StoreError", "StoreLockedError", "StoryEntry"]
+__all__ = ["ANNOTATIONS_FILE", "STORIES_FILE", "ReadOnlyError", "Store", "StoreError", "StoreLockedError", "StoryEntry"]
 
 STORIES_FILE = "stories.json"
-_META_FIELDS = (
-    "section", "agency", "dateline", "created", "updated", "source", "format", "wire_id", "version", "language",
-    "slug", "link",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -63,16 +63,27 @@ class StoryEntry:
         return short_id(self.id)
 
     @property
+    def date(self) -> str:
+        """The story's date: updated, else created, else its dateline's day (a dateline without a year counts in
+        the year the story was added); "" if it has none."""
+        return self.meta.updated or self.meta.created or _dateline_date(self.meta, self.added)
+
+    @property
+    def day(self) -> str:
+        """The day filters go by: the story's date, else the day it was added (YYYY-MM-DD)."""
+        return (self.date or self.added)[:10]
+
+    @property
     def sort_key(self) -> tuple[str, str]:
-        """Newest first by publication date; a dateline date without a year counts in the year it was added."""
-        return (self.meta.updated or self.meta.created or _dateline_date(self.meta, self.added), self.added)
+        """Sorted in reverse, newest first by the story's date; undated stories last (latest added first)."""
+        return (self.date, self.added)
 
 
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 
 
 def _dateline_date(meta: StoryMeta, added: str) -> str:
-    """ISO date of a dateline date such as "March 4", in the latest year not after `added`; else `added`."""
+    """ISO date of a dateline date such as "March 4", in the latest year not after `added`; else ""."""
     words = str(meta.extra.get("dateline_date") or "").replace(".", " ").replace(",", " ").split()
     if words[:1] and words[0].isdigit():  # "4 Mar" as well as "March 4"
         words[:2] = words[1::-1]
@@ -85,18 +96,28 @@ def _dateline_date(meta: StoryMeta, added: str) -> str:
             when = date(year - 1, month, day)
         return when.isoformat()
     except (IndexError, KeyError, ValueError):
-        return added[:10]
+        return ""
 
 
-def _entry(rec: StoryRecord) -> StoryEntry:
-    meta = StoryMeta(
-        headline=rec.headline,
-        authors=tuple(rec.authors),
-        subjects=tuple(rec.subjects),
-        extra=rec.extra,
-        **{name: getattr(rec, name) for name in _META_FIELDS},
-    )
-    return StoryEntry(rec.id, meta, rec.added)
+def _entry(rec: Record) -> StoryEntry:
+    return StoryEntry(rec.id, StoryMeta.from_dict(cast(Mapping[str, Any], rec)), rec.added)
+
+
+def _make_private_dirs(folder: Path) -> None:
+    """Create `folder` and every missing folder above it, each readable by the user only (0700, whatever the
+    umask); folders that exist are left as they are."""
+    missing = [p for p in (folder, *folder.parents) if not os.path.isdir(p)]
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=0o700)
+            os.chmod(path, 0o700)  # mkdir's mode is cut by the umask
+        except FileExistsError:
+            if not path.is_dir():
+                raise StoreError(f"cannot create data dir {folder}: {path} is not a folder") from None
+        except OSError as exc:
+            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                raise ReadOnlyError(f"cannot create data dir {folder}: {exc.strerror}", exc.strerror or "") from None
+            raise StoreError(f"cannot create data dir {folder}: {exc.strerror}") from None
 
 
 def _remove_stale_temp_files(data_dir: Path) -> None:
@@ -119,32 +140,42 @@ class Store:
         self._lock = DataDirLock(self.data_dir)
         self._loading = threading.Lock()
         if not read_only:
-            try:
-                self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-            except OSError as exc:
-                raise StoreError(f"cannot create data dir {self.data_dir}: {exc.strerror}") from None
+            _make_private_dirs(self.data_dir)
             self._lock.acquire()
             _remove_stale_temp_files(self.data_dir)
         try:
+            self._bodies = BodyPack(self.data_dir, read_only=read_only)
+            last_text = self._bodies.last_seq()  # first: a writer stores texts after the index changes before them
             self._stories_db = self._open(STORIES_FILE, "stories", StoryRecord)
-            self._stories = self._stories_db.table("stories")
+            self._stories = tracked(self._stories_db, "stories")
             self._entries: dict[str, StoryEntry] = {}
             self._versions: dict[str, list[StoryEntry]] = {}  # wire identity -> versions, oldest first
             for rec in self._stories.records().values():
                 self._remember(_entry(rec))
+            self._check_pack(last_text)
         except BaseException:
+            with contextlib.suppress(StoreError):
+                if hasattr(self, "_stories_db"):
+                    self._stories_db.storage.close()
             self._lock.release()
             raise
-        self._bodies = BodyPack(self.data_dir, read_only=read_only)
         self._tags: TagStore | None = None
+
+    def _check_pack(self, last: int | None) -> None:
+        """Cross-check the story index with the text pack: every text in the pack was stored by an index change
+        (its number `last` is beside it), so a pack ahead of the index means the index lost changes."""
+        storage = self._stories_db.storage
+        assert isinstance(storage, JournaledStorage)
+        if last is not None and last > storage.seq + 1:  # +1: an import may have died between text and index
+            raise StoreError(
+                f"{storage.journal_path} holds the story index up to change {storage.seq}, but {self._bodies.path} "
+                f"has texts stored by change {last}: changes are missing; {LOOK}"
+            )
 
     def _open(self, name: str, table: str, record_type: type) -> TinyDB:
         tuning = {} if self._compact_min_bytes is None else {"compact_min_bytes": self._compact_min_bytes}
         storage = JournaledStorage(self.data_dir / name, types={table: record_type}, read_only=self.read_only, **tuning)
-        db = TinyDB(storage=lambda: storage)
-        db.table_class = TrackedTable
-        storage.read()  # load now: an unreadable file is reported at open, not at first use
-        return db
+        return tracked_db(storage)  # loaded now: an unreadable file is reported at open, not at first use
 
     def take_warnings(self) -> list[str]:
         """Problems that did not stop a save (a compaction that failed and will be retried); each once."""
@@ -192,10 +223,6 @@ class Store:
 
     # --- stories ---------------------------------------------------------------------------------------
 
-    def add_story(self, story: Story) -> bool:
-        """Store a story version. False if the library already had it (nothing is changed then)."""
-        return self.add_stories([story])[0]
-
     def add_stories(self, stories: Iterable[Story]) -> list[bool]:
         """Store story versions with one fsync for the bodies and one for the index; True for each new one."""
         return [status != "present" for status in self.import_stories(stories)]
@@ -222,12 +249,11 @@ class Store:
             new[story.id] = story
             statuses.append("version" if taken else "imported")
         if new:
-            spans = self._bodies.append(new.values())
             added = now_iso()
-            docs = []
-            for story, span in zip(new.values(), spans, strict=True):
-                docs.append({"id": story.id, **story.meta.to_dict(), "added": added, "body": span})
-            self._stories.insert_multiple(docs)
+            docs = [{"id": story.id, **story.meta.to_dict(), "added": added} for story in new.values()]
+            seq = self._stories_db.storage.seq + 1  # type: ignore[attr-defined]  # a JournaledStorage
+            spans = self._bodies.append(new.values(), seq=seq, records=docs)
+            self._stories.insert_multiple([{**doc, "body": span} for doc, span in zip(docs, spans, strict=True)])
             for story in new.values():
                 self._remember(_entry(self._stories.find(story.id)))
         return statuses
@@ -239,17 +265,25 @@ class Store:
             group.append(entry)
             group.sort(key=lambda e: (e.version, e.added))
 
+    def _numbered(self, entry: StoryEntry) -> StoryEntry:
+        """`entry` as the library shows it: of a story with several versions, numbered by its place among them
+        (1 the oldest, `versions` the newest), whatever number its wire gave it (that only orders them)."""
+        group = self._versions.get(entry.meta.wire_id) if entry.meta.wire_id else None
+        if not group or len(group) < 2:
+            return entry
+        number = next(n for n, e in enumerate(group, 1) if e is entry)
+        meta = entry.meta if entry.version == number else replace(entry.meta, version=number)
+        return replace(entry, meta=meta, versions=len(group))
+
     def entries(self, *, all_versions: bool = False) -> list[StoryEntry]:
-        """The stories of the library, newest first: of a story with several versions, only the newest
-        (with `versions` set), unless `all_versions`."""
+        """The stories of the library, newest first (undated ones last): of a story with several versions, only
+        the newest (with `versions` set), unless `all_versions`."""
         shown = []
         for entry in self._entries.values():
             group = self._versions.get(entry.meta.wire_id) if entry.meta.wire_id else None
-            if group and len(group) > 1:
-                if not all_versions and group[-1] is not entry:
-                    continue
-                entry = replace(entry, versions=len(group))
-            shown.append(entry)
+            if group and len(group) > 1 and not all_versions and group[-1] is not entry:
+                continue
+            shown.append(self._numbered(entry))
         return sorted(shown, key=lambda e: e.sort_key, reverse=True)
 
     def versions(self, story_id: str) -> list[StoryEntry]:
@@ -258,7 +292,7 @@ class Store:
         if entry is None:
             raise StoreError(f"no story {short_id(story_id)} in the library")
         group = self._versions.get(entry.meta.wire_id) if entry.meta.wire_id else None
-        return [replace(e, versions=len(group)) for e in group] if group else [entry]
+        return [self._numbered(e) for e in group] if group else [entry]
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -266,7 +300,7 @@ class Store:
     def story_meta(self, story_id: str) -> StoryMeta:
         """The metadata of the story with this full id."""
         try:
-            return self._entries[story_id].meta
+            return self._numbered(self._entries[story_id]).meta
         except KeyError:
             raise StoreError(f"no story {short_id(story_id)} in the library") from None
 
@@ -331,21 +365,6 @@ class Store:
         """Make a set of changes to annotations and registry entries durably, or none of them (see TagStore);
         `tombstones` sets the tombstones of those annotation ids exactly (None: none)."""
         self.tags.apply(edits, self.story, tombstones)
-
-    def put(self, ann: Annotation, story: Story | None = None) -> None:
-        """Add or replace an annotation, durably. Refused if its span no longer matches the story text."""
-        if ann.story_id not in self._entries:
-            raise AnnotationError(f"no story {short_id(ann.story_id)} in the library")
-        story_of = (lambda _sid: story) if story is not None and story.id == ann.story_id else self.story
-        self.tags.apply([(self.tags.get(ann.id), ann)], story_of)  # type: ignore[arg-type]
-
-    def remove(self, ann_id: str) -> Annotation:
-        """Delete an annotation, durably; returns what was deleted."""
-        ann = self.annotation(ann_id)
-        if ann is None:
-            raise AnnotationError(f"no annotation {ann_id[:8]}")
-        self.apply([(ann, None)])
-        return ann
 
     def actors(self, *, include_merged: bool = False) -> list[Actor]:
         """Registry entries by name (those merged into another only with `include_merged`)."""

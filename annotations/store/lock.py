@@ -14,9 +14,9 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from annotations.store.storage import StoreError
+from annotations.store.files import ReadOnlyError, StoreError, open_file, read_file
 
-__all__ = ["DataDirLock", "StoreLockedError"]
+__all__ = ["DataDirLock", "ReadOnlyError", "StoreLockedError"]
 
 LOCK_FILE = ".lock"
 
@@ -47,7 +47,16 @@ class DataDirLock:
         self._fd = -1
 
     def acquire(self) -> None:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        """Take the lock, or raise: StoreLockedError naming the holder, ReadOnlyError if the data dir cannot be
+        written, StoreError if something else than a file stands in the lock file's place."""
+        try:
+            fd = open_file(self.path, os.O_RDWR | os.O_CREAT, limit=None)
+        except ReadOnlyError as exc:
+            raise ReadOnlyError(
+                f"{self.path.parent} is read-only ({exc.reason}): nothing can be saved there; reading commands work",
+                exc.reason,
+            ) from None
+        assert fd is not None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -65,16 +74,36 @@ class DataDirLock:
             "since": datetime.now(UTC).isoformat(timespec="seconds"),
             "command": _command(sys.argv),
         }
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(owner).encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps(owner).encode(), 0)
+        except OSError as exc:
+            os.close(fd)
+            raise StoreError(f"cannot write {self.path}: {exc.strerror or exc}") from None
         self._fd = fd
+
+    def probe(self) -> str:
+        """Who holds the lock now ("" if nobody), without writing anything (a reader, or a read-only data dir,
+        can ask). Raises StoreError if something else than a file stands in the lock file's place."""
+        fd = open_file(self.path, os.O_RDONLY, limit=None)
+        if fd is None:
+            return ""
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return self.holder()
+        except OSError:
+            return ""  # a file system without locks: nobody can hold one
+        finally:
+            os.close(fd)  # closing the descriptor releases the flock
+        return ""
 
     def holder(self) -> str:
         """Who holds the lock, as far as the lock file says: 'wiredesk (pid 123 on host, since …)'."""
         try:
-            owner = json.loads(self.path.read_text(encoding="utf-8"))
+            owner = json.loads(read_file(self.path, limit=4096) or b"")
             return f"{owner['command']} (pid {owner['pid']} on {owner['host']}, since {owner['since']})"
-        except (OSError, ValueError, KeyError, TypeError):
+        except (StoreError, ValueError, KeyError, TypeError):
             return "another wiredesk process"
 
     @property

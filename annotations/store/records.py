@@ -4,15 +4,24 @@ A library of 200,000 annotations held as plain dicts costs ~1.5 KB each; as `msg
 they decode from JSON about three times faster. `Record` gives them the read-only mapping interface TinyDB's
 `Table` and `Query` use (`keys()`, `[]`, `get`), so they go through TinyDB unchanged, and JSON at rest stays
 plain TinyDB JSON: one object per document.
+
+The records of annotations, registry entries and stories take their fields from the models (`Annotation`,
+`Actor`, `StoryMeta`): each field list is written once, there.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import sys
-from collections.abc import Iterator
-from typing import Any, ClassVar
+import typing
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import msgspec
+
+from annotations.actors import Actor
+from annotations.model import Annotation
+from stories.model import StoryMeta
 
 __all__ = ["ActorRecord", "AnnotationRecord", "Record", "RecordError", "StoryRecord", "TombstoneRecord", "to_record"]
 
@@ -26,6 +35,10 @@ class Record(msgspec.Struct, kw_only=True, gc=False):
 
     #: Fields whose values repeat across many records; they are interned to save memory.
     INTERNED: ClassVar[tuple[str, ...]] = ()
+
+    if TYPE_CHECKING:  # record types made from the models have their fields at run time only
+
+        def __getattr__(self, name: str) -> Any: ...
 
     def keys(self) -> tuple[str, ...]:
         return self.__struct_fields__
@@ -61,45 +74,80 @@ class Record(msgspec.Struct, kw_only=True, gc=False):
                 setattr(self, name, sys.intern(value))
 
 
-class AnnotationRecord(Record):
-    """An annotation at rest (`id`: its uuid; TinyDB's document id is a plain integer)."""
-
-    INTERNED: ClassVar[tuple[str, ...]] = ("story_id", "kind", "annotator")
-
-    id: str
-    story_id: str
-    kind: str
-    start: int
-    end: int
-    exact: str
-    prefix: str = ""
-    suffix: str = ""
-    note: str = ""
-    annotator: str = ""
-    created: str = ""
-    modified: str = ""
-    speaker: str | None = None
-    form: str | None = None
-    cue: str = ""
-    actor: str | None = None
-    claimant: str | None = None
-    status: str | None = None
+def _at_rest(hint: Any) -> Any:
+    """The type a model's field has at rest: tuples are lists, mappings dicts (what JSON gives back)."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    generic: Any = {tuple: list, Mapping: dict}.get(origin)
+    if generic is list and args[1:] == (Ellipsis,):
+        return generic[args[0]]
+    return generic[args] if generic is dict else hint
 
 
-class ActorRecord(Record):
-    """An entry of the actor registry (`id`: a uuid); `merged_into` forwards it to another entry."""
+def _default(f: dataclasses.Field[Any]) -> Any:
+    if f.default_factory is not dataclasses.MISSING:
+        made = f.default_factory()
+        return msgspec.field(default_factory=list if isinstance(made, tuple) else type(made))
+    if isinstance(f.default, tuple):
+        return msgspec.field(default_factory=list)
+    return f.default
 
-    INTERNED: ClassVar[tuple[str, ...]] = ("type",)
 
-    id: str
-    name: str
-    type: str = "other"
-    aliases: list[str] = msgspec.field(default_factory=list)
-    note: str = ""
-    external_id: str = ""
-    merged_into: str | None = None
-    created: str = ""
-    modified: str = ""
+def _record_type(
+    name: str,
+    model: type,
+    *,
+    doc: str,
+    interned: tuple[str, ...],
+    before: tuple[tuple[str, Any], ...] = (),
+    after: tuple[tuple[str, Any, Any], ...] = (),
+    may_lack: tuple[str, ...] = (),
+) -> type[Record]:
+    """A record type with the fields of `model` (a dataclass), in its order and with its defaults; `before` and
+    `after` are fields of the record only; fields in `may_lack` may be missing at rest (they read as "")."""
+    hints = typing.get_type_hints(model)
+    fields: list[tuple[str, Any] | tuple[str, Any, Any]] = list(before)
+    for f in dataclasses.fields(model):
+        default = _default(f)
+        if default is dataclasses.MISSING and f.name in may_lack:
+            default = ""
+        kind = _at_rest(hints[f.name])
+        fields.append((f.name, kind) if default is dataclasses.MISSING else (f.name, kind, default))
+    fields.extend(after)
+    namespace = {"INTERNED": interned, "__doc__": doc}
+    made = msgspec.defstruct(name, fields, bases=(Record,), kw_only=True, namespace=namespace, module=__name__)
+    return typing.cast(type[Record], made)
+
+
+if TYPE_CHECKING:  # the fields are the models' (see below): to the type checker, records read as mappings
+
+    class AnnotationRecord(Record): ...
+
+    class ActorRecord(Record): ...
+
+    class StoryRecord(Record): ...
+
+else:
+    AnnotationRecord = _record_type(
+        "AnnotationRecord",
+        Annotation,
+        doc="An annotation at rest (`id`: its uuid; TinyDB's document id is a plain integer).",
+        interned=("story_id", "kind", "annotator"),
+        may_lack=("prefix", "suffix", "note", "annotator", "created", "modified"),  # older or hand-written ones
+    )
+    ActorRecord = _record_type(
+        "ActorRecord",
+        Actor,
+        doc="An entry of the actor registry (`id`: a uuid); `merged_into` forwards it to another entry.",
+        interned=("type",),
+    )
+    StoryRecord = _record_type(
+        "StoryRecord",
+        StoryMeta,
+        doc="A story version in the library index (`id`: the sha256 of its text): metadata, where its body lies.",
+        interned=("agency", "section", "format"),
+        before=(("id", str),),
+        after=(("added", str, ""), ("body", tuple[int, int], (0, 0))),
+    )
 
 
 class TombstoneRecord(Record):
@@ -111,32 +159,6 @@ class TombstoneRecord(Record):
     story_id: str
     deleted: str  # when (ISO 8601)
     modified: str = ""  # the annotation's last change before it was deleted
-
-
-class StoryRecord(Record):
-    """A story version in the library index (`id`: the sha256 of its text): metadata, and where its body lies."""
-
-    INTERNED: ClassVar[tuple[str, ...]] = ("agency", "section", "format")
-
-    id: str
-    headline: str
-    section: str | None = None
-    agency: str | None = None
-    authors: list[str] = msgspec.field(default_factory=list)
-    dateline: str | None = None
-    created: str | None = None
-    updated: str | None = None
-    source: str | None = None
-    format: str = "text"
-    wire_id: str | None = None
-    version: int | None = None
-    language: str | None = None
-    slug: str | None = None
-    subjects: list[str] = msgspec.field(default_factory=list)
-    link: str | None = None
-    extra: dict[str, Any] = msgspec.field(default_factory=dict)
-    added: str = ""
-    body: tuple[int, int] = (0, 0)
 
 
 def to_record(value: Any, record_type: type[Record] | None) -> Any:

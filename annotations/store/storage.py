@@ -1,12 +1,17 @@
 """A TinyDB storage that never loses an acknowledged save: snapshot + journal, compacted atomically.
 
-The data lives in memory. Each committed change is appended to `NAME.journal` as one checksummed line and
-fsync'd before the save is acknowledged, so a save costs one small append whatever the library's size.
+The data lives in memory. Each committed change is appended to `NAME.journal` as one checksummed, numbered line
+and fsync'd before the save is acknowledged, so a save costs one small append whatever the library's size.
 Opening reads the snapshot (`NAME.json`, plain TinyDB JSON) and replays the journal. Compaction writes a
 new snapshot to a temp file, fsyncs it, renames it into place and fsyncs the folder; the replaced snapshot
 and its journal go to `backups/` (a few generations), where `wiredesk doctor --repair` finds them. The
 snapshot's last field (`crc32`, in the `wiredesk` table) is a checksum of every byte before it, so damage
 anywhere in it is found, never read as other data.
+
+The store knows what it should contain: the snapshot records how many changes it holds (`seq`) and which file
+it is (`uid`); the journal's header continues from there and numbers every change; `NAME.head` records the last
+acknowledged change. A journal that is missing, empty, cut short, spliced or taken from another library
+therefore never reads as an empty or older library: opening stops with one line naming the file.
 
 A snapshot that cannot be read is never treated as empty and never overwritten: opening stops with a
 message naming it. A snapshot or journal changed by another program is never overwritten either.
@@ -17,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import zlib
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -26,101 +31,38 @@ import msgspec
 from tinydb.storages import Storage
 
 from annotations.store import journal
-from annotations.store.atomic import atomic_output, fsync_dir
+from annotations.store.atomic import atomic_output, fsync_dir, write_atomic
+from annotations.store.files import StoreError, keep_in_quarantine, read_file
+from annotations.store.journal import Head, HeadFile
 from annotations.store.records import Record, RecordError
+from annotations.store.snapshot import META_TABLE, SnapshotMeta, decode_snapshot, encode_snapshot
 
-__all__ = ["META_TABLE", "JournaledStorage", "StoreError", "decode_snapshot", "encode_snapshot"]
+__all__ = [
+    "META_TABLE",
+    "JournaledStorage",
+    "SnapshotMeta",
+    "StoreError",
+    "decode_snapshot",
+    "encode_snapshot",
+    "new_uid",
+]
 
-#: The TinyDB table holding the snapshot's generation number.
-META_TABLE = "wiredesk"
-FORMAT = 1
-DOCTOR = "`wiredesk doctor --repair` restores the last good backup"
-# A snapshot ends with `,"crc32":"XXXXXXXX"}}}`: the CRC-32 of every byte before the hex digits.
-_CRC_HEAD = b',"crc32":"'
-_CRC_TAIL = b'"}}}'
-_CRC_SIZE = 8 + len(_CRC_TAIL)
-
-
-class StoreError(Exception):
-    """The store cannot be read or written; the message is one line naming the file."""
+LOOK = "it was left untouched — run `wiredesk doctor`"
 
 
-def _checksummed(raw: bytes, path: Path) -> bool:
-    """Whether `raw` ends with a snapshot checksum; raises StoreError if it does and the checksum is wrong."""
-    if not raw.endswith(_CRC_TAIL) or raw[-_CRC_SIZE - len(_CRC_HEAD) : -_CRC_SIZE] != _CRC_HEAD:
-        return False
-    try:
-        crc = int(raw[-_CRC_SIZE : -len(_CRC_TAIL)], 16)
-    except ValueError:
-        crc = -1
-    if crc != zlib.crc32(raw[:-_CRC_SIZE]):
-        raise StoreError(f"{path} is damaged (its checksum does not match); it was left untouched — {DOCTOR}")
-    return True
+class _Change(msgspec.Struct):
+    ops: list[tuple[str, str, msgspec.Raw]]
+    seq: int | None = None
 
 
-def decode_snapshot(raw: bytes, types: Mapping[str, type[Record] | None], path: Path) -> tuple[dict, int]:
-    """The tables of a snapshot, documents decoded to their record types, and its generation.
-
-    A snapshot without the `wiredesk` table (written by plain TinyDB or an older wiredesk) is generation 0 and
-    has no checksum; one with it must carry a matching checksum."""
-    if not raw.strip():
-        raise StoreError(f"{path} is empty ({len(raw)} bytes); it was left untouched — {DOCTOR}")
-    checksummed = _checksummed(raw, path)
-    try:
-        top = msgspec.json.decode(raw, type=dict[str, dict[str, msgspec.Raw]])
-    except (msgspec.DecodeError, UnicodeDecodeError) as exc:
-        raise StoreError(f"{path} is unreadable ({exc}); it was left untouched — {DOCTOR}") from None
-    generation = 0
-    if META_TABLE in top:
-        meta = top.pop(META_TABLE)
-        try:
-            if not checksummed:
-                raise ValueError("its checksum is missing")
-            generation = msgspec.json.decode(meta["1"], type=dict[str, Any])["generation"]
-            if not isinstance(generation, int) or generation < 0:
-                raise ValueError(f"bad generation {generation!r}")
-        except (msgspec.DecodeError, KeyError, ValueError) as exc:
-            raise StoreError(f"{path} is damaged ({exc}); it was left untouched — {DOCTOR}") from None
-    tables: dict[str, dict[str, Any]] = {}
-    for name, docs in top.items():
-        record_type = types.get(name)
-        try:
-            if record_type is None:
-                tables[name] = {k: msgspec.json.decode(v, type=dict[str, Any]) for k, v in docs.items()}
-            else:
-                tables[name] = _decode_records(docs, record_type)
-        except (msgspec.DecodeError, UnicodeDecodeError) as exc:
-            raise StoreError(f"{path} holds a damaged record in table {name!r} ({exc}); {DOCTOR}") from None
-    return tables, generation
-
-
-_CHUNK = 2000
-
-
-def _decode_records(docs: dict[str, msgspec.Raw], record_type: type[Record]) -> dict[str, Any]:
-    """Decode a table's documents a few thousand at a time: one C call per chunk is fast, and the GIL is
-    released between chunks, so an app loading in the background stays responsive."""
-    decode = msgspec.json.Decoder(list[record_type]).decode  # type: ignore[valid-type]
-    items = list(docs.items())
-    table: dict[str, Any] = {}
-    for i in range(0, len(items), _CHUNK):
-        chunk = items[i : i + _CHUNK]
-        for (doc_id, _), record in zip(chunk, decode(b"[" + b",".join(raw for _, raw in chunk) + b"]"), strict=True):
-            record.intern()
-            table[doc_id] = record
-    return table
-
-
-def encode_snapshot(tables: Mapping[str, Mapping[str, Any]], generation: int) -> bytes:
-    """Plain TinyDB JSON for `tables`, with the generation and the checksum last, in the `wiredesk` table."""
-    top = {name: docs for name, docs in tables.items() if name != META_TABLE}
-    top[META_TABLE] = {"1": {"format": FORMAT, "generation": generation}}
-    head = msgspec.json.encode(top)[: -len(b"}}}")] + _CRC_HEAD
-    return head + b"%08x" % zlib.crc32(head) + _CRC_TAIL
+def new_uid() -> str:
+    """A fresh file id (32 hex digits)."""
+    return uuid.uuid4().hex
 
 
 class JournaledStorage(Storage):
-    """TinyDB storage over `NAME.json` + `NAME.journal`. Writes go through `commit` (see `TrackedTable`)."""
+    """TinyDB storage over `NAME.json` + `NAME.journal` (+ `NAME.head`). Writes go through `commit` (see
+    `TrackedTable`)."""
 
     def __init__(
         self,
@@ -135,6 +77,7 @@ class JournaledStorage(Storage):
         super().__init__()
         self.path = Path(path)
         self.journal_path = self.path.with_suffix(".journal")
+        self.head_path = self.path.with_suffix(".head")
         self.backup_dir = self.path.parent / "backups"
         self.types = dict(types or {})
         self.read_only = read_only
@@ -142,10 +85,15 @@ class JournaledStorage(Storage):
         self.compact_min_bytes = compact_min_bytes
         self.compact_ratio = compact_ratio
         self.generation = 0
+        self.seq = 0  # changes saved so far: the number of the last one
+        self.uid = ""  # which file this is ("" for a library written before sequence numbers, until it is saved)
+        self.legacy = False  # the journal has no sequence numbers yet: the first save renumbers it
         self.compaction_error = ""
         self._broken = ""  # set when a compaction stopped between the new snapshot and the new journal
         self._data: dict[str, dict[str, Any]] | None = None
         self._journal: journal.Journal | None = None
+        self._header_size = 0
+        self._head: HeadFile | None = None
         self._snapshot_stat: tuple[int, int, int] | None = None
         self._next_compaction = 0
         self._pending: list[tuple[list[list[Any]], Callable[[], None] | None]] | None = None
@@ -176,65 +124,92 @@ class JournaledStorage(Storage):
             raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
         return (st.st_ino, st.st_size, st.st_mtime_ns)
 
-    def _read_snapshot(self) -> tuple[tuple[int, int, int] | None, dict, int]:
+    def _read_snapshot(self) -> tuple[tuple[int, int, int] | None, dict[str, dict[str, Any]], SnapshotMeta]:
         stat = self._stat(self.path)
-        if stat is None:
-            return None, {}, 0
-        try:
-            raw = self.path.read_bytes()
-        except OSError as exc:
-            raise StoreError(f"cannot read {self.path}: {exc.strerror or exc}") from None
-        tables, generation = decode_snapshot(raw, self.types, self.path)
-        return stat, tables, generation
+        raw = read_file(self.path) if stat is not None else None
+        if raw is None:
+            return None, {}, SnapshotMeta()
+        tables, meta = decode_snapshot(raw, self.types, self.path)
+        return stat, tables, meta
 
     def _load(self) -> None:
         for _attempt in range(3):  # a writer may compact between our reads of the snapshot and the journal
-            stat, tables, generation = self._read_snapshot()
+            head = journal.read_head(self.head_path)  # first: it never runs ahead of the journal read after it
+            stat, tables, meta = self._read_snapshot()
             found = journal.scan(self.journal_path)
             if not self.read_only:
                 break
-            newer = found.generation is not None and found.generation > generation
+            newer = found.generation is not None and found.generation > meta.generation
             if not newer and self._stat(self.path) == stat:  # no compaction replaced the snapshot meanwhile
                 break
-        if found.status == "corrupt":
-            raise StoreError(f"{self.journal_path}: {found.problem}; it was left untouched — run `wiredesk doctor`")
-        if found.generation is not None and found.generation > generation:
-            raise StoreError(
-                f"{self.journal_path} continues a newer snapshot than {self.path} (generation "
-                f"{found.generation} > {generation}); both were left untouched — run `wiredesk doctor`"
-            )
-        if found.generation == generation:
-            for change in found.changes:
-                self.apply_change(tables, change)
-        self._data, self.generation, self._snapshot_stat = tables, generation, stat
+        journal.verify(self.path, meta.generation, meta.seq, meta.uid, found, head)
+        seq = meta.seq
+        if found.exists and found.generation == meta.generation:
+            seq = self._replay(tables, found)
+        self._data, self.generation, self._snapshot_stat = tables, meta.generation, stat
+        self.seq, self.uid = seq or 0, meta.uid or found.uid
+        self.legacy = found.exists and found.seq is None
         if self.read_only:
             return
+        failure = ""
         try:
-            if found.generation is not None and found.generation < generation:
-                self._archive_journal(found.generation)  # a compaction stopped before it moved the old journal away
-                found = journal.JournalScan()
-            self._journal = journal.Journal(self.journal_path, generation, valid_end=found.valid_end)
+            if not self.uid and not self.legacy:  # a new library, or an old snapshot whose journal is gone
+                self.uid = new_uid()
+            if found.exists and found.generation is not None and found.generation < meta.generation:
+                self._archive_journal(found.generation)  # a compaction stopped before it started the new journal
+                failure = self._start_journal()
+            else:
+                if found.status == "torn":  # never acknowledged (the head says so): kept, then cut away
+                    keep_in_quarantine(self.path.parent, self.journal_path, move=False, data=found.data)
+                if found.exists:
+                    self._journal = journal.Journal(self.journal_path, self.generation, valid_end=found.valid_end)
+                    self._header_size = found.data.find(b"\n") + 1
+                else:
+                    failure = self._start_journal()
         except OSError as exc:
             raise StoreError(f"cannot open {self.journal_path} for writing: {exc.strerror or exc}") from None
+        if not self.legacy:
+            self._set_head(head)
         self._next_compaction = self._compaction_threshold()
+        if failure:
+            self.close()
+            raise StoreError(failure)
 
-    def apply_change(self, tables: dict[str, dict[str, Any]], change: bytes) -> None:
-        """Apply one journal change line to `tables` (idempotent: each op sets a document's final state)."""
+    def _replay(self, tables: dict[str, dict[str, Any]], found: journal.JournalScan) -> int:
+        """Apply a journal's changes to `tables`, checking their numbers; the number of the last one."""
+        seq = found.seq or 0
+        for change in found.changes:
+            number = self.apply_change(tables, change)
+            if found.seq is None:
+                seq += 1
+                continue
+            if number != seq + 1:
+                raise StoreError(
+                    f"{self.journal_path}: change {seq + 1} is numbered {number}: changes are missing or come from "
+                    f"elsewhere; {LOOK}"
+                )
+            seq = number
+        return seq
+
+    def apply_change(self, tables: dict[str, dict[str, Any]], change: bytes) -> int | None:
+        """Apply one journal change line to `tables` (idempotent: each op sets a document's final state); its
+        number (None in a journal written before sequence numbers)."""
         try:
-            ops = msgspec.json.decode(change, type=dict[str, list[tuple[str, str, msgspec.Raw]]])["ops"]
-            for table, doc_id, raw_doc in ops:
+            decoded = msgspec.json.decode(change, type=_Change)
+            for table, doc_id, raw_doc in decoded.ops:
                 docs = tables.setdefault(table, {})
                 if bytes(raw_doc) == b"null":
                     docs.pop(doc_id, None)
                     continue
                 record_type = self.types.get(table)
-                doc = msgspec.json.decode(raw_doc, type=record_type or dict[str, Any])
+                doc: Any = msgspec.json.decode(raw_doc, type=record_type or dict[str, Any])
                 if record_type is not None:
                     doc.intern()
                 docs[doc_id] = doc
         except (msgspec.DecodeError, UnicodeDecodeError, KeyError) as exc:
             problem = f"holds a change that cannot be applied ({exc})"
             raise StoreError(f"{self.journal_path} {problem}; run `wiredesk doctor`") from None
+        return decoded.seq
 
     # --- writing ------------------------------------------------------------------------------------------
 
@@ -278,15 +253,66 @@ class JournaledStorage(Storage):
         if self._broken:
             raise StoreError(self._broken)
         try:
-            self._journal.append({"ops": ops})
+            if self._journal.stat()[1] != self._journal.size:
+                raise StoreError(
+                    f"{self.journal_path} was changed by another program; nothing was saved — run `wiredesk doctor`"
+                )
+            if self.legacy:
+                self._renumber()
+            self._journal.append({"seq": self.seq + 1, "ops": ops})
         except OSError as exc:
             raise StoreError(f"could not save to {self.journal_path}: {exc.strerror or exc}") from None
+        self.seq += 1
+        self._set_head()
         if self._journal.size >= self._next_compaction:
             try:
                 self.compact()
             except (StoreError, OSError) as exc:  # the change itself is safe in the journal
                 self.compaction_error = str(exc)
                 self._next_compaction = self._journal.size + self.compact_min_bytes
+
+    def _renumber(self) -> None:
+        """Give a journal written before sequence numbers its numbers (and this file its id): the same changes,
+        rewritten atomically with a numbered header, before the first new change is added to it."""
+        assert self._journal is not None
+        found = journal.scan(self.journal_path)
+        if found.generation != self.generation or found.status != "clean" or found.size != self._journal.size:
+            raise StoreError(f"{self.journal_path} was changed by another program; nothing was saved")
+        uid = self.uid or new_uid()
+        lines = [journal.encode_line(journal.header(self.generation, 0, uid))]
+        for seq, change in enumerate(found.changes, 1):
+            lines.append(journal.encode_line({"seq": seq, "ops": msgspec.json.decode(change, type=_Change).ops}))
+        write_atomic(self.journal_path, b"".join(lines))
+        self._journal.close()
+        self._journal = journal.Journal(self.journal_path, self.generation)
+        self._header_size = len(lines[0])
+        self.uid, self.seq, self.legacy = uid, len(found.changes), False
+
+    def _start_journal(self) -> str:
+        """Put a new journal (only its header) in place, whole: over a stale one, or where there is none. Returns
+        what failed after it was renamed into place (the folder's fsync), to report once it is in use."""
+        line = journal.encode_line(journal.header(self.generation, self.seq, self.uid))
+        failure = ""
+        try:
+            write_atomic(self.journal_path, line)
+        except OSError as exc:
+            if read_file(self.journal_path) != line:  # not in place: nothing changed
+                raise
+            failure = f"could not make {self.journal_path} durable: {exc.strerror or exc}"
+        self._journal = journal.Journal(self.journal_path, self.generation)
+        self._header_size = len(line)
+        return failure
+
+    def _set_head(self, on_disk: Head | None = None) -> None:
+        """Record the last change in the head file (created if missing; a head that cannot be written only
+        makes the next check less strict)."""
+        head = Head(self.uid, self.generation, self.seq)
+        if self._head is not None:
+            if head != self._head.head:
+                self._head.set(head)
+            return
+        with contextlib.suppress(OSError, StoreError):
+            self._head = HeadFile(self.head_path, head, existing=on_disk)
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         """Replace everything (TinyDB calls this to drop tables): a compaction with the new data."""
@@ -306,10 +332,7 @@ class JournaledStorage(Storage):
     @property
     def journal_bytes(self) -> int:
         """Bytes of changes in the journal beyond its header."""
-        return 0 if self._journal is None else max(self._journal.size - self._journal_header_size(), 0)
-
-    def _journal_header_size(self) -> int:
-        return len(journal.encode_line({"journal": journal.FORMAT, "generation": self.generation}))
+        return 0 if self._journal is None else max(self._journal.size - self._header_size, 0)
 
     def _compaction_threshold(self) -> int:
         snapshot = self._snapshot_stat[1] if self._snapshot_stat else 0
@@ -333,13 +356,13 @@ class JournaledStorage(Storage):
         if self._broken:
             raise StoreError(self._broken)
         self._check_unchanged()
-        new_generation = self.generation + 1
-        payload = encode_snapshot(self.read(), new_generation)
+        new_generation, uid = self.generation + 1, self.uid or new_uid()
+        payload = encode_snapshot(self.read(), new_generation, seq=self.seq, uid=uid)
         try:
             self.backup_dir.mkdir(mode=0o700, exist_ok=True)
             if self._snapshot_stat is not None:
                 kept = self._backup_name(self.generation, ".json")
-                if not kept.exists():
+                if not os.path.lexists(kept):
                     try:
                         os.link(self.path, kept)
                     except OSError:  # no hard links here: copy instead
@@ -358,17 +381,19 @@ class JournaledStorage(Storage):
             # The new snapshot was renamed into place (only the folder's fsync failed): its journal must follow,
             # or later saves would go to a journal that the next open treats as stale.
         self._snapshot_stat = self._stat(self.path)
-        old_generation, self.generation = self.generation, new_generation
+        old_generation, self.generation, self.uid = self.generation, new_generation, uid
         try:
             self._journal.close()
             self._archive_journal(old_generation)
-            self._journal = journal.Journal(self.journal_path, new_generation)
-        except OSError as exc:
+            failure = self._start_journal() or failure
+        except (OSError, StoreError) as exc:
             self._broken = (
-                f"could not start {self.journal_path} after writing {self.path} ({exc.strerror or exc}); "
-                "nothing more can be saved until the library is opened again"
+                f"could not start {self.journal_path} after writing {self.path} ({getattr(exc, 'strerror', 0) or exc}"
+                "); nothing more can be saved until the library is opened again"
             )
             raise StoreError(self._broken) from None
+        self.legacy = False
+        self._set_head()
         self._next_compaction = self._compaction_threshold()
         self._prune_backups()
         if failure:
@@ -378,11 +403,24 @@ class JournaledStorage(Storage):
         return self.backup_dir / f"{self.path.stem}.{generation:06d}{suffix}"
 
     def _archive_journal(self, generation: int) -> None:
+        """Keep the journal of `generation` in backups/ (a hard link, or a copy), before a new one replaces it."""
         self.backup_dir.mkdir(mode=0o700, exist_ok=True)
-        with contextlib.suppress(FileNotFoundError):
-            os.replace(self.journal_path, self._backup_name(generation, ".journal"))
+        kept = self._backup_name(generation, ".journal")
+        if os.path.lexists(kept):
+            if not os.path.samefile(kept, self.journal_path):  # another file by that name: keep ours as well
+                keep_in_quarantine(self.path.parent, self.journal_path, move=False)
+        else:
+            try:
+                os.link(self.journal_path, kept)
+            except FileNotFoundError:
+                return
+            except OSError:  # no hard links here: copy instead
+                data = read_file(self.journal_path)
+                if data is None:
+                    return
+                with atomic_output(kept, binary=True) as fh:
+                    fh.write(data)
         fsync_dir(self.backup_dir)
-        fsync_dir(self.path.parent)
 
     def backups(self) -> list[tuple[int, Path, Path | None]]:
         """Kept generations, newest first: (generation, snapshot, its journal if kept)."""
@@ -410,6 +448,9 @@ class JournaledStorage(Storage):
             if self._journal is not None:
                 self._journal.close()
                 self._journal = None
+            if self._head is not None:
+                self._head.close()
+                self._head = None
 
 
 def _undo(pending: list[tuple[list[list[Any]], Callable[[], None] | None]]) -> None:

@@ -9,21 +9,22 @@ changed document back, so memory never holds a change the disk does not.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from typing import Any
 
+from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
 from annotations.store.records import Record, RecordError, to_record
 from annotations.store.storage import JournaledStorage, StoreError
 
-__all__ = ["TrackedTable"]
+__all__ = ["TrackedTable", "tracked", "tracked_db"]
 
 _MISSING = object()
 
 
-class _Changes(MutableMapping):
+class _Changes(MutableMapping[object, dict[str, Any]]):
     """The table as TinyDB's updaters see it: changes apply at once and are remembered for commit/undo.
 
     TinyDB hands updaters integer document ids; the table itself (as stored in JSON) has string keys.
@@ -105,8 +106,15 @@ class TrackedTable(Table):
 
     KEY = "id"
 
-    def __init__(self, storage: Storage, name: str, cache_size: int = Table.default_query_cache_capacity) -> None:
-        super().__init__(storage, name, cache_size)
+    def __init__(
+        self,
+        storage: Storage,
+        name: str,
+        cache_size: int = Table.default_query_cache_capacity,
+        persist_empty: bool = False,
+    ) -> None:
+        options = {"persist_empty": True} if persist_empty else {}  # an argument since TinyDB 4.8.1
+        super().__init__(storage, name, cache_size, **options)
         self._by_key: dict[Any, str] = {}
         self._indexed: dict[str, Any] | None = None  # the documents `_by_key` indexes
 
@@ -118,7 +126,7 @@ class TrackedTable(Table):
             self._indexed = docs
         return self._by_key
 
-    def _update_table(self, updater: Callable[[dict[str, Any]], None]) -> None:
+    def _update_table(self, updater: Callable[[dict[int, Mapping[Any, Any]]], None]) -> None:
         storage = self._storage
         assert isinstance(storage, JournaledStorage)
         docs = storage.table(self.name)
@@ -186,7 +194,7 @@ class TrackedTable(Table):
                 elif doc_id is not None:
                     table[doc_id] = doc
                 else:
-                    new_id = self._get_next_id()
+                    new_id: int = self._get_next_id()  # type: ignore[no-untyped-call]  # TinyDB leaves it untyped
                     added[key] = str(new_id)
                     table[new_id] = doc
 
@@ -205,3 +213,19 @@ class TrackedTable(Table):
     def records(self) -> dict[str, Any]:
         """Every stored record by TinyDB document id (the live table: do not change it)."""
         return self._read_table()
+
+
+def tracked_db(storage: JournaledStorage) -> TinyDB:
+    """A TinyDB on `storage` whose tables are `TrackedTable`s; the storage is read now, so an unreadable file is
+    reported at once, not at first use."""
+    db = TinyDB(storage=lambda: storage)
+    db.table_class = TrackedTable
+    storage.read()
+    return db
+
+
+def tracked(db: TinyDB, name: str) -> TrackedTable:
+    """Table `name` of a `tracked_db`."""
+    table = db.table(name)
+    assert isinstance(table, TrackedTable)
+    return table

@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from tinydb import TinyDB
 
 from annotations.actors import Actor, follow_merges
 from annotations.model import KINDS, LINKS, Annotation, AnnotationError, now_iso
 from annotations.store.records import ActorRecord, AnnotationRecord, TombstoneRecord
 from annotations.store.storage import JournaledStorage
-from annotations.store.table import TrackedTable
+from annotations.store.table import tracked, tracked_db
 from stories.model import Story
 
 __all__ = ["ANNOTATIONS_FILE", "Edit", "TagStore"]
@@ -52,12 +51,10 @@ class TagStore:
             read_only=read_only,
             **tuning,
         )
-        self.db = TinyDB(storage=lambda: storage)
-        self.db.table_class = TrackedTable
-        storage.read()  # an unreadable file is reported now
-        self.annotations: TrackedTable = self.db.table("annotations")  # type: ignore[assignment]
-        self.actors: TrackedTable = self.db.table("actors")  # type: ignore[assignment]
-        self.tombstones: TrackedTable = self.db.table("tombstones")  # type: ignore[assignment]
+        self.db = tracked_db(storage)
+        self.annotations = tracked(self.db, "annotations")
+        self.actors = tracked(self.db, "actors")
+        self.tombstones = tracked(self.db, "tombstones")
         self.by_story: dict[str, dict[str, AnnotationRecord]] = {}  # story id -> annotation id -> record
         self.by_actor: dict[str, set[str]] = {}  # registry id -> ids of annotations linking to it
         self.registry: dict[str, Actor] = {rec.id: _actor(rec) for rec in self.actors.records().values()}
@@ -118,7 +115,7 @@ class TagStore:
 
     def usage(self, actor_id: str) -> list[tuple[str, Annotation]]:
         """(field, annotation) for every annotation that links to this entry or one merged into it."""
-        found = []
+        found: list[tuple[str, Annotation]] = []
         for aid in self.merged_ids(actor_id):
             for ann_id in self.by_actor.get(aid, ()):
                 ann = self.get(ann_id)
@@ -148,9 +145,9 @@ class TagStore:
                 actors_after.pop(before.id, None)
         self._check_registry(edits, actors_after)
         texts: dict[str, str] = {}
-        actor_puts: list[tuple[str, dict | None]] = []
-        ann_writes: list[tuple[str, dict | None]] = []
-        actor_drops: list[tuple[str, dict | None]] = []
+        actor_puts: list[tuple[str, dict[str, Any] | None]] = []
+        ann_writes: list[tuple[str, dict[str, Any] | None]] = []
+        actor_drops: list[tuple[str, dict[str, Any] | None]] = []
         for before, after in edits:
             subject = after if after is not None else before
             if isinstance(subject, Annotation):
@@ -167,8 +164,10 @@ class TagStore:
         stamp = now_iso()
         given = dict(tombstones or {})
         befores = {b.id: b for b, _ in reversed(edits) if isinstance(b, Annotation)}  # the first of each id
-        dead: list[tuple[str, dict | None]] = [(key, dict(tomb)) for key, tomb in given.items() if tomb is not None]
-        revived: list[tuple[str, dict | None]] = [
+        dead: list[tuple[str, dict[str, Any] | None]] = [
+            (key, dict(tomb)) for key, tomb in given.items() if tomb is not None
+        ]
+        revived: list[tuple[str, dict[str, Any] | None]] = [
             (key, None) for key, tomb in given.items() if tomb is None and self.tombstones.find(key) is not None
         ]
         for key, doc in ann_writes:
@@ -197,9 +196,9 @@ class TagStore:
                 else:
                     self.registry[subject.id] = after  # type: ignore[assignment]
             elif isinstance(subject, Annotation):
-                old = self.by_story.get(subject.story_id, {}).get(subject.id)
-                if old is not None:
-                    self._unindex(old)
+                indexed = self.by_story.get(subject.story_id, {}).get(subject.id)
+                if indexed is not None:
+                    self._unindex(indexed)
                 rec = self.annotations.find(subject.id)
                 if rec is not None:
                     self._index(rec)
@@ -217,7 +216,7 @@ class TagStore:
     def _check_registry(self, edits: Sequence[Edit], actors: dict[str, Actor]) -> None:
         """Refuse a registry that would hold a link to a missing entry: a merge into one, or an annotation the
         edits leave alone that links to an entry they delete."""
-        touched = {(after or before).id for before, after in edits if isinstance(after or before, Annotation)}
+        touched = {s.id for before, after in edits if isinstance(s := after or before, Annotation)}
         for before, after in edits:
             if isinstance(after, Actor) and after.merged_into and after.merged_into not in actors:
                 raise AnnotationError(f"actor {after.name} would be merged into an entry not in the registry")

@@ -15,6 +15,7 @@ from annotations.model import Annotation, AnnotationError
 from annotations.registry import Registry
 from annotations.store import Store
 from stories.model import Story, StoryBuilder, StoryMeta
+from tests.store_support import add_story
 
 
 def build_story() -> Story:
@@ -36,7 +37,7 @@ def new(exact: str, kind: str, occurrence: int = 1, **fields: object) -> Annotat
 @pytest.fixture
 def store(data_dir: Path):
     with Store(data_dir) as s:
-        s.add_story(STORY)
+        add_story(s, STORY)
         yield s
 
 

@@ -22,6 +22,8 @@ from annotations.history import History
 from annotations.model import Annotation
 from annotations.store import Store
 from stories.model import Story, StoryBuilder, StoryMeta
+from tests.store_support import add_story, remove
+from tests.store_support import put as save
 
 
 def build(headline: str, *paragraphs: str, **meta: object) -> Story:
@@ -55,14 +57,14 @@ def put(
     """Tag `exact`; `raw` stores the note and annotator as given (as a merge from elsewhere may), not as typed."""
     start, end = locate(story, exact)
     ann = Annotation.new(story, kind, start, end, note=note, annotator=annotator)
-    store.put(replace(ann, note=note, annotator=annotator) if raw else ann, story)
+    save(store, replace(ann, note=note, annotator=annotator) if raw else ann)
 
 
 @pytest.fixture
 def store(data_dir: Path):
     with Store(data_dir) as s:
-        s.add_story(RIVER)
-        s.add_story(FERRY)
+        add_story(s, RIVER)
+        add_story(s, FERRY)
         put(s, RIVER, "The bridge will reopen in May")
         put(s, RIVER, "Mayor Ines Okafor", kind="actor")
         put(s, FERRY, "Ferry services resumed on Tuesday", kind="claim", note="confirmed by the port")
@@ -181,7 +183,7 @@ def test_json_export_of_chosen_stories(store: Store) -> None:
 
 def test_json_export_of_a_story_without_annotations(store: Store) -> None:
     lone = build("Quiet day at the port", "Nothing happened.")
-    store.add_story(lone)
+    add_story(store, lone)
     text, count = export(export_json, store, [lone.id])
     data = json.loads(text)
     assert count == 0 and data["annotations"] == [] and len(data["stories"]) == 1
@@ -301,7 +303,7 @@ def test_csv_neutralises_formulas(store: Store, start: str) -> None:
 def test_csv_neutralises_headlines_and_tagged_text(data_dir: Path) -> None:
     story = build("=SUM(A1:A9) rises", "-5 degrees was the low, forecasters said.")
     with Store(data_dir) as s:
-        s.add_story(story)
+        add_story(s, story)
         put(s, story, "-5 degrees", kind="claim")
         rows = read_csv(export(export_csv, s)[0])
     assert rows[1][1] == "'=SUM(A1:A9) rises"
@@ -313,7 +315,7 @@ def test_csv_neutralises_every_column(data_dir: Path) -> None:
     """Ids, dates and offsets too: a merge from elsewhere (or an older library) may carry anything in them."""
     story = build("Dock talks resume", "Talks resumed on Monday.", created="=cmd|' /C calc'!A0")
     with Store(data_dir) as s:
-        s.add_story(story)
+        add_story(s, story)
         ann = Annotation.new(story, "claim", 0, 4)
         odd = replace(ann, id='=HYPERLINK("http://evil.example","x")', created="=1+1", modified="+2+2")
         s.apply([(None, odd)])
@@ -351,7 +353,7 @@ def chosen(store: Store, **flt: object) -> dict[str, list[str]]:
 
 def test_select_orders_stories_by_date_then_id_and_keeps_stories_without_annotations(store: Store) -> None:
     lone = build("Quiet day at the port", "Nothing happened.", created="2026-01-01")
-    store.add_story(lone)
+    add_story(store, lone)
     assert list(chosen(store)) == [FERRY.headline, lone.headline, RIVER.headline]  # no date sorts first
     assert chosen(store)[lone.headline] == []
 
@@ -379,7 +381,7 @@ def test_a_dateline_day_counts_as_the_library_sorts_by_it(tmp_path: Path) -> Non
     builder.add("paragraph", "The strike ended.")
     story = builder.build(StoryMeta(headline="", extra={"dateline_date": "March 4"}))
     with Store(tmp_path / "d") as store:
-        store.add_story(story)
+        add_story(store, story)
         year = next(iter(store.entries())).added[:4]
         day = f"{year}-03-04" if f"{year}-03-04" <= next(iter(store.entries())).added[:10] else f"{int(year) - 1}-03-04"
         assert [s.entry.id for s in select(store, ExportFilter(since=day, until=day))] == [story.id]
@@ -404,6 +406,6 @@ def test_an_unknown_or_ambiguous_actor_name_is_refused(store: Store, linked: dic
 
 def test_json_export_holds_the_tombstones_of_its_stories_only(store: Store) -> None:
     (quote,) = [a for a in store.annotations(RIVER.id) if a.kind == "quote"]
-    store.remove(quote.id)
+    remove(store, quote.id)
     assert [t["id"] for t in json.loads(export(export_json, store)[0])["deleted"]] == [quote.id]
     assert json.loads(export(export_json, store, [FERRY.id])[0])["deleted"] == []

@@ -17,6 +17,7 @@ from annotations.history import Change, DuplicateAnnotation, History, existing_a
 from annotations.model import Annotation, AnnotationError
 from annotations.store import Store, StoreError, journal
 from stories.model import Story, StoryBuilder, StoryMeta
+from tests.store_support import add_story
 
 
 def build_story() -> Story:
@@ -44,7 +45,7 @@ def on_disk(data_dir: Path) -> dict[str, Annotation]:
 @pytest.fixture
 def store(data_dir: Path):
     with Store(data_dir) as s:
-        s.add_story(STORY)
+        add_story(s, STORY)
         yield s
 
 

@@ -20,7 +20,7 @@ from annotations.model import Annotation
 from annotations.store import Store
 from stories.model import Story
 from tests.cli_support import assert_user_error, run
-from tests.store_support import make_story, snapshot, tag_text
+from tests.store_support import add_story, make_story, remove, snapshot, tag_text
 
 pytestmark = pytest.mark.usefixtures("plain_terminal")
 
@@ -137,7 +137,7 @@ def test_merging_the_same_file_twice_changes_nothing(
     a, b = libs
     with Store(b) as store:  # b's own work: an edit and a deletion, both later than anything in a's file
         edit(store, shared["quote"], LATER, note="checked")
-        store.remove(shared["claim"])
+        remove(store, shared["claim"])
         tag(store, FERRY, "two-day strike", "claim")
     path = export_to(a, tmp_path / "a.json")
     first = merged(b, path)
@@ -219,7 +219,7 @@ def test_an_annotation_deleted_here_is_not_resurrected(
 ) -> None:
     a, b = libs
     with Store(b) as store:
-        store.remove(shared["quote"])
+        remove(store, shared["quote"])
     result = merged(b, export_to(a, tmp_path / "a.json"))
     assert "1 resurrection refused" in line_of(result, "annotations:")
     assert "0 conflicts" in line_of(result, "annotations:")
@@ -233,7 +233,7 @@ def test_an_annotation_edited_there_after_its_deletion_here_comes_back_as_a_conf
 ) -> None:
     a, b = libs
     with Store(b) as store:
-        store.remove(shared["quote"])
+        remove(store, shared["quote"])
     with Store(a) as store:
         edit(store, shared["quote"], LATER, note="still wanted")
     result = merged(b, export_to(a, tmp_path / "a.json"))
@@ -252,9 +252,9 @@ def test_an_annotation_deleted_there_is_deleted_here_and_its_tombstone_travels(
     a, b = libs
     c = b.parent / "c"
     with Store(a) as store:
-        store.remove(shared["claim"])
+        remove(store, shared["claim"])
         ghost = tag(store, FERRY, "two-day strike", "claim")  # never seen by b: only its tombstone travels
-        store.remove(ghost.id)
+        remove(store, ghost.id)
         tombstones = store.tombstones()
     result = merged(b, export_to(a, tmp_path / "a.json"))
     assert "1 tombstoned" in line_of(result, "annotations:")
@@ -273,7 +273,7 @@ def test_an_annotation_deleted_there_but_edited_here_later_is_kept_as_a_conflict
 ) -> None:
     a, b = libs
     with Store(a) as store:
-        store.remove(shared["claim"])
+        remove(store, shared["claim"])
     with Store(b) as store:
         edit(store, shared["claim"], LATER, note="checked with the port")
     result = merged(b, export_to(a, tmp_path / "a.json"))
@@ -294,7 +294,7 @@ def test_an_annotation_deleted_there_but_edited_here_later_is_kept_as_a_conflict
 def annotate_alone(folder: Path, who: str, spans: list[tuple[str, str]]) -> set[str]:
     """One annotator's own library: the story, their own "Nicolas Maduro" entry, their annotations."""
     with Store(folder) as store:
-        store.add_story(RIVER)
+        add_story(store, RIVER)
         history = History(store)
         maduro = Actor.new("Nicolas Maduro", "person")
         history.add_actor(maduro)
@@ -351,10 +351,10 @@ def test_entries_of_different_types_with_one_name_are_kept_apart_and_reported(
 def test_an_entry_matched_by_an_alias_takes_the_links(libs: tuple[Path, Path], tmp_path: Path) -> None:
     a, b = libs
     with Store(a) as store:
-        store.add_story(RIVER)
+        add_story(store, RIVER)
         History(store).add_actor(here := Actor.new("Ada Quist", "person", aliases=("Mayor Quist",)))
     with Store(b) as store:
-        store.add_story(RIVER)
+        add_story(store, RIVER)
         History(store).add_actor(there := Actor.new("Mayor Quist", "other"))
         tag(store, RIVER, "We will not wait another year", speaker=there.id)
     result = merged(a, export_to(b, tmp_path / "b.json"))
@@ -395,7 +395,7 @@ def test_merging_into_a_full_story_reads_its_annotations_once(
     words = [(m.start(), m.end()) for m in __import__("re").finditer(r"\w+", RIVER.text)]
     for folder, mine in ((a, words[0::2]), (b, words[1::2])):
         with Store(folder) as store:
-            store.add_story(RIVER)
+            add_story(store, RIVER)
             store.apply([(None, Annotation.new(RIVER, "actor", s, e)) for s, e in mine])
     path = export_to(a, tmp_path / "a.json")
     reads: list[str | None] = []
@@ -455,9 +455,9 @@ def test_a_file_that_cannot_be_merged_changes_nothing(
 ) -> None:
     a, b = libs
     with Store(a) as store:  # something new in every part, so a partial merge would show
-        store.add_story(RIVER_2)
+        add_story(store, RIVER_2)
         tag(store, RIVER_2, "5 million crowns", "claim", claimant=shared["ada"])
-        store.remove(shared["claim"])
+        remove(store, shared["claim"])
     data = json.loads(export_text(a))
     data["stories"].sort(key=lambda s: s["id"] != RIVER.id)
     data["annotations"].sort(key=lambda x: x["id"] != shared["quote"])

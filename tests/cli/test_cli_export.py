@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shutil
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -217,3 +220,136 @@ def test_show_a_tampered_story(data_dir: Path, harbour: str) -> None:
     assert_user_error(run(data_dir, "show", harbour), "damaged", str(path))
     assert_user_error(run(data_dir, "annotate", harbour, "--kind", "quote", "--text", "silt"), "damaged")
     assert snapshot(data_dir) == before
+
+
+# --- what -o names: a FIFO, a device, a descriptor, a link ----------------------------------------------------
+
+
+def _target_state(path: Path) -> tuple[int, int, int, int]:
+    """What must not change when an export writes into `path` as it is: its type, inode, device."""
+    st = os.stat(path)
+    return st.st_mode, st.st_ino, st.st_dev, st.st_rdev
+
+
+class Drain:
+    """A thread reading a FIFO (or the read end of a pipe) to its end, as `cat` would."""
+
+    def __init__(self, source: Path | int) -> None:
+        self.data = b""
+        self._source = source
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        fd = os.open(self._source, os.O_RDONLY) if isinstance(self._source, Path) else self._source
+        with os.fdopen(fd, "rb") as fh:
+            self.data = fh.read()
+
+    def result(self) -> bytes:
+        self._thread.join(60)
+        assert not self._thread.is_alive(), "the reader never saw the end of the export"
+        return self.data
+
+
+def _no_temp_files(*folders: Path) -> None:
+    for folder in folders:
+        assert [p.name for p in folder.iterdir() if p.name.endswith((".tmp", ".old"))] == []
+
+
+def test_export_into_a_fifo_writes_into_it_as_it_is(data_dir: Path, tagged: dict[str, str], tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    before = _target_state(fifo)
+    reader = Drain(fifo)
+    result = run(data_dir, "export", "--format", "json", "-o", str(fifo))  # no --force: nothing is replaced
+    assert result.exit_code == 0, result.output
+    data = json.loads(reader.result())
+    assert len(data["annotations"]) == 2
+    assert _target_state(fifo) == before and stat.S_ISFIFO(before[0])
+    _no_temp_files(tmp_path)
+
+
+def test_export_into_a_character_device_leaves_the_device(data_dir: Path, tagged: dict[str, str], tmp_path: Path):
+    """A device node of the null device, made in tmp_path: the machine's /dev/null is never touched."""
+    device = tmp_path / "null"
+    try:
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("making a device node needs CAP_MKNOD")
+    before = _target_state(device)
+    for args in (["--format", "csv"], ["--format", "json", "--force"]):
+        result = run(data_dir, "export", *args, "-o", str(device))
+        assert result.exit_code == 0, result.output
+        assert _target_state(device) == before and stat.S_ISCHR(before[0])
+    _no_temp_files(tmp_path)
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)  # (only looked at)
+
+
+def test_export_into_a_descriptor_writes_into_it(data_dir: Path, tagged: dict[str, str]) -> None:
+    """/dev/stdout is a link to /proc/self/fd/1: here a pipe's write end stands for it."""
+    read_end, write_end = os.pipe()
+    reader = Drain(read_end)
+    try:
+        result = run(data_dir, "export", "--format", "jsonl", "-o", f"/dev/fd/{write_end}")
+    finally:
+        os.close(write_end)
+    assert result.exit_code == 0, result.output
+    assert len(reader.result().decode("utf-8").splitlines()) == 2
+
+
+@pytest.mark.parametrize("fmt", ["json", "brat"])
+def test_export_to_a_link_replaces_what_it_points_to_and_keeps_the_link(
+    data_dir: Path, tagged: dict[str, str], tmp_path: Path, fmt: str
+) -> None:
+    here, elsewhere = tmp_path / "here", tmp_path / "elsewhere"
+    here.mkdir()
+    elsewhere.mkdir()
+    target, link = elsewhere / f"export.{fmt}", here / f"export.{fmt}"
+    link.symlink_to(target)
+    assert run(data_dir, "export", "--format", fmt, "-o", str(link)).exit_code == 0  # a dangling link: created
+    assert link.is_symlink() and os.readlink(link) == str(target) and target.exists() and not target.is_symlink()
+    first = _target_state(target)
+    assert_user_error(run(data_dir, "export", "--format", fmt, "-o", str(link)), "exists; use --force")
+    result = run(data_dir, "export", "--format", fmt, "-o", str(link), "--force", "--kind", "quote")
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert _target_state(target)[1] != first[1]  # replaced, atomically, beside itself
+    if fmt == "json":
+        assert [a["kind"] for a in json.loads(target.read_text("utf-8"))["annotations"]] == ["quote"]
+    assert sorted(p.name for p in here.iterdir()) == [link.name]
+    _no_temp_files(here, elsewhere)
+
+
+def test_export_through_a_link_to_a_fifo_writes_into_the_fifo(data_dir: Path, tagged: dict[str, str], tmp_path: Path):
+    fifo, link = tmp_path / "pipe", tmp_path / "out.csv"
+    os.mkfifo(fifo)
+    link.symlink_to(fifo)
+    reader = Drain(fifo)
+    assert run(data_dir, "export", "--format", "csv", "-o", str(link)).exit_code == 0
+    assert reader.result().count(b"\r\n") == 3 and link.is_symlink() and stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_a_folder_format_refuses_a_fifo(data_dir: Path, tagged: dict[str, str], tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert_user_error(run(data_dir, "export", "--format", "brat", "-o", str(fifo), "--force"), "writes a folder")
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_a_store_file_replaced_by_a_link_is_written_through(data_dir: Path, tagged: dict[str, str], tmp_path: Path):
+    """A user moved a snapshot elsewhere and linked it back: compaction replaces the file it points to."""
+    from annotations.store import Store
+
+    with Store(data_dir) as s:
+        s.load_annotations()
+        s.close(compact=True)
+    moved = tmp_path / "moved.json"
+    shutil.move(data_dir / ANNOTATIONS_FILE, moved)
+    (data_dir / ANNOTATIONS_FILE).symlink_to(moved)
+    assert run(data_dir, "annotate", tagged["harbour"], "--kind", "actor", "--text", "Tomas Brek").exit_code == 0
+    with Store(data_dir) as s:
+        s.load_annotations()
+        s.close(compact=True)
+    assert (data_dir / ANNOTATIONS_FILE).is_symlink() and os.readlink(data_dir / ANNOTATIONS_FILE) == str(moved)
+    assert b"Tomas Brek" in moved.read_bytes()
+    assert len(json.loads(run(data_dir, "export", "--format", "json").stdout)["annotations"]) == 3

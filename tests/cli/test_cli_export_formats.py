@@ -17,6 +17,7 @@ from annotations.exports import csv as export_csv
 from annotations.store import Store
 from tests.cli_support import assert_user_error, run
 from tests.export_fixture import ANNOTATIONS, FERRY, QUIET, RIVER, fill
+from tests.store_support import remove
 
 pytestmark = pytest.mark.usefixtures("plain_terminal")
 SINGLE_FILE = [name for name in EXPORTERS if exporter(name).SINGLE_FILE]
@@ -247,7 +248,7 @@ def test_csv_exports_and_quotes_neutralise_ids_and_dates(data_dir: Path) -> None
         fill(store)
         quote = store.annotation(ANNOTATIONS[0].id)
         assert quote is not None
-        store.remove(quote.id)
+        remove(store, quote.id)
         store.apply([(None, replace(quote, id="=HYPERLINK(1)", created="=1+1", modified="+2+2"))])
     for args in (("export", "--format", "csv"), ("quotes", "--format", "csv")):
         result = run(data_dir, *args)

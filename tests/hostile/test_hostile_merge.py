@@ -28,7 +28,7 @@ from annotations.exports import select
 from annotations.store import Store
 from tests.cli_support import assert_user_error, run
 from tests.export_fixture import ANNOTATIONS, QUIET, RIVER, fill
-from tests.store_support import snapshot, tag_text
+from tests.store_support import add_story, put, remove, snapshot, tag_text
 
 pytestmark = pytest.mark.usefixtures("plain_terminal")
 
@@ -218,14 +218,14 @@ def libraries(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
         env.delenv("WIREDESK_DATA_DIR", raising=False)
         with Store(root / "a") as store:
             fill(store)
-            store.remove(ANNOTATIONS[-1].id)
+            remove(store, ANNOTATIONS[-1].id)
             out = io.StringIO(newline="")
             export_json.write(store, out, select(store))
         data = json.loads(out.getvalue())
         data["annotations"].sort(key=lambda a: a["id"] != ANNOTATIONS[3].id)  # a quote with note, speaker, cue
         with Store(root / "b") as store:
-            store.add_story(RIVER)
-            store.put(tag_text(RIVER, "Mayor Ines Okafor", "actor"))
+            add_story(store, RIVER)
+            put(store, tag_text(RIVER, "Mayor Ines Okafor", "actor"))
         yield root / "b", data, snapshot(root / "b")
 
 

@@ -16,6 +16,7 @@ from annotations.store import Store
 from stories.loader import parse_text
 from tests.cli_support import assert_user_error, run
 from tests.conftest import ROOT
+from tests.store_support import add_story
 from tui.app import WiredeskApp, binding_ids
 from tui.commands import WiredeskCommands
 from tui.screens.help import HelpScreen, binding_sections, check_keymap, effective_key
@@ -33,7 +34,7 @@ NORDVIK, May 2 (Reuters) - The council kept the boat. “We listened,” Voss sa
 def reader(tmp_path: Path, keymap: dict[str, str]) -> tuple[WiredeskApp, Store, str]:
     store = Store(tmp_path)
     story = parse_text(STORY, "boat.txt")[0]
-    store.add_story(story)
+    add_story(store, story)
     return WiredeskApp(store, annotator="tester", open_story=story.id, keymap=keymap), store, story.id
 
 

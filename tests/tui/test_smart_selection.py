@@ -6,6 +6,7 @@ from pathlib import Path
 
 from annotations.store import Store
 from stories.loader import parse_text
+from tests.store_support import add_story
 from tui.app import WiredeskApp
 from tui.screens.reader import ReaderScreen
 from tui.widgets.story_view import StoryView
@@ -32,7 +33,7 @@ Ek said he would 'wait and see' what the islanders’ union did.
 def reader(tmp_path: Path) -> tuple[WiredeskApp, Store, str]:
     store = Store(tmp_path)
     story = parse_text(STORY, "ferry.txt")[0]
-    store.add_story(story)
+    add_story(store, story)
     return WiredeskApp(store, annotator="tester", open_story=story.id), store, story.id
 
 

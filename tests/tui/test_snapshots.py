@@ -12,6 +12,7 @@ from annotations.anchor import locate
 from annotations.model import Annotation
 from annotations.store import Store
 from stories.loader import parse_text
+from tests.store_support import add_story, put
 from tests.tui.test_tui import STORY, make_store
 from tui.app import WiredeskApp
 
@@ -26,7 +27,7 @@ def tagged_store(path: Path) -> tuple[Store, str]:
         ("actor", "Voss"),
     ]:
         start, end = locate(story, text)
-        store.put(Annotation.new(story, kind, start, end, annotator="tester"), story)
+        put(store, Annotation.new(story, kind, start, end, annotator="tester"))
     return store, sid
 
 
@@ -51,8 +52,8 @@ def test_reader_at_80x24_hides_the_panel(snap_compare, tmp_path: Path) -> None:
 def test_library(snap_compare, tmp_path: Path) -> None:
     store, _ = tagged_store(tmp_path)
     other = STORY.replace("Harbour council approves ferry timetable", "Sandholm ferry crews vote on new rota")
-    store.add_story(parse_text(other, "other.txt")[0])
+    add_story(store, parse_text(other, "other.txt")[0])
     update = STORY.replace("well past midnight", "until almost two in the morning")  # same story, new text
-    store.add_story(parse_text(update, "update.txt")[0])  # shows as [v2]
+    add_story(store, parse_text(update, "update.txt")[0])  # shows as [v2]
     app = WiredeskApp(store, annotator="tester")
     assert snap_compare(app, terminal_size=(100, 24))

@@ -10,6 +10,7 @@ from rich.console import Console
 
 from annotations.store import Store
 from stories.loader import parse_text
+from tests.store_support import add_story
 from tui.app import WiredeskApp
 from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
@@ -37,7 +38,7 @@ Opposition member Karl Ek said the plan was "rushed and unfair" and claimed it w
 def make_store(path: Path, text: str = STORY) -> tuple[Store, str]:
     store = Store(path)
     story = parse_text(text, "nordvik.txt")[0]
-    store.add_story(story)
+    add_story(store, story)
     return store, story.id
 
 
@@ -82,7 +83,7 @@ async def test_empty_library_shows_welcome(tmp_path: Path) -> None:
 
 async def test_library_filter(tmp_path: Path) -> None:
     store, _ = make_store(tmp_path)
-    store.add_story(parse_text("Mountain pass reopens\n\nSnow crews cleared the road.", "pass.txt")[0])
+    add_story(store, parse_text("Mountain pass reopens\n\nSnow crews cleared the road.", "pass.txt")[0])
     app = app_for(store)
     async with app.run_test(size=SIZE) as pilot:
         table = app.screen.query_one("#stories")

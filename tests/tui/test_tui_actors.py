@@ -12,7 +12,7 @@ from annotations.library_index import LibraryIndex, parse_filter
 from annotations.model import Annotation
 from annotations.store import Store
 from stories.model import Story
-from tests.store_support import make_story
+from tests.store_support import add_story, make_story
 from tui.app import WiredeskApp
 from tui.screens.actor_detail import ActorDetailScreen
 from tui.screens.actors import ActorsScreen
@@ -145,7 +145,7 @@ async def test_jump_into_a_long_story_shows_the_span(tmp_path: Path) -> None:
     paragraphs[60] = "“We shall never agree,” Kosachev said."
     story = make_story(*paragraphs, headline="A long story")
     store = Store(tmp_path)
-    store.add_story(story)
+    add_story(store, story)
     kosachev = Actor.new("Konstantin Kosachev", "person")
     quote = span(story, "We shall never agree", "quote", speaker=kosachev.id)
     store.apply([(None, kosachev), (None, quote)])

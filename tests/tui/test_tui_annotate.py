@@ -14,6 +14,7 @@ from annotations.history import History
 from annotations.registry import Registry
 from annotations.store import Store
 from stories.loader import load_path, parse_text
+from tests.store_support import add_story
 from tui.app import WiredeskApp
 from tui.screens.actor_picker import ActorPicker
 from tui.screens.actor_tag import ActorTagDialog
@@ -40,7 +41,7 @@ CLAIM = 'the cuts have "no real basis" and break the harbour charter'
 def make_store(path: Path, text: str = STORY) -> tuple[Store, str]:
     store = Store(path)
     story = parse_text(text, "nordvik.txt")[0]
-    store.add_story(story)
+    add_story(store, story)
     return store, story.id
 
 
@@ -142,7 +143,7 @@ async def test_acceptance_scenario(tmp_path: Path) -> None:
 async def test_acceptance_scenario_on_the_anadolu_story(tmp_path: Path, corpus: Path) -> None:
     store = Store(tmp_path)
     story = load_path(corpus / "aa-russia-venezuela-strikes.txt")[0]
-    store.add_story(story)
+    add_story(store, story)
     app = app_for(store, story.id)
     claim = "strikes on Venezuela have “no substantive basis” and are in violation of international law"
     async with app.run_test(size=SIZE) as pilot:

@@ -21,6 +21,8 @@ from annotations.exports.scopes import ExportCancelled, export_to
 from annotations.model import Annotation
 from annotations.store import Store
 from stories.model import Story, StoryBuilder, StoryMeta
+from tests.store_support import add_story
+from tests.store_support import put as save
 from tui.app import WiredeskApp
 from tui.screens.export_dialog import ExportDialog
 from tui.screens.library import LibraryScreen
@@ -48,7 +50,7 @@ FERRY = build("Ferries sail again", "Ferry services resumed on Tuesday after a s
 
 def put(store: Store, story: Story, exact: str, kind: str) -> None:
     start, end = locate(story, exact)
-    store.put(Annotation.new(story, kind, start, end, annotator="ana"), story)
+    save(store, Annotation.new(story, kind, start, end, annotator="ana"))
 
 
 @pytest.fixture
@@ -57,8 +59,8 @@ def store(data_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> St
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     (tmp_path / "home").mkdir()
     with Store(data_dir) as s:
-        s.add_story(RIVER)
-        s.add_story(FERRY)
+        add_story(s, RIVER)
+        add_story(s, FERRY)
         put(s, RIVER, "The bridge will reopen in May", "quote")
         put(s, RIVER, "Mayor Ines Okafor", "actor")
         put(s, FERRY, "Ferry services resumed on Tuesday", "claim")

@@ -12,6 +12,7 @@ from annotations.history import History
 from annotations.store import Store
 from stories.loader import parse_text
 from tests.annotations.registry_names import registry
+from tests.store_support import add_story
 from tui.app import WiredeskApp
 from tui.screens.actor_picker import ActorPicker
 from tui.screens.actor_tag import ActorTagDialog
@@ -37,7 +38,7 @@ def make_store(path: Path) -> tuple[Store, str]:
     """The story, and the 200 entries in the registry."""
     store = Store(path)
     story = parse_text(STORY, "caracas.txt")[0]
-    store.add_story(story)
+    add_story(store, story)
     store.apply([(None, actor) for actor in registry()])
     return store, story.id
 

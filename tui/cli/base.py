@@ -13,8 +13,9 @@ import click
 
 from annotations import config
 from annotations.model import AnnotationError
-from annotations.store import Store, StoreError, StoreLockedError
+from annotations.store import ReadOnlyError, Store, StoreError, StoreLockedError
 from stories.model import StoryError
+from stories.text import clean_line
 
 __all__ = ["CliContext", "echo_rich", "open_store", "user_errors", "utf8_stdout"]
 
@@ -23,14 +24,14 @@ _USER_ERRORS = (StoreError, StoryError, AnnotationError, config.ConfigError)
 
 
 def user_errors(func: F) -> F:
-    """Report the app's own errors as one line and exit 1."""
+    """Report the app's own errors as one line and exit 1 (cleaned: a path or a name in it may hold anything)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
         except _USER_ERRORS as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(clean_line(str(exc))) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -59,12 +60,12 @@ class CliContext:
 
     def app_store(self) -> tuple[Store, str]:
         """The library for the app (which reads the annotations after its first frame): writable, or
-        read-only with the reason when another process writes it."""
+        read-only with the reason when another process writes it or the data dir cannot be written."""
         try:
             return self.store(load=False), ""
-        except StoreLockedError as exc:
+        except (StoreLockedError, ReadOnlyError) as exc:
             self._store = Store(self.data_dir, read_only=True)
-            return self._store, str(exc)
+            return self._store, clean_line(str(exc))
 
     def close(self) -> None:
         if self._store is not None:
@@ -72,7 +73,7 @@ class CliContext:
 
 
 def open_store(ctx: click.Context, write: bool = True) -> Store:
-    return ctx.find_object(CliContext).store(write)
+    return ctx.ensure_object(CliContext).store(write)
 
 
 #: How wide tables print into a pipe or file.

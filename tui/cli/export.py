@@ -9,6 +9,7 @@ import click
 from annotations.exports import EXPORTERS, ExportFilter, actor_ids, exporter, select, write_export
 from annotations.model import KINDS
 from annotations.store import Store
+from stories.text import clean_line
 from tui.cli.base import open_store, user_errors, utf8_stdout
 
 __all__ = ["COMMANDS"]
@@ -45,7 +46,13 @@ def _filter(
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(list(EXPORTERS)), required=True, help="Export format.")
-@click.option("-o", "--output", type=click.Path(path_type=str), help="File to write (- or none: stdout); brat: folder.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=str),
+    help="File to write (- or none: stdout); brat: folder. A FIFO, a device or /dev/stdout is written into as it "
+    "is; a symbolic link is followed, and the file it points to is replaced beside itself (the link stays).",
+)
 @click.option("--story", "story_refs", multiple=True, help="Only this story (repeatable; any unique id prefix).")
 @click.option("--kind", "kinds", type=click.Choice(KINDS), multiple=True, help="Only this kind (repeatable).")
 @click.option("--actor", "actors", multiple=True, help="Only those linked to this actor (name or alias; repeatable).")
@@ -54,6 +61,9 @@ def _filter(
 @click.option("--annotator", "annotators", multiple=True, help="Only annotations by this annotator (repeatable).")
 @click.option("--excel", is_flag=True, help="CSV: start with a byte-order mark, so Excel reads it as UTF-8.")
 @click.option("--force", is_flag=True, help="Replace the output file (or brat folder) if it exists.")
+@click.option(
+    "--strict", is_flag=True, help="Fail on a story whose text is damaged (default: skip it, with a warning)."
+)
 @click.pass_context
 @user_errors
 def export(
@@ -68,9 +78,16 @@ def export(
     annotators: tuple[str, ...],
     excel: bool,
     force: bool,
+    strict: bool,
 ) -> None:
     """Export annotations (with their stories). A repeated filter option takes any of its values; an annotation
-    must pass every option given. A story's date is when it was last updated, else created, else added."""
+    must pass every option given. A story's date is when it was last updated, else created, else added.
+
+    A file (or brat folder) is written through a temp file beside it and renamed into place, so it is whole or
+    not there; one that exists is replaced only with --force. If -o names a symbolic link, the file it points to
+    is replaced that way, in its own folder, and the link is left as it is. A FIFO, a character device or
+    /dev/stdout is written into as it is, without --force. A story whose text is damaged is skipped with a
+    warning naming it (--strict: the export fails instead)."""
     module = exporter(fmt)
     to_stdout = output in (None, "-")
     if to_stdout and not module.SINGLE_FILE:
@@ -80,15 +97,21 @@ def export(
     if since and until and since > until:
         raise click.UsageError(f"--since {since} is after --until {until}")
     store = open_store(ctx, write=False)
-    selection = select(store, _filter(store, story_refs, kinds, actors, since, until, annotators))
+    warnings: list[str] = []
+    flt = _filter(store, story_refs, kinds, actors, since, until, annotators)
+    selection = select(store, flt, strict=strict, skipped=None if strict else warnings.append)
     options = {"excel": True} if excel else {}
-    if to_stdout:
-        with utf8_stdout() as out:
-            module.write(store, out, selection, **options)
-        return
-    assert output is not None
-    count = write_export(store, fmt, output, selection, force=force, **options)
-    click.echo(f"exported {count} annotation(s) as {fmt} to {output}", err=True)
+    try:
+        if to_stdout:
+            with utf8_stdout() as out:
+                module.write(store, out, selection, **options)
+            return
+        assert output is not None
+        count = write_export(store, fmt, output, selection, force=force, **options)
+        click.echo(f"exported {count} annotation(s) as {fmt} to {clean_line(output)}", err=True)
+    finally:
+        for warning in warnings:
+            click.echo(f"warning: {clean_line(warning)}", err=True)
 
 
 COMMANDS = [export]

@@ -305,7 +305,7 @@ def doctor(ctx: click.Context, repair: bool) -> None:
     """Check the library's files and annotations; with --repair, restore from backups and journals."""
     from annotations.store import doctor as doc
 
-    data_dir = ctx.find_object(CliContext).data_dir
+    data_dir = ctx.ensure_object(CliContext).data_dir
     report = doc.repair(data_dir) if repair else doc.check(data_dir)
     for line in report.lines():
         click.echo(line)

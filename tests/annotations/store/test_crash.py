@@ -1,9 +1,11 @@
 """Kill -9 at any instant never leaves the store unreadable and never loses an acknowledged save.
 
 A child process (`crash_child.py`) saves in a loop and reports each acknowledged operation; it is killed with
-SIGKILL at seeded random moments — during start-up, after some saves, just after a compaction began, between
-a story's body and its index record — and the store is reopened (read-only, then writable) and compared with
-what was acknowledged. `bench/crash_loop.py` runs the same loop for hundreds of trials.
+SIGKILL at seeded random moments — during start-up, after some saves — and at seeded points it stops at itself:
+before a step of a compaction, between a story's body and its index record. The store is reopened (read-only,
+then writable) and compared with what was acknowledged. Where the kills land is checked only where the child
+placed them, so a busy machine cannot make the test fail. `bench/crash_loop.py` runs the same loop for hundreds
+of trials.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from annotations.store import Store
-from tests.crash_harness import Kill, Model, TrialResult, plan, run_trial
+from tests.crash_harness import COMPACTION_STEPS, Kill, Model, TrialResult, plan, run_trial
 
 CHAINS = 4  # data dirs, crashed in parallel
 KILLS_PER_CHAIN = 8  # each trial reopens the dir the previous kill left
@@ -42,11 +44,13 @@ def test_kill_at_random_moments_never_loses_an_acknowledged_save(tmp_path: Path)
         results = [r for f in futures for r in f.result()]
     assert len(results) >= 30
     assert _failures(results) == []
-    # The kills landed where they should: in saves, and after compactions began (temp snapshot written or
-    # renamed, the old journal not yet moved away...).
+    # The kills landed where they should: inside compactions (temp snapshot written or renamed, the old journal
+    # not yet kept in backups/, the new one not yet in place...), each inside a save; and after saves.
+    inside = [r for r in results if r.kill.stop]
+    assert len(inside) == len(results) // 2
+    assert all(r.mid_compaction and r.in_flight for r in inside), [r.kill.describe() for r in inside]
+    assert {r.kill.stop[1] for r in inside if r.kill.stop} == set(range(1, COMPACTION_STEPS + 1))
     assert sum(r.acknowledged for r in results) > 100
-    assert sum(r.mid_compaction for r in results) >= 5
-    assert sum(bool(r.in_flight) for r in results) >= 10
 
 
 def test_kill_while_importing_stories(tmp_path: Path) -> None:
@@ -77,8 +81,8 @@ def test_kill_between_story_bodies_and_their_index_records(tmp_path: Path) -> No
 @pytest.mark.parametrize(
     ("mutant", "kill", "what"),
     [
-        ("torn-snapshot", Kill("C", 1, 0.02), "unreadable"),
-        ("early-ack", Kill("A", 3, 0.01), "lost"),
+        ("torn-snapshot", Kill("P", 1), "unreadable"),
+        ("early-ack", Kill("P", 1), "lost"),
     ],
 )
 def test_the_harness_catches_a_store_that_breaks_its_promise(

@@ -19,7 +19,17 @@ from annotations.store.records import AnnotationRecord, StoryRecord
 from annotations.store.storage import JournaledStorage
 from annotations.store.table import TrackedTable
 from tests.cli_support import assert_user_error, run
-from tests.store_support import STORY_A, STORY_B, assert_nothing_lost, make_story, snapshot, tag_text
+from tests.store_support import (
+    STORY_A,
+    STORY_B,
+    add_story,
+    assert_nothing_lost,
+    make_story,
+    put,
+    remove,
+    snapshot,
+    tag_text,
+)
 
 pytestmark = pytest.mark.usefixtures("plain_terminal")
 
@@ -41,19 +51,19 @@ def build(data_dir: Path) -> Saved:
     a3 = tag_text(STORY_C, "The harbour board", kind="actor")
     a4 = tag_text(STORY_A, "We will not wait another year")
     with Store(data_dir) as s:
-        s.add_story(STORY_A)
-        s.put(a1)
+        add_story(s, STORY_A)
+        put(s, a1)
         s.close(compact=True)
     with Store(data_dir) as s:
-        s.add_story(STORY_B)
-        s.put(a2)
-        s.put(a1.edited(note="mayor since 2024"))
+        add_story(s, STORY_B)
+        put(s, a2)
+        put(s, a1.edited(note="mayor since 2024"))
         s.close(compact=True)
     with Store(data_dir) as s:  # closed without compaction, as the CLI does: these live in the journals only
-        s.add_story(STORY_C)
-        s.put(a3)
-        s.put(a4)
-        s.remove(a2.id)
+        add_story(s, STORY_C)
+        put(s, a3)
+        put(s, a4)
+        remove(s, a2.id)
         saved = Saved({a.id: a for a in s.annotations()}, {e.id for e in s.entries()})
     assert len(saved.annotations) == 3 and saved.stories == {STORY_A.id, STORY_B.id, STORY_C.id}
     for name in ("stories", "annotations"):
@@ -133,7 +143,7 @@ def test_a_damaged_snapshot_is_reported_then_rebuilt_from_backups_and_journals(
     assert_nothing_lost(before, data_dir)
 
     with Store(data_dir) as s:  # and the library goes on: saves, compaction, reopen
-        s.put(tag_text(STORY_C, "delayed its vote", kind="claim"))
+        put(s, tag_text(STORY_C, "delayed its vote", kind="claim"))
         s.close(compact=True)
     assert len(on_disk(data_dir).annotations) == 4
 
@@ -142,10 +152,10 @@ def test_a_snapshot_damaged_after_a_single_compaction_is_rebuilt_from_the_first_
     with Store(data_dir) as s:
         s.add_stories([STORY_A, STORY_B])
         for ann in (tag_text(STORY_A, "Mayor Ada Quist", kind="actor"), tag_text(STORY_B, "Ferry services")):
-            s.put(ann)
+            put(s, ann)
         s.close(compact=True)  # the only compaction: no snapshot backup yet, only the first journal
     with Store(data_dir) as s:
-        s.put(tag_text(STORY_A, "We will not wait another year"))
+        put(s, tag_text(STORY_A, "We will not wait another year"))
         saved = Saved({a.id: a for a in s.annotations()}, {e.id for e in s.entries()})
     for name in (ANNOTATIONS_FILE, STORIES_FILE):
         (data_dir / name).write_bytes(b"")
@@ -162,7 +172,7 @@ def test_a_snapshot_damaged_after_a_single_compaction_is_rebuilt_from_the_first_
 def test_a_bad_snapshot_beside_the_first_journal_is_rebuilt_from_that_journal(data_dir: Path, bad: bytes) -> None:
     with Store(data_dir) as s:  # never compacted (the app was killed): everything is in the first journals
         s.add_stories([STORY_A, STORY_B])
-        s.put(tag_text(STORY_A, "Mayor Ada Quist", kind="actor"))
+        put(s, tag_text(STORY_A, "Mayor Ada Quist", kind="actor"))
         saved = Saved({a.id: a for a in s.annotations()}, {e.id for e in s.entries()})
     assert not (data_dir / ANNOTATIONS_FILE).exists()
     (data_dir / ANNOTATIONS_FILE).write_bytes(bad)
@@ -209,15 +219,18 @@ def test_a_damaged_journal_line_in_the_middle_is_cut_back_and_kept_in_quarantine
         assert [p for p in report.problems if str(path) in p and "line 3" in p] == report.problems != []
         report = doctor.repair(data_dir)
         assert report.healthy, report.lines()
-        assert any("cut back to its last good line" in r for r in report.repaired)
+        assert any("1 change(s) of its journal that could be read" in r for r in report.repaired)
     else:
         found = run(data_dir, "doctor")
         assert found.exit_code == 1 and "line 3 is damaged" in found.stdout
         repaired = run(data_dir, "doctor", "--repair")
         assert repaired.exit_code == 0, repaired.output
-        assert "cut back to its last good line" in repaired.stdout and "healthy" in repaired.stdout
-    assert path.read_bytes() == b"".join(lines[:2])  # up to the last good line
-    assert list(quarantined(data_dir).values()) == [damaged]  # the whole file, as it was
+        assert "1 change(s) of its journal that could be read" in repaired.stdout and "healthy" in repaired.stdout
+    # The good lines live on in a new snapshot (generation 3); the journal starts afresh beside it, numbered on
+    # from the last change ever saved, and the whole damaged file is in quarantine, as it was.
+    found = journal.scan(path)
+    assert (found.generation, found.changes, found.seq) == (3, [], 6)
+    assert list(quarantined(data_dir).values()) == [damaged]
     # What the good lines said is there: the snapshot, and a3 from line 2; a4 (line 3) and the removal (line 4)
     # are only in quarantine now.
     anns = on_disk(data_dir).annotations

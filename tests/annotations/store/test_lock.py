@@ -20,7 +20,7 @@ from annotations.store import Store, StoreError, StoreLockedError
 from annotations.store.lock import LOCK_FILE
 from tests.cli_support import HARBOUR, assert_user_error, run
 from tests.crash_harness import child_command
-from tests.store_support import STORY_A, tag_text
+from tests.store_support import STORY_A, add_story, put, tag_text
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -37,13 +37,13 @@ builder = StoryBuilder()
 builder.add("headline", "Harbour board delays dredging vote")
 builder.add("paragraph", "The harbour board on Tuesday delayed a vote on dredging the silted channel.")
 story = builder.build(StoryMeta(headline=""))
-store.add_story(story)
+store.add_stories([story])
 print("ready", os.getpid(), story.id, flush=True)
 for line in sys.stdin:
     count = int(line.split()[1])
     for i in range(count):
         ann = Annotation.new(story, "quote", 4, 18, note=f"holder {i}", annotator="holder")
-        store.put(ann, story)
+        store.apply([(None, ann)])
         print("saved", ann.id, flush=True)
     print("done", flush=True)
 store.close()
@@ -139,7 +139,7 @@ def test_readers_work_meanwhile_and_see_every_save(data_dir: Path, holder: Holde
             assert reader.story(holder.story_id).headline == "Harbour board delays dredging vote"
             assert f"pid {holder.pid}" in reader.writer
             with pytest.raises(StoreError, match="read-only"):
-                reader.add_story(STORY_A)
+                add_story(reader, STORY_A)
 
 
 def test_the_cli_refuses_to_write_but_reads(data_dir: Path, holder: Holder, tmp_path: Path) -> None:
@@ -175,7 +175,7 @@ def test_a_dead_writers_lock_is_taken_over_and_its_saves_kept(data_dir: Path, ho
     with Store(data_dir) as store:
         assert {a.id for a in store.annotations()} == set(holder.saved)
         ann = tag_text(store.story(holder.story_id), "harbour board", kind="actor")
-        store.put(ann)
+        put(store, ann)
         assert json.loads((data_dir / LOCK_FILE).read_text())["pid"] == os.getpid()
         with pytest.raises(StoreLockedError, match=f"pid {os.getpid()}"):
             Store(data_dir)  # and it is ours now: the next writer is refused
@@ -188,7 +188,7 @@ def test_a_lock_file_left_without_its_lock_is_free(data_dir: Path) -> None:
     for junk in ('{"pid": 999999, "host": "elsewhere", "since": "2020-01-01", "command": "wiredesk"}', "\x00garbage"):
         (data_dir / LOCK_FILE).write_text(junk)
         with Store(data_dir) as store:
-            store.add_story(STORY_A)
+            add_story(store, STORY_A)
         assert json.loads((data_dir / LOCK_FILE).read_text())["pid"] == os.getpid()
 
 
@@ -202,17 +202,17 @@ def test_a_holder_that_cannot_be_named_is_still_refused(data_dir: Path, holder: 
 
 
 def test_a_reader_opening_during_a_compaction_sees_every_save(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A reader reads the snapshot; the writer compacts (new snapshot renamed in, old journal moved to backups/)
-    and has not yet started its new journal when the reader looks for the journal. The reader must not show
-    the old snapshot without the old journal's saves."""
+    """A reader reads the snapshot; the writer compacts (new snapshot renamed in, a new journal renamed over the
+    old one) just before the reader reads the journal. The reader must not show the old snapshot without the old
+    journal's saves (nor take the new journal for a damaged one)."""
     writer = Store(data_dir)
-    writer.add_story(STORY_A)
+    add_story(writer, STORY_A)
     writer.close(compact=True)  # the story and an empty journal: the annotations below live only in the journal
     writer = Store(data_dir)
     saved = []
     for exact in ("We will not wait", "Mayor Ada Quist", "4 million crowns"):
         ann = tag_text(STORY_A, exact)
-        writer.put(ann)
+        put(writer, ann)
         saved.append(ann.id)
     real_scan = annotations.store.storage.journal.scan
     interleaved = []
@@ -221,7 +221,6 @@ def test_a_reader_opening_during_a_compaction_sees_every_save(data_dir: Path, mo
         if path.name == "annotations.journal" and not interleaved:
             interleaved.append(path)
             writer.close(compact=True)
-            path.unlink()  # as it is between moving the old journal away and starting the new one
         return real_scan(path)
 
     monkeypatch.setattr(annotations.store.storage.journal, "scan", scan_during_compaction)
@@ -263,8 +262,9 @@ def test_readers_opening_while_a_writer_saves_and_compacts_see_every_acknowledge
     follower.start()
     views = []
     try:
-        deadline = time.monotonic() + 10
-        while (len(compactions) < 10 or len(views) < 100) and time.monotonic() < deadline:
+        stuck = time.monotonic() + 600  # a safety net for a writer that stopped: the loop waits on counts
+        while len(compactions) < 10 or len(views) < 100:
+            assert writer.poll() is None and time.monotonic() < stuck, "the writer stopped saving"
             with guard:
                 before = set(acknowledged)
             if not (data_dir / "annotations.journal").exists():

@@ -59,7 +59,7 @@ def test_compaction_writes_a_plain_tinydb_snapshot_and_empties_the_journal(path:
     assert set(expected) == {str(n) for n in range(1, 16)}
     storage.compact()
     data = plain_tinydb(path)
-    assert data[TABLE] == expected and data["wiredesk"]["1"].keys() == {"format", "generation", "crc32"}
+    assert data[TABLE] == expected and data["wiredesk"]["1"].keys() == {"format", "generation", "seq", "uid", "crc32"}
     assert data["wiredesk"]["1"]["generation"] == 1
     with tinydb.TinyDB(path, access_mode="r") as plain:
         assert plain.table(TABLE).get(doc_id=4) == expected["4"] and expected["4"]["id"] == "a3"
@@ -143,18 +143,37 @@ def test_a_stale_journal_from_an_interrupted_compaction_is_archived_not_replayed
     expected = contents(storage)
     assert plain_tinydb(path)["wiredesk"]["1"]["generation"] == 2
     assert journal.scan(storage.journal_path).generation == 1  # the old journal is still in place
-    # Make replaying it visible: a change that would delete a1 (document 1) if the stale journal were applied.
-    with storage.journal_path.open("ab") as fh:
-        fh.write(journal.encode_line({"ops": [[TABLE, "1", None]]}))
     stale = storage.journal_path.read_bytes()
-    assert reopened(path) == expected  # a reader ignores it
-    db2, _, again = open_db(path)  # the next writer moves it to backups/
+    assert reopened(path) == expected  # a reader does not replay it (its changes are in the snapshot)
+    db2, _, again = open_db(path)  # the next writer keeps it in backups/ and starts the new journal
     assert contents(again) == expected
     assert (again.backup_dir / "annotations.000001.journal").read_bytes() == stale
     found = journal.scan(again.journal_path)
-    assert (found.generation, found.changes) == (2, [])
+    assert (found.generation, found.changes, found.seq) == (2, [], 2)
     db2.close()
     assert reopened(path) == expected
+
+
+def test_a_stale_journal_with_changes_the_snapshot_lacks_is_refused(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An older journal beside a snapshot is only the one a compaction stopped beside if the snapshot holds every
+    change in it: one with more (or fewer) changes is damage, never silently set aside."""
+    _db, table, storage = open_db(path)
+    table.insert(doc(1))
+    storage.compact()
+    table.insert(doc(2))
+    stale = storage.journal_path.read_bytes()
+    table.insert(doc(3))
+    storage.compact()
+    storage.close()
+    storage.journal_path.write_bytes(stale)  # the journal of generation 1, one change short of the snapshot
+    before = snapshot(path.parent)
+    for read_only in (True, False):
+        with pytest.raises(StoreError, match="not the journal it was made from") as err:
+            JournaledStorage(path, types={TABLE: AnnotationRecord}, read_only=read_only).read()
+        assert str(storage.journal_path) in str(err.value) and "\n" not in str(err.value)
+    assert snapshot(path.parent) == before
 
 
 def test_a_journal_newer_than_its_snapshot_is_refused_naming_both(path: Path) -> None:
@@ -285,7 +304,7 @@ def _rewrite_snapshot(storage: JournaledStorage) -> None:
 
 def _append_to_journal(storage: JournaledStorage) -> None:
     with storage.journal_path.open("ab") as fh:
-        fh.write(journal.encode_line({"ops": [[TABLE, "50", doc(50, id="intruder")]]}))
+        fh.write(journal.encode_line({"seq": storage.seq + 1, "ops": [[TABLE, "50", doc(50, id="intruder")]]}))
 
 
 def _replace_journal(storage: JournaledStorage) -> None:
@@ -312,14 +331,17 @@ def test_a_file_changed_by_another_program_is_never_overwritten(path: Path, chan
     assert snapshot(path.parent) == before
 
 
-def test_a_refused_compaction_after_a_save_keeps_the_save(path: Path) -> None:
+def test_a_save_into_a_journal_another_program_changed_is_refused(path: Path) -> None:
     db, table, storage = open_db(path, compact_min_bytes=1)  # every save wants a compaction
     table.insert(doc(1))
     _append_to_journal(storage)
-    table.insert(doc(2))  # acknowledged: it is in the journal
-    assert "another program" in storage.compaction_error
+    before = snapshot(path.parent)
+    with pytest.raises(StoreError, match="changed by another program") as err:
+        table.insert(doc(2))  # written after a line it does not know of, it would be out of sequence
+    assert str(storage.journal_path) in str(err.value) and "\n" not in str(err.value)
+    assert table.find("a2") is None and snapshot(path.parent) == before
     db.close()
-    assert ids(reopened(path)) == {"a1", "a2", "intruder"}
+    assert ids(reopened(path)) == {"a1", "intruder"}  # the other program's line is in sequence: it counts
 
 
 def test_read_only_storage_refuses_every_write(path: Path) -> None:

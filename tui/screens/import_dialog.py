@@ -14,6 +14,7 @@ from textual.widgets import Label, ProgressBar, RichLog, Static
 
 from annotations.importing import ImportOutcome, import_paths, list_files
 from stories.text import clean_line
+from tui.desk import desk
 from tui.widgets.path_input import PathInput
 
 __all__ = ["ImportDialog"]
@@ -81,10 +82,10 @@ class ImportDialog(ModalScreen[list[str]]):
     @work(thread=True, exclusive=True)
     def _import(self, path: str) -> None:
         counts = dict.fromkeys(("imported", "present", "version", "failed"), 0)
-        files = list_files([path], skip=[self.app.store.data_dir])
+        files = list_files([path], skip=[desk(self).store.data_dir])
         self.app.call_from_thread(self.query_one(ProgressBar).update, total=max(len(files), 1), progress=0)
         last = None
-        for outcome in import_paths(self.app.store, files):
+        for outcome in import_paths(desk(self).store, files):
             counts[outcome.status] += 1
             if outcome.status in ("imported", "version") and outcome.story is not None:
                 self._new_ids.append(outcome.story.id)

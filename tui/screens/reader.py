@@ -16,7 +16,10 @@ from annotations.history import Change, History
 from annotations.model import Annotation, AnnotationError
 from annotations.store import StoreError
 from stories.model import Story
+from tui.commands import PaletteCommand
+from tui.desk import desk
 from tui.screens.export_dialog import ExportDialog, everything_scope, story_scope
+from tui.screens.library import LibraryScreen
 from tui.screens.tagging import Tagging, quoted
 from tui.story_text import KIND_LABELS
 from tui.widgets.annotation_panel import AnnotationPanel
@@ -30,7 +33,7 @@ __all__ = ["ReaderScreen"]
 PANEL_MIN_WIDTH = 90
 
 
-class ReaderScreen(Tagging, Screen):
+class ReaderScreen(Tagging, Screen):  # type: ignore[misc]  # Tagging's stubs type `app`, `notify` narrower
     """Read a story and tag it. Tags are saved the moment they are made."""
 
     AUTO_FOCUS = "StoryView"
@@ -132,14 +135,13 @@ class ReaderScreen(Tagging, Screen):
         self._find_origin = 0
         self._panel_forced: bool | None = None
         self._footer_state: tuple[bool, ...] = ()
-        self._keys: dict[str, str] = {}
 
     # --- parts ---------------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="body"):
-            yield StoryView(self.story, versions=len(self.app.store.versions(self.story.id)), id="story")
+            yield StoryView(self.story, versions=len(desk(self).store.versions(self.story.id)), id="story")
             yield AnnotationPanel(id="panel")
         yield FindBar(id="find")
         yield StatusLine(id="status")
@@ -171,11 +173,7 @@ class ReaderScreen(Tagging, Screen):
 
     def _key(self, binding_id: str) -> str:
         """The key in effect for a binding (the user may have remapped it), for hints."""
-        if binding_id not in self._keys:
-            from tui.screens.help import effective_key
-
-            self._keys[binding_id] = effective_key(self.app, binding_id)
-        return self._keys[binding_id]
+        return desk(self).key_for(binding_id)
 
     def on_screen_resume(self) -> None:
         """Back from another screen (the actors view may have renamed or merged entries): show the links anew."""
@@ -183,9 +181,9 @@ class ReaderScreen(Tagging, Screen):
             self._reload_annotations()
 
     def _reload_annotations(self, current: str | None = None) -> None:
-        anns = self.app.store.annotations(self.story.id)
+        anns = desk(self).store.annotations(self.story.id)
         self.view.set_annotations(anns)
-        self.panel.set_annotations(anns, self.app.store.actor)
+        self.panel.set_annotations(anns, desk(self).store.actor)
         self._show_cursor_state(current)
 
     def _show_cursor_state(self, current: str | None = None) -> None:
@@ -257,11 +255,11 @@ class ReaderScreen(Tagging, Screen):
         subject = change.subject
         here = isinstance(subject, Annotation) and subject.story_id == self.story.id
         self._reload_annotations(current=subject.id if here else None)
-        if here:
+        if isinstance(subject, Annotation) and here:
             self.view.move_to(subject.start, center=True)
         elsewhere = ""  # undo is one history for the whole library: say where a change was, when not here
         if isinstance(subject, Annotation) and not here:
-            elsewhere = f" (in “{self.app.store.story_meta(subject.story_id).headline}”)"
+            elsewhere = f" (in “{desk(self).store.story_meta(subject.story_id).headline}”)"
         elif not isinstance(subject, Annotation):
             elsewhere = " (actor registry)"
         severity = "information" if here else "warning"  # a change out of sight: shown longer
@@ -353,7 +351,7 @@ class ReaderScreen(Tagging, Screen):
             target = starts[0] if forward else starts[-1]
             self.notify("Search wrapped around.")
         self._select_match(target)
-        self.notify(f"Match {starts.index(target) + 1} of {len(starts)}", timeout=1.5)
+        self.app.notify(f"Match {starts.index(target) + 1} of {len(starts)}", timeout=1.5)
 
     def action_find_next(self) -> None:
         self._find_step(forward=True)
@@ -382,20 +380,20 @@ class ReaderScreen(Tagging, Screen):
 
     def action_export(self) -> None:
         """Export this version of the story, or what the library would (its filtered list, everything)."""
-        store = self.app.store
-        library = next((s for s in self.app.screen_stack if hasattr(s, "export_scopes")), None)
+        store = desk(self).store
+        library = next((s for s in self.app.screen_stack if isinstance(s, LibraryScreen)), None)
         listed = library.export_scopes() if library is not None else [everything_scope(store)]
         self.app.push_screen(ExportDialog([story_scope(store, self.story.id, every_version=False), *listed]))
 
-    def palette_commands(self) -> list[tuple[str, str, object]]:
+    def palette_commands(self) -> list[PaletteCommand]:
         """Actions the command palette offers on this screen: (name, help, callback)."""
         versions = [
             (
                 f"Open version {v.version} of this story",
                 f"added {v.added[:10]}" + (" (newest)" if i == len(group) - 1 else ""),
-                functools.partial(self.app.open_story, v.id),
+                functools.partial(desk(self).open_story, v.id),
             )
-            for group in [self.app.store.versions(self.story.id)]
+            for group in [desk(self).store.versions(self.story.id)]
             for i, v in enumerate(group)
             if v.id != self.story.id
         ]

@@ -2,21 +2,21 @@
 the check of that table.
 
 Which bindings can be live at the same time is read from the code, not listed by hand: the screens are those the
-app's code names, then those their code names (a screen pushes the dialogs it names); the widgets of a screen are
-those its code names (it composes, mounts or queries them), then those theirs name. In Textual a key goes to the
+app's methods name, then those their methods name (a screen pushes the dialogs it names); the widgets of a screen
+are those its methods name (it composes, mounts or queries them), then those theirs name. The names are read from
+the compiled methods (`co_names`), so this costs milliseconds at start. In Textual a key goes to the
 focused widget, then to each container above it, then to the screen, then to the app, so the bindings live at once
 are those along one such chain. Only a modal's chain is live while it is shown.
 """
 
 from __future__ import annotations
 
-import ast
 import functools
 import inspect
 import sys
-import textwrap
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from types import CodeType
 from typing import TypeGuard
 
 from textual.app import App
@@ -64,23 +64,32 @@ def _ours(cls: type) -> bool:
     return cls.__module__.startswith(_PACKAGE)
 
 
+def _code_names(cls: type) -> set[str]:
+    """The global (and attribute) names the methods of `cls` use, read from their compiled code."""
+    names: set[str] = set()
+    codes: list[CodeType] = []
+    for value in vars(cls).values():
+        for function in (value, getattr(value, "__func__", None), getattr(value, "fget", None)):
+            code = getattr(inspect.unwrap(function), "__code__", None) if callable(function) else None
+            if isinstance(code, CodeType):
+                codes.append(code)
+    while codes:
+        code = codes.pop()
+        names.update(code.co_names)
+        codes.extend(c for c in code.co_consts if isinstance(c, CodeType))  # lambdas, comprehensions, inner defs
+    return names
+
+
 def _named_classes(cls: type) -> list[type[DOMNode]]:
     """The screens and widgets the code of `cls` (and of its own bases in this package) names, resolved in each
-    class's module; empty for a class whose source cannot be read."""
+    class's module."""
     found: dict[type[DOMNode], None] = {}
     for owner in cls.__mro__:
-        if not _ours(owner):
-            continue
-        try:
-            tree = ast.parse(textwrap.dedent(inspect.getsource(owner)))
-        except (OSError, TypeError, SyntaxError):
-            continue
-        scope = vars(sys.modules[owner.__module__])
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Name) and node.id != owner.__name__:
-                named = scope.get(node.id)
-                if _is_child(named, cls):
-                    found[named] = None
+        if _ours(owner):
+            scope = vars(sys.modules[owner.__module__])
+            found.update(
+                (named, None) for name in sorted(_code_names(owner)) if _is_child(named := scope.get(name), cls)
+            )
     return list(found)
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "header_paragraphs",
     "human_date",
     "meta_line",
+    "paragraph_kinds",
     "render_story",
 ]
 
@@ -91,6 +92,19 @@ def detail_line(meta: StoryMeta, versions: int = 1, *, dateline_in_text: bool = 
     return " · ".join(parts)
 
 
+def paragraph_kinds(story: Story) -> list[str]:
+    """The kind of each paragraph: that of the last block starting in it ("paragraph" if none), in one pass."""
+    blocks, i, kinds = story.blocks, 0, []
+    for start, end in story.paragraphs():
+        kind = "paragraph"
+        while i < len(blocks) and blocks[i].start < end:
+            if blocks[i].start >= start:
+                kind = blocks[i].kind
+            i += 1
+        kinds.append(kind)
+    return kinds
+
+
 def header_paragraphs(story: Story) -> int:
     """How many leading paragraphs form the header (headline and standfirst); the metadata line follows them."""
     count = 0
@@ -117,9 +131,8 @@ def render_story(story: Story, annotations: Iterable[Annotation], versions: int 
         text.stylize(KIND_STYLES.get(ann.kind, ""), ann.start, ann.end)
     out = Text()
     header = header_paragraphs(story)
-    for i, (start, end) in enumerate(story.paragraphs()):
-        block = story.block_at(start)
-        if block is not None and block.kind == "highlight":
+    for i, ((start, end), kind) in enumerate(zip(story.paragraphs(), paragraph_kinds(story), strict=True)):
+        if kind == "highlight":
             out.append("• ", style="cyan")
         out.append_text(text[start:end])
         out.append("\n\n")

@@ -154,7 +154,7 @@ def test_every_binding_can_be_remapped_by_a_unique_id() -> None:
         ({"app.help": "h"}, "h would be both app.help and view.left"),
         ({"reader.tag_quote": "?"}, "? would be both app.help and reader.tag_quote"),
         ({"panel.leave": "x"}, "x would be both reader.delete and panel.leave"),  # the panel's list, in the reader
-        ({"path.complete": "escape"}, "esc would be both import.close and path.complete"),  # a dialog and its field
+        ({"path.complete": "escape"}, "esc would be both export.close and path.complete"),  # a dialog and its field
         ({"choice.next": "enter"}, "would be both export.run and choice.next"),
     ],
 )

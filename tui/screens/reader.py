@@ -212,9 +212,8 @@ class ReaderScreen(Tagging, Screen):  # type: ignore[misc]  # Tagging's stubs ty
             key = self._key
             select, find, help_ = key("view.toggle_select"), key("reader.find"), key("app.help")
             status.append(f"{select} select  ·  {find} find  ·  {help_} help")
-        paragraphs = self.story.paragraphs()
-        paragraph = next((i for i, (s, e) in enumerate(paragraphs) if s <= view.cursor <= e), 0)
-        status.append(f"   ¶ {paragraph + 1}/{len(paragraphs)}", style="dim")
+        paragraph = view.paragraph_index(view.cursor)
+        status.append(f"   ¶ {paragraph + 1}/{len(self.story.paragraphs())}", style="dim")
         self.query_one(StatusLine).show(status)
         footer_state = (selection is not None, bool(here), self.history.can_undo, self.history.can_redo)
         if footer_state != self._footer_state:  # the footer is rebuilt on refresh: only when its keys change
@@ -370,7 +369,7 @@ class ReaderScreen(Tagging, Screen):  # type: ignore[misc]  # Tagging's stubs ty
         view = self.view
         if self.find_bar.is_open:
             self.on_find_bar_cancelled(FindBar.Cancelled())
-        elif view.anchor is not None:
+        elif view.selection_anchor is not None:
             view.clear_selection()
             if self._matches:
                 self._matches = []

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Literal
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.markup import escape
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 
@@ -81,6 +82,8 @@ class WiredeskApp(App[None]):
         self.export_memory: dict[str, str] = {}
         self.demo = demo
         self.read_only = read_only or ("the library is open read-only" if store.read_only else "")
+        if self.read_only:  # in the title bar of every screen, for the whole session
+            self.title = f"{self.TITLE} · READ-ONLY"
         self._open_at_start = open_story
         self._history: History | None = None
 
@@ -196,9 +199,13 @@ class WiredeskApp(App[None]):
         timeout: float | None = None,
         markup: bool = True,
     ) -> None:
-        """As `App.notify`; information goes sooner than warnings and errors (see NOTICE_TIMEOUT)."""
-        if timeout is None and severity == "information":
-            timeout = self.NOTICE_TIMEOUT
+        """As `App.notify`; information goes sooner than warnings and errors (see NOTICE_TIMEOUT), on one line
+        ("Saved quote: “…”"), so that its toast sits on the footer and hides no line of text (see wiredesk.tcss)."""
+        if severity == "information":
+            timeout = self.NOTICE_TIMEOUT if timeout is None else timeout
+            if title:
+                message = f"{escape(title) if markup else title}: {message}"
+                title = ""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -17,7 +17,7 @@ from textual.dom import DOMNode
 import tui.screens
 import tui.widgets
 from annotations.actors import Actor
-from annotations.config import ConfigError, keymap
+from annotations.config import ConfigError, keymap, quote_punctuation
 from annotations.history import History
 from annotations.store import Store
 from stories.loader import parse_text
@@ -254,3 +254,26 @@ async def test_the_chains_of_bindings_live_together_are_those_the_running_app_ha
     assert {ReaderScreen, LibraryScreen, ImportDialog, ActorEditing, HelpScreen} <= screens
     for chain in seen:
         assert any(chain == derived[: len(chain)] for derived in REGISTRY.chains), chain
+
+
+@pytest.mark.parametrize("value", ['"strip"', "1", '"Drop"'])
+def test_wiredesk_stops_at_start_on_a_bad_quote_punctuation(data_dir: Path, tmp_path: Path, value: str) -> None:
+    config = tmp_path / "config" / "wiredesk" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f"quote_punctuation = {value}\n", "utf-8")
+    line = assert_user_error(run(data_dir), 'quote_punctuation must be "drop" or "keep"')
+    assert str(config) in line
+
+
+@pytest.mark.parametrize(("toml", "rule"), [("", "drop"), ('quote_punctuation = "keep"\n', "keep")])
+def test_the_quote_punctuation_rule_reaches_the_app(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, toml: str, rule: str
+) -> None:
+    config = tmp_path / "config" / "wiredesk" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(toml, "utf-8")
+    started: list[str] = []
+    monkeypatch.setattr(WiredeskApp, "run", lambda app, *a, **k: started.append(app.quote_punctuation))
+    assert run(data_dir).exit_code == 0
+    assert started == [rule]
+    assert quote_punctuation({}) == "drop"

@@ -6,19 +6,27 @@ then look at the SVGs in tests/tui/__snapshots__/ before committing them.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
+
+import pytest
 
 from annotations.anchor import locate
 from annotations.model import Annotation
 from annotations.store import Store
 from stories.loader import parse_text
-from tests.tui.test_tui import STORY, make_store
+from stories.model import Story
+from tests.tui.test_tui import STORY
 from tui.app import WiredeskApp
+from tui.widgets.story_list import StoryList
 
 
-def tagged_store(path: Path) -> tuple[Store, str]:
-    store, sid = make_store(path)
-    story = store.story(sid)
+def tagged_store(path: Path, created: str | None = None) -> tuple[Store, str]:
+    store = Store(path)
+    story = parse_text(STORY, "nordvik.txt")[0]
+    store.add_story(dated(story, created) if created else story)
+    sid = story.id
     for kind, text in [
         ("claim", "Opposition member Karl Ek said the plan was"),
         ("actor", "Karl Ek"),
@@ -48,11 +56,17 @@ def test_reader_at_80x24_hides_the_panel(snap_compare, tmp_path: Path) -> None:
     assert snap_compare(app, terminal_size=(80, 24), press=["}", "}", "w"])
 
 
-def test_library(snap_compare, tmp_path: Path) -> None:
-    store, _ = tagged_store(tmp_path)
+def test_library(snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dates are fixed (the stories' and today's), so the picture does not change with the calendar."""
+    store, _ = tagged_store(tmp_path, created="2026-05-02")
     other = STORY.replace("Harbour council approves ferry timetable", "Sandholm ferry crews vote on new rota")
-    store.add_story(parse_text(other, "other.txt")[0])
+    store.add_story(dated(parse_text(other, "other.txt")[0], "2025-11-30"))  # last year's: shows its year
     update = STORY.replace("well past midnight", "until almost two in the morning")  # same story, new text
-    store.add_story(parse_text(update, "update.txt")[0])  # shows as [v2]
+    store.add_story(dated(parse_text(update, "update.txt")[0], "2026-05-03"))  # shows as [v2]
+    monkeypatch.setattr(StoryList, "clock", staticmethod(lambda: date(2026, 6, 1)))
     app = WiredeskApp(store, annotator="tester")
     assert snap_compare(app, terminal_size=(100, 24))
+
+
+def dated(story: Story, created: str) -> Story:
+    return replace(story, meta=replace(story.meta, created=created))

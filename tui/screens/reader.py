@@ -133,6 +133,7 @@ class ReaderScreen(Tagging, Screen):  # type: ignore[misc]  # Tagging's stubs ty
         self._query = ""
         self._matches: list[tuple[int, int]] = []
         self._find_origin = 0
+        self._typed_ahead: list[FindBar.Typed] = []  # keys typed after Enter in the find box, before it closed
         self._panel_forced: bool | None = None
         self._footer_state: tuple[bool, ...] = ()
 
@@ -298,7 +299,7 @@ class ReaderScreen(Tagging, Screen):  # type: ignore[misc]  # Tagging's stubs ty
 
     def on_find_bar_changed(self, event: FindBar.Changed) -> None:
         self._query = event.query
-        self._matches = self.view.find(event.query)
+        self._matches = self.view.find(event.query, whole_words=self.find_bar.whole_words)
         self.view.set_matches(self._matches)
         if not self._matches:
             self.find_bar.set_status("no match" if event.query.strip() else "")
@@ -308,9 +309,24 @@ class ReaderScreen(Tagging, Screen):  # type: ignore[misc]  # Tagging's stubs ty
         self.view.move_to(self._matches[index][0], center=True)
         self.find_bar.set_status(f"{index + 1} of {len(self._matches)}")
 
-    def on_find_bar_submitted(self, event: FindBar.Submitted) -> None:
+    def _close_find(self) -> None:
+        """Close the find bar and give the text the focus at once (keys typed meanwhile follow, in order)."""
         self.find_bar.close()
-        self.view.focus()
+        self.set_focus(self.view)
+        typed, self._typed_ahead = self._typed_ahead, []
+        for key in typed:
+            self.on_find_bar_typed(key)
+
+    def on_find_bar_typed(self, event: FindBar.Typed) -> None:
+        """A key typed after Enter or Escape in the find box: the reader's, as if typed once the box closed."""
+        if self.find_bar.is_open:
+            self._typed_ahead.append(event)
+        else:
+            key = events.Key(event.key, event.character).set_sender(self.app)  # as the terminal's keys come
+            self.app.post_message(key)
+
+    def on_find_bar_submitted(self, event: FindBar.Submitted) -> None:
+        self._close_find()
         if not self._matches:
             if event.query.strip():
                 self.notify(f"“{event.query}” is not in this story.", severity="warning")
@@ -319,11 +335,10 @@ class ReaderScreen(Tagging, Screen):  # type: ignore[misc]  # Tagging's stubs ty
         self._select_match(start)
 
     def on_find_bar_cancelled(self, event: FindBar.Cancelled) -> None:
-        self.find_bar.close()
+        self._close_find()
         self._matches = []
         self.view.set_matches([])
         self.view.move_to(self._find_origin)
-        self.view.focus()
 
     def _select_match(self, start: int) -> None:
         span = next(m for m in self._matches if m[0] == start)
@@ -335,7 +350,7 @@ class ReaderScreen(Tagging, Screen):  # type: ignore[misc]  # Tagging's stubs ty
         if not self._query.strip():
             self.notify("No search yet: press / to find.", severity="warning")
             return
-        self._matches = self.view.find(self._query)
+        self._matches = self.view.find(self._query, whole_words=self.find_bar.whole_words)
         self.view.set_matches(self._matches)
         if not self._matches:
             self.notify(f"“{self._query}” is not in this story.", severity="warning")

@@ -24,6 +24,8 @@ from textual.strip import Strip
 from annotations.model import Annotation
 from stories.model import Story
 from stories.text import (
+    SEARCH_FOLD,
+    is_word_char,
     next_offset,
     next_word_start,
     prev_offset,
@@ -36,6 +38,7 @@ from stories.text import (
     widen_to_words,
     word_end,
 )
+from tui.desk import desk
 from tui.text_layout import Row, SpanIndex, StoryLayout
 
 __all__ = ["StoryView"]
@@ -145,6 +148,7 @@ class StoryView(ScrollView, can_focus=True):
         self.story = story
         self.versions = versions
         self._folded = search_folded(story.text)
+        self._exact: str | None = None  # the text quote- and dash-folded, case kept: for a query with capitals
         self._sentences = sentence_starts(story.text, [(b.start, b.end) for b in story.blocks])
         self._paragraphs = [start for start, _ in story.paragraphs()]
         styled = [(b.start, b.end, b.kind) for b in story.blocks if b.kind in ("headline", "standfirst", "dateline")]
@@ -196,15 +200,25 @@ class StoryView(ScrollView, can_focus=True):
         """The index of the paragraph holding `offset` (a separator counts with the paragraph before it)."""
         return max(bisect.bisect_right(self._paragraphs, offset) - 1, 0)
 
-    def find(self, query: str) -> list[tuple[int, int]]:
-        """Every match of `query` (case-insensitive; straight quotes match curly)."""
-        needle = search_folded(" ".join(query.split()))
+    def find(self, query: str, *, whole_words: bool = False) -> list[tuple[int, int]]:
+        """Every match of `query`, straight quotes matching curly ones. Smart case, as in vim: a query all in lower
+        case matches any case, one with a capital matches its exact case (`US` is not the "us" of "Russia").
+        `whole_words`: only where the query's first and last words are whole words of the text."""
+        query = " ".join(query.split())
+        if any(c.isupper() for c in query):
+            if self._exact is None:
+                self._exact = self.story.text.translate(SEARCH_FOLD)
+            haystack, needle = self._exact, query.translate(SEARCH_FOLD)
+        else:
+            haystack, needle = self._folded, search_folded(query)
         if not needle:
             return []
-        spans, i = [], self._folded.find(needle)
+        text, spans, i = self.story.text, [], haystack.find(needle)
         while i != -1:
-            spans.append((i, i + len(needle)))
-            i = self._folded.find(needle, i + 1)
+            end = i + len(needle)
+            if not whole_words or _whole_words_at(text, i, end):
+                spans.append((i, end))
+            i = haystack.find(needle, i + 1)
         return spans
 
     def move_to(self, offset: int, *, keep_selection: bool = False, center: bool = False) -> None:
@@ -233,8 +247,9 @@ class StoryView(ScrollView, can_focus=True):
         if kind == "quote":
             self._quotes = quote_pairs(text) if self._quotes is None else self._quotes
             start, end = sel if sel else (self.cursor, None)
-            span = quotation_span(text, start, end, pairs=self._quotes)
-            words = quotation_span(text, sel[0], None, pairs=self._quotes) if sel else None
+            rule = desk(self).quote_punctuation
+            span = quotation_span(text, start, end, pairs=self._quotes, punctuation=rule)
+            words = quotation_span(text, sel[0], None, pairs=self._quotes, punctuation=rule) if sel else None
             if sel and sel == words and sel != self._quote_step:
                 span = words  # a selection made otherwise (a find) that is the quotation's words: the first step
             self._quote_step = span
@@ -453,6 +468,13 @@ class StoryView(ScrollView, can_focus=True):
                     style += layer
             out.append(Segment(text[a:b], style))
         return out
+
+
+def _whole_words_at(text: str, start: int, end: int) -> bool:
+    """True if text[start:end] cuts no word: where it begins and ends with a letter or digit, none is next to it."""
+    before = start > 0 and is_word_char(text[start]) and is_word_char(text[start - 1])
+    after = end < len(text) and is_word_char(text[end - 1]) and is_word_char(text[end])
+    return not before and not after
 
 
 def _row_last(text: str, row: Row) -> int:

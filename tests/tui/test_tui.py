@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from textual.app import App
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Label
 
 from annotations.store import Store
 from stories.loader import parse_text
-from tests.tui.support import press_at_once, until
+from tests.tui.support import Notices, press_at_once, until
 from tui.app import WiredeskApp
 from tui.screens.actor_tag import ActorTagDialog
 from tui.screens.help import HelpScreen
@@ -212,11 +214,11 @@ async def test_tag_snaps_to_words_and_escape_clears(tmp_path: Path) -> None:
 async def test_tag_without_selection_warns_and_saves_nothing(tmp_path: Path) -> None:
     store, sid = make_store(tmp_path)
     app = app_for(store, sid)
+    notices = Notices(app)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("q")
-        await pilot.pause()
+        await until(pilot, lambda: any("Select text first" in n.message for n in notices), "the warning")
         assert store.annotations(sid) == []
-        assert any("Select text first" in str(n.message) for n in app._notifications)
 
 
 async def test_delete_undo_redo(tmp_path: Path) -> None:
@@ -353,15 +355,20 @@ async def test_command_palette_offers_actions(tmp_path: Path) -> None:
     store, sid = make_store(tmp_path)
     app = app_for(store, sid)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("/", *"Karl Ek", "enter")
-        await pilot.press("ctrl+p")
-        await pilot.pause()
+        await pilot.press("/", *"Karl Ek", "enter", "ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
         await pilot.press(*"tag selection as actor")
-        await pilot.pause(0.3)
+        commands = app.screen.query_one(CommandList)
+
+        def first_hit() -> str:
+            option = commands.highlighted_option
+            return str(option.prompt) if option is not None else ""
+
+        await until(pilot, lambda: "Tag selection as actor" in first_hit(), "the palette to find the command")
         await pilot.press("enter")
-        await pilot.pause(0.2)
-        await pilot.press("enter")  # the actor dialog: a new registry entry (the registry is empty)
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, ActorTagDialog), "the actor dialog")
+        await pilot.press("enter")  # a new registry entry (the registry is empty)
+        await until(pilot, lambda: store.annotations(sid), "the tag to be saved")
         assert [(a.kind, a.exact) for a in store.annotations(sid)] == [("actor", "Karl Ek")]
 
 
@@ -390,17 +397,23 @@ async def test_long_story_scrolls_with_the_cursor(tmp_path: Path) -> None:
         assert cursor_visible() and view.scroll_offset.y > 0
 
 
-async def test_palette_leaves_out_textuals_keys_panel_and_notices_go_sooner_than_errors(tmp_path: Path) -> None:
+async def test_palette_leaves_out_textuals_keys_panel_and_notices_go_sooner_than_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store, sid = make_store(tmp_path)
     app = app_for(store, sid)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE):
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "Keys" not in titles and "Screenshot" not in titles and "Quit" in titles
+        shown: list[dict[str, object]] = []
+        monkeypatch.setattr(App, "notify", lambda self, message, **kw: shown.append({"message": message, **kw}))
         app.notify("Saved")
-        app.notify("Broken", severity="error")
-        await pilot.pause()
-        saved, broken = list(app._notifications)[-2:]
-        assert saved.timeout == app.NOTICE_TIMEOUT < broken.timeout
+        app.notify("Broken", title="Not saved", severity="error")
+        app.notify("“Karl Ek”", title="Saved actor", markup=False)
+        saved, broken, titled = shown
+        assert saved["timeout"] == app.NOTICE_TIMEOUT < (broken["timeout"] or 5)  # errors: Textual's own 5 s
+        assert broken["title"] == "Not saved"  # errors keep their title line
+        assert (titled["message"], titled["title"]) == ("Saved actor: “Karl Ek”", "")  # a notice is one line
 
 
 async def test_keys_typed_right_after_enter_in_find_reach_the_reader(tmp_path: Path) -> None:

@@ -4,9 +4,9 @@ the check of that table.
 Which bindings can be live at the same time is read from the code, not listed by hand: the screens are those the
 app's methods name, then those their methods name (a screen pushes the dialogs it names); the widgets of a screen
 are those its methods name (it composes, mounts or queries them), then those theirs name. The names are read from
-the compiled methods (`co_names`), so this costs milliseconds at start. In Textual a key goes to the
-focused widget, then to each container above it, then to the screen, then to the app, so the bindings live at once
-are those along one such chain. Only a modal's chain is live while it is shown.
+the compiled methods (`co_names`), so this costs milliseconds at start. In Textual a key goes to the focused
+widget, then to each container above it, then to the screen, then to the app, so the bindings live at once are
+those along one such chain. Only a modal's chain is live while it is shown.
 """
 
 from __future__ import annotations
@@ -64,9 +64,10 @@ def _ours(cls: type) -> bool:
     return cls.__module__.startswith(_PACKAGE)
 
 
-def _code_names(cls: type) -> set[str]:
-    """The global (and attribute) names the methods of `cls` use, read from their compiled code."""
-    names: set[str] = set()
+def _code_names(cls: type) -> list[str]:
+    """The global (and attribute) names the methods of `cls` use, read from their compiled code, in the order
+    the methods use them."""
+    names: dict[str, None] = {}
     codes: list[CodeType] = []
     for value in vars(cls).values():
         for function in (value, getattr(value, "__func__", None), getattr(value, "fget", None)):
@@ -74,10 +75,10 @@ def _code_names(cls: type) -> set[str]:
             if isinstance(code, CodeType):
                 codes.append(code)
     while codes:
-        code = codes.pop()
-        names.update(code.co_names)
+        code = codes.pop(0)
+        names.update(dict.fromkeys(code.co_names))
         codes.extend(c for c in code.co_consts if isinstance(c, CodeType))  # lambdas, comprehensions, inner defs
-    return names
+    return list(names)
 
 
 def _named_classes(cls: type) -> list[type[DOMNode]]:
@@ -87,16 +88,14 @@ def _named_classes(cls: type) -> list[type[DOMNode]]:
     for owner in cls.__mro__:
         if _ours(owner):
             scope = vars(sys.modules[owner.__module__])
-            found.update(
-                (named, None) for name in sorted(_code_names(owner)) if _is_child(named := scope.get(name), cls)
-            )
+            found.update((named, None) for name in _code_names(owner) if _is_child(named := scope.get(name), cls))
     return list(found)
 
 
 def _is_child(named: object, cls: type) -> TypeGuard[type[DOMNode]]:
     """A screen or widget of this package that `cls` may show or push: not an app, nor a base of `cls`."""
-    if not isinstance(named, type) or not issubclass(named, DOMNode) or not _ours(named):
-        return False
+    if not isinstance(named, type) or not issubclass(named, DOMNode) or not any(map(_ours, named.__mro__)):
+        return False  # Textual's own widgets declare no wiredesk binding (a subclass of ours, a test's say, does)
     return not issubclass(named, App) and not issubclass(cls, named)
 
 

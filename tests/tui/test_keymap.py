@@ -14,6 +14,7 @@ import pytest
 from rich.console import Console
 from textual.dom import DOMNode
 
+import tui.app
 import tui.screens
 import tui.widgets
 from annotations.actors import Actor
@@ -25,7 +26,7 @@ from tests.cli_support import assert_user_error, run
 from tests.conftest import ROOT
 from tui.app import WiredeskApp
 from tui.commands import WiredeskCommands
-from tui.keymap import Keymap, registry_of
+from tui.keymap import BindingRegistry, Keymap, registry_of
 from tui.screens.actor_detail import ActorDetailScreen
 from tui.screens.actor_editing import ActorEditing
 from tui.screens.actors import ActorsScreen
@@ -154,7 +155,7 @@ def test_every_binding_can_be_remapped_by_a_unique_id() -> None:
         ({"app.help": "h"}, "h would be both app.help and view.left"),
         ({"reader.tag_quote": "?"}, "? would be both app.help and reader.tag_quote"),
         ({"panel.leave": "x"}, "x would be both reader.delete and panel.leave"),  # the panel's list, in the reader
-        ({"path.complete": "escape"}, "esc would be both export.close and path.complete"),  # a dialog and its field
+        ({"path.complete": "escape"}, ".close and path.complete"),  # a dialog (import or export) and its field
         ({"choice.next": "enter"}, "would be both export.run and choice.next"),
     ],
 )
@@ -277,3 +278,15 @@ def test_the_quote_punctuation_rule_reaches_the_app(
     assert run(data_dir).exit_code == 0
     assert started == [rule]
     assert quote_punctuation({}) == "drop"
+
+
+def test_a_screen_swapped_for_a_subclass_keeps_its_bindings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """bench/app_start.py swaps the library screen for a subclass that marks its first frame."""
+
+    class MarkedLibrary(LibraryScreen):
+        pass
+
+    monkeypatch.setattr(tui.app, "LibraryScreen", MarkedLibrary)
+    registry = BindingRegistry(WiredeskApp)
+    assert MarkedLibrary in registry.screens
+    assert {"library.open", "library.filter"} <= registry.ids

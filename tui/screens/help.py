@@ -39,10 +39,12 @@ def help_sections(keymap: Keymap) -> list[tuple[str, list[Binding]]]:
         ("Reader: tagging and finding", keymap.bindings(ReaderScreen, FindBar)),
     ]
     listed = {app, LibraryScreen, ReaderScreen, FindBar, StoryList, StoryView}
-    for cls in keymap.registry.owners:
-        if cls not in listed:
-            title = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", cls.__name__.removesuffix("Screen")).capitalize()
-            sections.append((title, keymap.bindings(cls)))
+    chains = keymap.registry.chains
+    near = {c for chain in chains if {LibraryScreen, ReaderScreen} & set(chain) for c in chain}
+    rest = sorted((c for c in keymap.registry.owners if c not in listed), key=lambda c: c not in near)
+    for cls in rest:  # the library's and the reader's other widgets first, then each screen with its widgets
+        title = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", cls.__name__.removesuffix("Screen")).capitalize()
+        sections.append((title, keymap.bindings(cls)))
     return sections
 
 

@@ -120,7 +120,7 @@ class FindBar(Horizontal):
         self.add_class("-open")
         self.input.value = query
         self.input.cursor_position = len(query)
-        self.input.focus()
+        self.screen.set_focus(self.input)  # at once, not after the keys already queued: they are the query
 
     def close(self) -> None:
         self.remove_class("-open")

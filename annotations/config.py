@@ -6,14 +6,23 @@ import getpass
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import platformdirs
 
 from annotations.store.files import StoreError, intruder, read_file
 from stories.text import clean_line
 
-__all__ = ["ENV_DATA_DIR", "ConfigError", "annotator", "config_path", "data_dir", "keymap", "load_config"]
+__all__ = [
+    "ENV_DATA_DIR",
+    "ConfigError",
+    "annotator",
+    "config_path",
+    "data_dir",
+    "keymap",
+    "load_config",
+    "quote_punctuation",
+]
 
 APP = "wiredesk"
 ENV_DATA_DIR = "WIREDESK_DATA_DIR"
@@ -88,6 +97,17 @@ def keymap(config: dict[str, Any] | None = None) -> dict[str, str]:
     if not isinstance(keys, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in keys.items()):
         raise ConfigError(f'{config_path()}: [keys] must map binding ids to key names, e.g. "reader.tag_quote" = "Q"')
     return {k: v.replace(" ", "") for k, v in keys.items() if v.strip()}
+
+
+def quote_punctuation(config: dict[str, Any] | None = None) -> Literal["drop", "keep"]:
+    """What the quote key does with the punctuation a quotation ends with (“We listened,”): `quote_punctuation` in
+    the config file, "drop" (the default: the selection ends before it) or "keep"."""
+    value = (config or {}).get("quote_punctuation", "drop")
+    if value == "drop":
+        return "drop"
+    if value == "keep":
+        return "keep"
+    raise ConfigError(f'{config_path()}: quote_punctuation must be "drop" or "keep"')
 
 
 def annotator(config: dict[str, Any] | None = None) -> str:

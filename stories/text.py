@@ -12,6 +12,7 @@ import bisect
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from typing import Literal
 
 __all__ = [
     "SEARCH_FOLD",
@@ -448,13 +449,23 @@ def quote_pairs(text: str) -> list[tuple[int, int]]:
 
 
 def quotation_span(
-    text: str, start: int, end: int | None = None, pairs: Sequence[tuple[int, int]] | None = None
+    text: str,
+    start: int,
+    end: int | None = None,
+    pairs: Sequence[tuple[int, int]] | None = None,
+    punctuation: Literal["drop", "keep"] = "drop",
 ) -> tuple[int, int] | None:
     """The quotation to select, or None.
 
     With a cursor only (`end` None): the words inside the innermost quotation around `start` (its marks count as
     inside). Given a selection [start, end): the next larger step around it: a quotation's words, then the same
-    with its marks, then the words of the quotation enclosing it, and so on. `pairs` are `quote_pairs(text)`."""
+    with its marks, then the words of the quotation enclosing it, and so on. `pairs` are `quote_pairs(text)`.
+
+    The words end before the punctuation the quotation closes with (, ; : . ! ? …) when `punctuation` is "drop"
+    (“We listened,” and “We listened.” both give `We listened`; the full stop of "U.S." or of an initial stays),
+    or with it when "keep"."""
+    if punctuation not in ("drop", "keep"):
+        raise ValueError(f'punctuation must be "drop" or "keep", not {punctuation!r}')
     pairs = quote_pairs(text) if pairs is None else pairs
     lo, hi = (start, start + 1) if end is None else (start, end)
     around = sorted((p for p in pairs if p[0] <= lo and hi <= p[1] + 1), key=lambda p: p[1] - p[0])
@@ -462,11 +473,33 @@ def quotation_span(
         inner_start, inner_end = opening + 1, closing
         while inner_start < inner_end and text[inner_start].isspace():
             inner_start += 1
-        while inner_end > inner_start and (text[inner_end - 1].isspace() or text[inner_end - 1] in _EDGE_PUNCT):
-            inner_end -= 1  # “…, instead,” said: the comma is not the speaker's, and a tag would drop it
+        while inner_end > inner_start and text[inner_end - 1].isspace():
+            inner_end -= 1
+        if punctuation == "drop":
+            while inner_end > inner_start and _closing_punctuation(text, inner_end - 1):
+                inner_end -= 1
+            while inner_end > inner_start and text[inner_end - 1].isspace():
+                inner_end -= 1
         for span in ((inner_start, inner_end), (opening, closing + 1)):
             if span[0] == span[1]:
                 continue
             if end is None or (span[0] <= lo and hi <= span[1] and span != (lo, hi)):
                 return span
     return None
+
+
+def _closing_punctuation(text: str, i: int) -> bool:
+    """True if text[i] is punctuation a quotation's words end with: not the full stop of "U.S." or of an initial."""
+    if text[i] not in _QUOTE_END_PUNCT:
+        return False
+    if text[i] != "." or (i > 0 and text[i - 1] == "."):  # an ellipsis of full stops goes too
+        return True
+    j = i
+    while j > 0 and (text[j - 1].isalpha() or text[j - 1] == "."):
+        j -= 1
+    word = text[j:i]
+    initial = len(word) == 1 and word.isalpha() and not (j > 0 and text[j - 1] in "’'")  # not didn’t's t
+    return not ("." in word or initial)
+
+
+_QUOTE_END_PUNCT = ",;:.!?…"

@@ -1,10 +1,16 @@
-"""Import hygiene: stories/ knows nothing of annotations/ or tui/; annotations/ knows nothing of tui/."""
+"""Import hygiene: stories/ knows nothing of annotations/ or tui/; annotations/ knows nothing of tui/; no module
+imports itself through others (no import cycle); tui/ touches no private attribute of Textual."""
 
 from __future__ import annotations
 
 import ast
+import functools
+import importlib
+import inspect
 import subprocess
 import sys
+import textwrap
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -13,16 +19,29 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("stories", "annotations", "tui")
 
 
-def imported_modules(source: str, module: str) -> set[str]:
+def _under_type_checking(tree: ast.AST) -> set[ast.AST]:
+    """The nodes inside `if TYPE_CHECKING:` (or `typing.TYPE_CHECKING`) blocks."""
+    inside: set[ast.AST] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
+            inside.update(n for child in node.body for n in ast.walk(child))
+    return inside
+
+
+def imported_modules(source: str, module: str, *, type_checking: bool = True) -> set[str]:
     """Every module `source` (the code of `module`, a dotted name) imports, as absolute dotted names.
 
     `from a import b` counts as importing `a.b` (b may be a submodule); relative imports are resolved.
-    Imports anywhere count, including inside functions and `if TYPE_CHECKING:` blocks.
+    Imports anywhere count, including inside functions; those in `if TYPE_CHECKING:` blocks only if `type_checking`.
     """
     package = module.split(".") if module.endswith("__init__") else module.split(".")[:-1]
     package = [p for p in package if p != "__init__"]
     found: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
+    tree = ast.parse(source)
+    skipped = set() if type_checking else _under_type_checking(tree)
+    for node in ast.walk(tree):
+        if node in skipped:
+            continue
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -111,3 +130,190 @@ def test_the_cli_does_not_import_textual() -> None:
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+# --- import cycles --------------------------------------------------------------------------------------------
+#
+# A cycle is counted with function-local imports too: moving an import into a function hides a cycle from Python
+# at load time, not from the design. Imports under `if TYPE_CHECKING:` are left out on purpose: they never run, so
+# they cannot make an import cycle, and they are how a module names a type from a module that imports it (a
+# screen naming the app's type, say). Screens of wiredesk see the app through `tui.desk` instead.
+
+
+def module_of(path: Path) -> str:
+    """The dotted module name of a source file ("tui/screens/__init__.py" -> "tui.screens")."""
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+
+
+def import_graph(sources: Mapping[str, str]) -> dict[str, set[str]]:
+    """module -> the modules of `sources` (module name -> code) it imports when it runs, anywhere in it."""
+    graph: dict[str, set[str]] = {}
+    for module, source in sources.items():
+        name = f"{module}.__init__" if any(m.startswith(module + ".") for m in sources) else module
+        edges = set()
+        for imported in imported_modules(source, name, type_checking=False):
+            parts = imported.split(".")
+            target = next(
+                (".".join(parts[:n]) for n in range(len(parts), 0, -1) if ".".join(parts[:n]) in sources), None
+            )
+            if target is not None and target != module:
+                edges.add(target)
+        graph[module] = edges
+    return graph
+
+
+def import_cycles(graph: Mapping[str, set[str]]) -> list[list[str]]:
+    """Cycles of imports (each a list of modules, the first repeated at the end), one through each module on a
+    cycle that no cycle listed before names; empty when there is none."""
+    cycles, done = [], set()
+    for start in sorted(graph):
+        if start in done:
+            continue
+        path = _path_back(graph, start)
+        if path is not None:
+            cycles.append(path)
+            done.update(path)
+    return cycles
+
+
+def _path_back(graph: Mapping[str, set[str]], start: str) -> list[str] | None:
+    """The shortest chain of imports from `start` back to itself, or None (breadth first)."""
+    came_from: dict[str, str] = {}
+    queue = [start]
+    while queue:
+        module = queue.pop(0)
+        for target in sorted(graph.get(module, ())):
+            if target == start:
+                path = [module]
+                while path[-1] != start:
+                    path.append(came_from[path[-1]])
+                return [*reversed(path), start]
+            if target not in came_from:
+                came_from[target] = module
+                queue.append(target)
+    return None
+
+
+def test_no_import_cycle() -> None:
+    code = {module_of(p): p.read_text("utf-8") for package in PACKAGES for p in sources(package)}
+    cycles = import_cycles(import_graph(code))
+    assert not cycles, "import cycles:\n" + "\n".join(" -> ".join(c) for c in cycles)
+
+
+def test_the_cycle_finder_sees_function_local_imports_and_skips_type_checking_ones() -> None:
+    sources = {
+        "tui.app": "from tui.screens import help\n",
+        "tui.screens": "",
+        "tui.screens.help": "def f():\n    from tui.app import WiredeskApp\n",
+        "tui.screens.reader": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from tui.app import X\n",
+        "tui.keymap": "import tui.screens.reader\n",
+    }
+    graph = import_graph(sources)
+    assert graph["tui.app"] == {"tui.screens.help"} and graph["tui.keymap"] == {"tui.screens.reader"}
+    assert graph["tui.screens.reader"] == set()
+    assert import_cycles(graph) == [["tui.app", "tui.screens.help", "tui.app"]]
+    assert import_cycles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
+
+
+# --- Textual's private attributes -----------------------------------------------------------------------------
+#
+# Textual may rename or drop any `_name` in a minor release. tui/ uses only its public API: no `obj._name` that
+# this project does not define itself, and no class of ours reads, sets or overrides a `_name` of a Textual base.
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def _names_in_class(node: ast.ClassDef) -> set[str]:
+    """The private names a class's code defines or uses on itself (`def _x`, `_x = …`, `self._x`)."""
+    names = set()
+    for item in node.body:
+        if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(item.name)
+        elif isinstance(item, ast.Assign | ast.AnnAssign):
+            targets = item.targets if isinstance(item, ast.Assign) else [item.target]
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) and sub.value.id in ("self", "cls"):
+            names.add(sub.attr)
+    return {n for n in names if _private(n)}
+
+
+@functools.cache
+def _textual_private(cls: type) -> frozenset[str]:
+    """The private names of a Textual class: its attributes and what its code uses on itself."""
+    names = {n for n in vars(cls) if _private(n)}
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    except (OSError, TypeError):
+        return frozenset(names)
+    return frozenset(names | {n for c in tree.body if isinstance(c, ast.ClassDef) for n in _names_in_class(c)})
+
+
+def _own_private_names() -> set[str]:
+    """Every private name the project's own code defines (functions, classes, attributes it sets)."""
+    names: set[str] = set()
+    for package in PACKAGES:
+        for path in sources(package):
+            for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                    names.add(node.name)
+                elif isinstance(node, ast.Attribute | ast.Name) and isinstance(node.ctx, ast.Store):
+                    names.add(node.attr if isinstance(node, ast.Attribute) else node.id)
+    return {n for n in names if _private(n)}
+
+
+def private_uses(tree: ast.AST, own: set[str], scope: Mapping[str, object]) -> Iterator[str]:
+    """`line: what` for each private attribute of Textual (or of another library) that the code touches: an
+    `obj._x` the project does not define, or a `_x` of a Textual base class that a class in `scope` (the module's
+    names) uses or overrides."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and _private(node.attr):
+            on_self = isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")
+            if not on_self and node.attr not in own:
+                yield f"{node.lineno}: {ast.unparse(node)}"
+        if isinstance(node, ast.ClassDef) and isinstance(cls := scope.get(node.name), type):
+            bases = [c for c in cls.__mro__ if c.__module__.split(".")[0] == "textual"]
+            textual = set().union(*(_textual_private(c) for c in bases))
+            for name in sorted(_names_in_class(node) & textual):
+                yield f"{node.lineno}: {cls.__name__} uses {name} of a Textual base class"
+
+
+def test_tui_touches_no_private_attribute_of_textual() -> None:
+    own = _own_private_names()
+    found = [
+        f"{path.relative_to(ROOT)}:{use}"
+        for path in sources("tui")
+        for use in private_uses(ast.parse(path.read_text("utf-8")), own, vars(importlib.import_module(module_of(path))))
+    ]
+    assert found == []
+
+
+def test_the_private_attribute_check_catches_what_it_is_meant_to() -> None:
+    code = textwrap.dedent(
+        """
+        from textual.widgets import Input
+
+        class Path(Input):
+            def complete(self):
+                self._own = 1
+                return self._suggestion
+
+        def keys(app):
+            return app._keymap, app.screen.styles._rules
+
+        def mine(layout):
+            return layout._text_rows
+        """
+    )
+    scope: dict[str, object] = {}
+    exec(compile(code, "sample", "exec"), scope)
+    own = _own_private_names() | {"_own"}
+    assert "_text_rows" in own and "_keymap" not in own
+    found = list(private_uses(ast.parse(code), own, scope))
+    assert found == [
+        "4: Path uses _suggestion of a Textual base class",
+        "10: app._keymap",
+        "10: app.screen.styles._rules",
+    ]

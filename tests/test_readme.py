@@ -7,7 +7,8 @@ import re
 from textual.keys import key_to_character
 
 from tests.conftest import ROOT
-from tui.screens.help import binding_sections
+from tui.app import WiredeskApp
+from tui.keymap import registry_of
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -33,8 +34,10 @@ def test_every_single_key_binding_is_documented() -> None:
     prose = re.sub(r"```.*?```", "", README, flags=re.S)
     documented = set(re.findall(r"`([^`]+)`", prose))
     missing = []
-    for title, bindings in binding_sections():
-        for binding in bindings:
+    registry = registry_of(WiredeskApp)
+    for owner in registry.owners:
+        title = owner.__name__
+        for binding in registry.bindings(owner):
             for key in binding.key.split(","):
                 char = key_to_character(key)  # "quotation_mark" -> '"', "full_stop" -> "."
                 shown = char if char and char.isprintable() and not char.isspace() else {"slash": "/"}.get(key, key)

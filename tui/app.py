@@ -4,29 +4,28 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Literal
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.markup import escape
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 
 from annotations.history import History
 from annotations.store import Store, StoreError
 from tui.commands import WiredeskCommands
+from tui.keymap import Keymap, registry_of
 from tui.screens.actors import ActorsScreen
-from tui.screens.help import HelpScreen, check_keymap
+from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
 from tui.widgets.story_view import StoryView
 
-__all__ = ["WiredeskApp", "binding_ids"]
+if TYPE_CHECKING:
+    from tui.desk import Desk
 
-
-def binding_ids() -> set[str]:
-    """Every binding id the user may remap in the config file's [keys] table."""
-    from tui.screens.help import binding_sections
-
-    return {b.id for _, bindings in binding_sections() for b in bindings if b.id}
+__all__ = ["WiredeskApp"]
 
 
 class WiredeskApp(App[None]):
@@ -68,18 +67,23 @@ class WiredeskApp(App[None]):
         demo: bool = False,
         read_only: str = "",
         keymap: dict[str, str] | None = None,
+        quote_punctuation: Literal["drop", "keep"] = "drop",
     ) -> None:
         """`read_only`: why the library cannot be written (another process holds it), or "" if it can.
-        `keymap`: binding id -> key(s), from the user's config (see `binding_ids`)."""
+        `keymap`: binding id -> key(s), from the user's config (ConfigError if it names an unknown id or key, or
+        gives two bindings live at once the same key). `quote_punctuation`: see `stories.text.quotation_span`."""
         super().__init__()
-        check_keymap(keymap or {})
-        self.set_keymap(keymap or {})
+        self.keymap = Keymap(registry_of(type(self)), dict(keymap or {}))
+        self.set_keymap(dict(self.keymap.user))
+        self.quote_punctuation: Literal["drop", "keep"] = quote_punctuation
         self.store = store
         self.annotator = annotator
         #: The export dialog's last format and folder, offered again next time (this session).
         self.export_memory: dict[str, str] = {}
         self.demo = demo
         self.read_only = read_only or ("the library is open read-only" if store.read_only else "")
+        if self.read_only:  # in the title bar of every screen, for the whole session
+            self.title = f"{self.TITLE} · READ-ONLY"
         self._open_at_start = open_story
         self._history: History | None = None
 
@@ -195,9 +199,13 @@ class WiredeskApp(App[None]):
         timeout: float | None = None,
         markup: bool = True,
     ) -> None:
-        """As `App.notify`; information goes sooner than warnings and errors (see NOTICE_TIMEOUT)."""
-        if timeout is None and severity == "information":
-            timeout = self.NOTICE_TIMEOUT
+        """As `App.notify`; information goes sooner than warnings and errors (see NOTICE_TIMEOUT), on one line
+        ("Saved quote: “…”"), so that its toast sits on the footer and hides no line of text (see wiredesk.tcss)."""
+        if severity == "information":
+            timeout = self.NOTICE_TIMEOUT if timeout is None else timeout
+            if title:
+                message = f"{escape(title) if markup else title}: {message}"
+                title = ""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -210,3 +218,15 @@ class WiredeskApp(App[None]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def key_for(self, binding_id: str) -> str:
+        """The key in effect for a binding, as the footer shows it ("q", "^r"), for hints; "" if it has none."""
+        keys = self.keymap.keys(binding_id)
+        return self.get_key_display(Binding(keys[0], "")) if keys else ""
+
+
+if TYPE_CHECKING:
+
+    def _is_a_desk(app: WiredeskApp) -> Desk:
+        """Screens see the app as a `Desk`: mypy checks here that it is one."""
+        return app

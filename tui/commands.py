@@ -4,13 +4,34 @@ current screen's actions."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import partial
+from typing import Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from annotations.model import STATUSES
+from tui.desk import desk
 
-__all__ = ["LIBRARY_FILTERS", "WiredeskCommands"]
+__all__ = ["LIBRARY_FILTERS", "Exporting", "OffersCommands", "PaletteCommand", "WiredeskCommands"]
+
+#: A command the palette offers: (name, help, what it runs). "{reader.undo}" in the help stands for a key.
+PaletteCommand = tuple[str, str, Callable[[], object]]
+
+
+@runtime_checkable
+class OffersCommands(Protocol):
+    """A screen with actions of its own for the palette."""
+
+    def palette_commands(self) -> list[PaletteCommand]: ...
+
+
+@runtime_checkable
+class Exporting(Protocol):
+    """A screen that can open the export dialog ("Export…" in the palette)."""
+
+    def action_export(self) -> None: ...
+
 
 #: Library filters the palette offers: (name, help, what goes in the library's filter box).
 LIBRARY_FILTERS = [
@@ -32,19 +53,18 @@ class WiredeskCommands(Provider):
     filters, then "Open: <headline>" for each story."""
 
     def _with_keys(self, help_text: str) -> str:
-        from tui.screens.help import effective_key
+        app = desk(self)
+        return _KEY_OF.sub(lambda match: app.key_for(match.group(1)), help_text)
 
-        return _KEY_OF.sub(lambda match: effective_key(self.app, match.group(1)), help_text)
-
-    def _commands(self) -> list[tuple[str, str, object]]:
-        commands = []
-        screen_commands = getattr(self.screen, "palette_commands", None)
-        if screen_commands is not None:
-            commands.extend(screen_commands())
-        app = self.app
-        export = getattr(self.screen, "action_export", None)
-        if export is not None:
-            commands.append(("Export…", "Annotations as JSON, CSV…: this story, the filtered list or all", export))
+    def _commands(self) -> list[PaletteCommand]:
+        commands: list[PaletteCommand] = []
+        screen = self.screen
+        if isinstance(screen, OffersCommands):
+            commands.extend(screen.palette_commands())
+        app = desk(self)
+        if isinstance(screen, Exporting):
+            help_text = "Annotations as JSON, CSV…: this story, the filtered list or all"
+            commands.append(("Export…", help_text, screen.action_export))
         commands.append(("Show keys (help)", "Every key binding ({app.help})", app.action_help))
         commands.append(
             ("Actors", "The actor registry: quotes, claims and mentions of each ({app.actors})", app.action_actors)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from rich.text import Text
 
@@ -17,7 +17,9 @@ __all__ = [
     "display_date",
     "header_paragraphs",
     "human_date",
+    "list_date",
     "meta_line",
+    "paragraph_kinds",
     "render_story",
 ]
 
@@ -43,17 +45,45 @@ def display_date(meta: StoryMeta) -> str:
     """The story's day for lists: updated or created, else the dateline's date written the same way ("Oct. 9"
     -> "9 Oct"; a dateline rarely gives the year, and none is made up)."""
     when = meta.updated or meta.created
-    return human_date(when[:10]) if when else _dateline_day(str(meta.extra.get("dateline_date") or ""))
+    if when:
+        return human_date(when[:10])
+    text = str(meta.extra.get("dateline_date") or "")
+    parts = _dateline_parts(text)
+    return text if parts is None else " ".join(str(p) for p in (parts[1], _MONTHS[parts[0] - 1], parts[2]) if p)
 
 
-def _dateline_day(text: str) -> str:
+def list_date(meta: StoryMeta, added: str, today: date) -> str:
+    """The story's day for the library list, its year shown only when it is not `today`'s: "15 May", "21 Oct 2025".
+    A dateline date without a year ("Oct 21") is taken in the latest year that puts it on or before the day the
+    story was added (`added`, ISO), as the library sorts it."""
+    when = meta.updated or meta.created
+    try:
+        if when:
+            day = date.fromisoformat(when[:10])
+        else:
+            parts = _dateline_parts(str(meta.extra.get("dateline_date") or ""))
+            if parts is None:
+                return display_date(meta)
+            month, mday, year = parts
+            added_day = date.fromisoformat(added[:10])
+            day = date(year or added_day.year, month, mday)
+            if year is None and day > added_day:
+                day = date(added_day.year - 1, month, mday)
+    except ValueError:
+        return display_date(meta)
+    return f"{day.day} {_MONTHS[day.month - 1]}" + ("" if day.year == today.year else f" {day.year}")
+
+
+def _dateline_parts(text: str) -> tuple[int, int, int | None] | None:
+    """(month, day, year or None) of a dateline date ("Oct. 9", "9 Oct", "Oct 9, 2025"), or None."""
     words = text.replace(".", " ").replace(",", " ").split()
     if len(words) >= 2 and words[0].isdigit():  # "9 Oct", "4 Mar 2026"
         words[0], words[1] = words[1], words[0]
     month = words[0][:3].title() if words else ""
     if month not in _MONTHS or len(words) < 2 or not words[1].isdigit():
-        return text
-    return " ".join([words[1], month, *words[2:3]])
+        return None
+    year = int(words[2]) if len(words) > 2 and len(words[2]) == 4 and words[2].isdigit() else None
+    return _MONTHS.index(month) + 1, int(words[1]), year
 
 
 def meta_line(meta: StoryMeta) -> str:
@@ -91,6 +121,19 @@ def detail_line(meta: StoryMeta, versions: int = 1, *, dateline_in_text: bool = 
     return " · ".join(parts)
 
 
+def paragraph_kinds(story: Story) -> list[str]:
+    """The kind of each paragraph: that of the last block starting in it ("paragraph" if none), in one pass."""
+    blocks, i, kinds = story.blocks, 0, []
+    for start, end in story.paragraphs():
+        kind = "paragraph"
+        while i < len(blocks) and blocks[i].start < end:
+            if blocks[i].start >= start:
+                kind = blocks[i].kind
+            i += 1
+        kinds.append(kind)
+    return kinds
+
+
 def header_paragraphs(story: Story) -> int:
     """How many leading paragraphs form the header (headline and standfirst); the metadata line follows them."""
     count = 0
@@ -117,9 +160,8 @@ def render_story(story: Story, annotations: Iterable[Annotation], versions: int 
         text.stylize(KIND_STYLES.get(ann.kind, ""), ann.start, ann.end)
     out = Text()
     header = header_paragraphs(story)
-    for i, (start, end) in enumerate(story.paragraphs()):
-        block = story.block_at(start)
-        if block is not None and block.kind == "highlight":
+    for i, ((start, end), kind) in enumerate(zip(story.paragraphs(), paragraph_kinds(story), strict=True)):
+        if kind == "highlight":
             out.append("• ", style="cyan")
         out.append_text(text[start:end])
         out.append("\n\n")

@@ -2,19 +2,25 @@
 
 Every character of a paragraph belongs to exactly one row, so offsets map to (row, column) and back.
 The blank-line separators between paragraphs belong to no row; the cursor never rests on them.
+Laying out takes time linear in the length of the story; finding a row, an offset or the spans drawn on a row
+takes a binary search.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from rich.cells import cell_len, get_character_cell_size
 
 from stories.model import Story
-from tui.story_text import detail_line, header_paragraphs, meta_line
+from tui.story_text import detail_line, header_paragraphs, meta_line, paragraph_kinds
 
-__all__ = ["MAX_MEASURE", "Row", "StoryLayout"]
+__all__ = ["MAX_MEASURE", "Row", "SpanIndex", "StoryLayout"]
 
 #: The widest text column, in cells: longer lines are hard to read.
 MAX_MEASURE = 84
@@ -36,20 +42,25 @@ class Row:
         return self.start >= 0
 
 
+_BLANK = Row(-1, -1, "blank")
+_WORD = re.compile(r"([^ ]*)( *)")  # a word and the spaces after it
+
+
 def _wrap(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
     """Greedy word wrap of text[start:end] into spans no wider than `width` cells (spaces may overhang)."""
+    chunk = text[start:end]
+    single = chunk.isascii()  # then every character is one cell: len() measures, and fast
+    if (len(chunk) if single else cell_len(chunk)) <= width:
+        return [(start, end)]
+    measure = len if single else cell_len
     spans: list[tuple[int, int]] = []
     line_start = start
     line_width = 0
-    i = start
-    while i < end:
-        j = i  # the next word: text[i:j], then its spaces text[j:k]
-        while j < end and text[j] != " ":
-            j += 1
-        k = j
-        while k < end and text[k] == " ":
-            k += 1
-        word_width = cell_len(text[i:j])
+    for match in _WORD.finditer(text, start, end):
+        i, j, k = match.start(), match.end(1), match.end()  # the word is text[i:j], then its spaces text[j:k]
+        if i == k:
+            continue
+        word_width = measure(text[i:j])
         if line_width and line_width + word_width > width:
             spans.append((line_start, i))
             line_start, line_width = i, 0
@@ -61,9 +72,8 @@ def _wrap(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
             cut = max(cut, i + 1)
             spans.append((line_start, cut))
             line_start, i = cut, cut
-            word_width = cell_len(text[i:j])
+            word_width = measure(text[i:j])
         line_width += word_width + (k - j)
-        i = k
     if line_start < end or not spans:
         spans.append((line_start, end))
     return spans
@@ -90,25 +100,24 @@ class StoryLayout:
     def _build(self) -> None:
         story, rows = self.story, self.rows
         header = header_paragraphs(story)
-        rows.append(Row(-1, -1, "blank"))
-        for n, (start, end) in enumerate(story.paragraphs()):
+        rows.append(_BLANK)
+        kinds = paragraph_kinds(story)
+        for n, ((start, end), kind) in enumerate(zip(story.paragraphs(), kinds, strict=True)):
             if n:
-                rows.append(Row(-1, -1, "blank"))
-            blocks = [b for b in story.blocks if start <= b.start < end]
-            kind = blocks[-1].kind if blocks else "paragraph"
+                rows.append(_BLANK)
             prefix = _PREFIX.get(kind, "")
+            indent = " " * cell_len(prefix)
             spans = _wrap(story.text, start, end, self.measure - cell_len(prefix))
-            for i, (s, e) in enumerate(spans):
-                rows.append(Row(s, e, kind, prefix if i == 0 else " " * cell_len(prefix)))
+            rows.extend(Row(s, e, kind, prefix if i == 0 else indent) for i, (s, e) in enumerate(spans))
             if n == header - 1:
                 in_text = any(b.kind == "dateline" for b in story.blocks)
                 detail = detail_line(story.meta, self.versions, dateline_in_text=in_text)
                 labels = [x for x in (meta_line(story.meta), detail) if x]
                 if labels:
-                    rows.append(Row(-1, -1, "blank"))
+                    rows.append(_BLANK)
                 for label in labels:
                     rows.extend(Row(-1, -1, "meta", label=part) for part in _wrap_label(label, self.measure))
-        rows.append(Row(-1, -1, "blank"))
+        rows.append(_BLANK)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -165,3 +174,27 @@ class StoryLayout:
     @property
     def last_text_row(self) -> int:
         return self._text_rows[-1]
+
+
+_T = TypeVar("_T")
+
+
+class SpanIndex(Generic[_T]):
+    """Spans (start, end, item) sorted by start, found by the range they overlap in logarithmic time plus the
+    spans found: for drawing the annotations, matches and styled blocks of one row, whatever the story's length."""
+
+    def __init__(self, spans: Sequence[tuple[int, int, _T]]) -> None:
+        self._spans = sorted(spans, key=lambda span: span[0])
+        self._starts = [start for start, _, _ in self._spans]
+        self._reach = list(itertools.accumulate((end for _, end, _ in self._spans), max))  # the furthest end so far
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+    def overlapping(self, start: int, end: int) -> Iterator[tuple[int, int, _T]]:
+        """The spans that share at least one offset with [start, end), by start."""
+        first = bisect.bisect_right(self._reach, start)  # before it, every span ends at or before `start`
+        for i in range(first, bisect.bisect_left(self._starts, end)):
+            span = self._spans[i]
+            if span[1] > start:
+                yield span

@@ -406,7 +406,7 @@ def test_apostrophes_are_not_quotation_marks():
 
 def test_a_quotation_goes_on_into_a_paragraph_that_opens_with_a_quote_mark():
     inner = _quote("forgotten")
-    assert inner == "They told us ‘no deal’, and don't think\n\n“we have forgotten."
+    assert inner == "They told us ‘no deal’, and don't think\n\n“we have forgotten"
     assert _quote("They") == inner
     assert _quote("It was") is None  # unclosed, and the next paragraph opens with no mark: no quotation
 
@@ -419,11 +419,40 @@ def test_pressing_again_widens_to_the_marks_then_to_the_enclosing_quotation():
     assert steps == [
         "no deal",
         "‘no deal’",
-        "They told us ‘no deal’, and don't think\n\n“we have forgotten.",
+        "They told us ‘no deal’, and don't think\n\n“we have forgotten",
         "“They told us ‘no deal’, and don't think\n\n“we have forgotten.”",
     ]
     one_char = QUOTES.index("ill")
     assert _quote("", (one_char, one_char + 1)) == "We will not go back"  # a selection inside: its words
+
+
+@pytest.mark.parametrize(
+    ("text", "drop", "keep"),
+    [
+        ("“We listened,” Voss said.", "We listened", "We listened,"),
+        ("Voss said: “We listened.”", "We listened", "We listened."),
+        ("“Will they come?” Ek asked.", "Will they come", "Will they come?"),
+        ("He said “we will see…”", "we will see", "we will see…"),
+        ("He said “we will see...”", "we will see", "we will see..."),
+        ("“Talks with the U.S.” stalled.", "Talks with the U.S.", "Talks with the U.S."),
+        ("“Talks with the U.S.,” he said.", "Talks with the U.S.", "Talks with the U.S.,"),
+        ("“We said no.” Ek left.", "We said no", "We said no."),
+        ("“And we didn’t.” Ek left.", "And we didn’t", "And we didn’t."),
+        ("“Ask J.” Ek said.", "Ask J.", "Ask J."),
+        ("“ Spaced , ” she said.", "Spaced", "Spaced ,"),
+    ],
+)
+def test_one_rule_for_the_punctuation_a_quotation_ends_with(text: str, drop: str, keep: str) -> None:
+    """A comma and a full stop before the closing mark go (or stay) alike: `quote_punctuation` in the config."""
+    at = text.index("“") + 2
+    for mode, words in (("drop", drop), ("keep", keep)):
+        span = quotation_span(text, at, punctuation=mode)
+        assert span is not None and text[span[0] : span[1]] == words, mode
+        wider = quotation_span(text, *span, punctuation=mode)
+        assert wider is not None and text[wider[0]] == "“" and text[wider[1] - 1] == "”"  # then with its marks
+    assert quotation_span(text, at) == quotation_span(text, at, punctuation="drop")  # the default
+    with pytest.raises(ValueError, match="drop"):
+        quotation_span(text, at, punctuation="strip")
 
 
 _QUOTE_ALPHABET = st.sampled_from([*"ab ’'‘“”\"«».,", "\n\n", "’s ", "don't"])

@@ -3,25 +3,41 @@ bad table stops `wiredesk` with one line."""
 
 from __future__ import annotations
 
+import importlib
 import io
+import pkgutil
 import re
 import tomllib
 from pathlib import Path
 
 import pytest
 from rich.console import Console
+from textual.dom import DOMNode
 
-from annotations.config import ConfigError, keymap
+import tui.app
+import tui.screens
+import tui.widgets
+from annotations.actors import Actor
+from annotations.config import ConfigError, keymap, quote_punctuation
+from annotations.history import History
 from annotations.store import Store
 from stories.loader import parse_text
 from tests.cli_support import assert_user_error, run
 from tests.conftest import ROOT
 from tests.store_support import add_story
-from tui.app import WiredeskApp, binding_ids
+from tui.app import WiredeskApp
 from tui.commands import WiredeskCommands
-from tui.screens.help import HelpScreen, binding_sections, check_keymap, effective_key
+from tui.keymap import BindingRegistry, Keymap, registry_of
+from tui.screens.actor_detail import ActorDetailScreen
+from tui.screens.actor_editing import ActorEditing
+from tui.screens.actors import ActorsScreen
+from tui.screens.help import HelpScreen, help_sections
+from tui.screens.import_dialog import ImportDialog
+from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
 from tui.widgets.story_view import StoryView
+
+REGISTRY = registry_of(WiredeskApp)
 
 SIZE = (100, 32)
 STORY = """\
@@ -36,6 +52,10 @@ def reader(tmp_path: Path, keymap: dict[str, str]) -> tuple[WiredeskApp, Store, 
     story = parse_text(STORY, "boat.txt")[0]
     add_story(store, story)
     return WiredeskApp(store, annotator="tester", open_story=story.id, keymap=keymap), store, story.id
+
+
+def add_actor(store: Store, name: str) -> Actor:
+    return History(store).add_actor(Actor.new(name, "person"))
 
 
 def help_text(app: WiredeskApp) -> str:
@@ -91,14 +111,15 @@ async def test_the_help_screen_shows_the_keys_in_effect_and_the_ids(tmp_path: Pa
         assert isinstance(app.screen, ReaderScreen)
 
 
-async def test_effective_key_names_the_key_in_effect_for_hints(tmp_path: Path) -> None:
-    app, _, _ = reader(tmp_path, {"reader.tag_quote": "Q", "view.select_quote": "'"})
+async def test_key_for_names_the_key_in_effect_for_hints(tmp_path: Path) -> None:
+    app, _, _ = reader(tmp_path, {"reader.tag_quote": "Q", "view.select_quote": "'", "reader.redo": "ctrl+y,U"})
     async with app.run_test(size=SIZE):
-        assert effective_key(app, "reader.tag_quote") == "Q"
-        assert effective_key(app, "reader.tag_actor") == "a"
-        assert effective_key(app, "view.select_quote") == "'"
-        assert effective_key(app, "view.select_sentence") == "."
-        assert effective_key(app, "app.help") == "?"
+        assert app.key_for("reader.tag_quote") == "Q"
+        assert app.key_for("reader.tag_actor") == "a"
+        assert app.key_for("view.select_quote") == "'"
+        assert app.key_for("view.select_sentence") == "."
+        assert app.key_for("app.help") == "?"
+        assert app.key_for("reader.redo") == "^y"
 
 
 async def test_the_palette_names_the_keys_in_effect(tmp_path: Path) -> None:
@@ -115,11 +136,12 @@ async def test_the_palette_names_the_keys_in_effect(tmp_path: Path) -> None:
 
 def test_every_binding_can_be_remapped_by_a_unique_id() -> None:
     seen: dict[str, str] = {}
-    for title, bindings in binding_sections():
+    for title, bindings in help_sections(Keymap(REGISTRY)):
         for binding in bindings:
             assert binding.id, f"{title}: {binding.key} ({binding.description}) has no id"
             assert seen.setdefault(binding.id, title) == title, f"{binding.id} is in {seen[binding.id]} and {title}"
-    assert {"reader.tag_quote", "view.word", "view.select_quote", "view.select_words", "help.close"} <= binding_ids()
+    assert {"reader.tag_quote", "view.word", "view.select_quote", "view.select_words", "help.close"} <= REGISTRY.ids
+    assert set(seen) == REGISTRY.ids  # the help lists every id, once
 
 
 @pytest.mark.parametrize(
@@ -134,11 +156,13 @@ def test_every_binding_can_be_remapped_by_a_unique_id() -> None:
         ({"app.help": "h"}, "h would be both app.help and view.left"),
         ({"reader.tag_quote": "?"}, "? would be both app.help and reader.tag_quote"),
         ({"panel.leave": "x"}, "x would be both reader.delete and panel.leave"),  # the panel's list, in the reader
+        ({"path.complete": "escape"}, ".close and path.complete"),  # a dialog (import or export) and its field
+        ({"choice.next": "enter"}, "would be both export.run and choice.next"),
     ],
 )
 def test_a_bad_keymap_is_refused_with_one_line(keymap: dict[str, str], fragment: str) -> None:
     with pytest.raises(ConfigError) as caught:
-        check_keymap(keymap)
+        REGISTRY.check(keymap)
     message = str(caught.value)
     assert fragment in message and "config.toml" in message and "\n" not in message
 
@@ -157,14 +181,14 @@ def test_a_bad_keymap_is_refused_with_one_line(keymap: dict[str, str], fragment:
 def test_good_keymaps_pass(keymap: dict[str, str]) -> None:
     if keymap.get("reader.toggle_panel") == "full_stop":  # the sentence key moves out of its way
         keymap = {**keymap, "view.select_sentence": "S"}
-    check_keymap(keymap)
+    REGISTRY.check(keymap)
 
 
 def test_the_readme_example_config_is_valid() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     example = tomllib.loads(re.search(r"```toml\n(.*?)```", readme, flags=re.S).group(1))
     assert example["keys"]
-    check_keymap(keymap(example))
+    REGISTRY.check(keymap(example))
 
 
 @pytest.mark.parametrize(
@@ -183,3 +207,87 @@ def test_wiredesk_stops_at_start_on_a_bad_keys_table(data_dir: Path, tmp_path: P
     config.write_text(toml, "utf-8")
     line = assert_user_error(run(data_dir), fragment)
     assert str(config) in line
+
+
+def _binding_classes_in(package: object) -> set[type]:
+    """Every class of the package's modules that declares bindings of its own."""
+    found: set[type] = set()
+    for info in pkgutil.iter_modules(package.__path__):  # type: ignore[attr-defined]  # a package has a __path__
+        module = importlib.import_module(f"{package.__name__}.{info.name}")  # type: ignore[attr-defined]
+        found |= {c for c in vars(module).values() if isinstance(c, type) and c.__module__ == module.__name__}
+    return {c for c in found if issubclass(c, DOMNode) and vars(c).get("BINDINGS")}
+
+
+def test_the_registry_reaches_every_screen_and_widget_with_bindings() -> None:
+    """The screens are found from the app's code, the widgets from the screens': none is missed."""
+    declared = _binding_classes_in(tui.screens) | _binding_classes_in(tui.widgets) | {WiredeskApp}
+    assert declared <= set(REGISTRY.owners)
+    assert {ReaderScreen, HelpScreen, ActorsScreen, ActorDetailScreen, ImportDialog} <= set(REGISTRY.screens)
+
+
+def live_chain(app: WiredeskApp) -> tuple[type, ...]:
+    """The classes of this package, app first, whose bindings the focused widget's keys go through now."""
+    focused = app.focused
+    nodes = [app, *reversed(focused.ancestors_with_self if focused is not None else [app.screen])]
+    return tuple(dict.fromkeys(c for node in nodes for c in reversed(type(node).__mro__) if c in REGISTRY.owners))
+
+
+async def test_the_chains_of_bindings_live_together_are_those_the_running_app_has(tmp_path: Path) -> None:
+    app, store, _ = reader(tmp_path, {})
+    add_actor(store, "Ellen Voss")
+    seen: set[tuple[type, ...]] = set()
+    async with app.run_test(size=SIZE) as pilot:
+        seen.add(live_chain(app))  # the text
+        await pilot.press("tab")  # the annotation panel's list
+        seen.add(live_chain(app))
+        await pilot.press("escape", "slash")  # the find box
+        seen.add(live_chain(app))
+        await pilot.press("escape", "escape", "escape")  # the library
+        seen.add(live_chain(app))
+        await pilot.press("i")
+        seen.add(live_chain(app))
+        await pilot.press("escape", "A")
+        seen.add(live_chain(app))
+        await pilot.press("enter")
+        seen.add(live_chain(app))
+        await pilot.press("question_mark")
+        seen.add(live_chain(app))
+    screens = {chain[1] if len(chain) > 1 else None for chain in seen}
+    assert {ReaderScreen, LibraryScreen, ImportDialog, ActorEditing, HelpScreen} <= screens
+    for chain in seen:
+        assert any(chain == derived[: len(chain)] for derived in REGISTRY.chains), chain
+
+
+@pytest.mark.parametrize("value", ['"strip"', "1", '"Drop"'])
+def test_wiredesk_stops_at_start_on_a_bad_quote_punctuation(data_dir: Path, tmp_path: Path, value: str) -> None:
+    config = tmp_path / "config" / "wiredesk" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f"quote_punctuation = {value}\n", "utf-8")
+    line = assert_user_error(run(data_dir), 'quote_punctuation must be "drop" or "keep"')
+    assert str(config) in line
+
+
+@pytest.mark.parametrize(("toml", "rule"), [("", "drop"), ('quote_punctuation = "keep"\n', "keep")])
+def test_the_quote_punctuation_rule_reaches_the_app(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, toml: str, rule: str
+) -> None:
+    config = tmp_path / "config" / "wiredesk" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(toml, "utf-8")
+    started: list[str] = []
+    monkeypatch.setattr(WiredeskApp, "run", lambda app, *a, **k: started.append(app.quote_punctuation))
+    assert run(data_dir).exit_code == 0
+    assert started == [rule]
+    assert quote_punctuation({}) == "drop"
+
+
+def test_a_screen_swapped_for_a_subclass_keeps_its_bindings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """bench/app_start.py swaps the library screen for a subclass that marks its first frame."""
+
+    class MarkedLibrary(LibraryScreen):
+        pass
+
+    monkeypatch.setattr(tui.app, "LibraryScreen", MarkedLibrary)
+    registry = BindingRegistry(WiredeskApp)
+    assert MarkedLibrary in registry.screens
+    assert {"library.open", "library.filter"} <= registry.ids

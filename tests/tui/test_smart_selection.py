@@ -7,6 +7,7 @@ from pathlib import Path
 from annotations.store import Store
 from stories.loader import parse_text
 from tests.store_support import add_story
+from tests.tui.support import Notices
 from tui.app import WiredeskApp
 from tui.screens.reader import ReaderScreen
 from tui.widgets.story_view import StoryView
@@ -62,7 +63,7 @@ async def test_quote_key_selects_the_innermost_quotation_then_widens(tmp_path: P
         await pilot.press("quotation_mark")
         assert selected(view) == "‘Don’t take our morning boat,’"
         await pilot.press("quotation_mark")
-        outer = "We read every islander’s letter. One told us, ‘Don’t take our morning boat,’ and we didn’t."
+        outer = "We read every islander’s letter. One told us, ‘Don’t take our morning boat,’ and we didn’t"
         assert selected(view) == outer
         await pilot.press("q")
         await pilot.pause()
@@ -84,6 +85,7 @@ async def test_quote_key_after_a_find_that_selected_the_quoted_words_selects_tho
 
 async def test_quote_key_on_straight_quotes_and_an_apostrophe(tmp_path: Path) -> None:
     app, _, _ = reader(tmp_path)
+    notices = Notices(app)
     async with app.run_test(size=SIZE) as pilot:
         view = view_of(app)
         put_cursor(view, "unfair")
@@ -98,7 +100,7 @@ async def test_quote_key_on_straight_quotes_and_an_apostrophe(tmp_path: Path) ->
         put_cursor(view, "islanders’ union")
         await pilot.press("quotation_mark")
         assert selected(view) is None  # a plural possessive is no quotation
-        assert any("No quote" in n.message for n in app._notifications)
+        assert any("No quote" in n.message for n in notices)
 
 
 async def test_a_quote_over_two_paragraphs_is_selected_to_its_real_closing_mark(tmp_path: Path) -> None:
@@ -109,7 +111,7 @@ async def test_a_quote_over_two_paragraphs_is_selected_to_its_real_closing_mark(
         await pilot.press("quotation_mark")
         expected = (
             "The evening boat moves to 19.15, which suits the school.\n\n"
-            "“We will review it in a year. Nobody's ferry is being cut."  # the repeated opening mark included
+            "“We will review it in a year. Nobody's ferry is being cut"  # the repeated opening mark included
         )
         assert selected(view) == expected
         put_cursor(view, "Nobody's")  # from the second paragraph: the same quotation
@@ -175,3 +177,27 @@ async def test_percent_widens_a_selection_to_whole_words(tmp_path: Path) -> None
         await pilot.press("c")
         await pilot.pause()
         assert [a.exact for a in store.annotations(sid)] == ["member Karl"]
+
+
+async def test_the_quote_key_treats_a_closing_comma_and_full_stop_alike_as_configured(tmp_path: Path) -> None:
+    """`quote_punctuation` (config.toml): "drop" (the default) leaves both out of the words, "keep" keeps both."""
+    for rule, words in (
+        ("drop", ("The morning boat stays at 6.40", "We read every islander’s letter")),
+        ("keep", None),
+    ):
+        store = Store(tmp_path / rule)
+        story = parse_text(STORY, "ferry.txt")[0]
+        add_story(store, story)
+        app = WiredeskApp(store, annotator="tester", open_story=story.id, quote_punctuation=rule)
+        async with app.run_test(size=SIZE) as pilot:
+            view = view_of(app)
+            got = []
+            for at in ("stays at", "every islander"):
+                put_cursor(view, at)
+                await pilot.press("quotation_mark")
+                got.append(selected(view))
+        if words is None:
+            assert got[0] == "The morning boat stays at 6.40," and got[1].startswith("We read")
+            assert got[1].endswith("we didn’t.")
+        else:
+            assert got[0] == words[0] and got[1].startswith(words[1]) and got[1].endswith("we didn’t")

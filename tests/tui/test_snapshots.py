@@ -6,20 +6,29 @@ then look at the SVGs in tests/tui/__snapshots__/ before committing them.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
+
+import pytest
 
 from annotations.anchor import locate
 from annotations.model import Annotation
 from annotations.store import Store
 from stories.loader import parse_text
+from stories.model import Story
 from tests.store_support import add_story, put
-from tests.tui.test_tui import STORY, make_store
+from tests.tui.support import until
+from tests.tui.test_tui import STORY
 from tui.app import WiredeskApp
+from tui.widgets.story_list import StoryList
 
 
-def tagged_store(path: Path) -> tuple[Store, str]:
-    store, sid = make_store(path)
-    story = store.story(sid)
+def tagged_store(path: Path, created: str | None = None) -> tuple[Store, str]:
+    store = Store(path)
+    story = parse_text(STORY, "nordvik.txt")[0]
+    add_story(store, dated(story, created) if created else story)
+    sid = story.id
     for kind, text in [
         ("claim", "Opposition member Karl Ek said the plan was"),
         ("actor", "Karl Ek"),
@@ -49,11 +58,23 @@ def test_reader_at_80x24_hides_the_panel(snap_compare, tmp_path: Path) -> None:
     assert snap_compare(app, terminal_size=(80, 24), press=["}", "}", "w"])
 
 
-def test_library(snap_compare, tmp_path: Path) -> None:
-    store, _ = tagged_store(tmp_path)
+def test_library(snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dates are fixed (the stories' and today's), so the picture does not change with the calendar."""
+    store, _ = tagged_store(tmp_path, created="2026-05-02")
     other = STORY.replace("Harbour council approves ferry timetable", "Sandholm ferry crews vote on new rota")
-    add_story(store, parse_text(other, "other.txt")[0])
+    add_story(store, dated(parse_text(other, "other.txt")[0], "2025-11-30"))  # last year's: shows its year
     update = STORY.replace("well past midnight", "until almost two in the morning")  # same story, new text
-    add_story(store, parse_text(update, "update.txt")[0])  # shows as [v2]
+    add_story(store, dated(parse_text(update, "update.txt")[0], "2026-05-03"))  # shows as [v2]
+    monkeypatch.setattr(StoryList, "clock", staticmethod(lambda: date(2026, 6, 1)))
     app = WiredeskApp(store, annotator="tester")
-    assert snap_compare(app, terminal_size=(100, 24))
+
+    async def counts_shown(pilot) -> None:  # the annotations are read by a worker after the first frame
+        stories = pilot.app.screen.query_one(StoryList)
+        counts = lambda: [c for i in range(stories.row_count) for c in stories.cells(i)[-3:]]  # noqa: E731
+        await until(pilot, lambda: counts() and "…" not in counts(), "the tag counts")
+
+    assert snap_compare(app, terminal_size=(100, 24), run_before=counts_shown)
+
+
+def dated(story: Story, created: str) -> Story:
+    return replace(story, meta=replace(story.meta, created=created))

@@ -7,11 +7,16 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from textual.app import App
+from textual.command import CommandList, CommandPalette
+from textual.widgets import Label
 
 from annotations.store import Store
 from stories.loader import parse_text
 from tests.store_support import add_story
+from tests.tui.support import Notices, press_at_once, until
 from tui.app import WiredeskApp
+from tui.screens.actor_tag import ActorTagDialog
 from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
@@ -210,11 +215,11 @@ async def test_tag_snaps_to_words_and_escape_clears(tmp_path: Path) -> None:
 async def test_tag_without_selection_warns_and_saves_nothing(tmp_path: Path) -> None:
     store, sid = make_store(tmp_path)
     app = app_for(store, sid)
+    notices = Notices(app)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("q")
-        await pilot.pause()
+        await until(pilot, lambda: any("Select text first" in n.message for n in notices), "the warning")
         assert store.annotations(sid) == []
-        assert any("Select text first" in str(n.message) for n in app._notifications)
 
 
 async def test_delete_undo_redo(tmp_path: Path) -> None:
@@ -351,15 +356,20 @@ async def test_command_palette_offers_actions(tmp_path: Path) -> None:
     store, sid = make_store(tmp_path)
     app = app_for(store, sid)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("/", *"Karl Ek", "enter")
-        await pilot.press("ctrl+p")
-        await pilot.pause()
+        await pilot.press("/", *"Karl Ek", "enter", "ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
         await pilot.press(*"tag selection as actor")
-        await pilot.pause(0.3)
+        commands = app.screen.query_one(CommandList)
+
+        def first_hit() -> str:
+            option = commands.highlighted_option
+            return str(option.prompt) if option is not None else ""
+
+        await until(pilot, lambda: "Tag selection as actor" in first_hit(), "the palette to find the command")
         await pilot.press("enter")
-        await pilot.pause(0.2)
-        await pilot.press("enter")  # the actor dialog: a new registry entry (the registry is empty)
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, ActorTagDialog), "the actor dialog")
+        await pilot.press("enter")  # a new registry entry (the registry is empty)
+        await until(pilot, lambda: store.annotations(sid), "the tag to be saved")
         assert [(a.kind, a.exact) for a in store.annotations(sid)] == [("actor", "Karl Ek")]
 
 
@@ -388,14 +398,114 @@ async def test_long_story_scrolls_with_the_cursor(tmp_path: Path) -> None:
         assert cursor_visible() and view.scroll_offset.y > 0
 
 
-async def test_palette_leaves_out_textuals_keys_panel_and_notices_go_sooner_than_errors(tmp_path: Path) -> None:
+async def test_palette_leaves_out_textuals_keys_panel_and_notices_go_sooner_than_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, sid = make_store(tmp_path)
+    app = app_for(store, sid)
+    async with app.run_test(size=SIZE):
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Keys" not in titles and "Screenshot" not in titles and "Quit" in titles
+        shown: list[dict[str, object]] = []
+        monkeypatch.setattr(App, "notify", lambda self, message, **kw: shown.append({"message": message, **kw}))
+        app.notify("Saved")
+        app.notify("Broken", title="Not saved", severity="error")
+        app.notify("“Karl Ek”", title="Saved actor", markup=False)
+        saved, broken, titled = shown
+        assert saved["timeout"] == app.NOTICE_TIMEOUT < (broken["timeout"] or 5)  # errors: Textual's own 5 s
+        assert broken["title"] == "Not saved"  # errors keep their title line
+        assert (titled["message"], titled["title"]) == ("Saved actor: “Karl Ek”", "")  # a notice is one line
+
+
+async def test_keys_typed_right_after_enter_in_find_reach_the_reader(tmp_path: Path) -> None:
+    """`/`, a name, Enter and `a` typed within 0.1 s: `a` tags the match; it does not go into the find box."""
     store, sid = make_store(tmp_path)
     app = app_for(store, sid)
     async with app.run_test(size=SIZE) as pilot:
-        titles = [command.title for command in app.get_system_commands(app.screen)]
-        assert "Keys" not in titles and "Screenshot" not in titles and "Quit" in titles
-        app.notify("Saved")
-        app.notify("Broken", severity="error")
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        await pilot.press("/", *"Karl Ek")
+        press_at_once(app, "enter", "a")  # both queued before the app handles Enter
+        await until(pilot, lambda: isinstance(app.screen, ActorTagDialog), "the actor dialog that `a` opens")
+        assert reader.find_bar.input.value == "Karl Ek"
+        assert selected(reader.view) == "Karl Ek"
+        await pilot.press("escape", "escape")  # no actor; drop the selection
+        await pilot.press("/", *"Karl")
+        press_at_once(app, "escape", "n")  # cancel, then the next match of the last search
+        await until(pilot, lambda: reader.view.selection is not None, "`n` to select the next match")
+        assert selected(reader.view) == "Karl" and reader.find_bar.input.value == "Karl"
+
+
+RUSSIA = """\
+Russia and the US resume grain talks
+
+MOSCOW, May 2 (Reuters) - Russia told us the USA talks were over. Officials in Russia said the US would return. \
+Thus the usual round begins, one diplomat told US reporters.
+"""
+
+
+async def test_find_is_smart_case_and_can_match_whole_words_only(tmp_path: Path) -> None:
+    store, sid = make_store(tmp_path, RUSSIA)
+    app = app_for(store, sid)
+    async with app.run_test(size=SIZE) as pilot:
+        view = view_of(app)
+        text = view.story.text
+        found = lambda query, **kw: [text[s:e] for s, e in view.find(query, **kw)]  # noqa: E731
+        inside_russia = {text.index("Russia", i) + 1 for i in (0, 40, 100)}
+        assert found("US") == ["US"] * 4  # the headline's, "USA" and two more: never the "us" of "Russia"
+        assert not inside_russia & {s for s, _ in view.find("US")}
+        assert inside_russia <= {s for s, _ in view.find("us")}  # all lower case: any case
+        assert len(found("us")) == 10
+        assert found("US", whole_words=True) == ["US"] * 3  # not the start of "USA"
+        assert found("us", whole_words=True) == ["US", "us", "US", "US"]  # not "Thus", "usual", "USA"
+        assert found("the US", whole_words=True) == ["the US", "the US"]
+        await pilot.press("/", *"US", "enter")
+        assert view.selection is not None and view.selection[0] == text.index(" US ") + 1  # the headline's
+        mode = app.screen.query_one("#find-mode", Label)
+        await pilot.press("n")
+        assert view.selection[0] == text.index("USA")
+        await pilot.press("/")
+        assert "exact case · parts of words (tab toggles)" in str(mode.render())
+        await pilot.press("tab")  # whole words: the hint says so, the matches change at once
+        assert "exact case · whole words (tab toggles)" in str(mode.render())
+        await pilot.press("enter")  # from the cursor, on "USA": the next whole word
+        assert view.selection[0] == text.index("the US would") + 4
+        await pilot.press("n")  # `n` keeps to whole words
+        assert view.selection[0] == text.index("told US") + 5
+        await pilot.press("/", "backspace", "backspace", *"us")
+        assert "any case · whole words" in str(mode.render())
+
+
+async def test_read_only_is_in_the_title_bar_for_the_whole_session(tmp_path: Path) -> None:
+    store, _ = make_store(tmp_path)
+    app = WiredeskApp(store, annotator="tester", read_only="another wiredesk (pid 7) is writing")
+    async with app.run_test(size=SIZE) as pilot:
+
+        def title_bar() -> str:
+            return str(app.screen.query_one("HeaderTitle").render())
+
+        await until(pilot, lambda: "READ-ONLY" in title_bar(), "the title bar to say read-only")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the reader")
+        assert "READ-ONLY" in title_bar()
+        app.clear_notifications()  # the notice at start has gone: the title bar still says it
         await pilot.pause()
-        saved, broken = list(app._notifications)[-2:]
-        assert saved.timeout == app.NOTICE_TIMEOUT < broken.timeout
+        assert "READ-ONLY" in title_bar()
+    writable = app_for(make_store(tmp_path / "other")[0])
+    async with writable.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "READ-ONLY" not in str(writable.screen.query_one("HeaderTitle").render())
+
+
+async def test_a_saved_notice_hides_no_line_of_text(tmp_path: Path) -> None:
+    store, sid = make_store(tmp_path)
+    app = app_for(store, sid)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        view = view_of(app)
+        await pilot.press("G", "/", *"rushed and unfair", "enter", "q")  # the last lines of the story
+        await until(pilot, lambda: len(app.screen.query("Toast")) > 0, "the Saved notice")
+        (toast,) = app.screen.query("Toast")
+        assert "Saved quote" in str(toast.render())
+        text_area = view.region
+        assert not toast.region.overlaps(text_area), (toast.region, text_area)
+        assert toast.region.height == 1

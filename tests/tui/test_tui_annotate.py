@@ -15,6 +15,7 @@ from annotations.registry import Registry
 from annotations.store import Store
 from stories.loader import load_path, parse_text
 from tests.store_support import add_story
+from tests.tui.support import Notices
 from tui.app import WiredeskApp
 from tui.screens.actor_picker import ActorPicker
 from tui.screens.actor_tag import ActorTagDialog
@@ -372,6 +373,7 @@ async def test_read_only_saves_nothing(tmp_path: Path) -> None:
     add_tag(store, sid, "quote", QUOTE)
     before = state(store)
     app = app_for(store, sid, read_only="another wiredesk is writing")
+    notices = Notices(app)  # kept after their toasts expire: on a loaded machine this test outlasts them
     async with app.run_test(size=SIZE) as pilot:
         await find(pilot, "Karl Ek")
         await pilot.press("a")
@@ -384,6 +386,5 @@ async def test_read_only_saves_nothing(tmp_path: Path) -> None:
         assert isinstance(app.screen, AnnotationForm)
         await pilot.press("escape", "x")
         await pilot.pause()
-        messages = [str(n.message) for n in app._notifications]
-        assert messages.count("another wiredesk is writing") == 5  # at start, then a, s, Enter in the form, x
+        assert notices.messages().count("another wiredesk is writing") == 5  # at start, a, s, Enter in the form, x
     assert state(store) == before and voss in store.actors()

@@ -77,6 +77,7 @@ def _run_app(store: Store, read_only_reason: str = "", open_story: str | None = 
         demo=demo,
         read_only=read_only_reason,
         keymap=config.keymap(settings),
+        quote_punctuation=config.quote_punctuation(settings),
     )
     app.run()
     if not store.read_only and not demo:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import partial
+from typing import cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,6 +13,8 @@ from textual.widgets import Footer, Header, Static
 
 from annotations.actors import Actor
 from stories.text import clean_line
+from tui.commands import PaletteCommand
+from tui.desk import desk
 from tui.screens.actor_editing import ActorEditing
 from tui.widgets.usage_list import ROLES, Usage, UsageList
 
@@ -59,14 +62,14 @@ class ActorDetailScreen(ActorEditing):
         return self.query_one(UsageList)
 
     def current_actor(self) -> Actor | None:
-        return self.app.store.actor(self.actor_id)
+        return desk(self).store.actor(self.actor_id)
 
     def on_screen_resume(self) -> None:
         self.reload()
 
     def reload(self, focus: str | None = None) -> None:
         """Show the entry and its links as they are now; back to the list if it was deleted."""
-        store = self.app.store
+        store = desk(self).store
         actor = self.current_actor()
         if actor is None:
             if self.app.screen is self:
@@ -99,15 +102,15 @@ class ActorDetailScreen(ActorEditing):
         return out
 
     def on_usage_list_opened(self, event: UsageList.Opened) -> None:
-        self.app.open_story(event.annotation.story_id, at=event.annotation.start)
+        desk(self).open_story(event.annotation.story_id, at=event.annotation.start)
 
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    def palette_commands(self) -> list[tuple[str, str, object]]:
+    def palette_commands(self) -> list[PaletteCommand]:
         """Actions the command palette offers here: (name, help, callback)."""
         actor = self.current_actor()
-        commands = list(self.editing_commands())
+        commands = cast(list[PaletteCommand], self.editing_commands())  # typed `object` in actor_editing.py
         if actor is not None:
             name = f'"{actor.name}"' if " " in actor.name else actor.name
             for label, key in (("quoting", "quoting"), ("mentioning", "actor"), ("with claims by", "claimant")):
@@ -115,7 +118,7 @@ class ActorDetailScreen(ActorEditing):
                     (
                         f"Library: stories {label} {actor.name}",
                         f"Filter the library by {key}:{name}",
-                        partial(self.app.filter_library, f"{key}:{name}"),
+                        partial(desk(self).filter_library, f"{key}:{name}"),
                     )
                 )
         return commands

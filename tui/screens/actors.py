@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,10 +11,11 @@ from textual.widgets import Footer, Header, Input, Static
 
 from annotations.actors import ACTOR_TYPES, Actor, rank_actors
 from annotations.library_index import LibraryIndex
+from tui.commands import PaletteCommand
+from tui.desk import desk
 from tui.screens.actor_detail import ActorDetailScreen
 from tui.screens.actor_editing import ActorEditing
 from tui.screens.choice_dialog import ChoiceDialog
-from tui.screens.help import effective_key
 from tui.screens.text_prompt import TextPrompt
 from tui.widgets.actor_list import ActorList
 
@@ -74,7 +76,7 @@ class ActorsScreen(ActorEditing):
 
     def reload(self, focus: str | None = None) -> None:
         """Read the registry and the links again; `focus`: the entry to highlight."""
-        self.index = LibraryIndex(self.app.store.tags)
+        self.index = LibraryIndex(desk(self).store.tags)
         self._show_rows()
         if focus is not None:
             self.actor_list.highlight(focus)
@@ -99,7 +101,7 @@ class ActorsScreen(ActorEditing):
         if len(actors) != len(index.actors):
             count = f"{len(actors)} of {count}"
         order = "best match first" if query else "most linked first" if self.by_links else "by name"
-        sort_key = effective_key(self.app, "actors.sort")
+        sort_key = desk(self).key_for("actors.sort")
         self.sub_title = f"actors · {count} · {order}" + ("" if query else f" ({sort_key} sorts)")
 
     def current_actor(self) -> Actor | None:
@@ -145,8 +147,8 @@ class ActorsScreen(ActorEditing):
         self._show_rows()
 
     def action_new(self) -> None:
-        if self.app.read_only:
-            self.notify(self.app.read_only, title="Read-only: nothing was saved", severity="error")
+        if desk(self).read_only:
+            self.notify(desk(self).read_only, title="Read-only: nothing was saved", severity="error")
             return
 
         def named(name: str | None) -> None:
@@ -165,11 +167,11 @@ class ActorsScreen(ActorEditing):
 
         self.app.push_screen(TextPrompt("New actor", help="Its name; then its type."), named)
 
-    def palette_commands(self) -> list[tuple[str, str, object]]:
+    def palette_commands(self) -> list[PaletteCommand]:
         """Actions the command palette offers here: (name, help, callback)."""
         return [
             ("Find actor", "Find an actor by name or alias ({actors.find})", self.action_find),
             ("Sort actors", "By name, or most linked first ({actors.sort})", self.action_sort),
             ("New actor", "Add an actor to the registry ({actors.new})", self.action_new),
-            *self.editing_commands(),
+            *cast(list[PaletteCommand], self.editing_commands()),  # typed `object` in actor_editing.py
         ]

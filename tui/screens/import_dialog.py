@@ -10,11 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, ProgressBar, RichLog, Static
+from textual.widgets import Label, ProgressBar, Static
 
 from annotations.importing import ImportOutcome, import_paths, list_files
 from stories.text import clean_line
+from tui.desk import desk
 from tui.widgets.path_input import PathInput
+from tui.widgets.wrapped_log import WrappedLog
 
 __all__ = ["ImportDialog"]
 
@@ -36,8 +38,8 @@ class ImportDialog(ModalScreen[list[str]]):
         & ProgressBar { display: none; margin-top: 1; }
         & ProgressBar.-running { display: block; }
         & ProgressBar.-done #eta { display: none; }
-        & RichLog { height: 12; display: none; border: none; background: $surface-darken-1; }
-        & RichLog.-shown { display: block; }
+        & WrappedLog { height: 12; display: none; background: $surface-darken-1; }
+        & WrappedLog.-shown { display: block; }
         & #import-summary { padding-top: 1; }
     }
     """
@@ -57,7 +59,7 @@ class ImportDialog(ModalScreen[list[str]]):
                 id="import-help",
             )
             yield ProgressBar(id="import-progress", show_eta=True)
-            yield RichLog(id="import-log", wrap=True, markup=False, highlight=False)  # long reasons wrap
+            yield WrappedLog(id="import-log")  # long reasons wrap, at the width shown
             yield Static(id="import-summary", markup=False)
 
     def on_input_submitted(self, event: PathInput.Submitted) -> None:
@@ -74,17 +76,17 @@ class ImportDialog(ModalScreen[list[str]]):
             return
         self._importing, self._stop_requested = True, False
         self.query_one(ProgressBar).add_class("-running").remove_class("-done")
-        self.query_one(RichLog).add_class("-shown")
+        self.query_one(WrappedLog).add_class("-shown")
         self.query_one("#import-summary", Static).update("")
         self._import(expanded)
 
     @work(thread=True, exclusive=True)
     def _import(self, path: str) -> None:
         counts = dict.fromkeys(("imported", "present", "version", "failed"), 0)
-        files = list_files([path], skip=[self.app.store.data_dir])
+        files = list_files([path], skip=[desk(self).store.data_dir])
         self.app.call_from_thread(self.query_one(ProgressBar).update, total=max(len(files), 1), progress=0)
         last = None
-        for outcome in import_paths(self.app.store, files):
+        for outcome in import_paths(desk(self).store, files):
             counts[outcome.status] += 1
             if outcome.status in ("imported", "version") and outcome.story is not None:
                 self._new_ids.append(outcome.story.id)
@@ -99,12 +101,12 @@ class ImportDialog(ModalScreen[list[str]]):
         where = str(outcome.path)
         name = clean_line(where if where.startswith(("http://", "https://")) else Path(where).name)
         if outcome.status == "failed":
-            line = f"failed    {name}: {outcome.reason}"
+            line = f"failed    {name}: {clean_line(outcome.reason)}"  # a reason may quote a server or a file
         else:
             word = {"imported": "imported", "present": "already in library", "version": "new version"}
             headline = outcome.story.headline if outcome.story else ""
             line = f"{word[outcome.status]:<9} {name}: {headline}"
-        self.query_one(RichLog).write(Text(line))
+        self.query_one(WrappedLog).write(Text(line))
         if advance:
             self.query_one(ProgressBar).advance(1)
 

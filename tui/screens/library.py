@@ -8,6 +8,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
 from annotations.library_index import LibraryIndex, Selection, parse_filter
+from tui.desk import desk
 from tui.screens.export_dialog import ExportDialog, Scope, everything_scope, list_scope, story_scope
 from tui.screens.import_dialog import ImportDialog
 from tui.widgets.story_list import StoryList
@@ -60,7 +61,7 @@ class LibraryScreen(Screen):
         yield Header()
         yield Input(placeholder=FILTER_PLACEHOLDER, id="filter")
         yield StoryList(id="stories")
-        yield Welcome(self.app.store.data_dir, id="welcome")
+        yield Welcome(desk(self).store.data_dir, id="welcome")
         yield Footer()
 
     def on_screen_resume(self) -> None:
@@ -69,7 +70,7 @@ class LibraryScreen(Screen):
 
     def reload(self) -> None:
         """Show the library as it is now (counts change as the reader tags)."""
-        store = self.app.store
+        store = desk(self).store
         entries = store.entries()
         stories = self.query_one(StoryList)
         counts = {e.id: store.counts(e.id) for e in entries} if store.annotations_loaded else None
@@ -86,8 +87,8 @@ class LibraryScreen(Screen):
     def _update_title(self) -> None:
         stories = self.query_one(StoryList)
         total, shown = stories.total, stories.shown
-        label = "demo library" if self.app.demo else "library"
-        if self.app.read_only:
+        label = "demo library" if desk(self).demo else "library"
+        if desk(self).read_only:
             label += " (read-only)"
         noun = "story" if total == 1 else "stories"
         count = f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}"
@@ -97,12 +98,12 @@ class LibraryScreen(Screen):
         if action == "clear_filter":
             return self.query_one("#filter", Input).has_class("-open")
         if action in ("filter", "export"):
-            return len(self.app.store) > 0
+            return len(desk(self).store) > 0
         return True
 
     def action_import(self) -> None:
-        if self.app.read_only:
-            self.notify(self.app.read_only, title="Read-only: cannot import", severity="error")
+        if desk(self).read_only:
+            self.notify(desk(self).read_only, title="Read-only: cannot import", severity="error")
             return
         self.app.push_screen(ImportDialog(), self._imported)
 
@@ -113,7 +114,7 @@ class LibraryScreen(Screen):
 
     def export_scopes(self) -> list[Scope]:
         """What the library can export: the stories the filter shows (when it hides some), then everything."""
-        stories, store = self.query_one(StoryList), self.app.store
+        stories, store = self.query_one(StoryList), desk(self).store
         filtered = [list_scope(store, stories.shown_entries)] if stories.shown < stories.total else []
         return [*filtered, everything_scope(store)]
 
@@ -122,7 +123,7 @@ class LibraryScreen(Screen):
         too. The filtered list is chosen first when the filter hides stories, else everything."""
         highlighted = self.query_one(StoryList).highlighted
         listed = self.export_scopes()
-        scopes = ([story_scope(self.app.store, highlighted.id, every_version=True)] if highlighted else []) + listed
+        scopes = ([story_scope(desk(self).store, highlighted.id, every_version=True)] if highlighted else []) + listed
         self.app.push_screen(ExportDialog(scopes, scope=listed[0].name))
 
     def action_filter(self) -> None:
@@ -147,7 +148,7 @@ class LibraryScreen(Screen):
         box = self.query_one("#filter", Input)
         selection = Selection()
         if flt.terms:
-            store = self.app.store
+            store = desk(self).store
             if not store.annotations_loaded:
                 selection = Selection(only=set(), notes=["reading the annotations…"])
             else:
@@ -182,4 +183,4 @@ class LibraryScreen(Screen):
             self.query_one(StoryList).focus()
 
     def on_story_list_opened(self, event: StoryList.Opened) -> None:
-        self.app.open_story(event.story_id)
+        desk(self).open_story(event.story_id)

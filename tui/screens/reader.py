@@ -16,7 +16,10 @@ from annotations.history import Change, History
 from annotations.model import Annotation, AnnotationError
 from annotations.store import StoreError
 from stories.model import Story
+from tui.commands import PaletteCommand
+from tui.desk import desk
 from tui.screens.export_dialog import ExportDialog, everything_scope, story_scope
+from tui.screens.library import LibraryScreen
 from tui.screens.tagging import Tagging, quoted
 from tui.story_text import KIND_LABELS
 from tui.widgets.annotation_panel import AnnotationPanel
@@ -30,7 +33,7 @@ __all__ = ["ReaderScreen"]
 PANEL_MIN_WIDTH = 90
 
 
-class ReaderScreen(Tagging, Screen):
+class ReaderScreen(Tagging, Screen):  # type: ignore[misc]  # Tagging's stubs type `app`, `notify` narrower
     """Read a story and tag it. Tags are saved the moment they are made."""
 
     AUTO_FOCUS = "StoryView"
@@ -130,16 +133,16 @@ class ReaderScreen(Tagging, Screen):
         self._query = ""
         self._matches: list[tuple[int, int]] = []
         self._find_origin = 0
+        self._typed_ahead: list[FindBar.Typed] = []  # keys typed after Enter in the find box, before it closed
         self._panel_forced: bool | None = None
         self._footer_state: tuple[bool, ...] = ()
-        self._keys: dict[str, str] = {}
 
     # --- parts ---------------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="body"):
-            yield StoryView(self.story, versions=len(self.app.store.versions(self.story.id)), id="story")
+            yield StoryView(self.story, versions=len(desk(self).store.versions(self.story.id)), id="story")
             yield AnnotationPanel(id="panel")
         yield FindBar(id="find")
         yield StatusLine(id="status")
@@ -171,11 +174,7 @@ class ReaderScreen(Tagging, Screen):
 
     def _key(self, binding_id: str) -> str:
         """The key in effect for a binding (the user may have remapped it), for hints."""
-        if binding_id not in self._keys:
-            from tui.screens.help import effective_key
-
-            self._keys[binding_id] = effective_key(self.app, binding_id)
-        return self._keys[binding_id]
+        return desk(self).key_for(binding_id)
 
     def on_screen_resume(self) -> None:
         """Back from another screen (the actors view may have renamed or merged entries): show the links anew."""
@@ -183,9 +182,9 @@ class ReaderScreen(Tagging, Screen):
             self._reload_annotations()
 
     def _reload_annotations(self, current: str | None = None) -> None:
-        anns = self.app.store.annotations(self.story.id)
+        anns = desk(self).store.annotations(self.story.id)
         self.view.set_annotations(anns)
-        self.panel.set_annotations(anns, self.app.store.actor)
+        self.panel.set_annotations(anns, desk(self).store.actor)
         self._show_cursor_state(current)
 
     def _show_cursor_state(self, current: str | None = None) -> None:
@@ -214,9 +213,8 @@ class ReaderScreen(Tagging, Screen):
             key = self._key
             select, find, help_ = key("view.toggle_select"), key("reader.find"), key("app.help")
             status.append(f"{select} select  ·  {find} find  ·  {help_} help")
-        paragraphs = self.story.paragraphs()
-        paragraph = next((i for i, (s, e) in enumerate(paragraphs) if s <= view.cursor <= e), 0)
-        status.append(f"   ¶ {paragraph + 1}/{len(paragraphs)}", style="dim")
+        paragraph = view.paragraph_index(view.cursor)
+        status.append(f"   ¶ {paragraph + 1}/{len(self.story.paragraphs())}", style="dim")
         self.query_one(StatusLine).show(status)
         footer_state = (selection is not None, bool(here), self.history.can_undo, self.history.can_redo)
         if footer_state != self._footer_state:  # the footer is rebuilt on refresh: only when its keys change
@@ -257,11 +255,11 @@ class ReaderScreen(Tagging, Screen):
         subject = change.subject
         here = isinstance(subject, Annotation) and subject.story_id == self.story.id
         self._reload_annotations(current=subject.id if here else None)
-        if here:
+        if isinstance(subject, Annotation) and here:
             self.view.move_to(subject.start, center=True)
         elsewhere = ""  # undo is one history for the whole library: say where a change was, when not here
         if isinstance(subject, Annotation) and not here:
-            elsewhere = f" (in “{self.app.store.story_meta(subject.story_id).headline}”)"
+            elsewhere = f" (in “{desk(self).store.story_meta(subject.story_id).headline}”)"
         elif not isinstance(subject, Annotation):
             elsewhere = " (actor registry)"
         severity = "information" if here else "warning"  # a change out of sight: shown longer
@@ -301,7 +299,7 @@ class ReaderScreen(Tagging, Screen):
 
     def on_find_bar_changed(self, event: FindBar.Changed) -> None:
         self._query = event.query
-        self._matches = self.view.find(event.query)
+        self._matches = self.view.find(event.query, whole_words=self.find_bar.whole_words)
         self.view.set_matches(self._matches)
         if not self._matches:
             self.find_bar.set_status("no match" if event.query.strip() else "")
@@ -311,9 +309,24 @@ class ReaderScreen(Tagging, Screen):
         self.view.move_to(self._matches[index][0], center=True)
         self.find_bar.set_status(f"{index + 1} of {len(self._matches)}")
 
-    def on_find_bar_submitted(self, event: FindBar.Submitted) -> None:
+    def _close_find(self) -> None:
+        """Close the find bar and give the text the focus at once (keys typed meanwhile follow, in order)."""
         self.find_bar.close()
-        self.view.focus()
+        self.set_focus(self.view)
+        typed, self._typed_ahead = self._typed_ahead, []
+        for key in typed:
+            self.on_find_bar_typed(key)
+
+    def on_find_bar_typed(self, event: FindBar.Typed) -> None:
+        """A key typed after Enter or Escape in the find box: the reader's, as if typed once the box closed."""
+        if self.find_bar.is_open:
+            self._typed_ahead.append(event)
+        else:
+            key = events.Key(event.key, event.character).set_sender(self.app)  # as the terminal's keys come
+            self.app.post_message(key)
+
+    def on_find_bar_submitted(self, event: FindBar.Submitted) -> None:
+        self._close_find()
         if not self._matches:
             if event.query.strip():
                 self.notify(f"“{event.query}” is not in this story.", severity="warning")
@@ -322,11 +335,10 @@ class ReaderScreen(Tagging, Screen):
         self._select_match(start)
 
     def on_find_bar_cancelled(self, event: FindBar.Cancelled) -> None:
-        self.find_bar.close()
+        self._close_find()
         self._matches = []
         self.view.set_matches([])
         self.view.move_to(self._find_origin)
-        self.view.focus()
 
     def _select_match(self, start: int) -> None:
         span = next(m for m in self._matches if m[0] == start)
@@ -338,7 +350,7 @@ class ReaderScreen(Tagging, Screen):
         if not self._query.strip():
             self.notify("No search yet: press / to find.", severity="warning")
             return
-        self._matches = self.view.find(self._query)
+        self._matches = self.view.find(self._query, whole_words=self.find_bar.whole_words)
         self.view.set_matches(self._matches)
         if not self._matches:
             self.notify(f"“{self._query}” is not in this story.", severity="warning")
@@ -353,7 +365,7 @@ class ReaderScreen(Tagging, Screen):
             target = starts[0] if forward else starts[-1]
             self.notify("Search wrapped around.")
         self._select_match(target)
-        self.notify(f"Match {starts.index(target) + 1} of {len(starts)}", timeout=1.5)
+        self.app.notify(f"Match {starts.index(target) + 1} of {len(starts)}", timeout=1.5)
 
     def action_find_next(self) -> None:
         self._find_step(forward=True)
@@ -372,7 +384,7 @@ class ReaderScreen(Tagging, Screen):
         view = self.view
         if self.find_bar.is_open:
             self.on_find_bar_cancelled(FindBar.Cancelled())
-        elif view.anchor is not None:
+        elif view.selection_anchor is not None:
             view.clear_selection()
             if self._matches:
                 self._matches = []
@@ -382,20 +394,20 @@ class ReaderScreen(Tagging, Screen):
 
     def action_export(self) -> None:
         """Export this version of the story, or what the library would (its filtered list, everything)."""
-        store = self.app.store
-        library = next((s for s in self.app.screen_stack if hasattr(s, "export_scopes")), None)
+        store = desk(self).store
+        library = next((s for s in self.app.screen_stack if isinstance(s, LibraryScreen)), None)
         listed = library.export_scopes() if library is not None else [everything_scope(store)]
         self.app.push_screen(ExportDialog([story_scope(store, self.story.id, every_version=False), *listed]))
 
-    def palette_commands(self) -> list[tuple[str, str, object]]:
+    def palette_commands(self) -> list[PaletteCommand]:
         """Actions the command palette offers on this screen: (name, help, callback)."""
         versions = [
             (
                 f"Open version {v.version} of this story",
                 f"added {v.added[:10]}" + (" (newest)" if i == len(group) - 1 else ""),
-                functools.partial(self.app.open_story, v.id),
+                functools.partial(desk(self).open_story, v.id),
             )
-            for group in [self.app.store.versions(self.story.id)]
+            for group in [desk(self).store.versions(self.story.id)]
             for i, v in enumerate(group)
             if v.id != self.story.id
         ]

@@ -26,6 +26,7 @@ class ActorList(RowList):
     ]
 
     DIM_COLUMNS = frozenset({1})
+    FLEX_MIN = 30
 
     @dataclass
     class Opened(Message):
@@ -69,8 +70,10 @@ class ActorList(RowList):
         self.post_message(self.Opened(self._rows[index].id))
 
     def columns(self) -> list[Column]:
+        """Name, aliases, type, the counts and stories; on a narrow screen the aliases go first, then the stories
+        count, then the type, so that the name keeps FLEX_MIN cells."""
         counts = [Column(len(h), right=True) for _, h in ROLE_COLUMNS]
-        return [Column(share=3), Column(share=2), Column(12), *counts, Column(7, right=True)]
+        return [Column(share=3), Column(share=2, drop=1), Column(12, drop=3), *counts, Column(7, right=True, drop=2)]
 
     def header(self) -> list[str]:
         return ["Name", "Aliases", "Type", *(h for _, h in ROLE_COLUMNS), "Stories"]

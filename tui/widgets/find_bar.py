@@ -4,19 +4,47 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Label
 
-__all__ = ["FindBar"]
+from tui.desk import desk
+
+__all__ = ["FindBar", "FindInput"]
+
+
+class FindInput(Input):
+    """The find box. Keys typed after Enter or the cancel key, which reach it before the reader has taken the focus
+    back, are the reader's: they go up as `FindBar.Typed` instead of into the box."""
+
+    def on_key(self, event: events.Key) -> None:
+        bar = self.parent
+        if not isinstance(bar, FindBar):
+            return
+        if bar.closing:
+            event.prevent_default()  # not into the box: Input's own key handler, which runs after this one, is skipped
+            event.stop()
+            bar.post_message(FindBar.Typed(event.key, event.character))
+        elif event.key == "enter" or event.key in desk(self).keymap.keys("find.cancel"):
+            bar.closing = True  # the key itself goes on to Input's Enter or the bar's cancel binding
 
 
 class FindBar(Horizontal):
     """`Find: [query]  3 of 12`. Typing finds as you go, Enter selects the match, Escape cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel find", id="find.cancel", tooltip="Close find, cursor back")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel find", id="find.cancel", tooltip="Close find, cursor back"),
+        Binding(
+            "tab",
+            "toggle_whole_words",
+            "Whole words",
+            id="find.whole_words",
+            tooltip="Find whole words only, or any part of a word",
+        ),
+    ]
 
     DEFAULT_CSS = """
     FindBar {
@@ -26,6 +54,7 @@ class FindBar(Horizontal):
         &.-open { display: block; }
         & > Label { padding: 0 1; color: $text-muted; }
         & > #find-label { color: $text; text-style: bold; }
+        & > #find-mode { width: auto; }
         & > Input { border: none; height: 1; width: 1fr; padding: 0; background: $panel; }
         & > Input:focus { border: none; }
     }
@@ -46,21 +75,52 @@ class FindBar(Horizontal):
     class Cancelled(Message):
         """Escape was pressed."""
 
+    @dataclass
+    class Typed(Message):
+        """A key typed after Enter or Escape that reached the box before it closed: pass it to the reader."""
+
+        key: str
+        character: str | None
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        #: Enter or the cancel key was pressed: the bar is closing, keys typed from now on are not the query's.
+        self.closing = False
+        #: Match whole words only (the toggle key); kept for the next find and for `n`/`N`.
+        self.whole_words = False
+
     def compose(self) -> ComposeResult:
         yield Label("Find:", id="find-label")
-        yield Input(placeholder="type to find; Enter selects the match, Esc cancels", id="find-input")
+        yield FindInput(placeholder="a capital: exact case; Enter selects, Esc cancels", id="find-input")
         yield Label("", id="find-status", markup=False)
+        yield Label("", id="find-mode", markup=False)
+
+    def on_mount(self) -> None:
+        self._show_mode("")
+
+    def _show_mode(self, query: str) -> None:
+        """The hint at the right: how the query matches now, and the key that toggles whole words."""
+        case = "exact case" if any(c.isupper() for c in query) else "any case"
+        words = "whole words" if self.whole_words else "parts of words"
+        key = desk(self).key_for("find.whole_words")
+        self.query_one("#find-mode", Label).update(f"{case} · {words} ({key} toggles)")
+
+    def action_toggle_whole_words(self) -> None:
+        self.whole_words = not self.whole_words
+        self._show_mode(self.input.value)
+        self.post_message(self.Changed(self.input.value))
 
     @property
     def input(self) -> Input:
-        return self.query_one(Input)
+        return self.query_one(FindInput)
 
     def open(self, query: str = "") -> None:
         """Show the bar, focused, with `query` in it."""
+        self.closing = False
         self.add_class("-open")
         self.input.value = query
         self.input.cursor_position = len(query)
-        self.input.focus()
+        self.screen.set_focus(self.input)  # at once, not after the keys already queued: they are the query
 
     def close(self) -> None:
         self.remove_class("-open")
@@ -74,6 +134,7 @@ class FindBar(Horizontal):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
+        self._show_mode(event.value)
         self.post_message(self.Changed(event.value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.suggester import Suggester
 from textual.widgets import Input
 
-__all__ = ["PathInput", "PathSuggester", "path_matches"]
+__all__ = ["PathInput", "PathSuggester", "complete_path", "path_matches"]
 
 
 def path_matches(value: str) -> tuple[str, list[str]]:
@@ -27,23 +27,28 @@ def path_matches(value: str) -> tuple[str, list[str]]:
     return prefix, [n for n in names if not n.startswith(".") or stem.startswith(".")]
 
 
+def complete_path(value: str) -> str | None:
+    """The one file or folder that starts as typed, or the longest start that all the matches share (as a shell's
+    Tab does); None when the matches share no more than what is typed."""
+    prefix, names = path_matches(value)
+    if not names:
+        return None
+    completed = prefix + (names[0] if len(names) == 1 else os.path.commonprefix(names))  # noqa: RUF071 (names, not paths)
+    if len(names) == 1 and Path(completed).is_dir():
+        completed += os.sep
+    if value.startswith("~"):
+        completed = "~" + completed[len(os.path.expanduser("~")) :]
+    return completed if completed != value else None
+
+
 class PathSuggester(Suggester):
-    """Suggests the one file or folder that starts as typed, or the longest start that all the matches share
-    (as a shell's Tab does); nothing when the matches share no more than what is typed."""
+    """Suggests `complete_path` of what is typed, shown dim after it."""
 
     def __init__(self) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
 
     async def get_suggestion(self, value: str) -> str | None:
-        prefix, names = path_matches(value)
-        if not names:
-            return None
-        completed = prefix + (names[0] if len(names) == 1 else os.path.commonprefix(names))  # noqa: RUF071 (names, not paths)
-        if len(names) == 1 and Path(completed).is_dir():
-            completed += os.sep
-        if value.startswith("~"):
-            completed = "~" + completed[len(os.path.expanduser("~")) :]
-        return completed if completed != value else None
+        return complete_path(value)
 
 
 class PathInput(Input):
@@ -55,8 +60,8 @@ class PathInput(Input):
         super().__init__(value, placeholder=placeholder, suggester=PathSuggester(), id=id)
 
     def action_complete(self) -> None:
-        if self._suggestion:
-            self.value = self._suggestion
+        if completed := complete_path(self.value):
+            self.value = completed
             self.cursor_position = len(self.value)
             return
         _, names = path_matches(self.value)

@@ -47,11 +47,13 @@ def navigation_bindings(prefix: str, noun: str) -> list[Binding]:
 
 
 class Column(NamedTuple):
-    """A column: its width (0: a share of what the fixed columns leave), alignment, and share."""
+    """A column: its width (0: a share of what the fixed columns leave), alignment, share, and when it goes on a
+    narrow screen: `drop` 0 never, else 1 first, 2 next… while the first flexible column is under `FLEX_MIN`."""
 
     width: int = 0
     right: bool = False
     share: int = 1
+    drop: int = 0
 
 
 class RowList(ScrollView, can_focus=True):
@@ -74,8 +76,10 @@ class RowList(ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0, always_update=True)
 
-    #: Columns drawn dim (e.g. ids).
+    #: Columns drawn dim (e.g. ids), by their index in `columns()`.
     DIM_COLUMNS: frozenset[int] = frozenset()
+    #: The width the first flexible column (a headline, a name) keeps: droppable columns go until it has it.
+    FLEX_MIN = 0
 
     # --- for subclasses ----------------------------------------------------------------------------------
 
@@ -107,6 +111,24 @@ class RowList(ScrollView, can_focus=True):
     def line_text(self, index: int, width: int = 120) -> str:
         """The plain text of a row as shown at `width` (for tests and screen readers)."""
         return "".join(seg.text for seg in self._segments(self.cells(index), width, Style(), Style()))
+
+    def shown_header(self) -> list[str]:
+        """The column headings shown at the list's width now (narrow screens drop some columns)."""
+        shown = self._shown(self.scrollable_content_region.width)
+        return [heading for i, heading in enumerate(self.header()) if i in shown]
+
+    def _shown(self, width: int) -> list[int]:
+        """Indices of the columns shown at `width`: the droppable ones go, in order, while the first flexible
+        column is narrower than FLEX_MIN."""
+        columns = self.columns()
+        shown = list(range(len(columns)))
+        for i in sorted((i for i, c in enumerate(columns) if c.drop), key=lambda i: columns[i].drop):
+            kept = [columns[j] for j in shown]
+            first_flexible = next((w for w, c in zip(self._widths(width, kept), kept, strict=True) if not c.width), 0)
+            if first_flexible >= self.FLEX_MIN:
+                break
+            shown.remove(i)
+        return shown
 
     def region_of_row(self, index: int) -> Region | None:
         """Where a row is on screen (for tests); None if it is scrolled away."""
@@ -177,8 +199,8 @@ class RowList(ScrollView, can_focus=True):
         dim = style + self.get_component_rich_style("row-list--dim", partial=True)
         return Strip(self._segments(self.cells(index), width, style, dim)).adjust_cell_length(width, style)
 
-    def _widths(self, width: int) -> list[int]:
-        columns = self.columns()
+    @staticmethod
+    def _widths(width: int, columns: list[Column]) -> list[int]:
         fixed = sum(c.width for c in columns) + _GAP * len(columns)
         flexible_columns = [c for c in columns if not c.width]
         shares = sum(c.share for c in flexible_columns) or 1
@@ -187,8 +209,10 @@ class RowList(ScrollView, can_focus=True):
 
     def _segments(self, cells: list[str], width: int, style: Style, dim: Style) -> list[Segment]:
         segments = [Segment(" ", style)]
-        columns = zip(cells, self._widths(width), self.columns(), strict=True)
-        for i, (cell, cell_width, column) in enumerate(columns):
+        visible = self._shown(width)
+        kept = [c for i, c in enumerate(self.columns()) if i in visible]
+        columns = zip(visible, [cells[i] for i in visible], self._widths(width, kept), kept, strict=True)
+        for i, cell, cell_width, column in columns:
             cell = clean_line(cell)  # names and notes typed anywhere: never a control character on screen
             if column.right:
                 shown = cell.rjust(cell_width)[-cell_width:]

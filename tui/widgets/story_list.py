@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from textual.binding import Binding
 from textual.geometry import Region
@@ -12,14 +13,12 @@ from textual.message import Message
 
 from annotations.model import KINDS
 from annotations.store import StoryEntry
-from tui.story_text import display_date
+from tui.story_text import list_date
 from tui.widgets.row_list import Column, RowList, navigation_bindings
 
 __all__ = ["StoryList"]
 
-_ID, _DATE, _AGENCY, _COUNT = 8, 11, 16, 3
-#: Narrower than this, the agency column goes; narrower than _NO_AGENCY, the date too.
-_ALL_COLUMNS, _NO_AGENCY = 76, 64
+_ID, _DATE, _AGENCY, _COUNT = 8, 11, 14, 3
 
 
 class StoryList(RowList):
@@ -31,6 +30,10 @@ class StoryList(RowList):
     ]
 
     DIM_COLUMNS = frozenset({0})
+    FLEX_MIN = 40
+
+    #: What day it is: dates of this year are shown without their year.
+    clock: Callable[[], date] = staticmethod(date.today)
 
     @dataclass
     class Opened(Message):
@@ -45,6 +48,7 @@ class StoryList(RowList):
         self._counts: dict[str, Counter[str]] | None = None
         self._words: list[str] = []
         self._allows: Callable[[str], bool] | None = None
+        self._today = self.clock()
 
     # --- content -----------------------------------------------------------------------------------------
 
@@ -77,6 +81,7 @@ class StoryList(RowList):
         `counts` None: the annotations are still being read; the count columns show "…".
         """
         self._entries, self._counts = entries, counts
+        self._today = self.clock()
         self._rebuild()
 
     def filter(self, words: str, allows: Callable[[str], bool] | None = None) -> None:
@@ -114,24 +119,16 @@ class StoryList(RowList):
 
     # --- columns -----------------------------------------------------------------------------------------
 
-    def _dropped(self) -> set[int]:
-        """Columns left out on a narrow screen, so the headline keeps room: the agency, then the date."""
-        width = self.size.width
-        return set() if width >= _ALL_COLUMNS else {2} if width >= _NO_AGENCY else {1, 2}
-
     def columns(self) -> list[Column]:
-        every = [Column(_ID), Column(_DATE), Column(_AGENCY), Column(), *([Column(_COUNT, right=True)] * len(KINDS))]
-        return [c for i, c in enumerate(every) if i not in self._dropped()]
+        """Id, date, agency, headline, counts; on a narrow screen the agency goes first, then the id, then the
+        date, so that the headline keeps FLEX_MIN cells (two stories differing late in the headline stay apart)."""
+        counts = [Column(_COUNT, right=True)] * len(KINDS)
+        return [Column(_ID, drop=2), Column(_DATE, drop=3), Column(_AGENCY, drop=1), Column(), *counts]
 
     def header(self) -> list[str]:
-        every = ["ID", "Date", "Agency", "Headline", *(k[0].upper() for k in KINDS)]
-        return [h for i, h in enumerate(every) if i not in self._dropped()]
+        return ["ID", "Date", "Agency", "Headline", *(k[0].upper() for k in KINDS)]
 
     def cells(self, index: int) -> list[str]:
-        dropped = self._dropped()
-        return [cell for i, cell in enumerate(self._cells(index)) if i not in dropped]
-
-    def _cells(self, index: int) -> list[str]:
         entry = self._rows[index]
         m = entry.meta
         if self._counts is None:
@@ -140,7 +137,7 @@ class StoryList(RowList):
             c = self._counts.get(entry.id, Counter())
             counts = [str(c[k]) if c[k] else "·" for k in KINDS]
         headline = f"[v{entry.version}] {m.headline}" if entry.versions > 1 else m.headline  # an updated story
-        return [entry.short_id, display_date(m), m.agency or "", headline, *counts]
+        return [entry.short_id, list_date(m, entry.added, self._today), m.agency or "", headline, *counts]
 
 
 def _matches(entry: StoryEntry, words: list[str]) -> bool:

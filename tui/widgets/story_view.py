@@ -7,6 +7,7 @@ text; the layout maps them to rows. Motions follow vim where vim has a key for t
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from textual.strip import Strip
 from annotations.model import Annotation
 from stories.model import Story
 from stories.text import (
+    SEARCH_FOLD,
+    is_word_char,
     next_offset,
     next_word_start,
     prev_offset,
@@ -35,7 +38,8 @@ from stories.text import (
     widen_to_words,
     word_end,
 )
-from tui.text_layout import Row, StoryLayout
+from tui.desk import desk
+from tui.text_layout import Row, SpanIndex, StoryLayout
 
 __all__ = ["StoryView"]
 
@@ -144,15 +148,20 @@ class StoryView(ScrollView, can_focus=True):
         self.story = story
         self.versions = versions
         self._folded = search_folded(story.text)
+        self._exact: str | None = None  # the text quote- and dash-folded, case kept: for a query with capitals
         self._sentences = sentence_starts(story.text, [(b.start, b.end) for b in story.blocks])
         self._paragraphs = [start for start, _ in story.paragraphs()]
+        styled = [(b.start, b.end, b.kind) for b in story.blocks if b.kind in ("headline", "standfirst", "dateline")]
+        self._styled_blocks = SpanIndex(styled)
+        self._annotation_index: SpanIndex[Annotation] = SpanIndex([])
+        self._match_index: SpanIndex[None] = SpanIndex([])
         self._quotes: list[tuple[int, int]] | None = None
         self._quote_step: tuple[int, int] | None = None  # what the quote key selected last (pressing again widens)
         self._layout: StoryLayout | None = None
         self.annotations: list[Annotation] = []
         self.matches: list[tuple[int, int]] = []
         self.cursor = 0
-        self.anchor: int | None = None
+        self.selection_anchor: int | None = None
         self.visual = False
         self.inclusive = True
         self._goal_x: int | None = None
@@ -163,9 +172,9 @@ class StoryView(ScrollView, can_focus=True):
     @property
     def selection(self) -> tuple[int, int] | None:
         """The selected span [start, end), or None."""
-        if self.anchor is None:
+        if self.selection_anchor is None:
             return None
-        lo, hi = sorted((self.anchor, self.cursor))
+        lo, hi = sorted((self.selection_anchor, self.cursor))
         if self.inclusive:
             hi += 1
         return (lo, hi) if hi > lo else None
@@ -173,33 +182,49 @@ class StoryView(ScrollView, can_focus=True):
     def set_annotations(self, annotations: Iterable[Annotation]) -> None:
         """Replace the annotations drawn in the text."""
         self.annotations = sorted(annotations, key=lambda a: (a.start, -a.end))
+        self._annotation_index = SpanIndex([(a.start, a.end, a) for a in self.annotations])
         self.refresh()
 
     def annotations_at(self, offset: int) -> list[Annotation]:
         """Annotations covering `offset`, innermost (shortest) first."""
-        found = [a for a in self.annotations if a.start <= offset < a.end]
+        found = [a for _, _, a in self._annotation_index.overlapping(offset, offset + 1)]
         return sorted(found, key=lambda a: (a.end - a.start, a.start))
 
     def set_matches(self, spans: list[tuple[int, int]]) -> None:
         """Find matches to highlight."""
         self.matches = spans
+        self._match_index = SpanIndex([(s, e, None) for s, e in spans])
         self.refresh()
 
-    def find(self, query: str) -> list[tuple[int, int]]:
-        """Every match of `query` (case-insensitive; straight quotes match curly)."""
-        needle = search_folded(" ".join(query.split()))
+    def paragraph_index(self, offset: int) -> int:
+        """The index of the paragraph holding `offset` (a separator counts with the paragraph before it)."""
+        return max(bisect.bisect_right(self._paragraphs, offset) - 1, 0)
+
+    def find(self, query: str, *, whole_words: bool = False) -> list[tuple[int, int]]:
+        """Every match of `query`, straight quotes matching curly ones. Smart case, as in vim: a query all in lower
+        case matches any case, one with a capital matches its exact case (`US` is not the "us" of "Russia").
+        `whole_words`: only where the query's first and last words are whole words of the text."""
+        query = " ".join(query.split())
+        if any(c.isupper() for c in query):
+            if self._exact is None:
+                self._exact = self.story.text.translate(SEARCH_FOLD)
+            haystack, needle = self._exact, query.translate(SEARCH_FOLD)
+        else:
+            haystack, needle = self._folded, search_folded(query)
         if not needle:
             return []
-        spans, i = [], self._folded.find(needle)
+        text, spans, i = self.story.text, [], haystack.find(needle)
         while i != -1:
-            spans.append((i, i + len(needle)))
-            i = self._folded.find(needle, i + 1)
+            end = i + len(needle)
+            if not whole_words or _whole_words_at(text, i, end):
+                spans.append((i, end))
+            i = haystack.find(needle, i + 1)
         return spans
 
     def move_to(self, offset: int, *, keep_selection: bool = False, center: bool = False) -> None:
         """Put the cursor on `offset` (moved off any paragraph separator)."""
         if not keep_selection:
-            self.anchor = None
+            self.selection_anchor = None
             self.visual = False
         self.cursor = self._on_text(offset, 1)
         self._goal_x = None
@@ -208,9 +233,9 @@ class StoryView(ScrollView, can_focus=True):
     def select(self, start: int, end: int, *, backward: bool = False) -> None:
         """Select [start, end) in visual mode, cursor on its last character (its first if `backward`), so motions
         extend it."""
-        self.anchor, self.cursor = start, max(start, end - 1)
+        self.selection_anchor, self.cursor = start, max(start, end - 1)
         if backward:
-            self.anchor, self.cursor = self.cursor, self.anchor
+            self.selection_anchor, self.cursor = self.cursor, self.selection_anchor
         self.visual, self.inclusive = True, True
         self._goal_x = None
         self._cursor_changed(center=True)
@@ -221,8 +246,10 @@ class StoryView(ScrollView, can_focus=True):
         text, sel = self.story.text, self.selection
         if kind == "quote":
             self._quotes = quote_pairs(text) if self._quotes is None else self._quotes
-            span = quotation_span(text, *(sel or (self.cursor, None)), pairs=self._quotes)
-            words = quotation_span(text, sel[0], None, pairs=self._quotes) if sel else None
+            start, end = sel if sel else (self.cursor, None)
+            rule = desk(self).quote_punctuation
+            span = quotation_span(text, start, end, pairs=self._quotes, punctuation=rule)
+            words = quotation_span(text, sel[0], None, pairs=self._quotes, punctuation=rule) if sel else None
             if sel and sel == words and sel != self._quote_step:
                 span = words  # a selection made otherwise (a find) that is the quotation's words: the first step
             self._quote_step = span
@@ -233,13 +260,13 @@ class StoryView(ScrollView, can_focus=True):
         if span is None or span[0] >= span[1]:
             self.notify(f"No {kind.rstrip('s')} around the cursor.", severity="warning", timeout=2)
             return
-        self.select(*span, backward=self.anchor is not None and self.cursor < self.anchor)
+        self.select(*span, backward=self.selection_anchor is not None and self.cursor < self.selection_anchor)
 
     def clear_selection(self) -> None:
         """Drop the selection; the cursor goes back to where the selection started."""
-        if self.anchor is not None:
-            self.cursor = self.anchor
-        self.anchor = None
+        if self.selection_anchor is not None:
+            self.cursor = self.selection_anchor
+        self.selection_anchor = None
         self.visual = False
         self._cursor_changed()
 
@@ -269,7 +296,7 @@ class StoryView(ScrollView, can_focus=True):
                 target = layout.first_text_row if step < 0 else layout.last_text_row
             return layout.offset_at(target, self._goal_x)
         self._goal_x = None
-        row = layout.rows[layout.row_of(pos)]
+        line = layout.rows[layout.row_of(pos)]
         targets = {
             "left": lambda: self._on_text(pos - 1, -1),
             "right": lambda: self._on_text(pos + 1, 1),
@@ -280,8 +307,8 @@ class StoryView(ScrollView, can_focus=True):
             "sentence_back": lambda: prev_offset(self._sentences, pos),
             "paragraph": lambda: next_offset(self._paragraphs, pos),
             "paragraph_back": lambda: prev_offset(self._paragraphs, pos),
-            "home": lambda: row.start,
-            "end": lambda: _row_last(text, row),
+            "home": lambda: line.start,
+            "end": lambda: _row_last(text, line),
             "top": lambda: 0,
             "bottom": lambda: self._on_text(len(text) - 1, -1),
         }
@@ -290,10 +317,10 @@ class StoryView(ScrollView, can_focus=True):
 
     def action_move(self, motion: str, extend: bool = False) -> None:
         """Move the cursor; extend the selection with shift or in visual mode, else drop it."""
-        if extend and self.anchor is None:
-            self.anchor, self.inclusive = self.cursor, False
+        if extend and self.selection_anchor is None:
+            self.selection_anchor, self.inclusive = self.cursor, False
         elif not extend and not self.visual:
-            self.anchor = None
+            self.selection_anchor = None
         goal = self._goal_x
         self.cursor = self._target(motion)
         if motion not in ("up", "down", "page_up", "page_down"):
@@ -304,10 +331,10 @@ class StoryView(ScrollView, can_focus=True):
 
     def action_toggle_select(self) -> None:
         """Start a selection at the cursor (motions extend it), or drop the current one."""
-        if self.anchor is not None:
-            self.anchor, self.visual = None, False
+        if self.selection_anchor is not None:
+            self.selection_anchor, self.visual = None, False
         else:
-            self.anchor, self.visual, self.inclusive = self.cursor, True, True
+            self.selection_anchor, self.visual, self.inclusive = self.cursor, True, True
         self._cursor_changed()
 
     def _cursor_changed(self, center: bool = False) -> None:
@@ -316,11 +343,11 @@ class StoryView(ScrollView, can_focus=True):
         self.post_message(self.Changed(self, self.cursor, self.selection))
 
     def _scroll_to_cursor(self, center: bool = False) -> None:
+        height = self.scrollable_content_region.height
+        if height <= 0:  # not laid out yet: on_resize scrolls
+            return
         layout = self._ensure_layout()
         row = layout.row_of(self.cursor)
-        height = self.scrollable_content_region.height
-        if height <= 0:
-            return
         top = round(self.scroll_offset.y)
         margin = min(2, height // 4)
         if center and not top <= row < top + height:
@@ -333,7 +360,7 @@ class StoryView(ScrollView, can_focus=True):
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         """Scrolling with the wheel or scrollbar keeps the cursor on screen (unless text is selected)."""
         super().watch_scroll_y(old_value, new_value)
-        if self.anchor is not None or self._dragging or self._layout is None:
+        if self.selection_anchor is not None or self._dragging or self._layout is None:
             return
         layout, height = self._layout, self.scrollable_content_region.height
         top = round(new_value)
@@ -354,7 +381,7 @@ class StoryView(ScrollView, can_focus=True):
         if event.button != 1:
             return
         self.focus()
-        self.anchor, self.visual, self.inclusive = None, False, True
+        self.selection_anchor, self.visual, self.inclusive = None, False, True
         self.cursor = self._offset_at_event(event)
         self._dragging = True
         self.capture_mouse()
@@ -364,9 +391,9 @@ class StoryView(ScrollView, can_focus=True):
         if not self._dragging:
             return
         offset = self._offset_at_event(event)
-        if offset != self.cursor or self.anchor is not None:
-            if self.anchor is None:
-                self.anchor = self.cursor
+        if offset != self.cursor or self.selection_anchor is not None:
+            if self.selection_anchor is None:
+                self.selection_anchor = self.cursor
             self.cursor = offset
             self._cursor_changed()
 
@@ -378,18 +405,18 @@ class StoryView(ScrollView, can_focus=True):
     # --- layout and rendering ------------------------------------------------------------------------------
 
     def _ensure_layout(self) -> StoryLayout:
-        width = self.scrollable_content_region.width or 80
-        if self._layout is None or self._layout.width != width:
-            self._layout = StoryLayout(self.story, width, self.versions)
-            self.virtual_size = Size(width, len(self._layout))
+        """The layout at the width shown, laid out again when the width changes (not before the width is known:
+        a long story is laid out once when the reader opens)."""
+        width = self.scrollable_content_region.width
+        if self._layout is not None and (width <= 0 or self._layout.width == width):
+            return self._layout
+        self._layout = StoryLayout(self.story, width or 80, self.versions)
+        self.virtual_size = Size(self._layout.width, len(self._layout))
         return self._layout
 
     def on_resize(self, event: events.Resize) -> None:
         self._ensure_layout()
         self._scroll_to_cursor()
-
-    def on_mount(self) -> None:
-        self._ensure_layout()
 
     def render_line(self, y: int) -> Strip:
         layout = self._ensure_layout()
@@ -421,13 +448,12 @@ class StoryView(ScrollView, can_focus=True):
             if s < e:
                 layers.append((s, e, style))
 
-        for block in self.story.blocks:
-            if block.kind in ("headline", "standfirst", "dateline"):
-                add(block.start, block.end, self._style(block.kind))
-        for ann in sorted(self.annotations, key=lambda a: _KIND_ORDER.get(a.kind, 9)):
-            if ann.start < end and ann.end > start:
-                add(ann.start, ann.end, self._style(ann.kind))
-        for s, e in self.matches:
+        for s, e, kind in self._styled_blocks.overlapping(start, end):
+            add(s, e, self._style(kind))
+        here = [ann for _, _, ann in self._annotation_index.overlapping(start, end)]
+        for ann in sorted(here, key=lambda a: _KIND_ORDER.get(a.kind, 9)):
+            add(ann.start, ann.end, self._style(ann.kind))
+        for s, e, _ in self._match_index.overlapping(start, end):
             add(s, e, self._style("match"))
         if (sel := self.selection) is not None:
             add(sel[0], sel[1], self._style("selection"))
@@ -442,6 +468,13 @@ class StoryView(ScrollView, can_focus=True):
                     style += layer
             out.append(Segment(text[a:b], style))
         return out
+
+
+def _whole_words_at(text: str, start: int, end: int) -> bool:
+    """True if text[start:end] cuts no word: where it begins and ends with a letter or digit, none is next to it."""
+    before = start > 0 and is_word_char(text[start]) and is_word_char(text[start - 1])
+    after = end < len(text) and is_word_char(text[end - 1]) and is_word_char(text[end])
+    return not before and not after
 
 
 def _row_last(text: str, row: Row) -> int:

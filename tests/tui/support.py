@@ -1,0 +1,70 @@
+"""Helpers for Pilot tests that hold on a loaded machine: wait for a condition (never for a time or a count of
+toasts), keep every notification the app made, and type keys faster than the app can take them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual import events
+from textual.app import App
+from textual.notifications import SeverityLevel
+from textual.pilot import Pilot
+
+__all__ = ["Notice", "Notices", "press_at_once", "until"]
+
+#: How many pauses `until` waits at most: a bound against a hang, not a timing (each pause waits until the app
+#: is idle, however long that takes on a loaded machine).
+MAX_PAUSES = 400
+
+
+async def until(pilot: Pilot[object], condition: Callable[[], object], what: str = "the condition") -> None:
+    """Pause until `condition()` is true; fail naming `what` if the app goes idle MAX_PAUSES times without it."""
+    for _ in range(MAX_PAUSES):
+        if condition():
+            return
+        await pilot.pause()
+    raise AssertionError(f"never came true: {what}")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notification the app made."""
+
+    message: str
+    title: str
+    severity: str
+    timeout: float | None
+
+
+class Notices(list[Notice]):
+    """Every notification an app makes from now on, kept after its toast has timed out (a toast lasts seconds;
+    on a loaded machine a test can take longer than that)."""
+
+    def __init__(self, app: App[object]) -> None:
+        super().__init__()
+        notify = app.notify
+
+        def record(
+            message: str,
+            *,
+            title: str = "",
+            severity: SeverityLevel = "information",
+            timeout: float | None = None,
+            markup: bool = True,
+        ) -> None:
+            self.append(Notice(str(message), title, severity, timeout))
+            notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+        app.notify = record  # type: ignore[method-assign]  # on this app only: an instance attribute
+
+    def messages(self) -> list[str]:
+        return [n.message for n in self]
+
+
+def press_at_once(app: App[object], *keys: str) -> None:
+    """Queue key presses for the app all at once, as a fast typist's keys arrive: none is handled before the last
+    is queued (Pilot's `press` waits for the app between keys)."""
+    for key in keys:
+        character = {"enter": "\r", "escape": "\x1b", "space": " "}.get(key, key if len(key) == 1 else None)
+        app.post_message(events.Key(key, character).set_sender(app))  # as the driver sends them

@@ -1,0 +1,75 @@
+"""What screens and widgets may ask of the running wiredesk app, typed: `desk(self).store`, `desk(self).open_story(id)`.
+
+Screens never import the app module (it imports them); they see the app through the `Desk` protocol, which
+`WiredeskApp` satisfies (mypy checks it in tui/app.py).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+
+if TYPE_CHECKING:  # types only: the store and history are the app's, built by the CLI
+    from textual.app import App
+
+    from annotations.history import History
+    from annotations.store import Store
+    from tui.keymap import Keymap
+
+__all__ = ["Desk", "desk"]
+
+
+@runtime_checkable
+class Desk(Protocol):
+    """The wiredesk app as its screens use it."""
+
+    #: The library the app reads and writes.
+    store: Store
+    #: Who makes the annotations.
+    annotator: str
+    #: Why the library cannot be written (another process holds it), or "" if it can.
+    read_only: str
+    #: The app runs on the throwaway demo library.
+    demo: bool
+    #: The export dialog's last format and folder, offered again next time (this session).
+    export_memory: dict[str, str]
+    #: The keys in effect (the config file's [keys] applied).
+    keymap: Keymap
+    #: What the quote key does with punctuation before a closing quote mark (config `quote_punctuation`).
+    quote_punctuation: Literal["drop", "keep"]
+
+    def history(self, story_id: str | None = None) -> History:
+        """The undo history of this session."""
+        ...
+
+    def open_story(self, story_id: str, at: int | None = None) -> None:
+        """Show the reader on a story, the cursor at offset `at` if given."""
+        ...
+
+    def filter_library(self, query: str) -> None:
+        """Back to the library, its filter set to `query`."""
+        ...
+
+    def key_for(self, binding_id: str) -> str:
+        """The key in effect for a binding, as the footer shows it ("q", "^r"), for hints."""
+        ...
+
+    def action_help(self) -> None:
+        """Show every key."""
+        ...
+
+    def action_actors(self) -> None:
+        """Show the actor registry."""
+        ...
+
+
+class _HasApp(Protocol):
+    @property
+    def app(self) -> App[Any]: ...
+
+
+def desk(node: _HasApp) -> Desk:
+    """The wiredesk app that `node` (a screen, a widget, a palette provider) runs in, typed."""
+    app = node.app
+    if not isinstance(app, Desk):
+        raise TypeError(f"{type(app).__name__} is not the wiredesk app")
+    return app

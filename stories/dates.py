@@ -6,7 +6,7 @@ import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
-__all__ = ["iso_date", "web_stamp"]
+__all__ = ["dateline_day", "dateline_parts", "iso_date", "web_stamp"]
 
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})?)?(Z|[+-]\d{4})?$")
 
@@ -119,3 +119,35 @@ def web_stamp(line: str) -> tuple[str, str | None] | None:
         hours, minutes = (int(digits[:-2] or 0), int(digits[-2:])) if len(digits) > 2 else (int(digits), 0)
         moment = moment.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))
     return kind, _format(moment)
+
+
+_MONTH_NUMBERS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+
+
+def dateline_parts(text: str) -> tuple[int, int, int | None] | None:
+    """(month, day, year or None) of a dateline date ("Oct. 9", "9 Oct", "Oct 9, 2025"), or None."""
+    words = text.replace(".", " ").replace(",", " ").split()
+    if len(words) >= 2 and words[0].isdigit():  # "9 Oct", "4 Mar 2026"
+        words[0], words[1] = words[1], words[0]
+    month = _MONTH_NUMBERS.get(words[0][:3].lower()) if words else None
+    if month is None or len(words) < 2 or not words[1].isdigit():
+        return None
+    year = int(words[2]) if len(words) > 2 and len(words[2]) == 4 and words[2].isdigit() else None
+    return month, int(words[1]), year
+
+
+def dateline_day(text: str, added: str) -> date | None:
+    """The day a dateline date ("March 4") stands for: its own year if it gives one, else the latest year that puts
+    it on or before `added` (the ISO day the story reached the library); None if `text` is no such date."""
+    parts = dateline_parts(text)
+    if parts is None:
+        return None
+    month, mday, year = parts
+    try:
+        added_day = date.fromisoformat(added[:10])
+        day = date(year or added_day.year, month, mday)
+        if year is None and day > added_day:
+            day = date(added_day.year - 1, month, mday)
+    except ValueError:  # "Feb 30", or a leap day in a year without one
+        return None
+    return day

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from rich.text import Text
 
 from annotations.model import Annotation
+from stories.dates import dateline_day, dateline_parts
 from stories.model import Story, StoryMeta
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "meta_line",
     "paragraph_kinds",
     "render_story",
+    "title_line",
 ]
 
 #: How each annotation kind looks. Each differs from the others without colour too.
@@ -48,42 +50,21 @@ def display_date(meta: StoryMeta) -> str:
     if when:
         return human_date(when[:10])
     text = str(meta.extra.get("dateline_date") or "")
-    parts = _dateline_parts(text)
+    parts = dateline_parts(text)
     return text if parts is None else " ".join(str(p) for p in (parts[1], _MONTHS[parts[0] - 1], parts[2]) if p)
 
 
 def list_date(meta: StoryMeta, added: str, today: date) -> str:
     """The story's day for the library list, its year shown only when it is not `today`'s: "15 May", "21 Oct 2025".
-    A dateline date without a year ("Oct 21") is taken in the latest year that puts it on or before the day the
-    story was added (`added`, ISO), as the library sorts it."""
+    A dateline date without a year ("Oct 21") is placed as the library sorts it (`stories.dates.dateline_day`)."""
     when = meta.updated or meta.created
     try:
-        if when:
-            day = date.fromisoformat(when[:10])
-        else:
-            parts = _dateline_parts(str(meta.extra.get("dateline_date") or ""))
-            if parts is None:
-                return display_date(meta)
-            month, mday, year = parts
-            added_day = date.fromisoformat(added[:10])
-            day = date(year or added_day.year, month, mday)
-            if year is None and day > added_day:
-                day = date(added_day.year - 1, month, mday)
+        day = date.fromisoformat(when[:10]) if when else dateline_day(str(meta.extra.get("dateline_date") or ""), added)
     except ValueError:
+        day = None
+    if day is None:
         return display_date(meta)
     return f"{day.day} {_MONTHS[day.month - 1]}" + ("" if day.year == today.year else f" {day.year}")
-
-
-def _dateline_parts(text: str) -> tuple[int, int, int | None] | None:
-    """(month, day, year or None) of a dateline date ("Oct. 9", "9 Oct", "Oct 9, 2025"), or None."""
-    words = text.replace(".", " ").replace(",", " ").split()
-    if len(words) >= 2 and words[0].isdigit():  # "9 Oct", "4 Mar 2026"
-        words[0], words[1] = words[1], words[0]
-    month = words[0][:3].title() if words else ""
-    if month not in _MONTHS or len(words) < 2 or not words[1].isdigit():
-        return None
-    year = int(words[2]) if len(words) > 2 and len(words[2]) == 4 and words[2].isdigit() else None
-    return _MONTHS.index(month) + 1, int(words[1]), year
 
 
 def meta_line(meta: StoryMeta) -> str:
@@ -135,14 +116,24 @@ def paragraph_kinds(story: Story) -> list[str]:
 
 
 def header_paragraphs(story: Story) -> int:
-    """How many leading paragraphs form the header (headline and standfirst); the metadata line follows them."""
+    """How many leading paragraphs form the header (headline and standfirst); the metadata line follows them.
+    0 when the text has no headline (one derived from the lede lives in the metadata only): see `title_line`."""
     count = 0
     for start, _end in story.paragraphs():
         block = story.block_at(start)
         if block is None or block.kind not in ("headline", "standfirst"):
             break
         count += 1
-    return max(count, 1)
+    if count == 0 and not title_line(story):
+        return 1  # no headline anywhere: the metadata follows the first paragraph, as before
+    return count
+
+
+def title_line(story: Story) -> str:
+    """The headline to show above a text that holds none (copy that opens with its dateline), else ""."""
+    if any(b.kind == "headline" for b in story.blocks):
+        return ""
+    return story.meta.headline
 
 
 def _has_dateline(story: Story) -> bool:
@@ -160,17 +151,26 @@ def render_story(story: Story, annotations: Iterable[Annotation], versions: int 
         text.stylize(KIND_STYLES.get(ann.kind, ""), ann.start, ann.end)
     out = Text()
     header = header_paragraphs(story)
-    for i, ((start, end), kind) in enumerate(zip(story.paragraphs(), paragraph_kinds(story), strict=True)):
+    if title := title_line(story):
+        out.append(title + "\n\n", style="bold")
+
+    def details() -> None:
+        detail = detail_line(story.meta, versions, dateline_in_text=_has_dateline(story))
+        for line in (meta_line(story.meta), detail):
+            if line:
+                out.append(line + "\n", style="dim")
+        out.append("\n")
+
+    paragraphs = list(zip(story.paragraphs(), paragraph_kinds(story), strict=True))
+    for i, ((start, end), kind) in enumerate(paragraphs):
+        if i == header:
+            details()
         if kind == "highlight":
             out.append("• ", style="cyan")
         out.append_text(text[start:end])
         out.append("\n\n")
-        if i == header - 1:
-            detail = detail_line(story.meta, versions, dateline_in_text=_has_dateline(story))
-            for line in (meta_line(story.meta), detail):
-                if line:
-                    out.append(line + "\n", style="dim")
-            out.append("\n")
+    if header >= len(paragraphs):
+        details()
     legend = Text.assemble(*((f"{KIND_LABELS[k]} ", KIND_STYLES[k]) for k in KIND_STYLES))
     out.append_text(Text.assemble(("id ", "dim"), (story.short_id, "dim"), ("  ·  ", "dim"), legend))
     return out

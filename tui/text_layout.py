@@ -18,7 +18,7 @@ from typing import Generic, TypeVar
 from rich.cells import cell_len, get_character_cell_size
 
 from stories.model import Story
-from tui.story_text import detail_line, header_paragraphs, meta_line, paragraph_kinds
+from tui.story_text import detail_line, header_paragraphs, meta_line, paragraph_kinds, title_line
 
 __all__ = ["MAX_MEASURE", "Row", "SpanIndex", "StoryLayout"]
 
@@ -101,23 +101,33 @@ class StoryLayout:
         story, rows = self.story, self.rows
         header = header_paragraphs(story)
         rows.append(_BLANK)
-        kinds = paragraph_kinds(story)
-        for n, ((start, end), kind) in enumerate(zip(story.paragraphs(), kinds, strict=True)):
-            if n:
+        if title := title_line(story):  # a headline the text does not hold (derived from the lede)
+            rows.extend(Row(-1, -1, "title", label=part) for part in _wrap_label(title, self.measure))
+            rows.append(_BLANK)
+        paragraphs = list(zip(story.paragraphs(), paragraph_kinds(story), strict=True))
+        for n, ((start, end), kind) in enumerate(paragraphs):
+            if n == header:
+                self._details()
+            if rows[-1] is not _BLANK:
                 rows.append(_BLANK)
             prefix = _PREFIX.get(kind, "")
             indent = " " * cell_len(prefix)
             spans = _wrap(story.text, start, end, self.measure - cell_len(prefix))
             rows.extend(Row(s, e, kind, prefix if i == 0 else indent) for i, (s, e) in enumerate(spans))
-            if n == header - 1:
-                in_text = any(b.kind == "dateline" for b in story.blocks)
-                detail = detail_line(story.meta, self.versions, dateline_in_text=in_text)
-                labels = [x for x in (meta_line(story.meta), detail) if x]
-                if labels:
-                    rows.append(_BLANK)
-                for label in labels:
-                    rows.extend(Row(-1, -1, "meta", label=part) for part in _wrap_label(label, self.measure))
+        if header >= len(paragraphs):
+            self._details()
         rows.append(_BLANK)
+
+    def _details(self) -> None:
+        """The metadata lines, after the header paragraphs."""
+        story, rows = self.story, self.rows
+        in_text = any(b.kind == "dateline" for b in story.blocks)
+        detail = detail_line(story.meta, self.versions, dateline_in_text=in_text)
+        labels = [x for x in (meta_line(story.meta), detail) if x]
+        if labels and rows[-1] is not _BLANK:
+            rows.append(_BLANK)
+        for label in labels:
+            rows.extend(Row(-1, -1, "meta", label=part) for part in _wrap_label(label, self.measure))
 
     def __len__(self) -> int:
         return len(self.rows)

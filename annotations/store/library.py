@@ -22,7 +22,6 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
@@ -37,6 +36,7 @@ from annotations.store.records import Record, StoryRecord
 from annotations.store.storage import LOOK, JournaledStorage, StoreError
 from annotations.store.table import tracked, tracked_db
 from annotations.store.tagstore import ANNOTATIONS_FILE, Edit, TagStore
+from stories.dates import dateline_day
 from stories.model import Story, StoryMeta, short_id
 
 __all__ = ["ANNOTATIONS_FILE", "STORIES_FILE", "ReadOnlyError", "Store", "StoreError", "StoreLockedError", "StoryEntry"]
@@ -79,24 +79,10 @@ class StoryEntry:
         return (self.date, self.added)
 
 
-_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
-
-
 def _dateline_date(meta: StoryMeta, added: str) -> str:
     """ISO date of a dateline date such as "March 4", in the latest year not after `added`; else ""."""
-    words = str(meta.extra.get("dateline_date") or "").replace(".", " ").replace(",", " ").split()
-    if words[:1] and words[0].isdigit():  # "4 Mar" as well as "March 4"
-        words[:2] = words[1::-1]
-    try:
-        month, day, year = _MONTHS[words[0][:3].lower()], int(words[1]), int(added[:4])
-        if len(words) > 2 and len(words[2]) == 4 and words[2].isdigit():  # "Oct 9, 2025": the year is given
-            return date(int(words[2]), month, day).isoformat()
-        when = date(year, month, day)
-        if when.isoformat() > added[:10]:
-            when = date(year - 1, month, day)
-        return when.isoformat()
-    except (IndexError, KeyError, ValueError):
-        return ""
+    day = dateline_day(str(meta.extra.get("dateline_date") or ""), added)
+    return day.isoformat() if day is not None else ""
 
 
 def _entry(rec: Record) -> StoryEntry:

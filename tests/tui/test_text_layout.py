@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from rich.cells import cell_len, get_character_cell_size
 
 from stories.model import Story, StoryBuilder, StoryMeta
-from tui.story_text import paragraph_kinds
+from tui.story_text import paragraph_kinds, render_story
 from tui.text_layout import Row, SpanIndex, StoryLayout
 
 _WORDS = st.sampled_from(["a", "the", "council", "Nordvik", "—", "“quoted”", "東京都", "x" * 30, "harbour's", "9"])
@@ -156,3 +156,29 @@ def test_the_span_index_finds_exactly_the_spans_a_range_overlaps(spans, start: i
     assert sorted(found, key=lambda s: (s[0], s[2])) == sorted(brute, key=lambda s: (s[0], s[2]))
     assert [s[0] for s in found] == sorted(s[0] for s in found)
     assert len(index) == len(spans)
+
+
+def test_a_headline_only_the_metadata_holds_is_shown_above_the_lede() -> None:
+    """Copy that opens with its dateline has a headline derived from the lede, kept in the metadata only: the
+    reader shows it as a title row, then the details, then the lede (the text itself is unchanged)."""
+    builder = StoryBuilder()
+    builder.add("dateline", "MOSCOW, November 12. /TASS/.", inline=True)
+    builder.add("paragraph", "Grain exports through Azovsk rose by a fifth, the ministry said.")
+    builder.add("paragraph", "Loading resumed on Monday.")
+    story = builder.build(StoryMeta(headline="Grain exports through Azovsk rose by a fifth", agency="TASS"))
+    rows = StoryLayout(story, 60).rows
+    kinds = [r.kind for r in rows]
+    assert kinds[:5] == ["blank", "title", "blank", "meta", "blank"]
+    assert rows[1].label == "Grain exports through Azovsk rose by a fifth"
+    assert rows[5].is_text and story.text[rows[5].start :].startswith("MOSCOW")
+    shown = render_story(story, []).plain
+    assert shown.startswith("Grain exports through Azovsk rose by a fifth\n\nTASS")
+    assert shown.count("Grain exports through Azovsk rose by a fifth") == 2  # the title, and the lede itself
+
+
+def test_a_story_whose_text_holds_its_headline_gets_no_title_row() -> None:
+    builder = StoryBuilder()
+    builder.add("headline", "Ferry resumes")
+    builder.add("paragraph", "The ferry ran again.")
+    story = builder.build(StoryMeta(headline="Ferry resumes", agency="Reuters"))
+    assert [r.kind for r in StoryLayout(story, 60).rows][:5] == ["blank", "headline", "blank", "meta", "blank"]

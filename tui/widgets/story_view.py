@@ -429,6 +429,8 @@ class StoryView(ScrollView, can_focus=True):
         segments = [Segment(" " * layout.left, base)]
         if row.kind == "meta":
             segments.append(Segment(row.label, base + self._style("meta")))
+        elif row.kind == "title":  # a headline only the metadata holds
+            segments.append(Segment(row.label, base + self._style("headline")))
         elif row.is_text:
             if row.prefix:
                 segments.append(Segment(row.prefix, base + self._style("bullet")))

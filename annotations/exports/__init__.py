@@ -1,4 +1,5 @@
 """Exports: what to export (a filter over stories and annotations) and the formats, one module each.
+Imports the store and the annotation model; the format modules import this package, never the reverse.
 
 A format module is an `Exporter`: `NAME` (the format's name, as `--format` takes it), `LABEL`, `SINGLE_FILE`
 (False: it writes a folder), `EXTENSION` (its file name ending; "" for a folder), `write(store, out,

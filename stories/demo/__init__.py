@@ -1,4 +1,4 @@
-"""Demo stories bundled with wiredesk: made-up events written in real wire layouts."""
+"""Demo stories bundled with wiredesk: made-up events written in real wire layouts. Imports nothing of ours."""
 
 from __future__ import annotations
 

@@ -289,3 +289,12 @@ def test_annotate_usage_errors(data_dir: Path, harbour: str, args: list[str]) ->
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output and "Error:" in result.stderr
     assert show_json(data_dir, harbour)["annotations"] == []
+
+
+def test_list_into_a_pipe_keeps_long_headlines_whole(data_dir: Path, tmp_path: Path) -> None:
+    """Into a pipe or a file the table is PIPE_WIDTH wide: a 70-character headline is not cut to fit 80 columns."""
+    headline = "Harbour board delays dredging vote until engineers report on the silt"
+    path = tmp_path / "long.txt"
+    path.write_text(f"{headline}\n\nNORDVIK, May 2 (Reuters) - The vote was put off.\n", "utf-8")
+    assert run(data_dir, "import", str(path)).exit_code == 0
+    assert headline in run(data_dir, "list").stdout

@@ -29,7 +29,7 @@ from tui.cli import actors as cli_actors
 from tui.cli import annotate as cli_annotate
 from tui.cli import export as cli_export
 from tui.cli import merge as cli_merge
-from tui.cli.base import CliContext, echo_rich, open_store, user_errors
+from tui.cli.base import PIPE_WIDTH, CliContext, echo_rich, open_store, user_errors
 
 __all__ = ["main"]
 
@@ -261,9 +261,10 @@ def list_(ctx: click.Context, fmt: str, all_versions: bool) -> None:
 
     from tui.story_text import display_date
 
-    console = Console()  # only measures the terminal; echo_rich prints
-    agency_width = min(max((len(e.meta.agency or "") for e, _ in rows), default=6), 18)
-    headline_width = max(console.width - 8 - 11 - agency_width - 3 * 2 - 6 * 2, 20)
+    console = Console()  # only measures the terminal; echo_rich prints (into a pipe: PIPE_WIDTH wide)
+    width = console.width if console.is_terminal else max(console.width, PIPE_WIDTH)
+    agency_width = min(max((len(e.meta.agency or "") for e, _ in rows), default=6), 18 if width >= 100 else 10)
+    headline_width = max(width - 8 - 11 - agency_width - 3 * 2 - 6 * 2, 20)
     table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 2, 0, 0))
     table.add_column("ID", no_wrap=True, width=8)
     table.add_column("Date", no_wrap=True, width=11)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from annotations.model import Annotation, AnnotationError
 from stories.model import Story
-from stories.text import SEARCH_FOLD, search_folded, snap_to_words
+from stories.text import SEARCH_FOLD, is_word_char, search_folded, snap_to_words
 
 __all__ = ["locate", "occurrences", "snap", "tag"]
 
@@ -47,7 +47,19 @@ def locate(story: Story, exact: str, occurrence: int = 1) -> tuple[int, int]:
 
 
 def _hits(story: Story, needle: str) -> list[int]:
-    return _find_all(story.text, needle) or _find_all(story.text.translate(SEARCH_FOLD), needle.translate(SEARCH_FOLD))
+    """Where `needle` starts in the text: its appearances as whole words ("Russia" not inside "Russian") if it has
+    any, else every appearance; exact characters first, else with quotes and dashes folded."""
+    text = story.text
+    hits = _find_all(text, needle) or _find_all(text.translate(SEARCH_FOLD), needle.translate(SEARCH_FOLD))
+    whole = [i for i in hits if _whole(text, i, i + len(needle))]
+    return whole or hits
+
+
+def _whole(text: str, start: int, end: int) -> bool:
+    """True if text[start:end] cuts no word at either end."""
+    cuts_start = start > 0 and is_word_char(text[start - 1]) and is_word_char(text[start])
+    cuts_end = end < len(text) and is_word_char(text[end - 1]) and is_word_char(text[end])
+    return not (cuts_start or cuts_end)
 
 
 def occurrences(story: Story, exact: str) -> int:

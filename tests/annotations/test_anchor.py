@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotations.anchor import locate, snap, tag
+from annotations.anchor import locate, occurrences, snap, tag
 from annotations.model import CONTEXT, AnnotationError
 from stories.model import Story, StoryBuilder, StoryMeta
 from stories.text import is_word_char
@@ -243,7 +243,26 @@ def test_any_piece_of_the_text_is_located(start: int, length: int) -> None:
         return  # locate collapses spaces, so only pieces without runs of spaces or line breaks are exact
     s, e = locate(STORY, needle)
     assert TEXT[s:e] == needle
-    assert s <= start
-    occurrences = [i for i in range(len(TEXT)) if TEXT.startswith(needle, i)]
-    assert s == occurrences[0]
-    assert locate(STORY, needle, occurrences.index(start) + 1) == (start, start + len(needle))
+    raw = [i for i in range(len(TEXT)) if TEXT.startswith(needle, i)]
+
+    def whole(i: int) -> bool:
+        end = i + len(needle)
+        cut_start = i > 0 and is_word_char(TEXT[i - 1]) and is_word_char(TEXT[i])
+        cut_end = end < len(TEXT) and is_word_char(TEXT[end - 1]) and is_word_char(TEXT[end])
+        return not (cut_start or cut_end)
+
+    found = [i for i in raw if whole(i)] or raw  # whole-word appearances first, else any
+    assert s == found[0]
+    if start in found:
+        assert locate(STORY, needle, found.index(start) + 1) == (start, start + len(needle))
+
+
+def test_exact_text_is_found_as_whole_words_before_inside_a_word() -> None:
+    """`annotate --text Russia` tags the word Russia, not the start of "Russian" that comes first."""
+    story = build("Russian diplomats met. Russia said so. Russians agreed.")
+    assert story.text[slice(*locate(story, "Russia"))] == "Russia"
+    assert locate(story, "Russia")[0] == story.text.index("Russia said")
+    assert occurrences(story, "Russia") == 1
+    assert locate(story, "Russian")[0] == 0  # a whole word at the start of the text
+    inside = build("The Kremlin-backed Russians met.")
+    assert inside.text[slice(*locate(inside, "Russia"))] == "Russia"  # only inside a word: that is what is there

@@ -263,7 +263,7 @@ def list_(ctx: click.Context, fmt: str, all_versions: bool) -> None:
 
     console = Console()  # only measures the terminal; echo_rich prints (into a pipe: PIPE_WIDTH wide)
     width = console.width if console.is_terminal else max(console.width, PIPE_WIDTH)
-    agency_width = min(max((len(e.meta.agency or "") for e, _ in rows), default=6), 18 if width >= 100 else 10)
+    agency_width = min(max(6, *(len(e.meta.agency or "") for e, _ in rows)), 18 if width >= 100 else 10)
     headline_width = max(width - 8 - 11 - agency_width - 3 * 2 - 6 * 2, 20)
     table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 2, 0, 0))
     table.add_column("ID", no_wrap=True, width=8)

@@ -79,8 +79,8 @@ class Change:
     @property
     def subject(self) -> Annotation | Actor:
         """The annotation this step is about (else the first registry entry it touches)."""
-        items = [e[1] or e[0] for e in self.edits]
-        return next((i for i in items if isinstance(i, Annotation)), items[0])  # type: ignore[return-value]
+        items = [i for before, after in self.edits if (i := after or before) is not None]
+        return next((i for i in items if isinstance(i, Annotation)), items[0])
 
     def describe(self) -> str:
         return self.label

@@ -13,12 +13,22 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
-from typing import Any
+from typing import Any, TypedDict
 
 from stories.headlines import cut_at_word
 from stories.text import clean_line
 
-__all__ = ["BLOCK_KINDS", "HEADLINE_CHARS", "Block", "Story", "StoryBuilder", "StoryError", "StoryMeta", "short_id"]
+__all__ = [
+    "BLOCK_KINDS",
+    "HEADLINE_CHARS",
+    "Block",
+    "FoundMeta",
+    "Story",
+    "StoryBuilder",
+    "StoryError",
+    "StoryMeta",
+    "short_id",
+]
 
 BLOCK_KINDS = ("headline", "standfirst", "highlight", "dateline", "paragraph")
 SHORT_ID_LEN = 8
@@ -45,6 +55,23 @@ class Block:
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "start": self.start, "end": self.end}
+
+
+class FoundMeta(TypedDict, total=False):
+    """What a format parser has found of a story's metadata so far (its helpers fill it in), before the StoryMeta."""
+
+    section: str
+    agency: str | None
+    authors: list[str]
+    byline: str  # a "By …" line taken from the body
+    dateline: str  # the place
+    dateline_date: str
+    created: str | None
+    updated: str | None
+    version: int
+    slug: str
+    filing_date: str  # ANPA: the slug line's MM-DD
+    filed: str  # ANPA: the filing date, ISO
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from stories.model import FoundMeta
+
 __all__ = ["is_editors_note", "is_end_line", "take_end_matter", "take_paragraph_end_matter"]
 
 _CREDIT_WORDS = r"(?:Additional\s+)?(?:reporting|writing|editing|compiled|edited|written|research|graphics)"
@@ -121,7 +123,7 @@ _MAX_ITEMS = 100
 _CHUNK_LINES = 8
 
 
-def take_end_matter(chunks: list[list[str]], meta: dict[str, Any], extra: dict[str, Any]) -> str | None:
+def take_end_matter(chunks: list[list[str]], meta: FoundMeta, extra: dict[str, Any]) -> str | None:
     """Move end matter from the end of `chunks` into `extra` (in place; at least one line of copy stays).
 
     Footers set meta["agency"] if unset; the agency a trailer names (AFP, Xinhua) is returned instead, for the
@@ -176,7 +178,7 @@ def take_end_matter(chunks: list[list[str]], meta: dict[str, Any], extra: dict[s
     return trailer_agency
 
 
-def take_paragraph_end_matter(paragraphs: Sequence[str], meta: dict[str, Any], extra: dict[str, Any]) -> list[str]:
+def take_paragraph_end_matter(paragraphs: Sequence[str], meta: FoundMeta, extra: dict[str, Any]) -> list[str]:
     """`paragraphs` less their end matter (see `take_end_matter`) and pointers to other articles ("Related: …",
     kept in extra["links"]); a trailer's agency fills meta["agency"]."""
     chunks = [[p] for p in paragraphs if p and not _POINTER.match(p)]

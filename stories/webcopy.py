@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from stories.headlines import shorten
-from stories.model import StoryBuilder
+from stories.model import FoundMeta, StoryBuilder
 from stories.text import clean_line
 from stories.trailers import take_paragraph_end_matter
 from stories.wiretext import CREDIT_NAMES, agency_name, is_upper, split_dateline
@@ -77,7 +77,7 @@ def clip_headline(text: str) -> str:
 _BYLINE_PARAGRAPH = re.compile(r"^By\s+\S.{1,140}$")
 
 
-def clean_body(paragraphs: Sequence[str], meta: dict[str, Any], extra: dict[str, Any]) -> list[str]:
+def clean_body(paragraphs: Sequence[str], meta: FoundMeta, extra: dict[str, Any]) -> list[str]:
     """Body paragraphs without a leading "By …" line (kept as meta["byline"]) or end matter (kept in `extra`:
     credits, trailers, footers)."""
     paras = list(paragraphs)
@@ -89,7 +89,7 @@ def clean_body(paragraphs: Sequence[str], meta: dict[str, Any], extra: dict[str,
     return take_paragraph_end_matter(paras, meta, extra)
 
 
-def add_body(builder: StoryBuilder, paragraphs: Sequence[str], meta: dict[str, object]) -> None:
+def add_body(builder: StoryBuilder, paragraphs: Sequence[str], meta: FoundMeta) -> None:
     """Add body paragraphs; a leading wire dateline becomes a `dateline` block as in plain text.
 
     "PLACE, Month D (Agency) -" at the start of the first paragraph becomes an inline dateline; an uppercase

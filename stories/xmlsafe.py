@@ -15,8 +15,8 @@ __all__ = ["local", "parse_xml"]
 
 def parse_xml(data: bytes) -> ET.Element:
     """The root element of an XML document. Raises StoryError for malformed or entity-declaring XML."""
-    from defusedxml import DefusedXmlException  # type: ignore[import-untyped]  # defusedxml ships no types
-    from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]  # (nor stubs on PyPI we use)
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import fromstring
 
     try:
         root: ET.Element = fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)

@@ -1,16 +1,24 @@
-"""Shared fixtures: the shared corpus (skipped when absent) and a throwaway data dir."""
+"""Shared fixtures: the shared corpus (skipped when absent) and a throwaway data dir; hypothesis's settings."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 pytest_plugins = ["tests.cli_support", "tests.store_support"]
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# Every run tries the same examples (derandomize; no example database carried from run to run), and no test fails
+# for being slow: on a loaded machine an example may take any time (no deadline, no too-slow health check).
+settings.register_profile(
+    "wiredesk", deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("wiredesk")
 
 
 @pytest.fixture

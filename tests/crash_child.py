@@ -33,6 +33,7 @@ import json
 import os
 import random
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -79,8 +80,7 @@ _stop_at: tuple[int, int] | None = None  # (compaction, step): pause just before
 def _pause() -> None:
     """Say `P` and wait to be killed: the parent kills on that line, so the kill lands exactly here."""
     _say("P")
-    while True:
-        time.sleep(60)
+    threading.Event().wait()  # set by nobody: only the kill ends it
 
 
 def _watch_compactions(storage: Any) -> None:
@@ -169,8 +169,7 @@ def _break_store(mutant: str) -> None:
                 early.append(line)
                 if len(early) == 3:  # killed here: the third save acknowledged, never made
                     real_say("P")
-                    while True:
-                        time.sleep(60)
+                    threading.Event().wait()  # set by nobody: only the kill ends it
             elif line != "A":
                 real_say(line)
 

@@ -19,29 +19,17 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("stories", "annotations", "tui")
 
 
-def _under_type_checking(tree: ast.AST) -> set[ast.AST]:
-    """The nodes inside `if TYPE_CHECKING:` (or `typing.TYPE_CHECKING`) blocks."""
-    inside: set[ast.AST] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
-            inside.update(n for child in node.body for n in ast.walk(child))
-    return inside
-
-
-def imported_modules(source: str, module: str, *, type_checking: bool = True) -> set[str]:
+def imported_modules(source: str, module: str) -> set[str]:
     """Every module `source` (the code of `module`, a dotted name) imports, as absolute dotted names.
 
     `from a import b` counts as importing `a.b` (b may be a submodule); relative imports are resolved.
-    Imports anywhere count, including inside functions; those in `if TYPE_CHECKING:` blocks only if `type_checking`.
+    Imports anywhere count, including inside functions and `if TYPE_CHECKING:` blocks.
     """
     package = module.split(".") if module.endswith("__init__") else module.split(".")[:-1]
     package = [p for p in package if p != "__init__"]
     found: set[str] = set()
     tree = ast.parse(source)
-    skipped = set() if type_checking else _under_type_checking(tree)
     for node in ast.walk(tree):
-        if node in skipped:
-            continue
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -134,10 +122,9 @@ def test_the_cli_does_not_import_textual() -> None:
 
 # --- import cycles --------------------------------------------------------------------------------------------
 #
-# A cycle is counted with function-local imports too: moving an import into a function hides a cycle from Python
-# at load time, not from the design. Imports under `if TYPE_CHECKING:` are left out on purpose: they never run, so
-# they cannot make an import cycle, and they are how a module names a type from a module that imports it (a
-# screen naming the app's type, say). Screens of wiredesk see the app through `tui.desk` instead.
+# A cycle is counted with every import: function-local ones (moving an import into a function hides a cycle from
+# Python at load time, not from the design) and those under `if TYPE_CHECKING:` (they never run, but a module
+# naming a type of a module that imports it is the same knot). Screens see the app through `tui.desk` instead.
 
 
 def module_of(path: Path) -> str:
@@ -146,12 +133,12 @@ def module_of(path: Path) -> str:
 
 
 def import_graph(sources: Mapping[str, str]) -> dict[str, set[str]]:
-    """module -> the modules of `sources` (module name -> code) it imports when it runs, anywhere in it."""
+    """module -> the modules of `sources` (module name -> code) it imports, anywhere in it (for types only, too)."""
     graph: dict[str, set[str]] = {}
     for module, source in sources.items():
         name = f"{module}.__init__" if any(m.startswith(module + ".") for m in sources) else module
         edges = set()
-        for imported in imported_modules(source, name, type_checking=False):
+        for imported in imported_modules(source, name):
             parts = imported.split(".")
             target = next(
                 (".".join(parts[:n]) for n in range(len(parts), 0, -1) if ".".join(parts[:n]) in sources), None
@@ -200,7 +187,7 @@ def test_no_import_cycle() -> None:
     assert not cycles, "import cycles:\n" + "\n".join(" -> ".join(c) for c in cycles)
 
 
-def test_the_cycle_finder_sees_function_local_imports_and_skips_type_checking_ones() -> None:
+def test_the_cycle_finder_sees_function_local_and_type_checking_imports() -> None:
     sources = {
         "tui.app": "from tui.screens import help\n",
         "tui.screens": "",
@@ -210,8 +197,10 @@ def test_the_cycle_finder_sees_function_local_imports_and_skips_type_checking_on
     }
     graph = import_graph(sources)
     assert graph["tui.app"] == {"tui.screens.help"} and graph["tui.keymap"] == {"tui.screens.reader"}
-    assert graph["tui.screens.reader"] == set()
+    assert graph["tui.screens.reader"] == {"tui.app"}
     assert import_cycles(graph) == [["tui.app", "tui.screens.help", "tui.app"]]
+    graph["tui.app"] = {"tui.screens.reader"}  # the app imports the reader, which names the app's type
+    assert import_cycles(graph) == [["tui.app", "tui.screens.reader", "tui.app"]]
     assert import_cycles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
 
 

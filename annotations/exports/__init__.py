@@ -26,7 +26,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
+from typing import IO, Any, Protocol, cast, runtime_checkable
 
 from annotations.actors import Actor
 from annotations.model import Annotation, AnnotationError
@@ -85,7 +85,7 @@ class Exporter(Protocol):
 
 def exporter(name: str) -> Exporter:
     """The module of an export format."""
-    return cast(Exporter, importlib.import_module(EXPORTERS[name]))  # mypy checks the modules: see the end
+    return cast(Exporter, importlib.import_module(EXPORTERS[name]))  # mypy checks them: see .scopes
 
 
 def writes_no_folder(folder: Path) -> bool:
@@ -329,9 +329,3 @@ def _write_folder(path: Path, write: Callable[[Path], int]) -> int:
         with contextlib.suppress(OSError):
             shutil.rmtree(old)
     return count
-
-
-if TYPE_CHECKING:  # mypy checks every format module against the protocol; at run time `exporter` loads them
-    from annotations.exports import brat, csv, json, jsonl, markdown, w3c
-
-    _FORMATS: tuple[Exporter, ...] = (json, jsonl, csv, w3c, brat, markdown)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotations.exports import EXPORTERS, Exporter, ExportFilter, Selected, exporter, select, write_export
 from annotations.store import Store, StoryEntry
@@ -112,3 +113,10 @@ def export_to(
     if it cannot be done."""
     selection = _watched(select(store, flt), progress, stopped)
     return write_export(store, name, path, selection, force=True, **(options or {}))
+
+
+if TYPE_CHECKING:  # mypy checks every format module against the protocol (here: they import the package, which
+    # therefore cannot import them, even for types, without an import cycle); at run time `exporter` loads them
+    from annotations.exports import brat, csv, json, jsonl, markdown, w3c
+
+    _FORMATS: tuple[Exporter, ...] = (json, jsonl, csv, w3c, brat, markdown)

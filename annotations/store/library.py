@@ -25,8 +25,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
-from tinydb import TinyDB
-
 from annotations.actors import Actor
 from annotations.model import Annotation, now_iso
 from annotations.store.bodies import BodyPack
@@ -34,7 +32,7 @@ from annotations.store.files import ReadOnlyError
 from annotations.store.lock import DataDirLock, StoreLockedError
 from annotations.store.records import Record, StoryRecord
 from annotations.store.storage import LOOK, JournaledStorage, StoreError
-from annotations.store.table import tracked, tracked_db
+from annotations.store.table import JournaledDB, tracked, tracked_db
 from annotations.store.tagstore import ANNOTATIONS_FILE, Edit, TagStore
 from stories.dates import dateline_day
 from stories.model import Story, StoryMeta, short_id
@@ -151,14 +149,13 @@ class Store:
         """Cross-check the story index with the text pack: every text in the pack was stored by an index change
         (its number `last` is beside it), so a pack ahead of the index means the index lost changes."""
         storage = self._stories_db.storage
-        assert isinstance(storage, JournaledStorage)
         if last is not None and last > storage.seq + 1:  # +1: an import may have died between text and index
             raise StoreError(
                 f"{storage.journal_path} holds the story index up to change {storage.seq}, but {self._bodies.path} "
                 f"has texts stored by change {last}: changes are missing; {LOOK}"
             )
 
-    def _open(self, name: str, table: str, record_type: type) -> TinyDB:
+    def _open(self, name: str, table: str, record_type: type) -> JournaledDB:
         tuning = {} if self._compact_min_bytes is None else {"compact_min_bytes": self._compact_min_bytes}
         storage = JournaledStorage(self.data_dir / name, types={table: record_type}, read_only=self.read_only, **tuning)
         return tracked_db(storage)  # loaded now: an unreadable file is reported at open, not at first use
@@ -167,12 +164,12 @@ class Store:
         """Problems that did not stop a save (a compaction that failed and will be retried); each once."""
         found = []
         for db in self._dbs():
-            if db.storage.compaction_error:  # type: ignore[attr-defined]
-                found.append(db.storage.compaction_error)  # type: ignore[attr-defined]
-                db.storage.compaction_error = ""  # type: ignore[attr-defined]
+            if db.storage.compaction_error:
+                found.append(db.storage.compaction_error)
+                db.storage.compaction_error = ""
         return found
 
-    def _dbs(self) -> list[TinyDB]:
+    def _dbs(self) -> list[JournaledDB]:
         return [self._stories_db] + ([self._tags.db] if self._tags is not None else [])
 
     @property
@@ -191,7 +188,6 @@ class Store:
         try:
             for db in self._dbs():  # each is closed even if another fails
                 storage = db.storage
-                assert isinstance(storage, JournaledStorage)
                 try:
                     storage.close(compact=bool(compact) and not self.read_only)
                 except StoreError as exc:
@@ -237,7 +233,7 @@ class Store:
         if new:
             added = now_iso()
             docs = [{"id": story.id, **story.meta.to_dict(), "added": added} for story in new.values()]
-            seq = self._stories_db.storage.seq + 1  # type: ignore[attr-defined]  # a JournaledStorage
+            seq = self._stories_db.storage.seq + 1
             spans = self._bodies.append(new.values(), seq=seq, records=docs)
             self._stories.insert_multiple([{**doc, "body": span} for doc, span in zip(docs, spans, strict=True)])
             for story in new.values():

@@ -7,6 +7,7 @@ import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import GenericAlias
 from typing import Any
 
 import msgspec
@@ -100,7 +101,7 @@ _CHUNK = 2000
 def _decode_records(docs: dict[str, msgspec.Raw], record_type: type[Record]) -> dict[str, Any]:
     """Decode a table's documents a few thousand at a time: one C call per chunk is fast, and the GIL is
     released between chunks, so an app loading in the background stays responsive."""
-    decode = msgspec.json.Decoder(list[record_type]).decode  # type: ignore[valid-type]  # a runtime type
+    decode = msgspec.json.Decoder(GenericAlias(list, (record_type,))).decode  # list[record_type], built at run time
     items = list(docs.items())
     table: dict[str, Any] = {}
     for i in range(0, len(items), _CHUNK):

@@ -19,7 +19,7 @@ from tinydb.table import Table
 from annotations.store.records import Record, RecordError, to_record
 from annotations.store.storage import JournaledStorage, StoreError
 
-__all__ = ["TrackedTable", "tracked", "tracked_db"]
+__all__ = ["JournaledDB", "TrackedTable", "tracked", "tracked_db"]
 
 _MISSING = object()
 
@@ -133,7 +133,7 @@ class TrackedTable(Table):
         index = self._index()
         changes = _Changes(docs, storage.types.get(self.name))
         try:
-            updater(changes)  # type: ignore[arg-type]
+            updater(changes)  # type: ignore[arg-type]  # TinyDB types it a dict; updaters use only mapping methods
             ops = changes.finish()
             moved = self._moved_keys(index, changes.before, ops)
             if ops:
@@ -215,16 +215,29 @@ class TrackedTable(Table):
         return self._read_table()
 
 
-def tracked_db(storage: JournaledStorage) -> TinyDB:
+class JournaledDB(TinyDB):
+    """A TinyDB on a `JournaledStorage` (its `storage`, typed as such) whose tables are `TrackedTable`s."""
+
+    table_class = TrackedTable
+
+    def __init__(self, storage: JournaledStorage) -> None:
+        super().__init__(storage=lambda: storage)
+        self._journaled = storage
+
+    @property
+    def storage(self) -> JournaledStorage:
+        return self._journaled
+
+
+def tracked_db(storage: JournaledStorage) -> JournaledDB:
     """A TinyDB on `storage` whose tables are `TrackedTable`s; the storage is read now, so an unreadable file is
     reported at once, not at first use."""
-    db = TinyDB(storage=lambda: storage)
-    db.table_class = TrackedTable
+    db = JournaledDB(storage)
     storage.read()
     return db
 
 
-def tracked(db: TinyDB, name: str) -> TrackedTable:
+def tracked(db: JournaledDB, name: str) -> TrackedTable:
     """Table `name` of a `tracked_db`."""
     table = db.table(name)
     assert isinstance(table, TrackedTable)

@@ -75,7 +75,7 @@ class TagStore:
 
     @property
     def storage(self) -> JournaledStorage:
-        return self.db.storage  # type: ignore[return-value]
+        return self.db.storage
 
     # --- reading ----------------------------------------------------------------------------------------
 
@@ -194,7 +194,7 @@ class TagStore:
                 if after is None:
                     self.registry.pop(subject.id, None)
                 else:
-                    self.registry[subject.id] = after  # type: ignore[assignment]
+                    self.registry[subject.id] = subject  # `after`, an Actor
             elif isinstance(subject, Annotation):
                 indexed = self.by_story.get(subject.story_id, {}).get(subject.id)
                 if indexed is not None:

@@ -21,7 +21,7 @@ from typing import Any
 
 from stories.dates import iso_date
 from stories.headlines import shorten
-from stories.model import Story, StoryBuilder, StoryError, StoryMeta
+from stories.model import FoundMeta, Story, StoryBuilder, StoryError, StoryMeta
 from stories.text import clean_line, identity_key
 from stories.trailers import is_end_line, take_paragraph_end_matter
 from stories.wiretext import agency_name, framing, parse_transmissions, split_dateline, split_lines, split_names
@@ -111,12 +111,10 @@ def _parse_message(message: str, source: str | None) -> Story:
         raise StoryError("ANPA-1312 transmission without text (no STX)")
     body, etx, trailer = rest.split("\x04", 1)[0].partition("\x03")
     extra: dict[str, object] = {}
-    meta: dict[str, object] = {}
+    meta: FoundMeta = {}
     _header(header, extra, meta)
     if not etx:
         extra["truncated"] = True
-    if "filing_date" in extra:
-        meta["filing_date"] = extra["filing_date"]
     trailer = clean_line(trailer).rstrip("<=").strip()
     if trailer:
         extra["trailer"] = trailer
@@ -144,22 +142,22 @@ def _parse_message(message: str, source: str | None) -> Story:
     return builder.build(
         StoryMeta(
             headline=headline,
-            agency=meta.get("agency"),  # type: ignore[arg-type]
-            authors=tuple(meta.get("authors") or ()),  # type: ignore[arg-type]
-            dateline=meta.get("dateline"),  # type: ignore[arg-type]
-            created=meta.get("created"),  # type: ignore[arg-type]
-            updated=meta.get("updated"),  # type: ignore[arg-type]
+            agency=meta.get("agency"),
+            authors=tuple(meta.get("authors") or ()),
+            dateline=meta.get("dateline"),
+            created=meta.get("created"),
+            updated=meta.get("updated"),
             source=source,
             format=NAME,
             wire_id=_wire_id(meta),
-            version=meta.get("version") or 1,  # type: ignore[arg-type]  # an original is version 1
-            slug=meta.get("slug"),  # type: ignore[arg-type]
+            version=meta.get("version") or 1,  # an original is version 1
+            slug=meta.get("slug"),
             extra=extra,
         )
     )
 
 
-def _header(header: str, extra: dict[str, Any], meta: dict[str, Any]) -> None:
+def _header(header: str, extra: dict[str, Any], meta: FoundMeta) -> None:
     """Service line and keyword line: message number, priority, category, slug, version, filing date, words."""
     for line in split_lines(header):
         line = line.strip("\x16\x00 \t")
@@ -175,7 +173,7 @@ def _header(header: str, extra: dict[str, Any], meta: dict[str, Any]) -> None:
             _keyword(clean_line(m["keyword"]).split(), extra, meta)
 
 
-def _keyword(tokens: list[str], extra: dict[str, Any], meta: dict[str, Any]) -> None:
+def _keyword(tokens: list[str], extra: dict[str, Any], meta: FoundMeta) -> None:
     """Slug, version info, filing date (MM-DD) and word count from "BC-Harbor-Fire 1stLd-Writethru 04-22 0212"."""
     if not tokens:
         return
@@ -183,11 +181,11 @@ def _keyword(tokens: list[str], extra: dict[str, Any], meta: dict[str, Any]) -> 
     if tokens and re.fullmatch(r"\d{1,5}", tokens[-1]):
         extra["word_count"] = int(tokens.pop())
     if tokens and re.fullmatch(r"\d{1,2}-\d{1,2}", tokens[-1]):
-        extra["filing_date"] = tokens.pop()
+        extra["filing_date"] = meta["filing_date"] = tokens.pop()
     _version(" ".join(tokens), extra, meta)
 
 
-def _version(info: str, extra: dict[str, Any], meta: dict[str, Any]) -> None:
+def _version(info: str, extra: dict[str, Any], meta: FoundMeta) -> None:
     info = info.strip(" ,")
     if not info or "version_info" in extra:
         return
@@ -196,7 +194,7 @@ def _version(info: str, extra: dict[str, Any], meta: dict[str, Any]) -> None:
         meta["version"] = int(m[1]) + 1  # the first lead replaces the original, version 1
 
 
-def _head_lines(lines: list[str], builder: StoryBuilder, extra: dict[str, Any], meta: dict[str, Any]) -> str:
+def _head_lines(lines: list[str], builder: StoryBuilder, extra: dict[str, Any], meta: FoundMeta) -> str:
     """Consume the "^…<" and "^…=" lines before the text; the headline, or "" if there is none."""
     headline = ""
     authors: list[str] = []
@@ -277,7 +275,7 @@ def _paragraphs(lines: list[str], extra: dict[str, Any]) -> list[str]:
     return out
 
 
-def _dates(extra: dict[str, Any], meta: dict[str, Any]) -> None:
+def _dates(extra: dict[str, Any], meta: FoundMeta) -> None:
     """The trailer's date and time: when this version was sent (created, or updated for a write-thru)."""
     m = _TRAILER_DATE.search(str(extra.get("trailer", "")))
     if not m:
@@ -312,7 +310,7 @@ def _filing_date(month_day: str, sent: datetime) -> date | None:
         return None
 
 
-def _wire_id(meta: dict[str, Any]) -> str | None:
+def _wire_id(meta: FoundMeta) -> str | None:
     """The id write-thrus share: "anpa:" + slug + filing date (ISO when the trailer gives its year, else MM-DD)."""
     slug = identity_key(str(meta.get("slug") or ""))
     if not slug:

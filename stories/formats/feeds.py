@@ -26,7 +26,7 @@ from typing import Any
 from stories.dates import iso_date
 from stories.encoding import decode_text
 from stories.markup import html_paragraphs
-from stories.model import Story, StoryBuilder, StoryError, StoryMeta
+from stories.model import FoundMeta, Story, StoryBuilder, StoryError, StoryMeta
 from stories.text import clean_line
 from stories.webcopy import add_body, clean_body, clip_headline, head_bytes, is_excerpt, split_authors
 from stories.xmlsafe import local, parse_xml
@@ -191,7 +191,7 @@ _EMAIL_NAME = re.compile(r"^\S+@\S+\s*\((?P<name>[^()]{1,120})\)$")
 
 
 def _story(entry: Any, feed: Any, source: str | None, repaired: bool) -> Story | None:
-    meta: dict[str, object] = {}
+    meta: FoundMeta = {}
     end: dict[str, object] = {}  # credits, trailers and footers at the end of the body
     body = clean_body(_body(entry), meta, end)
     title = " ".join(_text(entry.get("title_detail"), entry.get("title")))
@@ -225,7 +225,7 @@ def _story(entry: Any, feed: Any, source: str | None, repaired: bool) -> Story |
             headline="" if clean_line(title) else clip_headline(body[0]),
             agency=str(meta.get("agency") or source_title or feed_title or "") or None,
             authors=tuple(authors),
-            dateline=meta.get("dateline"),  # type: ignore[arg-type]
+            dateline=meta.get("dateline"),
             created=published or updated,
             updated=updated if updated != (published or updated) else None,
             source=source,

@@ -17,7 +17,7 @@ from typing import Any
 from stories.dates import iso_date
 from stories.encoding import decode_text, looks_binary
 from stories.markup import html_paragraphs
-from stories.model import Story, StoryBuilder, StoryError, StoryMeta
+from stories.model import FoundMeta, Story, StoryBuilder, StoryError, StoryMeta
 from stories.text import clean_line
 from stories.trailers import take_paragraph_end_matter
 from stories.webcopy import add_body, clip_headline, head_bytes, is_excerpt, split_authors
@@ -168,7 +168,7 @@ def _paragraphs(body: Any) -> list[str]:
 
 def _fallback(tree: Any) -> list[str]:
     """Paragraphs of the page's `<article>` (or `<main>`) without its navigation, asides and forms."""
-    from lxml.html import tostring  # type: ignore[import-untyped]  # lxml ships no types
+    from lxml.html import tostring
 
     for path in ("//article", "//main", "//*[@role='main']"):
         found = tree.xpath(path)
@@ -180,7 +180,7 @@ def _fallback(tree: Any) -> list[str]:
     return []
 
 
-def _clean_body(paragraphs: list[str], headline: str, meta: dict[str, object]) -> list[str]:
+def _clean_body(paragraphs: list[str], headline: str, meta: FoundMeta) -> list[str]:
     """Drop page furniture, the repeated headline and a leading byline or date line (kept in meta)."""
     paras = [p for p in paragraphs if not _FURNITURE.match(p)]
     while paras and _COPYRIGHT.search(paras[-1]) and len(paras[-1]) < 300:
@@ -210,7 +210,7 @@ def _story(doc: Any, stamps: dict[str, str], paragraphs: list[str], source: str 
         return _field(doc, name)
 
     headline = got("title") or stamps.get("title", "")
-    meta: dict[str, object] = {}
+    meta: FoundMeta = {}
     end: dict[str, object] = {}  # credits, trailers and footers at the end of the article
     body = take_paragraph_end_matter(_clean_body(paragraphs, headline, meta), meta, end)
     if not body:
@@ -227,7 +227,7 @@ def _story(doc: Any, stamps: dict[str, str], paragraphs: list[str], source: str 
     link = next((u for u in (got("url"), url or "") if u.startswith(("http://", "https://"))), None)
     created = stamps.get("published") or iso_date(got("date"))
     updated = stamps.get("modified")
-    extra = {key: value for key, value in (("site", got("sitename")), ("byline", meta.get("byline"))) if value}
+    extra: dict[str, object] = {k: v for k, v in (("site", got("sitename")), ("byline", meta.get("byline"))) if v}
     extra.update(end)
     if meta.get("dateline_date"):
         extra["dateline_date"] = meta["dateline_date"]
@@ -237,7 +237,7 @@ def _story(doc: Any, stamps: dict[str, str], paragraphs: list[str], source: str 
             headline="" if headline else clip_headline(body[0]),
             agency=str(meta.get("agency") or got("sitename") or "") or None,
             authors=tuple(authors),
-            dateline=meta.get("dateline"),  # type: ignore[arg-type]
+            dateline=meta.get("dateline"),
             created=created,
             updated=updated if updated != created else None,
             source=source,

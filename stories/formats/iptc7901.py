@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 from stories.dates import iso_date
-from stories.model import Story, StoryBuilder, StoryError, StoryMeta
+from stories.model import FoundMeta, Story, StoryBuilder, StoryError, StoryMeta
 from stories.text import clean_line, identity_key
 from stories.trailers import take_paragraph_end_matter
 from stories.wiretext import agency_name, framing, join_wrapped, parse_transmissions, split_dateline, split_lines
@@ -69,7 +69,7 @@ def _parse_message(message: str, source: str | None) -> Story:
     chunks = _chunks(split_lines(body))
     builder = StoryBuilder()
     headline = _headlines(chunks, builder)
-    meta: dict[str, object] = {}
+    meta: FoundMeta = {}
     paragraphs = take_paragraph_end_matter(_body(chunks, extra), meta, extra)
     if not headline:
         if not paragraphs:
@@ -90,8 +90,8 @@ def _parse_message(message: str, source: str | None) -> Story:
     return builder.build(
         StoryMeta(
             headline=clean_line(headline),
-            agency=meta.get("agency"),  # type: ignore[arg-type]
-            dateline=meta.get("dateline"),  # type: ignore[arg-type]
+            agency=meta.get("agency"),
+            dateline=meta.get("dateline"),
             created=created,
             source=source,
             format=NAME,

@@ -13,11 +13,11 @@ import binascii
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, AnyStr
 
 from stories.encoding import decode_text
 from stories.headlines import shorten
-from stories.model import Story, StoryBuilder, StoryError, StoryMeta
+from stories.model import FoundMeta, Story, StoryBuilder, StoryError, StoryMeta
 from stories.text import clean_line, clean_text
 from stories.webcopy import clean_body
 from stories.xmlsafe import local, parse_xml
@@ -53,7 +53,7 @@ def detect(head: bytes) -> bool:
         return False
     pos = 3 if head.startswith(b"\xef\xbb\xbf") else 0
     while True:
-        pos = _SPACE.match(head, pos).end()  # type: ignore[union-attr]
+        pos = _match_end(_SPACE, head, pos)
         start, end = next(((a, b) for a, b in _PROLOG_ENDS if head.startswith(a, pos)), (b"", b""))
         if not start:
             return _ROOT.match(head, pos) is not None
@@ -139,7 +139,7 @@ def _story(item: ET.Element, source: str | None, root: ET.Element) -> Story:
     paragraphs = body.paragraphs
     if paragraphs and headline and paragraphs[0].casefold() == clean_line(headline).casefold():
         paragraphs = paragraphs[1:]  # an XHTML body repeating the headline
-    found: dict[str, object] = {}  # a "By …" paragraph opening the body; the agency end matter names
+    found: FoundMeta = {}  # a "By …" paragraph opening the body; the agency end matter names
     paragraphs = clean_body(paragraphs, found, extra)
     given = dateline_text  # the metadata's spelling wins over the body's
     lead = _split_dateline(paragraphs[0], dateline_text) if paragraphs else None
@@ -176,7 +176,7 @@ def _story(item: ET.Element, source: str | None, root: ET.Element) -> Story:
     guid = clean_line(item.get("guid") or "")
     meta = StoryMeta(
         headline="" if has_headline else slug or shorten(clean_line((paragraphs or standfirsts or [""])[0]), 80),
-        agency=_agency(item_meta, item, dateline_agency or found.get("agency"), orgs),  # type: ignore[arg-type]
+        agency=_agency(item_meta, item, dateline_agency or found.get("agency"), orgs),
         authors=tuple(authors),
         dateline=place or _text(_child(content, "located", "name")) or None,
         created=created,
@@ -278,13 +278,19 @@ def _split_dateline(paragraph: str, dateline: str) -> tuple[str, str] | None:
         end = len(dateline)
         if paragraph[:end].casefold() != dateline.casefold() or paragraph[end : end + 1].isalnum():
             return None
-        end = _LEAD.match(paragraph, end).end()  # type: ignore[union-attr]
+        end = _match_end(_LEAD, paragraph, end)
         return (paragraph[:end].strip(), paragraph[end:]) if end < len(paragraph) else None
     m = _INLINE_DATELINE.match(paragraph)
     place = m["dateline"].split(",")[0].split("(")[0] if m else ""
     if m and place.upper() == place:
         return paragraph[: m.end()].strip(), paragraph[m.end() :]
     return None
+
+
+def _match_end(pattern: re.Pattern[AnyStr], text: AnyStr, pos: int) -> int:
+    """Where `pattern`, which may match nothing (as `_SPACE` and `_LEAD` do), ends when matched at `pos`."""
+    m = pattern.match(text, pos)
+    return m.end() if m else pos
 
 
 def _dateline_parts(dateline: str) -> tuple[str | None, str | None, str | None]:

@@ -22,7 +22,7 @@ from typing import Any
 from stories.dates import iso_date
 from stories.encoding import decode_text
 from stories.markup import html_paragraphs
-from stories.model import Story, StoryBuilder, StoryError, StoryMeta
+from stories.model import FoundMeta, Story, StoryBuilder, StoryError, StoryMeta
 from stories.text import clean_line, clean_text
 from stories.webcopy import clean_body
 from stories.wiretext import AGENCIES, agency_name, join_wrapped, split_dateline
@@ -284,7 +284,7 @@ def _authors(byline: str | None, agency: str | None) -> tuple[list[str], str | N
     return names, found
 
 
-def _body(builder: StoryBuilder, paragraphs: list[str], meta: dict[str, Any], extra: dict[str, Any]) -> None:
+def _body(builder: StoryBuilder, paragraphs: list[str], meta: FoundMeta, extra: dict[str, Any]) -> None:
     """Body paragraphs; a wire dateline opening the first one becomes an inline dateline block, as in plain text."""
     for n, para in enumerate(paragraphs):
         dateline = split_dateline(para) if n == 0 else None
@@ -316,7 +316,7 @@ def _story(raw: dict[str, Any], source: str | None) -> Story:
     description = _choose(item, ("description_html",), ("description_text",), "descriptions")
     body = _choose(item, ("body_html", "body_xhtml"), ("body_text",), "bodies")
 
-    meta: dict[str, Any] = {}
+    meta: FoundMeta = {}
     extra: dict[str, Any] = {"ninjs": _generation(item)}
     agency = next((a for k in ("agency", "provider", "copyrightholder") if (a := _agency_name(item.get(k)))), None)
     if agency:

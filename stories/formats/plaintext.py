@@ -30,7 +30,7 @@ from typing import Any
 from stories.dates import web_stamp
 from stories.encoding import decode_text, looks_binary, looks_json, looks_xml
 from stories.headlines import derive_headline
-from stories.model import Story, StoryBuilder, StoryError, StoryMeta
+from stories.model import FoundMeta, Story, StoryBuilder, StoryError, StoryMeta
 from stories.text import clean_text, identity_key
 from stories.trailers import is_editors_note, take_end_matter
 from stories.wiretext import AGENCIES, agency_name, is_upper, join_wrapped, split_dateline, split_names
@@ -76,7 +76,7 @@ def parse(data: bytes | str, source: str | None = None) -> list[Story]:
     if not chunks:
         raise StoryError("the file holds no text")
     extra: dict[str, object] = {}
-    meta: dict[str, object] = {"source": source, "format": NAME}
+    meta: FoundMeta = {}
     _take_credits_after_rule(chunks, extra)
     trailer_agency = take_end_matter(chunks, meta, extra)
     if not chunks:
@@ -94,15 +94,15 @@ def parse(data: bytes | str, source: str | None = None) -> list[Story]:
     story = builder.build(
         StoryMeta(
             headline=headline,
-            section=meta.get("section"),  # type: ignore[arg-type]
-            agency=meta.get("agency"),  # type: ignore[arg-type]
-            authors=tuple(meta.get("authors") or ()),  # type: ignore[arg-type]
-            dateline=meta.get("dateline"),  # type: ignore[arg-type]
-            created=meta.get("created"),  # type: ignore[arg-type]
-            updated=meta.get("updated"),  # type: ignore[arg-type]
+            section=meta.get("section"),
+            agency=meta.get("agency"),
+            authors=tuple(meta.get("authors") or ()),
+            dateline=meta.get("dateline"),
+            created=meta.get("created"),
+            updated=meta.get("updated"),
             source=source,
             format=NAME,
-            version=extra["update"] + 1 if "update" in extra else 1,  # type: ignore[operator]  # "UPDATE 1-" is v2
+            version=update + 1 if isinstance(update := extra.get("update"), int) else 1,  # "UPDATE 1-" is v2
             extra=extra,
         )
     )
@@ -205,7 +205,7 @@ def _iso(ddmmyyyy: str | None) -> str | None:
         return None
 
 
-def _anadolu_header(lines: _Lines, builder: StoryBuilder, meta: dict[str, Any]) -> bool:
+def _anadolu_header(lines: _Lines, builder: StoryBuilder, meta: FoundMeta) -> bool:
     """Section, headline, standfirst and "Author | date - Update : date" byline, if the copy has them."""
     head = lines.peek()
     idx = next((i for i, line in enumerate(head) if _AA_BYLINE.match(line)), None)
@@ -232,7 +232,7 @@ def _anadolu_header(lines: _Lines, builder: StoryBuilder, meta: dict[str, Any]) 
     return True
 
 
-def _generic_header(lines: _Lines, builder: StoryBuilder, meta: dict[str, Any], extra: dict[str, Any]) -> None:
+def _generic_header(lines: _Lines, builder: StoryBuilder, meta: FoundMeta, extra: dict[str, Any]) -> None:
     """First line is the headline (minus "UPDATE 2-" style tags); a "By …" line gives the authors, and time
     stamp lines under it the dates. Copy from a web page may start with a section line above the headline."""
     head = lines.peek(3)
@@ -291,7 +291,7 @@ def _stamps(line: str) -> list[tuple[str, str | None]]:
     return [stamp for stamp in found if stamp] if parts and all(found) else []
 
 
-def _take_stamps(lines: _Lines, meta: dict[str, Any], extra: dict[str, Any]) -> None:
+def _take_stamps(lines: _Lines, meta: FoundMeta, extra: dict[str, Any]) -> None:
     """A web page's time stamp lines under the headline or byline: "October 14, 2025 11:42 AM GMT+1",
     "Updated 3 hours ago"."""
     while lines and (stamps := _stamps(lines.peek(1)[0])):
@@ -305,7 +305,7 @@ def _take_stamps(lines: _Lines, meta: dict[str, Any], extra: dict[str, Any]) -> 
                 meta["updated"] = when
 
 
-def _body(lines: _Lines, builder: StoryBuilder, meta: dict[str, Any], extra: dict[str, Any]) -> None:
+def _body(lines: _Lines, builder: StoryBuilder, meta: FoundMeta, extra: dict[str, Any]) -> None:
     """Highlights, the dateline, then paragraphs."""
     in_header = True
     while lines:

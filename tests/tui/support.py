@@ -8,10 +8,14 @@ from dataclasses import dataclass
 
 from textual import events
 from textual.app import App
+from textual.command import CommandList, CommandPalette
 from textual.notifications import SeverityLevel
 from textual.pilot import Pilot
 
-__all__ = ["Notice", "Notices", "press_at_once", "until"]
+from tui.screens.library import LibraryScreen
+from tui.widgets.story_list import StoryList
+
+__all__ = ["Notice", "Notices", "counts_shown", "press_at_once", "run_command", "until"]
 
 #: How many pauses `until` waits at most: a bound against a hang, not a timing (each pause waits until the app
 #: is idle, however long that takes on a loaded machine).
@@ -25,6 +29,33 @@ async def until(pilot: Pilot[object], condition: Callable[[], object], what: str
             return
         await pilot.pause()
     raise AssertionError(f"never came true: {what}")
+
+
+async def counts_shown(pilot: Pilot[object]) -> None:
+    """Wait for the library to show its tag counts: the annotations are read by a worker after the first frame."""
+    app = pilot.app
+
+    def counts() -> list[str]:
+        lists = app.screen.query(StoryList) if isinstance(app.screen, LibraryScreen) else []
+        return [c for stories in lists for i in range(stories.row_count) for c in stories.cells(i)[-3:]]
+
+    await until(pilot, lambda: counts() and "…" not in counts(), "the library's tag counts")
+
+
+async def run_command(pilot: Pilot[object], typed: str, command: str) -> None:
+    """Open the command palette, type `typed`, wait until the highlighted command is `command`, and run it."""
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+    await pilot.press(*typed)
+    commands = app.screen.query_one(CommandList)
+
+    def first_hit() -> str:
+        option = commands.highlighted_option
+        return str(option.prompt) if option is not None else ""
+
+    await until(pilot, lambda: command in first_hit(), f"the palette to offer {command!r} first")
+    await pilot.press("enter")
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from annotations.store import Store
 from stories.loader import parse_text
 from stories.model import Story
 from tests.store_support import add_story, put
-from tests.tui.support import until
+from tests.tui.support import counts_shown
 from tests.tui.test_tui import STORY
 from tui.app import WiredeskApp
 from tui.widgets.story_list import StoryList
@@ -67,12 +67,6 @@ def test_library(snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     add_story(store, dated(parse_text(update, "update.txt")[0], "2026-05-03"))  # shows as [v2]
     monkeypatch.setattr(StoryList, "clock", staticmethod(lambda: date(2026, 6, 1)))
     app = WiredeskApp(store, annotator="tester")
-
-    async def counts_shown(pilot) -> None:  # the annotations are read by a worker after the first frame
-        stories = pilot.app.screen.query_one(StoryList)
-        counts = lambda: [c for i in range(stories.row_count) for c in stories.cells(i)[-3:]]  # noqa: E731
-        await until(pilot, lambda: counts() and "…" not in counts(), "the tag counts")
-
     assert snap_compare(app, terminal_size=(100, 24), run_before=counts_shown)
 
 

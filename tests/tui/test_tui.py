@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 from textual.app import App
-from textual.command import CommandList, CommandPalette
 from textual.widgets import Label
 
 from annotations.store import Store
 from stories.loader import parse_text
 from tests.store_support import add_story
-from tests.tui.support import Notices, press_at_once, until
+from tests.tui.support import Notices, press_at_once, run_command, until
 from tui.app import WiredeskApp
 from tui.screens.actor_tag import ActorTagDialog
 from tui.screens.help import HelpScreen
@@ -356,17 +355,8 @@ async def test_command_palette_offers_actions(tmp_path: Path) -> None:
     store, sid = make_store(tmp_path)
     app = app_for(store, sid)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("/", *"Karl Ek", "enter", "ctrl+p")
-        await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
-        await pilot.press(*"tag selection as actor")
-        commands = app.screen.query_one(CommandList)
-
-        def first_hit() -> str:
-            option = commands.highlighted_option
-            return str(option.prompt) if option is not None else ""
-
-        await until(pilot, lambda: "Tag selection as actor" in first_hit(), "the palette to find the command")
-        await pilot.press("enter")
+        await pilot.press("/", *"Karl Ek", "enter")
+        await run_command(pilot, "tag selection as actor", "Tag selection as actor")
         await until(pilot, lambda: isinstance(app.screen, ActorTagDialog), "the actor dialog")
         await pilot.press("enter")  # a new registry entry (the registry is empty)
         await until(pilot, lambda: store.annotations(sid), "the tag to be saved")

@@ -13,6 +13,7 @@ from annotations.model import Annotation
 from annotations.store import Store
 from stories.model import Story
 from tests.store_support import add_story, make_story
+from tests.tui.support import counts_shown, run_command, until
 from tui.app import WiredeskApp
 from tui.screens.actor_detail import ActorDetailScreen
 from tui.screens.actors import ActorsScreen
@@ -104,6 +105,18 @@ async def open_actors(app: WiredeskApp, pilot, highlight: str | None = None) -> 
     return actors
 
 
+def cursor_of(app: WiredeskApp) -> int | None:
+    """The reader's cursor, or None when the reader is not shown."""
+    views = app.screen.query(StoryView) if isinstance(app.screen, ReaderScreen) else []
+    return views[0].cursor if views else None
+
+
+def shown(app: WiredeskApp) -> int | None:
+    """How many stories the library shows, or None when the library is not shown."""
+    lists = app.screen.query(StoryList) if isinstance(app.screen, LibraryScreen) else []
+    return lists[0].shown if lists else None
+
+
 def cells(actors: ActorList, actor_id: str) -> list[str]:
     """Name column aside: the row's type and counts (quotes, claims, mentions, stories)."""
     return actors.row_text(actor_id).split()[-5:]
@@ -128,10 +141,8 @@ async def test_actors_view_counts_and_enter_jumps_to_the_quote(lib: Library) -> 
         assert [u.field for u in usages.rows] == ["speaker", "claimant", "actor"]  # what they said first
         assert " quote " in rows[0] and " claim " in rows[1] and "opinion" in rows[1] and " mention " in rows[2]
         await pilot.press("enter")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: cursor_of(app) == lib.quote.start, "the reader, its cursor on the quote")
         assert isinstance(app.screen, ReaderScreen) and app.screen.story.id == KREMLIN.id
-        view = app.screen.query_one(StoryView)
-        assert view.cursor == lib.quote.start
         await pilot.press("escape")  # back to the actor
         await pilot.pause()
         assert isinstance(app.screen, ActorDetailScreen)
@@ -153,11 +164,14 @@ async def test_jump_into_a_long_story_shows_the_span(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await open_actors(app, pilot)
         await pilot.press("enter", "enter")
-        await pilot.pause(0.2)
-        view = app.screen.query_one(StoryView)
-        assert view.cursor == quote.start
-        top, row = round(view.scroll_offset.y), view._ensure_layout().row_of(view.cursor)
-        assert top > 0 and top <= row < top + view.scrollable_content_region.height
+
+        def span_shown() -> bool:
+            view = app.screen.query_one(StoryView)
+            top, row = round(view.scroll_offset.y), view._ensure_layout().row_of(view.cursor)
+            return top > 0 and top <= row < top + view.scrollable_content_region.height
+
+        await until(pilot, lambda: cursor_of(app) == quote.start, "the reader, its cursor on the quote")
+        await until(pilot, span_shown, "the quote scrolled into view")
 
 
 async def test_A_from_the_reader_and_back(lib: Library) -> None:
@@ -348,7 +362,7 @@ async def shown_for(app: WiredeskApp, pilot, text: str) -> set[str]:
 async def test_library_filters_narrow_the_list(lib: Library) -> None:
     app = lib.app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.2)
+        await counts_shown(pilot)
         assert isinstance(app.screen, LibraryScreen)
         await pilot.press("/")
         assert await shown_for(app, pilot, "is:untagged") == {HARBOUR.id}
@@ -377,7 +391,7 @@ async def test_library_filter_follows_a_merge(lib: Library) -> None:
     History(lib.store).merge_actors(lib.twin.id, lib.kosachev.id)
     app = lib.app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.2)
+        await counts_shown(pilot)
         await pilot.press("/")
         assert await shown_for(app, pilot, "actor:kosachev") == {KREMLIN.id, VIENNA.id}
 
@@ -385,9 +399,6 @@ async def test_library_filter_follows_a_merge(lib: Library) -> None:
 async def test_palette_offers_actors_and_filters(lib: Library) -> None:
     app = lib.app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.2)
-        await pilot.press("ctrl+p", *"untagged stories")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause(0.2)
-        assert isinstance(app.screen, LibraryScreen) and app.screen.query_one(StoryList).shown == 1
+        await counts_shown(pilot)
+        await run_command(pilot, "untagged stories", "Library: untagged stories")
+        await until(pilot, lambda: shown(app) == 1, "the library to show the one untagged story")

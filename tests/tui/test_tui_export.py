@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import ProgressBar
+from textual.widgets import ProgressBar, Static
 
 from annotations.anchor import locate
 from annotations.exports import ExportFilter, exporter
@@ -23,6 +23,7 @@ from annotations.store import Store
 from stories.model import Story, StoryBuilder, StoryMeta
 from tests.store_support import add_story
 from tests.store_support import put as save
+from tests.tui.support import run_command, until
 from tui.app import WiredeskApp
 from tui.screens.export_dialog import ExportDialog
 from tui.screens.library import LibraryScreen
@@ -79,11 +80,17 @@ def summary(app: WiredeskApp) -> str:
 async def export(pilot: Pilot, app: WiredeskApp, path: Path | str, *keys: str) -> str:
     """Set the destination, press `keys` (a format or scope choice…), then Enter; wait for the end; the summary."""
     dialog(app).path_input.value = str(path)
+    return await enter(pilot, app, *keys)
+
+
+async def enter(pilot: Pilot, app: WiredeskApp, *keys: str) -> str:
+    """Press `keys`, then Enter; wait until the export it starts has ended (or was refused); the summary.
+
+    The summary is cleared first, so the wait ends on what this Enter made it say: a refusal at once, or, once
+    the export has run, how it ended."""
+    dialog(app).query_one("#export-summary", Static).update("")
     await pilot.press(*keys, "enter")
-    for _ in range(100):
-        await pilot.pause(0.05)
-        if not dialog(app)._exporting:
-            break
+    await until(pilot, lambda: summary(app) and not dialog(app)._exporting, "the export to end")
     return summary(app)
 
 
@@ -174,12 +181,9 @@ async def test_shift_e_in_the_reader_exports_this_story_and_e_stays_word_end(sto
 async def test_the_palette_opens_the_export_dialog(store: Store) -> None:
     app = WiredeskApp(store, open_story=RIVER.id)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("ctrl+p", *"export")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause(0.2)
-        assert isinstance(app.screen, ExportDialog)
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the reader")
+        await run_command(pilot, "export", "Export…")
+        await until(pilot, lambda: isinstance(app.screen, ExportDialog), "the export dialog")
 
 
 async def test_an_existing_file_is_replaced_only_on_a_second_enter(store: Store, tmp_path: Path) -> None:
@@ -195,17 +199,11 @@ async def test_an_existing_file_is_replaced_only_on_a_second_enter(store: Store,
         path_box.focus()
         await pilot.pause()
         path_box.cursor_position = len(path_box.value)
-        await pilot.press("backspace", "v", "enter")  # editing the name asks again
-        await pilot.pause()
+        said = await enter(pilot, app, "backspace", "v")  # editing the name asks again
         assert dialog(app).path_input.value == str(out)
-        assert "exists" in summary(app)
+        assert "exists" in said
         assert out.read_text(encoding="utf-8") == "keep me"
-        await pilot.press("enter")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if "Exported" in summary(app):
-                break
-        assert summary(app) == f"Exported 3 annotations to {out}"
+        assert await enter(pilot, app) == f"Exported 3 annotations to {out}"
     assert len(rows(out)) == 3
 
 
@@ -231,7 +229,7 @@ async def test_escape_stops_a_running_export_and_nothing_is_written(
         for chosen in selection:  # the selection stops at the next story once Escape asked to
             out.write(chosen.entry.id + "\n")
             started.set()
-            pressed.wait(5)  # still running when Escape comes, however slow the machine
+            pressed.wait(60)  # still running when Escape comes, however slow the machine (60 s: against a hang)
         return 0
 
     monkeypatch.setattr(exporter("csv"), "write", slow)
@@ -240,19 +238,14 @@ async def test_escape_stops_a_running_export_and_nothing_is_written(
         await pilot.press("e")
         await pilot.pause()
         dialog(app).path_input.value = str(out)
-        await pilot.press("enter")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if started.is_set():
-                break
-        await pilot.press("escape")
-        assert isinstance(app.screen, ExportDialog) and summary(app) == "Stopping…"
-        pressed.set()
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, LibraryScreen):
-                break
-        assert isinstance(app.screen, LibraryScreen)
+        try:
+            await pilot.press("enter")
+            await until(pilot, started.is_set, "the export to start")
+            await pilot.press("escape")
+            assert isinstance(app.screen, ExportDialog) and summary(app) == "Stopping…"
+        finally:
+            pressed.set()  # the export goes on (and, after Escape, stops at the next story)
+        await until(pilot, lambda: isinstance(app.screen, LibraryScreen), "the dialog to close")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "home"]
 
 
@@ -295,12 +288,7 @@ async def test_errors_are_one_line_and_leave_nothing_behind(
             f"Cannot write {tmp_path / 'new.csv'}: No space left on device. Nothing was written."
         )
         await export(pilot, app, existing)  # asks first
-        await pilot.press("enter")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if "boom" in summary(app):
-                break
-        assert summary(app) == "Export failed (ValueError): boom. Nothing was written."
+        assert await enter(pilot, app) == "Export failed (ValueError): boom. Nothing was written."
     assert existing.read_text(encoding="utf-8") == "before"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "data", "existing.csv", "home"]
 
@@ -327,19 +315,9 @@ async def test_brat_writes_a_folder_and_replaces_only_an_earlier_export(store: S
         assert dialog(app).path_input.value == f"~/wiredesk-export-{date.today():%Y%m%d}-brat"
         assert await export(pilot, app, out) == f"Exported 3 annotations to {out}"
         assert await export(pilot, app, out) == f"{out} exists. Enter again replaces that folder; or change the name."
-        await pilot.press("enter")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if "Exported" in summary(app):
-                break
-        assert summary(app) == f"Exported 3 annotations to {out}"
+        assert await enter(pilot, app) == f"Exported 3 annotations to {out}"
         await export(pilot, app, other)
-        await pilot.press("enter")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if "not replaced" in summary(app):
-                break
-        assert summary(app) == f"{other} holds other files than a brat export: give a new folder name."
+        assert await enter(pilot, app) == f"{other} holds other files than a brat export: give a new folder name."
     stems = [export_brat.file_stem(s.id, s.headline) for s in (RIVER, FERRY)]
     assert sorted(p.name for p in out.iterdir()) == sorted(
         ["annotation.conf", "visual.conf", *(f"{s}.{e}" for s in stems for e in ("txt", "ann"))]

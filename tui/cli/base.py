@@ -7,7 +7,7 @@ import functools
 import io
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any, TextIO, TypeVar
+from typing import Any, ParamSpec, TextIO, TypeVar
 
 import click
 
@@ -19,21 +19,22 @@ from stories.text import clean_line
 
 __all__ = ["CliContext", "echo_rich", "open_store", "user_errors", "utf8_stdout"]
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 _USER_ERRORS = (StoreError, StoryError, AnnotationError, config.ConfigError)
 
 
-def user_errors(func: F) -> F:
+def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Report the app's own errors as one line and exit 1 (cleaned: a path or a name in it may hold anything)."""
 
     @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except _USER_ERRORS as exc:
             raise click.ClickException(clean_line(str(exc))) from None
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 class CliContext:

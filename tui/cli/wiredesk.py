@@ -101,7 +101,7 @@ def demo(ctx: click.Context) -> None:
         with Store(folder) as store:
             failed = [o for o in import_paths(store, demo_files()) if o.status == "failed"]
             if failed:
-                raise StoreError(f"demo story {failed[0].path.name} did not import: {failed[0].reason}")
+                raise StoreError(f"demo story {Path(failed[0].path).name} did not import: {failed[0].reason}")
             _run_app(store, demo=True)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -209,7 +209,7 @@ def _progress(interactive: bool, total: int) -> Iterator[tuple[Callable[..., Non
 @user_errors
 def open_(ctx: click.Context, story: str) -> None:
     """Open the reader on STORY (an id or unique id prefix), or on a file, importing it first."""
-    state = ctx.find_object(CliContext)
+    state = ctx.ensure_object(CliContext)
     if not Path(story).exists():
         store, reason = state.app_store()
         _run_app(store, reason, open_story=store.resolve(story))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import partial
-from typing import cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -110,7 +109,7 @@ class ActorDetailScreen(ActorEditing):
     def palette_commands(self) -> list[PaletteCommand]:
         """Actions the command palette offers here: (name, help, callback)."""
         actor = self.current_actor()
-        commands = cast(list[PaletteCommand], self.editing_commands())  # typed `object` in actor_editing.py
+        commands = self.editing_commands()
         if actor is not None:
             name = f'"{actor.name}"' if " " in actor.name else actor.name
             for label, key in (("quoting", "quoting"), ("mentioning", "actor"), ("with claims by", "claimant")):

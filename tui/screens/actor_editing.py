@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from textual.binding import Binding
 from textual.screen import Screen
@@ -19,13 +19,12 @@ from annotations.library_index import LibraryIndex
 from annotations.model import AnnotationError
 from annotations.registry import NameClash, Registry, edit_entry
 from annotations.store import StoreError
+from tui.commands import PaletteCommand
+from tui.desk import desk
 from tui.screens.choice_dialog import ChoiceDialog
 from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.merge_dialog import MergeDialog
 from tui.screens.text_prompt import TextPrompt
-
-if TYPE_CHECKING:
-    from tui.app import WiredeskApp
 
 __all__ = ["ActorEditing", "deletion_effects"]
 
@@ -66,11 +65,6 @@ class ActorEditing(Screen):
         Binding("ctrl+r", "redo", "Redo", show=False, id="actors.redo", tooltip="Redo what was undone"),
     ]
 
-    @property
-    def wiredesk(self) -> WiredeskApp:
-        """The app, typed: these screens run in the wiredesk app only."""
-        return cast("WiredeskApp", self.app)
-
     # --- for subclasses --------------------------------------------------------------------------------
 
     def current_actor(self) -> Actor | None:
@@ -83,20 +77,20 @@ class ActorEditing(Screen):
 
     def link_counts(self) -> dict[str, Counter[str]]:
         """Links by field per registry entry (merged entries folded in)."""
-        return LibraryIndex(self.wiredesk.store.tags).counts
+        return LibraryIndex(desk(self).store.tags).counts
 
     # --- helpers ---------------------------------------------------------------------------------------
 
     @property
     def history(self) -> History:
-        return self.wiredesk.history()
+        return desk(self).history()
 
     def _target(self) -> Actor | None:
         actor = self.current_actor()
         if actor is None:
             self.notify("No actor here.", severity="warning")
-        elif self.wiredesk.read_only:
-            self.notify(self.wiredesk.read_only, title="Read-only: nothing was saved", severity="error")
+        elif desk(self).read_only:
+            self.notify(desk(self).read_only, title="Read-only: nothing was saved", severity="error")
             return None
         return actor
 
@@ -109,13 +103,13 @@ class ActorEditing(Screen):
             return False
         self.reload(focus)
         self.notify(message + "  (u to undo)", title=title, markup=False)
-        for warning in self.wiredesk.store.take_warnings():
+        for warning in desk(self).store.take_warnings():
             self.notify(warning, title="Saved, but tidying the files failed (will retry)", severity="warning")
         return True
 
     def _clash(self, names: list[str], actor: Actor | None) -> str:
         """A refusal if one of `names` already names another entry (the registry's rule: merge the two)."""
-        clash = Registry.of(self.wiredesk.store).clash(actor, names)
+        clash = Registry.of(desk(self).store).clash(actor, names)
         return "" if clash is None else self._merge_instead(clash)
 
     @staticmethod
@@ -126,7 +120,7 @@ class ActorEditing(Screen):
         """Save a change of an entry as the registry's rules allow it (`edit_entry`: a rename keeps the old
         name as an alias; no name another entry has)."""
         try:
-            edited = edit_entry(Registry.of(self.wiredesk.store), actor, **changes)
+            edited = edit_entry(Registry.of(desk(self).store), actor, **changes)
         except NameClash as clash:
             self.notify(self._merge_instead(clash), title="Not saved", severity="error", markup=False)
             return
@@ -139,7 +133,7 @@ class ActorEditing(Screen):
         self._save(lambda: self.history.edit_actor(edited), title, message, focus=actor.id)
 
     def _fresh(self, actor_id: str) -> Actor | None:
-        return self.wiredesk.store.entry(actor_id)
+        return desk(self).store.entry(actor_id)
 
     # --- actions ---------------------------------------------------------------------------------------
 
@@ -199,7 +193,7 @@ class ActorEditing(Screen):
     def action_merge(self) -> None:
         if (source := self._target()) is None:
             return
-        store = self.wiredesk.store
+        store = desk(self).store
         others = store.actors()
         if len(others) < 2:
             self.notify("There is no other actor to merge into.", severity="warning")
@@ -225,8 +219,8 @@ class ActorEditing(Screen):
         self.app.push_screen(ConfirmDialog(f"Delete {actor.name} from the registry?", message), done)
 
     def _step(self, undo: bool) -> None:
-        if self.wiredesk.read_only:
-            self.notify(self.wiredesk.read_only, title="Read-only: nothing was saved", severity="error")
+        if desk(self).read_only:
+            self.notify(desk(self).read_only, title="Read-only: nothing was saved", severity="error")
             return
         try:
             change = self.history.undo() if undo else self.history.redo()
@@ -236,8 +230,8 @@ class ActorEditing(Screen):
         if change is None:
             self.notify("Nothing to undo." if undo else "Nothing to redo.", severity="warning")
             return
-        actors = [e[1] or e[0] for e in change.edits if isinstance(e[1] or e[0], Actor)]
-        focus = self.wiredesk.store.actor(actors[0].id) if actors else None  # type: ignore[union-attr]
+        actors = [a for before, after in change.edits if isinstance(a := after or before, Actor)]
+        focus = desk(self).store.actor(actors[0].id) if actors else None
         self.reload(focus.id if focus is not None else None)
         self.notify(change.describe(), title="Undone" if undo else "Redone", markup=False)
 
@@ -247,7 +241,7 @@ class ActorEditing(Screen):
     def action_redo(self) -> None:
         self._step(undo=False)
 
-    def editing_commands(self) -> list[tuple[str, str, object]]:
+    def editing_commands(self) -> list[PaletteCommand]:
         """The registry edits, for the command palette: (name, help, callback)."""
         return [
             ("Rename actor", "Rename the actor; links follow ({actors.rename})", self.action_rename),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -173,5 +172,5 @@ class ActorsScreen(ActorEditing):
             ("Find actor", "Find an actor by name or alias ({actors.find})", self.action_find),
             ("Sort actors", "By name, or most linked first ({actors.sort})", self.action_sort),
             ("New actor", "Add an actor to the registry ({actors.new})", self.action_new),
-            *cast(list[PaletteCommand], self.editing_commands()),  # typed `object` in actor_editing.py
+            *self.editing_commands(),
         ]

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import work
@@ -33,11 +32,9 @@ from annotations.exports.scopes import (
 )
 from annotations.store import StoreError
 from stories.text import clean_line
+from tui.desk import desk
 from tui.widgets.choice_field import ChoiceField
 from tui.widgets.path_input import PathInput
-
-if TYPE_CHECKING:
-    from tui.app import WiredeskApp
 
 __all__ = [
     "ExportCancelled",
@@ -112,13 +109,8 @@ class ExportDialog(ModalScreen[Path | None]):
         self._written: Path | None = None
         self._timer: Timer | None = None
 
-    @property
-    def wiredesk(self) -> WiredeskApp:
-        """The app, typed: this dialog runs in the wiredesk app only."""
-        return cast("WiredeskApp", self.app)
-
     def compose(self) -> ComposeResult:
-        memory = self.wiredesk.export_memory
+        memory = desk(self).export_memory
         if memory.get("format") in self.formats:
             self._format = memory["format"]
         module = self.formats[self._format]
@@ -235,7 +227,7 @@ class ExportDialog(ModalScreen[Path | None]):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _export(self, name: str, path: Path, flt: ExportFilter, options: dict) -> None:
         worker = get_current_worker()
-        store = self.wiredesk.store
+        store = desk(self).store
 
         def stopped() -> bool:  # Escape, or the app quitting
             return self._stop or worker.is_cancelled
@@ -277,7 +269,7 @@ class ExportDialog(ModalScreen[Path | None]):
         bar = self.query_one(ProgressBar)
         if path is not None:
             self._written = path
-            self.wiredesk.export_memory.update(format=self._format, folder=str(path.parent))
+            desk(self).export_memory.update(format=self._format, folder=str(path.parent))
             bar.update(progress=bar.total or 0)
             bar.add_class("-done")  # no "--:--:--" left where the time to go was
             noun = "annotation" if outcome == "1" else "annotations"

@@ -9,7 +9,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
+from textual.notifications import SeverityLevel
 from textual.widgets import Footer, Header
 
 from annotations.history import Change, History
@@ -33,7 +33,7 @@ __all__ = ["ReaderScreen"]
 PANEL_MIN_WIDTH = 90
 
 
-class ReaderScreen(Tagging, Screen):  # type: ignore[misc]  # Tagging's stubs type `app`, `notify` narrower
+class ReaderScreen(Tagging):
     """Read a story and tag it. Tags are saved the moment they are made."""
 
     AUTO_FOCUS = "StoryView"
@@ -262,7 +262,7 @@ class ReaderScreen(Tagging, Screen):  # type: ignore[misc]  # Tagging's stubs ty
             elsewhere = f" (in “{desk(self).store.story_meta(subject.story_id).headline}”)"
         elif not isinstance(subject, Annotation):
             elsewhere = " (actor registry)"
-        severity = "information" if here else "warning"  # a change out of sight: shown longer
+        severity: SeverityLevel = "information" if here else "warning"  # a change out of sight: shown longer
         self.notify(change.describe() + elsewhere, title="Undone" if undo else "Redone", severity=severity)
 
     def action_undo(self) -> None:

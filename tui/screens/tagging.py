@@ -1,46 +1,56 @@
-"""Tagging: the reader's actions that make, edit, link and delete annotations (a mixin of ReaderScreen)."""
+"""Tagging: the reader's actions that make, edit, link and delete annotations (the base of ReaderScreen)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from textual.screen import Screen
+
 from annotations import anchor
 from annotations.actors import Actor
-from annotations.history import DuplicateAnnotation
+from annotations.history import DuplicateAnnotation, History
 from annotations.model import Annotation, AnnotationError, quoted, with_article
 from annotations.store import StoreError
+from stories.model import Story
+from tui.desk import desk
 from tui.screens.actor_picker import ActorPicker, Picked, story_actor_ids
 from tui.screens.actor_tag import ActorTagDialog
 from tui.screens.annotation_form import AnnotationForm, FormEdit
 
 if TYPE_CHECKING:
-    from annotations.history import History
-    from stories.model import Story
-    from tui.app import WiredeskApp
     from tui.widgets.annotation_panel import AnnotationPanel
     from tui.widgets.story_view import StoryView
 
 __all__ = ["Tagging", "quoted"]
 
 
-class Tagging:
+class Tagging(Screen):
     """Tag the selection (`q`, `a`, `c`), edit (Enter), link (`s`) and delete (`x`) the annotation under the
     cursor, or the one highlighted in the focused panel. Each save is one undoable step."""
 
-    if TYPE_CHECKING:  # provided by ReaderScreen
-        app: WiredeskApp
-        story: Story
-        history: History
+    #: The story shown (set by the subclass).
+    story: Story
+    #: The app's undo history (set by the subclass).
+    history: History
 
-        @property
-        def view(self) -> StoryView: ...
-        @property
-        def panel(self) -> AnnotationPanel: ...
-        def notify(
-            self, message: str, *, title: str = "", severity: str = "information", markup: bool = True
-        ) -> None: ...
-        def _reload_annotations(self, current: str | None = None) -> None: ...
+    # --- for subclasses --------------------------------------------------------------------------------
+
+    @property
+    def view(self) -> StoryView:
+        """The story view, with the cursor and the selection."""
+        raise NotImplementedError
+
+    @property
+    def panel(self) -> AnnotationPanel:
+        """The panel listing the story's annotations."""
+        raise NotImplementedError
+
+    def _reload_annotations(self, current: str | None = None) -> None:
+        """Show the story's annotations as stored now; `current`: the one to highlight."""
+        raise NotImplementedError
+
+    # --- actions ---------------------------------------------------------------------------------------
 
     def _target(self, kinds: tuple[str, ...] = ()) -> Annotation | None:
         """The annotation highlighted in the focused panel, else the innermost under the cursor (of `kinds`
@@ -51,8 +61,8 @@ class Tagging:
         return next((a for a in here if a.kind in kinds), here[0] if here else None)
 
     def _writable(self) -> bool:
-        if self.app.read_only:
-            self.notify(self.app.read_only, title="Read-only: nothing was saved", severity="error", markup=False)
+        if desk(self).read_only:
+            self.notify(desk(self).read_only, title="Read-only: nothing was saved", severity="error", markup=False)
             return False
         return True
 
@@ -71,14 +81,14 @@ class Tagging:
             )
             return
         try:
-            ann = anchor.tag(self.story, kind, *selection, annotator=self.app.annotator)
+            ann = anchor.tag(self.story, kind, *selection, annotator=desk(self).annotator)
         except AnnotationError as exc:
             self.notify(str(exc), title="Not saved", severity="error", markup=False)
             return
         if (there := self.history.existing(ann)) is not None:  # before asking for an entry it would not get
             self.notify(f"{DuplicateAnnotation(there)}.", severity="warning", markup=False)
         elif kind == "actor":
-            dialog = ActorTagDialog(self.app.store, ann.exact, prefer=self._story_actors())
+            dialog = ActorTagDialog(desk(self).store, ann.exact, prefer=self._story_actors())
             self.app.push_screen(dialog, lambda p: self._save(replace(ann, actor=p.actor.id), p) if p else None)
         else:
             self._save(ann)
@@ -101,11 +111,11 @@ class Tagging:
         self._warn_tidying()
 
     def _warn_tidying(self) -> None:
-        for warning in self.app.store.take_warnings():
+        for warning in desk(self).store.take_warnings():
             self.notify(warning, title="Saved, but tidying the files failed (will retry)", severity="warning")
 
     def _story_actors(self) -> set[str]:
-        return story_actor_ids(self.app.store, self.story.id)
+        return story_actor_ids(desk(self).store, self.story.id)
 
     def action_edit(self) -> None:
         """Edit the annotation under the cursor (or highlighted in the panel) in a form."""
@@ -129,7 +139,7 @@ class Tagging:
             self.notify(quoted(edit.ann.exact), title=f"Saved {edit.ann.kind}", markup=False)
             self._warn_tidying()
 
-        form = AnnotationForm(ann, self.app.store, prefer=self._story_actors(), read_only=self.app.read_only)
+        form = AnnotationForm(ann, desk(self).store, prefer=self._story_actors(), read_only=desk(self).read_only)
         self.app.push_screen(form, save)
 
     def action_link(self) -> None:
@@ -148,9 +158,9 @@ class Tagging:
             if choice is not None and choice.actor.id != getattr(ann, field):
                 self._save(ann.edited(**{field: choice.actor.id}), choice, edit=True)
 
-        current = self.app.store.actor(getattr(ann, field))
+        current = desk(self).store.actor(getattr(ann, field))
         picker = ActorPicker(
-            self.app.store,
+            desk(self).store,
             title=f"{label} of {quoted(ann.exact)}",
             prefer=self._story_actors(),
             current=current.id if current else None,

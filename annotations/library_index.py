@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from annotations.actors import Actor, fold_name
 from annotations.model import FIELDS_OF_KIND, LINKS, STATUSES, AnnotationError
 from annotations.registry import Lookup, Registry, or_list
-from annotations.store.tagstore import TagStore
+from annotations.store import Store
 from stories.text import clean_line
 
 __all__ = ["FILTER_HELP", "FILTER_KEYS", "LibraryIndex", "Selection", "StoryFilter", "parse_filter"]
@@ -73,16 +73,17 @@ class Selection:
 
 
 class LibraryIndex:
-    """Counts per registry entry and link sets per story, built from a TagStore in one pass."""
+    """Counts per registry entry and link sets per story, built from the store in one pass."""
 
-    def __init__(self, tags: TagStore) -> None:
-        self.actors = sorted((a for a in tags.registry.values() if not a.merged_into), key=lambda a: a.name.casefold())
+    def __init__(self, store: Store) -> None:
+        registry = store.registry()
+        self.actors = sorted((a for a in registry.values() if not a.merged_into), key=lambda a: a.name.casefold())
         self.tagged: set[str] = set()
         self.links: dict[str, dict[str, set[str]]] = {name: {} for name in LINKS}  # field -> actor -> stories
         self.statuses: dict[str, set[str]] = {}  # claim status -> stories
         canonical: dict[str, str | None] = {}
         tally: dict[str, dict[str, int]] = {name: {} for name in LINKS}  # field -> actor -> links
-        for story_id, records in tags.by_story.items():
+        for story_id, records in store.records_by_story().items():
             if records:
                 self.tagged.add(story_id)
             for rec in records.values():
@@ -92,7 +93,7 @@ class LibraryIndex:
                     if not target:
                         continue
                     if target not in canonical:
-                        actor = tags.canonical(target)
+                        actor = store.actor(target)
                         canonical[target] = actor.id if actor is not None else None
                     if (actor_id := canonical[target]) is not None:
                         self.links[name].setdefault(actor_id, set()).add(story_id)
@@ -104,7 +105,7 @@ class LibraryIndex:
         for name, per_actor in tally.items():
             for actor_id, n in per_actor.items():
                 self.counts.setdefault(actor_id, Counter())[name] = n
-        self.registry = Registry(tags.registry.values())
+        self.registry = Registry(registry.values())
         self._resolved: dict[str, Lookup] = {}
 
     def stories_of(self, actor_id: str) -> int:

@@ -30,7 +30,7 @@ from annotations.model import Annotation, now_iso
 from annotations.store.bodies import BodyPack
 from annotations.store.files import ReadOnlyError
 from annotations.store.lock import DataDirLock, StoreLockedError
-from annotations.store.records import Record, StoryRecord
+from annotations.store.records import AnnotationRecord, Record, StoryRecord
 from annotations.store.storage import LOOK, JournaledStorage, StoreError
 from annotations.store.table import JournaledDB, tracked, tracked_db
 from annotations.store.tagstore import ANNOTATIONS_FILE, Edit, TagStore
@@ -380,6 +380,10 @@ class Store:
     def registry(self) -> Mapping[str, Actor]:
         """Every registry entry by id, those merged into another included (the live registry: do not change it)."""
         return self.tags.registry
+
+    def records_by_story(self) -> Mapping[str, Mapping[str, AnnotationRecord]]:
+        """Every stored annotation record, by story id then annotation id (live: do not change it)."""
+        return self.tags.by_story
 
     def tombstones(self) -> list[dict[str, str]]:
         """Tombstones of deleted annotations (id, story_id, deleted, modified), oldest first."""

@@ -79,7 +79,7 @@ def export_found(data_dir: Path, name: str, actors: dict[str, Actor]) -> tuple[s
 def filter_found(data_dir: Path, name: str, actors: dict[str, Actor]) -> tuple[set[str], str]:
     """(ids of the speakers the library's filter resolves the name to, the filter's error)."""
     with Store(data_dir, read_only=True) as store:
-        index = LibraryIndex(store.tags)
+        index = LibraryIndex(store)
         selection = index.select(parse_filter(f'quoting:"{name}"'))
         found = {a.id for a in index.resolve(name)}
         stories = {QUOTES[k][0].id for k, a in actors.items() if a.id in found}

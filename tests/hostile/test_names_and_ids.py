@@ -82,7 +82,7 @@ def test_a_hostile_annotation_id_is_one_clean_line(data_dir: Path, tagged: str, 
 @pytest.mark.parametrize("name", HOSTILE)
 def test_a_hostile_filter_name_is_reported_clean(data_dir: Path, tagged: str, name: str) -> None:
     with Store(data_dir, read_only=True) as store:
-        index = LibraryIndex(store.tags)
+        index = LibraryIndex(store)
         selection = index.select(parse_filter(f'quoting:"{name}" actor:{name.split()[0] if name.split() else "x"}'))
     for text in (*selection.errors, *selection.notes):
         assert_clean(text)

@@ -340,7 +340,7 @@ def test_filter_tokens_are_parsed() -> None:
 
 
 def test_index_resolves_names_and_selects_stories(lib: Library) -> None:
-    index = LibraryIndex(lib.store.tags)
+    index = LibraryIndex(lib.store)
     assert [a.name for a in index.resolve("k. kosachev")] == ["Konstantin Kosachev"]  # an alias
     assert [a.name for a in index.resolve("kosachev")] == ["Konstantin Kosachev"]  # a surname alone
     assert index.resolve("lavrof") == [] and index.lookup("lavrof").near == (lib.lavrov,)  # a near spelling

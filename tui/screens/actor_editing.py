@@ -77,7 +77,7 @@ class ActorEditing(Screen):
 
     def link_counts(self) -> dict[str, Counter[str]]:
         """Links by field per registry entry (merged entries folded in)."""
-        return LibraryIndex(desk(self).store.tags).counts
+        return LibraryIndex(desk(self).store).counts
 
     # --- helpers ---------------------------------------------------------------------------------------
 

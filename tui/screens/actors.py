@@ -75,7 +75,7 @@ class ActorsScreen(ActorEditing):
 
     def reload(self, focus: str | None = None) -> None:
         """Read the registry and the links again; `focus`: the entry to highlight."""
-        self.index = LibraryIndex(desk(self).store.tags)
+        self.index = LibraryIndex(desk(self).store)
         self._show_rows()
         if focus is not None:
             self.actor_list.highlight(focus)

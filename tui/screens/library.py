@@ -153,7 +153,7 @@ class LibraryScreen(Screen):
                 selection = Selection(only=set(), notes=["reading the annotations…"])
             else:
                 if self._index is None:
-                    self._index = LibraryIndex(store.tags)
+                    self._index = LibraryIndex(store)
                 selection = self._index.select(flt)
         self.query_one(StoryList).filter(" ".join(flt.words), None if not flt.terms else selection.allows)
         box.border_subtitle = " · ".join(selection.errors or selection.notes)

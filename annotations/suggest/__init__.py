@@ -1,0 +1,26 @@
+"""The suggester: finds quotes, actor mentions and claims in a story, for the analyst to accept or reject.
+Headless; imports `stories` and the rest of `annotations` only. One module per kind; `suggest` is the entry point.
+"""
+
+from __future__ import annotations
+
+from annotations.registry import Registry
+from annotations.suggest.actors import find_actors
+from annotations.suggest.claims import find_claims
+from annotations.suggest.context import Context
+from annotations.suggest.model import Suggestion, pattern_of
+from annotations.suggest.quotes import find_quotes
+from stories.model import Story
+
+__all__ = ["Suggestion", "pattern_of", "suggest"]
+
+
+def suggest(story: Story, registry: Registry) -> list[Suggestion]:
+    """Every suggestion for `story`, in text order (kind order within a span), before any filtering against the
+    story's annotations or the analyst's rejections."""
+    ctx = Context(story, registry)
+    mentions = find_actors(ctx)
+    quotes = find_quotes(ctx, mentions)
+    claims = find_claims(ctx, quotes, mentions)
+    order = {"quote": 0, "actor": 1, "claim": 2}
+    return sorted([*quotes, *mentions, *claims], key=lambda s: (s.start, -s.end, order[s.kind]))

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from annotations.actors import ACTOR_TYPES, Actor, fold_name
+from annotations.config import SUGGEST_ANNOTATOR
 from annotations.history import History
 from annotations.model import FORMS, Annotation, AnnotationError
 from annotations.registry import Registry, new_entry
@@ -25,7 +26,7 @@ from stories.text import clean_line
 __all__ = ["DEFAULT_ANNOTATOR", "Batch", "accept", "pending", "reject", "rejection_of", "to_annotation"]
 
 #: Who accepted a suggestion from the command line, unless the config names someone (`suggest_annotator`).
-DEFAULT_ANNOTATOR = "wiredesk-suggest"
+DEFAULT_ANNOTATOR = SUGGEST_ANNOTATOR
 
 #: The type a new registry entry gets when the suggester guessed none, by the field that links to it.
 _DEFAULT_TYPE = {"speaker": "person", "actor": "other", "claimant": "person"}

@@ -100,7 +100,7 @@ class Batch:
             found = self.registry.lookup(name, "strict")
         except AnnotationError:
             return None
-        if found.found:
+        if found.found and found.how != "id":  # a name such as "Cafe" is not an id prefix here
             return found.actor.id if found.actor is not None else None
         try:
             made = new_entry(self.registry, name, type_ if type_ in ACTOR_TYPES else fallback)

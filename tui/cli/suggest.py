@@ -33,6 +33,11 @@ def _min_score(ctx: click.Context, param: click.Parameter, value: float | None) 
     return value
 
 
+def _score(value: float) -> float:
+    """A score as printed: 0 to 1, three decimals (JSON has no NaN or infinity; a finder's bug shows as 0)."""
+    return round(min(max(value, 0.0), 1.0), 3) if math.isfinite(value) else 0.0
+
+
 def _name(registry: Registry, actor_id: str | None, name: str) -> tuple[str | None, str]:
     """(name, type) of the entry a suggestion matched, else the name it found ("" type: none known)."""
     entry = registry.canonical(actor_id)
@@ -50,7 +55,7 @@ def suggestion_record(s: Suggestion, story: Story, registry: Registry) -> dict[s
         "start": s.start,
         "end": s.end,
         "exact": s.exact,
-        "score": round(s.score, 3),
+        "score": _score(s.score),
         "rule": s.rule,
     }
     if s.kind == "quote":

@@ -249,3 +249,12 @@ def test_rejecting_a_stale_suggestion_is_refused(history: History) -> None:
     with pytest.raises(AnnotationError, match="does not match"):
         reject(history, STORY, [Suggestion("actor", 0, 5, "Nope!", 0.5)])
     assert history.store.rejections() == []
+
+
+def test_a_name_that_looks_like_an_id_prefix_is_read_as_a_name(history: History) -> None:
+    entry = history.add_actor(Actor.new("Harbour Agency", "organisation"))
+    hexname = entry.id[:4]
+    story = make_story(f"“We are ready,” {hexname} said.")
+    add_story(history.store, story)
+    [ann] = accept(history, story, [quote(story, "We are ready", speaker=hexname)], annotator="t")
+    assert ann.speaker != entry.id and history.store.actor(ann.speaker).name == hexname  # type: ignore[union-attr]

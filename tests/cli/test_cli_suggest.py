@@ -134,20 +134,26 @@ def test_all_covers_every_story_with_one_registry(
 
 
 def test_the_table_fits_80_columns_and_keeps_rows_whole_in_a_pipe(library: tuple[Path, str, str]) -> None:
-    from rich.console import Console
+    from rich.cells import cell_len
 
-    from tui.cli.suggest import _table_of
+    from tui.cli.suggest import table_lines
 
     data_dir, harbour, _ = library
     out = ok(data_dir, "suggest", harbour)
     lines = out.splitlines()
     assert lines[0].split() == ["Story", "Kind", "Score", "Who", "Text"]
-    assert len(lines) == 1 + 6 and harbour[:8] in lines[1]  # a pipe: each suggestion on one line
+    assert len(lines) == 1 + 6 and all(line.startswith(harbour[:8]) for line in lines[1:])  # one line each
     assert "Tomas Brek" in out and "Harbour Board (organisation)" in out
-    console = Console(width=80, file=None)
-    with console.capture() as captured:
-        console.print(_table_of(jsonl(data_dir, harbour)))
-    assert max(len(line) for line in captured.get().splitlines()) <= 80
+    assert "We need another month" in out and max(len(line) for line in lines) <= 160
+    records = jsonl(data_dir, harbour)
+    wide = [*records, {**records[0], "exact": "東京で記者団に語った" * 10, "actor": "東京" * 100}]
+    at_80 = list(table_lines(wide, 80))
+    assert len(at_80) == 1 + 7 and max(cell_len(line) for line in at_80) <= 80
+    assert at_80[-1].endswith("…") and "東…" in at_80[-1]
+    quote_line = next(line for line in at_80 if "We need" in line)
+    column = cell_len(quote_line[: quote_line.index("We need")])
+    for line, r in zip(at_80[1:], wide, strict=True):  # the Text column lines up, wide characters or not
+        assert any(cell_len(line[:i]) == column and line[i:].startswith(r["exact"][:3]) for i in range(len(line)))
 
 
 def test_nothing_pending_says_so(library: tuple[Path, str, str]) -> None:

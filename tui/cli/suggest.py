@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import click
@@ -20,9 +20,9 @@ from annotations.suggest.model import Suggestion
 from annotations.suggest.review import accept, pending
 from stories.model import Story, short_id
 from stories.text import clean_line
-from tui.cli.base import echo_rich, open_store, user_errors
+from tui.cli.base import PIPE_WIDTH, open_store, user_errors
 
-__all__ = ["COMMANDS", "suggestion_record"]
+__all__ = ["COMMANDS", "suggestion_record", "table_lines"]
 
 FORMATS = ("table", "json", "jsonl")
 
@@ -87,21 +87,39 @@ def _who(record: dict[str, Any]) -> str:
     return name or "?"
 
 
-def _table_of(rows: list[dict[str, Any]]) -> Any:
-    from rich.table import Table
-    from rich.text import Text
+#: The table's fixed columns (Story, Kind, Score) and the gaps between all five columns.
+_FIXED = 8 + 5 + 5 + 4 * 2
 
-    table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 2, 0, 0), expand=True)
-    table.add_column("Story", no_wrap=True, width=8)
-    table.add_column("Kind", no_wrap=True, width=5)
-    table.add_column("Score", justify="right", no_wrap=True, width=5)
-    table.add_column("Who", ratio=2, min_width=10)
-    table.add_column("Text", ratio=5, min_width=16)
-    for r in rows:
-        # Text, not str: brackets in a story are text, never Rich markup; every cell on one cleaned line
-        cells = (Text(clean_line(str(_who(r)))), Text(clean_line(r["exact"])))
-        table.add_row(short_id(r["story"]), r["kind"], f"{r['score']:.2f}", *cells)
-    return table
+
+def _fit(text: str, width: int) -> str:
+    """`text` on one line in exactly `width` terminal cells: cut with "…" when longer, padded when shorter."""
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(set_cell_size(text, width - 1).rstrip() + "…", width)  # a wide character cut: padded
+
+
+def table_width() -> int:
+    """How wide the table prints: the terminal's width; into a pipe or file, `PIPE_WIDTH` (rows stay whole)."""
+    from rich.console import Console
+
+    console = Console()  # only measures the terminal
+    return console.width if console.is_terminal else max(console.width, PIPE_WIDTH)
+
+
+def table_lines(records: Iterable[dict[str, Any]], width: int, *, header: bool = True) -> Iterator[str]:
+    """The table of suggestions, one line each (streamed: a run over the whole library prints as it goes, and
+    costs what plain text does). Every cell is one cleaned line, cut to fit `width` (at least 60 cells)."""
+    rest = max(width, 60) - _FIXED
+    who_width = max(10, rest * 2 // 7)
+    text_width = rest - who_width
+    if header:
+        yield "  ".join((_fit("Story", 8), _fit("Kind", 5), "Score", _fit("Who", who_width), "Text")).rstrip()
+    for r in records:
+        who, text = clean_line(str(_who(r))), clean_line(r["exact"])
+        cells = (_fit(short_id(r["story"]), 8), _fit(r["kind"], 5), f"{r['score']:5.2f}", _fit(who, who_width))
+        yield "  ".join((*cells, _fit(text, text_width))).rstrip()
 
 
 @click.command("suggest")
@@ -140,7 +158,8 @@ def suggest_(
     ids = list(_stories(store, stories, every))
     registry = Registry.of(store)  # one for the run; remade only when accepting adds entries
     history = History(store)
-    rows: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []  # for json: one array
+    width, listed = table_width(), 0
     stored: Counter[str] = Counter()
     entries_before = len(registry.actors)
     touched = 0
@@ -163,15 +182,15 @@ def suggest_(
         if fmt == "jsonl":
             for record in records:
                 click.echo(json.dumps(record, ensure_ascii=False))
-        else:
+        elif fmt == "json":
             rows.extend(records)
+        elif records:
+            click.echo("\n".join(table_lines(records, width, header=not listed)))
+        listed += len(records)
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-    elif fmt == "table":
-        if rows:
-            echo_rich(_table_of(rows))
-        elif not accept_:
-            click.echo("No suggestions pending.")
+    elif fmt == "table" and not listed and not accept_:
+        click.echo("No suggestions pending.")
     if accept_:
         total = sum(stored.values())
         by_kind = ", ".join(f"{stored[k]} {k}{'s' if stored[k] != 1 else ''}" for k in KINDS if stored[k])

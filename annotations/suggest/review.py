@@ -140,17 +140,21 @@ def to_annotation(
     return ann, tuple(batch.new[k] for k in batch.new if k not in before)
 
 
-def _learned_alias(ann: Annotation, entries: dict[str, Actor], batch: Batch) -> None:
+def _learned_alias(store: Store, ann: Annotation, entries: dict[str, Actor], batch: Batch) -> None:
     """An actor mention spelled as its entry does not know yet becomes an alias (as `History.add` does), unless
-    another entry answers to that spelling. `entries`: the entries edited so far in this batch, by id."""
+    another entry answers to that spelling or learns it in this batch. `entries`: the entries edited so far in
+    this batch, by id (each edit starts from the entry as stored)."""
     if ann.kind != "actor" or ann.actor is None:
         return
-    entry = entries.get(ann.actor) or batch.registry.canonical(ann.actor)
+    entry = entries.get(ann.actor) or store.actor(ann.actor)
     spelled = " ".join(ann.exact.split())
-    if entry is None or fold_name(spelled) in {fold_name(n) for n in entry.names}:
+    folded = fold_name(spelled)
+    if entry is None or folded in {fold_name(n) for n in entry.names}:
         return
-    if fold_name(spelled) in batch.new or batch.registry.clash(entry, [spelled]) is not None:
+    if folded in batch.new or batch.registry.clash(entry, [spelled]) is not None:
         return  # another entry's name: not this one's alias
+    if any(folded in {fold_name(n) for n in other.names} for other in entries.values() if other.id != entry.id):
+        return  # learned by another entry in this batch already
     entries[entry.id] = entry.edited(aliases=(*entry.aliases, spelled))
 
 
@@ -182,7 +186,7 @@ def accept(
     edited: dict[str, Actor] = {}
     for ann in made:
         if ann.actor not in new_ids:
-            _learned_alias(ann, edited, batch)
+            _learned_alias(store, ann, edited, batch)
     edits: list[Edit] = [(None, a) for a in batch.new.values()]
     edits.extend((store.entry(i), a) for i, a in edited.items())
     edits.extend((None, a) for a in made)

@@ -146,3 +146,23 @@ def test_exports_and_merges_leave_rejections_behind(tmp_path: Path) -> None:
         report, _ = merge.merge_file(other, path)
         assert report["added"] == 1 and other.rejections() == []
     json.loads(exported)  # still one JSON document
+
+
+def test_repair_rebuilds_rejections_with_the_rest_of_a_damaged_snapshot(tmp_path: Path) -> None:
+    first, second, third = rejection(), rejection("the council said", "quote"), rejection("Ferry", "actor", STORY_B)
+    with opened(tmp_path) as store:
+        History(store).reject([first])
+        store.close(compact=True)
+    with Store(tmp_path) as store:
+        History(store).reject([second])
+        store.close(compact=True)
+    with Store(tmp_path) as store:
+        History(store).reject([third])  # in the journal only
+    path = tmp_path / ANNOTATIONS_FILE
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    assert not doctor.check(tmp_path).healthy
+    report = doctor.repair(tmp_path)
+    assert report.healthy, report.lines()
+    with Store(tmp_path, read_only=True) as store:
+        assert {r.id for r in store.rejections()} == {first.id, second.id, third.id}
+        assert store.rejected_keys(STORY_B.id) == {third.key}

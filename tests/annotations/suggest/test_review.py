@@ -258,3 +258,11 @@ def test_a_name_that_looks_like_an_id_prefix_is_read_as_a_name(history: History)
     add_story(history.store, story)
     [ann] = accept(history, story, [quote(story, "We are ready", speaker=hexname)], annotator="t")
     assert ann.speaker != entry.id and history.store.actor(ann.speaker).name == hexname  # type: ignore[union-attr]
+
+
+def test_a_new_spelling_two_entries_meet_in_one_batch_becomes_an_alias_of_the_first_only(history: History) -> None:
+    one = history.add_actor(Actor.new("Harbour Agency of Norland", "organisation"))
+    two = history.add_actor(Actor.new("Harbour Agency of Vesland", "organisation"))
+    accept(history, STORY, [mention(actor_id=one.id), mention(nth=1, actor_id=two.id)], annotator="t")
+    aliases = {a.name: a.aliases for a in history.store.actors()}
+    assert aliases == {one.name: ("Harbour Agency",), two.name: ()}

@@ -74,7 +74,7 @@ def pending(
         if there is not None and there.overlaps(s.start, s.end):
             continue
         kept.append(s)
-    return sorted(kept, key=lambda s: (s.start, -s.end, s.kind))
+    return sorted(kept, key=lambda s: (s.start, -s.end))  # stable: the suggester's kind order within a span
 
 
 @dataclass

@@ -22,6 +22,7 @@ __all__ = [
     "keymap",
     "load_config",
     "quote_punctuation",
+    "suggest_annotator",
 ]
 
 APP = "wiredesk"
@@ -31,6 +32,10 @@ MAX_CONFIG_BYTES = 1 << 20
 #: The longest error line about the config file: what it quotes from the file is cut to fit.
 MAX_MESSAGE = 300
 _BOM = b"\xef\xbb\xbf"
+#: Who accepted a suggestion from the command line (`wiredesk suggest --accept`), unless the config names someone.
+SUGGEST_ANNOTATOR = "wiredesk-suggest"
+#: The longest annotator name the config may give.
+MAX_ANNOTATOR = 200
 
 
 class ConfigError(Exception):
@@ -119,3 +124,16 @@ def annotator(config: dict[str, Any] | None = None) -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
+
+
+def suggest_annotator(config: dict[str, Any] | None = None) -> str:
+    """Who `wiredesk suggest --accept` stores as the annotator: `suggest_annotator` from the config (one line of
+    text, at most `MAX_ANNOTATOR` characters, cleaned for the terminal), else "wiredesk-suggest"."""
+    value = (config or {}).get("suggest_annotator", SUGGEST_ANNOTATOR)
+    name = clean_line(value).strip() if isinstance(value, str) else ""
+    if not name or len(name) > MAX_ANNOTATOR:
+        raise ConfigError(
+            f"{config_path()}: suggest_annotator must be a name of 1 to {MAX_ANNOTATOR} characters, "
+            'e.g. suggest_annotator = "wiredesk-suggest"'
+        )
+    return name

@@ -8,7 +8,8 @@ report. Deletions travel as tombstones: a deleted annotation does not come back 
 deletion, and an incoming tombstone deletes the annotation here unless it was edited here after that deletion
 (both are conflicts). Incoming tombstones are recorded here with their own times, so they keep travelling.
 Registry entries match by id, else by name or alias (case and accents ignored): the incoming annotations then
-link to the entry here.
+link to the entry here. Rejected suggestions (`annotations.store.rejections`) are left out: they are the
+judgement of the library they were made in, and an export does not carry them.
 
 `plan` reads and checks everything and writes nothing; `apply` writes the plan: the stories in one import, then
 the registry and the annotations in batches of `BATCH` edits (one journal line per table each). A merge

@@ -12,6 +12,9 @@ the modules; `exporter` loads one (the package never imports its format modules 
 `write_export` puts an export in place atomically: a file through a temp file, a folder through a temp folder
 beside it; neither replaces what exists unless asked to, and a link is followed to what it points to. A FIFO,
 a character device or /dev/stdout is written into as it is, never replaced.
+
+Exports carry stories, annotations and the registry; rejected suggestions (`annotations.store.rejections`) stay
+in the library.
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ from tui.cli import actors as cli_actors
 from tui.cli import annotate as cli_annotate
 from tui.cli import export as cli_export
 from tui.cli import merge as cli_merge
+from tui.cli import suggest as cli_suggest
 from tui.cli.base import PIPE_WIDTH, CliContext, echo_rich, open_store, user_errors
 
 __all__ = ["main"]
@@ -319,5 +320,11 @@ def doctor(ctx: click.Context, repair: bool) -> None:
         ctx.exit(1)
 
 
-for _command in (*cli_annotate.COMMANDS, *cli_actors.COMMANDS, *cli_export.COMMANDS, *cli_merge.COMMANDS):
+for _command in (
+    *cli_annotate.COMMANDS,
+    *cli_actors.COMMANDS,
+    *cli_export.COMMANDS,
+    *cli_merge.COMMANDS,
+    *cli_suggest.COMMANDS,
+):
     main.add_command(_command)

@@ -84,7 +84,8 @@ class _Registry:
 @contextmanager
 def _fixed_time() -> Iterator[None]:
     """Every record made or edited in the block is stamped `STAMP` (registry aliases learned by History.add too)."""
-    with mock.patch("annotations.model.now_iso", lambda: STAMP), mock.patch("annotations.actors.now_iso", lambda: STAMP):
+    stamp = lambda: STAMP  # noqa: E731
+    with mock.patch("annotations.model.now_iso", stamp), mock.patch("annotations.actors.now_iso", stamp):
         yield
 
 

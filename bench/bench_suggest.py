@@ -53,6 +53,13 @@ GOALS = [
 ]
 SPEED_GOALS = {"ms_per_1000_words": 30.0, "stories_per_s": 200.0}
 _WORD = re.compile(r"\w+")
+METHOD = (
+    "Each story is suggested twice: **cold** (empty registry) and **warm** (a registry of the gold actors of the "
+    "other stories, with the spellings they are mentioned by: leave-one-out). Spans match exactly or by >= 50 % "
+    "overlap of the longer span, one-to-one, best overlap first; goals are judged on overlap. Speaker: the gold "
+    "name or an alias (folded), or a word of the gold name no other actor of the story has; none is wrong. "
+    "Details and `--explain STORY`: bench/suggest/score.py."
+)
 
 
 def baseline(story: Story) -> int:
@@ -208,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{sum(i.kind == 'actor' for i in items)} actor mentions, {sum(i.kind == 'claim' for i in items)} claims "
         f"(bench/suggest/gold/, guidelines in bench/suggest/GOLD.md)."
     )
-    body = summary + "\n\n" + tables(cold, warm, speed, lib)
+    body = summary + " " + METHOD + "\n\n" + tables(cold, warm, speed, lib)
     print(body)
     if args.record:
         info = machine(BENCH_DIR)

@@ -1,13 +1,253 @@
-"""Quotes: direct, partial, multi-paragraph and indirect speech, each with its speaker and cue."""
+"""Quotes: direct, partial, multi-paragraph and indirect speech, each with its speaker and cue.
+
+The text is read once: quotation marks paired (`stories.text.quote_pairs`, the reader's own rule), sentences
+joined where a quotation runs over a sentence end ("units"), every cue from the lexicon found outside marks, and
+each cue's speaker worked out in text order (so "he said" can look back). Each quotation then takes the cue of its
+unit nearest to it; indirect speech is the clause a cue reports ("X said (that) …", "…, X said.", "according to
+X, …")."""
 
 from __future__ import annotations
 
-from annotations.suggest.context import Context
-from annotations.suggest.model import Suggestion
+import bisect
+from dataclasses import dataclass, field
 
-__all__ = ["find_quotes"]
+from annotations.suggest.context import Context
+from annotations.suggest.lexicon import lexicon
+from annotations.suggest.model import Suggestion
+from annotations.suggest.speakers import Speaker, Speakers, tokens
+from stories.text import is_word_char, quotation_span, quote_pairs
+
+__all__ = ["Cue", "Scan", "Unit", "find_quotes", "scan"]
+
+_OPENING = "\"“„«'‘‚‹"
+_CLOSING = "\"”»'’›“"
+
+
+@dataclass
+class Cue:
+    """A reporting cue as written ("told reporters"), the noun phrase's speaker, and its kind."""
+
+    start: int
+    end: int
+    word: str  # the cue itself, lower case ("told")
+    kind: str  # speech | claim | according
+    speaker: Speaker | None = None
+    inverted: bool = False  # the speaker follows the cue ("said Peskov")
+
+
+@dataclass
+class Unit:
+    """A sentence, or several when a quotation runs over their ends: where a quote looks for its cue."""
+
+    start: int
+    end: int
+    paragraph: int
+    cues: list[Cue] = field(default_factory=list)
+    pairs: list[tuple[int, int]] = field(default_factory=list)
+
+    def subject(self, before: int) -> Speaker | None:
+        """The speaker of the unit's first cue before `before` that has one (the main clause's subject)."""
+        for cue in self.cues:
+            if cue.start < before and cue.speaker is not None and cue.speaker.how != "anonymous":
+                return cue.speaker
+        return None
+
+
+@dataclass
+class Scan:
+    """The story read once: its units with their cues and quotations, and the speaker resolver."""
+
+    units: list[Unit]
+    pairs: list[tuple[int, int]]  # outermost quotation marks, in text order
+    speakers: Speakers
+
+
+def scan(ctx: Context, mentions: list[Suggestion]) -> Scan:
+    """The story's scan, made once per `Context` and shared by the quote and claim finders."""
+    found = ctx.memo.get("quotes.scan")
+    if not isinstance(found, Scan):
+        found = _scan(ctx, mentions)
+        ctx.memo["quotes.scan"] = found
+    return found
+
+
+def _outermost(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for pair in sorted(pairs):
+        if not out or pair[0] > out[-1][1]:
+            out.append(pair)
+    return out
+
+
+def _scan(ctx: Context, mentions: list[Suggestion]) -> Scan:
+    text, lex = ctx.text, lexicon()
+    pairs = _outermost(quote_pairs(text))
+    opens = [p[0] for p in pairs]
+
+    def inside(pos: int) -> bool:
+        i = bisect.bisect_right(opens, pos - 1) - 1
+        return i >= 0 and pairs[i][0] < pos <= pairs[i][1]
+
+    para_starts = [p[0] for p in ctx.paragraphs]
+    starts = [s for s in ctx.sentence_starts if not inside(s)] or [0]
+    units: list[Unit] = []
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(text)
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        units.append(Unit(start, end, bisect.bisect_right(para_starts, start) - 1))
+    unit_starts = [u.start for u in units]
+
+    def unit_of(pos: int) -> Unit:
+        return units[max(bisect.bisect_right(unit_starts, pos) - 1, 0)]
+
+    for pair in pairs:
+        unit_of(pair[0]).pairs.append(pair)
+    for m in lex.cue_re.finditer(text):
+        start, end = m.span()
+        if inside(start):
+            continue
+        word = " ".join(m.group().lower().split())
+        unit = unit_of(start)
+        if text[start].isupper() and text[unit.start : start].strip(" \"“”‘’'«»„:–—-"):
+            continue  # a capitalised "Says" inside a sentence is a name or a title, not a cue
+        if text[max(start - 2, 0) : start] in ("'s", "’s") or text[start - 1 : start] in ("'", "’"):
+            continue  # "Trump's claims": a noun
+        unit.cues.append(Cue(start, end, word, lex.kind_of(word)))
+    speakers = Speakers(ctx, mentions)
+    for unit in units:
+        for cue in unit.cues:
+            _cue_speaker(text, unit, cue, speakers)
+    return Scan(units, pairs, speakers)
+
+
+def _cue_speaker(text: str, unit: Unit, cue: Cue, speakers: Speakers) -> None:
+    lex = speakers.lex
+    if cue.kind == "according":
+        np = speakers.np_after(cue.end, unit.end)
+        cue.inverted = True
+    else:
+        np = speakers.np_before(unit.start, cue.start)
+        lead = text[unit.start : cue.start].rstrip(" ,")
+        if not np and (not lead.strip(_OPENING) or lead[-1:] in _CLOSING + ":—–"):
+            np = speakers.np_after(cue.end, unit.end)
+            cue.inverted = bool(np)
+    if cue.word == "told" or cue.word == "tell" or cue.word == "tells":
+        cue.end = _audience_end(text, cue.end, unit.end, speakers)
+    if np:
+        cue.speaker = speakers.speaker(np, cue.start)
+        if cue.speaker is not None and cue.speaker.how == "resolved" and len(np) == 1:
+            speakers.learn_gender(lex.pronouns.get(np[0].low, ""))
+
+
+def _audience_end(text: str, pos: int, hi: int, speakers: Speakers) -> int:
+    """Where "told reporters", "told AFP", "told a news conference" ends."""
+    end = pos
+    for n, tok in enumerate(tokens(text, pos, min(hi, pos + 80))):
+        if n >= 5 or not (tok.low in speakers.lex.audience or (tok.cap and tok.low not in speakers.lex.pronouns)):
+            break
+        end = tok.end
+    while text[pos:end].split() and text[pos:end].split()[-1].lower() in ("a", "an", "the", "his", "her", "its"):
+        end = pos + text[pos:end].rstrip().rfind(" ")
+    return end
 
 
 def find_quotes(ctx: Context, mentions: list[Suggestion]) -> list[Suggestion]:
     """The quotes of the story; `mentions` are the actor suggestions, to resolve speakers against."""
-    return []
+    if not ctx.text.strip():
+        return []
+    sc = scan(ctx, mentions)
+    from annotations.suggest.indirect import indirect_quotes
+
+    out = _direct_quotes(ctx.text, sc)
+    out.extend(indirect_quotes(ctx.text, sc))
+    return sorted(out, key=lambda s: (s.start, -s.end))
+
+
+def _direct_quotes(text: str, sc: Scan) -> list[Suggestion]:
+    out: list[Suggestion] = []
+    last: tuple[int, Speaker] | None = None  # paragraph and speaker of the last attributed direct quote
+    for unit in sc.units:
+        for opening, closing in unit.pairs:
+            span = quotation_span(text, opening, pairs=[(opening, closing)])
+            if span is None or not any(is_word_char(c) for c in text[span[0] : span[1]]):
+                continue
+            start, end = span
+            words = len(text[start:end].split())
+            before = text[unit.start : opening].strip()
+            direct = not before or before[-1] in ":,—–" or before[-1] in _CLOSING
+            direct = direct and (text[start].isupper() or words >= 6 or not before)
+            form = "direct" if direct else "partial"
+            cue = _cue_for(unit, opening, closing, bool(before))
+            speaker = cue.speaker if cue is not None else None
+            rule = f"quote.{form}"
+            if cue is not None and speaker is None:
+                speaker = unit.subject(cue.start) or unit.subject(unit.end)
+            if cue is not None:
+                rule += ".inverted" if cue.inverted else ".cue"
+                score = _score(form, speaker)
+            elif form == "direct" and not before and last is not None and unit.paragraph - last[0] <= 1:
+                speaker, rule, score = last[1], rule + ".continued", 0.75
+            elif words <= 3 or (form == "partial" and words <= 5):
+                continue  # scare quotes, titles, nicknames: marks with no cue near
+            else:
+                rule += ".bare"
+                score = 0.45 if form == "direct" else 0.3
+            if speaker is not None and speaker.how == "anonymous":
+                rule += ".anonymous"
+            named = speaker if speaker is not None and speaker.name else None
+            if named is not None and form == "direct":
+                last = (unit.paragraph if closing < unit.end else _paragraph_of(sc, closing), named)
+            out.append(_suggestion(text, start, end, form, score, rule, named, cue))
+    return out
+
+
+def _paragraph_of(sc: Scan, pos: int) -> int:
+    for unit in reversed(sc.units):
+        if unit.start <= pos:
+            return unit.paragraph
+    return 0
+
+
+def _cue_for(unit: Unit, opening: int, closing: int, has_before: bool) -> Cue | None:
+    """The cue a quotation takes: the first after it when it opens its sentence, else the nearest before it
+    (then the first after it)."""
+    after = [c for c in unit.cues if c.start > closing]
+    before = [c for c in unit.cues if c.end <= opening]
+    if not has_before:
+        return after[0] if after else None
+    if before:
+        return before[-1]
+    return after[0] if after else None
+
+
+def _score(form: str, speaker: Speaker | None) -> float:
+    if speaker is None:
+        return 0.6 if form == "direct" else 0.5
+    if speaker.how == "anonymous":
+        return 0.85 if form == "direct" else 0.75
+    if speaker.how == "resolved":
+        return 0.88 if form == "direct" else 0.8
+    return 0.95 if form == "direct" else 0.85
+
+
+def _suggestion(
+    text: str, start: int, end: int, form: str, score: float, rule: str, speaker: Speaker | None, cue: Cue | None
+) -> Suggestion:
+    return Suggestion(
+        kind="quote",
+        start=start,
+        end=end,
+        exact=text[start:end],
+        score=score,
+        rule=rule,
+        speaker=speaker.name if speaker else "",
+        speaker_id=speaker.id if speaker else None,
+        speaker_type=speaker.type if speaker else "",
+        speaker_start=speaker.start if speaker else None,
+        speaker_end=speaker.end if speaker else None,
+        form=form,
+        cue=text[cue.start : cue.end] if cue else "",
+        cue_start=cue.start if cue else None,
+        cue_end=cue.end if cue else None,
+    )

@@ -1,0 +1,135 @@
+"""Indirect speech: the clause a cue reports, without quotation marks ("X said (that) …", "…, X said.",
+"according to X, …", "X told reporters …", "X denied that …"). The span is the reported content only: no
+"that", no attribution, no final full stop."""
+
+from __future__ import annotations
+
+import re
+
+from annotations.suggest.model import Suggestion
+from annotations.suggest.quotes import _OPENING, Cue, Scan, Unit, _suggestion
+from stories.text import is_word_char
+
+__all__ = ["content_after", "indirect_quotes"]
+
+_THAT = re.compile(r"\s*,?\s*(?:that|how|why|whether)(?![\w'’-])", re.IGNORECASE)
+_MIN_WORDS = 3
+
+
+def indirect_quotes(text: str, sc: Scan) -> list[Suggestion]:
+    """The indirect quotes of the scanned story."""
+    out: list[Suggestion] = []
+    lex = sc.speakers.lex
+    for unit in sc.units:
+        for i, cue in enumerate(unit.cues):
+            if cue.kind == "claim" or (cue.kind == "speech" and cue.word not in lex.clause):
+                continue
+            speaker = cue.speaker
+            if speaker is None and (cue.word.endswith("ing") or _coordinated(text, unit, cue)):
+                speaker = unit.subject(cue.start)
+            if speaker is None:
+                continue  # reported speech with nobody reporting it is too often something else
+            span = _reported(text, sc, unit, i)
+            if span is None:
+                continue
+            start, end, rule = span
+            if speaker is None:
+                score = 0.45
+            elif speaker.how == "anonymous":
+                score = 0.65
+            else:
+                score = 0.75 if speaker.how == "named" else 0.65
+            named = speaker if speaker is not None and speaker.name else None
+            out.append(_suggestion(text, start, end, "indirect", score, rule, named, cue))
+    return out
+
+
+def _reported(text: str, sc: Scan, unit: Unit, i: int) -> tuple[int, int, str] | None:
+    """(start, end, rule) of the clause the `i`th cue of `unit` reports, or None."""
+    cue = unit.cues[i]
+    speakers = sc.speakers
+    if cue.kind == "according" or cue.inverted or _at_tail(text, unit, cue, speakers):
+        head = text[unit.start : cue.start]
+        comma = head.rfind(",")
+        if comma > 0 and (cue.kind == "according" or speakers.np_before(unit.start, cue.start)):
+            return _trimmed(text, sc, unit.start, comma, "quote.indirect.before")
+        if cue.kind == "according" and cue.speaker is not None and cue.speaker.end is not None:
+            after = text.find(",", cue.speaker.end, unit.end)
+            if after != -1 and not text[cue.speaker.end : after].strip(" )"):
+                return _trimmed(text, sc, after + 1, unit.end, "quote.indirect.according")
+        return None
+    start = content_after(text, cue, unit, speakers)
+    if start is None:
+        return None
+    end = unit.end
+    for later in unit.cues[i + 1 :]:
+        comma = text.rfind(",", start, later.start)
+        if comma != -1 and (later.kind == "according" or _only_np(text, comma + 1, later.start, speakers)):
+            end = comma
+            break
+    return _trimmed(text, sc, start, end, "quote.indirect.after")
+
+
+def content_after(text: str, cue: Cue, unit: Unit, speakers: object) -> int | None:
+    """Where the clause reported by `cue` starts (after adjuncts like "on Monday" and "that"), or None."""
+    from annotations.suggest.speakers import Speakers
+
+    assert isinstance(speakers, Speakers)
+    pos = cue.end
+    if m := speakers.lex.adjunct_re.match(text, pos, unit.end):
+        pos = m.end()
+        if text[pos : pos + 1] == ",":
+            return None  # "said in a statement, calling for …": the clause is not the cue's
+    if m := _THAT.match(text, pos, unit.end):
+        pos = m.end()
+    elif cue.word not in speakers.lex.bare:
+        return None  # "declared a national emergency": an object, not a clause
+    while pos < unit.end and (text[pos].isspace() or text[pos] in ",:"):
+        if text[pos] == ":":
+            return None  # X said: "…" is direct speech
+        pos += 1
+    return pos if pos < unit.end else None
+
+
+def _at_tail(text: str, unit: Unit, cue: Cue, speakers: object) -> bool:
+    """True for the "…, X said." of a sentence: the cue ends its unit, but for adjuncts."""
+    from annotations.suggest.speakers import Speakers
+
+    assert isinstance(speakers, Speakers)
+    rest = text[cue.end : unit.end]
+    if m := speakers.lex.adjunct_re.match(rest):
+        rest = rest[m.end() :]
+    return not rest.strip(" .!?,;") and cue.speaker is not None
+
+
+def _coordinated(text: str, unit: Unit, cue: Cue) -> bool:
+    """True if the cue's verb shares the subject of an earlier one ("…, and declared", "…, saying")."""
+    before = text[unit.start : cue.start].rstrip()
+    return before.endswith((",", " and", " but")) or before.endswith(("”", '"'))
+
+
+def _only_np(text: str, lo: int, hi: int, speakers: object) -> bool:
+    from annotations.suggest.speakers import Speakers
+
+    assert isinstance(speakers, Speakers)
+    gap = text[lo:hi].strip()
+    if not gap:
+        return True
+    np = speakers.np_before(lo, hi)
+    return bool(np) and not text[lo : np[0].start].strip()
+
+
+def _trimmed(text: str, sc: Scan, start: int, end: int, rule: str) -> tuple[int, int, str] | None:
+    while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:!?…—–-"):
+        end -= 1
+    if end <= start or len(text[start:end].split()) < _MIN_WORDS:
+        return None
+    if text[start] in _OPENING:
+        for opening, closing in sc.pairs:
+            if opening == start and closing >= end - 1:
+                return None  # all of it in marks: a direct quote
+    if not is_word_char(text[end - 1]) and text[end - 1] not in _OPENING + "”’»)":
+        return None
+    return start, end, rule

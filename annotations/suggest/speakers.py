@@ -1,0 +1,408 @@
+"""Speakers: who a reporting cue belongs to. The noun phrase next to the cue, made into a name ("US President
+Donald Trump" -> Donald Trump), or a pronoun, a role ("the minister") or a document ("the statement") resolved to
+the most recent compatible actor earlier in the story; names matched to registry entries by name or alias."""
+
+from __future__ import annotations
+
+import bisect
+import re
+import weakref
+from dataclasses import dataclass, field
+
+from annotations.actors import ACTOR_TYPES, fold_name
+from annotations.registry import Registry
+from annotations.suggest.context import Context
+from annotations.suggest.lexicon import Lexicon, lexicon
+from annotations.suggest.model import Suggestion
+
+__all__ = ["Speaker", "Speakers", "Tok", "tokens"]
+
+#: A word (dots only inside it: "U.S."), a number, or one punctuation character.
+_TOKEN = re.compile(r"[^\W\d_](?:[\w'’-]|\.(?=\w))*|\d[\w.,]*\w|\d|[^\w\s]")
+_CONNECTORS = frozenset("of for in on de del da di la le al el bin ibn von van der den du y and &".split())
+_DETERMINERS = frozenset("the a an".split())
+_LEADERS = frozenset(
+    "but and so yet meanwhile however still now then also in on at after before when while as if earlier later "
+    "separately instead".split()
+)
+#: The roles "the leader" may refer to.
+_LEADERSHIP = frozenset("president prime premier chancellor king queen emir sultan chairman chairwoman head".split())
+#: How far back a pronoun looks for its speaker (characters).
+_PRONOUN_REACH = 1500
+
+
+@dataclass(frozen=True)
+class Tok:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+    @property
+    def cap(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def tokens(text: str, lo: int, hi: int) -> list[Tok]:
+    """The tokens of text[lo:hi], with offsets into `text`."""
+    return [Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, lo, hi)]
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Who speaks: a name as the text gives it (fullest form known), its registry entry, guessed type, the span of
+    the mention it was found at, and how it was found: "named" in the sentence, "resolved" from a pronoun, role,
+    surname or document, or "anonymous" (an unnamed official: name "")."""
+
+    name: str
+    id: str | None
+    type: str
+    start: int | None
+    end: int | None
+    how: str
+    roles: frozenset[str] = frozenset()
+
+
+@dataclass
+class _Entity:
+    name: str
+    type: str
+    start: int
+    end: int
+    roles: set[str] = field(default_factory=set)
+    gender: str = ""  # m | f | ""
+    id: str | None = None
+
+
+_REGISTRY_NAMES: weakref.WeakKeyDictionary[Registry, dict[str, tuple[str, str, str]]] = weakref.WeakKeyDictionary()
+
+
+def _registry_names(registry: Registry) -> dict[str, tuple[str, str, str]]:
+    """Folded name or alias -> (id, name, type) of the registry's entries in use, built once per registry."""
+    names = _REGISTRY_NAMES.get(registry)
+    if names is None:
+        names = {}
+        for actor in registry.actors:
+            for name in (actor.name, *actor.aliases):
+                names.setdefault(fold_name(name), (actor.id, actor.name, actor.type))
+        _REGISTRY_NAMES[registry] = names
+    return names
+
+
+def _title_pattern(lex: Lexicon) -> re.Pattern[str]:
+    titles = "|".join(sorted((re.escape(t) for t in lex.person_titles), key=len, reverse=True))
+    name = r"[A-Z][\w'’-]*(?:\.(?=\s))?"
+    return re.compile(rf"(?<![\w'’-])(?i:{titles})\s+((?:{name}\s+){{0,4}}[A-Z][\w'’-]+)")
+
+
+def _org_pattern(lex: Lexicon) -> re.Pattern[str]:
+    heads = "|".join(sorted((re.escape(h.title()) for h in lex.organisation if " " not in h), key=len, reverse=True))
+    word = r"[A-Z][\w'’-]*"
+    tail = rf"(?:\s+(?:of|for|in|on)\s+(?:the\s+)?{word}(?:\s+{word}){{0,3}})?"
+    return re.compile(rf"(?<![\w'’-])(?:{word}\s+){{0,4}}(?:{heads})(?![\w'’-]){tail}")
+
+
+_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def _pattern(kind: str, lex: Lexicon) -> re.Pattern[str]:
+    if kind not in _PATTERNS:
+        _PATTERNS[kind] = _title_pattern(lex) if kind == "title" else _org_pattern(lex)
+    return _PATTERNS[kind]
+
+
+class Speakers:
+    """The speaker resolver of one story: the actors named so far (from a first pass over the text and from the
+    actor `mentions`), and the speakers found so far, in text order."""
+
+    def __init__(self, ctx: Context, mentions: list[Suggestion]) -> None:
+        self.ctx = ctx
+        self.text = ctx.text
+        self.lex = lexicon()
+        self.names = _registry_names(ctx.registry)
+        self.mentions = sorted((m for m in mentions if m.kind == "actor"), key=lambda m: m.start)
+        self._mention_starts = [m.start for m in self.mentions]
+        self.entities: list[_Entity] = []
+        self.spoken: list[tuple[int, _Entity]] = []  # (offset of the cue, entity) for every speaker found
+        self._scan()
+
+    # --- the first pass: who is named where ----------------------------------------------------------------
+
+    def _scan(self) -> None:
+        text, lex = self.text, self.lex
+        for m in _pattern("title", lex).finditer(text):
+            run = tokens(text, m.start(), m.end())
+            roles = {t.low.rstrip(".") for t in run if t.low.rstrip(".") in lex.person_titles}
+            name = [t for t in run[1:] if t.cap]
+            while name and (name[0].low.rstrip(".") in lex.person_titles or name[0].low in lex.organisation):
+                roles.add(name[0].low)
+                name = name[1:]
+            if name and not any(t.low in lex.organisation for t in name):
+                self._add(self._joined(name), "person", name[0].start, name[-1].end, roles)
+        for m in _pattern("org", lex).finditer(text):
+            run = tokens(text, m.start(), m.end())
+            while run and run[0].low in _DETERMINERS | _LEADERS:
+                run = run[1:]
+            if run:
+                type_ = "government" if any(t.low in lex.government for t in run) else "organisation"
+                heads = {t.low for t in run if t.low in lex.organisation}
+                self._add(self._joined(run), type_, run[0].start, run[-1].end, heads)
+        for mention in self.mentions:
+            self._add(mention.actor or mention.exact, mention.actor_type or "other", mention.start, mention.end, set())
+            self.entities[-1].id = mention.actor_id
+        self.entities.sort(key=lambda e: e.start)
+        self._entity_starts = [e.start for e in self.entities]
+
+    def _joined(self, run: list[Tok]) -> str:
+        return self.text[run[0].start : run[-1].end]
+
+    def _add(self, name: str, type_: str, start: int, end: int, roles: set[str]) -> _Entity:
+        gender = "f" if roles & self.lex.female else "m" if roles & self.lex.male else ""
+        entity = _Entity(name, type_, start, end, roles, gender)
+        self.entities.append(entity)
+        return entity
+
+    # --- noun phrases next to a cue ------------------------------------------------------------------------
+
+    def np_before(self, lo: int, pos: int) -> list[Tok]:
+        """The noun phrase ending just before `pos` (adjuncts like "on Monday" and "also" skipped), or []."""
+        if m := self.lex.adjunct_tail_re.search(self.text, lo, pos):
+            pos = m.start()
+        toks = tokens(self.text, max(lo, pos - 200), pos)
+        out: list[Tok] = []
+        for tok in reversed(toks):
+            low = tok.low
+            if not out:
+                if low in self.lex.pronouns:
+                    return [tok]
+                if low in ("who", "which", "that"):
+                    return []
+            if tok.cap or low in self.lex.person_titles or low in self.lex.organisation or low in self.lex.document:
+                if low in self.lex.pronouns:
+                    break
+                if out and out[-1].low in _CONNECTORS and not tok.cap:
+                    break
+                out.append(tok)
+            elif low in self.lex.anonymous and (not out or out[-1].cap is False):
+                out.append(tok)
+            elif low in _DETERMINERS or low in ("its", "his", "her", "their"):
+                if out:
+                    out.append(tok)
+                break
+            elif out and ((low in _CONNECTORS and out[-1].cap and low != "and") or tok.text in "-–"):
+                out.append(tok)
+            else:
+                break
+        while out and (out[-1].low in _CONNECTORS or out[-1].text in "-–"):
+            out.pop()
+        out.reverse()
+        while out and out[0].low in _LEADERS and out[0].low not in _CONNECTORS - {"in", "on"}:
+            out = out[1:]
+        return out
+
+    def _np_word(self, tok: Tok) -> bool:
+        """A word a speaker's noun phrase is made of: capitalised, or a title, head word, document or "official"."""
+        lex, low = self.lex, tok.low
+        return (
+            tok.cap
+            or low in lex.person_titles
+            or low in lex.organisation
+            or low in lex.document
+            or low in lex.anonymous
+        )
+
+    def np_after(self, pos: int, hi: int) -> list[Tok]:
+        """The noun phrase starting just after `pos` ("said Dmitry Peskov, …"), or []."""
+        toks = tokens(self.text, pos, min(hi, pos + 200))
+        out: list[Tok] = []
+        for tok in toks:
+            low = tok.low
+            if not out and low in _DETERMINERS:
+                out.append(tok)
+            elif not out and low in self.lex.pronouns:
+                return [tok]
+            elif self._np_word(tok) or (low in _CONNECTORS and out and out[-1].cap and low != "and"):
+                out.append(tok)
+            else:
+                break
+        while out and (out[-1].low in _CONNECTORS or out[-1].low in _DETERMINERS):
+            out.pop()
+        return out if any(t.low not in _DETERMINERS for t in out) else []
+
+    # --- a noun phrase made into a speaker -----------------------------------------------------------------
+
+    def speaker(self, np: list[Tok], at: int) -> Speaker | None:
+        """The speaker `np` (found at offset `at`) names or refers to, or None; remembered for later pronouns."""
+        found = self._speaker(np, at)
+        if found is not None and found.name:
+            self.spoken.append((at, self._entity_of(found)))
+        return found
+
+    def _entity_of(self, found: Speaker) -> _Entity:
+        entity = _Entity(found.name, found.type, found.start or 0, found.end or 0, set(found.roles))
+        entity.id = found.id
+        for earlier in reversed(self.spoken):
+            if earlier[1].name == found.name and earlier[1].gender:
+                entity.gender = earlier[1].gender
+                break
+        else:
+            entity.gender = "f" if found.roles & self.lex.female else "m" if found.roles & self.lex.male else ""
+            for e in self.entities:
+                if e.name == found.name and e.gender:
+                    entity.gender = e.gender
+        return entity
+
+    def _speaker(self, np: list[Tok], at: int) -> Speaker | None:
+        lex = self.lex
+        words = [t for t in np if t.low not in _DETERMINERS]
+        if not words:
+            return None
+        lows = [t.low for t in words]
+        if len(words) == 1 and lows[0] in lex.pronouns:
+            return self._pronoun(lex.pronouns[lows[0]], at)
+        indefinite = np[0].low in ("a", "an")
+        caps = [t for t in words if t.cap]
+        head = lows[-1]
+        unnamed = not caps or all(t.low in lex.anonymous | lex.person_titles | lex.organisation for t in caps)
+        if unnamed and (head in lex.anonymous or indefinite):
+            return Speaker("", None, "", words[0].start, words[-1].end, "anonymous")
+        if head in lex.document:
+            owner = [t for t in words[:-1] if t.cap]
+            if owner:
+                return self._named(owner, "organisation", at, set())
+            return self._latest(at, lambda e: e.type in ("organisation", "government", "country"), spoken_only=True)
+        org_at = next((i for i, w in enumerate(lows) if w in lex.organisation), None)
+        if org_at is not None and (org_at == len(words) - 1 or words[org_at + 1].low in _CONNECTORS):
+            if not caps:
+                heads = {head}
+                return self._latest(at, lambda e: bool(heads & e.roles) or head in e.name.lower(), spoken_only=False)
+            type_ = "government" if any(w in lex.government for w in lows) else "organisation"
+            return self._named(words, type_, at, {w for w in lows if w in lex.organisation})
+        name: list[Tok] = []
+        for tok in reversed(words):
+            bare = tok.low.rstrip(".")
+            is_name = tok.cap and bare not in lex.person_titles and tok.low not in lex.organisation
+            if (is_name and not _possessive(tok)) or (tok.low in _CONNECTORS and name):
+                name.append(tok)
+            else:
+                break
+        while name and name[-1].low in _CONNECTORS:
+            name.pop()
+        name.reverse()
+        roles = {t.low.rstrip(".") for t in words if t.low.rstrip(".") in lex.person_titles}
+        if not name:
+            if roles and (not caps or np[0].low == "the"):  # "the minister", "the Venezuelan leader"
+                wanted = roles | (_LEADERSHIP if roles & {"leader", "head"} else set())
+                return self._latest(at, lambda e: e.type == "person" and bool(wanted & e.roles), spoken_only=False)
+            if roles:  # "Kremlin spokesman" with no name
+                return Speaker("", None, "", words[0].start, words[-1].end, "anonymous")
+            return None
+        return self._named(name, "person" if roles or len(name) > 1 else "", at, roles)
+
+    def _named(self, name: list[Tok], type_: str, at: int, roles: set[str]) -> Speaker:
+        start, end = name[0].start, name[-1].end
+        text = self.text[start:end]
+        how = "named"
+        mention = self._mention(start, end)
+        if mention is not None:
+            return Speaker(
+                mention.actor or text, mention.actor_id, mention.actor_type or type_ or "other", start, end, how,
+                frozenset(roles),
+            )  # fmt: skip
+        if len(name) == 1:  # a surname: the fullest earlier name ending in it
+            fuller = self._fuller(text, at)
+            if fuller is not None:
+                text, type_ = fuller.name, fuller.type or type_
+                roles = roles | fuller.roles
+                if fuller.id:
+                    return Speaker(text, fuller.id, type_, start, end, how, frozenset(roles))
+        entry = self.names.get(fold_name(text))
+        if entry is not None:
+            return Speaker(text, entry[0], entry[2], start, end, how, frozenset(roles))
+        return Speaker(text, None, type_ or guess_type(text, self.lex), start, end, how, frozenset(roles))
+
+    def _mention(self, start: int, end: int) -> Suggestion | None:
+        i = bisect.bisect_right(self._mention_starts, end) - 1
+        while i >= 0 and self.mentions[i].end > start - 200:
+            m = self.mentions[i]
+            if m.start < end and start < m.end:
+                return m
+            i -= 1
+        return None
+
+    def _fuller(self, surname: str, at: int) -> _Entity | None:
+        key = fold_name(surname)
+        candidates = [e for _, e in self.spoken] + self.entities[: bisect.bisect_left(self._entity_starts, at)]
+        best: _Entity | None = None
+        for entity in candidates:
+            parts = fold_name(entity.name).split()
+            if len(parts) > 1 and key in parts and (best is None or len(entity.name) > len(best.name)):
+                best = entity
+        return best
+
+    def _pronoun(self, code: str, at: int) -> Speaker | None:
+        if code == "s":
+            return None
+        if code in ("m", "f"):
+            return self._latest(at, lambda e: e.type == "person" and e.gender in ("", code), spoken_only=False)
+        if code == "o":
+            return self._latest(at, lambda e: e.type in ("organisation", "government", "country"), spoken_only=True)
+        return self._latest(at, lambda e: e.type in ("organisation", "government", "group"), spoken_only=True)
+
+    def _latest(self, at: int, fits: object, *, spoken_only: bool) -> Speaker | None:
+        """The most recent earlier speaker that `fits`, else (unless `spoken_only`) the most recent named actor."""
+        assert callable(fits)
+        best: _Entity | None = None
+        for pos, entity in reversed(self.spoken):
+            if pos < at and at - pos <= _PRONOUN_REACH and fits(entity):
+                best = entity
+                break
+        if best is None and not spoken_only:
+            i = bisect.bisect_left(self._entity_starts, at) - 1
+            while i >= 0 and at - self.entities[i].start <= _PRONOUN_REACH * 2:
+                if fits(self.entities[i]):
+                    best = self.entities[i]
+                    break
+                i -= 1
+        if best is None and spoken_only:
+            for pos, entity in reversed(self.spoken):
+                if pos < at and fits(entity):
+                    best = entity
+                    break
+        if best is None:
+            return None
+        return Speaker(best.name, best.id, best.type, best.start, best.end, "resolved", frozenset(best.roles))
+
+    def learn_gender(self, code: str) -> None:
+        """A pronoun of `code` (m/f) was resolved to the last speaker: it is of that gender from now on."""
+        if code in ("m", "f") and self.spoken:
+            self.spoken[-1][1].gender = code
+
+
+def _possessive(tok: Tok) -> bool:
+    return tok.text.endswith(("'s", "’s"))
+
+
+def guess_type(name: str, lex: Lexicon | None = None) -> str:
+    """A type for a name with nothing else known: the actors finder's guess if it has one, else organisation or
+    government by head word, else person for two or more capitalised words, else other."""
+    try:
+        from annotations.suggest import actors
+
+        guess = getattr(actors, "guess_type", None)
+        if callable(guess):
+            out = guess(name)
+            if isinstance(out, str) and out in ACTOR_TYPES:
+                return out
+    except Exception:  # the other finder's guess is optional: any failure falls back to the rules below
+        pass
+    lex = lex or lexicon()
+    lows = [w.lower() for w in name.split()]
+    if any(w in lex.government for w in lows):
+        return "government"
+    if any(w in lex.organisation for w in lows):
+        return "organisation"
+    return "person" if len(lows) > 1 else "other"

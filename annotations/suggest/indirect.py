@@ -49,9 +49,9 @@ def _reported(text: str, sc: Scan, unit: Unit, i: int) -> tuple[int, int, str] |
     cue = unit.cues[i]
     speakers = sc.speakers
     if cue.kind == "according" or cue.inverted or _at_tail(text, unit, cue, speakers):
-        head = text[unit.start : cue.start]
-        comma = head.rfind(",")
-        if comma > 0 and (cue.kind == "according" or speakers.np_before(unit.start, cue.start)):
+        np = speakers.np_before(unit.start, cue.start)
+        comma = text.rfind(",", unit.start, np[0].start if np else cue.start)
+        if comma > unit.start and (cue.kind == "according" or np):
             return _trimmed(text, sc, unit.start, comma, "quote.indirect.before")
         if cue.kind == "according" and cue.speaker is not None and cue.speaker.end is not None:
             after = text.find(",", cue.speaker.end, unit.end)
@@ -99,6 +99,14 @@ def _at_tail(text: str, unit: Unit, cue: Cue, speakers: object) -> bool:
     rest = text[cue.end : unit.end]
     if m := speakers.lex.adjunct_re.match(rest):
         rest = rest[m.end() :]
+    if rest.startswith(","):  # "…, Orlova told reporters, adding that …"
+        stripped = rest[1:].lstrip()
+        following = next((c for c in unit.cues if c.start > cue.end), None)
+        return (
+            following is not None
+            and following.word.endswith("ing")
+            and text[following.start :].startswith(stripped[:8])
+        )
     return not rest.strip(" .!?,;") and cue.speaker is not None
 
 

@@ -29,6 +29,7 @@ class Lexicon:
     government: frozenset[str]
     document: frozenset[str]
     anonymous: frozenset[str]
+    group: frozenset[str]  # unnamed groups that speak as one: "the opposition", "the rebels"
     pronouns: dict[str, str]  # pronoun -> m | f | p (plural) | o (object, organisation) | s (first person)
     cue_re: re.Pattern[str]  # any cue (speech, claim or according), case-insensitive, whole words
     adjunct_re: re.Pattern[str]  # one or more adjunct phrases at the start of a string
@@ -110,6 +111,7 @@ def lexicon() -> Lexicon:
         government=_words(data.get("government_org", [])),
         document=_words(data.get("document", [])),
         anonymous=_words(data.get("anonymous", [])),
+        group=_words(data.get("group", [])),
         pronouns=pronouns,
         cue_re=re.compile(rf"(?<![\w'’-])(?:{_alternation(cues)})(?![\w'’-])", re.IGNORECASE),
         adjunct_re=re.compile(rf"(?:\s*,?\s*(?:{adj})(?![\w'’-]))+", re.IGNORECASE),

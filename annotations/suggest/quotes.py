@@ -124,11 +124,17 @@ def _scan(ctx: Context, mentions: list[Suggestion]) -> Scan:
 def _cue_speaker(text: str, unit: Unit, cue: Cue, speakers: Speakers) -> None:
     lex = speakers.lex
     if cue.kind == "according":
-        np = speakers.np_after(cue.end, unit.end)
+        np = speakers.np_after(cue.end, unit.end) or speakers.phrase_after(cue.end, unit.end)
         cue.inverted = True
     else:
         np = speakers.np_before(unit.start, cue.start)
         lead = text[unit.start : cue.start].rstrip(" ,")
+        apposition = not cue.word.endswith("ing") and text[unit.start : cue.start].rstrip().endswith(",")
+        if not np and apposition:  # "Pedro Sanz, a lawyer for the family, said"
+            np = speakers.np_before(unit.start, len(lead) + unit.start)
+            comma = text.rfind(",", unit.start, len(lead) + unit.start)
+            if (not np or np[0].low in ("a", "an")) and comma > unit.start:
+                np = speakers.np_before(unit.start, comma) or np
         if not np and (not lead.strip(_OPENING) or lead[-1:] in _CLOSING + ":—–"):
             np = speakers.np_after(cue.end, unit.end)
             cue.inverted = bool(np)
@@ -175,7 +181,7 @@ def _direct_quotes(text: str, sc: Scan) -> list[Suggestion]:
             start, end = span
             words = len(text[start:end].split())
             before = text[unit.start : opening].strip()
-            direct = not before or before[-1] in ":,—–" or before[-1] in _CLOSING
+            direct = not before or before[-1] in ":,—–-" or before[-1] in _CLOSING
             direct = direct and (text[start].isupper() or words >= 6 or not before)
             form = "direct" if direct else "partial"
             cue = _cue_for(unit, opening, closing, bool(before))

@@ -17,8 +17,8 @@ from annotations.suggest.model import Suggestion
 
 __all__ = ["Speaker", "Speakers", "Tok", "tokens"]
 
-#: A word (dots only inside it: "U.S."), a number, or one punctuation character.
-_TOKEN = re.compile(r"[^\W\d_](?:[\w'’-]|\.(?=\w))*|\d[\w.,]*\w|\d|[^\w\s]")
+#: An initial ("K."), a word (dots only inside it: "U.S."), a number, or one punctuation character.
+_TOKEN = re.compile(r"[A-Z]\.(?=\s[A-Z])|[^\W\d_](?:[\w'’-]|\.(?=\w))*|\d[\w.,]*\w|\d|[^\w\s]")
 _CONNECTORS = frozenset("of for in on de del da di la le al el bin ibn von van der den du y and &".split())
 _DETERMINERS = frozenset("the a an".split())
 _LEADERS = frozenset(
@@ -144,7 +144,7 @@ class Speakers:
                 self._add(self._joined(name), "person", name[0].start, name[-1].end, roles)
         for m in _pattern("org", lex).finditer(text):
             run = tokens(text, m.start(), m.end())
-            while run and run[0].low in _DETERMINERS | _LEADERS:
+            while run and (run[0].low in _DETERMINERS | _LEADERS or (_possessive(run[0]) and len(run) > 2)):
                 run = run[1:]
             if run:
                 type_ = "government" if any(t.low in lex.government for t in run) else "organisation"
@@ -178,9 +178,9 @@ class Speakers:
             if not out:
                 if low in self.lex.pronouns:
                     return [tok]
-                if low in ("who", "which", "that"):
+                if tok.text in ("who", "which", "that"):
                     return []
-            if tok.cap or low in self.lex.person_titles or low in self.lex.organisation or low in self.lex.document:
+            if self._np_word(tok) and low not in self.lex.anonymous:
                 if low in self.lex.pronouns:
                     break
                 if out and out[-1].low in _CONNECTORS and not tok.cap:
@@ -212,11 +212,17 @@ class Speakers:
             or low in lex.organisation
             or low in lex.document
             or low in lex.anonymous
+            or low in lex.group
         )
 
     def np_after(self, pos: int, hi: int) -> list[Tok]:
         """The noun phrase starting just after `pos` ("said Dmitry Peskov, …"), or []."""
         toks = tokens(self.text, pos, min(hi, pos + 200))
+        lead = 0
+        while lead < min(3, len(toks) - 1) and toks[lead].text.isalpha() and toks[lead].text.islower():
+            lead += 1
+        if lead > 0 and toks[lead].cap and toks[lead - 1].low not in _DETERMINERS | _CONNECTORS:
+            toks = toks[lead:]  # "said farmer Ali Hassan"
         out: list[Tok] = []
         for tok in toks:
             low = tok.low
@@ -231,6 +237,19 @@ class Speakers:
         while out and (out[-1].low in _CONNECTORS or out[-1].low in _DETERMINERS):
             out.pop()
         return out if any(t.low not in _DETERMINERS for t in out) else []
+
+    def phrase_after(self, pos: int, hi: int) -> list[Tok]:
+        """The words after `pos` up to the next punctuation, if they end in a head word ("according to the
+        regional governor's office"), else []."""
+        out: list[Tok] = []
+        for tok in tokens(self.text, pos, min(hi, pos + 120)):
+            if not tok.text[0].isalnum() or len(out) >= 6:
+                break
+            out.append(tok)
+        lex = self.lex
+        if out and out[-1].low in lex.organisation | lex.document | lex.group | lex.person_titles | lex.anonymous:
+            return out
+        return []
 
     # --- a noun phrase made into a speaker -----------------------------------------------------------------
 
@@ -273,13 +292,23 @@ class Speakers:
             owner = [t for t in words[:-1] if t.cap]
             if owner:
                 return self._named(owner, "organisation", at, set())
-            return self._latest(at, lambda e: e.type in ("organisation", "government", "country"), spoken_only=True)
+            return self._latest(at, lambda e: e.type in ("organisation", "government", "country"), spoken_only=False)
+        if head in lex.group and not caps:
+            return Speaker(
+                self.text[words[0].start : words[-1].end], None, "group", words[0].start, words[-1].end, "named"
+            )
         org_at = next((i for i, w in enumerate(lows) if w in lex.organisation), None)
         if org_at is not None and (org_at == len(words) - 1 or words[org_at + 1].low in _CONNECTORS):
             if not caps:
                 heads = {head}
-                return self._latest(at, lambda e: bool(heads & e.roles) or head in e.name.lower(), spoken_only=False)
+                found = self._latest(at, lambda e: bool(heads & e.roles) or head in e.name.lower(), spoken_only=False)
+                if found is None and len(words) > 1:  # "the regional governor's office": described, not named
+                    start, end = words[0].start, words[-1].end
+                    return Speaker(self.text[start:end], None, "organisation", start, end, "named")
+                return found
             type_ = "government" if any(w in lex.government for w in lows) else "organisation"
+            if _possessive(words[0]) and any(t.cap for t in words[1:]):
+                words = words[1:]  # "China's Ministry of Commerce"
             return self._named(words, type_, at, {w for w in lows if w in lex.organisation})
         name: list[Tok] = []
         for tok in reversed(words):
@@ -346,8 +375,11 @@ class Speakers:
     def _pronoun(self, code: str, at: int) -> Speaker | None:
         if code == "s":
             return None
-        if code in ("m", "f"):
-            return self._latest(at, lambda e: e.type == "person" and e.gender in ("", code), spoken_only=False)
+        if code in ("m", "f"):  # an actor known to be of that gender first, else one of unknown gender
+            known = self._latest(at, lambda e: e.type in ("person", "other") and e.gender == code, spoken_only=False)
+            if known is not None:
+                return known
+            return self._latest(at, lambda e: e.type in ("person", "other") and not e.gender, spoken_only=False)
         if code == "o":
             return self._latest(at, lambda e: e.type in ("organisation", "government", "country"), spoken_only=True)
         return self._latest(at, lambda e: e.type in ("organisation", "government", "group"), spoken_only=True)

@@ -51,13 +51,18 @@ def _reported(text: str, sc: Scan, unit: Unit, i: int) -> tuple[int, int, str] |
     if cue.kind == "according" or cue.inverted or _at_tail(text, unit, cue, speakers):
         np = speakers.np_before(unit.start, cue.start)
         comma = text.rfind(",", unit.start, np[0].start if np else cue.start)
-        if comma > unit.start and (cue.kind == "according" or np):
+        adjacent = comma > unit.start and (
+            cue.kind == "according" or (np and not text[comma + 1 : np[0].start].strip())
+        )
+        if adjacent:
             return _trimmed(text, sc, unit.start, comma, "quote.indirect.before")
         if cue.kind == "according" and cue.speaker is not None and cue.speaker.end is not None:
             after = text.find(",", cue.speaker.end, unit.end)
             if after != -1 and not text[cue.speaker.end : after].strip(" )"):
                 return _trimmed(text, sc, after + 1, unit.end, "quote.indirect.according")
         return None
+    if _attributes_a_quote(text, unit, cue, speakers):
+        return None  # "'…,' Kask told reporters outside the gate": what follows is not what was said
     start = content_after(text, cue, unit, speakers)
     if start is None:
         return None
@@ -108,6 +113,16 @@ def _at_tail(text: str, unit: Unit, cue: Cue, speakers: object) -> bool:
             and text[following.start :].startswith(stripped[:8])
         )
     return not rest.strip(" .!?,;") and cue.speaker is not None
+
+
+def _attributes_a_quote(text: str, unit: Unit, cue: Cue, speakers: object) -> bool:
+    """True if the cue (with its speaker) directly follows a quotation: it says who said that."""
+    from annotations.suggest.speakers import Speakers
+
+    assert isinstance(speakers, Speakers)
+    np = speakers.np_before(unit.start, cue.start)
+    left = np[0].start if np else cue.start
+    return any(0 <= left - closing <= 4 and not text[closing + 1 : left].strip(" ,") for _, closing in unit.pairs)
 
 
 def _coordinated(text: str, unit: Unit, cue: Cue) -> bool:

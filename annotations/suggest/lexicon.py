@@ -31,9 +31,9 @@ class Lexicon:
     anonymous: frozenset[str]
     group: frozenset[str]  # unnamed groups that speak as one: "the opposition", "the rebels"
     pronouns: dict[str, str]  # pronoun -> m | f | p (plural) | o (object, organisation) | s (first person)
-    cue_re: re.Pattern[str]  # any cue (speech, claim or according), case-insensitive, whole words
+    cues: dict[str, tuple[tuple[str, ...], ...]]  # first word of a cue -> the cues starting with it, longest first
     adjunct_re: re.Pattern[str]  # one or more adjunct phrases at the start of a string
-    adjunct_tail_re: re.Pattern[str]  # one or more adjunct phrases at the end of a string
+    adjunct_ends: dict[str, tuple[tuple[str, ...], ...]]  # last word of an adjunct -> its forms, as words
 
     def kind_of(self, cue: str) -> str:
         """ "speech", "claim" or "according" for a matched cue."""
@@ -79,6 +79,24 @@ def _alternation(phrases: frozenset[str] | tuple[str, ...], optional: frozenset[
     return "|".join(one(p) for p in sorted(phrases, key=len, reverse=True))
 
 
+def _by_first_word(phrases: frozenset[str]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        words = tuple(phrase.split())
+        out.setdefault(words[0], []).append(words)
+    return {first: tuple(sorted(found, key=len, reverse=True)) for first, found in out.items()}
+
+
+def _by_last_word(phrases: tuple[str, ...], optional: frozenset[str]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Phrases by their last word, each also without its `optional` words ("in statement")."""
+    out: dict[str, set[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        words = tuple(phrase.split())
+        for form in (words, tuple(w for w in words[:-1] if w not in optional) + words[-1:]):
+            out.setdefault(form[-1], set()).add(form)
+    return {last: tuple(sorted(found, key=len, reverse=True)) for last, found in out.items()}
+
+
 @cache
 def lexicon() -> Lexicon:
     """The lexicon (read from `cues.txt` once)."""
@@ -113,7 +131,7 @@ def lexicon() -> Lexicon:
         anonymous=_words(data.get("anonymous", [])),
         group=_words(data.get("group", [])),
         pronouns=pronouns,
-        cue_re=re.compile(rf"(?<![\w'’-])(?:{_alternation(cues)})(?![\w'’-])", re.IGNORECASE),
+        cues=_by_first_word(cues),
         adjunct_re=re.compile(rf"(?:\s*,?\s*(?:{adj})(?![\w'’-]))+", re.IGNORECASE),
-        adjunct_tail_re=re.compile(rf"(?:\s*,?\s*(?<![\w'’-])(?:{adj}))+\s*,?\s*$", re.IGNORECASE),
+        adjunct_ends=_by_last_word(adjuncts, frozenset({"a", "an", "the"})),
     )

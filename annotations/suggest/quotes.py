@@ -9,12 +9,13 @@ X, …")."""
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 from annotations.suggest.context import Context
 from annotations.suggest.lexicon import lexicon
 from annotations.suggest.model import Suggestion
-from annotations.suggest.speakers import Speaker, Speakers, tokens
+from annotations.suggest.speakers import Speaker, Speakers
 from stories.text import is_word_char, quotation_span, quote_pairs
 
 __all__ = ["Cue", "Scan", "Unit", "find_quotes", "scan"]
@@ -71,6 +72,26 @@ def scan(ctx: Context, mentions: list[Suggestion]) -> Scan:
     return found
 
 
+_MARK_OR_NEWLINE = re.compile("[\"'“”„«»‘’‚‹›\n]")
+
+
+def fast_quote_pairs(text: str) -> list[tuple[int, int]]:
+    """`quote_pairs(text)`, reading only the marks, the newlines and the characters either side of them: the
+    text is cut down to those (every other character plays no part in pairing) and the offsets mapped back."""
+    keep: list[int] = []
+    last = -1
+    for m in _MARK_OR_NEWLINE.finditer(text):
+        i = m.start()
+        for j in (i - 1, i, i + 1):
+            if last < j < len(text):
+                keep.append(j)
+                last = j
+    if len(keep) * 2 > len(text):
+        return quote_pairs(text)
+    short = "".join(text[j] for j in keep)
+    return [(keep[o], keep[c]) for o, c in quote_pairs(short)]
+
+
 def _outermost(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for pair in sorted(pairs):
@@ -81,7 +102,7 @@ def _outermost(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def _scan(ctx: Context, mentions: list[Suggestion]) -> Scan:
     text, lex = ctx.text, lexicon()
-    pairs = _outermost(quote_pairs(text))
+    pairs = _outermost(fast_quote_pairs(text))
     opens = [p[0] for p in pairs]
 
     def inside(pos: int) -> bool:
@@ -103,11 +124,9 @@ def _scan(ctx: Context, mentions: list[Suggestion]) -> Scan:
 
     for pair in pairs:
         unit_of(pair[0]).pairs.append(pair)
-    for m in lex.cue_re.finditer(text):
-        start, end = m.span()
+    for start, end, word in _cues(text):
         if inside(start):
             continue
-        word = " ".join(m.group().lower().split())
         unit = unit_of(start)
         if text[start].isupper() and text[unit.start : start].strip(" \"“”‘’'«»„:–—-"):
             continue  # a capitalised "Says" inside a sentence is a name or a title, not a cue
@@ -119,6 +138,41 @@ def _scan(ctx: Context, mentions: list[Suggestion]) -> Scan:
         for cue in unit.cues:
             _cue_speaker(text, unit, cue, speakers)
     return Scan(units, pairs, speakers)
+
+
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _cues(text: str) -> list[tuple[int, int, str]]:
+    """Every cue of the lexicon in `text` as (start, end, cue in lower case), whole words only, one pass."""
+    index = lexicon().cues
+    words = list(_WORD.finditer(text))
+    out: list[tuple[int, int, str]] = []
+    skip_to = 0
+    for i, m in enumerate(words):
+        if m.start() < skip_to:
+            continue
+        found = index.get(m.group().lower())
+        if not found or (m.start() > 0 and text[m.start() - 1] in "'’-"):
+            continue
+        for phrase in found:
+            last = i + len(phrase) - 1
+            if last >= len(words):
+                continue
+            if all(
+                words[i + k].group().lower() == phrase[k]
+                and not text[words[i + k - 1].end() : words[i + k].start()].strip()
+                for k in range(1, len(phrase))
+            ):
+                end = words[last].end()
+                if end < len(text) and (
+                    text[end].isalnum() or (text[end] in "'’-" and text[end + 1 : end + 2].isalpha())
+                ):
+                    continue
+                out.append((m.start(), end, " ".join(phrase)))
+                skip_to = end
+                break
+    return out
 
 
 def _cue_speaker(text: str, unit: Unit, cue: Cue, speakers: Speakers) -> None:
@@ -149,7 +203,7 @@ def _cue_speaker(text: str, unit: Unit, cue: Cue, speakers: Speakers) -> None:
 def _audience_end(text: str, pos: int, hi: int, speakers: Speakers) -> int:
     """Where "told reporters", "told AFP", "told a news conference" ends."""
     end = pos
-    for n, tok in enumerate(tokens(text, pos, min(hi, pos + 80))):
+    for n, tok in enumerate(speakers.span_tokens(pos, min(hi, pos + 80))):
         if n >= 5 or not (tok.low in speakers.lex.audience or (tok.cap and tok.low not in speakers.lex.pronouns)):
             break
         end = tok.end

@@ -8,6 +8,7 @@ import bisect
 import re
 import weakref
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from annotations.actors import ACTOR_TYPES, fold_name
 from annotations.registry import Registry
@@ -18,7 +19,7 @@ from annotations.suggest.model import Suggestion
 __all__ = ["Speaker", "Speakers", "Tok", "tokens"]
 
 #: An initial ("K."), a word (dots only inside it: "U.S."), a number, or one punctuation character.
-_TOKEN = re.compile(r"[A-Z]\.(?=\s[A-Z])|[^\W\d_](?:[\w'’-]|\.(?=\w))*|\d[\w.,]*\w|\d|[^\w\s]")
+_TOKEN = re.compile(r"[A-Z]\.(?=\s[A-Z])|[^\W\d_][\w'’-]*(?:\.(?=\w)[\w'’-]*)*|\d[\w.,]*\w|\d|[^\w\s]")
 _CONNECTORS = frozenset("of for in on de del da di la le al el bin ibn von van der den du y and &".split())
 _DETERMINERS = frozenset("the a an".split())
 _LEADERS = frozenset(
@@ -31,24 +32,23 @@ _LEADERSHIP = frozenset("president prime premier chancellor king queen emir sult
 _PRONOUN_REACH = 1500
 
 
-@dataclass(frozen=True)
-class Tok:
+class Tok(NamedTuple):
+    """A token: its text, offsets, lower-case form and whether it is capitalised."""
+
     text: str
     start: int
     end: int
-
-    @property
-    def low(self) -> str:
-        return self.text.lower()
-
-    @property
-    def cap(self) -> bool:
-        return self.text[:1].isupper()
+    low: str
+    cap: bool
 
 
 def tokens(text: str, lo: int, hi: int) -> list[Tok]:
     """The tokens of text[lo:hi], with offsets into `text`."""
-    return [Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, lo, hi)]
+    out = []
+    for m in _TOKEN.finditer(text, lo, hi):
+        word = m.group()
+        out.append(Tok(word, m.start(), m.end(), word.lower(), word[0].isupper()))
+    return out
 
 
 @dataclass(frozen=True)
@@ -92,28 +92,6 @@ def _registry_names(registry: Registry) -> dict[str, tuple[str, str, str]]:
     return names
 
 
-def _title_pattern(lex: Lexicon) -> re.Pattern[str]:
-    titles = "|".join(sorted((re.escape(t) for t in lex.person_titles), key=len, reverse=True))
-    name = r"[A-Z][\w'’-]*(?:\.(?=\s))?"
-    return re.compile(rf"(?<![\w'’-])(?i:{titles})\s+((?:{name}\s+){{0,4}}[A-Z][\w'’-]+)")
-
-
-def _org_pattern(lex: Lexicon) -> re.Pattern[str]:
-    heads = "|".join(sorted((re.escape(h.title()) for h in lex.organisation if " " not in h), key=len, reverse=True))
-    word = r"[A-Z][\w'’-]*"
-    tail = rf"(?:\s+(?:of|for|in|on)\s+(?:the\s+)?{word}(?:\s+{word}){{0,3}})?"
-    return re.compile(rf"(?<![\w'’-])(?:{word}\s+){{0,4}}(?:{heads})(?![\w'’-]){tail}")
-
-
-_PATTERNS: dict[str, re.Pattern[str]] = {}
-
-
-def _pattern(kind: str, lex: Lexicon) -> re.Pattern[str]:
-    if kind not in _PATTERNS:
-        _PATTERNS[kind] = _title_pattern(lex) if kind == "title" else _org_pattern(lex)
-    return _PATTERNS[kind]
-
-
 class Speakers:
     """The speaker resolver of one story: the actors named so far (from a first pass over the text and from the
     actor `mentions`), and the speakers found so far, in text order."""
@@ -127,34 +105,83 @@ class Speakers:
         self._mention_starts = [m.start for m in self.mentions]
         self.entities: list[_Entity] = []
         self.spoken: list[tuple[int, _Entity]] = []  # (offset of the cue, entity) for every speaker found
+        self._by_part: dict[str, list[tuple[int, _Entity]]] = {}  # folded name word -> (offset, entity), in order
+        self.toks = tokens(self.text, 0, len(self.text))
+        self._tok_starts = [t.start for t in self.toks]
         self._scan()
 
     # --- the first pass: who is named where ----------------------------------------------------------------
 
     def _scan(self) -> None:
-        text, lex = self.text, self.lex
-        for m in _pattern("title", lex).finditer(text):
-            run = tokens(text, m.start(), m.end())
-            roles = {t.low.rstrip(".") for t in run if t.low.rstrip(".") in lex.person_titles}
-            name = [t for t in run[1:] if t.cap]
-            while name and (name[0].low.rstrip(".") in lex.person_titles or name[0].low in lex.organisation):
-                roles.add(name[0].low)
-                name = name[1:]
-            if name and not any(t.low in lex.organisation for t in name):
-                self._add(self._joined(name), "person", name[0].start, name[-1].end, roles)
-        for m in _pattern("org", lex).finditer(text):
-            run = tokens(text, m.start(), m.end())
-            while run and (run[0].low in _DETERMINERS | _LEADERS or (_possessive(run[0]) and len(run) > 2)):
-                run = run[1:]
-            if run:
-                type_ = "government" if any(t.low in lex.government for t in run) else "organisation"
-                heads = {t.low for t in run if t.low in lex.organisation}
-                self._add(self._joined(run), type_, run[0].start, run[-1].end, heads)
+        """Title + name ("Deputy Agriculture Minister Yelena Orlova") and capitalised organisation names ("Russian
+        Embassy in Caracas", "Ministry of Foreign Affairs"), in one pass over the tokens."""
+        lex, toks = self.lex, self.toks
+        i, n = 0, len(toks)
+        while i < n:
+            tok = toks[i]
+            bare = tok.low.rstrip(".")
+            if bare in lex.person_titles and tok.text[0].isalpha():
+                j = i + 1
+                while j < n and j - i <= 7 and toks[j].cap and self._joins(toks[j - 1], toks[j]):
+                    j += 1
+                run = toks[i:j]
+                roles = {t.low.rstrip(".") for t in run if t.low.rstrip(".") in lex.person_titles}
+                name = run[1:]
+                while name and (name[0].low.rstrip(".") in lex.person_titles or name[0].low in lex.organisation):
+                    name = name[1:]
+                if name and not any(t.low in lex.organisation or _possessive(t) for t in name):
+                    self._add(self._joined(name), "person", name[0].start, name[-1].end, roles)
+                    i = j
+                    continue
+            elif tok.cap and tok.low in lex.organisation:
+                first = i
+                while first > 0 and i - first < 4 and toks[first - 1].cap and self._joins(toks[first - 1], toks[first]):
+                    first -= 1
+                last = i
+                if i + 2 < n and toks[i + 1].low in ("of", "for", "in", "on") and self._joins(tok, toks[i + 1]):
+                    k = i + 2
+                    if toks[k].low == "the" and k + 1 < n:
+                        k += 1
+                    while k < n and k - i <= 6 and toks[k].cap and self._joins(toks[k - 1], toks[k]):
+                        last = k
+                        k += 1
+                run = toks[first : last + 1]
+                while run and (run[0].low in _DETERMINERS | _LEADERS or (_possessive(run[0]) and len(run) > 2)):
+                    run = run[1:]
+                if run:
+                    type_ = "government" if any(t.low in lex.government for t in run) else "organisation"
+                    heads = {t.low for t in run if t.low in lex.organisation}
+                    self._add(self._joined(run), type_, run[0].start, run[-1].end, heads)
+                i = last + 1
+                continue
+            i += 1
         for mention in self.mentions:
             self._add(mention.actor or mention.exact, mention.actor_type or "other", mention.start, mention.end, set())
             self.entities[-1].id = mention.actor_id
         self.entities.sort(key=lambda e: e.start)
         self._entity_starts = [e.start for e in self.entities]
+        for entity in self.entities:
+            self._index(entity, entity.start)
+        self._genders = {e.name: e.gender for e in self.entities if e.gender}
+
+    def _joins(self, left: Tok, right: Tok) -> bool:
+        """True if two tokens are separated by one space only (so belong to one name)."""
+        return right.start - left.end == 1 and self.text[left.end] == " "
+
+    def _index(self, entity: _Entity, at: int) -> None:
+        parts = fold_name(entity.name).split()
+        if len(parts) > 1:
+            for part in parts:
+                self._by_part.setdefault(part, []).append((at, entity))
+
+    def span_tokens(self, lo: int, hi: int) -> list[Tok]:
+        """The story's tokens lying wholly inside [lo, hi)."""
+        i = bisect.bisect_left(self._tok_starts, lo)
+        j = bisect.bisect_left(self._tok_starts, hi)
+        out = self.toks[i:j]
+        while out and out[-1].end > hi:
+            out.pop()
+        return out
 
     def _joined(self, run: list[Tok]) -> str:
         return self.text[run[0].start : run[-1].end]
@@ -169,9 +196,7 @@ class Speakers:
 
     def np_before(self, lo: int, pos: int) -> list[Tok]:
         """The noun phrase ending just before `pos` (adjuncts like "on Monday" and "also" skipped), or []."""
-        if m := self.lex.adjunct_tail_re.search(self.text, lo, pos):
-            pos = m.start()
-        toks = tokens(self.text, max(lo, pos - 200), pos)
+        toks = self._without_adjuncts(self.span_tokens(max(lo, pos - 200), pos))
         out: list[Tok] = []
         for tok in reversed(toks):
             low = tok.low
@@ -188,6 +213,8 @@ class Speakers:
                 out.append(tok)
             elif low in self.lex.anonymous and (not out or out[-1].cap is False):
                 out.append(tok)
+            elif out and not tok.cap and low.endswith(("s'", "'s", "’s", "s’")) and self._np_word(out[-1]):
+                out.append(tok)  # "the operators' association"
             elif low in _DETERMINERS or low in ("its", "his", "her", "their"):
                 if out:
                     out.append(tok)
@@ -215,9 +242,31 @@ class Speakers:
             or low in lex.group
         )
 
+    def _without_adjuncts(self, toks: list[Tok]) -> list[Tok]:
+        """`toks` without the adjunct phrases at their end ("… on Monday", "…, also,")."""
+        while toks:
+            end = len(toks) - 1 if toks[-1].text == "," else len(toks)
+            k = self._adjunct_at_end(toks, end)
+            if not k:
+                return toks
+            toks = toks[: end - k]
+            if toks and toks[-1].text == ",":
+                toks = toks[:-1]
+        return toks
+
+    def _adjunct_at_end(self, toks: list[Tok], end: int) -> int:
+        """How many tokens before `end` an adjunct phrase takes (0: none ends there)."""
+        if end == 0:
+            return 0
+        for phrase in self.lex.adjunct_ends.get(toks[end - 1].low, ()):
+            k = len(phrase)
+            if end >= k and all(toks[end - k + j].low == phrase[j] for j in range(k)):
+                return k
+        return 0
+
     def np_after(self, pos: int, hi: int) -> list[Tok]:
         """The noun phrase starting just after `pos` ("said Dmitry Peskov, …"), or []."""
-        toks = tokens(self.text, pos, min(hi, pos + 200))
+        toks = self.span_tokens(pos, min(hi, pos + 200))
         lead = 0
         while lead < min(3, len(toks) - 1) and toks[lead].text.isalpha() and toks[lead].text.islower():
             lead += 1
@@ -242,7 +291,7 @@ class Speakers:
         """The words after `pos` up to the next punctuation, if they end in a head word ("according to the
         regional governor's office"), else []."""
         out: list[Tok] = []
-        for tok in tokens(self.text, pos, min(hi, pos + 120)):
+        for tok in self.span_tokens(pos, min(hi, pos + 120)):
             if not tok.text[0].isalnum() or len(out) >= 6:
                 break
             out.append(tok)
@@ -257,21 +306,21 @@ class Speakers:
         """The speaker `np` (found at offset `at`) names or refers to, or None; remembered for later pronouns."""
         found = self._speaker(np, at)
         if found is not None and found.name:
-            self.spoken.append((at, self._entity_of(found)))
+            entity = self._entity_of(found)
+            self.spoken.append((at, entity))
+            self._index(entity, at)
         return found
 
     def _entity_of(self, found: Speaker) -> _Entity:
         entity = _Entity(found.name, found.type, found.start or 0, found.end or 0, set(found.roles))
         entity.id = found.id
-        for earlier in reversed(self.spoken):
+        for earlier in reversed(self.spoken[-50:]):
             if earlier[1].name == found.name and earlier[1].gender:
                 entity.gender = earlier[1].gender
                 break
         else:
             entity.gender = "f" if found.roles & self.lex.female else "m" if found.roles & self.lex.male else ""
-            for e in self.entities:
-                if e.name == found.name and e.gender:
-                    entity.gender = e.gender
+            entity.gender = self._genders.get(found.name, entity.gender)
         return entity
 
     def _speaker(self, np: list[Tok], at: int) -> Speaker | None:
@@ -363,12 +412,9 @@ class Speakers:
         return None
 
     def _fuller(self, surname: str, at: int) -> _Entity | None:
-        key = fold_name(surname)
-        candidates = [e for _, e in self.spoken] + self.entities[: bisect.bisect_left(self._entity_starts, at)]
         best: _Entity | None = None
-        for entity in candidates:
-            parts = fold_name(entity.name).split()
-            if len(parts) > 1 and key in parts and (best is None or len(entity.name) > len(best.name)):
+        for pos, entity in self._by_part.get(fold_name(surname), ()):
+            if pos < at and (best is None or len(entity.name) > len(best.name)):
                 best = entity
         return best
 
@@ -389,7 +435,9 @@ class Speakers:
         assert callable(fits)
         best: _Entity | None = None
         for pos, entity in reversed(self.spoken):
-            if pos < at and at - pos <= _PRONOUN_REACH and fits(entity):
+            if at - pos > _PRONOUN_REACH:
+                break
+            if pos < at and fits(entity):
                 best = entity
                 break
         if best is None and not spoken_only:
@@ -400,7 +448,9 @@ class Speakers:
                     break
                 i -= 1
         if best is None and spoken_only:
-            for pos, entity in reversed(self.spoken):
+            for n, (pos, entity) in enumerate(reversed(self.spoken)):
+                if n > 50:
+                    break
                 if pos < at and fits(entity):
                     best = entity
                     break

@@ -67,7 +67,7 @@ def _reported(text: str, sc: Scan, unit: Unit, i: int) -> tuple[int, int, str] |
     if start is None:
         return None
     end = unit.end
-    for later in unit.cues[i + 1 :]:
+    for later in unit.cues[i + 1 : i + 4]:  # the attribution that ends the clause is one of the next cues
         comma = text.rfind(",", start, later.start)
         if comma != -1 and (later.kind == "according" or _only_np(text, comma + 1, later.start, speakers)):
             end = comma

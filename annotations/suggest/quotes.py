@@ -45,6 +45,13 @@ class Unit:
     paragraph: int
     cues: list[Cue] = field(default_factory=list)
     pairs: list[tuple[int, int]] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list, repr=False)
+
+    def cue_starts(self) -> list[int]:
+        """Where the unit's cues start, in order (computed once, when the cues are all found)."""
+        if len(self._starts) != len(self.cues):
+            self._starts = [c.start for c in self.cues]
+        return self._starts
 
     def subject(self, before: int) -> Speaker | None:
         """The speaker of the unit's first cue before `before` that has one (the main clause's subject)."""
@@ -272,13 +279,14 @@ def _paragraph_of(sc: Scan, pos: int) -> int:
 def _cue_for(unit: Unit, opening: int, closing: int, has_before: bool) -> Cue | None:
     """The cue a quotation takes: the first after it when it opens its sentence, else the nearest before it
     (then the first after it)."""
-    after = [c for c in unit.cues if c.start > closing]
-    before = [c for c in unit.cues if c.end <= opening]
+    starts = unit.cue_starts()
+    i = bisect.bisect_right(starts, closing)
+    after = unit.cues[i] if i < len(starts) else None
+    j = bisect.bisect_left(starts, opening)  # a cue starts before the opening mark, so also ends before it
+    before = unit.cues[j - 1] if j > 0 else None
     if not has_before:
-        return after[0] if after else None
-    if before:
-        return before[-1]
-    return after[0] if after else None
+        return after
+    return before or after
 
 
 def _score(form: str, speaker: Speaker | None) -> float:

@@ -119,15 +119,14 @@ class Speakers:
         i, n = 0, len(toks)
         while i < n:
             tok = toks[i]
-            bare = tok.low.rstrip(".")
-            if bare in lex.person_titles and tok.text[0].isalpha():
+            if self._title(tok.low) and tok.text[0].isalpha():
                 j = i + 1
                 while j < n and j - i <= 7 and toks[j].cap and self._joins(toks[j - 1], toks[j]):
                     j += 1
                 run = toks[i:j]
-                roles = {t.low.rstrip(".") for t in run if t.low.rstrip(".") in lex.person_titles}
+                roles = {t.low.rstrip(".") for t in run if self._title(t.low)}
                 name = run[1:]
-                while name and (name[0].low.rstrip(".") in lex.person_titles or name[0].low in lex.organisation):
+                while name and (self._title(name[0].low) or name[0].low in lex.organisation):
                     name = name[1:]
                 if name and not any(t.low in lex.organisation or _possessive(t) for t in name):
                     self._add(self._joined(name), "person", name[0].start, name[-1].end, roles)
@@ -163,6 +162,12 @@ class Speakers:
         for entity in self.entities:
             self._index(entity, entity.start)
         self._genders = {e.name: e.gender for e in self.entities if e.gender}
+
+    def _title(self, low: str) -> bool:
+        """True for a title or role word ("minister", "Sen.", "secretary-general")."""
+        titles = self.lex.person_titles
+        bare = low.rstrip(".")
+        return bare in titles or ("-" in bare and any(part in titles for part in bare.split("-")))
 
     def _joins(self, left: Tok, right: Tok) -> bool:
         """True if two tokens are separated by one space only (so belong to one name)."""
@@ -235,7 +240,7 @@ class Speakers:
         lex, low = self.lex, tok.low
         return (
             tok.cap
-            or low in lex.person_titles
+            or self._title(low)
             or low in lex.organisation
             or low in lex.document
             or low in lex.anonymous
@@ -362,7 +367,7 @@ class Speakers:
         name: list[Tok] = []
         for tok in reversed(words):
             bare = tok.low.rstrip(".")
-            is_name = tok.cap and bare not in lex.person_titles and tok.low not in lex.organisation
+            is_name = tok.cap and not self._title(bare) and tok.low not in lex.organisation
             if (is_name and not _possessive(tok)) or (tok.low in _CONNECTORS and name):
                 name.append(tok)
             else:
@@ -370,7 +375,7 @@ class Speakers:
         while name and name[-1].low in _CONNECTORS:
             name.pop()
         name.reverse()
-        roles = {t.low.rstrip(".") for t in words if t.low.rstrip(".") in lex.person_titles}
+        roles = {t.low.rstrip(".") for t in words if self._title(t.low)}
         if not name:
             if roles and (not caps or np[0].low == "the"):  # "the minister", "the Venezuelan leader"
                 wanted = roles | (_LEADERSHIP if roles & {"leader", "head"} else set())

@@ -106,6 +106,8 @@ class Speakers:
         self.entities: list[_Entity] = []
         self.spoken: list[tuple[int, _Entity]] = []  # (offset of the cue, entity) for every speaker found
         self._by_part: dict[str, list[tuple[int, _Entity]]] = {}  # folded name word -> (offset, entity), in order
+        self._unnamed = self.lex.anonymous | self.lex.person_titles | self.lex.organisation
+        self._heads = self._unnamed | self.lex.document | self.lex.group
         self.toks = tokens(self.text, 0, len(self.text))
         self._tok_starts = [t.start for t in self.toks]
         self._scan()
@@ -166,6 +168,10 @@ class Speakers:
     def _title(self, low: str) -> bool:
         """True for a title or role word ("minister", "Sen.", "secretary-general")."""
         titles = self.lex.person_titles
+        if low in titles:
+            return True
+        if "-" not in low and "." not in low:
+            return False
         bare = low.rstrip(".")
         return bare in titles or ("-" in bare and any(part in titles for part in bare.split("-")))
 
@@ -300,8 +306,7 @@ class Speakers:
             if not tok.text[0].isalnum() or len(out) >= 6:
                 break
             out.append(tok)
-        lex = self.lex
-        if out and out[-1].low in lex.organisation | lex.document | lex.group | lex.person_titles | lex.anonymous:
+        if out and out[-1].low in self._heads:
             return out
         return []
 
@@ -339,7 +344,7 @@ class Speakers:
         indefinite = np[0].low in ("a", "an")
         caps = [t for t in words if t.cap]
         head = lows[-1]
-        unnamed = not caps or all(t.low in lex.anonymous | lex.person_titles | lex.organisation for t in caps)
+        unnamed = not caps or all(t.low in self._unnamed for t in caps)
         if unnamed and (head in lex.anonymous or indefinite):
             return Speaker("", None, "", words[0].start, words[-1].end, "anonymous")
         if head in lex.document:

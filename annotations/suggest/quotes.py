@@ -234,7 +234,9 @@ def find_quotes(ctx: Context, mentions: list[Suggestion]) -> list[Suggestion]:
 def _direct_quotes(text: str, sc: Scan) -> list[Suggestion]:
     out: list[Suggestion] = []
     last: tuple[int, Speaker] | None = None  # paragraph and speaker of the last attributed direct quote
-    for unit in sc.units:
+    unit_starts = [u.start for u in sc.units]
+    for n, unit in enumerate(sc.units):
+        lead_in = sc.units[n - 1] if n and text[sc.units[n - 1].end - 1 : sc.units[n - 1].end] == ":" else None
         for opening, closing in unit.pairs:
             span = quotation_span(text, opening, pairs=[(opening, closing)])
             if span is None or not any(is_word_char(c) for c in text[span[0] : span[1]]):
@@ -246,13 +248,15 @@ def _direct_quotes(text: str, sc: Scan) -> list[Suggestion]:
             direct = direct and (text[start].isupper() or words >= 6 or not before)
             form = "direct" if direct else "partial"
             cue = _cue_for(unit, opening, closing, bool(before))
+            if cue is None and not before and lead_in is not None and lead_in.cues:
+                cue = lead_in.cues[-1]  # "Peskov said:" ending the paragraph before
             speaker = cue.speaker if cue is not None else None
             rule = f"quote.{form}"
             if cue is not None and speaker is None:
                 speaker = unit.subject(cue.start) or unit.subject(unit.end)
             if cue is not None:
                 rule += ".inverted" if cue.inverted else ".cue"
-                score = _score(form, speaker)
+                score = _score(form, speaker) - (0.15 if form == "partial" and words == 1 else 0.0)
             elif form == "direct" and not before and last is not None and unit.paragraph - last[0] <= 1:
                 speaker, rule, score = last[1], rule + ".continued", 0.75
             elif words <= 3 or (form == "partial" and words <= 5):
@@ -263,17 +267,11 @@ def _direct_quotes(text: str, sc: Scan) -> list[Suggestion]:
             if speaker is not None and speaker.how == "anonymous":
                 rule += ".anonymous"
             named = speaker if speaker is not None and speaker.name else None
-            if named is not None and form == "direct":
-                last = (unit.paragraph if closing < unit.end else _paragraph_of(sc, closing), named)
+            if form == "direct" and cue is not None:
+                ends_in = sc.units[max(bisect.bisect_right(unit_starts, closing) - 1, 0)].paragraph
+                last = (ends_in, named) if named is not None else None
             out.append(_suggestion(text, start, end, form, score, rule, named, cue))
     return out
-
-
-def _paragraph_of(sc: Scan, pos: int) -> int:
-    for unit in reversed(sc.units):
-        if unit.start <= pos:
-            return unit.paragraph
-    return 0
 
 
 def _cue_for(unit: Unit, opening: int, closing: int, has_before: bool) -> Cue | None:

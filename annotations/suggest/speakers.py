@@ -342,6 +342,16 @@ class Speakers:
         if len(words) == 1 and lows[0] in lex.pronouns:
             return self._pronoun(lex.pronouns[lows[0]], at)
         indefinite = np[0].low in ("a", "an")
+        cut = next(
+            (k for k in range(len(words) - 2) if words[k].low in self._unnamed and words[k + 1].low in _CONNECTORS),
+            None,
+        )
+        if cut is not None and (words[cut].low in lex.anonymous or not words[cut].cap):  # "a diplomat in Moscow"
+            tail = [t for t in words[cut + 2 :] if t.low not in _DETERMINERS]
+            by = self._speaker(tail, at) if words[cut + 1].low in ("for", "of", "at") and tail else None
+            if by is not None and by.type in ("organisation", "government", "group"):
+                return by
+            return Speaker("", None, "", words[0].start, words[cut].end, "anonymous")
         caps = [t for t in words if t.cap]
         head = lows[-1]
         unnamed = not caps or all(t.low in self._unnamed for t in caps)

@@ -9,7 +9,7 @@ import re
 from annotations.suggest.context import Context
 from annotations.suggest.indirect import _coordinated, _trimmed
 from annotations.suggest.model import Suggestion
-from annotations.suggest.quotes import scan
+from annotations.suggest.scan import scan
 
 __all__ = ["find_claims"]
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from annotations.suggest.model import Suggestion
-from annotations.suggest.quotes import _OPENING, Cue, Scan, Unit, _suggestion
+from annotations.suggest.scan import OPENING, Cue, Scan, Unit, quote_suggestion
+from annotations.suggest.speakers import Speakers
 from stories.text import is_word_char
 
 __all__ = ["content_after", "indirect_quotes"]
@@ -40,7 +41,7 @@ def indirect_quotes(text: str, sc: Scan) -> list[Suggestion]:
             else:
                 score = 0.75 if speaker.how == "named" else 0.65
             named = speaker if speaker is not None and speaker.name else None
-            out.append(_suggestion(text, start, end, "indirect", score, rule, named, cue))
+            out.append(quote_suggestion(text, start, end, "indirect", score, rule, named, cue))
     return out
 
 
@@ -75,11 +76,8 @@ def _reported(text: str, sc: Scan, unit: Unit, i: int) -> tuple[int, int, str] |
     return _trimmed(text, sc, start, end, "quote.indirect.after")
 
 
-def content_after(text: str, cue: Cue, unit: Unit, speakers: object) -> int | None:
+def content_after(text: str, cue: Cue, unit: Unit, speakers: Speakers) -> int | None:
     """Where the clause reported by `cue` starts (after adjuncts like "on Monday" and "that"), or None."""
-    from annotations.suggest.speakers import Speakers
-
-    assert isinstance(speakers, Speakers)
     pos = cue.end
     if m := speakers.lex.adjunct_re.match(text, pos, unit.end):
         pos = m.end()
@@ -96,11 +94,8 @@ def content_after(text: str, cue: Cue, unit: Unit, speakers: object) -> int | No
     return pos if pos < unit.end else None
 
 
-def _at_tail(text: str, unit: Unit, cue: Cue, speakers: object) -> bool:
+def _at_tail(text: str, unit: Unit, cue: Cue, speakers: Speakers) -> bool:
     """True for the "…, X said." of a sentence: the cue ends its unit, but for adjuncts."""
-    from annotations.suggest.speakers import Speakers
-
-    assert isinstance(speakers, Speakers)
     rest = text[cue.end : unit.end]
     if m := speakers.lex.adjunct_re.match(rest):
         rest = rest[m.end() :]
@@ -115,11 +110,8 @@ def _at_tail(text: str, unit: Unit, cue: Cue, speakers: object) -> bool:
     return not rest.strip(" .!?,;") and cue.speaker is not None
 
 
-def _attributes_a_quote(text: str, unit: Unit, cue: Cue, speakers: object) -> bool:
+def _attributes_a_quote(text: str, unit: Unit, cue: Cue, speakers: Speakers) -> bool:
     """True if the cue (with its speaker) directly follows a quotation: it says who said that."""
-    from annotations.suggest.speakers import Speakers
-
-    assert isinstance(speakers, Speakers)
     np = speakers.np_before(unit.start, cue.start)
     left = np[0].start if np else cue.start
     return any(0 <= left - closing <= 4 and not text[closing + 1 : left].strip(" ,") for _, closing in unit.pairs)
@@ -131,10 +123,7 @@ def _coordinated(text: str, unit: Unit, cue: Cue) -> bool:
     return before.endswith((",", " and", " but")) or before.endswith(("”", '"'))
 
 
-def _only_np(text: str, lo: int, hi: int, speakers: object) -> bool:
-    from annotations.suggest.speakers import Speakers
-
-    assert isinstance(speakers, Speakers)
+def _only_np(text: str, lo: int, hi: int, speakers: Speakers) -> bool:
     gap = text[lo:hi].strip()
     if not gap:
         return True
@@ -149,10 +138,10 @@ def _trimmed(text: str, sc: Scan, start: int, end: int, rule: str) -> tuple[int,
         end -= 1
     if end <= start or len(text[start:end].split()) < _MIN_WORDS:
         return None
-    if text[start] in _OPENING:
+    if text[start] in OPENING:
         for opening, closing in sc.pairs:
             if opening == start and closing >= end - 1:
                 return None  # all of it in marks: a direct quote
-    if not is_word_char(text[end - 1]) and text[end - 1] not in _OPENING + "”’»)":
+    if not is_word_char(text[end - 1]) and text[end - 1] not in OPENING + "”’»)":
         return None
     return start, end, rule

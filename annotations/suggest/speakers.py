@@ -5,50 +5,22 @@ the most recent compatible actor earlier in the story; names matched to registry
 from __future__ import annotations
 
 import bisect
-import re
 import weakref
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from annotations.actors import ACTOR_TYPES, fold_name
 from annotations.registry import Registry
 from annotations.suggest.context import Context
 from annotations.suggest.lexicon import Lexicon, lexicon
 from annotations.suggest.model import Suggestion
+from annotations.suggest.phrases import CONNECTORS, DETERMINERS, LEADERS, Phrases, Tok, possessive
 
-__all__ = ["Speaker", "Speakers", "Tok", "tokens"]
+__all__ = ["Speaker", "Speakers", "guess_type"]
 
-#: An initial ("K."), a word (dots only inside it: "U.S."), a number, or one punctuation character.
-_TOKEN = re.compile(r"[A-Z]\.(?=\s[A-Z])|[^\W\d_][\w'’-]*(?:\.(?=\w)[\w'’-]*)*|\d[\w.,]*\w|\d|[^\w\s]")
-_CONNECTORS = frozenset("of for in on de del da di la le al el bin ibn von van der den du y and &".split())
-_DETERMINERS = frozenset("the a an".split())
-_LEADERS = frozenset(
-    "but and so yet meanwhile however still now then also in on at after before when while as if earlier later "
-    "separately instead".split()
-)
 #: The roles "the leader" may refer to.
 _LEADERSHIP = frozenset("president prime premier chancellor king queen emir sultan chairman chairwoman head".split())
 #: How far back a pronoun looks for its speaker (characters).
 _PRONOUN_REACH = 1500
-
-
-class Tok(NamedTuple):
-    """A token: its text, offsets, lower-case form and whether it is capitalised."""
-
-    text: str
-    start: int
-    end: int
-    low: str
-    cap: bool
-
-
-def tokens(text: str, lo: int, hi: int) -> list[Tok]:
-    """The tokens of text[lo:hi], with offsets into `text`."""
-    out = []
-    for m in _TOKEN.finditer(text, lo, hi):
-        word = m.group()
-        out.append(Tok(word, m.start(), m.end(), word.lower(), word[0].isupper()))
-    return out
 
 
 @dataclass(frozen=True)
@@ -92,24 +64,19 @@ def _registry_names(registry: Registry) -> dict[str, tuple[str, str, str]]:
     return names
 
 
-class Speakers:
+class Speakers(Phrases):
     """The speaker resolver of one story: the actors named so far (from a first pass over the text and from the
     actor `mentions`), and the speakers found so far, in text order."""
 
     def __init__(self, ctx: Context, mentions: list[Suggestion]) -> None:
+        super().__init__(ctx.text, lexicon())
         self.ctx = ctx
-        self.text = ctx.text
-        self.lex = lexicon()
         self.names = _registry_names(ctx.registry)
         self.mentions = sorted((m for m in mentions if m.kind == "actor"), key=lambda m: m.start)
         self._mention_starts = [m.start for m in self.mentions]
         self.entities: list[_Entity] = []
         self.spoken: list[tuple[int, _Entity]] = []  # (offset of the cue, entity) for every speaker found
         self._by_part: dict[str, list[tuple[int, _Entity]]] = {}  # folded name word -> (offset, entity), in order
-        self._unnamed = self.lex.anonymous | self.lex.person_titles | self.lex.organisation
-        self._heads = self._unnamed | self.lex.document | self.lex.group
-        self.toks = tokens(self.text, 0, len(self.text))
-        self._tok_starts = [t.start for t in self.toks]
         self._scan()
 
     # --- the first pass: who is named where ----------------------------------------------------------------
@@ -130,7 +97,7 @@ class Speakers:
                 name = run[1:]
                 while name and (self._title(name[0].low) or name[0].low in lex.organisation):
                     name = name[1:]
-                if name and not any(t.low in lex.organisation or _possessive(t) for t in name):
+                if name and not any(t.low in lex.organisation or possessive(t) for t in name):
                     self._add(self._joined(name), "person", name[0].start, name[-1].end, roles)
                     i = j
                     continue
@@ -147,7 +114,7 @@ class Speakers:
                         last = k
                         k += 1
                 run = toks[first : last + 1]
-                while run and (run[0].low in _DETERMINERS | _LEADERS or (_possessive(run[0]) and len(run) > 2)):
+                while run and (run[0].low in DETERMINERS | LEADERS or (possessive(run[0]) and len(run) > 2)):
                     run = run[1:]
                 if run:
                     type_ = "government" if any(t.low in lex.government for t in run) else "organisation"
@@ -165,150 +132,17 @@ class Speakers:
             self._index(entity, entity.start)
         self._genders = {e.name: e.gender for e in self.entities if e.gender}
 
-    def _title(self, low: str) -> bool:
-        """True for a title or role word ("minister", "Sen.", "secretary-general")."""
-        titles = self.lex.person_titles
-        if low in titles:
-            return True
-        if "-" not in low and "." not in low:
-            return False
-        bare = low.rstrip(".")
-        return bare in titles or ("-" in bare and any(part in titles for part in bare.split("-")))
-
-    def _joins(self, left: Tok, right: Tok) -> bool:
-        """True if two tokens are separated by one space only (so belong to one name)."""
-        return right.start - left.end == 1 and self.text[left.end] == " "
-
     def _index(self, entity: _Entity, at: int) -> None:
         parts = fold_name(entity.name).split()
         if len(parts) > 1:
             for part in parts:
                 self._by_part.setdefault(part, []).append((at, entity))
 
-    def span_tokens(self, lo: int, hi: int) -> list[Tok]:
-        """The story's tokens lying wholly inside [lo, hi)."""
-        i = bisect.bisect_left(self._tok_starts, lo)
-        j = bisect.bisect_left(self._tok_starts, hi)
-        out = self.toks[i:j]
-        while out and out[-1].end > hi:
-            out.pop()
-        return out
-
-    def _joined(self, run: list[Tok]) -> str:
-        return self.text[run[0].start : run[-1].end]
-
     def _add(self, name: str, type_: str, start: int, end: int, roles: set[str]) -> _Entity:
         gender = "f" if roles & self.lex.female else "m" if roles & self.lex.male else ""
         entity = _Entity(name, type_, start, end, roles, gender)
         self.entities.append(entity)
         return entity
-
-    # --- noun phrases next to a cue ------------------------------------------------------------------------
-
-    def np_before(self, lo: int, pos: int) -> list[Tok]:
-        """The noun phrase ending just before `pos` (adjuncts like "on Monday" and "also" skipped), or []."""
-        toks = self._without_adjuncts(self.span_tokens(max(lo, pos - 200), pos))
-        out: list[Tok] = []
-        for tok in reversed(toks):
-            low = tok.low
-            if not out:
-                if low in self.lex.pronouns:
-                    return [tok]
-                if tok.text in ("who", "which", "that"):
-                    return []
-            if self._np_word(tok) and low not in self.lex.anonymous:
-                if low in self.lex.pronouns:
-                    break
-                if out and out[-1].low in _CONNECTORS and not tok.cap:
-                    break
-                out.append(tok)
-            elif low in self.lex.anonymous and (not out or out[-1].cap is False):
-                out.append(tok)
-            elif out and not tok.cap and low.endswith(("s'", "'s", "’s", "s’")) and self._np_word(out[-1]):
-                out.append(tok)  # "the operators' association"
-            elif low in _DETERMINERS or low in ("its", "his", "her", "their"):
-                if out:
-                    out.append(tok)
-                break
-            elif out and ((low in _CONNECTORS and out[-1].cap and low != "and") or tok.text in "-–"):
-                out.append(tok)
-            else:
-                break
-        while out and (out[-1].low in _CONNECTORS or out[-1].text in "-–"):
-            out.pop()
-        out.reverse()
-        while out and out[0].low in _LEADERS and out[0].low not in _CONNECTORS - {"in", "on"}:
-            out = out[1:]
-        return out
-
-    def _np_word(self, tok: Tok) -> bool:
-        """A word a speaker's noun phrase is made of: capitalised, or a title, head word, document or "official"."""
-        lex, low = self.lex, tok.low
-        return (
-            tok.cap
-            or self._title(low)
-            or low in lex.organisation
-            or low in lex.document
-            or low in lex.anonymous
-            or low in lex.group
-        )
-
-    def _without_adjuncts(self, toks: list[Tok]) -> list[Tok]:
-        """`toks` without the adjunct phrases at their end ("… on Monday", "…, also,")."""
-        while toks:
-            end = len(toks) - 1 if toks[-1].text == "," else len(toks)
-            k = self._adjunct_at_end(toks, end)
-            if not k:
-                return toks
-            toks = toks[: end - k]
-            if toks and toks[-1].text == ",":
-                toks = toks[:-1]
-        return toks
-
-    def _adjunct_at_end(self, toks: list[Tok], end: int) -> int:
-        """How many tokens before `end` an adjunct phrase takes (0: none ends there)."""
-        if end == 0:
-            return 0
-        for phrase in self.lex.adjunct_ends.get(toks[end - 1].low, ()):
-            k = len(phrase)
-            if end >= k and all(toks[end - k + j].low == phrase[j] for j in range(k)):
-                return k
-        return 0
-
-    def np_after(self, pos: int, hi: int) -> list[Tok]:
-        """The noun phrase starting just after `pos` ("said Dmitry Peskov, …"), or []."""
-        toks = self.span_tokens(pos, min(hi, pos + 200))
-        lead = 0
-        while lead < min(3, len(toks) - 1) and toks[lead].text.isalpha() and toks[lead].text.islower():
-            lead += 1
-        if lead > 0 and toks[lead].cap and toks[lead - 1].low not in _DETERMINERS | _CONNECTORS:
-            toks = toks[lead:]  # "said farmer Ali Hassan"
-        out: list[Tok] = []
-        for tok in toks:
-            low = tok.low
-            if not out and low in _DETERMINERS:
-                out.append(tok)
-            elif not out and low in self.lex.pronouns:
-                return [tok]
-            elif self._np_word(tok) or (low in _CONNECTORS and out and out[-1].cap and low != "and"):
-                out.append(tok)
-            else:
-                break
-        while out and (out[-1].low in _CONNECTORS or out[-1].low in _DETERMINERS):
-            out.pop()
-        return out if any(t.low not in _DETERMINERS for t in out) else []
-
-    def phrase_after(self, pos: int, hi: int) -> list[Tok]:
-        """The words after `pos` up to the next punctuation, if they end in a head word ("according to the
-        regional governor's office"), else []."""
-        out: list[Tok] = []
-        for tok in self.span_tokens(pos, min(hi, pos + 120)):
-            if not tok.text[0].isalnum() or len(out) >= 6:
-                break
-            out.append(tok)
-        if out and out[-1].low in self._heads:
-            return out
-        return []
 
     # --- a noun phrase made into a speaker -----------------------------------------------------------------
 
@@ -335,7 +169,7 @@ class Speakers:
 
     def _speaker(self, np: list[Tok], at: int) -> Speaker | None:
         lex = self.lex
-        words = [t for t in np if t.low not in _DETERMINERS]
+        words = [t for t in np if t.low not in DETERMINERS]
         if not words:
             return None
         lows = [t.low for t in words]
@@ -343,11 +177,11 @@ class Speakers:
             return self._pronoun(lex.pronouns[lows[0]], at)
         indefinite = np[0].low in ("a", "an")
         cut = next(
-            (k for k in range(len(words) - 2) if words[k].low in self._unnamed and words[k + 1].low in _CONNECTORS),
+            (k for k in range(len(words) - 2) if words[k].low in self._unnamed and words[k + 1].low in CONNECTORS),
             None,
         )
         if cut is not None and (words[cut].low in lex.anonymous or not words[cut].cap):  # "a diplomat in Moscow"
-            tail = [t for t in words[cut + 2 :] if t.low not in _DETERMINERS]
+            tail = [t for t in words[cut + 2 :] if t.low not in DETERMINERS]
             by = self._speaker(tail, at) if words[cut + 1].low in ("for", "of", "at") and tail else None
             if by is not None and by.type in ("organisation", "government", "group"):
                 return by
@@ -367,7 +201,7 @@ class Speakers:
                 self.text[words[0].start : words[-1].end], None, "group", words[0].start, words[-1].end, "named"
             )
         org_at = next((i for i, w in enumerate(lows) if w in lex.organisation), None)
-        if org_at is not None and (org_at == len(words) - 1 or words[org_at + 1].low in _CONNECTORS):
+        if org_at is not None and (org_at == len(words) - 1 or words[org_at + 1].low in CONNECTORS):
             if not caps:
                 heads = {head}
                 found = self._latest(at, lambda e: bool(heads & e.roles) or head in e.name.lower(), spoken_only=False)
@@ -376,18 +210,18 @@ class Speakers:
                     return Speaker(self.text[start:end], None, "organisation", start, end, "named")
                 return found
             type_ = "government" if any(w in lex.government for w in lows) else "organisation"
-            if _possessive(words[0]) and any(t.cap for t in words[1:]):
+            if possessive(words[0]) and any(t.cap for t in words[1:]):
                 words = words[1:]  # "China's Ministry of Commerce"
             return self._named(words, type_, at, {w for w in lows if w in lex.organisation})
         name: list[Tok] = []
         for tok in reversed(words):
             bare = tok.low.rstrip(".")
             is_name = tok.cap and not self._title(bare) and tok.low not in lex.organisation
-            if (is_name and not _possessive(tok)) or (tok.low in _CONNECTORS and name):
+            if (is_name and not possessive(tok)) or (tok.low in CONNECTORS and name):
                 name.append(tok)
             else:
                 break
-        while name and name[-1].low in _CONNECTORS:
+        while name and name[-1].low in CONNECTORS:
             name.pop()
         name.reverse()
         roles = {t.low.rstrip(".") for t in words if self._title(t.low)}
@@ -482,10 +316,6 @@ class Speakers:
         """A pronoun of `code` (m/f) was resolved to the last speaker: it is of that gender from now on."""
         if code in ("m", "f") and self.spoken:
             self.spoken[-1][1].gender = code
-
-
-def _possessive(tok: Tok) -> bool:
-    return tok.text.endswith(("'s", "’s"))
 
 
 def guess_type(name: str, lex: Lexicon | None = None) -> str:

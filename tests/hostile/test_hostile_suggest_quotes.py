@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from annotations.registry import Registry
 from annotations.suggest import suggest
-from annotations.suggest.quotes import fast_quote_pairs
+from annotations.suggest.scan import fast_quote_pairs
 from stories.model import Story, StoryBuilder, StoryMeta
 from stories.text import clean_text, quote_pairs
 

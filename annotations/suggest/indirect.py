@@ -50,6 +50,8 @@ def _reported(text: str, sc: Scan, unit: Unit, i: int) -> tuple[int, int, str] |
     cue = unit.cues[i]
     speakers = sc.speakers
     if cue.kind == "according" or cue.inverted or _at_tail(text, unit, cue, speakers):
+        if any(c.kind == "speech" and c.speaker is not None for c in unit.cues[:i]):
+            return None  # "'…,' Erdogan said, according to his office": the clause before is an attribution
         np = speakers.np_before(unit.start, cue.start)
         comma = text.rfind(",", unit.start, np[0].start if np else cue.start)
         adjacent = comma > unit.start and (

@@ -190,7 +190,9 @@ def _cue_speaker(text: str, unit: Unit, cue: Cue, speakers: Speakers) -> None:
         if not np and apposition:  # "Pedro Sanz, a lawyer for the family, said"
             np = speakers.np_before(unit.start, len(lead) + unit.start)
             comma = text.rfind(",", unit.start, len(lead) + unit.start)
-            if (not np or np[0].low in ("a", "an")) and comma > unit.start:
+            aside = speakers.span_tokens(comma + 1, comma + 80)[:1] if comma > unit.start else []
+            named_aside = bool(np) and bool(aside) and aside[0].cap and np[0].start == aside[0].start
+            if comma > unit.start and not named_aside:  # the phrase before the aside ("Putin, speaking at …, said")
                 np = speakers.np_before(unit.start, comma) or np
         if not np and (not lead.strip(OPENING) or lead[-1:] in CLOSING + ":—–"):
             np = speakers.np_after(cue.end, unit.end)

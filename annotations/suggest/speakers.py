@@ -190,6 +190,10 @@ class Speakers(Phrases):
         head = lows[-1]
         unnamed = not caps or all(t.low in self._unnamed for t in caps)
         if unnamed and (head in lex.anonymous or indefinite):
+            if np[0].low == "the" and head in lex.person_titles:  # "the diplomat": one named so before?
+                found = self._latest(at, lambda e: e.type == "person" and head in e.roles, spoken_only=False)
+                if found is not None:
+                    return found
             return Speaker("", None, "", words[0].start, words[-1].end, "anonymous")
         if head in lex.document:
             owner = [t for t in words[:-1] if t.cap]
@@ -320,7 +324,7 @@ class Speakers(Phrases):
 
 def guess_type(name: str, lex: Lexicon | None = None) -> str:
     """A type for a name with nothing else known: the actors finder's guess if it has one, else organisation or
-    government by head word, else person for two or more capitalised words, else other."""
+    government by head word or acronym, else person for two or more capitalised words, else other."""
     try:
         from annotations.suggest import actors
 
@@ -337,4 +341,6 @@ def guess_type(name: str, lex: Lexicon | None = None) -> str:
         return "government"
     if any(w in lex.organisation for w in lows):
         return "organisation"
+    if len(lows) == 1 and name.isupper() and len(name) > 1:
+        return "organisation"  # an acronym: "NATO", "WHO"
     return "person" if len(lows) > 1 else "other"

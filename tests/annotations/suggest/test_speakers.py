@@ -100,3 +100,24 @@ def test_the_speaker_span_is_the_mention_in_the_text() -> None:
     story = story_of('"Go," US President Donald Trump said.')
     (quote,) = quotes_of(run(story), "direct")
     assert story.text[quote.speaker_start : quote.speaker_end] == "Donald Trump"  # type: ignore[index]  # ints here
+
+
+def test_the_phrase_before_an_aside_speaks() -> None:
+    story = story_of("Putin, speaking at the forum in St. Petersburg, said the economy had grown by 3.6 percent.")
+    (quote,) = quotes_of(run(story), "indirect")
+    assert quote.speaker == "Putin"
+    assert quote.exact == "the economy had grown by 3.6 percent"
+
+
+def test_the_diplomat_is_the_diplomat_named_before_else_nobody() -> None:
+    assert speaker_of("Russian diplomat Maria Zakharova spoke.", '"No," the diplomat said.')[0] == "Maria Zakharova"
+    assert speaker_of('"No," the diplomat said.')[0] == ""
+
+
+def test_an_unnamed_spokesman_for_a_body_gives_the_body() -> None:
+    assert speaker_of('"Go," a spokesman for the Foreign Ministry said.') == ("Foreign Ministry", "government")
+    assert speaker_of('"Go," a diplomat in Moscow said.')[0] == ""
+
+
+def test_an_acronym_is_an_organisation() -> None:
+    assert speaker_of('"Go," NATO said.') == ("NATO", "organisation")

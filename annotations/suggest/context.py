@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from annotations.registry import Registry
 from stories.model import Story
@@ -20,6 +21,8 @@ class Context:
     text: str = field(init=False)
     paragraphs: tuple[tuple[int, int], ...] = field(init=False)
     sentence_starts: list[int] = field(init=False)
+    #: What one finder worked out that another reuses (computed once per story, by key).
+    memo: dict[str, Any] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.text = self.story.text

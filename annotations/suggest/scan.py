@@ -1,0 +1,240 @@
+"""The story read once for the quote and claim finders: quotation marks paired (the reader's own rule,
+`stories.text.quote_pairs`), sentences joined where a quotation runs over a sentence end ("units"), every cue of
+the lexicon found outside marks, and each cue's speaker worked out in text order (so "he said" can look back)."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from annotations.suggest.context import Context
+from annotations.suggest.lexicon import lexicon
+from annotations.suggest.model import Suggestion
+from annotations.suggest.speakers import Speaker, Speakers
+from stories.text import quote_pairs
+
+__all__ = ["CLOSING", "OPENING", "Cue", "Scan", "Unit", "fast_quote_pairs", "quote_suggestion", "scan"]
+
+OPENING = "\"“„«'‘‚‹"
+CLOSING = "\"”»'’›“"
+
+
+@dataclass
+class Cue:
+    """A reporting cue as written ("told reporters"), the noun phrase's speaker, and its kind."""
+
+    start: int
+    end: int
+    word: str  # the cue itself, lower case ("told")
+    kind: str  # speech | claim | according
+    speaker: Speaker | None = None
+    inverted: bool = False  # the speaker follows the cue ("said Peskov")
+
+
+@dataclass
+class Unit:
+    """A sentence, or several when a quotation runs over their ends: where a quote looks for its cue."""
+
+    start: int
+    end: int
+    paragraph: int
+    cues: list[Cue] = field(default_factory=list)
+    pairs: list[tuple[int, int]] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list, repr=False)
+
+    def cue_starts(self) -> list[int]:
+        """Where the unit's cues start, in order (computed once, when the cues are all found)."""
+        if len(self._starts) != len(self.cues):
+            self._starts = [c.start for c in self.cues]
+        return self._starts
+
+    def subject(self, before: int) -> Speaker | None:
+        """The speaker of the unit's first cue before `before` that has one (the main clause's subject)."""
+        for cue in self.cues:
+            if cue.start < before and cue.speaker is not None and cue.speaker.how != "anonymous":
+                return cue.speaker
+        return None
+
+
+@dataclass
+class Scan:
+    """The story read once: its units with their cues and quotations, and the speaker resolver."""
+
+    units: list[Unit]
+    pairs: list[tuple[int, int]]  # outermost quotation marks, in text order
+    speakers: Speakers
+
+
+def scan(ctx: Context, mentions: list[Suggestion]) -> Scan:
+    """The story's scan, made once per `Context` and shared by the quote and claim finders."""
+    found = ctx.memo.get("quotes.scan")
+    if not isinstance(found, Scan):
+        found = _scan(ctx, mentions)
+        ctx.memo["quotes.scan"] = found
+    return found
+
+
+_MARK_OR_NEWLINE = re.compile("[\"'“”„«»‘’‚‹›\n]")
+
+
+def fast_quote_pairs(text: str) -> list[tuple[int, int]]:
+    """`quote_pairs(text)`, reading only the marks, the newlines and the characters either side of them: the
+    text is cut down to those (every other character plays no part in pairing) and the offsets mapped back."""
+    keep: list[int] = []
+    last = -1
+    for m in _MARK_OR_NEWLINE.finditer(text):
+        i = m.start()
+        for j in (i - 1, i, i + 1):
+            if last < j < len(text):
+                keep.append(j)
+                last = j
+    if len(keep) * 2 > len(text):
+        return quote_pairs(text)
+    short = "".join(text[j] for j in keep)
+    return [(keep[o], keep[c]) for o, c in quote_pairs(short)]
+
+
+def _outermost(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for pair in sorted(pairs):
+        if not out or pair[0] > out[-1][1]:
+            out.append(pair)
+    return out
+
+
+def _scan(ctx: Context, mentions: list[Suggestion]) -> Scan:
+    text, lex = ctx.text, lexicon()
+    pairs = _outermost(fast_quote_pairs(text))
+    opens = [p[0] for p in pairs]
+
+    def inside(pos: int) -> bool:
+        i = bisect.bisect_right(opens, pos - 1) - 1
+        return i >= 0 and pairs[i][0] < pos <= pairs[i][1]
+
+    para_starts = [p[0] for p in ctx.paragraphs]
+    starts = [s for s in ctx.sentence_starts if not inside(s)] or [0]
+    units: list[Unit] = []
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(text)
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        units.append(Unit(start, end, bisect.bisect_right(para_starts, start) - 1))
+    unit_starts = [u.start for u in units]
+
+    def unit_of(pos: int) -> Unit:
+        return units[max(bisect.bisect_right(unit_starts, pos) - 1, 0)]
+
+    for pair in pairs:
+        unit_of(pair[0]).pairs.append(pair)
+    for start, end, word in _cues(text):
+        if inside(start):
+            continue
+        unit = unit_of(start)
+        if text[start].isupper() and text[unit.start : start].strip(" \"“”‘’'«»„:–—-"):
+            continue  # a capitalised "Says" inside a sentence is a name or a title, not a cue
+        if text[max(start - 2, 0) : start] in ("'s", "’s") or text[start - 1 : start] in ("'", "’"):
+            continue  # "Trump's claims": a noun
+        unit.cues.append(Cue(start, end, word, lex.kind_of(word)))
+    speakers = Speakers(ctx, mentions)
+    for unit in units:
+        for cue in unit.cues:
+            _cue_speaker(text, unit, cue, speakers)
+    return Scan(units, pairs, speakers)
+
+
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _cues(text: str) -> list[tuple[int, int, str]]:
+    """Every cue of the lexicon in `text` as (start, end, cue in lower case), whole words only, one pass."""
+    index = lexicon().cues
+    words = list(_WORD.finditer(text))
+    out: list[tuple[int, int, str]] = []
+    skip_to = 0
+    for i, m in enumerate(words):
+        if m.start() < skip_to:
+            continue
+        found = index.get(m.group().lower())
+        if not found or (m.start() > 0 and text[m.start() - 1] in "'’-"):
+            continue
+        for phrase in found:
+            last = i + len(phrase) - 1
+            if last >= len(words):
+                continue
+            if all(
+                words[i + k].group().lower() == phrase[k]
+                and not text[words[i + k - 1].end() : words[i + k].start()].strip()
+                for k in range(1, len(phrase))
+            ):
+                end = words[last].end()
+                if end < len(text) and (
+                    text[end].isalnum() or (text[end] in "'’-" and text[end + 1 : end + 2].isalpha())
+                ):
+                    continue
+                out.append((m.start(), end, " ".join(phrase)))
+                skip_to = end
+                break
+    return out
+
+
+def _cue_speaker(text: str, unit: Unit, cue: Cue, speakers: Speakers) -> None:
+    lex = speakers.lex
+    if cue.kind == "according":
+        np = speakers.np_after(cue.end, unit.end) or speakers.phrase_after(cue.end, unit.end)
+        cue.inverted = True
+    else:
+        np = speakers.np_before(unit.start, cue.start)
+        lead = text[unit.start : cue.start].rstrip(" ,")
+        apposition = not cue.word.endswith("ing") and text[unit.start : cue.start].rstrip().endswith(",")
+        if not np and apposition:  # "Pedro Sanz, a lawyer for the family, said"
+            np = speakers.np_before(unit.start, len(lead) + unit.start)
+            comma = text.rfind(",", unit.start, len(lead) + unit.start)
+            aside = speakers.span_tokens(comma + 1, comma + 80)[:1] if comma > unit.start else []
+            named_aside = bool(np) and bool(aside) and aside[0].cap and np[0].start == aside[0].start
+            if comma > unit.start and not named_aside:  # the phrase before the aside ("Putin, speaking at …, said")
+                np = speakers.np_before(unit.start, comma) or np
+        if not np and (not lead.strip(OPENING) or lead[-1:] in CLOSING + ":—–"):
+            np = speakers.np_after(cue.end, unit.end)
+            cue.inverted = bool(np)
+    if cue.word == "told" or cue.word == "tell" or cue.word == "tells":
+        cue.end = _audience_end(text, cue.end, unit.end, speakers)
+    if np:
+        cue.speaker = speakers.speaker(np, cue.start)
+        if cue.speaker is not None and cue.speaker.how == "resolved" and len(np) == 1:
+            speakers.learn_gender(lex.pronouns.get(np[0].low, ""))
+
+
+def _audience_end(text: str, pos: int, hi: int, speakers: Speakers) -> int:
+    """Where "told reporters", "told AFP", "told a news conference" ends."""
+    end = pos
+    for n, tok in enumerate(speakers.span_tokens(pos, min(hi, pos + 80))):
+        if n >= 5 or not (tok.low in speakers.lex.audience or (tok.cap and tok.low not in speakers.lex.pronouns)):
+            break
+        end = tok.end
+    while text[pos:end].split() and text[pos:end].split()[-1].lower() in ("a", "an", "the", "his", "her", "its"):
+        end = pos + text[pos:end].rstrip().rfind(" ")
+    return end
+
+
+def quote_suggestion(
+    text: str, start: int, end: int, form: str, score: float, rule: str, speaker: Speaker | None, cue: Cue | None
+) -> Suggestion:
+    """A quote suggestion of text[start:end] with its speaker and cue."""
+    return Suggestion(
+        kind="quote",
+        start=start,
+        end=end,
+        exact=text[start:end],
+        score=score,
+        rule=rule,
+        speaker=speaker.name if speaker else "",
+        speaker_id=speaker.id if speaker else None,
+        speaker_type=speaker.type if speaker else "",
+        speaker_start=speaker.start if speaker else None,
+        speaker_end=speaker.end if speaker else None,
+        form=form,
+        cue=text[cue.start : cue.end] if cue else "",
+        cue_start=cue.start if cue else None,
+        cue_end=cue.end if cue else None,
+    )

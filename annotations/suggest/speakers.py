@@ -1,0 +1,346 @@
+"""Speakers: who a reporting cue belongs to. The noun phrase next to the cue, made into a name ("US President
+Donald Trump" -> Donald Trump), or a pronoun, a role ("the minister") or a document ("the statement") resolved to
+the most recent compatible actor earlier in the story; names matched to registry entries by name or alias."""
+
+from __future__ import annotations
+
+import bisect
+import weakref
+from dataclasses import dataclass, field
+
+from annotations.actors import ACTOR_TYPES, fold_name
+from annotations.registry import Registry
+from annotations.suggest.context import Context
+from annotations.suggest.lexicon import Lexicon, lexicon
+from annotations.suggest.model import Suggestion
+from annotations.suggest.phrases import CONNECTORS, DETERMINERS, LEADERS, Phrases, Tok, possessive
+
+__all__ = ["Speaker", "Speakers", "guess_type"]
+
+#: The roles "the leader" may refer to.
+_LEADERSHIP = frozenset("president prime premier chancellor king queen emir sultan chairman chairwoman head".split())
+#: How far back a pronoun looks for its speaker (characters).
+_PRONOUN_REACH = 1500
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Who speaks: a name as the text gives it (fullest form known), its registry entry, guessed type, the span of
+    the mention it was found at, and how it was found: "named" in the sentence, "resolved" from a pronoun, role,
+    surname or document, or "anonymous" (an unnamed official: name "")."""
+
+    name: str
+    id: str | None
+    type: str
+    start: int | None
+    end: int | None
+    how: str
+    roles: frozenset[str] = frozenset()
+
+
+@dataclass
+class _Entity:
+    name: str
+    type: str
+    start: int
+    end: int
+    roles: set[str] = field(default_factory=set)
+    gender: str = ""  # m | f | ""
+    id: str | None = None
+
+
+_REGISTRY_NAMES: weakref.WeakKeyDictionary[Registry, dict[str, tuple[str, str, str]]] = weakref.WeakKeyDictionary()
+
+
+def _registry_names(registry: Registry) -> dict[str, tuple[str, str, str]]:
+    """Folded name or alias -> (id, name, type) of the registry's entries in use, built once per registry."""
+    names = _REGISTRY_NAMES.get(registry)
+    if names is None:
+        names = {}
+        for actor in registry.actors:
+            for name in (actor.name, *actor.aliases):
+                names.setdefault(fold_name(name), (actor.id, actor.name, actor.type))
+        _REGISTRY_NAMES[registry] = names
+    return names
+
+
+class Speakers(Phrases):
+    """The speaker resolver of one story: the actors named so far (from a first pass over the text and from the
+    actor `mentions`), and the speakers found so far, in text order."""
+
+    def __init__(self, ctx: Context, mentions: list[Suggestion]) -> None:
+        super().__init__(ctx.text, lexicon())
+        self.ctx = ctx
+        self.names = _registry_names(ctx.registry)
+        self.mentions = sorted((m for m in mentions if m.kind == "actor"), key=lambda m: m.start)
+        self._mention_starts = [m.start for m in self.mentions]
+        self.entities: list[_Entity] = []
+        self.spoken: list[tuple[int, _Entity]] = []  # (offset of the cue, entity) for every speaker found
+        self._by_part: dict[str, list[tuple[int, _Entity]]] = {}  # folded name word -> (offset, entity), in order
+        self._scan()
+
+    # --- the first pass: who is named where ----------------------------------------------------------------
+
+    def _scan(self) -> None:
+        """Title + name ("Deputy Agriculture Minister Yelena Orlova") and capitalised organisation names ("Russian
+        Embassy in Caracas", "Ministry of Foreign Affairs"), in one pass over the tokens."""
+        lex, toks = self.lex, self.toks
+        i, n = 0, len(toks)
+        while i < n:
+            tok = toks[i]
+            if self._title(tok.low) and tok.text[0].isalpha():
+                j = i + 1
+                while j < n and j - i <= 7 and toks[j].cap and self._joins(toks[j - 1], toks[j]):
+                    j += 1
+                run = toks[i:j]
+                roles = {t.low.rstrip(".") for t in run if self._title(t.low)}
+                name = run[1:]
+                while name and (self._title(name[0].low) or name[0].low in lex.organisation):
+                    name = name[1:]
+                if name and not any(t.low in lex.organisation or possessive(t) for t in name):
+                    self._add(self._joined(name), "person", name[0].start, name[-1].end, roles)
+                    i = j
+                    continue
+            elif tok.cap and tok.low in lex.organisation:
+                first = i
+                while first > 0 and i - first < 4 and toks[first - 1].cap and self._joins(toks[first - 1], toks[first]):
+                    first -= 1
+                last = i
+                if i + 2 < n and toks[i + 1].low in ("of", "for", "in", "on") and self._joins(tok, toks[i + 1]):
+                    k = i + 2
+                    if toks[k].low == "the" and k + 1 < n:
+                        k += 1
+                    while k < n and k - i <= 6 and toks[k].cap and self._joins(toks[k - 1], toks[k]):
+                        last = k
+                        k += 1
+                run = toks[first : last + 1]
+                while run and (run[0].low in DETERMINERS | LEADERS or (possessive(run[0]) and len(run) > 2)):
+                    run = run[1:]
+                if run:
+                    type_ = "government" if any(t.low in lex.government for t in run) else "organisation"
+                    heads = {t.low for t in run if t.low in lex.organisation}
+                    self._add(self._joined(run), type_, run[0].start, run[-1].end, heads)
+                i = last + 1
+                continue
+            i += 1
+        for mention in self.mentions:
+            self._add(mention.actor or mention.exact, mention.actor_type or "other", mention.start, mention.end, set())
+            self.entities[-1].id = mention.actor_id
+        self.entities.sort(key=lambda e: e.start)
+        self._entity_starts = [e.start for e in self.entities]
+        for entity in self.entities:
+            self._index(entity, entity.start)
+        self._genders = {e.name: e.gender for e in self.entities if e.gender}
+
+    def _index(self, entity: _Entity, at: int) -> None:
+        parts = fold_name(entity.name).split()
+        if len(parts) > 1:
+            for part in parts:
+                self._by_part.setdefault(part, []).append((at, entity))
+
+    def _add(self, name: str, type_: str, start: int, end: int, roles: set[str]) -> _Entity:
+        gender = "f" if roles & self.lex.female else "m" if roles & self.lex.male else ""
+        entity = _Entity(name, type_, start, end, roles, gender)
+        self.entities.append(entity)
+        return entity
+
+    # --- a noun phrase made into a speaker -----------------------------------------------------------------
+
+    def speaker(self, np: list[Tok], at: int) -> Speaker | None:
+        """The speaker `np` (found at offset `at`) names or refers to, or None; remembered for later pronouns."""
+        found = self._speaker(np, at)
+        if found is not None and found.name:
+            entity = self._entity_of(found)
+            self.spoken.append((at, entity))
+            self._index(entity, at)
+        return found
+
+    def _entity_of(self, found: Speaker) -> _Entity:
+        entity = _Entity(found.name, found.type, found.start or 0, found.end or 0, set(found.roles))
+        entity.id = found.id
+        for earlier in reversed(self.spoken[-50:]):
+            if earlier[1].name == found.name and earlier[1].gender:
+                entity.gender = earlier[1].gender
+                break
+        else:
+            entity.gender = "f" if found.roles & self.lex.female else "m" if found.roles & self.lex.male else ""
+            entity.gender = self._genders.get(found.name, entity.gender)
+        return entity
+
+    def _speaker(self, np: list[Tok], at: int) -> Speaker | None:
+        lex = self.lex
+        words = [t for t in np if t.low not in DETERMINERS]
+        if not words:
+            return None
+        lows = [t.low for t in words]
+        if len(words) == 1 and lows[0] in lex.pronouns:
+            return self._pronoun(lex.pronouns[lows[0]], at)
+        indefinite = np[0].low in ("a", "an")
+        cut = next(
+            (k for k in range(len(words) - 2) if words[k].low in self._unnamed and words[k + 1].low in CONNECTORS),
+            None,
+        )
+        if cut is not None and (words[cut].low in lex.anonymous or not words[cut].cap):  # "a diplomat in Moscow"
+            tail = [t for t in words[cut + 2 :] if t.low not in DETERMINERS]
+            by = self._speaker(tail, at) if words[cut + 1].low in ("for", "of", "at") and tail else None
+            if by is not None and by.type in ("organisation", "government", "group"):
+                return by
+            return Speaker("", None, "", words[0].start, words[cut].end, "anonymous")
+        caps = [t for t in words if t.cap]
+        head = lows[-1]
+        unnamed = not caps or all(t.low in self._unnamed for t in caps)
+        if unnamed and (head in lex.anonymous or indefinite):
+            if np[0].low == "the" and head in lex.person_titles:  # "the diplomat": one named so before?
+                found = self._latest(at, lambda e: e.type == "person" and head in e.roles, spoken_only=False)
+                if found is not None:
+                    return found
+            return Speaker("", None, "", words[0].start, words[-1].end, "anonymous")
+        if head in lex.document:
+            owner = [t for t in words[:-1] if t.cap]
+            if owner:
+                return self._named(owner, "organisation", at, set())
+            return self._latest(at, lambda e: e.type in ("organisation", "government", "country"), spoken_only=False)
+        if head in lex.group and not caps:
+            return Speaker(
+                self.text[words[0].start : words[-1].end], None, "group", words[0].start, words[-1].end, "named"
+            )
+        org_at = next((i for i, w in enumerate(lows) if w in lex.organisation), None)
+        if org_at is not None and (org_at == len(words) - 1 or words[org_at + 1].low in CONNECTORS):
+            if not caps:
+                heads = {head}
+                found = self._latest(at, lambda e: bool(heads & e.roles) or head in e.name.lower(), spoken_only=False)
+                if found is None and len(words) > 1:  # "the regional governor's office": described, not named
+                    start, end = words[0].start, words[-1].end
+                    return Speaker(self.text[start:end], None, "organisation", start, end, "named")
+                return found
+            type_ = "government" if any(w in lex.government for w in lows) else "organisation"
+            if possessive(words[0]) and any(t.cap for t in words[1:]):
+                words = words[1:]  # "China's Ministry of Commerce"
+            return self._named(words, type_, at, {w for w in lows if w in lex.organisation})
+        name: list[Tok] = []
+        for tok in reversed(words):
+            bare = tok.low.rstrip(".")
+            is_name = tok.cap and not self._title(bare) and tok.low not in lex.organisation
+            if (is_name and not possessive(tok)) or (tok.low in CONNECTORS and name):
+                name.append(tok)
+            else:
+                break
+        while name and name[-1].low in CONNECTORS:
+            name.pop()
+        name.reverse()
+        roles = {t.low.rstrip(".") for t in words if self._title(t.low)}
+        if not name:
+            if roles and (not caps or np[0].low == "the"):  # "the minister", "the Venezuelan leader"
+                wanted = roles | (_LEADERSHIP if roles & {"leader", "head"} else set())
+                return self._latest(at, lambda e: e.type == "person" and bool(wanted & e.roles), spoken_only=False)
+            if roles:  # "Kremlin spokesman" with no name
+                return Speaker("", None, "", words[0].start, words[-1].end, "anonymous")
+            return None
+        return self._named(name, "person" if roles or len(name) > 1 else "", at, roles)
+
+    def _named(self, name: list[Tok], type_: str, at: int, roles: set[str]) -> Speaker:
+        start, end = name[0].start, name[-1].end
+        text = self.text[start:end]
+        how = "named"
+        mention = self._mention(start, end)
+        if mention is not None:
+            return Speaker(
+                mention.actor or text, mention.actor_id, mention.actor_type or type_ or "other", start, end, how,
+                frozenset(roles),
+            )  # fmt: skip
+        if len(name) == 1:  # a surname: the fullest earlier name ending in it
+            fuller = self._fuller(text, at)
+            if fuller is not None:
+                text, type_ = fuller.name, fuller.type or type_
+                roles = roles | fuller.roles
+                if fuller.id:
+                    return Speaker(text, fuller.id, type_, start, end, how, frozenset(roles))
+        entry = self.names.get(fold_name(text))
+        if entry is not None:
+            return Speaker(text, entry[0], entry[2], start, end, how, frozenset(roles))
+        return Speaker(text, None, type_ or guess_type(text, self.lex), start, end, how, frozenset(roles))
+
+    def _mention(self, start: int, end: int) -> Suggestion | None:
+        i = bisect.bisect_right(self._mention_starts, end) - 1
+        while i >= 0 and self.mentions[i].end > start - 200:
+            m = self.mentions[i]
+            if m.start < end and start < m.end:
+                return m
+            i -= 1
+        return None
+
+    def _fuller(self, surname: str, at: int) -> _Entity | None:
+        best: _Entity | None = None
+        for pos, entity in self._by_part.get(fold_name(surname), ()):
+            if pos < at and (best is None or len(entity.name) > len(best.name)):
+                best = entity
+        return best
+
+    def _pronoun(self, code: str, at: int) -> Speaker | None:
+        if code == "s":
+            return None
+        if code in ("m", "f"):  # an actor known to be of that gender first, else one of unknown gender
+            known = self._latest(at, lambda e: e.type in ("person", "other") and e.gender == code, spoken_only=False)
+            if known is not None:
+                return known
+            return self._latest(at, lambda e: e.type in ("person", "other") and not e.gender, spoken_only=False)
+        if code == "o":
+            return self._latest(at, lambda e: e.type in ("organisation", "government", "country"), spoken_only=True)
+        return self._latest(at, lambda e: e.type in ("organisation", "government", "group"), spoken_only=True)
+
+    def _latest(self, at: int, fits: object, *, spoken_only: bool) -> Speaker | None:
+        """The most recent earlier speaker that `fits`, else (unless `spoken_only`) the most recent named actor."""
+        assert callable(fits)
+        best: _Entity | None = None
+        for pos, entity in reversed(self.spoken):
+            if at - pos > _PRONOUN_REACH:
+                break
+            if pos < at and fits(entity):
+                best = entity
+                break
+        if best is None and not spoken_only:
+            i = bisect.bisect_left(self._entity_starts, at) - 1
+            while i >= 0 and at - self.entities[i].start <= _PRONOUN_REACH * 2:
+                if fits(self.entities[i]):
+                    best = self.entities[i]
+                    break
+                i -= 1
+        if best is None and spoken_only:
+            for n, (pos, entity) in enumerate(reversed(self.spoken)):
+                if n > 50:
+                    break
+                if pos < at and fits(entity):
+                    best = entity
+                    break
+        if best is None:
+            return None
+        return Speaker(best.name, best.id, best.type, best.start, best.end, "resolved", frozenset(best.roles))
+
+    def learn_gender(self, code: str) -> None:
+        """A pronoun of `code` (m/f) was resolved to the last speaker: it is of that gender from now on."""
+        if code in ("m", "f") and self.spoken:
+            self.spoken[-1][1].gender = code
+
+
+def guess_type(name: str, lex: Lexicon | None = None) -> str:
+    """A type for a name with nothing else known: the actors finder's guess if it has one, else organisation or
+    government by head word or acronym, else person for two or more capitalised words, else other."""
+    try:
+        from annotations.suggest import actors
+
+        guess = getattr(actors, "guess_type", None)
+        if callable(guess):
+            out = guess(name)
+            if isinstance(out, str) and out in ACTOR_TYPES:
+                return out
+    except Exception:  # the other finder's guess is optional: any failure falls back to the rules below
+        pass
+    lex = lex or lexicon()
+    lows = [w.lower() for w in name.split()]
+    if any(w in lex.government for w in lows):
+        return "government"
+    if any(w in lex.organisation for w in lows):
+        return "organisation"
+    if len(lows) == 1 and name.isupper() and len(name) > 1:
+        return "organisation"  # an acronym: "NATO", "WHO"
+    return "person" if len(lows) > 1 else "other"

@@ -123,7 +123,7 @@ def check_story(txt: Path, totals: Counter[str], tricky: Counter[str], problems:
     totals["stories"] += 1
     totals["words"] += len(text.split())
     print(
-        f"{name:50} {meta.agency or '?':9} {len(text.split()):4}w  q={counts['quote']:3} "
+        f"{name:50} {meta.agency or "?":16} {len(text.split()):4}w  q={counts['quote']:3} "
         f"(d{counts['quote:direct']} p{counts['quote:partial']} i{counts['quote:indirect']})  "
         f"a={counts['actor']:3}  c={counts['claim']:2}"
     )
@@ -172,7 +172,8 @@ def _count_tricky(
             earlier = text[:p_start]
             if str(speaker) in earlier and str(speaker) not in para and re.search(rf"\b{re.escape(surname)}\b", para):
                 tricky["surname only, introduced earlier"] += 1
-        if direct and any(m in text[start:end] for m in "\"“”«»„"):
+        inner = re.sub(r"\n\n\W", " ", text[start:end])  # a paragraph's opening mark is not a nested quote
+        if direct and any(m in inner for m in "\"“”«»„"):
             tricky["nested quote"] += 1
         if speaker and rec.get("speaker_type") in ("government", "organisation") and _DOCUMENT.search(
             before[-60:] + after

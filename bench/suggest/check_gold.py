@@ -123,7 +123,7 @@ def check_story(txt: Path, totals: Counter[str], tricky: Counter[str], problems:
     totals["stories"] += 1
     totals["words"] += len(text.split())
     print(
-        f"{name:50} {meta.agency or "?":16} {len(text.split()):4}w  q={counts['quote']:3} "
+        f"{name:50} {meta.agency or '?':16} {len(text.split()):4}w  q={counts['quote']:3} "
         f"(d{counts['quote:direct']} p{counts['quote:partial']} i{counts['quote:indirect']})  "
         f"a={counts['actor']:3}  c={counts['claim']:2}"
     )

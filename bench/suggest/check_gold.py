@@ -173,7 +173,7 @@ def _count_tricky(
             if str(speaker) in earlier and str(speaker) not in para and re.search(rf"\b{re.escape(surname)}\b", para):
                 tricky["surname only, introduced earlier"] += 1
         inner = re.sub(r"\n\n\W", " ", text[start:end])  # a paragraph's opening mark is not a nested quote
-        if direct and any(m in inner for m in "\"“”«»„"):
+        if direct and (any(m in inner for m in "\"“”«»„") or re.search(r"(?<!\w)['‘][^'‘’]+['’](?!\w)", inner)):
             tricky["nested quote"] += 1
         if speaker and rec.get("speaker_type") in ("government", "organisation") and _DOCUMENT.search(
             before[-60:] + after

@@ -1,0 +1,225 @@
+"""The suggester measured (issue 13): quality on the gold set and speed, with the goals beside the figures.
+
+    python bench/bench_suggest.py [--record] [--rebuild] [--library-stories N] [--explain STORY]
+
+Quality: `annotations.suggest.suggest(story, registry)` on every story of the gold set (bench/suggest/gold/gold.json,
+built by bench/suggest/build_gold.py; `--rebuild` builds it first), twice: **cold** (an empty registry) and **warm**
+(the registry holds the gold actors of the *other* stories, with the spellings they are mentioned by: leave-one-out,
+the library has learned the people). Scored by bench/suggest/score.py: exact and >= 50 % overlap span matching.
+
+Speed, against a baseline measured in the same run on the same texts: the baseline is `sentence_starts` plus a
+word regex over the text (the least any suggester reads). ms per 1,000 words on the gold stories (cold registry,
+best of 3), and stories/s for suggesting over the 5,000-story bench library (`bench/.data/lib-100k`, built by
+`make_library.py` as `run.py` builds it): reading each story and suggesting, with the library's registry.
+
+`--record` puts the figures in bench/RESULTS.md as a dated section above the runs marker (replacing the previous
+section of this benchmark). Until the suggester finds anything, its figures are ~0: that is expected.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "suggest"))
+
+import build_gold
+import score
+from common import BENCH_DIR, machine, markdown
+
+from annotations.registry import Registry
+from annotations.store import Store
+from annotations.suggest import suggest
+from stories.model import Story
+from stories.text import sentence_starts
+
+RESULTS = BENCH_DIR / "RESULTS.md"
+MARKER = "<!-- runs below are written by bench/run.py, newest first -->"
+SECTION = "## Suggestions (issue 13)"
+LIBRARY = (100_000, 5_000)  # annotations, stories: run.py's lib-100k
+#: (label, group, what, goal): "f1" of the group (overlap), or "accuracy" of its attribute, or "recall".
+GOALS = [
+    ("direct quotes F1", "direct quotes", "f1", 0.97),
+    ("speaker right (matched direct quotes)", "direct quotes", "accuracy", 0.92),
+    ("indirect quotes F1", "indirect quotes", "f1", 0.70),
+    ("actor mentions F1", "actor mentions", "f1", 0.90),
+    ("actor type right (matched mentions)", "actor mentions", "accuracy", 0.85),
+    ("claims recall", "claims", "recall", 0.60),
+]
+SPEED_GOALS = {"ms_per_1000_words": 30.0, "stories_per_s": 200.0}
+_WORD = re.compile(r"\w+")
+
+
+def baseline(story: Story) -> int:
+    """The least a suggester reads: the sentence starts and every word of the text."""
+    return len(sentence_starts(story.text, story.paragraphs())) + sum(1 for _ in _WORD.finditer(story.text))
+
+
+def _timed(stories: Sequence[Story], work: Callable[[Story], object], rounds: int = 3) -> float:
+    """Seconds for `work` over every story, best of `rounds`."""
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.perf_counter()
+        for story in stories:
+            work(story)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def story_speed(gold: score.Gold) -> dict[str, float]:
+    """ms per 1,000 words: suggesting (cold registry) and the baseline, over the gold stories."""
+    stories = [s.story for s in gold.stories]
+    words = sum(len(s.text.split()) for s in stories)
+    empty = Registry([])
+    suggest_s = _timed(stories, lambda s: suggest(s, empty))
+    base_s = _timed(stories, baseline)
+    return {
+        "words": words,
+        "ms_per_1000_words": suggest_s * 1000 / words * 1000,
+        "baseline_ms_per_1000_words": base_s * 1000 / words * 1000,
+    }
+
+
+def library_speed(limit: int | None, log: Callable[[str], None]) -> dict[str, float]:
+    """Stories/s for reading + suggesting over the bench library (with its registry), and for the baseline."""
+    from run import libraries  # the libraries run.py builds, stamped and kept in bench/.data/
+
+    size, count = LIBRARY
+    path = libraries(BENCH_DIR / ".data", False, log=log, sizes={size: count})[size]
+    store = Store(path, read_only=True)
+    try:
+        registry = Registry.of(store)
+        ids = [e.id for e in store.entries()][:limit]
+        started = time.perf_counter()
+        for story_id in ids:
+            baseline(store.story(story_id))
+        base_s = time.perf_counter() - started
+        started = time.perf_counter()
+        found = 0
+        for story_id in ids:
+            found += len(suggest(store.story(story_id), registry))
+        suggest_s = time.perf_counter() - started
+    finally:
+        store.close()
+    return {
+        "stories": len(ids),
+        "registry": len(registry.actors),
+        "suggestions": found,
+        "stories_per_s": len(ids) / suggest_s if suggest_s else float("inf"),
+        "baseline_stories_per_s": len(ids) / base_s if base_s else float("inf"),
+    }
+
+
+def _figure(report: score.Report, group: str, what: str) -> float:
+    counts = report.get(group, "overlap")
+    return float(getattr(counts, what))
+
+
+def _met(ok: bool) -> str:
+    return "yes" if ok else "**no**"
+
+
+def tables(cold: score.Report, warm: score.Report, speed: dict[str, float], lib: dict[str, float] | None) -> str:
+    """The goals table, the full scores of both runs and the speed lines, as markdown."""
+    rows = []
+    for label, group, what, goal in GOALS:
+        c, w = _figure(cold, group, what), _figure(warm, group, what)
+        rows.append([label, f"{c:.3f}", f"{w:.3f}", f"≥ {goal:.2f}", _met(c >= goal), _met(w >= goal)])
+    ms, goal_ms = speed["ms_per_1000_words"], SPEED_GOALS["ms_per_1000_words"]
+    ratio = ms / speed["baseline_ms_per_1000_words"] if speed["baseline_ms_per_1000_words"] else float("inf")
+    rows.append(["ms per 1,000 words", f"{ms:.2f}", "", f"≤ {goal_ms:.0f}", _met(ms <= goal_ms), ""])
+    if lib is not None:
+        rate, goal_rate = lib["stories_per_s"], SPEED_GOALS["stories_per_s"]
+        rows.append(
+            [
+                f"stories/s over {lib['stories']:,} library stories",
+                f"{rate:,.0f}",
+                "",
+                f"≥ {goal_rate:.0f}",
+                _met(rate >= goal_rate),
+                "",
+            ]
+        )
+    parts = [
+        markdown(rows, ["goal (overlap matching)", "cold", "warm", "goal", "met cold", "met warm"]),
+        f"Cold registry ({cold.stories} stories):",
+        score.markdown(score.table(cold)),
+        "Warm registry (leave-one-out: the other stories' actors):",
+        score.markdown(score.table(warm)),
+        f"Speed on the gold stories ({speed['words']:,.0f} words, best of 3): suggest {ms:.2f} ms per 1,000 words; "
+        f"baseline (`sentence_starts` + a word regex) {speed['baseline_ms_per_1000_words']:.3f} ms: {ratio:,.1f}× "
+        "the baseline.",
+    ]
+    if lib is not None:
+        lib_ratio = lib["baseline_stories_per_s"] / lib["stories_per_s"] if lib["stories_per_s"] else float("inf")
+        parts.append(
+            f"Bench library (`bench/.data/lib-100k`, {lib['stories']:,} stories, registry of {lib['registry']:,} "
+            f"actors): read + suggest {lib['stories_per_s']:,.0f} stories/s ({lib['suggestions']:,} suggestions); "
+            f"read + baseline {lib['baseline_stories_per_s']:,.0f} stories/s: suggesting takes {lib_ratio:,.1f}× "
+            "the baseline's time."
+        )
+    return "\n\n".join(parts)
+
+
+def record(text: str, path: Path = RESULTS) -> None:
+    """Put `text` (a section starting with SECTION) above the runs marker, replacing the previous one."""
+    old = path.read_text(encoding="utf-8") if path.exists() else f"# Benchmark results\n\n{MARKER}\n"
+    head, marker, runs = old.partition(MARKER)
+    if not marker:
+        head, runs = old.rstrip() + "\n\n", ""
+    kept = re.split(r"(?m)^(?=## )", head)
+    kept = [part for part in kept if not part.startswith(SECTION)]
+    head = "".join(kept).rstrip() + "\n\n" + text.strip() + "\n\n"
+    path.write_text(head + MARKER + runs, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--record", action="store_true", help="add the figures to bench/RESULTS.md")
+    parser.add_argument("--rebuild", action="store_true", help="build gold.json from the stories first")
+    parser.add_argument("--gold", type=Path, default=build_gold.GOLD_FILE, help="the gold set")
+    parser.add_argument("--library-stories", type=int, metavar="N", help="only the first N library stories")
+    parser.add_argument("--no-library", action="store_true", help="skip the 5,000-story library run")
+    parser.add_argument("--explain", metavar="STORY", help="also list one story's misses (cold and warm)")
+    args = parser.parse_args(argv)
+    when = datetime.now(UTC)
+    if args.rebuild or not args.gold.exists():
+        counts = build_gold.build(build_gold.STORIES_DIR, args.gold)
+        print(f"built {args.gold}: {counts}")
+    gold = score.load_gold(args.gold)
+    warm_registries = score.warm_registries(gold)
+    cold, cold_found = score.run(gold)
+    warm, warm_found = score.run(gold, warm_registries)
+    if args.explain:
+        story = gold.story(args.explain)
+        for label, found in (("cold", cold_found), ("warm", warm_found)):
+            print(f"--- {label}")
+            print("\n".join(score.explain(story, found[story.id])))
+    speed = story_speed(gold)
+    lib = None if args.no_library else library_speed(args.library_stories, print)
+    items = [i for s in gold.stories for i in s.items]
+    summary = (
+        f"Gold set: {len(gold.stories)} stories, {sum(i.kind == 'quote' for i in items)} quotes, "
+        f"{sum(i.kind == 'actor' for i in items)} actor mentions, {sum(i.kind == 'claim' for i in items)} claims "
+        f"(bench/suggest/gold/, guidelines in bench/suggest/GOLD.md)."
+    )
+    body = summary + "\n\n" + tables(cold, warm, speed, lib)
+    print(body)
+    if args.record:
+        info = machine(BENCH_DIR)
+        lines = "\n".join(f"- {k}: {v}" for k, v in info.items() if k in ("cpu", "python", "commit"))
+        record(
+            f"{SECTION}, run {when:%Y-%m-%d %H:%M} UTC\n\n"
+            f"`python bench/bench_suggest.py --record`\n\n{lines}\n\n{body}",
+        )
+        print(f"recorded in {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -5,7 +5,7 @@ canonical text as whole words (case-sensitive; `occurrence` counts whole-word ma
 text); kinds, forms, actor types and statuses must be valid. Prints per-story and total counts, and how often
 each tricky case of the guidelines (bench/suggest/GOLD.md) occurs, found from the text around each quote.
 
-    python -m bench.suggest.check_gold [STORY.txt ...]      # exit status 1 if anything is wrong
+    python bench/suggest/check_gold.py [STORY.txt ...]      # exit status 1 if anything is wrong
 """
 
 from __future__ import annotations

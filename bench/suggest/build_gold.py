@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 import tempfile
 import time
@@ -52,6 +53,11 @@ _NS = uuid.UUID("6f1d3c52-6a43-4b8e-9d0e-2b7c1f0a9e11")
 _LINK = {"quote": ("speaker", "speaker_type"), "actor": ("actor", "actor_type"), "claim": ("claimant", "claimant_type")}
 
 
+#: The throwaway library goes in memory where the machine has a tmpfs: each History step is fsync'd, and on a
+#: disk a thousand fsyncs are most of the build's time.
+_SCRATCH = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+
+
 class GoldError(Exception):
     """A gold file that cannot be applied; the message names the file and the entry."""
 
@@ -62,6 +68,21 @@ class _Registry:
 
     store: Store
     by_name: dict[str, Actor] = dataclasses.field(default_factory=dict)
+    registry: Registry = dataclasses.field(default_factory=lambda: Registry([]))
+
+    def refresh(self) -> None:
+        """Read the registry as the store holds it now (once per story: building one reads every name)."""
+        self.registry = Registry.of(self.store)
+
+    def check(self) -> None:
+        """Refuse a name or alias that answers for two entries: two canonical names for one actor."""
+        registry = Registry.of(self.store)
+        for actor in registry.actors:
+            for name in actor.names:
+                found = registry.lookup(name).found
+                if len(found) > 1:
+                    named = " and ".join(repr(a.name) for a in found)
+                    raise GoldError(f"{named} both answer to {name!r}: one actor under two canonical names?")
 
     def entry(self, name: str, type_: str, where: str) -> tuple[Actor, bool]:
         """The entry called `name` (and whether it is new, not stored yet)."""
@@ -73,7 +94,7 @@ class _Registry:
                 raise GoldError(f"{where}: {name!r} is {known.type} elsewhere in the gold set, not {type_}")
             return known, False
         try:
-            actor = new_entry(Registry.of(self.store), name, type_)
+            actor = new_entry(self.registry, name, type_)
         except AnnotationError as exc:  # the name is another entry's alias: two canonical names for one actor
             raise GoldError(f"{where}: {exc}") from None
         actor = dataclasses.replace(actor, id=str(uuid.uuid5(_NS, f"actor:{name}")), created=STAMP, modified=STAMP)
@@ -153,7 +174,7 @@ def build(stories_dir: Path = STORIES_DIR, out: Path = GOLD_FILE) -> dict[str, i
     if not files:
         raise GoldError(f"no stories in {stories_dir}")
     counts = {"stories": 0, "quote": 0, "actor": 0, "claim": 0, "actors": 0}
-    with tempfile.TemporaryDirectory(prefix="wiredesk-gold-") as tmp, _fixed_time():
+    with tempfile.TemporaryDirectory(prefix="wiredesk-gold-", dir=_SCRATCH) as tmp, _fixed_time():
         store = Store(Path(tmp) / "library")
         try:
             stories: dict[Path, Story] = {}
@@ -171,6 +192,7 @@ def build(stories_dir: Path = STORIES_DIR, out: Path = GOLD_FILE) -> dict[str, i
                 except (OSError, ValueError, KeyError, TypeError) as exc:
                     raise GoldError(f"{gold.name}: cannot be read: {exc}") from None
                 story = stories[path]
+                reg.refresh()
                 for number, item in enumerate(items, 1):
                     where = f"{gold.name} entry {number} ({item.get('kind')} {item.get('text')!r})"
                     ann, new = _annotation(story, item, reg, where)
@@ -180,6 +202,7 @@ def build(stories_dir: Path = STORIES_DIR, out: Path = GOLD_FILE) -> dict[str, i
                         raise GoldError(f"{where}: {exc}") from None
                     counts[ann.kind] += 1
                 counts["stories"] += 1
+            reg.check()
             counts["actors"] = len(reg.by_name)
             write_export(store, "json", out, select(store, strict=True), force=True)
         finally:

@@ -101,3 +101,18 @@ def test_the_committed_gold_set_is_what_its_stories_build(build_gold: ModuleType
     counts = build_gold.build(build_gold.STORIES_DIR, fresh)
     assert fresh.read_bytes() == build_gold.GOLD_FILE.read_bytes(), "run python bench/suggest/build_gold.py"
     assert counts["stories"] == len(list(build_gold.STORIES_DIR.glob("*.txt")))
+
+
+@pytest.mark.parametrize("same_story", [True, False])
+def test_one_actor_under_two_canonical_names_is_refused(
+    build_gold: ModuleType, tmp_path: Path, same_story: bool
+) -> None:
+    surname = {"kind": "actor", "text": "Kaya", "occurrence": 2, "actor": "Kaya", "actor_type": "person"}
+    if same_story:  # "Kaya" is an alias of Elif Kaya by the third entry (learned from the second)
+        _write(tmp_path, "001-a", [GOOD[1], GOOD[2], {**surname, "text": "Kaya said", "occurrence": 1}])
+    else:
+        _write(tmp_path, "001-a", [GOOD[1], GOOD[2]])
+        _write(tmp_path, "002-b", [surname], STORY.replace("grain", "wheat"))
+    with pytest.raises(build_gold.GoldError) as caught:
+        build_gold.build(tmp_path, tmp_path / "gold.json")
+    assert "'Kaya'" in str(caught.value) and ("Elif Kaya" in str(caught.value))

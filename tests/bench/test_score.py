@@ -130,3 +130,32 @@ def test_explain_names_misses_false_positives_and_wrong_speakers(score: ModuleTy
     assert "missed [50:56] 'Ankara'" in text
     assert "false  [60:66] 'Moscow'" in text
     assert "speaker[0:40] 'We will sign it': Peskov, gold Yelena Orlova" in text
+
+
+def test_the_gold_set_scored_against_itself_is_perfect(score: ModuleType) -> None:
+    gold = score.load_gold(bench_module("build_gold").GOLD_FILE)
+    total = score.Report()
+    for story in gold.stories:
+        assert story.items and all(story.text[i.start : i.end] == i.exact for i in story.items)
+        total.add(score.score_story(story, list(story.items)))
+    assert total.stories == len(gold.stories) >= 22
+    for group in score.GROUPS:
+        for mode in score.MODES:
+            counts = total.get(group, mode)
+            assert counts.tp > 0 and counts.f1 == 1.0, (group, mode)
+    assert total.get("direct quotes").accuracy == total.get("actor mentions").accuracy == 1.0
+    assert total.get("claims").accuracy == 1.0
+
+
+def test_the_warm_registry_of_a_story_holds_the_other_stories_actors_only(score: ModuleType) -> None:
+    gold = score.load_gold(bench_module("build_gold").GOLD_FILE)
+    registries = score.warm_registries(gold)
+    first, second = gold.stories[0], gold.stories[1]
+    names = {s.id: {i.name for i in s.items if i.name} for s in gold.stories}
+    only_first = names[first.id] - set().union(*(n for k, n in names.items() if k != first.id))
+    assert only_first, "the first story has actors of its own"
+    known = {a.name for a in registries[first.id].actors}
+    assert not only_first & known
+    assert only_first <= {a.name for a in registries[second.id].actors}
+    entry = next(a for a in registries[second.id].actors if a.name == "Yelena Orlova")
+    assert "Orlova" in entry.aliases  # learned from how the other stories mention her

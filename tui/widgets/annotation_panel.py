@@ -1,5 +1,5 @@
 """AnnotationPanel: the story's annotations in text order, with their links; the one under the cursor is
-highlighted."""
+highlighted. Below them, the suggestions not yet judged (`SuggestionList`)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from annotations.model import KINDS, Annotation
 from stories.text import clean_line
 from tui.story_text import KIND_LABELS
 from tui.widgets.annotation_list import AnnotationList
+from tui.widgets.suggestion_list import SuggestionList
 
 __all__ = ["AnnotationPanel", "link_summary"]
 
@@ -99,10 +100,16 @@ class AnnotationPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(id="panel-title", markup=False)
         yield AnnotationList(markup=False)
+        yield SuggestionList(id="suggestions")
 
     @property
     def rows(self) -> AnnotationList:
         return self.query_one(AnnotationList)
+
+    @property
+    def suggestion_list(self) -> SuggestionList:
+        """The section of suggestions not yet judged, under the annotations."""
+        return self.query_one(SuggestionList)
 
     @property
     def has_focus_within(self) -> bool:

@@ -12,13 +12,14 @@ kind per span (`DuplicateAnnotation` names the one already there).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from annotations.actors import Actor, fold_name
 from annotations.model import LINKS, Annotation, AnnotationError, quoted, with_article
 from annotations.registry import merge_edits
 from annotations.store import Store
+from annotations.store.rejections import Rejection
 from annotations.store.tagstore import Edit
 from stories.model import Story
 from stories.text import clean_line
@@ -77,8 +78,8 @@ class Change:
     tombstones_after: Mapping[str, Mapping[str, str] | None] = dataclasses.field(default_factory=dict, compare=False)
 
     @property
-    def subject(self) -> Annotation | Actor:
-        """The annotation this step is about (else the first registry entry it touches)."""
+    def subject(self) -> Annotation | Actor | Rejection:
+        """The annotation this step is about (else the first registry entry or rejection it touches)."""
         items = [i for before, after in self.edits if (i := after or before) is not None]
         return next((i for i in items if isinstance(i, Annotation)), items[0])
 
@@ -227,6 +228,18 @@ class History:
         edits.append((actor, None))
         self.do(edits, f"delete actor {actor.name}")
         return len(unlinked)
+
+    # --- rejected suggestions ---------------------------------------------------------------------------
+
+    def reject(self, rejections: Sequence[Rejection]) -> Change | None:
+        """Remember rejected suggestions as one undoable step (undo brings them back); those already rejected
+        are left as they are. None if every one was."""
+        new = {r.id: r for r in rejections if self.store.rejection(r.id) is None}
+        if not new:
+            return None
+        kinds = {r.kind for r in new.values()}
+        label = f"reject {kinds.pop()} suggestion" if len(new) == 1 else f"reject {len(new)} suggestions"
+        return self.do([(None, r) for r in new.values()], label)
 
     # --- undo and redo -------------------------------------------------------------------------------------
 

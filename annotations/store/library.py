@@ -20,7 +20,7 @@ import errno
 import os
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
@@ -31,6 +31,7 @@ from annotations.store.bodies import BodyPack
 from annotations.store.files import ReadOnlyError
 from annotations.store.lock import DataDirLock, StoreLockedError
 from annotations.store.records import AnnotationRecord, Record, StoryRecord
+from annotations.store.rejections import Rejection
 from annotations.store.storage import LOOK, JournaledStorage, StoreError
 from annotations.store.table import JournaledDB, tracked, tracked_db
 from annotations.store.tagstore import ANNOTATIONS_FILE, Edit, TagStore
@@ -360,6 +361,24 @@ class Store:
     def actor_usage(self, actor_id: str) -> list[tuple[str, Annotation]]:
         """(field, annotation) for every annotation linking to this entry or one merged into it."""
         return self.tags.usage(actor_id)
+
+    # --- rejected suggestions (see `annotations.store.rejections`) ---
+
+    def rejections(self, story_id: str | None = None) -> list[Rejection]:
+        """The rejected suggestions of one story (or of all), in text order."""
+        return self.tags.rejected.of_story(story_id)
+
+    def rejection(self, rejection_id: str) -> Rejection | None:
+        rec = self.tags.rejections.find(rejection_id)
+        return None if rec is None else Rejection.from_record(rec)
+
+    def rejected_keys(self, story_id: str) -> Set[tuple[str, int, int]]:
+        """The (kind, start, end) of every suggestion rejected in this story (live: do not change it)."""
+        return self.tags.rejected.keys(story_id)
+
+    def rejected_patterns(self) -> Set[str]:
+        """Every rejected pattern ("actor:thursday talks"), not to be suggested in any story (live)."""
+        return self.tags.rejected.patterns()
 
     # --- for the history and registry ---
 

@@ -1,6 +1,8 @@
-"""Annotations and the actor registry: the two tables of `annotations.json`, with their in-memory indexes.
+"""Annotations, the actor registry and rejected suggestions: the tables of `annotations.json`, with their
+in-memory indexes.
 
-Every change goes through `apply`, a list of edits (old, new) of annotations and registry entries that is
+Every change goes through `apply`, a list of edits (old, new) of annotations, registry entries and rejections
+(`annotations.store.rejections`) that is
 checked as a whole, then written with one journal line per table — registry additions first, registry
 deletions last, so a crash in between never leaves a link to a missing entry. `History` builds its undoable
 steps from the same edits.
@@ -18,6 +20,7 @@ import msgspec
 from annotations.actors import Actor, follow_merges
 from annotations.model import KINDS, LINKS, Annotation, AnnotationError, now_iso
 from annotations.store.records import ActorRecord, AnnotationRecord, TombstoneRecord
+from annotations.store.rejections import RejectedIndex, Rejection, RejectionRecord
 from annotations.store.storage import JournaledStorage
 from annotations.store.table import tracked, tracked_db
 from stories.model import Story
@@ -26,8 +29,8 @@ __all__ = ["ANNOTATIONS_FILE", "Edit", "TagStore"]
 
 ANNOTATIONS_FILE = "annotations.json"
 
-#: One change: (before, after) of an Annotation or an Actor; None before = added, None after = deleted.
-Edit = tuple[Annotation | Actor | None, Annotation | Actor | None]
+#: One change: (before, after) of an Annotation, an Actor or a Rejection; None before = added, None after = deleted.
+Edit = tuple[Annotation | Actor | Rejection | None, Annotation | Actor | Rejection | None]
 
 
 def _annotation(rec: AnnotationRecord) -> Annotation:
@@ -47,7 +50,12 @@ class TagStore:
     def __init__(self, data_dir: Path, *, read_only: bool, tuning: dict[str, Any]) -> None:
         storage = JournaledStorage(
             data_dir / ANNOTATIONS_FILE,
-            types={"annotations": AnnotationRecord, "actors": ActorRecord, "tombstones": TombstoneRecord},
+            types={
+                "annotations": AnnotationRecord,
+                "actors": ActorRecord,
+                "tombstones": TombstoneRecord,
+                "rejections": RejectionRecord,
+            },
             read_only=read_only,
             **tuning,
         )
@@ -55,6 +63,8 @@ class TagStore:
         self.annotations = tracked(self.db, "annotations")
         self.actors = tracked(self.db, "actors")
         self.tombstones = tracked(self.db, "tombstones")
+        self.rejections = tracked(self.db, "rejections")
+        self.rejected = RejectedIndex(Rejection.from_record(rec) for rec in self.rejections.records().values())
         self.by_story: dict[str, dict[str, AnnotationRecord]] = {}  # story id -> annotation id -> record
         self.by_actor: dict[str, set[str]] = {}  # registry id -> ids of annotations linking to it
         self.registry: dict[str, Actor] = {rec.id: _actor(rec) for rec in self.actors.records().values()}
@@ -148,9 +158,14 @@ class TagStore:
         actor_puts: list[tuple[str, dict[str, Any] | None]] = []
         ann_writes: list[tuple[str, dict[str, Any] | None]] = []
         actor_drops: list[tuple[str, dict[str, Any] | None]] = []
+        rejection_writes: list[tuple[str, dict[str, Any] | None]] = []
         for before, after in edits:
             subject = after if after is not None else before
-            if isinstance(subject, Annotation):
+            if isinstance(subject, Rejection):
+                if isinstance(after, Rejection):
+                    self._check_rejection(after, texts, story_of)
+                rejection_writes.append((subject.id, after.to_dict() if isinstance(after, Rejection) else None))
+            elif isinstance(subject, Annotation):
                 if isinstance(after, Annotation):
                     self._check_annotation(after, before, actors_after, texts, story_of)
                 ann_writes.append((subject.id, after.to_dict() if after is not None else None))
@@ -184,13 +199,19 @@ class TagStore:
                 (self.tombstones, dead),
                 (self.annotations, ann_writes),
                 (self.tombstones, revived),
+                (self.rejections, rejection_writes),
                 (self.actors, actor_drops),
             ):
                 if writes:
                     table.write_many(writes)
         for before, after in edits:
             subject = after if after is not None else before
-            if isinstance(subject, Actor):
+            if isinstance(subject, Rejection):
+                if isinstance(after, Rejection):
+                    self.rejected.add(after)
+                else:
+                    self.rejected.discard(subject.id, subject.story_id)
+            elif isinstance(subject, Actor):
                 if after is None:
                     self.registry.pop(subject.id, None)
                 else:
@@ -231,7 +252,7 @@ class TagStore:
     def _check_annotation(
         self,
         ann: Annotation,
-        before: Annotation | Actor | None,
+        before: Annotation | Actor | Rejection | None,
         actors: dict[str, Actor],
         texts: dict[str, str],
         story_of: Callable[[str], Story],
@@ -246,6 +267,15 @@ class TagStore:
         for name, target in ann.links().items():
             if target not in actors:
                 raise AnnotationError(f"the {name} of annotation {ann.id[:8]} is not in the actor registry")
+
+    def _check_rejection(self, rejection: Rejection, texts: dict[str, str], story_of: Callable[[str], Story]) -> None:
+        rejection.check()
+        if rejection.story_id not in texts:
+            texts[rejection.story_id] = story_of(rejection.story_id).text
+        if texts[rejection.story_id][rejection.start : rejection.end] != rejection.exact:
+            raise AnnotationError(
+                f"rejected {rejection.kind} does not match the story text at {rejection.start}-{rejection.end}"
+            )
 
     def story_ids_linking(self, actor_id: str, field: str) -> set[str]:
         """Stories with an annotation whose `field` links to this entry (or one merged into it)."""

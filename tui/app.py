@@ -13,8 +13,8 @@ from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 
 from annotations.history import History
-from annotations.suggest import Suggestion, review
 from annotations.store import Store, StoreError
+from annotations.suggest import Suggestion, review
 from tui.commands import WiredeskCommands
 from tui.keymap import Keymap, registry_of
 from tui.screens.actors import ActorsScreen
@@ -25,7 +25,6 @@ from tui.widgets.story_view import StoryView
 
 if TYPE_CHECKING:
     from stories.model import Story
-
     from tui.desk import Desk
 
 __all__ = ["WiredeskApp"]

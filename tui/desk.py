@@ -13,10 +13,9 @@ if TYPE_CHECKING:  # types only: the store and history are the app's, built by t
 
     from textual.app import App
 
-    from annotations.suggest import Suggestion
-
     from annotations.history import History
     from annotations.store import Store
+    from annotations.suggest import Suggestion
     from stories.model import Story
     from tui.keymap import Keymap
 

@@ -211,7 +211,7 @@ class ReaderScreen(Suggesting):
             tags = f"{key('reader.tag_quote')} quote, {key('reader.tag_actor')} actor, {key('reader.tag_claim')} claim"
             status.append(f"  ·  {tags}, {key('reader.back')} clear")
         elif suggestion is not None:
-            status.append(f"◌ {KIND_LABELS.get(suggestion.kind, suggestion.kind)} suggestion ", style="bold")
+            status.append(f"◌ suggested {suggestion.kind} ", style="bold")
             status.append(suggestion_details(suggestion))
             key = self._key
             accept, reject = key("reader.accept_suggestion"), key("reader.reject_suggestion")
@@ -230,7 +230,7 @@ class ReaderScreen(Suggesting):
         if shown := self.visible_suggestions:
             count = f"{len(shown)} suggestion" + ("s" if len(shown) != 1 else "")
             if suggestion is not None and suggestion in shown:
-                count = f"{shown.index(suggestion) + 1} of {count}"
+                count = f"{shown.index(suggestion) + 1}/{len(shown)}"
             elif selection is None and not here:
                 count += f", {self._key('reader.next_suggestion')} next"
             status.append(f"  ·  {count}", style="dim")

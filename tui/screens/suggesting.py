@@ -139,7 +139,7 @@ class Suggesting(Tagging):
             self._jumped = None
         current = self.current_suggestion()
         self.view.set_suggestions(shown, current)
-        self.panel.suggestion_list.set_suggestions(shown, current)
+        self.panel.set_suggestions(shown, current)
         self._show_cursor_state()
 
     def current_suggestion(self) -> Suggestion | None:

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from annotations.actors import fold_name
 from annotations.model import KINDS
 from annotations.suggest import Suggestion
 from stories.text import clean_line
@@ -21,7 +22,7 @@ from tui.story_text import KIND_LABELS
 
 __all__ = ["SuggestionList", "suggestion_details"]
 
-EXCERPT = 60
+EXCERPT = 48
 
 
 def _excerpt(text: str) -> str:
@@ -30,8 +31,8 @@ def _excerpt(text: str) -> str:
 
 
 def suggestion_details(s: Suggestion) -> str:
-    """What the suggester found besides the span, e.g. "Dmitry Peskov (new) · direct · 0.93"; "no speaker found"
-    for a quote without a confident speaker."""
+    """What the suggester found besides the span, e.g. "Dmitry Peskov (new) · direct · 0.93", "new · country ·
+    0.60" (an actor whose mention is its name); "no speaker found" for a quote without a confident speaker."""
     if s.kind == "quote":
         who = (s.speaker + (" (new)" if s.speaker_id is None else "")) if s.speaker else "no speaker found"
         parts = [who, s.form or ""]
@@ -39,13 +40,17 @@ def suggestion_details(s: Suggestion) -> str:
         parts = [(s.claimant + (" (new)" if s.claimant_id is None else "")) if s.claimant else "no claimant found"]
     else:
         name = s.actor or s.exact
-        parts = [name + (" (new)" if s.actor_id is None else ""), s.actor_type]
+        if fold_name(name) == fold_name(s.exact) and s.actor_id is None:
+            name = "new"  # the mention is the name: do not say it twice
+        elif s.actor_id is None:
+            name += " (new)"
+        parts = [name, s.actor_type]
     parts.append(f"{s.score:.2f}")
     return clean_line(" · ".join(p for p in parts if p))
 
 
 class SuggestionList(Vertical):
-    """A heading ("Suggestions: 8 quotes, 4 actors") over one row per suggestion: `◌ Kind “excerpt” — details`.
+    """A heading ("◌ Suggestions: 8 quotes, 4 actors") over one row per suggestion: `Kind “excerpt” — details`.
     Not focusable (the reader's keys act on the suggestion at the cursor); a click posts `Selected`."""
 
     DEFAULT_CSS = """
@@ -86,15 +91,15 @@ class SuggestionList(Vertical):
         rows.clear_options()
         for i, s in enumerate(self.suggestions):
             prompt = Table.grid(padding=(0, 1))
-            prompt.add_column(width=7, no_wrap=True)
+            prompt.add_column(width=5, no_wrap=True)
             prompt.add_column(ratio=1)
             line = Text(f"“{_excerpt(s.exact)}”" if s.kind == "quote" else _excerpt(s.exact))
             line.append(f" — {suggestion_details(s)}", style="dim")
-            prompt.add_row(Text(f"◌ {KIND_LABELS.get(s.kind, s.kind)}", style="dim"), line)
+            prompt.add_row(Text(KIND_LABELS.get(s.kind, s.kind), style="dim italic"), line)
             rows.add_option(Option(prompt, id=str(i)))
         counts = Counter(s.kind for s in self.suggestions)
         parts = [f"{counts[k]} {k}{'s' if counts[k] != 1 else ''}" for k in KINDS if counts[k]]
-        self.query_one("#suggest-title", Static).update("Suggestions: " + ", ".join(parts))
+        self.query_one("#suggest-title", Static).update("◌ Suggestions: " + ", ".join(parts))
         self.show_current(current)
 
     def show_current(self, current: Suggestion | None) -> None:

@@ -22,7 +22,7 @@ from tui.story_text import KIND_LABELS
 
 __all__ = ["SuggestionList", "suggestion_details"]
 
-EXCERPT = 48
+EXCERPT = 30
 
 
 def _excerpt(text: str) -> str:
@@ -30,9 +30,10 @@ def _excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT else text[: EXCERPT - 1].rstrip() + "…"
 
 
-def suggestion_details(s: Suggestion) -> str:
+def suggestion_details(s: Suggestion, *, named: bool = True) -> str:
     """What the suggester found besides the span, e.g. "Dmitry Peskov (new) · direct · 0.93", "new · country ·
-    0.60" (an actor whose mention is its name); "no speaker found" for a quote without a confident speaker."""
+    0.60" (not `named`: an actor whose mention is its name); "no speaker found" for a quote without a
+    confident speaker."""
     if s.kind == "quote":
         who = (s.speaker + (" (new)" if s.speaker_id is None else "")) if s.speaker else "no speaker found"
         parts = [who, s.form or ""]
@@ -40,8 +41,8 @@ def suggestion_details(s: Suggestion) -> str:
         parts = [(s.claimant + (" (new)" if s.claimant_id is None else "")) if s.claimant else "no claimant found"]
     else:
         name = s.actor or s.exact
-        if fold_name(name) == fold_name(s.exact) and s.actor_id is None:
-            name = "new"  # the mention is the name: do not say it twice
+        if not named and fold_name(name) == fold_name(s.exact) and s.actor_id is None:
+            name = "new"  # beside the mention, which is the name: not said twice
         elif s.actor_id is None:
             name += " (new)"
         parts = [name, s.actor_type]
@@ -94,7 +95,7 @@ class SuggestionList(Vertical):
             prompt.add_column(width=5, no_wrap=True)
             prompt.add_column(ratio=1)
             line = Text(f"“{_excerpt(s.exact)}”" if s.kind == "quote" else _excerpt(s.exact))
-            line.append(f" — {suggestion_details(s)}", style="dim")
+            line.append(f" — {suggestion_details(s, named=False)}", style="dim")
             prompt.add_row(Text(KIND_LABELS.get(s.kind, s.kind), style="dim italic"), line)
             rows.add_option(Option(prompt, id=str(i)))
         counts = Counter(s.kind for s in self.suggestions)

@@ -213,6 +213,8 @@ class ReaderScreen(Suggesting):
         elif suggestion is not None:
             status.append(f"◌ suggested {suggestion.kind} ", style="bold")
             status.append(suggestion_details(suggestion))
+            if suggestion in (shown := self.visible_suggestions):
+                status.append(f"  ·  {shown.index(suggestion) + 1}/{len(shown)}", style="dim")
             key = self._key
             accept, reject = key("reader.accept_suggestion"), key("reader.reject_suggestion")
             status.append(f"  ·  {accept} accept, {reject} reject, {key('reader.edit_suggestion')} edit")
@@ -227,11 +229,9 @@ class ReaderScreen(Suggesting):
             key = self._key
             select, find, help_ = key("view.toggle_select"), key("reader.find"), key("app.help")
             status.append(f"{select} select  ·  {find} find  ·  {help_} help")
-        if shown := self.visible_suggestions:
+        if (shown := self.visible_suggestions) and (suggestion is None or selection is not None):
             count = f"{len(shown)} suggestion" + ("s" if len(shown) != 1 else "")
-            if suggestion is not None and suggestion in shown:
-                count = f"{shown.index(suggestion) + 1}/{len(shown)}"
-            elif selection is None and not here:
+            if selection is None and not here:
                 count += f", {self._key('reader.next_suggestion')} next"
             status.append(f"  ·  {count}", style="dim")
         paragraph = view.paragraph_index(view.cursor)

@@ -244,8 +244,8 @@ class Suggesting(Tagging):
             if linked and name:
                 entry = store.actor(linked)
                 extra = f" — {entry.name if entry else name}"
-                if fresh and entry is not None:
-                    extra += f" (new {entry.type} entry; {desk(self).key_for('app.actors')} then t changes its type)"
+                if fresh and entry is not None:  # its type was guessed: say how to change it
+                    extra += f" (new {entry.type}; {desk(self).key_for('app.actors')}, t retypes)"
             self.notify(quoted(ann.exact) + extra, title=f"Saved {ann.kind}", markup=False)
         else:
             kind = KIND_LABELS.get(made[0].kind, made[0].kind).lower()

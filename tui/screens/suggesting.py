@@ -215,6 +215,7 @@ class Suggesting(Tagging):
         """Drop judged suggestions from the screen at once (the worker recomputes the rest)."""
         self.suggestions = [s for s in self.suggestions or [] if s not in gone]
         self._jumped = None
+        self.view.set_suggestions(self.visible_suggestions)
 
     def action_accept_suggestion(self) -> None:
         """Accept the current suggestion: an annotation with its links (new registry entries as guessed), one step."""

@@ -18,6 +18,7 @@ from tests.tui.support import Notices, until
 from tests.tui.test_tui_annotate import STORY, add_tag, make_store
 from tui.app import WiredeskApp
 from tui.screens.annotation_form import AnnotationForm
+from tui.screens.choice_dialog import ChoiceDialog
 from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.reader import ReaderScreen
 from tui.widgets.status_line import StatusLine
@@ -136,10 +137,17 @@ async def test_accept_stores_the_quote_with_its_new_speaker_and_undo_reverts_it(
         speaker = store.actor(ann.speaker)
         assert speaker is not None and (speaker.name, speaker.type) == ("Ingrid Solberg", "person")
         saved = [n.message for n in notices if n.title == "Saved quote"]
-        assert saved == ["“no real basis” — Ingrid Solberg (new person; A, t retypes)"]
+        assert saved == ["“no real basis” — Ingrid Solberg (new person: t changes it)"]
         await until(pilot, lambda: len(screen.view.suggestions) == 4, "the accepted one gone")
         assert [a.exact for a in screen.view.annotations] == ["no real basis"]
         assert Store(tmp_path, read_only=True).annotations(sid) == [ann]  # saved at once
+        await pilot.press("t")  # the guessed type, changed with one key and a choice
+        await until(pilot, lambda: isinstance(pilot.app.screen, ChoiceDialog), "the type choice")
+        await pilot.press("down", "enter")  # person -> organisation
+        await until(pilot, lambda: pilot.app.screen is screen, "back in the reader")
+        assert store.actor(ann.speaker).type == "organisation"
+        await pilot.press("u")  # the type change
+        assert store.actor(ann.speaker).type == "person"
         await pilot.press("u")
         assert store.annotations(sid) == [] and store.actor(ann.speaker) is None
         await until(pilot, lambda: len(screen.view.suggestions) == 5, "the suggestion back after undo")

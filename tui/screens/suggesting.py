@@ -12,12 +12,14 @@ import contextlib
 
 from textual.binding import Binding
 
-from annotations.model import AnnotationError, quoted
+from annotations.actors import ACTOR_TYPES
+from annotations.model import AnnotationError, quoted, with_article
 from annotations.store import StoreError
 from annotations.suggest import Suggestion, review
 from tui.commands import PaletteCommand
 from tui.desk import desk
 from tui.screens.annotation_form import AnnotationForm, FormEdit
+from tui.screens.choice_dialog import ChoiceDialog
 from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.tagging import Tagging
 from tui.story_text import KIND_LABELS
@@ -74,6 +76,14 @@ SUGGESTION_BINDINGS = [
         show=False,
         id="reader.accept_all_suggestions",
         tooltip="Accept every suggestion of the current one's kind in this story (asks first; one undo)",
+    ),
+    Binding(
+        "t",
+        "retype",
+        "Type",
+        show=False,
+        id="reader.retype",
+        tooltip="Change the type of the registry entry the tag at the cursor links to (as guessed on accepting)",
     ),
     Binding(
         "T",
@@ -246,7 +256,7 @@ class Suggesting(Tagging):
                 entry = store.actor(linked)
                 extra = f" — {entry.name if entry else name}"
                 if fresh and entry is not None:  # its type was guessed: say how to change it
-                    extra += f" (new {entry.type}; {desk(self).key_for('app.actors')}, t retypes)"
+                    extra += f" (new {entry.type}: {self._key('reader.retype')} changes it)"
             self.notify(quoted(ann.exact) + extra, title=f"Saved {ann.kind}", markup=False)
         else:
             kind = KIND_LABELS.get(made[0].kind, made[0].kind).lower()
@@ -312,6 +322,30 @@ class Suggesting(Tagging):
         dialog = ConfirmDialog(f"Accept {len(same)} {plural}?", message, confirm="Accept")
         self.app.push_screen(dialog, lambda yes: self._accept(same) if yes else None)
 
+    def action_retype(self) -> None:
+        """Change the type of the entry the annotation at the cursor links to (a new entry's type is a guess)."""
+        if not self._writable():
+            return
+        ann = self._target(kinds=("quote", "claim", "actor"))
+        entry = desk(self).store.actor(ann.speaker or ann.actor or ann.claimant) if ann is not None else None
+        if entry is None:
+            self.notify("No tag linked to a registry entry at the cursor.", severity="warning")
+            return
+
+        def done(kind: str | None) -> None:
+            fresh = desk(self).store.actor(entry.id)
+            if not kind or fresh is None or kind == fresh.type:
+                return
+            try:
+                self.history.edit_actor(fresh.edited(type=kind))
+            except (AnnotationError, StoreError) as exc:
+                self.notify(str(exc), title="Not saved", severity="error", markup=False)
+                return
+            self._reload_annotations(current=ann.id if ann else None)
+            self.notify(f"{fresh.name} is {with_article(kind)}", title="Type changed", markup=False)
+
+        self.app.push_screen(ChoiceDialog(f"Type of {entry.name}", ACTOR_TYPES, entry.type), done)
+
     def action_toggle_suggestions(self) -> None:
         """Show or hide the suggestions (computed when first shown)."""
         self.suggestions_shown = not self.suggestions_shown
@@ -341,6 +375,11 @@ class Suggesting(Tagging):
                 "Accept all suggestions of this kind",
                 "Every one of the current one's kind, after asking ({reader.accept_all_suggestions})",
                 self.action_accept_all_suggestions,
+            ),
+            (
+                "Change the type of the linked actor",
+                "Of the speaker, actor or claimant at the cursor ({reader.retype})",
+                self.action_retype,
             ),
             (
                 "Toggle suggestions",

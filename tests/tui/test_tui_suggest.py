@@ -344,3 +344,15 @@ def test_snapshot_reader_with_pending_suggestions(snap_compare: Any, tmp_path: P
         pilot.app.clear_notifications()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_a_click_in_the_panel_goes_to_the_suggestion(tmp_path: Path) -> None:
+    store, sid = make_store(tmp_path)
+    async with app_for(store, sid).run_test(size=SIZE) as pilot:
+        screen = await shown(pilot, 5)
+        rows = screen.query_one(SuggestionList).rows
+        await pilot.click(rows, offset=(8, 0))  # the first row
+        await until(pilot, lambda: screen.current_suggestion() is not None, "a suggestion current")
+        assert current(screen) == "actor:Ingrid Solberg"
+        assert screen.view.cursor == STORY.index("Ingrid Solberg")
+        assert screen.view.has_focus

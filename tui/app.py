@@ -14,6 +14,7 @@ from textual.screen import ModalScreen, Screen
 
 from annotations.history import History
 from annotations.store import Store, StoreError
+from annotations.suggest import Suggestion, review
 from tui.commands import WiredeskCommands
 from tui.keymap import Keymap, registry_of
 from tui.screens.actors import ActorsScreen
@@ -23,6 +24,7 @@ from tui.screens.reader import ReaderScreen
 from tui.widgets.story_view import StoryView
 
 if TYPE_CHECKING:
+    from stories.model import Story
     from tui.desk import Desk
 
 __all__ = ["WiredeskApp"]
@@ -68,14 +70,17 @@ class WiredeskApp(App[None]):
         read_only: str = "",
         keymap: dict[str, str] | None = None,
         quote_punctuation: Literal["drop", "keep"] = "drop",
+        suggester: Callable[[Store, Story], list[Suggestion]] | None = None,
     ) -> None:
         """`read_only`: why the library cannot be written (another process holds it), or "" if it can.
         `keymap`: binding id -> key(s), from the user's config (ConfigError if it names an unknown id or key, or
-        gives two bindings live at once the same key). `quote_punctuation`: see `stories.text.quotation_span`."""
+        gives two bindings live at once the same key). `quote_punctuation`: see `stories.text.quotation_span`.
+        `suggester`: what the reader suggests for a story (default `annotations.suggest.review.pending`)."""
         super().__init__()
         self.keymap = Keymap(registry_of(type(self)), dict(keymap or {}))
         self.set_keymap(dict(self.keymap.user))
         self.quote_punctuation: Literal["drop", "keep"] = quote_punctuation
+        self.suggester: Callable[[Store, Story], list[Suggestion]] = suggester or _pending
         self.store = store
         self.annotator = annotator
         #: The export dialog's last format and folder, offered again next time (this session).
@@ -223,6 +228,11 @@ class WiredeskApp(App[None]):
         """The key in effect for a binding, as the footer shows it ("q", "^r"), for hints; "" if it has none."""
         keys = self.keymap.keys(binding_id)
         return self.get_key_display(Binding(keys[0], "")) if keys else ""
+
+
+def _pending(store: Store, story: Story) -> list[Suggestion]:
+    """The suggestions the reader shows: the suggester's, less those rejected or already tagged."""
+    return review.pending(store, story)
 
 
 if TYPE_CHECKING:

@@ -9,10 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 if TYPE_CHECKING:  # types only: the store and history are the app's, built by the CLI
+    from collections.abc import Callable
+
     from textual.app import App
 
     from annotations.history import History
     from annotations.store import Store
+    from annotations.suggest import Suggestion
+    from stories.model import Story
     from tui.keymap import Keymap
 
 __all__ = ["Desk", "desk"]
@@ -36,6 +40,8 @@ class Desk(Protocol):
     keymap: Keymap
     #: What the quote key does with punctuation before a closing quote mark (config `quote_punctuation`).
     quote_punctuation: Literal["drop", "keep"]
+    #: What the reader suggests for a story (rejected and already tagged ones left out); run in a worker thread.
+    suggester: Callable[[Store, Story], list[Suggestion]]
 
     def history(self, story_id: str | None = None) -> History:
         """The undo history of this session."""

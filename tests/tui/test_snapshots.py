@@ -15,6 +15,7 @@ import pytest
 from annotations.anchor import locate
 from annotations.model import Annotation
 from annotations.store import Store
+from annotations.suggest import Suggestion
 from stories.loader import parse_text
 from stories.model import Story
 from tests.store_support import add_story, put
@@ -22,6 +23,11 @@ from tests.tui.support import counts_shown
 from tests.tui.test_tui import STORY
 from tui.app import WiredeskApp
 from tui.widgets.story_list import StoryList
+
+
+def no_suggestions(store: Store, story: Story) -> list[Suggestion]:
+    """The reader's pictures here are of annotations: no suggestions (tests/tui/test_tui_suggest.py has theirs)."""
+    return []
 
 
 def tagged_store(path: Path, created: str | None = None) -> tuple[Store, str]:
@@ -42,7 +48,7 @@ def tagged_store(path: Path, created: str | None = None) -> tuple[Store, str]:
 
 def test_reader_with_annotations_and_selection(snap_compare, tmp_path: Path) -> None:
     store, sid = tagged_store(tmp_path)
-    app = WiredeskApp(store, annotator="tester", open_story=sid)
+    app = WiredeskApp(store, annotator="tester", open_story=sid, suggester=no_suggestions)
 
     async def run_before(pilot) -> None:
         await pilot.press("/", *"keep the morning", "enter")
@@ -54,7 +60,7 @@ def test_reader_with_annotations_and_selection(snap_compare, tmp_path: Path) -> 
 
 def test_reader_at_80x24_hides_the_panel(snap_compare, tmp_path: Path) -> None:
     store, sid = tagged_store(tmp_path)
-    app = WiredeskApp(store, annotator="tester", open_story=sid)
+    app = WiredeskApp(store, annotator="tester", open_story=sid, suggester=no_suggestions)
     assert snap_compare(app, terminal_size=(80, 24), press=["}", "}", "w"])
 
 

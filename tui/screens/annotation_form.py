@@ -99,16 +99,31 @@ class AnnotationForm(ModalScreen[FormEdit | None]):
     }
     """
 
-    def __init__(self, ann: Annotation, store: Store, *, prefer: Iterable[str] = (), read_only: str = "") -> None:
+    def __init__(
+        self,
+        ann: Annotation,
+        store: Store,
+        *,
+        prefer: Iterable[str] = (),
+        read_only: str = "",
+        new_actors: Iterable[Actor] = (),
+        adding: bool = False,
+    ) -> None:
         """`prefer`: ids of the actors in this story (the picker lists them first); `read_only`: why nothing
-        can be saved, or ""."""
+        can be saved, or "". `adding`: `ann` is not stored yet (a suggestion to accept): saving it unchanged
+        saves it; `new_actors`: the registry entries it links to that saving it makes."""
         super().__init__()
         self.ann = ann
         self.store = store
         self.prefer = set(prefer)
         self.read_only = read_only
+        self.adding = adding
         self.picked: dict[str, Picked | None] = {}  # link fields the user changed, by field name
-        entry = self.store.actor(ann.actor)
+        new = {a.id: a for a in new_actors}
+        for name in LINKS:
+            if (linked := getattr(ann, name)) in new:
+                self.picked[name] = Picked(new[linked], new=True)
+        entry = picked.actor if (picked := self.picked.get("actor")) else self.store.actor(ann.actor)
         self.actor_type = entry.type if entry else None
 
     # --- parts ---------------------------------------------------------------------------------------------
@@ -116,7 +131,7 @@ class AnnotationForm(ModalScreen[FormEdit | None]):
     def compose(self) -> ComposeResult:
         ann = self.ann
         with Vertical():
-            yield Label(f"Edit {ann.kind}", id="form-title", markup=False)
+            yield Label(f"{self._verb} {ann.kind}", id="form-title", markup=False)
             yield Static(Text(f"“{ann.exact}”", style="italic"), id="form-text")
             meta = [f"created {human_date(ann.created)}"]
             if ann.modified != ann.created:
@@ -142,7 +157,15 @@ class AnnotationForm(ModalScreen[FormEdit | None]):
                 yield Button("Save", id="form-save", variant="primary", compact=True)
                 yield Button("Cancel", id="form-cancel", compact=True)
 
+    @property
+    def _verb(self) -> str:
+        return "Accept" if self.adding else "Edit"
+
     def _link(self, name: str) -> LinkField:
+        if (picked := self.picked.get(name)) is not None:
+            field = LinkField(picked.actor, id=f"form-{name}")
+            field.new = picked.new
+            return field
         return LinkField(self.store.actor(getattr(self.ann, name)), id=f"form-{name}")
 
     def _row(self, name: str, field: Widget) -> Horizontal:
@@ -153,7 +176,8 @@ class AnnotationForm(ModalScreen[FormEdit | None]):
         self.query_one("#form-kind").focus()
 
     def _show_kind(self, kind: str) -> None:
-        title = f"Edit {self.ann.kind}" if kind == self.ann.kind else f"Edit {self.ann.kind} → {kind}"
+        verb = self._verb
+        title = f"{verb} {self.ann.kind}" if kind == self.ann.kind else f"{verb} {self.ann.kind} → {kind}"
         self.query_one("#form-title", Label).update(title)
         for name, owner in ROW_KIND.items():
             self.query_one(f"#row-{name}").display = owner == kind
@@ -219,7 +243,7 @@ class AnnotationForm(ModalScreen[FormEdit | None]):
         after = self.ann.edited(**changes)
         new = tuple(c.actor for n in FIELDS_OF_KIND[kind] if (c := self.picked.get(n)) is not None and c.new)
         retyped: Actor | None = None
-        if kind == "actor" and (entry := self.store.actor(after.actor)) is not None:
+        if kind == "actor" and (entry := self.store.actor(after.actor)) is not None and not self.adding:
             wanted = self.query_one("#form-type", ChoiceField).value
             if wanted is not None and wanted != entry.type and after.actor not in {a.id for a in new}:
                 retyped = entry.edited(type=wanted)
@@ -241,7 +265,7 @@ class AnnotationForm(ModalScreen[FormEdit | None]):
             error.update(Text(f"Not saved: {exc}"))
             error.display = True
             return
-        if not edit.changes(self.ann):
+        if not self.adding and not edit.changes(self.ann):
             self.notify("Nothing was changed.", title=f"{KIND_LABELS.get(edit.ann.kind, edit.ann.kind)} unchanged")
             self.dismiss(None)
             return

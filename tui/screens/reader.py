@@ -1,4 +1,4 @@
-"""ReaderScreen: one story, formatted, with keyboard selection and one-key tagging."""
+"""ReaderScreen: one story, formatted, with keyboard selection, one-key tagging and suggestions to judge."""
 
 from __future__ import annotations
 
@@ -15,17 +15,21 @@ from textual.widgets import Footer, Header
 from annotations.history import Change, History
 from annotations.model import Annotation, AnnotationError
 from annotations.store import StoreError
+from annotations.store.rejections import Rejection
 from stories.model import Story
 from tui.commands import PaletteCommand
 from tui.desk import desk
 from tui.screens.export_dialog import ExportDialog, everything_scope, story_scope
+from tui.screens.finding import Finding
 from tui.screens.library import LibraryScreen
-from tui.screens.tagging import Tagging, quoted
+from tui.screens.suggesting import SUGGESTION_BINDINGS
+from tui.screens.tagging import quoted
 from tui.story_text import KIND_LABELS
 from tui.widgets.annotation_panel import AnnotationPanel
 from tui.widgets.find_bar import FindBar
 from tui.widgets.status_line import StatusLine
 from tui.widgets.story_view import StoryView
+from tui.widgets.suggestion_list import SuggestionList, suggestion_details
 
 __all__ = ["ReaderScreen"]
 
@@ -33,8 +37,8 @@ __all__ = ["ReaderScreen"]
 PANEL_MIN_WIDTH = 90
 
 
-class ReaderScreen(Tagging):
-    """Read a story and tag it. Tags are saved the moment they are made."""
+class ReaderScreen(Finding):
+    """Read a story and tag it, or judge what wiredesk suggests. Tags are saved the moment they are made."""
 
     AUTO_FOCUS = "StoryView"
 
@@ -102,6 +106,7 @@ class ReaderScreen(Tagging):
             id="reader.toggle_panel",
             tooltip="Show or hide the annotation panel",
         ),
+        *SUGGESTION_BINDINGS,
         Binding(
             "E",
             "export",
@@ -130,10 +135,6 @@ class ReaderScreen(Tagging):
         super().__init__()
         self.story = story
         self.history = history
-        self._query = ""
-        self._matches: list[tuple[int, int]] = []
-        self._find_origin = 0
-        self._typed_ahead: list[FindBar.Typed] = []  # keys typed after Enter in the find box, before it closed
         self._panel_forced: bool | None = None
         self._footer_state: tuple[bool, ...] = ()
 
@@ -155,10 +156,6 @@ class ReaderScreen(Tagging):
     @property
     def panel(self) -> AnnotationPanel:
         return self.query_one(AnnotationPanel)
-
-    @property
-    def find_bar(self) -> FindBar:
-        return self.query_one(FindBar)
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.story.short_id} · {self.story.headline}"
@@ -186,10 +183,14 @@ class ReaderScreen(Tagging):
         self.view.set_annotations(anns)
         self.panel.set_annotations(anns, desk(self).store.actor)
         self._show_cursor_state(current)
+        self._refresh_suggestions()  # in a worker: the text is shown first, the suggestions when ready
 
     def _show_cursor_state(self, current: str | None = None) -> None:
         view = self.view
         here = view.annotations_at(view.cursor)
+        suggestion = self._mark_current()
+        if suggestion is not None and here and suggestion != self._jumped:
+            suggestion = None  # a tag at the cursor comes first, unless a jump went to the suggestion
         forced = current is not None
         if current is None and here:
             current = here[0].id
@@ -202,6 +203,14 @@ class ReaderScreen(Tagging):
             key = self._key
             tags = f"{key('reader.tag_quote')} quote, {key('reader.tag_actor')} actor, {key('reader.tag_claim')} claim"
             status.append(f"  ·  {tags}, {key('reader.back')} clear")
+        elif suggestion is not None:
+            status.append(f"◌ suggested {suggestion.kind} ", style="bold")
+            status.append(suggestion_details(suggestion))
+            if suggestion in (shown := self.visible_suggestions):
+                status.append(f"  ·  {shown.index(suggestion) + 1}/{len(shown)}", style="dim")
+            key = self._key
+            accept, reject = key("reader.accept_suggestion"), key("reader.reject_suggestion")
+            status.append(f"  ·  {accept} accept, {reject} reject, {key('reader.edit_suggestion')} edit")
         elif here:
             ann = here[0]
             status.append(f"{KIND_LABELS.get(ann.kind, ann.kind)} ", style="bold")
@@ -213,10 +222,21 @@ class ReaderScreen(Tagging):
             key = self._key
             select, find, help_ = key("view.toggle_select"), key("reader.find"), key("app.help")
             status.append(f"{select} select  ·  {find} find  ·  {help_} help")
+        if (shown := self.visible_suggestions) and (suggestion is None or selection is not None):
+            count = f"{len(shown)} suggestion" + ("s" if len(shown) != 1 else "")
+            if selection is None and not here:
+                count += f", {self._key('reader.next_suggestion')} next"
+            status.append(f"  ·  {count}", style="dim")
         paragraph = view.paragraph_index(view.cursor)
         status.append(f"   ¶ {paragraph + 1}/{len(self.story.paragraphs())}", style="dim")
         self.query_one(StatusLine).show(status)
-        footer_state = (selection is not None, bool(here), self.history.can_undo, self.history.can_redo)
+        footer_state = (
+            selection is not None,
+            bool(here),
+            suggestion is not None,
+            self.history.can_undo,
+            self.history.can_redo,
+        )
         if footer_state != self._footer_state:  # the footer is rebuilt on refresh: only when its keys change
             self._footer_state = footer_state
             self.refresh_bindings()
@@ -237,7 +257,11 @@ class ReaderScreen(Tagging):
     def on_annotation_panel_left(self, event: AnnotationPanel.Left) -> None:
         self.view.focus()
 
-    # --- footer --------------------------------------------------------------------------------------------
+    def on_suggestion_list_selected(self, event: SuggestionList.Selected) -> None:
+        self._jumped = event.suggestion
+        self.view.move_to(event.suggestion.start, center=True)
+        self.view.focus()
+        self._show_cursor_state()
 
     # --- undo and moving between tags ----------------------------------------------------------------------
 
@@ -253,14 +277,15 @@ class ReaderScreen(Tagging):
             self.notify("Nothing to undo." if undo else "Nothing to redo.", severity="warning")
             return
         subject = change.subject
-        here = isinstance(subject, Annotation) and subject.story_id == self.story.id
+        in_story = isinstance(subject, Annotation | Rejection)  # a rejected suggestion belongs to a story too
+        here = isinstance(subject, Annotation | Rejection) and subject.story_id == self.story.id
         self._reload_annotations(current=subject.id if here else None)
-        if isinstance(subject, Annotation) and here:
+        if isinstance(subject, Annotation | Rejection) and here:
             self.view.move_to(subject.start, center=True)
         elsewhere = ""  # undo is one history for the whole library: say where a change was, when not here
-        if isinstance(subject, Annotation) and not here:
+        if isinstance(subject, Annotation | Rejection) and not here:
             elsewhere = f" (in “{desk(self).store.story_meta(subject.story_id).headline}”)"
-        elif not isinstance(subject, Annotation):
+        elif not in_story:
             elsewhere = " (actor registry)"
         severity: SeverityLevel = "information" if here else "warning"  # a change out of sight: shown longer
         self.notify(change.describe() + elsewhere, title="Undone" if undo else "Redone", severity=severity)
@@ -290,88 +315,6 @@ class ReaderScreen(Tagging):
 
     def action_previous_annotation(self) -> None:
         self._jump_annotation(forward=False)
-
-    # --- find ----------------------------------------------------------------------------------------------
-
-    def action_find(self) -> None:
-        self._find_origin = self.view.cursor
-        self.find_bar.open(self._query)
-
-    def on_find_bar_changed(self, event: FindBar.Changed) -> None:
-        self._query = event.query
-        self._matches = self.view.find(event.query, whole_words=self.find_bar.whole_words)
-        self.view.set_matches(self._matches)
-        if not self._matches:
-            self.find_bar.set_status("no match" if event.query.strip() else "")
-            self.view.move_to(self._find_origin)
-            return
-        index = next((i for i, (s, _) in enumerate(self._matches) if s >= self._find_origin), 0)
-        self.view.move_to(self._matches[index][0], center=True)
-        self.find_bar.set_status(f"{index + 1} of {len(self._matches)}")
-
-    def _close_find(self) -> None:
-        """Close the find bar and give the text the focus at once (keys typed meanwhile follow, in order)."""
-        self.find_bar.close()
-        self.set_focus(self.view)
-        typed, self._typed_ahead = self._typed_ahead, []
-        for key in typed:
-            self.on_find_bar_typed(key)
-
-    def on_find_bar_typed(self, event: FindBar.Typed) -> None:
-        """A key typed after Enter or Escape in the find box: the reader's, as if typed once the box closed."""
-        if self.find_bar.is_open:
-            self._typed_ahead.append(event)
-        else:
-            key = events.Key(event.key, event.character).set_sender(self.app)  # as the terminal's keys come
-            self.app.post_message(key)
-
-    def on_find_bar_submitted(self, event: FindBar.Submitted) -> None:
-        self._close_find()
-        if not self._matches:
-            if event.query.strip():
-                self.notify(f"“{event.query}” is not in this story.", severity="warning")
-            return
-        start = next((s for s, _ in self._matches if s >= self._find_origin), self._matches[0][0])
-        self._select_match(start)
-
-    def on_find_bar_cancelled(self, event: FindBar.Cancelled) -> None:
-        self._close_find()
-        self._matches = []
-        self.view.set_matches([])
-        self.view.move_to(self._find_origin)
-
-    def _select_match(self, start: int) -> None:
-        span = next(m for m in self._matches if m[0] == start)
-        self.view.select(*span)
-        index = self._matches.index(span)
-        self.find_bar.set_status(f"{index + 1} of {len(self._matches)}")
-
-    def _find_step(self, forward: bool) -> None:
-        if not self._query.strip():
-            self.notify("No search yet: press / to find.", severity="warning")
-            return
-        self._matches = self.view.find(self._query, whole_words=self.find_bar.whole_words)
-        self.view.set_matches(self._matches)
-        if not self._matches:
-            self.notify(f"“{self._query}” is not in this story.", severity="warning")
-            return
-        selection = self.view.selection
-        here = selection[0] if selection else self.view.cursor
-        starts = [s for s, _ in self._matches]
-        later = [s for s in starts if s > here] if forward else [s for s in starts if s < here]
-        if later:
-            target = later[0] if forward else later[-1]
-        else:
-            target = starts[0] if forward else starts[-1]
-            self.notify("Search wrapped around.")
-        self._select_match(target)
-        self.app.notify(f"Match {starts.index(target) + 1} of {len(starts)}", timeout=1.5)
-
-    def action_find_next(self) -> None:
-        self._find_step(forward=True)
-
-    def action_find_previous(self) -> None:
-        self._find_step(forward=False)
 
     # --- leaving -------------------------------------------------------------------------------------------
 
@@ -439,6 +382,7 @@ class ReaderScreen(Tagging):
                 "Delete the innermost tag at the cursor ({reader.delete})",
                 self.action_delete,
             ),
+            *self.suggestion_commands(),
             ("Undo", "Undo the last change ({reader.undo})", self.action_undo),
             ("Redo", "Redo what was undone ({reader.redo})", self.action_redo),
             ("Find in story", "Incremental find ({reader.find})", self.action_find),

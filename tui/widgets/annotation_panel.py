@@ -1,5 +1,5 @@
 """AnnotationPanel: the story's annotations in text order, with their links; the one under the cursor is
-highlighted."""
+highlighted. Below them, the suggestions not yet judged (`SuggestionList`)."""
 
 from __future__ import annotations
 
@@ -18,9 +18,11 @@ from textual.widgets.option_list import Option
 
 from annotations.actors import Actor, fold_name
 from annotations.model import KINDS, Annotation
+from annotations.suggest import Suggestion
 from stories.text import clean_line
 from tui.story_text import KIND_LABELS
 from tui.widgets.annotation_list import AnnotationList
+from tui.widgets.suggestion_list import SuggestionList
 
 __all__ = ["AnnotationPanel", "link_summary"]
 
@@ -68,6 +70,7 @@ class AnnotationPanel(Vertical):
         & > #panel-title { padding: 0 1; color: $text-muted; text-style: bold; }
         & > AnnotationList { border: none; background: transparent; height: 1fr; padding: 0 0 0 1; }
         & > AnnotationList:focus { border: none; background: $boost; }
+        &.-suggesting > AnnotationList { height: auto; max-height: 50%; }
     }
     """
 
@@ -99,10 +102,21 @@ class AnnotationPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(id="panel-title", markup=False)
         yield AnnotationList(markup=False)
+        yield SuggestionList(id="suggestions")
 
     @property
     def rows(self) -> AnnotationList:
         return self.query_one(AnnotationList)
+
+    @property
+    def suggestion_list(self) -> SuggestionList:
+        """The section of suggestions not yet judged, under the annotations."""
+        return self.query_one(SuggestionList)
+
+    def set_suggestions(self, suggestions: list[Suggestion], current: Suggestion | None = None) -> None:
+        """Show these suggestions under the annotations (none: the annotations have the whole height)."""
+        self.set_class(bool(suggestions), "-suggesting")
+        self.suggestion_list.set_suggestions(suggestions, current)
 
     @property
     def has_focus_within(self) -> bool:

@@ -3,6 +3,8 @@
 A Line API widget: only the rows on screen are rendered. Offsets are code points of the story's canonical
 text; the layout maps them to rows. Motions follow vim where vim has a key for them (`w`, `b`, `e`, `(`,
 `)`, `{`, `}`, `v`); `"`, `.` and `%` select a quotation, a sentence or whole words (rules in `stories.text`).
+Suggestions not yet judged are drawn dim and underlined, with a marker in the margin (◌ where one starts, ┊ on
+its other rows), under any annotation's own style; the current one is drawn bold.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from annotations.model import Annotation
+from annotations.suggest import Suggestion
 from stories.model import Story
 from stories.text import (
     SEARCH_FOLD,
@@ -106,6 +109,9 @@ class StoryView(ScrollView, can_focus=True):
         "story-view--quote",
         "story-view--actor",
         "story-view--claim",
+        "story-view--pending",
+        "story-view--pending-current",
+        "story-view--pending-mark",
         "story-view--match",
         "story-view--selection",
         "story-view--cursor",
@@ -124,6 +130,9 @@ class StoryView(ScrollView, can_focus=True):
         & > .story-view--quote { text-style: italic; color: $text-success; }
         & > .story-view--actor { text-style: bold; color: $text-primary; }
         & > .story-view--claim { text-style: underline; color: $text-warning; }
+        & > .story-view--pending { text-style: dim underline; }
+        & > .story-view--pending-current { text-style: bold underline; background: $accent 30%; }
+        & > .story-view--pending-mark { color: $text-accent; }
         & > .story-view--match { background: $secondary; }
         & > .story-view--selection { background: $primary; color: $text; }
         & > .story-view--cursor { text-style: reverse; }
@@ -155,6 +164,9 @@ class StoryView(ScrollView, can_focus=True):
         self._styled_blocks = SpanIndex(styled)
         self._annotation_index: SpanIndex[Annotation] = SpanIndex([])
         self._match_index: SpanIndex[None] = SpanIndex([])
+        self._suggestion_index: SpanIndex[Suggestion] = SpanIndex([])
+        self.suggestions: list[Suggestion] = []
+        self.current_suggestion: Suggestion | None = None
         self._quotes: list[tuple[int, int]] | None = None
         self._quote_step: tuple[int, int] | None = None  # what the quote key selected last (pressing again widens)
         self._layout: StoryLayout | None = None
@@ -189,6 +201,18 @@ class StoryView(ScrollView, can_focus=True):
         """Annotations covering `offset`, innermost (shortest) first."""
         found = [a for _, _, a in self._annotation_index.overlapping(offset, offset + 1)]
         return sorted(found, key=lambda a: (a.end - a.start, a.start))
+
+    def set_suggestions(self, suggestions: Iterable[Suggestion], current: Suggestion | None = None) -> None:
+        """Replace the pending suggestions drawn in the text; `current`: the one drawn highlighted."""
+        self.suggestions = sorted(suggestions, key=lambda s: (s.start, -s.end))
+        self._suggestion_index = SpanIndex([(s.start, s.end, s) for s in self.suggestions])
+        self.current_suggestion = current
+        self.refresh()
+
+    def suggestions_at(self, offset: int) -> list[Suggestion]:
+        """Suggestions covering `offset`, innermost (shortest) first."""
+        found = [s for _, _, s in self._suggestion_index.overlapping(offset, offset + 1)]
+        return sorted(found, key=lambda s: (s.end - s.start, s.start))
 
     def set_matches(self, spans: list[tuple[int, int]]) -> None:
         """Find matches to highlight."""
@@ -427,6 +451,8 @@ class StoryView(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         row = layout.rows[index]
         segments = [Segment(" " * layout.left, base)]
+        if row.is_text and layout.left and (mark := self._pending_mark(row)):
+            segments = [Segment(" " * (layout.left - 1), base), Segment(mark, base + self._style("pending-mark"))]
         if row.kind == "meta":
             segments.append(Segment(row.label, base + self._style("meta")))
         elif row.kind == "title":  # a headline only the metadata holds
@@ -436,6 +462,13 @@ class StoryView(ScrollView, can_focus=True):
                 segments.append(Segment(row.prefix, base + self._style("bullet")))
             segments.extend(self._text_segments(row, base))
         return Strip(segments).adjust_cell_length(width, base)
+
+    def _pending_mark(self, row: Row) -> str:
+        """The margin marker of a row: ◌ if a suggestion starts on it, ┊ if one runs through it, else ""."""
+        here = list(self._suggestion_index.overlapping(row.start, row.end))
+        if not here:
+            return ""
+        return "◌" if any(row.start <= s < row.end for s, _, _ in here) else "┊"
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"story-view--{name}", partial=True)
@@ -452,9 +485,16 @@ class StoryView(ScrollView, can_focus=True):
 
         for s, e, kind in self._styled_blocks.overlapping(start, end):
             add(s, e, self._style(kind))
+        current = self.current_suggestion
+        for s, e, suggestion in self._suggestion_index.overlapping(start, end):
+            if suggestion != current:
+                add(s, e, self._style("pending"))
+        if current is not None:
+            add(current.start, current.end, self._style("pending-current"))
         here = [ann for _, _, ann in self._annotation_index.overlapping(start, end)]
+        undimmed = Style(dim=False)  # a suggestion inside or around a tag never hides the tag's own style
         for ann in sorted(here, key=lambda a: _KIND_ORDER.get(a.kind, 9)):
-            add(ann.start, ann.end, self._style(ann.kind))
+            add(ann.start, ann.end, self._style(ann.kind) + undimmed)
         for s, e, _ in self._match_index.overlapping(start, end):
             add(s, e, self._style("match"))
         if (sel := self.selection) is not None:

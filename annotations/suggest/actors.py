@@ -1,13 +1,396 @@
-"""Actor mentions: every registry name or alias in the text, and new candidates with a guessed type."""
+"""Actor mentions: every registry name or alias in the text, and new candidates with a guessed type.
+
+In order, the first to claim a span keeps it: registry names and aliases (longest first); capitalised runs of
+words read by their shape (`names.classify`: a title and a name, "… Ministry", "Lake …"); a surname alone, linked
+to the person last named with it; country names; then, if a spaCy pipeline is given, its entities. Headline-case
+lines only repeat what the body names; the dateline, agency stamps and boilerplate are skipped.
+"""
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
+
+from annotations.suggest import names as N
 from annotations.suggest.context import Context
+from annotations.suggest.countries import country_named, country_names, is_demonym, place_named
+from annotations.suggest.matcher import Atom, Entry, Matcher, atoms, fold_atom, registry_matcher
 from annotations.suggest.model import Suggestion
+from annotations.suggest.skips import Zones, zones
 
-__all__ = ["find_actors"]
+if TYPE_CHECKING:
+    from annotations.suggest.nlp import NlpBackend
+
+__all__ = ["find_actors", "guess_type"]
+
+guess_type = N.guess_type
+
+#: How sure each rule is.
+SCORES = {
+    "actor.registry": 0.95,
+    "actor.registry.alias": 0.9,
+    "actor.registry.surname": 0.6,
+    "actor.title": 0.85,
+    "actor.head": 0.8,
+    "actor.country": 0.85,
+    "actor.surname": 0.8,
+    "actor.short": 0.6,
+    "actor.name": 0.65,
+    "actor.agency": 0.8,
+    "actor.acronym": 0.6,
+    "actor.place": 0.5,
+    "actor.headline": 0.7,
+    "actor.nlp": 0.6,
+    "actor.word": 0.3,
+}
+WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W_]+(?:[-'’][^\W_]+)*")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_ABBREVIATED = N.TITLES | {"St", "Mt", "Ft", "Jr", "Sr"}
+#: Reporting verbs: a capitalised word right before one is an actor ("Nordvolt said").
+CUE_AFTER = frozenset(
+    "said says told added stressed warned noted denied claimed announced insisted argued urged called accused "
+    "confirmed reported rejected welcomed criticised criticized condemned replied explained wrote".split()
+)
+_ADJECTIVE_ENDINGS = ("an", "ian", "ese", "ish", "i")
 
 
-def find_actors(ctx: Context) -> list[Suggestion]:
-    """The actor mentions of the story."""
-    return []
+@dataclass(frozen=True, slots=True)
+class Word:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class _Found:
+    """The mentions found so far, and the people named in the story by surname (for "Orlova" after "Yelena Orlova")."""
+
+    out: list[Suggestion] = field(default_factory=list)
+    taken: list[tuple[int, int]] = field(default_factory=list)
+    surnames: dict[str, Suggestion] = field(default_factory=dict)
+    short: dict[str, Suggestion] = field(default_factory=dict)
+
+    def free(self, start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in self.taken)
+
+    def add(self, s: Suggestion) -> None:
+        self.out.append(s)
+        self.taken.append((s.start, s.end))
+        parts = [p for p in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", s.actor) if p not in N.CONNECTORS]
+        if s.actor_type == "person" and len(parts) >= 2:
+            self.surnames[fold_atom(parts[-1])] = s
+        elif s.actor_type in ("organisation", "place", "group") and len(parts) >= 2 and not s.actor_id:
+            # "Brightwater" after "Brightwater Rail", "Ordin" after "Lake Ordin": a short form of the same name
+            word = parts[1] if parts[0] in N.PLACE_STARTS else parts[0]
+            if not (is_demonym(word) or N.head_type(word) or word in N.TITLES or word in N.STOPWORDS):
+                self.short.setdefault(fold_atom(word), s)
+
+
+def _mention(
+    ctx: Context,
+    start: int,
+    end: int,
+    rule: str,
+    actor: str,
+    kind: str,
+    actor_id: str | None = None,
+    score: float | None = None,
+) -> Suggestion:
+    return Suggestion(
+        kind="actor",
+        start=start,
+        end=end,
+        exact=ctx.text[start:end],
+        score=SCORES[rule] if score is None else score,
+        rule=rule,
+        actor=" ".join(actor.split()),
+        actor_id=actor_id,
+        actor_type=kind,
+    )
+
+
+def find_actors(ctx: Context, nlp: NlpBackend | None = None) -> list[Suggestion]:
+    """The actor mentions of the story, in text order; `nlp` (optional) adds a spaCy pipeline's entities. Never
+    raises on any text."""
+    text = ctx.text
+    skip = zones(ctx)
+    found = _Found()
+    index = registry_matcher(ctx.registry)
+    every = atoms(text)
+    registry_hits = [h for h in index.names.find(text, every) if not skip.skipped(h.start, h.end)]
+    words = _words(text)
+    runs = _runs(text, words)
+    lower = {fold_atom(w.text) for w in words if w.text[:1].islower()}
+    capitals = {fold_atom(w.text) for w in words if w.text[:1].isupper()}
+    inside = {fold_atom(w.text) for w in words if w.text[:1].isupper() and not _sentence_initial(ctx, w.start)}
+    # registry names and aliases; a title before a registry person's name joins the mention
+    for hit in registry_hits:
+        entry = hit.entries[0]
+        start = _title_start(text, words, runs, hit.start) if entry.type == "person" else hit.start
+        rule = "actor.registry.alias" if entry.alias else "actor.registry"
+        score = SCORES[rule] - (0.2 if len(hit.entries) > 1 else 0.0)
+        found.add(_mention(ctx, start, hit.end, rule, entry.actor, entry.type, entry.actor_id, score))
+    headline_runs = []
+    for run in runs:
+        if skip.skipped(run[0].start, run[-1].end):
+            continue
+        if skip.headline(run[0].start):
+            headline_runs.append(run)
+            continue
+        _read_run(ctx, run, found, index.surnames, lower, capitals, inside)
+    _countries(ctx, every, found, skip)
+    _headlines(ctx, headline_runs, every, found)
+    if nlp is not None:
+        for start, end, kind in nlp.entities(text):
+            exact = text[start:end]
+            adjective = kind == "group" and is_demonym(exact) and not exact.endswith("s")  # "Russian", not "Kurds"
+            if found.free(start, end) and not skip.skipped(start, end) and not skip.headline(start) and not adjective:
+                found.add(_mention(ctx, start, end, "actor.nlp", exact, kind))
+    return sorted(found.out, key=lambda s: (s.start, -s.end))
+
+
+def _words(text: str) -> list[Word]:
+    out = []
+    for m in WORD.finditer(text):
+        word = m.group()
+        cut = _POSSESSIVE.sub("", word) if not word.endswith(".") else word
+        if cut:
+            out.append(Word(m.start(), m.start() + len(cut), cut))
+    return out
+
+
+def _joined(text: str, a: Word, b: Word) -> bool:
+    """Whether two words may be in one name: one or two spaces apart, or a full stop after a title or initial."""
+    gap = text[a.end : b.start]
+    if gap in (" ", "  "):
+        return True
+    if gap in ("' ", "’ ") and a.text.endswith("s") and b.text[:1].isupper():
+        return True  # "the Lisle Valley Shippers' Council"
+    return gap in (". ", ".") and (a.text in _ABBREVIATED or (len(a.text) == 1 and a.text.isupper()))
+
+
+def _runs(text: str, words: list[Word]) -> list[list[Word]]:
+    """Runs of capitalised words (and the lowercase words allowed inside a name), in text order."""
+    runs: list[list[Word]] = []
+    run: list[Word] = []
+
+    def close() -> None:
+        while run and (run[-1].text in N.CONNECTORS):
+            run.pop()
+        if run:
+            runs.append(run.copy())
+        run.clear()
+
+    for i, word in enumerate(words):
+        if run and not _joined(text, run[-1], word):
+            close()
+        capital = word.text[:1].isupper()
+        if word.text in N.MONTHS_AND_DAYS:
+            close()
+            continue
+        if capital:
+            if not run and word.text in N.STOPWORDS:
+                continue
+            run.append(word)
+            continue
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        if (
+            run
+            and word.text in N.CONNECTORS
+            and nxt is not None
+            and nxt.text[:1].isupper()
+            and _joined(text, word, nxt)
+        ) and _connector_fits(word.text, run):
+            run.append(word)
+            continue
+        close()
+    close()
+    return runs
+
+
+def _connector_fits(connector: str, run: list[Word]) -> bool:
+    heads = [w.text for w in run if N.head_type(w.text) in ("organisation", "government", "group")]
+    if connector == "of":
+        return True
+    if connector == "the":
+        return run[-1].text == "of"
+    if connector in ("and", "for", "on"):
+        return bool(heads) and run[-1].text != "of"
+    if connector == "in":
+        return any(w.text in ("Embassy", "Consulate", "Mission") for w in run)
+    return run[-1].text[:1].isupper()  # a particle of a person's name: "Ursula von der Leyen"
+
+
+def _title_start(text: str, words: list[Word], runs: list[list[Word]], start: int) -> int:
+    """Where the title before a registry person's name starts ("Prime Minister" before "Ivo Maric"), or `start`."""
+    for run in runs:
+        if run[0].start <= start < run[-1].end + 1 and run[0].start < start:
+            before = [w.text for w in run if w.end <= start]
+            if before and before[-1] in N.TITLES and any(w in N.TITLE_HEADS for w in before):
+                return run[0].start
+    return start
+
+
+def _read_run(
+    ctx: Context,
+    run: list[Word],
+    found: _Found,
+    registry_surnames: dict[str, tuple[Entry, ...]],
+    lower: set[str],
+    capitals: set[str],
+    inside: set[str],
+) -> None:
+    text = ctx.text
+    start, end = run[0].start, run[-1].end
+    if not found.free(start, end):
+        # a run around registry names: its free parts are read on their own ("US" + "State Department")
+        pieces: list[list[Word]] = [[]]
+        for w in run:
+            if found.free(w.start, w.end):
+                pieces[-1].append(w)
+            elif pieces[-1]:
+                pieces.append([])
+        for piece in pieces:
+            while piece and piece[0].text in N.CONNECTORS:
+                piece.pop(0)
+            while piece and piece[-1].text in N.CONNECTORS:
+                piece.pop()
+            if piece and len(piece) < len(run):
+                _read_run(ctx, piece, found, registry_surnames, lower, capitals, inside)
+        return
+    texts = [w.text for w in run]
+    kind, name_at = N.classify(texts)
+    initial = _sentence_initial(ctx, start)
+    if kind == "person" and name_at:
+        name = text[run[name_at].start : end]
+        found.add(_mention(ctx, start, end, "actor.title", name, "person"))
+        return
+    if kind and len(run) > 1:
+        rule = "actor.country" if kind == "country" else "actor.name" if kind == "person" else "actor.head"
+        if kind == "person" and (is_demonym(texts[0]) or texts[0] in N.TITLES):
+            return  # "Russian Ivo"? not a name this module can read
+        actor = country_named(text[start:end]) or text[start:end] if kind == "country" else text[start:end]
+        found.add(_mention(ctx, start, end, rule, actor, kind))
+        return
+    if len(run) > 1:
+        return
+    _read_word(ctx, run[0], kind, initial, found, registry_surnames, lower, capitals, inside)
+
+
+def _read_word(
+    ctx: Context,
+    word: Word,
+    kind: str,
+    initial: bool,
+    found: _Found,
+    registry_surnames: dict[str, tuple[Entry, ...]],
+    lower: set[str],
+    capitals: set[str],
+    inside: set[str],
+) -> None:
+    """One capitalised word alone: a country, an agency, a surname, an acronym, a place; or a name by context."""
+    text, w = ctx.text, word.text
+    folded = fold_atom(w)
+    before, after = text[max(0, word.start - 30) : word.start], text[word.end : word.end + 30]
+    if kind == "country":
+        found.add(_mention(ctx, word.start, word.end, "actor.country", country_named(w) or w, "country"))
+        return
+    if w in N.AGENCIES:
+        if not (before.rstrip().endswith(("(", "/")) and after.lstrip().startswith((")", "/"))):
+            found.add(_mention(ctx, word.start, word.end, "actor.agency", w, "organisation"))
+        return
+    if w in N.GOVERNMENT_NAMES:
+        found.add(_mention(ctx, word.start, word.end, "actor.head", w, "government"))
+        return
+    if folded in found.surnames:
+        person = found.surnames[folded]
+        found.add(_mention(ctx, word.start, word.end, "actor.surname", person.actor, "person", person.actor_id))
+        return
+    if folded in found.short:
+        whole = found.short[folded]
+        found.add(_mention(ctx, word.start, word.end, "actor.short", whole.actor, whole.actor_type))
+        return
+    if len(registry_surnames.get(folded, ())) == 1 and not initial:
+        entry = registry_surnames[folded][0]
+        found.add(_mention(ctx, word.start, word.end, "actor.registry.surname", entry.actor, "person", entry.actor_id))
+        return
+    if w in N.TITLES or w in N.STOPWORDS or is_demonym(w) or N.head_type(w) or folded in lower:
+        return
+    if w.isupper() and len(w) > 6:
+        return  # a shouted word (a dateline, a headline in capitals), not an acronym
+    if _looks_like_demonym(folded, w, after, capitals):
+        return
+    cue = re.match(r"\s*(\w+)", after)
+    cued = bool(cue and cue.group(1) in CUE_AFTER)
+    country_like = _has_demonym(folded, capitals)
+    if initial and not (country_like or cued or kind or place_named(w) or folded in inside):
+        return
+    if kind == "organisation":
+        found.add(_mention(ctx, word.start, word.end, "actor.acronym", w, kind))
+    elif country_like:
+        found.add(_mention(ctx, word.start, word.end, "actor.place", w, "country", score=0.6))
+    elif place_named(w) or (re.search(r"\b(?:in|near|outside|town of|city of|village of|region of)\s$", before)):
+        found.add(_mention(ctx, word.start, word.end, "actor.place", w, "place"))
+    elif cued:
+        found.add(_mention(ctx, word.start, word.end, "actor.name", w, N.guess_type(w, before, after), score=0.5))
+    else:
+        found.add(_mention(ctx, word.start, word.end, "actor.word", w, N.guess_type(w, before, after)))
+
+
+def _sentence_initial(ctx: Context, pos: int) -> bool:
+    """Whether the word at `pos` opens a sentence, a quotation or a line (where any word is capitalised)."""
+    head = ctx.text[max(0, pos - 3) : pos]
+    if not head or head.endswith(("\n", "“", '"', "‘", "«", "„", ": ", "— ", "- ", "(")):
+        return True
+    i = bisect_right(ctx.sentence_starts, pos)
+    sentence = ctx.sentence_starts[i - 1] if i else 0
+    return not any(c.isalnum() for c in ctx.text[sentence:pos])
+
+
+def _looks_like_demonym(folded: str, word: str, after: str, capitals: set[str]) -> bool:
+    """ "Kestovan" when "Kestova" is in the text; "Orlenian" before a lowercase noun."""
+    for ending in _ADJECTIVE_ENDINGS:
+        if folded.endswith(ending) and len(folded) > len(ending) + 2:
+            stem = folded[: -len(ending)]
+            if stem in capitals or stem + "a" in capitals or stem + "y" in capitals:
+                return True
+            if ending in ("an", "ian", "ese") and re.match(r" [a-z]", after):
+                return True
+    return False
+
+
+def _has_demonym(folded: str, capitals: set[str]) -> bool:
+    """Whether the text also has the demonym of this word ("Orlenia" and "Orlenian"): then it is a country."""
+    stems = {folded, folded[:-1]} if folded[-1:] in "ay" else {folded}
+    return any(stem + ending in capitals for stem in stems for ending in ("n", "an", "ian", "ese", "i"))
+
+
+@cache
+def _country_matcher() -> Matcher:
+    return Matcher(Entry(name, shown, None, "country") for name, shown in country_names().items())
+
+
+def _countries(ctx: Context, every: list[Atom], found: _Found, skip: Zones) -> None:
+    """Country names the runs did not take: inside a hyphenated word ("Russia-Ukraine"), or in a headline."""
+    for hit in _country_matcher().find(ctx.text, every):
+        exact = ctx.text[hit.start : hit.end]
+        if exact[:1].isupper() and found.free(hit.start, hit.end) and not skip.skipped(hit.start, hit.end):
+            found.add(_mention(ctx, hit.start, hit.end, "actor.country", hit.entries[0].actor, "country"))
+
+
+def _headlines(ctx: Context, runs: list[list[Word]], every: list[Atom], found: _Found) -> None:
+    """In headline-case lines, only the names the body named (their full names or a person's surname)."""
+    if not runs:
+        return
+    known = [Entry(s.exact, s.actor, s.actor_id, s.actor_type) for s in found.out]
+    known += [Entry(surname, s.actor, s.actor_id, "person") for surname, s in found.surnames.items()]
+    matcher = Matcher(known)
+    for run in runs:
+        inside = [a for a in every if run[0].start <= a.start and a.end <= run[-1].end]
+        for hit in matcher.find(ctx.text, inside):
+            if found.free(hit.start, hit.end):
+                e = hit.entries[0]
+                found.add(_mention(ctx, hit.start, hit.end, "actor.headline", e.actor, e.type, e.actor_id))

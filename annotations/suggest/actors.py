@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 
 from annotations.suggest import names as N
 from annotations.suggest.context import Context
-from annotations.suggest.countries import country_named, country_names, is_demonym, place_named
+from annotations.suggest.countries import city_named, country_named, country_names, is_demonym, place_named
 from annotations.suggest.matcher import Atom, Entry, Matcher, atoms, fold_atom, registry_matcher
 from annotations.suggest.model import Suggestion
+from annotations.suggest.runs import Word, runs, words
 from annotations.suggest.skips import Zones, zones
 
 if TYPE_CHECKING:
@@ -46,22 +47,13 @@ SCORES = {
     "actor.nlp": 0.6,
     "actor.word": 0.3,
 }
-WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W_]+(?:[-'’][^\W_]+)*")
-_POSSESSIVE = re.compile(r"['’]s?$")
-_ABBREVIATED = N.TITLES | {"St", "Mt", "Ft", "Jr", "Sr"}
 #: Reporting verbs: a capitalised word right before one is an actor ("Nordvolt said").
 CUE_AFTER = frozenset(
     "said says told added stressed warned noted denied claimed announced insisted argued urged called accused "
     "confirmed reported rejected welcomed criticised criticized condemned replied explained wrote".split()
 )
+_PLACE_BEFORE = re.compile(r"\b(?:in|near|outside|(?:town|city|village|region|state|province|county|district) of)\s$")
 _ADJECTIVE_ENDINGS = ("an", "ian", "ese", "ish", "i")
-
-
-@dataclass(frozen=True, slots=True)
-class Word:
-    start: int
-    end: int
-    text: str
 
 
 @dataclass
@@ -121,20 +113,20 @@ def find_actors(ctx: Context, nlp: NlpBackend | None = None) -> list[Suggestion]
     index = registry_matcher(ctx.registry)
     every = atoms(text)
     registry_hits = [h for h in index.names.find(text, every) if not skip.skipped(h.start, h.end)]
-    words = _words(text)
-    runs = _runs(text, words)
-    lower = {fold_atom(w.text) for w in words if w.text[:1].islower()}
-    capitals = {fold_atom(w.text) for w in words if w.text[:1].isupper()}
-    inside = {fold_atom(w.text) for w in words if w.text[:1].isupper() and not _sentence_initial(ctx, w.start)}
+    every_word = words(text)
+    found_runs = runs(text, every_word)
+    lower = {fold_atom(w.text) for w in every_word if w.text[:1].islower()}
+    capitals = {fold_atom(w.text) for w in every_word if w.text[:1].isupper()}
+    inside = {fold_atom(w.text) for w in every_word if w.text[:1].isupper() and not _sentence_initial(ctx, w.start)}
     # registry names and aliases; a title before a registry person's name joins the mention
     for hit in registry_hits:
         entry = hit.entries[0]
-        start = _title_start(text, words, runs, hit.start) if entry.type == "person" else hit.start
+        start = _title_start(found_runs, hit.start) if entry.type == "person" else hit.start
         rule = "actor.registry.alias" if entry.alias else "actor.registry"
         score = SCORES[rule] - (0.2 if len(hit.entries) > 1 else 0.0)
         found.add(_mention(ctx, start, hit.end, rule, entry.actor, entry.type, entry.actor_id, score))
     headline_runs = []
-    for run in runs:
+    for run in found_runs:
         if skip.skipped(run[0].start, run[-1].end):
             continue
         if skip.headline(run[0].start):
@@ -152,79 +144,7 @@ def find_actors(ctx: Context, nlp: NlpBackend | None = None) -> list[Suggestion]
     return sorted(found.out, key=lambda s: (s.start, -s.end))
 
 
-def _words(text: str) -> list[Word]:
-    out = []
-    for m in WORD.finditer(text):
-        word = m.group()
-        cut = _POSSESSIVE.sub("", word) if not word.endswith(".") else word
-        if cut:
-            out.append(Word(m.start(), m.start() + len(cut), cut))
-    return out
-
-
-def _joined(text: str, a: Word, b: Word) -> bool:
-    """Whether two words may be in one name: one or two spaces apart, or a full stop after a title or initial."""
-    gap = text[a.end : b.start]
-    if gap in (" ", "  "):
-        return True
-    if gap in ("' ", "’ ") and a.text.endswith("s") and b.text[:1].isupper():
-        return True  # "the Lisle Valley Shippers' Council"
-    return gap in (". ", ".") and (a.text in _ABBREVIATED or (len(a.text) == 1 and a.text.isupper()))
-
-
-def _runs(text: str, words: list[Word]) -> list[list[Word]]:
-    """Runs of capitalised words (and the lowercase words allowed inside a name), in text order."""
-    runs: list[list[Word]] = []
-    run: list[Word] = []
-
-    def close() -> None:
-        while run and (run[-1].text in N.CONNECTORS):
-            run.pop()
-        if run:
-            runs.append(run.copy())
-        run.clear()
-
-    for i, word in enumerate(words):
-        if run and not _joined(text, run[-1], word):
-            close()
-        capital = word.text[:1].isupper()
-        if word.text in N.MONTHS_AND_DAYS:
-            close()
-            continue
-        if capital:
-            if not run and word.text in N.STOPWORDS:
-                continue
-            run.append(word)
-            continue
-        nxt = words[i + 1] if i + 1 < len(words) else None
-        if (
-            run
-            and word.text in N.CONNECTORS
-            and nxt is not None
-            and nxt.text[:1].isupper()
-            and _joined(text, word, nxt)
-        ) and _connector_fits(word.text, run):
-            run.append(word)
-            continue
-        close()
-    close()
-    return runs
-
-
-def _connector_fits(connector: str, run: list[Word]) -> bool:
-    heads = [w.text for w in run if N.head_type(w.text) in ("organisation", "government", "group")]
-    if connector == "of":
-        return True
-    if connector == "the":
-        return run[-1].text == "of"
-    if connector in ("and", "for", "on"):
-        return bool(heads) and run[-1].text != "of"
-    if connector == "in":
-        return any(w.text in ("Embassy", "Consulate", "Mission") for w in run)
-    return run[-1].text[:1].isupper()  # a particle of a person's name: "Ursula von der Leyen"
-
-
-def _title_start(text: str, words: list[Word], runs: list[list[Word]], start: int) -> int:
+def _title_start(runs: list[list[Word]], start: int) -> int:
     """Where the title before a registry person's name starts ("Prime Minister" before "Ivo Maric"), or `start`."""
     for run in runs:
         if run[0].start <= start < run[-1].end + 1 and run[0].start < start:
@@ -273,6 +193,8 @@ def _read_run(
         if kind == "person" and (is_demonym(texts[0]) or texts[0] in N.TITLES):
             return  # "Russian Ivo"? not a name this module can read
         actor = country_named(text[start:end]) or text[start:end] if kind == "country" else text[start:end]
+        if kind == "person" and re.search(r"\b(?:in|at|near|outside)\s$", text[max(0, start - 8) : start]):
+            kind, rule = "place", "actor.place"  # "in Khan Younis", "near Hong Kong"
         found.add(_mention(ctx, start, end, rule, actor, kind))
         return
     if len(run) > 1:
@@ -294,9 +216,13 @@ def _read_word(
     """One capitalised word alone: a country, an agency, a surname, an acronym, a place; or a name by context."""
     text, w = ctx.text, word.text
     folded = fold_atom(w)
+    dateline = fold_atom(ctx.story.meta.dateline or "")
     before, after = text[max(0, word.start - 30) : word.start], text[word.end : word.end + 30]
     if kind == "country":
         found.add(_mention(ctx, word.start, word.end, "actor.country", country_named(w) or w, "country"))
+        return
+    if (kind in ("place", "group") and not initial) or (kind == "place" and city_named(w)):
+        found.add(_mention(ctx, word.start, word.end, "actor.place" if kind == "place" else "actor.head", w, kind))
         return
     if w in N.AGENCIES:
         if not (before.rstrip().endswith(("(", "/")) and after.lstrip().startswith((")", "/"))):
@@ -317,6 +243,8 @@ def _read_word(
         entry = registry_surnames[folded][0]
         found.add(_mention(ctx, word.start, word.end, "actor.registry.surname", entry.actor, "person", entry.actor_id))
         return
+    if "-" in w and any(country_named(p) or is_demonym(p) for p in w.split("-")):
+        return  # "Russia-Ukraine", "Kremlin-backed": the country names in it are read on their own
     if w in N.TITLES or w in N.STOPWORDS or is_demonym(w) or N.head_type(w) or folded in lower:
         return
     if w.isupper() and len(w) > 6:
@@ -332,7 +260,7 @@ def _read_word(
         found.add(_mention(ctx, word.start, word.end, "actor.acronym", w, kind))
     elif country_like:
         found.add(_mention(ctx, word.start, word.end, "actor.place", w, "country", score=0.6))
-    elif place_named(w) or (re.search(r"\b(?:in|near|outside|town of|city of|village of|region of)\s$", before)):
+    elif place_named(w) or folded == dateline or re.search(_PLACE_BEFORE, before):
         found.add(_mention(ctx, word.start, word.end, "actor.place", w, "place"))
     elif cued:
         found.add(_mention(ctx, word.start, word.end, "actor.name", w, N.guess_type(w, before, after), score=0.5))

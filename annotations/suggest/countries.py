@@ -9,7 +9,7 @@ from functools import cache
 
 from annotations.actors import fold_name
 
-__all__ = ["country_named", "country_names", "demonym_country", "is_demonym", "place_named"]
+__all__ = ["city_named", "country_named", "country_names", "demonym_country", "is_demonym", "place_named"]
 
 #: Names wire copy uses that pycountry does not give (or gives only in a long form), by alpha-2 code. The first
 #: is the name a new entry gets.
@@ -187,3 +187,32 @@ def _places() -> frozenset[str]:
 def place_named(word: str) -> bool:
     """Whether `word` is the one-word name of a country's subdivision ("Bavaria", "Crimea")."""
     return fold_name(word) in _places()
+
+
+#: Capitals and cities that wire copy names without saying what they are ("Moscow said", "talks in Doha").
+CITIES = frozenset(
+    fold_name(c)
+    for c in """Abu Dhabi|Abuja|Accra|Addis Ababa|Algiers|Almaty|Amman|Amsterdam|Ankara|Antananarivo|Astana|Asuncion|
+    Athens|Baghdad|Baku|Bamako|Bangkok|Bangui|Beijing|Beirut|Belgrade|Berlin|Bern|Bishkek|Bogota|Brasilia|
+    Bratislava|Brussels|Bucharest|Budapest|Buenos Aires|Cairo|Canberra|Caracas|Chisinau|Colombo|Conakry|
+    Copenhagen|Dakar|Damascus|Dhaka|Doha|Dublin|Dushanbe|Freetown|Gaborone|Georgetown|Guatemala City|Hanoi|Harare|
+    Havana|Helsinki|Islamabad|Jakarta|Jerusalem|Juba|Kabul|Kampala|Kathmandu|Khartoum|Kigali|Kinshasa|Kyiv|Kiev|
+    La Paz|Lagos|Libreville|Lima|Lisbon|Ljubljana|London|Luanda|Lusaka|Luxembourg|Madrid|Malabo|Managua|Manama|
+    Manila|Maputo|Mexico City|Minsk|Mogadishu|Monrovia|Montevideo|Moscow|Muscat|Nairobi|Naypyitaw|New Delhi|
+    Niamey|Nicosia|Nouakchott|Oslo|Ottawa|Ouagadougou|Panama City|Paris|Phnom Penh|Podgorica|Port-au-Prince|
+    Prague|Pretoria|Pristina|Pyongyang|Quito|Rabat|Reykjavik|Riga|Riyadh|Rome|San Jose|San Salvador|Sanaa|
+    Santiago|Santo Domingo|Sarajevo|Seoul|Singapore|Skopje|Sofia|Stockholm|Sucre|Taipei|Tallinn|Tashkent|Tbilisi|
+    Tegucigalpa|Tehran|Tel Aviv|Tirana|Tokyo|Tripoli|Tunis|Ulaanbaatar|Vienna|Vientiane|Vilnius|Warsaw|
+    Washington|Wellington|Windhoek|Yaounde|Yerevan|Zagreb|Istanbul|Shanghai|Hong Kong|Mumbai|Karachi|Lahore|
+    Dubai|Jeddah|Geneva|Frankfurt|Munich|Hamburg|Milan|Barcelona|Marseille|Lyon|St Petersburg|Saint Petersburg|
+    New York|Los Angeles|Chicago|Houston|San Francisco|Toronto|Montreal|Vancouver|Sydney|Melbourne|Osaka|
+    Sao Paulo|Rio de Janeiro|Johannesburg|Cape Town|Casablanca|Alexandria|Aleppo|Mosul|Basra|Gaza|Ramallah|
+    Kharkiv|Odesa|Odessa|Donetsk|Luhansk|Kherson|Mariupol|Sevastopol|Goma|Mombasa|Kandahar|Herat|Benghazi|
+    Brussels|Strasbourg|The Hague|Davos|Kaliningrad|Vladivostok|Novosibirsk|Chongqing|Shenzhen|Guangzhou|Wuhan|
+    Kolkata|Chennai|Bangalore|Bengaluru|Hyderabad|Ho Chi Minh City|Davao|Cebu|Surabaya|Medan""".split("|")
+)
+
+
+def city_named(name: str) -> bool:
+    """Whether `name` is a capital or a city wire copy names often ("Moscow", "New Delhi")."""
+    return fold_name(name) in CITIES

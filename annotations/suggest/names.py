@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from annotations.suggest.countries import country_named, demonym_country, is_demonym
+from annotations.suggest.countries import city_named, country_named, demonym_country, is_demonym
 
 __all__ = [
     "AGENCIES",
@@ -19,6 +19,7 @@ __all__ = [
     "guess_type",
     "head_type",
     "is_title",
+    "is_title_head",
 ]
 
 
@@ -135,7 +136,12 @@ _ACRONYM = re.compile(r"[A-Z][A-Z&]{1,5}s?")
 
 def is_title(word: str) -> bool:
     """Whether `word` (as written) can be part of a title before a name."""
-    return word in TITLES
+    return word in TITLES or is_title_head(word)
+
+
+def is_title_head(word: str) -> bool:
+    """Whether `word` names a role before a name ("Minister", "Secretary-General", "Gen.")."""
+    return word in TITLE_HEADS or ("-" in word and any(p.capitalize() in TITLE_HEADS for p in word.split("-")))
 
 
 def head_type(word: str) -> str:
@@ -160,16 +166,18 @@ def classify(words: list[str]) -> tuple[str, int]:
     folded = joined.casefold()
     if country_named(joined):
         return "country", 0
+    if city_named(joined):
+        return "place", 0
     if folded in GOVERNMENT_PHRASES or (len(words) == 1 and words[0] in GOVERNMENT_NAMES):
         return "government", 0
     content = [w for w in words if w not in CONNECTORS]
     # a title and a name: "Deputy Agriculture Minister Yelena Orlova", "Kestovan Prime Minister Ivo Maric"
-    heads = [i for i, w in enumerate(words) if w in TITLE_HEADS]
+    heads = [i for i, w in enumerate(words) if is_title_head(w)]
     if heads:  # the name: after the last title head, and after "of …" ("Secretary of State Antony Blinken")
         at = heads[-1] + 1
         joins = [i for i in range(at, len(words)) if words[i] in ("of", "for", "the", "and")]
         at = joins[-1] + 1 if joins else at
-        while at < len(words) and words[at] in TITLES:
+        while at < len(words) and is_title(words[at]):
             at += 1
         rest = words[at:]
         if rest and rest[0] not in CONNECTORS and not any(head_type(w) for w in rest):

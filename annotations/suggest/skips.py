@@ -66,7 +66,9 @@ def zones(ctx: Context) -> Zones:
             headlines.append((block.start, block.end))
     for n, (start, end) in enumerate(ctx.paragraphs):
         chunk = text[start:end]
-        if n < 4 and (m := _DATELINE.match(chunk) or _CAPITAL_DATELINE.match(chunk)):
+        if n < 6 and re.fullmatch(r"[ \t]*[A-Z][A-Z.'’ ,-]{2,40}", chunk):
+            skips.append((start, end))  # a dateline on a line of its own: "ANKARA"
+        elif n < 4 and (m := _DATELINE.match(chunk) or _CAPITAL_DATELINE.match(chunk)):
             skips.append((start, start + m.end()))
         if len(chunk) < 600 and _BOILERPLATE.search(chunk):
             skips.append((start, end))

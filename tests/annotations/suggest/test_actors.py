@@ -28,8 +28,9 @@ def story(*paragraphs: str, headline: str = "Talks", dateline: str | None = None
     return builder.build(StoryMeta(headline=""))
 
 
-def registry(*entries: tuple[str, str] | tuple[str, str, tuple[str, ...]]) -> Registry:
-    return Registry(Actor.new(e[0], e[1], aliases=e[2] if len(e) > 2 else ()) for e in entries)  # type: ignore[misc]  # a 2- or 3-tuple
+def registry(*entries: tuple[str, ...] | tuple[str, str, tuple[str, ...]]) -> Registry:
+    """A registry of (name, type) or (name, type, aliases) entries."""
+    return Registry(Actor.new(e[0], e[1], aliases=tuple(e[2]) if len(e) > 2 else ()) for e in entries)
 
 
 def mentions(s: Story, reg: Registry | None = None) -> list[Suggestion]:

@@ -52,7 +52,6 @@ CUE_AFTER = frozenset(
     "said says told added stressed warned noted denied claimed announced insisted argued urged called accused "
     "confirmed reported rejected welcomed criticised criticized condemned replied explained wrote".split()
 )
-_PLACE_BEFORE = re.compile(r"\b(?:in|near|outside|(?:town|city|village|region|state|province|county|district) of)\s$")
 _ADJECTIVE_ENDINGS = ("an", "ian", "ese", "ish", "i")
 
 
@@ -260,7 +259,7 @@ def _read_word(
         found.add(_mention(ctx, word.start, word.end, "actor.acronym", w, kind))
     elif country_like:
         found.add(_mention(ctx, word.start, word.end, "actor.place", w, "country", score=0.6))
-    elif place_named(w) or folded == dateline or re.search(_PLACE_BEFORE, before):
+    elif place_named(w) or folded == dateline or N.PLACE_BEFORE.search(before):
         found.add(_mention(ctx, word.start, word.end, "actor.place", w, "place"))
     elif cued:
         found.add(_mention(ctx, word.start, word.end, "actor.name", w, N.guess_type(w, before, after), score=0.5))

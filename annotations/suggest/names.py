@@ -131,6 +131,11 @@ ROLE_WORDS = _words(
     manager executive negotiator mediator activist expert farmer resident witness colleague counterpart wife
     husband son daughter father mother brother sister premier chancellor king queen pope"""
 )
+_ROLES = "|".join(sorted(ROLE_WORDS))
+#: The text before a place's name ("in ", "the town of ").
+PLACE_BEFORE = re.compile(
+    r"\b(?:in|near|outside|(?:town|city|village|region|state|province|county|district|capital) of)\s+(?:the\s+)?$"
+)
 _ACRONYM = re.compile(r"[A-Z][A-Z&]{1,5}s?")
 
 
@@ -171,6 +176,8 @@ def classify(words: list[str]) -> tuple[str, int]:
     if folded in GOVERNMENT_PHRASES or (len(words) == 1 and words[0] in GOVERNMENT_NAMES):
         return "government", 0
     content = [w for w in words if w not in CONNECTORS]
+    if not content or all(is_title(w) for w in content):
+        return "", 0  # "of the", "Prime Minister": no name
     # a title and a name: "Deputy Agriculture Minister Yelena Orlova", "Kestovan Prime Minister Ivo Maric"
     heads = [i for i, w in enumerate(words) if is_title_head(w)]
     if heads:  # the name: after the last title head, and after "of …" ("Secretary of State Antony Blinken")
@@ -227,10 +234,12 @@ def guess_type(name: str, before: str = "", after: str = "") -> str:
     previous = tail[-1] if tail else ""
     if previous in TITLES or previous.casefold() in ROLE_WORDS:
         return "person"
-    if previous.casefold() in ("in", "near", "outside", "town", "city", "village", "region", "province"):
+    if PLACE_BEFORE.search(before[-40:] if before else ""):
         return "place"
     if len(words) == 1 and demonym_country(words[0]):
         return "group"
-    if len(words) == 1 and (words[0][:1].isupper() or not words[0][:1].isalpha()):
-        return "organisation" if not after or not re.match(r"\s*,\s*(?:a|an|the)\s+\w+", after) else "person"
+    if after and re.match(r"\s*,\s*(?:a|an|the|its|his|her|their)\s+(?:[\w-]+\s+){0,3}?(?:" + _ROLES + r")\b", after):
+        return "person"  # "Feld, a lawyer for the cooperative"
+    if len(words) == 1:
+        return "organisation"
     return "person" if len(words) >= 2 else "organisation"

@@ -9,7 +9,7 @@ lines only repeat what the body names; the dateline, agency stamps and boilerpla
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_right, insort
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
@@ -60,16 +60,20 @@ class _Found:
     """The mentions found so far, and the people named in the story by surname (for "Orlova" after "Yelena Orlova")."""
 
     out: list[Suggestion] = field(default_factory=list)
-    taken: list[tuple[int, int]] = field(default_factory=list)
+    taken: list[tuple[int, int]] = field(default_factory=list)  # sorted, never overlapping
     surnames: dict[str, Suggestion] = field(default_factory=dict)
     short: dict[str, Suggestion] = field(default_factory=dict)
+    initial: dict[int, bool] = field(default_factory=dict)  # word start -> whether it opens a sentence
 
     def free(self, start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in self.taken)
+        i = bisect_right(self.taken, (start, start))
+        before = self.taken[i - 1] if i else None
+        after = self.taken[i] if i < len(self.taken) else None
+        return (before is None or before[1] <= start) and (after is None or end <= after[0])
 
     def add(self, s: Suggestion) -> None:
         self.out.append(s)
-        self.taken.append((s.start, s.end))
+        insort(self.taken, (s.start, s.end))
         parts = [p for p in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", s.actor) if p not in N.CONNECTORS]
         if s.actor_type == "person" and len(parts) >= 2:
             self.surnames[fold_atom(parts[-1])] = s
@@ -114,9 +118,10 @@ def find_actors(ctx: Context, nlp: NlpBackend | None = None) -> list[Suggestion]
     registry_hits = [h for h in index.names.find(text, every) if not skip.skipped(h.start, h.end)]
     every_word = words(text)
     found_runs = runs(text, every_word)
-    lower = {fold_atom(w.text) for w in every_word if w.text[:1].islower()}
-    capitals = {fold_atom(w.text) for w in every_word if w.text[:1].isupper()}
-    inside = {fold_atom(w.text) for w in every_word if w.text[:1].isupper() and not _sentence_initial(ctx, w.start)}
+    lower = {w.folded for w in every_word if w.text[:1].islower()}
+    capitals = {w.folded for w in every_word if w.text[:1].isupper()}
+    found.initial = {w.start: _sentence_initial(ctx, w.start) for w in every_word if w.text[:1].isupper()}
+    inside = {w.folded for w in every_word if w.text[:1].isupper() and not found.initial[w.start]}
     # registry names and aliases; a title before a registry person's name joins the mention
     for hit in registry_hits:
         entry = hit.entries[0]
@@ -182,7 +187,7 @@ def _read_run(
         return
     texts = [w.text for w in run]
     kind, name_at = N.classify(texts)
-    initial = _sentence_initial(ctx, start)
+    initial = found.initial[start] if start in found.initial else _sentence_initial(ctx, start)
     if kind == "person" and name_at:
         name = text[run[name_at].start : end]
         found.add(_mention(ctx, start, end, "actor.title", name, "person"))
@@ -214,7 +219,7 @@ def _read_word(
 ) -> None:
     """One capitalised word alone: a country, an agency, a surname, an acronym, a place; or a name by context."""
     text, w = ctx.text, word.text
-    folded = fold_atom(w)
+    folded = word.folded
     dateline = fold_atom(ctx.story.meta.dateline or "")
     before, after = text[max(0, word.start - 30) : word.start], text[word.end : word.end + 30]
     if kind == "country":
@@ -312,9 +317,9 @@ def _headlines(ctx: Context, runs: list[list[Word]], every: list[Atom], found: _
     """In headline-case lines, only the names the body named (their full names or a person's surname)."""
     if not runs:
         return
-    known = [Entry(s.exact, s.actor, s.actor_id, s.actor_type) for s in found.out]
-    known += [Entry(surname, s.actor, s.actor_id, "person") for surname, s in found.surnames.items()]
-    matcher = Matcher(known)
+    known = {s.exact: Entry(s.exact, s.actor, s.actor_id, s.actor_type) for s in reversed(found.out)}
+    known |= {surname: Entry(surname, s.actor, s.actor_id, "person") for surname, s in found.surnames.items()}
+    matcher = Matcher(known.values())
     for run in runs:
         inside = [a for a in every if run[0].start <= a.start and a.end <= run[-1].end]
         for hit in matcher.find(ctx.text, inside):

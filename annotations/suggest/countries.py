@@ -5,9 +5,12 @@ Foreign Ministry")."""
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
-from annotations.actors import fold_name
+from annotations.actors import fold_name as _fold_name
+
+#: Folding is asked for the same few hundred words again and again: kept.
+fold_name = lru_cache(maxsize=1 << 14)(_fold_name)
 
 __all__ = ["city_named", "country_named", "country_names", "demonym_country", "is_demonym", "place_named"]
 

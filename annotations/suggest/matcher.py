@@ -11,6 +11,8 @@ import re
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from annotations.actors import fold_name
 from annotations.registry import Registry
@@ -23,8 +25,7 @@ ATOM = re.compile(r"[^\W_]+")
 _JOIN = re.compile(r" {0,2}[-'’.&/]? {0,2}")
 
 
-@dataclass(frozen=True, slots=True)
-class Atom:
+class Atom(NamedTuple):
     """A run of letters and digits in the text, and its folded form."""
 
     start: int
@@ -56,7 +57,18 @@ class Hit:
 
 def fold_atom(word: str) -> str:
     """One word folded as `fold_name` folds it (ASCII words only lowercased: the same thing, faster)."""
-    return word.lower() if word.isascii() else fold_name(word).replace(" ", "")
+    return word.lower() if word.isascii() else _fold_word(word)
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_key(name: str) -> tuple[str, ...]:
+    """A name's folded atoms (kept: the headline pass builds a small matcher for each story)."""
+    return tuple(ATOM.findall(fold_name(name)))
+
+
+@lru_cache(maxsize=1 << 14)
+def _fold_word(word: str) -> str:
+    return fold_name(word).replace(" ", "")
 
 
 def atoms(text: str) -> list[Atom]:
@@ -70,47 +82,58 @@ class Matcher:
     def __init__(self, entries: Iterable[Entry]) -> None:
         by_key: dict[tuple[str, ...], list[Entry]] = {}
         for entry in entries:
-            key = tuple(ATOM.findall(fold_name(entry.name)))
+            key = _name_key(entry.name)
             if key:
                 by_key.setdefault(key, []).append(entry)
-        self._first: dict[str, list[tuple[tuple[str, ...], tuple[Entry, ...]]]] = {}
+        Options = list[tuple[tuple[str, ...], tuple[Entry, ...]]]
+        #: one-word names by their word; longer names by their first two words, longest first
+        self._one: dict[str, tuple[Entry, ...]] = {}
+        self._two: dict[tuple[str, str], Options] = {}
         for key, found in by_key.items():
             found.sort(key=lambda e: (e.alias, e.actor.casefold(), e.actor_id or ""))
-            self._first.setdefault(key[0], []).append((key, tuple(found)))
-        for options in self._first.values():
+            if len(key) == 1:
+                self._one[key[0]] = tuple(found)
+            else:
+                self._two.setdefault((key[0], key[1]), []).append((key, tuple(found)))
+        for options in self._two.values():
             options.sort(key=lambda o: -len(o[0]))
 
     def __bool__(self) -> bool:
-        return bool(self._first)
+        return bool(self._one or self._two)
 
     def find(self, text: str, words: list[Atom], *, cased: bool = True) -> list[Hit]:
         """The names found in `text` (cut into `words` by `atoms`). `cased`: a name written with a capital is not
         found in all-lowercase text ("Lee" is not "lee")."""
         hits: list[Hit] = []
+        folded = [w.folded for w in words]
         i, n = 0, len(words)
         while i < n:
-            options = self._first.get(words[i].folded)
             found = None
+            options = self._two.get((folded[i], folded[i + 1])) if i + 1 < n else None
             for key, entries in options or ():
                 size = len(key)
-                if i + size > n:
-                    continue
-                if any(words[i + k].folded != key[k] for k in range(1, size)):
+                if i + size > n or tuple(folded[i : i + size]) != key:
                     continue
                 if any(not _JOIN.fullmatch(text, words[i + k - 1].end, words[i + k].start) for k in range(1, size)):
                     continue
-                start, end = words[i].start, words[i + size - 1].end
-                exact = text[start:end]
-                if cased and exact.islower() and any(c.isupper() for e in entries for c in e.name):
-                    continue
-                found = Hit(start, end, i, i + size - 1, entries)
-                break
+                found = self._hit(text, words, i, size, entries, cased)
+                if found is not None:
+                    break
+            if found is None and (one := self._one.get(folded[i])):
+                found = self._hit(text, words, i, 1, one, cased)
             if found is not None:
                 hits.append(found)
                 i = found.last + 1
             else:
                 i += 1
         return hits
+
+    @staticmethod
+    def _hit(text: str, words: list[Atom], i: int, size: int, entries: tuple[Entry, ...], cased: bool) -> Hit | None:
+        start, end = words[i].start, words[i + size - 1].end
+        if cased and text[start:end].islower() and any(c.isupper() for e in entries for c in e.name):
+            return None
+        return Hit(start, end, i, i + size - 1, entries)
 
 
 @dataclass(frozen=True)

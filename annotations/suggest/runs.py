@@ -4,9 +4,10 @@ Yelena Orlova", "Ministry of Agriculture and Forestry", "the Russian Embassy in 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from annotations.suggest import names as N
+from annotations.suggest.matcher import fold_atom
 
 __all__ = ["Word", "runs", "words"]
 
@@ -16,20 +17,22 @@ _FIRST_NAMES = frozenset({"Jan", "April", "May", "June", "August"})  # months th
 _ABBREVIATED = N.TITLES | {"St", "Mt", "Ft", "Jr", "Sr"}
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):
+    """A word of the text (a possessive "'s" left out)."""
+
     start: int
     end: int
     text: str
+    folded: str
 
 
 def words(text: str) -> list[Word]:
     out = []
     for m in WORD.finditer(text):
         word = m.group()
-        cut = POSSESSIVE.sub("", word) if not word.endswith(".") else word
+        cut = POSSESSIVE.sub("", word) if ("'" in word or "’" in word) and not word.endswith(".") else word
         if cut:
-            out.append(Word(m.start(), m.start() + len(cut), cut))
+            out.append(Word(m.start(), m.start() + len(cut), cut, fold_atom(cut)))
     return out
 
 

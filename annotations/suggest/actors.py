@@ -64,6 +64,7 @@ class _Found:
     surnames: dict[str, Suggestion] = field(default_factory=dict)
     short: dict[str, Suggestion] = field(default_factory=dict)
     initial: dict[int, bool] = field(default_factory=dict)  # word start -> whether it opens a sentence
+    firsts: dict[str, Suggestion | None] = field(default_factory=dict)  # first name -> the one person (None: several)
 
     def free(self, start: int, end: int) -> bool:
         i = bisect_right(self.taken, (start, start))
@@ -77,6 +78,9 @@ class _Found:
         parts = [p for p in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", s.actor) if p not in N.CONNECTORS]
         if s.actor_type == "person" and len(parts) >= 2:
             self.surnames[fold_atom(parts[-1])] = s
+            first = fold_atom(parts[0])
+            known = self.firsts.get(first, s)
+            self.firsts[first] = s if known is not None and known.actor == s.actor else None
         elif s.actor_type in ("organisation", "place", "group") and len(parts) >= 2 and not s.actor_id:
             # "Brightwater" after "Brightwater Rail", "Ordin" after "Lake Ordin": a short form of the same name
             word = parts[1] if parts[0] in N.PLACE_STARTS else parts[0]
@@ -192,6 +196,8 @@ def _read_run(
         name = text[run[name_at].start : end]
         found.add(_mention(ctx, start, end, "actor.title", name, "person"))
         return
+    if len(run) > 1 and re.search(r"\s&\s|\w&\w", text[start:end]):
+        kind = "organisation"  # "Marlow & Finch", "AT&T"
     if kind and len(run) > 1:
         rule = "actor.country" if kind == "country" else "actor.name" if kind == "person" else "actor.head"
         if kind == "person" and (is_demonym(texts[0]) or texts[0] in N.TITLES):
@@ -242,6 +248,9 @@ def _read_word(
     if folded in found.short:
         whole = found.short[folded]
         found.add(_mention(ctx, word.start, word.end, "actor.short", whole.actor, whole.actor_type))
+        return
+    if (named := found.firsts.get(folded)) is not None:  # "Priya" after "Priya Shah"
+        found.add(_mention(ctx, word.start, word.end, "actor.short", named.actor, "person", named.actor_id))
         return
     if len(registry_surnames.get(folded, ())) == 1 and not initial:
         entry = registry_surnames[folded][0]

@@ -136,6 +136,7 @@ _ROLES = "|".join(sorted(ROLE_WORDS))
 PLACE_BEFORE = re.compile(
     r"\b(?:in|near|outside|(?:town|city|village|region|state|province|county|district|capital) of)\s+(?:the\s+)?$"
 )
+_PARTICLES = frozenset("de da del della di du van von der den bin ibn al el le la".split())
 _ACRONYM = re.compile(r"[A-Z][A-Z&]{1,5}s?")
 
 
@@ -216,7 +217,10 @@ def classify(words: list[str]) -> tuple[str, int]:
     if len(content) >= 2 and (is_demonym(content[0]) or country_named(content[0])):
         return "organisation", 0  # "Russian Railways", "Kestova Telecom"
     if 2 <= len(content) <= 4 and all(w[:1].isupper() for w in content):
-        return "person", 0
+        # a person's name has no "of", "and" or "for" in it: "Joint Chiefs of Staff" is a body
+        return (
+            "person" if len(content) == len(words) or set(words) - set(content) <= _PARTICLES else "organisation"
+        ), 0
     return "", 0
 
 

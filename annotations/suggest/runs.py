@@ -13,6 +13,25 @@ __all__ = ["Word", "runs", "words"]
 
 WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W_]+(?:[-'’][^\W_]+)*")
 POSSESSIVE = re.compile(r"['’]s?$")
+#: Words before "of" in a name that no head list holds ("Democratic Republic of Congo", "Joint Chiefs of Staff").
+_OF_WORDS = frozenset(
+    N.PLACE_STARTS
+    | {
+        "Republic",
+        "Kingdom",
+        "Emirates",
+        "States",
+        "Commonwealth",
+        "Chiefs",
+        "Friends",
+        "Sisters",
+        "Knights",
+        "Sons",
+        "Daughters",
+        "House",
+        "Houses",
+    }
+)
 _FIRST_NAMES = frozenset({"Jan", "April", "May", "June", "August"})  # months that are also first names
 _ABBREVIATED = N.TITLES | {"St", "Mt", "Ft", "Jr", "Sr"}
 
@@ -39,7 +58,7 @@ def words(text: str) -> list[Word]:
 def _joined(text: str, a: Word, b: Word) -> bool:
     """Whether two words may be in one name: one or two spaces apart, or a full stop after a title or initial."""
     gap = text[a.end : b.start]
-    if gap in (" ", "  "):
+    if gap in (" ", "  ", " & ", "&"):
         return True
     if gap in ("' ", "’ ") and a.text.endswith("s") and b.text[:1].isupper():
         return True  # "the Lisle Valley Shippers' Council"
@@ -77,7 +96,7 @@ def runs(text: str, words: list[Word]) -> list[list[Word]]:
             # "International Committee of the Red Cross"
             then = words[i + 2]
             inside_name = _joined(text, word, nxt) and _joined(text, nxt, then) and then.text[:1].isupper()
-        if run and word.text in N.CONNECTORS and inside_name and _connector_fits(word.text, run, words, i + 1):
+        if run and word.text in N.CONNECTORS and inside_name and _connector_fits(text, word.text, run, words, i + 1):
             run.append(word)
             continue
         close()
@@ -85,18 +104,18 @@ def runs(text: str, words: list[Word]) -> list[list[Word]]:
     return out
 
 
-def _connector_fits(connector: str, run: list[Word], words: list[Word], after: int) -> bool:
+def _connector_fits(text: str, connector: str, run: list[Word], words: list[Word], after: int) -> bool:
     """Whether a lowercase word continues the name in `run` (`words[after:]` follow it)."""
     bodies = ("organisation", "government", "group")
     heads = [w.text for w in run if N.head_type(w.text) in bodies]
-    if connector == "of":
-        return True
+    if connector == "of":  # "Ministry of …", "Gulf of …", "Secretary of State …", not "Alberto Feijoo of the …"
+        return any(N.head_type(w.text) or N.is_title_head(w.text) or w.text in _OF_WORDS for w in run)
     if connector == "the":
         return run[-1].text == "of"
     if connector in ("and", "for", "on"):
-        following = []
-        for w in words[after : after + 6]:
-            if not w.text[:1].isupper():
+        following: list[str] = []
+        for k, w in enumerate(words[after : after + 6]):
+            if not w.text[:1].isupper() or (k and not _joined(text, words[after + k - 1], w)):
                 break
             following.append(w.text)
         later = any(N.head_type(w) in bodies for w in following)

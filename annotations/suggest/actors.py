@@ -52,6 +52,7 @@ CUE_AFTER = frozenset(
     "said says told added stressed warned noted denied claimed announced insisted argued urged called accused "
     "confirmed reported rejected welcomed criticised criticized condemned replied explained wrote".split()
 )
+_NATIONAL = ("an", "ian", "ese", "ish", "i")  # the ending of a word for a nationality before a title ("Kestovan")
 _ADJECTIVE_ENDINGS = ("an", "ian", "ese", "ish", "i")
 
 
@@ -122,6 +123,7 @@ def find_actors(ctx: Context, nlp: NlpBackend | None = None) -> list[Suggestion]
     registry_hits = [h for h in index.names.find(text, every) if not skip.skipped(h.start, h.end)]
     every_word = words(text)
     found_runs = runs(text, every_word)
+    run_starts = [r[0].start for r in found_runs]
     lower = {w.folded for w in every_word if w.text[:1].islower()}
     capitals = {w.folded for w in every_word if w.text[:1].isupper()}
     found.initial = {w.start: _sentence_initial(ctx, w.start) for w in every_word if w.text[:1].isupper()}
@@ -129,7 +131,9 @@ def find_actors(ctx: Context, nlp: NlpBackend | None = None) -> list[Suggestion]
     # registry names and aliases; a title before a registry person's name joins the mention
     for hit in registry_hits:
         entry = hit.entries[0]
-        start = _title_start(found_runs, hit.start) if entry.type == "person" else hit.start
+        start = _title_start(found_runs, run_starts, hit.start, capitals) if entry.type == "person" else hit.start
+        if not found.free(start, hit.end):
+            start = hit.start
         rule = "actor.registry.alias" if entry.alias else "actor.registry"
         score = SCORES[rule] - (0.2 if len(hit.entries) > 1 else 0.0)
         found.add(_mention(ctx, start, hit.end, rule, entry.actor, entry.type, entry.actor_id, score))
@@ -152,13 +156,28 @@ def find_actors(ctx: Context, nlp: NlpBackend | None = None) -> list[Suggestion]
     return sorted(found.out, key=lambda s: (s.start, -s.end))
 
 
-def _title_start(runs: list[list[Word]], start: int) -> int:
+def _title_at(words: list[str], capitals: set[str]) -> int:
+    """Where the title in the words before a name begins: after a nationality, a country or an acronym ("French",
+    "Kestovan", "U.S.", "ECB" are not part of "President")."""
+    at = 0
+    while at < len(words) - 1 and not N.is_title_head(words[at]):
+        w = words[at]
+        folded = fold_atom(w)
+        nationality = is_demonym(w) or _looks_like_demonym(folded, w, "", capitals) or folded.endswith(_NATIONAL)
+        if not (nationality or country_named(w) or w.rstrip(".").isupper()):
+            break
+        at += 1
+    return at
+
+
+def _title_start(runs: list[list[Word]], starts: list[int], start: int, capitals: set[str]) -> int:
     """Where the title before a registry person's name starts ("Prime Minister" before "Ivo Maric"), or `start`."""
-    for run in runs:
-        if run[0].start <= start < run[-1].end + 1 and run[0].start < start:
-            before = [w.text for w in run if w.end <= start]
-            if before and before[-1] in N.TITLES and any(w in N.TITLE_HEADS for w in before):
-                return run[0].start
+    i = bisect_right(starts, start) - 1
+    if i >= 0 and runs[i][0].start < start <= runs[i][-1].end:
+        before = [w for w in runs[i] if w.end <= start]
+        texts = [w.text for w in before]
+        if texts and N.is_title(texts[-1]) and any(N.is_title_head(w) for w in texts):
+            return before[_title_at(texts, capitals)].start
     return start
 
 
@@ -194,7 +213,10 @@ def _read_run(
     initial = found.initial[start] if start in found.initial else _sentence_initial(ctx, start)
     if kind == "person" and name_at:
         name = text[run[name_at].start : end]
-        found.add(_mention(ctx, start, end, "actor.title", name, "person"))
+        at = _title_at(texts[:name_at], capitals)
+        found.add(_mention(ctx, run[at].start, end, "actor.title", name, "person"))
+        if at:  # "ECB" of "ECB President Christine Lagarde", "U.S." of "U.S. Senate Majority Leader …"
+            _read_run(ctx, run[:at], found, registry_surnames, lower, capitals, inside)
         return
     if len(run) > 1 and re.search(r"\s&\s|\w&\w", text[start:end]):
         kind = "organisation"  # "Marlow & Finch", "AT&T"
@@ -264,6 +286,8 @@ def _read_word(
         return  # a shouted word (a dateline, a headline in capitals), not an acronym
     if _looks_like_demonym(folded, w, after, capitals):
         return
+    if folded.endswith(_NATIONAL) and (title := re.match(r"\s+([A-Z][\w-]*)", after)) and N.is_title(title.group(1)):
+        return  # a nationality before a title: "Kestovan Prime Minister"
     cue = re.match(r"\s*(\w+)", after)
     cued = bool(cue and cue.group(1) in CUE_AFTER)
     country_like = _has_demonym(folded, capitals)

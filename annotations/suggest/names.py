@@ -99,6 +99,19 @@ AGENCIES = _words(
     """Reuters AFP AP TASS Xinhua dpa DPA EFE Anadolu Interfax Bloomberg Kyodo Yonhap ANSA PTI Bernama Antara IRNA
     WAFA SANA KCNA Ukrinform BTA MTI PAP CTK ANP NTB Ritzau STT Lusa RIA Novosti Sputnik AA"""
 )
+#: Words that make a two-word name a place ("Middle East") or, elsewhere, a body rather than a person's name.
+COMPASS = _words("North South East West Middle Central Northern Southern Eastern Western Upper Lower Greater Far Near")
+NOT_IN_NAMES = _words(
+    """National Democratic Republican Socialist Liberal Conservative Popular People Peoples Federal Royal Islamic
+    Christian Social United Free New Green Labour Workers Progressive Patriotic Revolutionary Supreme Joint General
+    Public International Global World European African Asian Arab American Union Unity Reform Justice Freedom
+    Solidarity Renewal Forward Alternative Civic Citizens Independent"""
+)
+#: Party members and movements named in the plural: groups ("Republicans said …").
+GROUP_NAMES = _words(
+    """Republicans Democrats Conservatives Socialists Liberals Communists Islamists Separatists Loyalists Nationalists
+    Greens Tories Houthis Taliban Maoists Zionists Sunnis Shiites Shias Kurds Alawites Druze Rohingya Uyghurs Uighurs"""
+)
 #: Capitalised words that begin sentences or headlines but name nothing.
 STOPWORDS = _words(
     """The A An And But Or Nor So Yet For If As At By In On Of To With Without From Into Onto Over Under Up Down Out
@@ -137,7 +150,7 @@ PLACE_BEFORE = re.compile(
     r"\b(?:in|near|outside|(?:town|city|village|region|state|province|county|district|capital) of)\s+(?:the\s+)?$"
 )
 _PARTICLES = frozenset("de da del della di du van von der den bin ibn al el le la".split())
-_ACRONYM = re.compile(r"[A-Z][A-Z&]{1,5}s?")
+_ACRONYM = re.compile(r"[A-Z][A-Z&]{1,5}s?|(?:[A-Z]\.){2,4}")
 
 
 def is_title(word: str) -> bool:
@@ -212,10 +225,14 @@ def classify(words: list[str]) -> tuple[str, int]:
         return "organisation", 0
     if len(content) == 1 and _ACRONYM.fullmatch(last_word):
         return "organisation", 0
-    if len(content) == 1 and is_demonym(last_word) and last_word.endswith("s"):
+    if len(content) == 1 and ((is_demonym(last_word) and last_word.endswith("s")) or last_word in GROUP_NAMES):
         return "group", 0  # "Palestinians", "Kurds" as the subject of a sentence
     if len(content) >= 2 and (is_demonym(content[0]) or country_named(content[0])):
         return "organisation", 0  # "Russian Railways", "Kestova Telecom"
+    if len(content) >= 2 and any(w in COMPASS for w in content) and len(content) <= 3:
+        return "place", 0  # "Middle East", "North Africa", "Southern Europe"
+    if len(content) >= 2 and any(w in NOT_IN_NAMES for w in content):
+        return "organisation", 0  # "National Rally", "Liberal Democrats": no one is called "National"
     if 2 <= len(content) <= 4 and all(w[:1].isupper() for w in content):
         # a person's name has no "of", "and" or "for" in it: "Joint Chiefs of Staff" is a body
         return (

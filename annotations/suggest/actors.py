@@ -146,6 +146,7 @@ def find_actors(ctx: Context, nlp: NlpBackend | None = None) -> list[Suggestion]
             continue
         _read_run(ctx, run, found, index.surnames, lower, capitals, inside)
     _countries(ctx, every, found, skip)
+    _relink(ctx, found)
     _headlines(ctx, headline_runs, every, found)
     if nlp is not None:
         for start, end, kind in nlp.entities(text):
@@ -167,6 +168,11 @@ def _title_at(words: list[str], capitals: set[str]) -> int:
         if not (nationality or country_named(w) or w.rstrip(".").isupper()):
             break
         at += 1
+    # a body before the title is its own mention: "Federation Council" of "Federation Council Deputy Speaker …"
+    bodies = [i for i in range(at, len(words) - 1) if N.head_type(words[i]) in ("organisation", "government", "group")]
+    first_title = next((i for i in range(at, len(words)) if N.is_title(words[i])), len(words))
+    if bodies and bodies[-1] < first_title:
+        at = bodies[-1] + 1
     return at
 
 
@@ -213,6 +219,8 @@ def _read_run(
     initial = found.initial[start] if start in found.initial else _sentence_initial(ctx, start)
     if kind == "person" and name_at:
         name = text[run[name_at].start : end]
+        if name_at == len(run) - 1 and run[-1].folded in found.surnames:  # "President Maduro" after "Nicolas Maduro"
+            name = found.surnames[run[-1].folded].actor
         at = _title_at(texts[:name_at], capitals)
         found.add(_mention(ctx, run[at].start, end, "actor.title", name, "person"))
         if at:  # "ECB" of "ECB President Christine Lagarde", "U.S." of "U.S. Senate Majority Leader …"
@@ -331,6 +339,14 @@ def _has_demonym(folded: str, capitals: set[str]) -> bool:
     """Whether the text also has the demonym of this word ("Orlenia" and "Orlenian"): then it is a country."""
     stems = {folded, folded[:-1]} if folded[-1:] in "ay" else {folded}
     return any(stem + ending in capitals for stem in stems for ending in ("n", "an", "ian", "ese", "i"))
+
+
+def _relink(ctx: Context, found: _Found) -> None:
+    """A surname read before the full name was given ("Trump" in the standfirst): the person named later."""
+    for n, s in enumerate(found.out):
+        person = found.surnames.get(fold_atom(s.actor))
+        if person is not None and s.rule in ("actor.word", "actor.name", "actor.title") and " " not in s.actor:
+            found.out[n] = _mention(ctx, s.start, s.end, "actor.surname", person.actor, "person", person.actor_id)
 
 
 @cache

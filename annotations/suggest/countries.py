@@ -18,7 +18,7 @@ __all__ = ["city_named", "country_named", "country_names", "demonym_country", "i
 #: is the name a new entry gets.
 NEWSROOM_NAMES: dict[str, tuple[str, ...]] = {
     "RU": ("Russia",),
-    "US": ("United States", "U.S.", "USA", "U.S.A.", "America"),
+    "US": ("United States", "U.S.", "US", "USA", "U.S.A.", "America"),
     "GB": ("Britain", "United Kingdom", "UK", "U.K.", "Great Britain"),
     "TR": ("Turkey", "Türkiye"),
     "CZ": ("Czech Republic", "Czechia"),

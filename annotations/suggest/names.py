@@ -101,6 +101,10 @@ AGENCIES = _words(
 )
 #: Words that make a two-word name a place ("Middle East") or, elsewhere, a body rather than a person's name.
 COMPASS = _words("North South East West Middle Central Northern Southern Eastern Western Upper Lower Greater Far Near")
+REGIONS = _words(
+    """America Americas Africa Asia Europe Oceania Arctic Antarctica Caribbean Balkans Baltic Sahel Pacific Atlantic
+    Mediterranean Caucasus Levant Maghreb Scandinavia Latin"""
+)
 NOT_IN_NAMES = _words(
     """National Democratic Republican Socialist Liberal Conservative Popular People Peoples Federal Royal Islamic
     Christian Social United Free New Green Labour Workers Progressive Patriotic Revolutionary Supreme Joint General
@@ -229,7 +233,7 @@ def classify(words: list[str]) -> tuple[str, int]:
         return "group", 0  # "Palestinians", "Kurds" as the subject of a sentence
     if len(content) >= 2 and (is_demonym(content[0]) or country_named(content[0])):
         return "organisation", 0  # "Russian Railways", "Kestova Telecom"
-    if len(content) >= 2 and any(w in COMPASS for w in content) and len(content) <= 3:
+    if len(content) >= 2 and any(w in COMPASS or w in REGIONS for w in content) and len(content) <= 3:
         return "place", 0  # "Middle East", "North Africa", "Southern Europe"
     if len(content) >= 2 and any(w in NOT_IN_NAMES for w in content):
         return "organisation", 0  # "National Rally", "Liberal Democrats": no one is called "National"

@@ -122,7 +122,9 @@ def _connector_fits(text: str, connector: str, run: list[Word], words: list[Word
         if connector == "and" and any(w.text == "and" for w in run):
             return False  # one "and" per name: "Ministry of Health and Public Hygiene" and "Doctors …"
         # "Ministry of Agriculture and Forestry"; "National Development and Reform Commission"
-        return run[-1].text != "of" and ((bool(heads) and not later) or (not heads and later and connector == "and"))
+        titled = any(N.is_title_head(w.text) for w in run)  # "President Christine Lagarde and Federation Council"
+        joins = (bool(heads) and not later) or (not heads and not titled and later and connector == "and")
+        return run[-1].text != "of" and joins
     if connector == "in":
         return any(w.text in ("Embassy", "Consulate", "Mission") for w in run)
     return run[-1].text[:1].isupper()  # a particle of a person's name: "Ursula von der Leyen"

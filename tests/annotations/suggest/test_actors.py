@@ -248,3 +248,41 @@ def test_never_raises_on_any_text(text: str) -> None:
     s = builder.build(StoryMeta(headline="h"))
     for m in mentions(s, registry(("Kestova", "country"))):
         assert s.text[m.start : m.end] == m.exact and m.kind == "actor"
+
+
+def test_a_person_is_the_title_and_the_name_nationality_country_and_body_apart() -> None:
+    s = story(
+        "French President Emmanuel Macron met ECB President Christine Lagarde and Federation Council Deputy "
+        "Speaker Konstantin Kosachev."
+    )
+    assert [(m.exact, m.actor, m.actor_type) for m in mentions(s)] == [
+        ("President Emmanuel Macron", "Emmanuel Macron", "person"),
+        ("ECB", "ECB", "organisation"),
+        ("President Christine Lagarde", "Christine Lagarde", "person"),
+        ("Federation Council", "Federation Council", "organisation"),
+        ("Deputy Speaker Konstantin Kosachev", "Konstantin Kosachev", "person"),
+    ]
+
+
+def test_a_surname_before_the_full_name_is_linked_to_it() -> None:
+    s = story(
+        "Trump and Maduro trade barbs.",
+        "US President Donald Trump said President Nicolas Maduro must go.",
+        "President Maduro replied.",
+    )
+    found = [(m.exact, m.actor) for m in mentions(s) if m.actor_type == "person"]
+    assert found == [
+        ("Trump", "Donald Trump"),
+        ("Maduro", "Nicolas Maduro"),
+        ("President Donald Trump", "Donald Trump"),
+        ("President Nicolas Maduro", "Nicolas Maduro"),
+        ("President Maduro", "Nicolas Maduro"),
+    ]
+
+
+def test_a_registry_surname_alone_only_when_one_person_has_it() -> None:
+    reg = registry(("Jan Novak", "person"), ("Petra Novak", "person"), ("Yelena Orlova", "person"))
+    s = story("The minister said Orlova and Novak would attend.")
+    found = {m.exact: m for m in mentions(s, reg)}
+    assert found["Orlova"].actor_id == next(a.id for a in reg.actors if a.name == "Yelena Orlova")
+    assert found["Novak"].actor_id is None  # two entries have it: not guessed

@@ -73,7 +73,11 @@ def _fold_word(word: str) -> str:
 
 def atoms(text: str) -> list[Atom]:
     """The text's word atoms, in order."""
-    return [Atom(m.start(), m.end(), fold_atom(m.group())) for m in ATOM.finditer(text)]
+    out = []
+    for m in ATOM.finditer(text):
+        word = m.group()
+        out.append(Atom(m.start(), m.end(), word.lower() if word.isascii() else _fold_word(word)))
+    return out
 
 
 class Matcher:

@@ -51,7 +51,7 @@ def words(text: str) -> list[Word]:
         word = m.group()
         cut = POSSESSIVE.sub("", word) if ("'" in word or "’" in word) and not word.endswith(".") else word
         if cut:
-            out.append(Word(m.start(), m.start() + len(cut), cut, fold_atom(cut)))
+            out.append(Word(m.start(), m.start() + len(cut), cut, cut.lower() if cut.isascii() else fold_atom(cut)))
     return out
 
 

@@ -9,7 +9,7 @@ lines only repeat what the body names; the dateline, agency stamps and boilerpla
 from __future__ import annotations
 
 import re
-from bisect import bisect_right, insort
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
@@ -369,8 +369,9 @@ def _headlines(ctx: Context, runs: list[list[Word]], every: list[Atom], found: _
     known = {s.exact: Entry(s.exact, s.actor, s.actor_id, s.actor_type) for s in reversed(found.out)}
     known |= {surname: Entry(surname, s.actor, s.actor_id, "person") for surname, s in found.surnames.items()}
     matcher = Matcher(known.values())
+    starts = [a.start for a in every]
     for run in runs:
-        inside = [a for a in every if run[0].start <= a.start and a.end <= run[-1].end]
+        inside = every[bisect_left(starts, run[0].start) : bisect_right(starts, run[-1].end - 1)]
         for hit in matcher.find(ctx.text, inside):
             if found.free(hit.start, hit.end):
                 e = hit.entries[0]

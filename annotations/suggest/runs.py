@@ -32,6 +32,8 @@ _OF_WORDS = frozenset(
         "Houses",
     }
 )
+#: The most words a name may have ("International Committee of the Red Cross" has 6).
+MAX_RUN = 10
 _FIRST_NAMES = frozenset({"Jan", "April", "May", "June", "August"})  # months that are also first names
 _ABBREVIATED = N.TITLES | {"St", "Mt", "Ft", "Jr", "Sr"}
 
@@ -78,8 +80,8 @@ def runs(text: str, words: list[Word]) -> list[list[Word]]:
         run.clear()
 
     for i, word in enumerate(words):
-        if run and not _joined(text, run[-1], word):
-            close()
+        if run and (not _joined(text, run[-1], word) or len(run) >= MAX_RUN):
+            close()  # no name is longer: a longer run is shouted or title-case text
         capital = word.text[:1].isupper() or word.text in N.AGENCIES  # "told dpa"
         nxt = words[i + 1] if i + 1 < len(words) else None
         named = word.text in _FIRST_NAMES and nxt is not None and nxt.text[:1].isupper() and _joined(text, word, nxt)

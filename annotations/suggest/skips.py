@@ -4,7 +4,9 @@ headline-case lines, where every word is capitalised and capitals say nothing.""
 
 from __future__ import annotations
 
+import bisect
 import re
+import sys
 from dataclasses import dataclass
 
 from annotations.suggest.context import Context
@@ -42,7 +44,19 @@ class Zones:
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in spans)  # a story has a handful of these spans
+    """Whether [start, end) meets one of `spans` (sorted, disjoint)."""
+    i = bisect.bisect_right(spans, (start, sys.maxsize)) - 1
+    return any(s < end and start < e for s, e in spans[max(i, 0) : i + 2])
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
 
 
 def headline_case(line: str) -> bool:
@@ -74,4 +88,4 @@ def zones(ctx: Context) -> Zones:
             skips.append((start, end))
         elif len(chunk) < 200 and "\n" not in chunk and headline_case(chunk) and not chunk.rstrip().endswith("."):
             headlines.append((start, end))
-    return Zones(sorted(skips), sorted(headlines))
+    return Zones(_merged(skips), _merged(headlines))

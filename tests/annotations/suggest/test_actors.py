@@ -220,10 +220,13 @@ def test_suggest_returns_the_actor_mentions() -> None:
 
 # --- never raises ---------------------------------------------------------------------------------------------
 
+# long ones too: a finder that is quadratic somewhere takes minutes on them, not a second
 HOSTILE = [
-    "A " * 5000,
+    "A " * 20000,
     "of " * 3000 + "Ministry",
-    "Ministry of " * 2000 + "Health",
+    "Ministry of " * 10000 + "Health",
+    "Embassy in " * 10000,
+    "Talks With Orlenia Resume In June After Storm\n" * 2000,
     "The" + " And" * 3000,
     "’s ’s ’s '''' ---- .... U.S.U.S.U.S.",
     "İstanbul ǅemal ﬁnance ß STRASSE Ⅻ ٣ 𝐀𝐁𝐂 Ελλάδα Москва 東京",
@@ -236,8 +239,9 @@ HOSTILE = [
 @pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
 def test_never_raises_on_odd_text(text: str) -> None:
     reg = registry(("Ministry of Health", "government"), ("A", "other"), ("U.S.", "country"))
-    for m in mentions(story(text, text), reg):
-        assert m.exact and m.exact == story(text, text).text[m.start : m.end]
+    s = story(text, text)
+    for m in mentions(s, reg):
+        assert m.exact and m.exact == s.text[m.start : m.end]
 
 
 @given(st.text(min_size=1, max_size=300))

@@ -288,7 +288,7 @@ def _read_word(
         return
     if "-" in w and any(country_named(p) or is_demonym(p) for p in w.split("-")):
         return  # "Russia-Ukraine", "Kremlin-backed": the country names in it are read on their own
-    if w in N.TITLES or w in N.STOPWORDS or is_demonym(w) or N.head_type(w) or folded in lower:
+    if w in N.TITLES or w in N.STOPWORDS or w in N.COMPASS or is_demonym(w) or N.head_type(w) or folded in lower:
         return
     if w.isupper() and len(w) > 6:
         return  # a shouted word (a dateline, a headline in capitals), not an acronym
@@ -299,7 +299,7 @@ def _read_word(
     cue = re.match(r"\s*(\w+)", after)
     cued = bool(cue and cue.group(1) in CUE_AFTER)
     country_like = _has_demonym(folded, capitals)
-    if initial and not (country_like or cued or kind or place_named(w) or folded in inside):
+    if initial and not (country_like or cued or kind or folded in inside):
         return
     if kind == "organisation":
         found.add(_mention(ctx, word.start, word.end, "actor.acronym", w, kind))

@@ -22,7 +22,7 @@ _DATELINE = re.compile(
 #: A dateline in capitals with no stamp: "KOVARA, May 14 —".
 _CAPITAL_DATELINE = re.compile(r"\A[ \t]*[A-Z][A-Z.'’ -]{2,40}(?:,[^\n]{1,30}?)?[ \t]+[-–—][ \t]")
 _BOILERPLATE = re.compile(
-    r"(?i)subscri|all rights reserved|©|\bcopyright\b|contact us|\A\W*(?:reporting|editing|writing|additional "
+    r"(?i)subscri|all rights reserved|©|\bcopyright\b|contact us|contributed to this (?:report|story)|\\bwriters? [A-Z][\\w.'’-]+(?: [A-Z][\\w.'’-]+){0,3} contributed|\A\W*(?:reporting|editing|writing|additional "
     r"reporting|compiled|translated|edited) by\b|\A\W*by [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}\W*\Z"
 )
 _HEADLINE_KINDS = ("headline",)

@@ -176,10 +176,30 @@ def country_names() -> dict[str, str]:
 #: Subdivision types whose names wire copy uses as places (not districts, boroughs or counties: too many, and too
 #: often common words, "Brent").
 _REGION_TYPES = frozenset(
-    {"State", "Province", "Region", "Land", "Oblast", "Republic", "Governorate", "Prefecture", "Emirate", "Canton",
-     "Territory", "Krai", "Autonomous region", "Autonomous republic", "Federal district", "Autonomous province",
-     "Autonomous community", "Union territory", "Autonomous territory", "Special administrative region",
-     "Geographical region", "Administrative region"}
+    {
+        "State",
+        "Province",
+        "Region",
+        "Land",
+        "Oblast",
+        "Republic",
+        "Governorate",
+        "Prefecture",
+        "Emirate",
+        "Canton",
+        "Territory",
+        "Krai",
+        "Autonomous region",
+        "Autonomous republic",
+        "Federal district",
+        "Autonomous province",
+        "Autonomous community",
+        "Union territory",
+        "Autonomous territory",
+        "Special administrative region",
+        "Geographical region",
+        "Administrative region",
+    }
 )
 
 
@@ -188,8 +208,10 @@ def _places() -> frozenset[str]:
     """Folded one-word names of countries' subdivisions (states, provinces, regions) that are not English words."""
     import pycountry
 
-    common = {"centre", "center", "central", "north", "south", "east", "west", "capital", "island", "islands", "western",
-              "eastern", "northern", "southern", "coast", "lakes", "upper", "lower", "national"}
+    common = set(
+        "centre center central north south east west capital island islands western eastern northern southern "
+        "coast lakes upper lower national".split()
+    )
     out = set()
     for sub in pycountry.subdivisions:
         if sub.type not in _REGION_TYPES:

@@ -22,8 +22,10 @@ _DATELINE = re.compile(
 #: A dateline in capitals with no stamp: "KOVARA, May 14 —".
 _CAPITAL_DATELINE = re.compile(r"\A[ \t]*[A-Z][A-Z.'’ -]{2,40}(?:,[^\n]{1,30}?)?[ \t]+[-–—][ \t]")
 _BOILERPLATE = re.compile(
-    r"(?i)subscri|all rights reserved|©|\bcopyright\b|contact us|contributed to this (?:report|story)|\\bwriters? [A-Z][\\w.'’-]+(?: [A-Z][\\w.'’-]+){0,3} contributed|\A\W*(?:reporting|editing|writing|additional "
-    r"reporting|compiled|translated|edited) by\b|\A\W*by [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}\W*\Z"
+    r"(?i)subscription options|offered to subscribers|subscribe (?:now|to our)|all rights reserved|©|\bcopyright\b|"
+    r"contact us for|contributed to this (?:report|story)|"
+    r"\A\W*(?:reporting|editing|writing|additional reporting|compiled|translated|edited) by\b|"
+    r"\A\W*by [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}\W*\Z"
 )
 _HEADLINE_KINDS = ("headline",)
 _SMALL = frozenset("a an and as at but by for from in into of on or over the to up with vs via after amid".split())

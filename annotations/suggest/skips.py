@@ -86,8 +86,9 @@ def zones(ctx: Context) -> Zones:
             skips.append((start, end))  # a dateline on a line of its own: "ANKARA"
         elif n < 4 and (m := _DATELINE.match(chunk) or _CAPITAL_DATELINE.match(chunk)):
             skips.append((start, start + m.end()))
-        if len(chunk) < 600 and _BOILERPLATE.search(chunk):
+        edge = n < 3 or n >= len(ctx.paragraphs) - 4  # bylines open a story, credits and trailers close it
+        if edge and len(chunk) < 600 and _BOILERPLATE.search(chunk):
             skips.append((start, end))
-        elif len(chunk) < 200 and "\n" not in chunk and headline_case(chunk) and not chunk.rstrip().endswith("."):
+        elif len(chunk) < 200 and not chunk.rstrip().endswith(".") and "\n" not in chunk and headline_case(chunk):
             headlines.append((start, end))
     return Zones(_merged(skips), _merged(headlines))

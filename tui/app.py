@@ -15,6 +15,7 @@ from textual.screen import ModalScreen, Screen
 from annotations.history import History
 from annotations.store import Store, StoreError
 from annotations.suggest import Suggestion, review
+from annotations.suggest.nlp import configured
 from tui.commands import WiredeskCommands
 from tui.keymap import Keymap, registry_of
 from tui.screens.actors import ActorsScreen
@@ -231,8 +232,9 @@ class WiredeskApp(App[None]):
 
 
 def _pending(store: Store, story: Story) -> list[Suggestion]:
-    """The suggestions the reader shows: the suggester's, less those rejected or already tagged."""
-    return review.pending(store, story)
+    """The suggestions the reader shows: the suggester's (with the config's spaCy pipeline, if it names one that
+    loads), less those rejected or already tagged."""
+    return review.pending(store, story, nlp=configured()[0])
 
 
 if TYPE_CHECKING:

@@ -12,6 +12,7 @@ import re
 import threading
 from typing import Any
 
+from annotations import config
 from annotations.suggest.countries import country_named
 from stories.text import clean_line
 
@@ -102,3 +103,9 @@ def _load(name: str) -> tuple[NlpBackend | None, str]:
     if "ner" not in pipeline.pipe_names and "entity_ruler" not in pipeline.pipe_names:
         return None, f'spaCy pipeline "{shown}" finds no entities (no ner); using rules only'
     return NlpBackend(pipeline, name), ""
+
+
+def configured() -> tuple[NlpBackend | None, str]:
+    """The pipeline the config file names (`nlp_model`), as `load_backend` gives it. ConfigError if the config
+    file or the value is bad."""
+    return load_backend(config.nlp_model(config.load_config()))

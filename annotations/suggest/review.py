@@ -20,6 +20,7 @@ from annotations.store import Store
 from annotations.store.rejections import Rejection
 from annotations.store.tagstore import Edit
 from annotations.suggest.model import Suggestion
+from annotations.suggest.nlp import NlpBackend
 from stories.model import Story
 from stories.text import clean_line
 
@@ -50,16 +51,21 @@ class _Spans:
 
 
 def pending(
-    store: Store, story: Story, suggestions: Sequence[Suggestion] | None = None, *, registry: Registry | None = None
+    store: Store,
+    story: Story,
+    suggestions: Sequence[Suggestion] | None = None,
+    *,
+    registry: Registry | None = None,
+    nlp: NlpBackend | None = None,
 ) -> list[Suggestion]:
     """The suggestions for `story` still to be judged: `suggest(story, Registry.of(store))` (or `suggestions`)
     minus any overlapping an annotation of the same kind in the story (overlap, not only the same span), any
     rejected in this story (by key) and any whose pattern was rejected in any story; in text order.
-    `registry`: the registry to suggest with (one for a run over many stories)."""
+    `registry`: the registry to suggest with (one for a run over many stories); `nlp`: an optional spaCy back end."""
     if suggestions is None:
         from annotations.suggest import suggest  # the package imports the finders; looked up at call time
 
-        suggestions = suggest(story, registry if registry is not None else Registry.of(store))
+        suggestions = suggest(story, registry if registry is not None else Registry.of(store), nlp=nlp)
     spans: dict[str, list[tuple[int, int]]] = {}
     for ann in store.annotations(story.id):
         spans.setdefault(ann.kind, []).append((ann.start, ann.end))

@@ -39,7 +39,7 @@ RULES: list[tuple[str, str, dict[str, Any]]] = [
 ]
 
 
-def fake_suggest(story: Story, registry: Registry) -> list[Suggestion]:
+def fake_suggest(story: Story, registry: Registry, nlp: object = None) -> list[Suggestion]:
     found = []
     for kind, pattern, fields in RULES:
         for m in re.finditer(pattern, story.text):
@@ -253,3 +253,39 @@ def test_a_library_another_process_writes_is_one_line(library: tuple[Path, str, 
     with Store(data_dir):  # holds the write lock
         assert jsonl(data_dir, harbour)  # listing reads: it works
         assert_user_error(run(data_dir, "suggest", harbour, "--accept"))
+
+
+def test_a_pipeline_the_config_names_but_that_is_not_installed_is_one_note(
+    library: tuple[Path, str, str], tmp_path: Path
+) -> None:
+    data_dir, _, ferry = library
+    path = tmp_path / "config" / "wiredesk" / "config.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('nlp_model = "no_such_pipeline_here"\n', "utf-8")
+    result = run(data_dir, "suggest", ferry, "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip()  # the rules still suggest
+    (note,) = result.stderr.strip().splitlines()
+    assert note.startswith("note: ") and "no_such_pipeline_here" in note and "rules and the registry" in note
+
+
+def test_the_pipeline_the_config_names_reaches_the_suggester(
+    library: tuple[Path, str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import annotations.suggest.nlp as nlp_module
+
+    backend = object()
+    seen: list[object] = []
+    monkeypatch.setattr(nlp_module, "load_backend", lambda name: (backend, "") if name == "my_pipe" else (None, ""))
+
+    def recording(story: Story, registry: Registry, nlp: object = None) -> list[Suggestion]:
+        seen.append(nlp)
+        return fake_suggest(story, registry)
+
+    monkeypatch.setattr(suggest_pkg, "suggest", recording)
+    data_dir, _, ferry = library
+    path = tmp_path / "config" / "wiredesk" / "config.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('nlp_model = "my_pipe"\n', "utf-8")
+    ok(data_dir, "suggest", ferry)
+    assert seen == [backend]

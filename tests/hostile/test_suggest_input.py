@@ -83,7 +83,7 @@ def test_an_annotator_with_escapes_is_cleaned(data_dir: Path, harbour: str, tmp_
         assert {_clean(a.annotator) for a in store.annotations()} == {True}
 
 
-def _poisoned(story: Story, registry: Registry) -> list[Suggestion]:
+def _poisoned(story: Story, registry: Registry, nlp: object = None) -> list[Suggestion]:
     """The stand-in's suggestions with names full of escapes and markup, and scores that are not numbers."""
     bad = f"[bold red]Evil{ESC}[31m\u202eName[/]"
     out = []
@@ -123,7 +123,7 @@ def test_names_from_a_suggester_gone_wrong_are_printed_and_stored_clean(
 def test_a_suggestion_that_does_not_fit_the_text_stores_nothing(
     data_dir: Path, harbour: str, monkeypatch: pytest.MonkeyPatch, change: dict[str, object]
 ) -> None:
-    def broken(story: Story, registry: Registry) -> list[Suggestion]:
+    def broken(story: Story, registry: Registry, nlp: object = None) -> list[Suggestion]:
         found = fake_suggest(story, registry)
         return [*found[:-1], replace(found[-1], **change)]  # type: ignore[arg-type]
 

@@ -17,6 +17,7 @@ from annotations.model import KINDS
 from annotations.registry import Registry
 from annotations.store import Store
 from annotations.suggest.model import Suggestion
+from annotations.suggest.nlp import configured
 from annotations.suggest.review import accept, pending
 from stories.model import Story, short_id
 from stories.text import clean_line
@@ -154,6 +155,9 @@ def suggest_(
     if every == bool(stories):
         raise click.UsageError("give STORY ids or --all (not both)")
     annotator = config.suggest_annotator(config.load_config()) if accept_ else ""
+    nlp, why = configured()
+    if why:
+        click.echo(f"note: {clean_line(why)}; suggesting with rules and the registry alone", err=True)
     store = open_store(ctx, write=accept_)
     ids = list(_stories(store, stories, every))
     registry = Registry.of(store)  # one for the run; remade only when accepting adds entries
@@ -167,7 +171,7 @@ def suggest_(
         story = store.story(story_id)
         found = [
             s
-            for s in pending(store, story, registry=registry)
+            for s in pending(store, story, registry=registry, nlp=nlp)
             if (not kinds or s.kind in kinds) and (min_score is None or s.score >= min_score)
         ]
         if accept_ and found:

@@ -87,7 +87,7 @@ def test_pending_keeps_suggestions_overlapping_an_annotation_of_another_kind(his
 def test_pending_without_a_list_asks_the_suggester(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[Registry] = []
 
-    def fake(story: Story, registry: Registry) -> list[Suggestion]:
+    def fake(story: Story, registry: Registry, nlp: object = None) -> list[Suggestion]:
         seen.append(registry)
         return [mention(nth=1), mention()]
 

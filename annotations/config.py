@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -21,6 +22,7 @@ __all__ = [
     "data_dir",
     "keymap",
     "load_config",
+    "nlp_model",
     "quote_punctuation",
     "suggest_annotator",
 ]
@@ -113,6 +115,20 @@ def quote_punctuation(config: dict[str, Any] | None = None) -> Literal["drop", "
     if value == "keep":
         return "keep"
     raise ConfigError(f'{config_path()}: quote_punctuation must be "drop" or "keep"')
+
+
+def nlp_model(config: dict[str, Any] | None = None) -> str | None:
+    """The spaCy pipeline the suggester may use: `nlp_model` in the config file (e.g. "en_core_web_sm", an installed
+    package; nothing is downloaded), or None for rules and the registry alone."""
+    value = (config or {}).get("nlp_model")
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}", value):
+        raise ConfigError(
+            f"{config_path()}: nlp_model must be the name of an installed spaCy pipeline, e.g. "
+            f'"en_core_web_sm" (letters, digits, "_", "-", "."), not {str(value)[:60]!r}'
+        )
+    return value
 
 
 def annotator(config: dict[str, Any] | None = None) -> str:

@@ -4,6 +4,8 @@ Headless; imports `stories` and the rest of `annotations` only. One module per k
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from annotations.registry import Registry
 from annotations.suggest.actors import find_actors
 from annotations.suggest.claims import find_claims
@@ -12,14 +14,18 @@ from annotations.suggest.model import Suggestion, pattern_of
 from annotations.suggest.quotes import find_quotes
 from stories.model import Story
 
+if TYPE_CHECKING:
+    from annotations.suggest.nlp import NlpBackend
+
 __all__ = ["Suggestion", "pattern_of", "suggest"]
 
 
-def suggest(story: Story, registry: Registry) -> list[Suggestion]:
+def suggest(story: Story, registry: Registry, *, nlp: NlpBackend | None = None) -> list[Suggestion]:
     """Every suggestion for `story`, in text order (kind order within a span), before any filtering against the
-    story's annotations or the analyst's rejections."""
+    story's annotations or the analyst's rejections. `nlp`: a spaCy back end (`nlp.load_backend`) adding its
+    entities to the actor candidates."""
     ctx = Context(story, registry)
-    mentions = find_actors(ctx)
+    mentions = find_actors(ctx, nlp)
     quotes = find_quotes(ctx, mentions)
     claims = find_claims(ctx, quotes, mentions)
     order = {"quote": 0, "actor": 1, "claim": 2}

@@ -1,0 +1,130 @@
+"""Words and runs of capitalised words: the raw material of new actor candidates ("Deputy Agriculture Minister
+Yelena Orlova", "Ministry of Agriculture and Forestry", "the Russian Embassy in Caracas")."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from annotations.suggest import names as N
+from annotations.suggest.matcher import fold_atom
+
+__all__ = ["Word", "runs", "words"]
+
+WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W_]+(?:[-'’][^\W_]+)*")
+POSSESSIVE = re.compile(r"['’]s?$")
+#: Words before "of" in a name that no head list holds ("Democratic Republic of Congo", "Joint Chiefs of Staff").
+_OF_WORDS = frozenset(
+    N.PLACE_STARTS
+    | {
+        "Republic",
+        "Kingdom",
+        "Emirates",
+        "States",
+        "Commonwealth",
+        "Chiefs",
+        "Friends",
+        "Sisters",
+        "Knights",
+        "Sons",
+        "Daughters",
+        "House",
+        "Houses",
+    }
+)
+_FIRST_NAMES = frozenset({"Jan", "April", "May", "June", "August"})  # months that are also first names
+_ABBREVIATED = N.TITLES | {"St", "Mt", "Ft", "Jr", "Sr"}
+
+
+class Word(NamedTuple):
+    """A word of the text (a possessive "'s" left out)."""
+
+    start: int
+    end: int
+    text: str
+    folded: str
+
+
+def words(text: str) -> list[Word]:
+    out = []
+    for m in WORD.finditer(text):
+        word = m.group()
+        cut = POSSESSIVE.sub("", word) if ("'" in word or "’" in word) and not word.endswith(".") else word
+        if cut:
+            out.append(Word(m.start(), m.start() + len(cut), cut, cut.lower() if cut.isascii() else fold_atom(cut)))
+    return out
+
+
+def _joined(text: str, a: Word, b: Word) -> bool:
+    """Whether two words may be in one name: one or two spaces apart, or a full stop after a title or initial."""
+    gap = text[a.end : b.start]
+    if gap in (" ", "  ", " & ", "&"):
+        return True
+    if gap in ("' ", "’ ") and a.text.endswith("s") and b.text[:1].isupper():
+        return True  # "the Lisle Valley Shippers' Council"
+    return gap in (". ", ".") and (a.text in _ABBREVIATED or (len(a.text) == 1 and a.text.isupper()))
+
+
+def runs(text: str, words: list[Word]) -> list[list[Word]]:
+    """Runs of capitalised words (and the lowercase words allowed inside a name), in text order."""
+    out: list[list[Word]] = []
+    run: list[Word] = []
+
+    def close() -> None:
+        while run and (run[-1].text in N.CONNECTORS):
+            run.pop()
+        if run:
+            out.append(run.copy())
+        run.clear()
+
+    for i, word in enumerate(words):
+        if run and not _joined(text, run[-1], word):
+            close()
+        capital = word.text[:1].isupper() or word.text in N.AGENCIES  # "told dpa"
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        named = word.text in _FIRST_NAMES and nxt is not None and nxt.text[:1].isupper() and _joined(text, word, nxt)
+        if word.text in N.MONTHS_AND_DAYS and not named:
+            close()  # a date, not the first name in "Jan Novak" or "April Ryan"
+            continue
+        if capital:
+            if not run and word.text in N.STOPWORDS:
+                continue
+            run.append(word)
+            continue
+        inside_name = nxt is not None and nxt.text[:1].isupper() and _joined(text, word, nxt)
+        if nxt is not None and word.text == "of" and nxt.text == "the" and i + 2 < len(words):
+            # "International Committee of the Red Cross"
+            then = words[i + 2]
+            inside_name = _joined(text, word, nxt) and _joined(text, nxt, then) and then.text[:1].isupper()
+        if run and word.text in N.CONNECTORS and inside_name and _connector_fits(text, word.text, run, words, i + 1):
+            run.append(word)
+            continue
+        close()
+    close()
+    return out
+
+
+def _connector_fits(text: str, connector: str, run: list[Word], words: list[Word], after: int) -> bool:
+    """Whether a lowercase word continues the name in `run` (`words[after:]` follow it)."""
+    bodies = ("organisation", "government", "group")
+    heads = [w.text for w in run if N.head_type(w.text) in bodies]
+    if connector == "of":  # "Ministry of …", "Gulf of …", "Secretary of State …", not "Alberto Feijoo of the …"
+        return any(N.head_type(w.text) or N.is_title_head(w.text) or w.text in _OF_WORDS for w in run)
+    if connector == "the":
+        return run[-1].text == "of"
+    if connector in ("and", "for", "on"):
+        following: list[str] = []
+        for k, w in enumerate(words[after : after + 6]):
+            if not w.text[:1].isupper() or (k and not _joined(text, words[after + k - 1], w)):
+                break
+            following.append(w.text)
+        later = any(N.head_type(w) in bodies for w in following)
+        if connector == "and" and any(w.text == "and" for w in run):
+            return False  # one "and" per name: "Ministry of Health and Public Hygiene" and "Doctors …"
+        # "Ministry of Agriculture and Forestry"; "National Development and Reform Commission"
+        titled = any(N.is_title_head(w.text) for w in run)  # "President Christine Lagarde and Federation Council"
+        joins = (bool(heads) and not later) or (not heads and not titled and later and connector == "and")
+        return run[-1].text != "of" and joins
+    if connector == "in":
+        return any(w.text in ("Embassy", "Consulate", "Mission") for w in run)
+    return run[-1].text[:1].isupper()  # a particle of a person's name: "Ursula von der Leyen"

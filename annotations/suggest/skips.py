@@ -1,0 +1,77 @@
+"""Where the actor finder must not look, or must look with care: the dateline ("CARACAS (Reuters) -", "MOSCOW,
+December 3. /TASS/."), bylines, credits and boilerplate ("Reporting by …", "… subscription options"), and
+headline-case lines, where every word is capitalised and capitals say nothing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from annotations.suggest.context import Context
+
+__all__ = ["Zones", "zones"]
+
+#: A dateline at the start of a paragraph: a place (often in capitals), maybe a date, then the agency's stamp.
+_DATELINE = re.compile(
+    r"\A[ \t]*[A-Z][\w.'’ -]{1,40}?(?:,[^\n(/]{1,40}?)?[ \t]*"
+    r"(?:\((?:[A-Z]{2,6}|Reuters|dpa|Xinhua|Anadolu(?: Agency)?|Sputnik|Interfax|Bloomberg|Yonhap|Kyodo|Bernama|"
+    r"Antara|Ukrinform|Lusa)\)|/[A-Z][A-Za-z-]{1,15}/)[ \t]*[-–—.:]?"
+)
+#: A dateline in capitals with no stamp: "KOVARA, May 14 —".
+_CAPITAL_DATELINE = re.compile(r"\A[ \t]*[A-Z][A-Z.'’ -]{2,40}(?:,[^\n]{1,30}?)?[ \t]+[-–—][ \t]")
+_BOILERPLATE = re.compile(
+    r"(?i)subscri|all rights reserved|©|\bcopyright\b|contact us|\A\W*(?:reporting|editing|writing|additional "
+    r"reporting|compiled|translated|edited) by\b|\A\W*by [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}\W*\Z"
+)
+_HEADLINE_KINDS = ("headline",)
+_SMALL = frozenset("a an and as at but by for from in into of on or over the to up with vs via after amid".split())
+
+
+@dataclass
+class Zones:
+    """Spans where nothing is suggested, and spans in headline case (sorted, not overlapping)."""
+
+    skips: list[tuple[int, int]]
+    headlines: list[tuple[int, int]]
+
+    def skipped(self, start: int, end: int) -> bool:
+        return _overlaps(self.skips, start, end)
+
+    def headline(self, pos: int) -> bool:
+        return _overlaps(self.headlines, pos, pos + 1)
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)  # a story has a handful of these spans
+
+
+def headline_case(line: str) -> bool:
+    """Whether a line capitalises (nearly) every word, as some agencies' headlines do."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if w.casefold() not in _SMALL]
+    if len(words) < 3:
+        return False
+    capital = sum(1 for w in words if w[:1].isupper())
+    return capital >= 0.75 * len(words) and capital >= 3
+
+
+def zones(ctx: Context) -> Zones:
+    """The skipped and headline-case spans of the story."""
+    text = ctx.text
+    skips: list[tuple[int, int]] = []
+    headlines: list[tuple[int, int]] = []
+    for block in ctx.story.blocks:
+        if block.kind == "dateline":
+            skips.append((block.start, block.end))
+        elif block.kind in _HEADLINE_KINDS and headline_case(text[block.start : block.end]):
+            headlines.append((block.start, block.end))
+    for n, (start, end) in enumerate(ctx.paragraphs):
+        chunk = text[start:end]
+        if n < 6 and re.fullmatch(r"[ \t]*[A-Z][A-Z.'’ ,-]{2,40}", chunk):
+            skips.append((start, end))  # a dateline on a line of its own: "ANKARA"
+        elif n < 4 and (m := _DATELINE.match(chunk) or _CAPITAL_DATELINE.match(chunk)):
+            skips.append((start, start + m.end()))
+        if len(chunk) < 600 and _BOILERPLATE.search(chunk):
+            skips.append((start, end))
+        elif len(chunk) < 200 and "\n" not in chunk and headline_case(chunk) and not chunk.rstrip().endswith("."):
+            headlines.append((start, end))
+    return Zones(sorted(skips), sorted(headlines))

@@ -1,71 +1,285 @@
-"""Claims: what indirect speech and attributed assertions state, with their claimant. The content of every
-indirect quote is a claim of its speaker; so is what follows an accusation ("accused X of …", "blamed X for …").
-A claim's status ("unverified") is implied."""
+"""Claims: checkable assertions attributed to a source, with their claimant. Found in the content of indirect
+speech (one claim per clause joined by "and that"), in the sentence of a direct quote that states a figure or an
+event, after an accusation ("accused X of …"), after "according to" a document or body, in what data "showed",
+and in what unnamed sources said. Word lists are data (`claims.txt`). A claim's status ("unverified") is implied.
+"""
 
 from __future__ import annotations
 
+import bisect
 import re
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib import resources
 
 from annotations.suggest.context import Context
-from annotations.suggest.indirect import _coordinated, _trimmed
+from annotations.suggest.indirect import _coordinated, _reported, _trimmed, content_after
 from annotations.suggest.model import Suggestion
-from annotations.suggest.scan import scan
+from annotations.suggest.scan import Cue, Scan, Unit, scan
 
 __all__ = ["find_claims"]
 
 #: An accusation names what the accused did: "of …", "for …", "over …", or a clause with "that".
 _CHARGE = re.compile(r"\s(?:of|for|over|that)\s", re.IGNORECASE)
+#: Where one reported clause ends and the next begins: "… and that …", "…, but she added that …".
+_NEXT_CLAUSE = re.compile(
+    r",?\s+(?:and|but)\s+(?:(?:he|she|they|it|also)\s+)?(?:(?:added|said|noted|stressed)\s+)?that\s+", re.IGNORECASE
+)
+_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
+_THAT = re.compile(r"\s*that\s+", re.IGNORECASE)
+_MIN_WORDS = 3
+
+
+@dataclass(frozen=True)
+class _Words:
+    """The sections of `claims.txt`, lower case; phrases joined by single spaces."""
+
+    number: frozenset[str]
+    fact: frozenset[str]
+    hedge: tuple[str, ...]
+    source: frozenset[str]
+    show: frozenset[str]
+    tail: tuple[str, ...]
+
+
+@cache
+def _words() -> _Words:
+    sections: dict[str, list[str]] = {}
+    current = ""
+    raw = resources.files("annotations.suggest").joinpath("claims.txt").read_text(encoding="utf-8")
+    for line in raw.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+        elif line:
+            sections.setdefault(current, []).extend(w.replace("_", " ").lower() for w in line.split())
+    get = sections.get
+    return _Words(
+        number=frozenset(get("number", [])),
+        fact=frozenset(get("fact", [])),
+        hedge=tuple(get("hedge", [])),
+        source=frozenset(get("source", [])),
+        show=frozenset(get("show", [])),
+        tail=tuple(get("tail", [])),
+    )
 
 
 def find_claims(ctx: Context, quotes: list[Suggestion], mentions: list[Suggestion]) -> list[Suggestion]:
     """The claims of the story, given its quote and actor suggestions."""
     if not ctx.text.strip():
         return []
-    out = [_from_quote(q) for q in quotes if q.kind == "quote" and q.form == "indirect"]
-    seen = {(c.start, c.end) for c in out}
     text, sc = ctx.text, scan(ctx, mentions)
+    found = _Found()
+    for quote in quotes:
+        if quote.kind == "quote" and quote.form == "indirect":
+            for start, end in _clauses(text, quote.start, quote.end):
+                found.add(_like(quote, text, start, end, "claim.indirect", round(max(quote.score - 0.1, 0.1), 2)))
+    for quote in quotes:
+        if quote.kind == "quote" and quote.form == "direct":
+            span = _factual_sentence(ctx, quote.start, quote.end)
+            if span is not None:
+                found.add(_like(quote, text, *span, "claim.quoted", 0.5 if quote.speaker else 0.3))
     for unit in sc.units:
-        for cue in unit.cues:
-            if cue.kind != "claim":
-                continue
-            claimant = cue.speaker
-            if claimant is None and (cue.word.endswith("ing") or _coordinated(text, unit, cue)):
-                claimant = unit.subject(cue.start)
-            span = _trimmed(text, sc, cue.end, unit.end, "claim.accusation")
-            if span is None or (span[0], span[1]) in seen or not _CHARGE.search(text, span[0], span[1]):
-                continue
-            start, end, rule = span
-            named = claimant is not None and bool(claimant.name)
-            out.append(
-                Suggestion(
-                    kind="claim",
-                    start=start,
-                    end=end,
-                    exact=text[start:end],
-                    score=0.65 if named else 0.4,
-                    rule=rule,
-                    cue=text[cue.start : cue.end],
-                    cue_start=cue.start,
-                    cue_end=cue.end,
-                    claimant=claimant.name if claimant and named else "",
-                    claimant_id=claimant.id if claimant and named else None,
-                    claimant_type=claimant.type if claimant and named else "",
-                    claimant_start=claimant.start if claimant and named else None,
-                    claimant_end=claimant.end if claimant and named else None,
-                )
-            )
-            seen.add((start, end))
-    return sorted(out, key=lambda s: (s.start, -s.end))
+        for i, cue in enumerate(unit.cues):
+            if cue.kind == "claim":
+                found.add(_accusation(text, sc, unit, cue))
+            elif cue.kind == "according":
+                found.add(_according(text, sc, unit, cue, mentions))
+            elif cue.speaker is None or cue.speaker.how == "anonymous":
+                found.add(_unnamed(text, sc, unit, i))
+        found.add(_shown(text, sc, unit, mentions))
+    return sorted(found.claims, key=lambda s: (s.start, -s.end))
 
 
-def _from_quote(quote: Suggestion) -> Suggestion:
+class _Found:
+    """The claims so far; a new one that overlaps one already found by half its length or more is left out."""
+
+    def __init__(self) -> None:
+        self.claims: list[Suggestion] = []
+
+    def add(self, claim: Suggestion | None) -> None:
+        if claim is None:
+            return
+        for old in self.claims:
+            common = min(old.end, claim.end) - max(old.start, claim.start)
+            if common > 0 and common * 2 >= max(old.end - old.start, claim.end - claim.start):
+                return
+        self.claims.append(claim)
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The clauses of reported content: split at "and that", each without a comment tacked on at its end."""
+    out = []
+    pos = start
+    for m in _NEXT_CLAUSE.finditer(text, start, end):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, end))
+    spans = [_untailed(text, s, e) for s, e in out]
+    return [(s, e) for s, e in spans if len(text[s:e].split()) >= _MIN_WORDS]
+
+
+def _untailed(text: str, start: int, end: int) -> tuple[int, int]:
+    """`start, end` without a trailing comment (", a charge the company denies"), and trimmed."""
+    comma = text.rfind(",", start, end)
+    if comma != -1 and text[comma + 1 : end].lstrip().lower().startswith(_words().tail):
+        end = comma
+    while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:!?…—–-"):
+        end -= 1
+    return start, end
+
+
+def _factual_sentence(ctx: Context, start: int, end: int) -> tuple[int, int] | None:
+    """The first sentence of a direct quote that states a figure or an event as a fact, or None."""
+    text, words = ctx.text, _words()
+    starts = ctx.sentence_starts
+    cuts = [start, *starts[bisect.bisect_right(starts, start) : bisect.bisect_left(starts, end)], end]
+    for lo, hi in zip(cuts, cuts[1:], strict=False):
+        lo, hi = _untailed(text, lo, hi)
+        sentence = text[lo:hi]
+        if hi <= lo or text[hi : hi + 1] == "?" or len(sentence.split()) < _MIN_WORDS + 1:
+            continue
+        low = sentence.lower()
+        if low.startswith(words.hedge):
+            continue
+        tokens = {m.group().lower() for m in _WORD.finditer(sentence)}
+        if any(c.isdigit() for c in sentence) or tokens & words.number or tokens & words.fact:
+            return lo, hi
+    return None
+
+
+def _accusation(text: str, sc: Scan, unit: Unit, cue: Cue) -> Suggestion | None:
+    """ "accused X of …": what follows the cue, with the accuser."""
+    claimant = cue.speaker
+    if claimant is None and (cue.word.endswith("ing") or _coordinated(text, unit, cue)):
+        claimant = unit.subject(cue.start)
+    span = _trimmed(text, sc, cue.end, unit.end, "claim.accusation")
+    if span is None or not _CHARGE.search(text, span[0], span[1]):
+        return None
+    start, end = _untailed(text, span[0], span[1])
+    named = claimant is not None and bool(claimant.name)
+    return _claim(
+        text,
+        start,
+        end,
+        "claim.accusation",
+        0.65 if named else 0.4,
+        cue,
+        (claimant.name, claimant.id, claimant.type, claimant.start, claimant.end) if claimant and named else None,
+    )
+
+
+def _according(text: str, sc: Scan, unit: Unit, cue: Cue, mentions: list[Suggestion]) -> Suggestion | None:
+    """ "According to the ruling, …" / "…, according to data from X.": the other side of the source."""
+    if text[unit.start : cue.start].strip(" \"“'‘«„"):  # the source ends the sentence
+        comma = text.rfind(",", unit.start, cue.start)
+        if comma == -1 or text[comma + 1 : cue.start].strip():
+            return None
+        lo, hi, source = unit.start, comma, (cue.end, unit.end)
+    else:
+        comma = text.find(",", cue.end, unit.end)
+        if comma == -1 or len(text[cue.end : comma].split()) > 10:
+            return None
+        lo, hi, source = comma + 1, unit.end, (cue.end, comma)
+    span = _trimmed(text, sc, lo, hi, "claim.according")
+    if span is None:
+        return None
+    start, end = _untailed(text, span[0], span[1])
+    return _claim(text, start, end, "claim.according", 0.45, cue, _mention_in(mentions, *source))
+
+
+def _unnamed(text: str, sc: Scan, unit: Unit, i: int) -> Suggestion | None:
+    """ "Two officials told the paper that …": reported with "that" by nobody named."""
+    cue = unit.cues[i]
+    lex = sc.speakers.lex
+    if cue.word not in lex.clause or cue.word.endswith("ing"):
+        return None
+    if _coordinated(text, unit, cue) and unit.subject(cue.start) is not None:
+        return None  # "…, and told …": the subject's, found as indirect speech
+    pos = cue.end
+    if m := lex.adjunct_re.match(text, pos, unit.end):
+        pos = m.end()
+    if not _THAT.match(text, pos, unit.end) or content_after(text, cue, unit, sc.speakers) is None:
+        return None
+    span = _reported(text, sc, unit, i)
+    if span is None:
+        return None
+    start, end = _untailed(text, span[0], span[1])
+    return _claim(text, start, end, "claim.unnamed", 0.35, cue, None)
+
+
+def _shown(text: str, sc: Scan, unit: Unit, mentions: list[Suggestion]) -> Suggestion | None:
+    """What data showed: "Exports fell 4%, customs data showed." / "A poll showed (that) …"."""
+    words = _words()
+    tokens = list(_WORD.finditer(text, unit.start, unit.end))
+    for n, tok in enumerate(tokens):
+        if tok.group().lower() not in words.show or _inside(sc, tok.start()):
+            continue
+        comma = text.rfind(",", unit.start, tok.start())
+        lo = comma + 1 if comma != -1 else unit.start
+        if not {t.group().lower() for t in tokens[:n] if t.start() >= lo} & words.source:
+            continue
+        after = text[tok.end() : unit.end]
+        if comma != -1 and len(after.split()) <= 5:  # "…, data from the bureau showed on Tuesday."
+            span, source = _trimmed(text, sc, unit.start, comma, "claim.shown"), (comma, tok.start())
+        elif comma == -1:
+            pos = m.end() if (m := _THAT.match(text, tok.end(), unit.end)) else tok.end()
+            span, source = _trimmed(text, sc, pos, unit.end, "claim.shown"), (unit.start, tok.start())
+        else:
+            continue
+        if span is not None:
+            start, end = _untailed(text, span[0], span[1])
+            cue = Cue(tok.start(), tok.end(), tok.group().lower(), "claim")
+            return _claim(text, start, end, "claim.shown", 0.45, cue, _mention_in(mentions, *source))
+    return None
+
+
+def _inside(sc: Scan, pos: int) -> bool:
+    i = bisect.bisect_right(sc.pairs, (pos, len(sc.pairs) + pos)) - 1
+    return i >= 0 and sc.pairs[i][0] < pos < sc.pairs[i][1]
+
+
+_Claimant = tuple[str, str | None, str, int | None, int | None]
+
+
+def _mention_in(mentions: list[Suggestion], lo: int, hi: int) -> _Claimant | None:
+    """The first actor mention within [lo, hi), as a claimant."""
+    for m in mentions:
+        if lo <= m.start and m.end <= hi and m.kind == "actor":
+            return (m.actor, m.actor_id, m.actor_type, m.start, m.end)
+    return None
+
+
+def _claim(
+    text: str, start: int, end: int, rule: str, score: float, cue: Cue, who: _Claimant | None
+) -> Suggestion | None:
+    if end <= start or len(text[start:end].split()) < _MIN_WORDS:
+        return None
+    name, id_, type_, at, to = who if who is not None else ("", None, "", None, None)
     return Suggestion(
         kind="claim",
-        start=quote.start,
-        end=quote.end,
-        exact=quote.exact,
-        score=round(max(quote.score - 0.1, 0.1), 2),
-        rule="claim.indirect",
+        start=start,
+        end=end,
+        exact=text[start:end],
+        score=score,
+        rule=rule,
+        cue=text[cue.start : cue.end],
+        cue_start=cue.start,
+        cue_end=cue.end,
+        claimant=name,
+        claimant_id=id_,
+        claimant_type=type_,
+        claimant_start=at,
+        claimant_end=to,
+    )
+
+
+def _like(quote: Suggestion, text: str, start: int, end: int, rule: str, score: float) -> Suggestion:
+    """A claim of text[start:end] made by the quote's speaker, with its cue."""
+    return replace(
+        Suggestion(kind="claim", start=start, end=end, exact=text[start:end], score=score, rule=rule),
         cue=quote.cue,
         cue_start=quote.cue_start,
         cue_end=quote.cue_end,

@@ -12,7 +12,7 @@ from annotations.suggest.context import Context
 from annotations.suggest.quotes import find_quotes
 from tests.annotations.suggest.suggest_support import fixtures, load_fixture, run, story_of
 
-WITH_CLAIMS = [p for p in fixtures() if "=== expect" in p.read_text() and "\nclaim |" in p.read_text()]
+WITH_CLAIMS = [p for p in fixtures() + fixtures("c-") if "=== expect" in p.read_text() and "\nclaim |" in p.read_text()]
 
 
 def claims_of(*paragraphs: str) -> list:

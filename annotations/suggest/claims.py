@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 
 from annotations.suggest.context import Context
 from annotations.suggest.indirect import _coordinated, _reported, _trimmed, content_after
@@ -136,7 +137,7 @@ def _factual_sentence(ctx: Context, start: int, end: int) -> tuple[int, int] | N
     text, words = ctx.text, _words()
     starts = ctx.sentence_starts
     cuts = [start, *starts[bisect.bisect_right(starts, start) : bisect.bisect_left(starts, end)], end]
-    for lo, hi in zip(cuts, cuts[1:], strict=False):
+    for lo, hi in pairwise(cuts):
         lo, hi = _untailed(text, lo, hi)
         sentence = text[lo:hi]
         if hi <= lo or text[hi : hi + 1] == "?" or len(sentence.split()) < _MIN_WORDS + 1:

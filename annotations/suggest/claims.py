@@ -27,6 +27,7 @@ _NEXT_CLAUSE = re.compile(
     r",?\s+(?:and|but)\s+(?:(?:he|she|they|it|also)\s+)?(?:(?:added|said|noted|stressed)\s+)?that\s+", re.IGNORECASE
 )
 _WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
+_APOSTROPHE = str.maketrans("’", "'")
 _THAT = re.compile(r"\s*that\s+", re.IGNORECASE)
 _MIN_WORDS = 3
 
@@ -38,6 +39,8 @@ class _Words:
     number: frozenset[str]
     fact: frozenset[str]
     hedge: tuple[str, ...]
+    modal: frozenset[str]
+    past: frozenset[str]
     source: frozenset[str]
     show: frozenset[str]
     tail: tuple[str, ...]
@@ -59,6 +62,8 @@ def _words() -> _Words:
         number=frozenset(get("number", [])),
         fact=frozenset(get("fact", [])),
         hedge=tuple(get("hedge", [])),
+        modal=frozenset(get("modal", [])),
+        past=frozenset(get("past", [])),
         source=frozenset(get("source", [])),
         show=frozenset(get("show", [])),
         tail=tuple(get("tail", [])),
@@ -74,6 +79,8 @@ def find_claims(ctx: Context, quotes: list[Suggestion], mentions: list[Suggestio
     for quote in quotes:
         if quote.kind == "quote" and quote.form == "indirect":
             for start, end in _clauses(text, quote.start, quote.end):
+                if _checkable(text[start:end]) is False:
+                    continue
                 found.add(_like(quote, text, start, end, "claim.indirect", round(max(quote.score - 0.1, 0.1), 2)))
     for quote in quotes:
         if quote.kind == "quote" and quote.form == "direct":
@@ -142,13 +149,23 @@ def _factual_sentence(ctx: Context, start: int, end: int) -> tuple[int, int] | N
         sentence = text[lo:hi]
         if hi <= lo or text[hi : hi + 1] == "?" or len(sentence.split()) < _MIN_WORDS + 1:
             continue
-        low = sentence.lower()
-        if low.startswith(words.hedge):
-            continue
-        tokens = {m.group().lower() for m in _WORD.finditer(sentence)}
-        if any(c.isdigit() for c in sentence) or tokens & words.number or tokens & words.fact:
+        if not sentence.lower().startswith(words.hedge) and _checkable(sentence, strict=True):
             return lo, hi
     return None
+
+
+def _checkable(statement: str, *, strict: bool = False) -> bool | None:
+    """True if `statement` states a figure or an event; None if it says what is or was so without either; False
+    for a plan, a wish, a forecast or an opinion in the present tense. `strict`: any forecast is False, even one
+    with a figure (what a quoted sentence needs to be a claim)."""
+    words = _words()
+    tokens = {m.group().lower().translate(_APOSTROPHE) for m in _WORD.finditer(statement)}
+    forecast = bool(tokens & words.modal)
+    if forecast and strict:
+        return False
+    if any(c.isdigit() for c in statement) or tokens & words.number or tokens & words.fact:
+        return True
+    return None if tokens & words.past and not forecast else False
 
 
 def _accusation(text: str, sc: Scan, unit: Unit, cue: Cue) -> Suggestion | None:

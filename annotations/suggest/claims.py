@@ -26,9 +26,15 @@ _CHARGE = re.compile(r"\s(?:of|for|over|that)\s", re.IGNORECASE)
 _NEXT_CLAUSE = re.compile(
     r",?\s+(?:and|but)\s+(?:(?:he|she|they|it|also)\s+)?(?:(?:added|said|noted|stressed)\s+)?that\s+", re.IGNORECASE
 )
+#: A second predicate of the same subject: "… destroyed 300 boats and flooded dozens of plants".
+_NEXT_PREDICATE = re.compile(r",?\s+and\s+(?=[a-z]+ed\s)")
+#: Where the background to a reported clause begins: "… were evacuated as a wildfire spread".
+_BACKGROUND = re.compile(r",?\s+(?:as|while|whereas)\s+(?!(?:well|part|much|many|long|soon|far|of|a\s+result)\b)")
 _WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 _APOSTROPHE = str.maketrans("’", "'")
 _THAT = re.compile(r"\s*that\s+", re.IGNORECASE)
+_TOLD_THAT = re.compile(r"(?:\s+[\w'’-]+){1,4}?,?\s+that\s+", re.IGNORECASE)  # "told the local paper that"
+_TELL = frozenset({"told", "tell", "tells"})
 _MIN_WORDS = 3
 
 
@@ -93,8 +99,9 @@ def find_claims(ctx: Context, quotes: list[Suggestion], mentions: list[Suggestio
                 found.add(_accusation(text, sc, unit, cue))
             elif cue.kind == "according":
                 found.add(_according(text, sc, unit, cue, mentions))
-            elif cue.speaker is None or cue.speaker.how == "anonymous":
-                found.add(_unnamed(text, sc, unit, i))
+            else:
+                for claim in _reported_claims(text, sc, unit, i):
+                    found.add(claim)
         found.add(_shown(text, sc, unit, mentions))
     return sorted(found.claims, key=lambda s: (s.start, -s.end))
 
@@ -117,13 +124,22 @@ class _Found:
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The clauses of reported content: split at "and that", each without a comment tacked on at its end."""
+    if m := _BACKGROUND.search(text, start, end):
+        end = m.start()
     out = []
     pos = start
     for m in _NEXT_CLAUSE.finditer(text, start, end):
         out.append((pos, m.start()))
         pos = m.end()
     out.append((pos, end))
-    spans = [_untailed(text, s, e) for s, e in out]
+    split = []
+    for lo, hi in out:
+        for m in _NEXT_PREDICATE.finditer(text, lo, hi):
+            if len(text[lo : m.start()].split()) >= _MIN_WORDS + 1 and len(text[m.end() : hi].split()) >= _MIN_WORDS:
+                split.append((lo, m.start()))
+                lo = m.end()
+        split.append((lo, hi))
+    spans = [_untailed(text, s, e) for s, e in split]
     return [(s, e) for s, e in spans if len(text[s:e].split()) >= _MIN_WORDS]
 
 
@@ -208,24 +224,46 @@ def _according(text: str, sc: Scan, unit: Unit, cue: Cue, mentions: list[Suggest
     return _claim(text, start, end, "claim.according", 0.45, cue, _mention_in(mentions, *source))
 
 
-def _unnamed(text: str, sc: Scan, unit: Unit, i: int) -> Suggestion | None:
-    """ "Two officials told the paper that …": reported with "that" by nobody named."""
+def _reported_claims(text: str, sc: Scan, unit: Unit, i: int) -> list[Suggestion]:
+    """What a cue reports that the quote finder left: "Two officials told the paper that …", "…, the county
+    office said on Monday, as …". Without "that", only a figure or an event makes it a claim."""
     cue = unit.cues[i]
     lex = sc.speakers.lex
     if cue.word not in lex.clause or cue.word.endswith("ing"):
-        return None
+        return []
     if _coordinated(text, unit, cue) and unit.subject(cue.start) is not None:
-        return None  # "…, and told …": the subject's, found as indirect speech
+        return []  # "…, and told …": the subject's, found as indirect speech
     pos = cue.end
     if m := lex.adjunct_re.match(text, pos, unit.end):
         pos = m.end()
-    if not _THAT.match(text, pos, unit.end) or content_after(text, cue, unit, sc.speakers) is None:
-        return None
-    span = _reported(text, sc, unit, i)
+    that = _THAT.match(text, pos, unit.end) or (_TOLD_THAT.match(text, pos, unit.end) if cue.word in _TELL else None)
+    span = _reported(text, sc, unit, i) if that or content_after(text, cue, unit, sc.speakers) else None
+    span = span or _before_tail(text, sc, unit, cue, pos)
     if span is None:
+        return []
+    if that and span[0] < that.end() <= span[1]:
+        span = (that.end(), span[1], span[2])  # "told the paper that …"
+    speaker = cue.speaker if cue.speaker is not None and cue.speaker.name else None
+    who = (speaker.name, speaker.id, speaker.type, speaker.start, speaker.end) if speaker else None
+    out = []
+    for start, end in _clauses(text, span[0], span[1]):
+        checkable = _checkable(text[start:end])
+        if checkable or (checkable is None and that):
+            out.append(_claim(text, start, end, "claim.reported", 0.4 if speaker else 0.35, cue, who))
+    return [c for c in out if c is not None]
+
+
+def _before_tail(text: str, sc: Scan, unit: Unit, cue: Cue, after: int) -> tuple[int, int, str] | None:
+    """The clause before a tail attribution ("…, the county office said on Monday, as crews …"), or None."""
+    comma = text.rfind(",", unit.start, cue.start)
+    if comma <= unit.start or len(text[comma + 1 : cue.start].split()) > 10 or text[comma + 1 : comma + 2] != " ":
         return None
-    start, end = _untailed(text, span[0], span[1])
-    return _claim(text, start, end, "claim.unnamed", 0.35, cue, None)
+    rest = text[after : unit.end].strip()
+    if rest.strip(".!?") and not rest.startswith(","):
+        return None
+    if any(c.start < comma and c.kind != "claim" for c in unit.cues):
+        return None  # "X said …, the office said": the earlier cue's
+    return _trimmed(text, sc, unit.start, comma, "claim.reported")
 
 
 def _shown(text: str, sc: Scan, unit: Unit, mentions: list[Suggestion]) -> Suggestion | None:

@@ -62,3 +62,84 @@ def test_claims_from_empty_input() -> None:
     ctx.text, ctx.paragraphs, ctx.sentence_starts, ctx.memo = "", ((0, 0),), [0], {}
     ctx.registry = Registry([])
     assert find_claims(ctx, find_quotes(ctx, []), []) == []
+
+
+def test_a_figure_in_a_direct_quote_is_a_claim_of_the_speaker() -> None:
+    claims = claims_of(
+        '"Our inspectors closed 37 kitchens this spring. We are not done," Food Safety Chief Ines Varga said.'
+    )
+    assert [(c.exact, c.claimant, c.rule) for c in claims] == [
+        ("Our inspectors closed 37 kitchens this spring", "Ines Varga", "claim.quoted")
+    ]
+
+
+def test_a_quoted_plan_question_or_opinion_is_no_claim() -> None:
+    assert claims_of('"We will hire 200 nurses next year," Mayor Karel Dvorak said.') == []
+    assert claims_of('"Who pays for 40 new buses?" Councillor Petra Lind asked.') == []
+    assert claims_of('"This is a good day for the city," Mayor Karel Dvorak said.') == []
+
+
+def test_only_the_first_factual_sentence_of_a_quote() -> None:
+    claims = claims_of(
+        '"The fire destroyed 14 barns. Nine cattle died. We are heartbroken," farmer Olaf Brenn told the paper.'
+    )
+    assert [c.exact for c in claims] == ["The fire destroyed 14 barns"]
+
+
+def test_a_comment_after_the_claim_is_left_out() -> None:
+    (claim,) = claims_of(
+        "Union leader Taavi Kukk said managers had skipped two safety inspections, a charge the firm denies."
+    )
+    assert claim.exact == "managers had skipped two safety inspections"
+
+
+def test_clauses_joined_by_and_that_are_two_claims() -> None:
+    claims = claims_of("Harbour master Ilka Varnes said that four trawlers had sunk and that 30 sailors were rescued.")
+    assert [c.exact for c in claims] == ["four trawlers had sunk", "30 sailors were rescued"]
+    assert {c.claimant for c in claims} == {"Ilka Varnes"}
+
+
+def test_a_forecast_without_a_figure_is_no_claim() -> None:
+    assert claims_of("Transport Minister Lea Moser said the new line would make the region more attractive.") == []
+
+
+def test_a_forecast_with_a_figure_is_a_claim() -> None:
+    (claim,) = claims_of("Finance Minister Lea Moser said the deficit would fall to 2.5% of output next year.")
+    assert claim.exact == "the deficit would fall to 2.5% of output next year"
+
+
+def test_what_data_showed_is_a_claim_with_the_source_as_claimant_when_named() -> None:
+    claims = claims_of("Sheep numbers fell 6 percent last year, data from the Farm Census Office showed.")
+    assert [c.exact for c in claims] == ["Sheep numbers fell 6 percent last year"]
+    assert claims[0].rule == "claim.shown"
+
+
+def test_a_poll_showed() -> None:
+    (claim,) = claims_of("A survey released on Friday showed that 58 percent of voters backed the reform.")
+    assert claim.exact == "58 percent of voters backed the reform"
+
+
+def test_an_unnamed_source_with_that_is_a_claim_without_claimant() -> None:
+    (claim,) = claims_of("Two aides, who asked not to be named, told the paper that the talks had collapsed.")
+    assert claim.exact == "the talks had collapsed"
+    assert claim.claimant == ""
+
+
+def test_an_unnamed_source_without_that_needs_a_figure_or_an_event() -> None:
+    assert claims_of("Some aides said the mood was good.") == []
+    (claim,) = claims_of("Some aides said the army had arrested 12 officers.")
+    assert claim.exact == "the army had arrested 12 officers"
+
+
+def test_a_tail_attribution_with_background_after_it() -> None:
+    (claim,) = claims_of("Floods cut off 30 villages, the county office said on Sunday, as rain kept falling.")
+    assert claim.exact == "Floods cut off 30 villages"
+
+
+def test_a_direct_quote_before_the_attribution_is_no_tail_claim() -> None:
+    claims = claims_of('"The roof fell in on 12 people," the county office said on Sunday.')
+    assert [c.rule for c in claims] == ["claim.quoted"]
+
+
+def test_words_in_quotation_marks_showing_nothing() -> None:
+    assert claims_of('He called the report "data that showed nothing".') == []

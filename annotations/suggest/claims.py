@@ -16,7 +16,7 @@ from itertools import pairwise
 from annotations.suggest.context import Context
 from annotations.suggest.indirect import _coordinated, _reported, _trimmed, content_after
 from annotations.suggest.model import Suggestion
-from annotations.suggest.scan import Cue, Scan, Unit, scan
+from annotations.suggest.scan import CLOSING, OPENING, Cue, Scan, Unit, scan
 
 __all__ = ["find_claims"]
 
@@ -30,6 +30,9 @@ _NEXT_CLAUSE = re.compile(
 _NEXT_PREDICATE = re.compile(r",?\s+and\s+(?=[a-z]+ed\s)")
 #: Where the background to a reported clause begins: "… were evacuated as a wildfire spread".
 _BACKGROUND = re.compile(r",?\s+(?:as|while|whereas)\s+(?!(?:well|part|much|many|long|soon|far|of|a\s+result)\b)")
+#: A dateline at the head of a lead paragraph: "KYIV (AFP) - ", "Patna, Nov 14 (PTI) ", "MOSCOW, May 2. /TASS/. ".
+_DATELINE = re.compile(r"[A-Z][^\n()]{0,50}?(?:\((?:[A-Z][\w.]*\s?){1,3}\)|/[A-Z]{2,10}/\.)\s*(?:[-—–]{1,2}\s+)?")
+_LEAD_THAT = re.compile(r"([a-z]+)\b[^,.;:\n]{0,60}?\s+that\s+")
 _WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 _APOSTROPHE = str.maketrans("’", "'")
 _THAT = re.compile(r"\s*that\s+", re.IGNORECASE)
@@ -49,7 +52,8 @@ class _Words:
     past: frozenset[str]
     source: frozenset[str]
     show: frozenset[str]
-    tail: tuple[str, ...]
+    tail: re.Pattern[str]  # a comma and what opens a comment after it
+    lead: frozenset[str]
 
 
 @cache
@@ -72,7 +76,11 @@ def _words() -> _Words:
         past=frozenset(get("past", [])),
         source=frozenset(get("source", [])),
         show=frozenset(get("show", [])),
-        tail=tuple(get("tail", [])),
+        tail=re.compile(
+            r",\s+(?:" + "|".join(r"\s+".join(map(re.escape, t.split())) for t in get("tail", [])) + r")(?![\w'’-])",
+            re.IGNORECASE,
+        ),
+        lead=frozenset(get("lead", [])),
     )
 
 
@@ -144,14 +152,25 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _untailed(text: str, start: int, end: int) -> tuple[int, int]:
-    """`start, end` without a trailing comment (", a charge the company denies"), and trimmed."""
-    comma = text.rfind(",", start, end)
-    if comma != -1 and text[comma + 1 : end].lstrip().lower().startswith(_words().tail):
-        end = comma
+    """`start, end` as the proposition only: without a dateline ("KYIV (AFP) - "), an adjunct before "that"
+    ("in a communiqué that"), a lead-in ending in a colon, a comment tacked on at the end (", a charge the
+    company denies"), an unpaired quotation mark or edge punctuation."""
+    words = _words()
+    if m := _DATELINE.match(text, start, end):
+        start = m.end()
+    if (m := _LEAD_THAT.match(text, start, end)) and m.group(1).lower() in words.lead:
+        start = m.end()
+    colon = text.find(": ", start, end)
+    if 0 < len(text[start:colon].split()) <= 8 and len(text[colon:end].split()) > _MIN_WORDS:
+        start = colon + 2
+    if m := words.tail.search(text, start, end):
+        end = m.start()
     while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:!?…—–-"):
         end -= 1
+    if start < end and text[start] in OPENING and not any(c in CLOSING for c in text[start + 1 : end]):
+        start += 1
     return start, end
 
 
@@ -175,7 +194,10 @@ def _checkable(statement: str, *, strict: bool = False) -> bool | None:
     for a plan, a wish, a forecast or an opinion in the present tense. `strict`: any forecast is False, even one
     with a figure (what a quoted sentence needs to be a claim)."""
     words = _words()
-    tokens = {m.group().lower().translate(_APOSTROPHE) for m in _WORD.finditer(statement)}
+    found = list(_WORD.finditer(statement))
+    tokens = {  # capitalised words inside the statement are names ("May", "Will Ross"), not words
+        m.group().lower().translate(_APOSTROPHE) for n, m in enumerate(found) if not n or not m.group()[0].isupper()
+    }
     forecast = bool(tokens & words.modal)
     if forecast and strict:
         return False
@@ -261,7 +283,7 @@ def _before_tail(text: str, sc: Scan, unit: Unit, cue: Cue, after: int) -> tuple
     rest = text[after : unit.end].strip()
     if rest.strip(".!?") and not rest.startswith(","):
         return None
-    if any(c.start < comma and c.kind != "claim" for c in unit.cues):
+    if any(c.start < comma and c.kind != "claim" and c.speaker is not None for c in unit.cues):
         return None  # "X said …, the office said": the earlier cue's
     return _trimmed(text, sc, unit.start, comma, "claim.reported")
 

@@ -143,3 +143,38 @@ def test_a_direct_quote_before_the_attribution_is_no_tail_claim() -> None:
 
 def test_words_in_quotation_marks_showing_nothing() -> None:
     assert claims_of('He called the report "data that showed nothing".') == []
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "exact"),
+    [
+        (
+            "OSLO (Reuters) - Storms sank 12 ferries overnight, the coast guard said.",
+            "Storms sank 12 ferries overnight",
+        ),
+        (
+            "Lindau, May 3 (PTI) Landslides buried 40 houses in the hills, the district office said.",
+            "Landslides buried 40 houses in the hills",
+        ),
+        (
+            "The lake reached 4.2 metres on Friday, well above the warning mark, the water agency said.",
+            "The lake reached 4.2 metres on Friday",
+        ),
+        (
+            "Rail union head Mira Kask said exports fell 8 percent, led by weaker timber sales.",
+            "exports fell 8 percent",
+        ),
+    ],
+)
+def test_claim_boundaries(paragraph: str, exact: str) -> None:
+    assert [c.exact for c in claims_of(paragraph)] == [exact]
+
+
+def test_a_lead_in_with_a_colon_is_left_out_of_a_quoted_claim() -> None:
+    (claim,) = claims_of('"I told the board plainly: the town has paid 3 million for this road," Mayor Ota Rus said.')
+    assert claim.exact == "the town has paid 3 million for this road"
+
+
+def test_an_opening_mark_without_its_closing_is_left_out() -> None:
+    claims = claims_of("“The mill shipped 9,000 tonnes in May,” manager Eda Polat said.", "“We will grow,” she added.")
+    assert [c.exact for c in claims] == ["The mill shipped 9,000 tonnes in May"]

@@ -108,7 +108,7 @@ def find_claims(ctx: Context, quotes: list[Suggestion], mentions: list[Suggestio
             elif cue.kind == "according":
                 found.add(_according(text, sc, unit, cue, mentions))
             else:
-                for claim in _reported_claims(text, sc, unit, i):
+                for claim in _reported_claims(text, sc, unit, i, mentions):
                     found.add(claim)
         found.add(_shown(text, sc, unit, mentions))
     return sorted(found.claims, key=lambda s: (s.start, -s.end))
@@ -246,7 +246,7 @@ def _according(text: str, sc: Scan, unit: Unit, cue: Cue, mentions: list[Suggest
     return _claim(text, start, end, "claim.according", 0.45, cue, _mention_in(mentions, *source))
 
 
-def _reported_claims(text: str, sc: Scan, unit: Unit, i: int) -> list[Suggestion]:
+def _reported_claims(text: str, sc: Scan, unit: Unit, i: int, mentions: list[Suggestion]) -> list[Suggestion]:
     """What a cue reports that the quote finder left: "Two officials told the paper that …", "…, the county
     office said on Monday, as …". Without "that", only a figure or an event makes it a claim."""
     cue = unit.cues[i]
@@ -267,6 +267,8 @@ def _reported_claims(text: str, sc: Scan, unit: Unit, i: int) -> list[Suggestion
         span = (that.end(), span[1], span[2])  # "told the paper that …"
     speaker = cue.speaker if cue.speaker is not None and cue.speaker.name else None
     who = (speaker.name, speaker.id, speaker.type, speaker.start, speaker.end) if speaker else None
+    if cue.speaker is None:  # a body the speaker finder did not know: the name in the subject, if any
+        who = _mention_in(mentions, unit.start if span[0] >= cue.end else span[1], cue.start)
     out = []
     for start, end in _clauses(text, span[0], span[1]):
         checkable = _checkable(text[start:end])
@@ -323,11 +325,13 @@ _Claimant = tuple[str, str | None, str, int | None, int | None]
 
 
 def _mention_in(mentions: list[Suggestion], lo: int, hi: int) -> _Claimant | None:
-    """The first actor mention within [lo, hi), as a claimant."""
+    """The last actor mention within [lo, hi) that can be a source (not a place), as a claimant: the body in
+    "data from Brazil's space institute"."""
+    found = None
     for m in mentions:
-        if lo <= m.start and m.end <= hi and m.kind == "actor":
-            return (m.actor, m.actor_id, m.actor_type, m.start, m.end)
-    return None
+        if lo <= m.start and m.end <= hi and m.kind == "actor" and m.actor_type != "place":
+            found = (m.actor, m.actor_id, m.actor_type, m.start, m.end)
+    return found
 
 
 def _claim(

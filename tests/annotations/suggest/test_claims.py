@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from annotations.registry import Registry
-from annotations.suggest.claims import find_claims
+from annotations.suggest.claims import _mention_in, find_claims
 from annotations.suggest.context import Context
+from annotations.suggest.model import Suggestion
 from annotations.suggest.quotes import find_quotes
 from tests.annotations.suggest.suggest_support import fixtures, load_fixture, run, story_of
 
@@ -178,3 +179,25 @@ def test_a_lead_in_with_a_colon_is_left_out_of_a_quoted_claim() -> None:
 def test_an_opening_mark_without_its_closing_is_left_out() -> None:
     claims = claims_of("“The mill shipped 9,000 tonnes in May,” manager Eda Polat said.", "“We will grow,” she added.")
     assert [c.exact for c in claims] == ["The mill shipped 9,000 tonnes in May"]
+
+
+def test_a_claimant_from_the_names_in_a_source_is_the_last_that_is_not_a_place() -> None:
+    def mention(start: int, name: str, type_: str) -> Suggestion:
+        return Suggestion(
+            kind="actor", start=start, end=start + len(name), exact=name, score=1, actor=name, actor_type=type_
+        )
+
+    mentions = [
+        mention(0, "Oslo", "place"),
+        mention(10, "Norway", "country"),
+        mention(20, "Fish Board", "organisation"),
+    ]
+    assert _mention_in(mentions, 0, 40) == ("Fish Board", None, "organisation", 20, 30)
+    assert _mention_in(mentions, 0, 19) == ("Norway", None, "country", 10, 16)
+    assert _mention_in(mentions, 0, 9) is None
+
+
+def test_the_source_of_data_is_its_last_name_not_a_place() -> None:
+    (claim,) = claims_of("According to data from Norway's Fisheries Directorate, cod catches fell 11 percent.")
+    assert claim.exact == "cod catches fell 11 percent"
+    assert claim.claimant == "Fisheries Directorate"

@@ -50,6 +50,7 @@ class _Words:
     hedge: tuple[str, ...]
     modal: frozenset[str]
     past: frozenset[str]
+    vague: frozenset[str]
     source: frozenset[str]
     show: frozenset[str]
     tail: re.Pattern[str]  # a comma and what opens a comment after it
@@ -74,6 +75,7 @@ def _words() -> _Words:
         hedge=tuple(get("hedge", [])),
         modal=frozenset(get("modal", [])),
         past=frozenset(get("past", [])),
+        vague=frozenset(get("vague", [])),
         source=frozenset(get("source", [])),
         show=frozenset(get("show", [])),
         tail=re.compile(
@@ -191,8 +193,9 @@ def _factual_sentence(ctx: Context, start: int, end: int) -> tuple[int, int] | N
 
 def _checkable(statement: str, *, strict: bool = False) -> bool | None:
     """True if `statement` states a figure or an event; None if it says what is or was so without either; False
-    for a plan, a wish, a forecast or an opinion in the present tense. `strict`: any forecast is False, even one
-    with a figure (what a quoted sentence needs to be a claim)."""
+    for a plan, a wish, a forecast, an opinion in the present tense, or, without a figure or an event, a statement
+    about its speaker ("he had …") or one carried by quoted words. `strict`: any forecast is False, even one with
+    a figure (what a quoted sentence needs to be a claim)."""
     words = _words()
     found = list(_WORD.finditer(statement))
     tokens = {  # capitalised words inside the statement are names ("May", "Will Ross"), not words
@@ -203,7 +206,9 @@ def _checkable(statement: str, *, strict: bool = False) -> bool | None:
         return False
     if any(c.isdigit() for c in statement) or tokens & words.number or tokens & words.fact:
         return True
-    return None if tokens & words.past and not forecast else False
+    if forecast or not tokens & words.past or any(c in '"“«„' for c in statement):
+        return False
+    return None if not found or found[0].group().lower() not in words.vague else False
 
 
 def _accusation(text: str, sc: Scan, unit: Unit, cue: Cue) -> Suggestion | None:

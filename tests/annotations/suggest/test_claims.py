@@ -201,3 +201,11 @@ def test_the_source_of_data_is_its_last_name_not_a_place() -> None:
     (claim,) = claims_of("According to data from Norway's Fisheries Directorate, cod catches fell 11 percent.")
     assert claim.exact == "cod catches fell 11 percent"
     assert claim.claimant == "Fisheries Directorate"
+
+
+def test_what_a_speaker_says_of_himself_or_in_quoted_words_is_no_claim_without_a_figure() -> None:
+    assert claims_of("Coach Pavel Hrub said he had spoken to the players on Sunday.") == []
+    assert claims_of('Coach Pavel Hrub said the dressing room was "in pieces".') == []
+    assert [c.exact for c in claims_of("Coach Pavel Hrub said the club had sacked its doctor.")] == [
+        "the club had sacked its doctor"
+    ]

@@ -47,7 +47,7 @@ class _Words:
 
     number: frozenset[str]
     fact: frozenset[str]
-    hedge: tuple[str, ...]
+    hedge: re.Pattern[str]  # what opens a quoted sentence that is no claim
     modal: frozenset[str]
     past: frozenset[str]
     vague: frozenset[str]
@@ -72,18 +72,21 @@ def _words() -> _Words:
     return _Words(
         number=frozenset(get("number", [])),
         fact=frozenset(get("fact", [])),
-        hedge=tuple(get("hedge", [])),
+        hedge=_opening(get("hedge", [])),
         modal=frozenset(get("modal", [])),
         past=frozenset(get("past", [])),
         vague=frozenset(get("vague", [])),
         source=frozenset(get("source", [])),
         show=frozenset(get("show", [])),
-        tail=re.compile(
-            r",\s+(?:" + "|".join(r"\s+".join(map(re.escape, t.split())) for t in get("tail", [])) + r")(?![\w'’-])",
-            re.IGNORECASE,
-        ),
+        tail=_opening(get("tail", []), r",\s+"),
         lead=frozenset(get("lead", [])),
     )
+
+
+def _opening(phrases: list[str], before: str = "") -> re.Pattern[str]:
+    """A pattern for any of `phrases` as whole words, after `before`."""
+    alternatives = "|".join(r"\s+".join(map(re.escape, p.split())) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(f"{before}(?:{alternatives})(?![\\w'’-])", re.IGNORECASE)
 
 
 def find_claims(ctx: Context, quotes: list[Suggestion], mentions: list[Suggestion]) -> list[Suggestion]:
@@ -186,7 +189,7 @@ def _factual_sentence(ctx: Context, start: int, end: int) -> tuple[int, int] | N
         sentence = text[lo:hi]
         if hi <= lo or text[hi : hi + 1] == "?" or len(sentence.split()) < _MIN_WORDS + 1:
             continue
-        if not sentence.lower().startswith(words.hedge) and _checkable(sentence, strict=True):
+        if not words.hedge.match(sentence) and _checkable(sentence, strict=True):
             return lo, hi
     return None
 
@@ -239,6 +242,8 @@ def _according(text: str, sc: Scan, unit: Unit, cue: Cue, mentions: list[Suggest
         if comma == -1 or text[comma + 1 : cue.start].strip():
             return None
         lo, hi, source = unit.start, comma, (cue.end, unit.end)
+        if any(c.start < comma and c.kind == "speech" for c in unit.cues):
+            return None  # "'…,' X said, according to the radio": the source of an attribution
     else:
         comma = text.find(",", cue.end, unit.end)
         if comma == -1 or len(text[cue.end : comma].split()) > 10:

@@ -209,3 +209,12 @@ def test_what_a_speaker_says_of_himself_or_in_quoted_words_is_no_claim_without_a
     assert [c.exact for c in claims_of("Coach Pavel Hrub said the club had sacked its doctor.")] == [
         "the club had sacked its doctor"
     ]
+
+
+def test_a_quote_and_its_attribution_before_according_to_is_no_according_claim() -> None:
+    claims = claims_of('"The harvest was poor," farmer Juho Aalto said, according to the local radio.')
+    assert [c.rule for c in claims if c.rule == "claim.according"] == []
+
+
+def test_a_sentence_of_a_personal_story_in_a_quote_is_no_claim() -> None:
+    assert claims_of('"I have driven this bus for 30 years," driver Nuno Paz said.') == []

@@ -124,15 +124,21 @@ class _Found:
 
     def __init__(self) -> None:
         self.claims: list[Suggestion] = []
+        self._spans: list[tuple[int, int]] = []  # sorted
+        self._longest = 0
 
     def add(self, claim: Suggestion | None) -> None:
         if claim is None:
             return
-        for old in self.claims:
-            common = min(old.end, claim.end) - max(old.start, claim.start)
-            if common > 0 and common * 2 >= max(old.end - old.start, claim.end - claim.start):
+        lo = bisect.bisect_left(self._spans, (claim.start - self._longest, 0))
+        hi = bisect.bisect_left(self._spans, (claim.end, 0))
+        for start, end in self._spans[lo:hi]:
+            common = min(end, claim.end) - max(start, claim.start)
+            if common > 0 and common * 2 >= max(end - start, claim.end - claim.start):
                 return
         self.claims.append(claim)
+        bisect.insort(self._spans, (claim.start, claim.end))
+        self._longest = max(self._longest, claim.end - claim.start)
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -166,7 +172,7 @@ def _untailed(text: str, start: int, end: int) -> tuple[int, int]:
     if (m := _LEAD_THAT.match(text, start, end)) and m.group(1).lower() in words.lead:
         start = m.end()
     colon = text.find(": ", start, end)
-    if 0 < len(text[start:colon].split()) <= 8 and len(text[colon:end].split()) > _MIN_WORDS:
+    if colon != -1 and 0 < len(text[start:colon].split()) <= 8 and len(text[colon:end].split()) > _MIN_WORDS:
         start = colon + 2
     if m := words.tail.search(text, start, end):
         end = m.start()
@@ -269,7 +275,8 @@ def _reported_claims(text: str, sc: Scan, unit: Unit, i: int, mentions: list[Sug
     if m := lex.adjunct_re.match(text, pos, unit.end):
         pos = m.end()
     that = _THAT.match(text, pos, unit.end) or (_TOLD_THAT.match(text, pos, unit.end) if cue.word in _TELL else None)
-    span = _reported(text, sc, unit, i) if that or content_after(text, cue, unit, sc.speakers) else None
+    clause = that or (text[pos : pos + 1] != "," and content_after(text, cue, unit, sc.speakers))
+    span = _reported(text, sc, unit, i) if clause else None  # "said, as …": no clause of the cue's
     span = span or _before_tail(text, sc, unit, cue, pos)
     if span is None:
         return []

@@ -31,7 +31,10 @@ _NEXT_PREDICATE = re.compile(r",?\s+and\s+(?=[a-z]+ed\s)")
 #: Where the background to a reported clause begins: "… were evacuated as a wildfire spread".
 _BACKGROUND = re.compile(r",?\s+(?:as|while|whereas)\s+(?!(?:well|part|much|many|long|soon|far|of|a\s+result)\b)")
 #: A dateline at the head of a lead paragraph: "KYIV (AFP) - ", "Patna, Nov 14 (PTI) ", "MOSCOW, May 2. /TASS/. ".
-_DATELINE = re.compile(r"[A-Z][^\n()]{0,50}?(?:\((?:[A-Z][\w.]*\s?){1,3}\)|/[A-Z]{2,10}/\.)\s*(?:[-—–]{1,2}\s+)?")
+_DATELINE = re.compile(
+    r"[A-Z][^\n()]{0,50}?(?:\((?:[A-Z][\w.]*\s?){1,3}\)\s*[-—–]{1,2}\s+|/[A-Z]{2,10}/\.\s*)"
+    r"|[A-Z][^\n(),]{0,30},[^\n()]{0,30}\((?:[A-Z][\w.]*\s?){1,3}\)\s*(?:[-—–]{1,2}\s+)?"
+)
 _LEAD_THAT = re.compile(r"([a-z]+)\b[^,.;:\n]{0,60}?\s+that\s+")
 _WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 _APOSTROPHE = str.maketrans("’", "'")
@@ -167,7 +170,7 @@ def _untailed(text: str, start: int, end: int) -> tuple[int, int]:
     ("in a communiqué that"), a lead-in ending in a colon, a comment tacked on at the end (", a charge the
     company denies"), an unpaired quotation mark or edge punctuation."""
     words = _words()
-    if m := _DATELINE.match(text, start, end):
+    if (not start or text[start - 1] == "\n") and (m := _DATELINE.match(text, start, end)):
         start = m.end()
     if (m := _LEAD_THAT.match(text, start, end)) and m.group(1).lower() in words.lead:
         start = m.end()
@@ -252,7 +255,7 @@ def _according(text: str, sc: Scan, unit: Unit, cue: Cue, mentions: list[Suggest
             return None  # "'…,' X said, according to the radio": the source of an attribution
     else:
         comma = text.find(",", cue.end, unit.end)
-        if comma == -1 or len(text[cue.end : comma].split()) > 10:
+        if comma == -1 or len(text[cue.end : comma].split()) > 16:
             return None
         lo, hi, source = comma + 1, unit.end, (cue.end, comma)
     span = _trimmed(text, sc, lo, hi, "claim.according")

@@ -158,6 +158,10 @@ def test_words_in_quotation_marks_showing_nothing() -> None:
             "Landslides buried 40 houses in the hills",
         ),
         (
+            "The Baltic Ferry Union (BFU) lost 12 boats, its chairman said.",
+            "The Baltic Ferry Union (BFU) lost 12 boats",
+        ),
+        (
             "The lake reached 4.2 metres on Friday, well above the warning mark, the water agency said.",
             "The lake reached 4.2 metres on Friday",
         ),
@@ -218,3 +222,11 @@ def test_a_quote_and_its_attribution_before_according_to_is_no_according_claim()
 
 def test_a_sentence_of_a_personal_story_in_a_quote_is_no_claim() -> None:
     assert claims_of('"I have driven this bus for 30 years," driver Nuno Paz said.') == []
+
+
+def test_according_to_a_long_source_name() -> None:
+    claims = claims_of(
+        "According to figures from the National Office for Roads and Bridges of the Northern Provinces (NORB), "
+        "traffic on the coast road rose 7 percent."
+    )
+    assert [c.exact for c in claims] == ["traffic on the coast road rose 7 percent"]

@@ -270,10 +270,10 @@ def _reported_claims(text: str, sc: Scan, unit: Unit, i: int, mentions: list[Sug
     office said on Monday, as …". Without "that", only a figure or an event makes it a claim."""
     cue = unit.cues[i]
     lex = sc.speakers.lex
-    if cue.word not in lex.clause or cue.word.endswith("ing"):
+    if cue.word not in lex.clause:
         return []
-    if _coordinated(text, unit, cue) and unit.subject(cue.start) is not None:
-        return []  # "…, and told …": the subject's, found as indirect speech
+    if (cue.word.endswith("ing") or _coordinated(text, unit, cue)) and unit.subject(cue.start) is not None:
+        return []  # "…, and told …", "…, saying …": the subject's, found as indirect speech
     pos = cue.end
     if m := lex.adjunct_re.match(text, pos, unit.end):
         pos = m.end()

@@ -233,5 +233,5 @@ def test_according_to_a_long_source_name() -> None:
 
 
 def test_saying_after_a_subject_the_speaker_finder_does_not_know() -> None:
-    claims = claims_of("The water board rejected the complaint, saying crews had repaired 40 km of pipes before winter.")
-    assert [c.exact for c in claims] == ["crews had repaired 40 km of pipes before winter"]
+    claims = claims_of("The water board denied the complaint, saying crews had fixed 40 km of pipes before winter.")
+    assert [c.exact for c in claims] == ["crews had fixed 40 km of pipes before winter"]

@@ -87,6 +87,8 @@ def _opening(phrases: list[str], before: str = "") -> re.Pattern[str]:
 
 def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The clauses of reported content: split at "and that", each without a comment tacked on at its end."""
+    if _BACKGROUND.match(text, start - 1, end):
+        return []  # "… said, as the leaders met …": background, not what was said
     if m := _BACKGROUND.search(text, start, end):
         end = m.start()
     out = []
@@ -111,7 +113,7 @@ def proposition(text: str, start: int, end: int) -> tuple[int, int]:
     ("in a communiqué that"), a lead-in ending in a colon, a comment tacked on at the end (", a charge the
     company denies"), an unpaired quotation mark or edge punctuation."""
     lists = words()
-    if (not start or text[start - 1] == "\n") and (m := _DATELINE.match(text, start, end)):
+    if start - text.rfind("\n", 0, start) <= 30 and (m := _DATELINE.match(text, start, end)):  # a paragraph's head
         start = m.end()
     if (m := _LEAD_THAT.match(text, start, end)) and m.group(1).lower() in lists.lead:
         start = m.end()

@@ -31,7 +31,7 @@ def find_claims(ctx: Context, quotes: list[Suggestion], mentions: list[Suggestio
     if not ctx.text.strip():
         return []
     text, sc = ctx.text, scan(ctx, mentions)
-    found, names = _Found(), _Names(mentions)
+    found, names = _Found(ctx.sentence_starts), _Names(mentions)
     for quote in quotes:
         if quote.kind == "quote" and quote.form == "indirect":
             for start, end in clauses(text, quote.start, quote.end):
@@ -57,16 +57,20 @@ def find_claims(ctx: Context, quotes: list[Suggestion], mentions: list[Suggestio
 
 
 class _Found:
-    """The claims so far; a new one that overlaps one already found by half its length or more is left out."""
+    """The claims so far; a new one that overlaps one already found by half its length or more is left out, and so
+    is one that runs over the end of a sentence."""
 
-    def __init__(self) -> None:
+    def __init__(self, sentence_starts: list[int]) -> None:
         self.claims: list[Suggestion] = []
+        self._sentences = sentence_starts
         self._spans: list[tuple[int, int]] = []  # sorted
         self._longest = 0
 
     def add(self, claim: Suggestion | None) -> None:
-        if claim is None:
-            return
+        if claim is None or "\n" in claim.exact:
+            return  # a claim never runs over a paragraph's end
+        if bisect.bisect_right(self._sentences, claim.start) < bisect.bisect_left(self._sentences, claim.end):
+            return  # nor over a sentence's
         lo = bisect.bisect_left(self._spans, (claim.start - self._longest, 0))
         hi = bisect.bisect_left(self._spans, (claim.end, 0))
         for start, end in self._spans[lo:hi]:

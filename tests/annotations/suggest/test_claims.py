@@ -235,3 +235,17 @@ def test_according_to_a_long_source_name() -> None:
 def test_saying_after_a_subject_the_speaker_finder_does_not_know() -> None:
     claims = claims_of("The water board denied the complaint, saying crews had fixed 40 km of pipes before winter.")
     assert [c.exact for c in claims] == ["crews had fixed 40 km of pipes before winter"]
+
+
+def test_a_claim_never_runs_over_the_end_of_a_sentence() -> None:
+    claims = claims_of(
+        'Union chief Ana Pires said the yard had cut 300 jobs "last year. We warned them" before the strike.'
+    )
+    assert all(". " not in c.exact for c in claims)
+
+
+def test_background_after_a_cue_is_no_claim() -> None:
+    claims = claims_of(
+        "Farm minister Ivo Dolan told reporters, as the delegations met in Varna for talks, that 40 farms had closed."
+    )
+    assert all(not c.exact.startswith("as ") for c in claims)

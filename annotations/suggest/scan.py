@@ -137,6 +137,7 @@ def _scan(ctx: Context, mentions: list[Suggestion]) -> Scan:
             continue  # "Trump's claims": a noun
         unit.cues.append(Cue(start, end, word, lex.kind_of(word)))
     speakers = Speakers(ctx, mentions)
+    speakers.set_layout(unit_starts, inside)
     for unit in units:
         for cue in unit.cues:
             _cue_speaker(text, unit, cue, speakers)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from annotations.actors import ACTOR_TYPES, fold_name
@@ -77,7 +78,16 @@ class Speakers(Phrases):
         self.entities: list[_Entity] = []
         self.spoken: list[tuple[int, _Entity]] = []  # (offset of the cue, entity) for every speaker found
         self._by_part: dict[str, list[tuple[int, _Entity]]] = {}  # folded name word -> (offset, entity), in order
+        self._spoken_at: list[int] = []  # the offsets of `spoken`
+        self._gender: dict[str, str] = {}  # name -> m | f, as learned from pronouns and titles
+        self.unit_starts: list[int] = []  # where the story's sentences (units) start
+        self.quoted: Callable[[int], bool] = lambda pos: False  # True inside quotation marks
         self._scan()
+
+    def set_layout(self, unit_starts: list[int], quoted: Callable[[int], bool]) -> None:
+        """The sentences of the story and its quotations: a pronoun looks back sentence by sentence."""
+        self.unit_starts = unit_starts
+        self.quoted = quoted
 
     # --- the first pass: who is named where ----------------------------------------------------------------
 
@@ -131,6 +141,7 @@ class Speakers(Phrases):
         for entity in self.entities:
             self._index(entity, entity.start)
         self._genders = {e.name: e.gender for e in self.entities if e.gender}
+        self._gender.update(self._genders)
 
     def _index(self, entity: _Entity, at: int) -> None:
         parts = fold_name(entity.name).split()
@@ -152,6 +163,7 @@ class Speakers(Phrases):
         if found is not None and found.name:
             entity = self._entity_of(found)
             self.spoken.append((at, entity))
+            self._spoken_at.append(at)
             self._index(entity, at)
         return found
 
@@ -279,6 +291,13 @@ class Speakers(Phrases):
     def _pronoun(self, code: str, at: int) -> Speaker | None:
         if code == "s":
             return None
+        if code in ("m", "f") and self.unit_starts:
+            salient = self._salient(code, at)
+            if salient is not None:
+                return Speaker(
+                    salient.name, salient.id, salient.type, salient.start, salient.end, "resolved",
+                    frozenset(salient.roles),
+                )  # fmt: skip
         if code in ("m", "f"):  # an actor known to be of that gender first, else one of unknown gender
             known = self._latest(at, lambda e: e.type in ("person", "other") and e.gender == code, spoken_only=False)
             if known is not None:
@@ -316,10 +335,49 @@ class Speakers(Phrases):
             return None
         return Speaker(best.name, best.id, best.type, best.start, best.end, "resolved", frozenset(best.roles))
 
+    def _salient(self, code: str, at: int) -> _Entity | None:
+        """The person "he"/"she" (`code`) at `at` most likely refers to: sentence by sentence back from the one
+        before the pronoun's, the people named or speaking there (outside quotation marks) in text order; in the
+        first sentence that has any of compatible gender, the first known to be of that gender, else the first of
+        unknown gender. None when no sentence within reach has one."""
+        u = bisect.bisect_right(self.unit_starts, at) - 1
+        hi = self.unit_starts[u] if u >= 0 else 0
+        while u > 0:
+            u -= 1
+            lo = self.unit_starts[u]
+            if at - lo > _PRONOUN_REACH:
+                break
+            found: list[tuple[int, _Entity]] = []
+            i = bisect.bisect_left(self._entity_starts, lo)
+            while i < len(self.entities) and self.entities[i].start < hi:
+                found.append((self.entities[i].start, self.entities[i]))
+                i += 1
+            k = bisect.bisect_left(self._spoken_at, lo)
+            while k < len(self.spoken) and self._spoken_at[k] < hi:
+                found.append(self.spoken[k])
+                k += 1
+            found.sort(key=lambda pair: pair[0])
+            unknown: _Entity | None = None
+            for pos, entity in found:
+                if entity.type not in ("person", "other") or self.quoted(pos):
+                    continue
+                if entity.type == "other" and len(entity.name.split()) < 2 and not self._fuller(entity.name, at):
+                    continue  # a lone capitalised word ("Monday"): not known to be a person
+                gender = self._gender.get(entity.name) or entity.gender
+                if gender == code:
+                    return entity
+                if not gender and unknown is None:
+                    unknown = entity
+            if unknown is not None:
+                return unknown
+            hi = lo
+        return None
+
     def learn_gender(self, code: str) -> None:
         """A pronoun of `code` (m/f) was resolved to the last speaker: it is of that gender from now on."""
         if code in ("m", "f") and self.spoken:
             self.spoken[-1][1].gender = code
+            self._gender.setdefault(self.spoken[-1][1].name, code)
 
 
 def guess_type(name: str, lex: Lexicon | None = None) -> str:

@@ -134,7 +134,7 @@ class Speakers(Phrases):
                 continue
             i += 1
         for mention in self.mentions:
-            self._add(mention.actor or mention.exact, mention.actor_type or "other", mention.start, mention.end, set())
+            self._add(self.bare(mention.actor or mention.exact), mention.actor_type or "other", mention.start, mention.end, set())
             self.entities[-1].id = mention.actor_id
         self.entities.sort(key=lambda e: e.start)
         self._entity_starts = [e.start for e in self.entities]
@@ -256,10 +256,13 @@ class Speakers(Phrases):
         how = "named"
         mention = self._mention(start, end)
         if mention is not None:
+            known = self.bare(mention.actor or text)
+            fuller = self._fuller_name(known, at) if mention.actor_type in ("person", "other", None, "") else None
+            if fuller is not None and not mention.actor_id:
+                known, roles = fuller.name, roles | fuller.roles
             return Speaker(
-                mention.actor or text, mention.actor_id, mention.actor_type or type_ or "other", start, end, how,
-                frozenset(roles),
-            )  # fmt: skip
+                known, mention.actor_id, mention.actor_type or type_ or "other", start, end, how, frozenset(roles)
+            )
         if len(name) == 1:  # a surname: the fullest earlier name ending in it
             fuller = self._fuller(text, at)
             if fuller is not None:
@@ -272,6 +275,23 @@ class Speakers(Phrases):
             return Speaker(text, entry[0], entry[2], start, end, how, frozenset(roles))
         return Speaker(text, None, type_ or guess_type(text, self.lex), start, end, how, frozenset(roles))
 
+    def bare(self, name: str) -> str:
+        """A person's name without the titles and honorifics before it ("Datuk Seri", "Councilwoman") and without
+        the body after it ("Professor X Y of Z University" -> "X Y"); other names as they are."""
+        words = name.split()
+        if len(words) < 3 and not (len(words) == 2 and self._title(words[0].lower())):
+            return name
+        lead = 0
+        while lead < len(words) - 1 and self._title(words[lead].lower().rstrip(".,")):
+            lead += 1
+        rest = words[lead:]
+        cut = next((k for k, w in enumerate(rest) if w in ("of", "at", "from")), None)
+        if cut is not None and cut >= 2 and any(w.lower() in self.lex.organisation for w in rest[cut + 1 :]):
+            rest = rest[:cut]
+        if len(rest) == len(words) or any(w.lower() in self.lex.organisation for w in rest):
+            return name
+        return " ".join(rest)
+
     def _mention(self, start: int, end: int) -> Suggestion | None:
         i = bisect.bisect_right(self._mention_starts, end) - 1
         while i >= 0 and self.mentions[i].end > start - 200:
@@ -280,6 +300,23 @@ class Speakers(Phrases):
                 return m
             i -= 1
         return None
+
+    def _fuller_name(self, name: str, at: int) -> _Entity | None:
+        """The fullest person named before `at` whose name holds the words of `name` (two or more) in a row
+        ("Ahmad Rizal" -> "Ahmad Rizal Yusof"), or None."""
+        parts = fold_name(name).split()
+        if len(parts) < 2:
+            return None
+        best: _Entity | None = None
+        n = len(parts)
+        for pos, entity in self._by_part.get(parts[0], ()):
+            if pos >= at or entity.type not in ("person", "other"):
+                continue
+            words = fold_name(entity.name).split()
+            if len(words) > n and any(words[k : k + n] == parts for k in range(len(words) - n + 1)):
+                if best is None or len(entity.name) > len(best.name):
+                    best = entity
+        return best
 
     def _fuller(self, surname: str, at: int) -> _Entity | None:
         best: _Entity | None = None

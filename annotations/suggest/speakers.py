@@ -134,7 +134,8 @@ class Speakers(Phrases):
                 continue
             i += 1
         for mention in self.mentions:
-            self._add(self.bare(mention.actor or mention.exact), mention.actor_type or "other", mention.start, mention.end, set())
+            name = self.bare(mention.actor or mention.exact)
+            self._add(name, mention.actor_type or "other", mention.start, mention.end, set())
             self.entities[-1].id = mention.actor_id
         self.entities.sort(key=lambda e: e.start)
         self._entity_starts = [e.start for e in self.entities]
@@ -313,9 +314,9 @@ class Speakers(Phrases):
             if pos >= at or entity.type not in ("person", "other"):
                 continue
             words = fold_name(entity.name).split()
-            if len(words) > n and any(words[k : k + n] == parts for k in range(len(words) - n + 1)):
-                if best is None or len(entity.name) > len(best.name):
-                    best = entity
+            inside = len(words) > n and any(words[k : k + n] == parts for k in range(len(words) - n + 1))
+            if inside and (best is None or len(entity.name) > len(best.name)):
+                best = entity
         return best
 
     def _fuller(self, surname: str, at: int) -> _Entity | None:

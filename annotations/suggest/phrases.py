@@ -157,7 +157,7 @@ class Phrases:
         """The noun phrase starting just after `pos` ("said Dmitry Peskov, …"), or []."""
         toks = self.span_tokens(pos, min(hi, pos + 200))
         lead = 0
-        while lead < min(3, len(toks) - 1) and toks[lead].text.isalpha() and toks[lead].text.islower():
+        while lead < min(3, len(toks) - 1) and toks[lead].text.replace("-", "").isalpha() and toks[lead].text.islower():
             lead += 1
         if lead > 0 and toks[lead].cap and toks[lead - 1].low not in DETERMINERS | CONNECTORS:
             toks = toks[lead:]  # "said farmer Ali Hassan"

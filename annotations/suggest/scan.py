@@ -145,6 +145,8 @@ def _scan(ctx: Context, mentions: list[Suggestion]) -> Scan:
 
 
 _WORD = re.compile(r"[A-Za-z]+")
+#: A definite description just before a cue: "the rubber tapper", "the 45-year-old".
+_DESCRIBED = re.compile(r"(?:^|[,\"”’'] )the (?:[a-z][\w-]* ){0,2}[a-z][\w-]*$")
 
 
 def _cues(text: str) -> list[tuple[int, int, str]]:
@@ -198,6 +200,9 @@ def _cue_speaker(text: str, unit: Unit, cue: Cue, speakers: Speakers) -> None:
         if not np and (not lead.strip(OPENING) or lead[-1:] in CLOSING + ":—–"):
             np = speakers.np_after(cue.end, unit.end)
             cue.inverted = bool(np)
+        if not np and _DESCRIBED.search(lead) and cue.kind == "speech":  # '"…," the rubber tapper said.'
+            cue.speaker = speakers.described(cue.start)
+            return
     if cue.word == "told" or cue.word == "tell" or cue.word == "tells":
         cue.end = _audience_end(text, cue.end, unit.end, speakers)
     if np:

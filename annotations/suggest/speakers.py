@@ -242,10 +242,21 @@ class Speakers(Phrases):
             name.pop()
         name.reverse()
         roles = {t.low.rstrip(".") for t in words if self._title(t.low)}
+        k = len(words) - len(name)
+        before = bisect.bisect_left(self._tok_starts, name[0].start) - 1 if name else -1
+        after_and = k == 0 and before >= 0 and self.toks[before].low in ("and", "&")  # "of Works and Housing X Y"
+        portfolio = k > 0 and (self._title(words[k - 1].low) or words[k - 1].low in ("of", "for"))
+        joins = ("of", "for", "and", "&")
+        portfolio = (portfolio and any(t.low in joins for t in (*words[:k], *name))) or after_and
+        if len(name) > 2 and portfolio:
+            name = name[-2:]  # "Minister of Works and Housing Grace Atuhaire": the portfolio is no part of the name
         if not name:
             if roles and (not caps or np[0].low == "the"):  # "the minister", "the Venezuelan leader"
                 wanted = roles | (_LEADERSHIP if roles & {"leader", "head"} else set())
-                return self._latest(at, lambda e: e.type == "person" and bool(wanted & e.roles), spoken_only=False)
+                found = self._latest(at, lambda e: e.type == "person" and bool(wanted & e.roles), spoken_only=False)
+                if found is None and np[0].low == "the":
+                    return self.described(at)
+                return found
             if roles:  # "Kremlin spokesman" with no name
                 return Speaker("", None, "", words[0].start, words[-1].end, "anonymous")
             return None
@@ -259,6 +270,8 @@ class Speakers(Phrases):
         if mention is not None:
             known = self.bare(mention.actor or text)
             fuller = self._fuller_name(known, at) if mention.actor_type in ("person", "other", None, "") else None
+            if len(name) > 1 and not mention.actor_id and known != text and known.endswith(" " + text):
+                known, fuller = text, None  # the finder took a title or portfolio word into the name
             if fuller is not None and not mention.actor_id:
                 known, roles = fuller.name, roles | fuller.roles
             return Speaker(
@@ -373,6 +386,14 @@ class Speakers(Phrases):
             return None
         return Speaker(best.name, best.id, best.type, best.start, best.end, "resolved", frozenset(best.roles))
 
+    def described(self, at: int) -> Speaker | None:
+        """The person "the minister", "the rubber tapper" at `at` refers to when no one was given that role: the
+        person a pronoun of unknown gender would be (see `_salient`), or None."""
+        found = self._salient("", at) if self.unit_starts else None
+        if found is None:
+            return None
+        return Speaker(found.name, found.id, found.type, found.start, found.end, "resolved", frozenset(found.roles))
+
     def _salient(self, code: str, at: int) -> _Entity | None:
         """The person "he"/"she" (`code`) at `at` most likely refers to: sentence by sentence back from the one
         before the pronoun's, the people named or speaking there (outside quotation marks) in text order; in the
@@ -391,10 +412,12 @@ class Speakers(Phrases):
                 found.append((self.entities[i].start, self.entities[i]))
                 i += 1
             k = bisect.bisect_left(self._spoken_at, lo)
+            spoken: list[_Entity] = []
             while k < len(self.spoken) and self._spoken_at[k] < hi:
                 found.append(self.spoken[k])
+                spoken.append(self.spoken[k][1])
                 k += 1
-            found.sort(key=lambda pair: pair[0])
+            found.sort(key=lambda pair: (pair[1] not in spoken, pair[0]))  # speakers first: who said something
             unknown: _Entity | None = None
             for pos, entity in found:
                 if entity.type not in ("person", "other") or self.quoted(pos):

@@ -200,6 +200,10 @@ def _cue_speaker(text: str, unit: Unit, cue: Cue, speakers: Speakers) -> None:
         if not np and (not lead.strip(OPENING) or lead[-1:] in CLOSING + ":—–"):
             np = speakers.np_after(cue.end, unit.end)
             cue.inverted = bool(np)
+        if not np and cue.word.endswith("ing") and text[unit.start : cue.start].rstrip().endswith(","):
+            cue.speaker = unit.subject(cue.start) or speakers.subject(unit.start, cue.start)  # "X did Y, saying …"
+            if cue.speaker is not None:
+                return
         if not np and _DESCRIBED.search(lead) and cue.kind == "speech":  # '"…," the rubber tapper said.'
             cue.speaker = speakers.described(cue.start)
             return

@@ -5,6 +5,7 @@ the most recent compatible actor earlier in the story; names matched to registry
 from __future__ import annotations
 
 import bisect
+import re
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ __all__ = ["Speaker", "Speakers", "guess_type"]
 
 #: The roles "the leader" may refer to.
 _LEADERSHIP = frozenset("president prime premier chancellor king queen emir sultan chairman chairwoman head".split())
+#: Roles of people who speak for a body: "a Fjordlink spokesman" speaks for Fjordlink.
+_VOICES = frozenset("spokesman spokeswoman spokesperson".split())
 #: How far back a pronoun looks for its speaker (characters).
 _PRONOUN_REACH = 1500
 
@@ -212,6 +215,9 @@ class Speakers(Phrases):
             owner = [t for t in words[:-1] if t.cap]
             if owner:
                 return self._named(owner, "organisation", at, set())
+            author = self._author(head, at) if np[0].low == "the" else None
+            if author is not None:
+                return author
             return self._latest(at, lambda e: e.type in ("organisation", "government", "country"), spoken_only=False)
         if head in lex.group and not caps:
             return Speaker(
@@ -222,6 +228,10 @@ class Speakers(Phrases):
             if not caps:
                 heads = {head}
                 found = self._latest(at, lambda e: bool(heads & e.roles) or head in e.name.lower(), spoken_only=False)
+                if found is None and np[0].low == "the" and len(words) <= 2 and head not in lex.government:
+                    body = self._salient("", at, body=True) if self.unit_starts else None  # "the company"
+                    if body is not None:
+                        return Speaker(body.name, body.id, body.type, body.start, body.end, "resolved")
                 if found is None and len(words) > 1:  # "the regional governor's office": described, not named
                     start, end = words[0].start, words[-1].end
                     return Speaker(self.text[start:end], None, "organisation", start, end, "named")
@@ -257,6 +267,8 @@ class Speakers(Phrases):
                 if found is None and np[0].low == "the":
                     return self.described(at)
                 return found
+            if roles and roles <= _VOICES and caps and np[0].low in ("a", "an"):  # "a Fjordlink spokesman"
+                return self._named(caps, "organisation", at, set())
             if roles:  # "Kremlin spokesman" with no name
                 return Speaker("", None, "", words[0].start, words[-1].end, "anonymous")
             return None
@@ -386,6 +398,47 @@ class Speakers(Phrases):
             return None
         return Speaker(best.name, best.id, best.type, best.start, best.end, "resolved", frozenset(best.roles))
 
+    def _author(self, document: str, at: int) -> Speaker | None:
+        """Who wrote "the statement" at `at`: the speaker of the latest earlier sentence naming a statement ("X
+        said in a statement"), else the body named after "by" there or first in that sentence, or None."""
+        lo = max(0, at - _PRONOUN_REACH)
+        for m in reversed(list(re.finditer(rf"\b{re.escape(document)}\b", self.text[lo:at], re.IGNORECASE))):
+            pos = lo + m.start()
+            if self.quoted(pos):
+                continue
+            u = bisect.bisect_right(self.unit_starts, pos) - 1
+            start = self.unit_starts[u] if u >= 0 else 0
+            if start <= at <= pos + len(document) + 2:
+                continue
+            end = self.unit_starts[u + 1] if u + 1 < len(self.unit_starts) else len(self.text)
+            k = bisect.bisect_left(self._spoken_at, start)
+            while k < len(self.spoken) and self._spoken_at[k] < end:
+                entity = self.spoken[k][1]
+                if entity.name:
+                    return Speaker(entity.name, entity.id, entity.type, entity.start, entity.end, "resolved")
+                k += 1
+            by = self.text.find(" by ", pos, pos + 40)
+            i = bisect.bisect_left(self._entity_starts, by if by > 0 else start)
+            if i < len(self.entities) and self.entities[i].start < end:
+                e = self.entities[i]
+                return Speaker(e.name, e.id, e.type, e.start, e.end, "resolved")
+            return None
+        return None
+
+    def subject(self, lo: int, hi: int) -> Speaker | None:
+        """The actor opening the sentence from `lo` (after at most a few title words), before `hi`, or None."""
+        toks = self.span_tokens(lo, min(hi, lo + 80))
+        first_low = next((t.start for t in toks if not t.cap), hi)
+        i = bisect.bisect_left(self._entity_starts, first_low) - 1  # the head of the subject: the last name
+        if i >= 0 and lo <= self.entities[i].start and self.entities[i].end <= first_low:
+            e = self.entities[i]
+            if e.type != "country" or e.end == first_low - 1:
+                found = Speaker(e.name, e.id, e.type, e.start, e.end, "named", frozenset(e.roles))
+                self.spoken.append((hi, self._entity_of(found)))
+                self._spoken_at.append(hi)
+                return found
+        return None
+
     def described(self, at: int) -> Speaker | None:
         """The person "the minister", "the rubber tapper" at `at` refers to when no one was given that role: the
         person a pronoun of unknown gender would be (see `_salient`), or None."""
@@ -394,45 +447,65 @@ class Speakers(Phrases):
             return None
         return Speaker(found.name, found.id, found.type, found.start, found.end, "resolved", frozenset(found.roles))
 
-    def _salient(self, code: str, at: int) -> _Entity | None:
-        """The person "he"/"she" (`code`) at `at` most likely refers to: sentence by sentence back from the one
-        before the pronoun's, the people named or speaking there (outside quotation marks) in text order; in the
-        first sentence that has any of compatible gender, the first known to be of that gender, else the first of
-        unknown gender. None when no sentence within reach has one."""
+    def _salient(self, code: str, at: int, *, body: bool = False) -> _Entity | None:
+        """Who "he"/"she" (`code`; "" for either) at `at` most likely is, or with `body` which organisation "the
+        company" is: first a speaker earlier in the pronoun's own sentence ("X said he had asked"), then sentence by
+        sentence back, the speakers there, then the others named there (outside quotation marks); in the first
+        sentence with any of compatible gender, the first known to be of that gender, else the first of unknown
+        gender. None when no sentence within reach has one."""
         u = bisect.bisect_right(self.unit_starts, at) - 1
-        hi = self.unit_starts[u] if u >= 0 else 0
-        while u > 0:
-            u -= 1
+        hi = at
+        own = True
+        while u >= 0:
             lo = self.unit_starts[u]
             if at - lo > _PRONOUN_REACH:
                 break
             found: list[tuple[int, _Entity]] = []
-            i = bisect.bisect_left(self._entity_starts, lo)
-            while i < len(self.entities) and self.entities[i].start < hi:
-                found.append((self.entities[i].start, self.entities[i]))
-                i += 1
+            if not own:
+                i = bisect.bisect_left(self._entity_starts, lo)
+                while i < len(self.entities) and self.entities[i].start < hi:
+                    found.append((self.entities[i].start, self.entities[i]))
+                    i += 1
             k = bisect.bisect_left(self._spoken_at, lo)
             spoken: list[_Entity] = []
             while k < len(self.spoken) and self._spoken_at[k] < hi:
                 found.append(self.spoken[k])
                 spoken.append(self.spoken[k][1])
                 k += 1
-            found.sort(key=lambda pair: (pair[1] not in spoken, pair[0]))  # speakers first: who said something
+            found.sort(key=lambda pair: (all(pair[1] is not e for e in spoken), pair[0]))  # speakers first
             unknown: _Entity | None = None
             for pos, entity in found:
-                if entity.type not in ("person", "other") or self.quoted(pos):
+                if self.quoted(pos) or not (self._bodylike(entity) if body else self._personlike(entity, at)):
                     continue
-                if entity.type == "other" and len(entity.name.split()) < 2 and not self._fuller(entity.name, at):
-                    continue  # a lone capitalised word ("Monday"): not known to be a person
-                gender = self._gender.get(entity.name) or entity.gender
+                gender = "" if body else self._gender.get(entity.name) or entity.gender
                 if gender == code:
                     return entity
                 if not gender and unknown is None:
                     unknown = entity
             if unknown is not None:
                 return unknown
+            own = False
             hi = lo
+            u -= 1
         return None
+
+    def _personlike(self, entity: _Entity, at: int) -> bool:
+        """True if `entity` may be a person: typed so, or a name of two to four words with no head word."""
+        if entity.type == "person":
+            return True
+        words = entity.name.split()
+        if entity.type == "other":
+            return len(words) > 1 or self._fuller(entity.name, at) is not None
+        if entity.type != "organisation" or not 2 <= len(words) <= 4 or entity.name.isupper():
+            return False
+        lex = self.lex
+        return not any(w.lower() in lex.organisation or w.lower() in lex.government for w in words)
+
+    def _bodylike(self, entity: _Entity) -> bool:
+        """True if `entity` may be the organisation "the company" or "the state corporation" refers to."""
+        return entity.type in ("organisation", "government", "group") and (
+            entity.name.isupper() or not self._personlike(entity, 0) or len(entity.name.split()) == 1
+        )
 
     def learn_gender(self, code: str) -> None:
         """A pronoun of `code` (m/f) was resolved to the last speaker: it is of that gender from now on."""

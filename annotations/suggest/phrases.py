@@ -87,8 +87,17 @@ class Phrases:
         """The noun phrase ending just before `pos` (adjuncts like "on Monday" and "also" skipped), or []."""
         toks = self._without_adjuncts(self.span_tokens(max(lo, pos - 200), pos))
         out: list[Tok] = []
-        for tok in reversed(toks):
+        skip = 0
+        for n, tok in enumerate(reversed(toks)):
             low = tok.low
+            k = len(toks) - 1 - n
+            if skip:
+                skip -= 1
+                continue
+            if out and low == "the" and k >= 2 and toks[k - 1].low in ("of", "at") and toks[k - 2].cap:
+                out.extend((tok, toks[k - 1]))  # "X Y of the Z Institute": the person before the body
+                skip = 1
+                continue
             if not out:
                 if low in self.lex.pronouns:
                     return [tok]

@@ -224,6 +224,9 @@ class Speakers(Phrases):
                 self.text[words[0].start : words[-1].end], None, "group", words[0].start, words[-1].end, "named"
             )
         org_at = next((i for i, w in enumerate(lows) if w in lex.organisation), None)
+        person = self._person_of_body(words) if org_at is not None else None
+        if person is not None:  # "Tomas Herrera of the National Fisheries Institute"
+            words, lows, org_at = person, [t.low for t in person], None
         if org_at is not None and (org_at == len(words) - 1 or words[org_at + 1].low in CONNECTORS):
             if not caps:
                 heads = {head}
@@ -269,10 +272,46 @@ class Speakers(Phrases):
                 return found
             if roles and roles <= _VOICES and caps and np[0].low in ("a", "an"):  # "a Fjordlink spokesman"
                 return self._named(caps, "organisation", at, set())
+            ahead = self._ahead(words, at) if roles else None
+            if ahead is not None:
+                return ahead
             if roles:  # "Kremlin spokesman" with no name
                 return Speaker("", None, "", words[0].start, words[-1].end, "anonymous")
             return None
         return self._named(name, "person" if roles or len(name) > 1 else "", at, roles)
+
+    def _person_of_body(self, words: list[Tok]) -> list[Tok] | None:
+        """The words before "of"/"at" when they end in a person's name (two or more capitalised words that are
+        no title or head word) and a body follows ("Analyst X Y of the Z Institute"), else None."""
+        cut = next((k for k, t in enumerate(words) if t.low in ("of", "at", "from")), None)
+        if cut is None or cut < 2:
+            return None
+        lex = self.lex
+        name = 0
+        for t in reversed(words[:cut]):
+            if not t.cap or self._title(t.low) or t.low in lex.organisation or t.low in lex.government:
+                break
+            name += 1
+        if name < 2 or not any(t.low in lex.organisation for t in words[cut + 1 :]):
+            return None
+        return words[:cut]
+
+    def _ahead(self, words: list[Tok], at: int) -> Speaker | None:
+        """In the headline and first paragraphs, a role with no name ("says Maritime Minister") is the first person
+        given that role further on, or None."""
+        paragraphs = self.ctx.paragraphs
+        if len(paragraphs) < 4 or at >= paragraphs[2][0]:
+            return None
+        head = next((t.low.rstrip(".") for t in reversed(words) if self._title(t.low)), "")
+        if not head:
+            return None
+        i = bisect.bisect_right(self._entity_starts, at)
+        while i < len(self.entities) and self.entities[i].start - at < _PRONOUN_REACH * 2:
+            e = self.entities[i]
+            if e.type == "person" and head in e.roles:
+                return Speaker(e.name, e.id, e.type, e.start, e.end, "resolved", frozenset(e.roles))
+            i += 1
+        return None
 
     def _named(self, name: list[Tok], type_: str, at: int, roles: set[str]) -> Speaker:
         start, end = name[0].start, name[-1].end

@@ -195,8 +195,14 @@ def _cue_speaker(text: str, unit: Unit, cue: Cue, speakers: Speakers) -> None:
             comma = text.rfind(",", unit.start, len(lead) + unit.start)
             aside = speakers.span_tokens(comma + 1, comma + 80)[:1] if comma > unit.start else []
             named_aside = bool(np) and bool(aside) and aside[0].cap and np[0].start == aside[0].start
+            named_aside = named_aside or speakers.ends_in_name(np)  # "…, former prime minister X Y, said"
             if comma > unit.start and not named_aside:  # the phrase before the aside ("Putin, speaking at …, said")
                 np = speakers.np_before(unit.start, comma) or np
+                for _ in range(2):  # "Chung Hye-jin, 91, who …, said": further back past an age
+                    if np or comma <= unit.start:
+                        break
+                    comma = text.rfind(",", unit.start, comma)
+                    np = speakers.np_before(unit.start, comma) if comma > unit.start else []
         if not np and (not lead.strip(OPENING) or lead[-1:] in CLOSING + ":—–"):
             np = speakers.np_after(cue.end, unit.end)
             cue.inverted = bool(np)

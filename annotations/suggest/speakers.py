@@ -23,6 +23,8 @@ __all__ = ["Speaker", "Speakers", "guess_type"]
 _LEADERSHIP = frozenset("president prime premier chancellor king queen emir sultan chairman chairwoman head".split())
 #: Roles of people who speak for a body: "a Fjordlink spokesman" speaks for Fjordlink.
 _VOICES = frozenset("spokesman spokeswoman spokesperson".split())
+#: Bodies "the company" or "a company spokesman" refers back to (not "police": that is any police force).
+_BODIES = frozenset("company firm corporation group bank ministry agency union embassy party carrier airline".split())
 #: How far back a pronoun looks for its speaker (characters).
 _PRONOUN_REACH = 1500
 
@@ -83,6 +85,7 @@ class Speakers(Phrases):
         self._by_part: dict[str, list[tuple[int, _Entity]]] = {}  # folded name word -> (offset, entity), in order
         self._spoken_at: list[int] = []  # the offsets of `spoken`
         self._gender: dict[str, str] = {}  # name -> m | f, as learned from pronouns and titles
+        self._voices: set[str] = set()  # bodies that spoke through a spokesperson: "he said" may be one of them
         self.unit_starts: list[int] = []  # where the story's sentences (units) start
         self.quoted: Callable[[int], bool] = lambda pos: False  # True inside quotation marks
         self._scan()
@@ -205,11 +208,19 @@ class Speakers(Phrases):
         caps = [t for t in words if t.cap]
         head = lows[-1]
         unnamed = not caps or all(t.low in self._unnamed for t in caps)
+        if unnamed and head in _VOICES and len(words) > 1 and lows[-2] in _BODIES and self.unit_starts:
+            body = self._salient("", at, body=True)  # "a company spokesperson": the company just named
+            if body is not None:
+                return self._voice(Speaker(body.name, body.id, body.type, body.start, body.end, "resolved"), set())
         if unnamed and (head in lex.anonymous or indefinite):
             if np[0].low == "the" and head in lex.person_titles:  # "the diplomat": one named so before?
                 found = self._latest(at, lambda e: e.type == "person" and head in e.roles, spoken_only=False)
                 if found is not None:
                     return found
+                if not self._introduced(head, at):  # no "a diplomat" before: the person just named
+                    found = self.described(at)
+                    if found is not None:
+                        return found
             return Speaker("", None, "", words[0].start, words[-1].end, "anonymous")
         if head in lex.document:
             owner = [t for t in words[:-1] if t.cap]
@@ -231,7 +242,7 @@ class Speakers(Phrases):
             if not caps:
                 heads = {head}
                 found = self._latest(at, lambda e: bool(heads & e.roles) or head in e.name.lower(), spoken_only=False)
-                if found is None and np[0].low == "the" and len(words) <= 2 and head not in lex.government:
+                if found is None and self._definite(np) and len(words) <= 2 and head not in lex.government:
                     body = self._salient("", at, body=True) if self.unit_starts else None  # "the company"
                     if body is not None:
                         return Speaker(body.name, body.id, body.type, body.start, body.end, "resolved")
@@ -271,7 +282,11 @@ class Speakers(Phrases):
                     return self.described(at)
                 return found
             if roles and roles <= _VOICES and caps and np[0].low in ("a", "an"):  # "a Fjordlink spokesman"
-                return self._named(caps, "organisation", at, set())
+                return self._voice(self._named(caps, "organisation", at, set()), roles)
+            if roles and roles <= _VOICES and len(words) > 1 and lows[-2] in _BODIES and self.unit_starts:
+                body = self._salient("", at, body=True)  # "a company spokesperson"
+                if body is not None:
+                    return self._voice(Speaker(body.name, body.id, body.type, body.start, body.end, "resolved"), roles)
             ahead = self._ahead(words, at) if roles else None
             if ahead is not None:
                 return ahead
@@ -279,6 +294,47 @@ class Speakers(Phrases):
                 return Speaker("", None, "", words[0].start, words[-1].end, "anonymous")
             return None
         return self._named(name, "person" if roles or len(name) > 1 else "", at, roles)
+
+    def ends_in_name(self, np: list[Tok]) -> bool:
+        """True if the phrase ends in a person's name: two capitalised words, no title or head word."""
+        lex = self.lex
+        tail = np[-2:]
+        return (
+            len(tail) == 2
+            and all(
+                t.cap and not self._title(t.low) and t.low not in lex.organisation and t.low not in lex.government
+                for t in tail
+            )
+            and any(self._title(t.low) for t in np[:-2])
+        )
+
+    def _introduced(self, head: str, at: int) -> bool:
+        """True if an unnamed one of `head` was introduced before `at` ("a diplomat", "an official")."""
+        lo = max(0, at - _PRONOUN_REACH)
+        return (
+            re.search(rf"\b(?:an?|one|another)\s+(?:[\w-]+\s+){{0,2}}{re.escape(head)}\b", self.text[lo:at], re.I)
+            is not None
+        )
+
+    def _definite(self, np: list[Tok]) -> bool:
+        """True if the phrase opens with "the", or "the" comes just before it ("the state corporation")."""
+        if np[0].low == "the":
+            return True
+        i = bisect.bisect_left(self._tok_starts, np[0].start) - 1
+        for _ in range(2):
+            if i < 0 or self.toks[i].cap or not self.toks[i].text.isalpha():
+                return False
+            if self.toks[i].low == "the":
+                return True
+            if self.toks[i].low in ("a", "an"):
+                return False
+            i -= 1
+        return False
+
+    def _voice(self, body: Speaker, roles: set[str]) -> Speaker:
+        """`body` as the speaker its spokesperson (`roles`) speaks for: a later "he said" is the body too."""
+        self._voices.add(body.name)
+        return body
 
     def _person_of_body(self, words: list[Tok]) -> list[Tok] | None:
         """The words before "of"/"at" when they end in a person's name (two or more capitalised words that are
@@ -514,7 +570,10 @@ class Speakers(Phrases):
             found.sort(key=lambda pair: (all(pair[1] is not e for e in spoken), pair[0]))  # speakers first
             unknown: _Entity | None = None
             for pos, entity in found:
-                if self.quoted(pos) or not (self._bodylike(entity) if body else self._personlike(entity, at)):
+                voice = not body and entity.name in self._voices and any(entity is e for e in spoken)
+                if self.quoted(pos) or not (
+                    voice or (self._bodylike(entity) if body else self._personlike(entity, at))
+                ):
                     continue
                 gender = "" if body else self._gender.get(entity.name) or entity.gender
                 if gender == code:
@@ -542,9 +601,7 @@ class Speakers(Phrases):
 
     def _bodylike(self, entity: _Entity) -> bool:
         """True if `entity` may be the organisation "the company" or "the state corporation" refers to."""
-        return entity.type in ("organisation", "government", "group") and (
-            entity.name.isupper() or not self._personlike(entity, 0) or len(entity.name.split()) == 1
-        )
+        return entity.type in ("organisation", "government", "group")
 
     def learn_gender(self, code: str) -> None:
         """A pronoun of `code` (m/f) was resolved to the last speaker: it is of that gender from now on."""

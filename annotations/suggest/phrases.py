@@ -168,7 +168,9 @@ class Phrases:
         lead = 0
         while lead < min(3, len(toks) - 1) and toks[lead].text.replace("-", "").isalpha() and toks[lead].text.islower():
             lead += 1
-        if lead > 0 and toks[lead].cap and toks[lead - 1].low not in DETERMINERS | CONNECTORS:
+        if 0 < lead < len(toks) - 1 and toks[lead].text == "," and toks[lead + 1].cap:
+            toks = toks[lead + 1 :]  # "said another farmer, Ali Hassan"
+        elif lead > 0 and toks[lead].cap and toks[lead - 1].low not in DETERMINERS | CONNECTORS:
             toks = toks[lead:]  # "said farmer Ali Hassan"
         out: list[Tok] = []
         for tok in toks:

@@ -208,6 +208,14 @@ class Speakers(Phrases):
         caps = [t for t in words if t.cap]
         head = lows[-1]
         unnamed = not caps or all(t.low in self._unnamed for t in caps)
+        body = words[:-1] if head in _VOICES and len(words) > 1 and all(t.cap for t in words[:-1]) else []
+        body = body if np[0].low != "the" else []  # "the Kremlin spokesman": the person named so before
+        if body and any(t.low in lex.organisation for t in body):  # "a Trade Ministry spokeswoman": the ministry
+            while body and possessive(body[0]):
+                body = body[1:]
+            if body:
+                org_type = "government" if any(t.low in lex.government for t in body) else "organisation"
+                return self._voice(self._named(body, org_type, at, set()), set())
         if unnamed and head in _VOICES and len(words) > 1 and lows[-2] in _BODIES and self.unit_starts:
             body = self._salient("", at, body=True)  # "a company spokesperson": the company just named
             if body is not None:
@@ -280,10 +288,10 @@ class Speakers(Phrases):
                 found = self._latest(at, lambda e: e.type == "person" and bool(wanted & e.roles), spoken_only=False)
                 if found is None and np[0].low == "the":
                     return self.described(at)
-                return found
-            if roles and roles <= _VOICES and caps and np[0].low in ("a", "an"):  # "a Fjordlink spokesman"
+                return found or self._ahead(words, at)
+            if head in _VOICES and caps and np[0].low in ("a", "an"):  # "a Fjordlink spokesman"
                 return self._voice(self._named(caps, "organisation", at, set()), roles)
-            if roles and roles <= _VOICES and len(words) > 1 and lows[-2] in _BODIES and self.unit_starts:
+            if head in _VOICES and len(words) > 1 and lows[-2] in _BODIES and self.unit_starts:
                 body = self._salient("", at, body=True)  # "a company spokesperson"
                 if body is not None:
                     return self._voice(Speaker(body.name, body.id, body.type, body.start, body.end, "resolved"), roles)
@@ -440,11 +448,25 @@ class Speakers(Phrases):
         return best
 
     def _fuller(self, surname: str, at: int) -> _Entity | None:
+        """The earlier name `surname` is short for: the fullest ending in it (a person's surname), else the first
+        named that begins with it ("Hanbit" for the company named first, not a union named after it later)."""
+        word = fold_name(surname)
         best: _Entity | None = None
-        for pos, entity in self._by_part.get(fold_name(surname), ()):
-            if pos < at and (best is None or len(entity.name) > len(best.name)):
-                best = entity
-        return best
+        first: _Entity | None = None
+        other: _Entity | None = None
+        for pos, entity in self._by_part.get(word, ()):
+            if pos >= at:
+                continue
+            parts = fold_name(entity.name).split()
+            if parts[-1] == word:
+                if best is None or len(entity.name) > len(best.name):
+                    best = entity
+            elif parts[0] == word:
+                if first is None or entity.start < first.start:
+                    first = entity
+            elif other is None or len(entity.name) > len(other.name):
+                other = entity
+        return best or first or other
 
     def _pronoun(self, code: str, at: int) -> Speaker | None:
         if code == "s":

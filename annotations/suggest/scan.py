@@ -215,6 +215,9 @@ def _cue_speaker(text: str, unit: Unit, cue: Cue, speakers: Speakers) -> None:
             return
     if cue.word == "told" or cue.word == "tell" or cue.word == "tells":
         cue.end = _audience_end(text, cue.end, unit.end, speakers)
+    if np and np[0].low not in lex.pronouns and not any(t.cap for t in np) and speakers.unnamed_by_wish(cue.start):
+        cue.speaker = Speaker("", None, "", np[0].start, np[-1].end, "anonymous")  # "…, who asked not to be named"
+        return
     if np:
         cue.speaker = speakers.speaker(np, cue.start)
         if cue.speaker is not None and cue.speaker.how == "resolved" and len(np) == 1:

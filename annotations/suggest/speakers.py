@@ -25,6 +25,10 @@ _LEADERSHIP = frozenset("president prime premier chancellor king queen emir sult
 _VOICES = frozenset("spokesman spokeswoman spokesperson".split())
 #: Bodies "the company" or "a company spokesman" refers back to (not "police": that is any police force).
 _BODIES = frozenset("company firm corporation group bank ministry agency union embassy party carrier airline".split())
+#: A speaker who asked not to be named.
+_ANONYMITY = re.compile(
+    r"anonymity|not authori[sz]ed to|not to be (?:named|identified)|declined to be (?:named|identified)"
+)
 #: How far back a pronoun looks for its speaker (characters).
 _PRONOUN_REACH = 1500
 
@@ -202,7 +206,7 @@ class Speakers(Phrases):
         if cut is not None and (words[cut].low in lex.anonymous or not words[cut].cap):  # "a diplomat in Moscow"
             tail = [t for t in words[cut + 2 :] if t.low not in DETERMINERS]
             by = self._speaker(tail, at) if words[cut + 1].low in ("for", "of", "at") and tail else None
-            if by is not None and by.type in ("organisation", "government", "group"):
+            if by is not None and by.type in ("organisation", "government", "group") and not self.unnamed_by_wish(at):
                 return by
             return Speaker("", None, "", words[0].start, words[cut].end, "anonymous")
         caps = [t for t in words if t.cap]
@@ -247,6 +251,9 @@ class Speakers(Phrases):
         if person is not None:  # "Tomas Herrera of the National Fisheries Institute"
             words, lows, org_at = person, [t.low for t in person], None
         if org_at is not None and (org_at == len(words) - 1 or words[org_at + 1].low in CONNECTORS):
+            if caps and caps[-1].low.endswith("-based") and not words[-1].cap:
+                caps = []  # "the New York-based group": described, not named
+                words = [t for t in words if not t.cap and not t.low.endswith("-based")]
             if not caps:
                 heads = {head}
                 found = self._latest(at, lambda e: bool(heads & e.roles) or head in e.name.lower(), spoken_only=False)
@@ -287,6 +294,9 @@ class Speakers(Phrases):
                 wanted = roles | (_LEADERSHIP if roles & {"leader", "head"} else set())
                 found = self._latest(at, lambda e: e.type == "person" and bool(wanted & e.roles), spoken_only=False)
                 if found is None and np[0].low == "the":
+                    role = words[-1].low.rstrip(".")
+                    if self._introduced(role, at):  # "a senior executive, who asked not to be named … the executive"
+                        return Speaker("", None, "", words[0].start, words[-1].end, "anonymous")
                     return self.described(at)
                 return found or self._ahead(words, at)
             if head in _VOICES and caps and np[0].low in ("a", "an"):  # "a Fjordlink spokesman"
@@ -316,13 +326,18 @@ class Speakers(Phrases):
             and any(self._title(t.low) for t in np[:-2])
         )
 
+    def unnamed_by_wish(self, at: int) -> bool:
+        """True if the sentence at `at` says its speaker asked not to be named ("on condition of anonymity")."""
+        u = bisect.bisect_right(self.unit_starts, at) - 1
+        lo = self.unit_starts[u] if u >= 0 else max(0, at - 300)
+        hi = self.unit_starts[u + 1] if 0 <= u + 1 < len(self.unit_starts) else min(len(self.text), at + 300)
+        return _ANONYMITY.search(self.text, lo, hi) is not None
+
     def _introduced(self, head: str, at: int) -> bool:
         """True if an unnamed one of `head` was introduced before `at` ("a diplomat", "an official")."""
         lo = max(0, at - _PRONOUN_REACH)
-        return (
-            re.search(rf"\b(?:an?|one|another)\s+(?:[\w-]+\s+){{0,2}}{re.escape(head)}\b", self.text[lo:at], re.I)
-            is not None
-        )
+        intro = rf"\b(?:an?|one|another|two|three|several)\s+(?:[\w-]+\s+){{0,3}}{re.escape(head)}s?\b"
+        return re.search(intro, self.text[lo:at], re.I) is not None
 
     def _definite(self, np: list[Tok]) -> bool:
         """True if the phrase opens with "the", or "the" comes just before it ("the state corporation")."""

@@ -94,9 +94,18 @@ class Phrases:
             if skip:
                 skip -= 1
                 continue
-            if out and low == "the" and k >= 2 and toks[k - 1].low in ("of", "at") and toks[k - 2].cap:
-                out.extend((tok, toks[k - 1]))  # "X Y of the Z Institute": the person before the body
-                skip = 1
+            before = toks[k - 2] if k >= 2 else None
+            if (
+                out
+                and low == "the"
+                and before is not None
+                and (
+                    (toks[k - 1].low in ("of", "at") and before.cap)
+                    or (toks[k - 1].low == "for" and self._title(before.low))
+                )
+            ):
+                out.extend((tok, toks[k - 1], before))  # "X Y of the Z Institute": the person before the body
+                skip = 2
                 continue
             if not out:
                 if low in self.lex.pronouns:
@@ -127,6 +136,10 @@ class Phrases:
         while out and out[0].low in LEADERS and out[0].low not in CONNECTORS - {"in", "on"}:
             out = out[1:]
         return out
+
+    def is_role(self, tok: Tok) -> bool:
+        """True for a title, a head word of a body or a document: "the spokeswoman", "the ministry"."""
+        return self._title(tok.low) or tok.low in self.lex.organisation or tok.low in self.lex.document
 
     def _np_word(self, tok: Tok) -> bool:
         """A word a speaker's noun phrase is made of: capitalised, or a title, head word, document or "official"."""

@@ -58,6 +58,8 @@ def _direct_quotes(text: str, sc: Scan) -> list[Suggestion]:
                 score = _score(form, speaker) - (0.15 if form == "partial" and words == 1 else 0.0)
             elif form == "direct" and not before and last is not None and unit.paragraph - last[0] <= 1:
                 speaker, rule, score = last[1], rule + ".continued", 0.75
+            elif form == "direct" and before.endswith(":") and (found := sc.speakers.first_person(unit.start, opening)):
+                speaker, rule, score = found, rule + ".colon", 0.7  # 'Her husband, Ramón Garza, disagreed: "…"'
             elif words <= 3 or (form == "partial" and words <= 5):
                 continue  # scare quotes, titles, nicknames: marks with no cue near
             else:

@@ -210,6 +210,8 @@ def _cue_speaker(text: str, unit: Unit, cue: Cue, speakers: Speakers) -> None:
             cue.speaker = unit.subject(cue.start) or speakers.subject(unit.start, cue.start)  # "X did Y, saying …"
             if cue.speaker is not None:
                 return
+            np = speakers.np_after(unit.start, cue.start)  # "The spokesperson declined, saying …"
+            np = np if np and speakers.is_role(np[-1]) else []
         if not np and _DESCRIBED.search(lead) and cue.kind == "speech":  # '"…," the rubber tapper said.'
             cue.speaker = speakers.described(cue.start)
             return

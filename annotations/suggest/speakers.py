@@ -90,6 +90,7 @@ class Speakers(Phrases):
         self._spoken_at: list[int] = []  # the offsets of `spoken`
         self._gender: dict[str, str] = {}  # name -> m | f, as learned from pronouns and titles
         self._voices: set[str] = set()  # bodies that spoke through a spokesperson: "he said" may be one of them
+        self._last_voice: Speaker | None = None  # the body the last unnamed spokesperson spoke for
         self.unit_starts: list[int] = []  # where the story's sentences (units) start
         self.quoted: Callable[[int], bool] = lambda pos: False  # True inside quotation marks
         self._scan()
@@ -207,7 +208,7 @@ class Speakers(Phrases):
             tail = [t for t in words[cut + 2 :] if t.low not in DETERMINERS]
             by = self._speaker(tail, at) if words[cut + 1].low in ("for", "of", "at") and tail else None
             if by is not None and by.type in ("organisation", "government", "group") and not self.unnamed_by_wish(at):
-                return by
+                return self._voice(by, set()) if words[cut].low in _VOICES else by
             return Speaker("", None, "", words[0].start, words[cut].end, "anonymous")
         caps = [t for t in words if t.cap]
         head = lows[-1]
@@ -247,7 +248,7 @@ class Speakers(Phrases):
                 self.text[words[0].start : words[-1].end], None, "group", words[0].start, words[-1].end, "named"
             )
         org_at = next((i for i, w in enumerate(lows) if w in lex.organisation), None)
-        person = self._person_of_body(words) if org_at is not None else None
+        person = self._person_of_body(words)
         if person is not None:  # "Tomas Herrera of the National Fisheries Institute"
             words, lows, org_at = person, [t.low for t in person], None
         if org_at is not None and (org_at == len(words) - 1 or words[org_at + 1].low in CONNECTORS):
@@ -295,6 +296,8 @@ class Speakers(Phrases):
                 found = self._latest(at, lambda e: e.type == "person" and bool(wanted & e.roles), spoken_only=False)
                 if found is None and np[0].low == "the":
                     role = words[-1].low.rstrip(".")
+                    if role in _VOICES and self._last_voice is not None:  # "the spokesperson" for the body before
+                        return self._last_voice
                     if self._introduced(role, at):  # "a senior executive, who asked not to be named … the executive"
                         return Speaker("", None, "", words[0].start, words[-1].end, "anonymous")
                     return self.described(at)
@@ -355,8 +358,10 @@ class Speakers(Phrases):
         return False
 
     def _voice(self, body: Speaker, roles: set[str]) -> Speaker:
-        """`body` as the speaker its spokesperson (`roles`) speaks for: a later "he said" is the body too."""
+        """`body` as the speaker its spokesperson (`roles`) speaks for: a later "he said" or "the spokesperson
+        said" is the body too."""
         self._voices.add(body.name)
+        self._last_voice = body
         return body
 
     def _person_of_body(self, words: list[Tok]) -> list[Tok] | None:
@@ -371,7 +376,8 @@ class Speakers(Phrases):
             if not t.cap or self._title(t.low) or t.low in lex.organisation or t.low in lex.government:
                 break
             name += 1
-        if name < 2 or not any(t.low in lex.organisation for t in words[cut + 1 :]):
+        titled = self._title(words[0].low.rstrip("."))
+        if name < 2 or not (titled or any(t.low in lex.organisation for t in words[cut + 1 :])):
             return None
         return words[:cut]
 
@@ -564,11 +570,22 @@ class Speakers(Phrases):
         i = bisect.bisect_left(self._entity_starts, first_low) - 1  # the head of the subject: the last name
         if i >= 0 and lo <= self.entities[i].start and self.entities[i].end <= first_low:
             e = self.entities[i]
-            if e.type != "country" or e.end == first_low - 1:
+            if e.type in ("person", "organisation", "government", "group"):
                 found = Speaker(e.name, e.id, e.type, e.start, e.end, "named", frozenset(e.roles))
                 self.spoken.append((hi, self._entity_of(found)))
                 self._spoken_at.append(hi)
                 return found
+        return None
+
+    def first_person(self, lo: int, hi: int) -> Speaker | None:
+        """The first person named in text[lo:hi] outside quotation marks (the subject of a sentence whose verb
+        is no cue: 'X disagreed: "…"'), or None."""
+        i = bisect.bisect_left(self._entity_starts, lo)
+        while i < len(self.entities) and self.entities[i].start < hi:
+            e = self.entities[i]
+            if e.type == "person" and not self.quoted(e.start):
+                return Speaker(e.name, e.id, e.type, e.start, e.end, "named", frozenset(e.roles))
+            i += 1
         return None
 
     def described(self, at: int) -> Speaker | None:

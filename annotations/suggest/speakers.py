@@ -145,8 +145,8 @@ class Speakers(Phrases):
                 continue
             i += 1
         for mention in self.mentions:
-            name = self.bare(mention.actor or mention.exact)
-            self._add(name, mention.actor_type or "other", mention.start, mention.end, set())
+            actor_name = self.bare(mention.actor or mention.exact)
+            self._add(actor_name, mention.actor_type or "other", mention.start, mention.end, set())
             self.entities[-1].id = mention.actor_id
         self.entities.sort(key=lambda e: e.start)
         self._entity_starts = [e.start for e in self.entities]
@@ -222,9 +222,9 @@ class Speakers(Phrases):
                 org_type = "government" if any(t.low in lex.government for t in body) else "organisation"
                 return self._voice(self._named(body, org_type, at, set()), set())
         if unnamed and head in _VOICES and len(words) > 1 and lows[-2] in _BODIES and self.unit_starts:
-            body = self._salient("", at, body=True)  # "a company spokesperson": the company just named
-            if body is not None:
-                return self._voice(Speaker(body.name, body.id, body.type, body.start, body.end, "resolved"), set())
+            org = self._salient("", at, body=True)  # "a company spokesperson": the company just named
+            if org is not None:
+                return self._voice(Speaker(org.name, org.id, org.type, org.start, org.end, "resolved"), set())
         if unnamed and (head in lex.anonymous or indefinite):
             if np[0].low == "the" and head in lex.person_titles:  # "the diplomat": one named so before?
                 found = self._latest(at, lambda e: e.type == "person" and head in e.roles, spoken_only=False)
@@ -259,9 +259,9 @@ class Speakers(Phrases):
                 heads = {head}
                 found = self._latest(at, lambda e: bool(heads & e.roles) or head in e.name.lower(), spoken_only=False)
                 if found is None and self._definite(np) and len(words) <= 2 and head not in lex.government:
-                    body = self._salient("", at, body=True) if self.unit_starts else None  # "the company"
-                    if body is not None:
-                        return Speaker(body.name, body.id, body.type, body.start, body.end, "resolved")
+                    org = self._salient("", at, body=True) if self.unit_starts else None  # "the company"
+                    if org is not None:
+                        return Speaker(org.name, org.id, org.type, org.start, org.end, "resolved")
                 if found is None and len(words) > 1:  # "the regional governor's office": described, not named
                     start, end = words[0].start, words[-1].end
                     return Speaker(self.text[start:end], None, "organisation", start, end, "named")
@@ -305,9 +305,9 @@ class Speakers(Phrases):
             if head in _VOICES and caps and np[0].low in ("a", "an"):  # "a Fjordlink spokesman"
                 return self._voice(self._named(caps, "organisation", at, set()), roles)
             if head in _VOICES and len(words) > 1 and lows[-2] in _BODIES and self.unit_starts:
-                body = self._salient("", at, body=True)  # "a company spokesperson"
-                if body is not None:
-                    return self._voice(Speaker(body.name, body.id, body.type, body.start, body.end, "resolved"), roles)
+                org = self._salient("", at, body=True)  # "a company spokesperson"
+                if org is not None:
+                    return self._voice(Speaker(org.name, org.id, org.type, org.start, org.end, "resolved"), roles)
             ahead = self._ahead(words, at) if roles else None
             if ahead is not None:
                 return ahead

@@ -41,6 +41,8 @@ def _direct_quotes(text: str, sc: Scan) -> list[Suggestion]:
             start, end = span
             words = len(text[start:end].split())
             before = text[unit.start : opening].strip()
+            if before[-1:] in ".!?" and (before[-2:-1].islower() or before[-2:-1] in CLOSING):
+                before = ""  # a quotation opening a sentence the splitter did not cut off: '… week. „Wer …“, X said'
             direct = not before or before[-1] in ":,—–-" or before[-1] in CLOSING
             direct = direct and (text[start].isupper() or words >= 6 or not before)
             form = "direct" if direct else "partial"

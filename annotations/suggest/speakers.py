@@ -624,7 +624,10 @@ class Speakers(Phrases):
             found.sort(key=lambda pair: (all(pair[1] is not e for e in spoken), pair[0]))  # speakers first
             unknown: _Entity | None = None
             for pos, entity in found:
-                voice = not body and entity.name in self._voices and any(entity is e for e in spoken)
+                said = any(entity is e for e in spoken)
+                voice = not body and entity.name in self._voices and said
+                # in its own sentence, "the company" is whoever spoke there unless known to be a person
+                voice = voice or (body and own and said and not entity.roles and not entity.gender)
                 if self.quoted(pos) or not (
                     voice or (self._bodylike(entity) if body else self._personlike(entity, at))
                 ):

@@ -247,6 +247,8 @@ class Speakers(Phrases):
             return Speaker(
                 self.text[words[0].start : words[-1].end], None, "group", words[0].start, words[-1].end, "named"
             )
+        if len(words) >= 2 and lows[-2] == "press" and head in ("service", "office"):  # "the court's press service"
+            return self._press(lows[:-2], at)
         org_at = next((i for i, w in enumerate(lows) if w in lex.organisation), None)
         person = self._person_of_body(words)
         if person is not None:  # "Tomas Herrera of the National Fisheries Institute"
@@ -356,6 +358,18 @@ class Speakers(Phrases):
                 return False
             i -= 1
         return False
+
+    def _press(self, owner: list[str], at: int) -> Speaker | None:
+        """Whom a press service speaks for: the body it belongs to ("the court's"), else the body the last press
+        service or spokesperson spoke for."""
+        if owner and owner[-1].endswith(("'s", "’s")):
+            word = owner[-1][:-2]
+            found = self._latest(
+                at, lambda e: e.type != "person" and (word in e.roles or word in e.name.lower()), spoken_only=False
+            )
+            if found is not None:
+                return self._voice(found, set())
+        return self._last_voice
 
     def _voice(self, body: Speaker, roles: set[str]) -> Speaker:
         """`body` as the speaker its spokesperson (`roles`) speaks for: a later "he said" or "the spokesperson
@@ -633,7 +647,7 @@ class Speakers(Phrases):
                 ):
                     continue
                 gender = "" if body else self._gender.get(entity.name) or entity.gender
-                if gender == code:
+                if gender == code or not code:
                     return entity
                 if not gender and unknown is None:
                     unknown = entity

@@ -121,3 +121,19 @@ def test_an_unnamed_spokesman_for_a_body_gives_the_body() -> None:
 
 def test_an_acronym_is_an_organisation() -> None:
     assert speaker_of('"Go," NATO said.') == ("NATO", "organisation")
+
+
+def test_the_diplomat_with_none_so_named_is_the_person_just_speaking_whatever_the_gender() -> None:
+    name = speaker_of(
+        "Deputy Minister Ivan Sorokin said the talks had been long. He noted that both sides had moved.",
+        '"The text is nearly ready," the diplomat said.',
+    )[0]
+    assert name == "Ivan Sorokin"
+
+
+def test_a_press_service_speaks_for_its_body() -> None:
+    name = speaker_of(
+        "The Kazan Arbitration Court fined the carrier, the court's press service told reporters.",
+        '"The claim was satisfied in full," the press service said.',
+    )[0]
+    assert name == "Kazan Arbitration Court"

@@ -133,6 +133,7 @@ def test_the_diplomat_with_none_so_named_is_the_person_just_speaking_whatever_th
 
 def test_a_press_service_speaks_for_its_body() -> None:
     name = speaker_of(
+        "The Federal Consumer Service sued the carrier.",
         "The Kazan Arbitration Court fined the carrier, the court's press service told reporters.",
         '"The claim was satisfied in full," the press service said.',
     )[0]

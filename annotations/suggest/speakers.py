@@ -249,9 +249,9 @@ class Speakers(Phrases):
             )
         if head in ("service", "office"):  # "the court's press service"
             i = bisect.bisect_left(self._tok_starts, words[-1].start)
-            before = [t.low for t in self.toks[max(0, i - 3) : i]]
-            if before and before[-1] == "press":
-                return self._press(before[:-1], at)
+            preceding = [t.low for t in self.toks[max(0, i - 3) : i]]
+            if preceding and preceding[-1] == "press":
+                return self._press(preceding[:-1], at)
         org_at = next((i for i, w in enumerate(lows) if w in lex.organisation), None)
         person = self._person_of_body(words)
         if person is not None:  # "Tomas Herrera of the National Fisheries Institute"

@@ -422,6 +422,10 @@ class Speakers(Phrases):
         mention = self._mention(start, end)
         if mention is not None:
             known = self.bare(mention.actor or text)
+            if mention.actor_id and len(name) == 1 and mention.actor_type in ("person", "other"):
+                own = self._fuller(text, at)  # "Oduya" after "Marcus Oduya": not another story's Oduya
+                if own is not None and own.id is None and len(own.name.split()) > 1:
+                    return Speaker(own.name, None, own.type, start, end, how, frozenset(roles | own.roles))
             fuller = self._fuller_name(known, at) if mention.actor_type in ("person", "other", None, "") else None
             if len(name) > 1 and not mention.actor_id and known != text and known.endswith(" " + text):
                 known, fuller = text, None  # the finder took a title or portfolio word into the name

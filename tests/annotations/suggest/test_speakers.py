@@ -138,3 +138,10 @@ def test_a_press_service_speaks_for_its_body() -> None:
         '"The claim was satisfied in full," the press service said.',
     )[0]
     assert name == "Kazan Arbitration Court"
+
+
+def test_a_surname_is_the_storys_own_full_name_before_a_registry_namesake() -> None:
+    namesake = Actor.new("Ruth Abara", "person", aliases=("Abara",))  # another story called her "Abara"
+    story = story_of("Goalkeeper Peter Abara saved two penalties on Sunday.", '"It was luck," Abara said.')
+    (quote,) = quotes_of(suggest(story, Registry([namesake])), "direct")
+    assert (quote.speaker, quote.speaker_id) == ("Peter Abara", None)

@@ -87,8 +87,26 @@ class Phrases:
         """The noun phrase ending just before `pos` (adjuncts like "on Monday" and "also" skipped), or []."""
         toks = self._without_adjuncts(self.span_tokens(max(lo, pos - 200), pos))
         out: list[Tok] = []
-        for tok in reversed(toks):
+        skip = 0
+        for n, tok in enumerate(reversed(toks)):
             low = tok.low
+            k = len(toks) - 1 - n
+            if skip:
+                skip -= 1
+                continue
+            before = toks[k - 2] if k >= 2 else None
+            if (
+                out
+                and low == "the"
+                and before is not None
+                and (
+                    (toks[k - 1].low in ("of", "at") and before.cap)
+                    or (toks[k - 1].low == "for" and self._title(before.low))
+                )
+            ):
+                out.extend((tok, toks[k - 1], before))  # "X Y of the Z Institute": the person before the body
+                skip = 2
+                continue
             if not out:
                 if low in self.lex.pronouns:
                     return [tok]
@@ -118,6 +136,10 @@ class Phrases:
         while out and out[0].low in LEADERS and out[0].low not in CONNECTORS - {"in", "on"}:
             out = out[1:]
         return out
+
+    def is_role(self, tok: Tok) -> bool:
+        """True for a title, a head word of a body or a document: "the spokeswoman", "the ministry"."""
+        return self._title(tok.low) or tok.low in self.lex.organisation or tok.low in self.lex.document
 
     def _np_word(self, tok: Tok) -> bool:
         """A word a speaker's noun phrase is made of: capitalised, or a title, head word, document or "official"."""
@@ -157,9 +179,11 @@ class Phrases:
         """The noun phrase starting just after `pos` ("said Dmitry Peskov, …"), or []."""
         toks = self.span_tokens(pos, min(hi, pos + 200))
         lead = 0
-        while lead < min(3, len(toks) - 1) and toks[lead].text.isalpha() and toks[lead].text.islower():
+        while lead < min(3, len(toks) - 1) and toks[lead].text.replace("-", "").isalpha() and toks[lead].text.islower():
             lead += 1
-        if lead > 0 and toks[lead].cap and toks[lead - 1].low not in DETERMINERS | CONNECTORS:
+        if 0 < lead < len(toks) - 1 and toks[lead].text == "," and toks[lead + 1].cap:
+            toks = toks[lead + 1 :]  # "said another farmer, Ali Hassan"
+        elif lead > 0 and toks[lead].cap and toks[lead - 1].low not in DETERMINERS | CONNECTORS:
             toks = toks[lead:]  # "said farmer Ali Hassan"
         out: list[Tok] = []
         for tok in toks:

@@ -11,7 +11,7 @@ import bisect
 from annotations.suggest.context import Context
 from annotations.suggest.indirect import indirect_quotes
 from annotations.suggest.model import Suggestion
-from annotations.suggest.scan import CLOSING, Cue, Scan, Unit, quote_suggestion, scan
+from annotations.suggest.scan import CLOSING, OPENING, Cue, Scan, Unit, quote_suggestion, scan
 from annotations.suggest.speakers import Speaker
 from stories.text import is_word_char, quotation_span
 
@@ -41,12 +41,16 @@ def _direct_quotes(text: str, sc: Scan) -> list[Suggestion]:
             start, end = span
             words = len(text[start:end].split())
             before = text[unit.start : opening].strip()
+            if before[-1:] in ".!?" and (before[-2:-1].islower() or before[-2:-1] in CLOSING):
+                before = ""  # a quotation opening a sentence the splitter did not cut off: '… week. „Wer …“, X said'
             direct = not before or before[-1] in ":,—–-" or before[-1] in CLOSING
             direct = direct and (text[start].isupper() or words >= 6 or not before)
             form = "direct" if direct else "partial"
             cue = _cue_for(unit, opening, closing, bool(before))
             if cue is None and not before and lead_in is not None and lead_in.cues:
                 cue = lead_in.cues[-1]  # "Peskov said:" ending the paragraph before
+            if cue is None and not before and n + 1 < len(sc.units):
+                cue = _cue_of_tail(text, unit, sc.units[n + 1], closing)  # '"… the time?" Kiprono asked.'
             speaker = cue.speaker if cue is not None else None
             rule = f"quote.{form}"
             if cue is not None and speaker is None:
@@ -56,6 +60,8 @@ def _direct_quotes(text: str, sc: Scan) -> list[Suggestion]:
                 score = _score(form, speaker) - (0.15 if form == "partial" and words == 1 else 0.0)
             elif form == "direct" and not before and last is not None and unit.paragraph - last[0] <= 1:
                 speaker, rule, score = last[1], rule + ".continued", 0.75
+            elif form == "direct" and before.endswith(":") and (found := sc.speakers.first_person(unit.start, opening)):
+                speaker, rule, score = found, rule + ".colon", 0.7  # 'Her husband, Ramón Garza, disagreed: "…"'
             elif words <= 3 or (form == "partial" and words <= 5):
                 continue  # scare quotes, titles, nicknames: marks with no cue near
             else:
@@ -82,6 +88,21 @@ def _cue_for(unit: Unit, opening: int, closing: int, has_before: bool) -> Cue | 
     if not has_before:
         return after
     return before or after
+
+
+def _cue_of_tail(text: str, unit: Unit, following: Unit, closing: int) -> Cue | None:
+    """The cue of a short sentence right after a quotation that ends its own sentence with "?" or "!" (the
+    sentence splitter cut "… the time?" from "Kiprono asked."), or None."""
+    if text[unit.end - 1 : unit.end] not in CLOSING or closing != unit.end - 1 or text[closing - 1] not in "?!":
+        return None
+    if following.paragraph != unit.paragraph or not following.cues or following.end - following.start > 120:
+        return None
+    cue = following.cues[0]
+    if cue.speaker is None or cue.speaker.how == "anonymous" or cue.start - following.start > 40:
+        return None
+    if text[following.start].islower() or text[following.start] in OPENING:
+        return None
+    return cue
 
 
 def _score(form: str, speaker: Speaker | None) -> float:

@@ -137,6 +137,7 @@ def _scan(ctx: Context, mentions: list[Suggestion]) -> Scan:
             continue  # "Trump's claims": a noun
         unit.cues.append(Cue(start, end, word, lex.kind_of(word)))
     speakers = Speakers(ctx, mentions)
+    speakers.set_layout(unit_starts, inside)
     for unit in units:
         for cue in unit.cues:
             _cue_speaker(text, unit, cue, speakers)
@@ -144,6 +145,8 @@ def _scan(ctx: Context, mentions: list[Suggestion]) -> Scan:
 
 
 _WORD = re.compile(r"[A-Za-z]+")
+#: A definite description just before a cue: "the rubber tapper", "the 45-year-old".
+_DESCRIBED = re.compile(r"(?:^|[,\"”’'] )the (?:[a-z][\w-]* ){0,2}[a-z][\w-]*$")
 
 
 def _cues(text: str) -> list[tuple[int, int, str]]:
@@ -192,13 +195,31 @@ def _cue_speaker(text: str, unit: Unit, cue: Cue, speakers: Speakers) -> None:
             comma = text.rfind(",", unit.start, len(lead) + unit.start)
             aside = speakers.span_tokens(comma + 1, comma + 80)[:1] if comma > unit.start else []
             named_aside = bool(np) and bool(aside) and aside[0].cap and np[0].start == aside[0].start
+            named_aside = named_aside or speakers.ends_in_name(np)  # "…, former prime minister X Y, said"
             if comma > unit.start and not named_aside:  # the phrase before the aside ("Putin, speaking at …, said")
                 np = speakers.np_before(unit.start, comma) or np
+                for _ in range(2):  # "Chung Hye-jin, 91, who …, said": further back past an age
+                    if np or comma <= unit.start:
+                        break
+                    comma = text.rfind(",", unit.start, comma)
+                    np = speakers.np_before(unit.start, comma) if comma > unit.start else []
         if not np and (not lead.strip(OPENING) or lead[-1:] in CLOSING + ":—–"):
             np = speakers.np_after(cue.end, unit.end)
             cue.inverted = bool(np)
+        if not np and cue.word.endswith("ing") and text[unit.start : cue.start].rstrip().endswith(","):
+            cue.speaker = unit.subject(cue.start) or speakers.subject(unit.start, cue.start)  # "X did Y, saying …"
+            if cue.speaker is not None:
+                return
+            np = speakers.np_after(unit.start, cue.start)  # "The spokesperson declined, saying …"
+            np = np if np and speakers.is_role(np[-1]) else []
+        if not np and _DESCRIBED.search(lead) and cue.kind == "speech":  # '"…," the rubber tapper said.'
+            cue.speaker = speakers.described(cue.start)
+            return
     if cue.word == "told" or cue.word == "tell" or cue.word == "tells":
         cue.end = _audience_end(text, cue.end, unit.end, speakers)
+    if np and np[0].low not in lex.pronouns and not any(t.cap for t in np) and speakers.unnamed_by_wish(cue.start):
+        cue.speaker = Speaker("", None, "", np[0].start, np[-1].end, "anonymous")  # "…, who asked not to be named"
+        return
     if np:
         cue.speaker = speakers.speaker(np, cue.start)
         if cue.speaker is not None and cue.speaker.how == "resolved" and len(np) == 1:

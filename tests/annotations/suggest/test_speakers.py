@@ -80,7 +80,6 @@ def test_a_document_speaks_for_its_author() -> None:
     [
         '"Go," a senior official told reporters on condition of anonymity.',
         '"Go," officials said.',
-        '"Go," a Kremlin spokesman said.',
         '"Go," one diplomat said.',
         '"Go," she said.',
     ],
@@ -117,7 +116,32 @@ def test_the_diplomat_is_the_diplomat_named_before_else_nobody() -> None:
 def test_an_unnamed_spokesman_for_a_body_gives_the_body() -> None:
     assert speaker_of('"Go," a spokesman for the Foreign Ministry said.') == ("Foreign Ministry", "government")
     assert speaker_of('"Go," a diplomat in Moscow said.')[0] == ""
+    assert speaker_of('"Go," a Kremlin spokesman said.')[0] == "Kremlin"  # a spokesman speaks for the body named
 
 
 def test_an_acronym_is_an_organisation() -> None:
     assert speaker_of('"Go," NATO said.') == ("NATO", "organisation")
+
+
+def test_the_diplomat_with_none_so_named_is_the_person_just_speaking_whatever_the_gender() -> None:
+    name = speaker_of(
+        "Deputy Minister Ivan Sorokin said the talks had been long. He noted that both sides had moved.",
+        '"The text is nearly ready," the diplomat said.',
+    )[0]
+    assert name == "Ivan Sorokin"
+
+
+def test_a_press_service_speaks_for_its_body() -> None:
+    name = speaker_of(
+        "The Federal Consumer Service sued the carrier.",
+        "The Kazan Arbitration Court fined the carrier, the court's press service told reporters.",
+        '"The claim was satisfied in full," the press service said.',
+    )[0]
+    assert name == "Kazan Arbitration Court"
+
+
+def test_a_surname_is_the_storys_own_full_name_before_a_registry_namesake() -> None:
+    namesake = Actor.new("Ruth Abara", "person", aliases=("Abara",))  # another story called her "Abara"
+    story = story_of("Goalkeeper Peter Abara saved two penalties on Sunday.", '"It was luck," Abara said.')
+    (quote,) = quotes_of(suggest(story, Registry([namesake])), "direct")
+    assert (quote.speaker, quote.speaker_id) == ("Peter Abara", None)

@@ -11,6 +11,7 @@ import unicodedata
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from annotations.model import AnnotationError, now_iso
@@ -33,9 +34,10 @@ __all__ = [
 ACTOR_TYPES = ("person", "organisation", "government", "country", "place", "group", "other")
 
 
+@lru_cache(maxsize=1 << 16)
 def fold_name(name: str) -> str:
     """A name folded for matching: case, accents, spacing, invisible format characters and curly quotes or
-    dashes ignored ("Nicolás  MADURO" == "nicolas maduro", "Venezuela’s" == "venezuela's")."""
+    dashes ignored ("Nicolás  MADURO" == "nicolas maduro", "Venezuela’s" == "venezuela's"). Cached: names recur."""
     decomposed = unicodedata.normalize("NFKD", name.casefold().translate(SEARCH_FOLD))
     kept = (c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
     return " ".join("".join(kept).split())

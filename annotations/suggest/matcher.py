@@ -73,11 +73,12 @@ def _fold_word(word: str) -> str:
 
 def atoms(text: str) -> list[Atom]:
     """The text's word atoms, in order."""
-    out = []
-    for m in ATOM.finditer(text):
-        word = m.group()
-        out.append(Atom(m.start(), m.end(), word.lower() if word.isascii() else _fold_word(word)))
-    return out
+    new, fold = tuple.__new__, _fold_word  # an Atom without the named tuple's Python-level __new__
+    return [
+        new(Atom, (s, s + len(w), w.lower() if w.isascii() else fold(w)))
+        for m in ATOM.finditer(text)
+        for w, s in ((m.group(), m.start()),)
+    ]
 
 
 class Matcher:

@@ -37,11 +37,12 @@ class Tok(NamedTuple):
 
 def tokens(text: str, lo: int, hi: int) -> list[Tok]:
     """The tokens of text[lo:hi], with offsets into `text`."""
-    out = []
-    for m in _TOKEN.finditer(text, lo, hi):
-        word = m.group()
-        out.append(Tok(word, m.start(), m.end(), word.lower(), word[0].isupper()))
-    return out
+    new = tuple.__new__  # a Tok without the named tuple's Python-level __new__ (this runs once per word)
+    return [
+        new(Tok, (w, s, s + len(w), w.lower(), w[0].isupper()))
+        for m in _TOKEN.finditer(text, lo, hi)
+        for w, s in ((m.group(), m.start()),)
+    ]
 
 
 class Phrases:

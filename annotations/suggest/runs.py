@@ -48,12 +48,17 @@ class Word(NamedTuple):
 
 
 def words(text: str) -> list[Word]:
+    """The words of `text`, a possessive "'s" cut off."""
     out = []
+    new, sub = tuple.__new__, POSSESSIVE.sub  # tuple.__new__: a Word without the named tuple's Python-level __new__
     for m in WORD.finditer(text):
         word = m.group()
-        cut = POSSESSIVE.sub("", word) if ("'" in word or "’" in word) and not word.endswith(".") else word
-        if cut:
-            out.append(Word(m.start(), m.start() + len(cut), cut, cut.lower() if cut.isascii() else fold_atom(cut)))
+        start = m.start()
+        if ("'" in word or "’" in word) and not word.endswith("."):
+            word = sub("", word)
+            if not word:
+                continue
+        out.append(new(Word, (start, start + len(word), word, word.lower() if word.isascii() else fold_atom(word))))
     return out
 
 

@@ -289,3 +289,22 @@ def test_the_pipeline_the_config_names_reaches_the_suggester(
     path.write_text('nlp_model = "my_pipe"\n', "utf-8")
     ok(data_dir, "suggest", ferry)
     assert seen == [backend]
+
+
+def test_jobs_spread_the_work_and_list_the_same_in_the_same_order(
+    library: tuple[Path, str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import annotations.suggest.batch as batch
+
+    data_dir, _, _ = library
+    monkeypatch.setattr(batch, "MIN_PARALLEL", 1)  # two stories are enough to start workers here
+    started: list[int] = []
+    parallel = batch._parallel
+    monkeypatch.setattr(
+        batch, "_parallel", lambda source, registry, jobs: started.append(jobs) or parallel(source, registry, jobs)
+    )
+    one = ok(data_dir, "suggest", "--all", "--format", "jsonl", "--jobs", "1")
+    assert not started
+    assert ok(data_dir, "suggest", "--all", "--format", "jsonl", "--jobs", "2") == one
+    assert started == [2] and len(one.splitlines()) > 4
+    assert "--jobs" in usage_error(data_dir, "suggest", "--all", "--jobs", "0")

@@ -16,6 +16,7 @@ from annotations.history import History
 from annotations.model import KINDS
 from annotations.registry import Registry
 from annotations.store import Store
+from annotations.suggest.batch import suggest_many
 from annotations.suggest.model import Suggestion
 from annotations.suggest.nlp import configured
 from annotations.suggest.review import accept, pending
@@ -136,6 +137,12 @@ def table_lines(records: Iterable[dict[str, Any]], width: int, *, header: bool =
     metavar="S",
     help="Only suggestions scored at least S (0 to 1).",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    metavar="N",
+    help="Processes to suggest with (default: one per core; --accept and a spaCy pipeline use one).",
+)
 @click.pass_context
 @user_errors
 def suggest_(
@@ -146,6 +153,7 @@ def suggest_(
     fmt: str,
     accept_: bool,
     min_score: float | None,
+    jobs: int | None,
 ) -> None:
     """List what wiredesk suggests tagging in STORY... (ids or unique id prefixes) or --all: quotes with their
     speakers, actor mentions, claims. Suggestions overlapping an annotation of their kind, or rejected in the
@@ -167,11 +175,15 @@ def suggest_(
     stored: Counter[str] = Counter()
     entries_before = len(registry.actors)
     touched = 0
-    for story_id in ids:
-        story = store.story(story_id)
+    read = (store.story(story_id) for story_id in ids)
+    # accepting: one story after another (each may add registry entries the next links to); listing: every core
+    found_in: Iterator[tuple[Story, list[Suggestion] | None]] = (
+        ((story, None) for story in read) if accept_ else suggest_many(read, registry, jobs=jobs, nlp=nlp)
+    )
+    for story, suggested in found_in:
         found = [
             s
-            for s in pending(store, story, registry=registry, nlp=nlp)
+            for s in pending(store, story, suggested, registry=registry, nlp=nlp)
             if (not kinds or s.kind in kinds) and (min_score is None or s.score >= min_score)
         ]
         if accept_ and found:
@@ -183,9 +195,8 @@ def suggest_(
             if anns and len(store.actors()) != len(registry.actors):
                 registry = Registry.of(store)  # the next story links to the entries this one made
         records = [suggestion_record(s, story, registry) for s in found]
-        if fmt == "jsonl":
-            for record in records:
-                click.echo(json.dumps(record, ensure_ascii=False))
+        if fmt == "jsonl" and records:  # one write a story: a run over the library prints as fast as it finds
+            click.echo("\n".join(json.dumps(record, ensure_ascii=False) for record in records))
         elif fmt == "json":
             rows.extend(records)
         elif records:

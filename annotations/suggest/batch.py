@@ -1,0 +1,133 @@
+"""Suggesting over many stories at once: `suggest_many` runs `suggest` on worker processes (one per core) while the
+caller reads the next stories and writes out the last ones, and gives the results back in the stories' order.
+
+The stories go out in small chunks with a bounded number in flight, so a library of any size costs the memory of a
+few chunks. One process (no pool) when asked for one job, for a handful of stories, or when a spaCy back end is
+used (it cannot be sent to a worker, and runs its own threads). A pool that cannot start or breaks falls back to
+this process: suggestions are never lost to it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from itertools import chain, islice
+from typing import TYPE_CHECKING
+
+from annotations.registry import Registry
+from annotations.suggest.model import Suggestion
+from stories.model import Story
+
+if TYPE_CHECKING:
+    from annotations.suggest.nlp import NlpBackend
+
+__all__ = ["CHUNK", "MIN_PARALLEL", "default_jobs", "suggest_many"]
+
+#: Stories a worker takes at a time: enough to outweigh the cost of sending them, few enough to keep order cheap.
+CHUNK = 16
+#: Fewer stories than this are suggested in this process: starting workers would cost more than it saves.
+MIN_PARALLEL = 48
+
+_registry: Registry | None = None  # a worker's registry, set once when it starts
+
+
+def default_jobs() -> int:
+    """The cores this process may run on (at most 8)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+def _start_worker(registry: Registry) -> None:
+    global _registry
+    _registry = registry
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no traceback per worker
+
+
+def _suggest_chunk(stories: list[Story]) -> list[list[Suggestion]]:
+    from annotations.suggest import suggest
+
+    assert _registry is not None, "worker started without a registry"
+    return [suggest(story, _registry) for story in stories]
+
+
+def _serial(
+    stories: Iterable[Story], registry: Registry, nlp: NlpBackend | None
+) -> Iterator[tuple[Story, list[Suggestion]]]:
+    from annotations.suggest import suggest
+
+    for story in stories:
+        yield story, suggest(story, registry, nlp=nlp)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # fork: workers start at once with the suggester already imported; this runs from the CLI, with no threads
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
+
+
+def suggest_many(
+    stories: Iterable[Story],
+    registry: Registry,
+    *,
+    jobs: int | None = None,
+    nlp: NlpBackend | None = None,
+    min_parallel: int | None = None,
+) -> Iterator[tuple[Story, list[Suggestion]]]:
+    """(story, `suggest(story, registry)`) for every story, in the order given; on `jobs` worker processes
+    (default: one per core) when there are at least `min_parallel` stories (default `MIN_PARALLEL`) and no `nlp`
+    back end."""
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    min_parallel = MIN_PARALLEL if min_parallel is None else max(1, min_parallel)
+    source = iter(stories)
+    head = list(islice(source, min_parallel))
+    if jobs == 1 or nlp is not None or len(head) < min_parallel:
+        yield from _serial(chain(head, source), registry, nlp)
+        return
+    yield from _parallel(chain(head, source), registry, jobs)
+
+
+def _parallel(source: Iterator[Story], registry: Registry, jobs: int) -> Iterator[tuple[Story, list[Suggestion]]]:
+    in_flight: deque[tuple[list[Story], Future[list[list[Suggestion]]] | None]] = deque()
+    try:
+        pool = ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_start_worker, initargs=(registry,))
+    except (OSError, ValueError):  # no processes to be had here: this one does the work
+        yield from _serial(source, registry, None)
+        return
+    broken = False
+    try:
+        while True:
+            while not broken and len(in_flight) < 2 * jobs:
+                chunk = list(islice(source, CHUNK))
+                if not chunk:
+                    break
+                try:
+                    in_flight.append((chunk, pool.submit(_suggest_chunk, chunk)))
+                except (BrokenProcessPool, RuntimeError):
+                    broken = True
+                    in_flight.append((chunk, None))
+            if not in_flight:
+                if broken and (rest := list(islice(source, CHUNK))):
+                    in_flight.append((rest, None))
+                    continue
+                return
+            chunk, future = in_flight.popleft()
+            results: list[list[Suggestion]] | None = None
+            if future is not None:
+                try:
+                    results = future.result()
+                except BrokenProcessPool:  # a worker died (killed, out of memory): the rest is done here
+                    broken = True
+            if results is None:
+                yield from _serial(chunk, registry, None)
+            else:
+                yield from zip(chunk, results, strict=True)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

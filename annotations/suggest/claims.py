@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import replace
+from functools import cache
 
 from annotations.suggest.claim_text import MIN_WORDS, WORD, checkable, clauses, factual_sentence, proposition, words
 from annotations.suggest.context import Context
@@ -169,9 +170,17 @@ def _before_tail(text: str, sc: Scan, unit: Unit, cue: Cue, after: int) -> tuple
     return _trimmed(text, sc, unit.start, comma, "claim.reported")
 
 
+@cache
+def _any_show() -> re.Pattern[str]:
+    """A quick test for any word of the [show] list in a sentence (the word-by-word check decides)."""
+    return re.compile("|".join(sorted(map(re.escape, words().show), key=len, reverse=True)) or "(?!)", re.IGNORECASE)
+
+
 def _shown(text: str, sc: Scan, unit: Unit, names: _Names) -> Suggestion | None:
     """What data showed: "Exports fell 4%, customs data showed." / "A poll showed (that) …"."""
     lists = words()
+    if not _any_show().search(text, unit.start, unit.end):
+        return None  # most sentences: no word of the kind at all, and no need to cut them into words
     tokens = list(WORD.finditer(text, unit.start, unit.end))
     for n, tok in enumerate(tokens):
         if tok.group().lower() not in lists.show or _inside(sc, tok.start()):

@@ -102,6 +102,7 @@ class Matcher:
                 self._two.setdefault((key[0], key[1]), []).append((key, tuple(found)))
         for options in self._two.values():
             options.sort(key=lambda o: -len(o[0]))
+        self._firsts = frozenset(self._one) | {first for first, _ in self._two}
 
     def __bool__(self) -> bool:
         return bool(self._one or self._two)
@@ -111,8 +112,11 @@ class Matcher:
         found in all-lowercase text ("Lee" is not "lee")."""
         hits: list[Hit] = []
         folded = [w.folded for w in words]
-        i, n = 0, len(words)
-        while i < n:
+        firsts = self._firsts
+        n, after = len(words), 0
+        for i in [k for k, word in enumerate(folded) if word in firsts]:  # only where a name can start
+            if i < after:
+                continue  # inside the name found last
             found = None
             options = self._two.get((folded[i], folded[i + 1])) if i + 1 < n else None
             for key, entries in options or ():
@@ -128,9 +132,7 @@ class Matcher:
                 found = self._hit(text, words, i, 1, one, cased)
             if found is not None:
                 hits.append(found)
-                i = found.last + 1
-            else:
-                i += 1
+                after = found.last + 1
         return hits
 
     @staticmethod

@@ -8,7 +8,7 @@ registry entries they need) as one undoable step; rejecting remembers the sugges
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from annotations.actors import ACTOR_TYPES, Actor, fold_name
@@ -24,7 +24,17 @@ from annotations.suggest.nlp import NlpBackend
 from stories.model import Story
 from stories.text import clean_line
 
-__all__ = ["DEFAULT_ANNOTATOR", "Batch", "accept", "pending", "reject", "rejection_of", "to_annotation"]
+__all__ = [
+    "DEFAULT_ANNOTATOR",
+    "MAX_PASSES",
+    "Batch",
+    "accept",
+    "accept_all",
+    "pending",
+    "reject",
+    "rejection_of",
+    "to_annotation",
+]
 
 #: Who accepted a suggestion from the command line, unless the config names someone (`suggest_annotator`).
 DEFAULT_ANNOTATOR = SUGGEST_ANNOTATOR
@@ -200,6 +210,45 @@ def accept(
     label = f"accept {kinds.pop()}" if len(made) == 1 else f"accept {len(made)} suggestions"
     history.do(edits, label)
     return made
+
+
+#: Passes `accept_all` makes at most. A pass that adds registry names or aliases can make new suggestions in
+#: stories it has passed ("Quist" once "Ada Quist" is an entry): the next pass takes them, until one adds no name.
+MAX_PASSES = 5
+
+
+def _names(store: Store) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    return tuple((a.id, a.name, a.aliases) for a in store.actors())
+
+
+def accept_all(
+    history: History,
+    story_ids: Sequence[str],
+    *,
+    annotator: str,
+    keep: Callable[[Suggestion], bool] = lambda s: True,
+    nlp: NlpBackend | None = None,
+) -> Iterator[tuple[Story, list[Suggestion]]]:
+    """Accept every pending suggestion `keep` keeps in the stories, one undoable step a story, passing over them
+    again while a pass adds registry names (at most MAX_PASSES), so that running it a second time adds nothing.
+    Yields each story with the suggestions stored in it, as it goes."""
+    store = history.store
+    names = _names(store)
+    registry = Registry.of(store)
+    for _ in range(MAX_PASSES):
+        before = names
+        for story_id in story_ids:
+            story = store.story(story_id)
+            found = [s for s in pending(store, story, registry=registry, nlp=nlp) if keep(s)]
+            anns = accept(history, story, found, annotator=annotator, registry=registry) if found else []
+            if not anns:
+                continue
+            if (now := _names(store)) != names:
+                names, registry = now, Registry.of(store)  # the next story links to the names this one made
+            kept = {(a.kind, a.start, a.end) for a in anns}
+            yield story, [s for s in found if s.key in kept]
+        if names == before:
+            return
 
 
 def rejection_of(story: Story, s: Suggestion) -> Rejection:

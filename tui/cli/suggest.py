@@ -19,7 +19,7 @@ from annotations.store import Store
 from annotations.suggest.batch import suggest_many
 from annotations.suggest.model import Suggestion
 from annotations.suggest.nlp import configured
-from annotations.suggest.review import accept, pending
+from annotations.suggest.review import accept_all, pending
 from stories.model import Story, short_id
 from stories.text import clean_line
 from tui.cli.base import PIPE_WIDTH, open_store, user_errors
@@ -175,25 +175,26 @@ def suggest_(
     stored: Counter[str] = Counter()
     entries_before = len(registry.actors)
     touched = 0
-    read = (store.story(story_id) for story_id in ids)
-    # accepting: one story after another (each may add registry entries the next links to); listing: every core
-    found_in: Iterator[tuple[Story, list[Suggestion] | None]] = (
-        ((story, None) for story in read) if accept_ else suggest_many(read, registry, jobs=jobs, nlp=nlp)
-    )
+
+    def keep(s: Suggestion) -> bool:
+        return (not kinds or s.kind in kinds) and (min_score is None or s.score >= min_score)
+
+    found_in: Iterable[tuple[Story, list[Suggestion]]]
+    if accept_:  # one story after another, over again while names are added: a second run adds nothing
+        found_in = accept_all(history, ids, annotator=annotator, keep=keep, nlp=nlp)
+    else:  # listing: suggested on every core, in the library's order
+        read = (store.story(story_id) for story_id in ids)
+        many = suggest_many(read, registry, jobs=jobs, nlp=nlp)
+        found_in = ((story, pending(store, story, found)) for story, found in many)
+    seen: set[str] = set()
     for story, suggested in found_in:
-        found = [
-            s
-            for s in pending(store, story, suggested, registry=registry, nlp=nlp)
-            if (not kinds or s.kind in kinds) and (min_score is None or s.score >= min_score)
-        ]
-        if accept_ and found:
-            anns = accept(history, story, found, annotator=annotator, registry=registry)
-            kept = {(a.kind, a.start, a.end) for a in anns}
-            found = [s for s in found if s.key in kept]
-            stored.update(a.kind for a in anns)
-            touched += bool(anns)
-            if anns and len(store.actors()) != len(registry.actors):
-                registry = Registry.of(store)  # the next story links to the entries this one made
+        found = [s for s in suggested if keep(s)]
+        if accept_:
+            stored.update(s.kind for s in found)
+            touched += story.id not in seen
+            seen.add(story.id)
+            if len(store.actors()) != len(registry.actors):
+                registry = Registry.of(store)  # the records name the entries made
         records = [suggestion_record(s, story, registry) for s in found]
         if fmt == "jsonl" and records:  # one write a story: a run over the library prints as fast as it finds
             click.echo("\n".join(json.dumps(record, ensure_ascii=False) for record in records))

@@ -13,7 +13,7 @@ from annotations.model import AnnotationError
 from annotations.registry import Registry
 from annotations.store import Store
 from annotations.suggest.model import Suggestion
-from annotations.suggest.review import Batch, accept, pending, reject, to_annotation
+from annotations.suggest.review import Batch, accept, accept_all, pending, reject, to_annotation
 from stories.model import Story
 from tests.store_support import add_story, make_story, tag_text
 
@@ -266,3 +266,38 @@ def test_a_new_spelling_two_entries_meet_in_one_batch_becomes_an_alias_of_the_fi
     accept(history, STORY, [mention(actor_id=one.id), mention(nth=1, actor_id=two.id)], annotator="t")
     aliases = {a.name: a.aliases for a in history.store.actors()}
     assert aliases == {one.name: ("Harbour Agency",), two.name: ()}
+
+
+# --- accepting everything ----------------------------------------------------------------------------------
+
+
+def test_accept_all_passes_again_until_no_name_is_added_so_a_second_run_adds_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    early = make_story("Quist spoke first, at the harbour.", headline="Early")
+    late = make_story("Mayor Ada Quist spoke later.", headline="Late")
+
+    def by_registry(story: Story, registry: Registry, nlp: object = None) -> list[Suggestion]:
+        """The full name anywhere; the surname only once the registry knows its person (as the real one does)."""
+        found = []
+        if "Ada Quist" in story.text:
+            found.append(mention(story, "Ada Quist", actor="Ada Quist", actor_type="person"))
+        elif "Quist" in story.text and (hit := registry.lookup("Ada Quist").actor) is not None:
+            found.append(mention(story, "Quist", actor="Ada Quist", actor_type="person", actor_id=hit.id))
+        return found
+
+    monkeypatch.setattr(suggest_pkg, "suggest", by_registry)
+    store = Store(tmp_path / "lib")
+    try:
+        add_story(store, early)
+        add_story(store, late)
+        history = History(store)
+        first = [
+            (story.id, [s.exact for s in found])
+            for story, found in accept_all(history, [early.id, late.id], annotator="t")
+        ]
+        assert first == [(late.id, ["Ada Quist"]), (early.id, ["Quist"])]  # the early story, on the second pass
+        assert store.annotations(early.id)[0].actor == store.annotations(late.id)[0].actor
+        assert list(accept_all(history, [early.id, late.id], annotator="t")) == []
+    finally:
+        store.close()

@@ -23,6 +23,7 @@ from annotations.suggest.countries import city_named, country_named, country_nam
 from annotations.suggest.matcher import Atom, Entry, Matcher, atoms, fold_atom, registry_matcher
 from annotations.suggest.model import Suggestion
 from annotations.suggest.runs import Word, runs, words
+from annotations.suggest.settle import GEO_NOUNS, settle_types
 from annotations.suggest.skips import Zones, zones
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ CUE_AFTER = frozenset(
 )
 _NATIONAL = ("an", "ian", "ese", "ish", "i")  # the ending of a word for a nationality before a title ("Kestovan")
 _ADJECTIVE_ENDINGS = ("an", "ian", "ese", "ish", "i")
+_LOWER_NEXT = re.compile(r" ([a-z][\w-]*)")  # "Corvan district" is a place, "Orlenian farmers" a nationality
 
 
 @dataclass
@@ -85,6 +87,8 @@ class _Found:
             first = fold_atom(parts[0])
             known = self.firsts.get(first, s)
             self.firsts[first] = s if known is not None and known.actor == s.actor else None
+        elif s.actor_type == "other" and len(parts) >= 2 and parts[0] in N.STORM_WORDS:
+            self.short.setdefault(fold_atom(parts[-1]), s)  # "Belinda" after "Hurricane Belinda"
         elif s.actor_type in ("organisation", "place", "group") and len(parts) >= 2 and not s.actor_id:
             # "Brightwater" after "Brightwater Rail", "Ordin" after "Lake Ordin": a short form of the same name
             word = parts[1] if parts[0] in N.PLACE_STARTS else parts[0]
@@ -157,7 +161,7 @@ def find_actors(ctx: Context, nlp: NlpBackend | None = None) -> list[Suggestion]
             adjective = kind == "group" and is_demonym(exact) and not exact.endswith("s")  # "Russian", not "Kurds"
             if found.free(start, end) and not skip.skipped(start, end) and not skip.headline(start) and not adjective:
                 found.add(_mention(ctx, start, end, "actor.nlp", exact, kind))
-    return sorted(found.out, key=lambda s: (s.start, -s.end))
+    return settle_types(text, sorted(found.out, key=lambda s: (s.start, -s.end)))
 
 
 def _title_at(words: list[str], capitals: set[str]) -> int:
@@ -304,7 +308,9 @@ def _read_word(
     country_like = _has_demonym(folded, capitals)
     if initial and not (country_like or cued or kind or folded in inside):
         return
-    if kind == "organisation":
+    if w in N.REGIONS:
+        found.add(_mention(ctx, word.start, word.end, "actor.place", w, "place"))  # "Europe", not a country
+    elif kind == "organisation":
         found.add(_mention(ctx, word.start, word.end, "actor.acronym", w, kind))
     elif country_like:
         found.add(_mention(ctx, word.start, word.end, "actor.place", w, "country", score=0.6))
@@ -333,7 +339,7 @@ def _looks_like_demonym(folded: str, word: str, after: str, capitals: set[str]) 
             stem = folded[: -len(ending)]
             if stem in capitals or stem + "a" in capitals or stem + "y" in capitals:
                 return True
-            if ending in ("an", "ian", "ese") and re.match(r" [a-z]", after):
+            if ending in ("an", "ian", "ese") and (m := _LOWER_NEXT.match(after)) and m.group(1) not in GEO_NOUNS:
                 return True
     return False
 

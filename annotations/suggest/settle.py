@@ -1,0 +1,179 @@
+"""The story-level type pass: a new name whose type was only guessed (one unknown word, two capitalised words taken
+for a person's name) gets one type from the evidence of all its mentions in the story: place prepositions and
+geographic nouns ("residents of X", "the X river", "a farmer from X"), institution nouns ("the X union"), role words
+and appositives (a person). An acronym takes the type of the name it spells out ("… Authority (ABC)"), and a known
+place spreads to the new names listed with it ("in A, B and C"). Registry names and typed heads are never changed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import replace
+
+from annotations.suggest import names as N
+from annotations.suggest.model import Suggestion
+
+__all__ = ["settle_types"]
+
+#: Rules whose type is a guess the story's evidence may overrule.
+WEAK_RULES = frozenset({"actor.word", "actor.name", "actor.acronym", "actor.short", "actor.surname"})
+#: Rules whose type is known: a group of mentions with one of them keeps it.
+_GUESSES = frozenset({"actor.word", "actor.name", "actor.acronym"})
+
+#: Lowercase nouns after a name that make it a place ("the X river", "the X region", "X and Y counties").
+GEO_NOUNS = N._words(
+    """river rivers region regions valley basin district districts neighborhood neighbourhood neighborhoods
+    neighbourhoods province provinces state county counties area areas town city village villages port coast border
+    reservoir reservoirs resort island islands delta lake peninsula municipality prefecture mine mines oblast suburb
+    suburbs township governorate highlands plateau canyon gorge estuary"""
+)
+#: Lowercase nouns after a name that make it an organisation ("the X union", "the X carmaker").
+INSTITUTION_NOUNS = N._words(
+    """union unions company firm group party bank carmaker airline carrier insurer lender retailer newspaper daily
+    broadcaster club team conglomerate consortium cooperative co-operative brand chain operator startup producer
+    supplier manufacturer shipbuilder miner utility agency ministry foundation charity institute university school
+    hospital"""
+)
+#: Lowercase words before "of X" that make X a place ("residents of X", "the port of X").
+_PLACE_OF = re.compile(
+    r"\b(?:residents|people|inhabitants|town|city|village|port|region|state|province|district|districts|county|"
+    r"island|outskirts|centre|center|capital|mayor|governor|streets|north|south|east|west|suburbs)\s+of\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+#: Nouns after "X's" that make X a place ("X's governor", "X's residents").
+_PLACE_OWNS = re.compile(
+    r"['’]s\s+(?:state\s+)?(?:governor|mayor|premier|residents|inhabitants|people|capital|coast|coastline|border|"
+    r"towns|villages|streets|outskirts|districts|provinces|regions|port|ports|harbour|harbor)\b"
+)
+_LAST_WORD = re.compile(r"([\w.-]+)\s+$")
+_TWO_LAST = re.compile(r"([\w-]+)\s+([\w.-]+)\s+$")
+_NEXT_WORD = re.compile(r"\s+([a-z][\w-]*)(?:\s+([a-z][\w-]*))?")
+_POSSESSIVE = re.compile(r"['’]s\b")
+_APPOSITIVE = re.compile(
+    r"\s*,\s*(?:a|an|the|its|his|her|their)\s+(?:[\w-]+\s+){0,3}?(?:" + "|".join(sorted(N.ROLE_WORDS)) + r")\b"
+)
+#: Prepositions after which a name is a place ("in X", "near X"); not "at", "to", "of": companies follow them.
+_PLACE_PREPS = N._words("in near outside across around towards toward throughout")
+#: Nouns before "in X" that make X a company ("shares in X", "a stake in X"), not a place.
+_NOT_PLACE_IN = N._words("shares stake stakes investment investments interest jobs role job work working invested")
+#: Person nouns before "from X": X is a place ("a farmer from X", "a 40-year-old from X").
+_FROM_PEOPLE = N.ROLE_WORDS | N._words(
+    """man woman men women boy girl boys girls resident residents family families native natives villager villagers
+    Democrat Republican people pensioner student students worker workers fisherman fishermen mother father
+    couple teacher nurse doctor driver owner"""
+)
+_JOINS = re.compile(r"\s*(?:,\s*(?:and|or)?|and|or)\s*")
+
+
+def _evidence(text: str, s: Suggestion, ev: dict[str, float]) -> None:
+    """Add the evidence around one mention to `ev` (type -> weight)."""
+    before = text[max(0, s.start - 40) : s.start]
+    after = text[s.end : s.end + 40]
+    owned = bool(_POSSESSIVE.match(after))
+    last = _LAST_WORD.search(before)
+    previous = last.group(1) if last else ""
+    if previous in N.TITLES or previous.casefold() in N.ROLE_WORDS or _APPOSITIVE.match(after):
+        ev["person"] += 3
+    if previous in _PLACE_PREPS and not owned:
+        two = _TWO_LAST.search(before)
+        if not (two and two.group(1).casefold() in _NOT_PLACE_IN):
+            ev["place"] += 2
+    elif previous == "from":
+        two = _TWO_LAST.search(before)
+        ev["place"] += 2 if two and (two.group(1) in _FROM_PEOPLE or two.group(1).endswith("-old")) else 0.5
+    if _PLACE_OF.search(before) or _PLACE_OWNS.match(after):
+        ev["place"] += 3
+    if (nxt := _NEXT_WORD.match(after)) and not owned:
+        for noun in nxt.groups():  # "the X river", "the X copper mine"
+            if noun in GEO_NOUNS:
+                ev["place"] += 3
+                break
+            if noun in INSTITUTION_NOUNS:
+                ev["organisation"] += 3
+                break
+    if previous.casefold() in ("the", "its", "their") and " " in s.exact.strip():
+        ev["not-person"] += 1  # "the Vela Rosa mine": no person's name follows "the"
+
+
+def _decide(current: str, ev: dict[str, float]) -> str:
+    person, place, org = ev["person"], ev["place"], ev["organisation"]
+    if person and person >= max(place, org):
+        return "person"
+    if place > org and (current != "person" or place >= 2):
+        return "place"
+    if org > 0:
+        return "organisation"
+    if current == "person" and ev["not-person"]:
+        return "organisation"
+    return current
+
+
+def _lists(text: str, out: list[Suggestion]) -> list[list[int]]:
+    """Runs of mentions joined by commas, "and" and "or" ("A, B and C"), as indexes into `out` (sorted)."""
+    lists: list[list[int]] = []
+    current = [0] if out else []
+    joined = False  # a list has "and" or "or": "Murcia, Ana Brel" is a name and its apposition
+    for i in range(1, len(out)):
+        gap = text[out[i - 1].end : out[i].start]
+        if len(gap) <= 7 and _JOINS.fullmatch(gap):
+            current.append(i)
+            joined = joined or gap.strip(" ,") in ("and", "or")
+            continue
+        if len(current) > 1 and joined:
+            lists.append(current)
+        current, joined = [i], False
+    if len(current) > 1 and joined:
+        lists.append(current)
+    return lists
+
+
+def settle_types(text: str, out: list[Suggestion]) -> list[Suggestion]:
+    """`out` (mentions in text order) with the guessed types of new names settled story-wide."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    known: set[str] = set()
+    for i, s in enumerate(out):
+        if s.actor_id is None:
+            groups[s.actor].append(i)
+            if s.rule not in WEAK_RULES:
+                known.add(s.actor)
+    weak = {a: ix for a, ix in groups.items() if a not in known and any(out[i].rule in _GUESSES for i in ix)}
+    if not weak:
+        return out
+    kinds: dict[str, str] = {}
+    evidence: dict[str, dict[str, float]] = {}
+    for actor, ix in weak.items():
+        ev: dict[str, float] = defaultdict(float)
+        for i in ix:
+            _evidence(text, out[i], ev)
+        evidence[actor] = ev
+    # an acronym in brackets after a name spells it out: "National Flood Authority (NFA)"
+    for i in range(1, len(out)):
+        s, prev = out[i], out[i - 1]
+        spelled = text[prev.end : s.start].strip() == "(" and text[s.end : s.end + 1] == ")"
+        if spelled and s.actor in weak and s.exact.isupper() and prev.actor_type:
+            kinds[s.actor] = prev.actor_type
+    for actor in weak:
+        if actor not in kinds:
+            kinds[actor] = _decide(out[weak[actor][0]].actor_type, evidence[actor])
+    # a place spreads across its list: "in Moscow, Pelvik and Ostrand"
+    spread = False
+    for members in _lists(text, out):
+        strong = {out[i].actor_type for i in members if out[i].actor not in weak}
+        places = strong | {kinds[out[i].actor] for i in members if out[i].actor in weak} & {"place"}
+        if "place" in places and strong <= {"place", "country"}:
+            for i in members:
+                actor = out[i].actor
+                if actor in weak and kinds[actor] != "place":
+                    evidence[actor]["place"] += 3
+                    spread = True
+    if spread:
+        for actor in weak:
+            if evidence[actor]["place"] >= 3 and kinds[actor] != "place":
+                kinds[actor] = _decide(out[weak[actor][0]].actor_type, evidence[actor])
+    result = list(out)
+    for actor, ix in weak.items():
+        for i in ix:
+            if result[i].actor_type != kinds[actor]:
+                result[i] = replace(result[i], actor_type=kinds[actor])
+    return result

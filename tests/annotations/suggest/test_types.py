@@ -1,0 +1,109 @@
+"""Actor types: the shapes of state bodies, storms and laws (names.py), and the story-level pass (types.py) that
+settles one type per new name from the evidence of all its mentions. Every name here is invented."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotations.registry import Registry
+from annotations.suggest.actors import find_actors
+from annotations.suggest.context import Context
+from annotations.suggest.names import classify
+from stories.model import Story, StoryBuilder, StoryMeta
+
+
+def story(*paragraphs: str) -> Story:
+    builder = StoryBuilder()
+    builder.add("headline", "Floods")
+    for p in paragraphs:
+        builder.add("paragraph", p)
+    return builder.build(StoryMeta(headline=""))
+
+
+def types(*paragraphs: str) -> dict[str, str]:
+    """exact -> type of every mention found (the last one of an exact text wins)."""
+    return {m.exact: m.actor_type for m in find_actors(Context(story(*paragraphs), Registry([])))}
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("Coastal Works Department", "government"),
+        ("Supreme Court", "government"),
+        ("Constitutional Court", "government"),
+        ("Federal Roads Agency", "government"),
+        ("National Flood Warning Center", "government"),
+        ("National Rescue Force", "government"),
+        ("Chilean Weather Service", "government"),
+        ("Peruvian Geological Survey", "government"),
+        ("Water Supply Authority", "government"),
+        ("Legislature", "government"),
+        ("Tovar News Agency", "organisation"),
+        ("International Grain Agency", "organisation"),
+        ("Regional Water Council", "organisation"),
+        ("National Union of Dockers", "organisation"),
+        ("Hurricane Belinda", "other"),
+        ("Tropical Storm Arvo", "other"),
+        ("Clean Rivers Act", "other"),
+        ("Harbour Declaration", "other"),  # the last word decides
+    ],
+)
+def test_state_bodies_storms_and_laws_by_their_words(name: str, kind: str) -> None:
+    assert classify(name.split())[0] == kind
+
+
+def test_a_continent_alone_is_a_place_not_a_country() -> None:
+    got = types("Exports to Europe and Asia fell, while European buyers waited.")
+    assert got["Europe"] == "place" and got["Asia"] == "place"
+
+
+def test_an_acronym_takes_the_type_of_its_expansion() -> None:
+    got = types(
+        "The Marenian Flood Control Authority (MFCA) opened two dams.",
+        "The MFCA said on Monday that the water would recede.",
+    )
+    assert got["MFCA"] == "government"
+
+
+def test_a_storm_named_again_by_its_own_name_stays_a_storm() -> None:
+    got = types("Hurricane Belinda struck the coast on Monday.", "Belinda weakened as it moved inland, officials said.")
+    assert got["Hurricane Belinda"] == "other" and got["Belinda"] == "other"
+
+
+def test_one_unknown_word_with_place_evidence_is_a_place() -> None:
+    got = types(
+        "Volrath reported the highest water on Sunday.",
+        "Residents of Volrath were moved to schools, said Ana Brel, a farmer from Dunnick.",
+        "The Tesko river burst its banks near the Corvan district.",
+    )
+    assert got["Volrath"] == "place"  # "Residents of Volrath": every mention of the name takes it
+    assert got["Dunnick"] == "place"  # "a farmer from Dunnick"
+    assert got["Tesko"] == "place"  # "the Tesko river"
+    assert got["Corvan"] == "place"
+
+
+def test_a_known_place_spreads_across_its_list() -> None:
+    got = types("Water rose in Moscow, Pelvik and Ostrand, and Pelvik lost power.")
+    assert got["Pelvik"] == "place" and got["Ostrand"] == "place"
+
+
+def test_two_words_after_the_or_before_a_lowercase_noun_are_not_a_person() -> None:
+    got = types(
+        "Strikes closed the Vela Rosa copper mine on Monday.",
+        "The Kalder Stahl union said talks had failed.",
+        "Bren Tovic said the talks had failed.",
+    )
+    assert got["Vela Rosa"] == "place"
+    assert got["Kalder Stahl"] == "organisation"
+    assert got["Bren Tovic"] == "person"
+
+
+def test_person_evidence_still_makes_a_person() -> None:
+    got = types("Orla Venn, a lawyer for the farmers, said they would appeal.", "Venn said in Karsk that it was late.")
+    assert got["Orla Venn"] == "person" and got["Venn"] == "person"
+    assert got["Karsk"] == "place"
+
+
+def test_a_name_after_a_place_and_a_comma_is_an_apposition_not_a_list() -> None:
+    got = types("The mayor of Moscow, Dario Pelk Marin, said the bridge would stay shut.")
+    assert got["Dario Pelk Marin"] == "person"

@@ -33,7 +33,7 @@ INSTITUTION_NOUNS = N._words(
     """union unions company firm group party bank carmaker airline carrier insurer lender retailer newspaper daily
     broadcaster club team conglomerate consortium cooperative co-operative brand chain operator startup producer
     supplier manufacturer shipbuilder miner utility agency ministry foundation charity institute university school
-    hospital"""
+    hospital automaker steelmaker chipmaker drugmaker giant"""
 )
 #: Lowercase words before "of X" that make X a place ("residents of X", "the port of X").
 _PLACE_OF = re.compile(
@@ -46,6 +46,11 @@ _PLACE_OWNS = re.compile(
     r"['’]s\s+(?:state\s+)?(?:governor|mayor|premier|residents|inhabitants|people|capital|coast|coastline|border|"
     r"towns|villages|streets|outskirts|districts|provinces|regions|port|ports|harbour|harbor)\b"
 )
+#: What a company has ("X shares", "X's chief executive", "the X board").
+_ORG_OWNS = re.compile(
+    r"(?:['’]s)?\s+(?:chief\s+executive|ceo|board|shares|shareholders|employees|staff|management|operating|profits?|"
+    r"revenues?|sales|stock|bonds|headquarters|subsidiary|workforce|customers|investors)\b"
+)
 _LAST_WORD = re.compile(r"([\w.-]+)\s+$")
 _TWO_LAST = re.compile(r"([\w-]+)\s+([\w.-]+)\s+$")
 _NEXT_WORD = re.compile(r"\s+([a-z][\w-]*)(?:\s+([a-z][\w-]*))?")
@@ -56,7 +61,10 @@ _APPOSITIVE = re.compile(
 #: Prepositions after which a name is a place ("in X", "near X"); not "at", "to", "of": companies follow them.
 _PLACE_PREPS = N._words("in near outside across around towards toward throughout")
 #: Nouns before "in X" that make X a company ("shares in X", "a stake in X"), not a place.
-_NOT_PLACE_IN = N._words("shares stake stakes investment investments interest jobs role job work working invested")
+_NOT_PLACE_IN = N._words(
+    "shares stake stakes investment investments interest jobs role job work working invested rights holding holdings"
+    " shareholding percent share"
+)
 #: Person nouns before "from X": X is a place ("a farmer from X", "a 40-year-old from X").
 _FROM_PEOPLE = N.ROLE_WORDS | N._words(
     """man woman men women boy girl boys girls resident residents family families native natives villager villagers
@@ -75,6 +83,8 @@ def _evidence(text: str, s: Suggestion, ev: dict[str, float]) -> None:
     previous = last.group(1) if last else ""
     if previous in N.TITLES or previous.casefold() in N.ROLE_WORDS or _APPOSITIVE.match(after):
         ev["person"] += 3
+    elif previous in INSTITUTION_NOUNS or _ORG_OWNS.match(after):
+        ev["organisation"] += 3  # "carmaker X", "X shares", "X's chief executive"
     if previous in _PLACE_PREPS and not owned:
         two = _TWO_LAST.search(before)
         if not (two and two.group(1).casefold() in _NOT_PLACE_IN):

@@ -107,3 +107,12 @@ def test_person_evidence_still_makes_a_person() -> None:
 def test_a_name_after_a_place_and_a_comma_is_an_apposition_not_a_list() -> None:
     got = types("The mayor of Moscow, Dario Pelk Marin, said the bridge would stay shut.")
     assert got["Dario Pelk Marin"] == "person"
+
+
+def test_company_words_around_a_name_make_it_an_organisation() -> None:
+    got = types(
+        "The union of Swedish carmaker Dalvik Motorverk met on Monday.",
+        "The province, which holds voting rights in Dalvik, said it would wait.",
+        "Dalvik shares fell, and Dalvik's chief executive said nothing.",
+    )
+    assert got["Dalvik Motorverk"] == "organisation" and got["Dalvik"] == "organisation"

@@ -141,15 +141,20 @@ def _lists(text: str, out: list[Suggestion]) -> list[list[int]]:
 def settle_types(text: str, out: list[Suggestion]) -> list[Suggestion]:
     """`out` (mentions in text order) with the guessed types of new names settled story-wide."""
     groups: dict[str, list[int]] = defaultdict(list)
-    known: set[str] = set()
+    known: dict[str, str] = {}  # actor -> the type its first strong mention has (a head word, a place preposition)
     for i, s in enumerate(out):
         if s.actor_id is None:
             groups[s.actor].append(i)
             if s.rule not in WEAK_RULES:
-                known.add(s.actor)
+                known.setdefault(s.actor, s.actor_type)
+    result = list(out)
+    for actor, kind in known.items():  # a strong type beats the guesses of the same name
+        for i in groups[actor]:
+            if result[i].rule in _GUESSES and result[i].actor_type != kind:
+                result[i] = replace(result[i], actor_type=kind)
     weak = {a: ix for a, ix in groups.items() if a not in known and any(out[i].rule in _GUESSES for i in ix)}
     if not weak:
-        return out
+        return result
     kinds: dict[str, str] = {}
     evidence: dict[str, dict[str, float]] = {}
     for actor, ix in weak.items():
@@ -181,7 +186,6 @@ def settle_types(text: str, out: list[Suggestion]) -> list[Suggestion]:
         for actor in weak:
             if evidence[actor]["place"] >= 3 and kinds[actor] != "place":
                 kinds[actor] = _decide(out[weak[actor][0]].actor_type, evidence[actor])
-    result = list(out)
     for actor, ix in weak.items():
         for i in ix:
             if result[i].actor_type != kinds[actor]:

@@ -116,3 +116,23 @@ def test_company_words_around_a_name_make_it_an_organisation() -> None:
         "Dalvik shares fell, and Dalvik's chief executive said nothing.",
     )
     assert got["Dalvik Motorverk"] == "organisation" and got["Dalvik"] == "organisation"
+
+
+def test_a_name_typed_by_its_context_once_has_that_type_everywhere() -> None:
+    got = types(
+        "Rescuers reached Tavrosk late on Sunday.",
+        "Boats were sent to villages near Tavrosk, and Tavrosk said it needed more.",
+    )
+    assert got["Tavrosk"] == "place"
+    assert {
+        m.actor_type
+        for m in find_actors(
+            Context(
+                story(
+                    "Tavrosk said on Sunday it needed boats.", "Rescuers reached the city of Tavrosk late on Sunday."
+                ),
+                Registry([]),
+            )
+        )
+        if m.exact == "Tavrosk"
+    } == {"place"}

@@ -83,7 +83,8 @@ ORGANISATION_HEADS = _words(
     Securities Logistics Shipping Library Museum Gallery Theatre Theater Hotel Brewery Farms Markets Trading
     Insurance Ventures Labs Solutions Consulting Resources Investments Works Productions Entertainment
     Communications Electric Power Fisheries Shippers Growers Producers Workers Employers Brothers Associates
-    Cooperatives Collective Project Programme Program Commune Municipality Prosecutors Monitor Observers"""
+    Cooperatives Collective Project Projects Consortium Dal Programme Program Commune Municipality Prosecutors
+    Monitor Observers"""
 )
 #: Heads of a state body wherever they stand ("Coastal Works Department", "Supreme Court", "Geological Survey").
 STATE_HEADS = _words("Department Departments Court Courts Legislature Judiciary Survey Agency Authority")
@@ -95,7 +96,7 @@ STATE_BODY_HEADS = _words(
 STATE_MARKERS = _words("National Federal State Supreme Constitutional Presidential Royal Provincial Municipal Imperial")
 #: Words that make a body international or private however it is headed ("International … Agency", "… News Agency").
 NOT_STATE = _words(
-    """International News Press World Global European Intergovernmental UN U.N. Atomic Private Independent Arbitration
+    """International News Press World Global European Intergovernmental UN U.N. Atomic Private Independent Sport
     Sports Olympic"""
 )
 #: Words that open the name of a storm ("Hurricane …", "Tropical Storm …"): other.
@@ -242,10 +243,16 @@ def classify(words: list[str]) -> tuple[str, int]:
         rest = words[at:]
         if rest and rest[0] not in CONNECTORS and not any(head_type(w) for w in rest):
             return "person", at
-    if "of" in words:  # "Ministry of Defence", "University of Kovara", "Gulf of Aden"
-        first = words[words.index("of") - 1]
-        if kind := head_type(first) or ("place" if first in PLACE_STARTS else ""):
-            return ("government" if kind == "organisation" and state_body(content, first) else kind), 0
+    # "Ministry of Defence", "University of Kovara", "Gulf of Aden", "Centre for Regional Studies"
+    joint = next((i for i in range(1, len(words)) if words[i] in ("of", "for")), 0)
+    if joint:
+        first = words[joint - 1]
+        kind = head_type(first) or ("place" if first in PLACE_STARTS else "")
+        if kind and (words[joint] == "of" or kind in ("organisation", "government")):
+            state = (
+                kind == "organisation" and state_body(words[:joint], first) and not any(w in NOT_STATE for w in words)
+            )
+            return ("government" if state else kind), 0
     if any(w in ("Embassy", "Consulate") for w in words):
         return "government", 0
     last_word = content[-1]

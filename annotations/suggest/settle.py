@@ -71,7 +71,8 @@ _FROM_PEOPLE = N.ROLE_WORDS | N._words(
     Democrat Republican people pensioner student students worker workers fisherman fishermen mother father
     couple teacher nurse doctor driver owner"""
 )
-_JOINS = re.compile(r"\s*(?:,\s*(?:and|or)?|and|or)\s*")
+_JOINS = re.compile(r"\s*(?:,\s*(?:and|or)?|and|or)\s*(?:the\s+)?")
+_AND_OR = re.compile(r"\b(?:and|or)\b")
 
 
 def _evidence(text: str, s: Suggestion, ev: dict[str, float]) -> None:
@@ -126,9 +127,9 @@ def _lists(text: str, out: list[Suggestion]) -> list[list[int]]:
     joined = False  # a list has "and" or "or": "Murcia, Ana Brel" is a name and its apposition
     for i in range(1, len(out)):
         gap = text[out[i - 1].end : out[i].start]
-        if len(gap) <= 7 and _JOINS.fullmatch(gap):
+        if len(gap) <= 11 and _JOINS.fullmatch(gap):
             current.append(i)
-            joined = joined or gap.strip(" ,") in ("and", "or")
+            joined = joined or bool(_AND_OR.search(gap))
             continue
         if len(current) > 1 and joined:
             lists.append(current)
@@ -162,6 +163,15 @@ def settle_types(text: str, out: list[Suggestion]) -> list[Suggestion]:
         for i in ix:
             _evidence(text, out[i], ev)
         evidence[actor] = ev
+    # an acronym of a name in the story ("FCPA" after "Federal Coastal Protection Agency") takes its type
+    initials: dict[str, str] = {}
+    for s in result:
+        if " " in s.actor and s.actor_type not in ("person", ""):
+            letters = "".join(w[0] for w in s.actor.split() if w[:1].isupper() and w not in N.CONNECTORS)
+            initials.setdefault(letters, s.actor_type)
+    for actor in weak:
+        if actor.isupper() and actor in initials:
+            kinds[actor] = initials[actor]
     # an acronym in brackets after a name spells it out: "National Flood Authority (NFA)"
     for i in range(1, len(out)):
         s, prev = out[i], out[i - 1]
@@ -173,9 +183,9 @@ def settle_types(text: str, out: list[Suggestion]) -> list[Suggestion]:
             kinds[actor] = _decide(out[weak[actor][0]].actor_type, evidence[actor])
     # a place spreads across its list: "in Moscow, Pelvik and Ostrand"
     spread = False
-    for members in _lists(text, out):
-        strong = {out[i].actor_type for i in members if out[i].actor not in weak}
-        places = strong | {kinds[out[i].actor] for i in members if out[i].actor in weak} & {"place"}
+    for members in _lists(text, result):
+        strong = {result[i].actor_type for i in members if result[i].actor not in weak}
+        places = strong | {kinds[result[i].actor] for i in members if result[i].actor in weak} & {"place"}
         if "place" in places and strong <= {"place", "country"}:
             for i in members:
                 actor = out[i].actor

@@ -136,3 +136,36 @@ def test_a_name_typed_by_its_context_once_has_that_type_everywhere() -> None:
         )
         if m.exact == "Tavrosk"
     } == {"place"}
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("National Institute for Ocean Studies", "government"),
+        ("Federal Service for Veterinary Control of Food Safety", "government"),
+        ("Centre for Regional Studies", "organisation"),
+        ("Ministry for Coastal Affairs", "government"),
+        ("Tarsk Arbitration Court", "government"),
+        ("Court of Arbitration for Sport", "organisation"),
+        ("Baltic Cable Consortium", "organisation"),
+        ("Varun Infra Projects", "organisation"),
+    ],
+)
+def test_bodies_named_with_for_and_more_company_heads(name: str, kind: str) -> None:
+    assert classify(name.split())[0] == kind
+
+
+def test_an_acronym_of_a_name_in_the_story_takes_its_type() -> None:
+    got = types(
+        "The Federal Coastal Protection Agency sent boats on Monday.",
+        "Later the FCPA said the levee had held.",
+    )
+    assert got["FCPA"] == "government"
+
+
+def test_a_place_known_elsewhere_spreads_to_a_new_name_listed_with_it() -> None:
+    got = types(
+        "Water rose in Tarvik overnight.",
+        "Tarvik and Olmen were cut off, and the Velka and the Dren burst their banks near Tarvik.",
+    )
+    assert got["Olmen"] == "place"

@@ -84,6 +84,8 @@ class _Found:
         parts = [p for p in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", s.actor) if p not in N.CONNECTORS]
         if s.actor_type == "person" and len(parts) >= 2:
             self.surnames[fold_atom(parts[-1])] = s
+            if len(parts) == 3:  # two surnames: "Velasco" of "Ana Velasco Ruiz" names her again
+                self.surnames.setdefault(fold_atom(parts[-2]), s)
             first = fold_atom(parts[0])
             known = self.firsts.get(first, s)
             self.firsts[first] = s if known is not None and known.actor == s.actor else None
@@ -236,7 +238,9 @@ def _read_run(
     if len(run) > 1 and re.search(r"\s&\s|\w&\w", text[start:end]):
         kind = "organisation"  # "Marlow & Finch", "AT&T"
     if kind and len(run) > 1:
-        rule = "actor.country" if kind == "country" else "actor.name" if kind == "person" else "actor.head"
+        # an organisation whose last word is no head ("Park Min-jun", "National Rally") is a guess the story may settle
+        guessed = kind == "person" or (kind == "organisation" and not N.head_type(texts[-1]))
+        rule = "actor.country" if kind == "country" else "actor.name" if guessed else "actor.head"
         if kind == "person" and (is_demonym(texts[0]) or texts[0] in N.TITLES):
             return  # "Russian Ivo"? not a name this module can read
         actor = country_named(text[start:end]) or text[start:end] if kind == "country" else text[start:end]

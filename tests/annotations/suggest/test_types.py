@@ -169,3 +169,13 @@ def test_a_place_known_elsewhere_spreads_to_a_new_name_listed_with_it() -> None:
         "Tarvik and Olmen were cut off, and the Velka and the Dren burst their banks near Tarvik.",
     )
     assert got["Olmen"] == "place"
+
+
+def test_the_first_of_two_surnames_names_the_person_again() -> None:
+    got = types("Prices rose, central bank president Marta Solano Ibarra told reporters.", "Solano said it would wait.")
+    assert got["Solano"] == "person"
+
+
+def test_a_name_with_a_head_word_inside_yields_to_person_evidence() -> None:
+    got = types("Park Ji-hoon, a researcher at the institute, said prices would rise.")
+    assert got["Park Ji-hoon"] == "person"

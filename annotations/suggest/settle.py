@@ -17,9 +17,11 @@ from annotations.suggest.model import Suggestion
 __all__ = ["settle_types"]
 
 #: Rules whose type is a guess the story's evidence may overrule.
-WEAK_RULES = frozenset({"actor.word", "actor.name", "actor.acronym", "actor.short", "actor.surname"})
-#: Rules whose type is known: a group of mentions with one of them keeps it.
+WEAK_RULES = frozenset({"actor.word", "actor.name", "actor.acronym", "actor.short", "actor.surname", "actor.headline"})
+#: Rules whose type is a guess from the name's own words and context.
 _GUESSES = frozenset({"actor.word", "actor.name", "actor.acronym"})
+#: Rules that copy the type of a mention read before (a surname, a short form, a name repeated in a headline).
+_COPIES = frozenset({"actor.short", "actor.surname", "actor.headline"})
 
 #: Lowercase nouns after a name that make it a place ("the X river", "the X region", "X and Y counties").
 GEO_NOUNS = N._words(
@@ -33,12 +35,25 @@ INSTITUTION_NOUNS = N._words(
     """union unions company firm group party bank carmaker airline carrier insurer lender retailer newspaper daily
     broadcaster club team conglomerate consortium cooperative co-operative brand chain operator startup producer
     supplier manufacturer shipbuilder miner utility agency ministry foundation charity institute university school
-    hospital automaker steelmaker chipmaker drugmaker giant"""
+    hospital automaker steelmaker chipmaker drugmaker giant coalition alliance gazette magazine channel website
+    poll pollster broadcaster"""
+)
+_INSTITUTIONS = "|".join(sorted(INSTITUTION_NOUNS | N._words("companies firms carriers airlines lenders banks groups")))
+#: "X, one of the country's largest carriers": an organisation in apposition.
+_ORG_APPOSITIVE = re.compile(
+    r"\s*,\s*(?:one\s+of\s+)?(?:a|an|the|its|their|[A-Z][\w-]*['’]s?)\s+(?:[\w'’-]+\s+){0,3}?(?:"
+    + _INSTITUTIONS
+    + r")\b(?!['’])"  # not "X, the agency's director"
+)
+#: "the company that runs the ferry, X, said": the institution noun comes before the name.
+_ORG_BEFORE = re.compile(
+    r"(?<!of the )(?<!of )\b(?:" + _INSTITUTIONS + r")(?:\s+(?:that|which)\s+[^,.;'’]{0,40})?,\s*$"
 )
 #: Lowercase words before "of X" that make X a place ("residents of X", "the port of X").
 _PLACE_OF = re.compile(
-    r"\b(?:residents|people|inhabitants|town|city|village|port|region|state|province|district|districts|county|"
-    r"island|outskirts|centre|center|capital|mayor|governor|streets|north|south|east|west|suburbs)\s+of\s+(?:the\s+)?$",
+    r"\b(?:residents|people|inhabitants|towns?|city|cities|villages?|ports?|regions?|states?|provinces?|districts?|"
+    r"counties|county|islands?|outskirts|centre|center|capital|mayor|governor|streets|north|south|east|west|suburbs)"
+    r"\s+of\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 #: Nouns after "X's" that make X a place ("X's governor", "X's residents").
@@ -84,7 +99,12 @@ def _evidence(text: str, s: Suggestion, ev: dict[str, float]) -> None:
     previous = last.group(1) if last else ""
     if previous in N.TITLES or previous.casefold() in N.ROLE_WORDS or _APPOSITIVE.match(after):
         ev["person"] += 3
-    elif previous in INSTITUTION_NOUNS or _ORG_OWNS.match(after):
+    elif (
+        previous in INSTITUTION_NOUNS
+        or _ORG_OWNS.match(after)
+        or _ORG_APPOSITIVE.match(after)
+        or (before.endswith(", ") and _ORG_BEFORE.search(before))
+    ):
         ev["organisation"] += 3  # "carmaker X", "X shares", "X's chief executive"
     if previous in _PLACE_PREPS and not owned:
         two = _TWO_LAST.search(before)
@@ -151,7 +171,7 @@ def settle_types(text: str, out: list[Suggestion]) -> list[Suggestion]:
     result = list(out)
     for actor, kind in known.items():  # a strong type beats the guesses of the same name
         for i in groups[actor]:
-            if result[i].rule in _GUESSES and result[i].actor_type != kind:
+            if (result[i].rule in _GUESSES or result[i].rule in _COPIES) and result[i].actor_type != kind:
                 result[i] = replace(result[i], actor_type=kind)
     weak = {a: ix for a, ix in groups.items() if a not in known and any(out[i].rule in _GUESSES for i in ix)}
     if not weak:

@@ -179,3 +179,28 @@ def test_the_first_of_two_surnames_names_the_person_again() -> None:
 def test_a_name_with_a_head_word_inside_yields_to_person_evidence() -> None:
     got = types("Park Ji-hoon, a researcher at the institute, said prices would rise.")
     assert got["Park Ji-hoon"] == "person"
+
+
+def test_institution_words_in_an_apposition_make_an_organisation() -> None:
+    got = types(
+        "The firm that runs the ferry, Halden Marit, said in a statement that no one was hurt.",
+        "A court ordered Vessa Lorn, one of the country's largest carriers, to pay.",
+        "A Tomsen Varo poll showed the ruling Alva Nerin coalition ahead.",
+    )
+    assert got["Halden Marit"] == "organisation"
+    assert got["Vessa Lorn"] == "organisation"
+    assert got["Tomsen Varo"] == "organisation"
+    assert got["Alva Nerin"] == "organisation"
+
+
+def test_plural_place_nouns_before_of_make_places() -> None:
+    got = types("Farms were occupied in the provinces of Vela Norte and Armin, officials said.")
+    assert got["Vela Norte"] == "place" and got["Armin"] == "place"
+
+
+def test_a_person_after_a_role_in_an_institution_stays_a_person() -> None:
+    got = types(
+        "The head of the union, Mira Vestal, said the strike would go on.",
+        "The company's chief executive, Tor Alden, said nothing.",
+    )
+    assert got["Mira Vestal"] == "person" and got["Tor Alden"] == "person"

@@ -249,10 +249,8 @@ def classify(words: list[str]) -> tuple[str, int]:
         first = words[joint - 1]
         kind = head_type(first) or ("place" if first in PLACE_STARTS else "")
         if kind and (words[joint] == "of" or kind in ("organisation", "government")):
-            state = (
-                kind == "organisation" and state_body(words[:joint], first) and not any(w in NOT_STATE for w in words)
-            )
-            return ("government" if state else kind), 0
+            own = kind == "organisation" and state_body(words[:joint], first) and not any(w in NOT_STATE for w in words)
+            return ("government" if own else kind), 0
     if any(w in ("Embassy", "Consulate") for w in words):
         return "government", 0
     last_word = content[-1]

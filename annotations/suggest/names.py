@@ -87,7 +87,7 @@ ORGANISATION_HEADS = _words(
     Monitor Observers"""
 )
 #: Heads of a state body wherever they stand ("Coastal Works Department", "Supreme Court", "Geological Survey").
-STATE_HEADS = _words("Department Departments Court Courts Legislature Judiciary Survey Agency Authority")
+STATE_HEADS = _words("Department Departments Court Courts Legislature Judiciary Survey Agency Authority Guard")
 #: Heads of a state body when the name says whose state it is ("National …", "Federal …", a country, a nationality).
 STATE_BODY_HEADS = _words(
     """Service Center Centre Commission Council Institute Force Forces Guard Bureau Office Directorate

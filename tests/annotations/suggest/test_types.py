@@ -204,3 +204,9 @@ def test_a_person_after_a_role_in_an_institution_stays_a_person() -> None:
         "The company's chief executive, Tor Alden, said nothing.",
     )
     assert got["Mira Vestal"] == "person" and got["Tor Alden"] == "person"
+
+
+def test_more_demonyms_mark_their_country_s_bodies() -> None:
+    assert classify("Malaysian Rubber Board".split())[0] == "government"
+    assert classify("Ghanaian Cocoa Board".split())[0] == "government"
+    assert classify("Coast Guard".split())[0] == "government"

@@ -232,6 +232,8 @@ def classify(words: list[str]) -> tuple[str, int]:
     content = [w for w in words if w not in CONNECTORS]
     if not content or all(is_title(w) for w in content):
         return "", 0  # "of the", "Prime Minister": no name
+    if words[0] == "Justice" and len(content) >= 3 and not any(head_type(w) or w in NOT_IN_NAMES for w in content[1:]):
+        return "person", 1  # a judge: "Justice" is a title here, not a ministry's word
     # a title and a name: "Deputy Agriculture Minister Yelena Orlova", "Kestovan Prime Minister Ivo Maric"
     heads = [i for i, w in enumerate(words) if is_title_head(w)]
     if heads:  # the name: after the last title head, and after "of …" ("Secretary of State Antony Blinken")

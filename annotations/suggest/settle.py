@@ -93,7 +93,7 @@ _AND_OR = re.compile(r"\b(?:and|or)\b")
 def _evidence(text: str, s: Suggestion, ev: dict[str, float]) -> None:
     """Add the evidence around one mention to `ev` (type -> weight)."""
     before = text[max(0, s.start - 40) : s.start]
-    after = text[s.end : s.end + 40]
+    after = text[s.end : s.end + 60]
     owned = bool(_POSSESSIVE.match(after))
     last = _LAST_WORD.search(before)
     previous = last.group(1) if last else ""

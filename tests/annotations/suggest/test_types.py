@@ -210,3 +210,14 @@ def test_more_demonyms_mark_their_country_s_bodies() -> None:
     assert classify("Malaysian Rubber Board".split())[0] == "government"
     assert classify("Ghanaian Cocoa Board".split())[0] == "government"
     assert classify("Coast Guard".split())[0] == "government"
+
+
+def test_justice_before_a_full_name_is_a_judge_s_title() -> None:
+    assert classify("Justice Helena Braga Souto".split()) == ("person", 1)
+    assert classify("Justice Ministry".split())[0] == "government"
+    assert classify("Justice and Development Party".split())[0] == "organisation"
+
+
+def test_an_apposition_is_read_to_its_noun() -> None:
+    got = types("A court ordered Vessa Lorn, one of the republic's largest regional carriers, to pay.")
+    assert got["Vessa Lorn"] == "organisation"

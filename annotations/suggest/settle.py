@@ -66,8 +66,7 @@ _ORG_OWNS = re.compile(
     r"(?:['’]s)?\s+(?:chief\s+executive|ceo|board|shares|shareholders|employees|staff|management|operating|profits?|"
     r"revenues?|sales|stock|bonds|headquarters|subsidiary|workforce|customers|investors)\b"
 )
-_LAST_WORD = re.compile(r"([\w.-]+)\s+$")
-_TWO_LAST = re.compile(r"([\w-]+)\s+([\w.-]+)\s+$")
+_WORD = re.compile(r"[\w.-]+")
 _NEXT_WORD = re.compile(r"\s+([a-z][\w-]*)(?:\s+([a-z][\w-]*))?")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _APPOSITIVE = re.compile(
@@ -94,28 +93,28 @@ def _evidence(text: str, s: Suggestion, ev: dict[str, float]) -> None:
     """Add the evidence around one mention to `ev` (type -> weight)."""
     before = text[max(0, s.start - 40) : s.start]
     after = text[s.end : s.end + 60]
-    owned = bool(_POSSESSIVE.match(after))
-    last = _LAST_WORD.search(before)
-    previous = last.group(1) if last else ""
-    if previous in N.TITLES or previous.casefold() in N.ROLE_WORDS or _APPOSITIVE.match(after):
+    owned = after[:1] in "'’" and bool(_POSSESSIVE.match(after))
+    tokens = before.split() if before[-1:].isspace() else ()
+    previous = tokens[-1] if tokens and _WORD.fullmatch(tokens[-1]) else ""
+    two = tokens[-2] if len(tokens) > 1 else ""
+    comma = after.lstrip()[:1] == ","
+    if previous in N.TITLES or previous.casefold() in N.ROLE_WORDS or (comma and _APPOSITIVE.match(after)):
         ev["person"] += 3
     elif (
         previous in INSTITUTION_NOUNS
         or _ORG_OWNS.match(after)
-        or _ORG_APPOSITIVE.match(after)
+        or (comma and _ORG_APPOSITIVE.match(after))
         or (before.endswith(", ") and _ORG_BEFORE.search(before))
     ):
         ev["organisation"] += 3  # "carmaker X", "X shares", "X's chief executive"
     if previous in _PLACE_PREPS and not owned:
-        two = _TWO_LAST.search(before)
-        if not (two and two.group(1).casefold() in _NOT_PLACE_IN):
+        if two.casefold() not in _NOT_PLACE_IN:
             ev["place"] += 2
     elif previous == "from":
-        two = _TWO_LAST.search(before)
-        ev["place"] += 2 if two and (two.group(1) in _FROM_PEOPLE or two.group(1).endswith("-old")) else 0.5
-    if _PLACE_OF.search(before) or _PLACE_OWNS.match(after):
+        ev["place"] += 2 if two in _FROM_PEOPLE or two.endswith("-old") else 0.5
+    if (previous in ("of", "the") and _PLACE_OF.search(before)) or (owned and _PLACE_OWNS.match(after)):
         ev["place"] += 3
-    if (nxt := _NEXT_WORD.match(after)) and not owned:
+    if not owned and (nxt := _NEXT_WORD.match(after)):
         for noun in nxt.groups():  # "the X river", "the X copper mine"
             if noun in GEO_NOUNS:
                 ev["place"] += 3

@@ -6,7 +6,8 @@ word alone that repeats a name given before (a surname, a first name, "Brightwat
 country names; then, if a spaCy pipeline is given, its entities. A person's mention is the title and the name
 ("Prime Minister Ivo Maric", its `actor` "Ivo Maric"), never the nationality, country or body before the title
 ("French", "ECB", "Federation Council" are apart). Headline-case lines only repeat what the body names; the
-dateline, agency stamps, bylines and trailers are skipped; a demonym alone is never a mention.
+dateline, agency stamps, bylines and trailers are skipped; a demonym alone is never a mention. Last, `settle.py`
+settles one type per new name from the evidence of all its mentions (a strong type beats guessed ones).
 """
 
 from __future__ import annotations

@@ -4,11 +4,15 @@ settles one type per new name from the evidence of all its mentions. Every name 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from annotations.actors import ACTOR_TYPES
 from annotations.registry import Registry
 from annotations.suggest.actors import find_actors
 from annotations.suggest.context import Context
 from annotations.suggest.names import classify
+from annotations.suggest.settle import settle_types
 from stories.model import Story, StoryBuilder, StoryMeta
 
 
@@ -221,3 +225,10 @@ def test_justice_before_a_full_name_is_a_judge_s_title() -> None:
 def test_an_apposition_is_read_to_its_noun() -> None:
     got = types("A court ordered Vessa Lorn, one of the republic's largest regional carriers, to pay.")
     assert got["Vessa Lorn"] == "organisation"
+
+
+@given(st.text(alphabet=st.sampled_from(list("Ab Cd, and the (EF) of in river Mr. 's\n")), max_size=200))
+def test_settling_keeps_every_span_and_never_raises(text: str) -> None:
+    found = find_actors(Context(story(text), Registry([])))
+    assert all(m.actor_type in ACTOR_TYPES for m in found)
+    assert settle_types(text, []) == []

@@ -245,7 +245,7 @@ def _read_run(
         if kind == "person" and (is_demonym(texts[0]) or texts[0] in N.TITLES):
             return  # "Russian Ivo"? not a name this module can read
         actor = country_named(text[start:end]) or text[start:end] if kind == "country" else text[start:end]
-        if kind == "person" and re.search(r"\b(?:in|at|near|outside)\s$", text[max(0, start - 8) : start]):
+        if kind == "person" and re.search(r"\b(?:in|near|outside)\s$", text[max(0, start - 8) : start]):
             kind, rule = "place", "actor.place"  # "in Khan Younis", "near Hong Kong"
         found.add(_mention(ctx, start, end, rule, actor, kind))
         return

@@ -167,7 +167,8 @@ ROLE_WORDS = _words(
     director chairman chairwoman ambassador envoy senator lawmaker deputy adviser advisor economist professor
     researcher commander general judge prosecutor mayor governor secretary correspondent editor founder owner
     manager executive negotiator mediator activist expert farmer resident witness colleague counterpart wife
-    husband son daughter father mother brother sister premier chancellor king queen pope"""
+    husband son daughter father mother brother sister premier chancellor king queen pope strategist scientist
+    fellow engineer consultant"""
 )
 _ROLES = "|".join(sorted(ROLE_WORDS))
 #: The text before a place's name ("in ", "the town of ").

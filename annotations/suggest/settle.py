@@ -52,7 +52,8 @@ _ORG_BEFORE = re.compile(
 #: Lowercase words before "of X" that make X a place ("residents of X", "the port of X").
 _PLACE_OF = re.compile(
     r"\b(?:residents|people|inhabitants|towns?|city|cities|villages?|ports?|regions?|states?|provinces?|districts?|"
-    r"counties|county|islands?|outskirts|centre|center|capital|mayor|governor|streets|north|south|east|west|suburbs)"
+    r"counties|county|islands?|outskirts|centre|center|capital|mayor|governor|streets|north|south|east|west|suburbs|"
+    r"resorts?|valley)"
     r"\s+of\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
@@ -110,6 +111,9 @@ def _evidence(text: str, s: Suggestion, ev: dict[str, float]) -> None:
     if previous in _PLACE_PREPS and not owned:
         if two.casefold() not in _NOT_PLACE_IN:
             ev["place"] += 2
+    elif previous == "at":  # "a strategist at X": a firm; "talks at X": a place
+        kind = "organisation" if two.casefold() in N.ROLE_WORDS else "place"
+        ev[kind] += 3 if kind == "organisation" else 2
     elif previous == "from":
         ev["place"] += 2 if two in _FROM_PEOPLE or two.endswith("-old") else 0.5
     if (previous in ("of", "the") and _PLACE_OF.search(before)) or (owned and _PLACE_OWNS.match(after)):

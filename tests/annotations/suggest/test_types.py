@@ -232,3 +232,13 @@ def test_settling_keeps_every_span_and_never_raises(text: str) -> None:
     found = find_actors(Context(story(text), Registry([])))
     assert all(m.actor_type in ACTOR_TYPES for m in found)
     assert settle_types(text, []) == []
+
+
+def test_a_role_at_a_name_makes_it_an_organisation_and_a_resort_of_a_place() -> None:
+    got = types(
+        "«Rates will fall,» said Ines Varga, a strategist at Mirel Kassa in Vienna.",
+        "Two skiers died near the resort of Olvenden, police said.",
+        "Talks were held at Rovan Hall on Monday.",
+    )
+    assert got["Mirel Kassa"] == "organisation"
+    assert got["Olvenden"] == "place"

@@ -6,7 +6,8 @@ word alone that repeats a name given before (a surname, a first name, "Brightwat
 country names; then, if a spaCy pipeline is given, its entities. A person's mention is the title and the name
 ("Prime Minister Ivo Maric", its `actor` "Ivo Maric"), never the nationality, country or body before the title
 ("French", "ECB", "Federation Council" are apart). Headline-case lines only repeat what the body names; the
-dateline, agency stamps, bylines and trailers are skipped; a demonym alone is never a mention.
+dateline, agency stamps, bylines and trailers are skipped; a demonym alone is never a mention. Last, `settle.py`
+settles one type per new name from the evidence of all its mentions (a strong type beats guessed ones).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from annotations.suggest.countries import city_named, country_named, country_nam
 from annotations.suggest.matcher import Atom, Entry, Matcher, atoms, fold_atom, registry_matcher
 from annotations.suggest.model import Suggestion
 from annotations.suggest.runs import Word, runs, words
+from annotations.suggest.settle import GEO_NOUNS, settle_types
 from annotations.suggest.skips import Zones, zones
 
 if TYPE_CHECKING:
@@ -57,6 +59,7 @@ CUE_AFTER = frozenset(
 )
 _NATIONAL = ("an", "ian", "ese", "ish", "i")  # the ending of a word for a nationality before a title ("Kestovan")
 _ADJECTIVE_ENDINGS = ("an", "ian", "ese", "ish", "i")
+_LOWER_NEXT = re.compile(r" ([a-z][\w-]*)")  # "Corvan district" is a place, "Orlenian farmers" a nationality
 
 
 @dataclass
@@ -82,9 +85,13 @@ class _Found:
         parts = [p for p in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", s.actor) if p not in N.CONNECTORS]
         if s.actor_type == "person" and len(parts) >= 2:
             self.surnames[fold_atom(parts[-1])] = s
+            if len(parts) == 3:  # two surnames: "Velasco" of "Ana Velasco Ruiz" names her again
+                self.surnames.setdefault(fold_atom(parts[-2]), s)
             first = fold_atom(parts[0])
             known = self.firsts.get(first, s)
             self.firsts[first] = s if known is not None and known.actor == s.actor else None
+        elif s.actor_type == "other" and len(parts) >= 2 and parts[0] in N.STORM_WORDS:
+            self.short.setdefault(fold_atom(parts[-1]), s)  # "Belinda" after "Hurricane Belinda"
         elif s.actor_type in ("organisation", "place", "group") and len(parts) >= 2 and not s.actor_id:
             # "Brightwater" after "Brightwater Rail", "Ordin" after "Lake Ordin": a short form of the same name
             word = parts[1] if parts[0] in N.PLACE_STARTS else parts[0]
@@ -157,7 +164,7 @@ def find_actors(ctx: Context, nlp: NlpBackend | None = None) -> list[Suggestion]
             adjective = kind == "group" and is_demonym(exact) and not exact.endswith("s")  # "Russian", not "Kurds"
             if found.free(start, end) and not skip.skipped(start, end) and not skip.headline(start) and not adjective:
                 found.add(_mention(ctx, start, end, "actor.nlp", exact, kind))
-    return sorted(found.out, key=lambda s: (s.start, -s.end))
+    return settle_types(text, sorted(found.out, key=lambda s: (s.start, -s.end)))
 
 
 def _title_at(words: list[str], capitals: set[str]) -> int:
@@ -232,11 +239,13 @@ def _read_run(
     if len(run) > 1 and re.search(r"\s&\s|\w&\w", text[start:end]):
         kind = "organisation"  # "Marlow & Finch", "AT&T"
     if kind and len(run) > 1:
-        rule = "actor.country" if kind == "country" else "actor.name" if kind == "person" else "actor.head"
+        # an organisation whose last word is no head ("Park Min-jun", "National Rally") is a guess the story may settle
+        guessed = kind == "person" or (kind == "organisation" and not N.head_type(texts[-1]))
+        rule = "actor.country" if kind == "country" else "actor.name" if guessed else "actor.head"
         if kind == "person" and (is_demonym(texts[0]) or texts[0] in N.TITLES):
             return  # "Russian Ivo"? not a name this module can read
         actor = country_named(text[start:end]) or text[start:end] if kind == "country" else text[start:end]
-        if kind == "person" and re.search(r"\b(?:in|at|near|outside)\s$", text[max(0, start - 8) : start]):
+        if kind == "person" and re.search(r"\b(?:in|near|outside)\s$", text[max(0, start - 8) : start]):
             kind, rule = "place", "actor.place"  # "in Khan Younis", "near Hong Kong"
         found.add(_mention(ctx, start, end, rule, actor, kind))
         return
@@ -304,7 +313,9 @@ def _read_word(
     country_like = _has_demonym(folded, capitals)
     if initial and not (country_like or cued or kind or folded in inside):
         return
-    if kind == "organisation":
+    if w in N.REGIONS:
+        found.add(_mention(ctx, word.start, word.end, "actor.place", w, "place"))  # "Europe", not a country
+    elif kind == "organisation":
         found.add(_mention(ctx, word.start, word.end, "actor.acronym", w, kind))
     elif country_like:
         found.add(_mention(ctx, word.start, word.end, "actor.place", w, "country", score=0.6))
@@ -333,7 +344,7 @@ def _looks_like_demonym(folded: str, word: str, after: str, capitals: set[str]) 
             stem = folded[: -len(ending)]
             if stem in capitals or stem + "a" in capitals or stem + "y" in capitals:
                 return True
-            if ending in ("an", "ian", "ese") and re.match(r" [a-z]", after):
+            if ending in ("an", "ian", "ese") and (m := _LOWER_NEXT.match(after)) and m.group(1) not in GEO_NOUNS:
                 return True
     return False
 

@@ -20,6 +20,7 @@ __all__ = [
     "head_type",
     "is_title",
     "is_title_head",
+    "state_body",
 ]
 
 
@@ -72,17 +73,37 @@ ORGANISATION_HEADS = _words(
     """Agency Agencies Council Party Corp Corp. Corporation Group Bank Commission Committee University Association
     Union Court Parliament Assembly Office Service Services Institute Foundation Company Co Co. Inc Inc. Ltd Ltd. LLC
     PLC Plc AG GmbH Authority Board Organization Organisation Federation Fund Network Alliance Coalition League
-    Bureau Center Centre Airlines Airways Holdings Reserve Exchange Industries Motors Systems Technologies Press
+    Bureau Center Centre Survey Legislature Judiciary Airlines Airways Holdings Reserve Exchange Industries Motors
+    Systems Technologies Press
     Times Post Television Radio Broadcasting Club Society Academy School College Hospital Clinic Trust Guard Army
-    Navy Police Forces Nations Cooperative Co-operative Initiative Watch International Partners Capital Senate
+    Navy Police Force Forces Nations Cooperative Co-operative Initiative Watch International Partners Capital Senate
     Congress Duma Knesset Bundestag Rada Cross Crescent Tribunal Department Institution Observatory Chamber
     Federation Confederation Syndicate Cartel Trade-union Congregation Church Fleet Command Directorate Unit
     Railways Railway Energy Petroleum Oil Gas Telecom Pharma Pharmaceuticals Media Studios Foods Mining Steel Rail
     Securities Logistics Shipping Library Museum Gallery Theatre Theater Hotel Brewery Farms Markets Trading
     Insurance Ventures Labs Solutions Consulting Resources Investments Works Productions Entertainment
     Communications Electric Power Fisheries Shippers Growers Producers Workers Employers Brothers Associates
-    Cooperatives Collective Project Programme Program Commune Municipality Prosecutors Monitor Observers"""
+    Cooperatives Collective Project Projects Consortium Dal Programme Program Commune Municipality Prosecutors
+    Monitor Observers"""
 )
+#: Heads of a state body wherever they stand ("Coastal Works Department", "Supreme Court", "Geological Survey").
+STATE_HEADS = _words("Department Departments Court Courts Legislature Judiciary Survey Agency Authority Guard")
+#: Heads of a state body when the name says whose state it is ("National …", "Federal …", a country, a nationality).
+STATE_BODY_HEADS = _words(
+    """Service Center Centre Commission Council Institute Force Forces Guard Bureau Office Directorate
+    Administration Inspectorate Board Police"""
+)
+STATE_MARKERS = _words("National Federal State Supreme Constitutional Presidential Royal Provincial Municipal Imperial")
+#: Words that make a body international or private however it is headed ("International … Agency", "… News Agency").
+NOT_STATE = _words(
+    """International News Press World Global European Intergovernmental UN U.N. Atomic Private Independent Sport
+    Sports Olympic"""
+)
+#: Words that open the name of a storm ("Hurricane …", "Tropical Storm …"): other.
+STORM_WORDS = _words("Hurricane Typhoon Cyclone Storm Tropical Tornado Superstorm Super")
+#: The last word of a law, treaty or declaration's name ("Clean Rivers Act", "Harbour Declaration"): other.
+OTHER_HEADS = _words("Act Declaration Treaty Accord Accords Agreement Convention Protocol Charter Amendment Doctrine")
+OTHER_PHRASES = frozenset({"el niño", "la niña", "el nino", "la nina"})
 #: The last word of an armed or political group's name.
 GROUP_HEADS = _words("Movement Front Brigade Brigades Militia Militias Rebels Insurgents Battalion Regiment Faction")
 #: The last word of a place's name, and the first word of one ("Lake Ordin", "Mount Kenya").
@@ -146,7 +167,8 @@ ROLE_WORDS = _words(
     director chairman chairwoman ambassador envoy senator lawmaker deputy adviser advisor economist professor
     researcher commander general judge prosecutor mayor governor secretary correspondent editor founder owner
     manager executive negotiator mediator activist expert farmer resident witness colleague counterpart wife
-    husband son daughter father mother brother sister premier chancellor king queen pope"""
+    husband son daughter father mother brother sister premier chancellor king queen pope strategist scientist
+    fellow engineer consultant"""
 )
 _ROLES = "|".join(sorted(ROLE_WORDS))
 #: The text before a place's name ("in ", "the town of ").
@@ -177,7 +199,20 @@ def head_type(word: str) -> str:
         return "organisation"
     if word in PLACE_HEADS:
         return "place"
+    if word in OTHER_HEADS:
+        return "other"
     return ""
+
+
+def state_body(content: list[str], head: str) -> bool:
+    """Whether a body headed by `head` ("Agency", "Council") whose name's words are `content` is the state's own."""
+    if any(w in NOT_STATE for w in content):
+        return False
+    if head in STATE_HEADS:
+        return True
+    return head in STATE_BODY_HEADS and any(
+        w in STATE_MARKERS or demonym_country(w) or country_named(w) for w in content if w != head
+    )
 
 
 def classify(words: list[str]) -> tuple[str, int]:
@@ -193,9 +228,13 @@ def classify(words: list[str]) -> tuple[str, int]:
         return "place", 0
     if folded in GOVERNMENT_PHRASES or (len(words) == 1 and words[0] in GOVERNMENT_NAMES):
         return "government", 0
+    if folded in OTHER_PHRASES or (len(words) >= 2 and words[0] in STORM_WORDS and words[-1] not in STORM_WORDS):
+        return "other", 0  # "El Niño", "Hurricane Belinda"
     content = [w for w in words if w not in CONNECTORS]
     if not content or all(is_title(w) for w in content):
         return "", 0  # "of the", "Prime Minister": no name
+    if words[0] == "Justice" and len(content) >= 3 and not any(head_type(w) or w in NOT_IN_NAMES for w in content[1:]):
+        return "person", 1  # a judge: "Justice" is a title here, not a ministry's word
     # a title and a name: "Deputy Agriculture Minister Yelena Orlova", "Kestovan Prime Minister Ivo Maric"
     heads = [i for i, w in enumerate(words) if is_title_head(w)]
     if heads:  # the name: after the last title head, and after "of …" ("Secretary of State Antony Blinken")
@@ -207,10 +246,14 @@ def classify(words: list[str]) -> tuple[str, int]:
         rest = words[at:]
         if rest and rest[0] not in CONNECTORS and not any(head_type(w) for w in rest):
             return "person", at
-    if "of" in words:  # "Ministry of Defence", "University of Kovara", "Gulf of Aden"
-        first = words[words.index("of") - 1]
-        if kind := head_type(first) or ("place" if first in PLACE_STARTS else ""):
-            return ("government" if kind == "organisation" and first == "Department" else kind), 0
+    # "Ministry of Defence", "University of Kovara", "Gulf of Aden", "Centre for Regional Studies"
+    joint = next((i for i in range(1, len(words)) if words[i] in ("of", "for")), 0)
+    if joint:
+        first = words[joint - 1]
+        kind = head_type(first) or ("place" if first in PLACE_STARTS else "")
+        if kind and (words[joint] == "of" or kind in ("organisation", "government")):
+            own = kind == "organisation" and state_body(words[:joint], first) and not any(w in NOT_STATE for w in words)
+            return ("government" if own else kind), 0
     if any(w in ("Embassy", "Consulate") for w in words):
         return "government", 0
     last_word = content[-1]
@@ -220,6 +263,8 @@ def classify(words: list[str]) -> tuple[str, int]:
         state = len(content) > 1 and (content[-2] in TITLES or demonym_country(content[0]) or country_named(content[0]))
         if kind == "organisation" and last_word in ("Office", "Department", "Service") and state:
             return "government", 0  # "Foreign Office", "State Department", "Russian Security Service"
+        if kind == "organisation" and state_body(content, last_word):
+            return "government", 0  # "Supreme Court", "National Weather Service", "Geological Survey"
         return kind, 0
     if len(content) >= 2 and content[0] in PLACE_STARTS:
         return "place", 0

@@ -16,9 +16,10 @@ __all__ = ["Zones", "zones"]
 #: A dateline at the start of a paragraph: a place (often in capitals), maybe a date, then the agency's stamp.
 _DATELINE = re.compile(
     r"\A[ \t]*[A-Z][\w.'’ -]{1,40}?(?:,[^\n(/]{1,40}?)?[ \t]*"
-    r"(?:\((?:[A-Z]{2,6}|Reuters|dpa|Xinhua|Anadolu(?: Agency)?|Sputnik|Interfax|Bloomberg|Yonhap|Kyodo|Bernama|"
-    r"Antara|Ukrinform|Lusa)\)|/[A-Z][A-Za-z-]{1,15}/)[ \t]*[-–—.:]?"
+    r"(?:(?:\((?:Reuters|dpa|Xinhua|Anadolu(?: Agency)?|Sputnik|Interfax|Bloomberg|Yonhap|Kyodo|Bernama|"
+    r"Antara|Ukrinform|Lusa)\)|/[A-Z][A-Za-z-]{1,15}/)[ \t]*[-–—.:]?|\([A-Z]{2,6}\)[ \t]*[-–—.:])"
 )
+#: (any capitals in brackets are a stamp only before the dash: "(NFA) said" is an acronym in a sentence)
 #: A dateline in capitals with no stamp: "KOVARA, May 14 —".
 _CAPITAL_DATELINE = re.compile(r"\A[ \t]*[A-Z][A-Z.'’ -]{2,40}(?:,[^\n]{1,30}?)?[ \t]+[-–—][ \t]")
 _BOILERPLATE = re.compile(

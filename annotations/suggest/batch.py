@@ -9,6 +9,7 @@ this process: suggestions are never lost to it.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -49,6 +50,9 @@ def _start_worker(registry: Registry) -> None:
     global _registry
     _registry = registry
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no traceback per worker
+    # what the worker inherited (the library read so far, the registry) lives as long as it does: the collector
+    # need not walk it again after every few thousand tokens (~10 % of the time on a large library)
+    gc.freeze()
 
 
 def _suggest_chunk(stories: list[Story]) -> list[list[Suggestion]]:

@@ -151,9 +151,9 @@ def checkable(statement: str, *, strict: bool = False) -> bool | None:
     about its speaker ("he had …") or one carried by quoted words. `strict`: any forecast is False, even one with
     a figure (what a quoted sentence needs to be a claim)."""
     lists = words()
-    found = list(WORD.finditer(statement))
+    found = WORD.findall(statement)
     tokens = {  # capitalised words inside the statement are names ("May", "Will Ross"), not words
-        m.group().lower().translate(_APOSTROPHE) for n, m in enumerate(found) if not n or not m.group()[0].isupper()
+        w.lower().translate(_APOSTROPHE) for n, w in enumerate(found) if not n or not w[0].isupper()
     }
     forecast = bool(tokens & lists.modal)
     if forecast and strict:
@@ -162,4 +162,4 @@ def checkable(statement: str, *, strict: bool = False) -> bool | None:
         return True
     if forecast or not tokens & lists.past or any(c in '"“«„' for c in statement):
         return False
-    return None if not found or found[0].group().lower() not in lists.vague else False
+    return None if not found or found[0].lower() not in lists.vague else False

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 from collections import Counter
@@ -10,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import click
+import msgspec
 
 from annotations import config
 from annotations.history import History
@@ -27,6 +29,8 @@ from tui.cli.base import PIPE_WIDTH, open_store, user_errors
 __all__ = ["COMMANDS", "suggestion_record", "table_lines"]
 
 FORMATS = ("table", "json", "jsonl")
+#: A record as one JSON line, UTF-8, compact (as `export --format jsonl` writes them).
+_ONE_LINE = msgspec.json.Encoder().encode
 
 
 def _min_score(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
@@ -169,6 +173,8 @@ def suggest_(
     store = open_store(ctx, write=accept_)
     ids = list(_stories(store, stories, every))
     registry = Registry.of(store)  # one for the run; remade only when accepting adds entries
+    store.load_annotations()
+    gc.freeze()  # the library read stays to the end: the collector need not walk it again and again
     history = History(store)
     rows: list[dict[str, Any]] = []  # for json: one array
     width, listed = table_width(), 0
@@ -197,7 +203,8 @@ def suggest_(
                 registry = Registry.of(store)  # the records name the entries made
         records = [suggestion_record(s, story, registry) for s in found]
         if fmt == "jsonl" and records:  # one write a story: a run over the library prints as fast as it finds
-            click.echo("\n".join(json.dumps(record, ensure_ascii=False) for record in records))
+            lines = b"\n".join(map(_ONE_LINE, records))  # U+2028/9 escaped: some readers split lines at them
+            click.echo(lines.replace(b"\xe2\x80\xa8", b"\\u2028").replace(b"\xe2\x80\xa9", b"\\u2029"))
         elif fmt == "json":
             rows.extend(records)
         elif records:

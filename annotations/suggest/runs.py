@@ -84,7 +84,10 @@ def runs(text: str, words: list[Word]) -> list[list[Word]]:
             out.append(run.copy())
         run.clear()
 
+    agencies = N.AGENCIES
     for i, word in enumerate(words):
+        if not run and not word.text[:1].isupper() and word.text not in agencies:
+            continue  # most words: lowercase, with no name open
         if run and (not _joined(text, run[-1], word) or len(run) >= MAX_RUN):
             close()  # no name is longer: a longer run is shouted or title-case text
         capital = word.text[:1].isupper() or word.text in N.AGENCIES  # "told dpa"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
-from functools import cache
+from functools import partial
 from typing import TYPE_CHECKING
 
 from annotations.actors import fold_name
@@ -24,13 +24,12 @@ from annotations.suggest.context import Context
 from annotations.suggest.countries import (
     city_named,
     country_named,
-    country_names,
-    demonym_country,
     is_demonym,
     place_named,
 )
-from annotations.suggest.matcher import Atom, Entry, Hit, Matcher, atoms, fold_atom, registry_matcher
+from annotations.suggest.matcher import Atom, Entry, Matcher, atoms, fold_atom, registry_matcher
 from annotations.suggest.model import Suggestion
+from annotations.suggest.registry_read import StoryPlaces, country_matcher, inside_local
 from annotations.suggest.runs import Word, runs, words
 from annotations.suggest.settle import GEO_NOUNS, settle_types
 from annotations.suggest.skips import Zones, zones
@@ -149,28 +148,41 @@ def find_actors(ctx: Context, nlp: NlpBackend | None = None) -> list[Suggestion]
     # registry names and aliases; a title before a registry person's name joins the mention. A registry name
     # inside a longer name the story gives waits for the story's reading ("Lee" of "Lee Jae-sung").
     deferred: list[tuple[int, int, Suggestion]] = []
-    named_in_story = _Places(text, every, capitals).names_qualifier
+    places = StoryPlaces(text, every, capitals)
     local: dict[int, list[Suggestion]] = {}
+
+    def reading(at: int) -> list[Suggestion]:
+        """The story's own reading of run `at` alone (made once)."""
+        if at not in local:
+            scratch = _Found(initial=found.initial)
+            _read_run(ctx, found_runs[at], scratch, {}, lower, capitals, inside)
+            local[at] = scratch.out
+        return local[at]
+
     for hit in registry_hits:
-        entry = hit.entries[0]
-        if entry.alias and hit.first == hit.last and _adjective(text, hit.start, hit.end, capitals):
+        exact = text[hit.start : hit.end]
+        if hit.entries[0].alias and hit.first == hit.last and _adjective(text, hit.start, hit.end, capitals):
             continue  # "Caspian gas": a short form used as an adjective is no mention
+        linked = places.entry(hit, exact)
+        entry = linked or hit.entries[0]
         start = _title_start(found_runs, run_starts, hit.start, capitals) if entry.type == "person" else hit.start
         if not found.free(start, hit.end):
             start = hit.start
         rule = "actor.registry.alias" if entry.alias else "actor.registry"
         score = SCORES[rule] - (0.2 if len(hit.entries) > 1 else 0.0)
-        if entry.alias and not named_in_story(entry, text[hit.start : hit.end]):
-            # "Agriculture Ministry" of "Brazilian Agriculture Ministry" in a story that never names Brazil: the
-            # story's own body, not the registry's
-            exact = text[hit.start : hit.end]
+        if linked is None:  # "Agriculture Ministry" of "Brazilian Agriculture Ministry" where Brazil is never named
             kind = N.head_type(exact.split()[-1]) or entry.type
             mention = _mention(ctx, hit.start, hit.end, "actor.name", exact, kind)
         else:
             mention = _mention(ctx, start, hit.end, rule, entry.actor, entry.type, entry.actor_id, score)
         at = bisect_right(run_starts, hit.start) - 1
-        sets = (lower, capitals, inside)
-        if at >= 0 and _inside_local(ctx, found_runs[at], hit, entry, found, local.setdefault(at, []), skip, sets):
+        run = found_runs[at] if at >= 0 else None
+        names = {fold_name(entry.actor), fold_name(exact)}
+        if (
+            run is not None
+            and not (skip.skipped(run[0].start, run[-1].end) or skip.headline(run[0].start))
+            and inside_local(text, run, hit, names, partial(reading, at))
+        ):
             deferred.append((hit.start, hit.end, mention))
         else:
             found.add(mention)
@@ -195,76 +207,6 @@ def find_actors(ctx: Context, nlp: NlpBackend | None = None) -> list[Suggestion]
             if found.free(start, end) and not skip.skipped(start, end) and not skip.headline(start) and not adjective:
                 found.add(_mention(ctx, start, end, "actor.nlp", exact, kind))
     return settle_types(text, sorted(found.out, key=lambda s: (s.start, -s.end)))
-
-
-def _inside_local(
-    ctx: Context,
-    run: list[Word],
-    hit: Hit,
-    entry: Entry,
-    found: _Found,
-    local: list[Suggestion],
-    skip: Zones,
-    sets: tuple[set[str], set[str], set[str]],
-) -> bool:
-    """Whether a registry hit is part of a longer name the story's own reading of `run` gives: "Arbitration Court"
-    of "Moscow Arbitration Court", "Kim" of "Minister Kim Jae-hoon", "Lima" of "Lupion-Lima" (`local`: the run's
-    reading, made once)."""
-    if run[-1].end < hit.end or (run[0].start == hit.start and run[-1].end == hit.end):
-        return False
-    if skip.skipped(run[0].start, run[-1].end) or skip.headline(run[0].start):
-        return False
-    word = next(w for w in run if w.end > hit.start)
-    if word.start < hit.start or word.end > hit.end:  # the hit cuts a hyphenated word: "Lupion-Lima"
-        cut = ctx.text[word.start : hit.start] + ctx.text[hit.end : word.end]
-        if any(part[:1].isupper() for part in re.split(r"[-'’]", cut)):
-            return True
-    if not local:
-        scratch = _Found(initial=found.initial)
-        _read_run(ctx, run, scratch, {}, *sets)
-        local.extend(scratch.out)
-    own = {fold_name(entry.actor), fold_name(ctx.text[hit.start : hit.end])}
-    return any(
-        m.start <= hit.start
-        and hit.end <= m.end
-        and (m.start, m.end) != (hit.start, hit.end)
-        and m.rule != "actor.word"
-        and fold_name(m.actor) not in own
-        for m in local
-    )
-
-
-class _Places:
-    """The countries and places a story names (worked out when first asked), to tell whether a registry entry's
-    qualifier ("Brazilian" of "Brazilian Agriculture Ministry") is one the story gives."""
-
-    def __init__(self, text: str, every: list[Atom], capitals: set[str]) -> None:
-        self.text, self.every, self.capitals = text, every, capitals
-        self._countries: set[str] | None = None
-
-    def countries(self) -> set[str]:
-        if self._countries is None:
-            found = {h.entries[0].actor for h in _country_matcher().find(self.text, self.every)}
-            found |= {c for w in self.capitals if (c := demonym_country(w))}
-            self._countries = found
-        return self._countries
-
-    def names_qualifier(self, entry: Entry, alias: str) -> bool:
-        """Whether the story names the country, demonym or city that `entry`'s name has and `alias`, a short form
-        of it, leaves out; True when the alias leaves out none or is no short form."""
-        left = set(fold_name(alias).split())
-        if not left <= set(fold_name(entry.actor).split()):
-            return True  # not a short form of the name ("Kremlin" of "Russian Government")
-        for word in entry.actor.split():
-            folded = fold_atom(word)
-            if folded in left or folded in self.capitals:
-                continue
-            country = country_named(word) or demonym_country(word)
-            if country is not None and country not in self.countries():
-                return False
-            if country is None and city_named(word):
-                return False
-        return True
 
 
 def _adjective(text: str, start: int, end: int, capitals: set[str]) -> bool:
@@ -475,14 +417,9 @@ def _relink(ctx: Context, found: _Found) -> None:
                 found.out[n] = _mention(ctx, s.start, s.end, "actor.surname", person.actor, "person", person.actor_id)
 
 
-@cache
-def _country_matcher() -> Matcher:
-    return Matcher(Entry(name, shown, None, "country") for name, shown in country_names().items())
-
-
 def _countries(ctx: Context, every: list[Atom], found: _Found, skip: Zones) -> None:
     """Country names the runs did not take: inside a hyphenated word ("Russia-Ukraine"), or in a headline."""
-    for hit in _country_matcher().find(ctx.text, every):
+    for hit in country_matcher().find(ctx.text, every):
         exact = ctx.text[hit.start : hit.end]
         if exact[:1].isupper() and found.free(hit.start, hit.end) and not skip.skipped(hit.start, hit.end):
             found.add(_mention(ctx, hit.start, hit.end, "actor.country", hit.entries[0].actor, "country"))

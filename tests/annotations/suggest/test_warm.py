@@ -3,6 +3,11 @@ evidence comes first, the registry fills in what the story does not say."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from annotations.actors import Actor
 from annotations.registry import Registry
 from annotations.suggest import suggest
@@ -93,3 +98,53 @@ def test_a_hyphenated_surname_is_the_registry_key_not_its_last_half() -> None:
     assert mentions(s, reg)["Paros"].actor != "Dario Velen-Paros"
     later = story("The plan was rejected on Sunday by Velen-Paros and two aides.")
     assert mentions(later, reg)["Velen-Paros"].actor == "Dario Velen-Paros"
+
+
+def test_of_two_entries_an_alias_names_the_one_whose_country_the_story_gives_is_linked() -> None:
+    reg = registry(
+        ("Chilean Senate", "government", ("Senate",)),
+        ("Norwegian Senate", "government", ("Senate",)),
+    )
+    s = story("Norwegian farmers protested as the Senate voted on Monday.")
+    m = mentions(s, reg)["Senate"]
+    assert (m.actor, m.actor_id) == ("Norwegian Senate", reg.actors[1].id)
+
+
+_WORDS = [
+    "Ilse",
+    "Delmar",
+    "Brisko-Corvale",
+    "Corvale",
+    "Harbour",
+    "Authority",
+    "said",
+    "the",
+    "Oskarian",
+    "gas",
+    "Minister",
+    "Transport",
+    "Ministry",
+    "Chilean",
+    "of",
+    "-",
+    '"',
+    ".",
+    ",",
+    "\n\n",
+    "in",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=40))
+def test_any_text_with_a_learned_registry_gives_mentions_that_never_overlap(parts: list[str]) -> None:
+    reg = registry(
+        ("Arvo Delmar", "person", ("Delmar",)),
+        ("Corvale", "place"),
+        ("Harbour Authority", "organisation"),
+        ("Oskarian Sea", "place", ("Oskarian",)),
+        ("Chilean Transport Ministry", "government", ("Transport Ministry",)),
+    )
+    found = find_actors(Context(story(" ".join(parts) or "x"), reg))
+    spans = sorted((m.start, m.end) for m in found)
+    assert all(a[1] <= b[0] for a, b in pairwise(spans))

@@ -1,13 +1,14 @@
 """Actor mentions: every registry name or alias in the text, and new candidates with a guessed type.
 
-In order, the first to claim a span keeps it: registry names and aliases (longest first, folded, whole words);
-capitalised runs of words read by their shape (`names.classify`: a title and a name, "… Ministry", "Lake …"); a
-word alone that repeats a name given before (a surname, a first name, "Brightwater" for "Brightwater Rail");
-country names; then, if a spaCy pipeline is given, its entities. A person's mention is the title and the name
-("Prime Minister Ivo Maric", its `actor` "Ivo Maric"), never the nationality, country or body before the title
-("French", "ECB", "Federation Council" are apart). Headline-case lines only repeat what the body names; the
-dateline, agency stamps, bylines and trailers are skipped; a demonym alone is never a mention. Last, `settle.py`
-settles one type per new name from the evidence of all its mentions (a strong type beats guessed ones).
+In order, the first to claim a span keeps it: registry names and aliases (longest first, folded, whole words; a
+longer name the story gives around one comes first, `registry_read.py`); capitalised runs of words read by their
+shape (`names.classify`: a title and a name, "… Ministry", "Lake …"); a word alone that repeats a name given before
+(a surname, a first name, "Brightwater" for "Brightwater Rail"); country names; then, if a spaCy pipeline is given,
+its entities. A person's mention is the title and the name ("Prime Minister Ivo Maric", its `actor` "Ivo Maric"),
+never the nationality, country or body before the title ("French", "ECB", "Federation Council" are apart).
+Headline-case lines only repeat what the body names; the dateline, agency stamps, bylines and trailers are skipped;
+a demonym alone is never a mention. Last, `settle.py` settles one type per new name from the evidence of all its
+mentions (a strong type beats guessed ones).
 """
 
 from __future__ import annotations

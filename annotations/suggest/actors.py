@@ -1,13 +1,14 @@
 """Actor mentions: every registry name or alias in the text, and new candidates with a guessed type.
 
-In order, the first to claim a span keeps it: registry names and aliases (longest first, folded, whole words);
-capitalised runs of words read by their shape (`names.classify`: a title and a name, "… Ministry", "Lake …"); a
-word alone that repeats a name given before (a surname, a first name, "Brightwater" for "Brightwater Rail");
-country names; then, if a spaCy pipeline is given, its entities. A person's mention is the title and the name
-("Prime Minister Ivo Maric", its `actor` "Ivo Maric"), never the nationality, country or body before the title
-("French", "ECB", "Federation Council" are apart). Headline-case lines only repeat what the body names; the
-dateline, agency stamps, bylines and trailers are skipped; a demonym alone is never a mention. Last, `settle.py`
-settles one type per new name from the evidence of all its mentions (a strong type beats guessed ones).
+In order, the first to claim a span keeps it: registry names and aliases (longest first, folded, whole words; a
+longer name the story gives around one comes first, `registry_read.py`); capitalised runs of words read by their
+shape (`names.classify`: a title and a name, "… Ministry", "Lake …"); a word alone that repeats a name given before
+(a surname, a first name, "Brightwater" for "Brightwater Rail"); country names; then, if a spaCy pipeline is given,
+its entities. A person's mention is the title and the name ("Prime Minister Ivo Maric", its `actor` "Ivo Maric"),
+never the nationality, country or body before the title ("French", "ECB", "Federation Council" are apart).
+Headline-case lines only repeat what the body names; the dateline, agency stamps, bylines and trailers are skipped;
+a demonym alone is never a mention. Last, `settle.py` settles one type per new name from the evidence of all its
+mentions (a strong type beats guessed ones).
 """
 
 from __future__ import annotations
@@ -15,14 +16,21 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
-from functools import cache
+from functools import partial
 from typing import TYPE_CHECKING
 
+from annotations.actors import fold_name
 from annotations.suggest import names as N
 from annotations.suggest.context import Context
-from annotations.suggest.countries import city_named, country_named, country_names, is_demonym, place_named
+from annotations.suggest.countries import (
+    city_named,
+    country_named,
+    is_demonym,
+    place_named,
+)
 from annotations.suggest.matcher import Atom, Entry, Matcher, atoms, fold_atom, registry_matcher
 from annotations.suggest.model import Suggestion
+from annotations.suggest.registry_read import StoryPlaces, country_matcher, inside_local
 from annotations.suggest.runs import Word, runs, words
 from annotations.suggest.settle import GEO_NOUNS, settle_types
 from annotations.suggest.skips import Zones, zones
@@ -138,15 +146,47 @@ def find_actors(ctx: Context, nlp: NlpBackend | None = None) -> list[Suggestion]
     capitals = {w.folded for w in every_word if w.text[:1].isupper()}
     found.initial = {w.start: _sentence_initial(ctx, w.start) for w in every_word if w.text[:1].isupper()}
     inside = {w.folded for w in every_word if w.text[:1].isupper() and not found.initial[w.start]}
-    # registry names and aliases; a title before a registry person's name joins the mention
+    # registry names and aliases; a title before a registry person's name joins the mention. A registry name
+    # inside a longer name the story gives waits for the story's reading ("Lee" of "Lee Jae-sung").
+    deferred: list[tuple[int, int, Suggestion]] = []
+    places = StoryPlaces(text, every, capitals)
+    local: dict[int, list[Suggestion]] = {}
+
+    def reading(at: int) -> list[Suggestion]:
+        """The story's own reading of run `at` alone (made once)."""
+        if at not in local:
+            scratch = _Found(initial=found.initial)
+            _read_run(ctx, found_runs[at], scratch, {}, lower, capitals, inside)
+            local[at] = scratch.out
+        return local[at]
+
     for hit in registry_hits:
-        entry = hit.entries[0]
+        exact = text[hit.start : hit.end]
+        if hit.entries[0].alias and hit.first == hit.last and _adjective(text, hit.start, hit.end, capitals):
+            continue  # "Caspian gas": a short form used as an adjective is no mention
+        linked = places.entry(hit, exact)
+        entry = linked or hit.entries[0]
         start = _title_start(found_runs, run_starts, hit.start, capitals) if entry.type == "person" else hit.start
         if not found.free(start, hit.end):
             start = hit.start
         rule = "actor.registry.alias" if entry.alias else "actor.registry"
         score = SCORES[rule] - (0.2 if len(hit.entries) > 1 else 0.0)
-        found.add(_mention(ctx, start, hit.end, rule, entry.actor, entry.type, entry.actor_id, score))
+        if linked is None:  # "Agriculture Ministry" of "Brazilian Agriculture Ministry" where Brazil is never named
+            kind = N.head_type(exact.split()[-1]) or entry.type
+            mention = _mention(ctx, hit.start, hit.end, "actor.name", exact, kind)
+        else:
+            mention = _mention(ctx, start, hit.end, rule, entry.actor, entry.type, entry.actor_id, score)
+        at = bisect_right(run_starts, hit.start) - 1
+        run = found_runs[at] if at >= 0 else None
+        names = {fold_name(entry.actor), fold_name(exact)}
+        if (
+            run is not None
+            and not (skip.skipped(run[0].start, run[-1].end) or skip.headline(run[0].start))
+            and inside_local(text, run, hit, names, partial(reading, at))
+        ):
+            deferred.append((hit.start, hit.end, mention))
+        else:
+            found.add(mention)
     headline_runs = []
     for run in found_runs:
         if skip.skipped(run[0].start, run[-1].end):
@@ -155,6 +195,9 @@ def find_actors(ctx: Context, nlp: NlpBackend | None = None) -> list[Suggestion]
             headline_runs.append(run)
             continue
         _read_run(ctx, run, found, index.surnames, lower, capitals, inside)
+    for start, end, mention in deferred:  # what the story's reading left to the registry
+        if found.free(start, end):
+            found.add(mention)
     _countries(ctx, every, found, skip)
     _relink(ctx, found)
     _headlines(ctx, headline_runs, every, found)
@@ -165,6 +208,12 @@ def find_actors(ctx: Context, nlp: NlpBackend | None = None) -> list[Suggestion]
             if found.free(start, end) and not skip.skipped(start, end) and not skip.headline(start) and not adjective:
                 found.add(_mention(ctx, start, end, "actor.nlp", exact, kind))
     return settle_types(text, sorted(found.out, key=lambda s: (s.start, -s.end)))
+
+
+def _adjective(text: str, start: int, end: int, capitals: set[str]) -> bool:
+    """Whether the word at `text[start:end]` reads as an adjective: "Caspian gas", "Trans-Caspian pipeline"."""
+    word = text[start:end]
+    return _looks_like_demonym(fold_atom(word), word, text[end : end + 30], capitals)
 
 
 def _title_at(words: list[str], capitals: set[str]) -> int:
@@ -356,21 +405,22 @@ def _has_demonym(folded: str, capitals: set[str]) -> bool:
 
 
 def _relink(ctx: Context, found: _Found) -> None:
-    """A surname read before the full name was given ("Trump" in the standfirst): the person named later."""
+    """A surname read before the full name was given ("Trump" in the standfirst): the person named later; a
+    registry person met by surname alone when the story names another person of that surname: the story's one."""
     for n, s in enumerate(found.out):
         person = found.surnames.get(fold_atom(s.actor))
         if person is not None and s.rule in ("actor.word", "actor.name", "actor.title") and " " not in s.actor:
             found.out[n] = _mention(ctx, s.start, s.end, "actor.surname", person.actor, "person", person.actor_id)
-
-
-@cache
-def _country_matcher() -> Matcher:
-    return Matcher(Entry(name, shown, None, "country") for name, shown in country_names().items())
+        elif s.actor_id and s.actor_type == "person" and " " not in s.exact.strip() and s.rule != "actor.registry":
+            # "Delmar" after "Ilse Delmar": the story's own Delmar, not a registry namesake known by surname
+            person = found.surnames.get(fold_atom(s.exact))
+            if person is not None and person.actor != s.actor:
+                found.out[n] = _mention(ctx, s.start, s.end, "actor.surname", person.actor, "person", person.actor_id)
 
 
 def _countries(ctx: Context, every: list[Atom], found: _Found, skip: Zones) -> None:
     """Country names the runs did not take: inside a hyphenated word ("Russia-Ukraine"), or in a headline."""
-    for hit in _country_matcher().find(ctx.text, every):
+    for hit in country_matcher().find(ctx.text, every):
         exact = ctx.text[hit.start : hit.end]
         if exact[:1].isupper() and found.free(hit.start, hit.end) and not skip.skipped(hit.start, hit.end):
             found.add(_mention(ctx, hit.start, hit.end, "actor.country", hit.entries[0].actor, "country"))

@@ -165,7 +165,7 @@ def registry_matcher(registry: Registry) -> RegistryIndex:
         main = Entry(actor.name, actor.name, actor.id, actor.type)
         entries.append(main)
         entries.extend(Entry(alias, actor.name, actor.id, actor.type, alias=True) for alias in actor.aliases)
-        parts = ATOM.findall(fold_name(actor.name))
+        parts = fold_name(actor.name).split()  # "montero-caceres", not "caceres", is Jorge Montero-Cáceres's surname
         if actor.type == "person" and len(parts) >= 2:
             surnames.setdefault(parts[-1], []).append(main)
     index = RegistryIndex(Matcher(entries), {k: tuple(v) for k, v in surnames.items()})

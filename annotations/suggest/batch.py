@@ -1,10 +1,12 @@
-"""Suggesting over many stories at once: `suggest_many` runs `suggest` on worker processes (one per core) while the
+"""Suggesting over many stories at once: `suggest_each` runs `suggest` on worker processes (one per core) while the
 caller reads the next stories and writes out the last ones, and gives the results back in the stories' order.
 
-The stories go out in small chunks with a bounded number in flight, so a library of any size costs the memory of a
-few chunks. One process (no pool) when asked for one job, for a handful of stories, or when a spaCy back end is
-used (it cannot be sent to a worker, and runs its own threads). A pool that cannot start or breaks falls back to
-this process: suggestions are never lost to it.
+Each story travels with something of the caller's (`extra`: what the library says about it), and a `finish`
+function turns (story, extra, suggestions, registry) into what the caller wants, in the worker: suggestions never
+have to travel back, only what is made of them. The stories go out in small chunks with a bounded number in
+flight, so a library of any size costs the memory of a few chunks. One process (no pool) when asked for one job,
+for a handful of stories, or when a spaCy back end is used (it cannot be sent to a worker, and runs its own
+threads). A pool that cannot start or breaks falls back to this process: no story is lost to it.
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import chain, islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from annotations.registry import Registry
 from annotations.suggest.model import Suggestion
@@ -27,14 +29,19 @@ from stories.model import Story
 if TYPE_CHECKING:
     from annotations.suggest.nlp import NlpBackend
 
-__all__ = ["CHUNK", "MIN_PARALLEL", "default_jobs", "suggest_many"]
+__all__ = ["CHUNK", "MIN_PARALLEL", "default_jobs", "suggest_each", "suggest_many"]
 
 #: Stories a worker takes at a time: enough to outweigh the cost of sending them, few enough to keep order cheap.
 CHUNK = 16
 #: Fewer stories than this are suggested in this process: starting workers would cost more than it saves.
 MIN_PARALLEL = 48
 
-_registry: Registry | None = None  # a worker's registry, set once when it starts
+X = TypeVar("X")
+R = TypeVar("R")
+#: What a worker makes of one story's suggestions (a module-level function or a picklable callable object).
+Finish = Callable[[Story, Any, list[Suggestion], Registry], Any]
+
+_worker: tuple[Registry, Finish] | None = None  # a worker's registry and finish, set once when it starts
 
 
 def default_jobs() -> int:
@@ -46,9 +53,9 @@ def default_jobs() -> int:
     return max(1, min(cores, 8))
 
 
-def _start_worker(registry: Registry) -> None:
-    global _registry
-    _registry = registry
+def _start_worker(registry: Registry, finish: Finish) -> None:
+    global _worker
+    _worker = (registry, finish)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no traceback per worker
     # what the worker inherited (the library read so far, the registry) lives as long as it does, and a story's
     # tokens live until it is done: the collector need not walk them every 700 new objects (~10 % of the time)
@@ -56,26 +63,31 @@ def _start_worker(registry: Registry) -> None:
     gc.set_threshold(50_000, 20, 20)
 
 
-def _suggest_chunk(stories: list[Story]) -> list[list[Suggestion]]:
+def _finish_chunk(chunk: list[tuple[Story, Any]]) -> list[Any]:
     from annotations.suggest import suggest
 
-    assert _registry is not None, "worker started without a registry"
-    return [suggest(story, _registry) for story in stories]
+    assert _worker is not None, "worker started without a registry"
+    registry, finish = _worker
+    return [finish(story, extra, suggest(story, registry), registry) for story, extra in chunk]
 
 
 def _serial(
-    stories: Iterable[Story], registry: Registry, nlp: NlpBackend | None
-) -> Iterator[tuple[Story, list[Suggestion]]]:
+    jobs: Iterable[tuple[Story, Any]], registry: Registry, finish: Finish, nlp: NlpBackend | None
+) -> Iterator[tuple[Story, Any]]:
     from annotations.suggest import suggest
 
-    for story in stories:
-        yield story, suggest(story, registry, nlp=nlp)
+    for story, extra in jobs:
+        yield story, finish(story, extra, suggest(story, registry, nlp=nlp), registry)
 
 
 def _context() -> multiprocessing.context.BaseContext:
     # fork: workers start at once with the suggester already imported; this runs from the CLI, with no threads
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else None)
+
+
+def _found(story: Story, extra: object, found: list[Suggestion], registry: Registry) -> list[Suggestion]:
+    return found
 
 
 def suggest_many(
@@ -86,25 +98,41 @@ def suggest_many(
     nlp: NlpBackend | None = None,
     min_parallel: int | None = None,
 ) -> Iterator[tuple[Story, list[Suggestion]]]:
-    """(story, `suggest(story, registry)`) for every story, in the order given; on `jobs` worker processes
-    (default: one per core) when there are at least `min_parallel` stories (default `MIN_PARALLEL`) and no `nlp`
-    back end."""
+    """(story, `suggest(story, registry)`) for every story, in the order given (`suggest_each` without a finish)."""
+    each = suggest_each(((s, None) for s in stories), registry, _found, jobs=jobs, nlp=nlp, min_parallel=min_parallel)
+    yield from each
+
+
+def suggest_each(
+    work: Iterable[tuple[Story, X]],
+    registry: Registry,
+    finish: Callable[[Story, X, list[Suggestion], Registry], R],
+    *,
+    jobs: int | None = None,
+    nlp: NlpBackend | None = None,
+    min_parallel: int | None = None,
+) -> Iterator[tuple[Story, R]]:
+    """(story, `finish(story, extra, suggest(story, registry), registry)`) for every (story, extra) of `work`, in
+    its order; on `jobs` worker processes (default: one per core) when there are at least `min_parallel` stories
+    (default `MIN_PARALLEL`) and no `nlp` back end. `finish` and `extra` must pickle (a module-level function)."""
     jobs = default_jobs() if jobs is None else max(1, jobs)
     min_parallel = MIN_PARALLEL if min_parallel is None else max(1, min_parallel)
-    source = iter(stories)
+    source = iter(work)
     head = list(islice(source, min_parallel))
     if jobs == 1 or nlp is not None or len(head) < min_parallel:
-        yield from _serial(chain(head, source), registry, nlp)
+        yield from _serial(chain(head, source), registry, finish, nlp)
         return
-    yield from _parallel(chain(head, source), registry, jobs)
+    yield from _parallel(chain(head, source), registry, finish, jobs)
 
 
-def _parallel(source: Iterator[Story], registry: Registry, jobs: int) -> Iterator[tuple[Story, list[Suggestion]]]:
-    in_flight: deque[tuple[list[Story], Future[list[list[Suggestion]]] | None]] = deque()
+def _parallel(
+    source: Iterator[tuple[Story, Any]], registry: Registry, finish: Finish, jobs: int
+) -> Iterator[tuple[Story, Any]]:
+    in_flight: deque[tuple[list[tuple[Story, Any]], Future[list[Any]] | None]] = deque()
     try:
-        pool = ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_start_worker, initargs=(registry,))
+        pool = ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_start_worker, initargs=(registry, finish))
     except (OSError, ValueError):  # no processes to be had here: this one does the work
-        yield from _serial(source, registry, None)
+        yield from _serial(source, registry, finish, None)
         return
     broken = False
     try:
@@ -114,7 +142,7 @@ def _parallel(source: Iterator[Story], registry: Registry, jobs: int) -> Iterato
                 if not chunk:
                     break
                 try:
-                    in_flight.append((chunk, pool.submit(_suggest_chunk, chunk)))
+                    in_flight.append((chunk, pool.submit(_finish_chunk, chunk)))
                 except (BrokenProcessPool, RuntimeError):
                     broken = True
                     in_flight.append((chunk, None))
@@ -124,15 +152,15 @@ def _parallel(source: Iterator[Story], registry: Registry, jobs: int) -> Iterato
                     continue
                 return
             chunk, future = in_flight.popleft()
-            results: list[list[Suggestion]] | None = None
+            results: list[Any] | None = None
             if future is not None:
                 try:
                     results = future.result()
                 except BrokenProcessPool:  # a worker died (killed, out of memory): the rest is done here
                     broken = True
             if results is None:
-                yield from _serial(chunk, registry, None)
+                yield from _serial(chunk, registry, finish, None)
             else:
-                yield from zip(chunk, results, strict=True)
+                yield from zip((story for story, _ in chunk), results, strict=True)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

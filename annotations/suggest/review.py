@@ -8,8 +8,9 @@ registry entries they need) as one undoable step; rejecting remembers the sugges
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence, Set
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from annotations.actors import ACTOR_TYPES, Actor, fold_name
 from annotations.config import SUGGEST_ANNOTATOR
@@ -28,11 +29,14 @@ __all__ = [
     "DEFAULT_ANNOTATOR",
     "MAX_PASSES",
     "Batch",
+    "Marks",
     "accept",
     "accept_all",
+    "marks",
     "pending",
     "reject",
     "rejection_of",
+    "still_pending",
     "to_annotation",
 ]
 
@@ -60,28 +64,27 @@ class _Spans:
         return i > 0 and self.reach[i - 1] > start
 
 
-def pending(
-    store: Store,
-    story: Story,
-    suggestions: Sequence[Suggestion] | None = None,
-    *,
-    registry: Registry | None = None,
-    nlp: NlpBackend | None = None,
-) -> list[Suggestion]:
-    """The suggestions for `story` still to be judged: `suggest(story, Registry.of(store))` (or `suggestions`)
-    minus any overlapping an annotation of the same kind in the story (overlap, not only the same span), any
-    rejected in this story (by key) and any whose pattern was rejected in any story; in text order.
-    `registry`: the registry to suggest with (one for a run over many stories); `nlp`: an optional spaCy back end."""
-    if suggestions is None:
-        from annotations.suggest import suggest  # the package imports the finders; looked up at call time
+class Marks(NamedTuple):
+    """What the library already says about one story that hides a suggestion: its annotations' spans by kind,
+    and the keys of the suggestions rejected in it (small and plain: it travels to worker processes)."""
 
-        suggestions = suggest(story, registry if registry is not None else Registry.of(store), nlp=nlp)
+    spans: dict[str, list[tuple[int, int]]]
+    keys: frozenset[tuple[str, int, int]]
+
+
+def marks(store: Store, story_id: str) -> Marks:
+    """The `Marks` of a story in `store`."""
     spans: dict[str, list[tuple[int, int]]] = {}
-    for ann in store.annotations(story.id):
+    for ann in store.annotations(story_id):
         spans.setdefault(ann.kind, []).append((ann.start, ann.end))
-    tagged = {kind: _Spans(found) for kind, found in spans.items()}
-    keys = store.rejected_keys(story.id)
-    patterns = store.rejected_patterns()
+    return Marks(spans, frozenset(store.rejected_keys(story_id)))
+
+
+def still_pending(suggestions: Sequence[Suggestion], marked: Marks, patterns: Set[str]) -> list[Suggestion]:
+    """`suggestions` minus any overlapping an annotation of the same kind (overlap, not only the same span), any
+    rejected in the story (by key) and any whose pattern was rejected in any story (`patterns`); in text order."""
+    tagged = {kind: _Spans(list(found)) for kind, found in marked.spans.items()}
+    keys = marked.keys
     kept = []
     for s in suggestions:
         if s.key in keys or (patterns and s.pattern in patterns):
@@ -91,6 +94,24 @@ def pending(
             continue
         kept.append(s)
     return sorted(kept, key=lambda s: (s.start, -s.end))  # stable: the suggester's kind order within a span
+
+
+def pending(
+    store: Store,
+    story: Story,
+    suggestions: Sequence[Suggestion] | None = None,
+    *,
+    registry: Registry | None = None,
+    nlp: NlpBackend | None = None,
+) -> list[Suggestion]:
+    """The suggestions for `story` still to be judged: `suggest(story, Registry.of(store))` (or `suggestions`)
+    as `still_pending` leaves them with the story's marks and the library's rejected patterns.
+    `registry`: the registry to suggest with (one for a run over many stories); `nlp`: an optional spaCy back end."""
+    if suggestions is None:
+        from annotations.suggest import suggest  # the package imports the finders; looked up at call time
+
+        suggestions = suggest(story, registry if registry is not None else Registry.of(store), nlp=nlp)
+    return still_pending(suggestions, marks(store, story.id), store.rejected_patterns())
 
 
 @dataclass

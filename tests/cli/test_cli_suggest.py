@@ -301,7 +301,9 @@ def test_jobs_spread_the_work_and_list_the_same_in_the_same_order(
     started: list[int] = []
     parallel = batch._parallel
     monkeypatch.setattr(
-        batch, "_parallel", lambda source, registry, jobs: started.append(jobs) or parallel(source, registry, jobs)
+        batch,
+        "_parallel",
+        lambda source, registry, finish, jobs: started.append(jobs) or parallel(source, registry, finish, jobs),
     )
     one = ok(data_dir, "suggest", "--all", "--format", "jsonl", "--jobs", "1")
     assert not started

@@ -8,6 +8,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -18,10 +19,10 @@ from annotations.history import History
 from annotations.model import KINDS
 from annotations.registry import Registry
 from annotations.store import Store
-from annotations.suggest.batch import suggest_many
+from annotations.suggest.batch import suggest_each
 from annotations.suggest.model import Suggestion
-from annotations.suggest.nlp import configured
-from annotations.suggest.review import accept_all, pending
+from annotations.suggest.nlp import NlpBackend, configured
+from annotations.suggest.review import Marks, accept_all, marks, still_pending
 from stories.model import Story, short_id
 from stories.text import clean_line
 from tui.cli.base import PIPE_WIDTH, open_store, user_errors
@@ -128,6 +129,37 @@ def table_lines(records: Iterable[dict[str, Any]], width: int, *, header: bool =
         yield "  ".join((*cells, _fit(text, text_width))).rstrip()
 
 
+@dataclass(frozen=True)
+class _Listing:
+    """What becomes of a story's suggestions for the list (in a worker process when there are many): those still
+    pending that the options keep, as records."""
+
+    kinds: tuple[str, ...]
+    min_score: float | None
+    patterns: frozenset[str]
+
+    def keeps(self, s: Suggestion) -> bool:
+        return (not self.kinds or s.kind in self.kinds) and (self.min_score is None or s.score >= self.min_score)
+
+    def __call__(
+        self, story: Story, marked: Marks, found: list[Suggestion], registry: Registry
+    ) -> list[dict[str, Any]]:
+        kept = [s for s in still_pending(found, marked, self.patterns) if self.keeps(s)]
+        return [suggestion_record(s, story, registry) for s in kept]
+
+
+def _accepting(
+    history: History, ids: list[str], listing: _Listing, annotator: str, nlp: NlpBackend | None
+) -> Iterator[tuple[Story, list[dict[str, Any]]]]:
+    """Accept what `listing` keeps in the stories (`accept_all`); each story with the records of what it stored."""
+    store = history.store
+    registry = Registry.of(store)
+    for story, stored in accept_all(history, ids, annotator=annotator, keep=listing.keeps, nlp=nlp):
+        if len(store.actors()) != len(registry.actors):
+            registry = Registry.of(store)  # the records name the entries made
+        yield story, [suggestion_record(s, story, registry) for s in stored]
+
+
 @click.command("suggest")
 @click.argument("stories", nargs=-1)
 @click.option("--all", "every", is_flag=True, help="Every story in the library (the newest version of each).")
@@ -182,26 +214,19 @@ def suggest_(
     entries_before = len(registry.actors)
     touched = 0
 
-    def keep(s: Suggestion) -> bool:
-        return (not kinds or s.kind in kinds) and (min_score is None or s.score >= min_score)
-
-    found_in: Iterable[tuple[Story, list[Suggestion]]]
+    listing = _Listing(kinds, min_score, frozenset(store.rejected_patterns()))
+    found_in: Iterable[tuple[Story, list[dict[str, Any]]]]
     if accept_:  # one story after another, over again while names are added: a second run adds nothing
-        found_in = accept_all(history, ids, annotator=annotator, keep=keep, nlp=nlp)
-    else:  # listing: suggested on every core, in the library's order
-        read = (store.story(story_id) for story_id in ids)
-        many = suggest_many(read, registry, jobs=jobs, nlp=nlp)
-        found_in = ((story, pending(store, story, found)) for story, found in many)
+        found_in = _accepting(history, ids, listing, annotator, nlp)
+    else:  # listing: suggested, filtered and made into records on every core, in the library's order
+        work = ((story, marks(store, story.id)) for story in map(store.story, ids))
+        found_in = suggest_each(work, registry, listing, jobs=jobs, nlp=nlp)
     seen: set[str] = set()
-    for story, suggested in found_in:
-        found = [s for s in suggested if keep(s)]
+    for story, records in found_in:
         if accept_:
-            stored.update(s.kind for s in found)
+            stored.update(r["kind"] for r in records)
             touched += story.id not in seen
             seen.add(story.id)
-            if len(store.actors()) != len(registry.actors):
-                registry = Registry.of(store)  # the records name the entries made
-        records = [suggestion_record(s, story, registry) for s in found]
         if fmt == "jsonl" and records:  # one write a story: a run over the library prints as fast as it finds
             lines = b"\n".join(map(_ONE_LINE, records))  # U+2028/9 escaped: some readers split lines at them
             click.echo(lines.replace(b"\xe2\x80\xa8", b"\\u2028").replace(b"\xe2\x80\xa9", b"\\u2029"))

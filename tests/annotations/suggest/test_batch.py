@@ -66,13 +66,13 @@ class _BreakingPool:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.calls = 0
 
-    def submit(self, fn: Any, chunk: list[Story]) -> Any:
+    def submit(self, fn: Any, chunk: list[tuple[Story, Any]]) -> Any:
         from concurrent.futures import Future
 
         self.calls += 1
         future: Future[Any] = Future()
         if self.calls == 1:
-            future.set_result([suggest(story, REGISTRY) for story in chunk])
+            future.set_result([suggest(story, REGISTRY) for story, _ in chunk])
         elif self.calls == 2:
             future.set_exception(BrokenProcessPool("a worker was killed"))
         else:

@@ -13,8 +13,9 @@ from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 
 from annotations.history import History
+from annotations.registry import Registry
 from annotations.store import Store, StoreError
-from annotations.suggest import Suggestion, review
+from annotations.suggest import Suggestion, suggest
 from annotations.suggest.nlp import configured
 from tui.commands import WiredeskCommands
 from tui.keymap import Keymap, registry_of
@@ -71,17 +72,17 @@ class WiredeskApp(App[None]):
         read_only: str = "",
         keymap: dict[str, str] | None = None,
         quote_punctuation: Literal["drop", "keep"] = "drop",
-        suggester: Callable[[Store, Story], list[Suggestion]] | None = None,
+        suggester: Callable[[Story, Registry], list[Suggestion]] | None = None,
     ) -> None:
         """`read_only`: why the library cannot be written (another process holds it), or "" if it can.
         `keymap`: binding id -> key(s), from the user's config (ConfigError if it names an unknown id or key, or
         gives two bindings live at once the same key). `quote_punctuation`: see `stories.text.quotation_span`.
-        `suggester`: what the reader suggests for a story (default `annotations.suggest.review.pending`)."""
+        `suggester`: what the reader suggests for a story with a registry (default `annotations.suggest.suggest`)."""
         super().__init__()
         self.keymap = Keymap(registry_of(type(self)), dict(keymap or {}))
         self.set_keymap(dict(self.keymap.user))
         self.quote_punctuation: Literal["drop", "keep"] = quote_punctuation
-        self.suggester: Callable[[Store, Story], list[Suggestion]] = suggester or _pending
+        self.suggester: Callable[[Story, Registry], list[Suggestion]] = suggester or _suggest
         self.store = store
         self.annotator = annotator
         #: The export dialog's last format and folder, offered again next time (this session).
@@ -231,10 +232,10 @@ class WiredeskApp(App[None]):
         return self.get_key_display(Binding(keys[0], "")) if keys else ""
 
 
-def _pending(store: Store, story: Story) -> list[Suggestion]:
-    """The suggestions the reader shows: the suggester's (with the config's spaCy pipeline, if it names one that
-    loads), less those rejected or already tagged."""
-    return review.pending(store, story, nlp=configured()[0])
+def _suggest(story: Story, registry: Registry) -> list[Suggestion]:
+    """What the reader suggests: the suggester's finds (with the config's spaCy pipeline, if it names one that
+    loads); the reader leaves out those rejected or already tagged."""
+    return suggest(story, registry, nlp=configured()[0])
 
 
 if TYPE_CHECKING:

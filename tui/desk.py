@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # types only: the store and history are the app's, built by t
     from textual.app import App
 
     from annotations.history import History
+    from annotations.registry import Registry
     from annotations.store import Store
     from annotations.suggest import Suggestion
     from stories.model import Story
@@ -40,8 +41,9 @@ class Desk(Protocol):
     keymap: Keymap
     #: What the quote key does with punctuation before a closing quote mark (config `quote_punctuation`).
     quote_punctuation: Literal["drop", "keep"]
-    #: What the reader suggests for a story (rejected and already tagged ones left out); run in a worker thread.
-    suggester: Callable[[Store, Story], list[Suggestion]]
+    #: What the reader suggests for a story with a registry (before leaving out the rejected and already tagged
+    #: ones); run in a worker thread, so it must not touch the store.
+    suggester: Callable[[Story, Registry], list[Suggestion]]
 
     def history(self, story_id: str | None = None) -> History:
         """The undo history of this session."""

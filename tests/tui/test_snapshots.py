@@ -25,7 +25,7 @@ from tui.app import WiredeskApp
 from tui.widgets.story_list import StoryList
 
 
-def no_suggestions(store: Store, story: Story) -> list[Suggestion]:
+def no_suggestions(story: Story, registry: object) -> list[Suggestion]:
     """The reader's pictures here are of annotations: no suggestions (tests/tui/test_tui_suggest.py has theirs)."""
     return []
 

@@ -11,8 +11,9 @@ from typing import Any
 from rich.console import Console
 
 from annotations.anchor import locate
+from annotations.registry import Registry
 from annotations.store import Store
-from annotations.suggest import Suggestion, review
+from annotations.suggest import Suggestion
 from stories.model import Story
 from tests.tui.support import Notices, until
 from tests.tui.test_tui_annotate import STORY, add_tag, make_store
@@ -56,8 +57,8 @@ def fixed(story: Story) -> list[Suggestion]:
     )
 
 
-def fixed_suggester(store: Store, story: Story) -> list[Suggestion]:
-    return review.pending(store, story, fixed(story))
+def fixed_suggester(story: Story, registry: Registry) -> list[Suggestion]:
+    return fixed(story)
 
 
 def app_for(store: Store, sid: str, read_only: str = "", suggester: Any = fixed_suggester) -> WiredeskApp:
@@ -298,7 +299,7 @@ async def test_keys_off_a_suggestion_say_where_to_go(tmp_path: Path) -> None:
 async def test_a_stale_result_is_dropped_and_a_failing_suggester_only_warns(tmp_path: Path) -> None:
     store, sid = make_store(tmp_path)
 
-    def broken(store: Store, story: Story) -> list[Suggestion]:
+    def broken(story: Story, registry: Registry) -> list[Suggestion]:
         raise ValueError("bug")
 
     app = app_for(store, sid, suggester=broken)
@@ -318,7 +319,7 @@ async def test_a_stale_result_is_dropped_and_a_failing_suggester_only_warns(tmp_
 async def test_suggester_text_reaching_the_screen_is_cleaned(tmp_path: Path) -> None:
     store, sid = make_store(tmp_path)
 
-    def hostile(store: Store, story: Story) -> list[Suggestion]:
+    def hostile(story: Story, registry: Registry) -> list[Suggestion]:
         s, e = locate(story, "no real basis")
         bad = "Ingrid\x1b[2J Solberg\u202e\x07"
         return [Suggestion("quote", s, e, "no real basis", 0.9, speaker=bad, form="partial")]
@@ -356,3 +357,25 @@ async def test_a_click_in_the_panel_goes_to_the_suggestion(tmp_path: Path) -> No
         assert current(screen) == "actor:Ingrid Solberg"
         assert screen.view.cursor == STORY.index("Ingrid Solberg")
         assert screen.view.has_focus
+
+
+async def test_the_worker_thread_never_reads_the_store(tmp_path: Path, monkeypatch: Any) -> None:
+    """The library is read on the app's thread, where it is written; the thread only suggests (a save while it
+    ran could otherwise change a dict under its feet)."""
+    import threading
+
+    store, sid = make_store(tmp_path)
+    threads: set[str] = set()
+    for name in ("annotations", "actors", "rejected_keys", "rejected_patterns", "story", "actor", "entry"):
+        method = getattr(store, name)
+
+        def spy(*args: Any, _method: Any = method, **kwargs: Any) -> Any:
+            threads.add(threading.current_thread().name)
+            return _method(*args, **kwargs)
+
+        monkeypatch.setattr(store, name, spy)
+    async with app_for(store, sid).run_test(size=SIZE) as pilot:
+        screen = await shown(pilot, 5)
+        await pilot.press("greater_than_sign", "y")  # accepting changes the annotations: suggested again
+        await until(pilot, lambda: len(screen.view.suggestions) == 4, "4 suggestions left")
+    assert threads == {threading.main_thread().name}

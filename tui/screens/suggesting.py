@@ -14,6 +14,7 @@ from textual.binding import Binding
 
 from annotations.actors import ACTOR_TYPES
 from annotations.model import AnnotationError, quoted, with_article
+from annotations.registry import Registry
 from annotations.store import StoreError
 from annotations.suggest import Suggestion, review
 from tui.commands import PaletteCommand
@@ -118,10 +119,14 @@ class Suggesting(Tagging):
             return
         round_, story = self._suggest_round, self.story
         suggester, store = desk(self).suggester, desk(self).store
+        # what the library says is read here, on the app's thread (where it is written); the thread only suggests
+        actors, marked = store.actors(include_merged=True), review.marks(store, story.id)
+        patterns = frozenset(store.rejected_patterns())
 
         def compute() -> None:
             try:
-                found: list[Suggestion] | None = suggester(store, story)
+                raw = suggester(story, Registry(actors))
+                found: list[Suggestion] | None = review.still_pending(raw, marked, patterns)
             except Exception:  # a suggester's bug must not take the reader down: no suggestions
                 found = None
             with contextlib.suppress(RuntimeError):  # the app has closed meanwhile

@@ -204,13 +204,14 @@ class ReaderScreen(Finding):
             tags = f"{key('reader.tag_quote')} quote, {key('reader.tag_actor')} actor, {key('reader.tag_claim')} claim"
             status.append(f"  ·  {tags}, {key('reader.back')} clear")
         elif suggestion is not None:
-            status.append(f"◌ suggested {suggestion.kind} ", style="bold")
+            # the keys before the details: on a narrow terminal the line is cut at its end, and the panel has them
+            key = self._key
+            accept, reject = key("reader.accept_suggestion"), key("reader.reject_suggestion")
+            status.append(f"◌ {accept} accept, {reject} reject, {key('reader.edit_suggestion')} edit  ·  ")
+            status.append(f"suggested {suggestion.kind} ", style="bold")
             status.append(suggestion_details(suggestion))
             if suggestion in (shown := self.visible_suggestions):
                 status.append(f"  ·  {shown.index(suggestion) + 1}/{len(shown)}", style="dim")
-            key = self._key
-            accept, reject = key("reader.accept_suggestion"), key("reader.reject_suggestion")
-            status.append(f"  ·  {accept} accept, {reject} reject, {key('reader.edit_suggestion')} edit")
         elif here:
             ann = here[0]
             status.append(f"{KIND_LABELS.get(ann.kind, ann.kind)} ", style="bold")

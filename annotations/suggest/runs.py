@@ -36,6 +36,8 @@ _OF_WORDS = frozenset(
 MAX_RUN = 10
 _FIRST_NAMES = frozenset({"Jan", "April", "May", "June", "August"})  # months that are also first names
 _ABBREVIATED = N.TITLES | {"St", "Mt", "Ft", "Jr", "Sr"}
+#: A capitalised word that is an attribute ("Munich-based", "Kremlin-backed", "Oslo-listed"), not a name's word.
+_ATTRIBUTIVE = re.compile(r"-(?:based|born|backed|owned|led|run|listed|funded|made|controlled|registered)$")
 
 
 class Word(NamedTuple):
@@ -95,6 +97,9 @@ def runs(text: str, words: list[Word]) -> list[list[Word]]:
         named = word.text in _FIRST_NAMES and nxt is not None and nxt.text[:1].isupper() and _joined(text, word, nxt)
         if word.text in N.MONTHS_AND_DAYS and not named:
             close()  # a date, not the first name in "Jan Novak" or "April Ryan"
+            continue
+        if _ATTRIBUTIVE.search(word.text):
+            close()  # "Munich-based", "state-owned": describes the name after it, is no part of it
             continue
         if capital:
             if not run and word.text in N.STOPWORDS:

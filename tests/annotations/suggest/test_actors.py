@@ -290,3 +290,13 @@ def test_a_registry_surname_alone_only_when_one_person_has_it() -> None:
     found = {m.exact: m for m in mentions(s, reg)}
     assert found["Orlova"].actor_id == next(a.id for a in reg.actors if a.name == "Yelena Orlova")
     assert found["Novak"].actor_id is None  # two entries have it: not guessed
+
+
+def test_an_attribute_before_a_name_is_no_part_of_it() -> None:
+    s = story(
+        "The Oslo-based Nordlys Freight said on Monday that its Kremlin-backed rival, Tundra Haulage, had cut prices,"
+        " while state-owned Fjordline stayed silent."
+    )
+    found = {m.exact: m.actor_type for m in mentions(s)}
+    assert "Nordlys Freight" in found and "Tundra Haulage" in found
+    assert not any("-based" in exact or "-backed" in exact for exact in found)

@@ -101,8 +101,11 @@ NOT_STATE = _words(
 )
 #: Words that open the name of a storm ("Hurricane …", "Tropical Storm …"): other.
 STORM_WORDS = _words("Hurricane Typhoon Cyclone Storm Tropical Tornado Superstorm Super")
-#: The last word of a law, treaty or declaration's name ("Clean Rivers Act", "Harbour Declaration"): other.
-OTHER_HEADS = _words("Act Declaration Treaty Accord Accords Agreement Convention Protocol Charter Amendment Doctrine")
+#: The last word of a law, treaty, declaration or event's name ("Clean Rivers Act", "Korean War"): other.
+OTHER_HEADS = _words(
+    "Act Declaration Treaty Accord Accords Agreement Convention Protocol Charter Amendment Doctrine War Wars Games"
+    " Olympics Championship Championships Cup Festival Expo"
+)
 OTHER_PHRASES = frozenset({"el niño", "la niña", "el nino", "la nina"})
 #: The last word of an armed or political group's name.
 GROUP_HEADS = _words("Movement Front Brigade Brigades Militia Militias Rebels Insurgents Battalion Regiment Faction")

@@ -76,7 +76,7 @@ class WiredeskApp(App[None]):
     ) -> None:
         """`read_only`: why the library cannot be written (another process holds it), or "" if it can.
         `keymap`: binding id -> key(s), from the user's config (ConfigError if it names an unknown id or key, or
-        gives two bindings live at once the same key). `quote_punctuation`: see `stories.text.quotation_span`.
+        gives two bindings live at once the same key). `quote_punctuation`: see `stories.quotations.quotation_span`.
         `suggester`: what the reader suggests for a story with a registry (default `annotations.suggest.suggest`)."""
         super().__init__()
         self.keymap = Keymap(registry_of(type(self)), dict(keymap or {}))

@@ -13,7 +13,8 @@ from annotations.suggest.indirect import indirect_quotes
 from annotations.suggest.model import Suggestion
 from annotations.suggest.scan import CLOSING, OPENING, Cue, Scan, Unit, quote_suggestion, scan
 from annotations.suggest.speakers import Speaker
-from stories.text import is_word_char, quotation_span
+from stories.quotations import quotation_span
+from stories.text import is_word_char
 
 __all__ = ["find_quotes"]
 

@@ -1,5 +1,5 @@
 """The story read once for the quote and claim finders: quotation marks paired (the reader's own rule,
-`stories.text.quote_pairs`), sentences joined where a quotation runs over a sentence end ("units"), every cue of
+`stories.quotations.quote_pairs`), sentences joined where a quotation runs over a sentence end ("units"), every cue of
 the lexicon found outside marks, and each cue's speaker worked out in text order (so "he said" can look back)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from annotations.suggest.context import Context
 from annotations.suggest.lexicon import lexicon
 from annotations.suggest.model import Suggestion
 from annotations.suggest.speakers import Speaker, Speakers
-from stories.text import quote_pairs
+from stories.quotations import quote_pairs
 
 __all__ = ["CLOSING", "OPENING", "Cue", "Scan", "Unit", "fast_quote_pairs", "quote_suggestion", "scan"]
 

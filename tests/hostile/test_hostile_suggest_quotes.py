@@ -11,7 +11,8 @@ from annotations.registry import Registry
 from annotations.suggest import suggest
 from annotations.suggest.scan import fast_quote_pairs
 from stories.model import Story, StoryBuilder, StoryMeta
-from stories.text import clean_text, quote_pairs
+from stories.quotations import quote_pairs
+from stories.text import clean_text
 
 PIECES = [
     '"', "“", "”", "„", "«", "»", "'", "‘", "’", "‹", "›", ",", ".", ":", " ", " ", " ", "\n", "\n\n", "said", "says",

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from stories.quotations import quotation_span, quote_pairs
 from stories.text import (
     SEARCH_FOLD,
     clean_line,
@@ -18,8 +19,6 @@ from stories.text import (
     next_word_start,
     prev_offset,
     prev_word_start,
-    quotation_span,
-    quote_pairs,
     search_folded,
     sentence_span,
     sentence_starts,

@@ -26,6 +26,7 @@ from textual.strip import Strip
 from annotations.model import Annotation
 from annotations.suggest import Suggestion
 from stories.model import Story
+from stories.quotations import quotation_span, quote_pairs
 from stories.text import (
     SEARCH_FOLD,
     is_word_char,
@@ -33,8 +34,6 @@ from stories.text import (
     next_word_start,
     prev_offset,
     prev_word_start,
-    quotation_span,
-    quote_pairs,
     search_folded,
     sentence_span,
     sentence_starts,

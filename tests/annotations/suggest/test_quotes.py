@@ -123,7 +123,7 @@ ANADOLU = Path(__file__).resolve().parents[4] / "shared" / "corpus" / "aa-russia
 @pytest.mark.skipif(not ANADOLU.exists(), reason="the shared corpus is absent")
 def test_anadolu_story_every_direct_quote_with_the_right_speaker() -> None:
     from stories.loader import load_path
-    from stories.text import quote_pairs
+    from stories.quotations import quote_pairs
 
     (story,) = load_path(ANADOLU)
     quotes = [q for q in quotes_of(run(story)) if q.form in ("direct", "partial")]

@@ -142,10 +142,7 @@ def find_actors(ctx: Context, nlp: NlpBackend | None = None) -> list[Suggestion]
     every_word = words(text)
     found_runs = runs(text, every_word)
     run_starts = [r[0].start for r in found_runs]
-    lower = {w.folded for w in every_word if w.text[:1].islower()}
-    capitals = {w.folded for w in every_word if w.text[:1].isupper()}
-    found.initial = {w.start: _sentence_initial(ctx, w.start) for w in every_word if w.text[:1].isupper()}
-    inside = {w.folded for w in every_word if w.text[:1].isupper() and not found.initial[w.start]}
+    lower, capitals, inside = _word_sets(ctx, every_word, found.initial)
     # registry names and aliases; a title before a registry person's name joins the mention. A registry name
     # inside a longer name the story gives waits for the story's reading ("Lee" of "Lee Jae-sung").
     deferred: list[tuple[int, int, Suggestion]] = []
@@ -214,6 +211,24 @@ def _adjective(text: str, start: int, end: int, capitals: set[str]) -> bool:
     """Whether the word at `text[start:end]` reads as an adjective: "Caspian gas", "Trans-Caspian pipeline"."""
     word = text[start:end]
     return _looks_like_demonym(fold_atom(word), word, text[end : end + 30], capitals)
+
+
+def _word_sets(ctx: Context, every_word: list[Word], initial: dict[int, bool]) -> tuple[set[str], set[str], set[str]]:
+    """The folded words written in lower case, those written capitalised, and those capitalised inside a sentence
+    (not opening it); `initial` is filled with whether each capitalised word opens a sentence. One pass."""
+    lower: set[str] = set()
+    capitals: set[str] = set()
+    inside: set[str] = set()
+    for w in every_word:
+        first = w.text[0]
+        if first.isupper():
+            capitals.add(w.folded)
+            opens = initial[w.start] = _sentence_initial(ctx, w.start)
+            if not opens:
+                inside.add(w.folded)
+        elif first.islower():
+            lower.add(w.folded)
+    return lower, capitals, inside
 
 
 def _title_at(words: list[str], capitals: set[str]) -> int:

@@ -7,6 +7,8 @@ Knowledge of particular actors ("Kremlin" -> Russia's government) is the registr
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import lru_cache
 
 from annotations.suggest.countries import city_named, country_named, demonym_country, is_demonym
 
@@ -207,7 +209,7 @@ def head_type(word: str) -> str:
     return ""
 
 
-def state_body(content: list[str], head: str) -> bool:
+def state_body(content: Sequence[str], head: str) -> bool:
     """Whether a body headed by `head` ("Agency", "Council") whose name's words are `content` is the state's own."""
     if any(w in NOT_STATE for w in content):
         return False
@@ -218,9 +220,15 @@ def state_body(content: list[str], head: str) -> bool:
     )
 
 
-def classify(words: list[str]) -> tuple[str, int]:
+def classify(words: Sequence[str]) -> tuple[str, int]:
     """The type of a capitalised name given as its words (connectors included), and where a person's own name
-    starts among them (after the title; 0 if there is no title). ("", 0): nothing this module can tell."""
+    starts among them (after the title; 0 if there is no title). ("", 0): nothing this module can tell. Cached:
+    a story names its actors again and again."""
+    return _classify(tuple(words))
+
+
+@lru_cache(maxsize=1 << 15)
+def _classify(words: tuple[str, ...]) -> tuple[str, int]:
     if not words:
         return "", 0
     joined = " ".join(words)

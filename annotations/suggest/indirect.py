@@ -46,7 +46,15 @@ def indirect_quotes(text: str, sc: Scan) -> list[Suggestion]:
 
 
 def _reported(text: str, sc: Scan, unit: Unit, i: int) -> tuple[int, int, str] | None:
-    """(start, end, rule) of the clause the `i`th cue of `unit` reports, or None."""
+    """(start, end, rule) of the clause the `i`th cue of `unit` reports, or None (worked out once per cue: the
+    claim finder asks again)."""
+    key = (unit.start, i)
+    if key not in sc.reported:
+        sc.reported[key] = _find_reported(text, sc, unit, i)
+    return sc.reported[key]
+
+
+def _find_reported(text: str, sc: Scan, unit: Unit, i: int) -> tuple[int, int, str] | None:
     cue = unit.cues[i]
     speakers = sc.speakers
     if cue.kind == "according" or cue.inverted or _at_tail(text, unit, cue, speakers):

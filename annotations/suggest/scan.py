@@ -64,6 +64,8 @@ class Scan:
     units: list[Unit]
     pairs: list[tuple[int, int]]  # outermost quotation marks, in text order
     speakers: Speakers
+    #: (unit start, cue index) -> the clause that cue reports (`indirect._reported`), for the quote and claim finders
+    reported: dict[tuple[int, int], tuple[int, int, str] | None] = field(default_factory=dict)
 
 
 def scan(ctx: Context, mentions: list[Suggestion]) -> Scan:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import replace
 from functools import cache
 
 from annotations.suggest.claim_text import MIN_WORDS, WORD, checkable, clauses, factual_sentence, proposition, words
@@ -155,9 +154,7 @@ def _reported_claims(text: str, sc: Scan, unit: Unit, i: int, names: _Names, mem
         return []
     if (cue.word.endswith("ing") or _coordinated(text, unit, cue)) and unit.subject(cue.start) is not None:
         return []  # "…, and told …", "…, saying …": the subject's, found as indirect speech
-    pos = cue.end
-    if m := lex.adjunct_re.match(text, pos, unit.end):
-        pos = m.end()
+    pos = lex.adjunct_end(text, cue.end, unit.end)
     that = _THAT.match(text, pos, unit.end) or (_TOLD_THAT.match(text, pos, unit.end) if cue.word in _TELL else None)
     clause = that or (text[pos : pos + 1] != "," and content_after(text, cue, unit, sc.speakers))
     span = _reported(text, sc, unit, i) if clause else None  # "said, as …": no clause of the cue's
@@ -280,8 +277,13 @@ def _claim(
 
 def _like(quote: Suggestion, text: str, start: int, end: int, rule: str, score: float) -> Suggestion:
     """A claim of text[start:end] made by the quote's speaker, with its cue."""
-    return replace(
-        Suggestion(kind="claim", start=start, end=end, exact=text[start:end], score=score, rule=rule),
+    return Suggestion(
+        kind="claim",
+        start=start,
+        end=end,
+        exact=text[start:end],
+        score=score,
+        rule=rule,
         cue=quote.cue,
         cue_start=quote.cue_start,
         cue_end=quote.cue_end,

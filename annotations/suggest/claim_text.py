@@ -18,7 +18,8 @@ __all__ = ["MIN_WORDS", "WORD", "checkable", "clauses", "factual_sentence", "pro
 
 MIN_WORDS = 3  # a claim has at least this many words
 WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
-_APOSTROPHE = str.maketrans("’", "'")
+_DECIMAL = re.compile(r"\d")  # the decimal digits: str.isdigit also takes others ("²"), none of them ASCII
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 #: Where one reported clause ends and the next begins: "… and that …", "…, but she added that …".
 _NEXT_CLAUSE = re.compile(
@@ -145,6 +146,13 @@ def factual_sentence(text: str, starts: Sequence[int], start: int, end: int) -> 
     return None
 
 
+def _has_digit(text: str) -> bool:
+    """`any(c.isdigit() for c in text)`, by regex: a decimal digit, or a non-ASCII character that is a digit."""
+    if _DECIMAL.search(text):
+        return True
+    return not text.isascii() and any(c.isdigit() for c in _NON_ASCII.findall(text))
+
+
 def checkable(statement: str, *, strict: bool = False) -> bool | None:
     """True if `statement` states a figure or an event; None if it says what is or was so without either; False
     for a plan, a wish, a forecast, an opinion in the present tense, or, without a figure or an event, a statement
@@ -152,13 +160,15 @@ def checkable(statement: str, *, strict: bool = False) -> bool | None:
     a figure (what a quoted sentence needs to be a claim)."""
     lists = words()
     found = WORD.findall(statement)
-    tokens = {  # capitalised words inside the statement are names ("May", "Will Ross"), not words
-        w.lower().translate(_APOSTROPHE) for n, w in enumerate(found) if not n or not w[0].isupper()
-    }
+    tokens = {w.lower() for w in found[1:] if not w[0].isupper()}  # capitalised words inside are names ("May")
+    if found:
+        tokens.add(found[0].lower())
+    if "’" in statement:
+        tokens = {w.replace("’", "'") for w in tokens}
     forecast = bool(tokens & lists.modal)
     if forecast and strict:
         return False
-    if any(c.isdigit() for c in statement) or tokens & lists.number or tokens & lists.fact:
+    if _has_digit(statement) or tokens & lists.number or tokens & lists.fact:
         return True
     if forecast or not tokens & lists.past or any(c in '"“«„' for c in statement):
         return False

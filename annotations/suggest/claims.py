@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import replace
 from functools import cache
 
 from annotations.suggest.claim_text import MIN_WORDS, WORD, checkable, clauses, factual_sentence, proposition, words
@@ -32,11 +31,11 @@ def find_claims(ctx: Context, quotes: list[Suggestion], mentions: list[Suggestio
     if not ctx.text.strip():
         return []
     text, sc = ctx.text, scan(ctx, mentions)
-    found, names = _Found(ctx.sentence_starts), _Names(mentions)
+    found, names, memo = _Found(ctx.sentence_starts), _Names(mentions), _Memo(text)
     for quote in quotes:
         if quote.kind == "quote" and quote.form == "indirect":
-            for start, end in clauses(text, quote.start, quote.end):
-                if checkable(text[start:end]) is False:
+            for start, end in memo.clauses(quote.start, quote.end):
+                if memo.checkable(start, end) is False:
                     continue
                 found.add(_like(quote, text, start, end, "claim.indirect", round(max(quote.score - 0.1, 0.1), 2)))
     for quote in quotes:
@@ -51,10 +50,31 @@ def find_claims(ctx: Context, quotes: list[Suggestion], mentions: list[Suggestio
             elif cue.kind == "according":
                 found.add(_according(text, sc, unit, cue, names))
             else:
-                for claim in _reported_claims(text, sc, unit, i, names):
+                for claim in _reported_claims(text, sc, unit, i, names, memo):
                     found.add(claim)
         found.add(_shown(text, sc, unit, names))
     return sorted(found.claims, key=lambda s: (s.start, -s.end))
+
+
+class _Memo:
+    """`clauses` and `checkable` over one story's text, each worked out once per span: the clause of an indirect
+    quote is read again as a reported claim."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._clauses: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        self._checkable: dict[tuple[int, int], bool | None] = {}
+
+    def clauses(self, start: int, end: int) -> list[tuple[int, int]]:
+        found = self._clauses.get((start, end))
+        if found is None:
+            found = self._clauses[start, end] = clauses(self.text, start, end)
+        return found
+
+    def checkable(self, start: int, end: int) -> bool | None:
+        if (start, end) not in self._checkable:
+            self._checkable[start, end] = checkable(self.text[start:end])
+        return self._checkable[start, end]
 
 
 class _Found:
@@ -125,7 +145,7 @@ def _according(text: str, sc: Scan, unit: Unit, cue: Cue, names: _Names) -> Sugg
     return _claim(text, start, end, "claim.according", 0.45, cue, names.last_within(*source))
 
 
-def _reported_claims(text: str, sc: Scan, unit: Unit, i: int, names: _Names) -> list[Suggestion]:
+def _reported_claims(text: str, sc: Scan, unit: Unit, i: int, names: _Names, memo: _Memo) -> list[Suggestion]:
     """What a cue reports that the quote finder left: "Two officials told the paper that …", "…, the county
     office said on Monday, as …". Without "that", only a figure or an event makes it a claim."""
     cue = unit.cues[i]
@@ -134,9 +154,7 @@ def _reported_claims(text: str, sc: Scan, unit: Unit, i: int, names: _Names) -> 
         return []
     if (cue.word.endswith("ing") or _coordinated(text, unit, cue)) and unit.subject(cue.start) is not None:
         return []  # "…, and told …", "…, saying …": the subject's, found as indirect speech
-    pos = cue.end
-    if m := lex.adjunct_re.match(text, pos, unit.end):
-        pos = m.end()
+    pos = lex.adjunct_end(text, cue.end, unit.end)
     that = _THAT.match(text, pos, unit.end) or (_TOLD_THAT.match(text, pos, unit.end) if cue.word in _TELL else None)
     clause = that or (text[pos : pos + 1] != "," and content_after(text, cue, unit, sc.speakers))
     span = _reported(text, sc, unit, i) if clause else None  # "said, as …": no clause of the cue's
@@ -150,8 +168,8 @@ def _reported_claims(text: str, sc: Scan, unit: Unit, i: int, names: _Names) -> 
     if cue.speaker is None:  # a body the speaker finder did not know: the name in the subject, if any
         who = names.last_within(unit.start if span[0] >= cue.end else span[1], cue.start)
     out = []
-    for start, end in clauses(text, span[0], span[1]):
-        verdict = checkable(text[start:end])
+    for start, end in memo.clauses(span[0], span[1]):
+        verdict = memo.checkable(start, end)
         if verdict or (verdict is None and that):
             out.append(_claim(text, start, end, "claim.reported", 0.4 if speaker else 0.35, cue, who))
     return [c for c in out if c is not None]
@@ -259,8 +277,13 @@ def _claim(
 
 def _like(quote: Suggestion, text: str, start: int, end: int, rule: str, score: float) -> Suggestion:
     """A claim of text[start:end] made by the quote's speaker, with its cue."""
-    return replace(
-        Suggestion(kind="claim", start=start, end=end, exact=text[start:end], score=score, rule=rule),
+    return Suggestion(
+        kind="claim",
+        start=start,
+        end=end,
+        exact=text[start:end],
+        score=score,
+        rule=rule,
         cue=quote.cue,
         cue_start=quote.cue_start,
         cue_end=quote.cue_end,

@@ -46,7 +46,15 @@ def indirect_quotes(text: str, sc: Scan) -> list[Suggestion]:
 
 
 def _reported(text: str, sc: Scan, unit: Unit, i: int) -> tuple[int, int, str] | None:
-    """(start, end, rule) of the clause the `i`th cue of `unit` reports, or None."""
+    """(start, end, rule) of the clause the `i`th cue of `unit` reports, or None (worked out once per cue: the
+    claim finder asks again)."""
+    key = (unit.start, i)
+    if key not in sc.reported:
+        sc.reported[key] = _find_reported(text, sc, unit, i)
+    return sc.reported[key]
+
+
+def _find_reported(text: str, sc: Scan, unit: Unit, i: int) -> tuple[int, int, str] | None:
     cue = unit.cues[i]
     speakers = sc.speakers
     if cue.kind == "according" or cue.inverted or _at_tail(text, unit, cue, speakers):
@@ -81,8 +89,8 @@ def _reported(text: str, sc: Scan, unit: Unit, i: int) -> tuple[int, int, str] |
 def content_after(text: str, cue: Cue, unit: Unit, speakers: Speakers) -> int | None:
     """Where the clause reported by `cue` starts (after adjuncts like "on Monday" and "that"), or None."""
     pos = cue.end
-    if m := speakers.lex.adjunct_re.match(text, pos, unit.end):
-        pos = m.end()
+    if (end := speakers.lex.adjunct_end(text, pos, unit.end)) != pos:
+        pos = end
         if text[pos : pos + 1] == ",":
             return None  # "said in a statement, calling for …": the clause is not the cue's
     if m := _THAT.match(text, pos, unit.end):
@@ -98,9 +106,7 @@ def content_after(text: str, cue: Cue, unit: Unit, speakers: Speakers) -> int | 
 
 def _at_tail(text: str, unit: Unit, cue: Cue, speakers: Speakers) -> bool:
     """True for the "…, X said." of a sentence: the cue ends its unit, but for adjuncts."""
-    rest = text[cue.end : unit.end]
-    if m := speakers.lex.adjunct_re.match(rest):
-        rest = rest[m.end() :]
+    rest = text[speakers.lex.adjunct_end(text, cue.end, unit.end) : unit.end]
     if rest.startswith(","):  # "…, Orlova told reporters, adding that …"
         stripped = rest[1:].lstrip()
         following = next((c for c in unit.cues if c.start > cue.end), None)

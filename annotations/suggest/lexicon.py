@@ -34,6 +34,21 @@ class Lexicon:
     cues: dict[str, tuple[tuple[str, ...], ...]]  # first word of a cue -> the cues starting with it, longest first
     adjunct_re: re.Pattern[str]  # one or more adjunct phrases at the start of a string
     adjunct_ends: dict[str, tuple[tuple[str, ...], ...]]  # last word of an adjunct -> its forms, as words
+    adjunct_firsts: frozenset[str] | None  # the words an adjunct may open with (None: not all plain ASCII words)
+
+    def adjunct_end(self, text: str, pos: int, hi: int) -> int:
+        """Where the adjunct phrases at the start of text[pos:hi] end ("said on Monday that": after "on
+        Monday"), or `pos` if none starts there. The word at `pos` is looked up first: `adjunct_re` (a long
+        case-blind alternation) runs only if an adjunct may open with it."""
+        if self.adjunct_firsts is not None:
+            m = _OPENING_WORD.match(text, pos, hi)  # the one place an adjunct's first word can start
+            if m is None:
+                return pos
+            word = m.group(1)
+            if word.isascii() and word.lower() not in self.adjunct_firsts:
+                return pos  # (a non-ASCII word may still match case-blind: "K" is "k")
+        m = self.adjunct_re.match(text, pos, hi)
+        return m.end() if m else pos
 
     def kind_of(self, cue: str) -> str:
         """ "speech", "claim" or "according" for a matched cue."""
@@ -43,6 +58,23 @@ class Lexicon:
         if folded in self.claim and folded not in self.speech:
             return "claim"
         return "speech"
+
+
+#: What `adjunct_re` allows before an adjunct, and the word after that.
+_OPENING_WORD = re.compile(r"\s*,?\s*(\w+)")
+
+
+def _first_words(phrases: tuple[str, ...], optional: frozenset[str]) -> frozenset[str] | None:
+    """The words `phrases` may open with (leading `optional` words may be left out), or None if any of them is
+    not plain lower-case ASCII letters (then no word can be ruled out by a look-up)."""
+    out = set()
+    for phrase in phrases:
+        words = phrase.split()
+        for i, word in enumerate(words):
+            out.add(word)
+            if word not in optional or i == len(words) - 1:
+                break
+    return frozenset(out) if all(re.fullmatch("[a-z]+", w) for w in out) else None
 
 
 def _sections(text: str) -> dict[str, list[str]]:
@@ -134,4 +166,5 @@ def lexicon() -> Lexicon:
         cues=_by_first_word(cues),
         adjunct_re=re.compile(rf"(?:\s*,?\s*(?:{adj})(?![\w'’-]))+", re.IGNORECASE),
         adjunct_ends=_by_last_word(adjuncts, frozenset({"a", "an", "the"})),
+        adjunct_firsts=_first_words(adjuncts, frozenset({"a", "an", "the"})),
     )

@@ -35,14 +35,21 @@ class Tok(NamedTuple):
     cap: bool
 
 
+#: The gap before a token and the token. Every character is either in a gap (white space, "_") or starts a token
+#: (checked over all of Unicode in the tests), so the gaps and tokens tile the text and their lengths give offsets.
+_GAP_TOKEN = re.compile(rf"([\s_]*)({_TOKEN.pattern})")
+
+
 def tokens(text: str, lo: int, hi: int) -> list[Tok]:
     """The tokens of text[lo:hi], with offsets into `text`."""
     new = tuple.__new__  # a Tok without the named tuple's Python-level __new__ (this runs once per word)
-    return [
-        new(Tok, (w, s, s + len(w), w.lower(), w[0].isupper()))
-        for m in _TOKEN.finditer(text, lo, hi)
-        for w, s in ((m.group(), m.start()),)
-    ]
+    out = []
+    end = lo
+    for gap, w in _GAP_TOKEN.findall(text, lo, hi):  # findall: no match objects to ask for offsets
+        start = end + len(gap)
+        end = start + len(w)
+        out.append(new(Tok, (w, start, end, w.lower(), w[0].isupper())))
+    return out
 
 
 class Phrases:
@@ -55,6 +62,7 @@ class Phrases:
         self._heads = self._unnamed | lex.document | lex.group
         self.toks = tokens(text, 0, len(text))
         self._tok_starts = [t.start for t in self.toks]
+        self._np_before: dict[tuple[int, int], list[Tok]] = {}  # np_before's answers: asked again and again
 
     def _title(self, low: str) -> bool:
         """True for a title or role word ("minister", "Sen.", "secretary-general")."""
@@ -86,6 +94,12 @@ class Phrases:
 
     def np_before(self, lo: int, pos: int) -> list[Tok]:
         """The noun phrase ending just before `pos` (adjuncts like "on Monday" and "also" skipped), or []."""
+        found = self._np_before.get((lo, pos))
+        if found is None:
+            found = self._np_before[lo, pos] = self._find_np_before(lo, pos)
+        return list(found)  # a copy: the caller may change its list
+
+    def _find_np_before(self, lo: int, pos: int) -> list[Tok]:
         toks = self._without_adjuncts(self.span_tokens(max(lo, pos - 200), pos))
         out: list[Tok] = []
         skip = 0

@@ -64,6 +64,8 @@ class Scan:
     units: list[Unit]
     pairs: list[tuple[int, int]]  # outermost quotation marks, in text order
     speakers: Speakers
+    #: (unit start, cue index) -> the clause that cue reports (`indirect._reported`), for the quote and claim finders
+    reported: dict[tuple[int, int], tuple[int, int, str] | None] = field(default_factory=dict)
 
 
 def scan(ctx: Context, mentions: list[Suggestion]) -> Scan:
@@ -81,17 +83,11 @@ _MARK_OR_NEWLINE = re.compile("[\"'“”„«»‘’‚‹›\n]")
 def fast_quote_pairs(text: str) -> list[tuple[int, int]]:
     """`quote_pairs(text)`, reading only the marks, the newlines and the characters either side of them: the
     text is cut down to those (every other character plays no part in pairing) and the offsets mapped back."""
-    keep: list[int] = []
-    last = -1
-    for m in _MARK_OR_NEWLINE.finditer(text):
-        i = m.start()
-        for j in (i - 1, i, i + 1):
-            if last < j < len(text):
-                keep.append(j)
-                last = j
+    marks = [m.start() for m in _MARK_OR_NEWLINE.finditer(text)]
+    keep = sorted({j for i in marks for j in (i - 1, i, i + 1)} - {-1, len(text)})  # what lies in the text
     if len(keep) * 2 > len(text):
         return quote_pairs(text)
-    short = "".join(text[j] for j in keep)
+    short = "".join(map(text.__getitem__, keep))
     return [(keep[o], keep[c]) for o, c in quote_pairs(short)]
 
 

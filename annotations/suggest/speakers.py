@@ -73,10 +73,15 @@ class Speakers(Salience):
         """Title + name ("Deputy Agriculture Minister Yelena Orlova") and capitalised organisation names ("Russian
         Embassy in Caracas", "Ministry of Foreign Affairs"), in one pass over the tokens."""
         lex, toks = self.lex, self.toks
+        titles, organisation = lex.person_titles, lex.organisation
         i, n = 0, len(toks)
         while i < n:
             tok = toks[i]
-            if self._title(tok.low) and tok.text[0].isalpha():
+            low = tok.low
+            if not tok.cap and low not in titles and "-" not in low and "." not in low:
+                i += 1  # most words: neither a title (see `_title`) nor a capitalised head word
+                continue
+            if self._title(low) and tok.text[0].isalpha():
                 j = i + 1
                 while j < n and j - i <= 7 and toks[j].cap and self._joins(toks[j - 1], toks[j]):
                     j += 1
@@ -89,7 +94,7 @@ class Speakers(Salience):
                     self._add(self._joined(name), "person", name[0].start, name[-1].end, roles)
                     i = j
                     continue
-            elif tok.cap and tok.low in lex.organisation:
+            elif tok.cap and low in organisation:
                 first = i
                 while first > 0 and i - first < 4 and toks[first - 1].cap and self._joins(toks[first - 1], toks[first]):
                     first -= 1

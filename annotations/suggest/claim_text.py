@@ -17,6 +17,9 @@ from annotations.suggest.scan import CLOSING, OPENING
 __all__ = ["MIN_WORDS", "WORD", "checkable", "clauses", "factual_sentence", "proposition", "words"]
 
 MIN_WORDS = 3  # a claim has at least this many words
+#: A claim is one proposition of one sentence: longer spans are not read for one (a wire sentence is far shorter;
+#: without a bound, a text of one endless sentence full of cues costs the square of its length).
+MAX_CLAIM_CHARS = 600
 WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 _DECIMAL = re.compile(r"\d")  # the decimal digits: str.isdigit also takes others ("²"), none of them ASCII
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")

@@ -11,7 +11,16 @@ import bisect
 import re
 from functools import cache
 
-from annotations.suggest.claim_text import MIN_WORDS, WORD, checkable, clauses, factual_sentence, proposition, words
+from annotations.suggest.claim_text import (
+    MAX_CLAIM_CHARS,
+    MIN_WORDS,
+    WORD,
+    checkable,
+    clauses,
+    factual_sentence,
+    proposition,
+    words,
+)
 from annotations.suggest.context import Context
 from annotations.suggest.indirect import _coordinated, _reported, _trimmed, content_after
 from annotations.suggest.model import Suggestion
@@ -163,6 +172,8 @@ def _reported_claims(text: str, sc: Scan, unit: Unit, i: int, names: _Names, mem
         return []
     if that and span[0] < that.end() <= span[1]:
         span = (that.end(), span[1], span[2])  # "told the paper that …"
+    if span[1] - span[0] > MAX_CLAIM_CHARS:
+        return []  # no sentence a wire writes: not read for claims
     speaker = cue.speaker if cue.speaker is not None and cue.speaker.name else None
     who = (speaker.name, speaker.id, speaker.type, speaker.start, speaker.end) if speaker else None
     if cue.speaker is None:  # a body the speaker finder did not know: the name in the subject, if any

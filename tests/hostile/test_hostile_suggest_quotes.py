@@ -79,3 +79,21 @@ def test_reading_only_the_marks_pairs_them_as_the_reader_does(pieces: list[str])
 )
 def test_pathological_input(text: str) -> None:
     check(text)
+
+
+def test_one_endless_sentence_of_cues_is_not_read_for_claims_over_and_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each cue reports the rest of the sentence: read for claims each time, the text cost the square of its
+    length (24 s for 46,000 characters). A span longer than any wire sentence is not read for one."""
+    import annotations.suggest.claims as claims
+    from annotations.suggest.claim_text import MAX_CLAIM_CHARS
+
+    read: list[int] = []
+    clauses = claims.clauses
+
+    def counted(text: str, start: int, end: int) -> list[tuple[int, int]]:
+        read.append(end - start)
+        return clauses(text, start, end)
+
+    monkeypatch.setattr(claims, "clauses", counted)
+    check("the ministry said that " * 300)
+    assert read and max(read) <= MAX_CLAIM_CHARS

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from annotations.registry import Registry
 from annotations.suggest import suggest
-from stories.model import Story, StoryBuilder, StoryMeta
-from stories.text import clean_text
+from stories.model import Story
+from tests.hostile.test_hostile_suggest_quotes import story_of
 
 PIECES = [
     '"', "“", "”", "«", "»", "'", "’", ",", ".", ":", ": ", " ", " ", " ", "\n\n", "said", "told the paper", "that",
@@ -23,14 +23,9 @@ PIECES = [
 
 
 def claims_in(text: str) -> tuple[Story | None, list]:
-    text = clean_text(text)
-    builder = StoryBuilder()
-    for para in text.split("\n\n"):
-        if para.strip():
-            builder.add("paragraph", para.strip())
-    if not len(builder):
+    story = story_of(text)
+    if story is None:
         return None, []
-    story = builder.build(StoryMeta(headline="Hostile"))
     return story, [s for s in suggest(story, Registry([])) if s.kind == "claim"]
 
 

@@ -148,25 +148,24 @@ _DESCRIBED = re.compile(r"(?:^|[,\"”’'] )the (?:[a-z][\w-]* ){0,2}[a-z][\w-]
 def _cues(text: str) -> list[tuple[int, int, str]]:
     """Every cue of the lexicon in `text` as (start, end, cue in lower case), whole words only, one pass."""
     index = lexicon().cues
-    words = list(_WORD.finditer(text))
+    found = list(_WORD.finditer(text))
+    lows = list(map(str.lower, map(re.Match.group, found)))  # in C: no Python-level step per word
+    n = len(found)
     out: list[tuple[int, int, str]] = []
     skip_to = 0
-    for i, m in enumerate(words):
-        if m.start() < skip_to:
+    for i in [i for i, low in enumerate(lows) if low in index]:  # only where a cue may start
+        m = found[i]
+        if m.start() < skip_to or (m.start() > 0 and text[m.start() - 1] in "'’-"):
             continue
-        found = index.get(m.group().lower())
-        if not found or (m.start() > 0 and text[m.start() - 1] in "'’-"):
-            continue
-        for phrase in found:
+        for phrase in index[lows[i]]:
             last = i + len(phrase) - 1
-            if last >= len(words):
+            if last >= n:
                 continue
             if all(
-                words[i + k].group().lower() == phrase[k]
-                and not text[words[i + k - 1].end() : words[i + k].start()].strip()
+                lows[i + k] == phrase[k] and not text[found[i + k - 1].end() : found[i + k].start()].strip()
                 for k in range(1, len(phrase))
             ):
-                end = words[last].end()
+                end = found[last].end()
                 if end < len(text) and (
                     text[end].isalnum() or (text[end] in "'’-" and text[end + 1 : end + 2].isalpha())
                 ):

@@ -28,10 +28,10 @@ from annotations.suggest.countries import (
     is_demonym,
     place_named,
 )
-from annotations.suggest.matcher import Atom, Entry, Matcher, atoms, fold_atom, registry_matcher
+from annotations.suggest.matcher import Atom, Entry, Matcher, fold_atom, registry_matcher
 from annotations.suggest.model import Suggestion
 from annotations.suggest.registry_read import StoryPlaces, country_matcher, inside_local
-from annotations.suggest.runs import Word, runs, words
+from annotations.suggest.runs import Word, runs, words_and_atoms
 from annotations.suggest.settle import GEO_NOUNS, settle_types
 from annotations.suggest.skips import Zones, zones
 
@@ -137,9 +137,8 @@ def find_actors(ctx: Context, nlp: NlpBackend | None = None) -> list[Suggestion]
     skip = zones(ctx)
     found = _Found()
     index = registry_matcher(ctx.registry)
-    every = atoms(text)
+    every_word, every = words_and_atoms(text)  # one pass for both (ASCII text)
     registry_hits = [h for h in index.names.find(text, every) if not skip.skipped(h.start, h.end)]
-    every_word = words(text)
     found_runs = runs(text, every_word)
     run_starts = [r[0].start for r in found_runs]
     lower, capitals, inside = _word_sets(ctx, every_word, found.initial)

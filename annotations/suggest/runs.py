@@ -4,18 +4,20 @@ Yelena Orlova", "Ministry of Agriculture and Forestry", "the Russian Embassy in 
 from __future__ import annotations
 
 import re
-from itertools import repeat
+from itertools import compress, count, repeat
+from operator import not_
 from typing import NamedTuple
 
 from annotations.suggest import names as N
-from annotations.suggest.matcher import fold_atom
+from annotations.suggest.matcher import Atom, atoms, fold_atom
 
-__all__ = ["Word", "runs", "words"]
+__all__ = ["Word", "runs", "words", "words_and_atoms"]
 
 WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W_]+(?:[-'’][^\W_]+)*")
 POSSESSIVE = re.compile(r"['’]s?$")
 #: WORD in ASCII text (narrower classes, so a faster pass).
 _ASCII_WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*")
+_ASCII_ATOM = re.compile(r"[a-z0-9]+")  # matcher.ATOM in lower-case ASCII text
 #: Words before "of" in a name that no head list holds ("Democratic Republic of Congo", "Joint Chiefs of Staff").
 _OF_WORDS = frozenset(
     N.PLACE_STARTS
@@ -54,21 +56,37 @@ class Word(NamedTuple):
 
 def words(text: str) -> list[Word]:
     """The words of `text`, a possessive "'s" cut off."""
-    new = tuple.__new__  # tuple.__new__: a Word without the named tuple's Python-level __new__
+    return words_and_atoms(text)[0] if text.isascii() else _words(text)
+
+
+def words_and_atoms(text: str) -> tuple[list[Word], list[Atom]]:
+    """`words(text)` and `matcher.atoms(text)`, from one regex pass over ASCII text."""
     if not text.isascii():
-        return _words(text)
-    # ASCII text: the words are made in C (maps over the matches; lower() folds an ASCII word), then the few
-    # possessives mended. A word never ends in an apostrophe and initials ("U.S.") have none, so POSSESSIVE
-    # strips exactly a final "'s".
+        return _words(text), atoms(text)
+    new = tuple.__new__  # a Word or an Atom without the named tuple's Python-level __new__
+    # The words are made in C (maps over the matches; lower() folds an ASCII word), then the few possessives
+    # mended. A word never ends in an apostrophe and initials ("U.S.") have none, so POSSESSIVE strips exactly a
+    # final "'s".
     found = list(_ASCII_WORD.finditer(text))
     texts = list(map(re.Match.group, found))
-    fields = zip(map(re.Match.start, found), map(re.Match.end, found), texts, map(str.lower, texts), strict=True)
-    out: list[Word] = list(map(new, repeat(Word), fields))
+    lows = list(map(str.lower, texts))
+    starts, ends = list(map(re.Match.start, found)), list(map(re.Match.end, found))
+    out: list[Word] = list(map(new, repeat(Word), zip(starts, ends, texts, lows, strict=True)))
     if "'s" in text:
         for i in [i for i, word in enumerate(texts) if word.endswith("'s")]:
             start, end, word, folded = out[i]
             out[i] = new(Word, (start, end - 2, word[:-2], folded[:-2]))
-    return out
+    # The atoms: every match of WORD (before the possessive is cut) begins and ends where an atom does, so a match
+    # of letters and digits only is one atom; the others ("U.S.", "rock'n'roll's") are cut at their marks.
+    spans = list(zip(starts, ends, lows, strict=True))
+    fields: list[tuple[int, int, str]] = []
+    done = 0
+    for i in compress(count(), map(not_, map(str.isalnum, texts))):
+        fields += spans[done:i]
+        fields += [(starts[i] + m.start(), starts[i] + m.end(), m.group()) for m in _ASCII_ATOM.finditer(lows[i])]
+        done = i + 1
+    fields += spans[done:]
+    return out, list(map(new, repeat(Atom), fields))
 
 
 def _words(text: str) -> list[Word]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Literal
 
@@ -14,7 +16,7 @@ from textual.screen import ModalScreen, Screen
 
 from annotations.history import History
 from annotations.registry import Registry
-from annotations.store import Store, StoreError
+from annotations.store import LoadCancelled, Store, StoreError
 from annotations.suggest import Suggestion, suggest
 from annotations.suggest.nlp import configured
 from tui.commands import WiredeskCommands
@@ -93,6 +95,8 @@ class WiredeskApp(App[None]):
             self.title = f"{self.TITLE} · READ-ONLY"
         self._open_at_start = open_story
         self._history: History | None = None
+        self._loader: threading.Thread | None = None
+        self._annotations_ready = asyncio.Event()
 
     def on_mount(self) -> None:
         self.push_screen(LibraryScreen())
@@ -109,19 +113,28 @@ class WiredeskApp(App[None]):
             self.call_after_refresh(self._load_in_background)
 
     def _load_in_background(self) -> None:
-        """Read the annotations after the first frame, off the UI thread; then show the counts."""
-        if not self.store.annotations_loaded:
-            self.run_worker(self._load_annotations, thread=True, group="load", exit_on_error=False)
+        """Read the annotations after the first frame, on a thread of their own, then show the counts. A daemon
+        thread, not a worker: quitting never waits for it (`Store.close` stops it at once)."""
+        if not self.store.annotations_loaded and self._loader is None:
+            self._loader = threading.Thread(target=self._load_annotations, name="wiredesk-load", daemon=True)
+            self._loader.start()
 
     def _load_annotations(self) -> None:
         try:
             self.store.load_annotations()
-        except StoreError as exc:
-            self.call_from_thread(self._fail, str(exc))
+        except LoadCancelled:  # the app quit meanwhile
             return
-        self.call_from_thread(self._loaded)
+        except StoreError as exc:
+            self._from_thread(self._fail, str(exc))
+            return
+        self._from_thread(self._loaded)
+
+    def _from_thread(self, callback: Callable[..., None], *args: object) -> None:
+        with contextlib.suppress(RuntimeError):  # the app has quit meanwhile
+            self.call_from_thread(callback, *args)
 
     def _loaded(self) -> None:
+        self._annotations_ready.set()
         if isinstance(self.screen, LibraryScreen):
             self.screen.reload()
 
@@ -143,11 +156,9 @@ class WiredeskApp(App[None]):
             self.run_worker(self._when_loaded(self._show_story, story_id, at), group="open", exclusive=True)
 
     async def _when_loaded(self, show: Callable[..., None], *args: object) -> None:
-        try:
-            await asyncio.to_thread(self.store.load_annotations)
-        except StoreError as exc:
-            self._fail(str(exc))
-            return
+        if not self.store.annotations_loaded:  # `_loaded` sets the event (a failed load quits the app)
+            self._load_in_background()
+            await self._annotations_ready.wait()
         show(*args)
 
     def _show_story(self, story_id: str, at: int | None = None) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 __all__ = [
     "MAX_FILE_BYTES",
     "QUARANTINE",
+    "LoadCancelled",
     "ReadOnlyError",
     "StoreError",
     "intruder",
@@ -34,6 +35,10 @@ _WRITING = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 
 class StoreError(Exception):
     """The store cannot be read or written; the message is one line naming the file."""
+
+
+class LoadCancelled(StoreError):
+    """A load stopped because the store is closing (`Store.close` while annotations load in the background)."""
 
 
 class ReadOnlyError(StoreError):
@@ -111,8 +116,9 @@ def read_file(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes | None:
     if fd is None:
         return None
     try:
-        chunks = []
-        while chunk := os.read(fd, 1 << 20):
+        chunks: list[bytes] = []
+        size = os.fstat(fd).st_size + 1  # one read (and no copy to join) for a file that does not grow meanwhile
+        while chunk := os.read(fd, max(size, 1 << 20) if not chunks else 1 << 20):
             chunks.append(chunk)
             if sum(map(len, chunks)) > limit:  # grew while we read
                 raise StoreError(f"{path} grew past {limit} bytes while it was read; it was left untouched")

@@ -23,7 +23,16 @@ from annotations.actors import Actor
 from annotations.model import Annotation
 from stories.model import StoryMeta
 
-__all__ = ["ActorRecord", "AnnotationRecord", "Record", "RecordError", "StoryRecord", "TombstoneRecord", "to_record"]
+__all__ = [
+    "ActorRecord",
+    "AnnotationRecord",
+    "MetaRecord",
+    "Record",
+    "RecordError",
+    "StoryRecord",
+    "TombstoneRecord",
+    "to_record",
+]
 
 
 class RecordError(ValueError):
@@ -126,6 +135,8 @@ if TYPE_CHECKING:  # the fields are the models' (see below): to the type checker
 
     class StoryRecord(Record): ...
 
+    class MetaRecord(Record): ...
+
 else:
     AnnotationRecord = _record_type(
         "AnnotationRecord",
@@ -147,6 +158,12 @@ else:
         interned=("agency", "section", "format"),
         before=(("id", str),),
         after=(("added", str, ""), ("body", tuple[int, int], (0, 0))),
+    )
+    MetaRecord = _record_type(
+        "MetaRecord",
+        StoryMeta,
+        doc="A story's metadata alone (as `stories.list` keeps it, see `annotations.store.listing`).",
+        interned=("agency", "section", "format"),
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Literal
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Literal
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.markup import escape
+from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 
@@ -32,6 +32,18 @@ if TYPE_CHECKING:
     from tui.desk import Desk
 
 __all__ = ["WiredeskApp"]
+
+
+class AnnotationsLoaded(Message):
+    """The annotations were read (posted by the loading thread)."""
+
+
+class AnnotationsFailed(Message):
+    """The annotations could not be read: `error`, one line."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error
 
 
 class WiredeskApp(App[None]):
@@ -120,18 +132,21 @@ class WiredeskApp(App[None]):
             self._loader.start()
 
     def _load_annotations(self) -> None:
+        """The loading thread: tells the app by message (thread-safe; dropped once the app has quit)."""
         try:
             self.store.load_annotations()
         except LoadCancelled:  # the app quit meanwhile
             return
         except StoreError as exc:
-            self._from_thread(self._fail, str(exc))
+            self.post_message(AnnotationsFailed(str(exc)))
             return
-        self._from_thread(self._loaded)
+        self.post_message(AnnotationsLoaded())
 
-    def _from_thread(self, callback: Callable[..., None], *args: object) -> None:
-        with contextlib.suppress(RuntimeError):  # the app has quit meanwhile
-            self.call_from_thread(callback, *args)
+    def on_annotations_loaded(self, _message: AnnotationsLoaded) -> None:
+        self._loaded()
+
+    def on_annotations_failed(self, message: AnnotationsFailed) -> None:
+        self._fail(message.error)
 
     def _loaded(self) -> None:
         self._annotations_ready.set()

@@ -9,6 +9,7 @@ screenful, and only those rows decode theirs.
 from __future__ import annotations
 
 import dataclasses
+import operator
 from collections.abc import Mapping
 from typing import Annotated, Any, cast
 
@@ -94,8 +95,14 @@ class StoryEntry(msgspec.Struct, array_like=True, gc=False, eq=False):
 
 
 def meta_blob(meta: StoryMeta) -> msgspec.Raw:
-    """`meta` as the blob an entry keeps (msgpack of `StoryMeta.to_dict`)."""
-    return msgspec.Raw(_encode(meta.to_dict()))
+    """`meta` as the blob an entry keeps (msgpack of its fields in order, a `MetaRecord`)."""
+    *values, extra = _meta_fields(meta)  # `extra` is the last field (checked below)
+    return msgspec.Raw(_encode((*values, dict(extra))))
+
+
+_META_FIELDS = tuple(f.name for f in dataclasses.fields(StoryMeta))
+_meta_fields = operator.attrgetter(*_META_FIELDS)
+assert MetaRecord.__struct_fields__ == _META_FIELDS and _META_FIELDS[-1] == "extra", "record and model differ"
 
 
 def entry_of(story_id: str, meta: StoryMeta, added: str, body: tuple[int, int]) -> StoryEntry:

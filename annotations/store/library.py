@@ -57,6 +57,14 @@ def _entry(rec: Record) -> StoryEntry:
     return entry_of(rec.id, StoryMeta.from_dict(cast(Mapping[str, Any], rec)), rec.added, rec.body)
 
 
+def _share_days(entries: list[StoryEntry]) -> None:
+    """Let entries with the same date or time added share the string (stories imported together share both)."""
+    seen: dict[str, str] = {}
+    for entry in entries:
+        entry.added = seen.setdefault(entry.added, entry.added)
+        entry.date = seen.setdefault(entry.date, entry.date)
+
+
 def _version_order(entry: StoryEntry) -> tuple[int, str]:
     return (entry.version, entry.added)
 
@@ -131,6 +139,7 @@ class Store:
         listed = read_list(self.data_dir)
         if listed is not None and listed[0] == index_state(self.data_dir / STORIES_FILE):
             state, rows = listed
+            _share_days(rows)
             self._entries = {entry.id: entry for entry in rows}
             if len(self._entries) == len(rows):  # else an id is there twice: damage
                 for entry in rows:

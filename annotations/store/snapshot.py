@@ -115,13 +115,14 @@ def _decode_records(
     decode = msgspec.json.Decoder(GenericAlias(list, (record_type,))).decode  # list[record_type], built at run time
     items = list(docs.items())
     table: dict[str, Any] = {}
+    seen: dict[Any, Any] = {}  # values that repeat, shared for as long as this load lasts
     for i in range(0, len(items), _CHUNK):
         if check is not None:
             check()
         chunk = items[i : i + _CHUNK]
         records: list[Record] = decode(b"[" + b",".join(raw for _, raw in chunk) + b"]")
         for (doc_id, _), record in zip(chunk, records, strict=True):
-            record.intern()
+            record.intern(seen)
             table[doc_id] = record
     return table
 

@@ -15,11 +15,11 @@ from typing import Annotated, Any, cast
 
 import msgspec
 
-from annotations.store.records import MetaRecord
+from annotations.store.records import MetaRecord, Record
 from stories.dates import dateline_day
 from stories.model import StoryMeta, short_id
 
-__all__ = ["StoryEntry", "entry_of", "meta_blob"]
+__all__ = ["StoryEntry", "entry_of", "entry_of_record", "meta_blob", "newest_first", "share_days", "version_order"]
 
 _encode = msgspec.msgpack.Encoder().encode
 _decode = msgspec.msgpack.Decoder(MetaRecord).decode
@@ -116,3 +116,26 @@ def _dateline_date(meta: StoryMeta, added: str) -> str:
     """ISO date of a dateline date such as "March 4", in the latest year not after `added`; else ""."""
     day = dateline_day(str(meta.extra.get("dateline_date") or ""), added)
     return day.isoformat() if day is not None else ""
+
+
+def entry_of_record(rec: Record) -> StoryEntry:
+    """The entry of a story index record."""
+    return entry_of(rec.id, StoryMeta.from_dict(cast(Mapping[str, Any], rec)), rec.added, rec.body)
+
+
+def share_days(entries: list[StoryEntry]) -> None:
+    """Let entries with the same date or time added share the string (stories imported together share both)."""
+    seen: dict[str, str] = {}
+    for entry in entries:
+        entry.added = seen.setdefault(entry.added, entry.added)
+        entry.date = seen.setdefault(entry.date, entry.date)
+
+
+def version_order(entry: StoryEntry) -> tuple[int, str]:
+    """How the versions of a story are ordered: by their number, then when they were added."""
+    return (entry.version, entry.added)
+
+
+def newest_first(entry: StoryEntry) -> tuple[str, str]:
+    """`StoryEntry.sort_key`, as a function: sort with it in reverse."""
+    return (entry.date, entry.added)

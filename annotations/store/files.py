@@ -22,8 +22,10 @@ __all__ = [
     "StoreError",
     "intruder",
     "keep_in_quarantine",
+    "make_private_dirs",
     "open_file",
     "read_file",
+    "remove_stale_temp_files",
 ]
 
 #: No store file read whole is larger than this; a bigger one is damage (a sparse file, say), not a library.
@@ -199,3 +201,28 @@ def keep_in_quarantine(data_dir: Path, path: Path, *, move: bool, data: bytes | 
     if move:
         fsync_dir(path.parent)
     return target
+
+
+def make_private_dirs(folder: Path) -> None:
+    """Create `folder` and every missing folder above it, each readable by the user only (0700, whatever the
+    umask); folders that exist are left as they are."""
+    missing = [p for p in (folder, *folder.parents) if not os.path.isdir(p)]
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=0o700)
+            os.chmod(path, 0o700)  # mkdir's mode is cut by the umask
+        except FileExistsError:
+            if not path.is_dir():
+                raise StoreError(f"cannot create data dir {folder}: {path} is not a folder") from None
+        except OSError as exc:
+            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                raise ReadOnlyError(f"cannot create data dir {folder}: {exc.strerror}", exc.strerror or "") from None
+            raise StoreError(f"cannot create data dir {folder}: {exc.strerror}") from None
+
+
+def remove_stale_temp_files(data_dir: Path) -> None:
+    """Temp files of writes a crash interrupted: never acknowledged data (the writer holds the lock now)."""
+    for folder in (data_dir, data_dir / "backups"):
+        for tmp in folder.glob(".*.tmp") if folder.is_dir() else ():
+            with contextlib.suppress(OSError):
+                tmp.unlink()

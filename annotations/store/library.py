@@ -3,36 +3,36 @@
 Files in the data dir:
 
 - `stories.json` + `stories.journal` — TinyDB: the story index (metadata, and where each body lies);
+- `stories.list` — the story list in compact form, derived from the index (`annotations.store.listing`): a
+  library opens from it without reading the index, which is read only when something is stored;
 - `texts.pack` — the story bodies, append-only (see `annotations.store.bodies`);
 - `annotations.json` + `annotations.journal` — TinyDB: the annotations;
 - `backups/` — earlier snapshots with their journals; `.lock` — who is writing.
 
 Both TinyDB files use `JournaledStorage` and `TrackedTable`: a save is one fsync'd journal line, whatever the
 library's size. One process at a time writes (see `annotations.store.lock`); others open read-only. Annotations
-load on first use (or in the background, `load_annotations`), so listing stories never waits for them.
+load on first use (or in the background, `load_annotations`, which `close` stops), so listing stories never waits
+for them.
 Every method that changes something returns only after the change is durable.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import os
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, cast
 
 from annotations.actors import Actor
 from annotations.model import Annotation, now_iso
 from annotations.store.bodies import BodyPack
-from annotations.store.entry import StoryEntry, entry_of
-from annotations.store.files import LoadCancelled, ReadOnlyError
+from annotations.store.entry import StoryEntry, entry_of_record, newest_first, share_days, version_order
+from annotations.store.files import LoadCancelled, ReadOnlyError, make_private_dirs, remove_stale_temp_files
 from annotations.store.listing import ListState, index_state, read_list, snapshot_tag, write_list
 from annotations.store.lock import DataDirLock, StoreLockedError
-from annotations.store.records import AnnotationRecord, Record, StoryRecord
+from annotations.store.records import AnnotationRecord, StoryRecord
 from annotations.store.rejections import Rejection
 from annotations.store.storage import LOOK, JournaledStorage, StoreError
 from annotations.store.table import JournaledDB, TrackedTable, tracked, tracked_db
@@ -51,51 +51,6 @@ __all__ = [
 ]
 
 STORIES_FILE = "stories.json"
-
-
-def _entry(rec: Record) -> StoryEntry:
-    return entry_of(rec.id, StoryMeta.from_dict(cast(Mapping[str, Any], rec)), rec.added, rec.body)
-
-
-def _share_days(entries: list[StoryEntry]) -> None:
-    """Let entries with the same date or time added share the string (stories imported together share both)."""
-    seen: dict[str, str] = {}
-    for entry in entries:
-        entry.added = seen.setdefault(entry.added, entry.added)
-        entry.date = seen.setdefault(entry.date, entry.date)
-
-
-def _version_order(entry: StoryEntry) -> tuple[int, str]:
-    return (entry.version, entry.added)
-
-
-def _newest_first(entry: StoryEntry) -> tuple[str, str]:
-    return (entry.date, entry.added)  # `StoryEntry.sort_key`, reversed
-
-
-def _make_private_dirs(folder: Path) -> None:
-    """Create `folder` and every missing folder above it, each readable by the user only (0700, whatever the
-    umask); folders that exist are left as they are."""
-    missing = [p for p in (folder, *folder.parents) if not os.path.isdir(p)]
-    for path in reversed(missing):
-        try:
-            path.mkdir(mode=0o700)
-            os.chmod(path, 0o700)  # mkdir's mode is cut by the umask
-        except FileExistsError:
-            if not path.is_dir():
-                raise StoreError(f"cannot create data dir {folder}: {path} is not a folder") from None
-        except OSError as exc:
-            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-                raise ReadOnlyError(f"cannot create data dir {folder}: {exc.strerror}", exc.strerror or "") from None
-            raise StoreError(f"cannot create data dir {folder}: {exc.strerror}") from None
-
-
-def _remove_stale_temp_files(data_dir: Path) -> None:
-    """Temp files of writes a crash interrupted: never acknowledged data (the writer holds the lock now)."""
-    for folder in (data_dir, data_dir / "backups"):
-        for tmp in folder.glob(".*.tmp") if folder.is_dir() else ():
-            with contextlib.suppress(OSError):
-                tmp.unlink()
 
 
 class Store:
@@ -118,9 +73,9 @@ class Store:
         self._sorted: list[StoryEntry] | None = None  # every entry, newest first, until the next change
         self._shown: dict[bool, list[StoryEntry]] = {}  # `entries()` by all_versions, until the next change
         if not read_only:
-            _make_private_dirs(self.data_dir)
+            make_private_dirs(self.data_dir)
             self._lock.acquire()
-            _remove_stale_temp_files(self.data_dir)
+            remove_stale_temp_files(self.data_dir)
         try:
             self._bodies = BodyPack(self.data_dir, read_only=read_only)
             last_text = self._bodies.last_seq()  # first: a writer stores texts after the index changes before them
@@ -139,21 +94,21 @@ class Store:
         listed = read_list(self.data_dir)
         if listed is not None and listed[0] == index_state(self.data_dir / STORIES_FILE):
             state, rows = listed
-            _share_days(rows)
+            share_days(rows)
             self._entries = {entry.id: entry for entry in rows}
             if len(self._entries) == len(rows):  # else an id is there twice: damage
                 for entry in rows:
                     if entry.wire_id:
                         self._versions.setdefault(entry.wire_id, []).append(entry)
                 for group in self._versions.values():
-                    group.sort(key=_version_order)
+                    group.sort(key=version_order)
                 self._sorted = rows  # written newest first
                 self._listed = state
                 return state.seq
             self._entries, self._versions = {}, {}
         db = self._index()
         for rec in tracked(db, "stories").records().values():
-            self._remember(_entry(rec))
+            self._remember(entry_of_record(rec))
         return db.storage.seq
 
     def _index(self) -> JournaledDB:
@@ -282,7 +237,7 @@ class Store:
             self._stories.insert_multiple([{**doc, "body": span} for doc, span in zip(docs, spans, strict=True)])
             stories_table = self._stories
             for story in new.values():
-                self._remember(_entry(stories_table.find(story.id)))
+                self._remember(entry_of_record(stories_table.find(story.id)))
         return statuses
 
     def _remember(self, entry: StoryEntry) -> None:
@@ -292,7 +247,7 @@ class Store:
         if entry.wire_id:
             group = self._versions.setdefault(entry.wire_id, [])
             group.append(entry)
-            group.sort(key=_version_order)
+            group.sort(key=version_order)
 
     def _numbered(self, entry: StoryEntry) -> StoryEntry:
         """`entry` as the library shows it: of a story with several versions, numbered by its place among them
@@ -309,7 +264,7 @@ class Store:
         shown = self._shown.get(all_versions)
         if shown is None:
             if self._sorted is None:
-                self._sorted = sorted(self._entries.values(), key=_newest_first, reverse=True)
+                self._sorted = sorted(self._entries.values(), key=newest_first, reverse=True)
             shown = self._sorted
             if any(len(group) > 1 for group in self._versions.values()):
                 shown = []

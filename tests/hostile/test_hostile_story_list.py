@@ -83,3 +83,16 @@ def test_a_list_entry_whose_metadata_cannot_be_read_shows_a_line_not_a_traceback
     with Store(data_dir, read_only=True) as store:
         assert store._stories_db is None  # the list is used (its checksum and shape are good) ...
         assert "list entry is damaged" in store.entries()[0].meta.headline  # ... and the bad row says so
+
+
+def test_doctor_repair_moves_a_folder_in_its_place_to_quarantine_and_the_next_close_writes_it(data_dir: Path) -> None:
+    from annotations.store import doctor
+
+    expected = _library(data_dir)
+    path = data_dir / LIST_FILE
+    path.unlink()
+    path.mkdir()
+    doctor.repair(data_dir)
+    assert [p.name.split(".")[:2] for p in (data_dir / "quarantine").iterdir()] == [["stories", "list"]]
+    _opens_from_the_index(data_dir, expected)
+    assert path.is_file()

@@ -3,10 +3,14 @@
     python bench/app_start.py MODE DATA_DIR OUT_JSON
 
 MODE is one of
-  `cli`  — the `wiredesk --data-dir DATA_DIR` command itself (`tui.cli.wiredesk`), with the app class swapped for
-           a subclass that exits after the first frame (and runs headless);
-  `app`  — `Store(DATA_DIR)` + that `WiredeskApp` subclass directly (the app without the CLI's set-up);
-  `bare` — a bare Textual app: Header, a DataTable of the same headlines (read from `stories.json`), Footer.
+  `cli`    — the `wiredesk --data-dir DATA_DIR` command itself (`tui.cli.wiredesk`), with the app class swapped for
+             a subclass that exits once the counts are shown (and runs headless);
+  `app`    — `Store(DATA_DIR)` + that `WiredeskApp` subclass directly (the app without the CLI's set-up);
+  `quit`   — the `wiredesk` command asked to quit at its first frame, while the annotations load (the parent
+             times the process's end);
+  `bare`   — a bare Textual app: Header, a DataTable of the same headlines (read from `stories.json`), Footer;
+  `screen` — a bare Textual app showing what a first frame shows, whatever the library's size: Header, a
+             DataTable of one screenful (40) of the headlines, Footer.
 
 "First frame" is when the library list is mounted, filled and painted: the screen's `call_after_refresh`
 callback from `on_mount`. Times are `time.perf_counter()` (CLOCK_MONOTONIC, comparable across processes),
@@ -43,8 +47,9 @@ def _finish(app, out: Path) -> None:
     app.exit()
 
 
-def wiredesk_classes(out: Path):
-    """A WiredeskApp whose library screen marks its first frame; the app exits once the counts are shown."""
+def wiredesk_classes(out: Path, quit_at_first_frame: bool = False):
+    """A WiredeskApp whose library screen marks its first frame; the app exits once the counts are shown (or at
+    its first frame, with `quit_at_first_frame`)."""
     import tui.app
     from tui.desk import desk
     from tui.screens.library import LibraryScreen
@@ -58,7 +63,7 @@ def wiredesk_classes(out: Path):
             RESULT["rows_at_first_frame"] = self.query_one("#stories").shown
             loaded = desk(self).store.annotations_loaded
             RESULT["annotations_loaded_at_first_frame"] = loaded
-            if loaded:  # the counts are already on screen
+            if quit_at_first_frame or loaded:
                 RESULT["t_counts_shown"] = RESULT["t_first_frame"]
                 _finish(self.app, out)
 
@@ -90,6 +95,13 @@ def run_cli(data_dir: Path, out: Path) -> None:
     main(["--data-dir", str(data_dir)], standalone_mode=False)
 
 
+def run_quit(data_dir: Path, out: Path) -> None:
+    wiredesk_classes(out, quit_at_first_frame=True)
+    from tui.cli import main
+
+    main(["--data-dir", str(data_dir)], standalone_mode=False)
+
+
 def run_app(data_dir: Path, out: Path) -> None:
     app_class = wiredesk_classes(out)
     from annotations.store import Store
@@ -101,8 +113,8 @@ def run_app(data_dir: Path, out: Path) -> None:
         store.close()
 
 
-def run_bare(data_dir: Path, out: Path) -> None:
-    import orjson
+def _run_bare_app(rows, out: Path) -> None:
+    """A bare Textual app: Header, a DataTable of the headlines `rows()` gives (called in `on_mount`), Footer."""
     from textual.app import App, ComposeResult
     from textual.widgets import DataTable, Footer, Header
 
@@ -113,10 +125,9 @@ def run_bare(data_dir: Path, out: Path) -> None:
             yield Footer()
 
         def on_mount(self) -> None:
-            stories = orjson.loads((data_dir / "stories.json").read_bytes())["stories"]
             table = self.query_one(DataTable)
             table.add_column("Headline")
-            table.add_rows([(doc["headline"],) for doc in stories.values()])
+            table.add_rows([(headline,) for headline in rows()])
             self.call_after_refresh(self._first_frame)
 
         def _first_frame(self) -> None:
@@ -125,6 +136,18 @@ def run_bare(data_dir: Path, out: Path) -> None:
             _finish(self, out)
 
     BareApp().run(headless=True)
+
+
+def run_bare(data_dir: Path, out: Path) -> None:
+    import orjson
+
+    _run_bare_app(
+        lambda: [d["headline"] for d in orjson.loads((data_dir / "stories.json").read_bytes())["stories"].values()]
+    )
+
+
+def run_screen(data_dir: Path, out: Path) -> None:
+    _run_bare_app(lambda: [f"Headline of story {n}" for n in range(40)], out)
 
 
 def measure(library: Path, runs: int = 5, log=print) -> dict:
@@ -161,7 +184,8 @@ def measure(library: Path, runs: int = 5, log=print) -> dict:
 
 def main() -> None:
     mode, data_dir, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
-    {"cli": run_cli, "app": run_app, "bare": run_bare}[mode](data_dir, out)
+    runs = {"cli": run_cli, "app": run_app, "quit": run_quit, "bare": run_bare, "screen": run_screen}
+    runs[mode](data_dir, out)
     RESULT["t_end"] = time.perf_counter()
     out.write_text(json.dumps(RESULT))
 

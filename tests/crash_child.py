@@ -265,7 +265,7 @@ def child_main(argv: list[str] | None = None) -> None:
     rng = random.Random(args.seed)
     store = Store(args.data_dir, compact_min_bytes=args.compact_min_bytes)
     store.load_annotations()
-    _watch_compactions(store._stories_db.storage)
+    _watch_compactions(store._index().storage)
     _watch_compactions(store.tags.storage)
     _say("O")
     if args.mode in ("annotations", "inserts"):

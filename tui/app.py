@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Literal
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.markup import escape
+from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 
 from annotations.history import History
 from annotations.registry import Registry
-from annotations.store import Store, StoreError
+from annotations.store import LoadCancelled, Store, StoreError
 from annotations.suggest import Suggestion, suggest
 from annotations.suggest.nlp import configured
 from tui.commands import WiredeskCommands
@@ -30,6 +32,18 @@ if TYPE_CHECKING:
     from tui.desk import Desk
 
 __all__ = ["WiredeskApp"]
+
+
+class AnnotationsLoaded(Message):
+    """The annotations were read (posted by the loading thread)."""
+
+
+class AnnotationsFailed(Message):
+    """The annotations could not be read: `error`, one line."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error
 
 
 class WiredeskApp(App[None]):
@@ -93,6 +107,8 @@ class WiredeskApp(App[None]):
             self.title = f"{self.TITLE} · READ-ONLY"
         self._open_at_start = open_story
         self._history: History | None = None
+        self._loader: threading.Thread | None = None
+        self._annotations_ready = asyncio.Event()
 
     def on_mount(self) -> None:
         self.push_screen(LibraryScreen())
@@ -109,19 +125,31 @@ class WiredeskApp(App[None]):
             self.call_after_refresh(self._load_in_background)
 
     def _load_in_background(self) -> None:
-        """Read the annotations after the first frame, off the UI thread; then show the counts."""
-        if not self.store.annotations_loaded:
-            self.run_worker(self._load_annotations, thread=True, group="load", exit_on_error=False)
+        """Read the annotations after the first frame, on a thread of their own, then show the counts. A daemon
+        thread, not a worker: quitting never waits for it (`Store.close` stops it at once)."""
+        if not self.store.annotations_loaded and self._loader is None:
+            self._loader = threading.Thread(target=self._load_annotations, name="wiredesk-load", daemon=True)
+            self._loader.start()
 
     def _load_annotations(self) -> None:
+        """The loading thread: tells the app by message (thread-safe; dropped once the app has quit)."""
         try:
             self.store.load_annotations()
-        except StoreError as exc:
-            self.call_from_thread(self._fail, str(exc))
+        except LoadCancelled:  # the app quit meanwhile
             return
-        self.call_from_thread(self._loaded)
+        except StoreError as exc:
+            self.post_message(AnnotationsFailed(str(exc)))
+            return
+        self.post_message(AnnotationsLoaded())
+
+    def on_annotations_loaded(self, _message: AnnotationsLoaded) -> None:
+        self._loaded()
+
+    def on_annotations_failed(self, message: AnnotationsFailed) -> None:
+        self._fail(message.error)
 
     def _loaded(self) -> None:
+        self._annotations_ready.set()
         if isinstance(self.screen, LibraryScreen):
             self.screen.reload()
 
@@ -143,11 +171,9 @@ class WiredeskApp(App[None]):
             self.run_worker(self._when_loaded(self._show_story, story_id, at), group="open", exclusive=True)
 
     async def _when_loaded(self, show: Callable[..., None], *args: object) -> None:
-        try:
-            await asyncio.to_thread(self.store.load_annotations)
-        except StoreError as exc:
-            self._fail(str(exc))
-            return
+        if not self.store.annotations_loaded:  # `_loaded` sets the event (a failed load quits the app)
+            self._load_in_background()
+            await self._annotations_ready.wait()
         show(*args)
 
     def _show_story(self, story_id: str, at: int | None = None) -> None:

@@ -7,6 +7,7 @@ annotation model (`annotations.model`, `annotations.actors`), nothing from the r
 from annotations.store.library import (
     ANNOTATIONS_FILE,
     STORIES_FILE,
+    LoadCancelled,
     ReadOnlyError,
     Store,
     StoreError,
@@ -14,4 +15,13 @@ from annotations.store.library import (
     StoryEntry,
 )
 
-__all__ = ["ANNOTATIONS_FILE", "STORIES_FILE", "ReadOnlyError", "Store", "StoreError", "StoreLockedError", "StoryEntry"]
+__all__ = [
+    "ANNOTATIONS_FILE",
+    "STORIES_FILE",
+    "LoadCancelled",
+    "ReadOnlyError",
+    "Store",
+    "StoreError",
+    "StoreLockedError",
+    "StoryEntry",
+]

@@ -32,6 +32,7 @@ from annotations.store import journal
 from annotations.store.atomic import atomic_output
 from annotations.store.bodies import PACK_FILE, BodyPack
 from annotations.store.files import QUARANTINE, StoreError, intruder, keep_in_quarantine
+from annotations.store.listing import LIST_FILE
 from annotations.store.lock import LOCK_FILE, DataDirLock
 from annotations.store.rebuild import repair_file, restore_stories
 from annotations.store.records import AnnotationRecord, Record, StoryRecord
@@ -48,6 +49,7 @@ STORE_FILES = (
     LOCK_FILE,
     *(Path(name).with_suffix(suffix).name for name in FILES for suffix in (".json", ".journal", ".head")),
     PACK_FILE,
+    LIST_FILE,  # derived: the store ignores whatever stands in its place; repair moves it aside
 )
 
 

@@ -17,12 +17,15 @@ from pathlib import Path
 __all__ = [
     "MAX_FILE_BYTES",
     "QUARANTINE",
+    "LoadCancelled",
     "ReadOnlyError",
     "StoreError",
     "intruder",
     "keep_in_quarantine",
+    "make_private_dirs",
     "open_file",
     "read_file",
+    "remove_stale_temp_files",
 ]
 
 #: No store file read whole is larger than this; a bigger one is damage (a sparse file, say), not a library.
@@ -34,6 +37,10 @@ _WRITING = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 
 class StoreError(Exception):
     """The store cannot be read or written; the message is one line naming the file."""
+
+
+class LoadCancelled(StoreError):
+    """A load stopped because the store is closing (`Store.close` while annotations load in the background)."""
 
 
 class ReadOnlyError(StoreError):
@@ -111,8 +118,9 @@ def read_file(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes | None:
     if fd is None:
         return None
     try:
-        chunks = []
-        while chunk := os.read(fd, 1 << 20):
+        chunks: list[bytes] = []
+        size = os.fstat(fd).st_size + 1  # one read (and no copy to join) for a file that does not grow meanwhile
+        while chunk := os.read(fd, max(size, 1 << 20) if not chunks else 1 << 20):
             chunks.append(chunk)
             if sum(map(len, chunks)) > limit:  # grew while we read
                 raise StoreError(f"{path} grew past {limit} bytes while it was read; it was left untouched")
@@ -193,3 +201,28 @@ def keep_in_quarantine(data_dir: Path, path: Path, *, move: bool, data: bytes | 
     if move:
         fsync_dir(path.parent)
     return target
+
+
+def make_private_dirs(folder: Path) -> None:
+    """Create `folder` and every missing folder above it, each readable by the user only (0700, whatever the
+    umask); folders that exist are left as they are."""
+    missing = [p for p in (folder, *folder.parents) if not os.path.isdir(p)]
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=0o700)
+            os.chmod(path, 0o700)  # mkdir's mode is cut by the umask
+        except FileExistsError:
+            if not path.is_dir():
+                raise StoreError(f"cannot create data dir {folder}: {path} is not a folder") from None
+        except OSError as exc:
+            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                raise ReadOnlyError(f"cannot create data dir {folder}: {exc.strerror}", exc.strerror or "") from None
+            raise StoreError(f"cannot create data dir {folder}: {exc.strerror}") from None
+
+
+def remove_stale_temp_files(data_dir: Path) -> None:
+    """Temp files of writes a crash interrupted: never acknowledged data (the writer holds the lock now)."""
+    for folder in (data_dir, data_dir / "backups"):
+        for tmp in folder.glob(".*.tmp") if folder.is_dir() else ():
+            with contextlib.suppress(OSError):
+                tmp.unlink()

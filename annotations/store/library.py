@@ -3,114 +3,54 @@
 Files in the data dir:
 
 - `stories.json` + `stories.journal` — TinyDB: the story index (metadata, and where each body lies);
+- `stories.list` — the story list in compact form, derived from the index (`annotations.store.listing`): a
+  library opens from it without reading the index, which is read only when something is stored;
 - `texts.pack` — the story bodies, append-only (see `annotations.store.bodies`);
 - `annotations.json` + `annotations.journal` — TinyDB: the annotations;
 - `backups/` — earlier snapshots with their journals; `.lock` — who is writing.
 
 Both TinyDB files use `JournaledStorage` and `TrackedTable`: a save is one fsync'd journal line, whatever the
 library's size. One process at a time writes (see `annotations.store.lock`); others open read-only. Annotations
-load on first use (or in the background, `load_annotations`), so listing stories never waits for them.
+load on first use (or in the background, `load_annotations`, which `close` stops), so listing stories never waits
+for them.
 Every method that changes something returns only after the change is durable.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import os
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, cast
 
 from annotations.actors import Actor
 from annotations.model import Annotation, now_iso
 from annotations.store.bodies import BodyPack
-from annotations.store.files import ReadOnlyError
+from annotations.store.entry import StoryEntry, entry_of_record, newest_first, share_days, version_order
+from annotations.store.files import LoadCancelled, ReadOnlyError, make_private_dirs, remove_stale_temp_files
+from annotations.store.listing import ListState, index_state, read_list, snapshot_tag, write_list
 from annotations.store.lock import DataDirLock, StoreLockedError
-from annotations.store.records import AnnotationRecord, Record, StoryRecord
+from annotations.store.records import AnnotationRecord, StoryRecord
 from annotations.store.rejections import Rejection
 from annotations.store.storage import LOOK, JournaledStorage, StoreError
-from annotations.store.table import JournaledDB, tracked, tracked_db
+from annotations.store.table import JournaledDB, TrackedTable, tracked, tracked_db
 from annotations.store.tagstore import ANNOTATIONS_FILE, Edit, TagStore
-from stories.dates import dateline_day
 from stories.model import Story, StoryMeta, short_id
 
-__all__ = ["ANNOTATIONS_FILE", "STORIES_FILE", "ReadOnlyError", "Store", "StoreError", "StoreLockedError", "StoryEntry"]
+__all__ = [
+    "ANNOTATIONS_FILE",
+    "STORIES_FILE",
+    "LoadCancelled",
+    "ReadOnlyError",
+    "Store",
+    "StoreError",
+    "StoreLockedError",
+    "StoryEntry",
+]
 
 STORIES_FILE = "stories.json"
-
-
-@dataclass(frozen=True)
-class StoryEntry:
-    """A story in the library list: its id, metadata and when it was added (no text)."""
-
-    id: str
-    meta: StoryMeta
-    added: str
-    versions: int = 1  # how many versions of this story the library holds (set by `Store.entries`)
-
-    @property
-    def version(self) -> int:
-        """This version's number (1 for a story with no other versions)."""
-        return self.meta.version or 1
-
-    @property
-    def short_id(self) -> str:
-        return short_id(self.id)
-
-    @property
-    def date(self) -> str:
-        """The story's date: updated, else created, else its dateline's day (a dateline without a year counts in
-        the year the story was added); "" if it has none."""
-        return self.meta.updated or self.meta.created or _dateline_date(self.meta, self.added)
-
-    @property
-    def day(self) -> str:
-        """The day filters go by: the story's date, else the day it was added (YYYY-MM-DD)."""
-        return (self.date or self.added)[:10]
-
-    @property
-    def sort_key(self) -> tuple[str, str]:
-        """Sorted in reverse, newest first by the story's date; undated stories last (latest added first)."""
-        return (self.date, self.added)
-
-
-def _dateline_date(meta: StoryMeta, added: str) -> str:
-    """ISO date of a dateline date such as "March 4", in the latest year not after `added`; else ""."""
-    day = dateline_day(str(meta.extra.get("dateline_date") or ""), added)
-    return day.isoformat() if day is not None else ""
-
-
-def _entry(rec: Record) -> StoryEntry:
-    return StoryEntry(rec.id, StoryMeta.from_dict(cast(Mapping[str, Any], rec)), rec.added)
-
-
-def _make_private_dirs(folder: Path) -> None:
-    """Create `folder` and every missing folder above it, each readable by the user only (0700, whatever the
-    umask); folders that exist are left as they are."""
-    missing = [p for p in (folder, *folder.parents) if not os.path.isdir(p)]
-    for path in reversed(missing):
-        try:
-            path.mkdir(mode=0o700)
-            os.chmod(path, 0o700)  # mkdir's mode is cut by the umask
-        except FileExistsError:
-            if not path.is_dir():
-                raise StoreError(f"cannot create data dir {folder}: {path} is not a folder") from None
-        except OSError as exc:
-            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-                raise ReadOnlyError(f"cannot create data dir {folder}: {exc.strerror}", exc.strerror or "") from None
-            raise StoreError(f"cannot create data dir {folder}: {exc.strerror}") from None
-
-
-def _remove_stale_temp_files(data_dir: Path) -> None:
-    """Temp files of writes a crash interrupted: never acknowledged data (the writer holds the lock now)."""
-    for folder in (data_dir, data_dir / "backups"):
-        for tmp in folder.glob(".*.tmp") if folder.is_dir() else ():
-            with contextlib.suppress(OSError):
-                tmp.unlink()
 
 
 class Store:
@@ -124,35 +64,76 @@ class Store:
         self._compact_min_bytes = compact_min_bytes
         self._lock = DataDirLock(self.data_dir)
         self._loading = threading.Lock()
+        self._cancel = threading.Event()  # set by `close`: a background load stops
+        self._index_lock = threading.Lock()
+        self._stories_db: JournaledDB | None = None  # the story index, opened on first need when the list was read
+        self._listed: ListState | None = None  # the state of the index `stories.list` holds, when it was read
+        self._entries: dict[str, StoryEntry] = {}
+        self._versions: dict[str, list[StoryEntry]] = {}  # wire identity -> versions, oldest first
+        self._sorted: list[StoryEntry] | None = None  # every entry, newest first, until the next change
+        self._shown: dict[bool, list[StoryEntry]] = {}  # `entries()` by all_versions, until the next change
         if not read_only:
-            _make_private_dirs(self.data_dir)
+            make_private_dirs(self.data_dir)
             self._lock.acquire()
-            _remove_stale_temp_files(self.data_dir)
+            remove_stale_temp_files(self.data_dir)
         try:
             self._bodies = BodyPack(self.data_dir, read_only=read_only)
             last_text = self._bodies.last_seq()  # first: a writer stores texts after the index changes before them
-            self._stories_db = self._open(STORIES_FILE, "stories", StoryRecord)
-            self._stories = tracked(self._stories_db, "stories")
-            self._entries: dict[str, StoryEntry] = {}
-            self._versions: dict[str, list[StoryEntry]] = {}  # wire identity -> versions, oldest first
-            for rec in self._stories.records().values():
-                self._remember(_entry(rec))
-            self._check_pack(last_text)
+            self._check_pack(last_text, self._read_entries())
         except BaseException:
             with contextlib.suppress(StoreError):
-                if hasattr(self, "_stories_db"):
+                if self._stories_db is not None:
                     self._stories_db.storage.close()
             self._lock.release()
             raise
         self._tags: TagStore | None = None
 
-    def _check_pack(self, last: int | None) -> None:
-        """Cross-check the story index with the text pack: every text in the pack was stored by an index change
-        (its number `last` is beside it), so a pack ahead of the index means the index lost changes."""
-        storage = self._stories_db.storage
-        if last is not None and last > storage.seq + 1:  # +1: an import may have died between text and index
+    def _read_entries(self) -> int:
+        """Read the story list: from `stories.list` when it holds the index as it is on disk, else from the index
+        itself. Returns the index's change number."""
+        listed = read_list(self.data_dir)
+        if listed is not None and listed[0] == index_state(self.data_dir / STORIES_FILE):
+            state, rows = listed
+            share_days(rows)
+            self._entries = {entry.id: entry for entry in rows}
+            if len(self._entries) == len(rows):  # else an id is there twice: damage
+                for entry in rows:
+                    if entry.wire_id:
+                        self._versions.setdefault(entry.wire_id, []).append(entry)
+                for group in self._versions.values():
+                    group.sort(key=version_order)
+                self._sorted = rows  # written newest first
+                self._listed = state
+                return state.seq
+            self._entries, self._versions = {}, {}
+        db = self._index()
+        for rec in tracked(db, "stories").records().values():
+            self._remember(entry_of_record(rec))
+        return db.storage.seq
+
+    def _index(self) -> JournaledDB:
+        """The story index, opened now if it is not yet (a library opened from its list opens it to store)."""
+        with self._index_lock:
+            if self._stories_db is None:
+                db = self._open(STORIES_FILE, "stories", StoryRecord)
+                if self._listed is not None and db.storage.seq != self._listed.seq:
+                    db.storage.close()
+                    raise StoreError(f"{db.storage.path} changed since the library was opened; open it again")
+                self._stories_db = db
+            return self._stories_db
+
+    @property
+    def _stories(self) -> TrackedTable:
+        return tracked(self._index(), "stories")
+
+    def _check_pack(self, last: int | None, seq: int) -> None:
+        """Cross-check the story index (at change `seq`) with the text pack: every text in the pack was stored
+        by an index change (its number `last` is beside it), so a pack ahead of the index means the index lost
+        changes."""
+        if last is not None and last > seq + 1:  # +1: an import may have died between text and index
+            journal_path = (self.data_dir / STORIES_FILE).with_suffix(".journal")
             raise StoreError(
-                f"{storage.journal_path} holds the story index up to change {storage.seq}, but {self._bodies.path} "
+                f"{journal_path} holds the story index up to change {seq}, but {self._bodies.path} "
                 f"has texts stored by change {last}: changes are missing; {LOOK}"
             )
 
@@ -171,7 +152,7 @@ class Store:
         return found
 
     def _dbs(self) -> list[JournaledDB]:
-        return [self._stories_db] + ([self._tags.db] if self._tags is not None else [])
+        return [db for db in (self._stories_db, self._tags.db if self._tags is not None else None) if db is not None]
 
     @property
     def writer(self) -> str:
@@ -180,8 +161,10 @@ class Store:
 
     def close(self, *, compact: bool | None = None) -> None:
         """Close the files. `compact=True` first folds the journals into new snapshots (the app does so at exit);
-        otherwise the journals stay as they are (they were already compacted whenever they passed their threshold)."""
-        with self._loading:  # a background load finishes first
+        otherwise the journals stay as they are (they were already compacted whenever they passed their threshold).
+        A background load of the annotations stops at once (nothing was changed by it)."""
+        self._cancel.set()
+        with self._loading:  # a background load stops first
             self._close(compact)
 
     def _close(self, compact: bool | None) -> None:
@@ -193,10 +176,25 @@ class Store:
                     storage.close(compact=bool(compact) and not self.read_only)
                 except StoreError as exc:
                     error = error or exc
+            self._write_list()
         finally:
             self._lock.release()
         if error is not None:
             raise error
+
+    def _write_list(self) -> None:
+        """Write `stories.list` anew if the index changed since it was written (a writer that opened the index)."""
+        db = self._stories_db
+        if self.read_only or db is None or not db.storage.uid or db.storage.legacy or not self._entries:
+            return  # read-only, nothing read or stored, or a library with no stories (nothing to speed up)
+        storage = db.storage
+        try:
+            state = ListState(storage.uid, storage.generation, storage.seq, snapshot_tag(storage.path))
+            if state != self._listed:
+                write_list(self.data_dir, state, self._entries.values())
+                self._listed = state
+        except (StoreError, OSError):  # derived: the next open reads the index itself and tries again
+            pass
 
     def __enter__(self) -> Store:
         return self
@@ -234,47 +232,58 @@ class Store:
         if new:
             added = now_iso()
             docs = [{"id": story.id, **story.meta.to_dict(), "added": added} for story in new.values()]
-            seq = self._stories_db.storage.seq + 1
+            seq = self._index().storage.seq + 1
             spans = self._bodies.append(new.values(), seq=seq, records=docs)
             self._stories.insert_multiple([{**doc, "body": span} for doc, span in zip(docs, spans, strict=True)])
+            stories_table = self._stories
             for story in new.values():
-                self._remember(_entry(self._stories.find(story.id)))
+                self._remember(entry_of_record(stories_table.find(story.id)))
         return statuses
 
     def _remember(self, entry: StoryEntry) -> None:
+        self._sorted = None
+        self._shown.clear()
         self._entries[entry.id] = entry
-        if entry.meta.wire_id:
-            group = self._versions.setdefault(entry.meta.wire_id, [])
+        if entry.wire_id:
+            group = self._versions.setdefault(entry.wire_id, [])
             group.append(entry)
-            group.sort(key=lambda e: (e.version, e.added))
+            group.sort(key=version_order)
 
     def _numbered(self, entry: StoryEntry) -> StoryEntry:
         """`entry` as the library shows it: of a story with several versions, numbered by its place among them
         (1 the oldest, `versions` the newest), whatever number its wire gave it (that only orders them)."""
-        group = self._versions.get(entry.meta.wire_id) if entry.meta.wire_id else None
+        group = self._versions.get(entry.wire_id) if entry.wire_id else None
         if not group or len(group) < 2:
             return entry
         number = next(n for n, e in enumerate(group, 1) if e is entry)
-        meta = entry.meta if entry.version == number else replace(entry.meta, version=number)
-        return replace(entry, meta=meta, versions=len(group))
+        return entry.numbered(number, len(group))
 
     def entries(self, *, all_versions: bool = False) -> list[StoryEntry]:
         """The stories of the library, newest first (undated ones last): of a story with several versions, only
         the newest (with `versions` set), unless `all_versions`."""
-        shown = []
-        for entry in self._entries.values():
-            group = self._versions.get(entry.meta.wire_id) if entry.meta.wire_id else None
-            if group and len(group) > 1 and not all_versions and group[-1] is not entry:
-                continue
-            shown.append(self._numbered(entry))
-        return sorted(shown, key=lambda e: e.sort_key, reverse=True)
+        shown = self._shown.get(all_versions)
+        if shown is None:
+            if self._sorted is None:
+                self._sorted = sorted(self._entries.values(), key=newest_first, reverse=True)
+            shown = self._sorted
+            if any(len(group) > 1 for group in self._versions.values()):
+                shown = []
+                for entry in self._sorted:
+                    group = self._versions.get(entry.wire_id) if entry.wire_id else None
+                    if group and len(group) > 1:
+                        if not all_versions and group[-1] is not entry:
+                            continue
+                        entry = self._numbered(entry)
+                    shown.append(entry)
+            self._shown[all_versions] = shown
+        return list(shown)
 
     def versions(self, story_id: str) -> list[StoryEntry]:
         """Every version of the story this id belongs to, oldest first (just itself if it has no others)."""
         entry = self._entries.get(story_id)
         if entry is None:
             raise StoreError(f"no story {short_id(story_id)} in the library")
-        group = self._versions.get(entry.meta.wire_id) if entry.meta.wire_id else None
+        group = self._versions.get(entry.wire_id) if entry.wire_id else None
         return [self._numbered(e) for e in group] if group else [entry]
 
     def __len__(self) -> int:
@@ -290,7 +299,7 @@ class Store:
     def story(self, story_id: str) -> Story:
         """The story with this full id, its text read from the pack and checked against its id."""
         meta = self.story_meta(story_id)
-        text, blocks = self._bodies.read(story_id, tuple(self._stories.find(story_id).body))
+        text, blocks = self._bodies.read(story_id, self._entries[story_id].body)
         return Story(id=story_id, text=text, blocks=blocks, meta=meta)
 
     def resolve(self, ref: str) -> str:
@@ -314,11 +323,19 @@ class Store:
         return self._tags is not None
 
     def load_annotations(self) -> None:
-        """Read the annotations and the registry now (safe from a worker thread; later calls return at once)."""
+        """Read the annotations and the registry now (safe from a worker thread; later calls return at once).
+        Raises LoadCancelled if the store is closed meanwhile (the load stops at once, having changed nothing)."""
         with self._loading:
             if self._tags is None:
+                self._stop_if_closing()
                 tuning = {} if self._compact_min_bytes is None else {"compact_min_bytes": self._compact_min_bytes}
-                self._tags = TagStore(self.data_dir, read_only=self.read_only, tuning=tuning)
+                self._tags = TagStore(
+                    self.data_dir, read_only=self.read_only, tuning=tuning, check=self._stop_if_closing
+                )
+
+    def _stop_if_closing(self) -> None:
+        if self._cancel.is_set():
+            raise LoadCancelled(f"{self.data_dir} was closed while its annotations were read")
 
     @property
     def tags(self) -> TagStore:
@@ -341,8 +358,10 @@ class Store:
         return self.tags.get(ann_id)
 
     def counts(self, story_id: str) -> Counter[str]:
-        """How many annotations of each kind a story has."""
-        return self.tags.counts(story_id)
+        """How many annotations of each kind a story has (shared between stories with the same counts: do not
+        change it)."""
+        tags = self._tags if self._tags is not None else self.tags
+        return tags.counts(story_id)
 
     def apply(self, edits: Sequence[Edit], *, tombstones: Mapping[str, Mapping[str, str] | None] | None = None) -> None:
         """Make a set of changes to annotations and registry entries durably, or none of them (see TagStore);

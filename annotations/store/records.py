@@ -23,7 +23,16 @@ from annotations.actors import Actor
 from annotations.model import Annotation
 from stories.model import StoryMeta
 
-__all__ = ["ActorRecord", "AnnotationRecord", "Record", "RecordError", "StoryRecord", "TombstoneRecord", "to_record"]
+__all__ = [
+    "ActorRecord",
+    "AnnotationRecord",
+    "MetaRecord",
+    "Record",
+    "RecordError",
+    "StoryRecord",
+    "TombstoneRecord",
+    "to_record",
+]
 
 
 class RecordError(ValueError):
@@ -66,12 +75,27 @@ class Record(msgspec.Struct, kw_only=True, gc=False):
     def to_dict(self) -> dict[str, Any]:
         return {f: getattr(self, f) for f in self.__struct_fields__}
 
-    def intern(self) -> None:
-        """Share repeated strings (story ids, kinds, annotators) between records."""
+    #: Fields whose values often repeat (offsets, timestamps, notes): shared between the records of one load
+    #: (see `intern`), with nothing kept once it ends.
+    SHARED: ClassVar[tuple[str, ...]] = ()
+    #: (field, other field): the first shares the second's value when they are equal (`modified` = `created`).
+    ALIASES: ClassVar[tuple[tuple[str, str], ...]] = ()
+
+    def intern(self, seen: dict[Any, Any] | None = None) -> None:
+        """Share repeated values between records: strings that repeat across the library (story ids, kinds,
+        annotators), and with `seen` (a dict kept for one load) the values of SHARED fields that repeat in it."""
         for name in self.INTERNED:
             value = getattr(self, name)
             if isinstance(value, str):
                 setattr(self, name, sys.intern(value))
+        if seen is not None:
+            for name in self.SHARED:
+                value = getattr(self, name)
+                setattr(self, name, seen.setdefault(value, value))
+        for name, other in self.ALIASES:
+            value = getattr(self, other)
+            if getattr(self, name) == value:
+                setattr(self, name, value)
 
 
 def _at_rest(hint: Any) -> Any:
@@ -98,9 +122,12 @@ def _record_type(
     *,
     doc: str,
     interned: tuple[str, ...],
+    shared: tuple[str, ...] = (),
+    aliases: tuple[tuple[str, str], ...] = (),
     before: tuple[tuple[str, Any], ...] = (),
     after: tuple[tuple[str, Any, Any], ...] = (),
     may_lack: tuple[str, ...] = (),
+    array_like: bool = False,
 ) -> type[Record]:
     """A record type with the fields of `model` (a dataclass), in its order and with its defaults; `before` and
     `after` are fields of the record only; fields in `may_lack` may be missing at rest (they read as "")."""
@@ -113,8 +140,10 @@ def _record_type(
         kind = _at_rest(hints[f.name])
         fields.append((f.name, kind) if default is dataclasses.MISSING else (f.name, kind, default))
     fields.extend(after)
-    namespace = {"INTERNED": interned, "__doc__": doc}
-    made = msgspec.defstruct(name, fields, bases=(Record,), kw_only=True, namespace=namespace, module=__name__)
+    namespace = {"INTERNED": interned, "SHARED": shared, "ALIASES": aliases, "__doc__": doc}
+    made = msgspec.defstruct(
+        name, fields, bases=(Record,), kw_only=True, namespace=namespace, module=__name__, array_like=array_like
+    )
     return typing.cast(type[Record], made)
 
 
@@ -126,12 +155,16 @@ if TYPE_CHECKING:  # the fields are the models' (see below): to the type checker
 
     class StoryRecord(Record): ...
 
+    class MetaRecord(Record): ...
+
 else:
     AnnotationRecord = _record_type(
         "AnnotationRecord",
         Annotation,
         doc="An annotation at rest (`id`: its uuid; TinyDB's document id is a plain integer).",
-        interned=("story_id", "kind", "annotator"),
+        interned=("story_id", "kind", "annotator", "form", "cue", "status"),
+        shared=("start", "end", "created", "note"),
+        aliases=(("modified", "created"),),
         may_lack=("prefix", "suffix", "note", "annotator", "created", "modified"),  # older or hand-written ones
     )
     ActorRecord = _record_type(
@@ -147,6 +180,13 @@ else:
         interned=("agency", "section", "format"),
         before=(("id", str),),
         after=(("added", str, ""), ("body", tuple[int, int], (0, 0))),
+    )
+    MetaRecord = _record_type(
+        "MetaRecord",
+        StoryMeta,
+        doc="A story's metadata alone, its fields in order (as `stories.list` keeps it: `annotations.store.listing`).",
+        interned=("agency", "section", "format"),
+        array_like=True,
     )
 
 

@@ -4,7 +4,7 @@ id) and a CRC-32 of every byte before the checksum's hex digits, so damage anywh
 from __future__ import annotations
 
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import GenericAlias
@@ -57,19 +57,28 @@ def _checksummed(raw: bytes, path: Path) -> bool:
 
 
 def decode_snapshot(
-    raw: bytes, types: Mapping[str, type[Record] | None], path: Path
+    raw: bytes,
+    types: Mapping[str, type[Record] | None],
+    path: Path,
+    *,
+    check: Callable[[], None] | None = None,
 ) -> tuple[dict[str, dict[str, Any]], SnapshotMeta]:
     """The tables of a snapshot, documents decoded to their record types, and what it says of itself.
 
     A snapshot without the `wiredesk` table (written by plain TinyDB or an older wiredesk) is generation 0 and
-    has no checksum; one with it must carry a matching checksum."""
+    has no checksum; one with it must carry a matching checksum. `check` is called between chunks of records
+    (it raises to stop the load)."""
     if not raw.strip():
         raise StoreError(f"{path} is empty ({len(raw)} bytes); it was left untouched — {DOCTOR}")
+    if check is not None:
+        check()
     checksummed = _checksummed(raw, path)
     try:
         top = msgspec.json.decode(raw, type=dict[str, dict[str, msgspec.Raw]])
     except (msgspec.DecodeError, UnicodeDecodeError) as exc:
         raise StoreError(f"{path} is unreadable ({exc}); it was left untouched — {DOCTOR}") from None
+    if check is not None:
+        check()
     meta = SnapshotMeta()
     if META_TABLE in top:
         raw_meta = top.pop(META_TABLE)
@@ -89,7 +98,7 @@ def decode_snapshot(
             if record_type is None:
                 tables[name] = {k: msgspec.json.decode(v, type=dict[str, Any]) for k, v in docs.items()}
             else:
-                tables[name] = _decode_records(docs, record_type)
+                tables[name] = _decode_records(docs, record_type, check)
         except (msgspec.DecodeError, UnicodeDecodeError) as exc:
             raise StoreError(f"{path} holds a damaged record in table {name!r} ({exc}); {DOCTOR}") from None
     return tables, meta
@@ -98,17 +107,22 @@ def decode_snapshot(
 _CHUNK = 2000
 
 
-def _decode_records(docs: dict[str, msgspec.Raw], record_type: type[Record]) -> dict[str, Any]:
+def _decode_records(
+    docs: dict[str, msgspec.Raw], record_type: type[Record], check: Callable[[], None] | None
+) -> dict[str, Any]:
     """Decode a table's documents a few thousand at a time: one C call per chunk is fast, and the GIL is
     released between chunks, so an app loading in the background stays responsive."""
     decode = msgspec.json.Decoder(GenericAlias(list, (record_type,))).decode  # list[record_type], built at run time
     items = list(docs.items())
     table: dict[str, Any] = {}
+    seen: dict[Any, Any] = {}  # values that repeat, shared for as long as this load lasts
     for i in range(0, len(items), _CHUNK):
+        if check is not None:
+            check()
         chunk = items[i : i + _CHUNK]
         records: list[Record] = decode(b"[" + b",".join(raw for _, raw in chunk) + b"]")
         for (doc_id, _), record in zip(chunk, records, strict=True):
-            record.intern()
+            record.intern(seen)
             table[doc_id] = record
     return table
 

@@ -97,6 +97,8 @@ class JournaledStorage(Storage):
         self._snapshot_stat: tuple[int, int, int] | None = None
         self._next_compaction = 0
         self._pending: list[tuple[list[list[Any]], Callable[[], None] | None]] | None = None
+        #: Called while the snapshot is decoded; raises (LoadCancelled) to stop a load that is no longer wanted.
+        self.check: Callable[[], None] | None = None
 
     # --- reading ------------------------------------------------------------------------------------------
 
@@ -129,7 +131,7 @@ class JournaledStorage(Storage):
         raw = read_file(self.path) if stat is not None else None
         if raw is None:
             return None, {}, SnapshotMeta()
-        tables, meta = decode_snapshot(raw, self.types, self.path)
+        tables, meta = decode_snapshot(raw, self.types, self.path, check=self.check)
         return stat, tables, meta
 
     def _load(self) -> None:
@@ -142,6 +144,8 @@ class JournaledStorage(Storage):
             newer = found.generation is not None and found.generation > meta.generation
             if not newer and self._stat(self.path) == stat:  # no compaction replaced the snapshot meanwhile
                 break
+        if self.check is not None:
+            self.check()  # last chance to stop: nothing is written before this
         journal.verify(self.path, meta.generation, meta.seq, meta.uid, found, head)
         seq = meta.seq
         if found.exists and found.generation == meta.generation:

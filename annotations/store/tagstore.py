@@ -47,7 +47,10 @@ def _actor(rec: ActorRecord) -> Actor:
 class TagStore:
     """The annotations and actor registry of a data dir (loaded by `Store.load_annotations`)."""
 
-    def __init__(self, data_dir: Path, *, read_only: bool, tuning: dict[str, Any]) -> None:
+    def __init__(
+        self, data_dir: Path, *, read_only: bool, tuning: dict[str, Any], check: Callable[[], None] | None = None
+    ) -> None:
+        """Read the annotations file; `check` is called as it goes (it raises to stop the load: see `Store.close`)."""
         storage = JournaledStorage(
             data_dir / ANNOTATIONS_FILE,
             types={
@@ -59,7 +62,9 @@ class TagStore:
             read_only=read_only,
             **tuning,
         )
+        storage.check = check
         self.db = tracked_db(storage)
+        storage.check = None
         self.annotations = tracked(self.db, "annotations")
         self.actors = tracked(self.db, "actors")
         self.tombstones = tracked(self.db, "tombstones")
@@ -67,8 +72,11 @@ class TagStore:
         self.rejected = RejectedIndex(Rejection.from_record(rec) for rec in self.rejections.records().values())
         self.by_story: dict[str, dict[str, AnnotationRecord]] = {}  # story id -> annotation id -> record
         self.by_actor: dict[str, set[str]] = {}  # registry id -> ids of annotations linking to it
+        self._counts: dict[tuple[int, ...], Counter[str]] = {}  # see `counts`
         self.registry: dict[str, Actor] = {rec.id: _actor(rec) for rec in self.actors.records().values()}
-        for rec in self.annotations.records().values():
+        for n, rec in enumerate(self.annotations.records().values()):
+            if check is not None and not n % 20_000:
+                check()
             self._index(rec)
 
     def _index(self, rec: AnnotationRecord) -> None:
@@ -103,9 +111,19 @@ class TagStore:
         return None if rec is None else _annotation(rec)
 
     def counts(self, story_id: str) -> Counter[str]:
-        c: Counter[str] = Counter({k: 0 for k in KINDS})
-        c.update(rec.kind for rec in self.by_story.get(story_id, {}).values())
-        return c
+        """How many annotations of each kind the story has: one Counter shared by every story with the same
+        counts (a library of 100,000 stories holds a few hundred of them), so do not change it."""
+        records = self.by_story.get(story_id)
+        kinds = [rec.kind for rec in records.values()] if records else []
+        key = tuple(kinds.count(k) for k in KINDS)
+        if sum(key) != len(kinds):  # a kind this version does not know (a newer library's): counted apart
+            odd: Counter[str] = Counter(dict.fromkeys(KINDS, 0))
+            odd.update(kinds)
+            return odd
+        found = self._counts.get(key)
+        if found is None:
+            found = self._counts[key] = Counter(dict(zip(KINDS, key, strict=True)))
+        return found
 
     def canonical(self, actor_id: str | None) -> Actor | None:
         """The entry an id stands for now: merges followed (safe against loops)."""

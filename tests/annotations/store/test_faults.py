@@ -262,6 +262,7 @@ FOLLOW_UP = _fixed(tag_text(FOLLOW_STORY, "fair to everyone", note="after the fa
 
 
 def _storages(store: Store) -> list[Any]:
+    store._index()  # a store opened from stories.list opens its index on first need: open it before the faults
     return [db.storage for db in store._dbs()]
 
 

@@ -410,7 +410,7 @@ def test_a_tampered_stored_story_is_reported(data_dir: Path) -> None:
 
 
 def test_entries_are_newest_first_with_dateline_dates_placed_in_their_year(tmp_path: Path) -> None:
-    from annotations.store.library import _dateline_date
+    from annotations.store.entry import _dateline_date
 
     added = "2026-11-26T10:00:00Z"
     assert _dateline_date(StoryMeta("h", extra={"dateline_date": "Oct 21"}), added) == "2026-10-21"

@@ -79,6 +79,7 @@ def _run_app(store: Store, read_only_reason: str = "", open_story: str | None = 
         read_only=read_only_reason,
         keymap=config.keymap(settings),
         quote_punctuation=config.quote_punctuation(settings),
+        searches=config.searches(settings),
     )
     app.run()
     if not store.read_only and not demo:

@@ -1,0 +1,278 @@
+"""Searching: the library's search box, a base of LibraryScreen: a query in, the stories it selects shown.
+
+Every query goes through `annotations.search.find`, the rule the CLI's `wiredesk search` uses. A query with a text
+part lists the hits ranked, each with a snippet; one without lists the stories by date, its tokens applied. While
+the box has the focus, the word being typed is a prefix (`hou` finds "households"). A body search on a large
+library runs in a thread worker (the latest query wins; typing never waits); until the index is built, the words
+are matched in the list's own haystacks (headline, agency, section, authors), at once.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+
+from textual import work
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Input
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from annotations.config import SavedSearch
+from annotations.library_index import LibraryIndex
+from annotations.search import Found, Query, SearchIndex, find, parse_query
+from annotations.store import Store
+from stories.text import clean_line
+from tui.desk import desk
+from tui.index_build import IndexBuild
+from tui.widgets.index_progress import IndexProgress
+from tui.widgets.saved_search_list import SavedSearchList
+from tui.widgets.story_list import StoryList
+
+__all__ = ["HIT_LIMIT", "Searching", "typing_query"]
+
+#: How many hits a search lists, best first.
+HIT_LIMIT = 500
+#: Tokens answered from the annotations (the others from the stories' metadata).
+_ANNOTATION_KEYS = frozenset({"is", "quoting", "actor", "claimant", "claims"})
+#: A word being typed at the end of the box: not a token, a phrase, an exclusion, a prefix already, nor OR.
+_TYPED_WORD = re.compile(r'(?:^|\s)(?!OR$)(?![A-Za-z]+:)[^\s"*-][^\s"*]*$')
+
+
+def typing_query(text: str) -> str:
+    """The query while `text` is being typed: its last word, when the cursor ends one, becomes a prefix."""
+    return text + "*" if text.count('"') % 2 == 0 and _TYPED_WORD.search(text) else text
+
+
+class Searching(Screen):
+    """The search box (#filter), the saved searches, and the index they need."""
+
+    #: Libraries smaller than this are searched and indexed on the UI thread (it takes milliseconds), larger ones
+    #: in the background. Tests set it to 0 to take the background path on a small library.
+    BACKGROUND_FROM = 2000
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._index: LibraryIndex | None = None  # what the annotations say, for tokens; built on demand
+        self._search: SearchIndex | None = None  # the body index, made on the first reload
+        self._build: IndexBuild | None = None
+        self._build_timer: Timer | None = None
+        self._body_error = ""  # why body search is unavailable (the build failed), or ""
+        self._generation = 0  # of the query typed last: a worker's result for an older one is dropped
+        self._shown_query: Query | None = None  # the query whose stories are listed (to open a story at its match)
+        self._tokens: dict[tuple[tuple[str, str], ...], Found] = {}  # tokens -> what they select, per reload
+        self._find_lock = threading.Lock()  # one find against the index at a time
+
+    @property
+    def box(self) -> Input:
+        return self.query_one("#filter", Input)
+
+    @property
+    def shown_query(self) -> Query | None:
+        """The query whose stories the list shows (None: every story)."""
+        return self._shown_query
+
+    def _update_title(self) -> None:
+        raise NotImplementedError
+
+    # --- the index ---------------------------------------------------------------------------------------------
+
+    def search_reloaded(self) -> None:
+        """The store changed (or the screen is shown): forget what was worked out, bring the index in sync."""
+        store = desk(self).store
+        self._index = None
+        self._tokens.clear()
+        if self._search is None:
+            self._search = SearchIndex(store)
+        if self._build is not None and not self._build.done:
+            return  # the running build catches up with what is new when it ends (see _poll_build)
+        if self._search.ready:
+            return
+        if len(store) < self.BACKGROUND_FROM:
+            self._body_error = _ensure_now(self._search)
+            return
+        self._build = IndexBuild(self._search).start()
+        self.query_one(IndexProgress).show(0, 0)
+        self._build_timer = self.set_interval(0.1, self._poll_build)
+
+    @property
+    def body_search(self) -> bool:
+        """The body index is usable now."""
+        return self._search is not None and (self._build is None or self._build.done) and not self._body_error
+
+    def _poll_build(self) -> None:
+        build, bar = self._build, self.query_one(IndexProgress)
+        if build is None:
+            return
+        if not build.done:
+            bar.show(*build.progress)
+            return
+        if self._build_timer is not None:
+            self._build_timer.stop()
+        bar.hide()
+        self._body_error = clean_line(build.error)
+        if build.error:
+            self.notify(self._body_error, title="Search index not built", severity="error")
+        self.apply_search(self.box.value, typing=self.box.has_focus)
+        self.count_searches()
+
+    def close_index(self) -> None:
+        """Let go of the index (a build still running keeps it until it ends)."""
+        if self._search is not None and (self._build is None or self._build.done):
+            self._search.close()
+
+    # --- a query -----------------------------------------------------------------------------------------------
+
+    def apply_search(self, text: str, *, typing: bool = False) -> None:
+        """Show what `text` selects; `typing`: its last word is still being typed (a prefix)."""
+        query = parse_query(typing_query(text) if typing else text)
+        self._generation += 1
+        stories = self.query_one(StoryList)
+        library, waiting = self._library_for(query)
+        if waiting:
+            stories.filter("", lambda _: False)
+            self._shown_query = query
+            self._say(query.errors, ("reading the annotations…",))
+            return
+        if not query.text:  # no text part: by date, the tokens applied
+            found = self._tokens_of(query, library)
+            stories.filter("", found.allows)
+            self._shown_query = query if query else None
+            self._say(found.errors, found.notes)
+            return
+        if not self.body_search:  # at once, from the list's haystacks
+            found = self._tokens_of(query, library)
+            stories.filter(" ".join(_plain_words(query.text)), found.allows)
+            self._shown_query = query
+            note = f"body search unavailable: {self._body_error}" if self._body_error else "building the index…"
+            self._say(query.errors + found.errors, (*found.notes, note))
+            return
+        if len(desk(self).store) < self.BACKGROUND_FROM:
+            self._show_found(query, self._find(query, library), self._generation)
+            return
+        self._search_in_background(query, library, self._generation)
+        generation = self._generation
+        self.set_timer(0.25, lambda: self._say_searching(generation))
+
+    def _library_for(self, query: Query) -> tuple[LibraryIndex | None, bool]:
+        """The annotations' index if a token needs it; (None, True) while the annotations are still being read."""
+        if not any(key in _ANNOTATION_KEYS for key, _ in query.tokens):
+            return None, False
+        store = desk(self).store
+        if not store.annotations_loaded:
+            return None, True
+        if self._index is None:
+            self._index = LibraryIndex(store)
+        return self._index, False
+
+    def _tokens_of(self, query: Query, library: LibraryIndex | None) -> Found:
+        """What the tokens alone select (the same `allows` for the same tokens until the next reload, so that
+        the list can narrow its last result)."""
+        key = query.tokens
+        if key not in self._tokens:
+            tokens_only = parse_query(" ".join(f'{k}:"{v}"' for k, v in query.tokens))
+            self._tokens[key] = find(desk(self).store, None, tokens_only, library=library)
+        return self._tokens[key]
+
+    def _find(self, query: Query, library: LibraryIndex | None, limit: int | None = HIT_LIMIT) -> Found:
+        """`find` against the index, one caller at a time (the UI thread or a worker)."""
+        with self._find_lock:
+            return find(desk(self).store, self._search, query, limit=limit, library=library)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search_in_background(
+        self, query: Query, library: LibraryIndex | None, generation: int
+    ) -> tuple[Query, Found, int] | None:
+        if get_current_worker().is_cancelled or generation != self._generation:
+            return None  # typed on meanwhile
+        with self._find_lock:
+            if get_current_worker().is_cancelled or generation != self._generation:
+                return None
+            found = find(desk(self).store, self._search, query, limit=HIT_LIMIT, library=library)
+        return query, found, generation
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state == WorkerState.SUCCESS and worker.group == "search" and worker.result is not None:
+            self._show_found(*worker.result)
+        elif event.state == WorkerState.SUCCESS and worker.group == "counts" and worker.result is not None:
+            saved = self.query_one(SavedSearchList)
+            for name, count in worker.result:
+                saved.set_count(name, count)
+        elif event.state == WorkerState.ERROR and worker.group == "search":
+            self._say((clean_line(str(worker.error)) or "the search failed",), ())
+
+    def _show_found(self, query: Query, found: Found, generation: int) -> None:
+        if generation != self._generation:
+            return  # an older query's answer
+        stories = self.query_one(StoryList)
+        if found.hits is None:
+            stories.filter("", found.allows)
+        else:
+            stories.show_hits(found.hits)
+        self._shown_query = query
+        self._say(found.errors, found.notes)
+
+    def _say_searching(self, generation: int) -> None:
+        if generation == self._generation and not self.box.border_subtitle:
+            self.box.border_subtitle = "searching…"
+
+    def _say(self, errors: tuple[str, ...] | list[str], notes: tuple[str, ...] | list[str]) -> None:
+        """Errors (the box turns red), else notes, in the box's border; and the count in the title."""
+        box = self.box
+        box.border_subtitle = " · ".join(clean_line(line) for line in (errors or notes))
+        box.set_class(bool(errors), "-error")
+        self._update_title()
+
+    # --- saved searches ----------------------------------------------------------------------------------------
+
+    def count_searches(self) -> None:
+        """Count what each saved search finds, in a worker (searches on annotations once they are read, on
+        bodies once the index is built; "…" until then)."""
+        searches = self.query_one(SavedSearchList).searches
+        if not searches:
+            return
+        plans: list[tuple[SavedSearch, Query, LibraryIndex | None]] = []
+        for search in searches:
+            query = parse_query(search.query)
+            library, waiting = self._library_for(query)
+            if not waiting and (not query.text or self.body_search):
+                plans.append((search, query, library))
+        entries = [e.id for e in desk(self).store.entries()]
+        self._count_in_background(plans, entries)
+
+    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
+    def _count_in_background(
+        self, plans: list[tuple[SavedSearch, Query, LibraryIndex | None]], ids: list[str]
+    ) -> list[tuple[str, int]]:
+        counts = []
+        for search, query, library in plans:
+            if get_current_worker().is_cancelled:
+                break
+            found = self._find(query, library, limit=None)
+            counts.append((search.name, _count(found, ids)))
+        return counts
+
+
+def _count(found: Found, ids: list[str]) -> int:
+    if found.hits is not None:
+        return len(found.hits)
+    allows: Callable[[str], bool] | None = found.allows
+    return len(ids) if allows is None else sum(1 for i in ids if allows(i))
+
+
+def _plain_words(text: str) -> list[str]:
+    """The words of a query's text part that a story must hold, for the haystack match (no phrase order, no
+    OR, no exclusions: an approximation while the index is built)."""
+    kept = re.sub(r'-"[^"]*"?|(?:^|(?<=\s))-\S+', " ", text).replace('"', " ")
+    return [w.rstrip("*") for w in kept.split() if w != "OR" and w.rstrip("*")]
+
+
+def _ensure_now(index: SearchIndex) -> str:
+    """Bring a small library's index in sync here and now; why it failed, or ""."""
+    try:
+        index.ensure()
+    except Exception as exc:  # noqa: BLE001  # any failure: the library goes on without body search, says why
+        return clean_line(str(exc))[:200] or type(exc).__name__
+    return ""

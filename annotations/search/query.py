@@ -1,0 +1,156 @@
+"""The library's query language, parsed: full-text terms and filter tokens.
+
+    ukraine kyiv                 both words (anywhere in headline, standfirst, body, authors, dateline, notes)
+    "fishing quotas"             the words in this order
+    ukraine OR kyiv              either (OR binds the words beside it: `a b OR c` is a AND (b OR c))
+    -norway   -"north sea"       not this word / phrase
+    fish*                        a word starting so
+    quoting:NAME actor:NAME claimant:NAME claims:STATUS is:untagged|tagged agency:NAME since:DATE until:DATE
+    quoting:"Two Words"          a token's value with spaces
+
+`parse_query` never raises: what it cannot read becomes one clean line in `Query.errors`. A typed word becomes
+the index's words (`words.words`), so punctuation, FTS5 operators (`NEAR(`, `^`, `col:`) and quotes inside a word
+are only separators: the index is only ever asked for words it stores, quoted (see `TextQuery.fts`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from annotations.search.words import words
+from stories.text import clean_line
+
+__all__ = ["DATE_KEYS", "NAME_KEYS", "QUERY_KEYS", "Query", "QueryError", "Term", "TextQuery", "parse_query"]
+
+#: Filter tokens on annotations; the link field each NAME token looks at.
+NAME_KEYS = {"quoting": "speaker", "actor": "actor", "claimant": "claimant"}
+#: Filter tokens on a story's metadata.
+DATE_KEYS = ("since", "until")
+QUERY_KEYS = ("is", *NAME_KEYS, "claims", "agency", *DATE_KEYS)
+_ITEM = re.compile(
+    r'(?P<key>[A-Za-z]+):(?:"(?P<quoted>[^"]*)"?|(?P<bare>[^\s"]*))'
+    r'|(?P<neg>-?)"(?P<phrase>[^"]*)"?'
+    r"|(?P<word>[^\s\"]+)"
+)
+_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
+class QueryError(ValueError):
+    """A query that cannot be run; the message is one clean line."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word or a phrase: folded words in order; `prefix`: the last one is the start of a word."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+
+    def fts(self) -> str:
+        """This term as an FTS5 phrase: the words quoted (they are letters and digits only)."""
+        return '"' + " ".join(self.words) + '"' + (" *" if self.prefix else "")
+
+    def __str__(self) -> str:
+        text = " ".join(self.words)
+        return (f'"{text}"' if len(self.words) > 1 else text) + ("*" if self.prefix else "")
+
+
+@dataclass(frozen=True)
+class TextQuery:
+    """The full-text part: every group must match (a group: any of its terms), and no term of `excluded`."""
+
+    groups: tuple[tuple[Term, ...], ...] = ()
+    excluded: tuple[Term, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.groups or self.excluded)
+
+    def positive(self) -> list[Term]:
+        """The terms a match shows (to highlight), each once, in query order."""
+        return list(dict.fromkeys(t for group in self.groups for t in group))
+
+    def fts(self) -> str:
+        """The FTS5 expression of the included groups ("" when there are none), then NOT each excluded term."""
+        if not self.groups:
+            return ""
+        expr = " AND ".join("(" + " OR ".join(t.fts() for t in group) + ")" for group in self.groups)
+        return expr + "".join(f" NOT {t.fts()}" for t in self.excluded)
+
+    def fts_excluded(self) -> str:
+        """The FTS5 expression matching any excluded term (for a query that only excludes)."""
+        return " OR ".join(t.fts() for t in self.excluded)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query: the text as typed, its full-text part, its tokens, and what could not be read."""
+
+    source: str
+    text: str = ""
+    tokens: tuple[tuple[str, str], ...] = ()
+    errors: tuple[str, ...] = ()
+    match: TextQuery = field(default_factory=TextQuery)
+
+    def __bool__(self) -> bool:
+        return bool(self.match or self.tokens)
+
+    def values(self, key: str) -> list[str]:
+        """The values of every token with this key, in order."""
+        return [v for k, v in self.tokens if k == key]
+
+
+def _term(text: str, prefix: bool = False) -> Term | None:
+    found = tuple(w for _, _, w in words(text))
+    return Term(found, prefix) if found else None
+
+
+def parse_query(text: str) -> Query:
+    """Read the query language (see the module docstring); unreadable parts become `errors`, never an exception."""
+    tokens: list[tuple[str, str]] = []
+    errors: list[str] = []
+    groups: list[list[Term]] = []
+    excluded: list[Term] = []
+    shown: list[str] = []
+    join_next = False  # the previous item was OR
+    for m in _ITEM.finditer(text):
+        key = (m.group("key") or "").lower()
+        if key in QUERY_KEYS:
+            raw = m.group("quoted") if m.group("quoted") is not None else m.group("bare")
+            value = " ".join(clean_line(raw).split())
+            if value:  # a token still waiting for its value restricts nothing
+                if key in DATE_KEYS and not _DATE.fullmatch(value):
+                    errors.append(f"{key}:{value}? use a date such as 2026-01-31 (or 2026-01, 2026)")
+                else:
+                    tokens.append((key, value))
+            continue
+        item = m.group(0) if m.group("key") else m.group("word")
+        negative, prefix = False, False
+        if m.group("phrase") is not None:
+            negative, term = bool(m.group("neg")), _term(m.group("phrase"))
+        elif item == "OR":
+            if not groups or join_next:
+                errors.append("OR needs a word before it and after it")
+            join_next = bool(groups)
+            continue
+        else:
+            negative = item.startswith("-") and len(item) > 1
+            body = item[1:] if negative else item
+            prefix = body.endswith("*") and not negative
+            term = _term(body.rstrip("*") if prefix else body, prefix)
+        if term is None:  # punctuation only: nothing to find
+            continue
+        if negative:
+            excluded.append(term)
+            shown.append(f"-{term}")
+        elif join_next:
+            groups[-1].append(term)
+            shown.append(f"OR {term}")
+        else:
+            groups.append([term])
+            shown.append(str(term))
+        join_next = False
+    if join_next:
+        errors.append("OR needs a word before it and after it")
+    match = TextQuery(tuple(tuple(dict.fromkeys(g)) for g in groups), tuple(dict.fromkeys(excluded)))
+    return Query(text, " ".join(shown), tuple(tokens), tuple(errors), match)

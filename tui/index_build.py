@@ -10,12 +10,14 @@ from __future__ import annotations
 import threading
 
 from annotations.search import SearchIndex
+from stories.text import clean_line
 
 __all__ = ["IndexBuild"]
 
 
 class IndexBuild:
-    """One run of `SearchIndex.ensure` in the background: `progress`, then `done` (with `error`, or "")."""
+    """One run of `SearchIndex.ensure` in the background: `progress`, then `done` (with `error`, a clean line,
+    or "")."""
 
     def __init__(self, index: SearchIndex) -> None:
         self.index = index
@@ -33,8 +35,10 @@ class IndexBuild:
     def _run(self) -> None:
         try:
             self.index.ensure(self._progress)
-        except Exception as exc:  # noqa: BLE001  # any failure: the library goes on without body search, says why
-            self.error = " ".join(str(exc).split())[:200] or type(exc).__name__
+        except Exception as exc:  # any failure: the library goes on without body search, says why
+            self.error = clean_line(str(exc))[:200] or type(exc).__name__
+        else:
+            self.error = self.index.problem  # what keeps the index from being used, if anything
         finally:
             self.done = True
 

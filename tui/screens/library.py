@@ -38,7 +38,7 @@ class LibraryScreen(Searching):
             "filter",
             "Search",
             id="library.filter",
-            tooltip="Search the stories' text (words, \"phrases\", OR, -word, word*) and filter by is:untagged, "
+            tooltip='Search the stories\' text (words, "phrases", OR, -word, word*) and filter by is:untagged, '
             "quoting:NAME, actor:NAME, claimant:NAME, claims:STATUS, agency:NAME, since:DATE, until:DATE",
         ),
         Binding(

@@ -22,7 +22,6 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from annotations.config import SavedSearch
 from annotations.library_index import LibraryIndex
 from annotations.search import Found, Query, SearchIndex, find, parse_query
-from annotations.store import Store
 from stories.text import clean_line
 from tui.desk import desk
 from tui.index_build import IndexBuild
@@ -87,8 +86,8 @@ class Searching(Screen):
             self._search = SearchIndex(store)
         if self._build is not None and not self._build.done:
             return  # the running build catches up with what is new when it ends (see _poll_build)
-        if self._search.ready:
-            return
+        if self._search.ready or not store.annotations_loaded:
+            return  # the index holds the notes: built once the app has read the annotations (it reloads then)
         if len(store) < self.BACKGROUND_FROM:
             self._body_error = _ensure_now(self._search)
             return
@@ -99,7 +98,9 @@ class Searching(Screen):
     @property
     def body_search(self) -> bool:
         """The body index is usable now."""
-        return self._search is not None and (self._build is None or self._build.done) and not self._body_error
+        if self._search is None or self._body_error or (self._build is not None and not self._build.done):
+            return False  # (`ready` would wait for the build: it holds the index's lock)
+        return self._search.ready
 
     def _poll_build(self) -> None:
         build, bar = self._build, self.query_one(IndexProgress)
@@ -139,14 +140,14 @@ class Searching(Screen):
             found = self._tokens_of(query, library)
             stories.filter("", found.allows)
             self._shown_query = query if query else None
-            self._say(found.errors, found.notes)
+            self._say(_lines(query.errors, found.errors), found.notes)
             return
         if not self.body_search:  # at once, from the list's haystacks
             found = self._tokens_of(query, library)
             stories.filter(" ".join(_plain_words(query.text)), found.allows)
             self._shown_query = query
             note = f"body search unavailable: {self._body_error}" if self._body_error else "building the index…"
-            self._say(query.errors + found.errors, (*found.notes, note))
+            self._say(_lines(query.errors, found.errors), (*found.notes, note))
             return
         if len(desk(self).store) < self.BACKGROUND_FROM:
             self._show_found(query, self._find(query, library), self._generation)
@@ -255,6 +256,11 @@ class Searching(Screen):
         return counts
 
 
+def _lines(*groups: tuple[str, ...]) -> tuple[str, ...]:
+    """The lines of every group, each once."""
+    return tuple(dict.fromkeys(line for group in groups for line in group))
+
+
 def _count(found: Found, ids: list[str]) -> int:
     if found.hits is not None:
         return len(found.hits)
@@ -273,6 +279,6 @@ def _ensure_now(index: SearchIndex) -> str:
     """Bring a small library's index in sync here and now; why it failed, or ""."""
     try:
         index.ensure()
-    except Exception as exc:  # noqa: BLE001  # any failure: the library goes on without body search, says why
+    except Exception as exc:  # any failure: the library goes on without body search, says why
         return clean_line(str(exc))[:200] or type(exc).__name__
-    return ""
+    return index.problem

@@ -27,6 +27,8 @@ from stories.text import clean_line
 __all__ = ["Column", "RowList", "navigation_bindings"]
 
 _GAP = 2
+#: The fewest cells a row's second line is given under the headline; else it starts near the left edge.
+DETAIL_MIN = 50
 
 
 #: (keys, action, id suffix, description with "{}" for the row's noun, tooltip) of each key that moves the highlight.
@@ -233,7 +235,8 @@ class RowList(ScrollView, can_focus=True):
         return Strip(self._segments(self.cells(index), width, style, dim)).adjust_cell_length(width, style)
 
     def _detail_strip(self, index: int, width: int, style: Style) -> Strip:
-        """A row's second line, from the first flexible column (a headline) to the end, its marks highlighted."""
+        """A row's second line, under the first flexible column (a headline) when that leaves it DETAIL_MIN cells,
+        its marks highlighted; a line too long for the row is cut around its first mark."""
         raw, marks = self.detail(index)
         text = clean_line(raw)  # from outside: never a control character on screen
         marks = marks if text == raw else ()  # cleaning moved the characters: the marks no longer fit
@@ -244,13 +247,19 @@ class RowList(ScrollView, can_focus=True):
             if not column.width:
                 break
             indent += w + _GAP
-        indent = indent if indent < width // 2 else 1
+        indent = indent if width - indent >= DETAIL_MIN else 3
+        room = max(width - indent - 1, 1)
         dim = style + self.get_component_rich_style("row-list--detail", partial=True)
         mark = dim + self.get_component_rich_style("row-list--mark", partial=True)
         line = Text(text, style=dim, no_wrap=True, end="")
         for start, end in marks:
             line.stylize(mark, start, end)
-        line.truncate(max(width - indent - 1, 1), overflow="ellipsis")
+        if line.cell_len > room and marks and marks[0][1] > room * 2 // 3:
+            cut = min(marks[0][0] - room // 3, len(text) - room + 1)
+            space = text.find(" ", cut, marks[0][0])
+            cut = space + 1 if space >= 0 else cut  # at a word's start
+            line = Text("…", style=dim, end="") + line[max(cut, 1) :]
+        line.truncate(room, overflow="ellipsis")
         segments = [Segment(" " * indent, style), *line.render(self.app.console)]
         return Strip(segments).adjust_cell_length(width, style)
 

@@ -48,7 +48,7 @@ class SavedSearchList(RowList):
     def set_searches(self, searches: list[SavedSearch]) -> None:
         """Show these searches, their counts "…" until `set_count` gives them."""
         self._searches, self._counts = list(searches), {}
-        self.styles.height = len(searches) + 1 if searches else 0
+        self.styles.height = len(searches) + 2 if searches else 0  # the header, the rows, a rule under them
         self.display = bool(searches)
         self.rows_changed(min(self.cursor, max(len(searches) - 1, 0)))
 

@@ -123,15 +123,15 @@ class StoryList(RowList):
         self._rebuild(self._kept if narrows else None)
 
     def show_hits(self, hits: list[Hit]) -> None:
-        """Show a search's hits, best first, each with its snippet (hits on stories not listed are left out)."""
+        """Show a search's hits, best first, each with its snippet, the best highlighted (hits on stories not
+        listed are left out)."""
         if self._by_id is None:
             self._by_id = {e.id: e for e in self._entries}
         by_id = self._by_id
         self._hits = [h for h in hits if h.story_id in by_id]
         self._kept = None
-        current = self.highlighted
         self._rows = [by_id[h.story_id] for h in self._hits]
-        self.rows_changed(self._index_of(current))
+        self.rows_changed(0)
 
     def _rebuild(self, within: list[int] | None = None) -> None:
         """Filter the entries (only those in `within`, when the new filter can only narrow the last one)."""

@@ -16,7 +16,7 @@ from annotations.search.index import INDEX_FILE
 from annotations.store import Store
 from stories.model import Story
 from tests.store_support import make_story
-from tests.tui.support import Notices, counts_shown, until
+from tests.tui.support import Notices, counts_shown, press_at_once, until
 from tui.app import WiredeskApp
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
@@ -77,6 +77,7 @@ def test_the_word_being_typed_is_a_prefix() -> None:
     assert typing_query("-norw") == "-norw"  # an exclusion is not widened
     assert typing_query("since:2026") == "since:2026"  # a token's value
     assert typing_query("cod OR") == "cod OR"
+    assert typing_query("fishing q") == "fishing" and typing_query("q") == ""  # one letter: not yet
 
 
 async def test_a_body_search_lists_hits_ranked_with_a_snippet_under_each(tmp_path: Path) -> None:
@@ -304,3 +305,22 @@ def test_snapshot_of_search_results(snap_compare, tmp_path: Path, monkeypatch: p
         await until(pilot, lambda: listed(app) == [QUOTAS.id, HARBOUR.id], "the hits")
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_on_a_large_library_the_search_runs_in_a_worker_and_the_last_query_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Searching, "BACKGROUND_FROM", 0)  # the path a large library takes
+    app = WiredeskApp(library(tmp_path), annotator="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        await until(pilot, lambda: screen.body_search, "the index")
+        await pilot.press("/")
+        press_at_once(app, *"skippers")  # typed faster than searched: "sk*", "ski*"… match both stories
+        await until(pilot, lambda: app.screen.query_one("#filter").value == "skippers", "the keys")
+        await until(pilot, lambda: screen.shown_query is not None and screen.shown_query.source == "skippers*", "it")
+        assert listed(app) == [QUOTAS.id] and stories_of(app).row_height == 2
+        app.screen.query_one("#filter").value = "skip"
+        await until(pilot, lambda: set(listed(app)) == {HARBOUR.id, QUOTAS.id}, "the last query's hits")
+        assert "2 matches" in screen.sub_title

@@ -33,6 +33,8 @@ __all__ = ["HIT_LIMIT", "Searching", "typing_query"]
 
 #: How many hits a search lists, best first.
 HIT_LIMIT = 500
+#: The shortest word being typed that is searched for as a prefix.
+MIN_PREFIX = 2
 #: Tokens answered from the annotations (the others from the stories' metadata).
 _ANNOTATION_KEYS = frozenset({"is", "quoting", "actor", "claimant", "claims"})
 #: A word being typed at the end of the box: not a token, a phrase, an exclusion, a prefix already, nor OR.
@@ -40,8 +42,12 @@ _TYPED_WORD = re.compile(r'(?:^|\s)(?!OR$)(?![A-Za-z]+:)[^\s"*-][^\s"*]*$')
 
 
 def typing_query(text: str) -> str:
-    """The query while `text` is being typed: its last word, when the cursor ends one, becomes a prefix."""
-    return text + "*" if text.count('"') % 2 == 0 and _TYPED_WORD.search(text) else text
+    """The query while `text` is being typed: its last word, when the cursor ends one, becomes a prefix; a single
+    letter is left out until the next (`h*` would rank most of a large library, for nothing)."""
+    typed = _TYPED_WORD.search(text) if text.count('"') % 2 == 0 else None
+    if typed is None:
+        return text
+    return text + "*" if len(typed.group().strip()) >= MIN_PREFIX else text[: typed.start()]
 
 
 class Searching(Screen):
@@ -129,32 +135,31 @@ class Searching(Screen):
         """Show what `text` selects; `typing`: its last word is still being typed (a prefix)."""
         query = parse_query(typing_query(text) if typing else text)
         self._generation += 1
-        stories = self.query_one(StoryList)
         library, waiting = self._library_for(query)
         if waiting:
-            stories.filter("", lambda _: False)
+            self.query_one(StoryList).filter("", lambda _: False)
             self._shown_query = query
             self._say(query.errors, ("reading the annotations…",))
             return
-        if not query.text:  # no text part: by date, the tokens applied
-            found = self._tokens_of(query, library)
-            stories.filter("", found.allows)
-            self._shown_query = query if query else None
-            self._say(_lines(query.errors, found.errors), found.notes)
+        body = bool(query.text) and self.body_search
+        small = len(desk(self).store) < self.BACKGROUND_FROM
+        if small or (not body and query.tokens in self._tokens):  # at once
+            self._show_found(query, self._answer(query, library, body), self._generation)
             return
-        if not self.body_search:  # at once, from the list's haystacks
-            found = self._tokens_of(query, library)
-            stories.filter(" ".join(_plain_words(query.text)), found.allows)
-            self._shown_query = query
-            note = f"body search unavailable: {self._body_error}" if self._body_error else "building the index…"
-            self._say(_lines(query.errors, found.errors), (*found.notes, note))
-            return
-        if len(desk(self).store) < self.BACKGROUND_FROM:
-            self._show_found(query, self._find(query, library), self._generation)
-            return
-        self._search_in_background(query, library, self._generation)
+        self._search_in_background(query, library, body, self._generation)
         generation = self._generation
         self.set_timer(0.25, lambda: self._say_searching(generation))
+
+    def _answer(self, query: Query, library: LibraryIndex | None, body: bool) -> Found:
+        """What `query` selects (on the UI thread or a worker's): ranked from the index when `body`, else the
+        tokens' selection, the words left to the list's haystacks (see `_show_found`)."""
+        if body:
+            return self._find(query, library)
+        found = self._tokens_of(query, library)
+        if not query.text:
+            return found
+        note = f"body search unavailable: {self._body_error}" if self._body_error else "building the index…"
+        return Found(None, found.allows, (*found.notes, note), found.errors)
 
     def _library_for(self, query: Query) -> tuple[LibraryIndex | None, bool]:
         """The annotations' index if a token needs it; (None, True) while the annotations are still being read."""
@@ -177,20 +182,19 @@ class Searching(Screen):
         return self._tokens[key]
 
     def _find(self, query: Query, library: LibraryIndex | None, limit: int | None = HIT_LIMIT) -> Found:
-        """`find` against the index, one caller at a time (the UI thread or a worker)."""
-        with self._find_lock:
-            return find(desk(self).store, self._search, query, limit=limit, library=library)
+        """`find` against the index (on the UI thread or a worker's)."""
+        return find(desk(self).store, self._search, query, limit=limit, library=library)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search_in_background(
-        self, query: Query, library: LibraryIndex | None, generation: int
+        self, query: Query, library: LibraryIndex | None, body: bool, generation: int
     ) -> tuple[Query, Found, int] | None:
         if get_current_worker().is_cancelled or generation != self._generation:
             return None  # typed on meanwhile
-        with self._find_lock:
+        with self._find_lock:  # one at a time: those typed over while waiting give up
             if get_current_worker().is_cancelled or generation != self._generation:
                 return None
-            found = find(desk(self).store, self._search, query, limit=HIT_LIMIT, library=library)
+            found = self._answer(query, library, body)
         return query, found, generation
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -208,12 +212,13 @@ class Searching(Screen):
         if generation != self._generation:
             return  # an older query's answer
         stories = self.query_one(StoryList)
-        if found.hits is None:
-            stories.filter("", found.allows)
-        else:
+        if found.hits is not None:
             stories.show_hits(found.hits)
-        self._shown_query = query
-        self._say(found.errors, found.notes)
+        else:  # by date: the tokens' selection, and the words in the haystacks when the index could not answer
+            words = "" if self.body_search else " ".join(_plain_words(query.text))
+            stories.filter(words, found.allows)
+        self._shown_query = query if query else None
+        self._say(_lines(query.errors, found.errors), found.notes)
 
     def _say_searching(self, generation: int) -> None:
         if generation == self._generation and not self.box.border_subtitle:
@@ -251,7 +256,8 @@ class Searching(Screen):
         for search, query, library in plans:
             if get_current_worker().is_cancelled:
                 break
-            found = self._find(query, library, limit=None)
+            with self._find_lock:
+                found = self._find(query, library, limit=None) if query.text else self._tokens_of(query, library)
             counts.append((search.name, _count(found, ids)))
         return counts
 

@@ -89,6 +89,12 @@ class RowList(ScrollView, can_focus=True):
     """
 
     cursor: reactive[int] = reactive(0, always_update=True)
+    _had_rows = False  # whether the footer was last built with rows to open
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._styles: dict[tuple[object, ...], Style] = {}  # see `_style`
+        self._layouts: dict[int, tuple[list[int], list[Column], list[int]]] = {}  # see `_layout`
 
     @dataclass
     class Edge(Message):
@@ -133,10 +139,24 @@ class RowList(ScrollView, can_focus=True):
 
     def rows_changed(self, cursor: int = 0) -> None:
         """Call after the rows change: resize the scroll area and put the cursor on row `cursor`."""
-        self.virtual_size = Size(self.size.width, self.row_count * self.row_height + 1)
+        self._set_virtual_height(self.row_count * self.row_height + 1)
         self.cursor = cursor
         self.refresh()
-        self.refresh_bindings()  # "Open" shows only when there is a row to open
+        if (self.row_count > 0) != self._had_rows:  # "Open" shows only when there is a row to open
+            self._had_rows = self.row_count > 0
+            self.refresh_bindings()  # (the footer is built anew: not on every change)
+
+    def _set_virtual_height(self, height: int) -> None:
+        """Resize the scroll area; a layout pass (a tenth of a second on a busy screen) only when the scrollbar
+        comes or goes, since the gutter is kept for it (`scrollbar-gutter: stable`) and nothing else moves."""
+        size = Size(self.size.width, height)
+        if size == self.virtual_size:
+            return
+        if (self.virtual_size.height > self.size.height) == (height > self.size.height):
+            self.set_reactive(RowList.virtual_size, size)
+            self._scroll_update(size)  # the scrollbar's length, as a layout pass would set it
+        else:
+            self.virtual_size = size
 
     def line_text(self, index: int, width: int = 120) -> str:
         """The plain text of a row as shown at `width` (for tests and screen readers)."""
@@ -213,44 +233,55 @@ class RowList(ScrollView, can_focus=True):
     # --- rendering ---------------------------------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(self.size.width, self.row_count * self.row_height + 1)
+        self.virtual_size = Size(self.size.width, self.row_count * self.row_height + 1)  # (a layout pass: resized)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+
+    def _style(self, *names: str) -> Style:
+        """The widget's style with these component classes' added, worked out once per style update and focus
+        (every visible line asks for them)."""
+        key = (self.has_focus, *names)
+        style = self._styles.get(key)
+        if style is None:
+            style = self.rich_style
+            for name in names:
+                style += self.get_component_rich_style(name, partial=True)
+            self._styles[key] = style
+        return style
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
         if y == 0:
-            header = base + self.get_component_rich_style("row-list--header", partial=True)
+            header = self._style("row-list--header")
             return Strip(self._segments(self.header(), width, header, header)).adjust_cell_length(width, header)
         index, line = divmod(y - 1 + round(self.scroll_offset.y), self.row_height)
         if index >= self.row_count:
-            return Strip.blank(width, base)
-        style = base
-        if index % 2:
-            style += self.get_component_rich_style("row-list--odd", partial=True)
-        if index == self.cursor:
-            style += self.get_component_rich_style("row-list--cursor", partial=True)
+            return Strip.blank(width, self._style())
+        parts = (("row-list--odd",) if index % 2 else ()) + (("row-list--cursor",) if index == self.cursor else ())
+        style = self._style(*parts)
         if line:
-            return self._detail_strip(index, width, style)
-        dim = style + self.get_component_rich_style("row-list--dim", partial=True)
+            return self._detail_strip(index, width, style, parts)
+        dim = self._style(*parts, "row-list--dim")
         return Strip(self._segments(self.cells(index), width, style, dim)).adjust_cell_length(width, style)
 
-    def _detail_strip(self, index: int, width: int, style: Style) -> Strip:
+    def _detail_strip(self, index: int, width: int, style: Style, parts: tuple[str, ...]) -> Strip:
         """A row's second line, under the first flexible column (a headline) when that leaves it DETAIL_MIN cells,
         its marks highlighted; a line too long for the row is cut around its first mark."""
         raw, marks = self.detail(index)
         text = clean_line(raw)  # from outside: never a control character on screen
         marks = marks if text == raw else ()  # cleaning moved the characters: the marks no longer fit
-        visible = self._shown(width)
-        kept = [c for i, c in enumerate(self.columns()) if i in visible]
+        _, kept, widths = self._layout(width)
         indent = 1
-        for w, column in zip(self._widths(width, kept), kept, strict=True):
+        for w, column in zip(widths, kept, strict=True):
             if not column.width:
                 break
             indent += w + _GAP
         indent = indent if width - indent >= DETAIL_MIN else 3
         room = max(width - indent - 1, 1)
-        dim = style + self.get_component_rich_style("row-list--detail", partial=True)
-        mark = dim + self.get_component_rich_style("row-list--mark", partial=True)
+        dim = self._style(*parts, "row-list--detail")
+        mark = self._style(*parts, "row-list--detail", "row-list--mark")
         line = Text(text, style=dim, no_wrap=True, end="")
         for start, end in marks:
             line.stylize(mark, start, end)
@@ -263,6 +294,14 @@ class RowList(ScrollView, can_focus=True):
         segments = [Segment(" " * indent, style), *line.render(self.app.console)]
         return Strip(segments).adjust_cell_length(width, style)
 
+    def _layout(self, width: int) -> tuple[list[int], list[Column], list[int]]:
+        """The columns shown at `width` (their indices, themselves) and their widths, worked out once a width."""
+        if width not in self._layouts:
+            visible = self._shown(width)
+            kept = [c for i, c in enumerate(self.columns()) if i in visible]
+            self._layouts = {width: (visible, kept, self._widths(width, kept))}
+        return self._layouts[width]
+
     @staticmethod
     def _widths(width: int, columns: list[Column]) -> list[int]:
         fixed = sum(c.width for c in columns) + _GAP * len(columns)
@@ -273,9 +312,8 @@ class RowList(ScrollView, can_focus=True):
 
     def _segments(self, cells: list[str], width: int, style: Style, dim: Style) -> list[Segment]:
         segments = [Segment(" ", style)]
-        visible = self._shown(width)
-        kept = [c for i, c in enumerate(self.columns()) if i in visible]
-        columns = zip(visible, [cells[i] for i in visible], self._widths(width, kept), kept, strict=True)
+        visible, kept, widths = self._layout(width)
+        columns = zip(visible, [cells[i] for i in visible], widths, kept, strict=True)
         for i, cell, cell_width, column in columns:
             cell = clean_line(cell)  # names and notes typed anywhere: never a control character on screen
             if column.right:

@@ -7,6 +7,8 @@ The words filter matches a haystack per story (id, headline, agency, section, au
 
 from __future__ import annotations
 
+import bisect
+import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +27,8 @@ from tui.widgets.row_list import Column, RowList, navigation_bindings
 __all__ = ["StoryList"]
 
 _ID, _DATE, _AGENCY, _COUNT = 8, 11, 14, 3
+#: From how many stories the haystacks are built in the background after `set_entries`.
+BACKGROUND_HAYSTACKS = 20_000
 
 
 class StoryList(RowList):
@@ -103,11 +107,26 @@ class StoryList(RowList):
         self._today = self.clock()
         self._haystacks = self._kept = self._by_id = None
         self._rebuild()
+        self._haystacks_in_background()
 
     def prepare_filter(self) -> None:
         """Build the haystacks the words filter matches (once per `set_entries`), before the first key."""
         if self._haystacks is None:
             self._haystacks = [_haystack(e) for e in self._entries]
+
+    def _haystacks_in_background(self) -> None:
+        """On a long list, build the haystacks in a daemon thread (a quarter of a second at 100k), so that `/`
+        finds them ready; `prepare_filter` builds them itself if it comes first."""
+        entries = self._entries
+        if len(entries) < BACKGROUND_HAYSTACKS:
+            return
+
+        def build() -> None:
+            haystacks = [_haystack(e) for e in entries]
+            if self._entries is entries and self._haystacks is None:  # the list is still these entries
+                self._haystacks = haystacks
+
+        threading.Thread(target=build, name="wiredesk-haystacks", daemon=True).start()
 
     def filter(self, words: str, allows: Callable[[str], bool] | None = None) -> None:
         """Keep the stories whose id, headline, agency, authors or section hold every one of `words`, and whose
@@ -136,6 +155,7 @@ class StoryList(RowList):
     def _rebuild(self, within: list[int] | None = None) -> None:
         """Filter the entries (only those in `within`, when the new filter can only narrow the last one)."""
         current = self.highlighted
+        was = self._kept[self.cursor] if current is not None and self._kept is not None and self._rows else None
         kept: list[int] = list(range(len(self._entries))) if within is None else within
         if self._allows is not None and within is None:
             allows, entries = self._allows, self._entries
@@ -148,7 +168,11 @@ class StoryList(RowList):
                 kept = [i for i in kept if word in hay[i]]
         self._kept = kept
         self._rows = [self._entries[i] for i in kept] if len(kept) < len(self._entries) else self._entries
-        self.rows_changed(self._index_of(current))
+        if was is not None:  # the highlighted story's place among those kept (they keep the entries' order)
+            at = bisect.bisect_left(kept, was)
+            self.rows_changed(at if at < len(kept) and kept[at] == was else 0)
+        else:
+            self.rows_changed(self._index_of(current))
 
     def _index_of(self, entry: StoryEntry | None) -> int:
         """Where `entry` is listed now (0 if it is not)."""

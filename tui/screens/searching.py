@@ -33,6 +33,8 @@ __all__ = ["HIT_LIMIT", "Searching", "typing_query"]
 
 #: How many hits a search lists, best first.
 HIT_LIMIT = 500
+#: How many hits' snippets the worker makes before the hits are shown (a tall screen's worth of two-line rows).
+FIRST_SCREEN = 40
 #: The shortest word being typed that is searched for as a prefix.
 MIN_PREFIX = 2
 #: Tokens answered from the annotations (the others from the stories' metadata).
@@ -195,6 +197,8 @@ class Searching(Screen):
             if get_current_worker().is_cancelled or generation != self._generation:
                 return None
             found = self._answer(query, library, body)
+        for hit in (found.hits or [])[:FIRST_SCREEN]:  # their snippets made here, not while the rows are drawn
+            _ = hit.marks
         return query, found, generation
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

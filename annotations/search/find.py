@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from annotations.search.docs import meta_columns, notes_of, story_columns
+from annotations.search.docs import notes_of, story_columns
 from annotations.search.index import SearchIndex
 from annotations.search.query import DATE_KEYS, Query, Term
-from annotations.search.scan import matches
+from annotations.search.scan import scan_meta
 from annotations.search.snippet import snippet
 from annotations.search.words import fold
 from annotations.store import Store, StoreError
@@ -119,7 +119,7 @@ def find(
                 checks.append(lambda story_id: row(story_id) not in excluded)
         except StoreError as exc:
             notes.append(str(exc) or "searching headlines only: the body index is being built")
-            ranked = [(sid, 0.0) for sid in _scan_meta(store, query)]
+            ranked = [(sid, 0.0) for sid in scan_meta(store, match)]
             if not match.groups:
                 kept = {sid for sid, _ in ranked}
                 checks.append(kept.__contains__)
@@ -155,11 +155,6 @@ def _collector_paused() -> Iterator[None]:
             _Pause.count -= 1
             if _Pause.count == 0 and _Pause.enabled:
                 gc.enable()
-
-
-def _scan_meta(store: Store, query: Query) -> list[str]:
-    """The stories whose headline, authors or dateline place satisfy the text part, newest first."""
-    return [e.id for e in store.entries(all_versions=True) if matches(query.match, meta_columns(e.meta))]
 
 
 def _snippets(store: Store, terms: list[Term]) -> Callable[[str], tuple[str, tuple[tuple[int, int], ...]]]:

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from annotations.search.words import words
+from annotations.search.words import WORD
 from stories.text import clean_line
 
 __all__ = [
@@ -53,14 +53,15 @@ class QueryError(ValueError):
 
 @dataclass(frozen=True)
 class Term:
-    """A word or a phrase: folded words in order; `prefix`: the last one is the start of a word."""
+    """A word or a phrase: its words in order, as typed (the index folds them); `prefix`: the last one is the
+    start of a word."""
 
     words: tuple[str, ...]
     prefix: bool = False
 
     def fts(self) -> str:
-        """This term as an FTS5 phrase: the words quoted (they are letters and digits only)."""
-        return '"' + " ".join(self.words) + '"' + (" *" if self.prefix else "")
+        """This term as an FTS5 phrase: one quoted string (inside it, every character is only text)."""
+        return '"' + " ".join(self.words).replace('"', '""') + '"' + (" *" if self.prefix else "")
 
     def __str__(self) -> str:
         text = " ".join(self.words)
@@ -112,7 +113,7 @@ class Query:
 
 
 def _term(text: str, prefix: bool = False) -> Term | None:
-    found = tuple(w for _, _, w in words(text))
+    found = tuple(WORD.findall(clean_line(text)))
     return Term(found, prefix) if found else None
 
 

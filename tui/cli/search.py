@@ -68,6 +68,7 @@ def rebuild_index(data_dir: Path) -> str:
 
 def _records(store: Store, found: Found, limit: int | None) -> list[dict[str, Any]]:
     """One record per story found: id, headline, date, score and snippet (date order when nothing ranks)."""
+    rows: list[tuple[str, float | None, str]]
     if found.hits is not None:
         rows = [(h.story_id, round(h.score, 6), h.snippet) for h in found.hits[:limit]]
     else:

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from annotations.search import SearchIndex, find, match_spans, parse_query
 from annotations.search import index as index_module
-from annotations.store import Store
+from annotations.store import Store, StoreError
+from stories.model import Story
 from tests.annotations.search.support import VOCAB, make_library, scanned
 
 QUERIES = [
@@ -201,10 +202,8 @@ def test_a_story_with_an_unreadable_text_is_still_found_by_headline(tmp_path: Pa
         broken = stories[1]
         original = store.story
 
-        def story(story_id: str):  # type: ignore[no-untyped-def]  # stands in for a damaged pack
+        def story(story_id: str) -> Story:  # stands in for a damaged pack
             if story_id == broken.id:
-                from annotations.store import StoreError
-
                 raise StoreError("damaged")
             return original(story_id)
 

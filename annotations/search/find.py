@@ -22,9 +22,10 @@ from stories.text import clean_line
 if TYPE_CHECKING:
     from annotations.library_index import LibraryIndex
 
-__all__ = ["Found", "Hit", "find"]
+__all__ = ["ANNOTATION_KEYS", "Found", "Hit", "find"]
 
-_ANNOTATION_KEYS = ("is", "quoting", "actor", "claimant", "claims")
+#: The tokens `LibraryIndex` answers (the others are on a story's metadata).
+ANNOTATION_KEYS = ("is", "quoting", "actor", "claimant", "claims")
 
 
 class Hit:
@@ -97,7 +98,7 @@ def find(
     checks: list[Callable[[str], bool]] = []
     if any(key in ("agency", *DATE_KEYS) for key, _ in query.tokens):
         checks.append(_meta_check(store, query, errors, notes))
-    wanted = tuple((key, value) for key, value in query.tokens if key in _ANNOTATION_KEYS)
+    wanted = tuple((key, value) for key, value in query.tokens if key in ANNOTATION_KEYS)
     if wanted:
         from annotations.library_index import LibraryIndex, StoryFilter  # it reads tokens with this package
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import click
 import msgspec
 
+from annotations.library_index import LibraryIndex
 from annotations.search import Found, SearchIndex, find, parse_query
+from annotations.search.find import ANNOTATION_KEYS
+from annotations.search.query import TextQuery
 from annotations.store import Store, StoreError
 from stories.model import short_id
 from stories.text import clean_line
@@ -90,7 +94,7 @@ def _records(store: Store, found: Found, limit: int | None) -> list[dict[str, An
     return records
 
 
-@click.command()
+@click.command(context_settings={"ignore_unknown_options": True})  # `search fishing -Norway`: -Norway is a word
 @click.argument("query", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option(
@@ -111,9 +115,14 @@ def search(ctx: click.Context, query: tuple[str, ...], fmt: str, limit: int | No
     if parsed.errors:
         raise click.ClickException(parsed.errors[0])
     store, _reason = ctx.ensure_object(CliContext).app_store()
+    library = LibraryIndex(store) if any(key in ANNOTATION_KEYS for key, _ in parsed.tokens) else None
+    if parsed.tokens and parsed.match:  # the tokens' errors before any time is spent on the index
+        tokens_only = find(store, None, replace(parsed, match=TextQuery()), library=library)
+        if tokens_only.errors:
+            raise click.ClickException(tokens_only.errors[0])
     index = ensure_index(store) if parsed.match else None
     limit = limit if limit is not None else (TABLE_LIMIT if fmt == "table" else None)
-    found = find(store, index, parsed, limit=limit)
+    found = find(store, index, parsed, limit=limit, library=library)
     if found.errors:
         raise click.ClickException(found.errors[0])
     for note in found.notes:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from annotations.search import SearchIndex, find, match_spans, parse_query
 from annotations.store import Store
-from tests.annotations.search.support import make_library, scanned
+from tests.annotations.search.support import indexed_library, make_library, scanned
 from tests.cli_support import run
 
 NASTY = [
@@ -55,15 +55,7 @@ NASTY = [
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, SearchIndex]]:
-    data_dir = tmp_path_factory.mktemp("hostile-search") / "lib"
-    make_library(data_dir, 60)
-    store = Store(data_dir)
-    store.load_annotations()
-    index = SearchIndex(store)
-    index.ensure()
-    yield store, index
-    index.close()
-    store.close()
+    yield from indexed_library(tmp_path_factory.mktemp("hostile-search") / "lib", 60)
 
 
 def check(store: Store, index: SearchIndex, text: str) -> None:

@@ -5,9 +5,11 @@ scan the index is compared with."""
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from pathlib import Path
 
 from annotations.model import Annotation
+from annotations.search import SearchIndex
 from annotations.search.docs import notes_of, story_columns
 from annotations.search.query import Query
 from annotations.search.scan import matches
@@ -70,6 +72,19 @@ def make_library(data_dir: Path, count: int, seed: int = 7) -> list[Story]:
         anns = [a for a in (note(rng, s) for s in stories) if a is not None]
         store.apply([(None, a) for a in anns])
     return stories
+
+
+def indexed_library(data_dir: Path, count: int) -> Iterator[tuple[Store, SearchIndex]]:
+    """A generated library of `count` stories, open with its annotations and its index built (for a fixture)."""
+    make_library(data_dir, count)
+    store = Store(data_dir)
+    store.load_annotations()
+    index = SearchIndex(store)
+    index.ensure()
+    assert index.ready
+    yield store, index
+    index.close()
+    store.close()
 
 
 def scanned(store: Store, query: Query) -> set[str]:

@@ -13,7 +13,7 @@ from annotations.search import SearchIndex, find, match_spans, parse_query
 from annotations.search import index as index_module
 from annotations.store import Store, StoreError
 from stories.model import Story
-from tests.annotations.search.support import VOCAB, make_library, scanned
+from tests.annotations.search.support import VOCAB, indexed_library, make_library, scanned
 
 QUERIES = [
     '"fishing quotas" -Norway',
@@ -47,16 +47,7 @@ QUERIES = [
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, SearchIndex]]:
-    data_dir = tmp_path_factory.mktemp("search") / "lib"
-    make_library(data_dir, 160)
-    store = Store(data_dir)
-    store.load_annotations()
-    index = SearchIndex(store)
-    index.ensure()
-    assert index.ready
-    yield store, index
-    index.close()
-    store.close()
+    yield from indexed_library(tmp_path_factory.mktemp("search") / "lib", 160)
 
 
 def found_ids(store: Store, index: SearchIndex, text: str) -> set[str]:

@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterable, Iterator, Set
 from pathlib import Path
 from typing import Any
 
-from annotations.search.docs import COLUMNS, WEIGHTS, meta_columns, notes_of, story_columns
-from annotations.search.pack import pack_stories
+from annotations.search.docs import COLUMNS, WEIGHTS, columns, meta_columns, notes_of, story_columns
+from annotations.search.pack import Packed, pack_stories
 from annotations.search.words import TOKENIZE
 from annotations.store import ANNOTATIONS_FILE, Store, StoreError
 from annotations.store.atomic import fsync_dir
@@ -340,7 +340,7 @@ class SearchIndex:
         db.execute("UPDATE docs SET notes = ? WHERE rowid = ?", (notes, row))
 
     def _insert(
-        self, db: sqlite3.Connection, stories: Iterable[Story | str], progress: Progress | None, total: int
+        self, db: sqlite3.Connection, stories: Iterable[Story | Packed | str], progress: Progress | None, total: int
     ) -> None:
         """Index `total` stories (or story ids, read from the store) with their notes, in the open transaction;
         a long run is read in a thread while SQLite indexes the batch before."""
@@ -354,7 +354,7 @@ class SearchIndex:
             if progress is not None:
                 progress(done, total)
 
-    def _batches(self, stories: Iterable[Story | str], row: int) -> Iterator[tuple[_Rows, _Rows]]:
+    def _batches(self, stories: Iterable[Story | Packed | str], row: int) -> Iterator[tuple[_Rows, _Rows]]:
         by_story = self.store.records_by_story() if self.store.annotations_loaded else {}
         rows: _Rows = []
         docs: _Rows = []
@@ -372,10 +372,15 @@ class SearchIndex:
         if rows:
             yield rows, docs
 
-    def _columns(self, item: Story | str, notes: str) -> tuple[str, tuple[str, ...]]:
+    def _columns(self, item: Story | Packed | str, notes: str) -> tuple[str, tuple[str, ...]]:
         """A story's id and columns; a story whose text cannot be read is indexed by its metadata alone."""
-        if not isinstance(item, str):
+        if isinstance(item, Story):
             return item.id, story_columns(item, notes)
+        if isinstance(item, Packed):
+            try:
+                return item.id, columns(item.text, item.blocks, item.meta, notes)
+            except (TypeError, ValueError):  # blocks the pack does not hold as (kind, start, end)
+                item = item.id
         try:
             return item, story_columns(self.store.story(item), notes)
         except StoreError:

@@ -6,30 +6,37 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Set
+from typing import Any, NamedTuple
 
 from annotations.store import Store
 from annotations.store.bodies import BodyPack
-from stories.model import Block, Story
+from stories.model import StoryMeta
 
-__all__ = ["pack_stories"]
+__all__ = ["Packed", "pack_stories"]
 
 
-def _story(store: Store, body: dict[str, object], wanted: Set[str]) -> Story | None:
+class Packed(NamedTuple):
+    """A story as the pack holds it: its text checked against its id, its blocks as (kind, start, end)."""
+
+    id: str
+    text: str
+    blocks: list[Any]
+    meta: StoryMeta
+
+
+def _story(store: Store, body: dict[str, Any], wanted: Set[str]) -> Packed | None:
     story_id, text, blocks = body.get("id"), body.get("text"), body.get("blocks")
     if not (isinstance(story_id, str) and story_id in wanted and isinstance(text, str) and isinstance(blocks, list)):
         return None
     try:
         if hashlib.sha256(text.encode("utf-8")).hexdigest() != story_id:
             return None
-        parts = tuple(Block(str(kind), int(start), int(end)) for kind, start, end in blocks)
-    except (ValueError, TypeError, UnicodeEncodeError):
+    except UnicodeEncodeError:
         return None
-    if not all(0 <= b.start <= b.end <= len(text) for b in parts):
-        return None
-    return Story(id=story_id, text=text, blocks=parts, meta=store.story_meta(story_id))
+    return Packed(story_id, text, blocks, store.story_meta(story_id))
 
 
-def pack_stories(store: Store, wanted: Set[str]) -> Iterator[Story | str]:
+def pack_stories(store: Store, wanted: Set[str]) -> Iterator[Packed | str]:
     """Every story of `wanted` once, in the order the pack holds them (the order they were imported), then the
     ids of those it did not hold intact, for `Store.story` to read (or fail on)."""
     left = set(wanted)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from annotations.store.records import AnnotationRecord
 from stories.model import Story, StoryMeta
 
-__all__ = ["COLUMNS", "WEIGHTS", "meta_columns", "notes_of", "story_columns"]
+__all__ = ["COLUMNS", "WEIGHTS", "columns", "meta_columns", "notes_of", "story_columns"]
 
 #: The index's columns, in order, and their BM25 weights (a word in the headline counts most).
 COLUMNS = ("headline", "standfirst", "body", "authors", "dateline", "notes")
@@ -18,11 +19,16 @@ _COLUMN_OF_BLOCK = {"headline": 0, "standfirst": 1, "dateline": 4}
 def story_columns(story: Story, notes: str = "") -> tuple[str, str, str, str, str, str]:
     """The story's text by column: headline, standfirst, body (paragraphs and highlights), authors, dateline
     (the block and the place), notes."""
+    return columns(story.text, [(b.kind, b.start, b.end) for b in story.blocks], story.meta, notes)
+
+
+def columns(
+    text: str, blocks: Iterable[Sequence[Any]], meta: StoryMeta, notes: str = ""
+) -> tuple[str, str, str, str, str, str]:
+    """`story_columns` of a text, its blocks as (kind, start, end) and its metadata."""
     parts: list[list[str]] = [[], [], [], [], [], []]
-    text = story.text
-    for block in story.blocks:
-        parts[_COLUMN_OF_BLOCK.get(block.kind, 2)].append(text[block.start : block.end])
-    meta = story.meta
+    for kind, start, end in blocks:
+        parts[_COLUMN_OF_BLOCK.get(kind, 2)].append(text[start:end])
     if not parts[0]:
         parts[0].append(meta.headline)
     if meta.dateline and meta.dateline not in parts[4]:

@@ -3,22 +3,29 @@ tokens, and what names resolved to."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import gc
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from annotations.library_index import LibraryIndex, StoryFilter
-from annotations.search.docs import meta_columns, notes_of, story_columns
+from annotations.search.docs import notes_of, story_columns
 from annotations.search.index import SearchIndex
 from annotations.search.query import DATE_KEYS, Query, Term
-from annotations.search.scan import matches
+from annotations.search.scan import scan_meta
 from annotations.search.snippet import snippet
 from annotations.search.words import fold
 from annotations.store import Store, StoreError
 from stories.text import clean_line
 
-__all__ = ["Found", "Hit", "find"]
+if TYPE_CHECKING:
+    from annotations.library_index import LibraryIndex
 
-_ANNOTATION_KEYS = ("is", "quoting", "actor", "claimant", "claims")
+__all__ = ["ANNOTATION_KEYS", "Found", "Hit", "find"]
+
+#: The tokens `LibraryIndex` answers (the others are on a story's metadata).
+ANNOTATION_KEYS = ("is", "quoting", "actor", "claimant", "claims")
 
 
 class Hit:
@@ -91,8 +98,10 @@ def find(
     checks: list[Callable[[str], bool]] = []
     if any(key in ("agency", *DATE_KEYS) for key, _ in query.tokens):
         checks.append(_meta_check(store, query, errors, notes))
-    wanted = tuple((key, value) for key, value in query.tokens if key in _ANNOTATION_KEYS)
+    wanted = tuple((key, value) for key, value in query.tokens if key in ANNOTATION_KEYS)
     if wanted:
+        from annotations.library_index import LibraryIndex, StoryFilter  # it reads tokens with this package
+
         library = library if library is not None else LibraryIndex(store)
         selection = library.select(StoryFilter((), wanted))
         errors += selection.errors
@@ -107,25 +116,46 @@ def find(
             if match.groups:
                 ranked = index.search(match.fts(), None if checks else limit)
             else:  # only words to leave out: a selection, nothing to rank
-                excluded = index.matching(match.fts_excluded())
-                checks.append(lambda story_id: story_id not in excluded)
+                excluded, row = index.matching(match.fts_excluded()), index.row
+                checks.append(lambda story_id: row(story_id) not in excluded)
         except StoreError as exc:
             notes.append(str(exc) or "searching headlines only: the body index is being built")
-            ranked = [(sid, 0.0) for sid in _scan_meta(store, query)]
+            ranked = [(sid, 0.0) for sid in scan_meta(store, match)]
             if not match.groups:
                 kept = {sid for sid, _ in ranked}
                 checks.append(kept.__contains__)
         if match.groups:
             source = _snippets(store, match.positive())
-            kept_hits = (Hit(sid, score, source=source) for sid, score in ranked if all(c(sid) for c in checks))
-            hits = list(kept_hits) if limit is None else [h for h, _ in zip(kept_hits, range(limit), strict=False)]
+            if checks:
+                ranked = [(sid, score) for sid, score in ranked if all(check(sid) for check in checks)]
+            with _collector_paused():  # a gen-2 collection of a large store's objects would triple the time
+                hits = [Hit(sid, score, source=source) for sid, score in ranked[:limit]]
     allows = None if not checks else (checks[0] if len(checks) == 1 else lambda sid: all(c(sid) for c in checks))
     return Found(hits, allows, tuple(notes), tuple(clean_line(e) for e in errors))
 
 
-def _scan_meta(store: Store, query: Query) -> list[str]:
-    """The stories whose headline, authors or dateline place satisfy the text part, newest first."""
-    return [e.id for e in store.entries(all_versions=True) if matches(query.match, meta_columns(e.meta))]
+class _Pause:
+    """Holds the garbage collector off while any thread makes many short-lived objects."""
+
+    lock = threading.Lock()
+    count = 0
+    enabled = False
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    with _Pause.lock:
+        if _Pause.count == 0:
+            _Pause.enabled = gc.isenabled()
+            gc.disable()
+        _Pause.count += 1
+    try:
+        yield
+    finally:
+        with _Pause.lock:
+            _Pause.count -= 1
+            if _Pause.count == 0 and _Pause.enabled:
+                gc.enable()
 
 
 def _snippets(store: Store, terms: list[Term]) -> Callable[[str], tuple[str, tuple[tuple[int, int], ...]]]:

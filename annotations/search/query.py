@@ -16,12 +16,23 @@ are only separators: the index is only ever asked for words it stores, quoted (s
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from annotations.search.words import words
+from annotations.search.words import WORD
 from stories.text import clean_line
 
-__all__ = ["DATE_KEYS", "NAME_KEYS", "QUERY_KEYS", "Query", "QueryError", "Term", "TextQuery", "parse_query"]
+__all__ = [
+    "DATE_KEYS",
+    "NAME_KEYS",
+    "QUERY_KEYS",
+    "Query",
+    "QueryError",
+    "Term",
+    "TextQuery",
+    "parse_query",
+    "split_query",
+]
 
 #: Filter tokens on annotations; the link field each NAME token looks at.
 NAME_KEYS = {"quoting": "speaker", "actor": "actor", "claimant": "claimant"}
@@ -42,14 +53,15 @@ class QueryError(ValueError):
 
 @dataclass(frozen=True)
 class Term:
-    """A word or a phrase: folded words in order; `prefix`: the last one is the start of a word."""
+    """A word or a phrase: its words in order, as typed (the index folds them); `prefix`: the last one is the
+    start of a word."""
 
     words: tuple[str, ...]
     prefix: bool = False
 
     def fts(self) -> str:
-        """This term as an FTS5 phrase: the words quoted (they are letters and digits only)."""
-        return '"' + " ".join(self.words) + '"' + (" *" if self.prefix else "")
+        """This term as an FTS5 phrase: one quoted string (inside it, every character is only text)."""
+        return '"' + " ".join(self.words).replace('"', '""') + '"' + (" *" if self.prefix else "")
 
     def __str__(self) -> str:
         text = " ".join(self.words)
@@ -101,8 +113,19 @@ class Query:
 
 
 def _term(text: str, prefix: bool = False) -> Term | None:
-    found = tuple(w for _, _, w in words(text))
+    found = tuple(WORD.findall(clean_line(text)))
     return Term(found, prefix) if found else None
+
+
+def split_query(text: str, keys: tuple[str, ...] = QUERY_KEYS) -> Iterator[tuple[str, str, re.Match[str]]]:
+    """The items of a query in order: (key, value, match) for a token whose key is in `keys` (the value unquoted,
+    as typed), else ("", the item as typed, match) for a word, a "phrase" or OR."""
+    for m in _ITEM.finditer(text):
+        key = (m.group("key") or "").lower()
+        if key in keys:
+            yield key, m.group("quoted") if m.group("quoted") is not None else m.group("bare"), m
+        else:
+            yield "", m.group(0), m
 
 
 def parse_query(text: str) -> Query:
@@ -113,10 +136,8 @@ def parse_query(text: str) -> Query:
     excluded: list[Term] = []
     shown: list[str] = []
     join_next = False  # the previous item was OR
-    for m in _ITEM.finditer(text):
-        key = (m.group("key") or "").lower()
-        if key in QUERY_KEYS:
-            raw = m.group("quoted") if m.group("quoted") is not None else m.group("bare")
+    for key, raw, m in split_query(text):
+        if key:
             value = " ".join(clean_line(raw).split())
             if value:  # a token still waiting for its value restricts nothing
                 if key in DATE_KEYS and not _DATE.fullmatch(value):
@@ -124,7 +145,7 @@ def parse_query(text: str) -> Query:
                 else:
                     tokens.append((key, value))
             continue
-        item = m.group(0) if m.group("key") else m.group("word")
+        item = raw
         negative, prefix = False, False
         if m.group("phrase") is not None:
             negative, term = bool(m.group("neg")), _term(m.group("phrase"))

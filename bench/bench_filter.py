@@ -139,6 +139,8 @@ def library(store, word: str, body_word: str, runs: int) -> dict[str, list[tuple
             screen = app.screen
             stories, box = screen.query_one(StoryList), screen.box
             await _until(lambda: screen.body_search or not body)
+            # the background work of a start done (the index opened, the haystacks built): keys alone are timed
+            await _until(lambda: (screen._build is None or screen._build.done) and stories._haystacks is not None)
             for _ in range(runs):
                 await pilot.press("escape")
                 await pilot.pause()

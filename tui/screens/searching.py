@@ -99,6 +99,7 @@ class Searching(Screen):
         if len(store) < self.BACKGROUND_FROM:
             self._body_error = _ensure_now(self._search)
             return
+        self._body_error = ""
         self._build = IndexBuild(self._search).start()
         self.query_one(IndexProgress).show(0, 0)
         self._build_timer = self.set_interval(0.1, self._poll_build)

@@ -10,7 +10,9 @@ __all__ = ["IndexProgress"]
 
 
 class IndexProgress(Horizontal):
-    """`Building the search index…  ━━━━━━━━━━╺━━━━━━  57%`; shown while `show` says it works, hidden after."""
+    """`Building the search index…  ━━━━━━━━━━╺━━━━━━  57%`; shown while `show` says it works, hidden after.
+    Until the build says how much there is to do, it says it is opening the index (an index in sync opens in a
+    second at 100k stories, with nothing to build)."""
 
     DEFAULT_CSS = """
     IndexProgress {
@@ -25,7 +27,7 @@ class IndexProgress(Horizontal):
     """
 
     def compose(self) -> ComposeResult:
-        yield Label("Building the search index…", id="index-label")
+        yield Label("Opening the search index…", id="index-label")
         yield ProgressBar(show_eta=False, id="index-bar")
 
     def show(self, done: int, total: int) -> None:
@@ -34,6 +36,8 @@ class IndexProgress(Horizontal):
         bar = self.query_one(ProgressBar)
         if total > 0:
             bar.update(total=total, progress=min(done, total))
+        label = "Building the search index…" if total > 0 else "Opening the search index…"
+        self.query_one("#index-label", Label).update(label)
 
     def hide(self) -> None:
         self.remove_class("-working")

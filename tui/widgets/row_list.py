@@ -147,15 +147,9 @@ class RowList(ScrollView, can_focus=True):
             self.refresh_bindings()  # (the footer is built anew: not on every change)
 
     def _set_virtual_height(self, height: int) -> None:
-        """Resize the scroll area; a layout pass (a tenth of a second on a busy screen) only when the scrollbar
-        comes or goes, since the gutter is kept for it (`scrollbar-gutter: stable`) and nothing else moves."""
+        """Resize the scroll area (a layout pass: only when the height changes)."""
         size = Size(self.size.width, height)
-        if size == self.virtual_size:
-            return
-        if (self.virtual_size.height > self.size.height) == (height > self.size.height):
-            self.set_reactive(RowList.virtual_size, size)
-            self._scroll_update(size)  # the scrollbar's length, as a layout pass would set it
-        else:
+        if size != self.virtual_size:
             self.virtual_size = size
 
     def line_text(self, index: int, width: int = 120) -> str:

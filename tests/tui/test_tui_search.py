@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from textual.widgets import Footer
 
 from annotations import config
 from annotations.config import SavedSearch
@@ -238,6 +239,9 @@ async def test_a_missing_index_is_rebuilt_with_a_progress_bar(
             stories = stories_of(app)
             assert stories.shown == 3  # the library at once
             await until(pilot, lambda: bar.working and bar.progress == (1, 3), "the progress bar")
+            await pilot.pause()
+            footer = app.screen.query_one(Footer)
+            assert bar.region.height == 1 and bar.region.bottom <= footer.region.y  # on screen, not under the footer
             box = app.screen.query_one("#filter")
             await pilot.press("/", *"quotas")  # meanwhile: headlines, and a note
             await until(pilot, lambda: listed(app) == [QUOTAS.id], "the headline match")

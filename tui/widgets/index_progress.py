@@ -16,7 +16,6 @@ class IndexProgress(Horizontal):
 
     DEFAULT_CSS = """
     IndexProgress {
-        dock: bottom;
         height: 1;
         display: none;
         background: $panel;

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -16,7 +17,7 @@ from annotations.search.query import DATE_KEYS, Query, Term
 from annotations.search.scan import scan_meta
 from annotations.search.snippet import snippet
 from annotations.search.words import fold
-from annotations.store import Store, StoreError
+from annotations.store import Store, StoreError, StoryEntry
 from stories.text import clean_line
 
 if TYPE_CHECKING:
@@ -74,8 +75,10 @@ class Hit:
 
 @dataclass(frozen=True)
 class Found:
-    """What a query selected: `hits` ranked best first when it has a text part (None: no text part), `allows`
-    the tokens' selection (None: every story), what names resolved to, and the errors (all clean lines)."""
+    """What a query selected: `hits` ranked best first when it has words to find (None: no text part, or only
+    words to leave out, which `allows` then applies), `allows` the selection of the tokens and of the words left
+    out (None: every story), what names resolved to, and the errors (all clean lines). Hits are every story
+    version that matches; ranking: `SearchIndex.search`."""
 
     hits: list[Hit] | None
     allows: Callable[[str], bool] | None
@@ -171,9 +174,20 @@ def _snippets(store: Store, terms: list[Term]) -> Callable[[str], tuple[str, tup
     return make
 
 
+_ENTRIES: weakref.WeakKeyDictionary[Store, tuple[int, dict[str, StoryEntry]]] = weakref.WeakKeyDictionary()
+
+
+def _entries(store: Store) -> dict[str, StoryEntry]:
+    """Every story version's entry by id, made once per library size (stories are only ever added)."""
+    cached = _ENTRIES.get(store)
+    if cached is None or cached[0] != len(store):
+        cached = _ENTRIES[store] = (len(store), {e.id: e for e in store.entries(all_versions=True)})
+    return cached[1]
+
+
 def _meta_check(store: Store, query: Query, errors: list[str], notes: list[str]) -> Callable[[str], bool]:
     """The stories whose agency and date satisfy the `agency:`, `since:` and `until:` tokens."""
-    entries = {e.id: e for e in store.entries(all_versions=True)}
+    entries = _entries(store)
     agencies: set[str] | None = None
     for value in query.values("agency"):
         wanted = fold(value)

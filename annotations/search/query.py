@@ -128,15 +128,18 @@ def split_query(text: str, keys: tuple[str, ...] = QUERY_KEYS) -> Iterator[tuple
             yield "", m.group(0), m
 
 
-def parse_query(text: str) -> Query:
-    """Read the query language (see the module docstring); unreadable parts become `errors`, never an exception."""
+def parse_query(text: str, *, typing: bool = False) -> Query:
+    """Read the query language (see the module docstring); unreadable parts become `errors`, never an exception.
+    `typing`: the text is being typed, so its last word, if nothing follows it yet, counts as a prefix."""
     tokens: list[tuple[str, str]] = []
     errors: list[str] = []
     groups: list[list[Term]] = []
     excluded: list[Term] = []
     shown: list[str] = []
     join_next = False  # the previous item was OR
+    last_word = False  # the last item was a plain word (not a phrase, a token, OR or a word to leave out)
     for key, raw, m in split_query(text):
+        last_word = False
         if key:
             value = " ".join(clean_line(raw).split())
             if value:  # a token still waiting for its value restricts nothing
@@ -170,8 +173,13 @@ def parse_query(text: str) -> Query:
         else:
             groups.append([term])
             shown.append(str(term))
+        last_word = not negative and m.group("phrase") is None
         join_next = False
     if join_next:
         errors.append("OR needs a word before it and after it")
+    if typing and last_word and not text[-1:].isspace():
+        group = groups[-1]
+        group[-1] = Term(group[-1].words, prefix=True)
+        shown[-1] = shown[-1].rstrip("*") + "*"
     match = TextQuery(tuple(tuple(dict.fromkeys(g)) for g in groups), tuple(dict.fromkeys(excluded)))
     return Query(text, " ".join(shown), tuple(tokens), tuple(errors), match)

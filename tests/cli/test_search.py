@@ -98,6 +98,8 @@ def test_an_import_keeps_the_index_up(lib: Path, tmp_path: Path) -> None:
 
 
 def test_doctor_repair_rebuilds_the_index(lib: Path) -> None:
+    assert "search index: none yet" in run(lib, "doctor", "--repair").stdout
+    assert not (lib / INDEX_FILE).exists()
     search_json(lib, "fishing")
     (lib / INDEX_FILE).write_bytes(b"garbage")
     result = run(lib, "doctor", "--repair")

@@ -15,6 +15,7 @@ import msgspec
 from annotations.library_index import LibraryIndex
 from annotations.search import Found, SearchIndex, find, parse_query
 from annotations.search.find import ANNOTATION_KEYS
+from annotations.search.index import INDEX_FILE
 from annotations.search.query import TextQuery
 from annotations.store import Store, StoreError
 from stories.model import short_id
@@ -56,7 +57,11 @@ def ensure_index(store: Store) -> SearchIndex:
 
 
 def rebuild_index(data_dir: Path) -> str:
-    """Build the search index of a healthy library anew (`wiredesk doctor --repair`); what happened, one line."""
+    """Build the search index of a healthy library anew (`wiredesk doctor --repair`), if it has one (else it is
+    built on the first search); what happened, one line."""
+    path = data_dir / INDEX_FILE
+    if not path.exists() and not path.is_symlink():
+        return "search index: none yet (built by the first search)"
     try:
         with Store(data_dir) as store:
             index = SearchIndex(store)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import random
 import sqlite3
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -248,3 +249,37 @@ def test_of_gives_one_index_per_store(lib: Path) -> None:
         assert SearchIndex.of(store) is SearchIndex.of(store)
         with Store(lib.parent / "other") as other:
             assert SearchIndex.of(other) is not SearchIndex.of(store)
+
+
+def test_searching_while_a_worker_builds_never_waits_and_close_stops_the_build(lib: Path) -> None:
+    started, proceed = threading.Event(), threading.Event()
+
+    def progress(done: int, total: int) -> None:
+        if done == 0:
+            started.set()
+            assert proceed.wait(timeout=60)
+
+    with Store(lib) as store:
+        index = SearchIndex(store)
+        worker = threading.Thread(target=index.ensure, args=(progress,))
+        worker.start()
+        assert started.wait(timeout=60)
+        assert not index.ready
+        found = find(store, index, parse_query("fishing"))
+        assert found.notes == ("searching headlines only: the body index is being built",)
+        index.close()  # the app quits: never waits for the build
+        proceed.set()
+        worker.join(timeout=60)
+        assert not worker.is_alive() and not index.ready
+    assert not (lib / INDEX_FILE).exists()
+    assert not [p for p in lib.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_build_in_a_worker_becomes_ready_for_the_searching_thread(lib: Path) -> None:
+    with Store(lib) as store:
+        index = SearchIndex(store)
+        worker = threading.Thread(target=index.ensure)
+        worker.start()
+        worker.join(timeout=120)
+        assert index.ready and hits(store, index, "fishing")
+        index.close()

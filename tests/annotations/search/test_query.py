@@ -72,3 +72,14 @@ def test_any_text_parses_into_clean_parts(text: str) -> None:
             assert term.words and all(w.isprintable() and '"' not in w for w in term.words)
     expression = query.match.fts()
     assert expression.count('"') % 2 == 0
+
+
+def test_while_typing_the_last_word_is_a_prefix() -> None:
+    assert parse_query("fishing quo", typing=True).match.groups[-1] == (Term(("quo",), prefix=True),)
+    assert parse_query("fishing quo ", typing=True).match.groups[-1] == (Term(("quo",)),)  # a space: done
+    assert parse_query("Kyiv OR Ky", typing=True).match.groups[-1][-1] == Term(("Ky",), prefix=True)
+    assert parse_query('"fishing quo"', typing=True).match.groups[-1] == (Term(("fishing", "quo")),)
+    assert parse_query("fishing -quo", typing=True).match.groups == ((Term(("fishing",)),),)
+    assert parse_query("fishing agency:AP", typing=True).match.groups == ((Term(("fishing",)),),)
+    assert parse_query("quo", typing=True).text == "quo*"
+    assert parse_query("quo").match.groups == ((Term(("quo",)),),)

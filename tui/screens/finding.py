@@ -52,7 +52,7 @@ class Finding(Suggesting):
             self._select_match(self._matches[0][0])
         else:
             self.find_bar.set_status("no match in the text")
-            self.notify("The search found this story by its headline, byline or notes, not its text.")
+            self.notify("The search found this story by its byline, dateline, agency or notes, not its text.")
 
     def _spans(self, query: str) -> list[tuple[int, int]]:
         """Where `query` matches the text: as the library searches while the box holds a search, else as find."""

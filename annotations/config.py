@@ -6,6 +6,7 @@ import getpass
 import os
 import re
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -17,6 +18,7 @@ from stories.text import clean_line
 __all__ = [
     "ENV_DATA_DIR",
     "ConfigError",
+    "SavedSearch",
     "annotator",
     "config_path",
     "data_dir",
@@ -24,6 +26,7 @@ __all__ = [
     "load_config",
     "nlp_model",
     "quote_punctuation",
+    "searches",
     "suggest_annotator",
 ]
 
@@ -38,6 +41,8 @@ _BOM = b"\xef\xbb\xbf"
 SUGGEST_ANNOTATOR = "wiredesk-suggest"
 #: The longest annotator name the config may give.
 MAX_ANNOTATOR = 200
+#: Saved searches: how many the library lists, the longest name and the longest query.
+MAX_SEARCHES, MAX_SEARCH_NAME, MAX_SEARCH_QUERY = 50, 40, 500
 
 
 class ConfigError(Exception):
@@ -153,3 +158,47 @@ def suggest_annotator(config: dict[str, Any] | None = None) -> str:
             'e.g. suggest_annotator = "wiredesk-suggest"'
         )
     return name
+
+
+@dataclass(frozen=True)
+class SavedSearch:
+    """A search the library lists at its top: `[searches] ukraine = "Ukraine OR Kyiv since:2026-01-01"`."""
+
+    name: str
+    query: str
+
+
+def searches(config: dict[str, Any] | None = None) -> tuple[list[SavedSearch], list[str]]:
+    """The saved searches of `[searches]` (name = query, in the file's order), and one clean line for each entry
+    that cannot be used (a name or query too long or not text, a query the search language cannot read); the
+    others still work. At most `MAX_SEARCHES`."""
+    table = (config or {}).get("searches", {})
+    if not isinstance(table, dict):
+        return [], [f'{config_path()}: [searches] must map names to queries, e.g. ukraine = "Ukraine OR Kyiv"']
+    found: list[SavedSearch] = []
+    errors: list[str] = []
+    for key, value in table.items():
+        name = clean_line(str(key)).strip()
+        problem = _search_problem(name, value)
+        if problem:
+            errors.append(_short(clean_line(f"{config_path()}: [searches] {name[:MAX_SEARCH_NAME]!r}: {problem}")))
+        elif len(found) == MAX_SEARCHES:
+            errors.append(f"{config_path()}: [searches]: only the first {MAX_SEARCHES} are listed")
+            break
+        else:
+            found.append(SavedSearch(name, " ".join(clean_line(value).split())))
+    return found, errors
+
+
+def _search_problem(name: str, value: object) -> str:
+    """Why a saved search cannot be used, or ""."""
+    if not name or len(name) > MAX_SEARCH_NAME:
+        return f"a name is 1 to {MAX_SEARCH_NAME} characters"
+    if not isinstance(value, str) or not value.strip():
+        return 'the query must be text, e.g. ukraine = "Ukraine OR Kyiv"'
+    if len(value) > MAX_SEARCH_QUERY:
+        return f"the query is {len(value):,} characters; at most {MAX_SEARCH_QUERY}"
+    from annotations.search import parse_query  # the search language's own reading (imported only when needed)
+
+    errors = parse_query(clean_line(value)).errors
+    return errors[0] if errors else ""

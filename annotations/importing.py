@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from annotations import config
+from annotations.search import SearchIndex
 from annotations.store import Store, StoreError
 from stories.loader import MAX_BYTES, Skipped, iter_files, load_path
 from stories.model import Story, StoryError
@@ -102,12 +103,14 @@ def _store(store: Store, pending: list[tuple[Path | str, list[Story]]]) -> Itera
         return
     stories = [story for _, found in pending for story in found]
     try:
-        statuses = iter(store.import_stories(stories))
+        done = store.import_stories(stories)
     except StoreError as exc:
         for path, found in pending:
             for story in found:
                 yield ImportOutcome(path, "failed", story, str(exc))
         return
+    SearchIndex.of(store).add(s for s, status in zip(stories, done, strict=True) if status != "present")
+    statuses = iter(done)
     for path, found in pending:
         for story in found:
             yield ImportOutcome(path, next(statuses), story)

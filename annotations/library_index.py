@@ -8,20 +8,18 @@ which claim statuses it holds. `parse_filter` reads the library's filter box: pl
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from annotations.actors import Actor, fold_name
 from annotations.model import FIELDS_OF_KIND, LINKS, STATUSES, AnnotationError
 from annotations.registry import Lookup, Registry, or_list
+from annotations.search.query import NAME_KEYS, split_query
 from annotations.store import Store
 from stories.text import clean_line
 
 __all__ = ["FILTER_HELP", "FILTER_KEYS", "LibraryIndex", "Selection", "StoryFilter", "parse_filter"]
 
-#: Filter tokens and the link field each NAME token looks at.
-NAME_KEYS = {"quoting": "speaker", "actor": "actor", "claimant": "claimant"}
 FILTER_KEYS = ("is", *NAME_KEYS, "claims")
 #: One line per token, for the help screen and the palette.
 FILTER_HELP = (
@@ -33,7 +31,6 @@ FILTER_HELP = (
     ('quoting:"Two Words"', "quote a name with spaces"),
 )
 _LINKS_OF_KIND = {kind: tuple(n for n in names if n in LINKS) for kind, names in FIELDS_OF_KIND.items()}
-_TOKEN = re.compile(r'(?P<key>[a-z]+):(?:"(?P<quoted>[^"]*)"?|(?P<bare>\S*))|(?P<word>\S+)', re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -45,16 +42,14 @@ class StoryFilter:
 
 
 def parse_filter(text: str) -> StoryFilter:
-    """Split the filter box's text into words and tokens; `key:` with an unknown key is an ordinary word."""
+    """Split the filter box's text into words and tokens; `key:` with an unknown key is an ordinary word (the
+    query language's reading, `annotations.search.query.split_query`, limited to these tokens)."""
     words, terms = [], []
-    for m in _TOKEN.finditer(text):
-        key = (m.group("key") or "").lower()
-        if key in FILTER_KEYS:
-            value = m.group("quoted") if m.group("quoted") is not None else m.group("bare")
-            if value.strip():
-                terms.append((key, " ".join(value.split())))
-        else:
-            words.append(m.group(0).lower())
+    for key, value, _ in split_query(text, FILTER_KEYS):
+        if not key:
+            words.append(value.lower())
+        elif value.strip():
+            terms.append((key, " ".join(value.split())))
     return StoryFilter(tuple(words), tuple(terms))
 
 

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 
+from annotations.config import SavedSearch
 from annotations.history import History
 from annotations.registry import Registry
 from annotations.store import LoadCancelled, Store, StoreError
@@ -87,16 +88,19 @@ class WiredeskApp(App[None]):
         keymap: dict[str, str] | None = None,
         quote_punctuation: Literal["drop", "keep"] = "drop",
         suggester: Callable[[Story, Registry], list[Suggestion]] | None = None,
+        searches: tuple[list[SavedSearch], list[str]] | None = None,
     ) -> None:
         """`read_only`: why the library cannot be written (another process holds it), or "" if it can.
         `keymap`: binding id -> key(s), from the user's config (ConfigError if it names an unknown id or key, or
         gives two bindings live at once the same key). `quote_punctuation`: see `stories.quotations.quotation_span`.
-        `suggester`: what the reader suggests for a story with a registry (default `annotations.suggest.suggest`)."""
+        `suggester`: what the reader suggests for a story with a registry (default `annotations.suggest.suggest`).
+        `searches`: the config's saved searches and a line for each one left out (`annotations.config.searches`)."""
         super().__init__()
         self.keymap = Keymap(registry_of(type(self)), dict(keymap or {}))
         self.set_keymap(dict(self.keymap.user))
         self.quote_punctuation: Literal["drop", "keep"] = quote_punctuation
         self.suggester: Callable[[Story, Registry], list[Suggestion]] = suggester or _suggest
+        self.saved_searches: tuple[list[SavedSearch], list[str]] = searches or ([], [])
         self.store = store
         self.annotator = annotator
         #: The export dialog's last format and folder, offered again next time (this session).
@@ -162,13 +166,14 @@ class WiredeskApp(App[None]):
             self._history = History(self.store)
         return self._history
 
-    def open_story(self, story_id: str, at: int | None = None) -> None:
+    def open_story(self, story_id: str, at: int | None = None, find: str | None = None) -> None:
         """Show the reader on a story (once the annotations are read, which may still be under way); `at`: the
-        offset in its text to put the cursor on (an annotation's start, say), centred on screen."""
+        offset in its text to put the cursor on (an annotation's start, say), centred on screen; `find`: a library
+        search to open at the first match of, its find box holding the query."""
         if self.store.annotations_loaded:
-            self._show_story(story_id, at)
+            self._show_story(story_id, at, find)
         else:
-            self.run_worker(self._when_loaded(self._show_story, story_id, at), group="open", exclusive=True)
+            self.run_worker(self._when_loaded(self._show_story, story_id, at, find), group="open", exclusive=True)
 
     async def _when_loaded(self, show: Callable[..., None], *args: object) -> None:
         if not self.store.annotations_loaded:  # `_loaded` sets the event (a failed load quits the app)
@@ -176,7 +181,7 @@ class WiredeskApp(App[None]):
             await self._annotations_ready.wait()
         show(*args)
 
-    def _show_story(self, story_id: str, at: int | None = None) -> None:
+    def _show_story(self, story_id: str, at: int | None = None, find: str | None = None) -> None:
         try:
             story = self.store.story(story_id)
         except StoreError as exc:
@@ -185,6 +190,8 @@ class WiredeskApp(App[None]):
         while isinstance(self.screen, ReaderScreen | HelpScreen):
             self.pop_screen()
         reader = ReaderScreen(story, self.history(story_id))
+        if find:
+            reader.search_on_open(find)
         mounted = self.push_screen(reader)
         if at is not None:
 

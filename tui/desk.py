@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # types only: the store and history are the app's, built by t
 
     from textual.app import App
 
+    from annotations.config import SavedSearch
     from annotations.history import History
     from annotations.registry import Registry
     from annotations.store import Store
@@ -44,13 +45,16 @@ class Desk(Protocol):
     #: What the reader suggests for a story with a registry (before leaving out the rejected and already tagged
     #: ones); run in a worker thread, so it must not touch the store.
     suggester: Callable[[Story, Registry], list[Suggestion]]
+    #: The config's saved searches, and a line for each entry left out (config `[searches]`).
+    saved_searches: tuple[list[SavedSearch], list[str]]
 
     def history(self, story_id: str | None = None) -> History:
         """The undo history of this session."""
         ...
 
-    def open_story(self, story_id: str, at: int | None = None) -> None:
-        """Show the reader on a story, the cursor at offset `at` if given."""
+    def open_story(self, story_id: str, at: int | None = None, find: str | None = None) -> None:
+        """Show the reader on a story, the cursor at offset `at` if given; `find`: a library search whose first
+        match the reader opens at, its find box holding the query."""
         ...
 
     def filter_library(self, query: str) -> None:

@@ -426,3 +426,8 @@ class Store:
     def tombstones(self) -> list[dict[str, str]]:
         """Tombstones of deleted annotations (id, story_id, deleted, modified), oldest first."""
         return self.tags.deleted()
+
+    @property
+    def story_ids(self) -> Set[str]:
+        """The full id of every story version in the library (live: do not change it)."""
+        return self._entries.keys()

@@ -29,6 +29,7 @@ from tui.cli import actors as cli_actors
 from tui.cli import annotate as cli_annotate
 from tui.cli import export as cli_export
 from tui.cli import merge as cli_merge
+from tui.cli import search as cli_search
 from tui.cli import suggest as cli_suggest
 from tui.cli.base import PIPE_WIDTH, CliContext, echo_rich, open_store, user_errors
 
@@ -79,6 +80,7 @@ def _run_app(store: Store, read_only_reason: str = "", open_story: str | None = 
         read_only=read_only_reason,
         keymap=config.keymap(settings),
         quote_punctuation=config.quote_punctuation(settings),
+        searches=config.searches(settings),
     )
     app.run()
     if not store.read_only and not demo:
@@ -312,6 +314,8 @@ def doctor(ctx: click.Context, repair: bool) -> None:
     report = doc.repair(data_dir) if repair else doc.check(data_dir)
     for line in report.lines():
         click.echo(line)
+    if repair and report.healthy:
+        click.echo(cli_search.rebuild_index(data_dir))
     if report.healthy:
         click.echo(f"{data_dir}: healthy")
     else:
@@ -326,5 +330,6 @@ for _command in (
     *cli_export.COMMANDS,
     *cli_merge.COMMANDS,
     *cli_suggest.COMMANDS,
+    *cli_search.COMMANDS,
 ):
     main.add_command(_command)

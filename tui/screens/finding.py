@@ -1,12 +1,15 @@
 """Finding: the reader's find box (`/`, then `n` and `N`), a base of ReaderScreen above Suggesting and Tagging.
 
 Matches are found by `StoryView.find` (smart case, whole words on Tab); Enter selects one, so that a tag key tags it.
+A story opened from a library search opens at its first match, the box holding the query in the search language
+(`match_spans`: words, phrases, prefixes, folded as the index folds) until the find is cancelled.
 """
 
 from __future__ import annotations
 
 from textual import events
 
+from annotations.search import match_spans, parse_query
 from tui.screens.suggesting import Suggesting
 from tui.widgets.find_bar import FindBar
 
@@ -22,10 +25,40 @@ class Finding(Suggesting):
         self._matches: list[tuple[int, int]] = []
         self._find_origin = 0
         self._typed_ahead: list[FindBar.Typed] = []  # keys typed after Enter in the find box, before it closed
+        self._search_at_open: str | None = None  # a library search to open at the first match of
 
     @property
     def find_bar(self) -> FindBar:
         return self.query_one(FindBar)
+
+    # --- a library search ----------------------------------------------------------------------------------
+
+    def search_on_open(self, query: str) -> None:
+        """Once shown, select the first match of a library search (its words, phrases and prefixes), the find box
+        holding `query`, so that `n` and `N` walk its matches. Call before the screen is pushed."""
+        self._search_at_open = query
+
+    def on_mount(self) -> None:
+        if self._search_at_open is not None:  # after the reader has laid its text out
+            self.call_after_refresh(self._start_search, self._search_at_open)
+
+    def _start_search(self, query: str) -> None:
+        self._query = query
+        self.find_bar.set_search(True)
+        self.find_bar.fill(query)
+        self._matches = self._spans(query)
+        self.view.set_matches(self._matches)
+        if self._matches:
+            self._select_match(self._matches[0][0])
+        else:
+            self.find_bar.set_status("no match in the text")
+            self.notify("The search found this story by its byline, dateline, agency or notes, not its text.")
+
+    def _spans(self, query: str) -> list[tuple[int, int]]:
+        """Where `query` matches the text: as the library searches while the box holds a search, else as find."""
+        if self.find_bar.search:
+            return match_spans(parse_query(query), self.view.story.text)
+        return self.view.find(query, whole_words=self.find_bar.whole_words)
 
     # --- find ----------------------------------------------------------------------------------------------
 
@@ -34,8 +67,10 @@ class Finding(Suggesting):
         self.find_bar.open(self._query)
 
     def on_find_bar_changed(self, event: FindBar.Changed) -> None:
+        if not self.find_bar.is_open:
+            return  # filled while closed (a search the story opened with)
         self._query = event.query
-        self._matches = self.view.find(event.query, whole_words=self.find_bar.whole_words)
+        self._matches = self._spans(event.query)
         self.view.set_matches(self._matches)
         if not self._matches:
             self.find_bar.set_status("no match" if event.query.strip() else "")
@@ -72,6 +107,9 @@ class Finding(Suggesting):
 
     def on_find_bar_cancelled(self, event: FindBar.Cancelled) -> None:
         self._close_find()
+        if self.find_bar.search:  # back to plain find
+            self.find_bar.set_search(False)
+            self._query = ""
         self._matches = []
         self.view.set_matches([])
         self.view.move_to(self._find_origin)
@@ -86,7 +124,7 @@ class Finding(Suggesting):
         if not self._query.strip():
             self.notify("No search yet: press / to find.", severity="warning")
             return
-        self._matches = self.view.find(self._query, whole_words=self.find_bar.whole_words)
+        self._matches = self._spans(self._query)
         self.view.set_matches(self._matches)
         if not self._matches:
             self.notify(f"“{self._query}” is not in this story.", severity="warning")

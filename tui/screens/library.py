@@ -1,27 +1,33 @@
-"""LibraryScreen: every story in the library; `/` filters (words and tokens such as `is:untagged`), Enter opens."""
+"""LibraryScreen: every story in the library, saved searches above them; `/` searches (words in the stories'
+bodies, ranked with a snippet each; tokens such as `is:untagged`), Enter opens a story (at its first match)."""
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
-from annotations.library_index import LibraryIndex, Selection, parse_filter
 from tui.desk import desk
 from tui.screens.export_dialog import ExportDialog, Scope, everything_scope, list_scope, story_scope
 from tui.screens.import_dialog import ImportDialog
+from tui.screens.searching import HIT_LIMIT, Searching
+from tui.widgets.index_progress import IndexProgress
+from tui.widgets.row_list import RowList
+from tui.widgets.saved_search_list import SavedSearchList
 from tui.widgets.story_list import StoryList
 from tui.widgets.welcome import Welcome
 
 __all__ = ["FILTER_PLACEHOLDER", "LibraryScreen"]
 
-#: The filter box's hint: every token (the help screen explains each).
-FILTER_PLACEHOLDER = "words · is:untagged|tagged · quoting:NAME · actor:NAME · claimant:NAME · claims:STATUS"
+#: The search box's hint: the query language (the help screen explains each token).
+FILTER_PLACEHOLDER = (
+    'words "a phrase" OR -not pre* · is:untagged · quoting: actor: claimant: claims: agency: since: until:'
+)
 
 
-class LibraryScreen(Screen):
-    """The story list, with a filter box that appears on `/`."""
+class LibraryScreen(Searching):
+    """The story list, with a search box that appears on `/`."""
 
     AUTO_FOCUS = "#stories"
 
@@ -30,9 +36,10 @@ class LibraryScreen(Screen):
         Binding(
             "/",
             "filter",
-            "Filter",
+            "Search",
             id="library.filter",
-            tooltip="Filter by words and is:untagged, quoting:NAME, actor:NAME, claimant:NAME, claims:STATUS",
+            tooltip='Search the stories\' text (words, "phrases", OR, -word, word*) and filter by is:untagged, '
+            "quoting:NAME, actor:NAME, claimant:NAME, claims:STATUS, agency:NAME, since:DATE, until:DATE",
         ),
         Binding(
             "e",
@@ -41,7 +48,7 @@ class LibraryScreen(Screen):
             id="library.export",
             tooltip="Export annotations (JSON, CSV…): the highlighted story, the filtered list or everything",
         ),
-        Binding("escape", "clear_filter", "Clear filter", id="library.clear_filter", tooltip="Show every story"),
+        Binding("escape", "clear_filter", "Clear search", id="library.clear_filter", tooltip="Show every story"),
     ]
 
     DEFAULT_CSS = """
@@ -50,23 +57,31 @@ class LibraryScreen(Screen):
         & > #filter.-open { display: block; }
         & > #filter.-error { border: tall $error; }
         & > StoryList { height: 1fr; }
+        & > SavedSearchList { border-bottom: solid $panel-lighten-2; }
     }
     """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._index: LibraryIndex | None = None  # what the annotations say, for filter tokens; built on demand
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder=FILTER_PLACEHOLDER, id="filter")
+        yield SavedSearchList(id="searches")
         yield StoryList(id="stories")
         yield Welcome(desk(self).store.data_dir, id="welcome")
+        yield IndexProgress(id="index-progress")
         yield Footer()
+
+    def on_mount(self) -> None:
+        searches, problems = desk(self).saved_searches
+        self.query_one(SavedSearchList).set_searches(searches)
+        for line in problems:
+            self.notify(line, title="Saved search left out", severity="warning", timeout=10)
 
     def on_screen_resume(self) -> None:
         """Shown (the first time too): show the library as it is now."""
         self.reload()
+
+    def on_unmount(self) -> None:
+        self.close_index()
 
     def reload(self) -> None:
         """Show the library as it is now (counts change as the reader tags)."""
@@ -74,15 +89,18 @@ class LibraryScreen(Screen):
         entries = store.entries()
         stories = self.query_one(StoryList)
         counts = {e.id: store.counts(e.id) for e in entries} if store.annotations_loaded else None
-        self._index = None  # built again when a filter token needs it
         stories.set_entries(entries, counts)
-        self._apply_filter(self.query_one("#filter", Input).value)
+        self.search_reloaded()
+        box = self.box
+        self.apply_search(box.value, typing=box.has_focus)
         empty = not entries
         stories.display = not empty
+        self.query_one(SavedSearchList).display = not empty and bool(self.query_one(SavedSearchList).row_count)
         self.query_one(Welcome).display = empty
         self._update_title()
-        if not empty and not self.query_one("#filter", Input).has_class("-open"):
+        if not empty and not box.has_class("-open"):
             stories.focus()
+        self.count_searches()
 
     def _update_title(self) -> None:
         stories = self.query_one(StoryList)
@@ -91,7 +109,11 @@ class LibraryScreen(Screen):
         if desk(self).read_only:
             label += " (read-only)"
         noun = "story" if total == 1 else "stories"
-        count = f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}"
+        if stories.hits is not None:
+            best = f"best {shown:,}" if shown >= HIT_LIMIT else f"{shown:,}"
+            count = f"{best} match{'es' if shown != 1 else ''} in {total:,} {noun}"
+        else:
+            count = f"{total:,} {noun}" if shown == total else f"{shown:,} of {total:,} {noun}"
         self.sub_title = f"{label} · {count}"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -127,46 +149,29 @@ class LibraryScreen(Screen):
         self.app.push_screen(ExportDialog(scopes, scope=listed[0].name))
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
+        box = self.box
         box.add_class("-open")
         box.focus()
+        self.query_one(StoryList).prepare_filter()  # the haystacks, before the first key rather than on it
         self.refresh_bindings()
 
     def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", Input)
+        box = self.box
         box.value = ""
         box.remove_class("-open")
         self.query_one(StoryList).focus()
         self.refresh_bindings()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self._apply_filter(event.value)
-
-    def _apply_filter(self, text: str) -> None:
-        """Narrow the list to the stories holding every word and satisfying every token of `text`."""
-        flt = parse_filter(text)
-        box = self.query_one("#filter", Input)
-        selection = Selection()
-        if flt.terms:
-            store = desk(self).store
-            if not store.annotations_loaded:
-                selection = Selection(only=set(), notes=["reading the annotations…"])
-            else:
-                if self._index is None:
-                    self._index = LibraryIndex(store)
-                selection = self._index.select(flt)
-        self.query_one(StoryList).filter(" ".join(flt.words), None if not flt.terms else selection.allows)
-        box.border_subtitle = " · ".join(selection.errors or selection.notes)
-        box.set_class(bool(selection.errors), "-error")
-        self._update_title()
+        self.apply_search(event.value, typing=self.box.has_focus)
 
     def set_filter(self, text: str) -> None:
-        """Show the filter box with `text` in it, and the stories it lets through."""
-        box = self.query_one("#filter", Input)
+        """Show the search box with `text` in it, and the stories it selects."""
+        box = self.box
         box.add_class("-open")
         box.value = text
         box.cursor_position = len(text)
-        self._apply_filter(text)
+        self.apply_search(text)
         if text.endswith(":"):  # a token waiting for its name
             box.focus()
         else:
@@ -175,12 +180,27 @@ class LibraryScreen(Screen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.query_one(StoryList).focus()
+        self.apply_search(event.value)  # the last word is typed out: no longer a prefix
 
-    def on_key(self, event) -> None:
-        box = self.query_one("#filter", Input)
-        if box.has_focus and event.key == "down":
+    def on_key(self, event: events.Key) -> None:
+        if self.box.has_focus and event.key == "down":
             event.stop()
             self.query_one(StoryList).focus()
 
+    def on_row_list_edge(self, event: RowList.Edge) -> None:
+        """Up from the first story goes to the saved searches; down from the last saved search, to the stories."""
+        saved, stories = self.query_one(SavedSearchList), self.query_one(StoryList)
+        if event.row_list is stories and event.up and saved.display:
+            saved.focus()
+            saved.cursor = saved.row_count - 1
+        elif event.row_list is saved and not event.up and stories.display:
+            stories.focus()
+            stories.cursor = 0
+
+    def on_saved_search_list_chosen(self, event: SavedSearchList.Chosen) -> None:
+        self.set_filter(event.search.query)
+
     def on_story_list_opened(self, event: StoryList.Opened) -> None:
-        desk(self).open_story(event.story_id)
+        """Open the story; after a search with words, at their first match, the reader's find box holding them."""
+        query = self.shown_query
+        desk(self).open_story(event.story_id, find=query.source if query is not None and query.text else None)

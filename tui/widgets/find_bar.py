@@ -1,4 +1,4 @@
-"""FindBar: the incremental find box of the reader."""
+"""FindBar: the incremental find box of the reader; it also holds a library search the story was opened from."""
 
 from __future__ import annotations
 
@@ -88,6 +88,8 @@ class FindBar(Horizontal):
         self.closing = False
         #: Match whole words only (the toggle key); kept for the next find and for `n`/`N`.
         self.whole_words = False
+        #: The box holds a library search (the search language's words, phrases and prefixes), not plain text.
+        self.search = False
 
     def compose(self) -> ComposeResult:
         yield Label("Find:", id="find-label")
@@ -100,12 +102,28 @@ class FindBar(Horizontal):
 
     def _show_mode(self, query: str) -> None:
         """The hint at the right: how the query matches now, and the key that toggles whole words."""
+        if self.search:
+            self.query_one("#find-mode", Label).update("library search: words, “phrases”, word*")
+            return
         case = "exact case" if any(c.isupper() for c in query) else "any case"
         words = "whole words" if self.whole_words else "parts of words"
         key = desk(self).key_for("find.whole_words")
         self.query_one("#find-mode", Label).update(f"{case} · {words} ({key} toggles)")
 
+    def set_search(self, search: bool) -> None:
+        """Hold a library search (`Search:`), or plain text to find (`Find:`)."""
+        self.search = search
+        self.query_one("#find-label", Label).update("Search:" if search else "Find:")
+        self._show_mode(self.input.value)
+
+    def fill(self, query: str) -> None:
+        """Put `query` in the box without opening it (the next find starts from it)."""
+        self.input.value = query
+        self.input.cursor_position = len(query)
+
     def action_toggle_whole_words(self) -> None:
+        if self.search:
+            return  # a search matches as the library does: words, phrases, prefixes
         self.whole_words = not self.whole_words
         self._show_mode(self.input.value)
         self.post_message(self.Changed(self.input.value))

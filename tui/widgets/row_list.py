@@ -1,12 +1,14 @@
 """RowList: the base of the app's long lists: a header line over rows drawn with the Line API.
 
-Only the rows on screen are rendered, so 10,000 rows cost no more than 30. Subclasses say what the columns are
-(`columns`, `header`) and what a row shows (`cells`); the cursor, scrolling, paging and clicks are here.
+Only the rows on screen are rendered, so 100,000 rows cost no more than 30. Subclasses say what the columns are
+(`columns`, `header`) and what a row shows (`cells`, and a dimmer second line, `detail`, while `row_height` is 2);
+the cursor, scrolling, paging and clicks are here.
 Subclasses bind keys to `move`, `page`, `jump` and `open` with their own binding ids.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from rich.segment import Segment
@@ -15,6 +17,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -24,6 +27,8 @@ from stories.text import clean_line
 __all__ = ["Column", "RowList", "navigation_bindings"]
 
 _GAP = 2
+#: The fewest cells a row's second line is given under the headline; else it starts near the left edge.
+DETAIL_MIN = 50
 
 
 #: (keys, action, id suffix, description with "{}" for the row's noun, tooltip) of each key that moves the highlight.
@@ -59,7 +64,14 @@ class Column(NamedTuple):
 class RowList(ScrollView, can_focus=True):
     """A header line and a row per item; Enter or a click on the highlighted row calls `open_row`."""
 
-    COMPONENT_CLASSES = {"row-list--header", "row-list--cursor", "row-list--dim", "row-list--odd"}
+    COMPONENT_CLASSES = {
+        "row-list--header",
+        "row-list--cursor",
+        "row-list--dim",
+        "row-list--odd",
+        "row-list--detail",
+        "row-list--mark",
+    }
 
     DEFAULT_CSS = """
     RowList {
@@ -70,11 +82,26 @@ class RowList(ScrollView, can_focus=True):
         & > .row-list--cursor { background: $block-cursor-blurred-background; }
         & > .row-list--dim { color: $text-muted; }
         & > .row-list--odd { background: $surface-lighten-1 20%; }
+        & > .row-list--detail { color: $text-muted; }
+        & > .row-list--mark { color: $text-accent; text-style: bold; }
         &:focus > .row-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
     }
     """
 
     cursor: reactive[int] = reactive(0, always_update=True)
+    _had_rows = False  # whether the footer was last built with rows to open
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._styles: dict[tuple[object, ...], Style] = {}  # see `_style`
+        self._layouts: dict[int, tuple[list[int], list[Column], list[int]]] = {}  # see `_layout`
+
+    @dataclass
+    class Edge(Message):
+        """A move by one row went past the first row (`up`) or the last: the screen may pass the focus on."""
+
+        row_list: RowList
+        up: bool
 
     #: Columns drawn dim (e.g. ids), by their index in `columns()`.
     DIM_COLUMNS: frozenset[int] = frozenset()
@@ -99,14 +126,31 @@ class RowList(ScrollView, can_focus=True):
     def open_row(self, index: int) -> None:
         """Enter (or a click on the highlighted row) on row `index`."""
 
+    @property
+    def row_height(self) -> int:
+        """Lines per row: 1, or 2 when each row has a `detail` line under it (the same for every row)."""
+        return 1
+
+    def detail(self, index: int) -> tuple[str, tuple[tuple[int, int], ...]]:
+        """A row's second line while `row_height` is 2, and the spans of it to highlight."""
+        return "", ()
+
     # --- content -----------------------------------------------------------------------------------------
 
     def rows_changed(self, cursor: int = 0) -> None:
         """Call after the rows change: resize the scroll area and put the cursor on row `cursor`."""
-        self.virtual_size = Size(self.size.width, self.row_count + 1)
+        self._set_virtual_height(self.row_count * self.row_height + 1)
         self.cursor = cursor
         self.refresh()
-        self.refresh_bindings()  # "Open" shows only when there is a row to open
+        if (self.row_count > 0) != self._had_rows:  # "Open" shows only when there is a row to open
+            self._had_rows = self.row_count > 0
+            self.refresh_bindings()  # (the footer is built anew: not on every change)
+
+    def _set_virtual_height(self, height: int) -> None:
+        """Resize the scroll area (a layout pass: only when the height changes)."""
+        size = Size(self.size.width, height)
+        if size != self.virtual_size:
+            self.virtual_size = size
 
     def line_text(self, index: int, width: int = 120) -> str:
         """The plain text of a row as shown at `width` (for tests and screen readers)."""
@@ -131,8 +175,8 @@ class RowList(ScrollView, can_focus=True):
         return shown
 
     def region_of_row(self, index: int) -> Region | None:
-        """Where a row is on screen (for tests); None if it is scrolled away."""
-        y = index + 1 - round(self.scroll_offset.y)
+        """Where a row's first line is on screen (for tests); None if it is scrolled away."""
+        y = index * self.row_height + 1 - round(self.scroll_offset.y)
         return Region(0, y, self.size.width, 1) if 1 <= y < self.size.height else None
 
     # --- moving ------------------------------------------------------------------------------------------
@@ -141,20 +185,23 @@ class RowList(ScrollView, can_focus=True):
         return max(0, min(value, self.row_count - 1))
 
     def watch_cursor(self, old: int, new: int) -> None:
-        height = self.scrollable_content_region.height - 1
+        height, lines = self.scrollable_content_region.height - 1, self.row_height
         if height > 0:
-            top = round(self.scroll_offset.y)
-            if new < top:
-                self.scroll_to(y=new, animate=False, immediate=True)
-            elif new >= top + height:
-                self.scroll_to(y=new - height + 1, animate=False, immediate=True)
+            top, first = round(self.scroll_offset.y), new * lines
+            if first < top:
+                self.scroll_to(y=first, animate=False, immediate=True)
+            elif first + lines > top + height:
+                self.scroll_to(y=first + lines - height, animate=False, immediate=True)
         self.refresh()
 
     def action_move(self, step: int) -> None:
+        if not 0 <= self.cursor + step < self.row_count:
+            self.post_message(self.Edge(self, up=step < 0))
         self.cursor += step
 
     def action_page(self, direction: int) -> None:
-        self.cursor += direction * max(self.scrollable_content_region.height - 2, 1)
+        rows = (self.scrollable_content_region.height - 1) // self.row_height
+        self.cursor += direction * max(rows - 1, 1)
 
     def action_jump(self, where: int) -> None:
         self.cursor = 0 if where == 0 else self.row_count - 1
@@ -168,7 +215,7 @@ class RowList(ScrollView, can_focus=True):
         return self.row_count > 0 if action == "open" else True
 
     def on_click(self, event: events.Click) -> None:
-        row = event.y - 1 + round(self.scroll_offset.y)
+        row = (event.y - 1 + round(self.scroll_offset.y)) // self.row_height
         if event.y == 0 or not 0 <= row < self.row_count:
             return
         if row == self.cursor or event.chain > 1:
@@ -180,24 +227,74 @@ class RowList(ScrollView, can_focus=True):
     # --- rendering ---------------------------------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(self.size.width, self.row_count + 1)
+        self.virtual_size = Size(self.size.width, self.row_count * self.row_height + 1)  # (a layout pass: resized)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+
+    def _style(self, *names: str) -> Style:
+        """The widget's style with these component classes' added, worked out once per style update and focus
+        (every visible line asks for them)."""
+        key = (self.has_focus, *names)
+        style = self._styles.get(key)
+        if style is None:
+            style = self.rich_style
+            for name in names:
+                style += self.get_component_rich_style(name, partial=True)
+            self._styles[key] = style
+        return style
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
         if y == 0:
-            header = base + self.get_component_rich_style("row-list--header", partial=True)
+            header = self._style("row-list--header")
             return Strip(self._segments(self.header(), width, header, header)).adjust_cell_length(width, header)
-        index = y - 1 + round(self.scroll_offset.y)
+        index, line = divmod(y - 1 + round(self.scroll_offset.y), self.row_height)
         if index >= self.row_count:
-            return Strip.blank(width, base)
-        style = base
-        if index % 2:
-            style += self.get_component_rich_style("row-list--odd", partial=True)
-        if index == self.cursor:
-            style += self.get_component_rich_style("row-list--cursor", partial=True)
-        dim = style + self.get_component_rich_style("row-list--dim", partial=True)
+            return Strip.blank(width, self._style())
+        parts = (("row-list--odd",) if index % 2 else ()) + (("row-list--cursor",) if index == self.cursor else ())
+        style = self._style(*parts)
+        if line:
+            return self._detail_strip(index, width, style, parts)
+        dim = self._style(*parts, "row-list--dim")
         return Strip(self._segments(self.cells(index), width, style, dim)).adjust_cell_length(width, style)
+
+    def _detail_strip(self, index: int, width: int, style: Style, parts: tuple[str, ...]) -> Strip:
+        """A row's second line, under the first flexible column (a headline) when that leaves it DETAIL_MIN cells,
+        its marks highlighted; a line too long for the row is cut around its first mark."""
+        raw, marks = self.detail(index)
+        text = clean_line(raw)  # from outside: never a control character on screen
+        marks = marks if text == raw else ()  # cleaning moved the characters: the marks no longer fit
+        _, kept, widths = self._layout(width)
+        indent = 1
+        for w, column in zip(widths, kept, strict=True):
+            if not column.width:
+                break
+            indent += w + _GAP
+        indent = indent if width - indent >= DETAIL_MIN else 3
+        room = max(width - indent - 1, 1)
+        dim = self._style(*parts, "row-list--detail")
+        mark = self._style(*parts, "row-list--detail", "row-list--mark")
+        line = Text(text, style=dim, no_wrap=True, end="")
+        for start, end in marks:
+            line.stylize(mark, start, end)
+        if line.cell_len > room and marks and marks[0][1] > room * 2 // 3:
+            cut = min(marks[0][0] - room // 3, len(text) - room + 1)
+            space = text.find(" ", cut, marks[0][0])
+            cut = space + 1 if space >= 0 else cut  # at a word's start
+            line = Text("…", style=dim, end="") + line[max(cut, 1) :]
+        line.truncate(room, overflow="ellipsis")
+        segments = [Segment(" " * indent, style), *line.render(self.app.console)]
+        return Strip(segments).adjust_cell_length(width, style)
+
+    def _layout(self, width: int) -> tuple[list[int], list[Column], list[int]]:
+        """The columns shown at `width` (their indices, themselves) and their widths, worked out once a width."""
+        if width not in self._layouts:
+            visible = self._shown(width)
+            kept = [c for i, c in enumerate(self.columns()) if i in visible]
+            self._layouts = {width: (visible, kept, self._widths(width, kept))}
+        return self._layouts[width]
 
     @staticmethod
     def _widths(width: int, columns: list[Column]) -> list[int]:
@@ -209,9 +306,8 @@ class RowList(ScrollView, can_focus=True):
 
     def _segments(self, cells: list[str], width: int, style: Style, dim: Style) -> list[Segment]:
         segments = [Segment(" ", style)]
-        visible = self._shown(width)
-        kept = [c for i, c in enumerate(self.columns()) if i in visible]
-        columns = zip(visible, [cells[i] for i in visible], self._widths(width, kept), kept, strict=True)
+        visible, kept, widths = self._layout(width)
+        columns = zip(visible, [cells[i] for i in visible], widths, kept, strict=True)
         for i, cell, cell_width, column in columns:
             cell = clean_line(cell)  # names and notes typed anywhere: never a control character on screen
             if column.right:

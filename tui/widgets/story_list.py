@@ -1,7 +1,14 @@
-"""StoryList: the library's stories, one row each (id, date, agency, headline, tag counts)."""
+"""StoryList: the library's stories, one row each (id, date, agency, headline, tag counts), or a search's hits
+ranked, each with its snippet on a second line.
+
+The words filter matches a haystack per story (id, headline, agency, section, authors) built once per
+`set_entries`; a filter that extends the previous one (a word typed on) only looks at the stories it kept.
+"""
 
 from __future__ import annotations
 
+import bisect
+import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,6 +19,7 @@ from textual.geometry import Region
 from textual.message import Message
 
 from annotations.model import KINDS
+from annotations.search import Hit
 from annotations.store import StoryEntry
 from tui.story_text import list_date
 from tui.widgets.row_list import Column, RowList, navigation_bindings
@@ -19,6 +27,8 @@ from tui.widgets.row_list import Column, RowList, navigation_bindings
 __all__ = ["StoryList"]
 
 _ID, _DATE, _AGENCY, _COUNT = 8, 11, 14, 3
+#: From how many stories the haystacks are built in the background after `set_entries`.
+BACKGROUND_HAYSTACKS = 20_000
 
 
 class StoryList(RowList):
@@ -49,6 +59,10 @@ class StoryList(RowList):
         self._words: list[str] = []
         self._allows: Callable[[str], bool] | None = None
         self._today = self.clock()
+        self._haystacks: list[str] | None = None  # per entry, built on the first words filter after set_entries
+        self._kept: list[int] | None = None  # indices into _entries that the words and `allows` let through
+        self._hits: list[Hit] | None = None  # a search's hits, best first, shown instead of the filtered list
+        self._by_id: dict[str, StoryEntry] | None = None
 
     # --- content -----------------------------------------------------------------------------------------
 
@@ -72,6 +86,15 @@ class StoryList(RowList):
         return len(self._entries)
 
     @property
+    def row_height(self) -> int:
+        return 1 if self._hits is None else 2
+
+    @property
+    def hits(self) -> list[Hit] | None:
+        """The search hits shown (best first), or None while the list shows stories by date."""
+        return self._hits
+
+    @property
     def highlighted(self) -> StoryEntry | None:
         return self._rows[self.cursor] if 0 <= self.cursor < len(self._rows) else None
 
@@ -82,22 +105,80 @@ class StoryList(RowList):
         """
         self._entries, self._counts = entries, counts
         self._today = self.clock()
+        self._haystacks = self._kept = self._by_id = None
         self._rebuild()
+        self._haystacks_in_background()
+
+    def prepare_filter(self) -> None:
+        """Build the haystacks the words filter matches (once per `set_entries`), before the first key."""
+        if self._haystacks is None:
+            self._haystacks = [_haystack(e) for e in self._entries]
+
+    def _haystacks_in_background(self) -> None:
+        """On a long list, build the haystacks in a daemon thread (a quarter of a second at 100k), so that `/`
+        finds them ready; `prepare_filter` builds them itself if it comes first."""
+        entries = self._entries
+        if len(entries) < BACKGROUND_HAYSTACKS:
+            return
+
+        def build() -> None:
+            haystacks = [_haystack(e) for e in entries]
+            if self._entries is entries and self._haystacks is None:  # the list is still these entries
+                self._haystacks = haystacks
+
+        threading.Thread(target=build, name="wiredesk-haystacks", daemon=True).start()
 
     def filter(self, words: str, allows: Callable[[str], bool] | None = None) -> None:
         """Keep the stories whose id, headline, agency, authors or section hold every one of `words`, and whose
-        id `allows` accepts (when given)."""
-        self._words, self._allows = words.lower().split(), allows
-        self._rebuild()
+        id `allows` accepts (when given), newest first (a search's hits go)."""
+        new = words.lower().split()
+        narrows = (
+            self._kept is not None
+            and self._hits is None
+            and allows is self._allows
+            and all(any(old in w for w in new) for old in self._words)
+        )
+        self._words, self._allows, self._hits = new, allows, None
+        self._rebuild(self._kept if narrows else None)
 
-    def _rebuild(self) -> None:
+    def show_hits(self, hits: list[Hit]) -> None:
+        """Show a search's hits, best first, each with its snippet, the best highlighted (hits on stories not
+        listed are left out)."""
+        if self._by_id is None:
+            self._by_id = {e.id: e for e in self._entries}
+        by_id = self._by_id
+        self._hits = [h for h in hits if h.story_id in by_id]
+        self._kept = None
+        self._rows = [by_id[h.story_id] for h in self._hits]
+        self.rows_changed(0)
+
+    def _rebuild(self, within: list[int] | None = None) -> None:
+        """Filter the entries (only those in `within`, when the new filter can only narrow the last one)."""
         current = self.highlighted
-        words, allows = self._words, self._allows
-        self._rows = [
-            e for e in self._entries if (allows is None or allows(e.id)) and (not words or _matches(e, words))
-        ]
-        ids = {e.id: i for i, e in enumerate(self._rows)} if current else {}
-        self.rows_changed(ids.get(current.id, 0) if current else 0)
+        was = self._kept[self.cursor] if current is not None and self._kept is not None and self._rows else None
+        kept: list[int] = list(range(len(self._entries))) if within is None else within
+        if self._allows is not None and within is None:
+            allows, entries = self._allows, self._entries
+            kept = [i for i in kept if allows(entries[i].id)]
+        if self._words:
+            self.prepare_filter()
+            hay = self._haystacks
+            assert hay is not None
+            for word in self._words:
+                kept = [i for i in kept if word in hay[i]]
+        self._kept = kept
+        self._rows = [self._entries[i] for i in kept] if len(kept) < len(self._entries) else self._entries
+        if was is not None:  # the highlighted story's place among those kept (they keep the entries' order)
+            at = bisect.bisect_left(kept, was)
+            self.rows_changed(at if at < len(kept) and kept[at] == was else 0)
+        else:
+            self.rows_changed(self._index_of(current))
+
+    def _index_of(self, entry: StoryEntry | None) -> int:
+        """Where `entry` is listed now (0 if it is not)."""
+        if entry is None:
+            return 0
+        return next((i for i, e in enumerate(self._rows) if e.id == entry.id), 0)
 
     def highlight(self, story_id: str) -> None:
         """Move the cursor to a story, if it is shown (the newest version stands for its story)."""
@@ -128,6 +209,10 @@ class StoryList(RowList):
     def header(self) -> list[str]:
         return ["ID", "Date", "Agency", "Headline", *(k[0].upper() for k in KINDS)]
 
+    def detail(self, index: int) -> tuple[str, tuple[tuple[int, int], ...]]:
+        hit = self._hits[index] if self._hits is not None and index < len(self._hits) else None
+        return (hit.snippet, hit.marks) if hit is not None else ("", ())
+
     def cells(self, index: int) -> list[str]:
         entry = self._rows[index]
         m = entry.meta
@@ -140,7 +225,7 @@ class StoryList(RowList):
         return [entry.short_id, list_date(m, entry.added, self._today), m.agency or "", headline, *counts]
 
 
-def _matches(entry: StoryEntry, words: list[str]) -> bool:
+def _haystack(entry: StoryEntry) -> str:
+    """What the words filter looks in: id, headline, agency, section and authors, in lower case."""
     m = entry.meta
-    hay = " ".join([entry.id, m.headline, m.agency or "", m.section or "", *m.authors]).lower()
-    return all(w in hay for w in words)
+    return "\n".join([entry.id, m.headline, m.agency or "", m.section or "", *m.authors]).lower()

@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from annotations import config
 from annotations.store import Store, StoreError
@@ -57,9 +57,7 @@ class _Present(ImportOutcome):
     _story: Story | None
 
     def __init__(self, path: Path | str, store: Store, story_id: str, meta: StoryMeta) -> None:
-        for name, value in (("path", path), ("status", "present"), ("reason", ""), ("_story", None)):
-            object.__setattr__(self, name, value)
-        object.__setattr__(self, "_stored", (store, story_id, meta))
+        self.__dict__.update(path=path, status="present", reason="", _story=None, _stored=(store, story_id, meta))
 
     @property
     def story(self) -> Story | None:  # the field of ImportOutcome, read lazily here
@@ -143,8 +141,7 @@ def import_paths(
     yield from _store_batch(store, seen, pending)
 
 
-@dataclass(frozen=True)
-class _Read:
+class _Read(NamedTuple):
     """One file read: its stories to store (`key`: its seen-files key, None for a URL), or its outcomes when the
     library has every story it gave (`known`)."""
 

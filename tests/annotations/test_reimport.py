@@ -9,8 +9,7 @@ import pytest
 
 from annotations import importing
 from annotations.importing import import_paths
-from annotations.store import Store
-from annotations.store import seen_files
+from annotations.store import Store, seen_files
 from annotations.store.seen_files import SEEN_FILE, SeenFiles, file_key
 from stories import loader
 from stories.model import StoryError

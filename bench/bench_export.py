@@ -1,6 +1,6 @@
 """Export benchmark: annotations/s and peak memory of `select` + an exporter's `write`, against orjson.
 
-    python bench/bench_export.py [--quick] [--data DIR] [--formats csv,jsonl]   # measure; records nothing
+    python bench/bench_export.py [--quick] [--data DIR] [--formats csv,jsonl,w3c] [--record]   # measure
     python bench/bench_export.py --profile csv                                  # cProfile of one export
     python bench/bench_export.py --breakdown        # wall clock: csv and jsonl, whole and part by part
 
@@ -11,7 +11,11 @@ with 200,000 annotations, 1,000 with 20,000) opened read-only with its annotatio
   (no fsync: the export's work, not the disk's), timed; the peak RSS (VmHWM, reset through
   /proc/self/clear_refs just before) minus the RSS before the export is the memory the export itself takes;
 - **orjson baseline**: the same records as dicts (`export_jsonl.record` of each selected annotation: the fields
-  the csv and jsonl rows hold), built first, then `orjson.dumps` of each, written as lines to a file, timed.
+  the csv and jsonl rows hold), built first, then `orjson.dumps` of each, written as lines to a file, timed;
+- **orjson baseline, w3c**: the W3C annotations as dicts (`export_w3c.annotation` of each), built first, then
+  `orjson.dumps(OPT_INDENT_2)` of each written to a file, timed (what the w3c export's JSON costs at the least).
+
+`--record` puts the tables in bench/RESULTS.md as a section of its own ("Export").
 
 A format whose module is not there yet is skipped (and said so).
 """
@@ -36,7 +40,7 @@ from common import BENCH_DIR, markdown, median, memory_mb, run_child, write_resu
 __all__ = ["FORMATS", "details", "goal_rows", "measure"]
 
 SCRIPT = "bench_export.py"
-FORMATS = ("csv", "jsonl")
+FORMATS = ("csv", "jsonl", "w3c")
 GOAL_RATE = 100_000  # annotations/s
 #: Memory is flat when the export's own peak at 200k is at most this much above its peak at 20k (MB).
 FLAT_MB = 10
@@ -123,19 +127,30 @@ def _records(store) -> list[dict]:
     return [record(ann, chosen.entry, names) for chosen in select(store) for ann in chosen.annotations]
 
 
-def child_orjson(library: Path, target: Path, out: Path) -> None:
-    """The baseline: build the same records as dicts, then time orjson.dumps of each into a file, line by line."""
+def _w3c_records(store) -> list[dict]:
+    """The W3C Web Annotations of the export, as dicts."""
+    from annotations.exports import Names, select
+    from annotations.exports.w3c import annotation
+
+    names = Names(store)
+    return [annotation(ann, names) for chosen in select(store) for ann in chosen.annotations]
+
+
+def child_orjson(library: Path, target: Path, out: Path, kind: str = "orjson") -> None:
+    """The baseline: build the same records as dicts, then time orjson.dumps of each into a file, line by line
+    (`kind` "orjson-w3c": the W3C annotations, each indented by OPT_INDENT_2)."""
     import orjson
 
     store = _open(library)
     t0 = time.perf_counter()
-    records = _records(store)
+    records = _w3c_records(store) if kind == "orjson-w3c" else _records(store)
+    option = orjson.OPT_INDENT_2 if kind == "orjson-w3c" else orjson.OPT_APPEND_NEWLINE
     t1 = time.perf_counter()
     gc.collect()
     t2 = time.perf_counter()
     with open(target, "wb") as fh:
         for rec in records:
-            fh.write(orjson.dumps(rec, option=orjson.OPT_APPEND_NEWLINE))
+            fh.write(orjson.dumps(rec, option=option))
     t3 = time.perf_counter()
     size = target.stat().st_size
     write_result(out, {"annotations": len(records), "build_s": t1 - t0, "dumps_s": t3 - t2, "file_mb": size / 1e6})
@@ -159,17 +174,19 @@ def measure(libraries: dict[int, Path], scratch: Path, runs: int = 3, formats=FO
     target = scratch / "export.out"
     results: dict = {"formats": present, "skipped": skipped, "runs": runs, "sizes": {}}
     for size, library in sorted(libraries.items()):
-        samples: dict[str, list[dict]] = {f: [] for f in [*present, "orjson"]}
+        baselines = ["orjson", *(["orjson-w3c"] if "w3c" in present else [])]
+        samples: dict[str, list[dict]] = {f: [] for f in [*present, *baselines]}
         for _ in range(runs):
             for fmt in present:
                 samples[fmt].append(run_child(SCRIPT, "export", library, fmt, target)[0])
-            samples["orjson"].append(run_child(SCRIPT, "orjson", library, target)[0])
+            for kind in baselines:
+                samples[kind].append(run_child(SCRIPT, kind, library, target)[0])
         traced = {fmt: run_child(SCRIPT, "trace", library, fmt, target)[0]["traced_peak_mb"] for fmt in present}
         target.unlink(missing_ok=True)
         by_format = {}
         for fmt, got in samples.items():
             row = {key: median([r[key] for r in got]) for key in got[0] if key not in ("peak_reset", "traced_peak_mb")}
-            if fmt != "orjson":
+            if not fmt.startswith("orjson"):
                 row["peak_reset"] = all(r["peak_reset"] for r in got)
                 row["traced_peak_mb"] = traced[fmt]
                 row["rate"] = row["annotations"] / row["export_s"]
@@ -183,8 +200,9 @@ def measure(libraries: dict[int, Path], scratch: Path, runs: int = 3, formats=FO
                 f"  export {fmt} @ {size:>7,}: {r['rate']:,.0f} annotations/s ({r['export_s']:.2f} s), "
                 f"+{r['export_peak_mb']:.1f} MB over {r['rss_before_mb']:.0f} MB"
             )
-        o = by_format["orjson"]
-        log(f"  orjson.dumps @ {size:>7,}: {o['rate']:,.0f} records/s ({o['dumps_s']:.2f} s)")
+        for kind in baselines:
+            o = by_format[kind]
+            log(f"  {kind}.dumps @ {size:>7,}: {o['rate']:,.0f} records/s ({o['dumps_s']:.2f} s)")
     return results
 
 
@@ -192,15 +210,15 @@ def goal_rows(results: dict) -> list[tuple[str, str, str, str, str, str]]:
     """Rows for run.py's table: figure | wiredesk | baseline | ratio | goal | met?"""
     sizes = sorted(results["sizes"])
     big, small = results["sizes"][sizes[-1]], results["sizes"][sizes[0]]
-    base = big["orjson"]
     rows = []
     for fmt in results["formats"]:
         r = big[fmt]
+        base, what = _baseline(big, fmt)
         rows.append(
             (
                 f"export {r['annotations']:,} annotations to {fmt}: `select` + `write` to a file",
                 f"{r['rate']:,.0f} annotations/s ({r['export_s']:.2f} s)",
-                f"orjson.dumps of the same records as dicts {base['rate']:,.0f}/s ({base['dumps_s']:.2f} s)",
+                f"{what} {base['rate']:,.0f}/s ({base['dumps_s']:.2f} s)",
                 f"{r['export_s'] / base['dumps_s']:.1f}× the orjson time",
                 f"≥ {GOAL_RATE:,} annotations/s",
                 "yes" if r["rate"] >= GOAL_RATE else "**NO**",
@@ -224,6 +242,13 @@ def goal_rows(results: dict) -> list[tuple[str, str, str, str, str, str]]:
         skipped = ", ".join(results["skipped"])
         rows.append((f"export to {skipped}", "not measured: no exporter module yet", "", "", "", ""))
     return rows
+
+
+def _baseline(by_format: dict, fmt: str) -> tuple[dict, str]:
+    """The orjson baseline a format is compared with, and what it is."""
+    if fmt == "w3c" and "orjson-w3c" in by_format:
+        return by_format["orjson-w3c"], "orjson.dumps(OPT_INDENT_2) of the same W3C annotations as dicts"
+    return by_format["orjson"], "orjson.dumps of the same records as dicts"
 
 
 def details(results: dict) -> str:
@@ -256,28 +281,32 @@ def details(results: dict) -> str:
                     f"{r['file_mb']:.1f}",
                 )
             )
-        o = by_format["orjson"]
-        rows.append(
-            (
-                f"{size:,}",
-                "orjson baseline",
-                f"{o['dumps_s']:.3f} (+ {o['build_s']:.3f} building the dicts)",
-                f"{o['rate']:,.0f}",
-                "",
-                "",
-                "",
-                "",
-                f"{o['file_mb']:.1f}",
+        for kind in ("orjson", "orjson-w3c"):
+            o = by_format.get(kind)
+            if o is None:
+                continue
+            rows.append(
+                (
+                    f"{size:,}",
+                    f"{kind} baseline",
+                    f"{o['dumps_s']:.3f} (+ {o['build_s']:.3f} building the dicts)",
+                    f"{o['rate']:,.0f}",
+                    "",
+                    "",
+                    "",
+                    "",
+                    f"{o['file_mb']:.1f}",
+                )
             )
-        )
     return (
         f"Export ({results['runs']} fresh processes per figure, medians; the library opened read-only and its "
         "annotations loaded first; export = `select(store)` + `exporter(FORMAT).write` into a file, no fsync; "
         "export peak = VmHWM, reset just before the export, minus VmRSS then (after `gc.collect()` and glibc's "
         "`malloc_trim(0)`); Python allocations peak = tracemalloc's peak during the same export, in one more "
         "process per figure; orjson baseline = the same records "
-        "as dicts (`export_jsonl.record`), built first, then `orjson.dumps` of each written as a line):\n\n"
-        + markdown(rows, head)
+        "as dicts (`export_jsonl.record`), built first, then `orjson.dumps` of each written as a line; orjson-w3c "
+        "baseline = the W3C annotations as dicts (`export_w3c.annotation`), built first, then "
+        "`orjson.dumps(OPT_INDENT_2)` of each written to a file):\n\n" + markdown(rows, head)
     )
 
 
@@ -366,11 +395,11 @@ def breakdown(library: Path, repeat: int = 3) -> list[tuple[str, float]]:
 def main(argv: list[str] | None = None) -> None:
     if argv is None:
         argv = sys.argv[1:]
-    if argv[:1] in (["export"], ["trace"], ["orjson"]):  # a child
+    if argv[:1] in (["export"], ["trace"], ["orjson"], ["orjson-w3c"]):  # a child
         if argv[0] in ("export", "trace"):
             child_export(Path(argv[1]), argv[2], Path(argv[3]), Path(argv[4]), trace=argv[0] == "trace")
         else:
-            child_orjson(Path(argv[1]), Path(argv[2]), Path(argv[3]))
+            child_orjson(Path(argv[1]), Path(argv[2]), Path(argv[3]), argv[0])
         return
     from run import EXPORT_SIZES, libraries
 
@@ -380,6 +409,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--formats", default=",".join(FORMATS), help="comma-separated, of: " + ", ".join(FORMATS))
     parser.add_argument("--profile", metavar="FORMAT", help="cProfile one export of the 200k library")
     parser.add_argument("--breakdown", action="store_true", help="where csv's and jsonl's time goes, wall clock")
+    parser.add_argument("--record", action="store_true", help="put the tables in bench/RESULTS.md (not --quick)")
     args = parser.parse_args(argv)
     libs = libraries(args.data, fresh=False, sizes=EXPORT_SIZES)
     scratch = args.data / "scratch-export"
@@ -395,14 +425,21 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"unknown formats: {', '.join(sorted(unknown))}")
     started, load = time.perf_counter(), os.getloadavg()[0]
     results = measure(libs, scratch, runs=1 if args.quick else 3, formats=formats)
-    print()
-    print(markdown(goal_rows(results), ("figure", "wiredesk", "baseline (same run)", "ratio", "goal", "met?")))
-    print()
-    print(details(results))
-    print(
-        f"\n{time.perf_counter() - started:.0f} s; load (1-min average) before / after {load:.2f} / "
-        f"{os.getloadavg()[0]:.2f}"
+    text = "\n\n".join(
+        [
+            markdown(goal_rows(results), ("figure", "wiredesk", "baseline (same run)", "ratio", "goal", "met?")),
+            details(results),
+            f"{time.perf_counter() - started:.0f} s; load (1-min average) before / after {load:.2f} / "
+            f"{os.getloadavg()[0]:.2f}",
+        ]
     )
+    print()
+    print(text)
+    if args.record and not args.quick:
+        from sections import record_section
+
+        record_section("Export (issue 14: w3c by orjson)", " ".join(["python bench/bench_export.py", *argv]), text)
+        print("recorded in bench/RESULTS.md")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from stories.xmlsafe import parse_xml
 __all__ = [
     "FORMATS",
     "MAX_BYTES",
+    "PARSE_VERSION",
     "Skipped",
     "decode",
     "detect_format",
@@ -30,12 +32,17 @@ __all__ = [
     "load_path",
     "parse_bytes",
     "parse_text",
+    "read_path",
 ]
 
 #: Format names, in detection order: the most specific first, plain text last (it takes any text).
 FORMATS: tuple[str, ...] = formats.NAMES
 #: Files larger than this are refused unread (change it with `wiredesk import --max-size`).
 MAX_BYTES = 25_000_000
+#: Bumped whenever parsing changes what stories some bytes give (a format's fields, the canonical text, cleaning):
+#: what an import remembers of files it parsed before (`annotations/store/seen_files.py`) holds only for the
+#: same version.
+PARSE_VERSION = 1
 
 decode = decode_text  # kept for callers of the old name
 #: Told about each file a folder walk passes over for safety: (path, one-line reason, cleaned).
@@ -122,19 +129,29 @@ def load_path(
         data = fetch(str(path), max_bytes=max_bytes).body
         return parse_bytes(data, str(path), fmt, time_budget=time_budget, sandbox=sandbox)
     p = Path(path)
+    data = read_path(p, max_bytes)
+    return parse_bytes(data, p.name, fmt, time_budget=time_budget, sandbox=sandbox)
+
+
+def read_path(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of one local file, at most `max_bytes` of them. Raises StoryError with a one-line reason (not a
+    regular file, too large, unreadable). `parse_bytes(data, Path(path).name, ...)` then does what `load_path`
+    does, so a caller that looks at the bytes first reads the file once."""
     try:
-        if p.exists() and not p.is_file():
+        st = os.stat(path)  # one look, links followed: a FIFO or a device is never opened
+        if not stat.S_ISREG(st.st_mode):
             raise StoryError("not a regular file")
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise StoryError(f"file is {human_size(size)}, over the {human_size(max_bytes)} limit")
-        with p.open("rb") as fh:
-            data = fh.read(max_bytes + 1)
+        if st.st_size > max_bytes:
+            raise StoryError(f"file is {human_size(st.st_size)}, over the {human_size(max_bytes)} limit")
+        with open(path, "rb") as fh:
+            data = fh.read(st.st_size + 1)  # not read(max_bytes + 1): that allocates max_bytes for every file
+            if len(data) > st.st_size:  # it grew since: read on, up to the limit
+                data += fh.read(max_bytes + 1 - len(data))
     except OSError as exc:
         raise StoryError(clean_line(exc.strerror or str(exc))) from None
     if len(data) > max_bytes:
         raise StoryError(f"file is over the {human_size(max_bytes)} limit")
-    return parse_bytes(data, p.name, fmt, time_budget=time_budget, sandbox=sandbox)
+    return data
 
 
 #: Files inside folders with these extensions are never stories (code, config, docs, archives, media).

@@ -14,12 +14,14 @@ as `classifying` and its cue as `describing`; a claim's status as `assessing`; t
 `identifying`, whose source carries the entry's name; the note as a `TextualBody` `commenting`. Every annotation
 repeats the `@context`, so each stands alone.
 
-Items are written one by one to a spool file, then the collection header (with its IRI and `total`) and the
-items are written out: memory does not grow with the number of annotations. No time of export is written.
+Items are written a story's annotations at a time to a spool file (indented JSON by orjson: `dumps_items`), then
+the collection header (with its IRI and `total`) and the items are written out: memory does not grow with the
+number of annotations. No time of export is written.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -28,7 +30,7 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from annotations.exports import Names, Selected, spool, writes_no_folder
+from annotations.exports import Names, Selected, copy_into, dumps_items, spool_bytes, writes_no_folder
 from annotations.model import Annotation
 from annotations.store import Store
 
@@ -52,6 +54,7 @@ EXTENSION = ".jsonld"
 replaceable = writes_no_folder  # one file: never a folder to replace
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 _HEX = re.compile(r"[0-9a-f]{16,128}")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def _part(value: str) -> str:
@@ -59,15 +62,19 @@ def _part(value: str) -> str:
     return value if _HEX.fullmatch(value) else quote(value, safe="")
 
 
+@functools.lru_cache(maxsize=1024)  # a story's annotations come together
 def story_uri(story_id: str) -> str:
     return f"urn:wiredesk:story:{_part(story_id)}"
 
 
+@functools.lru_cache(maxsize=4096)
 def actor_uri(actor_id: str) -> str:
     return f"urn:wiredesk:actor:{_part(actor_id)}"
 
 
 def annotation_uri(ann_id: str) -> str:
+    if _UUID.fullmatch(ann_id):  # as uuid.UUID(ann_id).urn gives it, without parsing
+        return f"urn:uuid:{ann_id}"
     try:
         return uuid.UUID(ann_id).urn
     except ValueError:
@@ -102,16 +109,13 @@ def annotation(ann: Annotation, names: Names) -> dict[str, Any]:
     }
     if ann.annotator:
         out["creator"] = {"type": "Person", "name": ann.annotator}
-    out |= {"created": ann.created, "modified": ann.modified, "body": body}
+    out["created"] = ann.created
+    out["modified"] = ann.modified
+    out["body"] = body
     quote_selector = {"type": "TextQuoteSelector", "exact": ann.exact, "prefix": ann.prefix, "suffix": ann.suffix}
     position = {"type": "TextPositionSelector", "start": ann.start, "end": ann.end}
     out["target"] = {"source": story_uri(ann.story_id), "selector": [quote_selector, position]}
     return out
-
-
-def _indented(obj: object, depth: int) -> str:
-    pad = " " * depth
-    return "\n".join(pad + line for line in json.dumps(obj, ensure_ascii=False, indent=2).split("\n"))
 
 
 def write(store: Store, out: TextIO, selection: Iterable[Selected]) -> int:
@@ -119,13 +123,14 @@ def write(store: Store, out: TextIO, selection: Iterable[Selected]) -> int:
     names = Names(store)
     digest = hashlib.sha256()
     count = 0
-    with spool() as items:
+    with spool_bytes() as items:
         for chosen in selection:
-            for ann in chosen.annotations:
-                item = ("," if count else "") + "\n" + _indented(annotation(ann, names), 6)
-                digest.update(item.encode("utf-8"))
-                items.write(item)
-                count += 1
+            if not chosen.annotations:
+                continue
+            chunk = (b"," if count else b"") + dumps_items([annotation(ann, names) for ann in chosen.annotations], 6)
+            digest.update(chunk)
+            items.write(chunk)
+            count += len(chosen.annotations)
         collection = f"urn:wiredesk:collection:{digest.hexdigest()}"
         header: dict[str, object] = {"@context": CONTEXT, "id": collection, "type": "AnnotationCollection"}
         header |= {"label": "wiredesk annotations", "total": count}
@@ -137,8 +142,6 @@ def write(store: Store, out: TextIO, selection: Iterable[Selected]) -> int:
         out.write(text[: text.rindex("\n}")] + ',\n  "first": {\n')
         out.write(f'    "id": {json.dumps(page)},\n    "type": "AnnotationPage",\n    "startIndex": 0,\n')
         out.write('    "items": [')
-        items.seek(0)
-        while chunk := items.read(1 << 16):
-            out.write(chunk)
+        copy_into(items, out)
         out.write("\n    ]\n  }\n}\n")
     return count

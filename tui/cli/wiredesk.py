@@ -23,7 +23,7 @@ from annotations.importing import DEFAULT_BUDGET, import_paths, list_files, time
 from annotations.model import KINDS
 from annotations.store import Store, StoreError
 from stories.loader import FORMATS, MAX_BYTES
-from stories.model import StoryError
+from stories.model import StoryError, short_id
 from stories.text import clean_line
 from tui.cli import actors as cli_actors
 from tui.cli import annotate as cli_annotate
@@ -172,9 +172,9 @@ def import_(
             name = clean_line(str(outcome.path))  # a file's name is no safer to print than its text
             if outcome.status == "failed":
                 say(f"failed    {name}: {clean_line(outcome.reason)}", error=True)
-            elif outcome.story is not None:
+            elif outcome.story_id:  # story_id and headline: a re-imported file's text is not read back
                 word, why = _STATUS_WORDS[outcome.status]
-                say(f"{word}  {outcome.story.short_id}  {name}: {outcome.story.headline}{why}")
+                say(f"{word}  {short_id(outcome.story_id)}  {name}: {outcome.headline}{why}")
     click.echo(
         f"{counts['imported']} imported, {counts['present']} already in library, {counts['version']} new "
         f"version(s), {counts['failed']} failed — library: {clean_line(str(store.data_dir))}"
@@ -222,10 +222,10 @@ def open_(ctx: click.Context, story: str) -> None:
     failed = [o for o in outcomes if o.status == "failed"]
     if failed:
         raise StoryError(f"{click.format_filename(failed[0].path)}: {failed[0].reason}")
-    found = [o.story for o in outcomes if o.story is not None]
+    found = [o.story_id for o in outcomes if o.story_id]
     if not found:
         raise StoryError(f"{story}: no story found")
-    _run_app(store, open_story=found[0].id)
+    _run_app(store, open_story=found[0])
 
 
 @main.command("list")

@@ -88,8 +88,8 @@ class ImportDialog(ModalScreen[list[str]]):
         last = None
         for outcome in import_paths(desk(self).store, files):
             counts[outcome.status] += 1
-            if outcome.status in ("imported", "version") and outcome.story is not None:
-                self._new_ids.append(outcome.story.id)
+            if outcome.status in ("imported", "version") and outcome.story_id:
+                self._new_ids.append(outcome.story_id)
             advance = outcome.path != last
             last = outcome.path
             self.app.call_from_thread(self._show, outcome, advance)
@@ -104,8 +104,7 @@ class ImportDialog(ModalScreen[list[str]]):
             line = f"failed    {name}: {clean_line(outcome.reason)}"  # a reason may quote a server or a file
         else:
             word = {"imported": "imported", "present": "already in library", "version": "new version"}
-            headline = outcome.story.headline if outcome.story else ""
-            line = f"{word[outcome.status]:<9} {name}: {headline}"
+            line = f"{word[outcome.status]:<9} {name}: {outcome.headline}"
         self.query_one(WrappedLog).write(Text(line))
         if advance:
             self.query_one(ProgressBar).advance(1)

@@ -63,6 +63,21 @@ def test_import_a_file_then_again(data_dir: Path, files: Path) -> None:
     assert len(stories(data_dir)) == 1
 
 
+def test_a_reimport_names_an_unchanged_file_without_reading_its_story_back(
+    data_dir: Path, files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = files / "harbour.txt"
+    assert run(data_dir, "import", str(path)).exit_code == 0
+
+    def no_text(self: object, story_id: str) -> None:
+        raise AssertionError("the story's text was read back")
+
+    monkeypatch.setattr("annotations.store.library.Store.story", no_text)
+    again = run(data_dir, "import", str(path))
+    assert again.exit_code == 0, again.output
+    assert again.stdout.splitlines()[0].endswith(": Harbour board delays dredging vote (already in library)")
+
+
 def test_import_a_folder_lists_every_file_and_the_failures(data_dir: Path, files: Path) -> None:
     result = run(data_dir, "import", str(files))
     assert result.exit_code == 1

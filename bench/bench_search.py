@@ -230,7 +230,8 @@ def render(
             "",
             "BM25 over every match of a common word is what costs (the bare table's column): `SearchIndex.search` "
             "ranks the 2,000 newest matches by BM25 and puts the older ones after them, newest first; a query "
-            "with fewer matches is ranked whole.",
+            'with fewer matches is ranked whole. "Every hit" makes one `Hit` per match in Python: front ends ask '
+            "for a screen's worth (`limit`).",
         ]
     )
 

@@ -20,6 +20,7 @@ never waits for a build (the build stops at its next batch and removes its temp 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import sqlite3
 import tempfile
@@ -197,7 +198,8 @@ class SearchIndex:
             found = [(story_of[row], score) for row, score in ranked]
             if len(first) > RANKED and (limit is None or limit > RANKED):
                 rest = self._rows("AND rowid < ?", (expression, first[RANKED - 1][0]))
-                found += [(story_of[row], 0.0) for row in sorted(rest, reverse=True)]
+                rest.sort(reverse=True)
+                found += zip(map(story_of.__getitem__, rest), itertools.repeat(0.0))  # made in C: 73k rows
             return found if limit is None else found[:limit]
 
     def matching(self, expression: str) -> set[int]:

@@ -11,7 +11,13 @@ __all__ = ["match_spans", "term_spans"]
 
 def term_spans(terms: list[Term], text: str) -> list[tuple[int, int]]:
     """(start, end) of every occurrence of any of `terms` in `text`, in text order (overlapping ones merged)."""
-    return marked(" OR ".join(t.fts() for t in terms), text) if terms else []
+    if not terms or not text:
+        return []
+    if text.isascii() and all(w.isascii() for t in terms for w in t.words):  # the words must be in it somewhere
+        low = text.lower()
+        if not any(t.words[0].lower() in low for t in terms):
+            return []
+    return marked(" OR ".join(t.fts() for t in terms), text)
 
 
 def match_spans(query: Query | TextQuery, text: str) -> list[tuple[int, int]]:

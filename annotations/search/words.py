@@ -37,7 +37,8 @@ def _db() -> sqlite3.Connection:
     db: sqlite3.Connection | None = getattr(_local, "db", None)
     if db is None:
         db = sqlite3.connect(":memory:")
-        db.execute(f"CREATE VIRTUAL TABLE one USING fts5(text, tokenize='{TOKENIZE}')")
+        db.execute("CREATE TABLE doc(text)")  # external content: emptying the index then needs no tokenizing
+        db.execute(f"CREATE VIRTUAL TABLE one USING fts5(text, content='doc', tokenize='{TOKENIZE}')")
         _local.db = db
     return db
 
@@ -48,13 +49,16 @@ def marked(expression: str, text: str) -> list[tuple[int, int]]:
     if not expression or not text:
         return []
     db = _db()
-    db.execute("INSERT INTO one(rowid, text) VALUES (1, ?)", (_UNSAFE.sub(" ", text),))
+    safe = _UNSAFE.sub(" ", text)
+    db.execute("INSERT INTO doc(rowid, text) VALUES (1, ?)", (safe,))
+    db.execute("INSERT INTO one(rowid, text) VALUES (1, ?)", (safe,))
     try:
         row = db.execute(
             "SELECT highlight(one, 0, char(1), char(2)) FROM one WHERE one MATCH ? AND rowid = 1", (expression,)
         ).fetchone()
     finally:
-        db.execute("DELETE FROM one")
+        db.execute("INSERT INTO one(one) VALUES ('delete-all')")
+        db.execute("DELETE FROM doc")
     if row is None:
         return []
     spans, shift = [], 0

@@ -328,3 +328,17 @@ async def test_on_a_large_library_the_search_runs_in_a_worker_and_the_last_query
         app.screen.query_one("#filter").value = "skip"
         await until(pilot, lambda: set(listed(app)) == {HARBOUR.id, QUOTAS.id}, "the last query's hits")
         assert "2 matches" in screen.sub_title
+
+
+async def test_searching_is_not_said_once_the_answer_is_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The "searching…" timer fires after a quick answer: the border must not claim a search still runs."""
+    monkeypatch.setattr(Searching, "BACKGROUND_FROM", 0)
+    app = WiredeskApp(library(tmp_path), annotator="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        await until(pilot, lambda: screen.body_search, "the index")
+        screen.set_filter("skippers")
+        await until(pilot, lambda: listed(app) == [QUOTAS.id], "the hits")
+        screen._say_searching(screen._generation)  # what the timer does 0.25 s after the key
+        assert "searching" not in str(screen.box.border_subtitle)

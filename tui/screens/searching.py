@@ -68,6 +68,7 @@ class Searching(Screen):
         self._body_error = ""  # why body search is unavailable (the build failed), or ""
         self._generation = 0  # of the query typed last: a worker's result for an older one is dropped
         self._shown_query: Query | None = None  # the query whose stories are listed (to open a story at its match)
+        self._shown_generation = -1  # the generation of the query whose answer is shown
         self._tokens: dict[tuple[tuple[str, str], ...], Found] = {}  # tokens -> what they select, per reload
         self._find_lock = threading.Lock()  # one find against the index at a time
 
@@ -223,10 +224,13 @@ class Searching(Screen):
             words = "" if self.body_search else " ".join(_plain_words(query.text))
             stories.filter(words, found.allows)
         self._shown_query = query if query else None
+        self._shown_generation = generation
         self._say(_lines(query.errors, found.errors), found.notes)
 
     def _say_searching(self, generation: int) -> None:
-        if generation == self._generation and not self.box.border_subtitle:
+        """Say "searching…" if this query is still the latest and its answer has not been shown yet."""
+        answered = self._shown_generation == generation
+        if generation == self._generation and not answered and not self.box.border_subtitle:
             self.box.border_subtitle = "searching…"
 
     def _say(self, errors: tuple[str, ...] | list[str], notes: tuple[str, ...] | list[str]) -> None:

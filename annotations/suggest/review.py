@@ -75,8 +75,9 @@ class Marks(NamedTuple):
 def marks(store: Store, story_id: str) -> Marks:
     """The `Marks` of a story in `store`."""
     spans: dict[str, list[tuple[int, int]]] = {}
-    for ann in store.annotations(story_id):
-        spans.setdefault(ann.kind, []).append((ann.start, ann.end))
+    records = store.records_by_story().get(story_id, {})  # the records: no Annotation made for a span
+    for rec in sorted(records.values(), key=lambda r: (r.start, -r.end)):
+        spans.setdefault(rec.kind, []).append((rec.start, rec.end))
     return Marks(spans, frozenset(store.rejected_keys(story_id)))
 
 

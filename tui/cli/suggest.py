@@ -34,6 +34,12 @@ FORMATS = ("table", "json", "jsonl")
 _ONE_LINE = msgspec.json.Encoder().encode
 
 
+def jsonl_lines(records: list[dict[str, Any]]) -> bytes:
+    """Records as JSON lines (no final newline), U+2028/9 escaped: some readers split lines at them."""
+    lines = b"\n".join(map(_ONE_LINE, records))
+    return lines.replace(b"\xe2\x80\xa8", b"\\u2028").replace(b"\xe2\x80\xa9", b"\\u2029")
+
+
 def _min_score(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
     if value is not None and (math.isnan(value) or not 0.0 <= value <= 1.0):
         raise click.BadParameter("a score is a number from 0 to 1", ctx, param)
@@ -137,15 +143,17 @@ class _Listing:
     kinds: tuple[str, ...]
     min_score: float | None
     patterns: frozenset[str]
+    encoded: bool = False  # the records as JSON lines (bytes): made where they are found, cheap to send back
 
     def keeps(self, s: Suggestion) -> bool:
         return (not self.kinds or s.kind in self.kinds) and (self.min_score is None or s.score >= self.min_score)
 
     def __call__(
         self, story: Story, marked: Marks, found: list[Suggestion], registry: Registry
-    ) -> list[dict[str, Any]]:
+    ) -> list[dict[str, Any]] | bytes:
         kept = [s for s in still_pending(found, marked, self.patterns) if self.keeps(s)]
-        return [suggestion_record(s, story, registry) for s in kept]
+        records = [suggestion_record(s, story, registry) for s in kept]
+        return jsonl_lines(records) if self.encoded else records
 
 
 def _accepting(
@@ -214,8 +222,8 @@ def suggest_(
     entries_before = len(registry.actors)
     touched = 0
 
-    listing = _Listing(kinds, min_score, frozenset(store.rejected_patterns()))
-    found_in: Iterable[tuple[Story, list[dict[str, Any]]]]
+    listing = _Listing(kinds, min_score, frozenset(store.rejected_patterns()), encoded=fmt == "jsonl" and not accept_)
+    found_in: Iterable[tuple[Story, list[dict[str, Any]] | bytes]]
     if accept_:  # one story after another, over again while names are added: a second run adds nothing
         found_in = _accepting(history, ids, listing, annotator, nlp)
     else:  # listing: suggested, filtered and made into records on every core, in the library's order
@@ -223,13 +231,16 @@ def suggest_(
         found_in = suggest_each(work, registry, listing, jobs=jobs, nlp=nlp)
     seen: set[str] = set()
     for story, records in found_in:
+        if isinstance(records, bytes):  # jsonl, encoded in the worker: one write a story
+            if records:
+                click.echo(records)
+            continue
         if accept_:
             stored.update(r["kind"] for r in records)
             touched += story.id not in seen
             seen.add(story.id)
         if fmt == "jsonl" and records:  # one write a story: a run over the library prints as fast as it finds
-            lines = b"\n".join(map(_ONE_LINE, records))  # U+2028/9 escaped: some readers split lines at them
-            click.echo(lines.replace(b"\xe2\x80\xa8", b"\\u2028").replace(b"\xe2\x80\xa9", b"\\u2029"))
+            click.echo(jsonl_lines(records))
         elif fmt == "json":
             rows.extend(records)
         elif records:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import random
+import shutil
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ SIZE = (100, 32)
 WORDS = "council harbour ferry vote minister said talks port strike grain exports timetable".split()
 STORY_WORDS = 5000
 PRESSES = 6  # the first is a warm-up
+MAX_PAUSES = 3000  # a bound against a hang, not a timing
 KINDS = ("quote", "actor", "claim")
 
 
@@ -95,7 +97,9 @@ class Frames:
 async def _settle(pilot) -> None:
     """Wait until no worker runs (the suggester) and the screen is idle."""
     await pilot.pause()
-    while any(w.is_running for w in pilot.app.workers):
+    for _ in range(MAX_PAUSES):
+        if not any(w.is_running for w in pilot.app.workers):
+            break
         await pilot.pause(0.01)
     await pilot.pause()
 
@@ -104,9 +108,12 @@ async def _to_frame(pilot, frames: Frames, key: str, done) -> tuple[float, float
     """Press `key`; the app thread's CPU seconds and the wall seconds until the first frame drawn after `done()`."""
     cpu, wall = frames.wait_for(done)
     await pilot.press(key)
-    while frames.shown is None:
+    for _ in range(MAX_PAUSES):
+        if frames.shown is not None:
+            return frames.shown[0] - cpu, frames.shown[1] - wall
         await pilot.pause()
-    return frames.shown[0] - cpu, frames.shown[1] - wall
+    said = "; ".join(n.message for n in pilot.app._notifications)
+    raise RuntimeError(f"no frame showed what {key!r} did (the app said: {said or 'nothing'})")
 
 
 def _more_than(view, count: int) -> bool:
@@ -187,7 +194,13 @@ def _child_bare() -> dict[str, list[float]]:
 
 
 def child(mode: str, data_dir: str, out: str) -> None:
-    result = _child_reader(Path(data_dir)) if mode == "reader" else _child_bare()
+    if mode == "reader":
+        with tempfile.TemporaryDirectory(prefix="wiredesk-bench-tag-run-") as tmp:
+            copy = Path(tmp) / "library"
+            shutil.copytree(data_dir, copy)  # every run tags the same story afresh
+            result = _child_reader(copy)
+    else:
+        result = _child_bare()
     Path(out).write_text(json.dumps(result))
 
 

@@ -71,6 +71,9 @@ async def assert_like_fresh(pilot, screen: ReaderScreen, store: Store, sid: str)
     assert drawn_lines(panel.rows) == drawn_lines(fresh.rows)
     assert str(panel.query_one("#panel-title").render()) == str(fresh.query_one("#panel-title").render())
     assert panel.rows._lines() == fresh.rows._lines()  # every row's height and place
+    if (i := panel.rows.highlighted) is not None:  # the highlighted row is on screen, whole
+        tops, top = panel.rows._lines(), round(panel.rows.scroll_offset.y)
+        assert top <= tops[i] and tops[i + 1] <= top + panel.rows.scrollable_content_region.height
     await fresh.remove()
     view = screen.view
     assert [a.id for a in view.annotations] == [a.id for a in sorted(stored, key=lambda a: (a.start, -a.end))]

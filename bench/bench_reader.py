@@ -1,6 +1,8 @@
-"""Opening a long story in the reader: process start to the reader's first frame, and a key press there.
+"""Opening a long story in the reader: process start to the reader's first frame, and a key press there; and
+tagging (`--tag`): `q` on a 5,000-word story with 0, 50, 500 annotations, key press to the frame showing it.
 
     python bench/bench_reader.py [--paragraphs 1000,10000,100000] [--runs 3] [--record]
+    python bench/bench_reader.py --tag [--annotations 0,50,500] [--runs 3] [--record]
 
 For each size, a made-up story of that many short paragraphs is imported (`annotations.importing`, as
 `wiredesk import` does) into a fresh library; then, each in a fresh headless process, interleaved, `runs` times:
@@ -12,6 +14,13 @@ For each size, a made-up story of that many short paragraphs is imported (`annot
 
 The goal (issue 11 §4): a 100,000-paragraph story opens in ≤ 2 s. `--record` appends the table to
 bench/RESULTS.md under its own heading.
+
+`--tag` (issue 14 §2; bench_tagging.py): the same story (5,000 words) in libraries holding 0, 50, 500
+annotations of it. In each fresh process the reader opens it, then `PRESSES` times: a few words are selected, `q`
+tags them (saved, the panel and the text updated), and the CPU time of the app's thread from the key press to the
+frame that shows the new annotation is taken (the suggester, which starts after that frame in its own thread,
+is switched off to keep the run short). The baseline, in the same run: a bare Textual app whose key changes a
+Static, key press to frame. Goal: ≤ 16 ms, and flat: 500 annotations / 0 ≈ 1.
 """
 
 from __future__ import annotations
@@ -27,6 +36,8 @@ import sys  # noqa: E402
 import tempfile  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
+
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # this checkout's code, not the installed one
 
 SIZE = (100, 32)
 WORDS = "council harbour ferry vote minister said talks port strike grain exports timetable".split()
@@ -211,11 +222,23 @@ def main() -> None:
     if sys.argv[1:2] == ["--child"]:
         child(*sys.argv[2:6])
         return
+    if sys.argv[1:2] == ["--tag-child"]:
+        import bench_tagging
+
+        bench_tagging.child(*sys.argv[2:5])
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--paragraphs", default="1000,10000,100000", help="story sizes, comma-separated")
+    parser.add_argument("--tag", action="store_true", help="measure `q` (tag, save, show) instead of opening")
+    parser.add_argument("--annotations", default="0,50,500", help="with --tag: annotation counts, comma-separated")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--record", action="store_true", help="append the table to bench/RESULTS.md")
     args = parser.parse_args()
+    if args.tag:
+        import bench_tagging
+
+        bench_tagging.main([int(n) for n in args.annotations.split(",")], args.runs, save=args.record)
+        return
     rows = measure([int(n) for n in args.paragraphs.split(",")], args.runs)
     print(table(rows))
     if args.record:

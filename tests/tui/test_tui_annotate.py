@@ -65,8 +65,9 @@ def tagged(store: Store, sid: str, kind: str) -> Any:
 def panel_text(app: WiredeskApp) -> str:
     """The panel's rows as the user reads them."""
     console = Console(width=30, record=True, file=io.StringIO())
-    for option in app.screen.query_one(AnnotationPanel).rows.options:
-        console.print(option.prompt)
+    rows = app.screen.query_one(AnnotationPanel).rows
+    for row_id in rows.row_ids:
+        console.print(rows.prompt(row_id))
     return " ".join(console.export_text().split())
 
 

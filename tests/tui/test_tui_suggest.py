@@ -352,6 +352,7 @@ async def test_a_click_in_the_panel_goes_to_the_suggestion(tmp_path: Path) -> No
     async with app_for(store, sid).run_test(size=SIZE) as pilot:
         screen = await shown(pilot, 5)
         rows = screen.query_one(SuggestionList).rows
+        await until(pilot, lambda: rows.region.height > 0, "the section laid out")  # the results come in a thread
         await pilot.click(rows, offset=(8, 0))  # the first row
         await until(pilot, lambda: screen.current_suggestion() is not None, "a suggestion current")
         assert current(screen) == "actor:Ingrid Solberg"

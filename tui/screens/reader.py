@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 
 from rich.text import Text
 from textual import events
@@ -16,6 +17,7 @@ from annotations.history import Change, History
 from annotations.model import Annotation, AnnotationError
 from annotations.store import StoreError
 from annotations.store.rejections import Rejection
+from annotations.store.tagstore import Edit
 from stories.model import Story
 from tui.commands import PaletteCommand
 from tui.desk import desk
@@ -23,7 +25,7 @@ from tui.screens.export_dialog import ExportDialog, everything_scope, story_scop
 from tui.screens.finding import Finding
 from tui.screens.library import LibraryScreen
 from tui.screens.suggesting import SUGGESTION_BINDINGS
-from tui.screens.tagging import quoted
+from tui.screens.tagging import Touched, quoted
 from tui.story_text import KIND_LABELS
 from tui.widgets.annotation_panel import AnnotationPanel
 from tui.widgets.find_bar import FindBar
@@ -136,7 +138,6 @@ class ReaderScreen(Finding):
         self.story = story
         self.history = history
         self._panel_forced: bool | None = None
-        self._footer_state: tuple[bool, ...] = ()
 
     # --- parts ---------------------------------------------------------------------------------------------
 
@@ -178,10 +179,16 @@ class ReaderScreen(Finding):
         if self.is_mounted:
             self._reload_annotations()
 
-    def _reload_annotations(self, current: str | None = None) -> None:
-        anns = desk(self).store.annotations(self.story.id)
-        self.view.set_annotations(anns)
-        self.panel.set_annotations(anns, desk(self).store.actor)
+    def _reload_annotations(self, current: str | None = None, changed: Sequence[Edit] | None = None) -> None:
+        store = desk(self).store
+        if changed is None:
+            anns = store.annotations(self.story.id)
+            self.view.set_annotations(anns)
+            self.panel.set_annotations(anns, store.actor)
+        else:  # what a step touched, only: a save costs the same whatever the story's annotation count
+            touched = Touched.of(changed, self.story.id)
+            self.view.update_annotations(touched.removed, touched.added)
+            self.panel.update_annotations(touched.removed, touched.added, store.actor, actors=touched.actors)
         self._show_cursor_state(current)
         self._refresh_suggestions()  # in a worker: the text is shown first, the suggestions when ready
 
@@ -230,17 +237,7 @@ class ReaderScreen(Finding):
             status.append(f"  ·  {count}", style="dim")
         paragraph = view.paragraph_index(view.cursor)
         status.append(f"   ¶ {paragraph + 1}/{len(self.story.paragraphs())}", style="dim")
-        self.query_one(StatusLine).show(status)
-        footer_state = (
-            selection is not None,
-            bool(here),
-            suggestion is not None,
-            self.history.can_undo,
-            self.history.can_redo,
-        )
-        if footer_state != self._footer_state:  # the footer is rebuilt on refresh: only when its keys change
-            self._footer_state = footer_state
-            self.refresh_bindings()
+        self.query_one(StatusLine).show(status)  # the footer's keys never change here: it is not rebuilt
 
     def on_story_view_changed(self, event: StoryView.Changed) -> None:
         self._show_cursor_state()
@@ -280,7 +277,8 @@ class ReaderScreen(Finding):
         subject = change.subject
         in_story = isinstance(subject, Annotation | Rejection)  # a rejected suggestion belongs to a story too
         here = isinstance(subject, Annotation | Rejection) and subject.story_id == self.story.id
-        self._reload_annotations(current=subject.id if here else None)
+        edits = change.inverse() if undo else change.edits
+        self._reload_annotations(current=subject.id if here else None, changed=edits)
         if isinstance(subject, Annotation | Rejection) and here:
             self.view.move_to(subject.start, center=True)
         elsewhere = ""  # undo is one history for the whole library: say where a change was, when not here

@@ -112,12 +112,19 @@ class Suggesting(Tagging):
     # --- computing -----------------------------------------------------------------------------------------
 
     def _refresh_suggestions(self) -> None:
-        """Compute the suggestions anew in a worker thread (the annotations changed): the text stays live."""
+        """Compute the suggestions anew in a worker thread (the annotations changed), once the screen shows the
+        change: the frame that shows a save never waits for the suggester, and the text stays live."""
         self._suggest_round += 1
         if not self.suggestions_shown:
             self.suggestions = None  # computed when shown again
             return
-        round_, story = self._suggest_round, self.story
+        round_ = self._suggest_round
+        self.call_after_refresh(lambda: self._start_suggesting(round_))
+
+    def _start_suggesting(self, round_: int) -> None:
+        if round_ != self._suggest_round or not self.is_mounted:
+            return  # the annotations changed again meanwhile: that round starts its own
+        story = self.story
         suggester, store = desk(self).suggester, desk(self).store
         # what the library says is read here, on the app's thread (where it is written); the thread only suggests
         actors, marked = store.actors(include_merged=True), review.marks(store, story.id)
@@ -249,7 +256,7 @@ class Suggesting(Tagging):
             self.notify("Already tagged: nothing to accept.", severity="warning")
             return
         self.view.move_to(made[0].start)
-        self._reload_annotations(current=made[0].id)
+        self._reload_annotations(current=made[0].id, changed=[(None, a) for a in made])
         store = desk(self).store
         if len(made) == 1:
             ann, s = made[0], suggestions[0]
@@ -279,7 +286,7 @@ class Suggesting(Tagging):
             self.notify(str(exc), title="Not saved", severity="error", markup=False)
             return
         self._forget([suggestion])
-        self._reload_annotations()
+        self._reload_annotations(changed=[])  # no annotation changed: the suggestions are found anew
         undo = self._key("reader.undo")
         title = f"Rejected {suggestion.kind} suggestion"
         self.notify(f"{quoted(suggestion.exact)}  ({undo} to undo)", title=title, markup=False)
@@ -305,7 +312,7 @@ class Suggesting(Tagging):
                 return
             self._forget([suggestion])
             self.view.move_to(edit.ann.start)
-            self._reload_annotations(current=edit.ann.id)
+            self._reload_annotations(current=edit.ann.id, changed=[(None, edit.ann)])
             self.notify(quoted(edit.ann.exact), title=f"Saved {edit.ann.kind}", markup=False)
             self._warn_tidying()
 
@@ -341,12 +348,13 @@ class Suggesting(Tagging):
             fresh = desk(self).store.actor(entry.id)
             if not kind or fresh is None or kind == fresh.type:
                 return
+            retyped = fresh.edited(type=kind)
             try:
-                self.history.edit_actor(fresh.edited(type=kind))
+                self.history.edit_actor(retyped)
             except (AnnotationError, StoreError) as exc:
                 self.notify(str(exc), title="Not saved", severity="error", markup=False)
                 return
-            self._reload_annotations(current=ann.id if ann else None)
+            self._reload_annotations(current=ann.id if ann else None, changed=[(fresh, retyped)])
             self.notify(f"{fresh.name} is {with_article(kind)}", title="Type changed", markup=False)
 
         self.app.push_screen(ChoiceDialog(f"Type of {entry.name}", ACTOR_TYPES, entry.type), done)

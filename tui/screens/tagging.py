@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from textual.screen import Screen
@@ -12,6 +13,7 @@ from annotations.actors import Actor
 from annotations.history import DuplicateAnnotation, History
 from annotations.model import Annotation, AnnotationError, quoted, with_article
 from annotations.store import StoreError
+from annotations.store.tagstore import Edit
 from stories.model import Story
 from tui.desk import desk
 from tui.screens.actor_picker import ActorPicker, Picked, story_actor_ids
@@ -22,7 +24,32 @@ if TYPE_CHECKING:
     from tui.widgets.annotation_panel import AnnotationPanel
     from tui.widgets.story_view import StoryView
 
-__all__ = ["Tagging", "quoted"]
+__all__ = ["Tagging", "Touched", "quoted"]
+
+
+@dataclass(frozen=True)
+class Touched:
+    """What a step changed in one story, as the reader shows it: the annotations gone (ids), those added or
+    replaced, and the registry entries changed (the rows linking to them show their names anew)."""
+
+    removed: list[str] = field(default_factory=list)
+    added: list[Annotation] = field(default_factory=list)
+    actors: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, edits: Sequence[Edit], story_id: str) -> Touched:
+        """What `edits` (as `History` applies them: (before, after) pairs) change in the story `story_id`."""
+        touched = cls()
+        for before, after in edits:
+            if isinstance(after, Annotation):
+                if after.story_id == story_id:
+                    touched.added.append(after)
+            elif isinstance(before, Annotation):
+                if before.story_id == story_id:
+                    touched.removed.append(before.id)
+            elif isinstance(after, Actor) or isinstance(before, Actor):
+                touched.actors.update(a.id for a in (before, after) if isinstance(a, Actor))
+        return touched
 
 
 class Tagging(Screen):
@@ -46,8 +73,9 @@ class Tagging(Screen):
         """The panel listing the story's annotations."""
         raise NotImplementedError
 
-    def _reload_annotations(self, current: str | None = None) -> None:
-        """Show the story's annotations as stored now; `current`: the one to highlight."""
+    def _reload_annotations(self, current: str | None = None, changed: Sequence[Edit] | None = None) -> None:
+        """Show the story's annotations as stored now; `current`: the one to highlight. `changed`: the edits
+        of the step just done or undone (only what they touch is drawn again); None: compare all with the store."""
         raise NotImplementedError
 
     # --- actions ---------------------------------------------------------------------------------------
@@ -85,13 +113,13 @@ class Tagging(Screen):
         except AnnotationError as exc:
             self.notify(str(exc), title="Not saved", severity="error", markup=False)
             return
-        if (there := self.history.existing(ann)) is not None:  # before asking for an entry it would not get
+        if kind != "actor":
+            self._save(ann)  # History refuses a duplicate (saying so), as it would here
+        elif (there := self.history.existing(ann)) is not None:  # before asking for an entry it would not get
             self.notify(f"{DuplicateAnnotation(there)}.", severity="warning", markup=False)
-        elif kind == "actor":
+        else:
             dialog = ActorTagDialog(desk(self).store, ann.exact, prefer=self._story_actors())
             self.app.push_screen(dialog, lambda p: self._save(replace(ann, actor=p.actor.id), p) if p else None)
-        else:
-            self._save(ann)
 
     def _save(self, ann: Annotation, picked: Picked | None = None, *, edit: bool = False) -> None:
         """Add (or replace, `edit`) an annotation, with the new registry entry `picked` names, as one step."""
@@ -105,7 +133,7 @@ class Tagging(Screen):
             self.notify(str(exc), title="Not saved", severity="error", markup=False)
             return
         self.view.move_to(ann.start)
-        self._reload_annotations(current=ann.id)
+        self._reload_annotations(current=ann.id, changed=[(None, ann)])
         linked = f" — {picked.actor.name}" + (" (new entry)" if new else "") if picked else ""
         self.notify(quoted(ann.exact) + linked, title=f"Saved {ann.kind}", markup=False)
         self._warn_tidying()
@@ -135,7 +163,8 @@ class Tagging(Screen):
             except (AnnotationError, StoreError) as exc:
                 self.notify(str(exc), title="Not saved", severity="error", markup=False)
                 return
-            self._reload_annotations(current=edit.ann.id)
+            changed: list[Edit] = [(None, edit.ann), *(((None, edit.entry),) if edit.entry is not None else ())]
+            self._reload_annotations(current=edit.ann.id, changed=changed)
             self.notify(quoted(edit.ann.exact), title=f"Saved {edit.ann.kind}", markup=False)
             self._warn_tidying()
 
@@ -180,5 +209,5 @@ class Tagging(Screen):
         except (AnnotationError, StoreError) as exc:
             self.notify(str(exc), title="Not deleted", severity="error", markup=False)
             return
-        self._reload_annotations()
+        self._reload_annotations(changed=[(gone, None)])
         self.notify(f"{quoted(gone.exact)}  (u to undo)", title=f"Deleted {gone.kind}", markup=False)

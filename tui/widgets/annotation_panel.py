@@ -1,10 +1,14 @@
 """AnnotationPanel: the story's annotations in text order, with their links; the one under the cursor is
-highlighted. Below them, the suggestions not yet judged (`SuggestionList`)."""
+highlighted. Below them, the suggestions not yet judged (`SuggestionList`).
+
+A save changes one row or a few: `update_annotations` puts or removes only those (`AnnotationList` keeps its rows
+in order and draws only those on screen); `set_annotations` compares with what is shown and does the same.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from rich.style import Style
@@ -13,8 +17,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
 from annotations.actors import Actor, fold_name
 from annotations.model import KINDS, Annotation
@@ -97,11 +100,14 @@ class AnnotationPanel(Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._annotations: list[Annotation] = []
+        self._annotations: dict[str, Annotation] = {}
+        self._links: dict[str, str] = {}  # what each row says the annotation links to
+        self._counts: Counter[str] = Counter()
+        self._title = ""
 
     def compose(self) -> ComposeResult:
         yield Static(id="panel-title", markup=False)
-        yield AnnotationList(markup=False)
+        yield AnnotationList()
         yield SuggestionList(id="suggestions")
 
     @property
@@ -124,48 +130,97 @@ class AnnotationPanel(Vertical):
         return self.rows.has_focus
 
     @property
+    def annotations(self) -> list[Annotation]:
+        """The annotations listed, in the panel's order."""
+        return [self._annotations[i] for i in self.rows.row_ids]
+
+    @property
     def highlighted(self) -> Annotation | None:
         """The highlighted annotation."""
-        index = self.rows.highlighted
-        return self._annotations[index] if index is not None and index < len(self._annotations) else None
+        row_id = self.rows.highlighted_id
+        return self._annotations.get(row_id) if row_id is not None else None
 
     def on_mount(self) -> None:
         self._update_title()
 
     def set_annotations(
-        self, annotations: list[Annotation], actor_of: Callable[[str | None], Actor | None] = lambda _id: None
+        self, annotations: Iterable[Annotation], actor_of: Callable[[str | None], Actor | None] = lambda _id: None
     ) -> None:
-        """Show these annotations (already in text order); `actor_of` names the registry entries they link to."""
-        self._annotations = list(annotations)
-        rows = self.rows
-        rows.clear_options()
-        link_style = self._style("link")
-        for ann in self._annotations:
-            prompt = Table.grid(padding=(0, 1))
-            prompt.add_column(width=5, no_wrap=True)
-            prompt.add_column(ratio=1)
-            label = Text(KIND_LABELS.get(ann.kind, ann.kind), style=self._style(ann.kind))
-            excerpt = _excerpt(ann.exact)
-            line = Text(f"“{excerpt}”" if ann.kind == "quote" else excerpt)
-            if links := link_summary(ann, actor_of):
-                line.append(f" — {links}", style=link_style)
-            prompt.add_row(label, line)
-            if ann.note:
-                prompt.add_row("", Text(f"✎ {_excerpt(clean_line(ann.note))}", style="dim"))
-            rows.add_option(Option(prompt, id=ann.id))
+        """Show these annotations (all of the story's); `actor_of` names the registry entries they link to. Only
+        the rows that differ from those shown are put or removed."""
+        fresh = {a.id: a for a in annotations}
+        for gone in [i for i in self._annotations if i not in fresh]:
+            self._remove(gone)
+        for ann in fresh.values():
+            self._put(ann, actor_of)
         self._update_title()
+
+    def update_annotations(
+        self,
+        removed: Iterable[str],
+        added: Iterable[Annotation],
+        actor_of: Callable[[str | None], Actor | None] = lambda _id: None,
+        *,
+        actors: Iterable[str] = (),
+    ) -> None:
+        """Remove the rows of the ids `removed`, put `added` (replacing the rows of their ids), and show anew the
+        links of the rows that link to the registry entries `actors` (renamed, retyped, merged)."""
+        for ann_id in removed:
+            self._remove(ann_id)
+        for ann in added:
+            self._put(ann, actor_of)
+        if relinked := set(actors):
+            for ann in list(self._annotations.values()):
+                if {ann.speaker, ann.claimant, ann.actor} & relinked:
+                    self._put(ann, actor_of)
+        self._update_title()
+
+    def _put(self, ann: Annotation, actor_of: Callable[[str | None], Actor | None]) -> None:
+        links = link_summary(ann, actor_of)
+        shown = self._annotations.get(ann.id)
+        if shown == ann and self._links.get(ann.id) == links:
+            return
+        if shown is not None:
+            self._counts[shown.kind] -= 1
+        self._annotations[ann.id], self._links[ann.id] = ann, links
+        self._counts[ann.kind] += 1
+        order = (ann.start, -ann.end, ann.kind, ann.id)  # the store's order (`Store.annotations`)
+        self.rows.put_row(order, ann.id, self._prompt(ann, links))
+
+    def _remove(self, ann_id: str) -> None:
+        if (shown := self._annotations.pop(ann_id, None)) is not None:
+            del self._links[ann_id]
+            self._counts[shown.kind] -= 1
+            self.rows.remove_row(ann_id)
+
+    def _prompt(self, ann: Annotation, links: str) -> Table:
+        """A row: `Kind  excerpt — links`, and the note under it."""
+        prompt = Table.grid(padding=(0, 1))
+        prompt.add_column(width=5, no_wrap=True)
+        prompt.add_column(ratio=1)
+        label = Text(KIND_LABELS.get(ann.kind, ann.kind), style=self._style(ann.kind))
+        excerpt = _excerpt(ann.exact)
+        line = Text(f"“{excerpt}”" if ann.kind == "quote" else excerpt)
+        if links:
+            line.append(f" — {links}", style=self._style("link"))
+        prompt.add_row(label, line)
+        if ann.note:
+            prompt.add_row("", Text(f"✎ {_excerpt(clean_line(ann.note))}", style="dim"))
+        return prompt
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"annotation-panel--{name}", partial=True, default=Style())
 
     def _update_title(self) -> None:
-        counts = Counter(a.kind for a in self._annotations)
+        counts = self._counts
         if not self._annotations:
             title = "No annotations yet.\nSelect text, then q, a or c."
         else:
             parts = [f"{counts[k]} {k}{'s' if counts[k] != 1 else ''}" for k in KINDS if counts[k]]
             title = "Annotations: " + ", ".join(parts)
-        self.query_one("#panel-title", Static).update(title)
+        if title != self._title:
+            self._title = title
+            self.query_one("#panel-title", Static).update(title)
 
     def show_current(self, ann_id: str | None, *, force: bool = False) -> None:
         """Highlight the annotation with this id (None: no highlight). While the panel has the focus its own
@@ -173,29 +228,22 @@ class AnnotationPanel(Vertical):
         rows = self.rows
         if rows.has_focus and not force:
             return
-        index = next((i for i, a in enumerate(self._annotations) if a.id == ann_id), None)
-        if rows.highlighted == index:
-            return
-        rows.highlighted = index
-        if index is not None:
-            rows.scroll_to_highlight()
+        if rows.highlighted_id != ann_id or force:
+            rows.highlight(ann_id, post=True)
 
-    def _annotation(self, ann_id: str | None) -> Annotation | None:
-        return next((a for a in self._annotations if a.id == ann_id), None)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_annotation_list_selected(self, event: AnnotationList.Selected) -> None:
         event.stop()
-        if (ann := self._annotation(event.option_id)) is not None:
+        if (ann := self._annotations.get(event.row_id)) is not None:
             self.post_message(self.Selected(ann))
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+    def on_annotation_list_highlighted(self, event: AnnotationList.Highlighted) -> None:
         event.stop()
-        if self.rows.has_focus and (ann := self._annotation(event.option_id)) is not None:
+        if self.rows.has_focus and (ann := self._annotations.get(event.row_id)) is not None:
             self.post_message(self.Highlighted(ann))
 
     def on_annotation_list_edit(self, event: AnnotationList.Edit) -> None:
         event.stop()
-        if (ann := self._annotation(event.ann_id)) is not None:
+        if (ann := self._annotations.get(event.ann_id)) is not None:
             self.post_message(self.Edit(ann))
 
     def on_annotation_list_leave(self, event: AnnotationList.Leave) -> None:

@@ -10,15 +10,13 @@ its other rows), under any annotation's own style; the current one is drawn bold
 from __future__ import annotations
 
 import bisect
-import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -28,76 +26,23 @@ from annotations.suggest import Suggestion
 from stories.model import Story
 from stories.quotations import quotation_span, quote_pairs
 from stories.text import (
-    SEARCH_FOLD,
-    is_word_char,
-    next_offset,
-    next_word_start,
-    prev_offset,
-    prev_word_start,
-    search_folded,
     sentence_span,
     sentence_starts,
     widen_to_words,
-    word_end,
 )
 from tui.desk import desk
-from tui.text_layout import Row, SpanIndex, StoryLayout
+from tui.story_find import TextFinder
+from tui.story_keys import STORY_VIEW_BINDINGS, motion_target, on_text
+from tui.story_layers import StoryLayers
+from tui.text_layout import StoryLayout
 
 __all__ = ["StoryView"]
-
-_KIND_ORDER = {"claim": 0, "quote": 1, "actor": 2}
-
-
-def _motion(keys: str, motion: str, description: str, shift_keys: str = "") -> list[Binding]:
-    """Bindings for a motion, and for `shift_keys` that extend the selection with the same motion."""
-    bindings = [Binding(keys, f"move('{motion}')", description, show=False, id=f"view.{motion}")]
-    if shift_keys:
-        extend = f"move('{motion}', True)"
-        tip = f"Extend the selection: {description.lower()}"
-        bindings.append(Binding(shift_keys, extend, description, show=False, tooltip=tip, id=f"view.select.{motion}"))
-    return bindings
-
-
-def _selector(key: str, kind: str, description: str, what: str) -> Binding:
-    """A binding that selects `what` around the cursor, or widens the selection (see `action_select_span`)."""
-    tip = f"Select {what}"
-    return Binding(key, f"select_span('{kind}')", description, show=False, id=f"view.select_{kind}", tooltip=tip)
 
 
 class StoryView(ScrollView, can_focus=True):
     """The reader's text: cursor, selection, find matches and annotations."""
 
-    BINDINGS = [
-        *_motion("left,h", "left", "Character left", "shift+left"),
-        *_motion("right,l", "right", "Character right", "shift+right"),
-        *_motion("up,k", "up", "Line up", "shift+up"),
-        *_motion("down,j", "down", "Line down", "shift+down"),
-        *_motion("w", "word", "Next word start"),
-        *_motion("b", "back", "Previous word start"),
-        *_motion("e", "word_end", "Word end"),
-        *_motion(")", "sentence", "Next sentence"),
-        *_motion("(", "sentence_back", "Previous sentence"),
-        *_motion("}", "paragraph", "Next paragraph"),
-        *_motion("{", "paragraph_back", "Previous paragraph"),
-        *_motion("home", "home", "Line start", "shift+home"),
-        *_motion("end", "end", "Line end", "shift+end"),
-        *_motion("pageup", "page_up", "Page up"),
-        *_motion("pagedown", "page_down", "Page down"),
-        *_motion("g", "top", "Top of story"),
-        *_motion("G", "bottom", "End of story"),
-        Binding(
-            "v",
-            "toggle_select",
-            "Select",
-            id="view.toggle_select",
-            tooltip="Start a selection at the cursor, or drop it",
-        ),
-        _selector(
-            "quotation_mark", "quote", "Quotation", "the words inside the quotation (again: with its marks, then wider)"
-        ),
-        _selector("full_stop", "sentence", "Sentence", "the sentence (again: add the next sentence)"),
-        _selector("percent_sign", "words", "Whole words", "whole words: widen the selection so it cuts no word"),
-    ]
+    BINDINGS = STORY_VIEW_BINDINGS
 
     COMPONENT_CLASSES = {
         "story-view--headline",
@@ -155,22 +100,15 @@ class StoryView(ScrollView, can_focus=True):
         super().__init__(name=name, id=id)
         self.story = story
         self.versions = versions
-        self._folded = search_folded(story.text)
-        self._exact: str | None = None  # the text quote- and dash-folded, case kept: for a query with capitals
+        self._finder = TextFinder(story.text)
         self._sentences = sentence_starts(story.text, [(b.start, b.end) for b in story.blocks])
         self._paragraphs = [start for start, _ in story.paragraphs()]
-        styled = [(b.start, b.end, b.kind) for b in story.blocks if b.kind in ("headline", "standfirst", "dateline")]
-        self._styled_blocks = SpanIndex(styled)
-        self._annotation_index: SpanIndex[Annotation] = SpanIndex([])
-        self._match_index: SpanIndex[None] = SpanIndex([])
-        self._suggestion_index: SpanIndex[Suggestion] = SpanIndex([])
-        self.suggestions: list[Suggestion] = []
+        self.overlays = StoryLayers(story)
+        self._styles: dict[str, Style] = {}
         self.current_suggestion: Suggestion | None = None
         self._quotes: list[tuple[int, int]] | None = None
         self._quote_step: tuple[int, int] | None = None  # what the quote key selected last (pressing again widens)
         self._layout: StoryLayout | None = None
-        self.annotations: list[Annotation] = []
-        self.matches: list[tuple[int, int]] = []
         self.cursor = 0
         self.selection_anchor: int | None = None
         self.visual = False
@@ -190,33 +128,62 @@ class StoryView(ScrollView, can_focus=True):
             hi += 1
         return (lo, hi) if hi > lo else None
 
+    @property
+    def annotations(self) -> list[Annotation]:
+        """The annotations drawn, in text order."""
+        return self.overlays.annotations
+
+    @property
+    def suggestions(self) -> list[Suggestion]:
+        """The pending suggestions drawn, in text order."""
+        return self.overlays.suggestions
+
+    @property
+    def matches(self) -> list[tuple[int, int]]:
+        """The find matches highlighted."""
+        return self.overlays.matches
+
     def set_annotations(self, annotations: Iterable[Annotation]) -> None:
         """Replace the annotations drawn in the text."""
-        self.annotations = sorted(annotations, key=lambda a: (a.start, -a.end))
-        self._annotation_index = SpanIndex([(a.start, a.end, a) for a in self.annotations])
+        self.overlays.set_annotations(annotations)
         self.refresh()
+
+    def update_annotations(self, removed: Iterable[str], added: Iterable[Annotation]) -> None:
+        """Stop drawing the annotations with the ids `removed`, draw `added` (replacing any with their id): only
+        the rows they cover are drawn again."""
+        spans = [(a.start, a.end) for i in removed if (a := self.overlays.remove_annotation(i)) is not None]
+        for ann in added:
+            if (old := self.overlays.remove_annotation(ann.id)) is not None:
+                spans.append((old.start, old.end))
+            self.overlays.add_annotation(ann)
+            spans.append((ann.start, ann.end))
+        for start, end in spans:
+            self._refresh_span(start, end)
+
+    def _refresh_span(self, start: int, end: int) -> None:
+        """Draw again the rows showing text[start:end] (nothing before the first layout: all is drawn then)."""
+        if self._layout is None:
+            return
+        first, last = self._layout.row_of(start), self._layout.row_of(max(end - 1, start))
+        self.refresh_lines(first, last - first + 1)
 
     def annotations_at(self, offset: int) -> list[Annotation]:
         """Annotations covering `offset`, innermost (shortest) first."""
-        found = [a for _, _, a in self._annotation_index.overlapping(offset, offset + 1)]
-        return sorted(found, key=lambda a: (a.end - a.start, a.start))
+        return self.overlays.annotations_at(offset)
 
     def set_suggestions(self, suggestions: Iterable[Suggestion], current: Suggestion | None = None) -> None:
         """Replace the pending suggestions drawn in the text; `current`: the one drawn highlighted."""
-        self.suggestions = sorted(suggestions, key=lambda s: (s.start, -s.end))
-        self._suggestion_index = SpanIndex([(s.start, s.end, s) for s in self.suggestions])
+        self.overlays.set_suggestions(suggestions)
         self.current_suggestion = current
         self.refresh()
 
     def suggestions_at(self, offset: int) -> list[Suggestion]:
         """Suggestions covering `offset`, innermost (shortest) first."""
-        found = [s for _, _, s in self._suggestion_index.overlapping(offset, offset + 1)]
-        return sorted(found, key=lambda s: (s.end - s.start, s.start))
+        return self.overlays.suggestions_at(offset)
 
     def set_matches(self, spans: list[tuple[int, int]]) -> None:
         """Find matches to highlight."""
-        self.matches = spans
-        self._match_index = SpanIndex([(s, e, None) for s, e in spans])
+        self.overlays.set_matches(spans)
         self.refresh()
 
     def paragraph_index(self, offset: int) -> int:
@@ -224,25 +191,8 @@ class StoryView(ScrollView, can_focus=True):
         return max(bisect.bisect_right(self._paragraphs, offset) - 1, 0)
 
     def find(self, query: str, *, whole_words: bool = False) -> list[tuple[int, int]]:
-        """Every match of `query`, straight quotes matching curly ones. Smart case, as in vim: a query all in lower
-        case matches any case, one with a capital matches its exact case (`US` is not the "us" of "Russia").
-        `whole_words`: only where the query's first and last words are whole words of the text."""
-        query = " ".join(query.split())
-        if any(c.isupper() for c in query):
-            if self._exact is None:
-                self._exact = self.story.text.translate(SEARCH_FOLD)
-            haystack, needle = self._exact, query.translate(SEARCH_FOLD)
-        else:
-            haystack, needle = self._folded, search_folded(query)
-        if not needle:
-            return []
-        text, spans, i = self.story.text, [], haystack.find(needle)
-        while i != -1:
-            end = i + len(needle)
-            if not whole_words or _whole_words_at(text, i, end):
-                spans.append((i, end))
-            i = haystack.find(needle, i + 1)
-        return spans
+        """Every match of `query` (see `TextFinder.find`)."""
+        return self._finder.find(query, whole_words=whole_words)
 
     def move_to(self, offset: int, *, keep_selection: bool = False, center: bool = False) -> None:
         """Put the cursor on `offset` (moved off any paragraph separator)."""
@@ -296,14 +246,7 @@ class StoryView(ScrollView, can_focus=True):
     # --- motions -------------------------------------------------------------------------------------------
 
     def _on_text(self, pos: int, direction: int) -> int:
-        """The nearest offset at or beyond `pos` (in `direction`) that is not a paragraph separator."""
-        text = self.story.text
-        pos = max(0, min(pos, len(text) - 1))
-        while 0 <= pos < len(text) and text[pos] == "\n":
-            pos += direction
-        if not 0 <= pos < len(text):
-            return self._on_text(pos - direction, -direction)
-        return pos
+        return on_text(self.story.text, pos, direction)
 
     def _target(self, motion: str) -> int:
         text, pos, layout = self.story.text, self.cursor, self._ensure_layout()
@@ -320,22 +263,7 @@ class StoryView(ScrollView, can_focus=True):
             return layout.offset_at(target, self._goal_x)
         self._goal_x = None
         line = layout.rows[layout.row_of(pos)]
-        targets = {
-            "left": lambda: self._on_text(pos - 1, -1),
-            "right": lambda: self._on_text(pos + 1, 1),
-            "word": lambda: self._on_text(next_word_start(text, pos), 1),
-            "back": lambda: self._on_text(prev_word_start(text, pos), -1),
-            "word_end": lambda: self._on_text(word_end(text, pos), 1),
-            "sentence": lambda: next_offset(self._sentences, pos),
-            "sentence_back": lambda: prev_offset(self._sentences, pos),
-            "paragraph": lambda: next_offset(self._paragraphs, pos),
-            "paragraph_back": lambda: prev_offset(self._paragraphs, pos),
-            "home": lambda: line.start,
-            "end": lambda: _row_last(text, line),
-            "top": lambda: 0,
-            "bottom": lambda: self._on_text(len(text) - 1, -1),
-        }
-        target = targets[motion]()
+        target = motion_target(motion, text, pos, line, self._sentences, self._paragraphs)
         return pos if target is None else target
 
     def action_move(self, motion: str, extend: bool = False) -> None:
@@ -441,16 +369,24 @@ class StoryView(ScrollView, can_focus=True):
         self._ensure_layout()
         self._scroll_to_cursor()
 
+    def notify_style_update(self) -> None:
+        self._styles.clear()  # the theme or the CSS changed
+        super().notify_style_update()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._styles.pop("", None)  # the base style, looked up once a frame (it walks the widget's ancestors)
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         layout = self._ensure_layout()
         index = y + round(self.scroll_offset.y)
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._style("")
         if index >= len(layout.rows):
             return Strip.blank(width, base)
         row = layout.rows[index]
         segments = [Segment(" " * layout.left, base)]
-        if row.is_text and layout.left and (mark := self._pending_mark(row)):
+        if row.is_text and layout.left and (mark := self.overlays.pending_mark(row)):
             segments = [Segment(" " * (layout.left - 1), base), Segment(mark, base + self._style("pending-mark"))]
         if row.kind == "meta":
             segments.append(Segment(row.label, base + self._style("meta")))
@@ -459,68 +395,16 @@ class StoryView(ScrollView, can_focus=True):
         elif row.is_text:
             if row.prefix:
                 segments.append(Segment(row.prefix, base + self._style("bullet")))
-            segments.extend(self._text_segments(row, base))
+            current, selection = self.current_suggestion, self.selection
+            segments.extend(
+                self.overlays.segments(row, base, self._style, current=current, selection=selection, cursor=self.cursor)
+            )
         return Strip(segments).adjust_cell_length(width, base)
 
-    def _pending_mark(self, row: Row) -> str:
-        """The margin marker of a row: ◌ if a suggestion starts on it, ┊ if one runs through it, else ""."""
-        here = list(self._suggestion_index.overlapping(row.start, row.end))
-        if not here:
-            return ""
-        return "◌" if any(row.start <= s < row.end for s, _, _ in here) else "┊"
-
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"story-view--{name}", partial=True)
-
-    def _text_segments(self, row: Row, base: Style) -> list[Segment]:
-        """The row's text cut where any style changes, each piece with its combined style."""
-        start, end = row.start, row.end
-        layers: list[tuple[int, int, Style]] = []
-
-        def add(s: int, e: int, style: Style) -> None:
-            s, e = max(s, start), min(e, end)
-            if s < e:
-                layers.append((s, e, style))
-
-        for s, e, kind in self._styled_blocks.overlapping(start, end):
-            add(s, e, self._style(kind))
-        current = self.current_suggestion
-        for s, e, suggestion in self._suggestion_index.overlapping(start, end):
-            if suggestion != current:
-                add(s, e, self._style("pending"))
-        if current is not None:
-            add(current.start, current.end, self._style("pending-current"))
-        here = [ann for _, _, ann in self._annotation_index.overlapping(start, end)]
-        undimmed = Style(dim=False)  # a suggestion inside or around a tag never hides the tag's own style
-        for ann in sorted(here, key=lambda a: _KIND_ORDER.get(a.kind, 9)):
-            add(ann.start, ann.end, self._style(ann.kind) + undimmed)
-        for s, e, _ in self._match_index.overlapping(start, end):
-            add(s, e, self._style("match"))
-        if (sel := self.selection) is not None:
-            add(sel[0], sel[1], self._style("selection"))
-        add(self.cursor, self.cursor + 1, self._style("cursor"))
-        cuts = sorted({start, end, *(p for s, e, _ in layers for p in (s, e))})
-        text = self.story.text
-        out = []
-        for a, b in itertools.pairwise(cuts):
-            style = base
-            for s, e, layer in layers:
-                if s <= a < e:
-                    style += layer
-            out.append(Segment(text[a:b], style))
-        return out
-
-
-def _whole_words_at(text: str, start: int, end: int) -> bool:
-    """True if text[start:end] cuts no word: where it begins and ends with a letter or digit, none is next to it."""
-    before = start > 0 and is_word_char(text[start]) and is_word_char(text[start - 1])
-    after = end < len(text) and is_word_char(text[end - 1]) and is_word_char(text[end])
-    return not before and not after
-
-
-def _row_last(text: str, row: Row) -> int:
-    """The last non-space character of a row."""
-    last = row.end - 1
-    while last > row.start and text[last] == " ":
-        last -= 1
-    return last
+        """A layer's style ("": the widget's own), looked up once (each lookup resolves CSS)."""
+        style = self._styles.get(name)
+        if style is None:
+            style = self.rich_style if not name else self.get_component_rich_style(f"story-view--{name}", partial=True)
+            self._styles[name] = style
+        return style

@@ -42,10 +42,11 @@ class DuplicateAnnotation(AnnotationError):
 def existing_annotation(store: Store, ann: Annotation) -> Annotation | None:
     """The annotation (another than `ann`) of the same kind and span in its story, if there is one: the
     duplicate policy allows one annotation of a kind per span."""
-    same = (ann.kind, ann.start, ann.end)
-    return next(
-        (a for a in store.annotations(ann.story_id) if (a.kind, a.start, a.end) == same and a.id != ann.id), None
-    )
+    kind, start, end = ann.kind, ann.start, ann.end
+    for rec in store.records_by_story().get(ann.story_id, {}).values():  # records: no Annotation made for each
+        if rec.start == start and rec.end == end and rec.kind == kind and rec.id != ann.id:
+            return store.annotation(rec.id)
+    return None
 
 
 def find_annotation(store: Store, ref: str) -> Annotation:

@@ -6,16 +6,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from annotations.registry import Registry
-from annotations.suggest.actors import find_actors
-from annotations.suggest.claims import find_claims
-from annotations.suggest.context import Context
 from annotations.suggest.model import Suggestion, pattern_of
-from annotations.suggest.quotes import find_quotes
-from stories.model import Story
 
 if TYPE_CHECKING:
+    from annotations.registry import Registry
     from annotations.suggest.nlp import NlpBackend
+    from stories.model import Story
 
 __all__ = ["Suggestion", "pattern_of", "suggest"]
 
@@ -24,6 +20,12 @@ def suggest(story: Story, registry: Registry, *, nlp: NlpBackend | None = None) 
     """Every suggestion for `story`, in text order (kind order within a span), before any filtering against the
     story's annotations or the analyst's rejections. `nlp`: a spaCy back end (`nlp.load_backend`) adding its
     entities to the actor candidates."""
+    # imported here: the app shows its first frame without loading the finders (their word lists and patterns)
+    from annotations.suggest.actors import find_actors
+    from annotations.suggest.claims import find_claims
+    from annotations.suggest.context import Context
+    from annotations.suggest.quotes import find_quotes
+
     ctx = Context(story, registry)
     mentions = find_actors(ctx, nlp)
     quotes = find_quotes(ctx, mentions)

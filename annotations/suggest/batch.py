@@ -23,6 +23,7 @@ from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from annotations.registry import Registry
+from annotations.suggest import actors, claims, quotes  # noqa: F401 - loaded before workers fork, not in each
 from annotations.suggest.model import Suggestion
 from stories.model import Story
 

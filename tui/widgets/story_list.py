@@ -107,7 +107,7 @@ class StoryList(RowList):
         self._today = self.clock()
         self._haystacks = self._kept = self._by_id = None
         self._rebuild()
-        self._haystacks_in_background()
+        self.call_after_refresh(self._haystacks_in_background)  # after the frame showing the list: never before it
 
     def prepare_filter(self) -> None:
         """Build the haystacks the words filter matches (once per `set_entries`), before the first key."""
@@ -118,7 +118,7 @@ class StoryList(RowList):
         """On a long list, build the haystacks in a daemon thread (a quarter of a second at 100k), so that `/`
         finds them ready; `prepare_filter` builds them itself if it comes first."""
         entries = self._entries
-        if len(entries) < BACKGROUND_HAYSTACKS:
+        if len(entries) < BACKGROUND_HAYSTACKS or self._haystacks is not None:
             return
 
         def build() -> None:

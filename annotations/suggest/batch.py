@@ -23,7 +23,6 @@ from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from annotations.registry import Registry
-from annotations.suggest import actors, claims, quotes  # noqa: F401 - loaded before workers fork, not in each
 from annotations.suggest.model import Suggestion
 from stories.model import Story
 
@@ -130,6 +129,8 @@ def _parallel(
     source: Iterator[tuple[Story, Any]], registry: Registry, finish: Finish, jobs: int
 ) -> Iterator[tuple[Story, Any]]:
     in_flight: deque[tuple[list[tuple[Story, Any]], Future[list[Any]] | None]] = deque()
+    from annotations.suggest import actors, claims, quotes  # noqa: F401 - loaded before the workers fork, once
+
     try:
         pool = ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_start_worker, initargs=(registry, finish))
     except (OSError, ValueError):  # no processes to be had here: this one does the work

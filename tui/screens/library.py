@@ -88,7 +88,7 @@ class LibraryScreen(Searching):
         store = desk(self).store
         entries = store.entries()
         stories = self.query_one(StoryList)
-        counts = {e.id: store.counts(e.id) for e in entries} if store.annotations_loaded else None
+        counts = store.counts if store.annotations_loaded else None  # asked per row drawn, not for 100k at once
         stories.set_entries(entries, counts)
         self.search_reloaded()
         box = self.box

@@ -55,7 +55,7 @@ class StoryList(RowList):
         super().__init__(id=id)
         self._entries: list[StoryEntry] = []
         self._rows: list[StoryEntry] = []
-        self._counts: dict[str, Counter[str]] | None = None
+        self._counts: Callable[[str], Counter[str]] | None = None
         self._words: list[str] = []
         self._allows: Callable[[str], bool] | None = None
         self._today = self.clock()
@@ -98,10 +98,11 @@ class StoryList(RowList):
     def highlighted(self) -> StoryEntry | None:
         return self._rows[self.cursor] if 0 <= self.cursor < len(self._rows) else None
 
-    def set_entries(self, entries: list[StoryEntry], counts: dict[str, Counter[str]] | None) -> None:
+    def set_entries(self, entries: list[StoryEntry], counts: Callable[[str], Counter[str]] | None) -> None:
         """Show these stories (newest first), keeping the highlighted story where possible.
 
-        `counts` None: the annotations are still being read; the count columns show "…".
+        `counts` gives a story's annotation counts by kind, asked only for the rows drawn; None: the annotations are
+        still being read, the count columns show "…".
         """
         self._entries, self._counts = entries, counts
         self._today = self.clock()
@@ -219,7 +220,7 @@ class StoryList(RowList):
         if self._counts is None:
             counts = ["…"] * len(KINDS)
         else:
-            c = self._counts.get(entry.id, Counter())
+            c = self._counts(entry.id)
             counts = [str(c[k]) if c[k] else "·" for k in KINDS]
         headline = f"[v{entry.version}] {m.headline}" if entry.versions > 1 else m.headline  # an updated story
         return [entry.short_id, list_date(m, entry.added, self._today), m.agency or "", headline, *counts]

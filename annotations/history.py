@@ -20,7 +20,7 @@ from annotations.model import LINKS, Annotation, AnnotationError, quoted, with_a
 from annotations.registry import merge_edits
 from annotations.store import Store
 from annotations.store.rejections import Rejection
-from annotations.store.tagstore import Edit
+from annotations.store.tagstore import Edit, Subject
 from stories.model import Story
 from stories.text import clean_line
 
@@ -79,8 +79,8 @@ class Change:
     tombstones_after: Mapping[str, Mapping[str, str] | None] = dataclasses.field(default_factory=dict, compare=False)
 
     @property
-    def subject(self) -> Annotation | Actor | Rejection:
-        """The annotation this step is about (else the first registry entry or rejection it touches)."""
+    def subject(self) -> Subject:
+        """The annotation this step is about (else the first registry entry, rejection or orphan it touches)."""
         items = [i for before, after in self.edits if (i := after or before) is not None]
         return next((i for i in items if isinstance(i, Annotation)), items[0])
 

@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from annotations import config
+from annotations.carrying import CarryResult, carry_forward
+from annotations.history import History
+from annotations.model import AnnotationError
 from annotations.search import SearchIndex
 from annotations.store import Store, StoreError
 from annotations.store.seen_files import SeenFiles, file_key
@@ -36,7 +39,8 @@ class ImportOutcome:
     path: Path | str
     status: str  # "imported" | "present" | "version" | "failed"
     story: Story | None = None
-    reason: str = ""
+    reason: str = ""  # why it failed (or, for a new version, why its annotations were not carried)
+    carried: CarryResult | None = None  # a new version: what carrying the earlier version's annotations did
 
     @property
     def story_id(self) -> str:
@@ -110,13 +114,17 @@ def import_paths(
     *,
     budget: float | None = None,
     follow_links: bool = False,
+    history: History | None = None,
 ) -> Iterator[ImportOutcome]:
     """Import every file under `paths`: one outcome per story found (or per failed file), each yielded once
     its story is durable. A file that fails stores nothing; the others go on. A file whose format can take
     hours to parse is refused after `budget` seconds (None: the config file's `import_time_budget`).
 
     A file whose bytes this library imported before (same parse version, same `fmt`) is not parsed again when
-    every story they gave is still in the library: its outcomes are "present", with the stories as stored."""
+    every story they gave is still in the library: its outcomes are "present", with the stories as stored.
+
+    A new version of a story gets the annotations of the version before it (`carrying.carry_forward`), as one
+    step undoable through `history` when given."""
     paths = list(paths)
     try:
         seconds = time_budget() if budget is None else budget
@@ -132,14 +140,14 @@ def import_paths(
             try:
                 pending.append(_read(store, seen, path, fmt, max_bytes, seconds, sandbox))
             except StoryError as exc:
-                yield from _store_batch(store, seen, pending)
+                yield from _store_batch(store, seen, pending, history)
                 pending, started = [], time.monotonic()
                 yield ImportOutcome(path, "failed", reason=clean_line(str(exc)))
                 continue
             if len(pending) >= BATCH or time.monotonic() - started > _BATCH_SECONDS:
-                yield from _store_batch(store, seen, pending)
+                yield from _store_batch(store, seen, pending, history)
                 pending, started = [], time.monotonic()
-    yield from _store_batch(store, seen, pending)
+    yield from _store_batch(store, seen, pending, history)
 
 
 class _Read(NamedTuple):
@@ -176,11 +184,13 @@ def _known(store: Store, seen: SeenFiles, path: Path | str, key: str) -> tuple[I
         return ()
 
 
-def _store_batch(store: Store, seen: SeenFiles, pending: list[_Read]) -> Iterator[ImportOutcome]:
+def _store_batch(
+    store: Store, seen: SeenFiles, pending: list[_Read], history: History | None = None
+) -> Iterator[ImportOutcome]:
     """Store the batch's parsed stories, remember the files that were stored whole, and yield every file's
     outcomes in the order the files were read."""
     parsed = [read for read in pending if not read.known]
-    stored = iter(list(_store(store, [(read.path, read.stories) for read in parsed])))
+    stored = iter(list(_store(store, [(read.path, read.stories) for read in parsed], history)))
     outcomes = {id(read): [next(stored) for _ in read.stories] for read in parsed}
     for read in parsed:
         if read.key is not None and all(o.status != "failed" for o in outcomes[id(read)]):
@@ -190,7 +200,9 @@ def _store_batch(store: Store, seen: SeenFiles, pending: list[_Read]) -> Iterato
         yield from read.known or outcomes[id(read)]
 
 
-def _store(store: Store, pending: list[tuple[Path | str, list[Story]]]) -> Iterator[ImportOutcome]:
+def _store(
+    store: Store, pending: list[tuple[Path | str, list[Story]]], history: History | None = None
+) -> Iterator[ImportOutcome]:
     if not pending:
         return
     stories = [story for _, found in pending for story in found]
@@ -205,4 +217,15 @@ def _store(store: Store, pending: list[tuple[Path | str, list[Story]]]) -> Itera
     statuses = iter(done)
     for path, found in pending:
         for story in found:
-            yield ImportOutcome(path, next(statuses), story)
+            status = next(statuses)
+            carried, why = _carry(store, story, history) if status == "version" else (None, "")
+            yield ImportOutcome(path, status, story, why, carried)
+
+
+def _carry(store: Store, story: Story, history: History | None) -> tuple[CarryResult | None, str]:
+    """Carry the earlier version's annotations onto this new version: (what it did, or why it could not). A carry
+    that fails leaves the story stored and every annotation where it was (`wiredesk carry` tries again)."""
+    try:
+        return carry_forward(store, story.id, history), ""
+    except (AnnotationError, StoreError) as exc:
+        return None, f"annotations not carried: {clean_line(str(exc))}"

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from annotations.actors import ACTOR_TYPES, Actor, fold_name
-from annotations.model import CONTEXT, FORMS, KINDS, STATUSES, Annotation, AnnotationError
+from annotations.model import CONTEXT, FORMS, KINDS, STATUSES, Annotation, AnnotationError, Carried
 from annotations.store import Store, StoreError
 from stories.dates import iso_date
 from stories.model import BLOCK_KINDS, Block, Story, StoryError, StoryMeta, short_id
@@ -400,6 +400,7 @@ def _annotation(raw: dict[str, Any]) -> Annotation:
         actor=_field(raw, "actor", _link, None),
         claimant=_field(raw, "claimant", _link, None),
         status=_field(raw, "status", _one_of(STATUSES, optional=True), None),
+        carried=_field(raw, "carried", _carried, None),
     )
     for key in ("prefix", "suffix"):
         _field(raw, key, _string, "")
@@ -407,6 +408,14 @@ def _annotation(raw: dict[str, Any]) -> Annotation:
         raise AnnotationError(f"its span {ann.start}-{ann.end} is empty")
     ann.check()
     return ann
+
+
+def _carried(value: Any) -> Carried | None:
+    """Where an annotation was carried from (None: made on its version); text fields made terminal-safe."""
+    if value is None:
+        return None
+    made = Carried.from_dict(value)
+    return replace(made, origin=_an_id(made.origin), source=_story_id(made.source), was=clean_text(made.was))
 
 
 def _tombstone(raw: dict[str, Any]) -> dict[str, str]:

@@ -12,6 +12,7 @@ from stories.model import Story
 from stories.text import clean_line, clean_text
 
 __all__ = [
+    "CARRY_METHODS",
     "CONTEXT",
     "FIELDS_OF_KIND",
     "FORMS",
@@ -20,6 +21,7 @@ __all__ = [
     "STATUSES",
     "Annotation",
     "AnnotationError",
+    "Carried",
     "now_iso",
     "quoted",
     "with_article",
@@ -37,6 +39,9 @@ FIELDS_OF_KIND = {"quote": ("speaker", "form", "cue"), "actor": ("actor",), "cla
 LINKS = ("speaker", "actor", "claimant")
 #: Characters of context kept on each side of the span.
 CONTEXT = 32
+#: How a carried annotation was placed on its new version's text (see `annotations.carrying`): by its exact text
+#: and context, through a diff of the two texts, by fuzzy matching, or by the analyst reviewing it.
+CARRY_METHODS = ("exact", "context", "diff", "fuzzy", "review")
 
 
 class AnnotationError(ValueError):
@@ -65,6 +70,46 @@ def _safe_note(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class Carried:
+    """Where a carried annotation came from: the annotation `origin` of the earlier version `source`, placed by
+    `method` with confidence `score` (0 to 1). `was`: its text on the earlier version when the text changed;
+    `pending`: waiting for the analyst's review (a changed span)."""
+
+    origin: str
+    source: str
+    method: str
+    score: float
+    was: str = ""
+    pending: bool = False
+
+    def check(self) -> None:
+        if self.method not in CARRY_METHODS:
+            raise AnnotationError(f"unknown carry method {self.method!r} (use {', '.join(CARRY_METHODS)})")
+        if not 0.0 <= self.score <= 1.0:
+            raise AnnotationError(f"a carry score is a number from 0 to 1, not {self.score}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in _CARRIED_FIELDS}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Carried:
+        """A Carried from its dict (as `to_dict` gives it, or read from a file); AnnotationError if it is not one."""
+        if not isinstance(data, Mapping):
+            raise AnnotationError("an annotation's carried field must be an object")
+        types: dict[str, type | tuple[type, ...]] = {"origin": str, "source": str, "method": str, "was": str}
+        types |= {"score": (int, float), "pending": bool}
+        missing = [k for k in ("origin", "source", "method", "score") if k not in data]
+        wrong = [k for k, t in types.items() if k in data and not isinstance(data[k], t)]
+        wrong += ["score"] if isinstance(data.get("score"), bool) else []  # True is an int, not a score
+        if missing or wrong:
+            raise AnnotationError(f"an annotation's carried field lacks or mistypes {', '.join(missing + wrong)}")
+        made = cls(**{k: data[k] for k in types if k in data})
+        made = replace(made, score=float(made.score))
+        made.check()
+        return made
+
+
+@dataclass(frozen=True)
 class Annotation:
     """A span `[start, end)` (code points, end exclusive) of a story's text, with `exact` its text."""
 
@@ -86,6 +131,7 @@ class Annotation:
     actor: str | None = None  # actor: the registry entry this mention is of
     claimant: str | None = None  # claim: the actor who makes it (registry id)
     status: str | None = None  # claim: unverified | supported | disputed | false | opinion
+    carried: Carried | None = None  # carried from an earlier version of the story (see `annotations.carrying`)
 
     @classmethod
     def new(cls, story: Story, kind: str, start: int, end: int, *, note: str = "", annotator: str = "") -> Annotation:
@@ -136,6 +182,8 @@ class Annotation:
                 raise AnnotationError(
                     f"{with_article(self.kind)} cannot have {' or '.join(names)}: those belong to {with_article(kind)}"
                 )
+        if self.carried is not None:
+            self.carried.check()
 
     def links(self) -> dict[str, str]:
         """The registry entries this annotation points to, by field: e.g. {"speaker": "…id…"}."""
@@ -146,7 +194,13 @@ class Annotation:
         return text[self.start : self.end] == self.exact
 
     def to_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in _FIELDS}  # every value is immutable: no deep copy
+        """The annotation as plain values, JSON-ready (`carried` as a dict, and only when it was carried)."""
+        data = {name: getattr(self, name) for name in _FIELDS}  # every value is immutable: no deep copy
+        if self.carried is None:
+            del data["carried"]
+        else:
+            data["carried"] = self.carried.to_dict()
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Annotation:
@@ -156,6 +210,7 @@ class Annotation:
         if missing:
             raise AnnotationError(f"annotation record lacks {', '.join(sorted(missing))}")
         record = {k: data[k] for k in names if k in data}
+        carried = record.pop("carried", None)
         wrong = [
             k
             for k, v in record.items()
@@ -163,7 +218,10 @@ class Annotation:
         ]
         if wrong:
             raise AnnotationError(f"annotation record has the wrong type of {', '.join(sorted(wrong))}")
-        return cls(**record)
+        if carried is not None and not isinstance(carried, Carried):
+            carried = Carried.from_dict(carried)
+        return cls(**record, carried=carried)
 
 
 _FIELDS = tuple(f.name for f in fields(Annotation))
+_CARRIED_FIELDS = tuple(f.name for f in fields(Carried))

@@ -31,7 +31,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from annotations.exports import Names, Selected, copy_into, dumps_items, spool_bytes, writes_no_folder
-from annotations.model import Annotation
+from annotations.model import Annotation, Carried
 from annotations.store import Store
 
 __all__ = [
@@ -85,6 +85,20 @@ def _text(purpose: str, value: str) -> dict[str, str]:
     return {"type": "TextualBody", "purpose": purpose, "value": value, "format": "text/plain"}
 
 
+#: The key of a carried annotation's provenance (method, score, state; the earlier version's story and text).
+CARRIED = "wiredesk:carried"
+
+
+def carried(c: Carried) -> dict[str, Any]:
+    """Where a carried annotation came from, as its W3C form gives it."""
+    out: dict[str, Any] = {"source": story_uri(c.source), "method": c.method, "score": c.score}
+    out["state"] = "changed" if c.was else "carried"
+    if c.was:
+        out["was"] = c.was
+    out["review"] = "pending" if c.pending else "done"
+    return out
+
+
 def annotation(ann: Annotation, names: Names) -> dict[str, Any]:
     """One annotation as a W3C Web Annotation."""
     body: list[dict[str, Any]] = [_text("tagging", ann.kind)]
@@ -112,6 +126,9 @@ def annotation(ann: Annotation, names: Names) -> dict[str, Any]:
     out["created"] = ann.created
     out["modified"] = ann.modified
     out["body"] = body
+    if ann.carried is not None:  # carried from an earlier version: the annotation it was derived from, and how
+        out["via"] = annotation_uri(ann.carried.origin)
+        out[CARRIED] = carried(ann.carried)
     quote_selector = {"type": "TextQuoteSelector", "exact": ann.exact, "prefix": ann.prefix, "suffix": ann.suffix}
     position = {"type": "TextPositionSelector", "start": ann.start, "end": ann.end}
     out["target"] = {"source": story_uri(ann.story_id), "selector": [quote_selector, position]}

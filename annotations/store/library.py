@@ -32,6 +32,7 @@ from annotations.store.entry import StoryEntry, entry_of_record, newest_first, s
 from annotations.store.files import LoadCancelled, ReadOnlyError, make_private_dirs, remove_stale_temp_files
 from annotations.store.listing import ListState, index_state, read_list, snapshot_tag, write_list
 from annotations.store.lock import DataDirLock, StoreLockedError
+from annotations.store.orphans import Carry, Orphan
 from annotations.store.records import AnnotationRecord, StoryRecord
 from annotations.store.rejections import Rejection
 from annotations.store.storage import LOOK, JournaledStorage, StoreError
@@ -398,6 +399,37 @@ class Store:
     def rejected_patterns(self) -> Set[str]:
         """Every rejected pattern ("actor:thursday talks"), not to be suggested in any story (live)."""
         return self.tags.rejected.patterns()
+
+    # --- carried annotations waiting for review (see `annotations.carrying`) ---
+
+    def orphans(self, story_id: str | None = None) -> list[Orphan]:
+        """The annotations of earlier versions that could not be placed on this story version (or on any)."""
+        return self.tags.orphaned.of_story(story_id)
+
+    def orphan(self, orphan_id: str) -> Orphan | None:
+        rec = self.tags.orphans.find(orphan_id)
+        return None if rec is None else Orphan.from_record(rec)
+
+    def carry(self, story_id: str) -> Carry | None:
+        """The record of carrying an earlier version's annotations onto this version, if there was one."""
+        return self.tags.carry(story_id)
+
+    def review_counts(self) -> Counter[str]:
+        """How many carried annotations wait for review, by story version (only versions with some)."""
+        tags = self.tags
+        found: Counter[str] = Counter({sid: len(found) for sid, found in tags.orphaned.by_story.items()})
+        for key, carried in tags.carried.items():
+            if carried.pending and (rec := tags.annotations.find(key)) is not None:
+                found[rec.story_id] += 1
+        return found
+
+    def to_review(self, story_id: str) -> int:
+        """How many carried annotations of this story version wait for review: orphans and changed spans."""
+        tags = self.tags
+        changed = sum(
+            1 for rec in tags.by_story.get(story_id, {}).values() if (c := tags.carried.get(rec.id)) and c.pending
+        )
+        return tags.orphaned.count(story_id) + changed
 
     # --- for the history and registry ---
 

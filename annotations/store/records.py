@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import msgspec
 
 from annotations.actors import Actor
-from annotations.model import Annotation
+from annotations.model import Annotation, Carried
 from stories.model import StoryMeta
 
 __all__ = [
     "ActorRecord",
     "AnnotationRecord",
+    "CarriedRecord",
     "MetaRecord",
     "Record",
     "RecordError",
@@ -127,13 +128,17 @@ def _record_type(
     before: tuple[tuple[str, Any], ...] = (),
     after: tuple[tuple[str, Any, Any], ...] = (),
     may_lack: tuple[str, ...] = (),
+    apart: tuple[str, ...] = (),
     array_like: bool = False,
 ) -> type[Record]:
     """A record type with the fields of `model` (a dataclass), in its order and with its defaults; `before` and
-    `after` are fields of the record only; fields in `may_lack` may be missing at rest (they read as "")."""
+    `after` are fields of the record only; fields in `may_lack` may be missing at rest (they read as ""); fields
+    in `apart` are kept elsewhere (not in this record)."""
     hints = typing.get_type_hints(model)
     fields: list[tuple[str, Any] | tuple[str, Any, Any]] = list(before)
     for f in dataclasses.fields(model):
+        if f.name in apart:
+            continue
         default = _default(f)
         if default is dataclasses.MISSING and f.name in may_lack:
             default = ""
@@ -157,6 +162,8 @@ if TYPE_CHECKING:  # the fields are the models' (see below): to the type checker
 
     class MetaRecord(Record): ...
 
+    class CarriedRecord(Record): ...
+
 else:
     AnnotationRecord = _record_type(
         "AnnotationRecord",
@@ -166,6 +173,7 @@ else:
         shared=("start", "end", "created", "note"),
         aliases=(("modified", "created"),),
         may_lack=("prefix", "suffix", "note", "annotator", "created", "modified"),  # older or hand-written ones
+        apart=("carried",),  # in the `carried` table (`CarriedRecord`): annotations at rest stay as they were
     )
     ActorRecord = _record_type(
         "ActorRecord",
@@ -180,6 +188,14 @@ else:
         interned=("agency", "section", "format"),
         before=(("id", str),),
         after=(("added", str, ""), ("body", tuple[int, int], (0, 0))),
+    )
+    CarriedRecord = _record_type(
+        "CarriedRecord",
+        Carried,
+        doc="Where a carried annotation came from (`id`: the annotation's id), kept apart from the annotation so "
+        "that the annotations table holds what it always held.",
+        interned=("source", "method"),
+        before=(("id", str),),
     )
     MetaRecord = _record_type(
         "MetaRecord",

@@ -1,9 +1,9 @@
-"""Annotations, the actor registry and rejected suggestions: the tables of `annotations.json`, with their
-in-memory indexes.
+"""Annotations, the actor registry, rejected suggestions and carrying's records: the tables of `annotations.json`,
+with their in-memory indexes.
 
-Every change goes through `apply`, a list of edits (old, new) of annotations, registry entries and rejections
-(`annotations.store.rejections`) that is
-checked as a whole, then written with one journal line per table — registry additions first, registry
+Every change goes through `apply`, a list of edits (old, new) of annotations, registry entries, rejections
+(`annotations.store.rejections`), orphans and carries (`annotations.store.orphans`) that is checked as a whole,
+then written with one journal line per table — registry additions first, registry
 deletions last, so a crash in between never leaves a link to a missing entry. `History` builds its undoable
 steps from the same edits.
 """
@@ -12,14 +12,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
 from annotations.actors import Actor, follow_merges
-from annotations.model import KINDS, LINKS, Annotation, AnnotationError, now_iso
-from annotations.store.records import ActorRecord, AnnotationRecord, TombstoneRecord
+from annotations.model import KINDS, LINKS, Annotation, AnnotationError, Carried, now_iso
+from annotations.store.orphans import Carry, CarryRecord, Orphan, OrphanIndex, OrphanRecord
+from annotations.store.records import ActorRecord, AnnotationRecord, CarriedRecord, TombstoneRecord
 from annotations.store.rejections import RejectedIndex, Rejection, RejectionRecord
 from annotations.store.storage import JournaledStorage
 from annotations.store.table import tracked, tracked_db
@@ -29,15 +31,18 @@ __all__ = ["ANNOTATIONS_FILE", "Edit", "TagStore"]
 
 ANNOTATIONS_FILE = "annotations.json"
 
-#: One change: (before, after) of an Annotation, an Actor or a Rejection; None before = added, None after = deleted.
-Edit = tuple[Annotation | Actor | Rejection | None, Annotation | Actor | Rejection | None]
+#: What an edit changes: an annotation, a registry entry, a rejection, an orphan or a carry record.
+Subject = Annotation | Actor | Rejection | Orphan | Carry
+#: One change: (before, after) of a Subject; None before = added, None after = deleted.
+Edit = tuple[Subject | None, Subject | None]
+
+#: The annotation's fields its record holds (`carried` is kept in its own table).
+_HELD = tuple(name for name in Annotation.__dataclass_fields__ if name != "carried")
+assert AnnotationRecord.__struct_fields__ == _HELD, "record and model differ"
 
 
-def _annotation(rec: AnnotationRecord) -> Annotation:
-    return Annotation(*msgspec.structs.astuple(rec))  # same fields, same order (checked below)
-
-
-assert AnnotationRecord.__struct_fields__ == tuple(Annotation.__dataclass_fields__), "record and model differ"
+def _carried(rec: CarriedRecord) -> Carried:
+    return Carried(rec.origin, rec.source, rec.method, rec.score, rec.was, rec.pending)
 
 
 def _actor(rec: ActorRecord) -> Actor:
@@ -58,6 +63,9 @@ class TagStore:
                 "actors": ActorRecord,
                 "tombstones": TombstoneRecord,
                 "rejections": RejectionRecord,
+                "carried": CarriedRecord,
+                "orphans": OrphanRecord,
+                "carries": CarryRecord,
             },
             read_only=read_only,
             **tuning,
@@ -70,6 +78,11 @@ class TagStore:
         self.tombstones = tracked(self.db, "tombstones")
         self.rejections = tracked(self.db, "rejections")
         self.rejected = RejectedIndex(Rejection.from_record(rec) for rec in self.rejections.records().values())
+        self.carried_table = tracked(self.db, "carried")
+        self.carried: dict[str, Carried] = {r.id: _carried(r) for r in self.carried_table.records().values()}
+        self.orphans = tracked(self.db, "orphans")
+        self.orphaned = OrphanIndex(Orphan.from_record(rec) for rec in self.orphans.records().values())
+        self.carries = tracked(self.db, "carries")
         self.by_story: dict[str, dict[str, AnnotationRecord]] = {}  # story id -> annotation id -> record
         self.by_actor: dict[str, set[str]] = {}  # registry id -> ids of annotations linking to it
         self._counts: dict[tuple[int, ...], Counter[str]] = {}  # see `counts`
@@ -97,18 +110,28 @@ class TagStore:
 
     # --- reading ----------------------------------------------------------------------------------------
 
+    def _annotation(self, rec: AnnotationRecord) -> Annotation:
+        made = Annotation(*msgspec.structs.astuple(rec))  # same fields, same order (checked above)
+        carried = self.carried.get(rec.id)
+        return made if carried is None else replace(made, carried=carried)
+
     def of_story(self, story_id: str) -> list[Annotation]:
-        anns = [_annotation(rec) for rec in self.by_story.get(story_id, {}).values()]
+        anns = [self._annotation(rec) for rec in self.by_story.get(story_id, {}).values()]
         return sorted(anns, key=lambda a: (a.start, -a.end, a.kind, a.id))
 
     def all(self) -> Iterator[Annotation]:
         for records in list(self.by_story.values()):
             for rec in list(records.values()):
-                yield _annotation(rec)
+                yield self._annotation(rec)
 
     def get(self, ann_id: str) -> Annotation | None:
         rec = self.annotations.find(ann_id)
-        return None if rec is None else _annotation(rec)
+        return None if rec is None else self._annotation(rec)
+
+    def carry(self, story_id: str) -> Carry | None:
+        """The record of carrying annotations onto this story version, if there was one."""
+        rec = self.carries.find(story_id)
+        return None if rec is None else Carry.from_record(rec)
 
     def counts(self, story_id: str) -> Counter[str]:
         """How many annotations of each kind the story has: one Counter shared by every story with the same
@@ -177,9 +200,18 @@ class TagStore:
         ann_writes: list[tuple[str, dict[str, Any] | None]] = []
         actor_drops: list[tuple[str, dict[str, Any] | None]] = []
         rejection_writes: list[tuple[str, dict[str, Any] | None]] = []
+        carried_writes: list[tuple[str, dict[str, Any] | None]] = []
+        orphan_writes: list[tuple[str, dict[str, Any] | None]] = []
+        carry_writes: list[tuple[str, dict[str, Any] | None]] = []
         for before, after in edits:
             subject = after if after is not None else before
-            if isinstance(subject, Rejection):
+            if isinstance(subject, Orphan):
+                if isinstance(after, Orphan):
+                    after.check()
+                orphan_writes.append((subject.id, after.to_dict() if isinstance(after, Orphan) else None))
+            elif isinstance(subject, Carry):
+                carry_writes.append((subject.id, after.to_dict() if isinstance(after, Carry) else None))
+            elif isinstance(subject, Rejection):
                 if isinstance(after, Rejection):
                     self._check_rejection(after, texts, story_of)
                 rejection_writes.append((subject.id, after.to_dict() if isinstance(after, Rejection) else None))
@@ -187,6 +219,11 @@ class TagStore:
                 if isinstance(after, Annotation):
                     self._check_annotation(after, before, actors_after, texts, story_of)
                 ann_writes.append((subject.id, after.to_dict() if after is not None else None))
+                carried = after.carried if isinstance(after, Annotation) else None
+                if carried is not None:
+                    carried_writes.append((subject.id, {"id": subject.id, **carried.to_dict()}))
+                elif subject.id in self.carried:
+                    carried_writes.append((subject.id, None))
             elif isinstance(subject, Actor):
                 if after is not None:
                     actor_puts.append((subject.id, after.to_dict()))
@@ -218,13 +255,21 @@ class TagStore:
                 (self.annotations, ann_writes),
                 (self.tombstones, revived),
                 (self.rejections, rejection_writes),
+                (self.carried_table, carried_writes),
+                (self.orphans, orphan_writes),
+                (self.carries, carry_writes),
                 (self.actors, actor_drops),
             ):
                 if writes:
                     table.write_many(writes)
         for before, after in edits:
             subject = after if after is not None else before
-            if isinstance(subject, Rejection):
+            if isinstance(subject, Orphan):
+                if isinstance(after, Orphan):
+                    self.orphaned.add(after)
+                else:
+                    self.orphaned.discard(subject.id, subject.story_id)
+            elif isinstance(subject, Rejection):
                 if isinstance(after, Rejection):
                     self.rejected.add(after)
                 else:
@@ -235,6 +280,11 @@ class TagStore:
                 else:
                     self.registry[subject.id] = subject  # `after`, an Actor
             elif isinstance(subject, Annotation):
+                carried = after.carried if isinstance(after, Annotation) else None
+                if carried is None:
+                    self.carried.pop(subject.id, None)
+                else:
+                    self.carried[subject.id] = carried
                 indexed = self.by_story.get(subject.story_id, {}).get(subject.id)
                 if indexed is not None:
                     self._unindex(indexed)
@@ -270,7 +320,7 @@ class TagStore:
     def _check_annotation(
         self,
         ann: Annotation,
-        before: Annotation | Actor | Rejection | None,
+        before: Subject | None,
         actors: dict[str, Actor],
         texts: dict[str, str],
         story_of: Callable[[str], Story],

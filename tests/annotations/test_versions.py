@@ -216,17 +216,18 @@ def test_a_story_that_comes_again_is_a_new_version(data_dir: Path, tmp_path: Pat
     result = run(data_dir, "import", str(v2))
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
-    (line, summary) = result.stdout.splitlines()
+    (line, carried, summary) = result.stdout.splitlines()
     assert line.startswith("version   ") and line.endswith(
         f"{v2}: {new_headline} (a new version of a story in the library)"
     )
+    assert carried == "          2 annotations carried (see `wiredesk review`)"  # the quote and the actor
     assert summary.startswith("0 imported, 0 already in library, 1 new version(s), 0 failed")
 
     # the list: only the newest, marked; with --all-versions both
     (new,) = _listed(data_dir)
     assert new["id"] != old["id"] and new["wire_id"] == old["wire_id"]
     assert (new["version"], new["versions"], new["headline"]) == (2, 2, new_headline)
-    assert new["counts"] == {"quote": 0, "actor": 0, "claim": 0}
+    assert new["counts"] == {"quote": 1, "actor": 1, "claim": 0}  # carried from version 1
     assert line.split()[1] == new["short_id"]
     rows = _table(data_dir)
     assert len(rows) == 1 and rows[0].startswith(new["short_id"])
@@ -247,16 +248,18 @@ def test_a_story_that_comes_again_is_a_new_version(data_dir: Path, tmp_path: Pat
     assert shown.exit_code == 0, shown.output
     assert old_headline in shown.stdout and "Ivo Dane said." in shown.stdout and "Sunday" not in shown.stdout
     new_story = show_json(data_dir, new["id"])
-    assert "first night arrivals since May" in new_story["text"] and new_story["annotations"] == []
+    assert "first night arrivals since May" in new_story["text"]
+    carried = {a["exact"]: a for a in new_story["annotations"]}
+    assert set(carried) == {QUOTE, ACTOR}
+    assert {a["carried"]["origin"] for a in carried.values()} == {a["id"] for a in old_story["annotations"]}
 
     # annotating the new version leaves the old one's annotations alone
-    _annotate(data_dir, new["id"], "actor", ACTOR)
     _annotate(data_dir, new["id"], "claim", "the first night arrivals since May were expected on Sunday")
     assert show_json(data_dir, old["id"]) == old_story
     new_story = show_json(data_dir, new["id"])
-    assert sorted(a["kind"] for a in new_story["annotations"]) == ["actor", "claim"]
+    assert sorted(a["kind"] for a in new_story["annotations"]) == ["actor", "claim", "quote"]
     assert all(a["story_id"] == new["id"] for a in new_story["annotations"])
-    assert _listed(data_dir)[0]["counts"] == {"quote": 0, "actor": 1, "claim": 1}
+    assert _listed(data_dir)[0]["counts"] == {"quote": 1, "actor": 1, "claim": 1}
 
     # and the same version once more changes nothing
     before = snapshot(data_dir)

@@ -175,6 +175,10 @@ def import_(
             elif outcome.story_id:  # story_id and headline: a re-imported file's text is not read back
                 word, why = _STATUS_WORDS[outcome.status]
                 say(f"{word}  {short_id(outcome.story_id)}  {name}: {outcome.headline}{why}")
+                if outcome.carried is not None:  # a new version: the earlier version's annotations came along
+                    say(f"          {outcome.carried.describe()} (see `wiredesk review`)")
+                elif outcome.status == "version" and outcome.reason:
+                    say(f"          {clean_line(outcome.reason)}", error=True)
     click.echo(
         f"{counts['imported']} imported, {counts['present']} already in library, {counts['version']} new "
         f"version(s), {counts['failed']} failed — library: {clean_line(str(store.data_dir))}"

@@ -106,7 +106,8 @@ class _Placer:
         exact = self._exact_candidates(occurrences)
         image = self._trusted_image(exact)
         if image is not None:  # one long run of identical text holds the whole span: its text is where the diff says
-            unique = len(occurrences) <= 1 or self._context(image[0]) >= max(self._context(o) for o in occurrences)
+            here = self._context(image[0])
+            unique = all(self._context(o) < here for o in occurrences if o != image[0])  # else the diff chose
             return self._placed(CARRIED, image, "exact" if unique else "diff", 1.0)
         if exact and exact[0].score >= self.th.exact_min:
             if (len(exact) == 1 or self._clear(exact[0], exact[1])) and not self._twin(exact[0].start, exact[0].end):
@@ -211,9 +212,9 @@ class _Placer:
         sim = _similarity(exact, found)
         method = "diff"
         if sim < self.th.changed_min:
-            fuzzy = self._fuzzy(max(0, start - self.th.slack), min(len(self.new), end + self.th.slack))
-            if fuzzy is None or fuzzy.score < self.th.fuzzy_min or not (start <= fuzzy.start and fuzzy.end <= end):
-                return None  # fuzzy matching only narrows what the diff points to, never reaches past it
+            fuzzy = self._fuzzy(start, end)  # only narrows what the diff points to, never reaches past it
+            if fuzzy is None or fuzzy.score < self.th.fuzzy_min:
+                return None
             start, end, sim, method = fuzzy.start, fuzzy.end, fuzzy.score, "fuzzy"
         if (
             self.new[start:end] == exact

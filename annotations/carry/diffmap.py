@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 
 from rapidfuzz.distance import Indel
 
@@ -34,12 +35,8 @@ class Block:
 
 def _tokens(text: str) -> tuple[list[str], list[int]]:
     """Words, runs of spaces and single punctuation marks, with their start offsets (and the text's end last)."""
-    toks, starts = [], []
-    for m in _TOKEN.finditer(text):
-        toks.append(m.group())
-        starts.append(m.start())
-    starts.append(len(text))
-    return toks, starts
+    toks = _TOKEN.findall(text)
+    return toks, [0, *accumulate(map(len, toks))]  # the three alternatives cover every character
 
 
 def _runs(a: list[str], b: list[str]) -> list[tuple[int, int, int]]:
@@ -56,7 +53,7 @@ class DiffMap:
         a, a_at = _tokens(old)
         b, b_at = _tokens(new)
         kept: list[Block] = []
-        for ai, bi, n in _runs(a, b):
+        for ai, bi, n in _slide(_runs(a, b), a, b):
             kept.append(Block(a_at[ai], a_at[ai + n], b_at[bi]))
         kept = self._drop_short(kept, min_block)
         self.blocks = sorted(kept + self._moves(kept, a, a_at, b, b_at, min_move), key=lambda bl: bl.old_start)
@@ -162,13 +159,13 @@ class DiffMap:
 
     def owner(self, new_start: int, new_end: int, anchor: int) -> int | None:
         """The old offset whose unchanged text new[new_start:new_end] is, if one block holds it with at least `anchor`
-        characters of the block (or a text's end) on each side; else None (new text, or a pairing too short to
+        characters of the block (or a text's end) on one side; else None (new text, or a pairing too short to
         trust)."""
         for bl in self._by_new():
             if bl.new_start <= new_start and new_end <= bl.new_end:
                 before = new_start - bl.new_start if bl.old_start > 0 else anchor
                 after = bl.new_end - new_end if bl.old_end < len(self.old) else anchor
-                return new_start - bl.shift if min(before, after) >= anchor else None
+                return new_start - bl.shift if max(before, after) >= anchor else None
         return None
 
     def covered(self, new_start: int, new_end: int) -> float:
@@ -184,6 +181,45 @@ class DiffMap:
             cached = sorted(self.blocks, key=lambda bl: bl.new_start)
             self._new_order = cached
         return cached
+
+
+def _boundary(toks: list[str], i: int) -> int:
+    """How good a place an edit edge before token i is: after a line break 2, after a space 1, else 0."""
+    if i <= 0 or i >= len(toks):
+        return 2
+    before = toks[i - 1]
+    return 2 if "\n" in before else 1 if before.isspace() else 0
+
+
+def _slide(runs: list[tuple[int, int, int]], a: list[str], b: list[str]) -> list[tuple[int, int, int]]:
+    """Runs with each pure deletion or insertion between two of them slid, through the text repeated on both of
+    its sides, to where its edges fall best (paragraph breaks first): deleting "X of the A...\n\nX of the B"
+    becomes deleting the paragraph "X of the A...", not "A...\n\nX of the"."""
+    out = [list(r) for r in runs]
+    for k in range(len(out) - 1):
+        (pa, pb, pn), (na, nb, nn) = out[k], out[k + 1]
+        gap_a, gap_b = na - (pa + pn), nb - (pb + pn)
+        if pn == 0 or (gap_a > 0) == (gap_b > 0):
+            continue  # not a pure deletion or insertion
+        toks, x, y = (a, pa + pn, na) if gap_a > 0 else (b, pb + pn, nb)
+        start = pa if gap_a > 0 else pb
+        best, shift = _boundary(toks, x) + _boundary(toks, y), 0
+        s = 1
+        while x - s >= start + 1 and toks[x - s] == toks[y - s]:
+            score = _boundary(toks, x - s) + _boundary(toks, y - s)
+            if score > best:
+                best, shift = score, -s
+            s += 1
+        s = 1
+        while s < nn and toks[x + s - 1] == toks[y + s - 1]:
+            score = _boundary(toks, x + s) + _boundary(toks, y + s)
+            if score > best:
+                best, shift = score, s
+            s += 1
+        if shift:
+            out[k][2] = pn + shift
+            out[k + 1] = [na + shift, nb + shift, nn - shift]
+    return [(ra, rb, rn) for ra, rb, rn in out if rn > 0]
 
 
 def _gaps(ranges: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:

@@ -81,6 +81,8 @@ def _whole(text: str, start: int, end: int) -> bool:
 
 
 def _common_prefix(a: str, b: str) -> int:
+    if a == b:
+        return len(a)
     n = 0
     for x, y in zip(a, b, strict=False):
         if x != y:
@@ -100,6 +102,7 @@ class _Placer:
         self.dm, self.th, self.span = dm, th, span
         self.new = dm.new
         self.region = dm.region(span.start, span.end, th.slack)
+        self._contexts: dict[tuple[int, int], float] = {}
 
     def run(self) -> Placement:
         occurrences = self._occurrences()
@@ -108,6 +111,8 @@ class _Placer:
         if image is not None:  # one long run of identical text holds the whole span: its text is where the diff says
             here = self._context(image[0])
             unique = all(self._context(o) < here for o in occurrences if o != image[0])  # else the diff chose
+            if not unique and self._repeated_run():
+                return self._orphan(exact)  # the diff chose between copies of a whole run of text: not to be trusted
             return self._placed(CARRIED, image, "exact" if unique else "diff", 1.0)
         if exact and exact[0].score >= self.th.exact_min:
             if (len(exact) == 1 or self._clear(exact[0], exact[1])) and not self._twin(exact[0].start, exact[0].end):
@@ -135,6 +140,14 @@ class _Placer:
         if here >= th.trust_context and all(r <= here - th.margin for r in rivals) and not self._twin(*image):
             return image
         return None
+
+    def _repeated_run(self) -> bool:
+        """True if the run of unchanged text holding the span appears more than once in the old text."""
+        block = self.dm.block_at(self.span.start)
+        if block is None:
+            return False
+        run = self.dm.old[block.old_start : block.old_end]
+        return self.dm.old.find(run, self.dm.old.find(run) + 1) != -1
 
     def _twin(self, start: int, end: int) -> bool:
         """True if new[start:end] with `anchor` characters either side is also old text at a place other than this
@@ -171,14 +184,18 @@ class _Placer:
     def _context(self, at: int, end: int | None = None) -> float:
         """How much of the stored prefix and suffix the new text has around [at, end) (end: at + the old text's
         length), 0..1."""
+        end = at + len(self.span.exact) if end is None else end
+        known = self._contexts.get((at, end))
+        if known is not None:
+            return known
         prefix, suffix, new = self.span.prefix, self.span.suffix, self.new
         total = len(prefix) + len(suffix)
         if total == 0:
             return 1.0
-        end = at + len(self.span.exact) if end is None else end
         before = _common_prefix(prefix[::-1], new[max(0, at - len(prefix)) : at][::-1])
         after = _common_prefix(suffix, new[end : end + len(suffix)])
-        return (before + after) / total
+        self._contexts[(at, end)] = (before + after) / total
+        return self._contexts[(at, end)]
 
     def _near(self, start: int, end: int) -> bool:
         if self.region is None:

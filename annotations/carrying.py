@@ -42,15 +42,13 @@ class CarryResult:
         return self.changed + self.orphans
 
     def describe(self) -> str:
-        """One line: "5 annotations carried from version 1 (1 changed, 1 orphan to review)"."""
-        total = self.carried + self.changed
-        line = f"{total} annotation{'s' if total != 1 else ''} carried"
-        waiting = []
-        if self.changed:
-            waiting.append(f"{self.changed} changed")
-        if self.orphans:
-            waiting.append(f"{self.orphans} not placed")
-        return line + (f" ({', '.join(waiting)}: to review)" if waiting else "")
+        """One line: "4 of 5 annotations carried (1 changed); 1 not placed; 2 to review"."""
+        total = self.carried + self.changed + self.orphans
+        line = f"{self.carried + self.changed} of {total} annotation{'s' if total != 1 else ''} carried"
+        line += f" ({self.changed} changed)" if self.changed else ""
+        line += f"; {self.orphans} not placed" if self.orphans else ""
+        line += f"; {self.to_review} to review" if self.to_review else ""
+        return line + (f"; {self.already} there already" if self.already else "")
 
 
 def earlier_version(store: Store, story_id: str) -> StoryEntry | None:

@@ -48,7 +48,7 @@ def tagged(tmp_path: Path) -> tuple[Store, History, str, dict[str, Annotation]]:
     """Version 1 imported and tagged with five spans: a quote with its speaker, two actors, two claims."""
     store = Store(tmp_path / "lib")
     history = History(store)
-    (outcome,) = import_paths(store, [_file(tmp_path, "v1.txt", 0, [LEDE, QUOTE, OFFER, TALKS, CLOSE])])
+    (outcome,) = import_paths(store, [_file(tmp_path, "v1.txt", 0, [LEDE, QUOTE, OFFER, CLOSE, TALKS])])
     v1 = outcome.story_id
     halm = Actor.new("Petra Halm", "person")
     history.add_actor(halm)
@@ -64,7 +64,7 @@ def tagged(tmp_path: Path) -> tuple[Store, History, str, dict[str, Annotation]]:
 
 
 def _update(tmp_path: Path, store: Store, history: History | None = None) -> str:
-    """Import UPDATE 1: a paragraph added at the top, the offer sentence reworded, the talks sentence deleted."""
+    """Import UPDATE 1: a paragraph added at the top, the offer sentence reworded, the talks sentence (last) deleted."""
     path = _file(tmp_path, "v2.txt", 1, [NEW_TOP, LEDE, QUOTE, OFFER_REWORDED, CLOSE])
     (outcome,) = import_paths(store, [path], history=history)
     assert outcome.status == "version", outcome
@@ -171,3 +171,45 @@ def test_exports_carry_the_provenance_and_merge_keeps_it(tagged, tmp_path: Path)
     merged = {a.id: a for a in other.annotations(v2)}
     assert merged[offer["id"]].carried is not None and merged[offer["id"]].carried.was == tags["offer"].exact
     assert other.to_review(v2) == 1  # the changed span still waits (orphans stay in the library they came from)
+
+
+def test_the_reuters_port_strike_update(corpus: Path, tmp_path: Path) -> None:
+    """Issue 15's acceptance on the corpus story: five tags, then an "UPDATE 3-" that adds a paragraph at the top,
+    rewords one tagged sentence and deletes another."""
+    original = (corpus / "reuters-port-strike.txt").read_text("utf-8")
+    store = Store(tmp_path / "lib")
+    history = History(store)
+    (first,) = import_paths(store, [corpus / "reuters-port-strike.txt"])
+    v1 = first.story_id
+    kask = Actor.new("Petra Kask", "person")
+    history.add_actor(kask)
+    quote = "We will not go back until the contract is signed and the overtime rules are written down"
+    growth = "the stoppage could shave 0.3 percentage point off first-quarter growth"
+    waits = "waiting times for container vessels had risen to nine days from two days before the strike began"
+    _tag(store, history, v1, quote, "quote", speaker=kask.id, form="direct")
+    _tag(store, history, v1, "Petra Kask", "actor", actor=kask.id)
+    _tag(store, history, v1, "Aleksi Varga", "actor")
+    _tag(store, history, v1, growth, "claim")
+    _tag(store, history, v1, waits, "claim")
+    update = original.replace("UPDATE 2-", "UPDATE 3-", 1)
+    at = update.index("(Reuters) - ") + len("(Reuters) - ")
+    update = update[:at] + "Union leaders said late on Wednesday they would widen the action to two more ports.\n\n"
+    update += original[original.index("(Reuters) - ") + len("(Reuters) - ") :]
+    update = update.replace(growth, growth.replace("0.3", "0.4"))
+    deleted = next(s for s in update.split(". ") if waits in s) + ". "
+    update = update.replace(deleted, "")
+    assert waits not in update and "0.4 percentage" in update
+    path = tmp_path / "reuters-port-strike-update-3.txt"
+    path.write_text(update, "utf-8")
+    (second,) = import_paths(store, [path])
+    assert second.status == "version"
+    v2 = second.story_id
+    assert [(e.version, len(store.versions(v2))) for e in store.versions(v2)] == [(1, 2), (2, 2)]
+    anns = {a.exact: a for a in store.annotations(v2)}
+    for exact in (quote, "Petra Kask", "Aleksi Varga"):
+        assert anns[exact].carried is not None and not anns[exact].carried.pending  # in place
+    (changed,) = [a for a in anns.values() if a.carried is not None and a.carried.pending]
+    assert "0.4 percentage" in changed.exact and changed.carried.was == growth
+    (orphan,) = store.orphans(v2)
+    assert orphan.exact == waits
+    assert anns[quote].speaker == kask.id

@@ -220,7 +220,7 @@ def test_a_story_that_comes_again_is_a_new_version(data_dir: Path, tmp_path: Pat
     assert line.startswith("version   ") and line.endswith(
         f"{v2}: {new_headline} (a new version of a story in the library)"
     )
-    assert carried == "          2 annotations carried (see `wiredesk review`)"  # the quote and the actor
+    assert carried == "          2 of 2 annotations carried (see `wiredesk review`)"  # the quote and the actor
     assert summary.startswith("0 imported, 0 already in library, 1 new version(s), 0 failed")
 
     # the list: only the newest, marked; with --all-versions both

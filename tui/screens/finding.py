@@ -1,4 +1,5 @@
-"""Finding: the reader's find box (`/`, then `n` and `N`), a base of ReaderScreen above Suggesting and Tagging.
+"""Finding: the reader's find box (`/`, then `n` and `N`), a base of ReaderScreen above Reviewing, Suggesting and
+Tagging.
 
 Matches are found by `StoryView.find` (smart case, whole words on Tab); Enter selects one, so that a tag key tags it.
 A story opened from a library search opens at its first match, the box holding the query in the search language
@@ -10,13 +11,13 @@ from __future__ import annotations
 from textual import events
 
 from annotations.search import match_spans, parse_query
-from tui.screens.suggesting import Suggesting
+from tui.screens.reviewing import Reviewing
 from tui.widgets.find_bar import FindBar
 
 __all__ = ["Finding"]
 
 
-class Finding(Suggesting):
+class Finding(Reviewing):
     """Find as you type; keys typed after Enter, before the box has closed, go to the text in order."""
 
     def __init__(self) -> None:

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Header
 from annotations.history import Change, History
 from annotations.model import Annotation, AnnotationError
 from annotations.store import StoreError
+from annotations.store.orphans import Orphan
 from annotations.store.rejections import Rejection
 from annotations.store.tagstore import Edit
 from stories.model import Story
@@ -24,6 +25,7 @@ from tui.desk import desk
 from tui.screens.export_dialog import ExportDialog, everything_scope, story_scope
 from tui.screens.finding import Finding
 from tui.screens.library import LibraryScreen
+from tui.screens.reviewing import REVIEW_BINDINGS
 from tui.screens.suggesting import SUGGESTION_BINDINGS
 from tui.screens.tagging import Touched, quoted
 from tui.story_text import KIND_LABELS
@@ -32,6 +34,7 @@ from tui.widgets.find_bar import FindBar
 from tui.widgets.status_line import StatusLine
 from tui.widgets.story_view import StoryView
 from tui.widgets.suggestion_list import SuggestionList, suggestion_details
+from tui.widgets.version_bar import VersionBar, VersionFacts
 
 __all__ = ["ReaderScreen"]
 
@@ -109,6 +112,7 @@ class ReaderScreen(Finding):
             tooltip="Show or hide the annotation panel",
         ),
         *SUGGESTION_BINDINGS,
+        *REVIEW_BINDINGS,
         Binding(
             "E",
             "export",
@@ -143,12 +147,35 @@ class ReaderScreen(Finding):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        versions = len(desk(self).store.versions(self.story.id))
+        if versions > 1:
+            yield VersionBar(self._version_facts(), id="versions")
         with Horizontal(id="body"):
-            yield StoryView(self.story, versions=len(desk(self).store.versions(self.story.id)), id="story")
+            yield StoryView(self.story, versions=versions, id="story")
             yield AnnotationPanel(id="panel")
         yield FindBar(id="find")
         yield StatusLine(id="status")
         yield Footer()
+
+    def _version_facts(self) -> VersionFacts:
+        """Which version this is, when it was updated, what changed since the one before, what waits for review."""
+        store = desk(self).store
+        versions = store.versions(self.story.id)
+        number = next((e.version for e in versions if e.id == self.story.id), 1)
+        meta = self.story.meta
+        updated = (meta.updated or meta.created or "").replace("T", " ")[:16]
+        return VersionFacts(
+            number=number,
+            versions=len(versions),
+            updated=updated,
+            changed=None,
+            to_review=store.to_review(self.story.id),
+            review_key=self._key("reader.next_review"),
+        )
+
+    def refresh_version_bar(self) -> None:
+        for bar in self.query(VersionBar):
+            bar.show(self._version_facts())
 
     @property
     def view(self) -> StoryView:
@@ -275,14 +302,16 @@ class ReaderScreen(Finding):
             self.notify("Nothing to undo." if undo else "Nothing to redo.", severity="warning")
             return
         subject = change.subject
-        in_story = isinstance(subject, Annotation | Rejection)  # a rejected suggestion belongs to a story too
-        here = isinstance(subject, Annotation | Rejection) and subject.story_id == self.story.id
+        # a rejected suggestion and a carried annotation not placed (an orphan) belong to a story too
+        in_story = isinstance(subject, Annotation | Rejection | Orphan)
+        here = isinstance(subject, Annotation | Rejection | Orphan) and subject.story_id == self.story.id
         edits = change.inverse() if undo else change.edits
         self._reload_annotations(current=subject.id if here else None, changed=edits)
         if isinstance(subject, Annotation | Rejection) and here:
             self.view.move_to(subject.start, center=True)
         elsewhere = ""  # undo is one history for the whole library: say where a change was, when not here
-        if isinstance(subject, Annotation | Rejection) and not here:
+        self.refresh_version_bar()
+        if isinstance(subject, Annotation | Rejection | Orphan) and not here:
             elsewhere = f" (in “{desk(self).store.story_meta(subject.story_id).headline}”)"
         elif not in_story:
             elsewhere = " (actor registry)"

@@ -6,10 +6,19 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from stories.diff import ParagraphDiff, VersionDiff
+from annotations.store.entry import StoryEntry
+from stories.diff import DiffSummary, ParagraphDiff, VersionDiff
 from stories.text import clean_line
 
-__all__ = ["DELETED_STYLE", "INSERTED_STYLE", "MOVED_STYLE", "diff_paragraphs", "paragraph_note"]
+__all__ = [
+    "DELETED_STYLE",
+    "INSERTED_STYLE",
+    "MOVED_STYLE",
+    "diff_heading",
+    "diff_paragraphs",
+    "marked_text",
+    "paragraph_note",
+]
 
 #: Inserted words: underlined and reversed in green; deleted ones struck through in red.
 INSERTED_STYLE = "underline reverse green"
@@ -79,3 +88,23 @@ def _slice(text: str) -> str:
 def diff_paragraphs(diff: VersionDiff) -> list[tuple[str, Text]]:
     """Each paragraph of the diff in reading order: (its note, or "", and its text with the changes marked)."""
     return [(paragraph_note(p), _paragraph(diff, p)) for p in diff.paragraphs]
+
+
+def marked_text(diff: VersionDiff) -> Text:
+    """The whole diff as one text: paragraphs apart by a blank line, each note on a line above its paragraph."""
+    out = Text()
+    for n, (note, text) in enumerate(diff_paragraphs(diff)):
+        if n:
+            out.append("\n\n")
+        if note:
+            out.append(note + "\n", style=MOVED_STYLE)
+        out.append_text(text)
+    return out
+
+
+def diff_heading(old: StoryEntry, new: StoryEntry, summary: DiffSummary) -> str:
+    """ "version 2 (1a2b3c4d) → version 3 (5e6f7a8b) of 3 · 4 paragraphs changed (1 inserted, 1 deleted, 2 changed)"."""
+    head = f"version {old.version} ({old.short_id}) → version {new.version} ({new.short_id}) of {new.versions}"
+    kinds = ("inserted", "deleted", "changed", "moved")
+    counts = [f"{n} {kind}" for kind in kinds if (n := getattr(summary, kind))]
+    return f"{head} · {summary.label()}" + (f" ({', '.join(counts)})" if counts else "")

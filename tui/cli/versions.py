@@ -14,7 +14,7 @@ from stories.diff import diff_versions
 from stories.model import short_id
 from stories.text import clean_line
 from tui.cli.base import echo_rich, open_store, user_errors
-from tui.diff_text import MOVED_STYLE, diff_paragraphs
+from tui.diff_text import diff_heading, marked_text
 
 __all__ = ["COMMANDS", "pick_versions"]
 
@@ -79,21 +79,9 @@ def diff(ctx: click.Context, story: str, from_: str | None, to: str | None, fmt:
         data = {"from": _side(old_entry), "to": _side(new_entry), **result.to_dict()}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    out = Text()
-    counts = result.summary
-    out.append(
-        f"version {old_entry.version} ({old_entry.short_id}) → version {new_entry.version} ({new_entry.short_id})"
-        f" of {new_entry.versions} · {counts.label()}",
-        style="dim",
-    )
-    detail = [f"{n} {kind}" for kind, n in counts.to_dict().items() if kind not in ("paragraphs_changed", "same") and n]
-    if detail:
-        out.append(f" ({', '.join(detail)})", style="dim")
-    for note, text in diff_paragraphs(result):
-        out.append("\n\n")
-        if note:
-            out.append(note + "\n", style=MOVED_STYLE)
-        out.append_text(text)
+    out = Text(diff_heading(old_entry, new_entry, result.summary), style="dim")
+    out.append("\n\n")
+    out.append_text(marked_text(result))
     out.append("\n")
     echo_rich(out, width=100)
 

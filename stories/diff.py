@@ -16,9 +16,9 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import lru_cache
 from typing import Literal
 
+from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from stories.model import Story
@@ -162,15 +162,17 @@ def diff_versions(old: Story | str, new: Story | str) -> VersionDiff:
     left_new = [j for tag, _, _, j1, j2 in opcodes if tag != "equal" for j in range(j1, j2)]
     moved = _moved_whole(old_keys, new_keys, left_old, left_new)
     fixed = (set(moved.values()), set(moved))
+    codes: dict[str, str] = {}
+    old_codes, new_codes = _encoded(old_keys, left_old, codes), _encoded(new_keys, left_new, codes)
     # Pass 2: similar paragraphs in order between the same neighbours (changed).
     rows: list[tuple[int | None, int | None, bool]] = []  # (old index, new index, identical), reading order
     for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
             rows.extend((i, j, True) for i, j in zip(range(i1, i2), range(j1, j2), strict=True))
         else:
-            rows.extend(_align(old_keys, new_keys, range(i1, i2), range(j1, j2), fixed))
+            rows.extend(_align(old_codes, new_codes, range(i1, i2), range(j1, j2), fixed))
     # Pass 3: what is left over, found elsewhere, similar (moved and changed).
-    moved.update(_moved_similar(old_keys, new_keys, rows, moved))
+    moved.update(_moved_similar(old_codes, new_codes, rows, moved))
     moved_from = set(moved.values())
     out: list[ParagraphDiff] = []
     for i, j, identical in rows:
@@ -209,14 +211,24 @@ def _paragraphs(version: Story | str) -> tuple[str, tuple[Span, ...]]:
     return text, tuple(out)
 
 
-@lru_cache(maxsize=4096)
-def _words(paragraph: str) -> tuple[str, ...]:
-    return tuple(paragraph.split())
+def _encoded(paragraphs: Sequence[str], which: Sequence[int], codes: dict[str, str]) -> list[str]:
+    """The paragraphs `which` as strings of one character per word ("" for the others; `codes`: word -> its
+    character, shared by both versions), so that comparing words is comparing characters, as rapidfuzz does
+    fastest."""
+    out = [""] * len(paragraphs)
+    for i in which:
+        words = paragraphs[i].split()
+        for w in words:
+            if w not in codes:
+                codes[w] = chr(0x10000 + len(codes) % 0x100000)
+        out[i] = "".join(map(codes.__getitem__, words))
+    return out
 
 
-def _similarity(a: str, b: str) -> float:
-    """How alike two paragraphs are, 0..1: the share of their words in common, in order."""
-    return float(Indel.normalized_similarity(_words(a), _words(b)))
+def _similarity(a: str, b: str, cutoff: float) -> float:
+    """How alike two encoded paragraphs are, 0..1 (the share of their words in common, in order); 0 below
+    `cutoff`."""
+    return float(Indel.normalized_similarity(a, b, score_cutoff=cutoff))
 
 
 #: Above this many cells a stretch is aligned greedily instead of by the best total (keeps a rewrite fast).
@@ -232,7 +244,7 @@ def _align(
     m, n = len(olds), len(news)
 
     def similarity(i: int, j: int) -> float:
-        return 0.0 if i in fixed[0] or j in fixed[1] else _similarity(old[i], new[j])
+        return 0.0 if i in fixed[0] or j in fixed[1] else _similarity(old[i], new[j], CHANGED_SIMILARITY)
 
     if m * n > _ALIGN_CELLS:  # greedy in order: each old paragraph with the next similar new one
         pairs, j0 = [], 0
@@ -296,14 +308,19 @@ def _moved_similar(
 ) -> dict[int, int]:
     """New paragraph -> the similar old one it moved from, most similar pairs first, among those left alone."""
     taken = set(moved.values())
-    olds = [i for i, j, _ in rows if j is None and i is not None and i not in taken and old[i].strip()]
-    news = [j for i, j, _ in rows if i is None and j is not None and j not in moved and new[j].strip()]
+    olds = [i for i, j, _ in rows if j is None and i is not None and i not in taken and old[i]]
+    news = [j for i, j, _ in rows if i is None and j is not None and j not in moved and new[j]]
     if not olds or not news or len(olds) * len(news) > _MOVE_PAIRS:
         return {}
-    scored = sorted(
-        ((s, i, j) for i in olds for j in news if (s := _similarity(old[i], new[j])) >= MOVED_SIMILARITY),
-        key=lambda t: (-t[0], t[1], t[2]),
-    )
+    choices = [new[j] for j in news]
+    scored = [
+        (score, i, news[k])
+        for i in olds
+        for _, score, k in process.extract(
+            old[i], choices, scorer=Indel.normalized_similarity, score_cutoff=MOVED_SIMILARITY, limit=None
+        )
+    ]
+    scored.sort(key=lambda t: (-t[0], t[1], t[2]))
     found: dict[int, int] = {}
     for _, i, j in scored:
         if i not in taken and j not in found:

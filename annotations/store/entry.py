@@ -131,9 +131,11 @@ def share_days(entries: list[StoryEntry]) -> None:
         entry.date = seen.setdefault(entry.date, entry.date)
 
 
-def version_order(entry: StoryEntry) -> tuple[int, str]:
-    """How the versions of a story are ordered: by their number, then when they were added."""
-    return (entry.version, entry.added)
+def version_order(entry: StoryEntry) -> tuple[int, str, str]:
+    """How the versions of a story are ordered: by the number their wire gave them (UPDATE n, NewsML-G2 / ninjs
+    version, ANPA lead; 1 when none), then by their date (updated, else created; undated first), then by when
+    they were added."""
+    return (entry.version, entry.date, entry.added)
 
 
 def newest_first(entry: StoryEntry) -> tuple[str, str]:

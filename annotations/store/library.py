@@ -22,7 +22,6 @@ import contextlib
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
-from dataclasses import replace
 from pathlib import Path
 
 from annotations.actors import Actor
@@ -215,21 +214,18 @@ class Store:
         bodies and one for the index, whatever the number of stories."""
         stories = list(stories)
         new: dict[str, Story] = {}
+        new_wire_ids: set[str] = set()
         statuses = []
         for story in stories:
             if story.id in self._entries or story.id in new:
                 statuses.append("present")
                 continue
-            wire_id = story.meta.wire_id
-            taken = {e.version for e in self._versions.get(wire_id, ())} if wire_id else set()
-            taken |= {s.meta.version or 1 for s in new.values() if wire_id and s.meta.wire_id == wire_id}
-            if taken:  # another version of a story we have: keep its own number if free, else the next one
-                mine = story.meta.version
-                story = replace(
-                    story, meta=replace(story.meta, version=mine if mine and mine not in taken else max(taken) + 1)
-                )
+            wire_id = story.meta.wire_id  # a version keeps the number its wire gave it: `version_order` orders
+            known = wire_id and (wire_id in self._versions or wire_id in new_wire_ids)
+            statuses.append("version" if known else "imported")
             new[story.id] = story
-            statuses.append("version" if taken else "imported")
+            if wire_id:
+                new_wire_ids.add(wire_id)
         if new:
             added = now_iso()
             docs = [{"id": story.id, **story.meta.to_dict(), "added": added} for story in new.values()]

@@ -32,6 +32,7 @@ from tui.cli import export as cli_export
 from tui.cli import merge as cli_merge
 from tui.cli import search as cli_search
 from tui.cli import suggest as cli_suggest
+from tui.cli import versions as cli_versions
 from tui.cli.base import PIPE_WIDTH, CliContext, echo_rich, open_store, user_errors
 
 __all__ = ["main"]
@@ -339,5 +340,6 @@ for _command in (
     *cli_suggest.COMMANDS,
     *cli_search.COMMANDS,
     *cli_carry.COMMANDS,
+    *cli_versions.COMMANDS,
 ):
     main.add_command(_command)

@@ -28,6 +28,7 @@ from tui.screens.library import LibraryScreen
 from tui.screens.reviewing import REVIEW_BINDINGS
 from tui.screens.suggesting import SUGGESTION_BINDINGS
 from tui.screens.tagging import Touched, quoted
+from tui.screens.version_diff import VersionDiffScreen
 from tui.story_text import KIND_LABELS
 from tui.widgets.annotation_panel import AnnotationPanel
 from tui.widgets.find_bar import FindBar
@@ -120,6 +121,30 @@ class ReaderScreen(Finding):
             show=False,
             id="reader.export",
             tooltip="Export annotations (JSON, CSV…): this story, the library's filtered list or everything",
+        ),
+        Binding(
+            "d",
+            "version_diff",
+            "Changes",
+            show=False,
+            id="reader.version_diff",
+            tooltip="Show what changed in this version since the one before (inserted and deleted words marked)",
+        ),
+        Binding(
+            "minus",
+            "open_version(-1)",
+            "Older version",
+            show=False,
+            id="reader.previous_version",
+            tooltip="Open the version of this story before this one",
+        ),
+        Binding(
+            "plus,equals_sign",
+            "open_version(1)",
+            "Newer version",
+            show=False,
+            id="reader.next_version",
+            tooltip="Open the version of this story after this one",
         ),
         Binding(
             "escape",
@@ -363,6 +388,25 @@ class ReaderScreen(Finding):
         else:
             self.app.pop_screen()
 
+    def action_version_diff(self) -> None:
+        """Show what changed in this version since the one before (for the first version: in the next one)."""
+        versions = desk(self).store.versions(self.story.id)
+        if len(versions) < 2:
+            self.notify("This story has only one version: nothing to compare", severity="warning")
+            return
+        here = next(i for i, v in enumerate(versions) if v.id == self.story.id)
+        self.app.push_screen(VersionDiffScreen(versions, max(here, 1)))
+
+    def action_open_version(self, by: int) -> None:
+        """Open the version `by` places later (earlier, if negative) in the reader."""
+        versions = desk(self).store.versions(self.story.id)
+        here = next(i for i, v in enumerate(versions) if v.id == self.story.id)
+        if not 0 <= here + by < len(versions):
+            which = "only version" if len(versions) == 1 else "oldest version" if by < 0 else "newest version"
+            self.notify(f"This is the story's {which}", severity="warning")
+            return
+        desk(self).open_story(versions[here + by].id)
+
     def action_export(self) -> None:
         """Export this version of the story, or what the library would (its filtered list, everything)."""
         store = desk(self).store
@@ -382,8 +426,12 @@ class ReaderScreen(Finding):
             for i, v in enumerate(group)
             if v.id != self.story.id
         ]
+        changes: list[PaletteCommand] = [
+            ("Show what changed", "Words inserted and deleted ({reader.version_diff})", self.action_version_diff)
+        ]
         return [
             *versions,
+            *(changes if versions else []),
             (
                 "Tag selection as quote",
                 "Save the selected text as a quote ({reader.tag_quote})",

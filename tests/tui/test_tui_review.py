@@ -46,6 +46,8 @@ async def test_the_reader_walks_the_review_queue_and_undo_brings_it_back(tmp_pat
         bar = screen.query_one(VersionBar)
         line = bar.line(bar.facts).plain
         assert line.startswith("version 2 of 2") and "2 to review (R)" in line
+        # the new top paragraph takes the dateline: the first changed, the old lede its own; reworded; deleted
+        assert "4 paragraphs changed (d shows them)" in line
         await pilot.press("R")  # the changed claim first (it has a place), its span selected
         changed = store.annotations(v2)[-1] if store.annotations(v2)[-1].kind == "claim" else None
         assert changed is not None and changed.carried is not None and changed.carried.pending

@@ -19,6 +19,7 @@ from annotations.store import StoreError
 from annotations.store.orphans import Orphan
 from annotations.store.rejections import Rejection
 from annotations.store.tagstore import Edit
+from stories.diff import diff_versions
 from stories.model import Story
 from tui.commands import PaletteCommand
 from tui.desk import desk
@@ -167,6 +168,7 @@ class ReaderScreen(Finding):
         self.story = story
         self.history = history
         self._panel_forced: bool | None = None
+        self._changed: int | None = None  # paragraphs changed since the version before (the version bar)
 
     # --- parts ---------------------------------------------------------------------------------------------
 
@@ -189,13 +191,17 @@ class ReaderScreen(Finding):
         number = next((e.version for e in versions if e.id == self.story.id), 1)
         meta = self.story.meta
         updated = (meta.updated or meta.created or "").replace("T", " ")[:16]
+        if self._changed is None and number > 1:  # what changed since the version before: diffed once
+            before = next(e for e in versions if e.version == number - 1)
+            self._changed = diff_versions(store.story(before.id), self.story).summary.paragraphs_changed
         return VersionFacts(
             number=number,
             versions=len(versions),
             updated=updated,
-            changed=None,
+            changed=self._changed,
             to_review=store.to_review(self.story.id),
             review_key=self._key("reader.next_review"),
+            diff_key=self._key("reader.version_diff") if number > 1 else "",
         )
 
     def refresh_version_bar(self) -> None:

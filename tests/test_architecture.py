@@ -120,6 +120,35 @@ def test_the_cli_does_not_import_textual() -> None:
     assert done.stdout.strip() == "False"
 
 
+#: What the app's first frame (the library) does without: imported where first used, not by `import tui.app`.
+NOT_AT_START = (
+    "annotations.suggest",  # the suggester (its finders, spaCy): the reader's first suggestion
+    "annotations.exports",  # the export dialog
+    "annotations.importing",  # the import dialog
+    "tui.screens.reader",
+    "tui.screens.actors",
+    "tui.screens.help",
+    "tui.screens.import_dialog",
+    "tui.screens.export_dialog",
+    "tui.widgets.story_view",
+    "tui.widgets.annotation_panel",
+)
+
+
+def test_the_app_starts_without_what_its_first_frame_does_not_show(tmp_path: Path) -> None:
+    """`import tui.app` and making the app (its keymap too) bring the library screen, not the reader, the dialogs
+    or the suggester."""
+    code = (
+        "import sys, tui.app; from annotations.store import Store; "
+        f"tui.app.WiredeskApp(Store(sys.argv[1])); print(sorted(m for m in {NOT_AT_START!r} if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
 # --- import cycles --------------------------------------------------------------------------------------------
 #
 # A cycle is counted with every import: function-local ones (moving an import into a function hides a cycle from

@@ -1,8 +1,13 @@
-"""WiredeskApp: the library and the reader, on one store."""
+"""WiredeskApp: the library and the reader, on one store.
+
+The first frame is the library: this module imports what it needs, and the other screens (the reader, the actors,
+help) and the suggester where they are first used (`tui.keymap` finds them there, for the bindings).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Literal
@@ -18,17 +23,12 @@ from annotations.config import SavedSearch
 from annotations.history import History
 from annotations.registry import Registry
 from annotations.store import LoadCancelled, Store, StoreError
-from annotations.suggest import Suggestion, suggest
-from annotations.suggest.nlp import configured
 from tui.commands import WiredeskCommands
 from tui.keymap import Keymap, registry_of
-from tui.screens.actors import ActorsScreen
-from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
-from tui.screens.reader import ReaderScreen
-from tui.widgets.story_view import StoryView
 
 if TYPE_CHECKING:
+    from annotations.suggest import Suggestion
     from stories.model import Story
     from tui.desk import Desk
 
@@ -97,6 +97,7 @@ class WiredeskApp(App[None]):
         `searches`: the config's saved searches and a line for each one left out (`annotations.config.searches`)."""
         super().__init__()
         self.keymap = Keymap(registry_of(type(self)), dict(keymap or {}))
+        self._key_shown: dict[str, str] = {}  # binding id -> its key as shown: see `key_for`
         self.set_keymap(dict(self.keymap.user))
         self.quote_punctuation: Literal["drop", "keep"] = quote_punctuation
         self.suggester: Callable[[Story, Registry], list[Suggestion]] = suggester or _suggest
@@ -154,7 +155,7 @@ class WiredeskApp(App[None]):
 
     def _loaded(self) -> None:
         self._annotations_ready.set()
-        if isinstance(self.screen, LibraryScreen):
+        if self.screen_stack and isinstance(self.screen, LibraryScreen):  # (no screen: the app is closing)
             self.screen.reload()
 
     def _fail(self, message: str) -> None:
@@ -182,12 +183,15 @@ class WiredeskApp(App[None]):
         show(*args)
 
     def _show_story(self, story_id: str, at: int | None = None, find: str | None = None) -> None:
+        from tui.screens.reader import ReaderScreen
+        from tui.widgets.story_view import StoryView
+
         try:
             story = self.store.story(story_id)
         except StoreError as exc:
             self.notify(str(exc), title="Cannot open story", severity="error")
             return
-        while isinstance(self.screen, ReaderScreen | HelpScreen):
+        while isinstance(self.screen, ReaderScreen) or _is_help(self.screen):
             self.pop_screen()
         reader = ReaderScreen(story, self.history(story_id))
         if find:
@@ -209,11 +213,13 @@ class WiredeskApp(App[None]):
             self.run_worker(self._when_loaded(self._show_actors), group="open", exclusive=True)
 
     def _show_actors(self) -> None:
+        from tui.screens.actors import ActorsScreen
+
         if any(isinstance(s, ActorsScreen) for s in self.screen_stack):
             while not isinstance(self.screen, ActorsScreen):
                 self.pop_screen()
             return
-        while isinstance(self.screen, HelpScreen):
+        while _is_help(self.screen):
             self.pop_screen()
         self.push_screen(ActorsScreen())
 
@@ -227,7 +233,7 @@ class WiredeskApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "actors":  # not over a dialog that waits for an answer
-            return not isinstance(self.screen, ModalScreen) or isinstance(self.screen, HelpScreen)
+            return not isinstance(self.screen, ModalScreen) or _is_help(self.screen)
         return True
 
     def notify(
@@ -256,18 +262,34 @@ class WiredeskApp(App[None]):
                 yield command
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     def key_for(self, binding_id: str) -> str:
-        """The key in effect for a binding, as the footer shows it ("q", "^r"), for hints; "" if it has none."""
-        keys = self.keymap.keys(binding_id)
-        return self.get_key_display(Binding(keys[0], "")) if keys else ""
+        """The key in effect for a binding, as the footer shows it ("q", "^r"), for hints; "" if it has none.
+        Worked out once a binding (the keymap is fixed for the session): the reader's status line asks on every
+        move and save."""
+        shown = self._key_shown.get(binding_id)
+        if shown is None:
+            keys = self.keymap.keys(binding_id)
+            shown = self._key_shown[binding_id] = self.get_key_display(Binding(keys[0], "")) if keys else ""
+        return shown
+
+
+def _is_help(screen: Screen[object]) -> bool:
+    """Whether `screen` is the help screen (not imported for the question: no help screen before its module is)."""
+    help_module = sys.modules.get("tui.screens.help")
+    return help_module is not None and isinstance(screen, help_module.HelpScreen)
 
 
 def _suggest(story: Story, registry: Registry) -> list[Suggestion]:
     """What the reader suggests: the suggester's finds (with the config's spaCy pipeline, if it names one that
-    loads); the reader leaves out those rejected or already tagged."""
+    loads); the reader leaves out those rejected or already tagged. Imported on the first suggestion."""
+    from annotations.suggest import suggest
+    from annotations.suggest.nlp import configured
+
     return suggest(story, registry, nlp=configured()[0])
 
 

@@ -4,14 +4,18 @@ the check of that table.
 Which bindings can be live at the same time is read from the code, not listed by hand: the screens are those the
 app's methods name, then those their methods name (a screen pushes the dialogs it names); the widgets of a screen
 are those its methods name (it composes, mounts or queries them), then those theirs name. The names are read from
-the compiled methods (`co_names`), so this costs milliseconds at start. In Textual a key goes to the focused
-widget, then to each container above it, then to the screen, then to the app, so the bindings live at once are
-those along one such chain. Only a modal's chain is live while it is shown.
+the compiled methods (`co_names`; a screen a method imports where it uses it, `from tui.screens.x import X`, is
+imported then), on first use: the user's `[keys]` table checked at start, the help screen, a hint. In Textual a
+key goes to the focused widget, then to each container above it, then to the screen, then to the app, so the
+bindings live at once are those along one such chain. Only a modal's chain is live while it is shown.
 """
 
 from __future__ import annotations
 
+import dis
 import functools
+import importlib
+import importlib.util
 import inspect
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -64,10 +68,8 @@ def _ours(cls: type) -> bool:
     return cls.__module__.startswith(_PACKAGE)
 
 
-def _code_names(cls: type) -> list[str]:
-    """The global (and attribute) names the methods of `cls` use, read from their compiled code, in the order
-    the methods use them."""
-    names: dict[str, None] = {}
+def _codes(cls: type) -> Iterator[CodeType]:
+    """The compiled code of the methods of `cls`, with the lambdas, comprehensions and inner functions in them."""
     codes: list[CodeType] = []
     for value in vars(cls).values():
         for function in (value, getattr(value, "__func__", None), getattr(value, "fget", None)):
@@ -76,9 +78,36 @@ def _code_names(cls: type) -> list[str]:
                 codes.append(code)
     while codes:
         code = codes.pop(0)
+        yield code
+        codes.extend(c for c in code.co_consts if isinstance(c, CodeType))
+
+
+def _code_names(cls: type) -> list[str]:
+    """The global (and attribute) names the methods of `cls` use, read from their compiled code, in the order
+    the methods use them."""
+    names: dict[str, None] = {}
+    for code in _codes(cls):
         names.update(dict.fromkeys(code.co_names))
-        codes.extend(c for c in code.co_consts if isinstance(c, CodeType))  # lambdas, comprehensions, inner defs
     return list(names)
+
+
+def _local_imports(cls: type) -> dict[str, object]:
+    """What the methods of `cls` import from this package where they use it (`from tui.screens.x import X` in a
+    method, so that the app starts without it): name -> object, each module imported now."""
+    found: dict[str, object] = {}
+    package = cls.__module__.rpartition(".")[0]
+    for code in _codes(cls):
+        module = ""
+        consts: list[object] = []
+        for ins in dis.get_instructions(code):
+            if ins.opname == "LOAD_CONST":
+                consts.append(ins.argval)
+            elif ins.opname == "IMPORT_NAME":  # after LOAD_CONST level, LOAD_CONST names
+                level = consts[-2] if len(consts) >= 2 and isinstance(consts[-2], int) else 0
+                module = importlib.util.resolve_name("." * level + ins.argval, package) if level else ins.argval
+            elif ins.opname == "IMPORT_FROM" and module.startswith(_PACKAGE):
+                found[ins.argval] = getattr(importlib.import_module(module), ins.argval, None)
+    return found
 
 
 def _named_classes(cls: type) -> list[type[DOMNode]]:
@@ -87,7 +116,7 @@ def _named_classes(cls: type) -> list[type[DOMNode]]:
     found: dict[type[DOMNode], None] = {}
     for owner in cls.__mro__:
         if _ours(owner):
-            scope = vars(sys.modules[owner.__module__])
+            scope = {**_local_imports(owner), **vars(sys.modules[owner.__module__])}  # the module's names first
             found.update((named, None) for name in _code_names(owner) if _is_child(named := scope.get(name), cls))
     return list(found)
 
@@ -110,12 +139,21 @@ class BindingRegistry:
     default keys of every binding id."""
 
     app: type[App[object]]
-    #: Screens reachable from the app, in the order they were found.
-    screens: tuple[type[Screen[object]], ...] = field(init=False)
-    #: Each chain: the classes, app first, whose bindings are live while the last one has focus.
-    chains: tuple[tuple[type, ...], ...] = field(init=False)
 
-    def __post_init__(self) -> None:
+    @property
+    def screens(self) -> tuple[type[Screen[object]], ...]:
+        """Screens reachable from the app, in the order they were found."""
+        return self._walk[0]
+
+    @property
+    def chains(self) -> tuple[tuple[type, ...], ...]:
+        """Each chain: the classes, app first, whose bindings are live while the last one has focus."""
+        return self._walk[1]
+
+    @functools.cached_property
+    def _walk(self) -> tuple[tuple[type[Screen[object]], ...], tuple[tuple[type, ...], ...]]:
+        """The screens and the chains, found on first use (importing the screens the app imports where it uses
+        them): an app starts without them unless the user's `[keys]` table needs checking."""
         named = functools.cache(_named_classes)
         screens: list[type[Screen[object]]] = []
         todo: list[type] = [self.app]
@@ -128,8 +166,7 @@ class BindingRegistry:
         for screen in screens:
             for path in _paths(screen, named):
                 chains[tuple(dict.fromkeys(c for node in (self.app, *path) for c in _binding_classes(node)))] = None
-        object.__setattr__(self, "screens", tuple(screens))
-        object.__setattr__(self, "chains", tuple(chains))
+        return tuple(screens), tuple(chains)
 
     @functools.cached_property
     def owners(self) -> tuple[type, ...]:

@@ -3,20 +3,23 @@ bodies, ranked with a snippet each; tokens such as `is:untagged`), Enter opens a
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Input
 
 from tui.desk import desk
-from tui.screens.export_dialog import ExportDialog, Scope, everything_scope, list_scope, story_scope
-from tui.screens.import_dialog import ImportDialog
 from tui.screens.searching import HIT_LIMIT, Searching
 from tui.widgets.index_progress import IndexProgress
 from tui.widgets.row_list import RowList
 from tui.widgets.saved_search_list import SavedSearchList
 from tui.widgets.story_list import StoryList
 from tui.widgets.welcome import Welcome
+
+if TYPE_CHECKING:
+    from annotations.exports.scopes import Scope
 
 __all__ = ["FILTER_PLACEHOLDER", "LibraryScreen"]
 
@@ -127,6 +130,8 @@ class LibraryScreen(Searching):
         if desk(self).read_only:
             self.notify(desk(self).read_only, title="Read-only: cannot import", severity="error")
             return
+        from tui.screens.import_dialog import ImportDialog  # here, not at start: the first frame does without
+
         self.app.push_screen(ImportDialog(), self._imported)
 
     def _imported(self, new: list[str] | None) -> None:
@@ -136,6 +141,8 @@ class LibraryScreen(Searching):
 
     def export_scopes(self) -> list[Scope]:
         """What the library can export: the stories the filter shows (when it hides some), then everything."""
+        from annotations.exports.scopes import everything_scope, list_scope
+
         stories, store = self.query_one(StoryList), desk(self).store
         filtered = [list_scope(store, stories.shown_entries)] if stories.shown < stories.total else []
         return [*filtered, everything_scope(store)]
@@ -143,6 +150,9 @@ class LibraryScreen(Searching):
     def action_export(self) -> None:
         """Export the highlighted story (every version), the filtered list or everything; read-only libraries
         too. The filtered list is chosen first when the filter hides stories, else everything."""
+        from annotations.exports.scopes import story_scope
+        from tui.screens.export_dialog import ExportDialog
+
         highlighted = self.query_one(StoryList).highlighted
         listed = self.export_scopes()
         scopes = ([story_scope(desk(self).store, highlighted.id, every_version=True)] if highlighted else []) + listed

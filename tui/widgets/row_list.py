@@ -312,6 +312,8 @@ class RowList(ScrollView, can_focus=True):
             cell = clean_line(cell)  # names and notes typed anywhere: never a control character on screen
             if column.right:
                 shown = cell.rjust(cell_width)[-cell_width:]
+            elif cell.isascii() and cell_width > 0:  # one cell a character: as `Text.truncate` below, faster
+                shown = cell.ljust(cell_width) if len(cell) <= cell_width else cell[: cell_width - 1] + "…"
             else:
                 text = Text(cell, no_wrap=True)
                 text.truncate(cell_width, overflow="ellipsis", pad=True)

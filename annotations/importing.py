@@ -9,11 +9,9 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from annotations import config
-from annotations.carrying import CarryResult, carry_forward
-from annotations.history import History
 from annotations.model import AnnotationError
 from annotations.search import SearchIndex
 from annotations.store import Store, StoreError
@@ -22,6 +20,10 @@ from stories.loader import MAX_BYTES, Skipped, is_url, iter_files, load_path, pa
 from stories.model import Story, StoryError, StoryMeta
 from stories.sandbox import DEFAULT_BUDGET, Sandbox
 from stories.text import clean_line
+
+if TYPE_CHECKING:  # carrying (and the re-anchoring it needs) is imported when a new version arrives
+    from annotations.carrying import CarryResult
+    from annotations.history import History
 
 __all__ = ["BATCH", "DEFAULT_BUDGET", "ImportOutcome", "import_paths", "list_files", "time_budget"]
 
@@ -225,6 +227,8 @@ def _store(
 def _carry(store: Store, story: Story, history: History | None) -> tuple[CarryResult | None, str]:
     """Carry the earlier version's annotations onto this new version: (what it did, or why it could not). A carry
     that fails leaves the story stored and every annotation where it was (`wiredesk carry` tries again)."""
+    from annotations.carrying import carry_forward
+
     try:
         return carry_forward(store, story.id, history), ""
     except (AnnotationError, StoreError) as exc:

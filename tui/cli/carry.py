@@ -9,7 +9,6 @@ from typing import Any
 
 import click
 
-from annotations.carrying import carry_forward
 from annotations.model import KINDS, quoted
 from annotations.review import ReviewItem, waiting
 from stories.model import short_id
@@ -108,6 +107,8 @@ def review_(ctx: click.Context, story: str | None, fmt: str) -> None:
 def carry_(ctx: click.Context, story: str) -> None:
     """Carry the annotations of the version before STORY onto it (done at import; run it after tagging an earlier
     version). Annotations carried, orphaned or dropped before are never carried twice."""
+    from annotations.carrying import carry_forward  # the re-anchoring engine: loaded when used
+
     store = open_store(ctx)
     story_id = store.resolve(story)
     result = carry_forward(store, story_id)

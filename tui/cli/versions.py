@@ -10,11 +10,9 @@ from rich.text import Text
 
 from annotations.store import Store, StoreError
 from annotations.store.entry import StoryEntry
-from stories.diff import diff_versions
 from stories.model import short_id
 from stories.text import clean_line
 from tui.cli.base import echo_rich, open_store, user_errors
-from tui.diff_text import diff_heading, marked_text
 
 __all__ = ["COMMANDS", "pick_versions"]
 
@@ -74,6 +72,9 @@ def diff(ctx: click.Context, story: str, from_: str | None, to: str | None, fmt:
     paragraphs noted; json: the paragraphs and word operations with their offsets."""
     store = open_store(ctx, write=False)
     old_entry, new_entry = pick_versions(store, story, from_, to)
+    from stories.diff import diff_versions  # loaded when used: the wiredesk command starts without it
+    from tui.diff_text import diff_heading, marked_text
+
     result = diff_versions(store.story(old_entry.id), store.story(new_entry.id))
     if fmt == "json":
         data = {"from": _side(old_entry), "to": _side(new_entry), **result.to_dict()}

@@ -19,6 +19,7 @@ import msgspec
 
 from annotations.actors import Actor, follow_merges
 from annotations.model import KINDS, LINKS, Annotation, AnnotationError, now_iso
+from annotations.store.lean import LeanRecords
 from annotations.store.records import ActorRecord, AnnotationRecord, TombstoneRecord
 from annotations.store.rejections import RejectedIndex, Rejection, RejectionRecord
 from annotations.store.storage import JournaledStorage
@@ -34,7 +35,7 @@ Edit = tuple[Annotation | Actor | Rejection | None, Annotation | Actor | Rejecti
 
 
 def _annotation(rec: AnnotationRecord) -> Annotation:
-    return Annotation(*msgspec.structs.astuple(rec))  # same fields, same order (checked below)
+    return Annotation(*msgspec.structs.astuple(rec))  # same fields, same order (checked below); `rec` whole
 
 
 assert AnnotationRecord.__struct_fields__ == tuple(Annotation.__dataclass_fields__), "record and model differ"
@@ -48,9 +49,17 @@ class TagStore:
     """The annotations and actor registry of a data dir (loaded by `Store.load_annotations`)."""
 
     def __init__(
-        self, data_dir: Path, *, read_only: bool, tuning: dict[str, Any], check: Callable[[], None] | None = None
+        self,
+        data_dir: Path,
+        *,
+        read_only: bool,
+        tuning: dict[str, Any],
+        check: Callable[[], None] | None = None,
+        text_of: Callable[[str], str | None] | None = None,
     ) -> None:
-        """Read the annotations file; `check` is called as it goes (it raises to stop the load: see `Store.close`)."""
+        """Read the annotations file; `check` is called as it goes (it raises to stop the load: see `Store.close`).
+        With `text_of` (a story's text, or None), annotation records are held lean (`annotations.store.lean`)."""
+        self.lean = LeanRecords(text_of) if text_of is not None else None
         storage = JournaledStorage(
             data_dir / ANNOTATIONS_FILE,
             types={
@@ -59,6 +68,7 @@ class TagStore:
                 "tombstones": TombstoneRecord,
                 "rejections": RejectionRecord,
             },
+            lean={"annotations": self.lean} if self.lean is not None else None,
             read_only=read_only,
             **tuning,
         )
@@ -97,18 +107,22 @@ class TagStore:
 
     # --- reading ----------------------------------------------------------------------------------------
 
+    def _model(self, rec: AnnotationRecord) -> Annotation:
+        """The annotation a record holds, every field as stored."""
+        return _annotation(rec if self.lean is None else self.lean.full(rec))
+
     def of_story(self, story_id: str) -> list[Annotation]:
-        anns = [_annotation(rec) for rec in self.by_story.get(story_id, {}).values()]
+        anns = [self._model(rec) for rec in self.by_story.get(story_id, {}).values()]
         return sorted(anns, key=lambda a: (a.start, -a.end, a.kind, a.id))
 
     def all(self) -> Iterator[Annotation]:
         for records in list(self.by_story.values()):
             for rec in list(records.values()):
-                yield _annotation(rec)
+                yield self._model(rec)
 
     def get(self, ann_id: str) -> Annotation | None:
         rec = self.annotations.find(ann_id)
-        return None if rec is None else _annotation(rec)
+        return None if rec is None else self._model(rec)
 
     def counts(self, story_id: str) -> Counter[str]:
         """How many annotations of each kind the story has: one Counter shared by every story with the same
@@ -240,6 +254,8 @@ class TagStore:
                     self._unindex(indexed)
                 rec = self.annotations.find(subject.id)
                 if rec is not None:
+                    if self.lean is not None and not self.storage.in_transaction:  # saved: memory may hold it lean
+                        self.lean.shrink(rec)
                     self._index(rec)
 
     def tombstone(self, ann_id: str) -> dict[str, str] | None:

@@ -13,6 +13,7 @@ writing or showing a wrong value.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -47,20 +48,22 @@ class LeanRecords:
     def __init__(self, text_of: Callable[[str], str | None]) -> None:
         self._text_of = text_of
         self._texts: OrderedDict[str, str | None] = OrderedDict()
+        self._lock = threading.Lock()  # the app reads annotations from more than one thread
 
     def _text(self, story_id: str) -> str | None:
-        texts = self._texts
-        if story_id in texts:
-            texts.move_to_end(story_id)
-            return texts[story_id]
-        try:
-            text = self._text_of(story_id)
-        except StoreError:  # a damaged or missing text: records of it stay as stored
-            text = None
-        texts[story_id] = text
-        if len(texts) > _CACHED:
-            texts.popitem(last=False)
-        return text
+        with self._lock:
+            texts = self._texts
+            if story_id in texts:
+                texts.move_to_end(story_id)
+                return texts[story_id]
+            try:
+                text = self._text_of(story_id)
+            except StoreError:  # a damaged or missing text: records of it stay as stored
+                text = None
+            texts[story_id] = text
+            if len(texts) > _CACHED:
+                texts.popitem(last=False)
+            return text
 
     @staticmethod
     def _derived(text: str, start: int, end: int) -> tuple[str, str, str]:

@@ -433,7 +433,8 @@ class Store:
         return self.tags.registry
 
     def records_by_story(self) -> Mapping[str, Mapping[str, AnnotationRecord]]:
-        """Every stored annotation record, by story id then annotation id (live: do not change it)."""
+        """Every stored annotation record, by story id then annotation id (live: do not change it). A record's
+        `exact`, `prefix` and `suffix` may be `lean.FROM_TEXT` (held in the story text): `annotation(id)` has them."""
         return self.tags.by_story
 
     def tombstones(self) -> list[dict[str, str]]:

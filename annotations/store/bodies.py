@@ -10,7 +10,9 @@ Reading a body checks that its text still hashes to the story id, so a damaged p
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -34,8 +36,14 @@ class _Body(msgspec.Struct, omit_defaults=True):
     record: dict[str, Any] | None = None  # the story's index record, without `body`
 
 
+class _Text(msgspec.Struct):
+    id: str
+    text: str
+
+
 _encode = msgspec.json.Encoder().encode
 _decode = msgspec.json.Decoder(_Body).decode
+_decode_text = msgspec.json.Decoder(_Text).decode  # a body's text alone: its other fields are skipped
 
 
 class BodyPack:
@@ -44,6 +52,15 @@ class BodyPack:
     def __init__(self, data_dir: Path, *, read_only: bool = False) -> None:
         self.path = Path(data_dir) / PACK_FILE
         self.read_only = read_only
+        self._text_fd: int | None = None  # kept open by `text`, which reads many texts in a row
+        self._opening = threading.Lock()
+
+    def close(self) -> None:
+        """Close the descriptor `text` keeps (the pack can still be read: it opens again)."""
+        with self._opening:
+            fd, self._text_fd = self._text_fd, None
+        if fd is not None:
+            os.close(fd)
 
     def size(self) -> int:
         """Bytes in the pack (0 if there is none). Raises StoreError if it is not a regular file."""
@@ -108,8 +125,7 @@ class BodyPack:
             offset += len(line)
         return spans
 
-    def read(self, story_id: str, span: tuple[int, int]) -> tuple[str, tuple[Block, ...]]:
-        """The text and blocks stored at `span`, checked against `story_id`."""
+    def _raw(self, story_id: str, span: tuple[int, int]) -> bytes:
         offset, length = span
         fd = open_file(self.path, limit=None)
         if fd is None:
@@ -120,6 +136,34 @@ class BodyPack:
             raise StoreError(f"cannot read {self.path}: {exc.strerror or exc}") from None
         finally:
             os.close(fd)
+        return raw
+
+    def text(self, story_id: str, span: tuple[int, int]) -> str:
+        """The text stored at `span`, checked against `story_id` (its hash), without its blocks: cheaper than
+        `read` for callers that need the text alone, and it keeps the pack open for the next (see `close`)."""
+        with self._opening:
+            if self._text_fd is None:
+                self._text_fd = open_file(self.path, limit=None)
+            fd = self._text_fd
+        if fd is None:
+            raise StoreError(f"the text of story {story_id[:8]} is missing: {self.path} does not exist")
+        try:
+            raw = os.pread(fd, span[1], span[0])
+        except OSError as exc:
+            raise StoreError(f"cannot read {self.path}: {exc.strerror or exc}") from None
+        try:
+            body = _decode_text(raw)
+            if body.id != story_id:
+                raise ValueError("it holds another story there")
+            if hashlib.sha256(body.text.encode("utf-8")).hexdigest() != story_id:
+                raise ValueError("its text does not match its id")
+        except (msgspec.DecodeError, ValueError) as exc:
+            raise StoreError(f"the text of story {story_id[:8]} in {self.path} is damaged ({exc})") from None
+        return body.text
+
+    def read(self, story_id: str, span: tuple[int, int]) -> tuple[str, tuple[Block, ...]]:
+        """The text and blocks stored at `span`, checked against `story_id`."""
+        raw = self._raw(story_id, span)
         try:
             body = _decode(raw)
             if body.id != story_id:

@@ -23,6 +23,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from pathlib import Path
+from typing import Any
 
 from annotations.actors import Actor
 from annotations.model import Annotation, now_iso
@@ -138,7 +139,9 @@ class Store:
             )
 
     def _open(self, name: str, table: str, record_type: type) -> JournaledDB:
-        tuning = {} if self._compact_min_bytes is None else {"compact_min_bytes": self._compact_min_bytes}
+        tuning: dict[str, Any] = {}
+        if self._compact_min_bytes is not None:
+            tuning["compact_min_bytes"] = self._compact_min_bytes
         storage = JournaledStorage(self.data_dir / name, types={table: record_type}, read_only=self.read_only, **tuning)
         return tracked_db(storage)  # loaded now: an unreadable file is reported at open, not at first use
 
@@ -178,6 +181,7 @@ class Store:
                     error = error or exc
             self._write_list()
         finally:
+            self._bodies.close()
             self._lock.release()
         if error is not None:
             raise error
@@ -327,8 +331,17 @@ class Store:
                 self._stop_if_closing()
                 tuning = {} if self._compact_min_bytes is None else {"compact_min_bytes": self._compact_min_bytes}
                 self._tags = TagStore(
-                    self.data_dir, read_only=self.read_only, tuning=tuning, check=self._stop_if_closing
+                    self.data_dir,
+                    read_only=self.read_only,
+                    tuning=tuning,
+                    check=self._stop_if_closing,
+                    text_of=self._text_of,
                 )
+
+    def _text_of(self, story_id: str) -> str | None:
+        """The text of a story in the library (read from the pack, checked), or None."""
+        entry = self._entries.get(story_id)
+        return None if entry is None else self._bodies.text(story_id, entry.body)
 
     def _stop_if_closing(self) -> None:
         if self._cancel.is_set():
@@ -448,7 +461,8 @@ class Store:
         return self.tags.registry
 
     def records_by_story(self) -> Mapping[str, Mapping[str, AnnotationRecord]]:
-        """Every stored annotation record, by story id then annotation id (live: do not change it)."""
+        """Every stored annotation record, by story id then annotation id (live: do not change it). A record's
+        `exact`, `prefix` and `suffix` may be `lean.FROM_TEXT` (held in the story text): `annotation(id)` has them."""
         return self.tags.by_story
 
     def tombstones(self) -> list[dict[str, str]]:

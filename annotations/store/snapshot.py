@@ -62,12 +62,13 @@ def decode_snapshot(
     path: Path,
     *,
     check: Callable[[], None] | None = None,
+    shrink: Mapping[str, Callable[[Any], None]] | None = None,
 ) -> tuple[dict[str, dict[str, Any]], SnapshotMeta]:
     """The tables of a snapshot, documents decoded to their record types, and what it says of itself.
 
     A snapshot without the `wiredesk` table (written by plain TinyDB or an older wiredesk) is generation 0 and
     has no checksum; one with it must carry a matching checksum. `check` is called between chunks of records
-    (it raises to stop the load)."""
+    (it raises to stop the load); `shrink[table]`, if given, on each record of that table as it is decoded."""
     if not raw.strip():
         raise StoreError(f"{path} is empty ({len(raw)} bytes); it was left untouched — {DOCTOR}")
     if check is not None:
@@ -98,7 +99,7 @@ def decode_snapshot(
             if record_type is None:
                 tables[name] = {k: msgspec.json.decode(v, type=dict[str, Any]) for k, v in docs.items()}
             else:
-                tables[name] = _decode_records(docs, record_type, check)
+                tables[name] = _decode_records(docs, record_type, check, (shrink or {}).get(name))
         except (msgspec.DecodeError, UnicodeDecodeError) as exc:
             raise StoreError(f"{path} holds a damaged record in table {name!r} ({exc}); {DOCTOR}") from None
     return tables, meta
@@ -108,7 +109,10 @@ _CHUNK = 2000
 
 
 def _decode_records(
-    docs: dict[str, msgspec.Raw], record_type: type[Record], check: Callable[[], None] | None
+    docs: dict[str, msgspec.Raw],
+    record_type: type[Record],
+    check: Callable[[], None] | None,
+    shrink: Callable[[Any], None] | None = None,
 ) -> dict[str, Any]:
     """Decode a table's documents a few thousand at a time: one C call per chunk is fast, and the GIL is
     released between chunks, so an app loading in the background stays responsive."""
@@ -123,19 +127,39 @@ def _decode_records(
         records: list[Record] = decode(b"[" + b",".join(raw for _, raw in chunk) + b"]")
         for (doc_id, _), record in zip(chunk, records, strict=True):
             record.intern(seen)
+            if shrink is not None:
+                shrink(record)
             table[doc_id] = record
     return table
 
 
 def encode_snapshot(
-    tables: Mapping[str, Mapping[str, Any]], generation: int, *, seq: int | None = None, uid: str = ""
+    tables: Mapping[str, Mapping[str, Any]],
+    generation: int,
+    *,
+    seq: int | None = None,
+    uid: str = "",
+    full: Mapping[str, Callable[[Any], Any]] | None = None,
 ) -> bytes:
     """Plain TinyDB JSON for `tables`, with the generation (and the change count and file id, when given) and
-    the checksum last, in the `wiredesk` table."""
+    the checksum last, in the `wiredesk` table. `full[table]`, if given, makes each record of that table whole
+    before it is written (see `annotations.store.lean`)."""
     top: dict[str, Any] = {name: docs for name, docs in tables.items() if name != META_TABLE}
+    for name, whole in (full or {}).items():
+        if name in top:
+            top[name] = _encode_whole(top[name], whole)
     meta: dict[str, Any] = {"format": FORMAT, "generation": generation}
     if seq is not None:
         meta.update(seq=seq, uid=uid)
     top[META_TABLE] = {"1": meta}
     head = msgspec.json.encode(top)[: -len(b"}}}")] + _CRC_HEAD
     return head + b"%08x" % zlib.crc32(head) + _CRC_TAIL
+
+
+def _encode_whole(docs: Mapping[str, Any], whole: Callable[[Any], Any]) -> msgspec.Raw:
+    """A table's JSON object, each record made whole first, a chunk at a time (never all of them at once)."""
+    items = list(docs.items())
+    parts = []
+    for i in range(0, len(items), _CHUNK):
+        parts.append(msgspec.json.encode({k: whole(v) for k, v in items[i : i + _CHUNK]})[1:-1])
+    return msgspec.Raw(b"{" + b",".join(p for p in parts if p) + b"}")

@@ -25,7 +25,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 from tinydb.storages import Storage
@@ -36,6 +36,9 @@ from annotations.store.files import StoreError, keep_in_quarantine, read_file
 from annotations.store.journal import Head, HeadFile
 from annotations.store.records import Record, RecordError
 from annotations.store.snapshot import META_TABLE, SnapshotMeta, decode_snapshot, encode_snapshot
+
+if TYPE_CHECKING:
+    from annotations.store.lean import LeanRecords
 
 __all__ = [
     "META_TABLE",
@@ -69,6 +72,7 @@ class JournaledStorage(Storage):
         path: Path,
         *,
         types: Mapping[str, type[Record] | None] | None = None,
+        lean: Mapping[str, LeanRecords] | None = None,
         read_only: bool = False,
         keep_backups: int = 3,
         compact_min_bytes: int = 4 << 20,
@@ -80,6 +84,8 @@ class JournaledStorage(Storage):
         self.head_path = self.path.with_suffix(".head")
         self.backup_dir = self.path.parent / "backups"
         self.types = dict(types or {})
+        #: Tables whose records are held lean in memory (`annotations.store.lean`): shrunk as read, whole on disk.
+        self.lean = dict(lean or {})
         self.read_only = read_only
         self.keep_backups = keep_backups
         self.compact_min_bytes = compact_min_bytes
@@ -131,7 +137,8 @@ class JournaledStorage(Storage):
         raw = read_file(self.path) if stat is not None else None
         if raw is None:
             return None, {}, SnapshotMeta()
-        tables, meta = decode_snapshot(raw, self.types, self.path, check=self.check)
+        shrink = {name: lean.shrink for name, lean in self.lean.items()}
+        tables, meta = decode_snapshot(raw, self.types, self.path, check=self.check, shrink=shrink)
         return stat, tables, meta
 
     def _load(self) -> None:
@@ -183,7 +190,7 @@ class JournaledStorage(Storage):
         """Apply a journal's changes to `tables`, checking their numbers; the number of the last one."""
         seq = found.seq or 0
         for change in found.changes:
-            number = self.apply_change(tables, change)
+            number = self.apply_change(tables, change, lean=True)
             if found.seq is None:
                 seq += 1
                 continue
@@ -195,9 +202,10 @@ class JournaledStorage(Storage):
             seq = number
         return seq
 
-    def apply_change(self, tables: dict[str, dict[str, Any]], change: bytes) -> int | None:
+    def apply_change(self, tables: dict[str, dict[str, Any]], change: bytes, *, lean: bool = False) -> int | None:
         """Apply one journal change line to `tables` (idempotent: each op sets a document's final state); its
-        number (None in a journal written before sequence numbers)."""
+        number (None in a journal written before sequence numbers). With `lean`, the records of lean tables are
+        shrunk (for this storage's own tables only: nothing else makes them whole again)."""
         try:
             decoded = msgspec.json.decode(change, type=_Change)
             for table, doc_id, raw_doc in decoded.ops:
@@ -209,6 +217,8 @@ class JournaledStorage(Storage):
                 doc: Any = msgspec.json.decode(raw_doc, type=record_type or dict[str, Any])
                 if record_type is not None:
                     doc.intern()
+                    if lean and table in self.lean:
+                        self.lean[table].shrink(doc)
                 docs[doc_id] = doc
         except (msgspec.DecodeError, UnicodeDecodeError, KeyError) as exc:
             problem = f"holds a change that cannot be applied ({exc})"
@@ -250,6 +260,11 @@ class JournaledStorage(Storage):
         except BaseException:
             _undo(pending)
             raise
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether commits now wait for the end of a `transaction()` (their records not yet written)."""
+        return self._pending is not None
 
     def _append(self, ops: list[list[Any]]) -> None:
         if self.read_only or self._journal is None:
@@ -361,7 +376,8 @@ class JournaledStorage(Storage):
             raise StoreError(self._broken)
         self._check_unchanged()
         new_generation, uid = self.generation + 1, self.uid or new_uid()
-        payload = encode_snapshot(self.read(), new_generation, seq=self.seq, uid=uid)
+        full = {name: lean.full for name, lean in self.lean.items()}
+        payload = encode_snapshot(self.read(), new_generation, seq=self.seq, uid=uid, full=full)
         try:
             self.backup_dir.mkdir(mode=0o700, exist_ok=True)
             if self._snapshot_stat is not None:

@@ -30,9 +30,10 @@ class _Changes(MutableMapping[object, dict[str, Any]]):
     TinyDB hands updaters integer document ids; the table itself (as stored in JSON) has string keys.
     """
 
-    def __init__(self, docs: dict[str, Any], record_type: type[Record] | None) -> None:
+    def __init__(self, docs: dict[str, Any], record_type: type[Record] | None, whole: Callable[[Any], Any]) -> None:
         self._docs = docs
         self._type = record_type
+        self._whole = whole  # a lean table's record as stored (`annotations.store.lean`)
         self._before: dict[str, Any] = {}
         self._handed_out: dict[str, dict[str, Any]] = {}
 
@@ -43,7 +44,7 @@ class _Changes(MutableMapping[object, dict[str, Any]]):
     def __getitem__(self, doc_id: object) -> dict[str, Any]:
         doc_id = str(doc_id)
         if doc_id not in self._handed_out:  # updaters change documents in place: give them a copy to change
-            doc = self._docs[doc_id]
+            doc = self._whole(self._docs[doc_id])
             self._handed_out[doc_id] = doc.to_dict() if isinstance(doc, Record) else copy.deepcopy(doc)
         return self._handed_out[doc_id]
 
@@ -76,7 +77,7 @@ class _Changes(MutableMapping[object, dict[str, Any]]):
     def finish(self) -> list[tuple[str, Any]]:
         """Fold in-place edits back into records; the changed documents as (id, doc or None)."""
         for doc_id, edited in list(self._handed_out.items()):
-            if doc_id in self._docs and to_record(edited, self._type) != self._docs[doc_id]:
+            if doc_id in self._docs and to_record(edited, self._type) != self._whole(self._docs[doc_id]):
                 self[doc_id] = edited
         self._handed_out.clear()
         return [
@@ -94,6 +95,10 @@ class _Changes(MutableMapping[object, dict[str, Any]]):
                 self._docs[doc_id] = before
         self._before.clear()
         self._handed_out.clear()
+
+
+def _same(doc: Any) -> Any:
+    return doc
 
 
 class TrackedTable(Table):
@@ -131,7 +136,8 @@ class TrackedTable(Table):
         assert isinstance(storage, JournaledStorage)
         docs = storage.table(self.name)
         index = self._index()
-        changes = _Changes(docs, storage.types.get(self.name))
+        lean = storage.lean.get(self.name)
+        changes = _Changes(docs, storage.types.get(self.name), _same if lean is None else lean.full)
         try:
             updater(changes)  # type: ignore[arg-type]  # TinyDB types it a dict; updaters use only mapping methods
             ops = changes.finish()

@@ -20,6 +20,7 @@ import msgspec
 
 from annotations.actors import Actor, follow_merges
 from annotations.model import KINDS, LINKS, Annotation, AnnotationError, Carried, now_iso
+from annotations.store.lean import LeanRecords
 from annotations.store.orphans import Carry, CarryRecord, Orphan, OrphanIndex, OrphanRecord
 from annotations.store.records import ActorRecord, AnnotationRecord, CarriedRecord, TombstoneRecord
 from annotations.store.rejections import RejectedIndex, Rejection, RejectionRecord
@@ -53,9 +54,17 @@ class TagStore:
     """The annotations and actor registry of a data dir (loaded by `Store.load_annotations`)."""
 
     def __init__(
-        self, data_dir: Path, *, read_only: bool, tuning: dict[str, Any], check: Callable[[], None] | None = None
+        self,
+        data_dir: Path,
+        *,
+        read_only: bool,
+        tuning: dict[str, Any],
+        check: Callable[[], None] | None = None,
+        text_of: Callable[[str], str | None] | None = None,
     ) -> None:
-        """Read the annotations file; `check` is called as it goes (it raises to stop the load: see `Store.close`)."""
+        """Read the annotations file; `check` is called as it goes (it raises to stop the load: see `Store.close`).
+        With `text_of` (a story's text, or None), annotation records are held lean (`annotations.store.lean`)."""
+        self.lean = LeanRecords(text_of) if text_of is not None else None
         storage = JournaledStorage(
             data_dir / ANNOTATIONS_FILE,
             types={
@@ -67,6 +76,7 @@ class TagStore:
                 "orphans": OrphanRecord,
                 "carries": CarryRecord,
             },
+            lean={"annotations": self.lean} if self.lean is not None else None,
             read_only=read_only,
             **tuning,
         )
@@ -110,23 +120,24 @@ class TagStore:
 
     # --- reading ----------------------------------------------------------------------------------------
 
-    def _annotation(self, rec: AnnotationRecord) -> Annotation:
-        made = Annotation(*msgspec.structs.astuple(rec))  # same fields, same order (checked above)
+    def _model(self, rec: AnnotationRecord) -> Annotation:
+        """The annotation a record holds, every field as stored, and where it was carried from."""
+        made = Annotation(*msgspec.structs.astuple(rec if self.lean is None else self.lean.full(rec)))
         carried = self.carried.get(rec.id)
         return made if carried is None else replace(made, carried=carried)
 
     def of_story(self, story_id: str) -> list[Annotation]:
-        anns = [self._annotation(rec) for rec in self.by_story.get(story_id, {}).values()]
+        anns = [self._model(rec) for rec in self.by_story.get(story_id, {}).values()]
         return sorted(anns, key=lambda a: (a.start, -a.end, a.kind, a.id))
 
     def all(self) -> Iterator[Annotation]:
         for records in list(self.by_story.values()):
             for rec in list(records.values()):
-                yield self._annotation(rec)
+                yield self._model(rec)
 
     def get(self, ann_id: str) -> Annotation | None:
         rec = self.annotations.find(ann_id)
-        return None if rec is None else self._annotation(rec)
+        return None if rec is None else self._model(rec)
 
     def carry(self, story_id: str) -> Carry | None:
         """The record of carrying annotations onto this story version, if there was one."""
@@ -290,6 +301,8 @@ class TagStore:
                     self._unindex(indexed)
                 rec = self.annotations.find(subject.id)
                 if rec is not None:
+                    if self.lean is not None and not self.storage.in_transaction:  # saved: memory may hold it lean
+                        self.lean.shrink(rec)
                     self._index(rec)
 
     def tombstone(self, ann_id: str) -> dict[str, str] | None:

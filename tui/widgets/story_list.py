@@ -257,5 +257,5 @@ class StoryList(RowList):
 
 def _haystack(entry: StoryEntry) -> str:
     """What the words filter looks in: id, headline, agency, section and authors, in lower case."""
-    m = entry.meta
+    m = entry.read_meta()  # not kept: only the rows drawn keep theirs
     return "\n".join([entry.id, m.headline, m.agency or "", m.section or "", *m.authors]).lower()

@@ -135,3 +135,13 @@ def test_stories_with_the_same_counts_share_them(data_dir: Path) -> None:
         put(store, tag_text(two, "Bo", kind="actor"))
         assert dict(store.counts(two.id)) == {"quote": 1, "actor": 1, "claim": 0}
         assert dict(store.counts(one.id)) == {"quote": 1, "actor": 0, "claim": 0}
+
+
+def test_a_pass_over_every_entry_reads_metadata_without_keeping_it(data_dir: Path) -> None:
+    _library(data_dir)
+    with Store(data_dir, read_only=True) as listed:
+        entries = listed.entries(all_versions=True)
+        read = [e.read_meta() for e in entries]
+        assert all(e.cached is None for e in entries)  # nothing kept: a 100k library would hold ~100 MB more
+        assert read == [e.meta for e in entries]  # the same metadata, versions numbered as `meta` gives them
+        assert all(e.cached is not None for e in entries)

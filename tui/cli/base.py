@@ -44,12 +44,13 @@ class CliContext:
         self.data_dir = config.data_dir(data_dir)
         self._store: Store | None = None
 
-    def store(self, write: bool = True, *, load: bool = True) -> Store:
+    def store(self, write: bool = True, *, load: bool = True, lean: bool = False) -> Store:
         """The library; commands that only read open it read-only (and never create the data dir).
 
-        `load`: read the annotations now, so a damaged file is reported before any work is done."""
+        `load`: read the annotations now, so a damaged file is reported before any work is done. `lean`: as the
+        app holds them (less memory, a slower load: a command that ends soon loads them whole, twice as fast)."""
         if self._store is None:
-            self._store = Store(self.data_dir, read_only=not write)
+            self._store = Store(self.data_dir, read_only=not write, lean=lean)
         if load:
             try:
                 self._store.load_annotations()
@@ -63,9 +64,9 @@ class CliContext:
         """The library for the app (which reads the annotations after its first frame): writable, or
         read-only with the reason when another process writes it or the data dir cannot be written."""
         try:
-            return self.store(load=False), ""
+            return self.store(load=False, lean=True), ""
         except (StoreLockedError, ReadOnlyError) as exc:
-            self._store = Store(self.data_dir, read_only=True)
+            self._store = Store(self.data_dir, read_only=True, lean=True)
             return self._store, clean_line(str(exc))
 
     def close(self) -> None:

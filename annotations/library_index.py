@@ -3,7 +3,7 @@
 `LibraryIndex` folds every link into the registry entry it stands for now (merges followed) and records, per
 entry, how often it is linked as speaker, mention and claimant, and per story which entries it links and
 which claim statuses it holds. `parse_filter` reads the library's filter box: plain words plus tokens such as
-`is:untagged`, `quoting:NAME`, `actor:NAME`, `claimant:NAME` and `claims:STATUS`.
+`is:untagged`, `is:review`, `quoting:NAME`, `actor:NAME`, `claimant:NAME` and `claims:STATUS`.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ FILTER_KEYS = ("is", *NAME_KEYS, "claims")
 #: One line per token, for the help screen and the palette.
 FILTER_HELP = (
     ("is:untagged", "stories with no annotation yet (is:tagged: with some)"),
+    ("is:review", "stories with carried annotations waiting for review (a new version: changed or not placed)"),
     ("quoting:NAME", "stories quoting an actor (name, alias, a surname alone or an id prefix)"),
     ("actor:NAME", "stories mentioning an actor"),
     ("claimant:NAME", "stories with a claim by an actor"),
@@ -76,6 +77,7 @@ class LibraryIndex:
         self.tagged: set[str] = set()
         self.links: dict[str, dict[str, set[str]]] = {name: {} for name in LINKS}  # field -> actor -> stories
         self.statuses: dict[str, set[str]] = {}  # claim status -> stories
+        self.review: set[str] = set(store.review_counts())  # stories with carried annotations waiting for review
         canonical: dict[str, str | None] = {}
         tally: dict[str, dict[str, int]] = {name: {} for name in LINKS}  # field -> actor -> links
         for story_id, records in store.records_by_story().items():
@@ -135,7 +137,9 @@ class LibraryIndex:
         if key == "is":
             if "tagged".startswith(wanted):
                 return set(self.tagged)
-            result.errors.append(f"is:{value}? use is:untagged or is:tagged")
+            if "review".startswith(wanted):
+                return set(self.review)
+            result.errors.append(f"is:{value}? use is:untagged, is:tagged or is:review")
             return set()
         if key == "claims":
             statuses = [s for s in STATUSES if s.startswith(wanted)]

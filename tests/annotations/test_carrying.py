@@ -213,3 +213,18 @@ def test_the_reuters_port_strike_update(corpus: Path, tmp_path: Path) -> None:
     (orphan,) = store.orphans(v2)
     assert orphan.exact == waits
     assert anns[quote].speaker == kask.id
+
+
+def test_the_library_filter_finds_the_stories_to_review(tagged, tmp_path: Path) -> None:
+    from annotations.library_index import LibraryIndex, parse_filter
+
+    store, history, _, _ = tagged
+    v2 = _update(tmp_path, store)
+    index = LibraryIndex(store)
+    assert index.select(parse_filter("is:review")).only == {v2}
+    for item in waiting(store, v2):
+        drop(history, item)
+    assert LibraryIndex(store).select(parse_filter("is:review")).only == set()
+    assert LibraryIndex(store).select(parse_filter("is:nonsense")).errors == [
+        "is:nonsense? use is:untagged, is:tagged or is:review"
+    ]

@@ -64,3 +64,17 @@ async def test_the_reader_walks_the_review_queue_and_undo_brings_it_back(tmp_pat
         assert "1 to review" in bar.line(bar.facts).plain
         await pilot.press("u")
         await until(pilot, lambda: store.to_review(v2) == 2, "undo brings the changed claim back")
+
+
+async def test_the_library_marks_a_story_with_annotations_to_review(tmp_path: Path) -> None:
+    from tui.screens.library import LibraryScreen
+    from tui.widgets.story_list import StoryList
+
+    store, v2 = _library(tmp_path)
+    store.load_annotations()
+    app = WiredeskApp(store, annotator="tester", suggester=_nothing)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, LibraryScreen), "the library")
+        stories = app.screen.query_one(StoryList)
+        await until(pilot, lambda: "to review" in " ".join(stories.cells(0)), "the review count in the list")
+        assert "[v2: 2 to review] Merrow dock strike enters third week" in stories.cells(0)

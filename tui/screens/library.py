@@ -91,8 +91,9 @@ class LibraryScreen(Searching):
         store = desk(self).store
         entries = store.entries()
         stories = self.query_one(StoryList)
-        counts = store.counts if store.annotations_loaded else None  # asked per row drawn, not for 100k at once
-        stories.set_entries(entries, counts)
+        loaded = store.annotations_loaded
+        counts = store.counts if loaded else None  # asked per row drawn, not for 100k at once
+        stories.set_entries(entries, counts, store.to_review if loaded else None)
         self.search_reloaded()
         box = self.box
         self.apply_search(box.value, typing=box.has_focus)

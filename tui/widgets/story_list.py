@@ -62,6 +62,7 @@ class StoryList(RowList):
         self._entries: list[StoryEntry] = []
         self._rows: list[StoryEntry] = []
         self._counts: Callable[[str], Counter[str]] | None = None
+        self._to_review: Callable[[str], int] | None = None
         self._words: list[str] = []
         self._allows: Callable[[str], bool] | None = None
         self._today = self.clock()
@@ -106,13 +107,19 @@ class StoryList(RowList):
     def highlighted(self) -> StoryEntry | None:
         return self._rows[self.cursor] if 0 <= self.cursor < len(self._rows) else None
 
-    def set_entries(self, entries: list[StoryEntry], counts: Callable[[str], Counter[str]] | None) -> None:
+    def set_entries(
+        self,
+        entries: list[StoryEntry],
+        counts: Callable[[str], Counter[str]] | None,
+        to_review: Callable[[str], int] | None = None,
+    ) -> None:
         """Show these stories (newest first), keeping the highlighted story where possible.
 
         `counts` gives a story's annotation counts by kind, asked only for the rows drawn; None: the annotations are
-        still being read, the count columns show "…".
+        still being read, the count columns show "…". `to_review`: how many carried annotations of a story wait
+        for review (shown before its headline), asked likewise.
         """
-        self._entries, self._counts = entries, counts
+        self._entries, self._counts, self._to_review = entries, counts, to_review
         self._today = self.clock()
         self._haystacks = self._kept = self._kept_hay = self._by_id = None
         self._cells = {}
@@ -252,6 +259,8 @@ class StoryList(RowList):
             c = self._counts(entry.id)
             counts = [str(c[k]) if c[k] else "·" for k in KINDS]
         headline = f"[v{entry.version}] {m.headline}" if entry.versions > 1 else m.headline  # an updated story
+        if entry.versions > 1 and self._to_review is not None and (waiting := self._to_review(entry.id)):
+            headline = f"[v{entry.version}: {waiting} to review] {m.headline}"
         return [entry.short_id, list_date(m, entry.added, self._today), m.agency or "", headline, *counts]
 
 

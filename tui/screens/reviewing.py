@@ -91,6 +91,7 @@ class Reviewing(Suggesting):
             hint = f"{place} place it on the selection (its best candidate), {drop_} drop"
         else:
             hint = f"no candidate place: select its text + {place}, or {drop_} drop"
+        self.app.clear_notifications()  # the item before: settled or passed
         self.notify(f"{item.describe()}\n{hint}", title=f"To review {number}/{total}", markup=False, timeout=8)
 
     def action_next_review(self) -> None:
@@ -123,6 +124,7 @@ class Reviewing(Suggesting):
             self.notify(str(exc), title="Not saved", severity="error", markup=False)
             return
         self._reviewing = None
+        self.app.clear_notifications()
         self.view.clear_selection()
         self.view.move_to(made.start)
         self._reload_annotations(current=made.id, changed=[(before, None), (None, made)])
@@ -144,6 +146,7 @@ class Reviewing(Suggesting):
             self.notify(str(exc), title="Not saved", severity="error", markup=False)
             return
         self._reviewing = None
+        self.app.clear_notifications()
         self.view.clear_selection()
         self._reload_annotations(changed=[(gone, None)])
         self.notify(quoted(item.was), title=f"Dropped {item.kind}", markup=False)

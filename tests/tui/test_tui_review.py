@@ -70,7 +70,7 @@ async def test_the_library_marks_a_story_with_annotations_to_review(tmp_path: Pa
     from tui.screens.library import LibraryScreen
     from tui.widgets.story_list import StoryList
 
-    store, v2 = _library(tmp_path)
+    store, _ = _library(tmp_path)
     store.load_annotations()
     app = WiredeskApp(store, annotator="tester", suggester=_nothing)
     async with app.run_test(size=SIZE) as pilot:

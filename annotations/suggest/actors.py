@@ -69,6 +69,11 @@ CUE_AFTER = frozenset(
 )
 _NATIONAL = ("an", "ian", "ese", "ish", "i")  # the ending of a word for a nationality before a title ("Kestovan")
 _ADJECTIVE_ENDINGS = ("an", "ian", "ese", "ish", "i")
+_NAME_PART = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")  # a word of a name
+_AMPERSAND = re.compile(r"\s&\s|\w&\w")  # "Marlow & Finch", "AT&T"
+_IN_BEFORE = re.compile(r"\b(?:in|near|outside)\s$")
+_NEXT_CAPITAL = re.compile(r"\s+([A-Z][\w-]*)")
+_NEXT_WORD = re.compile(r"\s*(\w+)")
 #: A character `str.isalnum` accepts (re's \w is exactly these and "_").
 _ALNUM = re.compile(r"[^\W_]")
 _LOWER_NEXT = re.compile(r" ([a-z][\w-]*)")  # "Corvan district" is a place, "Orlenian farmers" a nationality
@@ -94,7 +99,7 @@ class _Found:
     def add(self, s: Suggestion) -> None:
         self.out.append(s)
         insort(self.taken, (s.start, s.end))
-        parts = [p for p in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", s.actor) if p not in N.CONNECTORS]
+        parts = [p for p in _NAME_PART.findall(s.actor) if p not in N.CONNECTORS]
         if s.actor_type == "person" and len(parts) >= 2:
             self.surnames[fold_atom(parts[-1])] = s
             if len(parts) == 3:  # two surnames: "Velasco" of "Ana Velasco Ruiz" names her again
@@ -303,7 +308,7 @@ def _read_run(
         if at:  # "ECB" of "ECB President Christine Lagarde", "U.S." of "U.S. Senate Majority Leader …"
             _read_run(ctx, run[:at], found, registry_surnames, lower, capitals, inside)
         return
-    if len(run) > 1 and re.search(r"\s&\s|\w&\w", text[start:end]):
+    if len(run) > 1 and _AMPERSAND.search(text, start, end):
         kind = "organisation"  # "Marlow & Finch", "AT&T"
     if kind and len(run) > 1:
         # an organisation whose last word is no head ("Park Min-jun", "National Rally") is a guess the story may settle
@@ -312,7 +317,7 @@ def _read_run(
         if kind == "person" and (is_demonym(texts[0]) or texts[0] in N.TITLES):
             return  # "Russian Ivo"? not a name this module can read
         actor = country_named(text[start:end]) or text[start:end] if kind == "country" else text[start:end]
-        if kind == "person" and re.search(r"\b(?:in|near|outside)\s$", text[max(0, start - 8) : start]):
+        if kind == "person" and _IN_BEFORE.search(text[max(0, start - 8) : start]):
             kind, rule = "place", "actor.place"  # "in Khan Younis", "near Hong Kong"
         found.add(_mention(ctx, start, end, rule, actor, kind))
         return
@@ -373,9 +378,9 @@ def _read_word(
         return  # a shouted word (a dateline, a headline in capitals), not an acronym
     if _looks_like_demonym(folded, w, after, capitals):
         return
-    if folded.endswith(_NATIONAL) and (title := re.match(r"\s+([A-Z][\w-]*)", after)) and N.is_title(title.group(1)):
+    if folded.endswith(_NATIONAL) and (title := _NEXT_CAPITAL.match(after)) and N.is_title(title.group(1)):
         return  # a nationality before a title: "Kestovan Prime Minister"
-    cue = re.match(r"\s*(\w+)", after)
+    cue = _NEXT_WORD.match(after)
     cued = bool(cue and cue.group(1) in CUE_AFTER)
     country_like = _has_demonym(folded, capitals)
     if initial and not (country_like or cued or kind or folded in inside):

@@ -35,6 +35,8 @@ _BOILERPLATE_START = re.compile(
     r"(?i)\A\W*(?:reporting|editing|writing|additional reporting|compiled|translated|edited|by) "
 )
 _HEADLINE_KINDS = ("headline",)
+_HEADLINE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_PLACE_LINE = re.compile(r"[ \t]*[A-Z][A-Z.'’ ,-]{2,40}")  # a dateline on a line of its own: "ANKARA"
 _SMALL = frozenset("a an and as at but by for from in into of on or over the to up with vs via after amid".split())
 
 
@@ -79,7 +81,7 @@ def _boilerplate(chunk: str) -> bool:
 
 def headline_case(line: str) -> bool:
     """Whether a line capitalises (nearly) every word, as some agencies' headlines do."""
-    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if w.casefold() not in _SMALL]
+    words = [w for w in _HEADLINE_WORD.findall(line) if w.casefold() not in _SMALL]
     if len(words) < 3:
         return False
     capital = sum(1 for w in words if w[:1].isupper())
@@ -98,7 +100,7 @@ def zones(ctx: Context) -> Zones:
             headlines.append((block.start, block.end))
     for n, (start, end) in enumerate(ctx.paragraphs):
         chunk = text[start:end]
-        if n < 6 and re.fullmatch(r"[ \t]*[A-Z][A-Z.'’ ,-]{2,40}", chunk):
+        if n < 6 and _PLACE_LINE.fullmatch(chunk):
             skips.append((start, end))  # a dateline on a line of its own: "ANKARA"
         elif n < 4 and (m := _DATELINE.match(chunk) or _CAPITAL_DATELINE.match(chunk)):
             skips.append((start, start + m.end()))

@@ -27,8 +27,14 @@ def suggest(story: Story, registry: Registry, *, nlp: NlpBackend | None = None) 
     from annotations.suggest.quotes import find_quotes
 
     ctx = Context(story, registry)
-    mentions = find_actors(ctx, nlp)
-    quotes = find_quotes(ctx, mentions)
-    claims = find_claims(ctx, quotes, mentions)
+    try:
+        mentions = find_actors(ctx, nlp)
+        quotes = find_quotes(ctx, mentions)
+        claims = find_claims(ctx, quotes, mentions)
+    finally:
+        # what the finders shared (the scan: its speakers hold `ctx`) is a reference cycle: cleared, the story's
+        # tokens, phrases and speakers are freed at once, not left for the cycle collector to find (with the
+        # thousands of objects a story makes, its passes cost the suggester a quarter of its time)
+        ctx.memo.clear()
     order = {"quote": 0, "actor": 1, "claim": 2}
     return sorted([*quotes, *mentions, *claims], key=lambda s: (s.start, -s.end, order[s.kind]))

@@ -17,6 +17,8 @@ import re
 from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import compress
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from annotations.actors import fold_name
@@ -28,7 +30,7 @@ from annotations.suggest.countries import (
     is_demonym,
     place_named,
 )
-from annotations.suggest.matcher import Atom, Entry, Matcher, fold_atom, registry_matcher
+from annotations.suggest.matcher import Atoms, Entry, Matcher, fold_atom, registry_matcher
 from annotations.suggest.model import Suggestion
 from annotations.suggest.registry_read import StoryPlaces, country_matcher, inside_local
 from annotations.suggest.runs import Word, runs, words_and_atoms
@@ -67,6 +69,13 @@ CUE_AFTER = frozenset(
 )
 _NATIONAL = ("an", "ian", "ese", "ish", "i")  # the ending of a word for a nationality before a title ("Kestovan")
 _ADJECTIVE_ENDINGS = ("an", "ian", "ese", "ish", "i")
+_NAME_PART = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")  # a word of a name
+_AMPERSAND = re.compile(r"\s&\s|\w&\w")  # "Marlow & Finch", "AT&T"
+_IN_BEFORE = re.compile(r"\b(?:in|near|outside)\s$")
+_NEXT_CAPITAL = re.compile(r"\s+([A-Z][\w-]*)")
+_NEXT_WORD = re.compile(r"\s*(\w+)")
+#: A character `str.isalnum` accepts (re's \w is exactly these and "_").
+_ALNUM = re.compile(r"[^\W_]")
 _LOWER_NEXT = re.compile(r" ([a-z][\w-]*)")  # "Corvan district" is a place, "Orlenian farmers" a nationality
 
 
@@ -90,7 +99,7 @@ class _Found:
     def add(self, s: Suggestion) -> None:
         self.out.append(s)
         insort(self.taken, (s.start, s.end))
-        parts = [p for p in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", s.actor) if p not in N.CONNECTORS]
+        parts = [p for p in _NAME_PART.findall(s.actor) if p not in N.CONNECTORS]
         if s.actor_type == "person" and len(parts) >= 2:
             self.surnames[fold_atom(parts[-1])] = s
             if len(parts) == 3:  # two surnames: "Velasco" of "Ana Velasco Ruiz" names her again
@@ -214,19 +223,19 @@ def _adjective(text: str, start: int, end: int, capitals: set[str]) -> bool:
 
 def _word_sets(ctx: Context, every_word: list[Word], initial: dict[int, bool]) -> tuple[set[str], set[str], set[str]]:
     """The folded words written in lower case, those written capitalised, and those capitalised inside a sentence
-    (not opening it); `initial` is filled with whether each capitalised word opens a sentence. One pass."""
-    lower: set[str] = set()
+    (not opening it); `initial` is filled with whether each capitalised word opens a sentence."""
+    # the first letters, the lower-case words and the capitalised ones picked in C: only a capitalised word (one in
+    # seven) takes a Python-level step
+    heads = list(map(itemgetter(0), map(itemgetter(2), every_word)))
+    upper = list(map(str.isupper, heads))
+    lower = set(compress(map(itemgetter(3), every_word), map(str.islower, heads)))
     capitals: set[str] = set()
     inside: set[str] = set()
-    for w in every_word:
-        first = w.text[0]
-        if first.isupper():
-            capitals.add(w.folded)
-            opens = initial[w.start] = _sentence_initial(ctx, w.start)
-            if not opens:
-                inside.add(w.folded)
-        elif first.islower():
-            lower.add(w.folded)
+    for w in compress(every_word, upper):
+        capitals.add(w.folded)
+        opens = initial[w.start] = _sentence_initial(ctx, w.start)
+        if not opens:
+            inside.add(w.folded)
     return lower, capitals, inside
 
 
@@ -299,7 +308,7 @@ def _read_run(
         if at:  # "ECB" of "ECB President Christine Lagarde", "U.S." of "U.S. Senate Majority Leader …"
             _read_run(ctx, run[:at], found, registry_surnames, lower, capitals, inside)
         return
-    if len(run) > 1 and re.search(r"\s&\s|\w&\w", text[start:end]):
+    if len(run) > 1 and _AMPERSAND.search(text, start, end):
         kind = "organisation"  # "Marlow & Finch", "AT&T"
     if kind and len(run) > 1:
         # an organisation whose last word is no head ("Park Min-jun", "National Rally") is a guess the story may settle
@@ -308,7 +317,7 @@ def _read_run(
         if kind == "person" and (is_demonym(texts[0]) or texts[0] in N.TITLES):
             return  # "Russian Ivo"? not a name this module can read
         actor = country_named(text[start:end]) or text[start:end] if kind == "country" else text[start:end]
-        if kind == "person" and re.search(r"\b(?:in|near|outside)\s$", text[max(0, start - 8) : start]):
+        if kind == "person" and _IN_BEFORE.search(text[max(0, start - 8) : start]):
             kind, rule = "place", "actor.place"  # "in Khan Younis", "near Hong Kong"
         found.add(_mention(ctx, start, end, rule, actor, kind))
         return
@@ -369,9 +378,9 @@ def _read_word(
         return  # a shouted word (a dateline, a headline in capitals), not an acronym
     if _looks_like_demonym(folded, w, after, capitals):
         return
-    if folded.endswith(_NATIONAL) and (title := re.match(r"\s+([A-Z][\w-]*)", after)) and N.is_title(title.group(1)):
+    if folded.endswith(_NATIONAL) and (title := _NEXT_CAPITAL.match(after)) and N.is_title(title.group(1)):
         return  # a nationality before a title: "Kestovan Prime Minister"
-    cue = re.match(r"\s*(\w+)", after)
+    cue = _NEXT_WORD.match(after)
     cued = bool(cue and cue.group(1) in CUE_AFTER)
     country_like = _has_demonym(folded, capitals)
     if initial and not (country_like or cued or kind or folded in inside):
@@ -397,7 +406,7 @@ def _sentence_initial(ctx: Context, pos: int) -> bool:
         return True
     i = bisect_right(ctx.sentence_starts, pos)
     sentence = ctx.sentence_starts[i - 1] if i else 0
-    return not any(c.isalnum() for c in ctx.text[sentence:pos])
+    return _ALNUM.search(ctx.text, sentence, pos) is None  # no letter or digit before it in its sentence
 
 
 def _looks_like_demonym(folded: str, word: str, after: str, capitals: set[str]) -> bool:
@@ -432,7 +441,7 @@ def _relink(ctx: Context, found: _Found) -> None:
                 found.out[n] = _mention(ctx, s.start, s.end, "actor.surname", person.actor, "person", person.actor_id)
 
 
-def _countries(ctx: Context, every: list[Atom], found: _Found, skip: Zones) -> None:
+def _countries(ctx: Context, every: Atoms, found: _Found, skip: Zones) -> None:
     """Country names the runs did not take: inside a hyphenated word ("Russia-Ukraine"), or in a headline."""
     for hit in country_matcher().find(ctx.text, every):
         exact = ctx.text[hit.start : hit.end]
@@ -440,16 +449,16 @@ def _countries(ctx: Context, every: list[Atom], found: _Found, skip: Zones) -> N
             found.add(_mention(ctx, hit.start, hit.end, "actor.country", hit.entries[0].actor, "country"))
 
 
-def _headlines(ctx: Context, runs: list[list[Word]], every: list[Atom], found: _Found) -> None:
+def _headlines(ctx: Context, runs: list[list[Word]], every: Atoms, found: _Found) -> None:
     """In headline-case lines, only the names the body named (their full names or a person's surname)."""
     if not runs:
         return
     known = {s.exact: Entry(s.exact, s.actor, s.actor_id, s.actor_type) for s in reversed(found.out)}
     known |= {surname: Entry(surname, s.actor, s.actor_id, "person") for surname, s in found.surnames.items()}
     matcher = Matcher(known.values())
-    starts = [a.start for a in every]
+    starts = every.starts
     for run in runs:
-        inside = every[bisect_left(starts, run[0].start) : bisect_right(starts, run[-1].end - 1)]
+        inside = every.cut(bisect_left(starts, run[0].start), bisect_right(starts, run[-1].end - 1))
         for hit in matcher.find(ctx.text, inside):
             if found.free(hit.start, hit.end):
                 e = hit.entries[0]

@@ -12,13 +12,13 @@ import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
+from itertools import compress, count, repeat
 from typing import NamedTuple
 
 from annotations.actors import fold_name
 from annotations.registry import Registry
 
-__all__ = ["Atom", "Entry", "Hit", "Matcher", "atoms", "fold_atom", "registry_matcher"]
+__all__ = ["Atom", "Atoms", "Entry", "Hit", "Matcher", "atoms", "fold_atom", "registry_matcher"]
 
 ATOM = re.compile(r"[^\W_]+")
 #: ATOM in lower-case ASCII text (a narrower class, so a faster pass).
@@ -34,6 +34,23 @@ class Atom(NamedTuple):
     start: int
     end: int
     folded: str
+
+
+class Atoms(NamedTuple):
+    """A text's atoms as three parallel lists (no tuple made per atom): what `Matcher.find` reads."""
+
+    starts: list[int]
+    ends: list[int]
+    folded: list[str]
+
+    @classmethod
+    def of(cls, atoms: list[Atom]) -> Atoms:
+        """The atoms of a list of `Atom`s."""
+        return cls([a.start for a in atoms], [a.end for a in atoms], [a.folded for a in atoms])
+
+    def cut(self, i: int, j: int) -> Atoms:
+        """Atoms `i` to `j - 1`."""
+        return Atoms(self.starts[i:j], self.ends[i:j], self.folded[i:j])
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,14 +134,14 @@ class Matcher:
     def __bool__(self) -> bool:
         return bool(self._one or self._two)
 
-    def find(self, text: str, words: list[Atom], *, cased: bool = True) -> list[Hit]:
+    def find(self, text: str, words: Atoms | list[Atom], *, cased: bool = True) -> list[Hit]:
         """The names found in `text` (cut into `words` by `atoms`). `cased`: a name written with a capital is not
         found in all-lowercase text ("Lee" is not "lee")."""
+        starts, ends, folded = words if isinstance(words, Atoms) else Atoms.of(words)
         hits: list[Hit] = []
-        folded = [w.folded for w in words]
-        firsts = self._firsts
-        n, after = len(words), 0
-        for i in [k for k, word in enumerate(folded) if word in firsts]:  # only where a name can start
+        n, after = len(folded), 0
+        # only where a name can start (the indices picked in C: no Python-level step per atom)
+        for i in compress(count(), map(self._firsts.__contains__, folded)):
             if i < after:
                 continue  # inside the name found last
             found = None
@@ -133,21 +150,20 @@ class Matcher:
                 size = len(key)
                 if i + size > n or tuple(folded[i : i + size]) != key:
                     continue
-                if any(not _JOIN.fullmatch(text, words[i + k - 1].end, words[i + k].start) for k in range(1, size)):
+                if any(not _JOIN.fullmatch(text, ends[i + k - 1], starts[i + k]) for k in range(1, size)):
                     continue
-                found = self._hit(text, words, i, size, entries, cased)
+                found = self._hit(text, starts[i], ends[i + size - 1], i, size, entries, cased)
                 if found is not None:
                     break
             if found is None and (one := self._one.get(folded[i])):
-                found = self._hit(text, words, i, 1, one, cased)
+                found = self._hit(text, starts[i], ends[i], i, 1, one, cased)
             if found is not None:
                 hits.append(found)
                 after = found.last + 1
         return hits
 
     @staticmethod
-    def _hit(text: str, words: list[Atom], i: int, size: int, entries: tuple[Entry, ...], cased: bool) -> Hit | None:
-        start, end = words[i].start, words[i + size - 1].end
+    def _hit(text: str, start: int, end: int, i: int, size: int, entries: tuple[Entry, ...], cased: bool) -> Hit | None:
         if cased and text[start:end].islower() and any(c.isupper() for e in entries for c in e.name):
             return None
         return Hit(start, end, i, i + size - 1, entries)

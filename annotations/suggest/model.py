@@ -2,11 +2,41 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Any, TypeVar
 
 from annotations.actors import fold_name
 
 __all__ = ["Suggestion", "pattern_of"]
+
+_T = TypeVar("_T")
+
+
+def _init_in_one_step(cls: type[_T]) -> type[_T]:
+    """`cls` (a frozen dataclass) with an `__init__` of the same signature, defaults and default factories that
+    sets the instance's `__dict__` in one step, to a dict display of the fields. The generated one stores each
+    field through `object.__setattr__` (frozen): for a `Suggestion`, 26 calls, some 5 % of the suggester's time.
+    The function is compiled from source as `dataclasses` does it (a signature Python checks, at C speed)."""
+    params, stores = [], []
+    namespace: dict[str, Any] = {"MISSING": MISSING, "setattr": object.__setattr__}
+    for f in fields(cls):  # type: ignore[arg-type]  # cls is a dataclass (checked by fields at run time)
+        if f.default is not MISSING:
+            namespace[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+            stores.append(f"{f.name!r}: {f.name}")
+        elif f.default_factory is not MISSING:
+            namespace[f"_factory_{f.name}"] = f.default_factory
+            params.append(f"{f.name}=MISSING")
+            stores.append(f"{f.name!r}: _factory_{f.name}() if {f.name} is MISSING else {f.name}")
+        else:
+            params.append(f.name)
+            stores.append(f"{f.name!r}: {f.name}")
+    body = f"setattr(self, '__dict__', {{{', '.join(stores)}}})"
+    exec(f"def __init__(self, {', '.join(params)}):\n    {body}\n", namespace)
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    setattr(cls, "__init__", init)  # noqa: B010 - mypy keeps the dataclass's signature (the same)
+    return cls
 
 
 def pattern_of(kind: str, exact: str) -> str:
@@ -14,6 +44,7 @@ def pattern_of(kind: str, exact: str) -> str:
     return f"{kind}:{fold_name(exact)}"
 
 
+@_init_in_one_step
 @dataclass(frozen=True)
 class Suggestion:
     """A suggested annotation of `story.text[start:end]` (== `exact`), with what the suggester found around it.

@@ -176,6 +176,10 @@ ROLE_WORDS = _words(
     fellow engineer consultant"""
 )
 _ROLES = "|".join(sorted(ROLE_WORDS))
+_NAME_WORD = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*\.?")
+_ATOM = re.compile(r"[^\W_]+")
+#: A role in apposition after a name: "Feld, a lawyer for the cooperative".
+_APPOSED_ROLE = re.compile(r"\s*,\s*(?:a|an|the|its|his|her|their)\s+(?:[\w-]+\s+){0,3}?(?:" + _ROLES + r")\b")
 #: The text before a place's name ("in ", "the town of ").
 PLACE_BEFORE = re.compile(
     r"\b(?:in|near|outside|(?:town|city|village|region|state|province|county|district|capital) of)\s+(?:the\s+)?$"
@@ -305,13 +309,13 @@ def guess_type(name: str, before: str = "", after: str = "") -> str:
     """The type of actor `name` most likely is (one of person, organisation, government, country, place, group),
     from its words and, if given, the text just `before` and `after` it ("spokesman " before: a person; "in "
     before: a place). Never raises; "organisation" when nothing tells."""
-    words = re.findall(r"[^\W_]+(?:[-'’.][^\W_]+)*\.?", name or "")
+    words = _NAME_WORD.findall(name or "")
     while words and words[0].casefold() == "the":
         words = words[1:]
     kind, _ = classify(words)
     if kind:
         return kind
-    tail = re.findall(r"[^\W_]+", before[-40:] if before else "")
+    tail = _ATOM.findall(before[-40:] if before else "")
     previous = tail[-1] if tail else ""
     if previous in TITLES or previous.casefold() in ROLE_WORDS:
         return "person"
@@ -319,7 +323,7 @@ def guess_type(name: str, before: str = "", after: str = "") -> str:
         return "place"
     if len(words) == 1 and demonym_country(words[0]):
         return "group"
-    if after and re.match(r"\s*,\s*(?:a|an|the|its|his|her|their)\s+(?:[\w-]+\s+){0,3}?(?:" + _ROLES + r")\b", after):
+    if after and _APPOSED_ROLE.match(after):
         return "person"  # "Feld, a lawyer for the cooperative"
     if len(words) == 1:
         return "organisation"

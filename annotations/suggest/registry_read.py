@@ -12,7 +12,7 @@ from functools import cache
 
 from annotations.actors import fold_name
 from annotations.suggest.countries import city_named, country_named, country_names, demonym_country
-from annotations.suggest.matcher import Atom, Entry, Hit, Matcher, fold_atom
+from annotations.suggest.matcher import Atoms, Entry, Hit, Matcher, fold_atom
 from annotations.suggest.model import Suggestion
 from annotations.suggest.runs import Word
 
@@ -29,7 +29,7 @@ class StoryPlaces:
     """The countries a story names (worked out when first asked) and its capitalised words, to tell whether a
     registry entry's qualifier ("Brazilian" of "Brazilian Agriculture Ministry") is one the story gives."""
 
-    def __init__(self, text: str, every: list[Atom], capitals: set[str]) -> None:
+    def __init__(self, text: str, every: Atoms, capitals: set[str]) -> None:
         self.text, self.every, self.capitals = text, every, capitals
         self._countries: set[str] | None = None
 

@@ -9,7 +9,7 @@ from operator import not_
 from typing import NamedTuple
 
 from annotations.suggest import names as N
-from annotations.suggest.matcher import Atom, atoms, fold_atom
+from annotations.suggest.matcher import Atoms, atoms, fold_atom
 
 __all__ = ["Word", "runs", "words", "words_and_atoms"]
 
@@ -59,11 +59,11 @@ def words(text: str) -> list[Word]:
     return words_and_atoms(text)[0] if text.isascii() else _words(text)
 
 
-def words_and_atoms(text: str) -> tuple[list[Word], list[Atom]]:
-    """`words(text)` and `matcher.atoms(text)`, from one regex pass over ASCII text."""
+def words_and_atoms(text: str) -> tuple[list[Word], Atoms]:
+    """`words(text)` and `matcher.atoms(text)` (as `Atoms`), from one regex pass over ASCII text."""
     if not text.isascii():
-        return _words(text), atoms(text)
-    new = tuple.__new__  # a Word or an Atom without the named tuple's Python-level __new__
+        return _words(text), Atoms.of(atoms(text))
+    new = tuple.__new__  # a Word without the named tuple's Python-level __new__
     # The words are made in C (maps over the matches; lower() folds an ASCII word), then the few possessives
     # mended. A word never ends in an apostrophe and initials ("U.S.") have none, so POSSESSIVE strips exactly a
     # final "'s".
@@ -77,16 +77,29 @@ def words_and_atoms(text: str) -> tuple[list[Word], list[Atom]]:
             start, end, word, folded = out[i]
             out[i] = new(Word, (start, end - 2, word[:-2], folded[:-2]))
     # The atoms: every match of WORD (before the possessive is cut) begins and ends where an atom does, so a match
-    # of letters and digits only is one atom; the others ("U.S.", "rock'n'roll's") are cut at their marks.
-    spans = list(zip(starts, ends, lows, strict=True))
-    fields: list[tuple[int, int, str]] = []
+    # of letters and digits only is one atom (the lists are shared as they are when all are); the others ("U.S.",
+    # "rock'n'roll's") are cut at their marks.
+    marked = list(compress(count(), map(not_, map(str.isalnum, texts))))
+    if not marked:
+        return out, Atoms(starts, ends, lows)
+    a_starts: list[int] = []
+    a_ends: list[int] = []
+    a_folded: list[str] = []
     done = 0
-    for i in compress(count(), map(not_, map(str.isalnum, texts))):
-        fields += spans[done:i]
-        fields += [(starts[i] + m.start(), starts[i] + m.end(), m.group()) for m in _ASCII_ATOM.finditer(lows[i])]
+    for i in marked:
+        a_starts += starts[done:i]
+        a_ends += ends[done:i]
+        a_folded += lows[done:i]
+        at = starts[i]
+        for m in _ASCII_ATOM.finditer(lows[i]):
+            a_starts.append(at + m.start())
+            a_ends.append(at + m.end())
+            a_folded.append(m.group())
         done = i + 1
-    fields += spans[done:]
-    return out, list(map(new, repeat(Atom), fields))
+    a_starts += starts[done:]
+    a_ends += ends[done:]
+    a_folded += lows[done:]
+    return out, Atoms(a_starts, a_ends, a_folded)
 
 
 def _words(text: str) -> list[Word]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from annotations.suggest.matcher import ATOM, Atom, atoms, fold_atom
+from annotations.suggest.matcher import ATOM, Atom, Atoms, atoms, fold_atom
 from annotations.suggest.phrases import _ASCII_GAP_TOKEN, _GAP_TOKEN
 from annotations.suggest.runs import _words, words, words_and_atoms
 
@@ -29,7 +29,7 @@ def test_ascii_atoms_are_the_general_atoms() -> None:
     for text in _samples():
         expected = [Atom(m.start(), m.end(), fold_atom(m.group())) for m in ATOM.finditer(text)]
         assert atoms(text) == expected, text
-        assert words_and_atoms(text) == (_words(text), expected), text
+        assert words_and_atoms(text) == (_words(text), Atoms.of(expected)), text
 
 
 def test_ascii_tokens_are_the_general_tokens() -> None:

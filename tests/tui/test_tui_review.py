@@ -78,3 +78,32 @@ async def test_the_library_marks_a_story_with_annotations_to_review(tmp_path: Pa
         stories = app.screen.query_one(StoryList)
         await until(pilot, lambda: "to review" in " ".join(stories.cells(0)), "the review count in the list")
         assert "[v2: 2 to review] Merrow dock strike enters third week" in stories.cells(0)
+
+
+async def test_an_update_imported_in_the_app_carries_in_one_step_that_u_undoes(tmp_path: Path) -> None:
+    from tests.annotations.test_carrying import _file as wire_file
+    from tui.screens.library import LibraryScreen
+    from tui.widgets.wrapped_log import WrappedLog
+
+    store = Store(tmp_path / "lib")
+    history = History(store)
+    (first,) = import_paths(store, [wire_file(tmp_path, "v1.txt", 0, [LEDE, QUOTE, OFFER, CLOSE, TALKS])])
+    _tag(store, history, first.story_id, "Port Merrow", "actor")
+    update = wire_file(tmp_path, "v2.txt", 1, [NEW_TOP, LEDE, QUOTE, OFFER_REWORDED, CLOSE])
+    app = WiredeskApp(store, annotator="tester", suggester=_nothing)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, LibraryScreen), "the library")
+        await pilot.press("i")
+        await until(pilot, lambda: bool(app.screen.query("#import-path")), "the import dialog")
+        app.screen.query_one("#import-path").value = str(update)
+        await pilot.press("enter")
+        summary = app.screen.query_one("#import-summary")
+        await until(pilot, lambda: "version" in str(summary.content), "the import summary")
+        log = "\n".join(app.screen.query_one("#import-log", WrappedLog).rows)
+        assert "new version v2.txt" in log and "1 of 1 annotation carried" in log
+        (v2,) = [e.id for e in store.versions(first.story_id) if e.id != first.story_id]
+        assert [a.exact for a in store.annotations(v2)] == ["Port Merrow"]
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, LibraryScreen), "back in the library")
+        assert app.history().undo() is not None  # the carry is the app's last step
+        assert store.annotations(v2) == [] and store.carry(v2) is None

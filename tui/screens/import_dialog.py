@@ -86,7 +86,8 @@ class ImportDialog(ModalScreen[list[str]]):
         files = list_files([path], skip=[desk(self).store.data_dir])
         self.app.call_from_thread(self.query_one(ProgressBar).update, total=max(len(files), 1), progress=0)
         last = None
-        for outcome in import_paths(desk(self).store, files):
+        # a new version's carried annotations: one step of the app's history, undone with `u` like any other
+        for outcome in import_paths(desk(self).store, files, history=desk(self).history()):
             counts[outcome.status] += 1
             if outcome.status in ("imported", "version") and outcome.story_id:
                 self._new_ids.append(outcome.story_id)
@@ -105,6 +106,8 @@ class ImportDialog(ModalScreen[list[str]]):
         else:
             word = {"imported": "imported", "present": "already in library", "version": "new version"}
             line = f"{word[outcome.status]:<9} {name}: {outcome.headline}"
+            if outcome.carried is not None:
+                line += f" ({outcome.carried.describe()})"
         self.query_one(WrappedLog).write(Text(line))
         if advance:
             self.query_one(ProgressBar).advance(1)

@@ -54,7 +54,8 @@ def test_table_and_jsonl(lib: Path) -> None:
     table = run(lib, "search", "harbour", "--limit", "2")
     assert table.exit_code == 0, table.output
     lines = table.stdout.splitlines()
-    assert lines[0].split() == ["ID", "Date", "Score", "Headline", "/", "snippet"]
+    assert lines[0].split() == ["ID", "Date", "Match", "Headline", "/", "snippet"]
+    assert lines[1].split()[2] == "100%"  # the best hit; the others as a share of its BM25 score
     assert sum(1 for line in lines if line[:8].strip()) == 3  # the header and two stories
     assert "harbour" in table.stdout.lower()
     jsonl = run(lib, "search", "harbour", "--format", "jsonl")

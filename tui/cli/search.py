@@ -152,10 +152,12 @@ def _table(records: list[dict[str, Any]]) -> None:
     table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 2, 0, 0), show_lines=False)
     table.add_column("ID", no_wrap=True, width=8)
     table.add_column("Date", no_wrap=True, width=10)
-    table.add_column("Score", no_wrap=True, justify="right", width=7)
+    table.add_column("Match", no_wrap=True, justify="right", width=5)
     table.add_column("Headline / snippet", overflow="fold")
+    # BM25 of a word most stories hold is tiny (2e-06): the table shows each as a share of the best one's
+    best = max((r["score"] for r in records if r["score"] is not None), default=None)
     for record in records:
-        score = "" if record["score"] is None else f"{record['score']:.3g}"
+        score = "" if record["score"] is None or not best else f"{100 * record['score'] / best:.0f}%"
         text = Text(record["headline"], style="bold")  # Text, never Rich markup: brackets in a story stay text
         if record["snippet"]:
             text.append("\n" + record["snippet"], style="dim")

@@ -103,8 +103,11 @@ class Carried:
         wrong += ["score"] if isinstance(data.get("score"), bool) else []  # True is an int, not a score
         if missing or wrong:
             raise AnnotationError(f"an annotation's carried field lacks or mistypes {', '.join(missing + wrong)}")
-        made = cls(**{k: data[k] for k in types if k in data})
-        made = replace(made, score=float(made.score))
+        try:
+            score = float(data["score"])
+        except OverflowError:  # an integer of thousands of digits
+            raise AnnotationError("an annotation's carried score is a number from 0 to 1") from None
+        made = cls(**{k: data[k] for k in types if k in data and k != "score"}, score=score)
         made.check()
         return made
 

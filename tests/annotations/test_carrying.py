@@ -228,3 +228,21 @@ def test_the_library_filter_finds_the_stories_to_review(tagged, tmp_path: Path) 
     assert LibraryIndex(store).select(parse_filter("is:nonsense")).errors == [
         "is:nonsense? use is:untagged, is:tagged or is:review"
     ]
+
+
+def test_a_carried_annotation_passes_the_w3c_must_assertions(tagged, tmp_path: Path) -> None:
+    import io
+    import json
+
+    from annotations.exports import exporter, select
+    from tests.annotations.test_export_formats import must_failures, w3c_validators
+
+    validators = w3c_validators()  # skipped without ../shared's W3C test suite
+    store, _, _, _ = tagged
+    _update(tmp_path, store)
+    out = io.StringIO()
+    exporter("w3c").write(store, out, select(store))
+    carried = [i for i in json.loads(out.getvalue())["first"]["items"] if "via" in i]
+    assert len(carried) == 4
+    for item in carried:
+        assert must_failures(item, validators) == [], item["id"]

@@ -1,5 +1,5 @@
-"""The command palette (ctrl+p): open a story by headline, export, the actors view, library filters, and the
-current screen's actions."""
+"""The command palette (ctrl+p): open a story by headline, export, the actors view, saved searches, library
+filters, and the current screen's actions."""
 
 from __future__ import annotations
 
@@ -71,6 +71,10 @@ class WiredeskCommands(Provider):
             ("Actors", "The actor registry: quotes, claims and mentions of each ({app.actors})", app.action_actors)
         )
         commands = [(name, self._with_keys(help_text), callback) for name, help_text, callback in commands]
+        for saved in app.saved_searches[0]:  # the config's [searches]: names and queries cleaned when read
+            commands.append(
+                (f"Search: {saved.name}", f"Saved search: {saved.query}", partial(app.filter_library, saved.query))
+            )
         for name, help_text, query in LIBRARY_FILTERS:
             commands.append((name, help_text, partial(app.filter_library, query)))
         for entry in app.store.entries():

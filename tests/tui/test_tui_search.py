@@ -342,3 +342,15 @@ async def test_searching_is_not_said_once_the_answer_is_shown(tmp_path: Path, mo
         await until(pilot, lambda: listed(app) == [QUOTAS.id], "the hits")
         screen._say_searching(screen._generation)  # what the timer does 0.25 s after the key
         assert "searching" not in str(screen.box.border_subtitle)
+
+
+async def test_the_palette_runs_a_saved_search(tmp_path: Path) -> None:
+    from tests.tui.support import run_command
+
+    searches = [SavedSearch("quotas", "quotas"), SavedSearch("reuters", "agency:reuters")]
+    app = WiredeskApp(library(tmp_path), annotator="tester", searches=(searches, []))
+    async with app.run_test(size=SIZE) as pilot:
+        await counts_shown(pilot)
+        await run_command(pilot, "search: quo", "Search: quotas")
+        await until(pilot, lambda: app.screen.query_one("#filter").value == "quotas", "the saved search's query")
+        await until(pilot, lambda: listed(app) == [QUOTAS.id, HARBOUR.id], "its hits")

@@ -147,6 +147,16 @@ class DiffMap:
             return None
         return ms, me
 
+    def between(self, start: int, end: int) -> tuple[int, int] | None:
+        """For old [start, end) lying wholly in one edit whose ends it fills (a misspelt word), the new text the edit
+        put there: between the block ending at `start` and the one starting at `end`; else None."""
+        if self._overlapping(start, end):
+            return None
+        prev, nxt = self.block_at(start, end=True), self.block_at(end)
+        if prev is None or nxt is None or prev.old_end != start or nxt.old_start != end:
+            return None
+        return (prev.new_end, nxt.new_start) if prev.new_end < nxt.new_start else None
+
     def edits(self, start: int, end: int) -> int:
         """How many separate edits touch old [start, end): gaps between the blocks holding its text, and its ends
         when they lie outside blocks."""

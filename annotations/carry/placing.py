@@ -4,6 +4,7 @@ confidence is an orphan with its best candidate places; two about equally good p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -21,6 +22,7 @@ CARRIED, CHANGED, ORPHAN = "carried", "changed", "orphan"
 #: At most this many exact occurrences of a span's text are weighed (a very common word).
 _MAX_OCCURRENCES = 64
 _MAX_CANDIDATES = 3
+_WORDS = re.compile(r"\w+")
 
 
 class SpanLike(Protocol):
@@ -245,11 +247,15 @@ class _Placer:
         return sorted(out, key=lambda c: (-c.score, c.start))
 
     def _changed(self) -> Placement | None:
-        """The passage where the diff points, if enough of it survives and it is similar enough."""
-        if self.region is None or self.dm.kept(self.span.start, self.span.end) < self.th.kept_min:
+        """The passage where the diff points, if enough of it survives (or it is one edit between its whole
+        context, as a misspelt name) and it is similar enough."""
+        region = self.region or self.dm.between(self.span.start, self.span.end)
+        if region is None:
             return None
-        start, end = snap_to_words(self.new, *self.region)
+        start, end = snap_to_words(self.new, *region)
         if start >= end:
+            return None
+        if self.dm.kept(self.span.start, self.span.end) < self.th.kept_min and not self._one_edit_within(start, end):
             return None
         exact, found = self.span.exact, self.new[start:end]
         if found == exact:  # the text is there after all, but not in one trusted run: only if its context agrees
@@ -271,6 +277,14 @@ class _Placer:
         if rival is not None and (rival.score + self._context(rival.start, rival.end)) / 2 >= here - self.th.margin:
             return None  # a passage elsewhere is about as similar: never guess
         return self._placed(CHANGED, (start, end), method, sim)
+
+    def _one_edit_within(self, start: int, end: int) -> bool:
+        """True if the span is one edit, as many words long as new[start:end], with the whole stored context on both
+        sides of it (a misspelt word; not words added beside it)."""
+        sp = self.span
+        whole = self._sides(start, end) == (len(sp.prefix), len(sp.suffix))
+        same_words = len(_WORDS.findall(sp.exact)) == len(_WORDS.findall(self.new[start:end]))
+        return whole and same_words and self.dm.edits(sp.start, sp.end) == 1
 
     def _kept_around(self, start: int, end: int, method: str) -> bool:
         """True if the new passage [start, end) keeps its surroundings: one side of the stored context whole, and the

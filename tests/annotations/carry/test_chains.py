@@ -51,6 +51,7 @@ def test_a_small_run_misplaces_nothing(versions: ModuleType) -> None:
         (4, 1718, 3, "a23"),  # a sentence rewritten into a look-alike: three edits inside the span
         (4, 1089, 1, "a17"),  # a span half in a deleted paragraph, its other side whole
         (5, 951, 0, "a11"),  # a paragraph moved into a span: fuzzy matching found a piece of it
+        (4, 598, 1, "a14"),  # a misspelt name with a word added after it: not one misspelling
         (6, 785, 3, "a11"),  # a deleted sentence's text found as the start of a moved paragraph's look-alike
     ],
 )

@@ -164,3 +164,11 @@ def test_a_passage_rewritten_on_both_sides_of_a_span_is_no_changed_span() -> Non
     new = paragraphs(P1, other.format(quote.replace("regional court", "port authority")), P3)  # a look-alike
     p = one(old, new, span(old, quote))
     assert p.state == "orphan" and p.candidates  # the look-alike is offered, not taken
+
+
+def test_a_misspelt_one_word_span_is_changed_not_an_orphan() -> None:
+    new = BASE.replace("Petra Lind,", "Petra Lnid,")
+    p = one(BASE, new, span(BASE, "Lind"))
+    assert (p.state, text_of(new, p)) == ("changed", "Lnid")
+    renamed = one(BASE, BASE.replace("Petra Lind,", "Petra Holm,"), span(BASE, "Lind"))
+    assert renamed.state == "orphan"  # another name is no edit of this one

@@ -83,7 +83,7 @@ def test_margin() -> None:
 
 
 def test_kept_min_and_changed_min() -> None:
-    new = BASE.replace("fell 12%", "fell 21%")
+    new = BASE.replace("fell 12%", "fell 21%").replace("the operator fell", "the operators fell")  # two edits
     sp = span(BASE, FIGURE)
     kept = DiffMap(BASE, new, min_block=4, min_move=48).kept(sp.start, sp.end)
     assert run(BASE, new, sp, kept_min=kept).state == "changed"

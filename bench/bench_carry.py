@@ -18,9 +18,13 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # this checkout's code, not the installed one
 
 from common import median, percentile
 from make_versions import Step, make_chains

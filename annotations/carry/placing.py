@@ -123,9 +123,10 @@ class _Placer:
         image = self._trusted_image(exact)
         if image is not None:  # one long run of identical text holds the whole span: its text is where the diff says
             here = self._context(image[0])
-            unique = all(self._context(o) < here for o in occurrences if o != image[0])  # else the diff chose
-            if not unique and self._repeated_run():
-                return self._orphan(exact)  # the diff chose between copies of a whole run of text: not to be trusted
+            others = [self._context(o) for o in occurrences if o != image[0]]
+            unique = all(c < here for c in others)  # else the diff chose
+            if not unique and (self._repeated_run() or any(c > here for c in others)):
+                return self._orphan(exact)  # the diff chose between copies of a run, or against the context
             return self._placed(CARRIED, image, "exact" if unique else "diff", 1.0)
         if exact and exact[0].score >= self.th.exact_min:
             best = exact[0]
@@ -149,8 +150,9 @@ class _Placer:
             return None
         before = span.start - block.old_start if block.old_start > 0 else th.anchor
         after = block.old_end - span.end if block.old_end < len(self.dm.old) else th.anchor
-        if min(before, after) >= th.anchor:  # (a moved run is found among leftovers: maybe another copy's)
-            return None if block.moved and self._look_alike(*image) else image
+        if min(before, after) >= th.anchor:  # unless the run may be another copy's (moved, or repeated) ...
+            doubtful = block.moved or self._repeated_run()
+            return None if doubtful and self._look_alike(*image) else image  # ... whose context fits as well
         here = self._context(image[0])
         rivals = [self._context(c.start) for c in others if c.start != image[0]]
         if here >= th.trust_context and all(r <= here - th.margin for r in rivals) and not self._twin(*image):

@@ -52,7 +52,9 @@ def test_a_small_run_misplaces_nothing(versions: ModuleType) -> None:
         (4, 1089, 1, "a17"),  # a span half in a deleted paragraph, its other side whole
         (5, 951, 0, "a11"),  # a paragraph moved into a span: fuzzy matching found a piece of it
         (4, 598, 1, "a14"),  # a misspelt name with a word added after it: not one misspelling
+        (7, 1655, 0, "a19"),  # a short run between edits, repeated in the old text: the diff took the wrong copy
         (6, 785, 3, "a11"),  # a deleted sentence's text found as the start of a moved paragraph's look-alike
+        (8, 1702, 2, "a21"),  # two paragraphs starting alike swapped: the diff ran on into the wrong one
     ],
 )
 def test_misplacements_once_found_on_held_out_seeds_stay_fixed(

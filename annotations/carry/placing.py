@@ -170,8 +170,8 @@ class _Placer:
 
     def _look_alike(self, start: int, end: int) -> bool:
         """True if another place of the span's text in the old version has as much of its own surroundings around
-        new[start:end] as this span's stored context has: the new text there may be that other passage (a sentence
-        of a template repeated with other names)."""
+        new[start:end] as this span's stored context has, in all or on a side where this span's context is cut short:
+        the new text there may be that other passage (a sentence of a template repeated with other names)."""
         sp, old, new = self.span, self.dm.old, self.new
         before, after = self._sides(start, end)
         here = before + after
@@ -182,7 +182,7 @@ class _Placer:
             o_end = o + len(sp.exact)
             b = _common_prefix(old[max(0, o - lp) : o][::-1], new[max(0, start - lp) : start][::-1])
             a = _common_prefix(old[o_end : o_end + ls], new[end : end + ls])
-            if b + a >= here:
+            if b + a >= here or (before < lp and b > before) or (after < ls and a > after):
                 return True
         return False
 

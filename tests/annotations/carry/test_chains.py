@@ -55,6 +55,8 @@ def test_a_small_run_misplaces_nothing(versions: ModuleType) -> None:
         (7, 1655, 0, "a19"),  # a short run between edits, repeated in the old text: the diff took the wrong copy
         (6, 785, 3, "a11"),  # a deleted sentence's text found as the start of a moved paragraph's look-alike
         (8, 1702, 2, "a21"),  # two paragraphs starting alike swapped: the diff ran on into the wrong one
+        (10, 1594, 1, "a17"),  # a deleted paragraph's name, the next paragraph starting alike: its suffix cut short
+        (10, 166, 0, "a3"),  # a moved quote's copy: the other old copy fits the damaged side better
     ],
 )
 def test_misplacements_once_found_on_held_out_seeds_stay_fixed(

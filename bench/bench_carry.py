@@ -1,6 +1,6 @@
 """Re-anchoring benchmark (issue 15 §4): annotations carried across generated story versions, scored on the truth.
 
-    python bench/bench_carry.py [--chains 2000] [--seed 1] [--record]
+    python bench/bench_carry.py [--chains 2000] [--seed 1] [--held-out 4,5,6,7] [--record]
 
 Each chain (bench/make_versions.py) gives 2-4 steps old version -> new version with ~20 annotations and the truth
 for each. `annotations.carry.place` places them; a placement is
@@ -11,15 +11,20 @@ for each. `annotations.carry.place` places them; a placement is
 - an orphan otherwise (right when the truth is `gone`, a miss when it is not).
 Time: `place` per story version (median, p95) against baselines run on the same pairs in the same run:
 `str.find` of every annotation's text, and `difflib.SequenceMatcher` over the two texts' words.
+`--held-out` seeds (never tuned on) are run the same way and reported one line each.
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # this checkout's code, not the installed one
 
 from common import median, percentile
 from make_versions import Step, make_chains
@@ -119,11 +124,23 @@ def report(tally: Tally, chains: int, seed: int) -> str:
     return "\n".join(rows)
 
 
+def held_out_line(tally: Tally, seed: int) -> str:
+    """One line for a seed never tuned on: carried right, misplaced, changed detected."""
+    c = tally.counts
+    same, changed = c["truth same"], c["truth changed"]
+    return (
+        f"- held out, seed {seed}: annotations {same + changed + c['truth gone']}, carried right"
+        f" {_pct(c['right carried'], same)}, misplaced **{c['misplaced']}** ({c['misplaced carried']} carried,"
+        f" {c['misplaced changed']} changed), changed detected {_pct(c['right changed'], changed)}"
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chains", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--show", type=int, default=10, help="print this many misplacements")
+    parser.add_argument("--held-out", default="", help="comma-separated seeds also run, one line each")
     parser.add_argument("--record", action="store_true", help="write the section in bench/RESULTS.md")
     args = parser.parse_args(argv)
     tally = run(args.chains, args.seed)
@@ -131,8 +148,17 @@ def main(argv: list[str] | None = None) -> None:
     print(body)
     for line in tally.misplaced[: args.show]:
         print("  ", line)
+    seeds = [int(s) for s in args.held_out.split(",") if s.strip()]
+    for seed in seeds:
+        held = run(args.chains, seed)
+        line = held_out_line(held, seed)
+        body += "\n" + line
+        print(line)
+        for miss in held.misplaced[: args.show]:
+            print("  ", miss)
     if args.record:
         command = f"python bench/bench_carry.py --chains {args.chains} --seed {args.seed}"
+        command += f" --held-out {args.held_out}" if seeds else ""
         record_section("Re-anchoring (issue 15)", command, body)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 from rapidfuzz.distance import Indel
 
@@ -146,6 +146,25 @@ class DiffMap:
         if ms is None or me is None or ms >= me:
             return None
         return ms, me
+
+    def between(self, start: int, end: int) -> tuple[int, int] | None:
+        """For old [start, end) lying wholly in one edit whose ends it fills (a misspelt word), the new text the edit
+        put there: between the block ending at `start` and the one starting at `end`; else None."""
+        if self._overlapping(start, end):
+            return None
+        prev, nxt = self.block_at(start, end=True), self.block_at(end)
+        if prev is None or nxt is None or prev.old_end != start or nxt.old_start != end:
+            return None
+        return (prev.new_end, nxt.new_start) if prev.new_end < nxt.new_start else None
+
+    def edits(self, start: int, end: int) -> int:
+        """How many separate edits touch old [start, end): gaps between the blocks holding its text, and its ends
+        when they lie outside blocks."""
+        inner = self._overlapping(start, end)
+        if not inner:
+            return 1
+        gaps = sum(1 for x, y in pairwise(inner) if y.old_start > x.old_end)
+        return gaps + (inner[0].old_start > start) + (inner[-1].old_end < end)
 
     def _overlapping(self, start: int, end: int) -> list[Block]:
         i = max(0, bisect_right(self._starts, start) - 1)

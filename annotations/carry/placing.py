@@ -4,6 +4,7 @@ confidence is an orphan with its best candidate places; two about equally good p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -21,6 +22,7 @@ CARRIED, CHANGED, ORPHAN = "carried", "changed", "orphan"
 #: At most this many exact occurrences of a span's text are weighed (a very common word).
 _MAX_OCCURRENCES = 64
 _MAX_CANDIDATES = 3
+_WORDS = re.compile(r"\w+")
 
 
 class SpanLike(Protocol):
@@ -80,6 +82,17 @@ def _whole(text: str, start: int, end: int) -> bool:
     return not (cuts_start or cuts_end)
 
 
+def _whole_hits(text: str, exact: str) -> list[int]:
+    """Where `exact` starts in `text` as whole words (at most `_MAX_OCCURRENCES`)."""
+    hits: list[int] = []
+    i = text.find(exact) if exact else -1
+    while i != -1 and len(hits) < _MAX_OCCURRENCES:
+        if _whole(text, i, i + len(exact)):
+            hits.append(i)
+        i = text.find(exact, i + 1)
+    return hits
+
+
 def _common_prefix(a: str, b: str) -> int:
     if a == b:
         return len(a)
@@ -110,12 +123,16 @@ class _Placer:
         image = self._trusted_image(exact)
         if image is not None:  # one long run of identical text holds the whole span: its text is where the diff says
             here = self._context(image[0])
-            unique = all(self._context(o) < here for o in occurrences if o != image[0])  # else the diff chose
-            if not unique and self._repeated_run():
-                return self._orphan(exact)  # the diff chose between copies of a whole run of text: not to be trusted
+            others = [self._context(o) for o in occurrences if o != image[0]]
+            unique = all(c < here for c in others)  # else the diff chose
+            if not unique and (self._repeated_run() or any(c > here for c in others)):
+                return self._orphan(exact)  # the diff chose between copies of a run, or against the context
             return self._placed(CARRIED, image, "exact" if unique else "diff", 1.0)
         if exact and exact[0].score >= self.th.exact_min:
-            if (len(exact) == 1 or self._clear(exact[0], exact[1])) and not self._twin(exact[0].start, exact[0].end):
+            best = exact[0]
+            if (len(exact) == 1 or self._clear(best, exact[1])) and not self._twin(best.start, best.end):
+                if self._look_alike(best.start, best.end):
+                    return self._orphan(exact)  # another old place of its text fits the stored context as well
                 return self._placed(CARRIED, (exact[0].start, exact[0].end), "context", exact[0].score)
             return self._orphan(exact)  # two about equally good places: never guess
         if any(self._context(c.start) >= self.th.conflict_context for c in exact):
@@ -133,21 +150,47 @@ class _Placer:
             return None
         before = span.start - block.old_start if block.old_start > 0 else th.anchor
         after = block.old_end - span.end if block.old_end < len(self.dm.old) else th.anchor
-        if min(before, after) >= th.anchor:
-            return image
+        if min(before, after) >= th.anchor:  # unless the run may be another copy's (moved, or repeated) ...
+            doubtful = block.moved or self._repeated_run()
+            return None if doubtful and self._look_alike(*image) else image  # ... whose context fits as well
         here = self._context(image[0])
         rivals = [self._context(c.start) for c in others if c.start != image[0]]
         if here >= th.trust_context and all(r <= here - th.margin for r in rivals) and not self._twin(*image):
-            return image
+            return None if self._look_alike(*image) else image
         return None
 
     def _repeated_run(self) -> bool:
-        """True if the run of unchanged text holding the span appears more than once in the old text."""
+        """True if the run of unchanged text holding the span appears more than once in the old text or in the new
+        one (the diff paired one copy of it, maybe the wrong one)."""
         block = self.dm.block_at(self.span.start)
         if block is None:
             return False
         run = self.dm.old[block.old_start : block.old_end]
-        return self.dm.old.find(run, self.dm.old.find(run) + 1) != -1
+        return any(text.find(run, text.find(run) + 1) != -1 for text in (self.dm.old, self.new))
+
+    def _look_alike(self, start: int, end: int) -> bool:
+        """True if another place of the span's text in the old version has as much of its own surroundings around
+        new[start:end] as this span's stored context has, in all or on a side where this span's context is cut short:
+        the new text there may be that other passage (a sentence of a template repeated with other names)."""
+        sp, old, new = self.span, self.dm.old, self.new
+        before, after = self._sides(start, end)
+        here = before + after
+        lp, ls = len(sp.prefix), len(sp.suffix)
+        for o in _whole_hits(old, sp.exact):
+            if o == sp.start:
+                continue
+            o_end = o + len(sp.exact)
+            b = _common_prefix(old[max(0, o - lp) : o][::-1], new[max(0, start - lp) : start][::-1])
+            a = _common_prefix(old[o_end : o_end + ls], new[end : end + ls])
+            if b + a >= here or (before < lp and b > before) or (after < ls and a > after):
+                return True
+        return False
+
+    def _sides(self, start: int, end: int) -> tuple[int, int]:
+        """How many characters of the stored prefix and of the stored suffix the new text has around [start, end)."""
+        prefix, suffix, new = self.span.prefix, self.span.suffix, self.new
+        before = _common_prefix(prefix[::-1], new[max(0, start - len(prefix)) : start][::-1])
+        return before, _common_prefix(suffix, new[end : end + len(suffix)])
 
     def _twin(self, start: int, end: int) -> bool:
         """True if new[start:end] with `anchor` characters either side is also old text at a place other than this
@@ -172,14 +215,7 @@ class _Placer:
 
     def _occurrences(self) -> list[int]:
         """Where the span's exact text starts in the new text, as whole words."""
-        exact, new = self.span.exact, self.new
-        hits: list[int] = []
-        i = new.find(exact) if exact else -1
-        while i != -1 and len(hits) < _MAX_OCCURRENCES:
-            if _whole(new, i, i + len(exact)):
-                hits.append(i)
-            i = new.find(exact, i + 1)
-        return hits
+        return _whole_hits(self.new, self.span.exact)
 
     def _context(self, at: int, end: int | None = None) -> float:
         """How much of the stored prefix and suffix the new text has around [at, end) (end: at + the old text's
@@ -188,13 +224,10 @@ class _Placer:
         known = self._contexts.get((at, end))
         if known is not None:
             return known
-        prefix, suffix, new = self.span.prefix, self.span.suffix, self.new
-        total = len(prefix) + len(suffix)
+        total = len(self.span.prefix) + len(self.span.suffix)
         if total == 0:
             return 1.0
-        before = _common_prefix(prefix[::-1], new[max(0, at - len(prefix)) : at][::-1])
-        after = _common_prefix(suffix, new[end : end + len(suffix)])
-        self._contexts[(at, end)] = (before + after) / total
+        self._contexts[(at, end)] = sum(self._sides(at, end)) / total
         return self._contexts[(at, end)]
 
     def _near(self, start: int, end: int) -> bool:
@@ -216,11 +249,15 @@ class _Placer:
         return sorted(out, key=lambda c: (-c.score, c.start))
 
     def _changed(self) -> Placement | None:
-        """The passage where the diff points, if enough of it survives and it is similar enough."""
-        if self.region is None or self.dm.kept(self.span.start, self.span.end) < self.th.kept_min:
+        """The passage where the diff points, if enough of it survives (or it is one edit between its whole
+        context, as a misspelt name) and it is similar enough."""
+        region = self.region or self.dm.between(self.span.start, self.span.end)
+        if region is None:
             return None
-        start, end = snap_to_words(self.new, *self.region)
+        start, end = snap_to_words(self.new, *region)
         if start >= end:
+            return None
+        if self.dm.kept(self.span.start, self.span.end) < self.th.kept_min and not self._one_edit_within(start, end):
             return None
         exact, found = self.span.exact, self.new[start:end]
         if found == exact:  # the text is there after all, but not in one trusted run: only if its context agrees
@@ -233,17 +270,44 @@ class _Placer:
             if fuzzy is None or fuzzy.score < self.th.fuzzy_min:
                 return None
             start, end, sim, method = fuzzy.start, fuzzy.end, fuzzy.score, "fuzzy"
-        if (
-            self.new[start:end] == exact
-            or self._context(start, end) < self.th.changed_context
-            or self._twin(start, end)
-        ):
+        if self.new[start:end] == exact or not self._kept_around(start, end, method) or self._twin(start, end):
             return None  # its own text in a place whose context disagrees: not confidently this passage
+        if self.dm.edits(self.span.start, self.span.end) > self.th.max_edits:
+            return None  # edited in many places: a sentence rewritten to a look-alike, not this passage edited
         rival = self._rival(start, end)
         here = (sim + self._context(start, end)) / 2
         if rival is not None and (rival.score + self._context(rival.start, rival.end)) / 2 >= here - self.th.margin:
             return None  # a passage elsewhere is about as similar: never guess
         return self._placed(CHANGED, (start, end), method, sim)
+
+    def _one_edit_within(self, start: int, end: int) -> bool:
+        """True if the span is one edit, as many words long as new[start:end], with the whole stored context on both
+        sides of it (a misspelt word; not words added beside it)."""
+        sp = self.span
+        whole = self._sides(start, end) == (len(sp.prefix), len(sp.suffix))
+        same_words = len(_WORDS.findall(sp.exact)) == len(_WORDS.findall(self.new[start:end]))
+        return whole and same_words and self.dm.edits(sp.start, sp.end) == 1
+
+    def _kept_around(self, start: int, end: int, method: str) -> bool:
+        """True if the new passage [start, end) keeps its surroundings: one side of the stored context whole, and the
+        other either matching at least `changed_context` or, for `slack` characters, all old text (a paragraph beside
+        it deleted) with [start, end) where the diff maps the span (`method` "diff": the edge on that side lies in a
+        block) and `changed_min` of its words kept; a passage damaged on both sides is a rewritten stretch of text,
+        however alike."""
+        sp, th, new = self.span, self.th, self.new
+        before, after = self._sides(start, end)
+        if before < len(sp.prefix) and after < len(sp.suffix):
+            return False
+        if before < len(sp.prefix):
+            share, lo, hi = before / len(sp.prefix), max(0, start - th.slack), start
+            edge = self.dm.block_at(sp.start)
+        else:
+            share, lo, hi = (after / len(sp.suffix) if sp.suffix else 1.0), end, min(len(new), end + th.slack)
+            edge = self.dm.block_at(sp.end, end=True)
+        if share >= th.changed_context:
+            return True
+        mapped = method == "diff" and edge is not None and self.dm.kept(sp.start, sp.end) >= th.changed_min
+        return mapped and (hi <= lo or self.dm.covered(lo, hi) == 1.0)
 
     def _rival(self, start: int, end: int) -> Candidate | None:
         """The best fuzzy match of the span's text outside new[start:end] in text the new version brought (text that

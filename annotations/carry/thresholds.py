@@ -24,6 +24,7 @@ class Thresholds:
     conflict_context: float
     changed_min: float
     changed_context: float
+    max_edits: int
     fuzzy_min: float
     slack: int
     min_block: int

@@ -146,3 +146,29 @@ def test_spans_are_whole_words_and_in_range() -> None:
             assert not (p.end < len(new) and new[p.end - 1].isalnum() and new[p.end].isalnum())
     name = place(BASE, new, spans)[0]  # not "Petra Lind" inside "Petra Lindqvist": the name was corrected
     assert name.state == "changed" and text_of(new, name) == "Petra Lindqvist"
+
+
+def test_a_reworded_span_whose_neighbouring_paragraph_was_deleted_is_changed() -> None:
+    offer, talks = "The operators said their offer of a 4 percent raise was final.", P5
+    old = paragraphs(P1, offer, talks, P4)
+    new = paragraphs(P1, offer.replace("4 percent", "5 percent"), P4)  # the suffix is another paragraph now
+    p = one(old, new, span(old, "their offer of a 4 percent raise was final"))
+    assert (p.state, text_of(new, p)) == ("changed", "their offer of a 5 percent raise was final")
+
+
+def test_a_passage_rewritten_on_both_sides_of_a_span_is_no_changed_span() -> None:
+    line = 'Wei Heller of the opposition party said the decision showed "{}" and called for talks on Wednesday.'
+    quote = "the numbers simply do not add up, and the regional court knows it"
+    old = paragraphs(P1, line.format(quote), P3)
+    other = 'Li Ibarra of the rail operator said the decision showed "{}" and called for talks at the weekend.'
+    new = paragraphs(P1, other.format(quote.replace("regional court", "port authority")), P3)  # a look-alike
+    p = one(old, new, span(old, quote))
+    assert p.state == "orphan" and p.candidates  # the look-alike is offered, not taken
+
+
+def test_a_misspelt_one_word_span_is_changed_not_an_orphan() -> None:
+    new = BASE.replace("Petra Lind,", "Petra Lnid,")
+    p = one(BASE, new, span(BASE, "Lind"))
+    assert (p.state, text_of(new, p)) == ("changed", "Lnid")
+    renamed = one(BASE, BASE.replace("Petra Lind,", "Petra Holm,"), span(BASE, "Lind"))
+    assert renamed.state == "orphan"  # another name is no edit of this one

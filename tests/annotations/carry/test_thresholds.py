@@ -83,7 +83,7 @@ def test_margin() -> None:
 
 
 def test_kept_min_and_changed_min() -> None:
-    new = BASE.replace("fell 12%", "fell 21%")
+    new = BASE.replace("fell 12%", "fell 21%").replace("the operator fell", "the operators fell")  # two edits
     sp = span(BASE, FIGURE)
     kept = DiffMap(BASE, new, min_block=4, min_move=48).kept(sp.start, sp.end)
     assert run(BASE, new, sp, kept_min=kept).state == "changed"
@@ -94,13 +94,24 @@ def test_kept_min_and_changed_min() -> None:
 
 
 def test_changed_context() -> None:
-    new = BASE.replace("fell 12%", "fell 21%").replace("in the city.", "in the town.")
+    # the figure edited, and the sentence after it rewritten: the prefix is whole, the suffix keeps ", their "
+    rest = ", their worst day on record as brokers and small investors alike rushed to sell."
+    new = BASE.replace("fell 12%", "fell 21%").replace(", their steepest drop since the company listed in 2019.", rest)
     sp = span(BASE, FIGURE)
-    at = new.index("Shares")
-    ctx = context(sp, new, at, at + len(FIGURE))
-    assert 0 < ctx < 1
-    assert run(BASE, new, sp, changed_context=ctx).state == "changed"
-    assert run(BASE, new, sp, changed_context=ctx + 0.01).state == "orphan"
+    share = len(", their ") / len(sp.suffix)
+    assert run(BASE, new, sp, changed_context=share).state == "changed"
+    assert run(BASE, new, sp, changed_context=share + 0.01).state == "orphan"
+
+
+def test_max_edits() -> None:
+    before = "Nordvolt said 10% of water rights cases were still open, and talks would resume on Wednesday."
+    after = before.replace("Nordvolt", "The state broadcaster").replace("10% of water rights", "3% of wildfire funding")
+    old, new = paragraphs(P1, P2, before, P3), paragraphs(P1, P2, after, P3)
+    sp = span(old, before)
+    edits = DiffMap(old, new, min_block=4, min_move=48).edits(sp.start, sp.end)
+    assert edits == 3
+    assert run(old, new, sp, max_edits=edits).state == "changed"
+    assert run(old, new, sp, max_edits=edits - 1).state == "orphan"
 
 
 def test_conflict_context() -> None:

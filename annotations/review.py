@@ -128,17 +128,18 @@ def place_on(history: History, item: ReviewItem, start: int, end: int, *, score:
     return made
 
 
-def drop(history: History, item: ReviewItem) -> None:
+def drop(history: History, item: ReviewItem) -> ReviewItem:
     """Drop the item: a changed span's annotation is deleted, an orphan forgotten (carrying again never brings
-    it back); one undoable step."""
+    it back); one undoable step. Returns the item dropped."""
     store = history.store
     if item.state == "changed":
         ann = store.annotation(item.id)
         if ann is None:
             raise AnnotationError("that carried annotation is gone")
         history.do([(ann, None)], f"drop changed {ann.kind}")
-        return
+        return item
     orphan = store.orphan(item.id)
     if orphan is None:
         raise AnnotationError("that orphan is gone")
     history.do([(orphan, None)], f"drop carried {orphan.kind}")
+    return item

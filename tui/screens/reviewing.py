@@ -7,6 +7,9 @@ What waits and what each key stores is `annotations.review`'s; this module only 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from textual.binding import Binding
 
 from annotations.model import AnnotationError, quoted
@@ -16,6 +19,8 @@ from tui.desk import desk
 from tui.screens.suggesting import Suggesting
 
 __all__ = ["REVIEW_BINDINGS", "Reviewing"]
+
+T = TypeVar("T")
 
 #: The reader's review keys (ReaderScreen declares them, so they are listed with its own).
 REVIEW_BINDINGS = [
@@ -118,18 +123,25 @@ class Reviewing(Suggesting):
             self.notify("Select the text to put it on first.", severity="warning")
             return
         before = desk(self).store.annotation(item.id) if item.state == "changed" else None
-        try:
-            made = place_on(self.history, item, *selection, score=self._score_of(item, selection))
-        except (AnnotationError, StoreError) as exc:
-            self.notify(str(exc), title="Not saved", severity="error", markup=False)
+        made = self._settle(lambda: place_on(self.history, item, *selection, score=self._score_of(item, selection)))
+        if made is None:
             return
-        self._reviewing = None
-        self.app.clear_notifications()
-        self.view.clear_selection()
         self.view.move_to(made.start)
         self._reload_annotations(current=made.id, changed=[(before, None), (None, made)])
         self.notify(quoted(made.exact), title=f"Placed {made.kind}", markup=False)
         self._after_review()
+
+    def _settle(self, step: Callable[[], T]) -> T | None:
+        """Run a review step (one undoable save); None if it was refused (said in a notification)."""
+        try:
+            done = step()
+        except (AnnotationError, StoreError) as exc:
+            self.notify(str(exc), title="Not saved", severity="error", markup=False)
+            return None
+        self._reviewing = None
+        self.app.clear_notifications()  # the item's toast: settled
+        self.view.clear_selection()
+        return done
 
     @staticmethod
     def _score_of(item: ReviewItem, selection: tuple[int, int]) -> float:
@@ -140,14 +152,8 @@ class Reviewing(Suggesting):
         if not self._writable() or (item := self._current_review()) is None:
             return
         gone = desk(self).store.annotation(item.id) if item.state == "changed" else None
-        try:
-            drop(self.history, item)
-        except (AnnotationError, StoreError) as exc:
-            self.notify(str(exc), title="Not saved", severity="error", markup=False)
+        if self._settle(lambda: drop(self.history, item)) is None:
             return
-        self._reviewing = None
-        self.app.clear_notifications()
-        self.view.clear_selection()
         self._reload_annotations(changed=[(gone, None)])
         self.notify(quoted(item.was), title=f"Dropped {item.kind}", markup=False)
         self._after_review()

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from annotations.model import AnnotationError, now_iso
-from stories.text import SEARCH_FOLD
+from stories.text import SEARCH_FOLD, clean_line
 
 __all__ = [
     "ACTOR_TYPES",
@@ -29,6 +29,7 @@ __all__ = [
     "match_actor",
     "preselect",
     "rank_actors",
+    "tidy_name",
 ]
 
 ACTOR_TYPES = ("person", "organisation", "government", "country", "place", "group", "other")
@@ -60,7 +61,7 @@ class Actor:
     @classmethod
     def new(cls, name: str, type: str = "other", **fields: Any) -> Actor:
         stamp = now_iso()
-        name = " ".join(name.split())
+        name = tidy_name(name)
         if "aliases" in fields:
             fields["aliases"] = _unique(fields["aliases"], exclude=name)
         actor = cls(id=str(uuid.uuid4()), name=name, type=type, created=stamp, modified=stamp, **fields)
@@ -70,7 +71,7 @@ class Actor:
     def edited(self, **changes: Any) -> Actor:
         """A copy with `changes` and `modified` set to now."""
         if "name" in changes:
-            changes["name"] = " ".join(str(changes["name"]).split())
+            changes["name"] = tidy_name(str(changes["name"]))
         if "aliases" in changes or "name" in changes:  # a name is never its own alias, nor two aliases one
             changes["aliases"] = _unique(changes.get("aliases", self.aliases), exclude=changes.get("name", self.name))
         updated = replace(self, **changes, modified=now_iso())
@@ -113,11 +114,18 @@ def follow_merges(entries: Mapping[str, Actor], actor_id: str | None) -> Actor |
     return actor
 
 
+def tidy_name(name: str) -> str:
+    """A name or alias as stored: on one line, spaces tidied, bidi controls and invisible characters dropped as an
+    import drops them (joiners a script needs stay). A name with control characters is left for `check` to refuse."""
+    name = " ".join(name.split())
+    return name if any(unicodedata.category(c) == "Cc" for c in name) else clean_line(name)
+
+
 def _unique(names: Iterable[str], exclude: str = "") -> tuple[str, ...]:
     seen = {fold_name(exclude)} if exclude else set()
     out = []
     for name in names:
-        name = " ".join(name.split())
+        name = tidy_name(name)
         if name and fold_name(name) not in seen:
             seen.add(fold_name(name))
             out.append(name)

@@ -86,3 +86,29 @@ def test_a_hostile_filter_name_is_reported_clean(data_dir: Path, tagged: str, na
         selection = index.select(parse_filter(f'quoting:"{name}" actor:{name.split()[0] if name.split() else "x"}'))
     for text in (*selection.errors, *selection.notes):
         assert_clean(text)
+
+
+#: Bidi controls and invisible characters typed into a name (issue 11 §2), and the name stored for each.
+INVISIBLE_NAMES = {
+    "Mal\u202elory": "Mallory",  # a right-to-left override
+    "\u2066Ana\u2069 Lu\u200b\ufeff": "Ana Lu",  # an isolate, a zero-width space, a BOM
+    "Ivo\U000e0041 Dane\u3164\u2061": "Ivo Dane",  # a tag character, a Hangul filler, an invisible operator
+    "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645\u061c": "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+}
+BIDI_AND_INVISIBLE = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u2060\u2061\u061c\ufeff\u3164"
+
+
+@pytest.mark.parametrize(("typed", "stored"), INVISIBLE_NAMES.items(), ids=["rlo", "isolate", "tag", "persian"])
+def test_bidi_controls_and_invisible_characters_are_dropped_from_registry_names(
+    data_dir: Path, harbour: str, typed: str, stored: str
+) -> None:
+    """`annotate --speaker`, `actor --alias` and `actor --rename` store the name as an import would clean it (a
+    Persian word keeps its zero-width non-joiner)."""
+    said = run(data_dir, "annotate", harbour, "--kind", "quote", "--text", "We need another month", "--speaker", typed)
+    assert said.exit_code == 0, said.output
+    assert run(data_dir, "actor", stored, "--alias", f"{typed} \u202bSr").exit_code == 0
+    assert run(data_dir, "actor", stored, "--rename", f"{typed}\u200b Jr").exit_code == 0
+    with Store(data_dir, read_only=True) as store:
+        [actor] = store.actors()
+    assert (actor.name, actor.aliases) == (f"{stored} Jr", (f"{stored} Sr", stored))
+    assert not set("".join(actor.names)) & set(BIDI_AND_INVISIBLE)

@@ -8,6 +8,7 @@ of the folder imports. A file of one 2 MB line gives a headline of a few hundred
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -150,3 +151,36 @@ def test_a_headline_given_in_the_metadata_is_capped_too() -> None:
     builder.add("paragraph", "The board met.")
     story = builder.build(StoryMeta(headline="x" * 5000))
     assert story.headline == "x" * HEADLINE_CHARS
+
+
+# --- a story of many paragraphs is shown in one pass -----------------------------------------------------------
+
+
+def test_show_renders_a_story_of_many_paragraphs_in_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`wiredesk show` of a 100,000-paragraph story took 396 s: each paragraph was a slice of the whole styled
+    text, and slicing a Rich Text copies all of it. Now the text is divided once, whatever the paragraph count."""
+    from rich.containers import Lines
+    from rich.text import Text
+
+    from annotations.model import Annotation
+    from tui.story_text import render_story
+
+    builder = StoryBuilder()
+    builder.add("headline", "Many paragraphs")
+    for i in range(3000):
+        builder.add("highlight" if i % 7 == 0 else "paragraph", f"Paragraph {i} of the story.")
+    story = builder.build(StoryMeta(headline=""))
+    quote = Annotation.new(story, "quote", story.text.index("Paragraph 2999"), len(story.text))
+    divided = Text.divide
+    calls: list[int] = []
+
+    def counting(self: Text, offsets: Iterable[int]) -> Lines:
+        calls.append(1)
+        return divided(self, offsets)
+
+    monkeypatch.setattr(Text, "divide", counting)
+    shown = render_story(story, [quote])
+    assert len(calls) <= 1, len(calls)
+    assert shown.plain.count("Paragraph ") == 3000 and "• Paragraph 2996 of the story." in shown.plain
+    start = shown.plain.index("Paragraph 2999")
+    assert any(s.start == start and s.end == start + 28 and "italic" in str(s.style) for s in shown.spans)

@@ -83,7 +83,12 @@ class ImportDialog(ModalScreen[list[str]]):
     @work(thread=True, exclusive=True)
     def _import(self, path: str) -> None:
         counts = dict.fromkeys(("imported", "present", "version", "failed"), 0)
-        files = list_files([path], skip=[desk(self).store.data_dir])
+        links: list[tuple[Path, str]] = []  # links out of the folder named: not followed, and said so
+        files = list_files([path], skip=[desk(self).store.data_dir], skipped=lambda p, why: links.append((p, why)))
+        for link, why in links:
+            self.app.call_from_thread(
+                self.query_one(WrappedLog).write, Text(f"skipped   {clean_line(link.name)}: {why}")
+            )
         self.app.call_from_thread(self.query_one(ProgressBar).update, total=max(len(files), 1), progress=0)
         last = None
         # a new version's carried annotations: one step of the app's history, undone with `u` like any other

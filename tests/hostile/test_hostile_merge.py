@@ -10,12 +10,14 @@ characters merges, cleaned as an import cleans it.
 from __future__ import annotations
 
 import copy
+import csv
 import io
 import json
 import os
 import shutil
 import unicodedata
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ from annotations import merge
 from annotations.exports import json as export_json
 from annotations.exports import select
 from annotations.store import Store
+from stories.model import StoryBuilder, StoryMeta
 from tests.cli_support import assert_user_error, run
 from tests.export_fixture import ANNOTATIONS, QUIET, RIVER, fill
 from tests.store_support import add_story, put, remove, snapshot, tag_text
@@ -379,3 +382,46 @@ def test_free_text_with_controls_merges_cleaned_as_an_import_cleans_it(data_dir:
         assert (meta.agency, meta.authors) == ("Wire evil", ("Ann", "zerowidthisolate"))
         assert meta.created == "2026-01-05T08:00:00Z"
         assert meta.extra == {"key": ["evil value", {"deep": None}], "n": 3}
+
+
+#: The formulas issue 11 §3 sent through a merge into a CSV export: (record list, field, value).
+FORMULAS = [
+    ("annotations", "id", '=HYPERLINK("http://evil.example","x")'),
+    ("annotations", "created", "=1+1"),
+    ("annotations", "modified", "+2+2"),
+    ("stories", "created", "=cmd|' /C calc'!A0"),
+]
+
+
+@pytest.mark.parametrize(("key", "name", "value"), FORMULAS, ids=[f"{k}.{n}" for k, n, _v in FORMULAS])
+def test_a_formula_in_an_id_or_a_date_never_reaches_a_csv_export(
+    libraries: tuple[Path, dict, dict[str, bytes]], tmp_path: Path, data_dir: Path, key: str, name: str, value: str
+) -> None:
+    """Refused at the merge (an id must be an id, a date a date); and a library that holds one anyway (an older
+    one) exports it inert, as every other column: `export --format csv` and `quotes --format csv`."""
+    b, data, files = libraries
+    broken = copy.deepcopy(data)
+    broken[key][TARGET[key]][name] = value
+    path = tmp_path / "formula.json"
+    path.write_text(json.dumps(broken), "utf-8")
+    _refused(b, files, path)
+    with Store(data_dir) as store:
+        fill(store)
+        if key == "stories":  # a story dated so, with a claim: its `published` column
+            builder = StoryBuilder()
+            builder.add("headline", "Dock talks resume")
+            builder.add("paragraph", "Talks resumed on Monday.")
+            story = builder.build(StoryMeta(headline="", created=value))
+            add_story(store, story)
+            put(store, tag_text(story, "Talks resumed", "claim"))
+        else:
+            quote = next(a for a in ANNOTATIONS if a.kind == "quote")
+            remove(store, quote.id)
+            store.apply([(None, replace(quote, **{name: value}))])
+    outputs = {args: run(data_dir, *args) for args in (("export", "--format", "csv"), ("quotes", "--format", "csv"))}
+    for args, result in outputs.items():
+        assert result.exit_code == 0, result.output
+        cells = [cell for row in csv.reader(io.StringIO(result.stdout, newline="")) for cell in row]
+        assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells), args
+        if args[0] == "export":
+            assert "'" + value in cells

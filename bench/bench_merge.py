@@ -78,7 +78,7 @@ def build(folder: Path, n: int, seed: int = 1) -> tuple[Path, Path]:
     here, there, export = folder / "here", folder / "there", folder / "there.json"
     for library, chosen in ((there, spans[:n]), (here, spans[n : 2 * n])):
         with Store(library) as store:
-            store.add_story(story)
+            store.add_stories([story])
             store.apply([(None, a) for a in actors] + [(None, a) for a in annotations(chosen)])
     with Store(there, read_only=True) as store, open(export, "w", encoding="utf-8", newline="") as fh:
         export_json.write(store, fh, select(store))

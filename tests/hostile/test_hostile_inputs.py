@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -184,3 +185,31 @@ def test_show_renders_a_story_of_many_paragraphs_in_one_pass(monkeypatch: pytest
     assert shown.plain.count("Paragraph ") == 3000 and "• Paragraph 2996 of the story." in shown.plain
     start = shown.plain.index("Paragraph 2999")
     assert any(s.start == start and s.end == start + 28 and "italic" in str(s.style) for s in shown.spans)
+
+
+def test_show_hands_rich_one_wrapped_line_at_a_time(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A one-line file of 24 MB is one paragraph: Rich cut its wrapped text, one segment holding every line, into
+    lines in quadratic time (`show` ran for minutes). `echo_rich` wraps a Text itself and prints it as a group of
+    lines, so no segment Rich splits is longer than a row."""
+    from rich.segment import Segment
+    from rich.text import Text
+
+    from tui.cli.base import echo_rich
+
+    split = Segment.split_and_crop_lines.__func__  # type: ignore[attr-defined]  # the classmethod's function
+    longest: list[int] = [0]
+
+    def measuring(cls: type[Segment], segments: Iterable[Segment], *args: Any, **kwargs: Any) -> Any:
+        segments = list(segments)
+        longest[0] = max([longest[0], *(len(segment.text) for segment in segments)])
+        return split(cls, segments, *args, **kwargs)
+
+    monkeypatch.setattr(Segment, "split_and_crop_lines", classmethod(measuring))
+    words = " ".join(f"word{i}" for i in range(20_000))
+    echo_rich(Text(f"{words}\n\nThe next paragraph.\n\n"), width=100)
+    out = capsys.readouterr().out.splitlines()
+    assert longest[0] <= 100
+    assert max(len(line) for line in out) <= 100 and "The next paragraph." in out
+    assert " ".join(out[: out.index("")]).split() == words.split()  # every word, in order, once

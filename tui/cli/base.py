@@ -84,13 +84,18 @@ PIPE_WIDTH = 160
 
 def echo_rich(renderable: Any, width: int | None = None) -> None:
     """Print a Rich renderable through click.echo: styled on a terminal, plain text otherwise, whatever the locale."""
-    from rich.console import Console
+    from rich.console import Console, Group
+    from rich.text import Text
 
     console = Console()
     if not console.is_terminal:  # a pipe or a file: rows stay whole rather than wrap at 80 columns
         console = Console(width=max(console.width, PIPE_WIDTH))
+    shown = min(console.width, width) if width else console.width
+    if isinstance(renderable, Text):  # wrapped here and printed as a group of lines: Rich cuts one long run of
+        # wrapped text into lines in quadratic time (a one-paragraph story of 24 MB took minutes)
+        renderable = Group(*renderable.wrap(console, shown))
     with console.capture() as captured:
-        console.print(renderable, width=min(console.width, width) if width else None)
+        console.print(renderable, width=shown)
     click.echo(captured.get(), nl=False)
 
 

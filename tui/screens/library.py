@@ -106,6 +106,10 @@ class LibraryScreen(Searching):
             stories.focus()
         self.count_searches()
 
+    def stories_arrived(self, ids: list[str]) -> None:
+        """New stories came from the live sources (`ids`, in arrival order): show the library as it is now."""
+        self.reload()
+
     def _update_title(self) -> None:
         stories = self.query_one(StoryList)
         total, shown = stories.total, stories.shown

@@ -1,0 +1,211 @@
+"""Arrivals: the handoff between whoever fetches and whoever writes the library.
+
+What a source brings (a feed document that changed, a complete spool file) is copied into
+`DATA_DIR/arrivals/<source>/`: a temp name, fsync, rename in, so a file there is complete or absent. Whoever holds
+the library's write lock takes them (`take_arrivals`) through the one import path (`import_paths`: versions,
+dedupe, carrying annotations forward) and removes each file only after its stories are saved; a file that cannot
+be imported is moved to `arrivals/failed/` and reported once. A crash anywhere leaves files that the next intake
+imports; a file imported twice is a no-op (dedupe).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from annotations.config import ConfigError
+from annotations.importing import DEFAULT_BUDGET, ImportOutcome, import_paths, time_budget
+from annotations.sources.state import SourceState, now_iso, update_state
+from annotations.store import Store, StoreError
+from annotations.store.atomic import write_atomic
+from annotations.store.files import fsync_dir
+from stories.text import clean_line
+
+if TYPE_CHECKING:
+    from annotations.history import History
+
+__all__ = ["ARRIVALS", "FAILED", "Intake", "deliver", "pending", "take_arrivals"]
+
+ARRIVALS = "arrivals"
+FAILED = "failed"
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def deliver(data_dir: Path, source: str, data: bytes, name: str) -> Path:
+    """Put `data` into the source's arrivals, complete or not at all; returns where. `name` (cleaned, shortened)
+    keeps the original file name's ending for the format's recognition."""
+    folder = Path(data_dir) / ARRIVALS / source
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    stem = _SAFE.sub("_", name)[-80:].lstrip("._") or "arrival"
+    final = folder / f"{time.time_ns():020d}-{hashlib.blake2b(data, digest_size=4).hexdigest()}-{stem}"
+    write_atomic(final, data)  # a temp name beside it, fsync, rename, fsync of the folder
+    return final
+
+
+def pending(data_dir: Path, limit: int | None = None) -> list[tuple[str, Path]]:
+    """(source, file) of every arrival waiting, oldest first per source; cheap when there are none (one scandir)."""
+    root = Path(data_dir) / ARRIVALS
+    try:
+        sources = sorted(e.name for e in os.scandir(root) if e.is_dir(follow_symlinks=False) and e.name != FAILED)
+    except OSError:
+        return []
+    found: list[tuple[str, Path]] = []
+    for source in sources:
+        with contextlib.suppress(OSError):
+            names = sorted(
+                e.name
+                for e in os.scandir(root / source)
+                if not e.name.startswith(".") and e.is_file(follow_symlinks=False)
+            )
+            found.extend((source, root / source / n) for n in names)
+        if limit is not None and len(found) >= limit:
+            return found[:limit]
+    return found
+
+
+def remove_stale_temp(data_dir: Path) -> None:
+    """Temp files of deliveries a crash cut short (call only as the one poller: nobody else delivers)."""
+    for tmp in (Path(data_dir) / ARRIVALS).glob("*/.*.tmp"):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+@dataclass
+class Intake:
+    """What one intake did: story ids new or updated (in arrival order) per source, files taken, lines to show."""
+
+    new: dict[str, list[str]] = field(default_factory=dict)
+    files: int = 0
+    lines: list[str] = field(default_factory=list)
+    stopped: bool = False
+
+    @property
+    def ids(self) -> list[str]:
+        return [i for ids in self.new.values() for i in ids]
+
+
+def take_arrivals(
+    store: Store,
+    *,
+    formats: Mapping[str, str | None] | None = None,
+    limit: int | None = None,
+    stop: Callable[[], bool] = lambda: False,
+    history: History | None = None,
+) -> Intake:
+    """Import the arrivals waiting (at most `limit` files) into `store` (writable), per source with its format
+    (`formats`: source -> format name). `stop` is asked between files. Raises StoreError only if the store cannot
+    be written at all. `history`: where a new version's carried annotations become an undoable step."""
+    intake = Intake()
+    by_source: dict[str, list[Path]] = {}
+    for source, path in pending(store.data_dir, limit):
+        by_source.setdefault(source, []).append(path)
+    for source, paths in by_source.items():
+        if intake.stopped:
+            break
+        _take(store, source, paths, (formats or {}).get(source), intake, stop, history)
+    if intake.new:
+        when = now_iso()
+
+        def count(states: dict[str, SourceState]) -> None:
+            for source, ids in intake.new.items():
+                states.setdefault(source, SourceState()).count_new(len(ids), when)
+
+        with contextlib.suppress(StoreError):  # the counts only: the stories are saved
+            update_state(store.data_dir, count)
+    return intake
+
+
+def _take(
+    store: Store,
+    source: str,
+    paths: list[Path],
+    fmt: str | None,
+    intake: Intake,
+    stop: Callable[[], bool],
+    history: History | None,
+) -> None:
+    done: list[tuple[Path, list[ImportOutcome]]] = []
+    current: tuple[Path, list[ImportOutcome]] | None = None
+    outcomes = import_paths(store, paths, fmt, budget=_budget(), history=history)
+    for outcome in outcomes:
+        path = Path(outcome.path)
+        if current is None or current[0] != path:
+            if current is not None:
+                done.append(current)
+                if stop():
+                    intake.stopped = True
+                    current = None
+                    break
+            current = (path, [])
+        current[1].append(outcome)
+    else:
+        if current is not None:
+            done.append(current)
+        seen = {p for p, _ in done}
+        done.extend((p, []) for p in paths if p not in seen)  # a file that gave no story at all
+    getattr(
+        outcomes, "close", lambda: None
+    )()  # stopped: the batch not yet saved is dropped (its files wait for the next intake)
+    _settle(store, source, done, intake)
+
+
+def _settle(store: Store, source: str, done: list[tuple[Path, list[ImportOutcome]]], intake: Intake) -> None:
+    """Record the sources of the stories saved, then remove their files; move aside the files that failed."""
+    origin = {o.story_id: source for _, outcomes in done for o in outcomes if o.status != "failed" and o.story_id}
+    try:
+        store.record_sources(origin)
+    except StoreError as exc:
+        intake.lines.append(clean_line(f"{source}: story sources not recorded: {exc}"))
+    new = intake.new.setdefault(source, [])
+    for path, outcomes in done:
+        broken = [o for o in outcomes if o.status == "failed" and o.story is None]
+        unsaved = [o for o in outcomes if o.status == "failed" and o.story is not None]
+        if unsaved:  # the library could not store it: the file waits for the next intake
+            intake.lines.append(clean_line(f"{source}: {path.name}: not saved, kept for later: {unsaved[0].reason}"))
+            continue
+        if broken or not outcomes:
+            reason = broken[0].reason if broken else "no story in it"
+            intake.lines.append(
+                clean_line(
+                    f"{source}: {_shown_name(path)} cannot be imported ({reason}); moved to {ARRIVALS}/{FAILED}/"
+                )
+            )
+            _move_aside(store.data_dir, source, path)
+            continue
+        new.extend(o.story_id for o in outcomes if o.status in ("imported", "version"))
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        intake.files += 1
+    if not new:
+        del intake.new[source]
+    with contextlib.suppress(OSError):
+        fsync_dir(store.data_dir / ARRIVALS / source)
+
+
+def _budget() -> float:
+    """Seconds one arrival may take to parse: the config's, or the default when the config cannot be read (the
+    arrival must not be blamed for the config)."""
+    try:
+        return time_budget()
+    except ConfigError:
+        return DEFAULT_BUDGET
+
+
+def _shown_name(path: Path) -> str:
+    """The arrival's original name (without the time and hash it was given)."""
+    return path.name.split("-", 2)[-1]
+
+
+def _move_aside(data_dir: Path, source: str, path: Path) -> None:
+    folder = Path(data_dir) / ARRIVALS / FAILED
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.replace(path, folder / f"{source}-{path.name}")
+        fsync_dir(folder)

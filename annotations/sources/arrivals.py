@@ -26,6 +26,8 @@ from annotations.sources.state import SourceState, now_iso, update_state
 from annotations.store import Store, StoreError
 from annotations.store.atomic import write_atomic
 from annotations.store.files import fsync_dir
+from stories.loader import MAX_BYTES, read_path
+from stories.model import StoryError
 from stories.text import clean_line
 
 if TYPE_CHECKING:
@@ -43,10 +45,48 @@ def deliver(data_dir: Path, source: str, data: bytes, name: str) -> Path:
     keeps the original file name's ending for the format's recognition."""
     folder = Path(data_dir) / ARRIVALS / source
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    stem = _SAFE.sub("_", name)[-80:].lstrip("._") or "arrival"
-    final = folder / f"{time.time_ns():020d}-{hashlib.blake2b(data, digest_size=4).hexdigest()}-{stem}"
+    final = folder / f"{time.time_ns():020d}-{hashlib.blake2b(data, digest_size=4).hexdigest()}-{_stem(name)}"
     write_atomic(final, data)  # a temp name beside it, fsync, rename, fsync of the folder
     return final
+
+
+def deliver_file(data_dir: Path, source: str, path: Path, size: int, mtime_ns: int) -> bool:
+    """Put a complete spool file into the source's arrivals: a hard link when the spool is on the data dir's file
+    system (no copy: the file is complete, and a link is all or nothing), else a copy through `deliver`. False if
+    it went or changed since it was found complete (the next check sees it again). The caller fsyncs the folder
+    once for many (`settle_deliveries`). Raises StoryError for a file that cannot be read (told once)."""
+    folder = Path(data_dir) / ARRIVALS / source
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    final = (
+        folder
+        / f"{time.time_ns():020d}-{hashlib.blake2b(str(path).encode(), digest_size=4).hexdigest()}-{_stem(path.name)}"
+    )
+    try:
+        os.link(path, final)
+    except FileNotFoundError:
+        return False
+    except OSError:  # another file system, or links refused (protected_hardlinks, a FAT spool): copy it
+        try:
+            data = read_path(path, MAX_BYTES)
+        except StoryError:
+            if not path.exists():
+                return False
+            raise
+        if len(data) != size:
+            return False
+        write_atomic(final, data)
+        return True
+    st = os.stat(final)
+    if (st.st_size, st.st_mtime_ns) != (size, mtime_ns):  # rewritten since the check: not this time
+        final.unlink()
+        return False
+    return True
+
+
+def settle_deliveries(data_dir: Path, source: str) -> None:
+    """Make the links `deliver_file` made durable: one fsync of the source's arrivals folder."""
+    with contextlib.suppress(OSError):
+        fsync_dir(Path(data_dir) / ARRIVALS / source)
 
 
 def pending(data_dir: Path, limit: int | None = None) -> list[tuple[str, Path]]:
@@ -187,6 +227,11 @@ def _settle(store: Store, source: str, done: list[tuple[Path, list[ImportOutcome
         del intake.new[source]
     with contextlib.suppress(OSError):
         fsync_dir(store.data_dir / ARRIVALS / source)
+
+
+def _stem(name: str) -> str:
+    """A file name safe to keep (the original's ending helps recognise the format)."""
+    return _SAFE.sub("_", name)[-80:].lstrip("._") or "arrival"
 
 
 def _budget() -> float:

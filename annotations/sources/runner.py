@@ -15,11 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from annotations.sources.arrivals import deliver, pending, remove_stale_temp, take_arrivals
+from annotations.sources.arrivals import (
+    deliver,
+    deliver_file,
+    pending,
+    remove_stale_temp,
+    settle_deliveries,
+    take_arrivals,
+)
 from annotations.sources.state import SourceState, load_state, update_state
 from annotations.store import Store, StoreError, StoreLockedError
 from annotations.store.lock import DataDirLock
-from stories.loader import MAX_BYTES, read_path
 from stories.model import StoryError
 from stories.sources.entry import SourceEntry
 from stories.sources.feed import FeedPoll, backoff_seconds, poll_feed
@@ -181,20 +187,15 @@ class Runner:
             if candidate.key in taken:
                 continue
             try:
-                data = read_path(candidate.path, MAX_BYTES)
-            except StoryError as exc:
-                if candidate.path.exists():  # unreadable or too large: told once, never tried again
-                    added.append(candidate.key)
-                    reports.append(Report(entry.name, clean_line(f"{entry.name}: {candidate.path.name}: {exc}")))
-                else:
-                    reports.append(
-                        Report(entry.name, clean_line(f"{entry.name}: {candidate.path.name} went before it was read"))
-                    )
+                if not deliver_file(self.data_dir, entry.name, candidate.path, candidate.size, candidate.mtime_ns):
+                    continue  # gone, or changed since the check: the next check sees it again
+            except StoryError as exc:  # unreadable or too large: told once, never tried again
+                added.append(candidate.key)
+                reports.append(Report(entry.name, clean_line(f"{entry.name}: {candidate.path.name}: {exc}")))
                 continue
-            if len(data) != candidate.size:  # changed since the check: the next one sees it again
-                continue
-            deliver(self.data_dir, entry.name, data, candidate.path.name)
             added.append(candidate.key)
+        if added:
+            settle_deliveries(self.data_dir, entry.name)
         waiting = f", {result.waiting} still being written" if result.waiting else ""
         reports.append(Report(entry.name, f"{entry.name}: {len(added)} file{'s' * (len(added) != 1)} taken{waiting}"))
         present = {str(p) for p in scan.present}

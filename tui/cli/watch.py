@@ -115,15 +115,15 @@ def sources(ctx: click.Context) -> None:
         click.echo(f"no sources in {config.config_path()}")
         return
     states = load_state(state.data_dir)
-    table = Table("source", "kind", "where", "last poll", "last new", "today", "last error", box=None)
+    table = Table("source", "kind", "where", "last poll", "last new story", "today", "state", box=None)
+    errors: list[str] = []
     now = time.time()
     for entry in entries:
         s = states.get(entry.name)
-        error = ""
-        if s is not None and s.last_error and s.failures:
-            error = f"{_when(s.error_at)} {s.last_error}"
-            if s.backoff_until > now:
-                error += f" (next try in {s.backoff_until - now:.0f} s)"
+        failing = s is not None and s.failures > 0
+        if s is not None and failing:
+            wait = f" (next try in {s.backoff_until - now:.0f} s)" if s.backoff_until > now else ""
+            errors.append(f"{entry.name}: {_when(s.error_at)}: {s.last_error}{wait}")
         table.add_row(
             entry.name,
             entry.kind,
@@ -131,9 +131,11 @@ def sources(ctx: click.Context) -> None:
             _when(s.last_poll) if s else "never",
             _when(s.last_new) if s and s.last_new else "-",
             str(s.stories_today()) if s else "0",
-            clean_line(error) or "-",
+            "failing" if failing else ("ok" if s else "-"),
         )
     echo_rich(table)
+    for line in errors:  # whole, one per line: an error is never cut by a column
+        click.echo(clean_line(line))
 
 
 def _when(iso: str) -> str:

@@ -56,6 +56,8 @@ class WiredeskApp(App[None]):
     TITLE = "wiredesk"
     #: Errors and warnings stay 5 s; a "Saved" notice goes after 2.5 s, so it does not sit on the text long.
     NOTICE_TIMEOUT = 2.5
+    #: Seconds between two looks for arrivals from the live sources (one scandir when there are none).
+    ARRIVALS_TICK = 1.0
     COMMANDS = App.COMMANDS | {WiredeskCommands}
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Show every key"),
@@ -127,7 +129,7 @@ class WiredeskApp(App[None]):
         self.push_screen(LibraryScreen())
         if not self.read_only and not self.demo:
             self.live = LiveSources(self, self.store, self._sources, self._stories_arrived, self.history)
-            self.set_interval(1.0, self.live.tick, name="arrivals")
+            self.set_interval(self.ARRIVALS_TICK, self.live.tick, name="arrivals")
             if self._poll_sources:
                 self.live.start_polling()
         if self.read_only:

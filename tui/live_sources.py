@@ -13,15 +13,16 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from annotations.sources import Report, Runner, pending, take_arrivals
+from annotations.sources.arrivals import pending
 from annotations.store import StoreError
-from stories.sources import SourceEntry
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the import loop and the poller are imported when first needed, not at the app's start
     from textual.app import App
 
     from annotations.history import History
+    from annotations.sources.runner import Report, Runner
     from annotations.store import Store
+    from stories.sources import SourceEntry
 
 __all__ = ["LiveSources"]
 
@@ -54,6 +55,8 @@ class LiveSources:
         """Take the arrivals waiting (a few files), if the annotations are read (carrying may need them)."""
         if self.store.read_only or not self.store.annotations_loaded or not pending(self.store.data_dir, 1):
             return
+        from annotations.sources.arrivals import take_arrivals
+
         try:
             intake = take_arrivals(self.store, formats=self.formats, limit=PER_TICK, history=self._history())
         except StoreError as exc:
@@ -66,6 +69,8 @@ class LiveSources:
 
     def start_polling(self) -> None:
         """Poll the sources in a daemon thread (quitting never waits for it)."""
+        from annotations.sources.runner import Runner
+
         if self.entries and self._runner is None:
             self._runner = Runner(self.store.data_dir, self.entries)
             threading.Thread(target=self._poll, name="wiredesk-sources", daemon=True).start()
@@ -81,6 +86,8 @@ class LiveSources:
             try:
                 runner.run(self._told, self._stop, intake=False)
             except Exception as exc:  # one line, and the app goes on (arrivals are still taken)
+                from annotations.sources.runner import Report
+
                 self._told(Report("", f"polling stopped: {type(exc).__name__}: {exc}", True))
             finally:
                 self.polling = False

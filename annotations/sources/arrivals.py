@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotations.config import ConfigError
-from annotations.importing import DEFAULT_BUDGET, ImportOutcome, import_paths, time_budget
 from annotations.sources.state import SourceState, now_iso, update_state
 from annotations.store import Store, StoreError
 from annotations.store.atomic import write_atomic
@@ -32,6 +31,7 @@ from stories.text import clean_line
 
 if TYPE_CHECKING:
     from annotations.history import History
+    from annotations.importing import ImportOutcome
 
 __all__ = ["ARRIVALS", "FAILED", "Intake", "deliver", "pending", "take_arrivals"]
 
@@ -171,6 +171,8 @@ def _take(
     stop: Callable[[], bool],
     history: History | None,
 ) -> None:
+    from annotations.importing import import_paths  # the app imports this module at start, the import loop later
+
     done: list[tuple[Path, list[ImportOutcome]]] = []
     current: tuple[Path, list[ImportOutcome]] | None = None
     outcomes = import_paths(store, paths, fmt, budget=_budget(), history=history)
@@ -237,6 +239,8 @@ def _stem(name: str) -> str:
 def _budget() -> float:
     """Seconds one arrival may take to parse: the config's, or the default when the config cannot be read (the
     arrival must not be blamed for the config)."""
+    from annotations.importing import DEFAULT_BUDGET, time_budget
+
     try:
         return time_budget()
     except ConfigError:

@@ -49,3 +49,23 @@ async def test_a_read_only_app_leaves_the_arrivals_for_the_writer(tmp_path: Path
         assert app.live is None and len(pending(tmp_path)) == 1
     reader.close()
     writer.close()
+
+
+async def test_the_source_column_and_filter(tmp_path: Path) -> None:
+    store, sid = make_store(tmp_path)
+    deliver(tmp_path, "wire", FERRY.encode(), "ferry.txt")
+    from annotations.sources import take_arrivals
+
+    arrived = take_arrivals(store).ids
+    app = WiredeskApp(store, annotator="tester", poll_sources=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, LibraryScreen), "the library")
+        stories = app.screen.query_one(StoryList)
+        await until(pilot, lambda: stories.total == 2, "both stories")
+        assert "Source" in stories.header()
+        rows = {stories.shown_entries[i].id: stories.cells(i) for i in range(stories.row_count)}
+        assert "wire" in rows[arrived[0]] and "wire" not in rows[sid]
+        app.screen.set_filter("source:wi")
+        await until(pilot, lambda: stories.shown == 1, "the filter applied")
+        assert stories.shown_entries[0].id == arrived[0]
+    store.close()

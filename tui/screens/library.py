@@ -93,6 +93,7 @@ class LibraryScreen(Searching):
         stories = self.query_one(StoryList)
         loaded = store.annotations_loaded
         counts = store.counts if loaded else None  # asked per row drawn, not for 100k at once
+        stories.sources = store.story_sources()  # the Source column, once stories came from live sources
         stories.set_entries(entries, counts, store.to_review if loaded else None)
         self.search_reloaded()
         box = self.box

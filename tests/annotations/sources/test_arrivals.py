@@ -93,3 +93,18 @@ def test_a_damaged_state_file_costs_only_what_it_held(data_dir: Path) -> None:
 
     update_state(data_dir, change)
     assert load_state(data_dir)["a"].failures == 2 and load_state(data_dir)["a"].etag == '"x"'
+
+
+def test_source_token_selects_the_stories_of_a_source(store: Store) -> None:
+    from annotations.search import parse_query
+    from annotations.search.find import find
+
+    deliver(store.data_dir, "wire", HARBOUR.encode(), "harbour.txt")
+    deliver(store.data_dir, "feed", FERRY.encode(), "ferry.txt")
+    intake = take_arrivals(store)
+    found = find(store, None, parse_query("source:WI"))
+    assert found.allows is not None and found.notes == ("source: wire",)
+    assert [i for i in store.story_ids if found.allows(i)] == intake.new["wire"]
+    missing = find(store, None, parse_query("source:nope"))
+    assert missing.errors == ("source:nope: no story from such a source",)
+    assert missing.allows is not None and not any(missing.allows(i) for i in store.story_ids)

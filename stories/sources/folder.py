@@ -68,16 +68,7 @@ class FolderScan:
             return result
         root_real = self.root.resolve()
         current: dict[Path, tuple[int, int]] = {}
-        for path in self._files(result, root_real):
-            try:
-                st = os.stat(path)  # links followed (checked inside the folder by `_files`)
-            except OSError as exc:  # deleted meanwhile, or a link loop
-                if exc.errno != 2:
-                    self._tell(path, f"{clean_line(str(path))}: skipped ({clean_line(exc.strerror or '')})", result)
-                continue
-            if not stat.S_ISREG(st.st_mode):
-                self._tell(path, f"{clean_line(str(path))}: skipped, not a regular file", result)
-                continue
+        for path, st in self._files(result, root_real):
             seen = (st.st_size, st.st_mtime_ns)
             current[path] = seen
             age = now - st.st_mtime_ns / 1e9
@@ -94,30 +85,51 @@ class FolderScan:
         """The files the last check saw."""
         return set(self._last)
 
-    def _files(self, result: ScanResult, root_real: Path) -> list[Path]:
-        found = []
-        for top, dirs, files in os.walk(self.root, followlinks=False):
-            here = Path(top)
-            for name in list(dirs):
+    def _files(self, result: ScanResult, root_real: Path) -> list[tuple[Path, os.stat_result]]:
+        """Every regular file that may be taken, with its status (links followed inside the folder only), in
+        sorted order; one stat each."""
+        found: list[tuple[Path, os.stat_result]] = []
+        folders = [self.root]
+        while folders:
+            here = folders.pop()
+            try:
+                with os.scandir(here) as listing:
+                    entries = sorted(listing, key=lambda e: e.name, reverse=True)
+            except OSError as exc:
+                self._tell(here, f"{clean_line(str(here))}: cannot be read ({clean_line(exc.strerror or '')})", result)
+                continue
+            for entry in reversed(entries):
+                path = Path(entry.path)
+                name = entry.name
                 if name.startswith("."):
-                    dirs.remove(name)
-                elif (here / name).is_symlink():
-                    self._tell(here / name, f"{clean_line(str(here / name))}: a linked folder, not followed", result)
-            dirs.sort()
-            for name in sorted(files):
-                path = here / name
-                if name.startswith(".") or Path(name).suffix.lower() in _PARTIAL | SKIPPED_IN_FOLDERS:
                     continue
-                if path.is_symlink():
-                    try:
+                link = False
+                try:
+                    link = entry.is_symlink()
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(path)
+                        continue
+                    if Path(name).suffix.lower() in _PARTIAL | SKIPPED_IN_FOLDERS:
+                        continue
+                    if link:
                         target = path.resolve(strict=True)
-                    except (OSError, RuntimeError):
-                        self._tell(path, f"{clean_line(str(path))}: a broken link or a link loop, skipped", result)
-                        continue
-                    if not target.is_relative_to(root_real):
-                        self._tell(path, f"{clean_line(str(path))}: a link to outside the folder, not followed", result)
-                        continue
-                found.append(path)
+                        if target.is_dir():
+                            self._tell(path, f"{clean_line(str(path))}: a linked folder, not followed", result)
+                            continue
+                        if not target.is_relative_to(root_real):
+                            line = f"{clean_line(str(path))}: a link to outside the folder, not followed"
+                            self._tell(path, line, result)
+                            continue
+                    st = entry.stat()  # links followed (inside the folder, checked above)
+                except (OSError, RuntimeError) as exc:
+                    if isinstance(exc, FileNotFoundError) and not link:
+                        continue  # deleted meanwhile
+                    self._tell(path, f"{clean_line(str(path))}: a broken link or a link loop, skipped", result)
+                    continue
+                if not stat.S_ISREG(st.st_mode):
+                    self._tell(path, f"{clean_line(str(path))}: skipped, not a regular file", result)
+                    continue
+                found.append((path, st))
         return found
 
     def _tell(self, path: Path, line: str, result: ScanResult) -> None:

@@ -18,6 +18,9 @@ from tui.cli.base import CliContext, echo_rich, user_errors
 
 __all__ = ["COMMANDS"]
 
+#: Seconds between two tries to become the poller while another process (an open app) polls.
+STANDBY = 5.0
+
 
 def _configured(names: tuple[str, ...]) -> list[SourceEntry]:
     """The config's sources (those named, if any); a line on stderr for each entry left out."""
@@ -55,11 +58,11 @@ def watch(ctx: click.Context, once: bool, names: tuple[str, ...]) -> None:
     state: CliContext = ctx.ensure_object(CliContext)
     runner = Runner(state.data_dir, _configured(names))
     make_private_dirs(state.data_dir)
-    busy = runner.claim()
-    if busy:
-        raise click.ClickException(f"{busy}; one process polls at a time")
     try:
         if once:
+            busy = runner.claim()
+            if busy:
+                raise click.ClickException(f"{busy}; one process polls at a time")
             _once(runner)
         else:
             _loop(runner)
@@ -93,7 +96,14 @@ def _loop(runner: Runner) -> None:
     previous_term = signal.signal(signal.SIGTERM, interrupted)
     click.echo(f"watching {len(runner.entries)} source(s); Ctrl-C stops")
     try:
-        runner.run(_tell, stop)
+        told = ""
+        while (busy := runner.claim()) and not stop.is_set():  # an open app polls: stand by until it closes
+            if busy != told:
+                click.echo(f"standing by: {clean_line(busy)} (the app takes in what arrives meanwhile)")
+                told = busy
+            stop.wait(STANDBY)
+        if not stop.is_set():
+            runner.run(_tell, stop)
     finally:
         signal.signal(signal.SIGINT, previous)
         signal.signal(signal.SIGTERM, previous_term)

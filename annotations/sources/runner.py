@@ -49,11 +49,13 @@ class SourcesLock(DataDirLock):
 
 @dataclass(frozen=True)
 class Report:
-    """One line about one source (cleaned); `failed`: this poll of it failed."""
+    """One line about one source (cleaned); `failed`: this poll of it failed; `idle`: nothing happened (a folder
+    looked at with nothing new: the watch loop does not print those, one a second)."""
 
     source: str
     line: str
     failed: bool = False
+    idle: bool = False
 
 
 class Runner:
@@ -197,7 +199,8 @@ class Runner:
         if added:
             settle_deliveries(self.data_dir, entry.name)
         waiting = f", {result.waiting} still being written" if result.waiting else ""
-        reports.append(Report(entry.name, f"{entry.name}: {len(added)} file{'s' * (len(added) != 1)} taken{waiting}"))
+        line = f"{entry.name}: {len(added)} file{'s' * (len(added) != 1)} taken{waiting}"
+        reports.append(Report(entry.name, line, idle=not added and not result.waiting))
         present = {str(p) for p in scan.present}
 
         def change(s: SourceState) -> None:

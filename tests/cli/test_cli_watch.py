@@ -105,3 +105,35 @@ def test_one_poller_at_a_time(data_dir: Path, tmp_path: Path) -> None:
         assert_user_error(run(data_dir, "watch", "--once"), "the sources are polled by", "one process polls at a time")
     finally:
         lock.release()
+
+
+def test_the_app_waits_out_a_watch_batch_instead_of_opening_read_only(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`wiredesk watch` holds the library for one batch: the app starting meanwhile waits for it, then writes."""
+    import tui.cli.base as base
+    from annotations.store.lock import DataDirLock
+    from tui.cli.base import CliContext
+
+    data_dir.mkdir()
+    monkeypatch.setattr("sys.argv", ["wiredesk", "watch"])  # the holder the lock file names
+    lock = DataDirLock(data_dir)
+    lock.acquire()
+    waits: list[float] = []
+
+    def batch_done(seconds: float) -> None:  # the app's first wait: the batch ends then
+        waits.append(seconds)
+        lock.release()
+
+    monkeypatch.setattr(base.time, "sleep", batch_done)
+    store, why = CliContext(str(data_dir)).app_store()
+    assert why == "" and not store.read_only and len(waits) == 1
+    store.close()
+    other = DataDirLock(data_dir)
+    monkeypatch.setattr("sys.argv", ["wiredesk", "annotate"])
+    other.acquire()  # any other writer: read-only at once, as before
+    monkeypatch.setattr(base.time, "sleep", lambda _s: pytest.fail("waited for a writer that is not watch"))
+    store, why = CliContext(str(data_dir)).app_store()
+    assert store.read_only and "wiredesk annotate" in why
+    store.close()
+    other.release()

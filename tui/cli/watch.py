@@ -53,7 +53,8 @@ def watch(ctx: click.Context, once: bool, names: tuple[str, ...]) -> None:
 
     Feeds are polled on their interval (conditional GET, the server's Retry-After respected); spool folders are
     watched, a file taken once complete. With the app open, the app imports what arrives; otherwise this does.
-    One line per source per poll; Ctrl-C stops between files.
+    One line per source per poll (a folder, looked at every second: only when something came or is being
+    written); Ctrl-C stops between files.
     """
     state: CliContext = ctx.ensure_object(CliContext)
     runner = Runner(state.data_dir, _configured(names))
@@ -103,7 +104,7 @@ def _loop(runner: Runner) -> None:
                 told = busy
             stop.wait(STANDBY)
         if not stop.is_set():
-            runner.run(_tell, stop)
+            runner.run(lambda report: None if report.idle else _tell(report), stop)
     finally:
         signal.signal(signal.SIGINT, previous)
         signal.signal(signal.SIGTERM, previous_term)

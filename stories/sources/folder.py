@@ -19,9 +19,13 @@ import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stories.loader import SKIPPED_IN_FOLDERS
 from stories.text import clean_line
+
+if TYPE_CHECKING:  # watchdog is imported when a folder is watched
+    from watchdog.observers.api import BaseObserver
 
 __all__ = ["Candidate", "FolderScan", "FolderWatcher", "ScanResult"]
 
@@ -147,7 +151,7 @@ class FolderWatcher:
         self.changed = changed or threading.Event()
         self._renamed: set[Path] = set()
         self._lock = threading.Lock()
-        self._observer: object | None = None
+        self._observer: BaseObserver | None = None
         self.error = ""
         try:
             self._start()
@@ -196,5 +200,5 @@ class FolderWatcher:
         self._observer = None
         if observer is not None:
             with contextlib.suppress(Exception):
-                observer.stop()  # type: ignore[attr-defined]  # a watchdog Observer, imported only when it runs
-                observer.join(5)  # type: ignore[attr-defined]  # (as above)
+                observer.stop()
+                observer.join(5)

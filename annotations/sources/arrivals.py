@@ -55,14 +55,17 @@ def deliver_file(data_dir: Path, source: str, path: Path, size: int, mtime_ns: i
     system (no copy: the file is complete, and a link is all or nothing), else a copy through `deliver`. False if
     it went or changed since it was found complete (the next check sees it again). The caller fsyncs the folder
     once for many (`settle_deliveries`). Raises StoryError for a file that cannot be read (told once)."""
-    folder = Path(data_dir) / ARRIVALS / source
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    final = (
-        folder
-        / f"{time.time_ns():020d}-{hashlib.blake2b(str(path).encode(), digest_size=4).hexdigest()}-{_stem(path.name)}"
-    )
+    folder = os.path.join(data_dir, ARRIVALS, source)
+    tag = hashlib.blake2b(os.fsencode(path), digest_size=4).hexdigest()
+    final = os.path.join(folder, f"{time.time_ns():020d}-{tag}-{_stem(path.name)}")
     try:
-        os.link(path, final)
+        try:
+            os.link(path, final)
+        except FileNotFoundError:
+            if os.path.isdir(folder):
+                return False  # the spool file went
+            os.makedirs(folder, mode=0o700, exist_ok=True)  # the first arrival of this source
+            os.link(path, final)
     except FileNotFoundError:
         return False
     except OSError:  # another file system, or links refused (protected_hardlinks, a FAT spool): copy it
@@ -74,11 +77,11 @@ def deliver_file(data_dir: Path, source: str, path: Path, size: int, mtime_ns: i
             raise
         if len(data) != size:
             return False
-        write_atomic(final, data)
+        write_atomic(Path(final), data)
         return True
     st = os.stat(final)
     if (st.st_size, st.st_mtime_ns) != (size, mtime_ns):  # rewritten since the check: not this time
-        final.unlink()
+        os.unlink(final)
         return False
     return True
 

@@ -152,7 +152,8 @@ def take_arrivals(
     for source, paths in by_source.items():
         if intake.stopped:
             break
-        _take(store, source, paths, (formats or {}).get(source), intake, stop, history)
+        whole = limit is None  # every file of the source's folder: walked as a plain folder import walks one
+        _take(store, source, paths, (formats or {}).get(source), intake, stop, history, whole)
     if intake.new:
         when = now_iso()
 
@@ -173,12 +174,14 @@ def _take(
     intake: Intake,
     stop: Callable[[], bool],
     history: History | None,
+    whole: bool = False,
 ) -> None:
     from annotations.importing import import_paths  # the app imports this module at start, the import loop later
 
     done: list[tuple[Path, list[ImportOutcome]]] = []
     current: tuple[Path, list[ImportOutcome]] | None = None
-    outcomes = import_paths(store, paths, fmt, budget=_budget(), history=history)
+    named = [store.data_dir / ARRIVALS / source] if whole else paths
+    outcomes = import_paths(store, named, fmt, budget=_budget(), history=history)
     for outcome in outcomes:
         path = Path(outcome.path)
         if current is None or current[0] != path:
@@ -195,9 +198,9 @@ def _take(
             done.append(current)
         seen = {p for p, _ in done}
         done.extend((p, []) for p in paths if p not in seen)  # a file that gave no story at all
-    getattr(
-        outcomes, "close", lambda: None
-    )()  # stopped: the batch not yet saved is dropped (its files wait for the next intake)
+    close = getattr(outcomes, "close", None)  # stopped: the batch not yet saved is dropped (its files wait)
+    if close is not None:
+        close()
     _settle(store, source, done, intake)
 
 
@@ -230,8 +233,7 @@ def _settle(store: Store, source: str, done: list[tuple[Path, list[ImportOutcome
         intake.files += 1
     if not new:
         del intake.new[source]
-    with contextlib.suppress(OSError):
-        fsync_dir(store.data_dir / ARRIVALS / source)
+    # the removals are not fsync'd: one lost to a crash is imported again, which changes nothing (dedupe)
 
 
 def _stem(name: str) -> str:

@@ -8,12 +8,15 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import platformdirs
 
 from annotations.store.files import StoreError, intruder, read_file
 from stories.text import clean_line
+
+if TYPE_CHECKING:
+    from stories.sources import SourceEntry
 
 __all__ = [
     "ENV_DATA_DIR",
@@ -27,6 +30,8 @@ __all__ = [
     "nlp_model",
     "quote_punctuation",
     "searches",
+    "sources",
+    "sources_in_app",
     "suggest_annotator",
 ]
 
@@ -202,3 +207,22 @@ def _search_problem(name: str, value: object) -> str:
 
     errors = parse_query(clean_line(value)).errors
     return errors[0] if errors else ""
+
+
+def sources(config: dict[str, Any] | None = None) -> tuple[list[SourceEntry], list[str]]:
+    """The live sources of `[[sources]]` (feeds and spool folders), and one clean line for each entry that cannot
+    be used (the others still work)."""
+    from stories.loader import FORMATS
+    from stories.sources import parse_sources
+
+    entries, problems = parse_sources((config or {}).get("sources"), tuple(FORMATS))
+    return entries, [_short(clean_line(f"{config_path()}: {line}")) for line in problems]
+
+
+def sources_in_app(config: dict[str, Any] | None = None) -> bool:
+    """Whether the app polls the sources while it is open (when no `wiredesk watch` does): `app_polls_sources`
+    in the config file, true by default. Either way the app takes in what arrives."""
+    value = (config or {}).get("app_polls_sources", True)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{config_path()}: app_polls_sources must be true or false")
+    return value

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from textual.app import App, SystemCommand
@@ -25,11 +25,13 @@ from annotations.registry import Registry
 from annotations.store import LoadCancelled, Store, StoreError
 from tui.commands import WiredeskCommands
 from tui.keymap import Keymap, registry_of
+from tui.live_sources import LiveSources
 from tui.screens.library import LibraryScreen
 
 if TYPE_CHECKING:
     from annotations.suggest import Suggestion
     from stories.model import Story
+    from stories.sources import SourceEntry
     from tui.desk import Desk
 
 __all__ = ["WiredeskApp"]
@@ -54,6 +56,8 @@ class WiredeskApp(App[None]):
     TITLE = "wiredesk"
     #: Errors and warnings stay 5 s; a "Saved" notice goes after 2.5 s, so it does not sit on the text long.
     NOTICE_TIMEOUT = 2.5
+    #: Seconds between two looks for arrivals from the live sources (one scandir when there are none).
+    ARRIVALS_TICK = 1.0
     COMMANDS = App.COMMANDS | {WiredeskCommands}
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Show every key"),
@@ -89,12 +93,16 @@ class WiredeskApp(App[None]):
         quote_punctuation: Literal["drop", "keep"] = "drop",
         suggester: Callable[[Story, Registry], list[Suggestion]] | None = None,
         searches: tuple[list[SavedSearch], list[str]] | None = None,
+        sources: Sequence[SourceEntry] = (),
+        poll_sources: bool = True,
     ) -> None:
         """`read_only`: why the library cannot be written (another process holds it), or "" if it can.
         `keymap`: binding id -> key(s), from the user's config (ConfigError if it names an unknown id or key, or
         gives two bindings live at once the same key). `quote_punctuation`: see `stories.quotations.quotation_span`.
         `suggester`: what the reader suggests for a story with a registry (default `annotations.suggest.suggest`).
-        `searches`: the config's saved searches and a line for each one left out (`annotations.config.searches`)."""
+        `searches`: the config's saved searches and a line for each one left out (`annotations.config.searches`).
+        `sources`: the config's live sources, polled while the app is open if `poll_sources` (and no `wiredesk
+        watch` polls them); what arrives is taken in either way (`tui.live_sources`)."""
         super().__init__()
         self.keymap = Keymap(registry_of(type(self)), dict(keymap or {}))
         self._key_shown: dict[str, str] = {}  # binding id -> its key as shown: see `key_for`
@@ -114,9 +122,16 @@ class WiredeskApp(App[None]):
         self._history: History | None = None
         self._loader: threading.Thread | None = None
         self._annotations_ready = asyncio.Event()
+        self._sources, self._poll_sources = list(sources), poll_sources
+        self.live: LiveSources | None = None
 
     def on_mount(self) -> None:
         self.push_screen(LibraryScreen())
+        if not self.read_only and not self.demo:
+            self.live = LiveSources(self, self.store, self._sources, self._stories_arrived, self.history)
+            self.set_interval(self.ARRIVALS_TICK, self.live.tick, name="arrivals")
+            if self._poll_sources:
+                self.live.start_polling()
         if self.read_only:
             self.notify(self.read_only, title="Read-only: tags cannot be saved", severity="warning", timeout=12)
         if self._open_at_start:  # `wiredesk open`: the reader is the first frame, so read the annotations now
@@ -128,6 +143,16 @@ class WiredeskApp(App[None]):
             self.open_story(self._open_at_start)
         else:
             self.call_after_refresh(self._load_in_background)
+
+    def on_unmount(self) -> None:
+        if self.live is not None:
+            self.live.stop()
+
+    def _stories_arrived(self, ids: list[str]) -> None:
+        """New stories from the live sources are in the library: the library shows them."""
+        for screen in self.screen_stack:
+            if isinstance(screen, LibraryScreen):
+                screen.stories_arrived(ids)
 
     def _load_in_background(self) -> None:
         """Read the annotations after the first frame, on a thread of their own, then show the counts. A daemon

@@ -101,6 +101,8 @@ def find(
     checks: list[Callable[[str], bool]] = []
     if any(key in ("agency", *DATE_KEYS) for key, _ in query.tokens):
         checks.append(_meta_check(store, query, errors, notes))
+    if query.values("source"):
+        checks.append(_source_check(store, query, errors, notes))
     wanted = tuple((key, value) for key, value in query.tokens if key in ANNOTATION_KEYS)
     if wanted:
         from annotations.library_index import LibraryIndex, StoryFilter  # it reads tokens with this package
@@ -212,3 +214,20 @@ def _meta_check(store: Store, query: Query, errors: list[str], notes: list[str])
         )
 
     return allows
+
+
+def _source_check(store: Store, query: Query, errors: list[str], notes: list[str]) -> Callable[[str], bool]:
+    """The stories that came from the live sources `source:` names (a name's start is enough)."""
+    origin = store.story_sources()
+    known = set(origin.values())
+    allowed: set[str] | None = None
+    for value in query.values("source"):
+        wanted = fold(value)
+        found = {name for name in known if fold(name).startswith(wanted)}
+        if not found:
+            errors.append(f"source:{value}: no story from such a source")
+        else:
+            notes.append("source: " + ", ".join(sorted(found)))
+        allowed = found if allowed is None else allowed & found
+    names = allowed or set()
+    return lambda story_id: origin.get(story_id, "") in names

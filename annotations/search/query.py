@@ -6,6 +6,7 @@
     -norway   -"north sea"       not this word / phrase
     fish*                        a word starting so
     quoting:NAME actor:NAME claimant:NAME claims:STATUS is:untagged|tagged agency:NAME since:DATE until:DATE
+    source:NAME (the live source a story came from)
     quoting:"Two Words"          a token's value with spaces
 
 `parse_query` never raises: what it cannot read becomes one clean line in `Query.errors`. A typed word becomes
@@ -38,7 +39,7 @@ __all__ = [
 NAME_KEYS = {"quoting": "speaker", "actor": "actor", "claimant": "claimant"}
 #: Filter tokens on a story's metadata.
 DATE_KEYS = ("since", "until")
-QUERY_KEYS = ("is", *NAME_KEYS, "claims", "agency", *DATE_KEYS)
+QUERY_KEYS = ("is", *NAME_KEYS, "claims", "agency", *DATE_KEYS, "source")
 _ITEM = re.compile(
     r'(?P<key>[A-Za-z]+):(?:"(?P<quoted>[^"]*)"?|(?P<bare>[^\s"]*))'
     r'|(?P<neg>-?)"(?P<phrase>[^"]*)"?'

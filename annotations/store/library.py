@@ -36,6 +36,7 @@ from annotations.store.orphans import Carry, Orphan
 from annotations.store.records import AnnotationRecord, StoryRecord
 from annotations.store.rejections import Rejection
 from annotations.store.storage import LOOK, JournaledStorage, StoreError
+from annotations.store.story_sources import StorySources
 from annotations.store.table import JournaledDB, TrackedTable, tracked, tracked_db
 from annotations.store.tagstore import ANNOTATIONS_FILE, Edit, TagStore
 from stories.model import Story, StoryMeta, short_id
@@ -94,6 +95,7 @@ class Store:
             self._lock.release()
             raise
         self._tags: TagStore | None = None
+        self._sources = StorySources(self.data_dir)
 
     def _read_entries(self) -> int:
         """Read the story list: from `stories.list` when it holds the index as it is on disk, else from the index
@@ -479,3 +481,17 @@ class Store:
     def story_ids(self) -> Set[str]:
         """The full id of every story version in the library (live: do not change it)."""
         return self._entries.keys()
+
+    def story_source(self, story_id: str) -> str:
+        """The live source this story came from ("" if it was imported by hand)."""
+        return self._sources.get(story_id)
+
+    def story_sources(self) -> Mapping[str, str]:
+        """Story id -> the live source it came from, for every story that came from one."""
+        return self._sources.all()
+
+    def record_sources(self, sources: Mapping[str, str]) -> None:
+        """Remember which source stories came from (a story keeps its first); durable when it returns."""
+        if self.read_only:
+            raise ReadOnlyError(f"{self.data_dir} is open read-only: story sources cannot be recorded")
+        self._sources.record(sources)

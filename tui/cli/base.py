@@ -6,6 +6,7 @@ import contextlib
 import functools
 import io
 import sys
+import time
 from collections.abc import Callable, Iterator
 from typing import Any, ParamSpec, TextIO, TypeVar
 
@@ -63,11 +64,20 @@ class CliContext:
     def app_store(self) -> tuple[Store, str]:
         """The library for the app (which reads the annotations after its first frame): writable, or
         read-only with the reason when another process writes it or the data dir cannot be written."""
-        try:
-            return self.store(load=False, lean=True), ""
-        except (StoreLockedError, ReadOnlyError) as exc:
-            self._store = Store(self.data_dir, read_only=True, lean=True)
-            return self._store, clean_line(str(exc))
+        ends = time.monotonic() + WATCH_BATCH_WAIT
+        while True:
+            try:
+                return self.store(load=False, lean=True), ""
+            except StoreLockedError as exc:  # `wiredesk watch` holds the lock for one batch at a time: wait it out
+                if "wiredesk watch" not in str(exc) or time.monotonic() > ends:
+                    return self._read_only(exc)
+                time.sleep(0.05)
+            except ReadOnlyError as exc:
+                return self._read_only(exc)
+
+    def _read_only(self, exc: StoreError) -> tuple[Store, str]:
+        self._store = Store(self.data_dir, read_only=True, lean=True)
+        return self._store, clean_line(str(exc))
 
     def close(self) -> None:
         if self._store is not None:
@@ -77,6 +87,9 @@ class CliContext:
 def open_store(ctx: click.Context, write: bool = True) -> Store:
     return ctx.ensure_object(CliContext).store(write)
 
+
+#: Seconds the app waits for `wiredesk watch` to finish importing a batch before opening read-only.
+WATCH_BATCH_WAIT = 10.0
 
 #: How wide tables print into a pipe or file.
 PIPE_WIDTH = 160

@@ -33,6 +33,7 @@ from tui.cli import merge as cli_merge
 from tui.cli import search as cli_search
 from tui.cli import suggest as cli_suggest
 from tui.cli import versions as cli_versions
+from tui.cli import watch as cli_watch
 from tui.cli.base import PIPE_WIDTH, CliContext, echo_rich, open_store, user_errors
 
 __all__ = ["main"]
@@ -83,6 +84,8 @@ def _run_app(store: Store, read_only_reason: str = "", open_story: str | None = 
         keymap=config.keymap(settings),
         quote_punctuation=config.quote_punctuation(settings),
         searches=config.searches(settings),
+        sources=config.sources(settings)[0],
+        poll_sources=config.sources_in_app(settings),
     )
     app.run()
     if not store.read_only and not demo:
@@ -341,5 +344,6 @@ for _command in (
     *cli_search.COMMANDS,
     *cli_carry.COMMANDS,
     *cli_versions.COMMANDS,
+    *cli_watch.COMMANDS,
 ):
     main.add_command(_command)

@@ -93,6 +93,7 @@ class LibraryScreen(Searching):
         stories = self.query_one(StoryList)
         loaded = store.annotations_loaded
         counts = store.counts if loaded else None  # asked per row drawn, not for 100k at once
+        stories.sources = store.story_sources()  # the Source column, once stories came from live sources
         stories.set_entries(entries, counts, store.to_review if loaded else None)
         self.search_reloaded()
         box = self.box
@@ -105,6 +106,10 @@ class LibraryScreen(Searching):
         if not empty and not box.has_class("-open"):
             stories.focus()
         self.count_searches()
+
+    def stories_arrived(self, ids: list[str]) -> None:
+        """New stories came from the live sources (`ids`, in arrival order): show the library as it is now."""
+        self.reload()
 
     def _update_title(self) -> None:
         stories = self.query_one(StoryList)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from itertools import compress, repeat
@@ -31,6 +31,7 @@ from tui.widgets.row_list import Column, RowList, navigation_bindings
 __all__ = ["StoryList"]
 
 _ID, _DATE, _AGENCY, _COUNT = 8, 11, 14, 3
+_SOURCE = 12
 #: From how many stories the haystacks are built in the background after `set_entries`.
 BACKGROUND_HAYSTACKS = 20_000
 #: How many rows' cells are kept (a few screenfuls): see `cells`.
@@ -72,6 +73,8 @@ class StoryList(RowList):
         self._cells: dict[int, list[str]] = {}  # id(entry) -> its cells, for the rows drawn lately
         self._hits: list[Hit] | None = None  # a search's hits, best first, shown instead of the filtered list
         self._by_id: dict[str, StoryEntry] | None = None
+        #: story id -> the live source it came from; the Source column shows only when some story has one
+        self.sources: Mapping[str, str] = {}
 
     # --- content -----------------------------------------------------------------------------------------
 
@@ -232,10 +235,12 @@ class StoryList(RowList):
         """Id, date, agency, headline, counts; on a narrow screen the agency goes first, then the id, then the
         date, so that the headline keeps FLEX_MIN cells (two stories differing late in the headline stay apart)."""
         counts = [Column(_COUNT, right=True)] * len(KINDS)
-        return [Column(_ID, drop=2), Column(_DATE, drop=3), Column(_AGENCY, drop=1), Column(), *counts]
+        source = [Column(_SOURCE, drop=1)] if self.sources else []
+        return [Column(_ID, drop=2), Column(_DATE, drop=3), Column(_AGENCY, drop=1), *source, Column(), *counts]
 
     def header(self) -> list[str]:
-        return ["ID", "Date", "Agency", "Headline", *(k[0].upper() for k in KINDS)]
+        source = ["Source"] if self.sources else []
+        return ["ID", "Date", "Agency", *source, "Headline", *(k[0].upper() for k in KINDS)]
 
     def detail(self, index: int) -> tuple[str, tuple[tuple[int, int], ...]]:
         hit = self._hits[index] if self._hits is not None and index < len(self._hits) else None
@@ -261,7 +266,8 @@ class StoryList(RowList):
         headline = f"[v{entry.version}] {m.headline}" if entry.versions > 1 else m.headline  # an updated story
         if entry.versions > 1 and self._to_review is not None and (waiting := self._to_review(entry.id)):
             headline = f"[v{entry.version}: {waiting} to review] {m.headline}"
-        return [entry.short_id, list_date(m, entry.added, self._today), m.agency or "", headline, *counts]
+        source = [self.sources.get(entry.id, "")] if self.sources else []
+        return [entry.short_id, list_date(m, entry.added, self._today), m.agency or "", *source, headline, *counts]
 
 
 def _haystack(entry: StoryEntry) -> str:

@@ -228,7 +228,7 @@ def alerts(config: dict[str, Any] | None = None) -> AlertSettings:
     if not isinstance(table, dict):
         raise ConfigError(f"{config_path()}: [alerts] must be a table, {example}")
     if unknown := [str(k) for k in table if k not in ("searches", "actors", "bell")]:
-        raise ConfigError(f"{config_path()}: [alerts] has no key {unknown[0][:40]!r}; {example}")
+        raise ConfigError(f"{config_path()}: [alerts] has no key {clean_line(unknown[0])[:40]!r}; {example}")
     bell = table.get("bell", False)
     if not isinstance(bell, bool):
         raise ConfigError(f"{config_path()}: [alerts] bell must be true or false")

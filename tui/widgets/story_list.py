@@ -1,5 +1,9 @@
 """StoryList: the library's stories, one row each (id, date, agency, headline, tag counts), or a search's hits
-ranked, each with its snippet on a second line.
+ranked, each with its snippet on a second line. An unread story's row is bold, its headline after a dot (`●`).
+
+When the stories change (new ones arrive), the highlighted story stays highlighted and keeps its line on screen:
+rows that arrive above it scroll in above the view, unless the view is at the top of the list and the
+highlighted row stays in view below them (then they are shown, at the top).
 
 The words filter matches a haystack per story (id, headline, agency, section, authors) built once per
 `set_entries`; a filter that extends the previous one (a word typed on) only looks at the stories it kept, their
@@ -12,7 +16,7 @@ from __future__ import annotations
 import bisect
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from itertools import compress, repeat
@@ -21,6 +25,7 @@ from operator import contains
 from textual.binding import Binding
 from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 
 from annotations.model import KINDS
 from annotations.search import Hit
@@ -35,6 +40,8 @@ _ID, _DATE, _AGENCY, _COUNT = 8, 11, 14, 3
 BACKGROUND_HAYSTACKS = 20_000
 #: How many rows' cells are kept (a few screenfuls): see `cells`.
 CELLS_KEPT = 400
+#: Before an unread story's headline.
+UNREAD_MARK = "●"
 
 
 class StoryList(RowList):
@@ -47,6 +54,11 @@ class StoryList(RowList):
 
     DIM_COLUMNS = frozenset({0})
     FLEX_MIN = 40
+
+    COMPONENT_CLASSES = RowList.COMPONENT_CLASSES | {"story-list--unread"}
+    DEFAULT_CSS = """
+    StoryList > .story-list--unread { text-style: bold; }
+    """
 
     #: What day it is: dates of this year are shown without their year.
     clock: Callable[[], date] = staticmethod(date.today)
@@ -63,6 +75,7 @@ class StoryList(RowList):
         self._rows: list[StoryEntry] = []
         self._counts: Callable[[str], Counter[str]] | None = None
         self._to_review: Callable[[str], int] | None = None
+        self._unread: Collection[str] = ()
         self._words: list[str] = []
         self._allows: Callable[[str], bool] | None = None
         self._today = self.clock()
@@ -112,19 +125,51 @@ class StoryList(RowList):
         entries: list[StoryEntry],
         counts: Callable[[str], Counter[str]] | None,
         to_review: Callable[[str], int] | None = None,
+        unread: Collection[str] = (),
     ) -> None:
-        """Show these stories (newest first), keeping the highlighted story where possible.
+        """Show these stories (newest first), keeping the highlighted story highlighted, on its line on screen
+        (see the module's docstring).
 
         `counts` gives a story's annotation counts by kind, asked only for the rows drawn; None: the annotations are
         still being read, the count columns show "…". `to_review`: how many carried annotations of a story wait
-        for review (shown before its headline), asked likewise.
+        for review (shown before its headline), asked likewise. `unread`: the unread story ids (live: after a
+        change to it, `marks_changed`).
         """
-        self._entries, self._counts, self._to_review = entries, counts, to_review
+        top = round(self.scroll_offset.y)
+        kept = self.highlighted, self.cursor * self.row_height - top, top
+        self._entries, self._counts, self._to_review, self._unread = entries, counts, to_review, unread
         self._today = self.clock()
         self._haystacks = self._kept = self._kept_hay = self._by_id = None
         self._cells = {}
         self._rebuild()
+        self._keep_line(*kept)
         self.call_after_refresh(self._haystacks_in_background)  # after the frame showing the list: never before it
+
+    def _keep_line(self, was: StoryEntry | None, line: int, top: int) -> None:
+        """Scroll so that the highlighted story, `was` on `line` of the view scrolled to `top` before the change, is
+        on that line again; a view at the top of the list stays there while the story stays in view."""
+        current = self.highlighted
+        if was is None or current is None or current.id != was.id:
+            return
+        first, height = self.cursor * self.row_height, self.scrollable_content_region.height - 1
+        if top == 0 and first + self.row_height <= height:
+            self.scroll_to(y=0, animate=False, immediate=True)  # the rows that came above it are seen
+        elif 0 <= line < height:
+            self.scroll_to(y=max(first - line, 0), animate=False, immediate=True)
+
+    def marks_changed(self, story_ids: Iterable[str]) -> None:
+        """These stories were marked read or unread: redraw their rows."""
+        changed = set(story_ids)
+        for entry in self._entries:
+            if entry.id in changed:
+                self._cells.pop(id(entry), None)
+        self.refresh()
+
+    @property
+    def unread_shown(self) -> int:
+        """How many of the stories listed are unread."""
+        unread = self._unread
+        return sum(1 for e in self._entries if e.id in unread) if unread else 0
 
     def prepare_filter(self) -> None:
         """Build the haystacks the words filter matches (once per `set_entries`), before the first key."""
@@ -251,6 +296,13 @@ class StoryList(RowList):
             cells = self._cells[id(entry)] = self._make_cells(entry)
         return cells
 
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        index = (y - 1 + round(self.scroll_offset.y)) // self.row_height
+        if y and self._unread and index < len(self._rows) and self._rows[index].id in self._unread:
+            return strip.apply_style(self.get_component_rich_style("story-list--unread", partial=True))
+        return strip
+
     def _make_cells(self, entry: StoryEntry) -> list[str]:
         m = entry.meta
         if self._counts is None:
@@ -261,6 +313,8 @@ class StoryList(RowList):
         headline = f"[v{entry.version}] {m.headline}" if entry.versions > 1 else m.headline  # an updated story
         if entry.versions > 1 and self._to_review is not None and (waiting := self._to_review(entry.id)):
             headline = f"[v{entry.version}: {waiting} to review] {m.headline}"
+        if entry.id in self._unread:
+            headline = f"{UNREAD_MARK} {headline}"
         return [entry.short_id, list_date(m, entry.added, self._today), m.agency or "", headline, *counts]
 
 

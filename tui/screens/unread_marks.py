@@ -36,7 +36,8 @@ class UnreadMarking(Searching):
         raise NotImplementedError
 
     def count_unread(self) -> None:
-        """Count the unread stories for the title (once a reload: the whole list is looked at)."""
+        """Count the unread stories for the title (once a reload: the whole list is looked at; a mark then counts
+        itself in)."""
         self._unread_listed = self.query_one(StoryList).unread_shown
 
     def unread_title(self) -> str:
@@ -74,15 +75,11 @@ class UnreadMarking(Searching):
             return None
         stories = self.query_one(StoryList)
         stories.marks_changed(changed)
-        self.marks_changed()
-        return changed
-
-    def marks_changed(self) -> None:
-        """The marks changed: count again; `is:unread` answers anew at the next search (the list is not filtered
-        again now: the row under the cursor stays)."""
-        self.search_reloaded()
-        self.count_unread()
+        listed = sum(1 for story_id in changed if stories.listed(story_id))
+        self._unread_listed += -listed if read else listed
+        self.search_reloaded()  # `is:unread` answers anew at the next search; the list stays as it is for now
         self._update_title()
+        return changed
 
     # --- arrivals ----------------------------------------------------------------------------------------------
 

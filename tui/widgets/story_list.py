@@ -22,6 +22,7 @@ from datetime import date
 from itertools import compress, repeat
 from operator import contains
 
+from rich.style import Style
 from textual.binding import Binding
 from textual.geometry import Region
 from textual.message import Message
@@ -76,13 +77,14 @@ class StoryList(RowList):
         self._counts: Callable[[str], Counter[str]] | None = None
         self._to_review: Callable[[str], int] | None = None
         self._unread: Collection[str] = ()
+        self._unread_style: Style | None = None  # the unread rows' style (bold), worked out once a style update
         self._words: list[str] = []
         self._allows: Callable[[str], bool] | None = None
         self._today = self.clock()
         self._haystacks: list[str] | None = None  # per entry, built on the first words filter after set_entries
         self._kept: list[int] | None = None  # indices into _entries that the words and `allows` let through
         self._kept_hay: list[str] | None = None  # their haystacks, when the words filter made `_kept`
-        self._cells: dict[int, list[str]] = {}  # id(entry) -> its cells, for the rows drawn lately
+        self._cells: dict[str, list[str]] = {}  # story id -> its cells, for the rows drawn lately
         self._hits: list[Hit] | None = None  # a search's hits, best first, shown instead of the filtered list
         self._by_id: dict[str, StoryEntry] | None = None
 
@@ -159,15 +161,19 @@ class StoryList(RowList):
 
     def marks_changed(self, story_ids: Iterable[str]) -> None:
         """These stories were marked read or unread: redraw their rows."""
-        changed = set(story_ids)
-        for entry in self._entries:
-            if entry.id in changed:
-                self._cells.pop(id(entry), None)
+        for story_id in story_ids:
+            self._cells.pop(story_id, None)
         self.refresh()
+
+    def listed(self, story_id: str) -> bool:
+        """Whether the story is in the list (the newest version standing for its story), filtered out or not."""
+        if self._by_id is None:
+            self._by_id = {e.id: e for e in self._entries}
+        return story_id in self._by_id
 
     @property
     def unread_shown(self) -> int:
-        """How many of the stories listed are unread."""
+        """How many of the stories in the list are unread (filtered out or not; a pass over the list)."""
         unread = self._unread
         return sum(1 for e in self._entries if e.id in unread) if unread else 0
 
@@ -289,18 +295,24 @@ class StoryList(RowList):
     def cells(self, index: int) -> list[str]:
         """A row's cells, made once for a story until the next `set_entries` (the counts may change then)."""
         entry = self._rows[index]
-        cells = self._cells.get(id(entry))
+        cells = self._cells.get(entry.id)
         if cells is None:
             if len(self._cells) >= CELLS_KEPT:
                 self._cells.clear()
-            cells = self._cells[id(entry)] = self._make_cells(entry)
+            cells = self._cells[entry.id] = self._make_cells(entry)
         return cells
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._unread_style = None
 
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
         index = (y - 1 + round(self.scroll_offset.y)) // self.row_height
         if y and self._unread and index < len(self._rows) and self._rows[index].id in self._unread:
-            return strip.apply_style(self.get_component_rich_style("story-list--unread", partial=True))
+            if self._unread_style is None:
+                self._unread_style = self.get_component_rich_style("story-list--unread", partial=True)
+            return strip.apply_style(self._unread_style)
         return strip
 
     def _make_cells(self, entry: StoryEntry) -> list[str]:

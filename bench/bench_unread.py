@@ -37,29 +37,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from common import markdown, median, percentile
 from sections import record_section
 
+from bench.bench_filter import FRAMES, _count_frames, _until  # the frame counter and the 1 ms poll
+
 SIZE = (100, 32)
 TITLE = "Read/unread at 100k stories (issue 16, bench/bench_unread.py)"
-FRAMES = [0]
-
-
-def _count_frames() -> None:
-    from textual.screen import Screen
-
-    draw = Screen._compositor_refresh
-
-    def counted(self) -> None:
-        draw(self)
-        FRAMES[0] += 1
-
-    Screen._compositor_refresh = counted  # type: ignore[method-assign]  # this benchmark's process only
-
-
-async def _until(condition: Callable[[], object]) -> None:
-    deadline = time.perf_counter() + 120
-    while not condition():
-        if time.perf_counter() > deadline:
-            raise RuntimeError("the result never came")
-        await asyncio.sleep(0.001)
 
 
 async def _timed(act: Callable[[], object], done: Callable[[], object] = lambda: True) -> tuple[float, float]:

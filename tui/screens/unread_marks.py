@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from annotations import config
 from annotations.registry import Registry
-from annotations.store import StoreError
+from annotations.store import Store, StoreError
 from stories.text import clean_line
 from tui.commands import PaletteCommand
 from tui.desk import desk
@@ -75,7 +75,7 @@ class UnreadMarking(Searching):
             return None
         stories = self.query_one(StoryList)
         stories.marks_changed(changed)
-        listed = sum(1 for story_id in changed if stories.listed(story_id))
+        listed = sum(1 for story_id in changed if _listed(desk(self).store, story_id))
         self._unread_listed += -listed if read else listed
         self.search_reloaded()  # `is:unread` answers anew at the next search; the list stays as it is for now
         self._update_title()
@@ -130,3 +130,11 @@ class UnreadMarking(Searching):
             ("Library: mark all read", "Every story listed ({library.mark_all_read})", self.action_mark_all_read),
             ("Library: mark read / unread", "The highlighted story ({library.toggle_read})", self.action_toggle_read),
         ]
+
+
+def _listed(store: Store, story_id: str) -> bool:
+    """Whether the library lists this story version (the newest version stands for its story)."""
+    try:
+        return store.versions(story_id)[-1].id == story_id
+    except StoreError:
+        return False

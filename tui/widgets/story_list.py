@@ -165,12 +165,6 @@ class StoryList(RowList):
             self._cells.pop(story_id, None)
         self.refresh()
 
-    def listed(self, story_id: str) -> bool:
-        """Whether the story is in the list (the newest version standing for its story), filtered out or not."""
-        if self._by_id is None:
-            self._by_id = {e.id: e for e in self._entries}
-        return story_id in self._by_id
-
     @property
     def unread_shown(self) -> int:
         """How many of the stories in the list are unread (filtered out or not; a pass over the list)."""

@@ -233,3 +233,14 @@ async def test_the_help_screen_lists_the_keys_and_what_the_title_counts(tmp_path
         text = " ".join(help_text(app).split())
         assert "library.toggle_read" in text and "library.mark_all_read" in text
         assert " ".join(UNREAD_HELP.split()) in text
+
+
+async def test_stories_imported_with_the_dialog_count_as_new(tmp_path: Path) -> None:
+    store = old_library(tmp_path / "data", 2)
+    app = app_for(store)
+    async with app.run_test(size=SIZE) as pilot:
+        stories = await shown(pilot)
+        new = import_files(store, tmp_path / "in", "Ferry vote")
+        app.screen._imported(new)  # what the import dialog hands back
+        await pilot.pause()
+        assert stories.highlighted.id == new[0] and app.screen.sub_title.endswith("· 1 new · 1 unread")

@@ -26,8 +26,8 @@ __all__ = ["UNREAD_HELP", "HelpScreen", "help_sections"]
 
 #: What the library's title counts.
 UNREAD_HELP = (
-    '"3 new": stories that arrived while the app is open, still unread; "12 unread": every unread story listed '
-    "(bold, ●; opening a story reads it)"
+    '"3 new": stories stored while the app is open (a watched source, the import dialog), still unread; '
+    '"12 unread": every unread story listed (bold, ●; opening a story reads it)'
 )
 
 

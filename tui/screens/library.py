@@ -156,6 +156,7 @@ class LibraryScreen(UnreadMarking):
         self.app.push_screen(ImportDialog(), self._imported)
 
     def _imported(self, new: list[str] | None) -> None:
+        self.note_arrivals(new or [])
         self.reload()
         if new:
             self.query_one(StoryList).highlight(new[-1])

@@ -1,8 +1,8 @@
 """UnreadMarking: read and unread stories in the library, a base of LibraryScreen: the marks toggled and cleared,
-arrivals counted ("3 new") and announced when they match `[alerts]`.
+arrivals counted ("3 new": stories stored while the app is open, by a watched source or the import dialog, and
+still unread) and announced when they match `[alerts]`.
 
-A story is unread from its import until it is opened (`annotations.store.unread`). "New" counts the stories that
-arrived while the app was open (`stories_arrived`) and are still unread. The rules (which stories are unread,
+A story is unread from its import until it is opened (`annotations.store.unread`). The rules (which stories are unread,
 which arrivals match an alert) are in `annotations/`; this module shows them.
 """
 
@@ -86,13 +86,17 @@ class UnreadMarking(Searching):
     def stories_arrived(self, ids: list[str]) -> None:
         """Stories were stored while the app is open (a watched source, an import): list them at the top, marked
         unread and counted as new, the highlighted story kept on its line; announce those that match `[alerts]`."""
-        store = desk(self).store
-        store.unread.refresh()  # (another process may have stored and marked them)
-        self._arrived.update(i for i in ids if i in store.unread)
+        self.note_arrivals(ids)
         stack = self.app.screen_stack
         if stack[-1] is self or (len(stack) > 1 and stack[-1].is_modal and stack[-2] is self):
             self.reload()  # shown (under a dialog, maybe); else it reloads when it is shown again
         self._alert(ids)
+
+    def note_arrivals(self, ids: Iterable[str]) -> None:
+        """These stories were stored while the app is open: those unread count as new."""
+        unread = desk(self).store.unread
+        unread.refresh()  # (another process may have stored and marked them)
+        self._arrived.update(i for i in ids if i in unread)
 
     def _alert(self, ids: Iterable[str]) -> None:
         """A notification naming each arriving story that matches `[alerts]`, and the bell if asked."""

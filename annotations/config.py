@@ -20,8 +20,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ENV_DATA_DIR",
+    "AlertSettings",
     "ConfigError",
     "SavedSearch",
+    "alerts",
     "annotator",
     "config_path",
     "data_dir",
@@ -48,6 +50,8 @@ SUGGEST_ANNOTATOR = "wiredesk-suggest"
 MAX_ANNOTATOR = 200
 #: Saved searches: how many the library lists, the longest name and the longest query.
 MAX_SEARCHES, MAX_SEARCH_NAME, MAX_SEARCH_QUERY = 50, 40, 500
+#: Alerts: how many saved searches and actors may be watched, and the longest actor name.
+MAX_ALERTS, MAX_ALERT_NAME = 50, 200
 
 
 class ConfigError(Exception):
@@ -226,3 +230,49 @@ def sources_in_app(config: dict[str, Any] | None = None) -> bool:
     if not isinstance(value, bool):
         raise ConfigError(f"{config_path()}: app_polls_sources must be true or false")
     return value
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """`[alerts]`: the saved searches (by name) and actors (names) whose new copy is announced, and the bell."""
+
+    searches: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    bell: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.searches or self.actors)
+
+
+def alerts(config: dict[str, Any] | None = None) -> AlertSettings:
+    """`[alerts]` of the config file: `searches` (names of saved searches), `actors` (names as the registry knows
+    them, or any name to find in the text) and `bell = true|false`. ConfigError (one line) for anything else."""
+    table = (config or {}).get("alerts", {})
+    example = 'e.g. searches = ["ukraine"], actors = ["Ellen Voss"], bell = true'
+    if not isinstance(table, dict):
+        raise ConfigError(f"{config_path()}: [alerts] must be a table, {example}")
+    if unknown := [str(k) for k in table if k not in ("searches", "actors", "bell")]:
+        raise ConfigError(f"{config_path()}: [alerts] has no key {clean_line(unknown[0])[:40]!r}; {example}")
+    bell = table.get("bell", False)
+    if not isinstance(bell, bool):
+        raise ConfigError(f"{config_path()}: [alerts] bell must be true or false")
+    searches_, actors_ = (
+        _alert_names(table, key, limit) for key, limit in (("searches", MAX_SEARCH_NAME), ("actors", MAX_ALERT_NAME))
+    )
+    return AlertSettings(searches_, actors_, bell)
+
+
+def _alert_names(table: dict[str, Any], key: str, longest: int) -> tuple[str, ...]:
+    """The names of `[alerts] key`, cleaned, each once."""
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f'{config_path()}: [alerts] {key} must be a list of names, e.g. {key} = ["…"]')
+    if len(value) > MAX_ALERTS:
+        raise ConfigError(f"{config_path()}: [alerts] {key} has {len(value):,} names; at most {MAX_ALERTS}")
+    names = [" ".join(clean_line(v).split()) for v in value]
+    for name in names:
+        if not name or len(name) > longest:
+            raise ConfigError(
+                f"{config_path()}: [alerts] {key}: a name is 1 to {longest} characters, not {name[:40]!r}"
+            )
+    return tuple(dict.fromkeys(names))

@@ -215,13 +215,21 @@ def _store(
             for story in found:
                 yield ImportOutcome(path, "failed", story, str(exc))
         return
-    SearchIndex.of(store).add(s for s, status in zip(stories, done, strict=True) if status != "present")
+    stored = [s for s, status in zip(stories, done, strict=True) if status != "present"]
+    SearchIndex.of(store).add(stored)
+    _mark_unread(store, [s.id for s in stored])
     statuses = iter(done)
     for path, found in pending:
         for story in found:
             status = next(statuses)
             carried, why = _carry(store, story, history) if status == "version" else (None, "")
             yield ImportOutcome(path, status, story, why, carried)
+
+
+def _mark_unread(store: Store, story_ids: list[str]) -> None:
+    """Every story version an import stores starts unread (a mark that cannot be saved loses no story)."""
+    with contextlib.suppress(StoreError):
+        store.unread.mark_unread(story_ids)
 
 
 def _carry(store: Store, story: Story, history: History | None) -> tuple[CarryResult | None, str]:

@@ -3,7 +3,7 @@
 `LibraryIndex` folds every link into the registry entry it stands for now (merges followed) and records, per
 entry, how often it is linked as speaker, mention and claimant, and per story which entries it links and
 which claim statuses it holds. `parse_filter` reads the library's filter box: plain words plus tokens such as
-`is:untagged`, `is:review`, `quoting:NAME`, `actor:NAME`, `claimant:NAME` and `claims:STATUS`.
+`is:untagged`, `is:review`, `is:unread`, `quoting:NAME`, `actor:NAME`, `claimant:NAME` and `claims:STATUS`.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ FILTER_KEYS = ("is", *NAME_KEYS, "claims")
 #: One line per token, for the help screen and the palette.
 FILTER_HELP = (
     ("is:untagged", "stories with no annotation yet (is:tagged: with some)"),
+    ("is:unread", "stories not opened since they were imported or arrived (is:read: the others)"),
     ("is:review", "stories with carried annotations waiting for review (a new version: changed or not placed)"),
     ("quoting:NAME", "stories quoting an actor (name, alias, a surname alone or an id prefix)"),
     ("actor:NAME", "stories mentioning an actor"),
@@ -78,6 +79,8 @@ class LibraryIndex:
         self.links: dict[str, dict[str, set[str]]] = {name: {} for name in LINKS}  # field -> actor -> stories
         self.statuses: dict[str, set[str]] = {}  # claim status -> stories
         self.review: set[str] = set(store.review_counts())  # stories with carried annotations waiting for review
+        store.unread.refresh()
+        self.unread: set[str] = set(store.unread.ids)  # story versions not opened since they were stored
         canonical: dict[str, str | None] = {}
         tally: dict[str, dict[str, int]] = {name: {} for name in LINKS}  # field -> actor -> links
         for story_id, records in store.records_by_story().items():
@@ -128,6 +131,9 @@ class LibraryIndex:
             if key == "is" and "untagged".startswith(value.lower()):
                 result.without |= self.tagged
                 continue
+            if key == "is" and len(value) > 2 and "read".startswith(value.lower()):
+                result.without |= self.unread
+                continue
             allowed = self._allowed(key, value, result)
             result.only = allowed if result.only is None else result.only & allowed
         return result
@@ -139,7 +145,9 @@ class LibraryIndex:
                 return set(self.tagged)
             if "review".startswith(wanted):
                 return set(self.review)
-            result.errors.append(f"is:{value}? use is:untagged, is:tagged or is:review")
+            if len(wanted) > 2 and "unread".startswith(wanted):
+                return set(self.unread)
+            result.errors.append(f"is:{value}? use is:untagged, is:tagged, is:review, is:unread or is:read")
             return set()
         if key == "claims":
             statuses = [s for s in STATUSES if s.startswith(wanted)]

@@ -216,6 +216,10 @@ class WiredeskApp(App[None]):
         except StoreError as exc:
             self.notify(str(exc), title="Cannot open story", severity="error")
             return
+        try:  # opening a story reads it (every version of it)
+            self.store.unread.mark_read(e.id for e in self.store.versions(story_id))
+        except StoreError as exc:  # the story opens all the same
+            self.notify(str(exc), title="Not marked read", severity="warning")
         while isinstance(self.screen, ReaderScreen) or _is_help(self.screen):
             self.pop_screen()
         reader = ReaderScreen(story, self.history(story_id))

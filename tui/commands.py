@@ -36,6 +36,7 @@ class Exporting(Protocol):
 #: Library filters the palette offers: (name, help, what goes in the library's filter box).
 LIBRARY_FILTERS = [
     ("Library: untagged stories", "Stories with no annotation yet (is:untagged)", "is:untagged"),
+    ("Library: unread stories", "Stories not opened since they came in (is:unread)", "is:unread"),
     ("Library: stories to review", "Carried annotations waiting for review (is:review)", "is:review"),
     ("Library: tagged stories", "Stories with annotations (is:tagged)", "is:tagged"),
     ("Library: stories quoting…", "Then type an actor's name or alias (quoting:NAME)", "quoting:"),

@@ -7,6 +7,7 @@ Files in the data dir:
   library opens from it without reading the index, which is read only when something is stored;
 - `texts.pack` — the story bodies, append-only (see `annotations.store.bodies`);
 - `annotations.json` + `annotations.journal` — TinyDB: the annotations;
+- `unread.jsonl` — which story versions are unread (`annotations.store.unread`);
 - `backups/` — earlier snapshots with their journals; `.lock` — who is writing.
 
 Both TinyDB files use `JournaledStorage` and `TrackedTable`: a save is one fsync'd journal line, whatever the
@@ -39,6 +40,7 @@ from annotations.store.storage import LOOK, JournaledStorage, StoreError
 from annotations.store.story_sources import StorySources
 from annotations.store.table import JournaledDB, TrackedTable, tracked, tracked_db
 from annotations.store.tagstore import ANNOTATIONS_FILE, Edit, TagStore
+from annotations.store.unread import UnreadMarks
 from stories.model import Story, StoryMeta, short_id
 
 __all__ = [
@@ -96,6 +98,7 @@ class Store:
             raise
         self._tags: TagStore | None = None
         self._sources = StorySources(self.data_dir)
+        self._unread: UnreadMarks | None = None
 
     def _read_entries(self) -> int:
         """Read the story list: from `stories.list` when it holds the index as it is on disk, else from the index
@@ -248,6 +251,13 @@ class Store:
             for story in new.values():
                 self._remember(entry_of_record(stories_table.find(story.id)))
         return statuses
+
+    @property
+    def unread(self) -> UnreadMarks:
+        """Which story versions are unread (`annotations.store.unread`), read on first use."""
+        if self._unread is None:
+            self._unread = UnreadMarks(self.data_dir, read_only=self.read_only)
+        return self._unread
 
     def _remember(self, entry: StoryEntry) -> None:
         self._sorted = None

@@ -77,7 +77,7 @@ async def test_the_library_marks_a_story_with_annotations_to_review(tmp_path: Pa
         await until(pilot, lambda: isinstance(app.screen, LibraryScreen), "the library")
         stories = app.screen.query_one(StoryList)
         await until(pilot, lambda: "to review" in " ".join(stories.cells(0)), "the review count in the list")
-        assert "[v2: 2 to review] Merrow dock strike enters third week" in stories.cells(0)
+        assert "● [v2: 2 to review] Merrow dock strike enters third week" in stories.cells(0)  # imported: unread
 
 
 async def test_an_update_imported_in_the_app_carries_in_one_step_that_u_undoes(tmp_path: Path) -> None:

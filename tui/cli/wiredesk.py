@@ -30,6 +30,7 @@ from tui.cli import annotate as cli_annotate
 from tui.cli import carry as cli_carry
 from tui.cli import export as cli_export
 from tui.cli import merge as cli_merge
+from tui.cli import reading as cli_reading
 from tui.cli import search as cli_search
 from tui.cli import suggest as cli_suggest
 from tui.cli import versions as cli_versions
@@ -240,13 +241,18 @@ def open_(ctx: click.Context, story: str) -> None:
 @main.command("list")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--all-versions", is_flag=True, help="List every version of updated stories, not just the newest.")
+@click.option("--unread", "only_unread", is_flag=True, help="List only the unread stories (● in the table).")
 @click.pass_context
 @user_errors
-def list_(ctx: click.Context, fmt: str, all_versions: bool) -> None:
-    """List the stories in the library, newest first ([v2] marks a story that came again, updated)."""
+def list_(ctx: click.Context, fmt: str, all_versions: bool, only_unread: bool) -> None:
+    """List the stories in the library, newest first ([v2] marks a story that came again, updated; ● one not
+    read yet: imported and not opened since)."""
     store = open_store(ctx, write=False)
+    unread = store.unread.ids
     rows = []
     for entry in store.entries(all_versions=all_versions):
+        if only_unread and entry.id not in unread:
+            continue
         counts = store.counts(entry.id)
         rows.append((entry, counts))
     if fmt == "json":
@@ -258,6 +264,7 @@ def list_(ctx: click.Context, fmt: str, all_versions: bool) -> None:
                 "added": e.added,
                 "version": e.version,
                 "versions": e.versions,
+                "unread": e.id in unread,
                 "counts": {k: c[k] for k in KINDS},
             }
             for e, c in rows
@@ -265,6 +272,9 @@ def list_(ctx: click.Context, fmt: str, all_versions: bool) -> None:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     if not rows:
+        if only_unread and len(store):
+            click.echo("Every story is read.")
+            return
         click.echo(f"The library at {store.data_dir} is empty. Import stories with: wiredesk import PATH...")
         return
     from rich.console import Console
@@ -286,6 +296,7 @@ def list_(ctx: click.Context, fmt: str, all_versions: bool) -> None:
         table.add_column(kind[0].upper(), justify="right", width=2)
     for e, c in rows:
         headline = f"[v{e.version}] {e.meta.headline}" if e.versions > 1 else e.meta.headline
+        headline = f"● {headline}" if e.id in unread else headline
         # Text, not str: "[v2]" and any brackets in a story's headline are text, never Rich markup
         cells = (Text(e.meta.agency or ""), Text(headline))
         table.add_row(e.short_id, display_date(e.meta), *cells, *(str(c[k]) for k in KINDS))
@@ -345,5 +356,6 @@ for _command in (
     *cli_carry.COMMANDS,
     *cli_versions.COMMANDS,
     *cli_watch.COMMANDS,
+    *cli_reading.COMMANDS,
 ):
     main.add_command(_command)

@@ -22,7 +22,13 @@ from tui.widgets.find_bar import FindBar
 from tui.widgets.story_list import StoryList
 from tui.widgets.story_view import StoryView
 
-__all__ = ["HelpScreen", "help_sections"]
+__all__ = ["UNREAD_HELP", "HelpScreen", "help_sections"]
+
+#: What the library's title counts.
+UNREAD_HELP = (
+    '"3 new": stories stored while the app is open (a watched source, the import dialog), still unread; '
+    '"12 unread": every unread story listed (bold, ●; opening a story reads it)'
+)
 
 
 def help_sections(keymap: Keymap) -> list[tuple[str, list[Binding]]]:
@@ -88,6 +94,8 @@ class HelpScreen(ModalScreen[None]):
                     close = self._keys(binding)
             if title == "Reader: selecting":
                 table.add_row("mouse drag", "Select with the mouse")
+            if title == "Library":
+                table.add_row("(title)", UNREAD_HELP)
             parts.extend([Text(""), Text(f" {title} ", style="bold reverse"), table])
         footer = f"{close} closes this screen. To remap a key, give its id (dim) a key in the [keys] table of "
         footer += f"{config_path()} (see the README)."

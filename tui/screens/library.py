@@ -1,5 +1,6 @@
 """LibraryScreen: every story in the library, saved searches above them; `/` searches (words in the stories'
-bodies, ranked with a snippet each; tokens such as `is:untagged`), Enter opens a story (at its first match)."""
+bodies, ranked with a snippet each; tokens such as `is:untagged`), Enter opens a story (at its first match).
+Unread stories are bold with a dot; stories that arrive while it is open come in at the top (`stories_arrived`)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Input
 
+from tui.commands import PaletteCommand
 from tui.desk import desk
-from tui.screens.searching import HIT_LIMIT, Searching
+from tui.screens.searching import HIT_LIMIT
+from tui.screens.unread_marks import UnreadMarking
 from tui.widgets.index_progress import IndexProgress
 from tui.widgets.row_list import RowList
 from tui.widgets.saved_search_list import SavedSearchList
@@ -25,11 +28,11 @@ __all__ = ["FILTER_PLACEHOLDER", "LibraryScreen"]
 
 #: The search box's hint: the query language (the help screen explains each token).
 FILTER_PLACEHOLDER = (
-    'words "a phrase" OR -not pre* · is:untagged · quoting: actor: claimant: claims: agency: since: until:'
+    'words "a phrase" OR -not pre* · is:untagged is:unread · quoting: actor: claimant: claims: agency: since: until:'
 )
 
 
-class LibraryScreen(Searching):
+class LibraryScreen(UnreadMarking):
     """The story list, with a search box that appears on `/`."""
 
     AUTO_FOCUS = "#stories"
@@ -42,7 +45,7 @@ class LibraryScreen(Searching):
             "Search",
             id="library.filter",
             tooltip='Search the stories\' text (words, "phrases", OR, -word, word*) and filter by is:untagged, '
-            "quoting:NAME, actor:NAME, claimant:NAME, claims:STATUS, agency:NAME, since:DATE, until:DATE",
+            "is:unread, quoting:NAME, actor:NAME, claimant:NAME, claims:STATUS, agency:NAME, since:DATE, until:DATE",
         ),
         Binding(
             "e",
@@ -52,6 +55,21 @@ class LibraryScreen(Searching):
             tooltip="Export annotations (JSON, CSV…): the highlighted story, the filtered list or everything",
         ),
         Binding("escape", "clear_filter", "Clear search", id="library.clear_filter", tooltip="Show every story"),
+        Binding(
+            "m",
+            "toggle_read",
+            "Read/unread",
+            id="library.toggle_read",
+            tooltip="Mark the highlighted story read, or unread again (opening a story reads it; unread: bold, ●)",
+        ),
+        Binding(
+            "M",
+            "mark_all_read",
+            "All read",
+            show=False,
+            id="library.mark_all_read",
+            tooltip="Mark every story listed read (those the search shows, when there is one)",
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -94,7 +112,9 @@ class LibraryScreen(Searching):
         loaded = store.annotations_loaded
         counts = store.counts if loaded else None  # asked per row drawn, not for 100k at once
         stories.sources = store.story_sources()  # the Source column, once stories came from live sources
-        stories.set_entries(entries, counts, store.to_review if loaded else None)
+        store.unread.refresh()  # (another process may have marked stories)
+        stories.set_entries(entries, counts, store.to_review if loaded else None, store.unread.ids)
+        self.count_unread()
         self.search_reloaded()
         box = self.box
         self.apply_search(box.value, typing=box.has_focus)
@@ -103,13 +123,9 @@ class LibraryScreen(Searching):
         self.query_one(SavedSearchList).display = not empty and bool(self.query_one(SavedSearchList).row_count)
         self.query_one(Welcome).display = empty
         self._update_title()
-        if not empty and not box.has_class("-open"):
+        if not empty and not box.has_class("-open") and not isinstance(self.focused, SavedSearchList):
             stories.focus()
         self.count_searches()
-
-    def stories_arrived(self, ids: list[str]) -> None:
-        """New stories came from the live sources (`ids`, in arrival order): show the library as it is now."""
-        self.reload()
 
     def _update_title(self) -> None:
         stories = self.query_one(StoryList)
@@ -123,12 +139,12 @@ class LibraryScreen(Searching):
             count = f"{best} match{'es' if shown != 1 else ''} in {total:,} {noun}"
         else:
             count = f"{total:,} {noun}" if shown == total else f"{shown:,} of {total:,} {noun}"
-        self.sub_title = f"{label} · {count}"
+        self.sub_title = f"{label} · {count}{self.unread_title()}"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
             return self.query_one("#filter", Input).has_class("-open")
-        if action in ("filter", "export"):
+        if action in ("filter", "export", "toggle_read", "mark_all_read"):
             return len(desk(self).store) > 0
         return True
 
@@ -141,9 +157,14 @@ class LibraryScreen(Searching):
         self.app.push_screen(ImportDialog(), self._imported)
 
     def _imported(self, new: list[str] | None) -> None:
+        self.note_arrivals(new or [])
         self.reload()
         if new:
             self.query_one(StoryList).highlight(new[-1])
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        """Actions the command palette offers on this screen: (name, help, callback)."""
+        return self.unread_commands()
 
     def export_scopes(self) -> list[Scope]:
         """What the library can export: the stories the filter shows (when it hides some), then everything."""

@@ -1,5 +1,9 @@
 """StoryList: the library's stories, one row each (id, date, agency, headline, tag counts), or a search's hits
-ranked, each with its snippet on a second line.
+ranked, each with its snippet on a second line. An unread story's row is bold, its headline after a dot (`●`).
+
+When the stories change (new ones arrive), the highlighted story stays highlighted and keeps its line on screen:
+rows that arrive above it scroll in above the view, unless the view is at the top of the list and the
+highlighted row stays in view below them (then they are shown, at the top).
 
 The words filter matches a haystack per story (id, headline, agency, section, authors) built once per
 `set_entries`; a filter that extends the previous one (a word typed on) only looks at the stories it kept, their
@@ -12,15 +16,17 @@ from __future__ import annotations
 import bisect
 import threading
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from itertools import compress, repeat
 from operator import contains
 
+from rich.style import Style
 from textual.binding import Binding
 from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 
 from annotations.model import KINDS
 from annotations.search import Hit
@@ -36,6 +42,8 @@ _SOURCE = 12
 BACKGROUND_HAYSTACKS = 20_000
 #: How many rows' cells are kept (a few screenfuls): see `cells`.
 CELLS_KEPT = 400
+#: Before an unread story's headline.
+UNREAD_MARK = "●"
 
 
 class StoryList(RowList):
@@ -48,6 +56,11 @@ class StoryList(RowList):
 
     DIM_COLUMNS = frozenset({0})
     FLEX_MIN = 40
+
+    COMPONENT_CLASSES = RowList.COMPONENT_CLASSES | {"story-list--unread"}
+    DEFAULT_CSS = """
+    StoryList > .story-list--unread { text-style: bold; }
+    """
 
     #: What day it is: dates of this year are shown without their year.
     clock: Callable[[], date] = staticmethod(date.today)
@@ -64,13 +77,15 @@ class StoryList(RowList):
         self._rows: list[StoryEntry] = []
         self._counts: Callable[[str], Counter[str]] | None = None
         self._to_review: Callable[[str], int] | None = None
+        self._unread: Collection[str] = ()
+        self._unread_style: Style | None = None  # the unread rows' style (bold), worked out once a style update
         self._words: list[str] = []
         self._allows: Callable[[str], bool] | None = None
         self._today = self.clock()
         self._haystacks: list[str] | None = None  # per entry, built on the first words filter after set_entries
         self._kept: list[int] | None = None  # indices into _entries that the words and `allows` let through
         self._kept_hay: list[str] | None = None  # their haystacks, when the words filter made `_kept`
-        self._cells: dict[int, list[str]] = {}  # id(entry) -> its cells, for the rows drawn lately
+        self._cells: dict[str, list[str]] = {}  # story id -> its cells, for the rows drawn lately
         self._hits: list[Hit] | None = None  # a search's hits, best first, shown instead of the filtered list
         self._by_id: dict[str, StoryEntry] | None = None
         #: story id -> the live source it came from; the Source column shows only when some story has one
@@ -115,19 +130,49 @@ class StoryList(RowList):
         entries: list[StoryEntry],
         counts: Callable[[str], Counter[str]] | None,
         to_review: Callable[[str], int] | None = None,
+        unread: Collection[str] = (),
     ) -> None:
-        """Show these stories (newest first), keeping the highlighted story where possible.
+        """Show these stories (newest first), keeping the highlighted story highlighted, on its line on screen
+        (see the module's docstring).
 
         `counts` gives a story's annotation counts by kind, asked only for the rows drawn; None: the annotations are
         still being read, the count columns show "…". `to_review`: how many carried annotations of a story wait
-        for review (shown before its headline), asked likewise.
+        for review (shown before its headline), asked likewise. `unread`: the unread story ids (live: after a
+        change to it, `marks_changed`).
         """
-        self._entries, self._counts, self._to_review = entries, counts, to_review
+        top = round(self.scroll_offset.y)
+        kept = self.highlighted, self.cursor * self.row_height - top, top
+        self._entries, self._counts, self._to_review, self._unread = entries, counts, to_review, unread
         self._today = self.clock()
         self._haystacks = self._kept = self._kept_hay = self._by_id = None
         self._cells = {}
         self._rebuild()
+        self._keep_line(*kept)
         self.call_after_refresh(self._haystacks_in_background)  # after the frame showing the list: never before it
+
+    def _keep_line(self, was: StoryEntry | None, line: int, top: int) -> None:
+        """Scroll so that the highlighted story, `was` on `line` of the view scrolled to `top` before the change, is
+        on that line again; a view at the top of the list stays there while the story stays in view."""
+        current = self.highlighted
+        if was is None or current is None or current.id != was.id:
+            return
+        first, height = self.cursor * self.row_height, self.scrollable_content_region.height - 1
+        if top == 0 and first + self.row_height <= height:
+            self.scroll_to(y=0, animate=False, immediate=True)  # the rows that came above it are seen
+        elif 0 <= line < height:
+            self.scroll_to(y=max(first - line, 0), animate=False, immediate=True)
+
+    def marks_changed(self, story_ids: Iterable[str]) -> None:
+        """These stories were marked read or unread: redraw their rows."""
+        for story_id in story_ids:
+            self._cells.pop(story_id, None)
+        self.refresh()
+
+    @property
+    def unread_shown(self) -> int:
+        """How many of the stories in the list are unread (filtered out or not; a pass over the list)."""
+        unread = self._unread
+        return sum(1 for e in self._entries if e.id in unread) if unread else 0
 
     def prepare_filter(self) -> None:
         """Build the haystacks the words filter matches (once per `set_entries`), before the first key."""
@@ -249,12 +294,25 @@ class StoryList(RowList):
     def cells(self, index: int) -> list[str]:
         """A row's cells, made once for a story until the next `set_entries` (the counts may change then)."""
         entry = self._rows[index]
-        cells = self._cells.get(id(entry))
+        cells = self._cells.get(entry.id)
         if cells is None:
             if len(self._cells) >= CELLS_KEPT:
                 self._cells.clear()
-            cells = self._cells[id(entry)] = self._make_cells(entry)
+            cells = self._cells[entry.id] = self._make_cells(entry)
         return cells
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._unread_style = None
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        index = (y - 1 + round(self.scroll_offset.y)) // self.row_height
+        if y and self._unread and index < len(self._rows) and self._rows[index].id in self._unread:
+            if self._unread_style is None:
+                self._unread_style = self.get_component_rich_style("story-list--unread", partial=True)
+            return strip.apply_style(self._unread_style)
+        return strip
 
     def _make_cells(self, entry: StoryEntry) -> list[str]:
         m = entry.meta
@@ -267,6 +325,8 @@ class StoryList(RowList):
         if entry.versions > 1 and self._to_review is not None and (waiting := self._to_review(entry.id)):
             headline = f"[v{entry.version}: {waiting} to review] {m.headline}"
         source = [self.sources.get(entry.id, "")] if self.sources else []
+        if entry.id in self._unread:
+            headline = f"{UNREAD_MARK} {headline}"
         return [entry.short_id, list_date(m, entry.added, self._today), m.agency or "", *source, headline, *counts]
 
 

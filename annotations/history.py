@@ -26,9 +26,6 @@ from stories.text import clean_line
 
 __all__ = ["Change", "DuplicateAnnotation", "History", "existing_annotation", "find_annotation"]
 
-#: An annotation id prefix shorter than this is refused (too many annotations would share it).
-MIN_ID_PREFIX = 4
-
 
 class DuplicateAnnotation(AnnotationError):
     """An annotation of the same kind and span as one the story has: `existing`."""
@@ -50,15 +47,13 @@ def existing_annotation(store: Store, ann: Annotation) -> Annotation | None:
 
 
 def find_annotation(store: Store, ref: str) -> Annotation:
-    """The annotation whose id starts with `ref` (any unique prefix of at least 4 characters)."""
+    """The annotation whose id starts with `ref` (any unique prefix, as for stories)."""
     key = ref.strip().lower()
     if not key:
         raise AnnotationError("no annotation id given")
     if (found := store.annotation(key)) is not None:
         return found
     shown = clean_line(ref)
-    if len(key) < MIN_ID_PREFIX:
-        raise AnnotationError(f'annotation id "{shown}" is too short: give at least {MIN_ID_PREFIX} characters')
     matches = [a for a in store.iter_annotations() if a.id.startswith(key)]
     if not matches:
         raise AnnotationError(f'no annotation with id "{shown}" in the library (see `wiredesk show STORY`)')

@@ -15,7 +15,7 @@ from annotations.registry import Registry
 from annotations.store import Store
 from stories.loader import load_path, parse_text
 from tests.store_support import add_story
-from tests.tui.support import Notices
+from tests.tui.support import Notices, until
 from tui.app import WiredeskApp
 from tui.screens.actor_picker import ActorPicker
 from tui.screens.actor_tag import ActorTagDialog
@@ -373,19 +373,24 @@ async def test_read_only_saves_nothing(tmp_path: Path) -> None:
     voss = add_actor(store, sid, "Ellen Voss")
     add_tag(store, sid, "quote", QUOTE)
     before = state(store)
-    app = app_for(store, sid, read_only="another wiredesk is writing")
+    refusal = "another wiredesk is writing"
+    app = app_for(store, sid, read_only=refusal)
     notices = Notices(app)  # kept after their toasts expire: on a loaded machine this test outlasts them
     async with app.run_test(size=SIZE) as pilot:
+
+        async def refused(*keys: str) -> None:
+            """Press `keys` and wait until the refusal is said once more (each step waits on its own refusal)."""
+            said = notices.messages().count(refusal)
+            await pilot.press(*keys)
+            await until(pilot, lambda: notices.messages().count(refusal) > said, f"{keys} refused as read-only")
+
+        await until(pilot, lambda: refusal in notices.messages(), "the refusal said at start")
         await find(pilot, "Karl Ek")
-        await pilot.press("a")
+        await refused("a")
         await find(pilot, QUOTE)
-        await pilot.press("escape", "s")
-        await pilot.pause()
+        await refused("escape", "s")
         assert isinstance(app.screen, ReaderScreen)  # no picker: the link could not be saved
-        await pilot.press("enter", "tab", *"note", "enter")  # the form opens to read, and refuses to save
-        await pilot.pause()
+        await refused("enter", "tab", *"note", "enter")  # the form opens to read, and refuses to save
         assert isinstance(app.screen, AnnotationForm)
-        await pilot.press("escape", "x")
-        await pilot.pause()
-        assert notices.messages().count("another wiredesk is writing") == 5  # at start, a, s, Enter in the form, x
+        await refused("escape", "x")
     assert state(store) == before and voss in store.actors()

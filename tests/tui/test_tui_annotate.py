@@ -14,6 +14,7 @@ from annotations.history import History
 from annotations.registry import Registry
 from annotations.store import Store
 from stories.loader import load_path, parse_text
+from tests.cli_support import run
 from tests.store_support import add_story
 from tests.tui.support import Notices, until
 from tui.app import WiredeskApp
@@ -394,3 +395,28 @@ async def test_read_only_saves_nothing(tmp_path: Path) -> None:
         assert isinstance(app.screen, AnnotationForm)
         await refused("escape", "x")
     assert state(store) == before and voss in store.actors()
+
+
+async def test_the_app_undoes_what_wiredesk_annotate_edit_and_delete_did(data_dir: Path) -> None:
+    """Issue 10 §3: each command's change is undoable in the app's history, newest first."""
+    store, sid = make_store(data_dir)
+    store.close()
+    assert run(data_dir, "annotate", sid, "--kind", "quote", "--text", QUOTE, "--speaker", "Ellen Voss").exit_code == 0
+    with Store(data_dir) as s:
+        (ann,) = s.annotations(sid)
+        original = s.annotation(ann.id)
+    assert run(data_dir, "edit", ann.id[:6], "--note", "checked").exit_code == 0
+    assert run(data_dir, "delete", ann.id[:6]).exit_code == 0
+    store = Store(data_dir)
+    app = app_for(store, sid)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the reader")
+        await pilot.press("u")  # the delete
+        await until(pilot, lambda: store.annotation(ann.id) is not None, "the deleted quote back")
+        assert store.annotation(ann.id).note == "checked"  # type: ignore[union-attr]
+        await pilot.press("u")  # the edit
+        await until(pilot, lambda: store.annotation(ann.id).note == "", "the note undone")  # type: ignore[union-attr]
+        assert store.annotation(ann.id) == original
+        await pilot.press("u")  # the annotate
+        await until(pilot, lambda: store.annotation(ann.id) is None, "the quote undone")
+    assert [a.name for a in store.actors()] == []  # its new registry entry went with it

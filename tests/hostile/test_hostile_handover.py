@@ -17,11 +17,10 @@ from tests.annotations.test_history import STORY, new
 from tests.store_support import add_story
 
 
-@pytest.fixture
-def store(data_dir: Path):
-    with Store(data_dir) as s:
-        add_story(s, STORY)
-        yield s
+@pytest.fixture(autouse=True)
+def _story(store: Store) -> None:
+    """The store (tests/store_support.py) holds the story the annotations are of."""
+    add_story(store, STORY)
 
 
 GOOD_THEN_BAD = [

@@ -15,6 +15,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from annotations import handover
 from annotations.actors import Actor, fold_name
 from annotations.model import LINKS, Annotation, AnnotationError, quoted, with_article
 from annotations.registry import merge_edits
@@ -25,9 +26,6 @@ from stories.model import Story
 from stories.text import clean_line
 
 __all__ = ["Change", "DuplicateAnnotation", "History", "existing_annotation", "find_annotation"]
-
-#: An annotation id prefix shorter than this is refused (too many annotations would share it).
-MIN_ID_PREFIX = 4
 
 
 class DuplicateAnnotation(AnnotationError):
@@ -50,15 +48,13 @@ def existing_annotation(store: Store, ann: Annotation) -> Annotation | None:
 
 
 def find_annotation(store: Store, ref: str) -> Annotation:
-    """The annotation whose id starts with `ref` (any unique prefix of at least 4 characters)."""
+    """The annotation whose id starts with `ref` (any unique prefix, as for stories)."""
     key = ref.strip().lower()
     if not key:
         raise AnnotationError("no annotation id given")
     if (found := store.annotation(key)) is not None:
         return found
     shown = clean_line(ref)
-    if len(key) < MIN_ID_PREFIX:
-        raise AnnotationError(f'annotation id "{shown}" is too short: give at least {MIN_ID_PREFIX} characters')
     matches = [a for a in store.iter_annotations() if a.id.startswith(key)]
     if not matches:
         raise AnnotationError(f'no annotation with id "{shown}" in the library (see `wiredesk show STORY`)')
@@ -77,6 +73,8 @@ class Change:
     #: restore them exactly: undoing an add leaves no tombstone, redoing a delete keeps its first time.
     tombstones_before: Mapping[str, Mapping[str, str] | None] = dataclasses.field(default_factory=dict, compare=False)
     tombstones_after: Mapping[str, Mapping[str, str] | None] = dataclasses.field(default_factory=dict, compare=False)
+    #: A step the command line made (its id in `annotations.handover`'s file), "" for this session's own.
+    handed: str = dataclasses.field(default="", compare=False)
 
     @property
     def subject(self) -> Subject:
@@ -92,13 +90,25 @@ class Change:
 
 
 class History:
-    """Applies changes to a store and remembers them for undo/redo (for one session)."""
+    """Applies changes to a store and remembers them for undo/redo (for one session). `hand_over` (the command
+    line's): each step is also left for the app to undo (`annotations.handover`); `adopt` (the app's) starts the
+    history with the steps the command line left."""
 
-    def __init__(self, store: Store, limit: int = 1000) -> None:
+    def __init__(self, store: Store, limit: int = 1000, *, hand_over: bool = False) -> None:
         self.store = store
         self.limit = limit
+        self.hand_over = hand_over
         self._undo: list[Change] = []
         self._redo: list[Change] = []
+
+    def adopt(self) -> int:
+        """Begin the history with the steps the command line left (oldest first); returns how many."""
+        steps = [
+            Change(edits, f"{label} (command line)", before, after, handed=step_id)
+            for step_id, edits, label, before, after in handover.load(self.store)
+        ]
+        self._undo[:0] = steps
+        return len(steps)
 
     def do(self, edits: list[Edit], label: str) -> Change:
         """Apply `edits` as one undoable step."""
@@ -107,6 +117,8 @@ class History:
         self.store.apply(edits)
         after = {key: self.store.tombstone(key) for key in ids}
         change = Change(tuple(edits), label, before, after)
+        if self.hand_over:
+            handover.record(self.store, change.edits, label, before, after)
         self._undo.append(change)
         del self._undo[: -self.limit]
         self._redo.clear()
@@ -257,7 +269,16 @@ class History:
         if not self._undo:
             return None
         change = self._undo[-1]
+        if change.handed:
+            try:
+                handover.check_current(self.store, change.edits, change.label)
+            except AnnotationError:
+                self._undo.pop()
+                handover.forget(self.store, change.handed)
+                raise
         self.store.apply(change.inverse(), tombstones=change.tombstones_before)
+        if change.handed:
+            handover.forget(self.store, change.handed)
         self._redo.append(self._undo.pop())
         return change
 

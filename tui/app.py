@@ -187,9 +187,11 @@ class WiredeskApp(App[None]):
         self.exit(return_code=1, message=f"wiredesk: {message}")
 
     def history(self, story_id: str | None = None) -> History:
-        """The undo history of this session: one for every story and the actor registry alike."""
+        """The undo history of this session: one for every story and the actor registry alike, beginning with the
+        steps `wiredesk annotate`, `edit` and `delete` left (`annotations.handover`)."""
         if self._history is None:
             self._history = History(self.store)
+            self._history.adopt()
         return self._history
 
     def open_story(self, story_id: str, at: int | None = None, find: str | None = None) -> None:

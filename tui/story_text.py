@@ -68,7 +68,7 @@ def list_date(meta: StoryMeta, added: str, today: date) -> str:
 
 
 def meta_line(meta: StoryMeta) -> str:
-    """Byline, agency, dates and section on one line, parts separated by ' · '."""
+    """Byline, agency, dates (else the dateline's) and section on one line, parts separated by ' · '."""
     parts = []
     if meta.authors:
         parts.append("By " + ", ".join(meta.authors))
@@ -78,6 +78,8 @@ def meta_line(meta: StoryMeta) -> str:
         parts.append(human_date(meta.created))
     if meta.updated and meta.updated != meta.created:
         parts.append("updated " + human_date(meta.updated))
+    if not (meta.created or meta.updated) and meta.extra.get("dateline_date"):
+        parts.append(display_date(meta))  # the dateline's date ("12 Nov"): copy that carries no other
     if meta.section:
         parts.append(meta.section)
     return " · ".join(parts)

@@ -1,8 +1,8 @@
 """CSV export: one row per annotation, with its story's headline, agency and dates. UTF-8.
 
-`published` is when the story was first published (its created date), `updated` (the last column, so that
-the columns before it keep their places) when it was last updated, empty if it never was; `created` and
-`modified` are the annotation's.
+`published` is when the story was first published (its created date, else its dateline's day), `updated`
+(the last column, so that the columns before it keep their places) when it was last updated, empty if it never
+was; `created` and `modified` are the annotation's.
 
 `speaker`, `claimant` and `actor` are the names of the registry entries the annotation links to, merges
 followed (the entry an entry was merged into); `actor_type` is the type of the one entry an annotation links
@@ -76,7 +76,7 @@ def write(store: Store, out: TextIO, selection: Iterable[Selected], *, excel: bo
     count = 0
     for chosen in selection:
         meta = chosen.entry.meta
-        head = _inert([chosen.entry.id, meta.headline, meta.agency or "", meta.created or ""])  # once a story
+        head = _inert([chosen.entry.id, meta.headline, meta.agency or "", chosen.entry.published])  # once a story
         tail = _inert([meta.updated or ""])
         for ann in chosen.annotations:
             speaker, actor, claimant = names.actor(ann.speaker), names.actor(ann.actor), names.actor(ann.claimant)

@@ -1,11 +1,11 @@
 """JSON Lines export: one annotation per line, for pandas, jq and streaming tools.
 
 Each line is a JSON object: the annotation's own fields (ids of linked registry entries included), then its
-story's `headline`, `agency`, `published` and `updated` dates (when it was first published and last updated;
-"" when it has none) and `version`, then `speaker_name`, `actor_name`, `claimant_name` and `actor_type`: the
-names (merges followed) and type of the entries it links to, "" when it links to none. Every line has the same
-keys in the same order, so `pandas.read_json(path, lines=True)` gives one column per key. Lines end with "\\n";
-U+2028 and U+2029 are escaped so that no reader splits a line.
+story's `headline`, `agency`, `published` and `updated` dates (when it was first published, else its dateline's
+day, and last updated; "" when it has none) and `version`, then `speaker_name`, `actor_name`, `claimant_name`
+and `actor_type`: the names (merges followed) and type of the entries it links to, "" when it links to none.
+Every line has the same keys in the same order, so `pandas.read_json(path, lines=True)` gives one column per
+key. Lines end with "\\n"; U+2028 and U+2029 are escaped so that no reader splits a line.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def record(ann: Annotation, entry: StoryEntry, names: Names) -> dict[str, Any]:
         **ann.to_dict(),
         "headline": meta.headline,
         "agency": meta.agency or "",
-        "published": meta.created or "",
+        "published": entry.published,
         "updated": meta.updated or "",
         "version": entry.version,
         **{f"{field}_name": (a.name if (a := linked.get(field)) else "") for field in ("speaker", "actor", "claimant")},

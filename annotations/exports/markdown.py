@@ -45,7 +45,7 @@ def _details(entry: StoryEntry) -> str:
     meta = entry.meta
     parts = [
         meta.agency,
-        (meta.created or "")[:10] or None,  # days: times and zones differ between formats
+        entry.published[:10] or None,  # days: times and zones differ between formats; else the dateline's
         f"updated {meta.updated[:10]}" if meta.updated else None,
         meta.dateline,
         f"by {', '.join(meta.authors)}" if meta.authors else None,

@@ -69,6 +69,13 @@ class StoryEntry(msgspec.Struct, array_like=True, gc=False, eq=False):
         return meta
 
     @property
+    def published(self) -> str:
+        """When the story was first published: its created date, else its dateline's day (YYYY-MM-DD, in the
+        year the library places it: see `date`); "" if it has neither."""
+        meta = self.meta
+        return meta.created or _dateline_date(meta, self.added)
+
+    @property
     def short_id(self) -> str:
         return short_id(self.id)
 

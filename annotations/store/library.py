@@ -269,11 +269,12 @@ class Store:
             group.sort(key=version_order)
 
     def _numbered(self, entry: StoryEntry) -> StoryEntry:
-        """`entry` as the library shows it: of a story with several versions, numbered by its place among them
-        (1 the oldest, `versions` the newest), whatever number its wire gave it (that only orders them)."""
+        """`entry` as the library shows it: numbered by its place among the story's versions (1 the oldest,
+        `versions` the newest; a story held once is 1 of 1), whatever number its wire gave it (that only orders
+        them)."""
         group = self._versions.get(entry.wire_id) if entry.wire_id else None
         if not group or len(group) < 2:
-            return entry
+            return entry if entry.version == 1 else entry.numbered(1, 1)
         number = next(n for n, e in enumerate(group, 1) if e is entry)
         return entry.numbered(number, len(group))
 
@@ -285,15 +286,13 @@ class Store:
             if self._sorted is None:
                 self._sorted = sorted(self._entries.values(), key=newest_first, reverse=True)
             shown = self._sorted
-            if any(len(group) > 1 for group in self._versions.values()):
+            if any(len(group) > 1 for group in self._versions.values()) or any(e.version != 1 for e in shown):
                 shown = []
                 for entry in self._sorted:
                     group = self._versions.get(entry.wire_id) if entry.wire_id else None
-                    if group and len(group) > 1:
-                        if not all_versions and group[-1] is not entry:
-                            continue
-                        entry = self._numbered(entry)
-                    shown.append(entry)
+                    if group and len(group) > 1 and not all_versions and group[-1] is not entry:
+                        continue
+                    shown.append(self._numbered(entry))
             self._shown[all_versions] = shown
         return list(shown)
 

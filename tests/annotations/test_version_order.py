@@ -96,3 +96,17 @@ def test_version_order_number_then_date_then_arrival() -> None:
     assert entry(None, "2026-01-01T09:00", "2026-03-01") < entry(1, "2026-01-01T10:00", "2025-01-01")
     assert entry(None, None, "2026-03-01") < entry(None, "2026-01-01", "2025-01-01")  # undated first
     assert entry(None, None, "2025-03-01") < entry(None, None, "2026-01-01")
+
+
+def test_an_update_held_alone_is_version_1_of_1(data_dir: Path, tmp_path: Path) -> None:
+    """A Reuters "UPDATE 2-" (wire version 3) with no other version held: never "version 3 of 1"."""
+    (update_2,) = write_versions(tmp_path / "wire", 3)
+    _import(data_dir, update_2)
+    assert _versions(data_dir) == {"port-strike-3.txt": (1, 1)}
+    [listed] = json.loads(run(data_dir, "list", "--format", "json").stdout)
+    assert (listed["version"], listed["versions"]) == (1, 1)
+    (row,) = json.loads(run(data_dir, "versions", listed["id"], "--format", "json").stdout)
+    assert row["label"] == "version 1 of 1"
+    assert "version 3" not in run(data_dir, "show", listed["id"]).stdout
+    markdown = run(data_dir, "export", "--format", "markdown").stdout
+    assert "version 3" not in markdown

@@ -182,7 +182,7 @@ def test_edit_usage_errors(data_dir: Path, tagged: dict[str, str], args: tuple[s
 @pytest.mark.parametrize(
     ("ref", "message"),
     [
-        ("abc", 'annotation id "abc" is too short'),
+        ("abc", 'no annotation with id "abc"'),
         ("ffffffff", 'no annotation with id "ffffffff"'),
         ("", "no annotation id given"),
     ],
@@ -203,7 +203,10 @@ def test_an_ambiguous_prefix_is_refused(data_dir: Path, harbour: str) -> None:
     before = snapshot(data_dir)
     assert_user_error(run(data_dir, "delete", "abcd"), 'annotation id "abcd" is ambiguous: 2 start with it')
     assert snapshot(data_dir) == before
+    assert_user_error(run(data_dir, "edit", "a", "--note", "x"), 'annotation id "a" is ambiguous: 2 start with it')
+    assert ok(data_dir, "edit", "abcd0", "--note", "kept")[0].startswith("saved quote abcd0000")
     assert ok(data_dir, "delete", "abcd1")[0].startswith("deleted quote abcd1000")
+    assert ok(data_dir, "delete", "a")[0].startswith("deleted quote abcd0000")  # any unique prefix, as for stories
 
 
 # --- delete ----------------------------------------------------------------------------------------------------

@@ -7,10 +7,14 @@ headline is derived from the lede's first sentence (marked so in the metadata, n
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from pathlib import Path
 
 import pytest
 
+from stories.dates import dateline_day
 from stories.formats import plaintext
 from stories.loader import load_path
 from stories.model import Story
@@ -268,3 +272,23 @@ def test_tass_and_xinhua_copy_import_with_lede_agency_dateline_and_date(data_dir
         assert (story["dateline"], story["extra"]["dateline_date"], story["headline"]) == (place, date, headline)
         assert [b["kind"] for b in story["blocks"]][:2] == ["dateline", "paragraph"]
         assert story["extra"]["headline_derived"] is True
+
+
+def test_the_dateline_date_is_shown_and_exported_as_the_story_date(data_dir: Path) -> None:
+    """The date the dateline gave is the story's date wherever one is shown: the header of `show` (and the
+    reader's) and the `published` day of the CSV, JSON Lines and Markdown exports (the year as the library
+    places a dateline without one: the latest not after the import)."""
+    tass = HEADLESS / "tass-grain-exports.txt"
+    assert run(data_dir, "import", str(tass)).exit_code == 0
+    (story,) = stories(data_dir)
+    assert run(data_dir, "annotate", story["id"], "--kind", "actor", "--text", "Azovsk").exit_code == 0
+    header = run(data_dir, "show", story["id"]).stdout.split("\n\n")[1]
+    assert "TASS · 12 Nov" in header
+    placed = dateline_day("November 12", story["added"])
+    assert placed is not None and (placed.month, placed.day) == (11, 12)
+    day = placed.isoformat()
+    row = next(csv.DictReader(io.StringIO(run(data_dir, "export", "--format", "csv").stdout)))
+    assert row["published"] == day
+    line = json.loads(run(data_dir, "export", "--format", "jsonl").stdout.splitlines()[0])
+    assert line["published"] == day
+    assert f"TASS · {day} · MOSCOW" in run(data_dir, "export", "--format", "markdown").stdout

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from textual import events
 from textual.app import App
 from textual.command import CommandList, CommandPalette
+from textual.keys import _character_to_key  # Pilot's own way of naming a typed character
 from textual.notifications import SeverityLevel
 from textual.pilot import Pilot
 
@@ -98,4 +99,6 @@ def press_at_once(app: App[object], *keys: str) -> None:
     is queued (Pilot's `press` waits for the app between keys)."""
     for key in keys:
         character = {"enter": "\r", "escape": "\x1b", "space": " "}.get(key, key if len(key) == 1 else None)
+        if len(key) == 1 and not key.isalnum():
+            key = _character_to_key(key)  # "/" is "slash", " " is "space", as the driver names them
         app.post_message(events.Key(key, character).set_sender(app))  # as the driver sends them

@@ -426,6 +426,22 @@ async def test_keys_typed_right_after_enter_in_find_reach_the_reader(tmp_path: P
         assert selected(reader.view) == "Karl" and reader.find_bar.input.value == "Karl"
 
 
+async def test_find_typed_all_at_once_selects_and_tags(tmp_path: Path) -> None:
+    """`/`, a name, Enter and `a` all queued before the app handles `/` (issue 10 §5): the name goes into the box
+    that `/` opens, not to the reader's keys, and `a` tags the match."""
+    store, sid = make_store(tmp_path)
+    app = app_for(store, sid)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        press_at_once(app, "/", *"Karl Ek", "enter", "a")
+        await until(pilot, lambda: isinstance(app.screen, ActorTagDialog), "the actor dialog that `a` opens")
+        assert reader.find_bar.input.value == "Karl Ek"
+        assert selected(reader.view) == "Karl Ek"
+        await pilot.press("escape", "escape", "/", "/")  # in the box, the find key is a character of the query
+        assert reader.find_bar.input.value.endswith("/") and app.focused is reader.find_bar.input
+
+
 RUSSIA = """\
 Russia and the US resume grain talks
 

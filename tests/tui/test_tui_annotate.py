@@ -14,8 +14,9 @@ from annotations.history import History
 from annotations.registry import Registry
 from annotations.store import Store
 from stories.loader import load_path, parse_text
+from tests.cli_support import run
 from tests.store_support import add_story
-from tests.tui.support import Notices
+from tests.tui.support import Notices, until
 from tui.app import WiredeskApp
 from tui.screens.actor_picker import ActorPicker
 from tui.screens.actor_tag import ActorTagDialog
@@ -373,19 +374,49 @@ async def test_read_only_saves_nothing(tmp_path: Path) -> None:
     voss = add_actor(store, sid, "Ellen Voss")
     add_tag(store, sid, "quote", QUOTE)
     before = state(store)
-    app = app_for(store, sid, read_only="another wiredesk is writing")
+    refusal = "another wiredesk is writing"
+    app = app_for(store, sid, read_only=refusal)
     notices = Notices(app)  # kept after their toasts expire: on a loaded machine this test outlasts them
     async with app.run_test(size=SIZE) as pilot:
+
+        async def refused(*keys: str) -> None:
+            """Press `keys` and wait until the refusal is said once more (each step waits on its own refusal)."""
+            said = notices.messages().count(refusal)
+            await pilot.press(*keys)
+            await until(pilot, lambda: notices.messages().count(refusal) > said, f"{keys} refused as read-only")
+
+        await until(pilot, lambda: refusal in notices.messages(), "the refusal said at start")
         await find(pilot, "Karl Ek")
-        await pilot.press("a")
+        await refused("a")
         await find(pilot, QUOTE)
-        await pilot.press("escape", "s")
-        await pilot.pause()
+        await refused("escape", "s")
         assert isinstance(app.screen, ReaderScreen)  # no picker: the link could not be saved
-        await pilot.press("enter", "tab", *"note", "enter")  # the form opens to read, and refuses to save
-        await pilot.pause()
+        await refused("enter", "tab", *"note", "enter")  # the form opens to read, and refuses to save
         assert isinstance(app.screen, AnnotationForm)
-        await pilot.press("escape", "x")
-        await pilot.pause()
-        assert notices.messages().count("another wiredesk is writing") == 5  # at start, a, s, Enter in the form, x
+        await refused("escape", "x")
     assert state(store) == before and voss in store.actors()
+
+
+async def test_the_app_undoes_what_wiredesk_annotate_edit_and_delete_did(data_dir: Path) -> None:
+    """Issue 10 §3: each command's change is undoable in the app's history, newest first."""
+    store, sid = make_store(data_dir)
+    store.close()
+    assert run(data_dir, "annotate", sid, "--kind", "quote", "--text", QUOTE, "--speaker", "Ellen Voss").exit_code == 0
+    with Store(data_dir) as s:
+        (ann,) = s.annotations(sid)
+        original = s.annotation(ann.id)
+    assert run(data_dir, "edit", ann.id[:6], "--note", "checked").exit_code == 0
+    assert run(data_dir, "delete", ann.id[:6]).exit_code == 0
+    store = Store(data_dir)
+    app = app_for(store, sid)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the reader")
+        await pilot.press("u")  # the delete
+        await until(pilot, lambda: store.annotation(ann.id) is not None, "the deleted quote back")
+        assert store.annotation(ann.id).note == "checked"  # type: ignore[union-attr]
+        await pilot.press("u")  # the edit
+        await until(pilot, lambda: store.annotation(ann.id).note == "", "the note undone")  # type: ignore[union-attr]
+        assert store.annotation(ann.id) == original
+        await pilot.press("u")  # the annotate
+        await until(pilot, lambda: store.annotation(ann.id) is None, "the quote undone")
+    assert [a.name for a in store.actors()] == []  # its new registry entry went with it

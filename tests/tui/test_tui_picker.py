@@ -13,6 +13,7 @@ from annotations.store import Store
 from stories.loader import parse_text
 from tests.annotations.registry_names import registry
 from tests.store_support import add_story
+from tests.tui.support import Notices, until
 from tui.app import WiredeskApp
 from tui.screens.actor_picker import ActorPicker
 from tui.screens.actor_tag import ActorTagDialog
@@ -189,6 +190,7 @@ async def test_the_registry_find_ranks_a_possessive_above_the_bare_name(tmp_path
 async def test_a_duplicate_tag_is_refused_with_the_right_article(tmp_path: Path) -> None:
     store, sid = make_store(tmp_path)
     app = WiredeskApp(store, annotator="tester", open_story=sid)
+    notices = Notices(app)  # kept after their toasts expire
     async with app.run_test(size=SIZE) as pilot:
         await find(pilot, "Maria Zakharova")
         await pilot.press("a", "enter")  # linked to her entry
@@ -196,10 +198,12 @@ async def test_a_duplicate_tag_is_refused_with_the_right_article(tmp_path: Path)
         before = state(store)
         await find(pilot, "Maria Zakharova")
         await pilot.press("a")
-        await pilot.pause()
+
+        def refusal() -> bool:
+            return any("“Maria Zakharova” is already tagged as an actor (" in m for m in notices.messages())
+
+        await until(pilot, refusal, "the duplicate refused, with the right article")
         assert isinstance(app.screen, ReaderScreen)  # refused before asking for an entry
-        messages = [str(n.message) for n in app._notifications]
-        assert any("“Maria Zakharova” is already tagged as an actor (" in m for m in messages), messages
         assert state(store) == before
 
 

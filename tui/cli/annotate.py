@@ -208,8 +208,8 @@ def annotate(
 
     Names are looked up in the actor registry by name, alias or id (case and accents ignored); a name not
     there becomes a new entry. An actor mention links to the entry named like its text unless --actor says
-    which. The annotation and any new entries are saved at once, as one undoable step. The same kind on the
-    same span twice is refused (exit 1) unless --skip-existing.
+    which. The annotation and any new entries are saved at once, as one step (the app's u undoes it). The same
+    kind on the same span twice is refused (exit 1) unless --skip-existing.
     """
     check_link_options(kind, links)
     store = open_store(ctx)
@@ -222,7 +222,7 @@ def annotate(
             err=True,
         )
     ann = Annotation.new(item, kind, start, end, note=note, annotator=config.annotator(config.load_config()))
-    history = History(store)
+    history = History(store, hand_over=True)
     if (there := history.existing(ann)) is not None:
         if skip_existing:
             click.echo(f"skipped: {DuplicateAnnotation(there)}")
@@ -243,7 +243,7 @@ def annotate(
 @user_errors
 def edit(ctx: click.Context, /, annotation: str, note: str | None, **links: Any) -> None:
     """Change the annotation ANNOTATION (any unique id prefix, see `wiredesk show STORY --format json`): its
-    note, and the fields of its kind. One undoable step, saved at once."""
+    note, and the fields of its kind. One step, saved at once; the app's undo (u) undoes it."""
     if note is None and not any(v not in (None, False) for v in links.values()):
         raise click.UsageError("nothing to change: give --note or a field of the annotation's kind")
     store = open_store(ctx)
@@ -254,7 +254,7 @@ def edit(ctx: click.Context, /, annotation: str, note: str | None, **links: Any)
     if replace(after, modified=ann.modified) == ann and linked.entry is None:
         click.echo(f"{ann.kind} {ann.id[:8]} unchanged")
         return
-    History(store).edit(after, new_actors=tuple(linked.new), entry=linked.entry)
+    History(store, hand_over=True).edit(after, new_actors=tuple(linked.new), entry=linked.entry)
     click.echo(_saved("saved", after, short_id(ann.story_id)))
     for line in linked.lines:
         click.echo(line)
@@ -265,11 +265,11 @@ def edit(ctx: click.Context, /, annotation: str, note: str | None, **links: Any)
 @click.pass_context
 @user_errors
 def delete(ctx: click.Context, annotations: tuple[str, ...]) -> None:
-    """Delete the annotations ANNOTATIONS (any unique id prefixes), in one undoable step; the registry entries
-    they link to stay. Nothing is deleted if one of the ids is not found."""
+    """Delete the annotations ANNOTATIONS (any unique id prefixes), in one step the app's undo (u) undoes; the
+    registry entries they link to stay. Nothing is deleted if one of the ids is not found."""
     store = open_store(ctx)
     found = {a.id: a for a in (find_annotation(store, ref) for ref in annotations)}
-    for gone in History(store).delete_many(list(found)):
+    for gone in History(store, hand_over=True).delete_many(list(found)):
         click.echo(_saved("deleted", gone, short_id(gone.story_id)))
 
 

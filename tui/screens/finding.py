@@ -9,6 +9,7 @@ A story opened from a library search opens at its first match, the box holding t
 from __future__ import annotations
 
 from textual import events
+from textual.actions import SkipAction
 
 from annotations.search import match_spans, parse_query
 from tui.screens.reviewing import Reviewing
@@ -64,6 +65,9 @@ class Finding(Reviewing):
     # --- find ----------------------------------------------------------------------------------------------
 
     def action_find(self) -> None:
+        bar = self.find_bar
+        if bar.is_open and self.focused is bar.input and not bar.closing:
+            raise SkipAction  # the find key typed in the box (its binding is a priority one): part of the query
         self._find_origin = self.view.cursor
         self.find_bar.open(self._query)
 

@@ -79,7 +79,14 @@ class ReaderScreen(Finding):
         ),
         Binding("u", "undo", "Undo", id="reader.undo", tooltip="Undo the last change (tag, edit, link, delete)"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="reader.redo", tooltip="Redo what was undone"),
-        Binding("/", "find", "Find", id="reader.find", tooltip="Find as you type; Enter selects the match"),
+        Binding(
+            "/",
+            "find",
+            "Find",
+            id="reader.find",
+            tooltip="Find as you type; Enter selects the match",
+            priority=True,  # handled as it is read: the keys typed right after it go into the box it opens
+        ),
         Binding("n", "find_next", "Next match", show=False, id="reader.find_next", tooltip="Select the next match"),
         Binding(
             "N",

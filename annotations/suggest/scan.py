@@ -7,6 +7,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from itertools import compress, count
 
 from annotations.suggest.context import Context
 from annotations.suggest.lexicon import lexicon
@@ -83,7 +84,7 @@ _MARK_OR_NEWLINE = re.compile("[\"'“”„«»‘’‚‹›\n]")
 def fast_quote_pairs(text: str) -> list[tuple[int, int]]:
     """`quote_pairs(text)`, reading only the marks, the newlines and the characters either side of them: the
     text is cut down to those (every other character plays no part in pairing) and the offsets mapped back."""
-    marks = [m.start() for m in _MARK_OR_NEWLINE.finditer(text)]
+    marks = list(map(re.Match.start, _MARK_OR_NEWLINE.finditer(text)))
     keep = sorted({j for i in marks for j in (i - 1, i, i + 1)} - {-1, len(text)})  # what lies in the text
     if len(keep) * 2 > len(text):
         return quote_pairs(text)
@@ -153,7 +154,7 @@ def _cues(text: str) -> list[tuple[int, int, str]]:
     n = len(found)
     out: list[tuple[int, int, str]] = []
     skip_to = 0
-    for i in [i for i, low in enumerate(lows) if low in index]:  # only where a cue may start
+    for i in list(compress(count(), map(index.__contains__, lows))):  # only where a cue may start (picked in C)
         m = found[i]
         if m.start() < skip_to or (m.start() > 0 and text[m.start() - 1] in "'’-"):
             continue

@@ -205,17 +205,11 @@ def _any_show() -> re.Pattern[str]:
     return re.compile("|".join(sorted(map(re.escape, words().show), key=len, reverse=True)) or "(?!)", re.IGNORECASE)
 
 
-@cache
-def _any_source() -> re.Pattern[str]:
-    """A quick test for any word of the [source] list in a sentence (a shown claim names its source)."""
-    return re.compile("|".join(sorted(map(re.escape, words().source), key=len, reverse=True)) or "(?!)", re.IGNORECASE)
-
-
 def _shown(text: str, sc: Scan, unit: Unit, names: _Names) -> Suggestion | None:
     """What data showed: "Exports fell 4%, customs data showed." / "A poll showed (that) …"."""
     lists = words()
-    if not _any_show().search(text, unit.start, unit.end) or not _any_source().search(text, unit.start, unit.end):
-        return None  # most sentences: no word of the kinds at all, and no need to cut them into words
+    if not _any_show().search(text, unit.start, unit.end):
+        return None  # most sentences: no word of the kind at all, and no need to cut them into words
     tokens = list(WORD.finditer(text, unit.start, unit.end))
     for n, tok in enumerate(tokens):
         if tok.group().lower() not in lists.show or _inside(sc, tok.start()):

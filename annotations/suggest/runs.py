@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from itertools import compress, count, repeat
-from operator import itemgetter, not_, or_
+from operator import not_
 from typing import NamedTuple
 
 from annotations.suggest import names as N
@@ -139,22 +139,10 @@ def runs(text: str, words: list[Word]) -> list[list[Word]]:
             out.append(run.copy())
         run.clear()
 
-    # most words are lowercase with no name open, and play no part: only the words that may open a name (picked
-    # in C) are visited, and every word after one while a name is open
-    texts = list(map(itemgetter(2), words))
-    opens = map(or_, map(str.isupper, map(itemgetter(slice(0, 1)), texts)), map(N.AGENCIES.__contains__, texts))
-    candidates = list(compress(count(), opens))
-    i, c, n = -1, 0, len(words)
-    while True:
-        if run and i + 1 < n:
-            i += 1
-        else:
-            while c < len(candidates) and candidates[c] <= i:
-                c += 1
-            if c == len(candidates):
-                break
-            i = candidates[c]
-        word = words[i]
+    agencies = N.AGENCIES
+    for i, word in enumerate(words):
+        if not run and not word.text[:1].isupper() and word.text not in agencies:
+            continue  # most words: lowercase, with no name open
         if run and (not _joined(text, run[-1], word) or len(run) >= MAX_RUN):
             close()  # no name is longer: a longer run is shouted or title-case text
         capital = word.text[:1].isupper() or word.text in N.AGENCIES  # "told dpa"

@@ -404,9 +404,23 @@ def _sentence_initial(ctx: Context, pos: int) -> bool:
     head = ctx.text[max(0, pos - 3) : pos]
     if not head or head.endswith(("\n", "“", '"', "‘", "«", "„", ": ", "— ", "- ", "(")):
         return True
+    firsts = ctx.memo.get("actors.firsts")
+    if firsts is None:
+        firsts = ctx.memo["actors.firsts"] = _sentence_firsts(ctx)
+    if pos in firsts:
+        return True  # the first letter or digit of its sentence
+    if ctx.text[pos].isalnum():  # (what _ALNUM matches) a letter or digit that is not the first one
+        return False
     i = bisect_right(ctx.sentence_starts, pos)
     sentence = ctx.sentence_starts[i - 1] if i else 0
     return _ALNUM.search(ctx.text, sentence, pos) is None  # no letter or digit before it in its sentence
+
+
+def _sentence_firsts(ctx: Context) -> set[int]:
+    """Where the first letter or digit of each sentence is: a word there opens its sentence (`_sentence_initial`
+    asks this of every capitalised word; one search a sentence, not one a word)."""
+    found = (_ALNUM.search(ctx.text, start) for start in (0, *ctx.sentence_starts))
+    return {m.start() for m in found if m is not None}
 
 
 def _looks_like_demonym(folded: str, word: str, after: str, capitals: set[str]) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from operator import itemgetter
 from typing import NamedTuple
 
 from annotations.suggest.lexicon import Lexicon
@@ -68,7 +69,7 @@ class Phrases:
         self._unnamed = lex.anonymous | lex.person_titles | lex.organisation
         self._heads = self._unnamed | lex.document | lex.group
         self.toks = tokens(text, 0, len(text))
-        self._tok_starts = [t.start for t in self.toks]
+        self._tok_starts = list(map(itemgetter(1), self.toks))  # Tok.start
         self._np_before: dict[tuple[int, int], list[Tok]] = {}  # np_before's answers: asked again and again
 
     def _title(self, low: str) -> bool:

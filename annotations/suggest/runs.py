@@ -73,7 +73,7 @@ def words_and_atoms(text: str) -> tuple[list[Word], Atoms]:
     starts, ends = list(map(re.Match.start, found)), list(map(re.Match.end, found))
     out: list[Word] = list(map(new, repeat(Word), zip(starts, ends, texts, lows, strict=True)))
     if "'s" in text:
-        for i in [i for i, word in enumerate(texts) if word.endswith("'s")]:
+        for i in list(compress(count(), map(str.endswith, texts, repeat("'s")))):  # picked in C
             start, end, word, folded = out[i]
             out[i] = new(Word, (start, end - 2, word[:-2], folded[:-2]))
     # The atoms: every match of WORD (before the possessive is cut) begins and ends where an atom does, so a match

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
+from itertools import compress, count, islice
+from operator import itemgetter, not_
 
 from annotations.suggest.context import Context
 from annotations.suggest.lexicon import lexicon
 from annotations.suggest.model import Suggestion
+from annotations.suggest.phrases import Tok
 from annotations.suggest.speakers import Speaker, Speakers
 from stories.quotations import quote_pairs
 
@@ -83,7 +87,7 @@ _MARK_OR_NEWLINE = re.compile("[\"'“”„«»‘’‚‹›\n]")
 def fast_quote_pairs(text: str) -> list[tuple[int, int]]:
     """`quote_pairs(text)`, reading only the marks, the newlines and the characters either side of them: the
     text is cut down to those (every other character plays no part in pairing) and the offsets mapped back."""
-    marks = [m.start() for m in _MARK_OR_NEWLINE.finditer(text)]
+    marks = list(map(re.Match.start, _MARK_OR_NEWLINE.finditer(text)))
     keep = sorted({j for i in marks for j in (i - 1, i, i + 1)} - {-1, len(text)})  # what lies in the text
     if len(keep) * 2 > len(text):
         return quote_pairs(text)
@@ -123,7 +127,8 @@ def _scan(ctx: Context, mentions: list[Suggestion]) -> Scan:
 
     for pair in pairs:
         unit_of(pair[0]).pairs.append(pair)
-    for start, end, word in _cues(text):
+    speakers = Speakers(ctx, mentions)
+    for start, end, word in _cues(text, speakers.toks):
         if inside(start):
             continue
         unit = unit_of(start)
@@ -132,7 +137,6 @@ def _scan(ctx: Context, mentions: list[Suggestion]) -> Scan:
         if text[max(start - 2, 0) : start] in ("'s", "’s") or text[start - 1 : start] in ("'", "’"):
             continue  # "Trump's claims": a noun
         unit.cues.append(Cue(start, end, word, lex.kind_of(word)))
-    speakers = Speakers(ctx, mentions)
     speakers.set_layout(unit_starts, inside)
     for unit in units:
         for cue in unit.cues:
@@ -145,35 +149,60 @@ _WORD = re.compile(r"[A-Za-z]+")
 _DESCRIBED = re.compile(r"(?:^|[,\"”’'] )the (?:[a-z][\w-]* ){0,2}[a-z][\w-]*$")
 
 
-def _cues(text: str) -> list[tuple[int, int, str]]:
-    """Every cue of the lexicon in `text` as (start, end, cue in lower case), whole words only, one pass."""
+def _cues(text: str, toks: list[Tok] | None = None) -> list[tuple[int, int, str]]:
+    """Every cue of the lexicon in `text` as (start, end, cue in lower case), whole words only, one pass; `toks`:
+    the text's tokens (`phrases.tokens`), where its words are looked for when it is ASCII."""
     index = lexicon().cues
-    found = list(_WORD.finditer(text))
-    lows = list(map(str.lower, map(re.Match.group, found)))  # in C: no Python-level step per word
-    n = len(found)
     out: list[tuple[int, int, str]] = []
     skip_to = 0
-    for i in [i for i, low in enumerate(lows) if low in index]:  # only where a cue may start
-        m = found[i]
-        if m.start() < skip_to or (m.start() > 0 and text[m.start() - 1] in "'’-"):
+    for start, end, low in _cue_words(text, index, toks):
+        if start < skip_to or (start > 0 and text[start - 1] in "'’-"):
             continue
-        for phrase in index[lows[i]]:
-            last = i + len(phrase) - 1
-            if last >= n:
+        for phrase in index[low]:
+            last = _phrase_end(text, end, phrase[1:]) if len(phrase) > 1 else end
+            if last is None:
                 continue
-            if all(
-                lows[i + k] == phrase[k] and not text[found[i + k - 1].end() : found[i + k].start()].strip()
-                for k in range(1, len(phrase))
+            if last < len(text) and (
+                text[last].isalnum() or (text[last] in "'’-" and text[last + 1 : last + 2].isalpha())
             ):
-                end = found[last].end()
-                if end < len(text) and (
-                    text[end].isalnum() or (text[end] in "'’-" and text[end + 1 : end + 2].isalpha())
-                ):
-                    continue
-                out.append((m.start(), end, " ".join(phrase)))
-                skip_to = end
-                break
+                continue
+            out.append((start, last, " ".join(phrase)))
+            skip_to = last
+            break
     return out
+
+
+def _phrase_end(text: str, pos: int, rest: tuple[str, ...]) -> int | None:
+    """Where the words `rest` (lower case) end when they are the next runs of letters after `pos`, each after
+    white space only; None if they are not."""
+    following = list(islice(_WORD.finditer(text, pos), len(rest)))
+    if len(following) < len(rest):
+        return None
+    for word, m in zip(rest, following, strict=True):
+        if m.group().lower() != word or text[pos : m.start()].strip():
+            return None
+        pos = m.end()
+    return pos
+
+
+def _cue_words(text: str, index: Container[str], toks: list[Tok] | None) -> list[tuple[int, int, str]]:
+    """The runs of letters (`_WORD`) of `text` that a cue may start with, as (start, end, lower case), in order."""
+    if toks is None or not text.isascii():
+        found = list(_WORD.finditer(text))
+        lows = list(map(str.lower, map(re.Match.group, found)))  # in C: no Python-level step per word
+        return [(found[i].start(), found[i].end(), lows[i]) for i in compress(count(), map(index.__contains__, lows))]
+    # In ASCII text every run of letters lies inside one token (a token takes every letter next to it): a token of
+    # letters only is one run, the few tokens of letters and other characters ("U.S", "don't") are cut into runs.
+    # The tokens are picked in C: no second pass over the text, no Python-level step per word.
+    texts = list(map(itemgetter(0), toks))
+    chosen = compress(toks, map(index.__contains__, map(itemgetter(3), toks)))
+    words = [(t.start, t.end, t.low) for t in chosen if t.text.isalpha()]
+    mixed = [t for t in compress(toks, map(not_, map(str.isalpha, texts))) if len(t.text) > 1]
+    for t in mixed:
+        for m in _WORD.finditer(text, t.start, t.end):
+            if (low := m.group().lower()) in index:
+                words.append((m.start(), m.end(), low))
+    return sorted(words) if mixed else words
 
 
 def _cue_speaker(text: str, unit: Unit, cue: Cue, speakers: Speakers) -> None:

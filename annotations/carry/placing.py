@@ -13,6 +13,7 @@ from rapidfuzz import fuzz
 
 from annotations.carry.diffmap import DiffMap
 from annotations.carry.thresholds import Thresholds, load_thresholds
+from annotations.carry.wide import common_prefix, contest
 from stories.text import is_word_char, snap_to_words
 
 __all__ = ["Candidate", "Placement", "SpanLike", "place"]
@@ -93,17 +94,6 @@ def _whole_hits(text: str, exact: str) -> list[int]:
     return hits
 
 
-def _common_prefix(a: str, b: str) -> int:
-    if a == b:
-        return len(a)
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
-
-
 def _similarity(a: str, b: str) -> float:
     return fuzz.ratio(a, b) / 100.0
 
@@ -120,6 +110,27 @@ class _Placer:
     def run(self) -> Placement:
         occurrences = self._occurrences()
         exact = self._exact_candidates(occurrences)
+        placed = self._decide(occurrences, exact)
+        if placed.start is None or placed.end is None:
+            return placed
+        better = contest(
+            self.dm.old,
+            self.new,
+            (self.span.start, self.span.end),
+            (placed.start, placed.end),
+            _whole_hits(self.dm.old, self.span.exact),
+            occurrences,
+            wide=self.th.wide,
+            margin=self.th.margin,
+            least=self.th.wide_least,
+        )
+        if better is None:
+            return placed
+        ends = {at: at + len(self.span.exact) for at, _ in better} | {placed.start: placed.end}
+        return self._orphan(exact, [Candidate(at, ends[at], round(score, 4)) for at, score in better])
+
+    def _decide(self, occurrences: list[int], exact: list[Candidate]) -> Placement:
+        """The placement the span's context, the diff and fuzzy matching support, before the wide comparison."""
         image = self._trusted_image(exact)
         if image is not None:  # one long run of identical text holds the whole span: its text is where the diff says
             here = self._context(image[0])
@@ -180,8 +191,8 @@ class _Placer:
             if o == sp.start:
                 continue
             o_end = o + len(sp.exact)
-            b = _common_prefix(old[max(0, o - lp) : o][::-1], new[max(0, start - lp) : start][::-1])
-            a = _common_prefix(old[o_end : o_end + ls], new[end : end + ls])
+            b = common_prefix(old[max(0, o - lp) : o][::-1], new[max(0, start - lp) : start][::-1])
+            a = common_prefix(old[o_end : o_end + ls], new[end : end + ls])
             if b + a >= here or (before < lp and b > before) or (after < ls and a > after):
                 return True
         return False
@@ -189,8 +200,8 @@ class _Placer:
     def _sides(self, start: int, end: int) -> tuple[int, int]:
         """How many characters of the stored prefix and of the stored suffix the new text has around [start, end)."""
         prefix, suffix, new = self.span.prefix, self.span.suffix, self.new
-        before = _common_prefix(prefix[::-1], new[max(0, start - len(prefix)) : start][::-1])
-        return before, _common_prefix(suffix, new[end : end + len(suffix)])
+        before = common_prefix(prefix[::-1], new[max(0, start - len(prefix)) : start][::-1])
+        return before, common_prefix(suffix, new[end : end + len(suffix)])
 
     def _twin(self, start: int, end: int) -> bool:
         """True if new[start:end] with `anchor` characters either side is also old text at a place other than this
@@ -335,9 +346,9 @@ class _Placer:
             return None
         return Candidate(start, end, round(_similarity(exact, self.new[start:end]), 4))
 
-    def _orphan(self, exact: list[Candidate]) -> Placement:
+    def _orphan(self, exact: list[Candidate], more: Sequence[Candidate] = ()) -> Placement:
         """Not placed: the best few places a reviewer may pick from."""
-        pool = list(exact)
+        pool = [*exact, *more]
         if self.region is not None:
             near = self._fuzzy(
                 max(0, self.region[0] - self.th.slack), min(len(self.new), self.region[1] + self.th.slack)

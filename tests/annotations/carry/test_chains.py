@@ -57,6 +57,8 @@ def test_a_small_run_misplaces_nothing(versions: ModuleType) -> None:
         (8, 1702, 2, "a21"),  # two paragraphs starting alike swapped: the diff ran on into the wrong one
         (10, 1594, 1, "a17"),  # a deleted paragraph's name, the next paragraph starting alike: its suffix cut short
         (10, 166, 0, "a3"),  # a moved quote's copy: the other old copy fits the damaged side better
+        (12, 499, 0, "a6"),  # two paragraphs opening with the same 64 characters swapped: the stored context agrees
+        (12, 1717, 2, "a19"),  # a sentence closing two paragraphs, both moved: the diff paired the wrong copies
     ],
 )
 def test_misplacements_once_found_on_held_out_seeds_stay_fixed(

@@ -170,3 +170,31 @@ def test_candidate_min_and_max_search() -> None:
     assert not run(BASE, new, sp, candidate_min=best + 0.01).candidates
     assert run(BASE, new, sp, max_search=len(GONE)).candidates
     assert not run(BASE, new, sp, max_search=len(GONE) - 1).candidates
+
+
+SWAP_A = (
+    'Mark Berg of the Ministry of Health said the decision showed "we will study the ruling carefully before deciding'
+    ' what to do next" and called for talks late on Sunday.'
+)
+SWAP_B = SWAP_A.replace("we will study the ruling carefully before deciding what to do next", "we have waited 9 years")
+
+
+def test_wide() -> None:
+    old, new = paragraphs(P1, P2, SWAP_A, SWAP_B, P3), paragraphs(P1, P2, SWAP_B, SWAP_A, P3)
+    sp = span(old, "Mark Berg")
+    assert run(old, new, sp).state == "orphan"  # the paragraphs agree for 64 characters after the name, then part
+    assert run(old, new, sp, wide=len(sp.suffix)).state == "carried"  # no wider than the stored context: not seen
+
+
+def test_wide_least() -> None:
+    said = " told reporters on Monday that the council would sign within 3 days."
+    named = "Fresh words about the harbour came on Monday from the prosecutor Marta Rossi" + said
+    old = paragraphs(P1, named, P2, P3)
+    edited = named.replace("the council", "the union")
+    new = paragraphs(P1, edited, P2, "The court heard from the lawyer Marta Rossi" + said + " More followed.", P3)
+    sp = span(old, "Marta Rossi")
+    here = new.index("Marta Rossi")
+    share = len(said) / load_thresholds().wide  # how far the other copy agrees after the name: a stock sentence
+    assert (run(old, new, sp).state, run(old, new, sp).start) == ("carried", here)
+    assert run(old, new, sp, wide_least=share).state == "orphan"
+    assert run(old, new, sp, wide_least=share + 0.01).start == here

@@ -13,7 +13,7 @@ from rapidfuzz import fuzz
 
 from annotations.carry.diffmap import DiffMap
 from annotations.carry.thresholds import Thresholds, load_thresholds
-from annotations.carry.wide import common_prefix, contest
+from annotations.carry.wide import common_prefix, contest, sides
 from stories.text import is_word_char, snap_to_words
 
 __all__ = ["Candidate", "Placement", "SpanLike", "place"]
@@ -277,19 +277,30 @@ class _Placer:
         sim = _similarity(exact, found)
         method = "diff"
         if sim < self.th.changed_min:
-            fuzzy = self._fuzzy(start, end)  # only narrows what the diff points to, never reaches past it
-            if fuzzy is None or fuzzy.score < self.th.fuzzy_min:
-                return None
+            fuzzy = self._fuzzy(start, end)  # only narrows what the diff points to, never reaches past it ...
+            if fuzzy is None or fuzzy.score < self.th.fuzzy_min or self._cuts_whole_context(start, end, fuzzy):
+                return None  # ... nor away from an edge where the stored context is whole (words edited there)
             start, end, sim, method = fuzzy.start, fuzzy.end, fuzzy.score, "fuzzy"
         if self.new[start:end] == exact or not self._kept_around(start, end, method) or self._twin(start, end):
             return None  # its own text in a place whose context disagrees: not confidently this passage
-        if self.dm.edits(self.span.start, self.span.end) > self.th.max_edits:
-            return None  # edited in many places: a sentence rewritten to a look-alike, not this passage edited
+        before, after = self._sides(start, end)
+        damaged = (before < len(self.span.prefix)) + (after < len(self.span.suffix))
+        if self.dm.edits(self.span.start, self.span.end) + damaged > self.th.max_edits:
+            return None  # edited in many places, in it and beside it: a stretch rewritten to a look-alike
+        wide = sides(self.dm.old, self.span.start, self.span.end, self.new, start, end, self.th.wide)
+        if max(wide.before, wide.after) < self.th.wide_least:
+            return None  # its old surroundings agree on neither side past a stock phrase: a look-alike sentence
         rival = self._rival(start, end)
         here = (sim + self._context(start, end)) / 2
         if rival is not None and (rival.score + self._context(rival.start, rival.end)) / 2 >= here - self.th.margin:
             return None  # a passage elsewhere is about as similar: never guess
         return self._placed(CHANGED, (start, end), method, sim)
+
+    def _cuts_whole_context(self, start: int, end: int, fuzzy: Candidate) -> bool:
+        """True if `fuzzy` moves an edge of the diff's passage [start, end) at which the stored context is whole."""
+        before, after = self._sides(start, end)
+        whole_before, whole_after = before == len(self.span.prefix), after == len(self.span.suffix)
+        return (whole_before and fuzzy.start != start) or (whole_after and fuzzy.end != end)
 
     def _one_edit_within(self, start: int, end: int) -> bool:
         """True if the span is one edit, as many words long as new[start:end], with the whole stored context on both

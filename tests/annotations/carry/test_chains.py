@@ -59,6 +59,10 @@ def test_a_small_run_misplaces_nothing(versions: ModuleType) -> None:
         (10, 166, 0, "a3"),  # a moved quote's copy: the other old copy fits the damaged side better
         (12, 499, 0, "a6"),  # two paragraphs opening with the same 64 characters swapped: the stored context agrees
         (12, 1717, 2, "a19"),  # a sentence closing two paragraphs, both moved: the diff paired the wrong copies
+        (14, 1051, 2, "a11"),  # a deleted template sentence; a look-alike spliced before its next paragraph
+        (15, 669, 2, "a24"),  # a span's last word reworded: fuzzy matching cut the new words off its end
+        (16, 931, 1, "a15"),  # a rewritten lede ending in a look-alike sentence: two edits in it, one beside it
+        (16, 1229, 1, "a20"),  # a look-alike in a rewritten lede: its old surroundings agree only on stock words
     ],
 )
 def test_misplacements_once_found_on_held_out_seeds_stay_fixed(

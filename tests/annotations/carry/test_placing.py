@@ -131,9 +131,16 @@ def test_context_places_a_moved_span_when_the_diff_cannot() -> None:
 
 def test_fuzzy_matching_narrows_the_diffs_region_to_the_passage() -> None:
     new = BASE.replace("expect to win", "expect to secure a complete and total victory in the higher court")
+    new = new.replace("who leads", "who now leads")  # an edit beside the span's end: its suffix is not whole there
     sp = span(BASE, "We will appeal, and we expect to win")
     p = one(BASE, new, sp, changed_context=0.0)
     assert (p.state, p.method) == ("changed", "fuzzy") and text_of(new, p) == "We will appeal, and we expect to"
+
+
+def test_fuzzy_matching_never_moves_an_edge_where_the_stored_context_is_whole() -> None:
+    new = BASE.replace("expect to win", "expect to secure a complete and total victory in the higher court")
+    p = one(BASE, new, span(BASE, "We will appeal, and we expect to win"), changed_context=0.0)
+    assert p.method != "fuzzy"  # the words replaced at the span's end are its own: not cut away
 
 
 def test_spans_are_whole_words_and_in_range() -> None:

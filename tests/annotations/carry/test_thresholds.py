@@ -124,6 +124,7 @@ def test_conflict_context() -> None:
 
 def test_fuzzy_min() -> None:
     new = BASE.replace("expect to win", "expect to secure a complete and total victory in the higher court")
+    new = new.replace("who leads", "who now leads")  # an edit beside the span's end: its suffix is not whole there
     sp = span(BASE, "We will appeal, and we expect to win")
     score = run(BASE, new, sp, changed_context=0.0).score
     assert run(BASE, new, sp, changed_context=0.0, fuzzy_min=score).method == "fuzzy"
@@ -198,3 +199,14 @@ def test_wide_least() -> None:
     assert (run(old, new, sp).state, run(old, new, sp).start) == ("carried", here)
     assert run(old, new, sp, wide_least=share).state == "orphan"
     assert run(old, new, sp, wide_least=share + 0.01).start == here
+
+
+def test_max_edits_counts_a_side_whose_stored_context_is_not_whole() -> None:
+    before = "Nordvolt said 10% of water rights cases were still open, and talks would resume on Wednesday."
+    after = before.replace("10%", "3%").replace("were still", "remained")  # two edits inside
+    old = paragraphs(P1, P2, before, P3)
+    new = paragraphs(P1, P2.replace("dockworkers", "dock workers"), after, P3)  # and one in its stored prefix
+    sp = span(old, before)
+    assert run(old, paragraphs(P1, P2, after, P3), sp).state == "changed"  # the same two edits, the prefix whole
+    assert run(old, new, sp, max_edits=3).state == "changed"
+    assert run(old, new, sp).state == "orphan"

@@ -36,11 +36,6 @@ class Sides:
         the window (a shorter run is a stock phrase: "told reporters. Neither side gave details")."""
         return any(b >= max(a + margin, least) for a, b in ((self.before, other.before), (self.after, other.after)))
 
-    def dominated_by(self, other: Sides, margin: float, least: float) -> bool:
-        """True if `other` agrees clearly further on one side and about as far (within `margin`) on the other."""
-        close = other.before >= self.before - margin and other.after >= self.after - margin
-        return close and self.beaten_by(other, margin, least)
-
     @property
     def score(self) -> float:
         return (self.before + self.after) / 2
@@ -75,9 +70,9 @@ def contest(
     """None if old `span` placed at new `place` is unchallenged, else the places a reviewer should see (new start,
     wide score), best first, the placement among them. Challengers (all start offsets of the span's text): another
     new place (`new_hits`) whose surroundings fit the span's clearly better on either side (the span's paragraph
-    may have moved there); another old place (`old_hits`) whose surroundings fit the new place clearly better on one
-    side and about as well on the other (the new place may be that passage's: identical paragraphs, one deleted).
-    An old place fitting better on one side only is a deletion the diff could slide either way: not a challenge."""
+    may have moved there); another old place (`old_hits`) whose surroundings fit the new place clearly better on
+    either side (the new place may be that passage's: identical paragraphs, one deleted; or a deletion between two
+    copies of a sentence, which the diff may slide either way)."""
     size = span[1] - span[0]
     here = sides(old, *span, new, *place, wide)
     better = []
@@ -87,7 +82,7 @@ def contest(
             if here.beaten_by(there, margin, least):
                 better.append((n, there.score))
     old_rival = any(
-        here.dominated_by(sides(old, o, o + size, new, *place, wide), margin, least) for o in old_hits if o != span[0]
+        here.beaten_by(sides(old, o, o + size, new, *place, wide), margin, least) for o in old_hits if o != span[0]
     )
     if not better and not old_rival:
         return None

@@ -63,6 +63,8 @@ def test_a_small_run_misplaces_nothing(versions: ModuleType) -> None:
         (15, 669, 2, "a24"),  # a span's last word reworded: fuzzy matching cut the new words off its end
         (16, 931, 1, "a15"),  # a rewritten lede ending in a look-alike sentence: two edits in it, one beside it
         (16, 1229, 1, "a20"),  # a look-alike in a rewritten lede: its old surroundings agree only on stock words
+        (17, 1663, 0, "a17"),  # a paragraph deleted between two opening alike: the diff slid the deletion
+        (18, 103, 0, "a12"),  # a rewritten lede opening with a look-alike quote: its suffix kept only in part
     ],
 )
 def test_misplacements_once_found_on_held_out_seeds_stay_fixed(

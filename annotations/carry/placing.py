@@ -281,6 +281,8 @@ class _Placer:
             if fuzzy is None or fuzzy.score < self.th.fuzzy_min or self._cuts_whole_context(start, end, fuzzy):
                 return None  # ... nor away from an edge where the stored context is whole (words edited there)
             start, end, sim, method = fuzzy.start, fuzzy.end, fuzzy.score, "fuzzy"
+        if self.new[start:end].count("\n\n") > exact.count("\n\n"):
+            return None  # an edit inside a passage adds no paragraph: one moved in, or the one before, joined it
         if self.new[start:end] == exact or not self._kept_around(start, end, method) or self._twin(start, end):
             return None  # its own text in a place whose context disagrees: not confidently this passage
         before, after = self._sides(start, end)

@@ -65,6 +65,8 @@ def test_a_small_run_misplaces_nothing(versions: ModuleType) -> None:
         (16, 1229, 1, "a20"),  # a look-alike in a rewritten lede: its old surroundings agree only on stock words
         (17, 1663, 0, "a17"),  # a paragraph deleted between two opening alike: the diff slid the deletion
         (18, 103, 0, "a12"),  # a rewritten lede opening with a look-alike quote: its suffix kept only in part
+        (19, 775, 3, "a8"),  # a paragraph inserted before the span's, ending in its first words: joined to it
+        (20, 1605, 0, "a13"),  # a paragraph moved into a span across two paragraphs
     ],
 )
 def test_misplacements_once_found_on_held_out_seeds_stay_fixed(

@@ -179,3 +179,9 @@ def test_a_misspelt_one_word_span_is_changed_not_an_orphan() -> None:
     assert (p.state, text_of(new, p)) == ("changed", "Lnid")
     renamed = one(BASE, BASE.replace("Petra Lind,", "Petra Holm,"), span(BASE, "Lind"))
     assert renamed.state == "orphan"  # another name is no edit of this one
+
+
+def test_a_paragraph_moved_into_a_span_makes_no_changed_span() -> None:
+    sp = span(BASE, P2[-40:] + "\n\n" + P3[:40])  # a span across a paragraph break
+    p = one(BASE, paragraphs(P1, P2, P5, P3, P4), sp, changed_min=0.0, kept_min=0.0)
+    assert p.state == "orphan"  # an edit inside a passage adds no paragraph

@@ -133,9 +133,9 @@ def test_fuzzy_min() -> None:
 
 def test_slack() -> None:
     inserted = " ".join(["The union said the quay had been its members' workplace for generations."] * 5)
-    new = paragraphs(P1, P2, P3, inserted, P4, P5)
+    new = paragraphs(P1, P2, P3 + " " + inserted, P4, P5)  # sentences added inside the span (no new paragraph)
     sp = span(BASE, P3 + "\n\n" + P4)
-    spread = len(inserted) + 2
+    spread = len(inserted) + 1
     loose = {"changed_min": 0.0, "changed_context": 0.0, "kept_min": 0.0}
     assert run(BASE, new, sp, slack=spread - len(sp.exact), **loose).state == "changed"
     assert run(BASE, new, sp, slack=spread - len(sp.exact) - 1, **loose).state == "orphan"

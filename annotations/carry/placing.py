@@ -13,6 +13,7 @@ from rapidfuzz import fuzz
 
 from annotations.carry.diffmap import DiffMap
 from annotations.carry.thresholds import Thresholds, load_thresholds
+from annotations.carry.wide import common_prefix, contest, sides
 from stories.text import is_word_char, snap_to_words
 
 __all__ = ["Candidate", "Placement", "SpanLike", "place"]
@@ -93,17 +94,6 @@ def _whole_hits(text: str, exact: str) -> list[int]:
     return hits
 
 
-def _common_prefix(a: str, b: str) -> int:
-    if a == b:
-        return len(a)
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
-
-
 def _similarity(a: str, b: str) -> float:
     return fuzz.ratio(a, b) / 100.0
 
@@ -120,6 +110,27 @@ class _Placer:
     def run(self) -> Placement:
         occurrences = self._occurrences()
         exact = self._exact_candidates(occurrences)
+        placed = self._decide(occurrences, exact)
+        if placed.start is None or placed.end is None:
+            return placed
+        better = contest(
+            self.dm.old,
+            self.new,
+            (self.span.start, self.span.end),
+            (placed.start, placed.end),
+            _whole_hits(self.dm.old, self.span.exact),
+            occurrences,
+            wide=self.th.wide,
+            margin=self.th.margin,
+            least=self.th.wide_least,
+        )
+        if better is None:
+            return placed
+        ends = {at: at + len(self.span.exact) for at, _ in better} | {placed.start: placed.end}
+        return self._orphan(exact, [Candidate(at, ends[at], round(score, 4)) for at, score in better])
+
+    def _decide(self, occurrences: list[int], exact: list[Candidate]) -> Placement:
+        """The placement the span's context, the diff and fuzzy matching support, before the wide comparison."""
         image = self._trusted_image(exact)
         if image is not None:  # one long run of identical text holds the whole span: its text is where the diff says
             here = self._context(image[0])
@@ -180,8 +191,8 @@ class _Placer:
             if o == sp.start:
                 continue
             o_end = o + len(sp.exact)
-            b = _common_prefix(old[max(0, o - lp) : o][::-1], new[max(0, start - lp) : start][::-1])
-            a = _common_prefix(old[o_end : o_end + ls], new[end : end + ls])
+            b = common_prefix(old[max(0, o - lp) : o][::-1], new[max(0, start - lp) : start][::-1])
+            a = common_prefix(old[o_end : o_end + ls], new[end : end + ls])
             if b + a >= here or (before < lp and b > before) or (after < ls and a > after):
                 return True
         return False
@@ -189,8 +200,8 @@ class _Placer:
     def _sides(self, start: int, end: int) -> tuple[int, int]:
         """How many characters of the stored prefix and of the stored suffix the new text has around [start, end)."""
         prefix, suffix, new = self.span.prefix, self.span.suffix, self.new
-        before = _common_prefix(prefix[::-1], new[max(0, start - len(prefix)) : start][::-1])
-        return before, _common_prefix(suffix, new[end : end + len(suffix)])
+        before = common_prefix(prefix[::-1], new[max(0, start - len(prefix)) : start][::-1])
+        return before, common_prefix(suffix, new[end : end + len(suffix)])
 
     def _twin(self, start: int, end: int) -> bool:
         """True if new[start:end] with `anchor` characters either side is also old text at a place other than this
@@ -266,19 +277,32 @@ class _Placer:
         sim = _similarity(exact, found)
         method = "diff"
         if sim < self.th.changed_min:
-            fuzzy = self._fuzzy(start, end)  # only narrows what the diff points to, never reaches past it
-            if fuzzy is None or fuzzy.score < self.th.fuzzy_min:
-                return None
+            fuzzy = self._fuzzy(start, end)  # only narrows what the diff points to, never reaches past it ...
+            if fuzzy is None or fuzzy.score < self.th.fuzzy_min or self._cuts_whole_context(start, end, fuzzy):
+                return None  # ... nor away from an edge where the stored context is whole (words edited there)
             start, end, sim, method = fuzzy.start, fuzzy.end, fuzzy.score, "fuzzy"
+        if self.new[start:end].count("\n\n") > exact.count("\n\n"):
+            return None  # an edit inside a passage adds no paragraph: one moved in, or the one before, joined it
         if self.new[start:end] == exact or not self._kept_around(start, end, method) or self._twin(start, end):
             return None  # its own text in a place whose context disagrees: not confidently this passage
-        if self.dm.edits(self.span.start, self.span.end) > self.th.max_edits:
-            return None  # edited in many places: a sentence rewritten to a look-alike, not this passage edited
+        before, after = self._sides(start, end)
+        damaged = (before < len(self.span.prefix)) + (after < len(self.span.suffix))
+        if self.dm.edits(self.span.start, self.span.end) + damaged > self.th.max_edits:
+            return None  # edited in many places, in it and beside it: a stretch rewritten to a look-alike
+        wide = sides(self.dm.old, self.span.start, self.span.end, self.new, start, end, self.th.wide)
+        if max(wide.before, wide.after) < self.th.wide_least:
+            return None  # its old surroundings agree on neither side past a stock phrase: a look-alike sentence
         rival = self._rival(start, end)
         here = (sim + self._context(start, end)) / 2
         if rival is not None and (rival.score + self._context(rival.start, rival.end)) / 2 >= here - self.th.margin:
             return None  # a passage elsewhere is about as similar: never guess
         return self._placed(CHANGED, (start, end), method, sim)
+
+    def _cuts_whole_context(self, start: int, end: int, fuzzy: Candidate) -> bool:
+        """True if `fuzzy` moves an edge of the diff's passage [start, end) at which the stored context is whole."""
+        before, after = self._sides(start, end)
+        whole_before, whole_after = before == len(self.span.prefix), after == len(self.span.suffix)
+        return (whole_before and fuzzy.start != start) or (whole_after and fuzzy.end != end)
 
     def _one_edit_within(self, start: int, end: int) -> bool:
         """True if the span is one edit, as many words long as new[start:end], with the whole stored context on both
@@ -335,9 +359,9 @@ class _Placer:
             return None
         return Candidate(start, end, round(_similarity(exact, self.new[start:end]), 4))
 
-    def _orphan(self, exact: list[Candidate]) -> Placement:
+    def _orphan(self, exact: list[Candidate], more: Sequence[Candidate] = ()) -> Placement:
         """Not placed: the best few places a reviewer may pick from."""
-        pool = list(exact)
+        pool = [*exact, *more]
         if self.region is not None:
             near = self._fuzzy(
                 max(0, self.region[0] - self.th.slack), min(len(self.new), self.region[1] + self.th.slack)

@@ -20,6 +20,8 @@ class Thresholds:
     exact_min: float
     context_weight: float
     margin: float
+    wide: int
+    wide_least: float
     kept_min: float
     conflict_context: float
     changed_min: float

@@ -57,6 +57,16 @@ def test_a_small_run_misplaces_nothing(versions: ModuleType) -> None:
         (8, 1702, 2, "a21"),  # two paragraphs starting alike swapped: the diff ran on into the wrong one
         (10, 1594, 1, "a17"),  # a deleted paragraph's name, the next paragraph starting alike: its suffix cut short
         (10, 166, 0, "a3"),  # a moved quote's copy: the other old copy fits the damaged side better
+        (12, 499, 0, "a6"),  # two paragraphs opening with the same 64 characters swapped: the stored context agrees
+        (12, 1717, 2, "a19"),  # a sentence closing two paragraphs, both moved: the diff paired the wrong copies
+        (14, 1051, 2, "a11"),  # a deleted template sentence; a look-alike spliced before its next paragraph
+        (15, 669, 2, "a24"),  # a span's last word reworded: fuzzy matching cut the new words off its end
+        (16, 931, 1, "a15"),  # a rewritten lede ending in a look-alike sentence: two edits in it, one beside it
+        (16, 1229, 1, "a20"),  # a look-alike in a rewritten lede: its old surroundings agree only on stock words
+        (17, 1663, 0, "a17"),  # a paragraph deleted between two opening alike: the diff slid the deletion
+        (18, 103, 0, "a12"),  # a rewritten lede opening with a look-alike quote: its suffix kept only in part
+        (19, 775, 3, "a8"),  # a paragraph inserted before the span's, ending in its first words: joined to it
+        (20, 1605, 0, "a13"),  # a paragraph moved into a span across two paragraphs
     ],
 )
 def test_misplacements_once_found_on_held_out_seeds_stay_fixed(

@@ -131,9 +131,16 @@ def test_context_places_a_moved_span_when_the_diff_cannot() -> None:
 
 def test_fuzzy_matching_narrows_the_diffs_region_to_the_passage() -> None:
     new = BASE.replace("expect to win", "expect to secure a complete and total victory in the higher court")
+    new = new.replace("who leads", "who now leads")  # an edit beside the span's end: its suffix is not whole there
     sp = span(BASE, "We will appeal, and we expect to win")
     p = one(BASE, new, sp, changed_context=0.0)
     assert (p.state, p.method) == ("changed", "fuzzy") and text_of(new, p) == "We will appeal, and we expect to"
+
+
+def test_fuzzy_matching_never_moves_an_edge_where_the_stored_context_is_whole() -> None:
+    new = BASE.replace("expect to win", "expect to secure a complete and total victory in the higher court")
+    p = one(BASE, new, span(BASE, "We will appeal, and we expect to win"), changed_context=0.0)
+    assert p.method != "fuzzy"  # the words replaced at the span's end are its own: not cut away
 
 
 def test_spans_are_whole_words_and_in_range() -> None:
@@ -172,3 +179,9 @@ def test_a_misspelt_one_word_span_is_changed_not_an_orphan() -> None:
     assert (p.state, text_of(new, p)) == ("changed", "Lnid")
     renamed = one(BASE, BASE.replace("Petra Lind,", "Petra Holm,"), span(BASE, "Lind"))
     assert renamed.state == "orphan"  # another name is no edit of this one
+
+
+def test_a_paragraph_moved_into_a_span_makes_no_changed_span() -> None:
+    sp = span(BASE, P2[-40:] + "\n\n" + P3[:40])  # a span across a paragraph break
+    p = one(BASE, paragraphs(P1, P2, P5, P3, P4), sp, changed_min=0.0, kept_min=0.0)
+    assert p.state == "orphan"  # an edit inside a passage adds no paragraph

@@ -124,6 +124,7 @@ def test_conflict_context() -> None:
 
 def test_fuzzy_min() -> None:
     new = BASE.replace("expect to win", "expect to secure a complete and total victory in the higher court")
+    new = new.replace("who leads", "who now leads")  # an edit beside the span's end: its suffix is not whole there
     sp = span(BASE, "We will appeal, and we expect to win")
     score = run(BASE, new, sp, changed_context=0.0).score
     assert run(BASE, new, sp, changed_context=0.0, fuzzy_min=score).method == "fuzzy"
@@ -132,9 +133,9 @@ def test_fuzzy_min() -> None:
 
 def test_slack() -> None:
     inserted = " ".join(["The union said the quay had been its members' workplace for generations."] * 5)
-    new = paragraphs(P1, P2, P3, inserted, P4, P5)
+    new = paragraphs(P1, P2, P3 + " " + inserted, P4, P5)  # sentences added inside the span (no new paragraph)
     sp = span(BASE, P3 + "\n\n" + P4)
-    spread = len(inserted) + 2
+    spread = len(inserted) + 1
     loose = {"changed_min": 0.0, "changed_context": 0.0, "kept_min": 0.0}
     assert run(BASE, new, sp, slack=spread - len(sp.exact), **loose).state == "changed"
     assert run(BASE, new, sp, slack=spread - len(sp.exact) - 1, **loose).state == "orphan"
@@ -170,3 +171,43 @@ def test_candidate_min_and_max_search() -> None:
     assert not run(BASE, new, sp, candidate_min=best + 0.01).candidates
     assert run(BASE, new, sp, max_search=len(GONE)).candidates
     assert not run(BASE, new, sp, max_search=len(GONE) - 1).candidates
+
+
+SWAP_A = (
+    'Mark Berg of the Ministry of Health said the decision showed "we will study the ruling carefully before deciding'
+    ' what to do next" and called for talks late on Sunday.'
+)
+SWAP_B = SWAP_A.replace("we will study the ruling carefully before deciding what to do next", "we have waited 9 years")
+
+
+def test_wide() -> None:
+    old, new = paragraphs(P1, P2, SWAP_A, SWAP_B, P3), paragraphs(P1, P2, SWAP_B, SWAP_A, P3)
+    sp = span(old, "Mark Berg")
+    assert run(old, new, sp).state == "orphan"  # the paragraphs agree for 64 characters after the name, then part
+    assert run(old, new, sp, wide=len(sp.suffix)).state == "carried"  # no wider than the stored context: not seen
+
+
+def test_wide_least() -> None:
+    said = " told reporters on Monday that the council would sign within 3 days."
+    named = "Fresh words about the harbour came on Monday from the prosecutor Marta Rossi" + said
+    old = paragraphs(P1, named, P2, P3)
+    edited = named.replace("the council", "the union")
+    new = paragraphs(P1, edited, P2, "The court heard from the lawyer Marta Rossi" + said + " More followed.", P3)
+    sp = span(old, "Marta Rossi")
+    here = new.index("Marta Rossi")
+    share = len(said) / load_thresholds().wide  # how far the other copy agrees after the name: a stock sentence
+    assert (run(old, new, sp).state, run(old, new, sp).start) == ("carried", here)
+    assert run(old, new, sp, wide_least=share).state == "orphan"
+    assert run(old, new, sp, wide_least=share + 0.01).start == here
+
+
+def test_max_edits_counts_a_side_whose_stored_context_is_not_whole() -> None:
+    before = "Nordvolt said 10% of water rights cases were still open, and talks would resume on Wednesday."
+    after = before.replace("10%", "3%").replace("were still", "remained")  # two edits inside
+    old = paragraphs(P1, P2, before, P3)
+    new = paragraphs(P1, P2.replace("dockworkers", "dock workers"), after, P3)  # and one in its stored prefix
+    sp = span(old, before)
+    assert run(old, paragraphs(P1, P2, after, P3), sp).state == "changed"  # the same two edits, the prefix whole
+    partly = len(" union in the city.\n\n") / len(sp.prefix)  # the prefix is kept in part: allowed here
+    assert run(old, new, sp, max_edits=3, changed_context=partly).state == "changed"
+    assert run(old, new, sp, changed_context=partly).state == "orphan"

@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rich.console import Console
 
 from annotations import anchor
@@ -22,6 +23,8 @@ from tui.screens.actor_tag import ActorTagDialog
 from tui.screens.annotation_form import AnnotationForm
 from tui.screens.reader import ReaderScreen
 from tui.widgets.annotation_panel import AnnotationPanel
+
+pytestmark = pytest.mark.usefixtures("no_suggestions")
 
 SIZE = (100, 32)
 

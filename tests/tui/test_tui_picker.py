@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from annotations import anchor
 from annotations.history import History
 from annotations.store import Store
@@ -20,6 +22,8 @@ from tui.screens.actors import ActorsScreen
 from tui.screens.annotation_form import AnnotationForm, FormEdit
 from tui.screens.reader import ReaderScreen
 from tui.widgets.actor_list import ActorList
+
+pytestmark = pytest.mark.usefixtures("no_suggestions")
 
 SIZE = (100, 32)
 

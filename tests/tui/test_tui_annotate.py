@@ -16,7 +16,7 @@ from annotations.registry import Registry
 from annotations.store import Store
 from stories.loader import load_path, parse_text
 from tests.store_support import add_story
-from tests.tui.support import Notices
+from tests.tui.support import Notices, until
 from tui.app import WiredeskApp
 from tui.screens.actor_picker import ActorPicker
 from tui.screens.actor_tag import ActorTagDialog
@@ -378,17 +378,24 @@ async def test_read_only_saves_nothing(tmp_path: Path) -> None:
     before = state(store)
     app = app_for(store, sid, read_only="another wiredesk is writing")
     notices = Notices(app)  # kept after their toasts expire: on a loaded machine this test outlasts them
+    refused = "another wiredesk is writing"
+
+    async def refusals(n: int, what: str) -> None:  # each refusal is a notice: wait for it, not for a time
+        await until(pilot, lambda: notices.messages().count(refused) >= n, what)
+
     async with app.run_test(size=SIZE) as pilot:
         await find(pilot, "Karl Ek")
         await pilot.press("a")
         await find(pilot, QUOTE)
         await pilot.press("escape", "s")
-        await pilot.pause()
+        await refusals(3, "the refusals at start, of a and of s")
         assert isinstance(app.screen, ReaderScreen)  # no picker: the link could not be saved
-        await pilot.press("enter", "tab", *"note", "enter")  # the form opens to read, and refuses to save
-        await pilot.pause()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, AnnotationForm), "the form")  # it opens to read
+        await pilot.press("tab", *"note", "enter")
+        await refusals(4, "the form's refusal to save")
         assert isinstance(app.screen, AnnotationForm)
         await pilot.press("escape", "x")
-        await pilot.pause()
-        assert notices.messages().count("another wiredesk is writing") == 5  # at start, a, s, Enter in the form, x
+        await refusals(5, "the refusal of x")
+        assert notices.messages().count(refused) == 5  # at start, a, s, Enter in the form, x
     assert state(store) == before and voss in store.actors()

@@ -59,3 +59,9 @@ def test_the_check_catches_what_it_is_meant_to(source: str, bad: bool) -> None:
 def test_ci_runs_the_type_check() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert ".venv/bin/mypy" in ci  # a command of its own, after the tests
+
+
+def test_the_before_you_stop_routine_runs_the_type_check() -> None:
+    text = (ROOT / "DEVELOPERS.md").read_text(encoding="utf-8")
+    routine = text.partition("## Before you stop")[2].partition("\n## ")[0]
+    assert "mypy" in routine and "ruff" in routine and "pytest" in routine

@@ -1,4 +1,5 @@
 """Full-text search across the library: the query language, the index, and the one rule both front ends call.
+Imports `stories`, the store (`annotations.store`) and the library filter; nothing of `tui/`.
 
     from annotations.search import SearchIndex, find, parse_query
     index = SearchIndex(store); index.ensure()

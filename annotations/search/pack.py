@@ -9,7 +9,6 @@ from collections.abc import Iterator, Set
 from typing import Any, NamedTuple
 
 from annotations.store import Store
-from annotations.store.bodies import BodyPack
 from stories.model import StoryMeta
 
 __all__ = ["Packed", "pack_stories"]
@@ -40,7 +39,7 @@ def pack_stories(store: Store, wanted: Set[str]) -> Iterator[Packed | str]:
     """Every story of `wanted` once, in the order the pack holds them (the order they were imported), then the
     ids of those it did not hold intact, for `Store.story` to read (or fail on)."""
     left = set(wanted)
-    for _, _, body in BodyPack(store.data_dir).scan():
+    for body in store.packed_bodies():
         story = _story(store, body, left) if body is not None else None
         if story is not None:
             left.discard(story.id)

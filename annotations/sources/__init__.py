@@ -1,8 +1,5 @@
-"""Live sources, the library's half: their state between runs (`state`), the arrivals handed from the poller to
-the writer (`arrivals`), and the runner that polls and takes them (`runner`).
-
-Imports `annotations` (the store, the import loop, the config) and `stories` (`stories.sources` fetches and watches);
-never `tui`.
+"""Live sources, the library's half: state between runs (`state`), arrivals handed to the writer (`arrivals`), the
+runner that polls and takes them (`runner`). Imports `annotations` and `stories` (`stories.sources`); never `tui`.
 """
 
 from annotations.sources.arrivals import Intake, deliver, pending, take_arrivals

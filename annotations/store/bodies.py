@@ -177,7 +177,7 @@ class BodyPack:
 
     def scan(self) -> Iterator[tuple[int, int, dict[str, Any] | None]]:
         """Every line of the pack: (offset, length, body or None if unreadable), read a line at a time. For
-        `wiredesk doctor`."""
+        `wiredesk doctor` and `Store.packed_bodies`."""
         fd = open_file(self.path, limit=None)
         if fd is None:
             return

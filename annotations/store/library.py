@@ -314,6 +314,12 @@ class Store:
         except KeyError:
             raise StoreError(f"no story {short_id(story_id)} in the library") from None
 
+    def packed_bodies(self) -> Iterator[dict[str, Any] | None]:
+        """Every story body in the texts pack, in the order they were stored (None for a line that does not
+        decode), in one pass: for a reader of every text (the search index), which checks each against its id."""
+        for _, _, body in self._bodies.scan():
+            yield body
+
     def story(self, story_id: str) -> Story:
         """The story with this full id, its text read from the pack and checked against its id."""
         meta = self.story_meta(story_id)

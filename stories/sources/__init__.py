@@ -1,7 +1,5 @@
-"""Live sources, the fetching and watching half: config entries (`entry`), polling a feed (`feed`) and watching a
-spool folder (`folder`). Nothing here writes a library: `annotations.sources` takes what these bring.
-
-Imports only `stories` (fetch, the loader's rules for files, text cleaning) and, when a folder is watched, watchdog.
+"""Live sources, the fetching and watching half: config entries (`entry`), polling a feed (`feed`), watching a spool
+folder (`folder`). Imports only `stories` (and watchdog); no library writes: `annotations.sources` takes what arrives.
 """
 
 from stories.sources.entry import SourceEntry, parse_sources, request_headers

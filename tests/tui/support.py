@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import pytest
 from textual import events
 from textual.app import App
 from textual.command import CommandList, CommandPalette
@@ -16,11 +17,19 @@ from textual.pilot import Pilot
 from tui.screens.library import LibraryScreen
 from tui.widgets.story_list import StoryList
 
-__all__ = ["Notice", "Notices", "counts_shown", "press_at_once", "run_command", "until"]
+__all__ = ["Notice", "Notices", "counts_shown", "no_suggestions", "press_at_once", "run_command", "until"]
 
 #: How many pauses `until` waits at most: a bound against a hang, not a timing (each pause waits until the app
 #: is idle, however long that takes on a loaded machine).
 MAX_PAUSES = 400
+
+
+@pytest.fixture
+def no_suggestions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader suggests nothing, for tests of other things (as in test_snapshots.py; the suggestions' own tests,
+    in test_tui_suggest.py, give the app a fixed suggester): no suggester run and no suggestion list drawn after
+    every open, save and undo."""
+    monkeypatch.setattr("tui.app._suggest", lambda story, registry: [])
 
 
 async def until(pilot: Pilot[object], condition: Callable[[], object], what: str = "the condition") -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from annotations.store import Store
 from stories.loader import parse_text
 from tests.store_support import add_story
@@ -11,6 +13,8 @@ from tests.tui.support import Notices
 from tui.app import WiredeskApp
 from tui.screens.reader import ReaderScreen
 from tui.widgets.story_view import StoryView
+
+pytestmark = pytest.mark.usefixtures("no_suggestions")
 
 SIZE = (100, 32)
 

@@ -21,6 +21,8 @@ from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
 from tui.widgets.story_view import StoryView
 
+pytestmark = pytest.mark.usefixtures("no_suggestions")
+
 SIZE = (100, 32)
 
 STORY = """\
@@ -487,12 +489,13 @@ async def test_read_only_is_in_the_title_bar_for_the_whole_session(tmp_path: Pat
     app = WiredeskApp(store, annotator="tester", read_only="another wiredesk (pid 7) is writing")
     async with app.run_test(size=SIZE) as pilot:
 
-        def title_bar() -> str:
-            return str(app.screen.query_one("HeaderTitle").render())
+        def title_bar() -> str:  # "" while the screen's header is not mounted yet (a pushed screen composes later)
+            titles = app.screen.query("HeaderTitle")
+            return str(titles.first().render()) if titles else ""
 
         await until(pilot, lambda: "READ-ONLY" in title_bar(), "the title bar to say read-only")
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the reader")
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen) and title_bar(), "the reader's title bar")
         assert "READ-ONLY" in title_bar()
         app.clear_notifications()  # the notice at start has gone: the title bar still says it
         await pilot.pause()

@@ -28,6 +28,8 @@ from tui.widgets.story_list import StoryList
 from tui.widgets.story_view import StoryView
 from tui.widgets.usage_list import UsageList
 
+pytestmark = pytest.mark.usefixtures("no_suggestions")
+
 SIZE = (100, 32)
 
 KREMLIN = make_story(

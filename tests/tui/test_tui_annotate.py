@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rich.console import Console
 
 from annotations import anchor
@@ -23,6 +24,8 @@ from tui.screens.actor_tag import ActorTagDialog
 from tui.screens.annotation_form import AnnotationForm
 from tui.screens.reader import ReaderScreen
 from tui.widgets.annotation_panel import AnnotationPanel
+
+pytestmark = pytest.mark.usefixtures("no_suggestions")
 
 SIZE = (100, 32)
 
@@ -391,7 +394,9 @@ async def test_read_only_saves_nothing(tmp_path: Path) -> None:
         await find(pilot, QUOTE)
         await refused("escape", "s")
         assert isinstance(app.screen, ReaderScreen)  # no picker: the link could not be saved
-        await refused("enter", "tab", *"note", "enter")  # the form opens to read, and refuses to save
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, AnnotationForm), "the form")  # it opens to read
+        await refused("tab", *"note", "enter")  # and refuses to save
         assert isinstance(app.screen, AnnotationForm)
         await refused("escape", "x")
     assert state(store) == before and voss in store.actors()

@@ -30,6 +30,8 @@ from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
 from tui.widgets.story_view import StoryView
 
+pytestmark = pytest.mark.usefixtures("no_suggestions")
+
 SIZE = (100, 32)
 
 

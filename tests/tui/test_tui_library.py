@@ -27,6 +27,8 @@ from tui.widgets.path_input import PathInput
 from tui.widgets.story_list import StoryList
 from tui.widgets.wrapped_log import WrappedLog
 
+pytestmark = pytest.mark.usefixtures("no_suggestions")
+
 
 async def test_library_counts_follow_the_reader(tmp_path: Path) -> None:
     store, sid = make_store(tmp_path)

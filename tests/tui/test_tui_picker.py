@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from annotations import anchor
 from annotations.history import History
 from annotations.store import Store
@@ -21,6 +23,9 @@ from tui.screens.actors import ActorsScreen
 from tui.screens.annotation_form import AnnotationForm, FormEdit
 from tui.screens.reader import ReaderScreen
 from tui.widgets.actor_list import ActorList
+from tui.widgets.story_view import StoryView
+
+pytestmark = pytest.mark.usefixtures("no_suggestions")
 
 SIZE = (100, 32)
 
@@ -57,7 +62,12 @@ def state(store: Store) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 async def find(pilot: Any, text: str) -> None:
+    """Select `text` with the find box; wait until it is selected and the keys go to the story again (on a loaded
+    machine the find can be behind the keys that follow it)."""
     await pilot.press("/", *text, "enter")
+    view = pilot.app.screen.query_one(StoryView)
+    start = view.story.text.index(text)
+    await until(pilot, lambda: view.selection == (start, start + len(text)) and view.has_focus, f"{text!r} selected")
 
 
 def highlighted(options: Any) -> str:
@@ -138,7 +148,7 @@ async def test_a_selected_US_is_not_linked_to_russia(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await find(pilot, "US strikes broke")
         await pilot.press("escape", "v", "e", "a")  # select "US" alone, tag it as an actor
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, ActorTagDialog), "the actor dialog")
         dialog = app.screen
         assert isinstance(dialog, ActorTagDialog) and dialog.name_text == "US"
         offered = [m.actor.name for m in dialog.matches]

@@ -28,6 +28,8 @@ from tui.widgets.saved_search_list import SavedSearchList
 from tui.widgets.story_list import StoryList
 from tui.widgets.story_view import StoryView
 
+pytestmark = pytest.mark.usefixtures("no_suggestions")
+
 SIZE = (100, 32)
 
 QUOTAS = make_story(

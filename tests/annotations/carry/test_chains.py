@@ -67,6 +67,7 @@ def test_a_small_run_misplaces_nothing(versions: ModuleType) -> None:
         (18, 103, 0, "a12"),  # a rewritten lede opening with a look-alike quote: its suffix kept only in part
         (19, 775, 3, "a8"),  # a paragraph inserted before the span's, ending in its first words: joined to it
         (20, 1605, 0, "a13"),  # a paragraph moved into a span across two paragraphs
+        (21, 1810, 2, "a6"),  # its paragraph moved, a typo in it; a look-alike where it was: the moved copy is a rival
     ],
 )
 def test_misplacements_once_found_on_held_out_seeds_stay_fixed(

@@ -24,8 +24,7 @@ from annotations.sources.arrivals import (
     take_arrivals,
 )
 from annotations.sources.state import SourceState, load_state, update_state
-from annotations.store import Store, StoreError, StoreLockedError
-from annotations.store.lock import DataDirLock
+from annotations.store import SourcesLock, Store, StoreError, StoreLockedError
 from stories.model import StoryError
 from stories.sources.entry import SourceEntry
 from stories.sources.feed import FeedPoll, backoff_seconds, poll_feed
@@ -37,14 +36,6 @@ __all__ = ["Report", "Runner", "SourcesLock"]
 #: Spool files of one source remembered as taken, at most (older ones go first).
 MAX_TAKEN = 200_000
 Change = Callable[[SourceState], None]
-
-
-class SourcesLock(DataDirLock):
-    """The poller's lock: `DATA_DIR/.sources.lock`."""
-
-    def __init__(self, data_dir: Path) -> None:
-        super().__init__(data_dir)
-        self.path = Path(data_dir) / ".sources.lock"
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,14 @@ from annotations.store.library import (
     StoreLockedError,
     StoryEntry,
 )
+from annotations.store.lock import SourcesLock
 
 __all__ = [
     "ANNOTATIONS_FILE",
     "STORIES_FILE",
     "LoadCancelled",
     "ReadOnlyError",
+    "SourcesLock",
     "Store",
     "StoreError",
     "StoreLockedError",

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from annotations.store.files import ReadOnlyError, StoreError, open_file, read_file
 
-__all__ = ["DataDirLock", "ReadOnlyError", "StoreLockedError"]
+__all__ = ["DataDirLock", "ReadOnlyError", "SourcesLock", "StoreLockedError"]
 
 LOCK_FILE = ".lock"
 
@@ -114,3 +114,11 @@ class DataDirLock:
         if self._fd >= 0:
             os.close(self._fd)  # closing the descriptor releases the flock
             self._fd = -1
+
+
+class SourcesLock(DataDirLock):
+    """The live sources' poller's lock, `DATA_DIR/.sources.lock`: one process polls them at a time."""
+
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__(data_dir)
+        self.path = Path(data_dir) / ".sources.lock"

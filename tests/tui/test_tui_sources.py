@@ -69,3 +69,21 @@ async def test_the_source_column_and_filter(tmp_path: Path) -> None:
         await until(pilot, lambda: stories.shown == 1, "the filter applied")
         assert stories.shown_entries[0].id == arrived[0]
     store.close()
+
+
+async def test_the_source_column_appearing_leaves_the_headline_its_width(tmp_path: Path) -> None:
+    """The list's layout, worked out once a width, is worked out again when the Source column comes (a bug: the
+    headline was cut to three cells and the source took its width)."""
+    store, _ = make_store(tmp_path)
+    app = WiredeskApp(store, annotator="tester", poll_sources=False)
+    app.ARRIVALS_TICK = 0.02
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, LibraryScreen), "the library")
+        stories = app.screen.query_one(StoryList)
+        await until(pilot, lambda: stories.total == 1, "the library drawn without sources")
+        deliver(tmp_path, "wire", FERRY.encode(), "ferry.txt")
+        await until(pilot, lambda: stories.total == 2 and "Source" in stories.header(), "the arrival listed")
+        await pilot.pause()
+        lines = [stories.render_line(y).text for y in range(3)]
+        assert "Headline" in lines[0] and any("Ferries sail after crew" in line for line in lines[1:]), lines
+    store.close()

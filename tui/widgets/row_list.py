@@ -61,6 +61,10 @@ class Column(NamedTuple):
     drop: int = 0
 
 
+#: The columns shown at one width (their indices, themselves) and their widths.
+_Layout = tuple[list[int], list[Column], list[int]]
+
+
 class RowList(ScrollView, can_focus=True):
     """A header line and a row per item; Enter or a click on the highlighted row calls `open_row`."""
 
@@ -94,7 +98,9 @@ class RowList(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._styles: dict[tuple[object, ...], Style] = {}  # see `_style`
-        self._layouts: dict[int, tuple[list[int], list[Column], list[int]]] = {}  # see `_layout`
+        self._layouts: dict[
+            tuple[int, tuple[Column, ...]], tuple[list[int], list[Column], list[int]]
+        ] = {}  # see `_layout`
 
     @dataclass
     class Edge(Message):
@@ -288,13 +294,16 @@ class RowList(ScrollView, can_focus=True):
         segments = [Segment(" " * indent, style), *line.render(self.app.console)]
         return Strip(segments).adjust_cell_length(width, style)
 
-    def _layout(self, width: int) -> tuple[list[int], list[Column], list[int]]:
-        """The columns shown at `width` (their indices, themselves) and their widths, worked out once a width."""
-        if width not in self._layouts:
+    def _layout(self, width: int) -> _Layout:
+        """The columns shown at `width` (their indices, themselves) and their widths, worked out once a width and set
+        of columns (a column may come or go: the story list's Source column)."""
+        columns = tuple(self.columns())
+        key = (width, columns)
+        if key not in self._layouts:
             visible = self._shown(width)
-            kept = [c for i, c in enumerate(self.columns()) if i in visible]
-            self._layouts = {width: (visible, kept, self._widths(width, kept))}
-        return self._layouts[width]
+            kept = [c for i, c in enumerate(columns) if i in visible]
+            self._layouts = {key: (visible, kept, self._widths(width, kept))}
+        return self._layouts[key]
 
     @staticmethod
     def _widths(width: int, columns: list[Column]) -> list[int]:

@@ -137,3 +137,28 @@ def test_the_app_waits_out_a_watch_batch_instead_of_opening_read_only(
     assert store.read_only and "wiredesk annotate" in why
     store.close()
     other.release()
+
+
+def test_a_line_said_again_at_once_is_not_printed_again(capsys: pytest.CaptureFixture[str]) -> None:
+    """A file being written wakes the folder's watcher at every write: its 'still being written' line is printed
+    once, not once a write (seen in tmux: 17 lines in a second); after REPEAT_QUIET seconds, or changed, it is."""
+    from annotations.sources import Report
+    from tui.cli.watch import REPEAT_QUIET, Teller
+
+    now = [100.0]
+    tell = Teller(clock=lambda: now[0])
+    waiting = Report("spool", "spool: 0 files taken, 3 still being written")
+    for _ in range(5):
+        tell(waiting)
+    tell(Report("wire", "wire: 0 files taken, 3 still being written"))
+    tell(Report("spool", "spool: 3 files taken"))
+    tell(Report("spool", "spool: nothing new", idle=True))
+    now[0] += REPEAT_QUIET
+    tell(waiting)
+    lines = [line.split(" ", 1)[1] for line in capsys.readouterr().out.splitlines()]
+    assert lines == [
+        "spool: 0 files taken, 3 still being written",
+        "wire: 0 files taken, 3 still being written",
+        "spool: 3 files taken",
+        "spool: 0 files taken, 3 still being written",
+    ]

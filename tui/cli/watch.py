@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 
 import click
@@ -39,8 +40,28 @@ def _configured(names: tuple[str, ...]) -> list[SourceEntry]:
     return entries
 
 
-def _tell(report: Report) -> None:
-    click.echo(f"{datetime.now().strftime('%H:%M:%S')} {clean_line(report.line)}")
+#: A source's line said again within this many seconds is not printed again (a file being written wakes the
+#: folder's watcher at every write: "3 still being written" would fill the pane); feeds poll at least 10 s apart.
+REPEAT_QUIET = 5.0
+
+
+class Teller:
+    """Prints each report as a timed line, but not the same line of one source again within `REPEAT_QUIET` s, nor
+    (unless `idle`) a report that nothing happened."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic, *, idle: bool = False) -> None:
+        self._clock, self._idle = clock, idle
+        self._last: dict[str, tuple[str, float]] = {}
+
+    def __call__(self, report: Report) -> None:
+        if report.idle and not self._idle:
+            return
+        line, now = clean_line(report.line), self._clock()
+        said = self._last.get(report.source)
+        if said is not None and said[0] == line and now - said[1] < REPEAT_QUIET:
+            return
+        self._last[report.source] = (line, now)
+        click.echo(f"{datetime.now().strftime('%H:%M:%S')} {line}")
 
 
 @click.command()
@@ -73,12 +94,13 @@ def watch(ctx: click.Context, once: bool, names: tuple[str, ...]) -> None:
 
 def _once(runner: Runner) -> None:
     failed: list[Report] = []
+    tell = Teller(idle=True)  # --once says a line for every source
     for report in runner.poll(force=True):
-        _tell(report)
+        tell(report)
         if report.failed:
             failed.append(report)
     for line in runner.intake():
-        _tell(Report("", line))
+        tell(Report("", line))
     if failed:
         first = failed[0]
         reason = first.line.removeprefix(f"{first.source}: failed: ")
@@ -104,7 +126,7 @@ def _loop(runner: Runner) -> None:
                 told = busy
             stop.wait(STANDBY)
         if not stop.is_set():
-            runner.run(lambda report: None if report.idle else _tell(report), stop)
+            runner.run(Teller(), stop)
     finally:
         signal.signal(signal.SIGINT, previous)
         signal.signal(signal.SIGTERM, previous_term)

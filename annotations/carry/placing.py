@@ -292,8 +292,8 @@ class _Placer:
         wide = sides(self.dm.old, self.span.start, self.span.end, self.new, start, end, self.th.wide)
         if max(wide.before, wide.after) < self.th.wide_least:
             return None  # its old surroundings agree on neither side past a stock phrase: a look-alike sentence
-        if self._old_twin(start, end) >= sim:
-            return None  # another old passage is as like the new one: this may be its edit, not the span's
+        if self._old_copy(start, end):
+            return None  # the passage is another old one, unchanged: its place, not the span's edited one
         rival = self._rival(start, end)
         here = (sim + self._context(start, end)) / 2
         if rival is not None and (rival.score + self._context(rival.start, rival.end)) / 2 >= here - self.th.margin:
@@ -335,22 +335,16 @@ class _Placer:
         mapped = method == "diff" and edge is not None and self.dm.kept(sp.start, sp.end) >= th.changed_min
         return mapped and (hi <= lo or self.dm.covered(lo, hi) == 1.0)
 
-    def _old_twin(self, start: int, end: int) -> float:
-        """How like new[start:end] the most similar old passage other than the span is (0..1): two look-alike
-        sentences, one edited, are told apart by which old one the new text is closer to."""
+    def _old_copy(self, start: int, end: int) -> bool:
+        """True if new[start:end] is, word for word, old text other than the span's own: another old passage,
+        unchanged, whose place this is (a look-alike sentence beside the span's edited one)."""
         found, sp, old = self.new[start:end], self.span, self.dm.old
-        if len(found) > self.th.max_search:
-            return 0.0
-        best = 0.0
-        for lo, hi in ((0, sp.start), (sp.end, len(old))):
-            if hi - lo < len(found) // 2:
-                continue
-            hit = fuzz.partial_ratio_alignment(found, old[lo:hi])
-            if hit is not None:
-                a, b = snap_to_words(old, lo + hit.dest_start, lo + hit.dest_end)
-                if b <= sp.start or a >= sp.end:
-                    best = max(best, _similarity(found, old[a:b]))
-        return best
+        at = old.find(found)
+        while at != -1:
+            if at + len(found) <= sp.start or at >= sp.end:
+                return True
+            at = old.find(found, at + 1)
+        return False
 
     def _rival(self, start: int, end: int) -> Candidate | None:
         """The best fuzzy match of the span's text outside new[start:end] in text the new version brought (text that

@@ -10,7 +10,7 @@ from annotations.store import Store
 from tests.cli_support import FERRY
 from tests.tui.support import until
 from tests.tui.test_tui import SIZE, make_store, selected, view_of
-from tui.app import WiredeskApp
+from tui.app import AnnotationsLoaded, WiredeskApp
 from tui.screens.library import LibraryScreen
 from tui.widgets.story_list import StoryList
 
@@ -86,4 +86,18 @@ async def test_the_source_column_appearing_leaves_the_headline_its_width(tmp_pat
         await pilot.pause()
         lines = [stories.render_line(y).text for y in range(3)]
         assert "Headline" in lines[0] and any("Ferries sail after crew" in line for line in lines[1:]), lines
+    store.close()
+
+
+async def test_annotations_loaded_while_the_library_is_taken_down_is_no_crash(tmp_path: Path) -> None:
+    """Found under load: the loading thread's message came as the app quit, after the library's list was removed
+    (NoMatches from `reload`)."""
+    store, _ = make_store(tmp_path)
+    app = WiredeskApp(store, annotator="tester", poll_sources=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, LibraryScreen), "the library")
+        await app.screen.query_one(StoryList).remove()
+        app.post_message(AnnotationsLoaded())
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
     store.close()

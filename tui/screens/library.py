@@ -106,9 +106,12 @@ class LibraryScreen(UnreadMarking):
 
     def reload(self) -> None:
         """Show the library as it is now (counts change as the reader tags)."""
+        found = self.query(StoryList)
+        if not found:  # being taken down as the app quits (the annotations may finish loading just then)
+            return
+        stories = found.first()
         store = desk(self).store
         entries = store.entries()
-        stories = self.query_one(StoryList)
         loaded = store.annotations_loaded
         counts = store.counts if loaded else None  # asked per row drawn, not for 100k at once
         stories.sources = store.story_sources()  # the Source column, once stories came from live sources

@@ -45,3 +45,17 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("WIREDESK_DATA_DIR", raising=False)
     path = tmp_path / "data"
     return path
+
+
+def _quick_idle() -> None:
+    """Pilot waits, after every key and pause, until the process has been idle for a whole window (Textual's
+    `textual._wait`: 20 ms windows, so at least 40 ms a key). The tests wait on conditions, not on idleness, so
+    the window is cut to 2 ms, with the same idle share (5 % of it): two Pilot test files
+    on one worker, 78 -> 36 s."""
+    import textual._wait
+
+    textual._wait.SLEEP_GRANULARITY = 0.002
+    textual._wait.SLEEP_IDLE = 0.002 / 20
+
+
+_quick_idle()

@@ -22,9 +22,10 @@ ANADOLU = make_story(
 
 
 def span(story: Story, exact: str, kind: str, annotator: str, **fields: str) -> Annotation:
-    """An annotation of `exact` (its first occurrence) in `annotator`'s layer, with `fields` set."""
+    """An annotation of `exact` (its first occurrence) in `annotator`'s layer (the name as it is: a merged or synced
+    file may hold anything), with `fields` set."""
     start = story.text.index(exact)
-    return replace(Annotation.new(story, kind, start, start + len(exact), annotator=annotator), **fields)
+    return replace(Annotation.new(story, kind, start, start + len(exact)), annotator=annotator, **fields)  # as stored
 
 
 def build_library(data_dir: Path, ana: str = "ana", ben: str = "ben") -> dict[str, str]:

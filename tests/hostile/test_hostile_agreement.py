@@ -3,14 +3,21 @@ markup shown cleanly by `wiredesk agree`, in tables, JSON and errors."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
 
 import pytest
+from rich.console import Console
+from textual.widgets import DataTable, Static
 
+from annotations.store import Store
 from tests.agreement_support import build_library
 from tests.cli_support import assert_user_error, plain_terminal, run
+from tests.tui.support import until
+from tui.app import WiredeskApp
+from tui.screens.agreement import AgreementScreen
 
 __all__ = ["plain_terminal"]
 
@@ -45,3 +52,21 @@ def test_errors_name_them_cleanly(hostile: Path) -> None:
     line = assert_user_error(run(hostile, "agree", "--annotators", "\x1b[2Jzoe\u202e,ben\x9b2J"), "zoe")
     assert not UNSAFE.search(line)
     assert "(annotators: evil[bold]x[/bold], ben)" in line
+
+
+async def test_the_agreement_screen_shows_names_cleanly(hostile: Path) -> None:
+    with Store(hostile) as store:
+        app = WiredeskApp(store, annotator="ana", suggester=lambda story, registry: [])
+        async with app.run_test(size=(100, 32)) as pilot:
+            await until(pilot, lambda: store.annotations_loaded, "the annotations read")
+            await pilot.press("a")
+            screen = app.screen
+            await until(pilot, lambda: isinstance(screen, AgreementScreen) and screen.result is not None, "measured")
+            console = Console(width=100, file=io.StringIO(), record=True)
+            console.print(screen.query_one("#tables", Static).content)
+            table = screen.query_one(DataTable)
+            cells = [str(cell) for row in range(table.row_count) for cell in table.get_row_at(row)]
+            shown = console.export_text() + "\n".join(cells)
+            assert "evil[bold]x[/bold] · ben (κ)" in shown
+            assert any(cell.startswith("evil[bold]x[/bold]: ") for cell in cells)
+            assert not UNSAFE.search(shown)

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from annotations.agreement.report import ATTRIBUTES, Agreement, Disagreement, KindScores, SpanCounts, shown_name
+from annotations.model import quoted
 from stories.model import short_id
 from stories.text import clean_line
 
@@ -93,16 +94,16 @@ def said(d: Disagreement) -> str:
 
 
 #: The disagreement table's columns.
-DISAGREEMENT_COLUMNS = ("story", "kind", "at", "differs", "who said what")
+DISAGREEMENT_COLUMNS = ("story", "kind", "differs", "span", "who said what")
 
 
 def disagreement_cells(d: Disagreement) -> tuple[Text, ...]:
     """One disagreement as the cells of DISAGREEMENT_COLUMNS."""
     return (
-        Text(_story(d.story_id, d.headline, 28)),
+        Text(_story(d.story_id, d.headline, 16)),
         Text(d.kind),
-        Text(f"{d.start}-{d.end}"),
         Text(d.what),
+        Text(quoted(d.exact, 24)),
         Text(said(d)),
     )
 

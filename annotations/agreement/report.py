@@ -154,7 +154,7 @@ class StoryScores:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "story": self.story_id,
+            "story_id": self.story_id,
             "headline": self.headline,
             "annotators": list(self.annotators),
             "kinds": [k.to_dict() for k in self.kinds],
@@ -164,13 +164,15 @@ class StoryScores:
 @dataclass(frozen=True)
 class Disagreement:
     """One difference in one story: `what` differs ("span found" by some only, the "span" boundaries, or an
-    attribute), where (the first span's `start`, `end`), and `said`: annotator -> what they said, shown."""
+    attribute), where (the first span's `start`, `end`, its text `exact`), and `said`: annotator -> what they
+    said, shown."""
 
     story_id: str
     headline: str
     kind: str
     start: int
     end: int
+    exact: str
     what: str
     said: dict[str, str]
 
@@ -352,8 +354,8 @@ class _Observation:
         for unit in self.units:
             where = min(unit.values(), key=lambda a: (a.start, a.end))
 
-            def differs(what: str, said: dict[str, str], where: Annotation = where) -> None:
-                found.append(Disagreement(story_id, headline, self.kind, where.start, where.end, what, said))
+            def differs(what: str, said: dict[str, str], at: Annotation = where) -> None:
+                found.append(Disagreement(story_id, headline, self.kind, at.start, at.end, at.exact, what, said))
 
             if len(unit) < len(self.spans):
                 differs("span found", {n: quoted(unit[n].exact) if n in unit else NOT_FOUND for n in self.spans})

@@ -42,7 +42,7 @@ def test_json_is_one_object(two: Path) -> None:
     assert quote["pairs"][0]["kappa"] == {"speaker": 0.0, "form": 1.0}
     assert quote["alpha"]["speaker"] == 0.0
     assert [d["what"] for d in data["disagreements"]] == ["span", "speaker", "span found"]
-    assert data["stories"][0]["story"] == ANADOLU.id
+    assert data["stories"][0]["story_id"] == ANADOLU.id == data["disagreements"][0]["story_id"]
 
 
 def test_story_and_annotators_options(two: Path) -> None:

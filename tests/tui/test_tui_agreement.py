@@ -46,7 +46,7 @@ async def test_enter_on_a_disagreement_opens_the_reader_at_its_span(tmp_path: Pa
             assert table.row_count == 3
             assert "ana · ben (κ)" in _text(app) and "0.80" in _text(app)
             cells = [str(c) for c in table.get_row_at(2)]
-            assert cells[3] == "span found" and "ben: —" in cells[4]
+            assert cells[2] == "span found" and "ben: —" in cells[4]
             await pilot.press("down", "down", "enter")
             await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the reader")
             start = ANADOLU.text.index("The ceasefire must hold")

@@ -7,15 +7,17 @@ all of them together, and lists the disagreements; `matching.py` pairs spans, `m
 
 from annotations.agreement.matching import exact_pairs, overlap_pairs, overlaps_enough
 from annotations.agreement.measures import alpha, kappa
-from annotations.agreement.report import Agreement, AgreementError, agreement
+from annotations.agreement.report import Agreement, AgreementError, Snapshot, agreement, measure
 
 __all__ = [
     "Agreement",
     "AgreementError",
+    "Snapshot",
     "agreement",
     "alpha",
     "exact_pairs",
     "kappa",
+    "measure",
     "overlap_pairs",
     "overlaps_enough",
 ]

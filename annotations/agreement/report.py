@@ -39,10 +39,12 @@ __all__ = [
     "Disagreement",
     "KindScores",
     "PairScores",
+    "Snapshot",
     "SpanCounts",
     "StoryScores",
     "agreement",
     "annotators_of",
+    "measure",
     "shown_name",
 ]
 
@@ -206,6 +208,22 @@ def annotators_of(anns: Iterable[Annotation], me: str) -> list[str]:
     return [name for name in layers.names(listed) if name in present]
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """What agreement reads of a library, taken at once (so that it may be measured on another thread):
+    every annotation, the registry by id, the headline of each story annotated."""
+
+    annotations: list[Annotation]
+    registry: Mapping[str, Actor]
+    headlines: Mapping[str, str]
+
+    @classmethod
+    def of(cls, store: Store) -> Snapshot:
+        anns = list(store.iter_annotations())
+        headlines = {sid: clean_line(store.story_meta(sid).headline) for sid in {a.story_id for a in anns}}
+        return cls(anns, dict(store.registry()), headlines)
+
+
 def agreement(
     store: Store,
     me: str,
@@ -216,8 +234,19 @@ def agreement(
     """Agreement between `annotators` (default: every layer with annotations but `curated`) on the stories
     `story_ids` (default all) and `kinds` (default all), for the analyst `me` (`annotations.layers`).
     AgreementError for an unknown annotator or fewer than two."""
+    return measure(Snapshot.of(store), me, annotators, story_ids, kinds)
+
+
+def measure(
+    library: Snapshot,
+    me: str,
+    annotators: Sequence[str] = (),
+    story_ids: Collection[str] | None = None,
+    kinds: Sequence[str] = (),
+) -> Agreement:
+    """`agreement` on a snapshot of the library."""
     layers = Layers(me)
-    every = list(store.iter_annotations())
+    every = library.annotations
     known = annotators_of(every, me)
     chosen = list(dict.fromkeys(annotators)) or [name for name in known if name != CURATED]
     unknown = [name for name in chosen if name not in known]
@@ -239,15 +268,15 @@ def agreement(
             kept = by_story.setdefault(ann.story_id, {}).setdefault(layer, [])
             if ann.kind in wanted:
                 kept.append(ann)
-    registry = store.registry()
+    registry, headlines = library.registry, library.headlines
     overall = {kind: _Tally(kind, chosen) for kind in wanted}
     stories: list[StoryScores] = []
     disagreements: list[Disagreement] = []
-    for story_id, coded in sorted(by_story.items(), key=lambda item: _story_order(store, item[0])):
+    for story_id, coded in sorted(by_story.items(), key=lambda item: (headlines[item[0]].casefold(), item[0])):
         coders = [name for name in chosen if name in coded]
         if len(coders) < 2:
             continue
-        headline = _headline(store, story_id)
+        headline = headlines[story_id]
         local: list[KindScores] = []
         for kind in wanted:
             spans = {name: [a for a in coded[name] if a.kind == kind] for name in coders}
@@ -262,14 +291,6 @@ def agreement(
         stories.append(StoryScores(story_id, headline, coders, local))
     kinds_shown = [t.scores() for t in overall.values() if kinds or any(t.spans.values())]
     return Agreement(chosen, kinds_shown, stories, disagreements)
-
-
-def _story_order(store: Store, story_id: str) -> tuple[str, str]:
-    return _headline(store, story_id).casefold(), story_id
-
-
-def _headline(store: Store, story_id: str) -> str:
-    return clean_line(store.story_meta(story_id).headline)
 
 
 Pair = tuple[str, str]

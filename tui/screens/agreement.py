@@ -1,7 +1,9 @@
 """AgreementScreen: how far the annotators' layers agree, as `wiredesk agree` shows it (a table per kind, the
 stories), and the disagreements one a row: Enter opens the reader at the span.
 
-It measures on a thread (the annotations may still be being read; nltk takes a moment to import), then shows."""
+It measures on a thread (the annotations may still be being read; nltk takes a moment to import; a large library
+takes seconds), on a snapshot of the library taken on the app's thread, so that tagging meanwhile changes nothing
+under it."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from annotations.agreement import Agreement, agreement
+from annotations.agreement import Agreement, Snapshot, measure
 from annotations.model import AnnotationError
 from annotations.store import StoreError
 from stories.text import clean_line
@@ -68,8 +70,11 @@ class AgreementScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="agreement")
     def _measure(self, me: str) -> None:
+        store = desk(self).store
         try:
-            result = agreement(desk(self).store, me)
+            store.load_annotations()  # at once if the app has read them; else waits for its loading thread
+            library = self.app.call_from_thread(Snapshot.of, store)
+            result = measure(library, me)
         except (AnnotationError, StoreError) as exc:
             self.app.call_from_thread(self._cannot, clean_line(str(exc)))
             return

@@ -1,7 +1,9 @@
 """How far annotator layers agree over a library: per kind, per story and overall, with the disagreements listed.
 
 Which stories count: a story is compared between the annotators who annotated it (any annotation of any kind in
-their layer); one they did not touch is left out of their pair, not counted as spans they missed.
+their layer); one they did not touch is left out of their pair, not counted as spans they missed. Of a story with
+several versions, only the newest that two of them annotated counts (annotations are carried to a new version:
+each would count again), unless the stories are named (`story_ids`): then exactly those versions.
 
 Spans: for every pair of annotators, precision, recall and F1 of the second against the first, with exact and with
 overlap matching (`annotations.agreement.matching`); "all" adds the pairs' counts up (micro-average).
@@ -211,17 +213,25 @@ def annotators_of(anns: Iterable[Annotation], me: str) -> list[str]:
 @dataclass(frozen=True)
 class Snapshot:
     """What agreement reads of a library, taken at once (so that it may be measured on another thread):
-    every annotation, the registry by id, the headline of each story annotated."""
+    every annotation, the registry by id, the headline of each story annotated; `versions`: story id -> (its
+    oldest version's id, its place among the versions), for the stories with several."""
 
     annotations: list[Annotation]
     registry: Mapping[str, Actor]
     headlines: Mapping[str, str]
+    versions: Mapping[str, tuple[str, int]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, store: Store) -> Snapshot:
         anns = list(store.iter_annotations())
-        headlines = {sid: clean_line(store.story_meta(sid).headline) for sid in {a.story_id for a in anns}}
-        return cls(anns, dict(store.registry()), headlines)
+        annotated = {a.story_id for a in anns}
+        headlines = {sid: clean_line(store.story_meta(sid).headline) for sid in annotated}
+        versions: dict[str, tuple[str, int]] = {}
+        for sid in annotated:
+            chain = [entry.id for entry in store.versions(sid)]
+            if len(chain) > 1:
+                versions[sid] = (chain[0], chain.index(sid))
+        return cls(anns, dict(store.registry()), headlines, versions)
 
 
 def agreement(
@@ -268,14 +278,23 @@ def measure(
             kept = by_story.setdefault(ann.story_id, {}).setdefault(layer, [])
             if ann.kind in wanted:
                 kept.append(ann)
+    coders_of = {sid: [name for name in chosen if name in coded] for sid, coded in by_story.items()}
+    if story_ids is None:  # of a story's versions, the newest two of them annotated
+        newest: dict[str, tuple[int, str]] = {}
+        for sid, coders in coders_of.items():
+            chain, place = library.versions.get(sid, (sid, 0))
+            if len(coders) >= 2 and place >= newest.get(chain, (-1, ""))[0]:
+                newest[chain] = (place, sid)
+        kept_ids = {sid for _, sid in newest.values()}
+        coders_of = {sid: coders for sid, coders in coders_of.items() if sid in kept_ids}
     registry, headlines = library.registry, library.headlines
     overall = {kind: _Tally(kind, chosen) for kind in wanted}
     stories: list[StoryScores] = []
     disagreements: list[Disagreement] = []
-    for story_id, coded in sorted(by_story.items(), key=lambda item: (headlines[item[0]].casefold(), item[0])):
-        coders = [name for name in chosen if name in coded]
+    for story_id, coders in sorted(coders_of.items(), key=lambda item: (headlines[item[0]].casefold(), item[0])):
         if len(coders) < 2:
             continue
+        coded = by_story[story_id]
         headline = headlines[story_id]
         local: list[KindScores] = []
         for kind in wanted:

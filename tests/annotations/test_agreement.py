@@ -213,3 +213,21 @@ def test_three_annotators_alpha_over_units(tmp_path: Path) -> None:
         ("ben", "cat", 2),
     ]
     assert quote.overlap.f1 == pytest.approx(2 * 5 / ((2 + 2) + (2 + 3) + (2 + 3)))  # spans: ana 2, ben 2, cat 3
+
+
+def test_of_a_storys_versions_the_newest_two_annotated(tmp_path: Path) -> None:
+    """Annotations carried to a new version would count twice: the newest version two annotators annotated
+    counts, unless versions are named."""
+    meta = {"headline": "Fidan says talks resume", "wire_id": "urn:aa:1"}
+    v1 = make_story("Fidan said talks would resume next week.", version=1, created="2026-03-01", **meta)
+    v2 = make_story("Fidan said talks would resume next week in Istanbul.", version=2, created="2026-03-02", **meta)
+    v3 = make_story("Fidan said talks would resume on Monday in Istanbul.", version=3, created="2026-03-03", **meta)
+    anns = [span(v, "talks would resume", "quote", who) for v in (v1, v2) for who in ("ana", "ben")]
+    anns.append(span(v3, "talks would resume", "quote", "ana"))  # only ana has read the newest
+    with Store(tmp_path) as store:
+        store.add_stories([v1, v2, v3])
+        store.apply([(None, a) for a in anns])
+        assert [s.story_id for s in agreement(store, "ana").stories] == [v2.id]
+        assert agreement(store, "ana").kinds[0].spans == {"ana": 1, "ben": 1}
+        named = agreement(store, "ana", story_ids={v1.id, v2.id})
+        assert sorted(s.story_id for s in named.stories) == sorted([v1.id, v2.id])

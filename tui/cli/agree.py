@@ -32,7 +32,8 @@ def agree(
     """Measure agreement between annotators: per kind, span F1 for every pair with exact and with overlap matching
     (overlap: one-to-one, sharing at least half of the shorter span); on the paired spans Cohen's κ (a pair) and
     Krippendorff's α (all) for quote speaker and form, claim claimant and status, actor link and type; per story
-    and overall; then every disagreement, with who said what. A story counts for those who annotated it.
+    and overall; then every disagreement, with who said what. A story counts for those who annotated it; of a
+    story's versions, the newest two of them annotated (unless --story names versions).
     "—": undefined (nothing paired, or a single value used throughout)."""
     names = [name.strip() for name in annotators.split(",") if name.strip()] if annotators is not None else []
     store = open_store(ctx, write=False)

@@ -62,16 +62,22 @@ def kind_table(scores: KindScores) -> Table:
     return table
 
 
-def story_table(result: Agreement) -> Table:
-    """A row per story and kind: F1 of all pairs added up, and how many disagreements."""
-    table = Table(title=Text("per story"), title_justify="left")
+def story_table(result: Agreement, most: int | None = None) -> Table:
+    """A row per story and kind: F1 of all pairs added up, and how many disagreements; `most`: only that many
+    stories, those of lowest agreement (overlap F1 of their kinds added up) first."""
+    stories = result.stories
+    title = "per story"
+    if most is not None and len(stories) > most:
+        stories = sorted(stories, key=lambda s: sum((k.overlap for k in s.kinds), SpanCounts()).f1 or 0.0)[:most]
+        title = f"per story: the {most} of lowest agreement, of {len(result.stories)} (wiredesk agree lists all)"
+    table = Table(title=Text(title), title_justify="left")
     for name, justify in (("story", "left"), ("kind", "left"), ("exact F1", "right"), ("overlap F1", "right")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]  # a literal of Rich's JustifyMethod
     table.add_column("differences", justify="right")
     counts: dict[tuple[str, str], int] = {}
     for d in result.disagreements:
         counts[d.story_id, d.kind] = counts.get((d.story_id, d.kind), 0) + 1
-    for story in result.stories:
+    for story in stories:
         for scores in story.kinds:
             table.add_row(
                 Text(_story(story.story_id, story.headline)),
@@ -97,15 +103,9 @@ def said(d: Disagreement) -> str:
 DISAGREEMENT_COLUMNS = ("story", "kind", "differs", "span", "who said what")
 
 
-def disagreement_cells(d: Disagreement) -> tuple[Text, ...]:
-    """One disagreement as the cells of DISAGREEMENT_COLUMNS."""
-    return (
-        Text(_story(d.story_id, d.headline, 16)),
-        Text(d.kind),
-        Text(d.what),
-        Text(quoted(d.exact, 24)),
-        Text(said(d)),
-    )
+def disagreement_cells(d: Disagreement) -> tuple[str, ...]:
+    """One disagreement as the cells of DISAGREEMENT_COLUMNS, each on one line and terminal-safe."""
+    return (_story(d.story_id, d.headline, 16), d.kind, d.what, quoted(d.exact, 24), said(d))
 
 
 def disagreement_table(result: Agreement) -> Table:
@@ -113,19 +113,20 @@ def disagreement_table(result: Agreement) -> Table:
     for column in DISAGREEMENT_COLUMNS:
         table.add_column(column)
     for d in result.disagreements:
-        table.add_row(*disagreement_cells(d))
+        table.add_row(*map(Text, disagreement_cells(d)))
     return table
 
 
-def report(result: Agreement, *, disagreements: bool = True) -> RenderableType:
-    """The whole measure: the annotators, a table per kind, the stories, then (unless told not) the disagreements."""
+def report(result: Agreement, *, disagreements: bool = True, stories: int | None = None) -> RenderableType:
+    """The whole measure: the annotators, a table per kind, the stories (`stories`: that many at most, see
+    `story_table`), then (unless told not) the disagreements."""
     names = ", ".join(shown_name(n) for n in result.annotators)
     parts: list[RenderableType] = [Text(f"agreement between {names}: F1 of spans; κ (pairs) and α (all) on attributes")]
     parts += [kind_table(scores) for scores in result.kinds]
     if not result.kinds:
         parts.append(Text("nothing to compare: no story was annotated by two of them"))
     if result.stories:
-        parts.append(story_table(result))
+        parts.append(story_table(result, stories))
     if disagreements:
         parts.append(disagreement_table(result))
     return Group(*parts)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from annotations.store import Store
 from tests.agreement_support import build_library
@@ -18,6 +18,7 @@ from tests.cli_support import assert_user_error, plain_terminal, run
 from tests.tui.support import until
 from tui.app import WiredeskApp
 from tui.screens.agreement import AgreementScreen
+from tui.widgets.disagreement_list import DisagreementList
 
 __all__ = ["plain_terminal"]
 
@@ -64,8 +65,8 @@ async def test_the_agreement_screen_shows_names_cleanly(hostile: Path) -> None:
             await until(pilot, lambda: isinstance(screen, AgreementScreen) and screen.result is not None, "measured")
             console = Console(width=100, file=io.StringIO(), record=True)
             console.print(screen.query_one("#tables", Static).content)
-            table = screen.query_one(DataTable)
-            cells = [str(cell) for row in range(table.row_count) for cell in table.get_row_at(row)]
+            table = screen.query_one(DisagreementList)
+            cells = [cell for row in range(table.row_count) for cell in table.cells(row)]
             shown = console.export_text() + "\n".join(cells)
             assert "evil[bold]x[/bold] · ben (κ)" in shown
             assert any(cell.startswith("evil[bold]x[/bold]: ") for cell in cells)

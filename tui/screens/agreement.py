@@ -1,5 +1,5 @@
 """AgreementScreen: how far the annotators' layers agree, as `wiredesk agree` shows it (a table per kind, the
-stories), and the disagreements one a row: Enter opens the reader at the span.
+stories), and the disagreements one a row (`DisagreementList`): Enter opens the reader at the span.
 
 It measures on a thread (the annotations may still be being read; nltk takes a moment to import; a large library
 takes seconds), on a snapshot of the library taken on the app's thread, so that tagging meanwhile changes nothing
@@ -13,14 +13,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from annotations.agreement import Agreement, Snapshot, measure
 from annotations.model import AnnotationError
 from annotations.store import StoreError
 from stories.text import clean_line
-from tui.agreement_table import DISAGREEMENT_COLUMNS, disagreement_cells, report
+from tui.agreement_table import report
 from tui.desk import desk
+from tui.widgets.disagreement_list import DisagreementList
 
 __all__ = ["AgreementScreen"]
 
@@ -29,6 +30,9 @@ class AgreementScreen(Screen[None]):
     """The agreement between every annotator layer but `curated`, and the list of their disagreements."""
 
     AUTO_FOCUS = "#disagreements"
+    #: How many stories the per-story table shows at most (the lowest agreement first): a table of thousands of
+    #: rows takes seconds to draw.
+    STORIES_SHOWN = 40
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="agreement.back", tooltip="Back to the library"),
@@ -57,7 +61,7 @@ class AgreementScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="measures"):
             yield Static("Measuring the agreement…", id="tables")
-        yield DataTable(id="disagreements", cursor_type="row", zebra_stripes=True)
+        yield DisagreementList(id="disagreements")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -83,29 +87,25 @@ class AgreementScreen(Screen[None]):
     def _cannot(self, why: str) -> None:
         self.result = None
         self.query_one("#tables", Static).update(Text(why))
-        self.query_one(DataTable).display = False
+        self.query_one(DisagreementList).display = False
         self.sub_title = "agreement · nothing to measure"
 
     def _show(self, result: Agreement) -> None:
         self.result = result
-        self.query_one("#tables", Static).update(report(result, disagreements=False))
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
-        table.add_columns(*DISAGREEMENT_COLUMNS)
-        for number, item in enumerate(result.disagreements):
-            table.add_row(*disagreement_cells(item), key=str(number))
-        table.display = bool(result.disagreements)
+        shown = report(result, disagreements=False, stories=self.STORIES_SHOWN)
+        self.query_one("#tables", Static).update(shown)
+        rows = self.query_one(DisagreementList)
+        rows.set_disagreements(result.disagreements)
+        rows.display = bool(result.disagreements)
         count = len(result.disagreements)
         self.sub_title = (
             f"agreement · {len(result.annotators)} annotators · {count} disagreement{'s' if count != 1 else ''}"
             f" · Enter opens one"
         )
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_disagreement_list_opened(self, event: DisagreementList.Opened) -> None:
         """Open the reader at the disagreement's span."""
-        if self.result is None or event.row_key.value is None:
-            return
-        item = self.result.disagreements[int(event.row_key.value)]
+        item = event.disagreement
         desk(self).open_story(item.story_id, at=item.start)
 
     def action_back(self) -> None:

@@ -26,6 +26,7 @@ from stories.loader import FORMATS, MAX_BYTES
 from stories.model import StoryError, short_id
 from stories.text import clean_line
 from tui.cli import actors as cli_actors
+from tui.cli import agree as cli_agree
 from tui.cli import annotate as cli_annotate
 from tui.cli import carry as cli_carry
 from tui.cli import export as cli_export
@@ -356,6 +357,7 @@ for _command in (
     *cli_carry.COMMANDS,
     *cli_versions.COMMANDS,
     *cli_watch.COMMANDS,
+    *cli_agree.COMMANDS,
     *cli_reading.COMMANDS,
 ):
     main.add_command(_command)

@@ -63,6 +63,14 @@ class LibraryScreen(UnreadMarking):
             tooltip="Mark the highlighted story read, or unread again (opening a story reads it; unread: bold, ●)",
         ),
         Binding(
+            "a",
+            "agreement",
+            "Agreement",
+            show=False,
+            id="library.agreement",
+            tooltip="How far the annotators agree (span F1, κ and α), and their disagreements: Enter opens one",
+        ),
+        Binding(
             "M",
             "mark_all_read",
             "All read",
@@ -167,7 +175,17 @@ class LibraryScreen(UnreadMarking):
 
     def palette_commands(self) -> list[PaletteCommand]:
         """Actions the command palette offers on this screen: (name, help, callback)."""
-        return self.unread_commands()
+        agreement = (
+            "Agreement",
+            "How far the annotators agree, and where ({library.agreement})",
+            self.action_agreement,
+        )
+        return [*self.unread_commands(), agreement]
+
+    def action_agreement(self) -> None:
+        from tui.screens.agreement import AgreementScreen  # here, not at start: the first frame does without
+
+        self.app.push_screen(AgreementScreen())
 
     def export_scopes(self) -> list[Scope]:
         """What the library can export: the stories the filter shows (when it hides some), then everything."""

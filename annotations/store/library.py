@@ -29,6 +29,7 @@ from typing import Any
 from annotations.actors import Actor
 from annotations.model import Annotation, now_iso
 from annotations.store.bodies import BodyPack
+from annotations.store.decisions import Decision
 from annotations.store.entry import StoryEntry, entry_of_record, newest_first, share_days, version_order
 from annotations.store.files import LoadCancelled, ReadOnlyError, make_private_dirs, remove_stale_temp_files
 from annotations.store.listing import ListState, index_state, read_list, snapshot_tag, write_list
@@ -431,6 +432,16 @@ class Store:
     def rejected_patterns(self) -> Set[str]:
         """Every rejected pattern ("actor:thursday talks"), not to be suggested in any story (live)."""
         return self.tags.rejected.patterns()
+
+    # --- curation decisions (see `annotations.store.decisions`) ---
+
+    def decisions(self, story_id: str) -> list[Decision]:
+        """What the curator settled in one story version, in text order."""
+        return self.tags.decided.of_story(story_id)
+
+    def decision(self, decision_id: str) -> Decision | None:
+        rec = self.tags.curation.find(decision_id)
+        return None if rec is None else Decision.from_record(rec)
 
     # --- carried annotations waiting for review (see `annotations.carrying`) ---
 

@@ -13,6 +13,8 @@ from textual.containers import Horizontal
 from textual.notifications import SeverityLevel
 from textual.widgets import Footer, Header
 
+from annotations.config import ConfigError, load_config
+from annotations.curation import curation_policy
 from annotations.history import Change, History
 from annotations.model import Annotation, AnnotationError
 from annotations.store import StoreError
@@ -23,6 +25,7 @@ from stories.diff import diff_versions
 from stories.model import Story
 from tui.commands import PaletteCommand
 from tui.desk import desk
+from tui.screens.curation import CurationScreen
 from tui.screens.export_dialog import ExportDialog, everything_scope, story_scope
 from tui.screens.finding import Finding
 from tui.screens.library import LibraryScreen
@@ -137,6 +140,14 @@ class ReaderScreen(Finding):
             show=False,
             id="reader.version_diff",
             tooltip="Show what changed in this version since the one before (inserted and deleted words marked)",
+        ),
+        Binding(
+            "C",
+            "curate",
+            "Curate",
+            show=False,
+            id="reader.curate",
+            tooltip="Curate this story: agreed annotations into the curated layer, then settle the rest one by one",
         ),
         Binding(
             "minus",
@@ -420,6 +431,17 @@ class ReaderScreen(Finding):
             return
         desk(self).open_story(versions[here + by].id)
 
+    def action_curate(self) -> None:
+        """Open the curation of this story version (the policy from the config's `curation`)."""
+        if not self._writable():
+            return
+        try:
+            policy = curation_policy(load_config())
+        except ConfigError as exc:
+            self.notify(str(exc), title="Cannot curate", severity="error", markup=False)
+            return
+        self.app.push_screen(CurationScreen(self.story, self.history, policy))
+
     def action_export(self) -> None:
         """Export this version of the story, or what the library would (its filtered list, everything)."""
         store = desk(self).store
@@ -472,6 +494,7 @@ class ReaderScreen(Finding):
                 self.action_delete,
             ),
             *self.suggestion_commands(),
+            ("Curate this story", "Settle the differences into curated ({reader.curate})", self.action_curate),
             ("Undo", "Undo the last change ({reader.undo})", self.action_undo),
             ("Redo", "Redo what was undone ({reader.redo})", self.action_redo),
             ("Find in story", "Incremental find ({reader.find})", self.action_find),

@@ -439,6 +439,10 @@ class Store:
         """What the curator settled in one story version, in text order."""
         return self.tags.decided.of_story(story_id)
 
+    def decided_stories(self) -> Set[str]:
+        """The story versions with curation decisions (live: do not change it)."""
+        return self.tags.decided.by_story.keys()
+
     def decision(self, decision_id: str) -> Decision | None:
         rec = self.tags.curation.find(decision_id)
         return None if rec is None else Decision.from_record(rec)

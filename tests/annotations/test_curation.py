@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from annotations.config import ConfigError
-from annotations.curation import accept, curation_policy, find_item, reject, start, state, version_line
+from annotations.curation import accept, curated_stories, curation_policy, find_item, reject, start, state, version_line
 from annotations.history import DuplicateAnnotation, History
 from annotations.layers import CURATED, Layers
+from annotations.library_index import LibraryIndex, parse_filter
 from annotations.model import AnnotationError
 from annotations.store import Store
 from annotations.store.decisions import Decision
@@ -32,6 +33,7 @@ def lib(tmp_path: Path) -> TwoLayers:
 def test_the_agreed_items_go_into_curated_when_curation_starts_and_only_once(lib: TwoLayers) -> None:
     store, sid = lib.store, lib.story.id
     before = state(store, sid, CURATOR)
+    assert curated_stories(store) == set()
     assert before.annotators == ("alice", "bob")
     assert [i.kind for i in before.agreed] == ["quote", "actor"]  # text order: the quote holds the name
     assert not before.curated
@@ -106,11 +108,13 @@ def test_accept_edit_reject_empty_the_list_and_the_story_is_curated(lib: TwoLaye
             ("claim", CLAIM, CURATED),
         ]
     )
+    assert LibraryIndex(store).select(parse_filter("is:curated")).only == {sid}
     with pytest.raises(AnnotationError, match="settled already"):
         reject(history, speaker)
     # each decision is one step: undo the rejection, the item is open again; redo settles it again
     history.undo()
     assert [i.id for i in state(store, sid, CURATOR).open] == [only.id]
+    assert LibraryIndex(store).select(parse_filter("is:cur")).only == set()
     history.redo()
     assert state(store, sid, CURATOR).curated
 

@@ -119,7 +119,7 @@ class CurationScreen(Screen[None]):
         at = next((n for n, item in enumerate(found.open) if item.id == item_id), at)
         numbered = "  ".join(f"{n} {clean_line(name)}" for n, name in enumerate(found.annotators, 1))
         self.query_one("#curation-head", Static).update(
-            f"annotators: {numbered or 'none'}  ·  policy {found.policy}  ·  "
+            f"annotators: {numbered or 'none'} (a number accepts that version)  ·  policy {found.policy}  ·  "
             f"{len(found.open)} open, {found.decided} settled"
         )
         width = max((len(clean_line(name)) for name in found.annotators), default=0)

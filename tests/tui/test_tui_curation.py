@@ -12,7 +12,7 @@ from annotations.registry import Registry
 from annotations.store import Store
 from stories.model import Story
 from tests.annotations.curation_support import CLAIM, two_layers
-from tests.tui.support import until
+from tests.tui.support import Notices, until
 from tui.app import WiredeskApp
 from tui.screens.annotation_form import AnnotationForm
 from tui.screens.choice_dialog import ChoiceDialog
@@ -126,3 +126,22 @@ async def test_a_read_only_library_is_not_curated(data_dir: Path, tmp_path: Path
         await pilot.press("C")
         await until(pilot, lambda: any(n.message == "held" for n in app._notifications), "the refusal")
         assert not isinstance(app.screen, CurationScreen)
+
+
+async def test_the_readers_undo_takes_back_a_curation_decision_in_its_story(data_dir: Path) -> None:
+    lib = two_layers(data_dir)
+    store, sid = lib.store, lib.story.id
+    app = WiredeskApp(store, annotator="carol", open_story=sid, suggester=_nothing)
+    async with app.run_test(size=SIZE) as pilot:
+        notices = Notices(app)
+        screen = await _curating(pilot, app)
+        first = _open(screen)[0]
+        await pilot.press("x")
+        await until(pilot, lambda: first not in _open(screen), "the first item rejected")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "back in the reader")
+        await pilot.press("u")
+        await until(pilot, lambda: any(n.title == "Undone" for n in notices), "said undone")
+        said = [n.message for n in notices if n.title == "Undone"]
+        assert said == ["curate quote: reject"]  # in this story: not "(actor registry)"
+        assert len(store.decisions(sid)) == 2  # the agreed two

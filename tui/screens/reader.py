@@ -18,6 +18,7 @@ from annotations.curation import curation_policy
 from annotations.history import Change, History
 from annotations.model import Annotation, AnnotationError
 from annotations.store import StoreError
+from annotations.store.decisions import Decision
 from annotations.store.orphans import Orphan
 from annotations.store.rejections import Rejection
 from annotations.store.tagstore import Edit
@@ -351,16 +352,16 @@ class ReaderScreen(Finding):
             self.notify("Nothing to undo." if undo else "Nothing to redo.", severity="warning")
             return
         subject = change.subject
-        # a rejected suggestion and a carried annotation not placed (an orphan) belong to a story too
-        in_story = isinstance(subject, Annotation | Rejection | Orphan)
-        here = isinstance(subject, Annotation | Rejection | Orphan) and subject.story_id == self.story.id
+        # a rejected suggestion, a carried annotation not placed (an orphan), a curation decision: of a story too
+        in_story = isinstance(subject, Annotation | Rejection | Orphan | Decision)
+        here = isinstance(subject, Annotation | Rejection | Orphan | Decision) and subject.story_id == self.story.id
         edits = change.inverse() if undo else change.edits
         self._reload_annotations(current=subject.id if here else None, changed=edits)
-        if isinstance(subject, Annotation | Rejection) and here:
+        if isinstance(subject, Annotation | Rejection | Decision) and here:
             self.view.move_to(subject.start, center=True)
         elsewhere = ""  # undo is one history for the whole library: say where a change was, when not here
         self.refresh_version_bar()
-        if isinstance(subject, Annotation | Rejection | Orphan) and not here:
+        if isinstance(subject, Annotation | Rejection | Orphan | Decision) and not here:
             elsewhere = f" (in “{desk(self).store.story_meta(subject.story_id).headline}”)"
         elif not in_story:
             elsewhere = " (actor registry)"

@@ -35,7 +35,6 @@ __all__ = [
     "Version",
     "accept",
     "curated_copy",
-    "curated_stories",
     "curation_policy",
     "find_item",
     "reject",
@@ -176,20 +175,6 @@ def state(store: Store, story_id: str, layers: Layers, policy: str = "all") -> S
         item = Item(item_id, versions, missing, story_id, kind, start, end, first.exact, chosen)
         (agreed if chosen is not None else open_).append(item)
     return StoryCuration(story_id, policy, names, tuple(agreed), tuple(open_), decided)
-
-
-def curated_stories(store: Store) -> set[str]:
-    """The story versions that are curated: every kind and span an annotator tagged is settled (by a decision, or
-    the curated layer holds it). Whatever the policy: it decides only how an item gets settled."""
-    found: set[str] = set()
-    records = store.records_by_story()
-    for story_id in store.decided_stories():
-        recs = records.get(story_id, {}).values()
-        settled = {d.key for d in store.decisions(story_id)}
-        settled |= {(r.kind, r.start, r.end) for r in recs if r.annotator == CURATED}
-        if all((r.kind, r.start, r.end) in settled for r in recs):
-            found.add(story_id)
-    return found
 
 
 def curated_copy(ann: Annotation) -> Annotation:

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 
 from annotations import handover
 from annotations.actors import Actor, fold_name
-from annotations.layers import CURATED
-from annotations.model import LINKS, Annotation, AnnotationError, quoted, with_article
+from annotations.model import CURATED, LINKS, Annotation, AnnotationError, quoted, with_article
 from annotations.registry import merge_edits
 from annotations.store import Store
 from annotations.store.rejections import Rejection

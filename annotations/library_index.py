@@ -13,7 +13,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from annotations.actors import Actor, fold_name
-from annotations.curation import curated_stories
 from annotations.model import FIELDS_OF_KIND, LINKS, STATUSES, AnnotationError
 from annotations.registry import Lookup, Registry, or_list
 from annotations.search.query import NAME_KEYS, split_query
@@ -84,7 +83,7 @@ class LibraryIndex:
         self.review: set[str] = set(store.review_counts())  # stories with carried annotations waiting for review
         store.unread.refresh()
         self.unread: set[str] = set(store.unread.ids)  # story versions not opened since they were stored
-        self.curated: set[str] = curated_stories(store)  # story versions with nothing left to curate
+        self.curated: set[str] = store.curated_stories()  # story versions with nothing left to curate
         canonical: dict[str, str | None] = {}
         tally: dict[str, dict[str, int]] = {name: {} for name in LINKS}  # field -> actor -> links
         for story_id, records in store.records_by_story().items():

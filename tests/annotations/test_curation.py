@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from annotations.config import ConfigError
-from annotations.curation import accept, curated_stories, curation_policy, find_item, reject, start, state, version_line
+from annotations.curation import accept, curation_policy, find_item, reject, start, state, version_line
 from annotations.history import DuplicateAnnotation, History
 from annotations.layers import CURATED, Layers
 from annotations.library_index import LibraryIndex, parse_filter
@@ -33,7 +33,7 @@ def lib(tmp_path: Path) -> TwoLayers:
 def test_the_agreed_items_go_into_curated_when_curation_starts_and_only_once(lib: TwoLayers) -> None:
     store, sid = lib.store, lib.story.id
     before = state(store, sid, CURATOR)
-    assert curated_stories(store) == set()
+    assert store.curated_stories() == set()
     assert before.annotators == ("alice", "bob")
     assert [i.kind for i in before.agreed] == ["quote", "actor"]  # text order: the quote holds the name
     assert not before.curated

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from annotations import handover
 from annotations.actors import Actor, fold_name
-from annotations.model import LINKS, Annotation, AnnotationError, quoted, with_article
+from annotations.model import CURATED, LINKS, Annotation, AnnotationError, quoted, with_article
 from annotations.registry import merge_edits
 from annotations.store import Store
 from annotations.store.rejections import Rejection
@@ -39,10 +39,12 @@ class DuplicateAnnotation(AnnotationError):
 
 def existing_annotation(store: Store, ann: Annotation) -> Annotation | None:
     """The annotation (another than `ann`) of the same kind and span in its story, if there is one: the
-    duplicate policy allows one annotation of a kind per span."""
-    kind, start, end = ann.kind, ann.start, ann.end
+    duplicate policy allows one annotation of a kind per span. The curated layer is apart: curation copies
+    annotators' spans into it (`annotations.curation`)."""
+    kind, start, end, curated = ann.kind, ann.start, ann.end, ann.annotator == CURATED
     for rec in store.records_by_story().get(ann.story_id, {}).values():  # records: no Annotation made for each
-        if rec.start == start and rec.end == end and rec.kind == kind and rec.id != ann.id:
+        same = rec.start == start and rec.end == end and rec.kind == kind and rec.id != ann.id
+        if same and (rec.annotator == CURATED) == curated:
             return store.annotation(rec.id)
     return None
 

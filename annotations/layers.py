@@ -12,12 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from annotations.config import SUGGEST_ANNOTATOR
-from annotations.model import Annotation
+from annotations.model import CURATED, Annotation
 
 __all__ = ["CURATED", "Layers"]
-
-#: The curated layer's name: what a curator settled, the set that gets analysed.
-CURATED = "curated"
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 `LibraryIndex` folds every link into the registry entry it stands for now (merges followed) and records, per
 entry, how often it is linked as speaker, mention and claimant, and per story which entries it links and
 which claim statuses it holds. `parse_filter` reads the library's filter box: plain words plus tokens such as
-`is:untagged`, `is:review`, `is:unread`, `quoting:NAME`, `actor:NAME`, `claimant:NAME` and `claims:STATUS`.
+`is:untagged`, `is:review`, `is:unread`, `is:curated`, `quoting:NAME`, `actor:NAME`, `claimant:NAME` and
+`claims:STATUS`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ FILTER_HELP = (
     ("is:untagged", "stories with no annotation yet (is:tagged: with some)"),
     ("is:unread", "stories not opened since they were imported or arrived (is:read: the others)"),
     ("is:review", "stories with carried annotations waiting for review (a new version: changed or not placed)"),
+    ("is:curated", "stories curated: every annotator's tag settled into the curated layer (`wiredesk curate`)"),
     ("quoting:NAME", "stories quoting an actor (name, alias, a surname alone or an id prefix)"),
     ("actor:NAME", "stories mentioning an actor"),
     ("claimant:NAME", "stories with a claim by an actor"),
@@ -81,6 +83,7 @@ class LibraryIndex:
         self.review: set[str] = set(store.review_counts())  # stories with carried annotations waiting for review
         store.unread.refresh()
         self.unread: set[str] = set(store.unread.ids)  # story versions not opened since they were stored
+        self.curated: set[str] = store.curated_stories()  # story versions with nothing left to curate
         canonical: dict[str, str | None] = {}
         tally: dict[str, dict[str, int]] = {name: {} for name in LINKS}  # field -> actor -> links
         for story_id, records in store.records_by_story().items():
@@ -147,7 +150,9 @@ class LibraryIndex:
                 return set(self.review)
             if len(wanted) > 2 and "unread".startswith(wanted):
                 return set(self.unread)
-            result.errors.append(f"is:{value}? use is:untagged, is:tagged, is:review, is:unread or is:read")
+            if "curated".startswith(wanted):
+                return set(self.curated)
+            result.errors.append(f"is:{value}? use is:untagged, is:tagged, is:review, is:unread, is:read or is:curated")
             return set()
         if key == "claims":
             statuses = [s for s in STATUSES if s.startswith(wanted)]

@@ -14,6 +14,7 @@ from stories.text import clean_line, clean_text
 __all__ = [
     "CARRY_METHODS",
     "CONTEXT",
+    "CURATED",
     "FIELDS_OF_KIND",
     "FORMS",
     "KINDS",
@@ -27,6 +28,8 @@ __all__ = [
     "with_article",
 ]
 
+#: The annotator name of the curated layer (`annotations.layers`): what a curator settled, the set that gets analysed.
+CURATED = "curated"
 #: Annotation kinds, in the order the app shows them.
 KINDS = ("quote", "actor", "claim")
 #: How a quote is reported.

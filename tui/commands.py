@@ -39,6 +39,7 @@ LIBRARY_FILTERS = [
     ("Library: unread stories", "Stories not opened since they came in (is:unread)", "is:unread"),
     ("Library: stories to review", "Carried annotations waiting for review (is:review)", "is:review"),
     ("Library: tagged stories", "Stories with annotations (is:tagged)", "is:tagged"),
+    ("Library: curated stories", "Nothing left to curate (is:curated)", "is:curated"),
     ("Library: stories quoting…", "Then type an actor's name or alias (quoting:NAME)", "quoting:"),
     ("Library: stories mentioning…", "Then type an actor's name or alias (actor:NAME)", "actor:"),
     ("Library: stories with claims by…", "Then type an actor's name or alias (claimant:NAME)", "claimant:"),

@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from annotations.actors import Actor
-from annotations.model import Annotation, now_iso
+from annotations.model import CURATED, Annotation, now_iso
 from annotations.store.bodies import BodyPack
+from annotations.store.decisions import Decision
 from annotations.store.entry import StoryEntry, entry_of_record, newest_first, share_days, version_order
 from annotations.store.files import LoadCancelled, ReadOnlyError, make_private_dirs, remove_stale_temp_files
 from annotations.store.listing import ListState, index_state, read_list, snapshot_tag, write_list
@@ -431,6 +432,29 @@ class Store:
     def rejected_patterns(self) -> Set[str]:
         """Every rejected pattern ("actor:thursday talks"), not to be suggested in any story (live)."""
         return self.tags.rejected.patterns()
+
+    # --- curation decisions (see `annotations.store.decisions`) ---
+
+    def decisions(self, story_id: str) -> list[Decision]:
+        """What the curator settled in one story version, in text order."""
+        return self.tags.decided.of_story(story_id)
+
+    def curated_stories(self) -> set[str]:
+        """The story versions that are curated: every kind and span an annotator tagged is settled, by a decision
+        or because the curated layer holds it (`annotations.curation`; whatever its policy, which decides only
+        how an item gets settled)."""
+        found: set[str] = set()
+        for story_id in self.tags.decided.by_story:
+            records = self.tags.by_story.get(story_id, {}).values()
+            settled = {d.key for d in self.tags.decided.of_story(story_id)}
+            settled |= {(r.kind, r.start, r.end) for r in records if r.annotator == CURATED}
+            if all((r.kind, r.start, r.end) in settled for r in records):
+                found.add(story_id)
+        return found
+
+    def decision(self, decision_id: str) -> Decision | None:
+        rec = self.tags.curation.find(decision_id)
+        return None if rec is None else Decision.from_record(rec)
 
     # --- carried annotations waiting for review (see `annotations.carrying`) ---
 

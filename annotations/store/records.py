@@ -32,6 +32,7 @@ __all__ = [
     "RecordError",
     "StoryRecord",
     "TombstoneRecord",
+    "record_type",
     "to_record",
 ]
 
@@ -117,7 +118,7 @@ def _default(f: dataclasses.Field[Any]) -> Any:
     return f.default
 
 
-def _record_type(
+def record_type(
     name: str,
     model: type,
     *,
@@ -165,7 +166,7 @@ if TYPE_CHECKING:  # the fields are the models' (see below): to the type checker
     class CarriedRecord(Record): ...
 
 else:
-    AnnotationRecord = _record_type(
+    AnnotationRecord = record_type(
         "AnnotationRecord",
         Annotation,
         doc="An annotation at rest (`id`: its uuid; TinyDB's document id is a plain integer).",
@@ -175,13 +176,13 @@ else:
         may_lack=("prefix", "suffix", "note", "annotator", "created", "modified"),  # older or hand-written ones
         apart=("carried",),  # in the `carried` table (`CarriedRecord`): annotations at rest stay as they were
     )
-    ActorRecord = _record_type(
+    ActorRecord = record_type(
         "ActorRecord",
         Actor,
         doc="An entry of the actor registry (`id`: a uuid); `merged_into` forwards it to another entry.",
         interned=("type",),
     )
-    StoryRecord = _record_type(
+    StoryRecord = record_type(
         "StoryRecord",
         StoryMeta,
         doc="A story version in the library index (`id`: the sha256 of its text): metadata, where its body lies.",
@@ -189,7 +190,7 @@ else:
         before=(("id", str),),
         after=(("added", str, ""), ("body", tuple[int, int], (0, 0))),
     )
-    CarriedRecord = _record_type(
+    CarriedRecord = record_type(
         "CarriedRecord",
         Carried,
         doc="Where a carried annotation came from (`id`: the annotation's id), kept apart from the annotation so "
@@ -197,7 +198,7 @@ else:
         interned=("source", "method"),
         before=(("id", str),),
     )
-    MetaRecord = _record_type(
+    MetaRecord = record_type(
         "MetaRecord",
         StoryMeta,
         doc="A story's metadata alone, its fields in order (as `stories.list` keeps it: `annotations.store.listing`).",

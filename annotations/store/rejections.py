@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from annotations.model import KINDS, AnnotationError, now_iso
 from annotations.store.records import Record
 
-__all__ = ["RejectedIndex", "Rejection", "RejectionRecord", "rejection_id"]
+__all__ = ["KindAndSpan", "RejectedIndex", "Rejection", "RejectionRecord", "rejection_id"]
 
 
 def rejection_id(story_id: str, kind: str, start: int, end: int) -> str:
@@ -27,8 +27,9 @@ def rejection_id(story_id: str, kind: str, start: int, end: int) -> str:
 
 
 @dataclass(frozen=True)
-class Rejection:
-    """A rejected suggestion of `story_id`'s text[start:end] (== `exact`); `pattern` hides it in every story."""
+class KindAndSpan:
+    """What a rejection and a curation decision (`annotations.store.decisions`) are about: a kind of annotation on
+    story `story_id`'s text[start:end] (== `exact`); `id` is made from those (the same key, the same id)."""
 
     id: str
     story_id: str
@@ -36,6 +37,24 @@ class Rejection:
     start: int
     end: int
     exact: str
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        """(kind, start, end), as `Suggestion.key`."""
+        return (self.kind, self.start, self.end)
+
+    def check_span(self, what: str) -> None:
+        """Refuse an unknown kind or an empty span: `what` names the record in the message."""
+        if self.kind not in KINDS:
+            raise AnnotationError(f"unknown kind {self.kind!r} (use {', '.join(KINDS)})")
+        if not (0 <= self.start < self.end):
+            raise AnnotationError(f"{what} needs a span, not {self.start}-{self.end}")
+
+
+@dataclass(frozen=True)
+class Rejection(KindAndSpan):
+    """A rejected suggestion of `story_id`'s text[start:end] (== `exact`); `pattern` hides it in every story."""
+
     pattern: str
     created: str = ""
 
@@ -45,17 +64,9 @@ class Rejection:
         made.check()
         return made
 
-    @property
-    def key(self) -> tuple[str, int, int]:
-        """(kind, start, end), as `Suggestion.key`."""
-        return (self.kind, self.start, self.end)
-
     def check(self) -> None:
         """Refuse a rejection that could not have come from a suggestion (AnnotationError, one line)."""
-        if self.kind not in KINDS:
-            raise AnnotationError(f"unknown kind {self.kind!r} (use {', '.join(KINDS)})")
-        if not (0 <= self.start < self.end):
-            raise AnnotationError(f"a rejected suggestion needs a span, not {self.start}-{self.end}")
+        self.check_span("a rejected suggestion")
         if not self.pattern.startswith(f"{self.kind}:"):
             raise AnnotationError(f"the pattern of a rejected {self.kind} must start with {self.kind}:")
 

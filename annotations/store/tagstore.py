@@ -20,10 +20,11 @@ import msgspec
 
 from annotations.actors import Actor, follow_merges
 from annotations.model import KINDS, LINKS, Annotation, AnnotationError, Carried, now_iso
+from annotations.store.decisions import Decision, DecisionIndex, DecisionRecord
 from annotations.store.lean import LeanRecords
 from annotations.store.orphans import Carry, CarryRecord, Orphan, OrphanIndex, OrphanRecord
 from annotations.store.records import ActorRecord, AnnotationRecord, CarriedRecord, TombstoneRecord
-from annotations.store.rejections import RejectedIndex, Rejection, RejectionRecord
+from annotations.store.rejections import KindAndSpan, RejectedIndex, Rejection, RejectionRecord
 from annotations.store.storage import JournaledStorage
 from annotations.store.table import tracked, tracked_db
 from stories.model import Story
@@ -32,8 +33,9 @@ __all__ = ["ANNOTATIONS_FILE", "Edit", "TagStore"]
 
 ANNOTATIONS_FILE = "annotations.json"
 
-#: What an edit changes: an annotation, a registry entry, a rejection, an orphan or a carry record.
-Subject = Annotation | Actor | Rejection | Orphan | Carry
+#: What an edit changes: an annotation, a registry entry, a rejection, an orphan, a carry record or a curation
+#: decision (`annotations.store.decisions`).
+Subject = Annotation | Actor | Rejection | Orphan | Carry | Decision
 #: One change: (before, after) of a Subject; None before = added, None after = deleted.
 Edit = tuple[Subject | None, Subject | None]
 
@@ -75,6 +77,7 @@ class TagStore:
                 "carried": CarriedRecord,
                 "orphans": OrphanRecord,
                 "carries": CarryRecord,
+                "curation": DecisionRecord,
             },
             lean={"annotations": self.lean} if self.lean is not None else None,
             read_only=read_only,
@@ -93,6 +96,8 @@ class TagStore:
         self.orphans = tracked(self.db, "orphans")
         self.orphaned = OrphanIndex(Orphan.from_record(rec) for rec in self.orphans.records().values())
         self.carries = tracked(self.db, "carries")
+        self.curation = tracked(self.db, "curation")
+        self.decided = DecisionIndex(Decision.from_record(rec) for rec in self.curation.records().values())
         self.by_story: dict[str, dict[str, AnnotationRecord]] = {}  # story id -> annotation id -> record
         self.by_actor: dict[str, set[str]] = {}  # registry id -> ids of annotations linking to it
         self._counts: dict[tuple[int, ...], Counter[str]] = {}  # see `counts`
@@ -214,9 +219,15 @@ class TagStore:
         carried_writes: list[tuple[str, dict[str, Any] | None]] = []
         orphan_writes: list[tuple[str, dict[str, Any] | None]] = []
         carry_writes: list[tuple[str, dict[str, Any] | None]] = []
+        decision_writes: list[tuple[str, dict[str, Any] | None]] = []
         for before, after in edits:
             subject = after if after is not None else before
-            if isinstance(subject, Orphan):
+            if isinstance(subject, Decision):
+                if isinstance(after, Decision):
+                    after.check()
+                    self._check_text(after, f"curated {after.kind}", texts, story_of)
+                decision_writes.append((subject.id, after.to_dict() if isinstance(after, Decision) else None))
+            elif isinstance(subject, Orphan):
                 if isinstance(after, Orphan):
                     after.check()
                 orphan_writes.append((subject.id, after.to_dict() if isinstance(after, Orphan) else None))
@@ -224,7 +235,8 @@ class TagStore:
                 carry_writes.append((subject.id, after.to_dict() if isinstance(after, Carry) else None))
             elif isinstance(subject, Rejection):
                 if isinstance(after, Rejection):
-                    self._check_rejection(after, texts, story_of)
+                    after.check()
+                    self._check_text(after, f"rejected {after.kind}", texts, story_of)
                 rejection_writes.append((subject.id, after.to_dict() if isinstance(after, Rejection) else None))
             elif isinstance(subject, Annotation):
                 if isinstance(after, Annotation):
@@ -269,13 +281,19 @@ class TagStore:
                 (self.carried_table, carried_writes),
                 (self.orphans, orphan_writes),
                 (self.carries, carry_writes),
+                (self.curation, decision_writes),
                 (self.actors, actor_drops),
             ):
                 if writes:
                     table.write_many(writes)
         for before, after in edits:
             subject = after if after is not None else before
-            if isinstance(subject, Orphan):
+            if isinstance(subject, Decision):
+                if isinstance(after, Decision):
+                    self.decided.add(after)
+                else:
+                    self.decided.discard(subject.id, subject.story_id)
+            elif isinstance(subject, Orphan):
                 if isinstance(after, Orphan):
                     self.orphaned.add(after)
                 else:
@@ -349,14 +367,14 @@ class TagStore:
             if target not in actors:
                 raise AnnotationError(f"the {name} of annotation {ann.id[:8]} is not in the actor registry")
 
-    def _check_rejection(self, rejection: Rejection, texts: dict[str, str], story_of: Callable[[str], Story]) -> None:
-        rejection.check()
-        if rejection.story_id not in texts:
-            texts[rejection.story_id] = story_of(rejection.story_id).text
-        if texts[rejection.story_id][rejection.start : rejection.end] != rejection.exact:
-            raise AnnotationError(
-                f"rejected {rejection.kind} does not match the story text at {rejection.start}-{rejection.end}"
-            )
+    def _check_text(
+        self, item: KindAndSpan, what: str, texts: dict[str, str], story_of: Callable[[str], Story]
+    ) -> None:
+        """Refuse a rejection or decision whose `exact` is not its story's text at its span."""
+        if item.story_id not in texts:
+            texts[item.story_id] = story_of(item.story_id).text
+        if texts[item.story_id][item.start : item.end] != item.exact:
+            raise AnnotationError(f"{what} does not match the story text at {item.start}-{item.end}")
 
     def story_ids_linking(self, actor_id: str, field: str) -> set[str]:
         """Stories with an annotation whose `field` links to this entry (or one merged into it)."""

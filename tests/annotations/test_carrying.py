@@ -226,7 +226,7 @@ def test_the_library_filter_finds_the_stories_to_review(tagged, tmp_path: Path) 
         drop(history, item)
     assert LibraryIndex(store).select(parse_filter("is:review")).only == set()
     assert LibraryIndex(store).select(parse_filter("is:nonsense")).errors == [
-        "is:nonsense? use is:untagged, is:tagged, is:review, is:unread or is:read"
+        "is:nonsense? use is:untagged, is:tagged, is:review, is:unread, is:read or is:curated"
     ]
 
 

@@ -21,6 +21,7 @@ from annotations.registry import NameClash, Registry, edit_entry
 from annotations.store import StoreError
 from tui.commands import PaletteCommand
 from tui.desk import desk
+from tui.history_keys import said, step_history
 from tui.screens.choice_dialog import ChoiceDialog
 from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.merge_dialog import MergeDialog
@@ -219,21 +220,12 @@ class ActorEditing(Screen):
         self.app.push_screen(ConfirmDialog(f"Delete {actor.name} from the registry?", message), done)
 
     def _step(self, undo: bool) -> None:
-        if desk(self).read_only:
-            self.notify(desk(self).read_only, title="Read-only: nothing was saved", severity="error")
-            return
-        try:
-            change = self.history.undo() if undo else self.history.redo()
-        except (AnnotationError, StoreError) as exc:
-            self.notify(str(exc), title="Not saved", severity="error", markup=False)
-            return
-        if change is None:
-            self.notify("Nothing to undo." if undo else "Nothing to redo.", severity="warning")
+        if (change := step_history(self, self.history, undo=undo)) is None:
             return
         actors = [a for before, after in change.edits if isinstance(a := after or before, Actor)]
         focus = desk(self).store.actor(actors[0].id) if actors else None
         self.reload(focus.id if focus is not None else None)
-        self.notify(change.describe(), title="Undone" if undo else "Redone", markup=False)
+        said(self, change, undo=undo)
 
     def action_undo(self) -> None:
         self._step(undo=True)

@@ -13,9 +13,12 @@ from textual.containers import Horizontal
 from textual.notifications import SeverityLevel
 from textual.widgets import Footer, Header
 
+from annotations.config import ConfigError, load_config
+from annotations.curation import curation_policy
 from annotations.history import Change, History
 from annotations.model import Annotation, AnnotationError
 from annotations.store import StoreError
+from annotations.store.decisions import Decision
 from annotations.store.orphans import Orphan
 from annotations.store.rejections import Rejection
 from annotations.store.tagstore import Edit
@@ -23,6 +26,7 @@ from stories.diff import diff_versions
 from stories.model import Story
 from tui.commands import PaletteCommand
 from tui.desk import desk
+from tui.screens.curation import CurationScreen
 from tui.screens.export_dialog import ExportDialog, everything_scope, story_scope
 from tui.screens.finding import Finding
 from tui.screens.library import LibraryScreen
@@ -137,6 +141,14 @@ class ReaderScreen(Finding):
             show=False,
             id="reader.version_diff",
             tooltip="Show what changed in this version since the one before (inserted and deleted words marked)",
+        ),
+        Binding(
+            "C",
+            "curate",
+            "Curate",
+            show=False,
+            id="reader.curate",
+            tooltip="Curate this story: agreed annotations into the curated layer, then settle the rest one by one",
         ),
         Binding(
             "minus",
@@ -340,16 +352,16 @@ class ReaderScreen(Finding):
             self.notify("Nothing to undo." if undo else "Nothing to redo.", severity="warning")
             return
         subject = change.subject
-        # a rejected suggestion and a carried annotation not placed (an orphan) belong to a story too
-        in_story = isinstance(subject, Annotation | Rejection | Orphan)
-        here = isinstance(subject, Annotation | Rejection | Orphan) and subject.story_id == self.story.id
+        # a rejected suggestion, a carried annotation not placed (an orphan), a curation decision: of a story too
+        in_story = isinstance(subject, Annotation | Rejection | Orphan | Decision)
+        here = isinstance(subject, Annotation | Rejection | Orphan | Decision) and subject.story_id == self.story.id
         edits = change.inverse() if undo else change.edits
         self._reload_annotations(current=subject.id if here else None, changed=edits)
-        if isinstance(subject, Annotation | Rejection) and here:
+        if isinstance(subject, Annotation | Rejection | Decision) and here:
             self.view.move_to(subject.start, center=True)
         elsewhere = ""  # undo is one history for the whole library: say where a change was, when not here
         self.refresh_version_bar()
-        if isinstance(subject, Annotation | Rejection | Orphan) and not here:
+        if isinstance(subject, Annotation | Rejection | Orphan | Decision) and not here:
             elsewhere = f" (in “{desk(self).store.story_meta(subject.story_id).headline}”)"
         elif not in_story:
             elsewhere = " (actor registry)"
@@ -420,6 +432,17 @@ class ReaderScreen(Finding):
             return
         desk(self).open_story(versions[here + by].id)
 
+    def action_curate(self) -> None:
+        """Open the curation of this story version (the policy from the config's `curation`)."""
+        if not self._writable():
+            return
+        try:
+            policy = curation_policy(load_config())
+        except ConfigError as exc:
+            self.notify(str(exc), title="Cannot curate", severity="error", markup=False)
+            return
+        self.app.push_screen(CurationScreen(self.story, self.history, policy))
+
     def action_export(self) -> None:
         """Export this version of the story, or what the library would (its filtered list, everything)."""
         store = desk(self).store
@@ -472,6 +495,7 @@ class ReaderScreen(Finding):
                 self.action_delete,
             ),
             *self.suggestion_commands(),
+            ("Curate this story", "Settle the differences into curated ({reader.curate})", self.action_curate),
             ("Undo", "Undo the last change ({reader.undo})", self.action_undo),
             ("Redo", "Redo what was undone ({reader.redo})", self.action_redo),
             ("Find in story", "Incremental find ({reader.find})", self.action_find),

@@ -15,6 +15,8 @@ from typing import Any
 from annotations import config
 from annotations.config import SUGGEST_ANNOTATOR
 from annotations.model import Annotation, AnnotationError, quoted
+from annotations.store import Store
+from stories.text import clean_line
 
 __all__ = ["ALL", "CURATED", "Layers", "ReadOnlyLayer", "layers_of"]
 
@@ -28,7 +30,7 @@ class ReadOnlyLayer(AnnotationError):
     """An edit, retag or delete of an annotation outside the analyst's own layer (refused, one line)."""
 
     def __init__(self, ann: Annotation, layer: str, verb: str) -> None:
-        whose = "the curated layer, written only in curation" if layer == CURATED else f"{layer}'s layer"
+        whose = "the curated layer, written only in curation" if layer == CURATED else f"{clean_line(layer)}'s layer"
         super().__init__(
             f"cannot {verb} {quoted(ann.exact, 40)}: it is in {whose}, read-only here (you change only your own)"
         )
@@ -48,7 +50,10 @@ class Layers:
 
     def of(self, ann: Annotation) -> str:
         """The layer `ann` belongs to."""
-        name = ann.annotator
+        return self.of_name(ann.annotator)
+
+    def of_name(self, name: str) -> str:
+        """The layer of what the annotator `name` made."""
         if self.solo and name != CURATED:
             return self.me
         return self.me if not name or name == self.me or name in self.machine else name
@@ -78,6 +83,22 @@ class Layers:
     def shows(self, ann: Annotation, layer: str) -> bool:
         """Whether a view of `layer` (or of `ALL`) shows `ann`."""
         return layer == ALL or self.of(ann) == layer
+
+    def in_library(self, store: Store) -> list[str]:
+        """The layers the library's annotations are in, ordered as `names` (read from the records: fast)."""
+        found = {self.of_name(rec.annotator) for recs in store.records_by_story().values() for rec in recs.values()}
+        ordered = [self.me, *sorted(found - {self.me, CURATED}, key=str.casefold)]
+        return [*ordered, CURATED] if CURATED in found else ordered
+
+    def choose(self, asked: str | None, present: list[str]) -> str:
+        """The layer an export (or a listing) takes: `asked` if given (one of `present`, or `ALL`; else
+        AnnotationError naming them), else `curated` once the library has it (the set that gets analysed), else
+        `ALL` (everything, as before layers)."""
+        if asked is None:
+            return CURATED if CURATED in present else ALL
+        if asked == ALL or asked in present:
+            return asked
+        raise AnnotationError(f'no layer "{asked}" in the library (its layers: {", ".join([*present, ALL])})')
 
 
 def layers_of(settings: dict[str, Any] | None = None) -> Layers:

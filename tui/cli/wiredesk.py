@@ -20,6 +20,7 @@ import click
 
 from annotations import config
 from annotations.importing import DEFAULT_BUDGET, import_paths, list_files, time_budget
+from annotations.layers import layers_of
 from annotations.model import KINDS
 from annotations.store import Store, StoreError
 from stories.loader import FORMATS, MAX_BYTES
@@ -79,6 +80,7 @@ def _run_app(store: Store, read_only_reason: str = "", open_story: str | None = 
     app = WiredeskApp(
         store,
         annotator=config.annotator(settings),
+        layers=layers_of(settings),
         open_story=open_story,
         demo=demo,
         read_only=read_only_reason,

@@ -14,10 +14,13 @@ from annotations.store import Store
 from tests.store_support import put
 from tests.tui.support import Notices, until
 from tests.tui.test_tui_annotate import CLAIM, NAME, QUOTE, SIZE, make_store, panel_text
+from tests.tui.test_tui_export import export, rows
 from tui.app import WiredeskApp
 from tui.screens.annotation_form import AnnotationForm
+from tui.screens.export_dialog import ExportDialog
 from tui.screens.reader import ReaderScreen
 from tui.widgets.annotation_panel import AnnotationPanel
+from tui.widgets.choice_field import ChoiceField
 from tui.widgets.status_line import StatusLine
 
 pytestmark = pytest.mark.usefixtures("no_suggestions")
@@ -132,3 +135,26 @@ async def test_one_layer_nothing_changes(tmp_path: Path) -> None:
         await pilot.press("L")
         await until(pilot, lambda: "only your layer" in " ".join(notices.messages()), "the key to say so")
         assert app.screen.query_one(AnnotationPanel).rows.row_count == 1
+
+
+async def test_the_export_dialog_offers_the_layers_curated_first(
+    team: tuple[Store, str, dict[str, Annotation]], tmp_path: Path
+) -> None:
+    store, sid, anns = team
+    app = app_for(store, sid)
+    out = tmp_path / "out.csv"
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen) and shown(app), "the reader")
+        await pilot.press("E")
+        await until(pilot, lambda: isinstance(app.screen, ExportDialog), "the export dialog")
+        box = app.screen
+        assert isinstance(box, ExportDialog)
+        field = box.query_one("#export-layer", ChoiceField)
+        assert field.value == CURATED and box.query_one("#export-layer-row").display
+        assert await export(pilot, app, out) == f"Exported 1 annotation to {out} (layer curated)"
+        assert [r["annotation_id"] for r in rows(out)] == [anns[CURATED].id]
+        field.focus()
+        await pilot.press("right")  # curated -> all
+        await until(pilot, lambda: field.value == ALL, "every layer chosen")
+        assert await export(pilot, app, out, "enter") == f"Exported 4 annotations to {out} (every layer)"
+        assert {r["annotation_id"] for r in rows(out)} == {a.id for a in anns.values()}

@@ -158,3 +158,19 @@ async def test_the_export_dialog_offers_the_layers_curated_first(
         await until(pilot, lambda: field.value == ALL, "every layer chosen")
         assert await export(pilot, app, out, "enter") == f"Exported 4 annotations to {out} (every layer)"
         assert {r["annotation_id"] for r in rows(out)} == {a.id for a in anns.values()}
+
+
+async def test_of_two_alike_yours_is_the_one_at_the_cursor(team: tuple[Store, str, dict[str, Annotation]]) -> None:
+    store, sid, anns = team
+    app = app_for(store, sid)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen) and shown(app), "the reader")
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        for _ in range(3):
+            await pilot.press("L")
+        await until(pilot, lambda: screen.shown_layer == ALL, "every layer")
+        screen.view.move_to(anns["ben"].start)  # ben's quote and yours: the same words
+        await pilot.press("x")
+        await until(pilot, lambda: store.annotation(anns["ana"].id) is None, "yours deleted")
+        assert store.annotation(anns["ben"].id) == anns["ben"]

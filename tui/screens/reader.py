@@ -342,7 +342,7 @@ class ReaderScreen(Finding):
 
     def _show_cursor_state(self, current: str | None = None) -> None:
         view = self.view
-        here = view.annotations_at(view.cursor)
+        here = self.annotations_here()
         suggestion = self._mark_current()
         if suggestion is not None and here and suggestion != self._jumped:
             suggestion = None  # a tag at the cursor comes first, unless a jump went to the suggestion

@@ -86,8 +86,14 @@ class Tagging(Screen):
         first, if given)."""
         if self.panel.has_focus_within:
             return self.panel.highlighted
-        here = self.view.annotations_at(self.view.cursor)
+        here = self.annotations_here()
         return next((a for a in here if a.kind in kinds), here[0] if here else None)
+
+    def annotations_here(self) -> list[Annotation]:
+        """The annotations under the cursor, innermost first; of two alike (all layers shown), yours first."""
+        layers = desk(self).layers
+        here = self.view.annotations_at(self.view.cursor)
+        return sorted(here, key=lambda a: (a.end - a.start, a.start, not layers.editable(a)))
 
     def _writable(self) -> bool:
         if desk(self).read_only:

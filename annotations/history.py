@@ -6,7 +6,9 @@ actor it names, merging two registry entries, deleting an entry and the links to
 edits backwards.
 
 The duplicate policy lives here, for the app and the command line alike: a story holds one annotation of a
-kind per span (`DuplicateAnnotation` names the one already there).
+kind per span in each annotator layer (`DuplicateAnnotation` names the one already there). So does the layers'
+rule: a `History` given `layers` refuses to edit or delete an annotation of another's layer (`ReadOnlyLayer`);
+`do` itself checks nothing (curation writes the curated layer through it).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 
 from annotations import handover
 from annotations.actors import Actor, fold_name
+from annotations.layers import Layers
 from annotations.model import CURATED, LINKS, Annotation, AnnotationError, quoted, with_article
 from annotations.registry import merge_edits
 from annotations.store import Store
@@ -37,15 +40,18 @@ class DuplicateAnnotation(AnnotationError):
         self.existing = existing
 
 
-def existing_annotation(store: Store, ann: Annotation) -> Annotation | None:
+def existing_annotation(store: Store, ann: Annotation, layers: Layers | None = None) -> Annotation | None:
     """The annotation (another than `ann`) of the same kind and span in its story, if there is one: the
-    duplicate policy allows one annotation of a kind per span. The curated layer is apart: curation copies
-    annotators' spans into it (`annotations.curation`)."""
+    duplicate policy allows one annotation of a kind per span (with `layers`: per span in each layer, so two
+    annotators may tag the same words alike). The curated layer is apart: curation copies annotators' spans into it
+    (`annotations.curation`)."""
     kind, start, end, curated = ann.kind, ann.start, ann.end, ann.annotator == CURATED
     for rec in store.records_by_story().get(ann.story_id, {}).values():  # records: no Annotation made for each
         same = rec.start == start and rec.end == end and rec.kind == kind and rec.id != ann.id
         if same and (rec.annotator == CURATED) == curated:
-            return store.annotation(rec.id)
+            found = store.annotation(rec.id)
+            if found is not None and (layers is None or layers.of(found) == layers.of(ann)):
+                return found
     return None
 
 
@@ -94,10 +100,14 @@ class Change:
 class History:
     """Applies changes to a store and remembers them for undo/redo (for one session). `hand_over` (the command
     line's): each step is also left for the app to undo (`annotations.handover`); `adopt` (the app's) starts the
-    history with the steps the command line left."""
+    history with the steps the command line left. `layers`: whose layer is the analyst's (edits and deletes of
+    another layer are refused; duplicates are counted per layer); None: one layer, as before annotators."""
 
-    def __init__(self, store: Store, limit: int = 1000, *, hand_over: bool = False) -> None:
+    def __init__(
+        self, store: Store, limit: int = 1000, *, hand_over: bool = False, layers: Layers | None = None
+    ) -> None:
         self.store = store
+        self.layers = layers
         self.limit = limit
         self.hand_over = hand_over
         self._undo: list[Change] = []
@@ -130,7 +140,12 @@ class History:
 
     def existing(self, ann: Annotation) -> Annotation | None:
         """The annotation (another than `ann`) of the same kind and span in its story, if there is one."""
-        return existing_annotation(self.store, ann)
+        return existing_annotation(self.store, ann, self.layers)
+
+    def check_editable(self, ann: Annotation, verb: str = "edit") -> None:
+        """Refuse (`ReadOnlyLayer`) to `verb` an annotation outside the analyst's layer (nothing, without layers)."""
+        if self.layers is not None:
+            self.layers.check(ann, verb)
 
     def _refuse_duplicate(self, ann: Annotation) -> None:
         if (there := self.existing(ann)) is not None:
@@ -168,6 +183,7 @@ class History:
         before = self.store.annotation(ann.id)
         if before is None:
             raise AnnotationError(f"no annotation {ann.id[:8]}")
+        self.check_editable(before, "retag" if before.kind != ann.kind else "edit")
         self._refuse_duplicate(ann)
         changed = dataclasses.replace(ann, modified=before.modified) != before
         edits: list[Edit] = [(None, a) for a in new_actors]
@@ -194,6 +210,7 @@ class History:
             before = self.store.annotation(ann_id)
             if before is None:
                 raise AnnotationError(f"no annotation {ann_id[:8]}")
+            self.check_editable(before, "delete")
             gone[before.id] = before
         kinds = {a.kind for a in gone.values()}
         label = f"delete {kinds.pop()}" if len(gone) == 1 else f"delete {len(gone)} annotations"

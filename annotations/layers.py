@@ -10,24 +10,50 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from annotations import config
 from annotations.config import SUGGEST_ANNOTATOR
-from annotations.model import CURATED, Annotation
+from annotations.model import CURATED, Annotation, AnnotationError, quoted
+from annotations.store import Store
+from stories.text import clean_line
 
-__all__ = ["CURATED", "Layers"]
+__all__ = ["ALL", "CURATED", "Layers", "ReadOnlyLayer", "layers_of"]
+
+#: Not a layer: every layer at once (the reader's side-by-side view, an export of everything).
+ALL = "all"
+
+
+class ReadOnlyLayer(AnnotationError):
+    """An edit, retag or delete of an annotation outside the analyst's own layer (refused, one line)."""
+
+    def __init__(self, ann: Annotation, layer: str, verb: str) -> None:
+        whose = "the curated layer, written only in curation" if layer == CURATED else f"{clean_line(layer)}'s layer"
+        super().__init__(
+            f"cannot {verb} {quoted(ann.exact, 40)}: it is in {whose}, read-only here (you change only your own)"
+        )
+        self.layer = layer
 
 
 @dataclass(frozen=True)
 class Layers:
     """Whose layer each annotation is in, for the analyst `me`; `machine`: annotator names of machine-made
-    annotations that count as the analyst's own."""
+    annotations that count as the analyst's own. `solo`: one analyst who has not named themselves (no `annotator`
+    in the config: `me` is the OS user name, a guess), so every annotation but the curated ones is theirs, whatever
+    name it carries (another machine's user name, a merged export), and the library works as before layers."""
 
     me: str
     machine: frozenset[str] = frozenset({SUGGEST_ANNOTATOR})
+    solo: bool = False
 
     def of(self, ann: Annotation) -> str:
         """The layer `ann` belongs to."""
-        name = ann.annotator
+        return self.of_name(ann.annotator)
+
+    def of_name(self, name: str) -> str:
+        """The layer of what the annotator `name` made."""
+        if self.solo and name != CURATED:
+            return self.me
         return self.me if not name or name == self.me or name in self.machine else name
 
     def names(self, anns: Iterable[Annotation]) -> list[str]:
@@ -45,3 +71,38 @@ class Layers:
     def editable(self, ann: Annotation) -> bool:
         """Whether the analyst may edit or delete `ann` outside curation: only their own layer's."""
         return self.of(ann) == self.me
+
+    def check(self, ann: Annotation, verb: str = "edit") -> None:
+        """Refuse (ReadOnlyLayer) to `verb` ("edit", "delete", "retag"…) `ann` if it is not in the analyst's layer:
+        the one rule the app and the command line both apply, through `History`."""
+        if not self.editable(ann):
+            raise ReadOnlyLayer(ann, self.of(ann), verb)
+
+    def shows(self, ann: Annotation, layer: str) -> bool:
+        """Whether a view of `layer` (or of `ALL`) shows `ann`."""
+        return layer == ALL or self.of(ann) == layer
+
+    def in_library(self, store: Store) -> list[str]:
+        """The layers the library's annotations are in, ordered as `names` (read from the records: fast)."""
+        found = {self.of_name(rec.annotator) for recs in store.records_by_story().values() for rec in recs.values()}
+        ordered = [self.me, *sorted(found - {self.me, CURATED}, key=str.casefold)]
+        return [*ordered, CURATED] if CURATED in found else ordered
+
+    def choose(self, asked: str | None, present: list[str]) -> str:
+        """The layer an export (or a listing) takes: `asked` if given (one of `present`, or `ALL`; else
+        AnnotationError naming them), else `curated` once the library has it (the set that gets analysed), else
+        `ALL` (everything, as before layers)."""
+        if asked is None:
+            return CURATED if CURATED in present else ALL
+        if asked == ALL or asked in present:
+            return asked
+        raise AnnotationError(f'no layer "{asked}" in the library (its layers: {", ".join([*present, ALL])})')
+
+
+def layers_of(settings: dict[str, Any] | None = None) -> Layers:
+    """The layers as the config file sets them: `annotator` is yours, and so is what `suggest_annotator` made;
+    with no `annotator` named, the analyst works `solo` (see `Layers`)."""
+    machine = frozenset({SUGGEST_ANNOTATOR, config.suggest_annotator(settings)})
+    named = (settings or {}).get("annotator")
+    solo = not (isinstance(named, str) and named.strip())
+    return Layers(config.annotator(settings), machine, solo=solo)

@@ -21,6 +21,7 @@ from textual.screen import ModalScreen, Screen
 
 from annotations.config import SavedSearch
 from annotations.history import History
+from annotations.layers import Layers
 from annotations.registry import Registry
 from annotations.store import LoadCancelled, Store, StoreError
 from tui.commands import WiredeskCommands
@@ -86,6 +87,7 @@ class WiredeskApp(App[None]):
         store: Store,
         *,
         annotator: str = "",
+        layers: Layers | None = None,
         open_story: str | None = None,
         demo: bool = False,
         read_only: str = "",
@@ -112,6 +114,8 @@ class WiredeskApp(App[None]):
         self.saved_searches: tuple[list[SavedSearch], list[str]] = searches or ([], [])
         self.store = store
         self.annotator = annotator
+        #: Whose layer each annotation is in (`annotations.layers.layers_of` the config); default: one analyst.
+        self.layers = layers or Layers(annotator, solo=True)
         #: The export dialog's last format and folder, offered again next time (this session).
         self.export_memory: dict[str, str] = {}
         self.demo = demo
@@ -190,7 +194,7 @@ class WiredeskApp(App[None]):
         """The undo history of this session: one for every story and the actor registry alike, beginning with the
         steps `wiredesk annotate`, `edit` and `delete` left (`annotations.handover`)."""
         if self._history is None:
-            self._history = History(self.store)
+            self._history = History(self.store, layers=self.layers)
             self._history.adopt()
         return self._history
 

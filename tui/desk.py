@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # types only: the store and history are the app's, built by t
 
     from annotations.config import SavedSearch
     from annotations.history import History
+    from annotations.layers import Layers
     from annotations.registry import Registry
     from annotations.store import Store
     from annotations.suggest import Suggestion
@@ -32,6 +33,8 @@ class Desk(Protocol):
     store: Store
     #: Who makes the annotations.
     annotator: str
+    #: Whose layer each annotation is in (yours: `annotator`'s); others' and `curated` are read-only here.
+    layers: Layers
     #: Why the library cannot be written (another process holds it), or "" if it can.
     read_only: str
     #: The app runs on the throwaway demo library.

@@ -43,6 +43,9 @@ class StoryLayers:
         self._suggestion_index: SpanIndex[Suggestion] = SpanIndex([])
         self.matches: list[tuple[int, int]] = []
         self._match_index: SpanIndex[None] = SpanIndex([])
+        #: With every annotator layer shown at once: the mark of an annotation's layer (None: none), drawn over
+        #: its kind's style (a text attribute, not a colour: underlines and overlines tell the layers apart).
+        self.layer_mark: Callable[[Annotation], Style | None] | None = None
 
     # --- the layers ---------------------------------------------------------------------------------------------
 
@@ -126,8 +129,12 @@ class StoryLayers:
         if current is not None:
             add(current.start, current.end, style("pending-current"))
         here = [ann for _, _, ann in self._annotation_index.overlapping(start, end)]
+        mark = self.layer_mark
         for ann in sorted(here, key=lambda a: _KIND_ORDER.get(a.kind, 9)):
-            add(ann.start, ann.end, style(ann.kind) + _UNDIMMED)
+            drawn = style(ann.kind) + _UNDIMMED
+            if mark is not None and (extra := mark(ann)) is not None:
+                drawn += extra
+            add(ann.start, ann.end, drawn)
         for s, e, _ in self._match_index.overlapping(start, end):
             add(s, e, style("match"))
         if selection is not None:

@@ -36,6 +36,7 @@ from typing import IO, Any, Protocol, cast, runtime_checkable
 import orjson
 
 from annotations.actors import Actor
+from annotations.layers import ALL, Layers
 from annotations.model import Annotation, AnnotationError
 from annotations.registry import Registry
 from annotations.store import Store, StoreError, StoryEntry
@@ -116,6 +117,9 @@ class ExportFilter:
     since: str | None = None
     until: str | None = None
     annotators: frozenset[str] | None = None
+    #: Only the annotations in this layer (`annotations.layers`), as `layers` sees them; None (or `ALL`): every one.
+    layer: str | None = None
+    layers: Layers | None = None
 
     def takes_story(self, entry: StoryEntry) -> bool:
         if self.story_ids is not None and entry.id not in self.story_ids:
@@ -128,12 +132,15 @@ class ExportFilter:
             return False
         if self.annotators is not None and ann.annotator not in self.annotators:
             return False
+        if self.layer is not None and self.layers is not None and not self.layers.shows(ann, self.layer):
+            return False
         return self.actor_ids is None or any(t in self.actor_ids for t in ann.links().values())
 
     @property
     def narrows_annotations(self) -> bool:
         """True if some annotations of a chosen story may be left out (so stories without any are skipped)."""
-        return any(x is not None for x in (self.kinds, self.actor_ids, self.annotators))
+        in_layer = self.layer if self.layer != ALL and self.layers is not None else None
+        return any(x is not None for x in (self.kinds, self.actor_ids, self.annotators, in_layer))
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from annotations.model import Annotation, AnnotationError
 from annotations.registry import Mode, NameClash, Registry, actor_label, edit_entry
 from annotations.store import Store, StoryEntry
 from stories.text import clean_line
-from tui.cli.base import echo_rich, open_store, user_errors, utf8_stdout
+from tui.cli.base import echo_rich, in_layer, layer_option, open_store, user_errors, utf8_stdout
 
 __all__ = ["COMMANDS", "existing_actor"]
 
@@ -275,14 +275,17 @@ _QUOTE_COLUMNS = ("speaker", "speaker_id", "form", "cue", "story_id", "published
     "--speaker", metavar="NAME", help="Only the quotes of this actor (a name, alias, id prefix or a surname alone)."
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@layer_option
 @click.pass_context
 @user_errors
-def quotes_(ctx: click.Context, speaker: str | None, fmt: str) -> None:
+def quotes_(ctx: click.Context, speaker: str | None, fmt: str, layer: str | None) -> None:
     """List every quote in the library with its speaker, form and cue, newest story first."""
     store = open_store(ctx, write=False)
     only = existing_actor(store, speaker, "lenient") if speaker is not None else None
     rows = []
-    for row in _usage_rows(store, (("speaker", a) for a in store.iter_annotations() if a.kind == "quote")):
+    shown = in_layer(store, layer)
+    quotes = (("speaker", a) for a in store.iter_annotations() if a.kind == "quote" and shown(a))
+    for row in _usage_rows(store, quotes):
         who = store.actor(row["linked_to"])
         if only is None or (who is not None and who.id == only.id):
             rows.append({"speaker": who.name if who else "", "speaker_id": who.id if who else None, **row})

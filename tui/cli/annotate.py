@@ -17,6 +17,7 @@ import click
 from annotations import anchor, config
 from annotations.actors import ACTOR_TYPES, Actor
 from annotations.history import DuplicateAnnotation, History, find_annotation
+from annotations.layers import layers_of
 from annotations.model import FIELDS_OF_KIND, FORMS, KINDS, STATUSES, Annotation, AnnotationError, quoted, with_article
 from annotations.registry import Registry, or_list
 from stories.model import short_id
@@ -221,8 +222,9 @@ def annotate(
             f"note: the text occurs {count} times in story {item.short_id}; tagged the first (see --occurrence)",
             err=True,
         )
-    ann = Annotation.new(item, kind, start, end, note=note, annotator=config.annotator(config.load_config()))
-    history = History(store, hand_over=True)
+    settings = config.load_config()
+    ann = Annotation.new(item, kind, start, end, note=note, annotator=config.annotator(settings))
+    history = History(store, hand_over=True, layers=layers_of(settings))
     if (there := history.existing(ann)) is not None:
         if skip_existing:
             click.echo(f"skipped: {DuplicateAnnotation(there)}")
@@ -243,18 +245,21 @@ def annotate(
 @user_errors
 def edit(ctx: click.Context, /, annotation: str, note: str | None, **links: Any) -> None:
     """Change the annotation ANNOTATION (any unique id prefix, see `wiredesk show STORY --format json`): its
-    note, and the fields of its kind. One step, saved at once; the app's undo (u) undoes it."""
+    note, and the fields of its kind. One step, saved at once; the app's undo (u) undoes it. Only your own
+    layer's annotations change: another annotator's and the curated layer are read-only outside curation."""
     if note is None and not any(v not in (None, False) for v in links.values()):
         raise click.UsageError("nothing to change: give --note or a field of the annotation's kind")
     store = open_store(ctx)
     ann = find_annotation(store, annotation)
+    history = History(store, hand_over=True, layers=layers_of(config.load_config()))
+    history.check_editable(ann)  # another's layer: refused before its options are looked at
     check_link_options(ann.kind, links)
     linked = link(Registry.of(store), ann, links, edit=True)
     after = linked.ann.edited(**({"note": note} if note is not None else {}))
     if replace(after, modified=ann.modified) == ann and linked.entry is None:
         click.echo(f"{ann.kind} {ann.id[:8]} unchanged")
         return
-    History(store, hand_over=True).edit(after, new_actors=tuple(linked.new), entry=linked.entry)
+    history.edit(after, new_actors=tuple(linked.new), entry=linked.entry)
     click.echo(_saved("saved", after, short_id(ann.story_id)))
     for line in linked.lines:
         click.echo(line)
@@ -266,10 +271,12 @@ def edit(ctx: click.Context, /, annotation: str, note: str | None, **links: Any)
 @user_errors
 def delete(ctx: click.Context, annotations: tuple[str, ...]) -> None:
     """Delete the annotations ANNOTATIONS (any unique id prefixes), in one step the app's undo (u) undoes; the
-    registry entries they link to stay. Nothing is deleted if one of the ids is not found."""
+    registry entries they link to stay. Nothing is deleted if one of the ids is not found, or is in another
+    annotator's layer or the curated one (read-only outside curation)."""
     store = open_store(ctx)
     found = {a.id: a for a in (find_annotation(store, ref) for ref in annotations)}
-    for gone in History(store, hand_over=True).delete_many(list(found)):
+    history = History(store, hand_over=True, layers=layers_of(config.load_config()))
+    for gone in history.delete_many(list(found)):
         click.echo(_saved("deleted", gone, short_id(gone.story_id)))
 
 

@@ -13,12 +13,13 @@ from typing import Any, ParamSpec, TextIO, TypeVar
 import click
 
 from annotations import config
-from annotations.model import AnnotationError
+from annotations.layers import layers_of
+from annotations.model import Annotation, AnnotationError
 from annotations.store import ReadOnlyError, Store, StoreError, StoreLockedError
 from stories.model import StoryError
 from stories.text import clean_line
 
-__all__ = ["CliContext", "echo_rich", "open_store", "user_errors", "utf8_stdout"]
+__all__ = ["CliContext", "echo_rich", "in_layer", "layer_option", "open_store", "user_errors", "utf8_stdout"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -86,6 +87,24 @@ class CliContext:
 
 def open_store(ctx: click.Context, write: bool = True) -> Store:
     return ctx.ensure_object(CliContext).store(write)
+
+
+#: `--layer NAME` of the commands that read annotations (every layer unless given).
+layer_option = click.option(
+    "--layer",
+    metavar="NAME",
+    help="Only this annotator layer: yours (your config's annotator), another annotator's, curated, or all [all].",
+)
+
+
+def in_layer(store: Store, asked: str | None) -> Callable[[Annotation], bool]:
+    """Whether an annotation is in the layer `--layer` asked for (every one if None); AnnotationError naming the
+    library's layers if there is no such layer."""
+    if asked is None:
+        return lambda _ann: True
+    layers = layers_of(config.load_config())
+    chosen = layers.choose(asked, layers.in_library(store))
+    return lambda ann: layers.shows(ann, chosen)
 
 
 #: Seconds the app waits for `wiredesk watch` to finish importing a batch before opening read-only.

@@ -6,7 +6,9 @@ from datetime import date
 
 import click
 
+from annotations import config
 from annotations.exports import EXPORTERS, ExportFilter, actor_ids, exporter, select, write_export
+from annotations.layers import ALL, CURATED, layers_of
 from annotations.model import KINDS
 from annotations.store import Store
 from stories.text import clean_line
@@ -32,16 +34,30 @@ def _filter(
     since: str | None,
     until: str | None,
     annotators: tuple[str, ...],
-) -> ExportFilter:
+    layer: str | None,
+) -> tuple[ExportFilter, str]:
+    """The filter of the options, and a note on the layer exported for the summary ("" if the library has one)."""
     ids = frozenset().union(*(actor_ids(store, name) for name in actors)) if actors else None
-    return ExportFilter(
+    layers = layers_of(config.load_config())
+    present = layers.in_library(store)
+    chosen = layers.choose(layer, present) if layer is not None or not annotators else ALL
+    if chosen == CURATED and layer is None:
+        note = "the curated layer: the default once there is one; --layer all for every layer"
+    elif layer is None and len(present) < 2:
+        note = ""
+    else:
+        note = "every layer" if chosen == ALL else f"layer {clean_line(chosen)}"
+    flt = ExportFilter(
         story_ids=frozenset(store.resolve(ref) for ref in story_refs) or None,
         kinds=frozenset(kinds) or None,
         actor_ids=ids,
         since=since,
         until=until,
         annotators=frozenset(annotators) or None,
+        layer=chosen,
+        layers=layers,
     )
+    return flt, note
 
 
 @click.command()
@@ -58,7 +74,18 @@ def _filter(
 @click.option("--actor", "actors", multiple=True, help="Only those linked to this actor (name or alias; repeatable).")
 @click.option("--since", callback=_iso_date, help="Only stories dated on or after this day (YYYY-MM-DD).")
 @click.option("--until", callback=_iso_date, help="Only stories dated on or before this day (YYYY-MM-DD).")
-@click.option("--annotator", "annotators", multiple=True, help="Only annotations by this annotator (repeatable).")
+@click.option(
+    "--annotator",
+    "annotators",
+    multiple=True,
+    help="Only annotations by this annotator, by name as recorded (repeatable; without --layer: in any layer).",
+)
+@click.option(
+    "--layer",
+    metavar="NAME",
+    help="Only this annotator layer: yours (your config's annotator, with what you accepted from suggestions), "
+    "another annotator's, curated, or all. Default: curated once the library has a curated layer, else all.",
+)
 @click.option("--excel", is_flag=True, help="CSV: start with a byte-order mark, so Excel reads it as UTF-8.")
 @click.option("--force", is_flag=True, help="Replace the output file (or brat folder) if it exists.")
 @click.option(
@@ -76,6 +103,7 @@ def export(
     since: str | None,
     until: str | None,
     annotators: tuple[str, ...],
+    layer: str | None,
     excel: bool,
     force: bool,
     strict: bool,
@@ -87,7 +115,10 @@ def export(
     not there; one that exists is replaced only with --force. If -o names a symbolic link, the file it points to
     is replaced that way, in its own folder, and the link is left as it is. A FIFO, a character device or
     /dev/stdout is written into as it is, without --force. A story whose text is damaged is skipped with a
-    warning naming it (--strict: the export fails instead)."""
+    warning naming it (--strict: the export fails instead).
+
+    Once the library has a curated layer, the export is of it (what a curator settled) unless --layer or
+    --annotator says otherwise; the summary line says which layer was exported."""
     module = exporter(fmt)
     to_stdout = output in (None, "-")
     if to_stdout and not module.SINGLE_FILE:
@@ -98,17 +129,20 @@ def export(
         raise click.UsageError(f"--since {since} is after --until {until}")
     store = open_store(ctx, write=False)
     warnings: list[str] = []
-    flt = _filter(store, story_refs, kinds, actors, since, until, annotators)
+    flt, layer_note = _filter(store, story_refs, kinds, actors, since, until, annotators, layer)
     selection = select(store, flt, strict=strict, skipped=None if strict else warnings.append)
     options = {"excel": True} if excel else {}
     try:
         if to_stdout:
             with utf8_stdout() as out:
-                module.write(store, out, selection, **options)
+                count = module.write(store, out, selection, **options)
+            if layer_note:  # the data on stdout, the layer it holds on stderr
+                click.echo(f"exported {count} annotation(s) as {fmt}: {layer_note}", err=True)
             return
         assert output is not None
         count = write_export(store, fmt, output, selection, force=force, **options)
-        click.echo(f"exported {count} annotation(s) as {fmt} to {clean_line(output)}", err=True)
+        of = f": {layer_note}" if layer_note else ""
+        click.echo(f"exported {count} annotation(s) as {fmt} to {clean_line(output)}{of}", err=True)
     finally:
         for warning in warnings:
             click.echo(f"warning: {clean_line(warning)}", err=True)

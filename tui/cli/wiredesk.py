@@ -20,6 +20,7 @@ import click
 
 from annotations import config
 from annotations.importing import DEFAULT_BUDGET, import_paths, list_files, time_budget
+from annotations.layers import layers_of
 from annotations.model import KINDS
 from annotations.store import Store, StoreError
 from stories.loader import FORMATS, MAX_BYTES
@@ -37,7 +38,7 @@ from tui.cli import search as cli_search
 from tui.cli import suggest as cli_suggest
 from tui.cli import versions as cli_versions
 from tui.cli import watch as cli_watch
-from tui.cli.base import PIPE_WIDTH, CliContext, echo_rich, open_store, user_errors
+from tui.cli.base import PIPE_WIDTH, CliContext, echo_rich, in_layer, layer_option, open_store, user_errors
 
 __all__ = ["main"]
 
@@ -81,6 +82,7 @@ def _run_app(store: Store, read_only_reason: str = "", open_story: str | None = 
     app = WiredeskApp(
         store,
         annotator=config.annotator(settings),
+        layers=layers_of(settings),
         open_story=open_story,
         demo=demo,
         read_only=read_only_reason,
@@ -308,13 +310,14 @@ def list_(ctx: click.Context, fmt: str, all_versions: bool, only_unread: bool) -
 @main.command()
 @click.argument("story")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@layer_option
 @click.pass_context
 @user_errors
-def show(ctx: click.Context, story: str, fmt: str) -> None:
+def show(ctx: click.Context, story: str, fmt: str, layer: str | None) -> None:
     """Show STORY with its annotations (text: formatted; json: metadata, text, blocks, annotations)."""
     store = open_store(ctx, write=False)
     item = store.story(store.resolve(story))
-    anns = store.annotations(item.id)
+    anns = list(filter(in_layer(store, layer), store.annotations(item.id)))
     if fmt == "json":
         data = {**item.to_dict(), "annotations": [a.to_dict() for a in anns]}
         if orphans := store.orphans(item.id):  # carried from an earlier version but not placed: waiting for review

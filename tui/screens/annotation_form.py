@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from annotations.actors import ACTOR_TYPES, Actor
 from annotations.history import DuplicateAnnotation, existing_annotation
+from annotations.layers import Layers
 from annotations.model import FIELDS_OF_KIND, FORMS, KINDS, LINKS, STATUSES, Annotation, AnnotationError
 from annotations.store import Store
 from stories.text import clean_line
@@ -108,16 +109,19 @@ class AnnotationForm(ModalScreen[FormEdit | None]):
         read_only: str = "",
         new_actors: Iterable[Actor] = (),
         adding: bool = False,
+        layers: Layers | None = None,
     ) -> None:
         """`prefer`: ids of the actors in this story (the picker lists them first); `read_only`: why nothing
         can be saved, or "". `adding`: `ann` is not stored yet (a suggestion to accept): saving it unchanged
-        saves it; `new_actors`: the registry entries it links to that saving it makes."""
+        saves it; `new_actors`: the registry entries it links to that saving it makes; `layers`: a duplicate is
+        one in the annotation's own layer (None: in any)."""
         super().__init__()
         self.ann = ann
         self.store = store
         self.prefer = set(prefer)
         self.read_only = read_only
         self.adding = adding
+        self.annotator_layers = layers
         self.picked: dict[str, Picked | None] = {}  # link fields the user changed, by field name
         new = {a.id: a for a in new_actors}
         for name in LINKS:
@@ -259,7 +263,7 @@ class AnnotationForm(ModalScreen[FormEdit | None]):
         error = self.query_one("#form-error", Static)
         try:
             edit = self._edits()
-            if (there := existing_annotation(self.store, edit.ann)) is not None:
+            if (there := existing_annotation(self.store, edit.ann, self.annotator_layers)) is not None:
                 raise DuplicateAnnotation(there)
         except AnnotationError as exc:
             error.update(Text(f"Not saved: {exc}"))

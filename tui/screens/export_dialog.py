@@ -5,6 +5,7 @@ offer scopes, too)."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from datetime import date
 from pathlib import Path
@@ -30,6 +31,7 @@ from annotations.exports.scopes import (
     list_scope,
     story_scope,
 )
+from annotations.layers import ALL, CURATED
 from annotations.store import StoreError
 from stories.text import clean_line
 from tui.desk import desk
@@ -108,6 +110,8 @@ class ExportDialog(ModalScreen[Path | None]):
         self._replace: Path | None = None  # the existing destination a second Enter replaces
         self._written: Path | None = None
         self._timer: Timer | None = None
+        self._layers: list[str] = []  # the library's annotator layers, then `ALL`: the Layer row's choices
+        self._layer = ALL
 
     def compose(self) -> ComposeResult:
         memory = desk(self).export_memory
@@ -117,6 +121,9 @@ class ExportDialog(ModalScreen[Path | None]):
         destination = default_path(self._format, module, self._today)
         if memory.get("folder"):
             destination = str(Path(memory["folder"]) / Path(destination).name)
+        layers = desk(self).layers
+        present = layers.in_library(desk(self).store)
+        self._layers, self._layer = [*present, ALL], layers.choose(None, present)
         with Vertical():
             yield Label("Export annotations", id="export-title")
             yield self._row("Format", ChoiceField(list(self.formats), self._format, id="export-format"))
@@ -125,6 +132,9 @@ class ExportDialog(ModalScreen[Path | None]):
             yield Static(
                 self.scopes[self._scope].detail, id="export-scope-detail", classes="export-detail", markup=False
             )
+            layer = ChoiceField(self._layers, self._layer, id="export-layer")
+            yield self._row("Layer", layer, id="export-layer-row")
+            yield Static(self._layer_detail(), id="export-layer-detail", classes="export-detail", markup=False)
             yield self._row("For", ChoiceField(CSV_FOR, CSV_FOR[0], id="export-excel"), id="export-excel-row")
             yield self._row("Save to", PathInput(destination, id="export-path"))
             yield Static(HELP, id="export-help", markup=False)
@@ -135,6 +145,9 @@ class ExportDialog(ModalScreen[Path | None]):
         return Horizontal(Label(label), field, id=id, classes="export-row")
 
     def on_mount(self) -> None:
+        several = len(self._layers) > 2  # one layer (yours) and "all": nothing to choose, the row is not shown
+        self.query_one("#export-layer-row").display = several
+        self.query_one("#export-layer-detail").display = several
         self._show_format()
         self.query_one("#export-format").focus()
 
@@ -153,10 +166,21 @@ class ExportDialog(ModalScreen[Path | None]):
             if box.value.endswith(old_end):  # the ending follows the format; a name of the user's own stays
                 box.value = box.value[: -len(old_end)] + _ending(self._format, self.formats[self._format])
             self._show_format()
+        elif event.field.id == "export-layer":
+            self._layer = str(event.value)
+            self.query_one("#export-layer-detail", Static).update(self._layer_detail())
         elif event.field.id == "export-scope":
             self._scope = str(event.value)
             self.query_one("#export-scope-detail", Static).update(self.scopes[self._scope].detail)
         self._replace = None
+
+    def _layer_detail(self) -> str:
+        """What the Layer choice exports (curated is the default once the library has it)."""
+        if self._layer == ALL:
+            return "every annotator's layer, and the curated one"
+        if self._layer == CURATED:
+            return "what the curators settled (the default once the library has it)"
+        return f"{clean_line(self._layer)}'s annotations" + (" (yours)" if self._layer == desk(self).layers.me else "")
 
     def _show_format(self) -> None:
         self.query_one("#export-format-label", Static).update(self.formats[self._format].LABEL)
@@ -218,7 +242,8 @@ class ExportDialog(ModalScreen[Path | None]):
         self.query_one(ProgressBar).update(total=None, progress=0)
         self._say("Counting annotations…")
         self._timer = self.set_interval(0.1, self._show_progress)
-        self._export(self._format, path, self.scopes[self._scope].filter, options)
+        flt = dataclasses.replace(self.scopes[self._scope].filter, layer=self._layer, layers=desk(self).layers)
+        self._export(self._format, path, flt, options)
 
     @property
     def _excel(self) -> bool:
@@ -273,7 +298,8 @@ class ExportDialog(ModalScreen[Path | None]):
             bar.update(progress=bar.total or 0)
             bar.add_class("-done")  # no "--:--:--" left where the time to go was
             noun = "annotation" if outcome == "1" else "annotations"
-            self._say(f"Exported {outcome} {noun} to {path}", "green")
+            layer = f" ({'every layer' if self._layer == ALL else f'layer {clean_line(self._layer)}'})"
+            self._say(f"Exported {outcome} {noun} to {path}{layer if len(self._layers) > 2 else ''}", "green")
         elif not outcome:
             self.app.notify("Export stopped; nothing was written.", severity="warning")
             self.dismiss(self._written)

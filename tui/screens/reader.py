@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -16,6 +17,7 @@ from textual.widgets import Footer, Header
 from annotations.config import ConfigError, load_config
 from annotations.curation import curation_policy
 from annotations.history import Change, History
+from annotations.layers import ALL, CURATED
 from annotations.model import Annotation, AnnotationError
 from annotations.store import StoreError
 from annotations.store.decisions import Decision
@@ -24,6 +26,7 @@ from annotations.store.rejections import Rejection
 from annotations.store.tagstore import Edit
 from stories.diff import diff_versions
 from stories.model import Story
+from stories.text import clean_line
 from tui.commands import PaletteCommand
 from tui.desk import desk
 from tui.screens.curation import CurationScreen
@@ -46,6 +49,15 @@ __all__ = ["ReaderScreen"]
 
 #: Below this width the annotation panel hides itself (`p` shows it again).
 PANEL_MIN_WIDTH = 90
+
+#: With every layer shown at once, how the layers other than yours are marked in the text (over their kind's
+#: style; no colour: a terminal without it, or a reader who cannot tell them, sees them too), and their sign in
+#: the panel and the status line. More layers than marks: they repeat.
+LAYER_MARKS = (
+    (Style(underline2=True), "══"),
+    (Style(overline=True), "‾‾"),
+    (Style(underline2=True, overline=True), "═‾"),
+)
 
 
 class ReaderScreen(Finding):
@@ -115,6 +127,15 @@ class ReaderScreen(Finding):
             show=False,
             id="reader.previous_annotation",
             tooltip="Jump to the previous annotation",
+        ),
+        Binding(
+            "L",
+            "cycle_layer",
+            "Layer",
+            show=False,
+            id="reader.cycle_layer",
+            tooltip="Show the next annotator layer of this story: yours, each other annotator's, curated, then all "
+            "side by side (others' read-only)",
         ),
         Binding(
             "p",
@@ -188,6 +209,8 @@ class ReaderScreen(Finding):
         self.history = history
         self._panel_forced: bool | None = None
         self._changed: int | None = None  # paragraphs changed since the version before (the version bar)
+        self.shown_layer = ""  # the annotator layer shown (`ALL`: every one side by side); yours once mounted
+        self._present: list[str] = []  # the layers the story's annotations are in, yours first
 
     # --- parts ---------------------------------------------------------------------------------------------
 
@@ -237,6 +260,7 @@ class ReaderScreen(Finding):
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.story.short_id} · {self.story.headline}"
+        self.shown_layer = desk(self).layers.me
         self._reload_annotations()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -257,21 +281,80 @@ class ReaderScreen(Finding):
             self._reload_annotations()
 
     def _reload_annotations(self, current: str | None = None, changed: Sequence[Edit] | None = None) -> None:
-        store = desk(self).store
-        if changed is None:
+        store, layers = desk(self).store, desk(self).layers
+        touched = Touched.of(changed, self.story.id) if changed is not None else None
+        hidden = next((a for a in touched.added if not layers.shows(a, self.shown_layer)), None) if touched else None
+        if hidden is not None or (touched and any(layers.of(a) not in self._present for a in touched.added)):
+            touched = None  # a change in a layer not shown (yours, while another's is): that layer is shown
+            if hidden is not None:
+                self.shown_layer = layers.of(hidden)
+        if touched is None:
             anns = store.annotations(self.story.id)
-            self.view.set_annotations(anns)
-            self.panel.set_annotations(anns, store.actor)
+            self._present = layers.names(anns)
+            if self.shown_layer not in (*self._present, ALL):  # the layer shown has gone (undone, synced away)
+                self.shown_layer = layers.me
+            self._show_layer()
+            shown = [a for a in anns if layers.shows(a, self.shown_layer)]
+            self.view.set_annotations(shown)
+            self.panel.set_annotations(shown, store.actor)
         else:  # what a step touched, only: a save costs the same whatever the story's annotation count
-            touched = Touched.of(changed, self.story.id)
             self.view.update_annotations(touched.removed, touched.added)
             self.panel.update_annotations(touched.removed, touched.added, store.actor, actors=touched.actors)
         self._show_cursor_state(current)
         self._refresh_suggestions()  # in a worker: the text is shown first, the suggestions when ready
 
+    # --- annotator layers -----------------------------------------------------------------------------------
+
+    def _layer_sign(self, layer: str) -> str:
+        """The mark of a layer shown with the others ("" for yours)."""
+        others = [n for n in self._present if n != desk(self).layers.me]
+        return LAYER_MARKS[others.index(layer) % len(LAYER_MARKS)][1] if layer in others else ""
+
+    def _layer_mark(self, ann: Annotation) -> Style | None:
+        others = [n for n in self._present if n != desk(self).layers.me]
+        layer = desk(self).layers.of(ann)
+        return LAYER_MARKS[others.index(layer) % len(LAYER_MARKS)][0] if layer in others else None
+
+    def _layer_label(self, ann: Annotation) -> Text:
+        layer = desk(self).layers.of(ann)
+        return Text(f"{clean_line(layer)}{self._layer_sign(layer)}:", style="bold")
+
+    def layer_caption(self) -> str:
+        """Which layer is shown, for the status line ("" while the story has only yours)."""
+        me = desk(self).layers.me
+        if self.shown_layer == ALL:
+            return "all layers: " + ", ".join(f"{clean_line(n)}{self._layer_sign(n)}" for n in self._present)
+        if len(self._present) < 2 and self.shown_layer == me:
+            return ""
+        return f"layer: {clean_line(self.shown_layer)}" + (" (yours)" if self.shown_layer == me else " (read-only)")
+
+    def _show_layer(self) -> None:
+        """Draw the layer chosen: the text marks each layer when all are shown, the panel's title says which."""
+        me = desk(self).layers.me
+        every = self.shown_layer == ALL
+        self.view.set_layer_marks(self._layer_mark if every else None)
+        if every:
+            heading = "All layers"
+        elif self.shown_layer == me:
+            heading = f"Your layer ({clean_line(me)})" if len(self._present) > 1 else ""
+        else:
+            name = clean_line(self.shown_layer)
+            heading = "Curated (read-only)" if self.shown_layer == CURATED else f"{name} (read-only)"
+        self.panel.show_layers(heading, self._layer_label if every else None)
+
+    def action_cycle_layer(self) -> None:
+        """Show the story's next layer: yours, each other annotator's, curated, then all of them side by side."""
+        cycle = [*self._present, ALL]
+        if len(self._present) < 2 and self.shown_layer != ALL:
+            self.notify("This story has only your layer of annotations.", severity="warning")
+            return
+        here = cycle.index(self.shown_layer) if self.shown_layer in cycle else -1
+        self.shown_layer = cycle[(here + 1) % len(cycle)]
+        self._reload_annotations()
+
     def _show_cursor_state(self, current: str | None = None) -> None:
         view = self.view
-        here = view.annotations_at(view.cursor)
+        here = self.annotations_here()
         suggestion = self._mark_current()
         if suggestion is not None and here and suggestion != self._jumped:
             suggestion = None  # a tag at the cursor comes first, unless a jump went to the suggestion
@@ -280,6 +363,8 @@ class ReaderScreen(Finding):
             current = here[0].id
         self.panel.show_current(current, force=forced)
         status = Text()
+        if caption := self.layer_caption():
+            status.append(f"{caption}  ·  ", style="bold")
         selection = view.selection
         if selection is not None:
             label = "SELECT" if view.visual else "selection"
@@ -302,7 +387,12 @@ class ReaderScreen(Finding):
             status.append(quoted(ann.exact, 28))
             link = {"quote": "speaker", "claim": "claimant"}.get(ann.kind, "entry")
             key = self._key
-            status.append(f"  ·  {key('reader.edit')} edit, {key('reader.link')} {link}, {key('reader.delete')} delete")
+            if (layers := desk(self).layers).editable(ann):
+                status.append(
+                    f"  ·  {key('reader.edit')} edit, {key('reader.link')} {link}, {key('reader.delete')} delete"
+                )
+            else:
+                status.append(f"  ·  {clean_line(layers.of(ann))}'s, read-only")
         else:
             key = self._key
             select, find, help_ = key("view.toggle_select"), key("reader.find"), key("app.help")
@@ -499,6 +589,11 @@ class ReaderScreen(Finding):
             ("Undo", "Undo the last change ({reader.undo})", self.action_undo),
             ("Redo", "Redo what was undone ({reader.redo})", self.action_redo),
             ("Find in story", "Incremental find ({reader.find})", self.action_find),
+            (
+                "Show the next layer",
+                "Yours, other annotators', curated, all side by side ({reader.cycle_layer})",
+                self.action_cycle_layer,
+            ),
             (
                 "Toggle annotation panel",
                 "Show or hide the list of annotations ({reader.toggle_panel})",

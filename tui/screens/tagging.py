@@ -11,6 +11,7 @@ from textual.screen import Screen
 from annotations import anchor
 from annotations.actors import Actor
 from annotations.history import DuplicateAnnotation, History
+from annotations.layers import ReadOnlyLayer
 from annotations.model import Annotation, AnnotationError, quoted, with_article
 from annotations.store import StoreError
 from annotations.store.tagstore import Edit
@@ -85,12 +86,27 @@ class Tagging(Screen):
         first, if given)."""
         if self.panel.has_focus_within:
             return self.panel.highlighted
-        here = self.view.annotations_at(self.view.cursor)
+        here = self.annotations_here()
         return next((a for a in here if a.kind in kinds), here[0] if here else None)
+
+    def annotations_here(self) -> list[Annotation]:
+        """The annotations under the cursor, innermost first; of two alike (all layers shown), yours first."""
+        layers = desk(self).layers
+        here = self.view.annotations_at(self.view.cursor)
+        return sorted(here, key=lambda a: (a.end - a.start, a.start, not layers.editable(a)))
 
     def _writable(self) -> bool:
         if desk(self).read_only:
             self.notify(desk(self).read_only, title="Read-only: nothing was saved", severity="error", markup=False)
+            return False
+        return True
+
+    def _in_own_layer(self, ann: Annotation, verb: str) -> bool:
+        """True if `ann` is in the analyst's layer; else say (one line) that another's layer is read-only."""
+        try:
+            self.history.check_editable(ann, verb)
+        except ReadOnlyLayer as exc:
+            self.notify(f"{exc}.", title="Read-only layer: nothing was changed", severity="error", markup=False)
             return False
         return True
 
@@ -154,6 +170,9 @@ class Tagging(Screen):
         self._edit(ann)
 
     def _edit(self, ann: Annotation) -> None:
+        if not self._in_own_layer(ann, "edit"):
+            return
+
         def save(edit: FormEdit | None) -> None:
             """Save what the form returns through History: one undoable step."""
             if edit is None:
@@ -168,7 +187,13 @@ class Tagging(Screen):
             self.notify(quoted(edit.ann.exact), title=f"Saved {edit.ann.kind}", markup=False)
             self._warn_tidying()
 
-        form = AnnotationForm(ann, desk(self).store, prefer=self._story_actors(), read_only=desk(self).read_only)
+        form = AnnotationForm(
+            ann,
+            desk(self).store,
+            prefer=self._story_actors(),
+            read_only=desk(self).read_only,
+            layers=desk(self).layers,
+        )
         self.app.push_screen(form, save)
 
     def action_link(self) -> None:
@@ -179,6 +204,8 @@ class Tagging(Screen):
         ann = self._target(kinds=("quote", "claim"))
         if ann is None:
             self.notify("No annotation under the cursor.", severity="warning")
+            return
+        if not self._in_own_layer(ann, "edit"):
             return
         field = {"quote": "speaker", "claim": "claimant"}.get(ann.kind, "actor")
         label = {"speaker": "Speaker", "claimant": "Claimant"}.get(field, "Registry entry")
@@ -203,6 +230,8 @@ class Tagging(Screen):
         target = self._target()
         if target is None:
             self.notify("No annotation under the cursor.", severity="warning")
+            return
+        if not self._in_own_layer(target, "delete"):
             return
         try:
             gone = self.history.delete(target.id)

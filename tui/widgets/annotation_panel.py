@@ -104,6 +104,8 @@ class AnnotationPanel(Vertical):
         self._links: dict[str, str] = {}  # what each row says the annotation links to
         self._counts: Counter[str] = Counter()
         self._title = ""
+        self._heading = ""  # what the title calls the list ("": "Annotations", the story's only layer)
+        self._layer_label: Callable[[Annotation], Text] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="panel-title", markup=False)
@@ -175,6 +177,14 @@ class AnnotationPanel(Vertical):
                     self._put(ann, actor_of)
         self._update_title()
 
+    def show_layers(self, heading: str, label: Callable[[Annotation], Text] | None = None) -> None:
+        """Title the list `heading` (a layer's name, "All layers…"; "": as with one layer) and start each row with
+        `label(ann)`, the annotator marked (None: no label). The rows are put again by `set_annotations`."""
+        for ann_id in list(self._annotations):
+            self._remove(ann_id)
+        self._heading, self._layer_label = heading, label
+        self._update_title()
+
     def _put(self, ann: Annotation, actor_of: Callable[[str | None], Actor | None]) -> None:
         links = link_summary(ann, actor_of)
         shown = self._annotations.get(ann.id)
@@ -201,6 +211,8 @@ class AnnotationPanel(Vertical):
         label = Text(KIND_LABELS.get(ann.kind, ann.kind), style=self._style(ann.kind))
         excerpt = _excerpt(ann.exact)
         line = Text(f"“{excerpt}”" if ann.kind == "quote" else excerpt)
+        if self._layer_label is not None:
+            line = Text.assemble(self._layer_label(ann), " ", line)
         if links:
             line.append(f" — {links}", style=self._style("link"))
         prompt.add_row(label, line)
@@ -214,10 +226,10 @@ class AnnotationPanel(Vertical):
     def _update_title(self) -> None:
         counts = self._counts
         if not self._annotations:
-            title = "No annotations yet.\nSelect text, then q, a or c."
+            title = f"{self._heading}: none" if self._heading else "No annotations yet.\nSelect text, then q, a or c."
         else:
             parts = [f"{counts[k]} {k}{'s' if counts[k] != 1 else ''}" for k in KINDS if counts[k]]
-            title = "Annotations: " + ", ".join(parts)
+            title = f"{self._heading or 'Annotations'}: " + ", ".join(parts)
         if title != self._title:
             self._title = title
             self.query_one("#panel-title", Static).update(title)

@@ -10,7 +10,7 @@ its other rows), under any annotation's own style; the current one is drawn bold
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -166,6 +166,11 @@ class StoryView(ScrollView, can_focus=True):
             return
         first, last = self._layout.row_of(start), self._layout.row_of(max(end - 1, start))
         self.refresh_lines(first, last - first + 1)
+
+    def set_layer_marks(self, mark: Callable[[Annotation], Style | None] | None) -> None:
+        """Mark each annotation's layer over its kind's style (`mark`: its layer's mark), or stop (None)."""
+        self.overlays.layer_mark = mark
+        self.refresh()
 
     def annotations_at(self, offset: int) -> list[Annotation]:
         """Annotations covering `offset`, innermost (shortest) first."""

@@ -514,6 +514,8 @@ async def test_a_saved_notice_hides_no_line_of_text(tmp_path: Path) -> None:
         await pilot.press("G", "/", *"rushed and unfair", "enter", "q")  # the last lines of the story
         await until(pilot, lambda: len(app.screen.query("Toast")) > 0, "the Saved notice")
         (toast,) = app.screen.query("Toast")
+        # mounted before it is laid out: on a loaded machine the test could look in between (region 0x0)
+        await until(pilot, lambda: toast.region.height > 0, "the Saved notice laid out")
         assert "Saved quote" in str(toast.render())
         text_area = view.region
         assert not toast.region.overlaps(text_area), (toast.region, text_area)

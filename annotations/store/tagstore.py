@@ -1,8 +1,9 @@
-"""Annotations, the actor registry, rejected suggestions and carrying's records: the tables of `annotations.json`,
-with their in-memory indexes.
+"""Annotations, the actor registry, rejected suggestions, carrying's records and claim threads: the tables of
+`annotations.json`, with their in-memory indexes.
 
 Every change goes through `apply`, a list of edits (old, new) of annotations, registry entries, rejections
-(`annotations.store.rejections`), orphans and carries (`annotations.store.orphans`) that is checked as a whole,
+(`annotations.store.rejections`), orphans and carries (`annotations.store.orphans`) and claim threads
+(`annotations.threads`, in a `threads` table of their own) that is checked as a whole,
 then written with one journal line per table — registry additions first, registry
 deletions last, so a crash in between never leaves a link to a missing entry. `History` builds its undoable
 steps from the same edits.
@@ -22,18 +23,19 @@ from annotations.actors import Actor, follow_merges
 from annotations.model import KINDS, LINKS, Annotation, AnnotationError, Carried, now_iso
 from annotations.store.lean import LeanRecords
 from annotations.store.orphans import Carry, CarryRecord, Orphan, OrphanIndex, OrphanRecord
-from annotations.store.records import ActorRecord, AnnotationRecord, CarriedRecord, TombstoneRecord
+from annotations.store.records import ActorRecord, AnnotationRecord, CarriedRecord, ThreadRecord, TombstoneRecord
 from annotations.store.rejections import RejectedIndex, Rejection, RejectionRecord
 from annotations.store.storage import JournaledStorage
 from annotations.store.table import tracked, tracked_db
+from annotations.threads import Thread
 from stories.model import Story
 
 __all__ = ["ANNOTATIONS_FILE", "Edit", "TagStore"]
 
 ANNOTATIONS_FILE = "annotations.json"
 
-#: What an edit changes: an annotation, a registry entry, a rejection, an orphan or a carry record.
-Subject = Annotation | Actor | Rejection | Orphan | Carry
+#: What an edit changes: an annotation, a registry entry, a rejection, an orphan, a carry record or a claim thread.
+Subject = Annotation | Actor | Rejection | Orphan | Carry | Thread
 #: One change: (before, after) of a Subject; None before = added, None after = deleted.
 Edit = tuple[Subject | None, Subject | None]
 
@@ -75,6 +77,7 @@ class TagStore:
                 "carried": CarriedRecord,
                 "orphans": OrphanRecord,
                 "carries": CarryRecord,
+                "threads": ThreadRecord,
             },
             lean={"annotations": self.lean} if self.lean is not None else None,
             read_only=read_only,
@@ -93,6 +96,11 @@ class TagStore:
         self.orphans = tracked(self.db, "orphans")
         self.orphaned = OrphanIndex(Orphan.from_record(rec) for rec in self.orphans.records().values())
         self.carries = tracked(self.db, "carries")
+        self.threads_table = tracked(self.db, "threads")
+        self.threads: dict[str, Thread] = {}
+        self.thread_of: dict[str, str] = {}  # claim annotation id -> the id of its thread
+        for thread_rec in self.threads_table.records().values():
+            self._index_thread(Thread.from_dict(thread_rec.to_dict()))
         self.by_story: dict[str, dict[str, AnnotationRecord]] = {}  # story id -> annotation id -> record
         self.by_actor: dict[str, set[str]] = {}  # registry id -> ids of annotations linking to it
         self._counts: dict[tuple[int, ...], Counter[str]] = {}  # see `counts`
@@ -107,6 +115,17 @@ class TagStore:
         for name in LINKS:
             if target := getattr(rec, name):
                 self.by_actor.setdefault(target, set()).add(rec.id)
+
+    def _index_thread(self, thread: Thread) -> None:
+        self.threads[thread.id] = thread
+        for ann_id in thread.ids:
+            self.thread_of[ann_id] = thread.id
+
+    def _unindex_thread(self, thread_id: str) -> None:
+        old = self.threads.pop(thread_id, None)
+        for ann_id in old.ids if old is not None else ():
+            if self.thread_of.get(ann_id) == thread_id:
+                del self.thread_of[ann_id]
 
     def _unindex(self, rec: AnnotationRecord) -> None:
         self.by_story.get(rec.story_id, {}).pop(rec.id, None)
@@ -206,6 +225,7 @@ class TagStore:
             elif isinstance(before, Actor):
                 actors_after.pop(before.id, None)
         self._check_registry(edits, actors_after)
+        self._check_threads(edits)
         texts: dict[str, str] = {}
         actor_puts: list[tuple[str, dict[str, Any] | None]] = []
         ann_writes: list[tuple[str, dict[str, Any] | None]] = []
@@ -214,9 +234,12 @@ class TagStore:
         carried_writes: list[tuple[str, dict[str, Any] | None]] = []
         orphan_writes: list[tuple[str, dict[str, Any] | None]] = []
         carry_writes: list[tuple[str, dict[str, Any] | None]] = []
+        thread_writes: list[tuple[str, dict[str, Any] | None]] = []
         for before, after in edits:
             subject = after if after is not None else before
-            if isinstance(subject, Orphan):
+            if isinstance(subject, Thread):
+                thread_writes.append((subject.id, after.to_dict() if isinstance(after, Thread) else None))
+            elif isinstance(subject, Orphan):
                 if isinstance(after, Orphan):
                     after.check()
                 orphan_writes.append((subject.id, after.to_dict() if isinstance(after, Orphan) else None))
@@ -269,13 +292,16 @@ class TagStore:
                 (self.carried_table, carried_writes),
                 (self.orphans, orphan_writes),
                 (self.carries, carry_writes),
+                (self.threads_table, thread_writes),
                 (self.actors, actor_drops),
             ):
                 if writes:
                     table.write_many(writes)
         for before, after in edits:
             subject = after if after is not None else before
-            if isinstance(subject, Orphan):
+            if isinstance(subject, Thread):
+                self._unindex_thread(subject.id)
+            elif isinstance(subject, Orphan):
                 if isinstance(after, Orphan):
                     self.orphaned.add(after)
                 else:
@@ -304,6 +330,40 @@ class TagStore:
                     if self.lean is not None and not self.storage.in_transaction:  # saved: memory may hold it lean
                         self.lean.shrink(rec)
                     self._index(rec)
+        for _before, after in edits:  # indexed again once every old thread is out (a claim moving between two)
+            if isinstance(after, Thread):
+                self._index_thread(after)
+
+    def _check_threads(self, edits: Sequence[Edit]) -> None:
+        """Refuse a thread whose members are not claims there once the edits are made, or a claim in two threads."""
+        written = {s.id: a for b, a in edits if isinstance(s := a if a is not None else b, Thread)}
+        if not written:
+            return
+        anns: dict[str, Annotation | None] = {}
+        for before, after in edits:
+            if isinstance(after, Annotation):
+                anns[after.id] = after
+            elif isinstance(before, Annotation):
+                anns[before.id] = None
+        owner: dict[str, str] = {}
+        for thread_id, thread in written.items():
+            if not isinstance(thread, Thread):
+                continue
+            thread.check()
+            for ann_id in thread.ids:
+                if ann_id in anns:
+                    ann = anns[ann_id]
+                    kind = ann.kind if ann is not None else None
+                else:
+                    rec = self.annotations.find(ann_id)
+                    kind = rec.kind if rec is not None else None
+                if kind != "claim":
+                    what = "not a claim" if kind else "not in the library"
+                    raise AnnotationError(f"claim thread {thread_id[:8]}: annotation {ann_id[:8]} is {what}")
+                other = owner.get(ann_id) or self.thread_of.get(ann_id)
+                if other is not None and other != thread_id and (ann_id in owner or other not in written):
+                    raise AnnotationError(f"claim {ann_id[:8]} is already in claim thread {other[:8]}")
+                owner[ann_id] = thread_id
 
     def tombstone(self, ann_id: str) -> dict[str, str] | None:
         """The tombstone of a deleted annotation (id, story_id, deleted, modified), or None."""

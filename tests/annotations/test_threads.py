@@ -113,7 +113,7 @@ def test_the_thread_survives_export(store: Store) -> None:
 def test_export_of_one_story_holds_only_its_members(store: Store) -> None:
     from annotations.exports import ExportFilter
 
-    _, thread = linked(store)
+    _, _thread = linked(store)
     out = io.StringIO()
     exporter("json").write(store, out, select(store, ExportFilter(story_ids=frozenset({SECOND.id}))))
     (only,) = json.loads(out.getvalue())["threads"]
@@ -202,7 +202,7 @@ def test_only_claims_go_into_threads(store: Store) -> None:
 
 
 def test_a_claim_is_in_one_thread_only(store: Store) -> None:
-    _, thread = linked(store)
+    _, _thread = linked(store)
     twice = Thread.new("again", Member(REOPEN.id, "repeated", "2026-03-04T00:00:00Z"))
     with pytest.raises(AnnotationError, match="already in claim thread"):
         store.apply([(None, twice)])
@@ -245,7 +245,7 @@ def test_likely_threads_rank_same_claimant_and_similar_text_first(store: Store) 
 
 
 def test_a_carried_claim_stays_in_its_thread(store: Store) -> None:
-    history, thread = linked(store)
+    _history, _thread = linked(store)
     update = make_story(
         "The port will reopen Monday, the Fernside Port Authority said on Saturday, after repairs.",
         headline="Port to reopen Monday",

@@ -28,6 +28,7 @@ from stories.text import clean_line
 from tui.cli import actors as cli_actors
 from tui.cli import annotate as cli_annotate
 from tui.cli import carry as cli_carry
+from tui.cli import claims as cli_claims
 from tui.cli import export as cli_export
 from tui.cli import merge as cli_merge
 from tui.cli import reading as cli_reading
@@ -355,6 +356,7 @@ for _command in (
     *cli_search.COMMANDS,
     *cli_carry.COMMANDS,
     *cli_versions.COMMANDS,
+    *cli_claims.COMMANDS,
     *cli_watch.COMMANDS,
     *cli_reading.COMMANDS,
 ):

@@ -13,22 +13,26 @@ from textual.containers import Horizontal
 from textual.notifications import SeverityLevel
 from textual.widgets import Footer, Header
 
+from annotations import claim_threads
 from annotations.history import Change, History
 from annotations.model import Annotation, AnnotationError
 from annotations.store import StoreError
 from annotations.store.orphans import Orphan
 from annotations.store.rejections import Rejection
 from annotations.store.tagstore import Edit
+from annotations.threads import THREAD_STATUSES, Thread
 from stories.diff import diff_versions
 from stories.model import Story
 from tui.commands import PaletteCommand
 from tui.desk import desk
+from tui.screens.choice_dialog import ChoiceDialog
 from tui.screens.export_dialog import ExportDialog, everything_scope, story_scope
 from tui.screens.finding import Finding
 from tui.screens.library import LibraryScreen
 from tui.screens.reviewing import REVIEW_BINDINGS
 from tui.screens.suggesting import SUGGESTION_BINDINGS
 from tui.screens.tagging import Touched, quoted
+from tui.screens.thread_picker import NEW_THREAD, ThreadPicker
 from tui.screens.version_diff import VersionDiffScreen
 from tui.story_text import KIND_LABELS
 from tui.widgets.annotation_panel import AnnotationPanel
@@ -68,6 +72,14 @@ class ReaderScreen(Finding):
             show=False,
             id="reader.link",
             tooltip="Set the speaker of a quote or the claimant of a claim (an actor's registry entry) with the picker",
+        ),
+        Binding(
+            "L",
+            "link_thread",
+            "Thread",
+            show=False,
+            id="reader.link_thread",
+            tooltip="Link the claim at the cursor into a claim thread (likely threads first, or a new one)",
         ),
         Binding(
             "x",
@@ -351,6 +363,8 @@ class ReaderScreen(Finding):
         self.refresh_version_bar()
         if isinstance(subject, Annotation | Rejection | Orphan) and not here:
             elsewhere = f" (in “{desk(self).store.story_meta(subject.story_id).headline}”)"
+        elif isinstance(subject, Thread):
+            elsewhere = " (claim threads)"
         elif not in_story:
             elsewhere = " (actor registry)"
         severity: SeverityLevel = "information" if here else "warning"  # a change out of sight: shown longer
@@ -420,6 +434,43 @@ class ReaderScreen(Finding):
             return
         desk(self).open_story(versions[here + by].id)
 
+    def action_link_thread(self) -> None:
+        """Link the claim at the cursor into a claim thread: the picker proposes the likely threads first (and a
+        new one), then its status there; saved at once, one undoable step."""
+        if not self._writable():
+            return
+        ann = self._target(kinds=("claim",))
+        if ann is None or ann.kind != "claim":
+            self.notify("Put the cursor on a claim to link it into a thread.", severity="warning")
+            return
+        store = desk(self).store
+        current = store.thread_of(ann.id)
+
+        def statused(thread_id: str | None, status: str | None) -> None:
+            if status is None:
+                return
+            try:
+                target = None if thread_id == NEW_THREAD else thread_id
+                thread = claim_threads.link(self.history, ann, target, status=status)
+            except (AnnotationError, StoreError) as exc:
+                self.notify(str(exc), title="Not saved", severity="error", markup=False)
+                return
+            self.notify(
+                f"{quoted(thread.title)}: {status} ({len(thread.members)} claims)", title="Linked", markup=False
+            )
+
+        def picked(thread_id: str | None) -> None:
+            if thread_id is None:
+                return
+            now = current.member(ann.id) if current is not None and thread_id == current.id else None
+            default = now.status if now is not None else "asserted"
+            self.app.push_screen(
+                ChoiceDialog("Its status in the thread", THREAD_STATUSES, default, mark=now is not None),
+                functools.partial(statused, thread_id),
+            )
+
+        self.app.push_screen(ThreadPicker(ann, claim_threads.likely_threads(store, ann), current), picked)
+
     def action_export(self) -> None:
         """Export this version of the story, or what the library would (its filtered list, everything)."""
         store = desk(self).store
@@ -465,6 +516,11 @@ class ReaderScreen(Finding):
                 "Set speaker or claimant",
                 "Link the quote or claim at the cursor to an actor ({reader.link})",
                 self.action_link,
+            ),
+            (
+                "Link claim into a thread",
+                "Follow the claim at the cursor across stories ({reader.link_thread})",
+                self.action_link_thread,
             ),
             (
                 "Delete annotation under cursor",

@@ -20,7 +20,7 @@ import csv
 from collections.abc import Iterable
 from typing import TextIO
 
-from annotations.exports import Names, Selected, writes_no_folder
+from annotations.exports import Names, Selected, claim_threads, writes_no_folder
 from annotations.store import Store
 
 __all__ = ["COLUMNS", "EXTENSION", "LABEL", "NAME", "SINGLE_FILE", "neutralise", "replaceable", "write"]
@@ -76,13 +76,14 @@ def write(store: Store, out: TextIO, selection: Iterable[Selected], *, excel: bo
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     names = Names(store)
+    threads = claim_threads(store)
     count = 0
     for chosen in selection:
         meta = chosen.entry.meta
         head = _inert([chosen.entry.id, meta.headline, meta.agency or "", chosen.entry.published])  # once a story
         updated = _inert([meta.updated or ""])
         for ann in chosen.annotations:
-            thread = store.thread_of(ann.id) if ann.kind == "claim" else None
+            thread = threads.get(ann.id)
             member = thread.member(ann.id) if thread is not None else None
             tail = updated + _inert([thread.id, member.status] if thread and member else ["", ""])
             speaker, actor, claimant = names.actor(ann.speaker), names.actor(ann.actor), names.actor(ann.claimant)

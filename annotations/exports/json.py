@@ -21,7 +21,7 @@ from dataclasses import replace
 from typing import IO, TextIO
 
 from annotations.actors import fold_name
-from annotations.exports import Selected, dumps_items, spool, writes_no_folder
+from annotations.exports import Selected, claim_threads, dumps_items, spool, writes_no_folder
 from annotations.store import Store
 
 __all__ = ["EXTENSION", "FORMAT_VERSION", "LABEL", "NAME", "SINGLE_FILE", "replaceable", "write"]
@@ -64,6 +64,7 @@ def write(store: Store, out: TextIO, selection: Iterable[Selected]) -> int:
     array.close()
     ids = set()
     threaded: dict[str, set[str]] = {}  # thread id -> its exported claims
+    threads_of = claim_threads(store)
     with spool() as held:
         stories, annotations = _Array(out, "stories"), _Array(held, "annotations")
         for chosen in selection:
@@ -71,7 +72,7 @@ def write(store: Store, out: TextIO, selection: Iterable[Selected]) -> int:
             stories.add(store.story(chosen.entry.id).to_dict())
             annotations.add(*(ann.to_dict() for ann in chosen.annotations))
             for ann in chosen.annotations:
-                if ann.kind == "claim" and (thread := store.thread_of(ann.id)) is not None:
+                if (thread := threads_of.get(ann.id)) is not None:
                     threaded.setdefault(thread.id, set()).add(ann.id)
         stories.close()
         annotations.close()

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 import msgspec
 
-from annotations.exports import Names, Selected, writes_no_folder
+from annotations.exports import Names, Selected, claim_threads, writes_no_folder
 from annotations.model import Annotation
 from annotations.store import Store, StoryEntry
 from annotations.threads import Thread
@@ -57,11 +57,11 @@ _encode = msgspec.json.Encoder().encode
 def write(store: Store, out: TextIO, selection: Iterable[Selected]) -> int:
     """Write one line per selected annotation (a story's lines at a time); returns how many."""
     names = Names(store)
+    threads = claim_threads(store)
     count = 0
     for chosen in selection:
         lines = [
-            _encode(record(ann, chosen.entry, names, store.thread_of(ann.id))).decode("utf-8")
-            for ann in chosen.annotations
+            _encode(record(ann, chosen.entry, names, threads.get(ann.id))).decode("utf-8") for ann in chosen.annotations
         ]
         if lines:
             text = "\n".join(lines) + "\n"

@@ -37,7 +37,7 @@ from dataclasses import replace
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from annotations.exports import Names, Selected, copy_into, dumps_items, spool_bytes, writes_no_folder
+from annotations.exports import Names, Selected, claim_threads, copy_into, dumps_items, spool_bytes, writes_no_folder
 from annotations.model import Annotation, Carried
 from annotations.store import Store
 from annotations.threads import Thread
@@ -178,13 +178,14 @@ def write(store: Store, out: TextIO, selection: Iterable[Selected]) -> int:
     digest = hashlib.sha256()
     count = 0
     threaded: dict[str, set[str]] = {}  # thread id -> its exported claims
+    threads = claim_threads(store)
     with spool_bytes() as items:
         for chosen in selection:
             if not chosen.annotations:
                 continue
             made = []
             for ann in chosen.annotations:
-                thread = store.thread_of(ann.id) if ann.kind == "claim" else None
+                thread = threads.get(ann.id)
                 if thread is not None:
                     threaded.setdefault(thread.id, set()).add(ann.id)
                 made.append(annotation(ann, names, thread))

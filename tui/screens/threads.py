@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from annotations import claim_threads
 from annotations.claim_threads import Moment
-from annotations.model import AnnotationError
+from annotations.model import AnnotationError, quoted
 from annotations.store import StoreError
 from annotations.threads import Thread
 from stories.text import clean_line
@@ -36,7 +36,7 @@ def timeline_row(moment: Moment) -> Text:
     if moment.claimant:
         row.append(f"{clean_line(moment.claimant)[:24]}: ")
     claim = moment.claim
-    row.append(f"“{clean_line(claim.exact)[:70]}”" if claim is not None else "(claim deleted)")
+    row.append(quoted(claim.exact, 70) if claim is not None else "(claim deleted)")
     return row
 
 

@@ -25,7 +25,7 @@ from annotations.store.lean import LeanRecords
 from annotations.store.orphans import Carry, CarryRecord, Orphan, OrphanIndex, OrphanRecord
 from annotations.store.records import ActorRecord, AnnotationRecord, CarriedRecord, ThreadRecord, TombstoneRecord
 from annotations.store.rejections import RejectedIndex, Rejection, RejectionRecord
-from annotations.store.storage import JournaledStorage
+from annotations.store.storage import LOOK, JournaledStorage, StoreError
 from annotations.store.table import tracked, tracked_db
 from annotations.threads import Thread
 from stories.model import Story
@@ -100,7 +100,12 @@ class TagStore:
         self.threads: dict[str, Thread] = {}
         self.thread_of: dict[str, str] = {}  # claim annotation id -> the id of its thread
         for thread_rec in self.threads_table.records().values():
-            self._index_thread(Thread.from_dict(thread_rec.to_dict()))
+            try:
+                self._index_thread(Thread.from_dict(thread_rec.to_dict()))
+            except AnnotationError as exc:
+                raise StoreError(
+                    f"{storage.path}: claim thread {str(thread_rec.id)[:8]} is damaged ({exc}); {LOOK}"
+                ) from None
         self.by_story: dict[str, dict[str, AnnotationRecord]] = {}  # story id -> annotation id -> record
         self.by_actor: dict[str, set[str]] = {}  # registry id -> ids of annotations linking to it
         self._counts: dict[tuple[int, ...], Counter[str]] = {}  # see `counts`

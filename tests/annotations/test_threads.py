@@ -280,3 +280,61 @@ def test_threads_in_w3c_pass_the_must_assertions(store: Store) -> None:
     assert len(items) == 4  # three claims, one thread
     for item in items:
         assert must_failures(item, validators) == [], item["id"]
+
+
+def test_a_damaged_thread_at_rest_is_one_line_and_left_untouched(data_dir: Path, store: Store) -> None:
+    from annotations.store import StoreError
+
+    tags = store.tags
+    with tags.storage.transaction():
+        bad = {"id": "f" * 32, "title": "odd", "members": [], "created": "", "modified": ""}
+        tags.threads_table.write_many([(bad["id"], bad)])
+    store.close()
+    with Store(data_dir, read_only=True) as again, pytest.raises(StoreError, match="claim thread ffffffff is damaged"):
+        again.load_annotations()
+
+
+# --- merge, both sides ---------------------------------------------------------------------------------------
+
+
+def _export_to(store: Store, path: Path) -> Path:
+    path.write_text(export(store, "json"), "utf-8")
+    return path
+
+
+def test_a_thread_both_sides_changed_keeps_the_claims_each_side_linked(tmp_path: Path, store: Store) -> None:
+    history, thread = linked(store)
+    base = _export_to(store, tmp_path / "base.json")
+    with Store(tmp_path / "other") as other:
+        merge.merge_file(other, base)
+        claim_threads.link(History(other), CATCH, thread.id, status="repeated")  # there: a third claim
+        theirs = _export_to(other, tmp_path / "theirs.json")
+    claim_threads.retitle(history, thread.id, "Port reopening")  # here: a new title, later
+    report, changed = merge.merge_file(store, theirs)
+    assert changed and report["threads_updated"] == 1
+    now = store.thread(thread.id)
+    assert now is not None and set(now.ids) == {REOPEN.id, DENIED.id, CATCH.id}
+
+
+def test_a_claim_in_another_thread_here_stays_there(tmp_path: Path, store: Store) -> None:
+    plain = _export_to(store, tmp_path / "plain.json")
+    with Store(tmp_path / "other") as other:
+        merge.merge_file(other, plain)
+        mine = claim_threads.link(History(other), REOPEN)  # there: the claim in a thread of its own
+        _, thread = linked(store)
+        report, changed = merge.merge_file(other, _export_to(store, tmp_path / "a.json"))
+        assert changed and report["threads_added"] == 1
+        assert other.thread_of(REOPEN.id) == mine
+        assert other.thread(thread.id).ids == (DENIED.id,)  # type: ignore[union-attr]
+        assert any(f"claim {REOPEN.id[:8]} is in thread {mine.id[:8]} here" in n for n in report.notes)
+
+
+def test_a_claim_deleted_there_leaves_its_thread_here(tmp_path: Path, store: Store) -> None:
+    history, thread = linked(store)
+    with Store(tmp_path / "other") as other:
+        merge.merge_file(other, _export_to(store, tmp_path / "a.json"))
+        history.delete(DENIED.id)  # here: deleted (and out of the thread), then merged there
+        report, changed = merge.merge_file(other, _export_to(store, tmp_path / "b.json"))
+        assert changed and report["tombstoned"] == 1
+        assert other.annotation(DENIED.id) is None
+        assert other.thread(thread.id).ids == (REOPEN.id,)  # type: ignore[union-attr]

@@ -338,3 +338,12 @@ def test_a_claim_deleted_there_leaves_its_thread_here(tmp_path: Path, store: Sto
         assert changed and report["tombstoned"] == 1
         assert other.annotation(DENIED.id) is None
         assert other.thread(thread.id).ids == (REOPEN.id,)  # type: ignore[union-attr]
+
+
+def test_a_title_is_one_clean_line_however_it_comes() -> None:
+    member = Member(CATCH.id, "asserted", "2026-03-04T00:00:00Z")
+    made = Thread.new("Port\x1b[2J reopens\u202e\nMonday" + "!" * 500, member)
+    assert "\x1b" not in made.title and "\u202e" not in made.title and "\n" not in made.title
+    assert len(made.title) <= 200 and made.title.startswith("Port reopens")
+    data = {**made.to_dict(), "title": "\x1b]52;c;aGVsbG8=\x07Port"}
+    assert Thread.from_dict(data).title == "Port"

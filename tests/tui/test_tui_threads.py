@@ -61,6 +61,8 @@ async def test_the_link_key_starts_a_thread_then_links_a_second_claim_into_it(st
         await until(pilot, lambda: store.threads(), "the thread saved")
         (thread,) = store.threads()
         assert thread.ids == (REOPEN.id,) and "Linked" in [n.title for n in notices]
+        status = app.screen.query_one("#status")
+        await until(pilot, lambda: "asserted in “The port will reopen" in str(status.render()), "the status line")
         app.open_story(DENIED.story_id)
         await until(pilot, lambda: app.screen.story.id == DENIED.story_id, "the second story")  # type: ignore[attr-defined]
         await at_claim(pilot, DENIED.exact)

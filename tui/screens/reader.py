@@ -303,6 +303,12 @@ class ReaderScreen(Finding):
             link = {"quote": "speaker", "claim": "claimant"}.get(ann.kind, "entry")
             key = self._key
             status.append(f"  ·  {key('reader.edit')} edit, {key('reader.link')} {link}, {key('reader.delete')} delete")
+            if ann.kind == "claim":
+                status.append(f", {key('reader.link_thread')} thread")
+                thread = desk(self).store.thread_of(ann.id)
+                member = thread.member(ann.id) if thread is not None else None
+                if thread is not None and member is not None:
+                    status.append(f"  ·  {member.status} in {quoted(thread.title, 24)}", style="dim")
         else:
             key = self._key
             select, find, help_ = key("view.toggle_select"), key("reader.find"), key("app.help")

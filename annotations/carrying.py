@@ -26,7 +26,7 @@ from annotations.store.tagstore import Edit
 from annotations.threads import Thread
 from stories.model import Story
 
-__all__ = ["CarryResult", "carry_forward", "carry_plan", "earlier_version"]
+__all__ = ["CarryResult", "carry_forward", "carry_plan", "earlier_version", "threads_follow"]
 
 
 @dataclass(frozen=True)
@@ -101,8 +101,9 @@ def _placed(old: Annotation, new_story: Story, p: Placement, source: str, stamp:
     )
 
 
-def _threads_follow(store: Store, edits: list[Edit]) -> list[Edit]:
-    """Thread edits putting each carried claim in the place of its earlier version's claim."""
+def threads_follow(store: Store, edits: list[Edit]) -> list[Edit]:
+    """Thread edits putting each carried claim `edits` add in the place of its earlier version's claim (also for an
+    orphan placed in review: `annotations.review`)."""
     changed: dict[str, Thread] = {}
     before: dict[str, Thread] = {}
     for _, made in edits:
@@ -149,7 +150,7 @@ def carry_plan(store: Store, story_id: str) -> tuple[list[Edit], CarryResult] | 
             candidates = [(c.start, c.end, c.score) for c in p.candidates]
             edits.append((None, Orphan.new(story_id, source.id, old, candidates, stamp)))
             counts["orphan"] += 1
-    edits.extend(_threads_follow(store, edits))
+    edits.extend(threads_follow(store, edits))
     before = store.carry(story_id)
     origins = tuple(sorted((set(before.origins) if before else set()) | {a.id for a in todo}))
     edits.append((before, Carry(story_id, source.id, origins, stamp)))

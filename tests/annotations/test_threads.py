@@ -347,3 +347,31 @@ def test_a_title_is_one_clean_line_however_it_comes() -> None:
     assert len(made.title) <= 200 and made.title.startswith("Port reopens")
     data = {**made.to_dict(), "title": "\x1b]52;c;aGVsbG8=\x07Port"}
     assert Thread.from_dict(data).title == "Port"
+
+
+def test_an_orphaned_claim_placed_in_review_takes_its_place_in_the_thread(store: Store) -> None:
+    from annotations import review
+
+    update = make_story(
+        "Harbour officials gave no date at all for the terminal, and crews stayed home.",
+        headline="Port to reopen Monday",
+        agency="Reuters",
+        created="2026-03-01T10:00:00Z",
+        updated="2026-03-01T18:00:00Z",
+        wire_id="port-2",
+    )
+    first = replace(FIRST, meta=replace(FIRST.meta, wire_id="port-2"))
+    with Store(store.data_dir / "v") as lib:
+        lib.add_stories([first, SECOND])
+        lib.apply([(None, AUTHORITY), (None, OPERATORS), (None, REOPEN), (None, DENIED)])
+        hist = History(lib)
+        made = claim_threads.link(hist, REOPEN)
+        lib.add_stories([update])
+        result = carry_forward(lib, update.id, hist)
+        assert result is not None and result.orphans == 1
+        (item,) = review.waiting(lib, update.id)
+        start = update.text.index("gave no date")
+        placed = review.place_on(hist, item, start, start + len("gave no date"))
+        assert lib.thread(made.id).ids == (placed.id,)  # type: ignore[union-attr]
+        hist.undo()
+        assert lib.thread(made.id).ids == (REOPEN.id,)  # type: ignore[union-attr]

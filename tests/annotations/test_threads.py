@@ -244,26 +244,33 @@ def test_likely_threads_rank_same_claimant_and_similar_text_first(store: Store) 
 # --- versions -----------------------------------------------------------------------------------------------
 
 
-def test_a_carried_claim_stays_in_its_thread(store: Store) -> None:
-    _history, _thread = linked(store)
+def versioned(tmp_path: Path, text: str) -> tuple[Store, History, Thread, str]:
+    """A library where the first story (with wire id "port") is in a thread with the denial, then gets an update
+    with `text` carried onto it: the library, its history, the thread, the update's id."""
     update = make_story(
-        "The port will reopen Monday, the Fernside Port Authority said on Saturday, after repairs.",
+        text,
         headline="Port to reopen Monday",
         agency="Reuters",
         created="2026-03-01T10:00:00Z",
         updated="2026-03-01T15:00:00Z",
-        wire_id="port-1",
+        wire_id="port",
     )
-    first = replace(FIRST, meta=replace(FIRST.meta, wire_id="port-1"))
-    with Store(store.data_dir / "v") as lib:
-        lib.add_stories([first, SECOND])
-        lib.apply([(None, AUTHORITY), (None, OPERATORS), (None, REOPEN), (None, DENIED)])
-        hist = History(lib)
-        made = claim_threads.link(hist, REOPEN)
-        claim_threads.link(hist, DENIED, made.id, status="denied")
-        lib.add_stories([update])
-        carry_forward(lib, update.id, hist)
-        (carried,) = [a for a in lib.annotations(update.id) if a.kind == "claim"]
+    lib = Store(tmp_path / "versions")
+    lib.add_stories([replace(FIRST, meta=replace(FIRST.meta, wire_id="port")), SECOND])
+    lib.apply([(None, AUTHORITY), (None, OPERATORS), (None, REOPEN), (None, DENIED)])
+    hist = History(lib)
+    made = claim_threads.link(hist, REOPEN)
+    claim_threads.link(hist, DENIED, made.id, status="denied")
+    lib.add_stories([update])
+    carry_forward(lib, update.id, hist)
+    return lib, hist, made, update.id
+
+
+def test_a_carried_claim_stays_in_its_thread(tmp_path: Path) -> None:
+    text = "The port will reopen Monday, the Fernside Port Authority said on Saturday, after repairs."
+    lib, hist, made, update = versioned(tmp_path, text)
+    with lib:
+        (carried,) = [a for a in lib.annotations(update) if a.kind == "claim"]
         now = lib.thread(made.id)
         assert now is not None and now.ids == (carried.id, DENIED.id)
         assert [m.status for m in now.members] == ["asserted", "denied"]
@@ -349,29 +356,15 @@ def test_a_title_is_one_clean_line_however_it_comes() -> None:
     assert Thread.from_dict(data).title == "Port"
 
 
-def test_an_orphaned_claim_placed_in_review_takes_its_place_in_the_thread(store: Store) -> None:
+def test_an_orphaned_claim_placed_in_review_takes_its_place_in_the_thread(tmp_path: Path) -> None:
     from annotations import review
 
-    update = make_story(
-        "Harbour officials gave no date at all for the terminal, and crews stayed home.",
-        headline="Port to reopen Monday",
-        agency="Reuters",
-        created="2026-03-01T10:00:00Z",
-        updated="2026-03-01T18:00:00Z",
-        wire_id="port-2",
-    )
-    first = replace(FIRST, meta=replace(FIRST.meta, wire_id="port-2"))
-    with Store(store.data_dir / "v") as lib:
-        lib.add_stories([first, SECOND])
-        lib.apply([(None, AUTHORITY), (None, OPERATORS), (None, REOPEN), (None, DENIED)])
-        hist = History(lib)
-        made = claim_threads.link(hist, REOPEN)
-        lib.add_stories([update])
-        result = carry_forward(lib, update.id, hist)
-        assert result is not None and result.orphans == 1
-        (item,) = review.waiting(lib, update.id)
-        start = update.text.index("gave no date")
+    text = "Harbour officials gave no date at all for the terminal, and crews stayed home."
+    lib, hist, made, update = versioned(tmp_path, text)
+    with lib:
+        (item,) = review.waiting(lib, update)  # the claim could not be placed
+        start = lib.story(update).text.index("gave no date")
         placed = review.place_on(hist, item, start, start + len("gave no date"))
-        assert lib.thread(made.id).ids == (placed.id,)  # type: ignore[union-attr]
+        assert lib.thread(made.id).ids == (placed.id, DENIED.id)  # type: ignore[union-attr]
         hist.undo()
-        assert lib.thread(made.id).ids == (REOPEN.id,)  # type: ignore[union-attr]
+        assert lib.thread(made.id).ids == (REOPEN.id, DENIED.id)  # type: ignore[union-attr]

@@ -172,20 +172,22 @@ class Likely:
     why: str
 
 
-def _actors_of(store: Store, claim: Annotation) -> set[str]:
-    """The registry entries a claim involves: its claimant and the actors tagged inside its span (merges followed)."""
-    found = {claim.claimant} if claim.claimant else set()
-    for ann in store.annotations(claim.story_id):
-        if ann.kind == "actor" and ann.actor and ann.start < claim.end and claim.start < ann.end:
-            found.add(ann.actor)
-    return {a.id for i in found if (a := store.actor(i)) is not None}
+def _actors_of(store: Store, claim: Annotation, mentions: dict[str, list[Annotation]]) -> set[str]:
+    """The registry entries a claim involves: its claimant and the actors tagged inside its span (merges followed).
+    `mentions`: each story's actor mentions, filled as stories are read."""
+    if claim.story_id not in mentions:
+        mentions[claim.story_id] = [a for a in store.annotations(claim.story_id) if a.kind == "actor" and a.actor]
+    found: set[str | None] = {claim.claimant}
+    found.update(a.actor for a in mentions[claim.story_id] if a.start < claim.end and claim.start < a.end)
+    return {a.id for i in found if i and (a := store.actor(i)) is not None}
 
 
 def likely_threads(store: Store, ann: Annotation, limit: int = 20) -> list[Likely]:
     """The threads claim `ann` may belong to, likeliest first: same claimant (or actors), similar text (rapidfuzz's
     token set ratio against the title and each member), then the most recent. Its own thread is left out."""
     own = store.thread_of(ann.id)
-    mine = _actors_of(store, ann)
+    mentions: dict[str, list[Annotation]] = {}
+    mine = _actors_of(store, ann, mentions)
     ranked: list[tuple[float, str, Likely]] = []
     for thread in store.threads():
         if own is not None and thread.id == own.id:
@@ -193,7 +195,7 @@ def likely_threads(store: Store, ann: Annotation, limit: int = 20) -> list[Likel
         claims = [c for m in thread.members if (c := store.annotation(m.annotation)) is not None]
         theirs: set[str] = set()
         for claim in claims:
-            theirs |= _actors_of(store, claim)
+            theirs |= _actors_of(store, claim, mentions)
         texts = [thread.title, *(c.exact for c in claims)]
         similar = max(fuzz.token_set_ratio(ann.exact.casefold(), t.casefold()) for t in texts) / 100
         shared = mine & theirs

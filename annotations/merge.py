@@ -10,7 +10,8 @@ deletion, and an incoming tombstone deletes the annotation here unless it was ed
 Registry entries match by id, else by name or alias (case and accents ignored): the incoming annotations then
 link to the entry here. Claim threads (`annotations.threads`) match by id: one new here is added, one both sides
 have takes the later edit and the claims only the other side linked; a claim is never put in two threads (the
-thread here keeps it: a note says so), and a claim the merge deletes leaves its thread. Rejected suggestions
+thread here keeps it: a note says so), and a claim the merge deletes leaves its thread (threads leave no tombstone:
+one deleted here comes back from a file that has it). Rejected suggestions
 (`annotations.store.rejections`) are left out: they are the judgement of the library they were made in, and an
 export does not carry them.
 

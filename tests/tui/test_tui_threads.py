@@ -41,6 +41,15 @@ async def at_claim(pilot: Any, exact: str) -> None:
     await until(pilot, lambda: view.annotations_at(view.cursor), "the cursor on the claim")
 
 
+async def threads_view(pilot: Any) -> ThreadsScreen:
+    """C, then the threads view once it is shown."""
+    await pilot.press("C")
+    await until(pilot, lambda: isinstance(pilot.app.screen, ThreadsScreen), "the threads view")
+    screen = pilot.app.screen
+    assert isinstance(screen, ThreadsScreen)
+    return screen
+
+
 def options(screen: Any) -> list[str]:
     from textual.widgets import OptionList
 
@@ -103,10 +112,7 @@ async def test_the_threads_view_shows_the_timeline_and_opens_a_claim(store: Stor
     other = claim_threads.link(history, CATCH)
     app = WiredeskApp(store, annotator="tester")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("C")
-        await until(pilot, lambda: isinstance(app.screen, ThreadsScreen), "the threads view")
-        screen = app.screen
-        assert isinstance(screen, ThreadsScreen)
+        screen = await threads_view(pilot)
         await until(pilot, lambda: screen.thread_list.option_count == 2, "two threads")
         assert screen.current_thread_id() == other.id  # its story is the newest
         await pilot.press("down")
@@ -151,3 +157,19 @@ async def test_the_threads_view_when_there_are_none(store: Store) -> None:
         await until(pilot, lambda: isinstance(app.screen, ThreadsScreen), "the threads view")
         await until(pilot, lambda: app.screen.query_one("#no-threads").display, "the empty note")
         assert "press L" in str(app.screen.query_one("#no-threads").render())
+
+
+async def test_the_threads_view_merges_two_threads(store: Store) -> None:
+    history = History(store)
+    port = claim_threads.link(history, REOPEN)
+    denial = claim_threads.link(history, DENIED, status="denied")
+    app = WiredeskApp(store, annotator="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await threads_view(pilot)
+        await until(pilot, lambda: screen.current_thread_id() == denial.id, "the denial's thread first")
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, ChoiceDialog), "the choice of thread")
+        await pilot.press("enter")
+        await until(pilot, lambda: [t.id for t in store.threads()] == [port.id], "one thread left")
+        assert store.threads()[0].ids == (REOPEN.id, DENIED.id)
+        await until(pilot, lambda: screen.current_thread_id() == port.id, "the merged thread highlighted")

@@ -20,6 +20,7 @@ from annotations.threads import Thread
 from stories.text import clean_line
 from tui.commands import PaletteCommand
 from tui.desk import desk
+from tui.screens.choice_dialog import ChoiceDialog
 from tui.screens.text_prompt import TextPrompt
 
 __all__ = ["ThreadsScreen", "timeline_row"]
@@ -49,6 +50,7 @@ class ThreadsScreen(Screen[None]):
         Binding("enter", "open", "Open", id="threads.open", tooltip="Open the claim in its story (or the thread)"),
         Binding("r", "retitle", "Title", id="threads.retitle", tooltip="Give the highlighted thread a new title"),
         Binding("x", "unlink", "Unlink", id="threads.unlink", tooltip="Take the highlighted claim out of its thread"),
+        Binding("m", "merge", "Merge", id="threads.merge", tooltip="Merge the highlighted thread into another"),
         Binding("u", "undo", "Undo", id="threads.undo", tooltip="Undo the last change"),
         Binding("escape", "back", "Back", id="threads.back", tooltip="Back to where you were"),
     ]
@@ -186,6 +188,22 @@ class ThreadsScreen(Screen[None]):
 
         self.app.push_screen(TextPrompt("Thread title", thread.title), titled)
 
+    def action_merge(self) -> None:
+        thread_id = self.current_thread_id()
+        others = [t for t in self._threads if t.id != thread_id]
+        if thread_id is None or not others:
+            self.notify("Merging needs two threads.", severity="warning")
+            return
+        labels = {f"{t.id[:8]}  {clean_line(t.title)[:60]}": t.id for t in others}
+
+        def chosen(label: str | None) -> None:
+            if label is not None:
+                history, target = desk(self).history(), labels[label]
+                self._change(lambda: claim_threads.merge_threads(history, thread_id, target), "Threads merged")
+                self.reload(target)
+
+        self.app.push_screen(ChoiceDialog("Merge into which thread?", list(labels), mark=False), chosen)
+
     def action_unlink(self) -> None:
         index = self.timeline.highlighted
         if not self.timeline.has_focus or index is None or index >= len(self._moments):
@@ -209,5 +227,6 @@ class ThreadsScreen(Screen[None]):
         """Actions the command palette offers here: (name, help, callback)."""
         return [
             ("Retitle thread", "Give the highlighted thread a new title ({threads.retitle})", self.action_retitle),
+            ("Merge threads", "Merge the highlighted thread into another ({threads.merge})", self.action_merge),
             ("Unlink claim", "Take the highlighted claim out of its thread ({threads.unlink})", self.action_unlink),
         ]

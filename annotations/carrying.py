@@ -7,6 +7,9 @@ whose text changed is carried too, marked as waiting for review with its old tex
 an orphan (`annotations.store.orphans`) with its best candidate places: never placed silently. The earlier
 version keeps its own annotations untouched. A carry record per version names the earlier annotations handled,
 so carrying again (the same update imported twice, or `carry_forward` called again) adds nothing twice.
+
+A carried claim stays in its claim thread (`annotations.threads`): it takes the place of the earlier version's
+claim there, with its status, in the same step; the thread follows the story to its newest version.
 """
 
 from __future__ import annotations
@@ -20,9 +23,10 @@ from annotations.model import CONTEXT, Annotation, Carried, now_iso
 from annotations.store import Store, StoryEntry
 from annotations.store.orphans import Carry, Orphan
 from annotations.store.tagstore import Edit
+from annotations.threads import Thread
 from stories.model import Story
 
-__all__ = ["CarryResult", "carry_forward", "carry_plan", "earlier_version"]
+__all__ = ["CarryResult", "carry_forward", "carry_plan", "earlier_version", "threads_follow"]
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,26 @@ def _placed(old: Annotation, new_story: Story, p: Placement, source: str, stamp:
     )
 
 
+def threads_follow(store: Store, edits: list[Edit]) -> list[Edit]:
+    """Thread edits putting each carried claim `edits` add in the place of its earlier version's claim (also for an
+    orphan placed in review: `annotations.review`)."""
+    changed: dict[str, Thread] = {}
+    before: dict[str, Thread] = {}
+    for _, made in edits:
+        if not isinstance(made, Annotation) or made.kind != "claim" or made.carried is None:
+            continue
+        thread = store.thread_of(made.carried.origin)
+        if thread is None:
+            continue
+        before.setdefault(thread.id, thread)
+        current = changed.get(thread.id, thread)
+        members = tuple(
+            replace(m, annotation=made.id) if m.annotation == made.carried.origin else m for m in current.members
+        )
+        changed[thread.id] = replace(current, members=members)
+    return [(before[key], thread) for key, thread in changed.items()]
+
+
 def carry_plan(store: Store, story_id: str) -> tuple[list[Edit], CarryResult] | None:
     """The edits that carry the earlier version's annotations onto version `story_id`, and what they do; None
     when there is nothing to carry (no earlier annotated version, or everything handled already)."""
@@ -126,6 +150,7 @@ def carry_plan(store: Store, story_id: str) -> tuple[list[Edit], CarryResult] | 
             candidates = [(c.start, c.end, c.score) for c in p.candidates]
             edits.append((None, Orphan.new(story_id, source.id, old, candidates, stamp)))
             counts["orphan"] += 1
+    edits.extend(threads_follow(store, edits))
     before = store.carry(story_id)
     origins = tuple(sorted((set(before.origins) if before else set()) | {a.id for a in todo}))
     edits.append((before, Carry(story_id, source.id, origins, stamp)))

@@ -26,6 +26,7 @@ from annotations.store import Store
 from annotations.store.atomic import write_atomic
 from annotations.store.files import StoreError, intruder
 from annotations.store.tagstore import Edit, Subject
+from annotations.threads import Thread
 
 __all__ = ["MAX_STEPS", "STEPS_FILE", "Handed", "check_current", "forget", "load", "record"]
 
@@ -39,7 +40,11 @@ Tombstones = Mapping[str, Mapping[str, str] | None]
 #: A step as handed over: its id in the file, edits, label, tombstones before and after.
 Handed = tuple[str, tuple[Edit, ...], str, Tombstones, Tombstones]
 
-_KINDS: dict[str, type[Annotation] | type[Actor]] = {"annotation": Annotation, "actor": Actor}
+_KINDS: dict[str, type[Annotation] | type[Actor] | type[Thread]] = {
+    "annotation": Annotation,
+    "actor": Actor,
+    "thread": Thread,
+}
 
 
 def _path(store: Store) -> Path:
@@ -49,7 +54,7 @@ def _path(store: Store) -> Path:
 def _item(item: Subject | None) -> dict[str, Any] | None:
     if item is None:
         return None
-    kind = "annotation" if isinstance(item, Annotation) else "actor"
+    kind = "annotation" if isinstance(item, Annotation) else "thread" if isinstance(item, Thread) else "actor"
     return {"kind": kind, "data": item.to_dict()}
 
 
@@ -124,8 +129,9 @@ def _write(store: Store, lines: list[str]) -> None:
 
 
 def record(store: Store, edits: tuple[Edit, ...], label: str, before: Tombstones, after: Tombstones) -> None:
-    """Add a step the command line made (of annotations and registry entries only) for the app to undo."""
-    if not all(isinstance(i, Annotation | Actor) for edit in edits for i in edit if i is not None):
+    """Add a step the command line made (of annotations, registry entries and claim threads only) for the app to
+    undo."""
+    if not all(isinstance(i, Annotation | Actor | Thread) for edit in edits for i in edit if i is not None):
         return
     step = {
         "id": str(uuid.uuid4()),
@@ -150,6 +156,12 @@ def check_current(store: Store, edits: tuple[Edit, ...], label: str) -> None:
     for _before, after in edits:
         subject = after if after is not None else _before
         assert subject is not None
-        now = store.annotation(subject.id) if isinstance(subject, Annotation) else store.actor(subject.id)
+        now: Subject | None
+        if isinstance(subject, Annotation):
+            now = store.annotation(subject.id)
+        elif isinstance(subject, Thread):
+            now = store.thread(subject.id)
+        else:
+            now = store.actor(subject.id)
         if now != after:
             raise AnnotationError(f"“{label}” from the command line was changed since; it is not undone")

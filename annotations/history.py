@@ -14,8 +14,9 @@ rule: a `History` given `layers` refuses to edit or delete an annotation of anot
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from annotations import handover
 from annotations.actors import Actor, fold_name
@@ -25,10 +26,13 @@ from annotations.registry import merge_edits
 from annotations.store import Store
 from annotations.store.rejections import Rejection
 from annotations.store.tagstore import Edit, Subject
+from annotations.threads import detached
 from stories.model import Story
 from stories.text import clean_line
 
-__all__ = ["Change", "DuplicateAnnotation", "History", "existing_annotation", "find_annotation"]
+__all__ = ["Change", "DuplicateAnnotation", "History", "by_prefix", "existing_annotation", "find_annotation"]
+
+T = TypeVar("T")
 
 
 class DuplicateAnnotation(AnnotationError):
@@ -57,17 +61,25 @@ def existing_annotation(store: Store, ann: Annotation, layers: Layers | None = N
 
 def find_annotation(store: Store, ref: str) -> Annotation:
     """The annotation whose id starts with `ref` (any unique prefix, as for stories)."""
+    return by_prefix(
+        ref, store.annotation, store.iter_annotations, "annotation", "in the library (see `wiredesk show STORY`)"
+    )
+
+
+def by_prefix(ref: str, exact: Callable[[str], T | None], every: Callable[[], Iterable[T]], what: str, hint: str) -> T:
+    """The item (with an `id`) whose id is `ref` or starts with it; AnnotationError if none or several. `exact`
+    finds one by its whole id, `every` lists them all; `hint` ends the message of none found."""
     key = ref.strip().lower()
     if not key:
-        raise AnnotationError("no annotation id given")
-    if (found := store.annotation(key)) is not None:
+        raise AnnotationError(f"no {what} id given")
+    if (found := exact(key)) is not None:
         return found
     shown = clean_line(ref)
-    matches = [a for a in store.iter_annotations() if a.id.startswith(key)]
+    matches = [item for item in every() if getattr(item, "id", "").startswith(key)]
     if not matches:
-        raise AnnotationError(f'no annotation with id "{shown}" in the library (see `wiredesk show STORY`)')
+        raise AnnotationError(f'no {what} with id "{shown}" {hint}')
     if len(matches) > 1:
-        raise AnnotationError(f'annotation id "{shown}" is ambiguous: {len(matches)} start with it; give more of it')
+        raise AnnotationError(f'{what} id "{shown}" is ambiguous: {len(matches)} start with it; give more of it')
     return matches[0]
 
 
@@ -123,7 +135,9 @@ class History:
         return len(steps)
 
     def do(self, edits: list[Edit], label: str) -> Change:
-        """Apply `edits` as one undoable step."""
+        """Apply `edits` as one undoable step. A claim the step deletes (or makes another kind) leaves its claim
+        thread in the same step (`annotations.threads.detached`): undo puts it back."""
+        edits = [*edits, *detached(edits, self.store.thread_of)]
         ids = {item.id for edit in edits for item in edit if isinstance(item, Annotation)}
         before = {key: self.store.tombstone(key) for key in ids}
         self.store.apply(edits)

@@ -8,8 +8,12 @@ report. Deletions travel as tombstones: a deleted annotation does not come back 
 deletion, and an incoming tombstone deletes the annotation here unless it was edited here after that deletion
 (both are conflicts). Incoming tombstones are recorded here with their own times, so they keep travelling.
 Registry entries match by id, else by name or alias (case and accents ignored): the incoming annotations then
-link to the entry here. Rejected suggestions (`annotations.store.rejections`) are left out: they are the
-judgement of the library they were made in, and an export does not carry them.
+link to the entry here. Claim threads (`annotations.threads`) match by id: one new here is added, one both sides
+have takes the later edit and the claims only the other side linked; a claim is never put in two threads (the
+thread here keeps it: a note says so), and a claim the merge deletes leaves its thread (threads leave no tombstone:
+one deleted here comes back from a file that has it). Rejected suggestions
+(`annotations.store.rejections`) are left out: they are the judgement of the library they were made in, and an
+export does not carry them.
 
 `plan` reads and checks everything and writes nothing; `apply` writes the plan: the stories in one import, then
 the registry and the annotations in batches of `BATCH` edits (one journal line per table each). A merge
@@ -28,6 +32,7 @@ from annotations.merge_input import MergeError, check, has_story, parse, read_ex
 from annotations.model import Annotation
 from annotations.store import Store
 from annotations.store.tagstore import Edit
+from annotations.threads import Thread, detached
 from stories.model import Story, short_id
 from stories.text import clean_line
 
@@ -95,6 +100,11 @@ class Report:
                 ("refused", "resurrection refused"),
             ),
             "tombstones: " + tally(("tombstones_recorded", "recorded"), ("tombstones_present", "already here")),
+            *(
+                ["threads: " + tally(*((k, k.removeprefix("threads_")) for k in _THREAD_COUNTS))]
+                if any(self[k] for k in _THREAD_COUNTS)
+                else []
+            ),
             "registry: "
             + tally(
                 ("actors_added", "added"),
@@ -119,6 +129,9 @@ class Report:
         return out
 
 
+_THREAD_COUNTS = ("threads_added", "threads_updated", "threads_same", "threads_kept")
+
+
 @dataclass
 class Plan:
     """The writes a merge makes, and its report."""
@@ -128,10 +141,12 @@ class Plan:
     actor_edits: list[Edit] = field(default_factory=list)
     #: (annotation edit or None, tombstone to record or None), in file order.
     steps: list[tuple[Edit | None, dict[str, str] | None]] = field(default_factory=list)
+    #: Claim thread edits, written once the annotations are.
+    thread_edits: list[Edit] = field(default_factory=list)
 
     @property
     def changes(self) -> bool:
-        return bool(self.stories or self.actor_edits or self.steps)
+        return bool(self.stories or self.actor_edits or self.steps or self.thread_edits)
 
 
 # --- planning -------------------------------------------------------------------------------------------
@@ -152,6 +167,7 @@ def plan(store: Store, data: Mapping[str, Any], source: str, *, dry_run: bool = 
     report.add("stories_added", len(result.stories))
     mapping = _plan_registry(store, incoming.actors, result)
     _plan_annotations(store, incoming.annotations, incoming.tombstones, mapping, result)
+    _plan_threads(store, incoming.threads, result)
     return result
 
 
@@ -379,6 +395,65 @@ def _plan_deletion(here: Annotation, tomb: dict[str, str], result: Plan) -> None
         report.add("tombstoned")
 
 
+def _plan_threads(store: Store, threads: Mapping[str, Thread], result: Plan) -> None:
+    """Thread edits into `result`: the claims the merge deletes leave their threads, then each incoming thread is
+    added or joined with the one here (see the module docstring)."""
+    report = result.report
+    edits = [edit for edit, _ in result.steps if edit is not None]
+    live = {a.id: a.kind for a in (after for _, after in edits) if isinstance(a, Annotation)}
+    gone = {b.id for b, a in edits if isinstance(b, Annotation) and a is None}
+    here = {t.id: t for t in store.threads()}
+    after: dict[str, Thread | None] = dict(here)
+    for old, new in detached(edits, store.thread_of):
+        after[old.id] = new
+    owner = {ann_id: t.id for t in after.values() if t is not None for ann_id in t.ids}
+
+    def usable(thread_id: str, ann_id: str) -> bool:
+        if ann_id in gone:
+            return False
+        kind = live.get(ann_id) or (a.kind if (a := store.annotation(ann_id)) is not None else None)
+        if kind != "claim":
+            return False
+        if owner.get(ann_id, thread_id) != thread_id:
+            report.notes.append(
+                f"claim {ann_id[:8]} is in thread {owner[ann_id][:8]} here: left out of thread {thread_id[:8]}"
+            )
+            return False
+        return True
+
+    for there in threads.values():
+        mine = after.get(there.id)
+        if there.id in here and mine is not None and mine == there:
+            report.add("threads_same")
+            continue
+        if mine is None:
+            if there.id in here:  # all its claims deleted by this merge: it stays gone
+                continue
+            members = tuple(m for m in there.members if usable(there.id, m.annotation))
+            if members:
+                after[there.id] = replace(there, members=members)
+                owner.update(dict.fromkeys((m.annotation for m in members), there.id))
+                report.add("threads_added")
+            continue
+        winner, loser = (there, mine) if there.modified > mine.modified else (mine, there)
+        members = tuple(m for m in winner.members if m.annotation in set(mine.ids) or usable(there.id, m.annotation))
+        extra = tuple(
+            m
+            for m in loser.members
+            if m.annotation not in {x.annotation for x in members} and usable(there.id, m.annotation)
+        )
+        joined = replace(winner, members=(*members, *extra))
+        if joined == mine:
+            report.add("threads_kept")
+            continue
+        after[there.id] = joined
+        owner.update(dict.fromkeys(joined.ids, there.id))
+        report.add("threads_updated")
+    for thread_id, thread in after.items():
+        if thread != here.get(thread_id):
+            result.thread_edits.append((here.get(thread_id), thread))
+
+
 # --- writing --------------------------------------------------------------------------------------------
 
 
@@ -399,6 +474,8 @@ def apply(store: Store, merge: Plan) -> None:
         tombstones = {tomb["id"]: tomb for _, tomb in chunk if tomb is not None}
         if edits or tombstones:
             store.apply(edits, tombstones=tombstones)
+    if merge.thread_edits:
+        store.apply(merge.thread_edits)
 
 
 def merge_file(store: Store, path: Path, *, dry_run: bool = False) -> tuple[Report, bool]:

@@ -15,6 +15,7 @@ before it is shown (`shown`). None of them writes anything.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -28,6 +29,7 @@ from typing import Any, TypeVar
 from annotations.actors import ACTOR_TYPES, Actor, fold_name
 from annotations.model import CONTEXT, FORMS, KINDS, STATUSES, Annotation, AnnotationError, Carried
 from annotations.store import Store, StoreError
+from annotations.threads import THREAD_STATUSES, Member, Thread
 from stories.dates import iso_date
 from stories.model import BLOCK_KINDS, Block, Story, StoryError, StoryMeta, short_id
 from stories.text import clean_line, clean_text
@@ -92,7 +94,7 @@ def read_export(path: Path) -> dict[str, Any]:
             f"{name} is a wiredesk export of format version {shown(version)}; this wiredesk merges version "
             f"{FORMAT_VERSION} (export it again with `wiredesk export --format json`)"
         )
-    for key in ("actors", "stories", "annotations", "deleted"):
+    for key in ("actors", "stories", "annotations", "deleted", "threads"):
         if not isinstance(data.setdefault(key, []), list):
             raise MergeError(f"{name}: {key} is {shown(data[key])}, not a list")
     return data
@@ -282,6 +284,7 @@ class Incoming:
     actors: dict[str, Actor]
     annotations: dict[str, Annotation]
     tombstones: dict[str, dict[str, str]]  # id, story_id, deleted, modified
+    threads: dict[str, Thread] = dataclasses.field(default_factory=dict)
 
 
 def parse(data: Mapping[str, Any]) -> Incoming:
@@ -291,6 +294,7 @@ def parse(data: Mapping[str, Any]) -> Incoming:
         _items(data, "actors", "actor", _actor),
         _items(data, "annotations", "annotation", _annotation),
         _items(data, "deleted", "tombstone", _tombstone),
+        _items(data, "threads", "claim thread", _thread) if "threads" in data else {},
     )
 
 
@@ -427,6 +431,41 @@ def _tombstone(raw: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def _members(value: Any) -> tuple[Member, ...]:
+    if not isinstance(value, list):
+        raise _Bad(f"is {shown(value)}, not a list")
+    found = []
+    for i, raw in enumerate(value, 1):
+        if not isinstance(raw, dict):
+            raise _Bad(f"#{i} is {shown(raw)}, not a member")
+        try:
+            found.append(
+                Member(
+                    _field(raw, "annotation", _an_id),
+                    _field(raw, "status", _one_of(THREAD_STATUSES)),
+                    _field(raw, "linked", _date),
+                )
+            )
+        except AnnotationError as exc:
+            raise _Bad(f"#{i}: {exc}") from None
+    return tuple(found)
+
+
+def _thread(raw: dict[str, Any]) -> Thread:
+    title = _field(raw, "title", _line)
+    if not title:
+        raise AnnotationError("its title is empty")
+    made = Thread(
+        id=_field(raw, "id", _an_id),
+        title=title,
+        members=_field(raw, "members", _members),
+        created=_field(raw, "created", _date),
+        modified=_field(raw, "modified", _date),
+    )
+    made.check()  # a title, a member, each claim once
+    return Thread.from_dict(made.to_dict())  # the title cut as the app cuts it
+
+
 # --- against the library -------------------------------------------------------------------------------------
 
 
@@ -477,4 +516,14 @@ def check(store: Store, incoming: Incoming, source: str) -> Incoming:
         annotations[ann.id] = replace(ann, prefix=prefix, suffix=suffix)
     for tomb in incoming.tombstones.values():
         text_of(tomb["story_id"], f"tombstone {tomb['id'][:8]}")
+    for thread in incoming.threads.values():
+        for member in thread.members:
+            claim = annotations.get(member.annotation) or store.annotation(member.annotation)
+            if claim is None and member.annotation not in incoming.tombstones:
+                raise MergeError(
+                    f"claim thread {thread.id[:8]}: its claim {member.annotation[:8]} is neither in {source} nor in "
+                    "the library"
+                )
+            if claim is not None and claim.kind != "claim":
+                raise MergeError(f"claim thread {thread.id[:8]}: annotation {member.annotation[:8]} is not a claim")
     return replace(incoming, annotations=annotations)

@@ -1,6 +1,7 @@
 """The review queue of carried annotations: the spans carried with a changed text and the orphans that could not
 be placed (see `annotations.carrying`). Each can be accepted (a changed span as it was carried, an orphan at its
-best candidate place), placed on a span the analyst chooses, or dropped; each is one undoable step.
+best candidate place), placed on a span the analyst chooses, or dropped; each is one undoable step. A claim placed
+takes its earlier version's place in its claim thread, as a carried one does.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import uuid
 from dataclasses import dataclass, replace
 
 from annotations.anchor import snap
+from annotations.carrying import threads_follow
 from annotations.history import DuplicateAnnotation, History, existing_annotation
 from annotations.model import CONTEXT, Annotation, AnnotationError, Carried, now_iso, quoted
 from annotations.store import Store
@@ -124,7 +126,7 @@ def place_on(history: History, item: ReviewItem, start: int, end: int, *, score:
     made.check()
     if (there := existing_annotation(store, made)) is not None:
         raise DuplicateAnnotation(there)
-    history.do([(orphan, None), (None, made)], f"place carried {old.kind}")
+    history.do([(orphan, None), (None, made), *threads_follow(store, [(None, made)])], f"place carried {old.kind}")
     return made
 
 

@@ -73,6 +73,14 @@ class WiredeskApp(App[None]):
             tooltip="Actors: the registry, with counts of quotes, claims and mentions",
         ),
         Binding(
+            "ctrl+t",
+            "threads",
+            "Threads",
+            show=False,
+            id="app.threads",
+            tooltip="Claim threads: claims followed across stories, each thread's timeline of statuses",
+        ),
+        Binding(
             "ctrl+p",
             "command_palette",
             "Commands",
@@ -257,6 +265,25 @@ class WiredeskApp(App[None]):
         while _is_help(self.screen):
             self.pop_screen()
         self.push_screen(ActorsScreen())
+
+    def action_threads(self, focus: str | None = None) -> None:
+        """Show the claim threads over what is shown (Escape comes back); if open already, go back to it."""
+        if self.store.annotations_loaded:
+            self._show_threads(focus)
+        else:
+            self.run_worker(self._when_loaded(self._show_threads, focus), group="open", exclusive=True)
+
+    def _show_threads(self, focus: str | None = None) -> None:
+        from tui.screens.threads import ThreadsScreen
+
+        if any(isinstance(s, ThreadsScreen) for s in self.screen_stack):
+            while not isinstance(screen := self.screen, ThreadsScreen):
+                self.pop_screen()
+            screen.reload(focus)
+            return
+        while _is_help(self.screen):
+            self.pop_screen()
+        self.push_screen(ThreadsScreen(focus))
 
     def filter_library(self, query: str) -> None:
         """Back to the library, its filter set to `query` (words and tokens, as typed after `/`)."""

@@ -72,6 +72,9 @@ class WiredeskCommands(Provider):
         commands.append(
             ("Actors", "The actor registry: quotes, claims and mentions of each ({app.actors})", app.action_actors)
         )
+        commands.append(
+            ("Claim threads", "Claims followed across stories, with their statuses ({app.threads})", app.action_threads)
+        )
         commands = [(name, self._with_keys(help_text), callback) for name, help_text, callback in commands]
         for saved in app.saved_searches[0]:  # the config's [searches]: names and queries cleaned when read
             commands.append(

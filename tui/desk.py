@@ -76,6 +76,10 @@ class Desk(Protocol):
         """Show the actor registry."""
         ...
 
+    def action_threads(self, focus: str | None = None) -> None:
+        """Show the claim threads (`focus`: the one to highlight)."""
+        ...
+
 
 class _HasApp(Protocol):
     @property

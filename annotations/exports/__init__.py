@@ -41,6 +41,7 @@ from annotations.model import Annotation, AnnotationError
 from annotations.registry import Registry
 from annotations.store import Store, StoreError, StoryEntry
 from annotations.store.atomic import atomic_output, fsync_dir, real_target
+from annotations.threads import Thread
 
 __all__ = [
     "EXPORTERS",
@@ -50,6 +51,7 @@ __all__ = [
     "Names",
     "Selected",
     "actor_ids",
+    "claim_threads",
     "copy_into",
     "dumps_indented",
     "dumps_items",
@@ -200,6 +202,11 @@ class Names:
     def name(self, actor_id: str | None) -> str:
         actor = self.actor(actor_id)
         return actor.name if actor is not None else ""
+
+
+def claim_threads(store: Store) -> dict[str, Thread]:
+    """The claim thread of each claim in one (`annotations.threads`), by the claim's id: read once per export."""
+    return {ann_id: thread for thread in store.threads() for ann_id in thread.ids}
 
 
 def actor_ids(store: Store, name: str) -> frozenset[str]:

@@ -1,8 +1,9 @@
 """CSV export: one row per annotation, with its story's headline, agency and dates. UTF-8.
 
 `published` is when the story was first published (its created date, else its dateline's day), `updated`
-(the last column, so that the columns before it keep their places) when it was last updated, empty if it never
-was; `created` and `modified` are the annotation's.
+(after the others, so that the columns before it keep their places) when it was last updated, empty if it never
+was; `created` and `modified` are the annotation's. `thread` and `thread_status` (the last columns) are the claim
+thread a claim is in (`annotations.threads`) and its status there, empty if none.
 
 `speaker`, `claimant` and `actor` are the names of the registry entries the annotation links to, merges
 followed (the entry an entry was merged into); `actor_type` is the type of the one entry an annotation links
@@ -19,7 +20,7 @@ import csv
 from collections.abc import Iterable
 from typing import TextIO
 
-from annotations.exports import Names, Selected, writes_no_folder
+from annotations.exports import Names, Selected, claim_threads, writes_no_folder
 from annotations.store import Store
 
 __all__ = ["COLUMNS", "EXTENSION", "LABEL", "NAME", "SINGLE_FILE", "neutralise", "replaceable", "write"]
@@ -51,6 +52,8 @@ COLUMNS = (
     "status",
     "cue",
     "updated",
+    "thread",
+    "thread_status",
 )
 _FORMULA_FIRST = frozenset("=+-@\t\r")
 
@@ -73,12 +76,16 @@ def write(store: Store, out: TextIO, selection: Iterable[Selected], *, excel: bo
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     names = Names(store)
+    threads = claim_threads(store)
     count = 0
     for chosen in selection:
         meta = chosen.entry.meta
         head = _inert([chosen.entry.id, meta.headline, meta.agency or "", chosen.entry.published])  # once a story
-        tail = _inert([meta.updated or ""])
+        updated = _inert([meta.updated or ""])
         for ann in chosen.annotations:
+            thread = threads.get(ann.id)
+            member = thread.member(ann.id) if thread is not None else None
+            tail = updated + _inert([thread.id, member.status] if thread and member else ["", ""])
             speaker, actor, claimant = names.actor(ann.speaker), names.actor(ann.actor), names.actor(ann.claimant)
             linked = speaker or actor or claimant  # the first in LINKS order: an annotation has one of them
             cells = [

@@ -1,7 +1,9 @@
 """JSON export: the actor registry, stories (metadata, canonical text, blocks) and their annotations, every field
 of each.
 
-`deleted` lists the tombstones of deleted annotations (so a merge elsewhere does not bring them back).
+`threads` lists the claim threads (`annotations.threads`) of the exported claims, each with only those of its
+members that are exported, oldest first. `deleted` lists the tombstones of deleted annotations (so a merge
+elsewhere does not bring them back).
 `actors` is the whole registry, entries merged into another included (their `merged_into` says which); an
 annotation's `speaker`, `actor` and `claimant` are registry ids. The document holds no time of export and lists
 everything in a fixed order, so two exports of the same library state are byte-identical. It is written piece by
@@ -15,10 +17,11 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import IO, TextIO
 
 from annotations.actors import fold_name
-from annotations.exports import Selected, dumps_items, spool, writes_no_folder
+from annotations.exports import Selected, claim_threads, dumps_items, spool, writes_no_folder
 from annotations.store import Store
 
 __all__ = ["EXTENSION", "FORMAT_VERSION", "LABEL", "NAME", "SINGLE_FILE", "replaceable", "write"]
@@ -60,16 +63,27 @@ def write(store: Store, out: TextIO, selection: Iterable[Selected]) -> int:
         array.add(actor.to_dict())
     array.close()
     ids = set()
+    threaded: dict[str, set[str]] = {}  # thread id -> its exported claims
+    threads_of = claim_threads(store)
     with spool() as held:
         stories, annotations = _Array(out, "stories"), _Array(held, "annotations")
         for chosen in selection:
             ids.add(chosen.entry.id)
             stories.add(store.story(chosen.entry.id).to_dict())
             annotations.add(*(ann.to_dict() for ann in chosen.annotations))
+            for ann in chosen.annotations:
+                if (thread := threads_of.get(ann.id)) is not None:
+                    threaded.setdefault(thread.id, set()).add(ann.id)
         stories.close()
         annotations.close()
         held.seek(0)
         shutil.copyfileobj(held, out)
+    threads = _Array(out, "threads")
+    for thread in store.threads():
+        if thread.id in threaded:
+            kept = tuple(m for m in thread.members if m.annotation in threaded[thread.id])
+            threads.add(replace(thread, members=kept).to_dict())
+    threads.close()
     deleted = _Array(out, "deleted")
     for tombstone in store.tombstones():
         if tombstone["story_id"] in ids:

@@ -11,8 +11,14 @@ with a `TextQuoteSelector` (exact, prefix, suffix) and a `TextPositionSelector` 
 text, end exclusive). Its bodies: a `TextualBody` `tagging` with the kind (quote, actor, claim); a quote's form
 as `classifying` and its cue as `describing`; a claim's status as `assessing`; the registry entry it links to
 (a quote's speaker, an actor mention's actor, a claim's claimant: one per kind) as a `SpecificResource`
-`identifying`, whose source carries the entry's name; the note as a `TextualBody` `commenting`. Every annotation
-repeats the `@context`, so each stands alone.
+`identifying`, whose source carries the entry's name; the note as a `TextualBody` `commenting`; a claim in a claim
+thread (`annotations.threads`) links to it with a `SpecificResource` `linking` (source `urn:wiredesk:thread:<id>`
+with the thread's title; `wiredesk:status` its status there). Every annotation repeats the `@context`, so each
+stands alone.
+
+After the annotations, each claim thread with an exported claim is an annotation of its own, motivation `linking`:
+its id the thread's IRI, its body the title (`describing`), its targets the exported claims (in the order they were
+linked) and `wiredesk:members` their statuses. `total` counts both.
 
 Items are written a story's annotations at a time to a spool file (indented JSON by orjson: `dumps_items`), then
 the collection header (with its IRI and `total`) and the items are written out: memory does not grow with the
@@ -27,12 +33,14 @@ import json
 import re
 import uuid
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from annotations.exports import Names, Selected, copy_into, dumps_items, spool_bytes, writes_no_folder
+from annotations.exports import Names, Selected, claim_threads, copy_into, dumps_items, spool_bytes, writes_no_folder
 from annotations.model import Annotation, Carried
 from annotations.store import Store
+from annotations.threads import Thread
 
 __all__ = [
     "CONTEXT",
@@ -44,6 +52,8 @@ __all__ = [
     "annotation",
     "replaceable",
     "story_uri",
+    "thread_annotation",
+    "thread_uri",
     "write",
 ]
 
@@ -85,6 +95,25 @@ def _text(purpose: str, value: str) -> dict[str, str]:
     return {"type": "TextualBody", "purpose": purpose, "value": value, "format": "text/plain"}
 
 
+#: The key of a claim's status in its thread (on the body that links to the thread).
+STATUS = "wiredesk:status"
+
+
+def thread_annotation(thread: Thread) -> dict[str, Any]:
+    """A claim thread as a W3C Web Annotation linking its claims."""
+    return {
+        "@context": CONTEXT,
+        "id": thread_uri(thread.id),
+        "type": "Annotation",
+        "motivation": "linking",
+        "created": thread.created,
+        "modified": thread.modified,
+        "body": [_text("describing", thread.title)],
+        "target": [annotation_uri(m.annotation) for m in thread.members],
+        "wiredesk:members": [{"id": annotation_uri(m.annotation), "status": m.status} for m in thread.members],
+    }
+
+
 #: The key of a carried annotation's provenance (method, score, state; the earlier version's story and text).
 CARRIED = "wiredesk:carried"
 
@@ -99,8 +128,12 @@ def carried(c: Carried) -> dict[str, Any]:
     return out
 
 
-def annotation(ann: Annotation, names: Names) -> dict[str, Any]:
-    """One annotation as a W3C Web Annotation."""
+def thread_uri(thread_id: str) -> str:
+    return f"urn:wiredesk:thread:{_part(thread_id)}"
+
+
+def annotation(ann: Annotation, names: Names, thread: Thread | None = None) -> dict[str, Any]:
+    """One annotation as a W3C Web Annotation (`thread`: the claim thread it is in)."""
     body: list[dict[str, Any]] = [_text("tagging", ann.kind)]
     if ann.form:
         body.append(_text("classifying", ann.form))
@@ -113,6 +146,10 @@ def annotation(ann: Annotation, names: Names) -> dict[str, Any]:
         if actor is not None:
             source = {"id": actor_uri(actor.id), "name": actor.name}
             body.append({"type": "SpecificResource", "purpose": "identifying", "source": source})
+    member = thread.member(ann.id) if thread is not None else None
+    if thread is not None and member is not None:
+        source = {"id": thread_uri(thread.id), "name": thread.title}
+        body.append({"type": "SpecificResource", "purpose": "linking", "source": source, STATUS: member.status})
     if ann.note:
         body.append(_text("commenting", ann.note))
     out: dict[str, Any] = {
@@ -140,14 +177,30 @@ def write(store: Store, out: TextIO, selection: Iterable[Selected]) -> int:
     names = Names(store)
     digest = hashlib.sha256()
     count = 0
+    threaded: dict[str, set[str]] = {}  # thread id -> its exported claims
+    threads = claim_threads(store)
     with spool_bytes() as items:
         for chosen in selection:
             if not chosen.annotations:
                 continue
-            chunk = (b"," if count else b"") + dumps_items([annotation(ann, names) for ann in chosen.annotations], 6)
+            made = []
+            for ann in chosen.annotations:
+                thread = threads.get(ann.id)
+                if thread is not None:
+                    threaded.setdefault(thread.id, set()).add(ann.id)
+                made.append(annotation(ann, names, thread))
+            chunk = (b"," if count else b"") + dumps_items(made, 6)
             digest.update(chunk)
             items.write(chunk)
             count += len(chosen.annotations)
+        written = count
+        for thread in store.threads():
+            if thread.id in threaded:
+                kept = tuple(m for m in thread.members if m.annotation in threaded[thread.id])
+                chunk = b"," + dumps_items([thread_annotation(replace(thread, members=kept))], 6)
+                digest.update(chunk)
+                items.write(chunk)
+                count += 1
         collection = f"urn:wiredesk:collection:{digest.hexdigest()}"
         header: dict[str, object] = {"@context": CONTEXT, "id": collection, "type": "AnnotationCollection"}
         header |= {"label": "wiredesk annotations", "total": count}
@@ -161,4 +214,4 @@ def write(store: Store, out: TextIO, selection: Iterable[Selected]) -> int:
         out.write('    "items": [')
         copy_into(items, out)
         out.write("\n    ]\n  }\n}\n")
-    return count
+    return written

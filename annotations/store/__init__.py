@@ -1,7 +1,8 @@
 """The library on disk: TinyDB files behind one `Store` facade (stories, texts, annotations, the registry).
 
 Everything outside this package reads and writes the library through `Store` only. Imports `stories` and the
-annotation model (`annotations.model`, `annotations.actors`), nothing from the rest of `annotations/`.
+annotation model (`annotations.model`, `annotations.actors`, `annotations.threads`), nothing from the rest of
+`annotations/`.
 """
 
 from annotations.store.library import (

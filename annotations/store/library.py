@@ -42,6 +42,7 @@ from annotations.store.story_sources import StorySources
 from annotations.store.table import JournaledDB, TrackedTable, tracked, tracked_db
 from annotations.store.tagstore import ANNOTATIONS_FILE, Edit, TagStore
 from annotations.store.unread import UnreadMarks
+from annotations.threads import Thread
 from stories.model import Story, StoryMeta, short_id
 
 __all__ = [
@@ -486,6 +487,21 @@ class Store:
             1 for rec in tags.by_story.get(story_id, {}).values() if (c := tags.carried.get(rec.id)) and c.pending
         )
         return tags.orphaned.count(story_id) + changed
+
+    # --- claim threads (see `annotations.threads`) ---
+
+    def threads(self) -> list[Thread]:
+        """Every claim thread, oldest first."""
+        return sorted(self.tags.threads.values(), key=lambda t: (t.created, t.id))
+
+    def thread(self, thread_id: str) -> Thread | None:
+        return self.tags.threads.get(thread_id)
+
+    def thread_of(self, ann_id: str) -> Thread | None:
+        """The thread a claim annotation is in, if any."""
+        tags = self.tags
+        found = tags.thread_of.get(ann_id)
+        return None if found is None else tags.threads.get(found)
 
     # --- for the history and registry ---
 

@@ -31,6 +31,7 @@ __all__ = [
     "Record",
     "RecordError",
     "StoryRecord",
+    "ThreadRecord",
     "TombstoneRecord",
     "record_type",
     "to_record",
@@ -216,6 +217,16 @@ class TombstoneRecord(Record):
     story_id: str
     deleted: str  # when (ISO 8601)
     modified: str = ""  # the annotation's last change before it was deleted
+
+
+class ThreadRecord(Record):
+    """A claim thread (`annotations.threads`) at rest: members as {annotation, status, linked}, in linking order."""
+
+    id: str
+    title: str
+    members: list[dict[str, str]] = []
+    created: str = ""
+    modified: str = ""
 
 
 def to_record(value: Any, record_type: type[Record] | None) -> Any:

@@ -1,8 +1,9 @@
-"""Annotations, the actor registry, rejected suggestions and carrying's records: the tables of `annotations.json`,
-with their in-memory indexes.
+"""Annotations, the actor registry, rejected suggestions, carrying's records and claim threads: the tables of
+`annotations.json`, with their in-memory indexes.
 
 Every change goes through `apply`, a list of edits (old, new) of annotations, registry entries, rejections
-(`annotations.store.rejections`), orphans and carries (`annotations.store.orphans`) that is checked as a whole,
+(`annotations.store.rejections`), orphans and carries (`annotations.store.orphans`) and claim threads
+(`annotations.threads`, in a `threads` table of their own) that is checked as a whole,
 then written with one journal line per table — registry additions first, registry
 deletions last, so a crash in between never leaves a link to a missing entry. `History` builds its undoable
 steps from the same edits.
@@ -23,19 +24,20 @@ from annotations.model import KINDS, LINKS, Annotation, AnnotationError, Carried
 from annotations.store.decisions import Decision, DecisionIndex, DecisionRecord
 from annotations.store.lean import LeanRecords
 from annotations.store.orphans import Carry, CarryRecord, Orphan, OrphanIndex, OrphanRecord
-from annotations.store.records import ActorRecord, AnnotationRecord, CarriedRecord, TombstoneRecord
+from annotations.store.records import ActorRecord, AnnotationRecord, CarriedRecord, ThreadRecord, TombstoneRecord
 from annotations.store.rejections import KindAndSpan, RejectedIndex, Rejection, RejectionRecord
-from annotations.store.storage import JournaledStorage
+from annotations.store.storage import LOOK, JournaledStorage, StoreError
 from annotations.store.table import tracked, tracked_db
+from annotations.threads import Thread
 from stories.model import Story
 
 __all__ = ["ANNOTATIONS_FILE", "Edit", "TagStore"]
 
 ANNOTATIONS_FILE = "annotations.json"
 
-#: What an edit changes: an annotation, a registry entry, a rejection, an orphan, a carry record or a curation
-#: decision (`annotations.store.decisions`).
-Subject = Annotation | Actor | Rejection | Orphan | Carry | Decision
+#: What an edit changes: an annotation, a registry entry, a rejection, an orphan, a carry record, a curation
+#: decision (`annotations.store.decisions`) or a claim thread.
+Subject = Annotation | Actor | Rejection | Orphan | Carry | Decision | Thread
 #: One change: (before, after) of a Subject; None before = added, None after = deleted.
 Edit = tuple[Subject | None, Subject | None]
 
@@ -78,6 +80,7 @@ class TagStore:
                 "orphans": OrphanRecord,
                 "carries": CarryRecord,
                 "curation": DecisionRecord,
+                "threads": ThreadRecord,
             },
             lean={"annotations": self.lean} if self.lean is not None else None,
             read_only=read_only,
@@ -98,6 +101,16 @@ class TagStore:
         self.carries = tracked(self.db, "carries")
         self.curation = tracked(self.db, "curation")
         self.decided = DecisionIndex(Decision.from_record(rec) for rec in self.curation.records().values())
+        self.threads_table = tracked(self.db, "threads")
+        self.threads: dict[str, Thread] = {}
+        self.thread_of: dict[str, str] = {}  # claim annotation id -> the id of its thread
+        for thread_rec in self.threads_table.records().values():
+            try:
+                self._index_thread(Thread.from_dict(thread_rec.to_dict()))
+            except AnnotationError as exc:
+                raise StoreError(
+                    f"{storage.path}: claim thread {str(thread_rec.id)[:8]} is damaged ({exc}); {LOOK}"
+                ) from None
         self.by_story: dict[str, dict[str, AnnotationRecord]] = {}  # story id -> annotation id -> record
         self.by_actor: dict[str, set[str]] = {}  # registry id -> ids of annotations linking to it
         self._counts: dict[tuple[int, ...], Counter[str]] = {}  # see `counts`
@@ -112,6 +125,17 @@ class TagStore:
         for name in LINKS:
             if target := getattr(rec, name):
                 self.by_actor.setdefault(target, set()).add(rec.id)
+
+    def _index_thread(self, thread: Thread) -> None:
+        self.threads[thread.id] = thread
+        for ann_id in thread.ids:
+            self.thread_of[ann_id] = thread.id
+
+    def _unindex_thread(self, thread_id: str) -> None:
+        old = self.threads.pop(thread_id, None)
+        for ann_id in old.ids if old is not None else ():
+            if self.thread_of.get(ann_id) == thread_id:
+                del self.thread_of[ann_id]
 
     def _unindex(self, rec: AnnotationRecord) -> None:
         self.by_story.get(rec.story_id, {}).pop(rec.id, None)
@@ -211,6 +235,7 @@ class TagStore:
             elif isinstance(before, Actor):
                 actors_after.pop(before.id, None)
         self._check_registry(edits, actors_after)
+        self._check_threads(edits)
         texts: dict[str, str] = {}
         actor_puts: list[tuple[str, dict[str, Any] | None]] = []
         ann_writes: list[tuple[str, dict[str, Any] | None]] = []
@@ -220,6 +245,7 @@ class TagStore:
         orphan_writes: list[tuple[str, dict[str, Any] | None]] = []
         carry_writes: list[tuple[str, dict[str, Any] | None]] = []
         decision_writes: list[tuple[str, dict[str, Any] | None]] = []
+        thread_writes: list[tuple[str, dict[str, Any] | None]] = []
         for before, after in edits:
             subject = after if after is not None else before
             if isinstance(subject, Decision):
@@ -227,6 +253,8 @@ class TagStore:
                     after.check()
                     self._check_text(after, f"curated {after.kind}", texts, story_of)
                 decision_writes.append((subject.id, after.to_dict() if isinstance(after, Decision) else None))
+            elif isinstance(subject, Thread):
+                thread_writes.append((subject.id, after.to_dict() if isinstance(after, Thread) else None))
             elif isinstance(subject, Orphan):
                 if isinstance(after, Orphan):
                     after.check()
@@ -282,6 +310,7 @@ class TagStore:
                 (self.orphans, orphan_writes),
                 (self.carries, carry_writes),
                 (self.curation, decision_writes),
+                (self.threads_table, thread_writes),
                 (self.actors, actor_drops),
             ):
                 if writes:
@@ -293,6 +322,8 @@ class TagStore:
                     self.decided.add(after)
                 else:
                     self.decided.discard(subject.id, subject.story_id)
+            elif isinstance(subject, Thread):
+                self._unindex_thread(subject.id)
             elif isinstance(subject, Orphan):
                 if isinstance(after, Orphan):
                     self.orphaned.add(after)
@@ -322,6 +353,40 @@ class TagStore:
                     if self.lean is not None and not self.storage.in_transaction:  # saved: memory may hold it lean
                         self.lean.shrink(rec)
                     self._index(rec)
+        for _before, after in edits:  # indexed again once every old thread is out (a claim moving between two)
+            if isinstance(after, Thread):
+                self._index_thread(after)
+
+    def _check_threads(self, edits: Sequence[Edit]) -> None:
+        """Refuse a thread whose members are not claims there once the edits are made, or a claim in two threads."""
+        written = {s.id: a for b, a in edits if isinstance(s := a if a is not None else b, Thread)}
+        if not written:
+            return
+        anns: dict[str, Annotation | None] = {}
+        for before, after in edits:
+            if isinstance(after, Annotation):
+                anns[after.id] = after
+            elif isinstance(before, Annotation):
+                anns[before.id] = None
+        owner: dict[str, str] = {}
+        for thread_id, thread in written.items():
+            if not isinstance(thread, Thread):
+                continue
+            thread.check()
+            for ann_id in thread.ids:
+                if ann_id in anns:
+                    ann = anns[ann_id]
+                    kind = ann.kind if ann is not None else None
+                else:
+                    rec = self.annotations.find(ann_id)
+                    kind = rec.kind if rec is not None else None
+                if kind != "claim":
+                    what = "not a claim" if kind else "not in the library"
+                    raise AnnotationError(f"claim thread {thread_id[:8]}: annotation {ann_id[:8]} is {what}")
+                other = owner.get(ann_id) or self.thread_of.get(ann_id)
+                if other is not None and other != thread_id and (ann_id in owner or other not in written):
+                    raise AnnotationError(f"claim {ann_id[:8]} is already in claim thread {other[:8]}")
+                owner[ann_id] = thread_id
 
     def tombstone(self, ann_id: str) -> dict[str, str] | None:
         """The tombstone of a deleted annotation (id, story_id, deleted, modified), or None."""

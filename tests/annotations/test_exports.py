@@ -109,7 +109,7 @@ def test_json_export_holds_stories_and_annotations(store: Store) -> None:
     data = json.loads(text)
     assert count == 3
     assert data["wiredesk_export"] == export_json.FORMAT_VERSION == 2
-    assert list(data) == ["wiredesk_export", "actors", "stories", "annotations", "deleted"]  # no time of export
+    assert list(data) == ["wiredesk_export", "actors", "stories", "annotations", "threads", "deleted"]  # no time
     stories = {s["id"]: s for s in data["stories"]}
     assert set(stories) == {RIVER.id, FERRY.id}
     river = stories[RIVER.id]
@@ -194,7 +194,7 @@ def test_json_export_of_an_empty_library(data_dir: Path) -> None:
         text, count = export(export_json, empty)
     data = json.loads(text)
     assert count == 0
-    assert data == {"wiredesk_export": 2, "actors": [], "stories": [], "annotations": [], "deleted": []}
+    assert data == {"wiredesk_export": 2, "actors": [], "stories": [], "annotations": [], "threads": [], "deleted": []}
 
 
 def test_exports_hold_every_version_of_a_story(store: Store) -> None:
@@ -249,7 +249,7 @@ def test_csv_round_trips_notes_with_newlines_quotes_and_commas(store: Store) -> 
 def test_csv_names_the_linked_actors_through_merges(store: Store, linked: dict[str, Actor]) -> None:
     rows = read_csv(export(export_csv, store)[0])
     records = {r["kind"]: r for r in (dict(zip(rows[0], row, strict=True)) for row in rows[1:])}
-    assert list(export_csv.COLUMNS[-8:]) == [
+    assert list(export_csv.COLUMNS[-10:]) == [
         "speaker",
         "claimant",
         "actor",
@@ -258,6 +258,8 @@ def test_csv_names_the_linked_actors_through_merges(store: Store, linked: dict[s
         "status",
         "cue",
         "updated",
+        "thread",
+        "thread_status",
     ]
     quote, actor, claim = records["quote"], records["actor"], records["claim"]
     assert (quote["speaker"], quote["actor_type"], quote["form"], quote["cue"]) == (

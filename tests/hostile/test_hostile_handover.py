@@ -35,6 +35,12 @@ GOOD_THEN_BAD = [
     '{"id": "a", "label": "x", "edits": [[null, null]]}',
     '{"id": "a", "label": "x", "edits": [[null, {"kind": "actor", "data": {"id": "b", "name": "B"}}]], "before": [1]}',
     "\x1b[31m" + "x" * 10_000,
+    '{"id": "a", "label": "x", "edits": [[null, {"kind": "thread", "data": {}}]]}',
+    '{"id": "a", "label": "x", "edits": [[null, {"kind": "thread", "data": {"id": "t", "title": "T", "members": 7}}]]}',
+    '{"id": "a", "label": "x", "edits": [[null, {"kind": "thread", "data": {"id": "t", "title": "T", "members": [],'
+    ' "created": "", "modified": ""}}]]}',
+    '{"id": "a", "label": "x", "edits": [[null, {"kind": "thread", "data": {"id": "t", "title": "T", "members":'
+    ' [{"annotation": "a", "status": "maybe", "linked": ""}], "created": "", "modified": ""}}]]}',
 ]
 
 

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Header
 
 from annotations.config import ConfigError, load_config
 from annotations.curation import curation_policy
+from annotations import claim_threads
 from annotations.history import Change, History
 from annotations.layers import ALL, CURATED
 from annotations.model import Annotation, AnnotationError
@@ -24,18 +25,21 @@ from annotations.store.decisions import Decision
 from annotations.store.orphans import Orphan
 from annotations.store.rejections import Rejection
 from annotations.store.tagstore import Edit
+from annotations.threads import THREAD_STATUSES, Thread
 from stories.diff import diff_versions
 from stories.model import Story
 from stories.text import clean_line
 from tui.commands import PaletteCommand
 from tui.desk import desk
 from tui.screens.curation import CurationScreen
+from tui.screens.choice_dialog import ChoiceDialog
 from tui.screens.export_dialog import ExportDialog, everything_scope, story_scope
 from tui.screens.finding import Finding
 from tui.screens.library import LibraryScreen
 from tui.screens.reviewing import REVIEW_BINDINGS
 from tui.screens.suggesting import SUGGESTION_BINDINGS
 from tui.screens.tagging import Touched, quoted
+from tui.screens.thread_picker import NEW_THREAD, ThreadPicker
 from tui.screens.version_diff import VersionDiffScreen
 from tui.story_text import KIND_LABELS
 from tui.widgets.annotation_panel import AnnotationPanel
@@ -84,6 +88,14 @@ class ReaderScreen(Finding):
             show=False,
             id="reader.link",
             tooltip="Set the speaker of a quote or the claimant of a claim (an actor's registry entry) with the picker",
+        ),
+        Binding(
+            "H",
+            "link_thread",
+            "Thread",
+            show=False,
+            id="reader.link_thread",
+            tooltip="Link the claim at the cursor into a claim thread (likely threads first, or a new one)",
         ),
         Binding(
             "x",
@@ -391,8 +403,15 @@ class ReaderScreen(Finding):
                 status.append(
                     f"  ·  {key('reader.edit')} edit, {key('reader.link')} {link}, {key('reader.delete')} delete"
                 )
+                if ann.kind == "claim":
+                    status.append(f", {key('reader.link_thread')} thread")
             else:
                 status.append(f"  ·  {clean_line(layers.of(ann))}'s, read-only")
+            if ann.kind == "claim":
+                thread = desk(self).store.thread_of(ann.id)
+                member = thread.member(ann.id) if thread is not None else None
+                if thread is not None and member is not None:
+                    status.append(f"  ·  {member.status} in {quoted(thread.title, 24)}", style="dim")
         else:
             key = self._key
             select, find, help_ = key("view.toggle_select"), key("reader.find"), key("app.help")
@@ -453,6 +472,8 @@ class ReaderScreen(Finding):
         self.refresh_version_bar()
         if isinstance(subject, Annotation | Rejection | Orphan | Decision) and not here:
             elsewhere = f" (in “{desk(self).store.story_meta(subject.story_id).headline}”)"
+        elif isinstance(subject, Thread):
+            elsewhere = " (claim threads)"
         elif not in_story:
             elsewhere = " (actor registry)"
         severity: SeverityLevel = "information" if here else "warning"  # a change out of sight: shown longer
@@ -533,6 +554,43 @@ class ReaderScreen(Finding):
             return
         self.app.push_screen(CurationScreen(self.story, self.history, policy))
 
+    def action_link_thread(self) -> None:
+        """Link the claim at the cursor into a claim thread: the picker proposes the likely threads first (and a
+        new one), then its status there; saved at once, one undoable step."""
+        if not self._writable():
+            return
+        ann = self._target(kinds=("claim",))
+        if ann is None or ann.kind != "claim":
+            self.notify("Put the cursor on a claim to link it into a thread.", severity="warning")
+            return
+        store = desk(self).store
+        current = store.thread_of(ann.id)
+
+        def statused(thread_id: str | None, status: str | None) -> None:
+            if status is None:
+                return
+            try:
+                target = None if thread_id == NEW_THREAD else thread_id
+                thread = claim_threads.link(self.history, ann, target, status=status)
+            except (AnnotationError, StoreError) as exc:
+                self.notify(str(exc), title="Not saved", severity="error", markup=False)
+                return
+            self.notify(
+                f"{quoted(thread.title)}: {status} ({len(thread.members)} claims)", title="Linked", markup=False
+            )
+
+        def picked(thread_id: str | None) -> None:
+            if thread_id is None:
+                return
+            now = current.member(ann.id) if current is not None and thread_id == current.id else None
+            default = now.status if now is not None else "asserted"
+            self.app.push_screen(
+                ChoiceDialog("Its status in the thread", THREAD_STATUSES, default, mark=now is not None),
+                functools.partial(statused, thread_id),
+            )
+
+        self.app.push_screen(ThreadPicker(ann, claim_threads.likely_threads(store, ann), current), picked)
+
     def action_export(self) -> None:
         """Export this version of the story, or what the library would (its filtered list, everything)."""
         store = desk(self).store
@@ -578,6 +636,11 @@ class ReaderScreen(Finding):
                 "Set speaker or claimant",
                 "Link the quote or claim at the cursor to an actor ({reader.link})",
                 self.action_link,
+            ),
+            (
+                "Link claim into a thread",
+                "Follow the claim at the cursor across stories ({reader.link_thread})",
+                self.action_link_thread,
             ),
             (
                 "Delete annotation under cursor",

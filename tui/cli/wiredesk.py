@@ -30,8 +30,8 @@ from tui.cli import actors as cli_actors
 from tui.cli import agree as cli_agree
 from tui.cli import annotate as cli_annotate
 from tui.cli import carry as cli_carry
-from tui.cli import curate as cli_curate
 from tui.cli import claims as cli_claims
+from tui.cli import curate as cli_curate
 from tui.cli import export as cli_export
 from tui.cli import merge as cli_merge
 from tui.cli import reading as cli_reading

@@ -14,9 +14,9 @@ from textual.containers import Horizontal
 from textual.notifications import SeverityLevel
 from textual.widgets import Footer, Header
 
+from annotations import claim_threads
 from annotations.config import ConfigError, load_config
 from annotations.curation import curation_policy
-from annotations import claim_threads
 from annotations.history import Change, History
 from annotations.layers import ALL, CURATED
 from annotations.model import Annotation, AnnotationError
@@ -31,8 +31,8 @@ from stories.model import Story
 from stories.text import clean_line
 from tui.commands import PaletteCommand
 from tui.desk import desk
-from tui.screens.curation import CurationScreen
 from tui.screens.choice_dialog import ChoiceDialog
+from tui.screens.curation import CurationScreen
 from tui.screens.export_dialog import ExportDialog, everything_scope, story_scope
 from tui.screens.finding import Finding
 from tui.screens.library import LibraryScreen

@@ -396,10 +396,17 @@ class Store:
         tags = self._tags if self._tags is not None else self.tags
         return tags.counts(story_id)
 
-    def apply(self, edits: Sequence[Edit], *, tombstones: Mapping[str, Mapping[str, str] | None] | None = None) -> None:
+    def apply(
+        self,
+        edits: Sequence[Edit],
+        *,
+        tombstones: Mapping[str, Mapping[str, str] | None] | None = None,
+        actor_tombstones: Mapping[str, Mapping[str, str] | None] | None = None,
+    ) -> None:
         """Make a set of changes to annotations and registry entries durably, or none of them (see TagStore);
-        `tombstones` sets the tombstones of those annotation ids exactly (None: none)."""
-        self.tags.apply(edits, self.story, tombstones)
+        `tombstones` sets the tombstones of those annotation ids exactly (None: none), `actor_tombstones` those
+        of registry entries."""
+        self.tags.apply(edits, self.story, tombstones, actor_tombstones)
 
     def actors(self, *, include_merged: bool = False) -> list[Actor]:
         """Registry entries by name (those merged into another only with `include_merged`)."""
@@ -468,6 +475,14 @@ class Store:
     def tombstone(self, ann_id: str) -> dict[str, str] | None:
         """The tombstone of a deleted annotation (id, story_id, deleted, modified), or None."""
         return self.tags.tombstone(ann_id)
+
+    def actor_tombstone(self, actor_id: str) -> dict[str, str] | None:
+        """The tombstone of a deleted registry entry (id, deleted, modified), or None."""
+        return self.tags.actor_tombstone(actor_id)
+
+    def actor_tombstones(self) -> list[dict[str, str]]:
+        """Tombstones of deleted registry entries (id, deleted, modified), oldest first."""
+        return self.tags.deleted_actors()
 
     def entry(self, actor_id: str) -> Actor | None:
         """The registry entry with this id as stored: a merged one itself, not the entry it forwards to."""

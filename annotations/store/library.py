@@ -8,6 +8,7 @@ Files in the data dir:
 - `texts.pack` — the story bodies, append-only (see `annotations.store.bodies`);
 - `annotations.json` + `annotations.journal` — TinyDB: the annotations;
 - `unread.jsonl` — which story versions are unread (`annotations.store.unread`);
+- `sync/` — the sync state (`annotations.store.sync_state`) and the git working copy of `annotations.sync`;
 - `backups/` — earlier snapshots with their journals; `.lock` — who is writing.
 
 Both TinyDB files use `JournaledStorage` and `TrackedTable`: a save is one fsync'd journal line, whatever the
@@ -38,6 +39,7 @@ from annotations.store.records import AnnotationRecord, StoryRecord
 from annotations.store.rejections import Rejection
 from annotations.store.storage import LOOK, JournaledStorage, StoreError
 from annotations.store.story_sources import StorySources
+from annotations.store.sync_state import SyncState
 from annotations.store.table import JournaledDB, TrackedTable, tracked, tracked_db
 from annotations.store.tagstore import ANNOTATIONS_FILE, Edit, TagStore
 from annotations.store.unread import UnreadMarks
@@ -99,6 +101,7 @@ class Store:
         self._tags: TagStore | None = None
         self._sources = StorySources(self.data_dir)
         self._unread: UnreadMarks | None = None
+        self._sync: SyncState | None = None
 
     def _read_entries(self) -> int:
         """Read the story list: from `stories.list` when it holds the index as it is on disk, else from the index
@@ -258,6 +261,13 @@ class Store:
         if self._unread is None:
             self._unread = UnreadMarks(self.data_dir, read_only=self.read_only)
         return self._unread
+
+    @property
+    def sync(self) -> SyncState:
+        """The library's side of sync through git (`annotations.store.sync_state`): remote, conflicts."""
+        if self._sync is None:
+            self._sync = SyncState(self.data_dir, read_only=self.read_only)
+        return self._sync
 
     def _remember(self, entry: StoryEntry) -> None:
         self._sorted = None

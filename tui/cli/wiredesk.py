@@ -33,6 +33,7 @@ from tui.cli import merge as cli_merge
 from tui.cli import reading as cli_reading
 from tui.cli import search as cli_search
 from tui.cli import suggest as cli_suggest
+from tui.cli import sync as cli_sync
 from tui.cli import versions as cli_versions
 from tui.cli import watch as cli_watch
 from tui.cli.base import PIPE_WIDTH, CliContext, echo_rich, open_store, user_errors
@@ -357,5 +358,6 @@ for _command in (
     *cli_versions.COMMANDS,
     *cli_watch.COMMANDS,
     *cli_reading.COMMANDS,
+    *cli_sync.COMMANDS,
 ):
     main.add_command(_command)

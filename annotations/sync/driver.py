@@ -14,13 +14,10 @@ import sys
 from pathlib import Path
 
 from annotations.sync.git import SyncError
-from annotations.sync.records import MAX_FILE, dump, load, merge3
+from annotations.sync.records import CONFLICTS_ENV, MAX_FILE, dump, load, merge3
 from stories.text import clean_line
 
 __all__ = ["CONFLICTS_ENV", "main", "merge_files"]
-
-#: The environment variable naming the file the driver appends its conflicts to.
-CONFLICTS_ENV = "WIREDESK_SYNC_CONFLICTS"
 
 
 def _read(path: Path, name: str) -> bytes:

@@ -33,10 +33,10 @@ from annotations.model import Annotation, now_iso
 from annotations.store import Store, StoreError
 from annotations.store.sync_state import SYNC_DIR
 from annotations.store.tagstore import Edit
-from annotations.sync.driver import CONFLICTS_ENV
 from annotations.sync.git import Git, SyncError
 from annotations.sync.records import (
     CONFLICTS,
+    CONFLICTS_ENV,
     MAX_FILE,
     REGISTRY,
     Record,

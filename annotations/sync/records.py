@@ -21,6 +21,7 @@ from stories.text import clean_line
 
 __all__ = [
     "CONFLICTS",
+    "CONFLICTS_ENV",
     "MAX_FILE",
     "REGISTRY",
     "Merged",
@@ -35,6 +36,8 @@ __all__ = [
 #: The registry file and the open conflicts, as paths in the repository.
 REGISTRY = "registry/actors.jsonl"
 CONFLICTS = "conflicts.jsonl"
+#: The environment variable naming the file the merge driver appends its conflicts to.
+CONFLICTS_ENV = "WIREDESK_SYNC_CONFLICTS"
 #: The largest file a sync reads from the repository: anything larger is not one wiredesk wrote.
 MAX_FILE = 256 << 20
 #: The longest annotator name a layer folder may carry.

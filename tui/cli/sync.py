@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from annotations import config
-from annotations.sync import SyncError, resolve, status, sync
+from annotations.sync.engine import resolve, status, sync
+from annotations.sync.git import SyncError
 from stories.text import clean_line
 from tui.cli.base import open_store, user_errors
 

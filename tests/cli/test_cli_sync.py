@@ -1,0 +1,192 @@
+"""`wiredesk sync` as a team uses it: a bare repository, two annotators with their own data dirs and configs
+(issue 17, acceptance 1, 3 and 4), offline work, a refused push, and a sync with nothing new changing nothing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from annotations.layers import Layers
+from annotations.sync.engine import repo_dir
+from tests.cli_support import assert_user_error
+from tests.sync_support import ANADOLU, Annotator, bare_repo
+
+
+@pytest.fixture
+def team(tmp_path: Path, data_dir: Path) -> tuple[Annotator, Annotator, str]:
+    """Ada, who imported the Anadolu story and synced it, and Ben, who has not synced yet; the story's id."""
+    remote = bare_repo(tmp_path / "team.git")
+    ada, ben = Annotator("ada", tmp_path, remote), Annotator("ben", tmp_path, remote)
+    (tmp_path / "aa.txt").write_text(ANADOLU, encoding="utf-8")
+    ada.ok("import", str(tmp_path / "aa.txt"))
+    with ada.store() as store:
+        story_id = store.entries()[0].id
+    return ada, ben, story_id
+
+
+def quote(who: Annotator, story: str, text: str, speaker: str) -> str:
+    out = who.ok("annotate", story, "--kind", "quote", "--text", text, "--speaker", speaker, "--speaker-type", "person")
+    return out[0].split()[2]  # "saved quote 1a2b3c4d […]"
+
+
+def layers_of(who: Annotator) -> dict[str, set[tuple[str, str, str | None]]]:
+    """Each layer of the annotator's library: (kind, exact, speaker's name) of its annotations."""
+    with who.store() as store:
+        found: dict[str, set[tuple[str, str, str | None]]] = {}
+        for ann in store.annotations():
+            speaker = store.actor(ann.speaker)
+            found.setdefault(Layers(who.name).of(ann), set()).add(
+                (ann.kind, ann.exact, speaker.name if speaker else None)
+            )
+        return found
+
+
+def test_two_annotators_see_each_others_layer(team) -> None:
+    ada, ben, story = team
+    quote(ada, story, "Tight monetary policy will be maintained", "Fatih Karahan")
+    quote(ada, story, "We will do whatever it takes", "Fatih Karahan")
+    assert ada.sync()[0].endswith("committed, pushed")
+    ben.ok("import", str(ada.root / "aa.txt"))  # the same wire story: the same id
+    quote(ben, story, "Tight monetary policy will be maintained", "Central Bank")  # a speaker different
+    assert ben.sync()[1] == "into the library: 2 annotations, 1 registry entries"
+    ada.sync()
+    expected = {
+        "ada": {
+            ("quote", "Tight monetary policy will be maintained", "Fatih Karahan"),
+            ("quote", "We will do whatever it takes", "Fatih Karahan"),
+        },
+        "ben": {("quote", "Tight monetary policy will be maintained", "Central Bank")},
+    }
+    assert layers_of(ada) == expected
+    ben.sync()
+    assert layers_of(ben) == expected
+    files = sorted(p.relative_to(repo_dir_of(ben)).as_posix() for p in repo_dir_of(ben).rglob("*.json*"))
+    assert files == [
+        f"layers/ada/{story}.jsonl",
+        f"layers/ben/{story}.jsonl",
+        "registry/actors.jsonl",
+        f"stories/{story}.json",
+    ]
+    log = subprocess.run(
+        ["git", "log", "--format=%an", "--", "layers/ben"], cwd=repo_dir_of(ada), capture_output=True, text=True
+    )
+    assert set(log.stdout.split()) == {"ben"}  # committed with the annotator as author
+
+
+def repo_dir_of(who: Annotator) -> Path:
+    with who.store() as store:
+        return repo_dir(store)
+
+
+def test_syncing_again_with_nothing_new_changes_nothing(team) -> None:
+    ada, _ben, story = team
+    quote(ada, story, "We will do whatever it takes", "Fatih Karahan")
+    ada.sync()
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo_dir_of(ada), capture_output=True, text=True).stdout
+    before = library_files(ada)
+    assert ada.sync() == [f"synced with {ada.remote}: nothing to send", "into the library: nothing new"]
+    after = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo_dir_of(ada), capture_output=True, text=True).stdout
+    assert after == head
+    assert library_files(ada) == before
+
+
+def library_files(who: Annotator) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in who.data.iterdir() if p.is_file() and p.name != ".lock"}
+
+
+def entry(who: Annotator, name: str) -> dict:
+    return json.loads("\n".join(who.ok("actor", name, "--format", "json")))["actor"]
+
+
+def test_a_registry_entry_edited_on_both_sides_is_a_conflict_with_both_values_kept(team) -> None:
+    ada, ben, story = team
+    quote(ada, story, "We will do whatever it takes", "Fatih Karahan")
+    ada.sync()
+    ben.sync()
+    ada.ok("actor", "Fatih Karahan", "--alias", "Governor Karahan")  # both offline
+    ben.ok("actor", "Fatih Karahan", "--alias", "F. Karahan", "--note", "central bank governor")
+    ada.sync()
+    assert "1 sync conflict(s) open (1 new)" in ben.sync()[-1]
+    ada.sync()
+    for who in (ada, ben):
+        status = "\n".join(who.ok("sync", "--status"))
+        assert "open conflicts: 1" in status
+        assert "Governor Karahan" in status and "F. Karahan" in status  # both values, until resolved
+        assert "ours (ben)" in status and "theirs (ada)" in status
+    assert entry(ada, "Fatih Karahan")["aliases"] == entry(ben, "Fatih Karahan")["aliases"] == ["F. Karahan"]
+    conflict = ada.ok("sync", "--status")[-1].split()[0]
+    assert "took theirs" in ada.ok("sync", "--resolve", conflict, "--take", "theirs")[0]
+    ada.sync()
+    ben.sync()
+    assert entry(ben, "Fatih Karahan")["aliases"] == ["Governor Karahan"]
+    assert "open conflicts: 0" in ben.ok("sync", "--status")
+
+
+def test_a_deleted_annotation_and_a_deleted_registry_entry_travel(team) -> None:
+    ada, ben, story = team
+    gone = quote(ada, story, "We will do whatever it takes", "Fatih Karahan")
+    kept = quote(ada, story, "Tight monetary policy will be maintained", "Central Bank")
+    ada.sync()
+    ben.sync()
+    assert len(layers_of(ben)["ada"]) == 2
+    ada.ok("delete", gone)
+    ada.ok("actor", "Central Bank", "--delete")
+    ada.sync()
+    ben.sync()
+    assert layers_of(ben)["ada"] == {("quote", "Tight monetary policy will be maintained", None)}
+    with ben.store() as store:
+        assert store.tombstone(next(t["id"] for t in store.tombstones()))["id"].startswith(gone)
+        assert [a.name for a in store.actors()] == ["Fatih Karahan"]
+        assert len(store.actor_tombstones()) == 1
+        assert store.annotation(next(a.id for a in store.annotations() if a.id.startswith(kept))) is not None
+
+
+def test_offline_work_stays_committed_and_syncs_later(team, tmp_path: Path) -> None:
+    ada, ben, story = team
+    ada.sync()
+    quote(ada, story, "We will do whatever it takes", "Fatih Karahan")
+    shutil.move(ada.remote, tmp_path / "away.git")
+    before = layers_of(ada)
+    line = assert_user_error(ada.run("sync"), "git fetch from", "run `wiredesk sync` again")
+    assert "\x1b" not in line
+    assert layers_of(ada) == before
+    shutil.move(tmp_path / "away.git", ada.remote)
+    ada.sync()
+    ben.sync()
+    assert layers_of(ben)["ada"] == {("quote", "We will do whatever it takes", "Fatih Karahan")}
+
+
+def test_a_refused_push_leaves_the_library_untouched(team) -> None:
+    ada, ben, story = team
+    ada.sync()
+    ben.ok("import", str(ada.root / "aa.txt"))
+    quote(ben, story, "We will do whatever it takes", "Fatih Karahan")
+    ben.sync()
+    hook = ada.remote / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'remote: pushes are closed today' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    quote(ada, story, "Tight monetary policy will be maintained", "Central Bank")
+    before = layers_of(ada)
+    assert_user_error(ada.run("sync"), "git push to", "the library is unchanged")
+    assert layers_of(ada) == before  # Ben's quote was merged in the working copy, not yet into the library
+    hook.unlink()
+    ada.sync()
+    assert layers_of(ada)["ben"] == {("quote", "We will do whatever it takes", "Fatih Karahan")}
+    ben.sync()
+    assert layers_of(ben) == layers_of(ada)
+
+
+def test_the_first_sync_needs_a_remote(team) -> None:
+    ada, _ben, _story = team
+    assert_user_error(ada.run("sync"), "wiredesk sync --remote URL")
+    assert "never synced" in ada.ok("sync", "--status")[0]
+
+
+def test_resolve_and_take_go_together(team) -> None:
+    ada, _ben, _story = team
+    assert ada.run("sync", "--resolve", "abcd").exit_code == 2
+    assert_user_error(ada.run("sync", "--resolve", "abcd", "--take", "ours"), "no open sync conflict")

@@ -186,16 +186,20 @@ def _open_repo(store: Store, remote: str | None, me: str, email: str) -> tuple[G
         if remote and remote != url:
             git.run("remote", "set-url", "origin", remote)
             url = remote
-    for key, value in (
-        ("user.name", me),
-        ("user.email", _email(me, email)),
-        ("merge.wiredesk.name", "wiredesk record-by-record merge"),
-        ("merge.wiredesk.driver", f"{sys.executable} -m annotations.sync.driver %O %A %B %P"),
-        ("core.symlinks", "false"),  # a link in the repository is checked out as a small file, never followed
-        ("core.autocrlf", "false"),
-        ("commit.gpgsign", "false"),
-    ):
-        git.run("config", key, value)
+    wanted = {
+        "user.name": me,
+        "user.email": _email(me, email),
+        "merge.wiredesk.name": "wiredesk record-by-record merge",
+        "merge.wiredesk.driver": f"{sys.executable} -m annotations.sync.driver %O %A %B %P",
+        "core.symlinks": "false",  # a link in the repository is checked out as a small file, never followed
+        "core.autocrlf": "false",
+        "commit.gpgsign": "false",
+    }
+    listed = git.run("config", "--local", "--list", "-z").stdout.decode("utf-8", "replace").split("\0")
+    have = dict(item.split("\n", 1) for item in listed if "\n" in item)
+    for key, value in wanted.items():
+        if have.get(key) != value:
+            git.run("config", key, value)
     if (repo / ".git" / "MERGE_HEAD").exists():  # a sync stopped in the middle of a merge: start it again
         git.run("merge", "--abort", check=False)
     return git, url
@@ -246,7 +250,7 @@ def _listing(repo: Path) -> list[str]:
 
 
 def _read_files(repo: Path, paths: Iterable[str]) -> Files:
-    return {p: load(_read_file(repo, p), p) for p in paths}
+    return {p: load(_read_file(repo, p), f"the sync repository's {p}") for p in paths}
 
 
 def _story_of(path: str) -> str:

@@ -328,6 +328,8 @@ def _write_scope(git: Git, scope: Scope, applied: str, found: str) -> list[Recor
     head_paths = [p for p in _listing(repo) if scope.owns(p)]
     head = _read_files(repo, head_paths)
     current = _head(git)
+    if applied and not git.ok("cat-file", "-e", f"{applied}^{{commit}}"):
+        applied = ""  # a working copy made anew, without the commit the library was brought up to date with
     if not applied:  # never brought up to date: no common ancestor
         base: Files = {}
     elif applied != current:
@@ -337,6 +339,7 @@ def _write_scope(git: Git, scope: Scope, applied: str, found: str) -> list[Recor
         base = head
     library = scope.records(_where(base, head))
     conflicts: list[Record] = []
+    needed: set[str] = set()  # the stories the scope's files annotate
     for path in sorted(library.keys() | base.keys() | head.keys()):
         ours = dict(library.get(path, {}))
         if path != CONFLICTS:  # a record the library holds neither live nor deleted is left as it was
@@ -345,7 +348,9 @@ def _write_scope(git: Git, scope: Scope, applied: str, found: str) -> list[Recor
         merged = merge3(path, base.get(path, {}), ours, head.get(path, {}), found=found)
         conflicts.extend(merged.conflicts)
         _put(repo, path, dump(merged.records.values()), head_paths)
-    _write_stories(scope, repo)
+        if path not in (REGISTRY, CONFLICTS) and any(not is_tombstone(r) for r in merged.records.values()):
+            needed.add(_story_of(path))
+    _write_stories(scope, repo, needed)
     _put(repo, ".gitattributes", _ATTRIBUTES, [".gitattributes"] if os.path.lexists(repo / ".gitattributes") else [])
     return conflicts
 
@@ -367,14 +372,8 @@ def _put(repo: Path, path: str, data: bytes, present: Iterable[str]) -> None:
     os.replace(tmp, full)
 
 
-def _write_stories(scope: Scope, repo: Path) -> None:
+def _write_stories(scope: Scope, repo: Path, needed: set[str]) -> None:
     """Each story the library's scope annotates, once (a story file never changes: its id is its text's hash)."""
-    needed = {
-        _story_of(path)
-        for path in _listing(repo)
-        if path.startswith((scope.mine, "curated/"))
-        and any(not is_tombstone(r) for r in load(_read_file(repo, path), path).values())
-    }
     for story_id in sorted(needed):
         target = f"stories/{story_id}.json"
         if not os.path.lexists(repo / target):
@@ -563,7 +562,7 @@ def sync(store: Store, me: str, *, remote: str | None = None, email: str = "") -
             git.run("checkout", "-q", "-B", BRANCH, REMOTE_REF)
         else:
             done = git.run(
-                "merge", "-q", "--no-edit", "--allow-unrelated-histories", "-m", f"wiredesk sync: {me} merges",
+                "merge", "-q", "--ff", "--no-edit", "--allow-unrelated-histories", "-m", f"wiredesk sync: {me} merges",
                 REMOTE_REF, check=False, env={CONFLICTS_ENV: str(side)},
             )  # fmt: skip
             if done.returncode != 0:
@@ -594,12 +593,22 @@ def sync(store: Store, me: str, *, remote: str | None = None, email: str = "") -
         git.run("update-ref", REMOTE_REF, head)  # the remote has what was pushed
         report.pushed = True
     repo = git.repo
-    files = _read_files(repo, _listing(repo))
+    files = _read_files(repo, _changed_since(git, applied, _listing(repo)))
     _bring_in(store, scope, files, lambda sid: _story_bytes(repo, sid), report)
     conflicts = _conflicts(files.get(CONFLICTS, {}))
     store.sync.save(conflicts, applied=head, last_sync=now_iso(), remote=url)
     report.open_conflicts = len(conflicts)
     return report
+
+
+def _changed_since(git: Git, applied: str, paths: list[str]) -> list[str]:
+    """Of the record files `paths`, those to read into the library: the ones changed since the commit the library
+    was last brought up to date with (all of them the first time), and always the conflicts."""
+    if not applied or not git.ok("cat-file", "-e", f"{applied}^{{commit}}"):
+        return paths
+    raw = git.run("diff", "--name-only", "-z", "--no-renames", applied, "HEAD", "--").stdout
+    changed = {p.decode("utf-8", "surrogateescape") for p in raw.split(b"\0") if p}
+    return [p for p in paths if p in changed or p == CONFLICTS]
 
 
 def _story_bytes(repo: Path, story_id: str) -> bytes | None:

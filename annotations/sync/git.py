@@ -20,6 +20,12 @@ LOCAL_TIMEOUT = 120.0
 MAX_MESSAGE = 240
 
 
+#: Variables that would point git at another repository or index than the working copy's (set inside a git hook).
+_REDIRECTING = frozenset(
+    {"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR", "GIT_NAMESPACE"}
+)
+
+
 class SyncError(Exception):
     """A sync that cannot go on; the message is one line, fit for the user, saying what to do."""
 
@@ -45,8 +51,9 @@ class Git:
         if exe is None:
             raise SyncError("git is not installed (or not on PATH): sync runs the git command")
         self.exe = exe
+        inherited = {k: v for k, v in os.environ.items() if k not in _REDIRECTING}
         self.env = {
-            **os.environ,
+            **inherited,
             "GIT_TERMINAL_PROMPT": "0",  # never wait for a password on a terminal the user cannot see
             "GIT_MERGE_AUTOEDIT": "no",
             "LC_ALL": "C",

@@ -190,3 +190,19 @@ def test_resolve_and_take_go_together(team) -> None:
     ada, _ben, _story = team
     assert ada.run("sync", "--resolve", "abcd").exit_code == 2
     assert_user_error(ada.run("sync", "--resolve", "abcd", "--take", "ours"), "no open sync conflict")
+
+
+def test_different_entries_edited_on_both_sides_merge_without_a_conflict(team, monkeypatch) -> None:
+    ada, ben, story = team
+    quote(ada, story, "We will do whatever it takes", "Fatih Karahan")
+    quote(ada, story, "Tight monetary policy will be maintained", "Central Bank")
+    ada.sync()
+    ben.sync()
+    ada.ok("actor", "Fatih Karahan", "--note", "governor")
+    ben.ok("actor", "Central Bank", "--alias", "CBRT")
+    monkeypatch.setenv("GIT_DIR", "/nonexistent")  # as inside a git hook: sync's git never follows it
+    ada.sync()
+    assert "conflict" not in " ".join(ben.sync())
+    ada.sync()
+    for who in (ada, ben):
+        assert entry(who, "Fatih Karahan")["note"] == "governor" and entry(who, "Central Bank")["aliases"] == ["CBRT"]

@@ -15,6 +15,7 @@ import pytest
 from annotations.sync import engine, records
 from tests.cli_support import assert_user_error
 from tests.sync_support import ANADOLU, Annotator, bare_repo
+from tui.screens.sync_conflicts import conflict_text
 
 
 @pytest.fixture
@@ -180,3 +181,28 @@ def test_a_broken_registry_changed_on_both_sides_stops_the_merge_cleanly(ada, tm
     assert "merge driver" in line or "Automatic merge failed" in line or "CONFLICT" in line
     repo = who.data / "sync" / "repo"
     assert not (repo / ".git" / "MERGE_HEAD").exists()  # the merge was undone
+
+
+def test_conflicts_from_the_repository_are_shown_terminal_safe(ada, tmp_path: Path) -> None:
+    who, story = ada
+    evil = "\x1b]52;c;cGF5bG9hZA==\x07 \u202eevil\u202c \x1b[2J"
+    conflict = {
+        "id": "c" * 32,
+        "file": f"layers/ben/{story}.jsonl\x1b[1A",
+        "record": "r\x1b[31m",
+        "base": None,
+        "ours": {"id": "x", "name": evil, "aliases": [evil]},
+        "theirs": {"id": "x", "kind": "quote", "exact": evil, "note": evil},
+        "ours_by": evil,
+        "theirs_by": evil,
+        "found": evil,
+    }
+    push(who.remote, tmp_path, {"conflicts.jsonl": line_of(conflict)})
+    who.sync()
+    status = "\n".join(who.ok("sync", "--status"))
+    assert "open conflicts: 1" in status
+    assert not any(c in status for c in "\x1b\x07\u202e\u202c")
+    with who.store() as store:
+        [kept] = store.sync.conflicts
+    shown = str(conflict_text(kept))
+    assert "evil" in shown and not any(c in shown for c in "\x1b\x07\u202e\u202c")

@@ -275,6 +275,8 @@ class Scope:
     """Which files a library writes, and the library's records in them."""
 
     def __init__(self, store: Store, me: str) -> None:
+        if me == CURATED:
+            raise SyncError(f'"{CURATED}" is the curated layer, not an annotator: set annotator = "…" in the config')
         self.store = store
         self.me = me
         self.layers = Layers(me)

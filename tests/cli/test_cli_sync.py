@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import uuid
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from annotations.layers import Layers
+from annotations.layers import CURATED, Layers
+from annotations.store import Store
 from annotations.sync.engine import repo_dir
 from tests.cli_support import assert_user_error
 from tests.sync_support import ANADOLU, Annotator, bare_repo
@@ -206,3 +209,22 @@ def test_different_entries_edited_on_both_sides_merge_without_a_conflict(team, m
     ada.sync()
     for who in (ada, ben):
         assert entry(who, "Fatih Karahan")["note"] == "governor" and entry(who, "Central Bank")["aliases"] == ["CBRT"]
+
+
+def test_the_curated_layer_travels_in_its_own_files(team) -> None:
+    ada, ben, story = team
+    quote(ada, story, "We will do whatever it takes", "Fatih Karahan")
+    with Store(ada.data) as store:
+        [mine] = store.annotations()
+        settled = replace(mine, id=str(uuid.uuid4()), annotator=CURATED)
+        store.apply([(None, settled)])
+    ada.sync()
+    ben.sync()
+    assert (repo_dir_of(ada) / "curated" / f"{story}.jsonl").is_file()
+    assert layers_of(ben)[CURATED] == {("quote", "We will do whatever it takes", "Fatih Karahan")}
+
+
+def test_curated_is_no_annotator_name(team, tmp_path: Path) -> None:
+    _ada, _ben, _story = team
+    curator = Annotator("curated", tmp_path, _ada.remote)
+    assert_user_error(curator.run("sync", "--remote", str(curator.remote)), "is the curated layer")

@@ -126,31 +126,47 @@ class Status:
 
 def conflict_line(conflict: Mapping[str, Any]) -> str:
     """One line for a conflict: its id, the record, who holds which value."""
+    ours, theirs = conflict.get("ours"), conflict.get("theirs")
     return (
         f"{str(conflict.get('id', ''))[:8]}  {clean_line(str(conflict.get('file', '')))} "
         f"{clean_line(str(conflict.get('record', '')))[:8]}: "
-        f"ours ({clean_line(str(conflict.get('ours_by') or '?'))}) {describe(conflict.get('ours'))} | "
-        f"theirs ({clean_line(str(conflict.get('theirs_by') or '?'))}) {describe(conflict.get('theirs'))}"
+        f"ours ({clean_line(str(conflict.get('ours_by') or '?'))}) {describe(ours, other=theirs)} | "
+        f"theirs ({clean_line(str(conflict.get('theirs_by') or '?'))}) {describe(theirs, other=ours)}"
     )
 
 
-def describe(value: Any, limit: int = 60) -> str:
-    """A record's value in a few words: deleted, or its name / text and what sets it apart."""
+#: Fields a conflict's description leaves out: the record's identity and when it changed.
+_QUIET = frozenset({"id", "story_id", "start", "end", "created", "modified", "name", "type", "kind", "exact"})
+
+
+def describe(value: Any, limit: int = 60, other: Any = None) -> str:
+    """A record's value in a few words: deleted, or its name / text and (given the `other` side's value) the fields
+    where it differs from it, else its links and note."""
     if not isinstance(value, dict):
         return "absent"
     if is_tombstone(value):
         return f"deleted {clean_line(str(value.get('deleted', '')))}"
     if "name" in value:
-        aliases = value.get("aliases") or []
-        extra = f" (aliases: {', '.join(map(str, aliases))})" if isinstance(aliases, list) and aliases else ""
-        text = f"“{value['name']}” {value.get('type', '')}{extra}"
+        head = f"“{value['name']}” {value.get('type', '')}"
     else:
-        parts = [f"{value.get('kind', '')} “{value.get('exact', '')}”"]
-        parts += [f"{k}={value[k]}" for k in ("speaker", "form", "actor", "claimant", "status") if value.get(k)]
-        parts += [f"note “{value['note']}”"] if value.get("note") else []
-        text = " ".join(str(p) for p in parts)
-    line = clean_line(text)
+        head = f"{value.get('kind', '')} “{value.get('exact', '')}”"
+    if isinstance(other, dict) and not is_tombstone(other):
+        keys = sorted(k for k in value.keys() | other.keys() if k not in _QUIET and value.get(k) != other.get(k))
+        if "name" in value and value.get("name") != other.get("name"):
+            keys.insert(0, "name")
+    else:
+        keys = [k for k in ("aliases", "speaker", "form", "actor", "claimant", "status", "note") if value.get(k)]
+    shown = [f"{k}: {_plain(value.get(k))}" for k in keys if k != "name"]
+    line = clean_line(" · ".join([head, *shown]))
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _plain(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
 
 
 # --- the working copy --------------------------------------------------------------------------------------------

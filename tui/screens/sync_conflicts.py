@@ -30,7 +30,8 @@ def conflict_text(conflict: dict[str, Any]) -> Text:
     for side in ("ours", "theirs"):
         who = clean_line(str(conflict.get(f"{side}_by") or "?"))
         text.append(f"\n  {side:<6} {who}: ", style="bold")
-        text.append(describe(conflict.get(side), limit=200))
+        other = conflict.get("theirs" if side == "ours" else "ours")
+        text.append(describe(conflict.get(side), limit=200, other=other))
     return text
 
 
@@ -92,11 +93,11 @@ class SyncConflictsScreen(Screen[None]):
             return
         conflict = self.conflicts[listing.highlighted]
         try:
-            done = resolve(app.store, app.annotator, str(conflict["id"]), side)
+            resolve(app.store, app.annotator, str(conflict["id"]), side)
         except (SyncError, StoreError, AnnotationError) as exc:
-            self.notify(clean_line(str(exc)), title="Not settled", severity="error")
+            self.notify(clean_line(str(exc)), title="Not settled", severity="error", markup=False)
             return
-        self.notify(clean_line(done), title="Sync conflict settled")
+        self.notify(f"took {side}; the next sync shares it", title="Sync conflict settled")
         self._show()
 
     def action_close(self) -> None:

@@ -35,7 +35,7 @@ def merge_files(base: Path, ours: Path, theirs: Path, name: str, conflicts: Path
     """Merge the three versions of the repository file `name`; ours is replaced by the result. How many conflicts
     were appended to `conflicts`. SyncError (nothing written) if an input is not a sync file."""
     merged = merge3(name, load(_read(base, name), name), load(_read(ours, name), name), load(_read(theirs, name), name))
-    tmp = ours.with_name(ours.name + ".wiredesk-tmp")
+    tmp = conflicts.with_name("wiredesk-merge.tmp")  # beside the conflicts, in .git: never committed
     try:
         with open(tmp, "wb") as fh:
             fh.write(dump(merged.records.values()))

@@ -385,7 +385,7 @@ def _put(repo: Path, path: str, data: bytes, present: Iterable[str]) -> None:
     full.parent.mkdir(parents=True, exist_ok=True)
     if full.is_symlink():
         full.unlink()
-    tmp = full.with_name(full.name + ".wiredesk-tmp")
+    tmp = repo / ".git" / "wiredesk-write.tmp"  # outside the tracked tree: a crash leaves nothing to commit
     tmp.write_bytes(data)
     os.replace(tmp, full)
 

@@ -228,3 +228,26 @@ def test_curated_is_no_annotator_name(team, tmp_path: Path) -> None:
     _ada, _ben, _story = team
     curator = Annotator("curated", tmp_path, _ada.remote)
     assert_user_error(curator.run("sync", "--remote", str(curator.remote)), "is the curated layer")
+
+
+def test_an_edit_after_a_refused_push_meets_what_the_merge_brought_as_a_conflict(team) -> None:
+    ada, ben, story = team
+    quote(ada, story, "We will do whatever it takes", "Fatih Karahan")
+    quote(ada, story, "Tight monetary policy will be maintained", "Central Bank")
+    ada.sync()
+    ben.sync()
+    ada.ok("actor", "Fatih Karahan", "--note", "governor")
+    ada.sync()
+    hook = ada.remote / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\nexit 1\n")
+    hook.chmod(0o755)
+    ben.ok("actor", "Central Bank", "--alias", "CBRT")  # something to push: refused, after Ada's note was merged
+    assert_user_error(ben.run("sync"), "git push to")
+    assert entry(ben, "Fatih Karahan")["note"] == ""  # the library as it was
+    ben.ok("actor", "Fatih Karahan", "--note", "central bank chief")  # the same entry, before the library had hers
+    hook.unlink()
+    assert "1 sync conflict(s) open (1 new)" in ben.sync()[-1]
+    ada.sync()
+    status = "\n".join(ada.ok("sync", "--status"))
+    assert "note: central bank chief" in status and "note: governor" in status
+    assert entry(ada, "Central Bank")["aliases"] == ["CBRT"]

@@ -169,9 +169,7 @@ def test_a_refused_push_leaves_the_library_untouched(team) -> None:
     ben.ok("import", str(ada.root / "aa.txt"))
     quote(ben, story, "We will do whatever it takes", "Fatih Karahan")
     ben.sync()
-    hook = ada.remote / "hooks" / "pre-receive"
-    hook.write_text("#!/bin/sh\necho 'remote: pushes are closed today' >&2\nexit 1\n")
-    hook.chmod(0o755)
+    hook = close_pushes(ada.remote)
     quote(ada, story, "Tight monetary policy will be maintained", "Central Bank")
     before = layers_of(ada)
     assert_user_error(ada.run("sync"), "git push to", "the library is unchanged")
@@ -195,12 +193,26 @@ def test_resolve_and_take_go_together(team) -> None:
     assert_user_error(ada.run("sync", "--resolve", "abcd", "--take", "ours"), "no open sync conflict")
 
 
-def test_different_entries_edited_on_both_sides_merge_without_a_conflict(team, monkeypatch) -> None:
+def two_entries_shared(team) -> tuple[Annotator, Annotator]:
+    """Ada and Ben, both with Ada's two quotes and their speakers "Fatih Karahan" and "Central Bank"."""
     ada, ben, story = team
     quote(ada, story, "We will do whatever it takes", "Fatih Karahan")
     quote(ada, story, "Tight monetary policy will be maintained", "Central Bank")
     ada.sync()
     ben.sync()
+    return ada, ben
+
+
+def close_pushes(remote: Path) -> Path:
+    """A hook in the team's repository that refuses every push; returns it (unlink it to open again)."""
+    hook = remote / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'remote: pushes are closed today' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    return hook
+
+
+def test_different_entries_edited_on_both_sides_merge_without_a_conflict(team, monkeypatch) -> None:
+    ada, ben = two_entries_shared(team)
     ada.ok("actor", "Fatih Karahan", "--note", "governor")
     ben.ok("actor", "Central Bank", "--alias", "CBRT")
     monkeypatch.setenv("GIT_DIR", "/nonexistent")  # as inside a git hook: sync's git never follows it
@@ -231,16 +243,10 @@ def test_curated_is_no_annotator_name(team, tmp_path: Path) -> None:
 
 
 def test_an_edit_after_a_refused_push_meets_what_the_merge_brought_as_a_conflict(team) -> None:
-    ada, ben, story = team
-    quote(ada, story, "We will do whatever it takes", "Fatih Karahan")
-    quote(ada, story, "Tight monetary policy will be maintained", "Central Bank")
-    ada.sync()
-    ben.sync()
+    ada, ben = two_entries_shared(team)
     ada.ok("actor", "Fatih Karahan", "--note", "governor")
     ada.sync()
-    hook = ada.remote / "hooks" / "pre-receive"
-    hook.write_text("#!/bin/sh\nexit 1\n")
-    hook.chmod(0o755)
+    hook = close_pushes(ada.remote)
     ben.ok("actor", "Central Bank", "--alias", "CBRT")  # something to push: refused, after Ada's note was merged
     assert_user_error(ben.run("sync"), "git push to")
     assert entry(ben, "Fatih Karahan")["note"] == ""  # the library as it was

@@ -68,6 +68,14 @@ def repo_dir(store: Store) -> Path:
     return store.data_dir / SYNC_DIR / "repo"
 
 
+_PLURALS = {
+    "story": "stories",
+    "registry entry": "registry entries",
+    "annotation": "annotations",
+    "deletion": "deletions",
+}
+
+
 @dataclass
 class Report:
     """What a sync did."""
@@ -90,7 +98,7 @@ class Report:
             w for w, did in (("committed", self.committed), ("merged", self.merged), ("pushed", self.pushed)) if did
         ]
         head = f"synced with {clean_line(self.remote)}: " + (", ".join(done) if done else "nothing to send")
-        got = ", ".join(f"{n} {name}" for name, n in sorted(self.counts.items()))
+        got = ", ".join(f"{n} {_PLURALS[name] if n != 1 else name}" for name, n in sorted(self.counts.items()))
         out = [head, "into the library: " + (got or "nothing new")]
         if self.open_conflicts:
             out.append(
@@ -499,11 +507,11 @@ def _bring_in(
         raise SyncError(f"the sync repository holds what cannot be read in: {exc}") from None
     if incoming.stories:
         store.import_stories(incoming.stories.values())
-        report.add("stories", len(incoming.stories))
+        report.add("story", len(incoming.stories))
     _apply_records(store, incoming.actors.values(), incoming.annotations.values(), incoming.tombstones, actors_gone)
-    report.add("registry entries", len(incoming.actors))
-    report.add("annotations", len(incoming.annotations))
-    report.add("deletions", len(incoming.tombstones) + len(actors_gone))
+    report.add("registry entry", len(incoming.actors))
+    report.add("annotation", len(incoming.annotations))
+    report.add("deletion", len(incoming.tombstones) + len(actors_gone))
 
 
 def _unlinked(ann: Annotation, actor_id: str) -> Annotation:

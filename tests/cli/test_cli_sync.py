@@ -55,7 +55,7 @@ def test_two_annotators_see_each_others_layer(team) -> None:
     assert ada.sync()[0].endswith("committed, pushed")
     ben.ok("import", str(ada.root / "aa.txt"))  # the same wire story: the same id
     quote(ben, story, "Tight monetary policy will be maintained", "Central Bank")  # a speaker different
-    assert ben.sync()[1] == "into the library: 2 annotations, 1 registry entries"
+    assert ben.sync()[1] == "into the library: 2 annotations, 1 registry entry"
     ada.sync()
     expected = {
         "ada": {

@@ -206,3 +206,25 @@ def test_conflicts_from_the_repository_are_shown_terminal_safe(ada, tmp_path: Pa
         [kept] = store.sync.conflicts
     shown = str(conflict_text(kept))
     assert "evil" in shown and not any(c in shown for c in "\x1b\x07\u202e\u202c")
+
+
+@pytest.mark.parametrize(
+    "name", ["ev\\u001b[2Jil", "../../etc", "b\\u202eidi", "a/b"], ids=["escape", "dots", "bidi", "slash"]
+)
+def test_a_hostile_annotator_name_in_the_config_is_refused(tmp_path: Path, data_dir: Path, name: str) -> None:
+    who = Annotator("x", tmp_path, bare_repo(tmp_path / "team.git"))
+    (who.config / "wiredesk" / "config.toml").write_text(f'annotator = "{name}"\n', encoding="utf-8")
+    line = assert_user_error(who.run("sync", "--remote", str(who.remote)), "cannot name a layer folder")
+    assert not any(c in line for c in "\x1b\u202e")
+    assert not (tmp_path / "etc").exists()
+
+
+def test_a_hostile_email_in_the_config_is_not_used(ada, tmp_path: Path) -> None:
+    who, story = ada
+    config = who.config / "wiredesk" / "config.toml"
+    config.write_text('annotator = "ada"\nemail = "x>\\nAuthor: evil <e@x"\n', encoding="utf-8")
+    who.ok("annotate", story, "--kind", "actor", "--text", "Fatih Karahan", "--actor", "Karahan")
+    who.sync()
+    repo = who.data / "sync" / "repo"
+    author = subprocess.run(["git", "log", "-1", "--format=%an <%ae>"], cwd=repo, capture_output=True, text=True)
+    assert author.stdout.strip() == "ada <ada@wiredesk>"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import stat
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -214,7 +215,7 @@ def _open_repo(store: Store, remote: str | None, me: str, email: str) -> tuple[G
         "user.name": me,
         "user.email": _email(me, email),
         "merge.wiredesk.name": "wiredesk record-by-record merge",
-        "merge.wiredesk.driver": f"{sys.executable} -m annotations.sync.driver %O %A %B %P",
+        "merge.wiredesk.driver": f"{shlex.quote(sys.executable)} -m annotations.sync.driver %O %A %B %P",
         "core.symlinks": "false",  # a link in the repository is checked out as a small file, never followed
         "core.autocrlf": "false",
         "commit.gpgsign": "false",

@@ -27,7 +27,7 @@ from typing import Any
 
 import orjson
 
-from annotations.actors import Actor
+from annotations.actors import Actor, fold_name
 from annotations.layers import CURATED, Layers
 from annotations.merge_input import MergeError, check, parse
 from annotations.model import Annotation, now_iso
@@ -513,6 +513,28 @@ def _bring_in(
     report.add("registry entry", len(incoming.actors))
     report.add("annotation", len(incoming.annotations))
     report.add("deletion", len(incoming.tombstones) + len(actors_gone))
+    report.notes.extend(_twins(store, incoming.actors))
+
+
+def _twins(store: Store, arrived: Mapping[str, Actor]) -> list[str]:
+    """A line for each entry that arrived under the name of another entry in use: two people added the same actor
+    (the registry holds one entry per actor: merging them is the user's call, and travels like any edit)."""
+    if not arrived:
+        return []
+    by_name: dict[str, list[Actor]] = {}
+    for actor in store.actors():
+        by_name.setdefault(fold_name(actor.name), []).append(actor)
+    lines = []
+    for name in sorted({fold_name(a.name) for a in arrived.values()}):
+        twins = sorted(by_name.get(name, []), key=lambda a: a.id)
+        if len(twins) > 1:
+            ids = ", ".join(a.id[:8] for a in twins)
+            called = clean_line(twins[0].name)
+            lines.append(
+                f"registry: {len(twins)} entries are called “{called}” ({ids}); if they are one actor, "
+                f"`wiredesk actor {twins[-1].id[:8]} --merge-into {twins[0].id[:8]}`"
+            )
+    return lines
 
 
 def _unlinked(ann: Annotation, actor_id: str) -> Annotation:

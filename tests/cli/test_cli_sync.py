@@ -257,3 +257,19 @@ def test_an_edit_after_a_refused_push_meets_what_the_merge_brought_as_a_conflict
     status = "\n".join(ada.ok("sync", "--status"))
     assert "note: central bank chief" in status and "note: governor" in status
     assert entry(ada, "Central Bank")["aliases"] == ["CBRT"]
+
+
+def test_an_actor_both_added_is_reported_and_one_merge_travels(team) -> None:
+    ada, ben, story = team
+    quote(ada, story, "We will do whatever it takes", "Fatih Karahan")
+    ada.sync()
+    ben.ok("import", str(ada.root / "aa.txt"))
+    quote(ben, story, "Tight monetary policy will be maintained", "Fatih Karahan")  # his own entry, before the sync
+    note = ben.sync()[-1]
+    assert note.startswith("registry: 2 entries are called “Fatih Karahan”") and "--merge-into" in note
+    ben.ok(*note.split("`")[1].split()[1:])  # the command the note gives
+    ben.sync()
+    ada.sync()
+    with ada.store() as store:
+        assert [a.name for a in store.actors()] == ["Fatih Karahan"]
+        assert {store.actor(a.speaker).name for a in store.annotations()} == {"Fatih Karahan"}

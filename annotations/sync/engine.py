@@ -136,12 +136,17 @@ class Status:
 def conflict_line(conflict: Mapping[str, Any]) -> str:
     """One line for a conflict: its id, the record, who holds which value."""
     ours, theirs = conflict.get("ours"), conflict.get("theirs")
+    record = clean_line(str(conflict.get("record", "")))[:8]
     return (
-        f"{str(conflict.get('id', ''))[:8]}  {clean_line(str(conflict.get('file', '')))} "
-        f"{clean_line(str(conflict.get('record', '')))[:8]}: "
-        f"ours ({clean_line(str(conflict.get('ours_by') or '?'))}) {describe(ours, other=theirs)} | "
-        f"theirs ({clean_line(str(conflict.get('theirs_by') or '?'))}) {describe(theirs, other=ours)}"
+        f"{str(conflict.get('id', ''))[:8]}  {conflict_file(conflict)} {record}: "
+        f"ours ({clean_line(str(conflict.get('ours_by') or '?'))}) {describe(ours, 80, theirs)} | "
+        f"theirs ({clean_line(str(conflict.get('theirs_by') or '?'))}) {describe(theirs, 80, ours)}"
     )
+
+
+def conflict_file(conflict: Mapping[str, Any]) -> str:
+    """The file of a conflict as shown: terminal-safe, a story's id cut to its first 8 digits."""
+    return re.sub(r"[0-9a-f]{64}", lambda found: found[0][:8], clean_line(str(conflict.get("file", ""))))
 
 
 #: Fields a conflict's description leaves out: the record's identity and when it changed.

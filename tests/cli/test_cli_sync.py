@@ -273,3 +273,25 @@ def test_an_actor_both_added_is_reported_and_one_merge_travels(team) -> None:
     with ada.store() as store:
         assert [a.name for a in store.actors()] == ["Fatih Karahan"]
         assert {store.actor(a.speaker).name for a in store.annotations()} == {"Fatih Karahan"}
+
+
+def test_one_annotator_on_two_machines_settles_an_annotation_conflict(team, tmp_path: Path) -> None:
+    ada, _ben, story = team
+    laptop = Annotator("ada", tmp_path / "laptop", ada.remote)
+    said = quote(ada, story, "We will do whatever it takes", "Fatih Karahan")
+    ada.sync()
+    laptop.sync()
+    ada.ok("edit", said, "--note", "at the press conference")
+    laptop.ok("edit", said, "--note", "on television")
+    ada.sync()
+    assert "(1 new)" in laptop.sync()[-1]
+    ada.sync()
+    conflict = ada.ok("sync", "--status")[-1]
+    assert "note: on television" in conflict and "note: at the press conference" in conflict
+    ada.ok("sync", "--resolve", conflict.split()[0], "--take", "theirs")
+    ada.sync()
+    laptop.sync()
+    for who in (ada, laptop):
+        with who.store() as store:
+            assert [a.note for a in store.annotations()] == ["at the press conference"]
+            assert store.sync.conflicts == []

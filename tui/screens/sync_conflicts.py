@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from annotations.model import AnnotationError
 from annotations.store import StoreError
-from annotations.sync.engine import describe, resolve
+from annotations.sync.engine import conflict_file, describe, resolve
 from annotations.sync.git import SyncError
 from stories.text import clean_line
 from tui.desk import desk
@@ -25,7 +25,7 @@ __all__ = ["SyncConflictsScreen", "conflict_text"]
 def conflict_text(conflict: dict[str, Any]) -> Text:
     """A conflict as three lines: the record, then each side's value with who holds it (terminal-safe)."""
     text = Text()
-    text.append(f"{clean_line(str(conflict.get('file', '')))}  {clean_line(str(conflict.get('record', '')))[:8]}")
+    text.append(f"{conflict_file(conflict)}  {clean_line(str(conflict.get('record', '')))[:8]}")
     text.append(f"  ({str(conflict.get('id', ''))[:8]})", style="dim")
     for side in ("ours", "theirs"):
         who = clean_line(str(conflict.get(f"{side}_by") or "?"))

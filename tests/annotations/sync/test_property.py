@@ -30,7 +30,7 @@ STORY = make_story(
 WORDS = [
     (m, m + len(w)) for m, w in ((STORY.text.index(w), w) for w in ("Ministers", "Ankara", "budget", "rail", "unions"))
 ]
-ACTIONS = ("add", "edit", "delete", "actor", "actor_edit", "actor_delete", "sync")
+ACTIONS = ("add", "edit", "delete", "actor", "actor_edit", "actor_delete", "actor_merge", "sync")
 
 
 @dataclass
@@ -87,6 +87,9 @@ class Team:
             else:
                 History(store).delete_actor(actor.id)
             self.made(who, ("actor", actor.id), token if action == "actor_edit" else "deleted")
+        elif action == "actor_merge" and len(live := [a for a in actors if not a.merged_into]) > 1:
+            source, target = live[pick % len(live)], live[(pick + 1) % len(live)]
+            History(store).merge_actors(source.id, target.id)  # structure, not a value: checked by convergence
         elif action == "sync":
             self.sync(who)
 

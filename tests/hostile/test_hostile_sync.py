@@ -228,3 +228,16 @@ def test_a_hostile_email_in_the_config_is_not_used(ada, tmp_path: Path) -> None:
     repo = who.data / "sync" / "repo"
     author = subprocess.run(["git", "log", "-1", "--format=%an <%ae>"], cwd=repo, capture_output=True, text=True)
     assert author.stdout.strip() == "ada <ada@wiredesk>"
+
+
+@pytest.mark.parametrize(
+    "content", [b"\x1b[2J{not json", b"[1, 2]", b'{"conflicts": {"a": 1}}'], ids=["junk", "list", "map"]
+)
+def test_a_damaged_sync_state_is_one_line_and_left_alone(ada, content: bytes) -> None:
+    who, _story = ada
+    state = who.data / "sync" / "state.json"
+    state.write_bytes(content)
+    for args in (("sync", "--status"), ("sync",)):
+        line = assert_user_error(who.run(*args), "is not a sync state wiredesk wrote")
+        assert "\x1b" not in line
+    assert state.read_bytes() == content

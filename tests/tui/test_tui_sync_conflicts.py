@@ -70,3 +70,18 @@ async def test_keeping_ours_leaves_the_value_and_drops_the_conflict(tmp_path: Pa
         await until(pilot, lambda: len(store.sync.conflicts) == 1, "one conflict settled")
         assert all(a.aliases == ("Governor Karahan",) for a in store.actors())
     store.close()
+
+
+async def test_a_damaged_sync_state_is_an_error_notice_not_a_crash(tmp_path: Path) -> None:
+    store = Store(tmp_path / "data")
+    (tmp_path / "data" / "sync").mkdir()
+    (tmp_path / "data" / "sync" / "state.json").write_bytes(b"\x1b[2J[junk")
+    app = WiredeskApp(store, annotator="ben")
+    notices = Notices(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: any(n.title == "Cannot read the sync state" for n in notices), "the error notice")
+        await pilot.press("K")
+        await until(pilot, lambda: isinstance(app.screen, SyncConflictsScreen), "the conflicts screen")
+        listing = app.screen.query_one("#sync-conflicts", OptionList)
+        assert str(listing.get_option_at_index(0).prompt) == "No open sync conflicts."
+    store.close()

@@ -49,7 +49,18 @@ from annotations.sync.records import (
 )
 from stories.text import clean_line
 
-__all__ = ["BRANCH", "Report", "Status", "repo_dir", "resolve", "status", "sync"]
+__all__ = [
+    "BRANCH",
+    "Report",
+    "Status",
+    "conflict_file",
+    "describe",
+    "repo_dir",
+    "resolve",
+    "shown_url",
+    "status",
+    "sync",
+]
 
 #: The branch every library syncs on.
 BRANCH = "main"
@@ -98,7 +109,7 @@ class Report:
         done = [
             w for w, did in (("committed", self.committed), ("merged", self.merged), ("pushed", self.pushed)) if did
         ]
-        head = f"synced with {clean_line(self.remote)}: " + (", ".join(done) if done else "nothing to send")
+        head = f"synced with {shown_url(self.remote)}: " + (", ".join(done) if done else "nothing to send")
         got = ", ".join(f"{n} {_PLURALS[name] if n != 1 else name}" for name, n in sorted(self.counts.items()))
         out = [head, "into the library: " + (got or "nothing new")]
         if self.open_conflicts:
@@ -124,13 +135,18 @@ class Status:
         if not self.cloned:
             return ["never synced: run `wiredesk sync --remote URL` (a bare repository, a hosted one, a path)"]
         out = [
-            f"remote: {clean_line(self.remote)}",
+            f"remote: {shown_url(self.remote)}",
             f"last sync: {self.last_sync or 'never'}",
             f"local commits not pushed: {self.ahead}; remote commits not merged (at the last fetch): {self.behind}",
             f"open conflicts: {len(self.conflicts)}",
         ]
         out.extend("  " + conflict_line(c) for c in self.conflicts)
         return out
+
+
+def shown_url(url: str) -> str:
+    """A remote's URL as messages show it: terminal-safe, without a password or token written into it."""
+    return clean_line(re.sub(r"^([a-z][a-z0-9+.-]*://)[^/@]*@", r"\1", url, flags=re.IGNORECASE))
 
 
 def conflict_line(conflict: Mapping[str, Any]) -> str:
@@ -607,7 +623,7 @@ def sync(store: Store, me: str, *, remote: str | None = None, email: str = "") -
     side = git.repo / ".git" / "wiredesk-conflicts.jsonl"
     side.unlink(missing_ok=True)
     try:
-        git.run("fetch", "-q", "origin", what=f"git fetch from {url}", network=True)
+        git.run("fetch", "-q", "origin", what=f"git fetch from {shown_url(url)}", network=True)
     except SyncError as exc:
         raise SyncError(f"{exc}; your work is committed in {git.repo}: run `wiredesk sync` again later") from None
     if git.ok("rev-parse", "-q", "--verify", REMOTE_REF):
@@ -623,10 +639,11 @@ def sync(store: Store, me: str, *, remote: str | None = None, email: str = "") -
                 git.run("merge", "--abort", check=False)
                 side.unlink(missing_ok=True)
                 told = (done.stdout + done.stderr).decode("utf-8", "replace").strip().splitlines()
-                why = clean_line(told[-1]) if told else ""
+                driver = [line for line in told if line.startswith("wiredesk merge driver:")]
+                why = clean_line((driver or told or ["git gave no reason"])[-1])
                 raise SyncError(
-                    f"the merge with {url} stopped ({why or 'git gave no reason'}); the library is unchanged and "
-                    f"your work is committed in {git.repo}"
+                    f"the merge with {shown_url(url)} stopped ({why}); the library is unchanged and your work is "
+                    f"committed in {git.repo}"
                 )
         report.merged = _head(git) != before
     if side.exists():
@@ -639,7 +656,9 @@ def sync(store: Store, me: str, *, remote: str | None = None, email: str = "") -
     remote_head = git.run("rev-parse", "-q", "--verify", REMOTE_REF, check=False).stdout.decode().strip()
     if head and head != remote_head:
         try:
-            git.run("push", "-q", "origin", f"HEAD:refs/heads/{BRANCH}", what=f"git push to {url}", network=True)
+            git.run(
+                "push", "-q", "origin", f"HEAD:refs/heads/{BRANCH}", what=f"git push to {shown_url(url)}", network=True
+            )
         except SyncError as exc:
             raise SyncError(
                 f"{exc}; the library is unchanged and your work is committed in {git.repo}: run `wiredesk sync` again"

@@ -4,6 +4,7 @@ credential helpers work as they do for git itself), and every failure as one cle
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
@@ -38,7 +39,7 @@ def _gist(output: bytes) -> str:
     """The telling line of git's error output: the last `fatal:`/`error:` line, else the last line."""
     lines = [clean_line(line) for line in output.decode("utf-8", "replace").splitlines() if line.strip()]
     told = [line for line in lines if line.startswith(("fatal:", "error:", "remote:", "!"))]
-    gist = (told or lines or ["(no message)"])[-1]
+    gist = re.sub(r"(://)[^/@\s'\"]*@", r"\1", (told or lines or ["(no message)"])[-1])  # no token shown
     return gist if len(gist) <= MAX_MESSAGE else gist[: MAX_MESSAGE - 1] + "…"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from annotations.sync.engine import shown_url
 from annotations.sync.git import SyncError
 from annotations.sync.records import CONFLICTS, REGISTRY, dump, folder_name, load, merge3
 
@@ -89,3 +90,17 @@ def test_unsafe_annotator_names_cannot_name_a_folder(name: str) -> None:
 
 def test_ordinary_names_name_a_folder() -> None:
     assert folder_name("Ada Quist") == "Ada Quist" and folder_name("ayşe_k-2") == "ayşe_k-2"
+
+
+def test_a_token_in_a_remote_url_is_never_shown() -> None:
+    assert shown_url("https://ada:s3cr3t@git.example.org/team.git") == "https://git.example.org/team.git"
+    assert shown_url("https://ghp_TOKEN@github.com/x/y.git") == "https://github.com/x/y.git"
+    assert shown_url("git@github.com:x/y.git") == "git@github.com:x/y.git"  # ssh: a user name, no secret
+    assert shown_url("/srv/team.git\x1b[2J") == "/srv/team.git"
+
+
+def test_git_errors_show_no_token() -> None:
+    from annotations.sync.git import _gist
+
+    said = b"Cloning...\nfatal: unable to access 'https://ada:s3cr3t@git.example.org/team.git/': Could not resolve\n"
+    assert _gist(said) == "fatal: unable to access 'https://git.example.org/team.git/': Could not resolve"

@@ -72,12 +72,16 @@ class Git:
     ) -> subprocess.CompletedProcess[bytes]:
         """Run `git args…` in the working copy; SyncError ("git fetch failed: …") unless it succeeds (`check`)."""
         label = what or f"git {args[0]}"
+        extra = dict(env or {})
+        if network:
+            extra |= self._batch_ssh()
         try:
             done = subprocess.run(
                 [self.exe, *args],
                 cwd=self.repo,
-                env={**self.env, **(env or {})},
+                env={**self.env, **extra},
                 input=data,
+                stdin=None if data is not None else subprocess.DEVNULL,
                 capture_output=True,
                 timeout=NETWORK_TIMEOUT if network else LOCAL_TIMEOUT,
                 check=False,
@@ -89,6 +93,15 @@ class Git:
         if check and done.returncode != 0:
             raise SyncError(f"{label} failed: {_gist(done.stderr or done.stdout)}")
         return done
+
+    def _batch_ssh(self) -> dict[str, str]:
+        """ssh without questions on the terminal (a host key to confirm, a passphrase: the agent has the keys),
+        unless the user chose their own ssh command (GIT_SSH_COMMAND, GIT_SSH or core.sshCommand)."""
+        if "GIT_SSH_COMMAND" in self.env or "GIT_SSH" in self.env:
+            return {}
+        if self.run("config", "--get", "core.sshCommand", check=False).returncode == 0:
+            return {}
+        return {"GIT_SSH_COMMAND": "ssh -o BatchMode=yes"}
 
     def out(self, *args: str, what: str = "") -> str:
         """The output of a git command, as text without the final newline."""

@@ -1,6 +1,9 @@
-"""The repository's files and the 3-way merge of their records: sorted lines, tombstones, conflicts kept."""
+"""The repository's files and the 3-way merge of their records (sorted lines, tombstones, conflicts kept); what the
+git runner shows (no tokens) and asks (nothing on the terminal)."""
 
 from __future__ import annotations
+
+import subprocess
 
 import pytest
 
@@ -104,3 +107,16 @@ def test_git_errors_show_no_token() -> None:
 
     said = b"Cloning...\nfatal: unable to access 'https://ada:s3cr3t@git.example.org/team.git/': Could not resolve\n"
     assert _gist(said) == "fatal: unable to access 'https://git.example.org/team.git/': Could not resolve"
+
+
+def test_ssh_asks_nothing_on_the_terminal_unless_the_user_chose_an_ssh_command(tmp_path, monkeypatch) -> None:
+    from annotations.sync.git import Git
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    monkeypatch.delenv("GIT_SSH_COMMAND", raising=False)
+    monkeypatch.delenv("GIT_SSH", raising=False)
+    assert Git(tmp_path)._batch_ssh() == {"GIT_SSH_COMMAND": "ssh -o BatchMode=yes"}
+    subprocess.run(["git", "config", "core.sshCommand", "ssh -i ~/.ssh/team"], cwd=tmp_path, check=True)
+    assert Git(tmp_path)._batch_ssh() == {}
+    monkeypatch.setenv("GIT_SSH_COMMAND", "my-ssh")
+    assert Git(tmp_path)._batch_ssh() == {}

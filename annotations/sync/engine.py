@@ -213,12 +213,12 @@ def _open_repo(store: Store, remote: str | None, me: str, email: str) -> tuple[G
     """The working copy (made and filled from `remote` the first time), set up for `me`; and the remote's URL."""
     repo = repo_dir(store)
     known = store.sync.get("remote")
+    if remote is not None and (not remote.strip() or remote.startswith("-") or clean_line(remote) != remote):
+        raise SyncError(f"{clean_line(remote)!r} is not a repository URL or path")
     if not (repo / ".git").is_dir():
         url = remote or known
         if not url:
             raise SyncError("this library has not synced yet: give the repository, `wiredesk sync --remote URL`")
-        if url.startswith("-"):
-            raise SyncError(f"{url!r} is not a repository URL or path")
         repo.mkdir(parents=True, exist_ok=True)
         git = Git(repo)
         git.run("init", "-q", "-b", BRANCH)

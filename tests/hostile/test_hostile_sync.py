@@ -241,3 +241,19 @@ def test_a_damaged_sync_state_is_one_line_and_left_alone(ada, content: bytes) ->
         line = assert_user_error(who.run(*args), "is not a sync state wiredesk wrote")
         assert "\x1b" not in line
     assert state.read_bytes() == content
+
+
+@pytest.mark.parametrize(
+    "remote",
+    [
+        "--upload-pack=touch /tmp/wiredesk-sync-pwned",
+        "",
+        "/srv/a\x1b[2J.git",
+        "ext::sh -c touch% /tmp/wiredesk-sync-ext-pwned",
+    ],
+)
+def test_a_hostile_remote_is_refused_in_one_line(ada, remote: str) -> None:
+    who, _story = ada
+    line = assert_user_error(who.run("sync", "--remote", remote))
+    assert "\x1b" not in line
+    assert not Path("/tmp/wiredesk-sync-pwned").exists() and not Path("/tmp/wiredesk-sync-ext-pwned").exists()

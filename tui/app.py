@@ -81,6 +81,14 @@ class WiredeskApp(App[None]):
             tooltip="Claim threads: claims followed across stories, each thread's timeline of statuses",
         ),
         Binding(
+            "K",
+            "sync_conflicts",
+            "Sync conflicts",
+            show=False,
+            id="app.sync_conflicts",
+            tooltip="Sync conflicts: records two people changed differently, both values; keep one",
+        ),
+        Binding(
             "ctrl+p",
             "command_palette",
             "Commands",
@@ -146,6 +154,7 @@ class WiredeskApp(App[None]):
                 self.live.start_polling()
         if self.read_only:
             self.notify(self.read_only, title="Read-only: tags cannot be saved", severity="warning", timeout=12)
+        self._tell_sync_conflicts()
         if self._open_at_start:  # `wiredesk open`: the reader is the first frame, so read the annotations now
             try:
                 self.store.load_annotations()
@@ -247,6 +256,24 @@ class WiredeskApp(App[None]):
                 reader.call_after_refresh(lambda: reader.query_one(StoryView).move_to(at, center=True))
 
             self.run_worker(place_cursor(), group="place", exclusive=True)
+
+    def _tell_sync_conflicts(self) -> None:
+        """A notice when `wiredesk sync` left conflicts open (both values are kept until someone settles them)."""
+        try:
+            count = len(self.store.sync.conflicts)
+        except StoreError as exc:
+            self.notify(str(exc), title="Cannot read the sync state", severity="error", timeout=12, markup=False)
+            return
+        if count:
+            key = self.key_for("app.sync_conflicts")
+            self.notify(f"{count} sync conflict{'s' if count != 1 else ''}: {key} shows them", timeout=12)
+
+    def action_sync_conflicts(self) -> None:
+        """Show the open sync conflicts over what is shown (Escape comes back)."""
+        from tui.screens.sync_conflicts import SyncConflictsScreen
+
+        if not isinstance(self.screen, SyncConflictsScreen):
+            self.push_screen(SyncConflictsScreen())
 
     def action_actors(self) -> None:
         """Show the actor registry over what is shown (Escape comes back); if it is open already, go back to it."""

@@ -8,6 +8,7 @@ Files in the data dir:
 - `texts.pack` — the story bodies, append-only (see `annotations.store.bodies`);
 - `annotations.json` + `annotations.journal` — TinyDB: the annotations;
 - `unread.jsonl` — which story versions are unread (`annotations.store.unread`);
+- `sync/` — the sync state (`annotations.store.sync_state`) and the git working copy of `annotations.sync`;
 - `backups/` — earlier snapshots with their journals; `.lock` — who is writing.
 
 Both TinyDB files use `JournaledStorage` and `TrackedTable`: a save is one fsync'd journal line, whatever the
@@ -39,6 +40,7 @@ from annotations.store.records import AnnotationRecord, StoryRecord
 from annotations.store.rejections import Rejection
 from annotations.store.storage import LOOK, JournaledStorage, StoreError
 from annotations.store.story_sources import StorySources
+from annotations.store.sync_state import SyncState
 from annotations.store.table import JournaledDB, TrackedTable, tracked, tracked_db
 from annotations.store.tagstore import ANNOTATIONS_FILE, Edit, TagStore
 from annotations.store.unread import UnreadMarks
@@ -101,6 +103,7 @@ class Store:
         self._tags: TagStore | None = None
         self._sources = StorySources(self.data_dir)
         self._unread: UnreadMarks | None = None
+        self._sync: SyncState | None = None
 
     def _read_entries(self) -> int:
         """Read the story list: from `stories.list` when it holds the index as it is on disk, else from the index
@@ -261,6 +264,13 @@ class Store:
             self._unread = UnreadMarks(self.data_dir, read_only=self.read_only)
         return self._unread
 
+    @property
+    def sync(self) -> SyncState:
+        """The library's side of sync through git (`annotations.store.sync_state`): remote, conflicts."""
+        if self._sync is None:
+            self._sync = SyncState(self.data_dir, read_only=self.read_only)
+        return self._sync
+
     def _remember(self, entry: StoryEntry) -> None:
         self._sorted = None
         self._shown.clear()
@@ -398,10 +408,17 @@ class Store:
         tags = self._tags if self._tags is not None else self.tags
         return tags.counts(story_id)
 
-    def apply(self, edits: Sequence[Edit], *, tombstones: Mapping[str, Mapping[str, str] | None] | None = None) -> None:
+    def apply(
+        self,
+        edits: Sequence[Edit],
+        *,
+        tombstones: Mapping[str, Mapping[str, str] | None] | None = None,
+        actor_tombstones: Mapping[str, Mapping[str, str] | None] | None = None,
+    ) -> None:
         """Make a set of changes to annotations and registry entries durably, or none of them (see TagStore);
-        `tombstones` sets the tombstones of those annotation ids exactly (None: none)."""
-        self.tags.apply(edits, self.story, tombstones)
+        `tombstones` sets the tombstones of those annotation ids exactly (None: none), `actor_tombstones` those
+        of registry entries."""
+        self.tags.apply(edits, self.story, tombstones, actor_tombstones)
 
     def actors(self, *, include_merged: bool = False) -> list[Actor]:
         """Registry entries by name (those merged into another only with `include_merged`)."""
@@ -508,6 +525,14 @@ class Store:
     def tombstone(self, ann_id: str) -> dict[str, str] | None:
         """The tombstone of a deleted annotation (id, story_id, deleted, modified), or None."""
         return self.tags.tombstone(ann_id)
+
+    def actor_tombstone(self, actor_id: str) -> dict[str, str] | None:
+        """The tombstone of a deleted registry entry (id, deleted, modified), or None."""
+        return self.tags.actor_tombstone(actor_id)
+
+    def actor_tombstones(self) -> list[dict[str, str]]:
+        """Tombstones of deleted registry entries (id, deleted, modified), oldest first."""
+        return self.tags.deleted_actors()
 
     def entry(self, actor_id: str) -> Actor | None:
         """The registry entry with this id as stored: a merged one itself, not the entry it forwards to."""

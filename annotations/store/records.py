@@ -25,6 +25,7 @@ from stories.model import StoryMeta
 
 __all__ = [
     "ActorRecord",
+    "ActorTombstoneRecord",
     "AnnotationRecord",
     "CarriedRecord",
     "MetaRecord",
@@ -227,6 +228,14 @@ class ThreadRecord(Record):
     members: list[dict[str, str]] = []
     created: str = ""
     modified: str = ""
+
+
+class ActorTombstoneRecord(Record):
+    """A deleted registry entry's id, kept so that syncing (`annotations.sync`) carries the deletion to others."""
+
+    id: str
+    deleted: str  # when (ISO 8601)
+    modified: str = ""  # the entry's last change before it was deleted
 
 
 def to_record(value: Any, record_type: type[Record] | None) -> Any:

@@ -12,7 +12,7 @@ steps from the same edits.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,14 @@ from annotations.model import KINDS, LINKS, Annotation, AnnotationError, Carried
 from annotations.store.decisions import Decision, DecisionIndex, DecisionRecord
 from annotations.store.lean import LeanRecords
 from annotations.store.orphans import Carry, CarryRecord, Orphan, OrphanIndex, OrphanRecord
-from annotations.store.records import ActorRecord, AnnotationRecord, CarriedRecord, ThreadRecord, TombstoneRecord
+from annotations.store.records import (
+    ActorRecord,
+    ActorTombstoneRecord,
+    AnnotationRecord,
+    CarriedRecord,
+    ThreadRecord,
+    TombstoneRecord,
+)
 from annotations.store.rejections import KindAndSpan, RejectedIndex, Rejection, RejectionRecord
 from annotations.store.storage import LOOK, JournaledStorage, StoreError
 from annotations.store.table import tracked, tracked_db
@@ -54,6 +61,14 @@ def _actor(rec: ActorRecord) -> Actor:
     return Actor.from_dict(rec.to_dict())
 
 
+def _found(rec: Any) -> dict[str, str] | None:
+    return None if rec is None else rec.to_dict()
+
+
+def _oldest_first(records: Iterable[Any]) -> list[dict[str, str]]:
+    return sorted((rec.to_dict() for rec in records), key=lambda t: (t["deleted"], t["id"]))
+
+
 class TagStore:
     """The annotations and actor registry of a data dir (loaded by `Store.load_annotations`)."""
 
@@ -75,6 +90,7 @@ class TagStore:
                 "annotations": AnnotationRecord,
                 "actors": ActorRecord,
                 "tombstones": TombstoneRecord,
+                "actor_tombstones": ActorTombstoneRecord,
                 "rejections": RejectionRecord,
                 "carried": CarriedRecord,
                 "orphans": OrphanRecord,
@@ -92,6 +108,7 @@ class TagStore:
         self.annotations = tracked(self.db, "annotations")
         self.actors = tracked(self.db, "actors")
         self.tombstones = tracked(self.db, "tombstones")
+        self.actor_tombstones = tracked(self.db, "actor_tombstones")
         self.rejections = tracked(self.db, "rejections")
         self.rejected = RejectedIndex(Rejection.from_record(rec) for rec in self.rejections.records().values())
         self.carried_table = tracked(self.db, "carried")
@@ -221,12 +238,14 @@ class TagStore:
         edits: Sequence[Edit],
         story_of: Callable[[str], Story],
         tombstones: Mapping[str, Mapping[str, str] | None] | None = None,
+        actor_tombstones: Mapping[str, Mapping[str, str] | None] | None = None,
     ) -> None:
         """Check `edits` as a whole, then make them durable (see the module docstring). Raises on refusal.
 
         `tombstones` sets the tombstone of an annotation id exactly, in place of what this call would do for it:
         a record (id, story_id, deleted, modified: from another library, or as it was before an undone step) or
-        None for no tombstone at all."""
+        None for no tombstone at all. `actor_tombstones` does the same for registry entries (id, deleted,
+        modified): a deleted entry leaves one, an entry added again loses it."""
         actors_after = dict(self.registry)
         for before, after in edits:
             if isinstance(after, Actor):
@@ -299,9 +318,23 @@ class TagStore:
                 dead.append((key, {"id": key, "story_id": old.story_id, "deleted": stamp, "modified": old.modified}))
             elif doc is not None and self.tombstones.find(key) is not None:
                 revived.append((key, None))
+        given_actors = dict(actor_tombstones or {})
+        actors_dead: list[tuple[str, dict[str, Any] | None]] = [
+            (key, None if tomb is None else dict(tomb))
+            for key, tomb in given_actors.items()
+            if tomb is not None or self.actor_tombstones.find(key) is not None
+        ]
+        actor_befores = {b.id: b for b, _ in reversed(edits) if isinstance(b, Actor)}
+        for key, _ in actor_drops:
+            if key not in given_actors and (old_actor := actor_befores.get(key)) is not None:
+                actors_dead.append((key, {"id": key, "deleted": stamp, "modified": old_actor.modified}))
+        for key, _ in actor_puts:
+            if key not in given_actors and self.actor_tombstones.find(key) is not None:
+                actors_dead.append((key, None))
         with self.storage.transaction():  # one journal line: the whole step lands, or none of it
             for table, writes in (
                 (self.actors, actor_puts),
+                (self.actor_tombstones, actors_dead),
                 (self.tombstones, dead),
                 (self.annotations, ann_writes),
                 (self.tombstones, revived),
@@ -390,13 +423,19 @@ class TagStore:
 
     def tombstone(self, ann_id: str) -> dict[str, str] | None:
         """The tombstone of a deleted annotation (id, story_id, deleted, modified), or None."""
-        rec = self.tombstones.find(ann_id)
-        return None if rec is None else rec.to_dict()
+        return _found(self.tombstones.find(ann_id))
 
     def deleted(self) -> list[dict[str, str]]:
         """Tombstones of deleted annotations (id, story_id, deleted, modified), oldest first."""
-        records = [rec.to_dict() for rec in self.tombstones.records().values()]
-        return sorted(records, key=lambda t: (t["deleted"], t["id"]))
+        return _oldest_first(self.tombstones.records().values())
+
+    def actor_tombstone(self, actor_id: str) -> dict[str, str] | None:
+        """The tombstone of a deleted registry entry (id, deleted, modified), or None."""
+        return _found(self.actor_tombstones.find(actor_id))
+
+    def deleted_actors(self) -> list[dict[str, str]]:
+        """Tombstones of deleted registry entries (id, deleted, modified), oldest first."""
+        return _oldest_first(self.actor_tombstones.records().values())
 
     def _check_registry(self, edits: Sequence[Edit], actors: dict[str, Actor]) -> None:
         """Refuse a registry that would hold a link to a missing entry: a merge into one, or an annotation the

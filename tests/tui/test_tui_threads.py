@@ -61,7 +61,7 @@ async def test_the_link_key_starts_a_thread_then_links_a_second_claim_into_it(st
     notices = Notices(app)
     async with app.run_test(size=SIZE) as pilot:
         await at_claim(pilot, REOPEN.exact)
-        await pilot.press("H")
+        await pilot.press("J")
         await until(pilot, lambda: isinstance(app.screen, ThreadPicker), "the thread picker")
         assert options(app.screen) == [NEW_THREAD]  # no thread yet: only a new one
         await pilot.press("enter")
@@ -75,7 +75,7 @@ async def test_the_link_key_starts_a_thread_then_links_a_second_claim_into_it(st
         app.open_story(DENIED.story_id)
         await until(pilot, lambda: app.screen.story.id == DENIED.story_id, "the second story")  # type: ignore[attr-defined]
         await at_claim(pilot, DENIED.exact)
-        await pilot.press("H")
+        await pilot.press("J")
         await until(pilot, lambda: isinstance(app.screen, ThreadPicker), "the thread picker")
         assert options(app.screen) == [NEW_THREAD, thread.id]  # the likely thread proposed
         assert app.screen.query_one("OptionList").highlighted == 1  # type: ignore[attr-defined]  # similar text
@@ -99,7 +99,7 @@ async def test_the_link_key_on_no_claim_says_so(store: Store) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ReaderScreen) and app.screen.query(StoryView), "the reader")
         app.screen.query_one(StoryView).move_to(0)
-        await pilot.press("H")
+        await pilot.press("J")
         await until(pilot, lambda: notices, "a notice")
         assert "Put the cursor on a claim" in notices[-1].message
         assert isinstance(app.screen, ReaderScreen)
@@ -156,7 +156,7 @@ async def test_the_threads_view_when_there_are_none(store: Store) -> None:
         await pilot.press("ctrl+t")
         await until(pilot, lambda: isinstance(app.screen, ThreadsScreen), "the threads view")
         await until(pilot, lambda: app.screen.query_one("#no-threads").display, "the empty note")
-        assert "press L" in str(app.screen.query_one("#no-threads").render())
+        assert "press J" in str(app.screen.query_one("#no-threads").render())
 
 
 async def test_the_threads_view_merges_two_threads(store: Store) -> None:

@@ -37,6 +37,7 @@ from tui.cli import merge as cli_merge
 from tui.cli import reading as cli_reading
 from tui.cli import search as cli_search
 from tui.cli import suggest as cli_suggest
+from tui.cli import sync as cli_sync
 from tui.cli import versions as cli_versions
 from tui.cli import watch as cli_watch
 from tui.cli.base import PIPE_WIDTH, CliContext, echo_rich, in_layer, layer_option, open_store, user_errors
@@ -366,5 +367,6 @@ for _command in (
     *cli_watch.COMMANDS,
     *cli_agree.COMMANDS,
     *cli_reading.COMMANDS,
+    *cli_sync.COMMANDS,
 ):
     main.add_command(_command)

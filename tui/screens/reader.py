@@ -90,7 +90,7 @@ class ReaderScreen(Finding):
             tooltip="Set the speaker of a quote or the claimant of a claim (an actor's registry entry) with the picker",
         ),
         Binding(
-            "H",
+            "J",
             "link_thread",
             "Thread",
             show=False,

@@ -32,6 +32,7 @@ from tui.cli import export as cli_export
 from tui.cli import merge as cli_merge
 from tui.cli import reading as cli_reading
 from tui.cli import search as cli_search
+from tui.cli import stats as cli_stats
 from tui.cli import suggest as cli_suggest
 from tui.cli import versions as cli_versions
 from tui.cli import watch as cli_watch
@@ -353,6 +354,7 @@ for _command in (
     *cli_merge.COMMANDS,
     *cli_suggest.COMMANDS,
     *cli_search.COMMANDS,
+    *cli_stats.COMMANDS,
     *cli_carry.COMMANDS,
     *cli_versions.COMMANDS,
     *cli_watch.COMMANDS,

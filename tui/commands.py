@@ -71,6 +71,13 @@ class WiredeskCommands(Provider):
         commands.append(
             ("Actors", "The actor registry: quotes, claims and mentions of each ({app.actors})", app.action_actors)
         )
+        commands.append(
+            (
+                "Sourcing dashboard",
+                "Who is quoted, by type, agency and week, over the library's filter ({app.dashboard})",
+                app.action_dashboard,
+            )
+        )
         commands = [(name, self._with_keys(help_text), callback) for name, help_text, callback in commands]
         for saved in app.saved_searches[0]:  # the config's [searches]: names and queries cleaned when read
             commands.append(

@@ -73,6 +73,10 @@ class Desk(Protocol):
         """Show the actor registry."""
         ...
 
+    def action_dashboard(self) -> None:
+        """Show the sourcing dashboard."""
+        ...
+
 
 class _HasApp(Protocol):
     @property

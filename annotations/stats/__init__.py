@@ -15,6 +15,18 @@ is asked for, so a registry edit needs no catching up. Counts and the lists behi
 """
 
 from annotations.stats.index import BY, OFFICIAL_TYPES, Officials, Pair, Row, StatsIndex
+from annotations.stats.overview import Overview, overview
 from annotations.stats.selection import Chosen, select
 
-__all__ = ["BY", "OFFICIAL_TYPES", "Chosen", "Officials", "Pair", "Row", "StatsIndex", "select"]
+__all__ = [
+    "BY",
+    "OFFICIAL_TYPES",
+    "Chosen",
+    "Officials",
+    "Overview",
+    "Pair",
+    "Row",
+    "StatsIndex",
+    "overview",
+    "select",
+]

@@ -50,6 +50,7 @@ _SHARED: weakref.WeakKeyDictionary[Store, StatsIndex] = weakref.WeakKeyDictionar
 _SHARED_LOCK = threading.Lock()
 
 IntArray = npt.NDArray[np.int64]
+SmallArray = npt.NDArray[np.int32] | npt.NDArray[np.int8]
 BoolArray = npt.NDArray[np.bool_]
 
 
@@ -149,13 +150,17 @@ class StatsIndex:
         self._story_dims: dict[str, list[int]] = {name: [0] for name in _STORY_DIMS}  # per story number
         self._rows_of: dict[int, list[int]] = {}  # story number -> its rows
         self._ids: list[str] = []  # per row: the annotation id
-        self._story = np.zeros(0, np.int64)
-        self._link = np.zeros(0, np.int64)
-        self._kind = np.zeros(0, np.int64)
-        self._form = np.zeros(0, np.int64)
+        self._story = np.zeros(0, np.int32)
+        self._link = np.zeros(0, np.int32)
+        self._kind = np.zeros(0, np.int8)
+        self._form = np.zeros(0, np.int8)
+        self._code = np.zeros(0, np.int8)  # kind * 4 + form: one bincount gives both
         self._live = np.zeros(0, np.bool_)
         self._dead = 0
         self._entries: dict[str, Any] | None = None
+        self._dim_arrays: dict[str, npt.NDArray[np.int32]] = {}  # per story number, until stories are added
+        self._chosen: tuple[Set[str], BoolArray] | None = None  # the last selection, as a mask over story numbers
+        self._folded: tuple[tuple[int, ...], tuple[IntArray, list[str], list[str], list[Actor | None]]] | None = None
 
     # --- keeping current ------------------------------------------------------------------------------------
 
@@ -214,10 +219,12 @@ class StatsIndex:
                 forms.append(form_of(rec.form, 0) if kind == 0 else 0)
         if len(ids) == start:
             return
-        self._story = np.concatenate((self._story, np.array(story, np.int64)))
-        self._link = np.concatenate((self._link, np.array(link, np.int64)))
-        self._kind = np.concatenate((self._kind, np.array(kinds, np.int64)))
-        self._form = np.concatenate((self._form, np.array(forms, np.int64)))
+        new_kinds, new_forms = np.array(kinds, np.int8), np.array(forms, np.int8)
+        self._story = np.concatenate((self._story, np.array(story, np.int32)))
+        self._link = np.concatenate((self._link, np.array(link, np.int32)))
+        self._kind = np.concatenate((self._kind, new_kinds))
+        self._form = np.concatenate((self._form, new_forms))
+        self._code = np.concatenate((self._code, new_kinds * 4 + new_forms))
         self._live = np.concatenate((self._live, np.ones(len(ids) - start, np.bool_)))
 
     def _story_number(self, story_id: str) -> int:
@@ -241,6 +248,8 @@ class StatsIndex:
             }
         for name in _STORY_DIMS:
             self._story_dims[name].append(self._dims[name].of(values[name]))
+        self._dim_arrays.clear()
+        self._chosen = None
         return number
 
     def _compact(self) -> None:
@@ -249,25 +258,49 @@ class StatsIndex:
         renumber[keep] = np.arange(len(keep))
         self._ids = [self._ids[i] for i in keep.tolist()]
         self._story, self._link = self._story[keep], self._link[keep]
-        self._kind, self._form = self._kind[keep], self._form[keep]
+        self._kind, self._form, self._code = self._kind[keep], self._form[keep], self._code[keep]
         self._live = np.ones(len(keep), np.bool_)
         self._rows_of = {n: renumber[rows].tolist() for n, rows in self._rows_of.items()}
         self._dead = 0
 
     # --- selecting and grouping ------------------------------------------------------------------------------
 
-    def _mask(self, stories: Set[str] | None) -> BoolArray:
+    def _mask(self, stories: Set[str] | None) -> BoolArray | None:
+        """The rows counted over `stories` (None: every story): None when that is every row."""
         if stories is None:
-            return self._live.copy()
-        chosen = np.zeros(len(self._stories.names), np.bool_)
-        number = self._stories.number
-        picked = [n for sid in stories if (n := number.get(sid)) is not None]
-        chosen[picked] = True
-        mask: BoolArray = chosen[self._story] & self._live
-        return mask
+            return None if not self._dead else self._live.copy()
+        if self._chosen is None or self._chosen[0] is not stories:  # figures of one selection reuse its mask
+            chosen = np.zeros(len(self._stories.names), np.bool_)
+            number = self._stories.number
+            chosen[[n for sid in stories if (n := number.get(sid)) is not None]] = True
+            self._chosen = (stories, chosen)
+        mask: BoolArray = self._chosen[1][self._story]
+        return mask & self._live if self._dead else mask
+
+    def _where(self, mask: BoolArray | None, *conditions: BoolArray) -> BoolArray:
+        """`mask` (None: every row) and every condition, as one mask."""
+        found = np.ones(len(self._ids), np.bool_) if mask is None else mask.copy()
+        for condition in conditions:
+            found &= condition
+        return found
+
+    def _per_story(self, name: str) -> npt.NDArray[np.int32]:
+        """Per story number, the number of its value of a story dimension (agency, day…)."""
+        found = self._dim_arrays.get(name)
+        if found is None:
+            found = self._dim_arrays[name] = np.array(self._story_dims[name], np.int32)
+        return found
 
     def _actors(self) -> tuple[IntArray, list[str], list[str], list[Actor | None]]:
-        """Per raw link: the number of the entry it stands for now; entries' keys, labels and the entries."""
+        """Per raw link: the number of the entry it stands for now; entries' keys, labels and the entries (worked
+        out again after any saved change: the registry may have changed)."""
+        tags = self.store.tags
+        state = (id(tags), tags.storage.seq, len(self._links.names))
+        if self._folded is None or self._folded[0] != state:
+            self._folded = (state, self._fold())
+        return self._folded[1]
+
+    def _fold(self) -> tuple[IntArray, list[str], list[str], list[Actor | None]]:
         keys, labels = [""], ["(no actor)"]
         actors: list[Actor | None] = [None]
         number: dict[str, int] = {"": 0}
@@ -285,36 +318,36 @@ class StatsIndex:
             folded[n] = found
         return folded, keys, labels, actors
 
-    def _groups(self, by: str) -> tuple[IntArray, list[str], list[str]]:
-        """Per row, its group's number; the groups' keys and labels."""
+    def _groups(self, by: str, mask: BoolArray | None = None) -> tuple[SmallArray | IntArray, list[str], list[str]]:
+        """Per row (of `mask`, when given), its group's number; the groups' keys and labels."""
         if by not in BY:
             raise StoreError(f"cannot group by {by!r}: use one of {', '.join(BY)}")
+        story = self._story if mask is None else self._story[mask]
         if by in _STORY_DIMS:
-            per_story = np.array(self._story_dims[by], np.int64)
             names = self._dims[by].names
-            return per_story[self._story], names, [name or "(none)" for name in names]
+            return self._per_story(by)[story], names, [name or "(none)" for name in names]
+        link = self._link if mask is None else self._link[mask]
         folded, keys, labels, actors = self._actors()
         if by == "actor":
-            return folded[self._link], keys, labels
+            return folded[link], keys, labels
         types = ["", *ACTOR_TYPES]
         extra = sorted({a.type for a in actors if a is not None and a.type not in types})
         types += extra
         type_number = {t: n for n, t in enumerate(types)}
         of_actor = np.array([0 if a is None else type_number[a.type] for a in actors], np.int64)
-        return of_actor[folded[self._link]], types, [t or "(no actor)" for t in types]
+        return of_actor[folded[link]], types, [t or "(no actor)" for t in types]
 
     def table(self, by: str, *, kind: str | None = None, stories: Set[str] | None = None) -> list[Row]:
         """The groups of `by` with something counted in `stories` (None: every story): most counted first (of
         `kind` when given, and only groups with some), time groups in time order."""
         with self._lock:
             self.sync()
-            group, keys, labels = self._groups(by)
             mask = self._mask(stories)
+            group, keys, labels = self._groups(by, mask)
             size = len(keys)
-            g, k = group[mask], self._kind[mask]
-            counts = np.bincount(g * len(KINDS) + k, minlength=size * len(KINDS)).reshape(size, len(KINDS))
-            quotes = k == 0
-            forms = np.bincount(g[quotes] * 4 + self._form[mask][quotes], minlength=size * 4).reshape(size, 4)
+            code = self._code if mask is None else self._code[mask]
+            both = np.bincount(group.astype(np.int64) * 12 + code, minlength=size * 12).reshape(size, len(KINDS), 4)
+            counts, forms = both.sum(axis=2), both[:, 0, :]  # per kind; a quote's forms
         wanted = counts[:, _KIND[kind]] if kind is not None else counts.sum(axis=1)
         whole = int(wanted.sum())
         chosen = np.flatnonzero(wanted)
@@ -349,7 +382,7 @@ class StatsIndex:
             group, keys, _ = self._groups(by)
             if key not in keys:
                 return []
-            mask = self._mask(stories) & (group == keys.index(key))
+            mask = self._where(self._mask(stories), group == keys.index(key))
             if kind is not None:
                 mask &= self._kind == _KIND[kind]
             if form is not None:
@@ -365,18 +398,46 @@ class StatsIndex:
         """The ids of every quote in these stories (what a figure over stories counts)."""
         with self._lock:
             self.sync()
-            return self._ids_of(self._mask(set(story_ids)) & (self._kind == 0))
+            return self._ids_of(self._where(self._mask(set(story_ids)), self._kind == 0))
+
+    def series(
+        self, keys: list[str], *, every: str = "week", kind: str = "quote", stories: Set[str] | None = None
+    ) -> tuple[list[str], dict[str, list[int]]]:
+        """The periods (`every`: day, week or month, in time order, those with some of `kind` counted) and per
+        actor key in `keys` its count of `kind` in each: the figures of quotes per week per speaker."""
+        with self._lock:
+            self.sync()
+            folded, all_keys, _, _ = self._actors()
+            column = np.full(len(all_keys), -1, np.int64)
+            number = {key: n for n, key in enumerate(all_keys)}
+            for n, key in enumerate(keys):
+                if key in number:
+                    column[number[key]] = n
+            mask = self._where(self._mask(stories), self._kind == _KIND[kind])
+            period = self._per_story(every)[self._story[mask]]
+            who = column[folded[self._link[mask]]]
+            names = self._dims[every].names
+            present = np.flatnonzero(np.bincount(period, minlength=len(names))).tolist()
+            used = sorted((p for p in present if names[p]), key=lambda p: names[p])
+            place = np.full(len(names), -1, np.int64)
+            place[used] = np.arange(len(used))
+            inside = (who >= 0) & (place[period] >= 0)
+            size = max(len(used), 1)
+            grid = np.bincount(who[inside] * size + place[period[inside]], minlength=len(keys) * size)
+        grid = grid.reshape(len(keys), size) if keys else grid.reshape(0, size)
+        return [names[p] for p in used], {key: grid[n, : len(used)].tolist() for n, key in enumerate(keys)}
 
     # --- figures over stories --------------------------------------------------------------------------------
 
     def _speakers(self, stories: Set[str] | None) -> tuple[IntArray, IntArray, list[str], list[str], list[Any]]:
         """Distinct (story number, speaker number) pairs of the selected quotes with a known speaker."""
         folded, keys, labels, actors = self._actors()
-        mask = self._mask(stories) & (self._kind == 0)
+        mask = self._where(self._mask(stories), self._kind == 0)
         speaker = folded[self._link[mask]]
         known = speaker > 0
         size = max(len(keys), 1)
-        pairs = np.unique(self._story[mask][known] * size + speaker[known])
+        pairs = np.sort(self._story[mask][known].astype(np.int64) * size + speaker[known])
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs  # distinct
         return pairs // size, pairs % size, keys, labels, actors
 
     def speakers_per_story(self, stories: Set[str] | None = None) -> dict[int, list[str]]:
@@ -384,7 +445,9 @@ class StatsIndex:
         with self._lock:
             self.sync()
             story, _, _, _, _ = self._speakers(stories)
-            numbers, per = np.unique(story, return_counts=True)
+            per_story = np.bincount(story, minlength=len(self._stories.names))
+            numbers = np.flatnonzero(per_story)
+            per = per_story[numbers]
         found: dict[int, list[str]] = {}
         for number, n in zip(numbers.tolist(), per.tolist(), strict=True):
             found.setdefault(n, []).append(self._stories.names[number])
@@ -394,10 +457,14 @@ class StatsIndex:
         """The stories quoting only officials (`OFFICIAL_TYPES`) and those quoting any other known voice."""
         with self._lock:
             self.sync()
-            story, speaker, _, _, actors = self._speakers(stories)
+            folded, _, _, actors = self._actors()
             official = np.array([a is not None and a.type in OFFICIAL_TYPES for a in actors], np.bool_)
-            quoted = np.unique(story)
-            other = np.unique(story[~official[speaker]])
+            mask = self._where(self._mask(stories), self._kind == 0)
+            speaker = folded[self._link[mask]]
+            story = self._story[mask]
+            size = len(self._stories.names)
+            quoted = np.flatnonzero(np.bincount(story[speaker > 0], minlength=size))
+            other = np.flatnonzero(np.bincount(story[(speaker > 0) & ~official[speaker]], minlength=size))
         names = self._stories.names
         others = set(other.tolist())
         return Officials(

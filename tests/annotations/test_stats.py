@@ -11,7 +11,7 @@ import pytest
 from annotations.actors import Actor
 from annotations.history import History
 from annotations.model import Annotation
-from annotations.stats import BY, StatsIndex, select
+from annotations.stats import BY, StatsIndex, overview, select
 from annotations.store import Store
 from stories.model import Story
 from tests.store_support import add_story, make_story, tag_text
@@ -159,7 +159,7 @@ def test_compaction_keeps_counts(library, monkeypatch: pytest.MonkeyPatch) -> No
 def test_figures_over_stories(library) -> None:
     store, _, ids = library
     stats = StatsIndex(store)
-    assert stats.speakers_per_story() == {2: sorted([MINISTRY.id, DOCKS.id], key=[MINISTRY.id, DOCKS.id].index)}
+    assert {n: set(found) for n, found in stats.speakers_per_story().items()} == {2: {MINISTRY.id, DOCKS.id}}
     officials = stats.officials()
     assert officials.only == [MINISTRY.id] and officials.other == [DOCKS.id]  # minister + harbour master; union
     assert officials.share == 0.5
@@ -170,3 +170,16 @@ def test_figures_over_stories(library) -> None:
     assert pairs[key] == [DOCKS.id]
     assert len(pairs) == 2
     assert len(stats.quotes_in([DOCKS.id])) == 2
+
+
+def test_series_and_overview(library) -> None:
+    store, _, ids = library
+    stats = StatsIndex(store)
+    weeks, weekly = stats.series([ids["minister"], ids["union"], "no-such-id"])
+    assert weeks == ["2026-W10", "2026-W11"]
+    assert weekly == {ids["minister"]: [1, 1], ids["union"]: [0, 1], "no-such-id": [0, 0]}
+    seen = overview(stats, select(store, "agency:Reuters").stories)
+    assert {r.key for r in seen.speakers} == {ids["minister"], ids["master"], ""}  # one quote each
+    assert seen.weeks == ["2026-W10"] and seen.weekly[ids["minister"]] == [1]
+    assert [r.key for r in seen.agencies] == ["Reuters"]
+    assert seen.officials.only == [MINISTRY.id]

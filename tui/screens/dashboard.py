@@ -128,7 +128,8 @@ class DashboardScreen(Screen):
         quoted = len(official.only) + len(official.other)
         line = f"{stories} · {quotes:,} quotes · {speakers:,} speakers"
         if quoted:
-            line += f" · officials only in {100 * official.share:.0f}% of {quoted:,} stories quoting a known speaker"
+            noun = "story" if quoted == 1 else "stories"
+            line += f" · officials only in {100 * official.share:.0f}% of {quoted:,} {noun} quoting a known speaker"
         notes = " · ".join(chosen.notes)
         return Text(line + (f"\n{clean_line(notes)}" if notes else ""))
 

@@ -42,9 +42,12 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def counts_from_export(exported: dict) -> dict[str, Counter[str]]:
-    """The plain script: per actor (merges followed; "" for none), how many quotes, mentions and claims."""
+def counts_from_export(exported: dict, by: str = "actor") -> dict[str, Counter[str]]:
+    """The plain script: per actor (merges followed; "" for none), its type, or its story's agency or section, how
+    many quotes, mentions and claims."""
     into = {a["id"]: a.get("merged_into") for a in exported["actors"]}
+    types = {a["id"]: a["type"] for a in exported["actors"]}
+    stories = {story["id"]: story for story in exported["stories"]}
 
     def canonical(actor_id: str | None) -> str:
         seen = set()
@@ -56,16 +59,24 @@ def counts_from_export(exported: dict) -> dict[str, Counter[str]]:
     found: dict[str, Counter[str]] = {}
     for ann in exported["annotations"]:
         link = {"quote": "speaker", "actor": "actor", "claim": "claimant"}[ann["kind"]]
-        found.setdefault(canonical(ann.get(link)), Counter())[ann["kind"]] += 1
+        actor = canonical(ann.get(link))
+        key = {
+            "actor": actor,
+            "type": types.get(actor, ""),
+            "agency": stories[ann["story_id"]]["agency"] or "",
+            "section": stories[ann["story_id"]]["section"] or "",
+        }[by]
+        found.setdefault(key, Counter())[ann["kind"]] += 1
     return found
 
 
-def test_stats_json_equals_a_count_from_the_export(generated: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("by", ["actor", "type", "agency", "section"])
+def test_stats_json_equals_a_count_from_the_export(generated: Path, tmp_path: Path, by: str) -> None:
     out = tmp_path / "export.json"
     exported = run(generated, "export", "--format", "json", "-o", str(out))
     assert exported.exit_code == 0, exported.output
-    expected = counts_from_export(json.loads(out.read_text(encoding="utf-8")))
-    result = run(generated, "stats", "--by", "actor", "--format", "json")
+    expected = counts_from_export(json.loads(out.read_text(encoding="utf-8")), by)
+    result = run(generated, "stats", "--by", by, "--format", "json")
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     got = {row["key"]: Counter({k: row[k] for k in ("quote", "actor", "claim") if row[k]}) for row in rows}

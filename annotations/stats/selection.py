@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from annotations.search import SearchIndex, find, parse_query
 from annotations.store import Store
+
+if TYPE_CHECKING:
+    from annotations.library_index import LibraryIndex
 
 __all__ = ["Chosen", "select"]
 
@@ -20,15 +24,16 @@ class Chosen:
     errors: tuple[str, ...] = ()
 
 
-def select(store: Store, text: str, index: SearchIndex | None = None) -> Chosen:
+def select(store: Store, text: str, index: SearchIndex | None = None, library: LibraryIndex | None = None) -> Chosen:
     """The stories `text` (the library filter's language: words, "phrases", -word, quoting:, agency:, since:…)
-    selects; words are found with `index` when it is ready, else in headlines and metadata (a note says so)."""
+    selects; words are found with `index` when it is ready, else in headlines and metadata (a note says so);
+    `library` answers the annotation tokens (built when one is needed and it is None)."""
     query = parse_query(text)
     if query.errors:
         return Chosen(frozenset(), errors=tuple(query.errors))
     if not query:
         return Chosen(None)
-    found = find(store, index, query)
+    found = find(store, index, query, library=library)
     if found.errors:
         return Chosen(frozenset(), found.notes, found.errors)
     ids = {hit.story_id for hit in found.hits} if found.hits is not None else set(store.story_ids)

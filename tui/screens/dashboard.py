@@ -13,8 +13,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane
 
+from annotations.library_index import LibraryIndex
 from annotations.search import SearchIndex
 from annotations.stats import Overview, StatsIndex, overview, select
 from annotations.stats.selection import Chosen
@@ -63,6 +65,8 @@ class DashboardScreen(Screen):
         self.shown: Overview | None = None
         self.chosen: Chosen | None = None
         self.generation = 0  # of the filter typed last: an older count's answer is dropped
+        self._library: tuple[tuple[int, ...], LibraryIndex] | None = None  # for the tokens, per change
+        self._typed: Timer | None = None  # counts the filter once typing pauses
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -97,7 +101,11 @@ class DashboardScreen(Screen):
         store = desk(self).store
         store.load_annotations()
         index = SearchIndex.of(store)
-        chosen = select(store, text, index if index.ready else None)
+        store.unread.refresh()
+        state = (store.tags.storage.seq, len(store), len(store.unread.ids))
+        if self._library is None or self._library[0] != state:  # the annotation tokens' index, once per change
+            self._library = (state, LibraryIndex(store))
+        chosen = select(store, text, index if index.ready else None, self._library[1])
         figures = None if chosen.errors else overview(StatsIndex.of(store), chosen.stories)
         self.app.call_from_thread(self._show, chosen, figures, generation)
 
@@ -135,8 +143,14 @@ class DashboardScreen(Screen):
 
     # --- keys and events -----------------------------------------------------------------------------------
 
+    #: Seconds typing must pause before the filter is counted (a large library's count takes a moment).
+    TYPING_PAUSE = 0.2
+
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.count(event.value)
+        if self._typed is not None:
+            self._typed.stop()
+        self.generation += 1  # what is shown belongs to an older filter from now on
+        self._typed = self.set_timer(self.TYPING_PAUSE, lambda: self.count(event.value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self._focus_table()

@@ -1,6 +1,5 @@
-"""Sourcing analysis: who is quoted, claims and mentions counted over any selection of stories, by actor, actor type,
-agency, section, day, week or month. Imports `stories`, the store (`annotations.store`) and the library's filter
-(`annotations.search`, `annotations.library_index`); nothing of `tui/`.
+"""Sourcing analysis: quotes, mentions and claims counted over a filter's stories, by actor, type, agency, day…
+Imports `stories`, the store (`annotations.store`) and the library filter (`annotations.search`); nothing of `tui/`.
 
     from annotations.stats import StatsIndex, select
     stats = StatsIndex.of(store)

@@ -148,7 +148,7 @@ class StatsIndex:
         self._links = _Values()  # raw link ids (0: unlinked)
         self._dims = {name: _Values() for name in _STORY_DIMS}
         self._story_dims: dict[str, list[int]] = {name: [0] for name in _STORY_DIMS}  # per story number
-        self._rows_of: dict[int, list[int]] = {}  # story number -> its rows
+        self._rows_of: dict[int, tuple[int, int]] = {}  # story number -> its rows, [first, end): always contiguous
         self._ids: list[str] = []  # per row: the annotation id
         self._story = np.zeros(0, np.int32)
         self._link = np.zeros(0, np.int32)
@@ -187,36 +187,38 @@ class StatsIndex:
                 for sid in changed:
                     number = self._stories.number.get(sid)
                     if number is not None and (old := self._rows_of.pop(number, None)):
-                        self._live[old] = False
-                        self._dead += len(old)
+                        self._live[old[0] : old[1]] = False
+                        self._dead += old[1] - old[0]
                 self._add_stories(changed, tags.by_story)
                 if self._dead >= max(_COMPACT_FROM, _COMPACT_SHARE * len(self._ids)):
                     self._compact()
 
     def _add_stories(self, story_ids: Iterable[str], by_story: Any) -> None:
+        """Append the rows of these stories' annotations, each story's together (a kind this version does not
+        know, a newer library's, is not counted)."""
         story: list[int] = []
         link: list[int] = []
         kinds: list[int] = []
         forms: list[int] = []
         start = len(self._ids)
         ids = self._ids
-        link_of, kind_of, form_of = self._links.of, _KIND.get, _FORM.get
+        links, new_link = self._links.number, self._links.of
         for sid in story_ids:
             records = by_story.get(sid)
-            if not records:
+            recs = [r for r in records.values() if r.kind in _KIND] if records else None
+            if not recs:
                 continue
             number = self._story_number(sid)
-            mine = self._rows_of.setdefault(number, [])
-            for rec in records.values():
-                kind = kind_of(rec.kind)
-                if kind is None:  # a kind this version does not know (a newer library's): not counted
-                    continue
-                mine.append(len(ids))
-                ids.append(rec.id)
-                story.append(number)
-                link.append(link_of(getattr(rec, LINK_OF[rec.kind]) or ""))
-                kinds.append(kind)
-                forms.append(form_of(rec.form, 0) if kind == 0 else 0)
+            first = len(ids)
+            ids += [r.id for r in recs]
+            self._rows_of[number] = (first, len(ids))
+            story += [number] * len(recs)
+            kinds += [_KIND[r.kind] for r in recs]
+            forms += [_FORM.get(r.form, 0) for r in recs]  # only a quote has a form
+            targets = [getattr(r, LINK_OF[r.kind]) or "" for r in recs]
+            for target in set(targets).difference(links):
+                new_link(target)
+            link += [links[t] for t in targets]
         if len(ids) == start:
             return
         new_kinds, new_forms = np.array(kinds, np.int8), np.array(forms, np.int8)
@@ -237,11 +239,11 @@ class StatsIndex:
         entry = self._entries.get(story_id)
         values = dict.fromkeys(_STORY_DIMS, "")
         if entry is not None:
-            meta = entry.read_meta()
+            agency, section = entry.meta_fields("agency", "section")
             day = entry.day
             values = {
-                "agency": clean_line(meta.agency or ""),
-                "section": clean_line(meta.section or ""),
+                "agency": clean_line(agency or ""),
+                "section": clean_line(section or ""),
                 "day": day,
                 "week": _week(day),
                 "month": day[:7],
@@ -260,7 +262,7 @@ class StatsIndex:
         self._story, self._link = self._story[keep], self._link[keep]
         self._kind, self._form, self._code = self._kind[keep], self._form[keep], self._code[keep]
         self._live = np.ones(len(keep), np.bool_)
-        self._rows_of = {n: renumber[rows].tolist() for n, rows in self._rows_of.items()}
+        self._rows_of = {n: (int(renumber[a]), int(renumber[b - 1]) + 1) for n, (a, b) in self._rows_of.items()}
         self._dead = 0
 
     # --- selecting and grouping ------------------------------------------------------------------------------

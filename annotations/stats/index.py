@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections import Counter
 from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 from datetime import date
@@ -474,12 +473,14 @@ class StatsIndex:
         )
 
     def cooccurrence(self, stories: Set[str] | None = None, *, top: int = 20) -> list[Pair]:
-        """Pairs of the `top` most quoted speakers quoted in the same stories, most stories first."""
+        """Pairs of speakers quoted in the same stories, among the `top` speakers quoted in the most stories: most
+        stories first."""
         with self._lock:
             self.sync()
             story, speaker, keys, labels, _ = self._speakers(stories)
-            quotes = Counter(speaker.tolist())
-            best = [n for n, _ in sorted(quotes.items(), key=lambda nc: (-nc[1], labels[nc[0]].casefold()))[:top]]
+            in_stories = np.bincount(speaker, minlength=len(keys))
+            quoted = np.flatnonzero(in_stories).tolist()
+            best = sorted(quoted, key=lambda n: (-int(in_stories[n]), labels[n].casefold()))[:top]
             column = np.full(len(keys), -1, np.int64)
             column[best] = np.arange(len(best))
             inside = column[speaker] >= 0
@@ -496,6 +497,17 @@ class StatsIndex:
                     a, b = best[i], best[j]
                     pairs.append(Pair(keys[a], keys[b], (labels[a], labels[b]), [names[n] for n in both]))
         return sorted(pairs, key=lambda p: (-len(p.stories), p.labels[0].casefold(), p.labels[1].casefold()))
+
+    def pair_quotes(self, pair: Pair) -> list[str]:
+        """The ids of the quotes of either speaker of `pair` in the stories that quote both (what it counts)."""
+        with self._lock:
+            self.sync()
+            folded, keys, _, _ = self._actors()
+            wanted = np.zeros(len(keys), np.bool_)
+            wanted[[n for n, key in enumerate(keys) if key in (pair.first, pair.second)]] = True
+            mask = self._where(self._mask(frozenset(pair.stories)), self._kind == 0)
+            mask &= wanted[folded[self._link]]
+            return self._ids_of(mask)
 
     def annotations(self, ids: Iterable[str]) -> list[Annotation]:
         """The annotations with these ids that are still stored, in the order given."""

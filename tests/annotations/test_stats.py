@@ -183,3 +183,14 @@ def test_series_and_overview(library) -> None:
     assert seen.weeks == ["2026-W10"] and seen.weekly[ids["minister"]] == [1]
     assert [r.key for r in seen.agencies] == ["Reuters"]
     assert seen.officials.only == [MINISTRY.id]
+
+
+def test_a_pair_opens_to_the_quotes_of_both_in_the_stories_quoting_both(library) -> None:
+    store, _, ids = library
+    stats = StatsIndex(store)
+    pair = next(p for p in stats.cooccurrence() if {p.first, p.second} == {ids["minister"], ids["union"]})
+    quotes = {a.id for a in store.annotations(DOCKS.id) if a.kind == "quote"}
+    assert set(stats.pair_quotes(pair)) == quotes
+    seen = overview(stats)
+    assert seen.speakers_per_story == {2: 2} and seen.mean_speakers == 2.0
+    assert len(seen.pairs) == 2

@@ -18,6 +18,7 @@ from tui.screens.counted import CountedScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
+from tui.widgets.pair_list import PairList
 from tui.widgets.stats_list import StatsList
 from tui.widgets.story_view import StoryView
 from tui.widgets.usage_list import UsageList
@@ -139,6 +140,20 @@ async def test_opened_from_the_reader_and_the_palette_and_kept_current(lib: Libr
         await run_command(pilot, "sourcing", "Sourcing dashboard")
         await until(pilot, lambda: isinstance(app.screen, DashboardScreen) and app.screen.shown is not None, "shown")
         await until(pilot, lambda: speakers(app) == ["Ana Berg=2", "Tor Lind=2"], "the deleted quote left out")
+
+
+async def test_speakers_quoted_together_open_to_their_quotes(lib: Library) -> None:
+    app = lib.app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dashboard(pilot)
+        assert "2.0 a story" in str(screen.query_one("#stats-summary").render())
+        await pilot.press("5")
+        pairs = screen.query_one(PairList)
+        await until(pilot, lambda: pairs.has_focus, "the pairs focused")
+        assert pairs.row_count == 1 and "Ana Berg" in pairs.line_text(0) and "Tor Lind" in pairs.line_text(0)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CountedScreen), "the quotes listed")
+        assert {u.annotation.id for u in app.screen.query_one(UsageList).rows} == {q.id for q in lib.quotes.values()}
 
 
 async def test_readable_at_80_by_24(lib: Library) -> None:

@@ -1,9 +1,10 @@
 """DashboardScreen: who gets quoted in the stories the library's filter selects, as tables and a plot.
 
 The filter sits at the top, editable in place (`/`); below it, tabs: the speakers, their types and the agencies
-(quotes, direct and indirect, share of voice as a bar; Enter lists the quotes a row counts), and quotes per week
-of the most quoted speakers. Every figure comes from `annotations.stats` (`overview`), worked out in a thread
-so that a large library's first count never holds the keys.
+(quotes, direct and indirect, share of voice as a bar; Enter lists the quotes a row counts), quotes per week of
+the most quoted speakers, and the speakers quoted together (Enter: their quotes in the stories quoting both).
+Every figure comes from `annotations.stats` (`overview`), worked out in a thread so that a large library's first
+count never holds the keys.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from annotations.stats import Overview, StatsIndex, overview, select
 from annotations.stats.selection import Chosen
 from stories.text import clean_line
 from tui.desk import desk
+from tui.widgets.pair_list import PairList
 from tui.widgets.stats_list import StatsList
 from tui.widgets.weekly_plot import WeeklyPlot
 
@@ -47,6 +49,9 @@ class DashboardScreen(Screen):
         Binding("2", "tab('types')", "Types", show=False, id="dashboard.types", tooltip="Quotes by speaker type"),
         Binding("3", "tab('agencies')", "Agencies", show=False, id="dashboard.agencies", tooltip="Quotes by agency"),
         Binding("4", "tab('weekly')", "Weekly", show=False, id="dashboard.weekly", tooltip="Quotes per week"),
+        Binding(
+            "5", "tab('together')", "Together", show=False, id="dashboard.together", tooltip="Speakers quoted together"
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -80,6 +85,8 @@ class DashboardScreen(Screen):
                     yield StatsList(by, heading, id=f"{pane}-list")
             with TabPane("Per week", id="weekly"):
                 yield WeeklyPlot(id="weekly-plot")
+            with TabPane("Together", id="together"):
+                yield PairList(id="together-list")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -121,12 +128,14 @@ class DashboardScreen(Screen):
             for _, _, pane, _ in TABLES:
                 self.query_one(f"#{pane}-list", StatsList).set_rows([])
             self.query_one(WeeklyPlot).show([], [])
+            self.query_one(PairList).set_pairs([])
             return
         summary.update(self._summary(chosen, figures))
         for rows, (_, _, pane, _) in zip((figures.speakers, figures.types, figures.agencies), TABLES, strict=True):
             self.query_one(f"#{pane}-list", StatsList).set_rows(rows)
         labels = {row.key: row.label for row in figures.speakers}
         self.query_one(WeeklyPlot).show(figures.weeks, [(labels[k], c) for k, c in figures.weekly.items()])
+        self.query_one(PairList).set_pairs(figures.pairs)
 
     def _summary(self, chosen: Chosen, figures: Overview) -> Text:
         stories = "every story" if chosen.stories is None else f"{len(chosen.stories):,} stories"
@@ -135,6 +144,8 @@ class DashboardScreen(Screen):
         official = figures.officials
         quoted = len(official.only) + len(official.other)
         line = f"{stories} · {quotes:,} quotes · {speakers:,} speakers"
+        if figures.speakers_per_story:
+            line += f" ({figures.mean_speakers:.1f} a story)"
         if quoted:
             noun = "story" if quoted == 1 else "stories"
             line += f" · officials only in {100 * official.share:.0f}% of {quoted:,} {noun} quoting a known speaker"
@@ -158,7 +169,7 @@ class DashboardScreen(Screen):
     def _focus_table(self) -> None:
         active = self.query_one(TabbedContent).active
         if active != "weekly":
-            self.query_one(f"#{active}-list", StatsList).focus()
+            self.query_one(f"#{active}-list").focus()
 
     def action_edit_filter(self) -> None:
         self.query_one("#stats-filter", Input).focus()
@@ -182,3 +193,11 @@ class DashboardScreen(Screen):
         row, by = event.row, event.stats_list.by
         ids = StatsIndex.of(desk(self).store).members(by, row.key, kind="quote", stories=self.chosen.stories)
         self.app.push_screen(CountedScreen(f"Quotes · {row.label}", ids))
+
+    def on_pair_list_opened(self, event: PairList.Opened) -> None:
+        """List the two speakers' quotes in the stories quoting both."""
+        from tui.screens.counted import CountedScreen
+
+        pair = event.pair
+        ids = StatsIndex.of(desk(self).store).pair_quotes(pair)
+        self.app.push_screen(CountedScreen(f"Quotes · {pair.labels[0]} with {pair.labels[1]}", ids))

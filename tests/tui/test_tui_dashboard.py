@@ -168,3 +168,4 @@ async def test_readable_at_80_by_24(lib: Library) -> None:
         await pilot.pause()
         plot = screen.query_one(WeeklyPlot)
         assert plot.size.height >= 10 and plot.size.width >= 60
+        assert plot._x_formatter.get_labels_for_ticks([1.0, 2.0]) == ["26W10", "26W11"]  # ISO weeks on the x axis

@@ -3,8 +3,11 @@ a legend, so that the speakers are told apart without colour."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.markup import escape
 from textual_plot import PlotWidget
+from textual_plot.axis_formatter import AxisFormatter
 
 from stories.text import clean_line
 
@@ -14,8 +17,27 @@ __all__ = ["MARKERS", "WeeklyPlot"]
 MARKERS = ("o", "x", "+", "*", "#", "@", "%", "&")
 
 
+class _Weeks(AxisFormatter):
+    """Week n on the x axis labelled by its ISO week, short ("26W03": 2026's third week)."""
+
+    def __init__(self, weeks: list[str]) -> None:
+        self.weeks = weeks
+
+    def get_ticks(self, min_: float, max_: float, max_ticks: int = 8) -> list[float]:
+        step = max(1, len(self.weeks) // max(max_ticks, 1))
+        return [float(n) for n in range(1, len(self.weeks) + 1, step)]
+
+    def get_labels_for_ticks(self, ticks: Sequence[float]) -> list[str]:
+        labels = []
+        for tick in ticks:
+            n = round(tick) - 1
+            week = self.weeks[n] if 0 <= n < len(self.weeks) else ""
+            labels.append(f"{week[2:4]}W{week[6:]}" if len(week) == 8 else week)
+        return labels
+
+
 class WeeklyPlot(PlotWidget, can_focus=False):
-    """Weeks along x (numbered from the first shown), quotes up; `show` draws the figure anew."""
+    """Weeks along x (labelled by ISO week), quotes up; `show` draws the figure anew."""
 
     DEFAULT_CSS = """
     WeeklyPlot { height: 1fr; min-height: 10; }
@@ -43,10 +65,7 @@ class WeeklyPlot(PlotWidget, can_focus=False):
         key = "   ".join(f"{MARKERS[n]} {label}" for n, label in enumerate(self.labels)) or "no quotes"
         self.set_xlabel(escape(key))  # the plot reads its labels as Rich markup: names are text
         self.set_xlimits(0, len(weeks) + 1)
-        step = max(1, len(weeks) // 8)
-        self.set_xticks(list(range(1, len(weeks) + 1, step)))
+        self.set_x_formatter(_Weeks(weeks))
+        self.set_xticks(_Weeks(weeks).get_ticks(0, len(weeks) + 1))
         self.set_ylimits(0, most + 1)
-        span = f"week 1 = {weeks[0]}" if weeks else ""
-        if len(weeks) > 1:
-            span += f" … week {len(weeks)} = {weeks[-1]}"
-        self.set_ylabel(escape(f"quotes a week · {span}" if span else "quotes a week"))
+        self.set_ylabel("quotes a week")

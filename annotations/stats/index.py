@@ -51,6 +51,8 @@ _SHARED_LOCK = threading.Lock()
 IntArray = npt.NDArray[np.int64]
 SmallArray = npt.NDArray[np.int32] | npt.NDArray[np.int8]
 BoolArray = npt.NDArray[np.bool_]
+#: Distinct (story, speaker) pairs as two arrays of numbers; the speakers' keys, labels and registry entries.
+_Speakers = tuple[IntArray, IntArray, list[str], list[str], list[Any]]
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,7 @@ class StatsIndex:
         self._dim_arrays: dict[str, npt.NDArray[np.int32]] = {}  # per story number, until stories are added
         self._chosen: tuple[Set[str], BoolArray] | None = None  # the last selection, as a mask over story numbers
         self._folded: tuple[tuple[int, ...], tuple[IntArray, list[str], list[str], list[Actor | None]]] | None = None
+        self._pairs_memo: tuple[object, object, tuple[int, int, int], _Speakers] | None = None  # see `_speakers`
 
     # --- keeping current ------------------------------------------------------------------------------------
 
@@ -430,8 +433,18 @@ class StatsIndex:
 
     # --- figures over stories --------------------------------------------------------------------------------
 
-    def _speakers(self, stories: Set[str] | None) -> tuple[IntArray, IntArray, list[str], list[str], list[Any]]:
-        """Distinct (story number, speaker number) pairs of the selected quotes with a known speaker."""
+    def _speakers(self, stories: Set[str] | None) -> _Speakers:
+        """Distinct (story number, speaker number) pairs of the selected quotes with a known speaker (kept for the
+        next figure of the same selection and state: the dashboard asks two)."""
+        folded, counts = self._actors(), (len(self._ids), self._dead, self._seen)  # the registry and rows as now
+        memo = self._pairs_memo
+        if memo is not None and memo[0] is stories and memo[1] is folded and memo[2] == counts:
+            return memo[3]
+        found = self._distinct_speakers(stories)
+        self._pairs_memo = (stories, folded, counts, found)
+        return found
+
+    def _distinct_speakers(self, stories: Set[str] | None) -> _Speakers:
         folded, keys, labels, actors = self._actors()
         mask = self._where(self._mask(stories), self._kind == 0)
         speaker = folded[self._link[mask]]
@@ -472,9 +485,9 @@ class StatsIndex:
             only=[names[n] for n in quoted.tolist() if n not in others], other=[names[n] for n in other.tolist()]
         )
 
-    def cooccurrence(self, stories: Set[str] | None = None, *, top: int = 20) -> list[Pair]:
-        """Pairs of speakers quoted in the same stories, among the `top` speakers quoted in the most stories: most
-        stories first."""
+    def cooccurrence(self, stories: Set[str] | None = None, *, top: int = 20, pairs: int = 50) -> list[Pair]:
+        """The `pairs` pairs of speakers quoted in the most stories together, among the `top` speakers quoted in
+        the most stories: most stories first."""
         with self._lock:
             self.sync()
             story, speaker, keys, labels, _ = self._speakers(stories)
@@ -488,15 +501,16 @@ class StatsIndex:
             grid = np.zeros((len(numbers), len(best)), np.int64)
             grid[rows, column[speaker[inside]]] = 1
             together = grid.T @ grid
-        pairs = []
         names = self._stories.names
-        for i in range(len(best)):
-            for j in range(i + 1, len(best)):
-                if together[i, j]:
-                    both = numbers[np.flatnonzero(grid[:, i] & grid[:, j])].tolist()
-                    a, b = best[i], best[j]
-                    pairs.append(Pair(keys[a], keys[b], (labels[a], labels[b]), [names[n] for n in both]))
-        return sorted(pairs, key=lambda p: (-len(p.stories), p.labels[0].casefold(), p.labels[1].casefold()))
+        found = [(int(together[i, j]), i, j) for i in range(len(best)) for j in range(i + 1, len(best))]
+        found = [f for f in found if f[0]]
+        found.sort(key=lambda f: (-f[0], labels[best[f[1]]].casefold(), labels[best[f[2]]].casefold()))
+        made = []
+        for _, i, j in found[:pairs]:  # the stories of the pairs listed only
+            both = numbers[np.flatnonzero(grid[:, i] & grid[:, j])].tolist()
+            a, b = best[i], best[j]
+            made.append(Pair(keys[a], keys[b], (labels[a], labels[b]), [names[n] for n in both]))
+        return made
 
     def pair_quotes(self, pair: Pair) -> list[str]:
         """The ids of the quotes of either speaker of `pair` in the stories that quote both (what it counts)."""

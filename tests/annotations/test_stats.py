@@ -128,11 +128,13 @@ def test_kept_current_as_annotations_and_the_registry_change(library) -> None:
     store, history, ids = library
     stats = StatsIndex(store)
     assert stats.rows == 7
+    assert stats.speakers_per_story().keys() == {2}  # (remembered for the next figure of the same state)
     quote = next(a for a in store.annotations(MINISTRY.id) if a.exact == "We will not move")
     history.edit(quote.edited(speaker=ids["union"], form="partial"))
     history.delete(next(a.id for a in store.annotations(DOCKS.id) if a.exact == "Talks failed"))
     assert table_counts(stats, "actor") == plain_counts(store, "actor")
     assert stats.rows == 6
+    assert stats.speakers_per_story() == {1: [DOCKS.id], 3: [MINISTRY.id]}
     history.merge_actors(ids["master"], ids["minister"])  # links follow the merge
     assert table_counts(stats, "actor") == plain_counts(store, "actor")
     history.edit_actor(store.actor(ids["union"]).edited(type="person"))  # type: ignore[union-attr]

@@ -1,12 +1,15 @@
 """Build a large made-up wiredesk library, fast, in the store's real formats.
 
-    python bench/make_library.py DIR --stories 10000 --annotations 200000 [--seed 1]
+    python bench/make_library.py DIR --stories 10000 --annotations 200000 [--seed 1] [--linked]
 
 Stories are generated wire copy (~4 KB: headline, inline dateline, ~10 paragraphs with names, figures and
 quotes) built with `StoryBuilder`; their bodies go into `texts.pack` through `BodyPack.append`. The story
 index and the annotations are written as generation-1 snapshots (`encode_snapshot`, the format compaction
 writes) with `write_atomic`, so `Store(DIR)` opens the result like any library. Annotations are valid spans
 (quotes, actors, claims; exact/prefix/suffix cut from the text), some with notes. Same seed, same library.
+`--linked` also writes an actor registry (people, organisations, governments) and links most annotations to it
+(speaker with a form, mentioned actor, claimant with a status; a few speakers much quoted), drawn from a random
+generator of its own: the stories and spans are those of the same seed without it.
 """
 
 from __future__ import annotations
@@ -19,11 +22,12 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
-from annotations.model import CONTEXT
+from annotations.actors import Actor
+from annotations.model import CONTEXT, FORMS, STATUSES
 from annotations.store import ANNOTATIONS_FILE, STORIES_FILE
 from annotations.store.atomic import write_atomic
 from annotations.store.bodies import BodyPack
-from annotations.store.records import AnnotationRecord, Record, StoryRecord
+from annotations.store.records import ActorRecord, AnnotationRecord, Record, StoryRecord
 from annotations.store.storage import encode_snapshot
 from stories.model import Story, StoryBuilder, StoryMeta
 
@@ -179,7 +183,7 @@ def _spans(story: Story, names: re.Pattern[str]) -> dict[str, list[tuple[int, in
 
 
 def make_annotations(
-    rng: random.Random, story: Story, count: int, names: re.Pattern[str], stamp: str
+    rng: random.Random, story: Story, count: int, names: re.Pattern[str], stamp: str, linker: _Linker | None = None
 ) -> dict[str, dict]:
     """`count` valid annotations of `story` (quotes, actors, claims), some with notes: fields by id."""
     found = _spans(story, names)
@@ -209,7 +213,46 @@ def make_annotations(
             created=stamp,
             modified=stamp,
         )
+        if linker is not None:
+            out[ann_id].update(linker.links(kind, text[start:end]))
     return out
+
+
+GOVERNMENTS = ("the Ministry of Health", "the Central Bank", "the city council", "the regional court")
+
+
+class _Linker:
+    """Registry entries made on first use, and the links of an annotation (its own random generator)."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed * 7919 + 17)
+        self.actors: dict[str, dict] = {}  # id -> fields
+        self.by_name: dict[str, str] = {}
+        people = sorted({f"{f} {s}" for f in FIRST for s in LAST})
+        self.rng.shuffle(people)
+        self.speakers = [*people[:5], *ORGS, *people[5:200]]
+        self.weights = [1 / (n + 1) for n in range(len(self.speakers))]  # a few speakers much quoted
+
+    def entry(self, name: str) -> str:
+        if name not in self.by_name:
+            kind = "government" if name in GOVERNMENTS else "organisation" if name in ORGS else "person"
+            made = Actor.new(name, kind)
+            actor_id = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+            fields = {k: getattr(made, k) for k in ActorRecord.__struct_fields__ if k != "id"}
+            self.actors[actor_id] = {**fields, "created": "2025-01-01T00:00:00Z", "modified": "2025-01-01T00:00:00Z"}
+            self.by_name[name] = actor_id
+        return self.by_name[name]
+
+    def links(self, kind: str, exact: str) -> dict:
+        rng = self.rng
+        if rng.random() < 0.1:  # left unlinked
+            return {}
+        if kind == "actor":
+            return {"actor": self.entry(exact)}
+        who = self.entry(rng.choices(self.speakers, self.weights)[0])
+        if kind == "quote":
+            return {"speaker": who, "form": rng.choice(FORMS)}
+        return {"claimant": who, "status": rng.choice(STATUSES)}
 
 
 def _table(docs: dict[str, dict], record_type: type[Record]) -> dict[str, Record]:
@@ -220,13 +263,16 @@ def _table(docs: dict[str, dict], record_type: type[Record]) -> dict[str, Record
     return {key: record_type(**fields) for key, fields in docs.items()}
 
 
-def make_library(data_dir: Path, stories: int, annotations: int, seed: int = 1, batch: int = 1000) -> dict:
+def make_library(
+    data_dir: Path, stories: int, annotations: int, seed: int = 1, batch: int = 1000, *, linked: bool = False
+) -> dict:
     """Write a library of `stories` stories and `annotations` annotations into the empty dir `data_dir`."""
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     if any(data_dir.iterdir()):
         raise SystemExit(f"make_library: {data_dir} is not empty")
     rng = random.Random(seed)
+    linker = _Linker(seed) if linked else None
     names = re.compile("|".join(sorted({f"{f} {s}" for f in FIRST for s in LAST}, key=len, reverse=True)))
     pack = BodyPack(data_dir)
     index: dict[str, dict] = {}
@@ -247,9 +293,14 @@ def make_library(data_dir: Path, stories: int, annotations: int, seed: int = 1, 
             day = first_day + timedelta(days=i % 365)
             added = f"{day.isoformat()}T09:{i % 60:02d}:00Z"
             index[story.id] = {**story.meta.to_dict(), "added": added, "body": span}
-            anns.update(make_annotations(rng, story, per_story[i], names, f"{day.isoformat()}T10:{i % 60:02d}:00Z"))
+            anns.update(
+                make_annotations(rng, story, per_story[i], names, f"{day.isoformat()}T10:{i % 60:02d}:00Z", linker)
+            )
     write_atomic(data_dir / STORIES_FILE, encode_snapshot({"stories": _table(index, StoryRecord)}, 1))
-    write_atomic(data_dir / ANNOTATIONS_FILE, encode_snapshot({"annotations": _table(anns, AnnotationRecord)}, 1))
+    tables = {"annotations": _table(anns, AnnotationRecord)}
+    if linker is not None:
+        tables["actors"] = _table(linker.actors, ActorRecord)
+    write_atomic(data_dir / ANNOTATIONS_FILE, encode_snapshot(tables, 1))
     return {"stories": len(index), "annotations": len(anns), "seconds": time.perf_counter() - started}
 
 
@@ -259,10 +310,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--stories", type=int, default=10_000)
     parser.add_argument("--annotations", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--linked", action="store_true", help="an actor registry, and annotations linked to it")
     args = parser.parse_args(argv)
     if args.stories < 1 or args.annotations < 0:
         parser.error("--stories must be at least 1 and --annotations at least 0")
-    done = make_library(args.dir, args.stories, args.annotations, args.seed)
+    done = make_library(args.dir, args.stories, args.annotations, args.seed, linked=args.linked)
     print(f"{args.dir}: {done['stories']} stories, {done['annotations']} annotations in {done['seconds']:.1f} s")
 
 

@@ -89,6 +89,14 @@ class WiredeskApp(App[None]):
             tooltip="Sync conflicts: records two people changed differently, both values; keep one",
         ),
         Binding(
+            "O",
+            "dashboard",
+            "Sourcing",
+            show=False,
+            id="app.dashboard",
+            tooltip="Sourcing dashboard: who is quoted, by type and agency, per week, over the library's filter",
+        ),
+        Binding(
             "ctrl+p",
             "command_palette",
             "Commands",
@@ -285,13 +293,24 @@ class WiredeskApp(App[None]):
     def _show_actors(self) -> None:
         from tui.screens.actors import ActorsScreen
 
-        if any(isinstance(s, ActorsScreen) for s in self.screen_stack):
-            while not isinstance(self.screen, ActorsScreen):
+        self._show_once(ActorsScreen, ActorsScreen)
+
+    def _show_once(self, kind: type[Screen], make: Callable[[], Screen]) -> None:
+        """Back to the screen of `kind` if it is open, else `make()` one over what is shown (help closed first)."""
+        if any(isinstance(s, kind) for s in self.screen_stack):
+            while not isinstance(self.screen, kind):
                 self.pop_screen()
             return
         while _is_help(self.screen):
             self.pop_screen()
-        self.push_screen(ActorsScreen())
+        self.push_screen(make())
+
+    def action_dashboard(self) -> None:
+        """Show the sourcing dashboard over the library's filter (Escape comes back); if it is open, go back to it."""
+        from tui.screens.dashboard import DashboardScreen
+
+        library = next((s for s in self.screen_stack if isinstance(s, LibraryScreen)), None)
+        self._show_once(DashboardScreen, lambda: DashboardScreen(library.box.value if library is not None else ""))
 
     def action_threads(self, focus: str | None = None) -> None:
         """Show the claim threads over what is shown (Escape comes back); if open already, go back to it."""
@@ -321,7 +340,7 @@ class WiredeskApp(App[None]):
         self.screen.set_filter(query)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "actors":  # not over a dialog that waits for an answer
+        if action in ("actors", "dashboard"):  # not over a dialog that waits for an answer
             return not isinstance(self.screen, ModalScreen) or _is_help(self.screen)
         return True
 

@@ -75,6 +75,13 @@ class WiredeskCommands(Provider):
         commands.append(
             ("Claim threads", "Claims followed across stories, with their statuses ({app.threads})", app.action_threads)
         )
+        commands.append(
+            (
+                "Sourcing dashboard",
+                "Who is quoted, by type, agency and week, over the library's filter ({app.dashboard})",
+                app.action_dashboard,
+            )
+        )
         commands = [(name, self._with_keys(help_text), callback) for name, help_text, callback in commands]
         for saved in app.saved_searches[0]:  # the config's [searches]: names and queries cleaned when read
             commands.append(

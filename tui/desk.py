@@ -80,6 +80,10 @@ class Desk(Protocol):
         """Show the claim threads (`focus`: the one to highlight)."""
         ...
 
+    def action_dashboard(self) -> None:
+        """Show the sourcing dashboard."""
+        ...
+
 
 class _HasApp(Protocol):
     @property

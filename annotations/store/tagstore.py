@@ -131,6 +131,10 @@ class TagStore:
         self.by_story: dict[str, dict[str, AnnotationRecord]] = {}  # story id -> annotation id -> record
         self.by_actor: dict[str, set[str]] = {}  # registry id -> ids of annotations linking to it
         self._counts: dict[tuple[int, ...], Counter[str]] = {}  # see `counts`
+        #: How many annotation changes were applied since the load, and the story each last touched: story id ->
+        #: the value `changes` took then (derived aggregates catch up on those stories only: `annotations.stats`).
+        self.changes = 0
+        self.touched: dict[str, int] = {}
         self.registry: dict[str, Actor] = {rec.id: _actor(rec) for rec in self.actors.records().values()}
         for n, rec in enumerate(self.annotations.records().values()):
             if check is not None and not n % 20_000:
@@ -378,6 +382,8 @@ class TagStore:
                     self.carried.pop(subject.id, None)
                 else:
                     self.carried[subject.id] = carried
+                self.changes += 1
+                self.touched[subject.story_id] = self.changes
                 indexed = self.by_story.get(subject.story_id, {}).get(subject.id)
                 if indexed is not None:
                     self._unindex(indexed)

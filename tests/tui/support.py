@@ -14,6 +14,7 @@ from textual.keys import _character_to_key  # Pilot's own way of naming a typed 
 from textual.notifications import SeverityLevel
 from textual.pilot import Pilot
 
+from tui.screens.dashboard import DashboardScreen
 from tui.screens.library import LibraryScreen
 from tui.widgets.story_list import StoryList
 
@@ -39,6 +40,16 @@ async def until(pilot: Pilot[object], condition: Callable[[], object], what: str
             return
         await pilot.pause()
     raise AssertionError(f"never came true: {what}")
+
+
+async def open_dashboard(pilot: Pilot[object]) -> DashboardScreen:
+    """Press the dashboard's key once the annotations are read, and wait for its figures."""
+    app = pilot.app
+    await until(pilot, lambda: app.store.annotations_loaded, "the annotations")
+    await pilot.press("O")
+    await until(pilot, lambda: isinstance(app.screen, DashboardScreen) and app.screen.shown is not None, "figures")
+    assert isinstance(app.screen, DashboardScreen)
+    return app.screen
 
 
 async def counts_shown(pilot: Pilot[object]) -> None:

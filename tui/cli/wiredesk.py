@@ -36,6 +36,7 @@ from tui.cli import export as cli_export
 from tui.cli import merge as cli_merge
 from tui.cli import reading as cli_reading
 from tui.cli import search as cli_search
+from tui.cli import stats as cli_stats
 from tui.cli import suggest as cli_suggest
 from tui.cli import sync as cli_sync
 from tui.cli import versions as cli_versions
@@ -360,6 +361,7 @@ for _command in (
     *cli_merge.COMMANDS,
     *cli_suggest.COMMANDS,
     *cli_search.COMMANDS,
+    *cli_stats.COMMANDS,
     *cli_carry.COMMANDS,
     *cli_curate.COMMANDS,
     *cli_versions.COMMANDS,

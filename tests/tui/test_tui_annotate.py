@@ -232,14 +232,13 @@ async def test_form_changes_kind_and_undo_restores_the_quote(tmp_path: Path) -> 
     async with app.run_test(size=SIZE) as pilot:
         await find(pilot, QUOTE)
         await pilot.press("escape", "enter", "c", "tab", "tab", "tab", "s", "enter")  # a claim, supported
-        await pilot.pause()
+        await until(pilot, lambda: "supported" in panel_text(app), "the claim saved and shown")
         claim = tagged(store, sid, "claim")
         assert (claim.status, claim.claimant, claim.speaker, claim.form) == ("supported", None, None, None)
-        assert "Claim" in panel_text(app) and "supported" in panel_text(app)
+        assert "Claim" in panel_text(app)
         await pilot.press("u")
-        await pilot.pause()
+        await until(pilot, lambda: f"— {voss.name} · direct" in panel_text(app), "the panel to follow the undo")
         assert state(store) == before
-        assert f"— {voss.name} · direct" in panel_text(app)  # the panel follows the undo
 
 
 async def test_picker_lists_story_actors_first_matches_fuzzily_and_names_new_ones(tmp_path: Path) -> None:

@@ -576,7 +576,9 @@ class ReaderScreen(Finding):
                 self.notify(str(exc), title="Not saved", severity="error", markup=False)
                 return
             self.notify(
-                f"{quoted(thread.title)}: {status} ({len(thread.members)} claims)", title="Linked", markup=False
+                f"{quoted(thread.title)}: {status} ({len(thread.members)} claim{'' if len(thread.members) == 1 else 's'})",
+                title="Linked",
+                markup=False,
             )
 
         def picked(thread_id: str | None) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import accumulate, chain, repeat
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -49,15 +50,15 @@ _ASCII_GAP_TOKEN = re.compile(
 
 def tokens(text: str, lo: int, hi: int) -> list[Tok]:
     """The tokens of text[lo:hi], with offsets into `text`."""
-    new = tuple.__new__  # a Tok without the named tuple's Python-level __new__ (this runs once per word)
-    out = []
-    end = lo
+    # made in C, with no Python-level step per token: the gaps and tokens tile the text, so the running sum of
+    # their lengths gives every token's start and end
     pattern = _ASCII_GAP_TOKEN if text.isascii() else _GAP_TOKEN
-    for gap, w in pattern.findall(text, lo, hi):  # findall: no match objects to ask for offsets
-        start = end + len(gap)
-        end = start + len(w)
-        out.append(new(Tok, (w, start, end, w.lower(), w[0].isupper())))
-    return out
+    tiles = list(chain.from_iterable(pattern.findall(text, lo, hi)))  # gap, token, gap, token…
+    offsets = list(accumulate(map(len, tiles), initial=lo))
+    words = tiles[1::2]
+    heads = map(str.isupper, map(itemgetter(0), words))
+    found = zip(words, offsets[1::2], offsets[2::2], map(str.lower, words), heads, strict=True)
+    return list(map(tuple.__new__, repeat(Tok), found))  # a Tok without the named tuple's Python-level __new__
 
 
 class Phrases:

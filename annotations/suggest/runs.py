@@ -4,7 +4,7 @@ Yelena Orlova", "Ministry of Agriculture and Forestry", "the Russian Embassy in 
 from __future__ import annotations
 
 import re
-from itertools import compress, count, repeat
+from itertools import accumulate, chain, compress, count, repeat
 from operator import not_
 from typing import NamedTuple
 
@@ -17,6 +17,8 @@ WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W_]+(?:[-'’][^\W_]+)*")
 POSSESSIVE = re.compile(r"['’]s?$")
 #: WORD in ASCII text (narrower classes, so a faster pass).
 _ASCII_WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*")
+#: _ASCII_WORD and the text before it: every match starts at a letter or digit, and always matches there.
+_ASCII_GAP_WORD = re.compile(rf"([^A-Za-z0-9]*)({_ASCII_WORD.pattern})")
 _ASCII_ATOM = re.compile(r"[a-z0-9]+")  # matcher.ATOM in lower-case ASCII text
 #: Words before "of" in a name that no head list holds ("Democratic Republic of Congo", "Joint Chiefs of Staff").
 _OF_WORDS = frozenset(
@@ -67,10 +69,11 @@ def words_and_atoms(text: str) -> tuple[list[Word], Atoms]:
     # The words are made in C (maps over the matches; lower() folds an ASCII word), then the few possessives
     # mended. A word never ends in an apostrophe and initials ("U.S.") have none, so POSSESSIVE strips exactly a
     # final "'s".
-    found = list(_ASCII_WORD.finditer(text))
-    texts = list(map(re.Match.group, found))
+    tiles = list(chain.from_iterable(_ASCII_GAP_WORD.findall(text)))  # gap, word, gap, word…: no match objects
+    offsets = list(accumulate(map(len, tiles)))  # where each tile ends
+    texts = tiles[1::2]
     lows = list(map(str.lower, texts))
-    starts, ends = list(map(re.Match.start, found)), list(map(re.Match.end, found))
+    starts, ends = offsets[::2], offsets[1::2]
     out: list[Word] = list(map(new, repeat(Word), zip(starts, ends, texts, lows, strict=True)))
     if "'s" in text:
         for i in list(compress(count(), map(str.endswith, texts, repeat("'s")))):  # picked in C

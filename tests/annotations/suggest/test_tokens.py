@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 from annotations.suggest.matcher import ATOM, Atom, Atoms, atoms, fold_atom
-from annotations.suggest.phrases import _ASCII_GAP_TOKEN, _GAP_TOKEN
+from annotations.suggest.phrases import _ASCII_GAP_TOKEN, _GAP_TOKEN, _TOKEN, Tok, tokens
 from annotations.suggest.runs import _words, words, words_and_atoms
 
 #: Letters of both cases, digits, initials, possessives, hyphens, underscores and line breaks.
@@ -42,3 +42,12 @@ def test_ascii_tokens_are_the_general_tokens() -> None:
 def test_non_ascii_text_is_folded_word_by_word() -> None:
     assert [w.folded for w in words("Nicolás Maduro’s aide")] == ["nicolas", "maduro", "aide"]
     assert [a.folded for a in atoms("Nicolás MADURO")] == ["nicolas", "maduro"]
+
+
+def test_tokens_are_the_matches_of_a_token_with_their_offsets() -> None:
+    for text in [*_samples()[:3000], "Nicolás Maduro’s aide, K. Öz", "  «Да», — сказал он.  "]:
+        for lo, hi in ((0, len(text)), (1, len(text) - 1)):
+            expected = [
+                Tok(m[0], m.start(), m.end(), m[0].lower(), m[0][0].isupper()) for m in _TOKEN.finditer(text, lo, hi)
+            ]
+            assert tokens(text, lo, hi) == expected, text

@@ -38,7 +38,8 @@ from common import BENCH_DIR, machine, markdown
 from annotations.registry import Registry
 from annotations.store import Store
 from annotations.suggest import suggest
-from annotations.suggest.batch import default_jobs, suggest_many
+from annotations.suggest.batch import default_jobs, suggest_many, suggest_read
+from annotations.suggest.model import Suggestion
 from stories.model import Story
 from stories.text import sentence_starts
 
@@ -98,9 +99,10 @@ def story_speed(gold: score.Gold) -> dict[str, float]:
 
 def library_speed(limit: int | None, log: Callable[[str], None], fallback: Registry) -> dict[str, float]:
     """Stories/s over the bench library: `wiredesk suggest --all --format jsonl` run as a user runs it (on a copy
-    of the library, output thrown away), and in this process read + suggest on one process and on every core
-    (`suggest_many`, what the command uses), beside read + baseline. The registry is the library's own, or
-    `fallback` (the gold set's actors, written into the copy) when it has none, so that names are looked for."""
+    of the library, output thrown away), and in this process read + suggest on one process (`suggest_many`) and on
+    every core (`suggest_read`, what the command uses: the workers read the stories), beside read + baseline. The
+    registry is the library's own, or `fallback` (the gold set's actors, written into the copy) when it has none,
+    so that names are looked for."""
     from run import libraries  # the libraries run.py builds, stamped and kept in bench/.data/
 
     size, count = LIBRARY
@@ -125,7 +127,7 @@ def library_speed(limit: int | None, log: Callable[[str], None], fallback: Regis
 
             def every_core() -> None:
                 nonlocal found
-                found = sum(len(s) for _, s in suggest_many((store.story(i) for i in ids), registry))
+                found = sum(n for _, n in suggest_read(ids, lambda i: (store.story(i), None), registry, _count))
 
             all_s = _clock(every_core)
         finally:
@@ -143,6 +145,10 @@ def library_speed(limit: int | None, log: Callable[[str], None], fallback: Regis
         "one_process_stories_per_s": len(ids) / one_s,
         "baseline_stories_per_s": len(ids) / base_s,
     }
+
+
+def _count(story: Story, extra: object, found: list[Suggestion], registry: Registry) -> int:
+    return len(found)
 
 
 def _clock(work: Callable[[], object]) -> float:

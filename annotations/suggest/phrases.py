@@ -28,13 +28,19 @@ LEADERS = frozenset(
 
 
 class Tok(NamedTuple):
-    """A token: its text, offsets, lower-case form and whether it is capitalised."""
+    """A token: its text, offsets, lower-case form and whether it is capitalised. A word of the text
+    (`runs.Word`) is one too."""
 
     text: str
     start: int
     end: int
     low: str
     cap: bool
+
+    @property
+    def folded(self) -> str:
+        """`low`: a word's folded form."""
+        return self.low
 
 
 #: The gap before a token and the token. Every character is either in a gap (white space, "_") or starts a token
@@ -64,12 +70,12 @@ def tokens(text: str, lo: int, hi: int) -> list[Tok]:
 class Phrases:
     """The tokens of one story (made once), and the noun phrases around an offset."""
 
-    def __init__(self, text: str, lex: Lexicon) -> None:
+    def __init__(self, text: str, lex: Lexicon, toks: list[Tok] | None = None) -> None:
         self.text = text
         self.lex = lex
         self._unnamed = lex.anonymous | lex.person_titles | lex.organisation
         self._heads = self._unnamed | lex.document | lex.group
-        self.toks = tokens(text, 0, len(text))
+        self.toks = tokens(text, 0, len(text)) if toks is None else toks  # `toks`: the text's, made already
         self._tok_starts = list(map(itemgetter(1), self.toks))  # Tok.start
         self._np_before: dict[tuple[int, int], list[Tok]] = {}  # np_before's answers: asked again and again
 

@@ -4,14 +4,16 @@ Yelena Orlova", "Ministry of Agriculture and Forestry", "the Russian Embassy in 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Iterator
 from itertools import accumulate, chain, compress, count, repeat
-from operator import not_
-from typing import NamedTuple
+from operator import itemgetter, not_
 
 from annotations.suggest import names as N
 from annotations.suggest.matcher import Atoms, atoms, fold_atom
+from annotations.suggest.phrases import Tok
 
-__all__ = ["Word", "runs", "words", "words_and_atoms"]
+__all__ = ["Word", "runs", "words", "words_and_atoms", "words_and_atoms_of"]
 
 WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W_]+(?:[-'’][^\W_]+)*")
 POSSESSIVE = re.compile(r"['’]s?$")
@@ -47,13 +49,8 @@ _ABBREVIATED = N.TITLES | {"St", "Mt", "Ft", "Jr", "Sr"}
 _ATTRIBUTIVE = re.compile(r"-(?:based|born|backed|owned|led|run|listed|funded|made|controlled|registered)$")
 
 
-class Word(NamedTuple):
-    """A word of the text (a possessive "'s" left out)."""
-
-    start: int
-    end: int
-    text: str
-    folded: str
+#: A word of the text (a possessive "'s" left out): a `Tok`, so that a token that is a word serves as one as it is.
+Word = Tok
 
 
 def words(text: str) -> list[Word]:
@@ -74,11 +71,12 @@ def words_and_atoms(text: str) -> tuple[list[Word], Atoms]:
     texts = tiles[1::2]
     lows = list(map(str.lower, texts))
     starts, ends = offsets[::2], offsets[1::2]
-    out: list[Word] = list(map(new, repeat(Word), zip(starts, ends, texts, lows, strict=True)))
+    caps = map(str.isupper, map(itemgetter(0), texts))
+    out: list[Word] = list(map(new, repeat(Word), zip(texts, starts, ends, lows, caps, strict=True)))
     if "'s" in text:
         for i in list(compress(count(), map(str.endswith, texts, repeat("'s")))):  # picked in C
-            start, end, word, folded = out[i]
-            out[i] = new(Word, (start, end - 2, word[:-2], folded[:-2]))
+            word, start, end, folded, cap = out[i]
+            out[i] = new(Word, (word[:-2], start, end - 2, folded[:-2], cap))
     # The atoms: every match of WORD (before the possessive is cut) begins and ends where an atom does, so a match
     # of letters and digits only is one atom (the lists are shared as they are when all are); the others ("U.S.",
     # "rock'n'roll's") are cut at their marks.
@@ -105,6 +103,76 @@ def words_and_atoms(text: str) -> tuple[list[Word], Atoms]:
     return out, Atoms(a_starts, a_ends, a_folded)
 
 
+def words_and_atoms_of(text: str, toks: list[Tok]) -> tuple[list[Word], Atoms]:
+    """`words_and_atoms(text)`, `toks` being the text's tokens (`phrases.tokens`): in ASCII text a token of letters
+    alone is a word as it is (most words), and only the stretches of other tokens are cut into words again."""
+    if not text.isascii():
+        return words_and_atoms(text)
+    # A word can take in a letter next to a token only across "-" or "'" (a word never spans white space, and a
+    # token of letters is never followed by either: it would have taken it in). So a token of letters is a word of
+    # its own unless it follows one of those marks, and the other words lie in runs of touching other tokens.
+    texts = list(map(itemgetter(0), toks))
+    plain = list(map(str.isalpha, texts))
+    for i in compress(count(1), map(_JOINERS.__contains__, texts)):
+        if i < len(toks) and plain[i] and toks[i].start == toks[i - 1].end:
+            plain[i] = False
+    out = list(compress(toks, plain))
+    starts = list(map(itemgetter(1), out))
+    atoms = Atoms(starts, list(map(itemgetter(2), out)), list(map(itemgetter(3), out)))
+    stretches = list(_stretches(toks, plain))
+    if not stretches:
+        return out, atoms
+    # each stretch's words and atoms go in between the words of their own, where their first token lies
+    words: list[Word] = []
+    every = Atoms([], [], [])
+    done = 0
+    for first, last in stretches:
+        at = bisect_left(starts, toks[first].start, done)
+        found, found_atoms = _stretch_words(text, toks, first, last)
+        words += out[done:at]
+        words += found
+        _extend(every, atoms.cut(done, at))
+        _extend(every, found_atoms)
+        done = at
+    words += out[done:]
+    _extend(every, atoms.cut(done, len(starts)))
+    return words, every
+
+
+def _extend(atoms: Atoms, more: Atoms) -> None:
+    atoms.starts.extend(more.starts)
+    atoms.ends.extend(more.ends)
+    atoms.folded.extend(more.folded)
+
+
+#: The marks a word goes on across ("3-year-old", "1990's").
+_JOINERS = frozenset("-'")
+
+
+def _stretches(toks: list[Tok], plain: list[bool]) -> Iterator[tuple[int, int]]:
+    """The runs of touching tokens that are not words of their own and hold a letter or digit (a token with one
+    starts with one), as (first, last) indices."""
+    other = list(compress(count(), map(not_, plain)))
+    i, n = 0, len(other)
+    while i < n:
+        first = last = other[i]
+        i += 1
+        while i < n and other[i] == last + 1 and toks[other[i]].start == toks[last].end:
+            last = other[i]
+            i += 1
+        if any(toks[k].text[0].isalnum() for k in range(first, last + 1)):
+            yield first, last
+
+
+def _stretch_words(text: str, toks: list[Tok], first: int, last: int) -> tuple[list[Word], Atoms]:
+    """The words and atoms of tokens `first` to `last` (touching), with offsets into `text`."""
+    lo = toks[first].start
+    found, atoms = words_and_atoms(text[lo : toks[last].end])
+    new = tuple.__new__
+    words = [new(Word, (w.text, w.start + lo, w.end + lo, w.folded, w.cap)) for w in found]
+    return words, Atoms([a + lo for a in atoms.starts], [a + lo for a in atoms.ends], atoms.folded)
+
+
 def _words(text: str) -> list[Word]:
     """`words` for any text."""
     out = []
@@ -116,7 +184,8 @@ def _words(text: str) -> list[Word]:
             word = sub("", word)
             if not word:
                 continue
-        out.append(new(Word, (start, start + len(word), word, word.lower() if word.isascii() else fold_atom(word))))
+        folded = word.lower() if word.isascii() else fold_atom(word)
+        out.append(new(Word, (word, start, start + len(word), folded, word[0].isupper())))
     return out
 
 

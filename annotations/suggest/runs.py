@@ -194,7 +194,7 @@ def _joined(text: str, a: Word, b: Word) -> bool:
     gap = text[a.end : b.start]
     if gap in (" ", "  ", " & ", "&"):
         return True
-    if gap in ("' ", "’ ") and a.text.endswith("s") and b.text[:1].isupper():
+    if gap in ("' ", "’ ") and a.text.endswith("s") and b.cap:
         return True  # "the Lisle Valley Shippers' Council"
     return gap in (". ", ".") and (a.text in _ABBREVIATED or (len(a.text) == 1 and a.text.isupper()))
 
@@ -213,13 +213,13 @@ def runs(text: str, words: list[Word]) -> list[list[Word]]:
 
     agencies = N.AGENCIES
     for i, word in enumerate(words):
-        if not run and not word.text[:1].isupper() and word.text not in agencies:
+        if not run and not word.cap and word.text not in agencies:
             continue  # most words: lowercase, with no name open
         if run and (not _joined(text, run[-1], word) or len(run) >= MAX_RUN):
             close()  # no name is longer: a longer run is shouted or title-case text
-        capital = word.text[:1].isupper() or word.text in N.AGENCIES  # "told dpa"
+        capital = word.cap or word.text in N.AGENCIES  # "told dpa"
         nxt = words[i + 1] if i + 1 < len(words) else None
-        named = word.text in _FIRST_NAMES and nxt is not None and nxt.text[:1].isupper() and _joined(text, word, nxt)
+        named = word.text in _FIRST_NAMES and nxt is not None and nxt.cap and _joined(text, word, nxt)
         if word.text in N.MONTHS_AND_DAYS and not named:
             close()  # a date, not the first name in "Jan Novak" or "April Ryan"
             continue
@@ -231,11 +231,11 @@ def runs(text: str, words: list[Word]) -> list[list[Word]]:
                 continue
             run.append(word)
             continue
-        inside_name = nxt is not None and nxt.text[:1].isupper() and _joined(text, word, nxt)
+        inside_name = nxt is not None and nxt.cap and _joined(text, word, nxt)
         if nxt is not None and word.text == "of" and nxt.text == "the" and i + 2 < len(words):
             # "International Committee of the Red Cross"
             then = words[i + 2]
-            inside_name = _joined(text, word, nxt) and _joined(text, nxt, then) and then.text[:1].isupper()
+            inside_name = _joined(text, word, nxt) and _joined(text, nxt, then) and then.cap
         if run and word.text in N.CONNECTORS and inside_name and _connector_fits(text, word.text, run, words, i + 1):
             run.append(word)
             continue
@@ -255,7 +255,7 @@ def _connector_fits(text: str, connector: str, run: list[Word], words: list[Word
     if connector in ("and", "for", "on"):
         following: list[str] = []
         for k, w in enumerate(words[after : after + 6]):
-            if not w.text[:1].isupper() or (k and not _joined(text, words[after + k - 1], w)):
+            if not w.cap or (k and not _joined(text, words[after + k - 1], w)):
                 break
             following.append(w.text)
         later = any(N.head_type(w) in bodies for w in following)
@@ -267,4 +267,4 @@ def _connector_fits(text: str, connector: str, run: list[Word], words: list[Word
         return run[-1].text != "of" and joins
     if connector == "in":
         return any(w.text in ("Embassy", "Consulate", "Mission") for w in run)
-    return run[-1].text[:1].isupper()  # a particle of a person's name: "Ursula von der Leyen"
+    return run[-1].cap  # a particle of a person's name: "Ursula von der Leyen"

@@ -33,7 +33,7 @@ from annotations.suggest.countries import (
 from annotations.suggest.matcher import Atoms, Entry, Matcher, fold_atom, registry_matcher
 from annotations.suggest.model import Suggestion
 from annotations.suggest.registry_read import StoryPlaces, country_matcher, inside_local
-from annotations.suggest.runs import Word, runs, words_and_atoms_of
+from annotations.suggest.runs import Word, runs, words_and_atoms
 from annotations.suggest.settle import GEO_NOUNS, settle_types
 from annotations.suggest.skips import Zones, zones
 
@@ -146,7 +146,7 @@ def find_actors(ctx: Context, nlp: NlpBackend | None = None) -> list[Suggestion]
     skip = zones(ctx)
     found = _Found()
     index = registry_matcher(ctx.registry)
-    every_word, every = words_and_atoms_of(text, ctx.tokens())  # the tokens' words, and their atoms
+    every_word, every = words_and_atoms(text)  # one pass for both (ASCII text)
     registry_hits = [h for h in index.names.find(text, every) if not skip.skipped(h.start, h.end)]
     found_runs = runs(text, every_word)
     run_starts = [r[0].start for r in found_runs]
@@ -226,9 +226,9 @@ def _word_sets(ctx: Context, every_word: list[Word], initial: dict[int, bool]) -
     (not opening it); `initial` is filled with whether each capitalised word opens a sentence."""
     # the first letters, the lower-case words and the capitalised ones picked in C: only a capitalised word (one in
     # seven) takes a Python-level step
-    heads = map(itemgetter(0), map(itemgetter(0), every_word))  # Word.text[0]
-    upper = list(map(itemgetter(4), every_word))  # Word.cap
-    lower = set(compress(map(itemgetter(3), every_word), map(str.islower, heads)))  # Word.folded
+    heads = list(map(itemgetter(0), map(itemgetter(2), every_word)))
+    upper = list(map(str.isupper, heads))
+    lower = set(compress(map(itemgetter(3), every_word), map(str.islower, heads)))
     capitals: set[str] = set()
     inside: set[str] = set()
     for w in compress(every_word, upper):

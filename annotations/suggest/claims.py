@@ -10,7 +10,6 @@ from __future__ import annotations
 import bisect
 import re
 from functools import cache
-from itertools import compress, count
 
 from annotations.suggest.claim_text import (
     MAX_CLAIM_CHARS,
@@ -212,15 +211,12 @@ def _shown(text: str, sc: Scan, unit: Unit, names: _Names) -> Suggestion | None:
     if not _any_show().search(text, unit.start, unit.end):
         return None  # most sentences: no word of the kind at all, and no need to cut them into words
     tokens = list(WORD.finditer(text, unit.start, unit.end))
-    lows = list(map(str.lower, map(re.Match.group, tokens)))
-    starts = list(map(re.Match.start, tokens))
-    for n in compress(count(), map(lists.show.__contains__, lows)):  # the words of the kind, picked in C
-        tok = tokens[n]
-        if _inside(sc, tok.start()):
+    for n, tok in enumerate(tokens):
+        if tok.group().lower() not in lists.show or _inside(sc, tok.start()):
             continue
         comma = text.rfind(",", unit.start, tok.start())
         lo = comma + 1 if comma != -1 else unit.start
-        if lists.source.isdisjoint(lows[bisect.bisect_left(starts, lo) : n]):  # no source named since the comma
+        if not {t.group().lower() for t in tokens[:n] if t.start() >= lo} & lists.source:
             continue
         after = text[tok.end() : unit.end]
         if comma != -1 and len(after.split()) <= 5:  # "…, data from the bureau showed on Tuesday."

@@ -1,4 +1,4 @@
-"""What every finder reads: the story's text cut once into paragraphs, sentences and tokens, and the registry."""
+"""What every finder reads: the story's text cut once into paragraphs and sentences, and the registry."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotations.registry import Registry
-from annotations.suggest.phrases import Tok, tokens
 from stories.model import Story
 from stories.text import sentence_starts
 
@@ -29,10 +28,3 @@ class Context:
         self.text = self.story.text
         self.paragraphs = self.story.paragraphs()
         self.sentence_starts = sentence_starts(self.text, self.paragraphs)
-
-    def tokens(self) -> list[Tok]:
-        """The text's tokens (`phrases.tokens`), made once: the speakers' phrases and the actors' words read them."""
-        found = self.memo.get("tokens")
-        if found is None:
-            found = self.memo["tokens"] = tokens(self.text, 0, len(self.text))
-        return found

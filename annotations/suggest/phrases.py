@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from itertools import accumulate, chain, repeat
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -28,19 +27,13 @@ LEADERS = frozenset(
 
 
 class Tok(NamedTuple):
-    """A token: its text, offsets, lower-case form and whether it is capitalised. A word of the text
-    (`runs.Word`) is one too."""
+    """A token: its text, offsets, lower-case form and whether it is capitalised."""
 
     text: str
     start: int
     end: int
     low: str
     cap: bool
-
-    @property
-    def folded(self) -> str:
-        """`low`: a word's folded form."""
-        return self.low
 
 
 #: The gap before a token and the token. Every character is either in a gap (white space, "_") or starts a token
@@ -56,26 +49,26 @@ _ASCII_GAP_TOKEN = re.compile(
 
 def tokens(text: str, lo: int, hi: int) -> list[Tok]:
     """The tokens of text[lo:hi], with offsets into `text`."""
-    # made in C, with no Python-level step per token: the gaps and tokens tile the text, so the running sum of
-    # their lengths gives every token's start and end
+    new = tuple.__new__  # a Tok without the named tuple's Python-level __new__ (this runs once per word)
+    out = []
+    end = lo
     pattern = _ASCII_GAP_TOKEN if text.isascii() else _GAP_TOKEN
-    tiles = list(chain.from_iterable(pattern.findall(text, lo, hi)))  # gap, token, gap, token…
-    offsets = list(accumulate(map(len, tiles), initial=lo))
-    words = tiles[1::2]
-    heads = map(str.isupper, map(itemgetter(0), words))
-    found = zip(words, offsets[1::2], offsets[2::2], map(str.lower, words), heads, strict=True)
-    return list(map(tuple.__new__, repeat(Tok), found))  # a Tok without the named tuple's Python-level __new__
+    for gap, w in pattern.findall(text, lo, hi):  # findall: no match objects to ask for offsets
+        start = end + len(gap)
+        end = start + len(w)
+        out.append(new(Tok, (w, start, end, w.lower(), w[0].isupper())))
+    return out
 
 
 class Phrases:
     """The tokens of one story (made once), and the noun phrases around an offset."""
 
-    def __init__(self, text: str, lex: Lexicon, toks: list[Tok] | None = None) -> None:
+    def __init__(self, text: str, lex: Lexicon) -> None:
         self.text = text
         self.lex = lex
         self._unnamed = lex.anonymous | lex.person_titles | lex.organisation
         self._heads = self._unnamed | lex.document | lex.group
-        self.toks = tokens(text, 0, len(text)) if toks is None else toks  # `toks`: the text's, made already
+        self.toks = tokens(text, 0, len(text))
         self._tok_starts = list(map(itemgetter(1), self.toks))  # Tok.start
         self._np_before: dict[tuple[int, int], list[Tok]] = {}  # np_before's answers: asked again and again
 

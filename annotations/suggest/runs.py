@@ -4,23 +4,19 @@ Yelena Orlova", "Ministry of Agriculture and Forestry", "the Russian Embassy in 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Iterator
-from itertools import accumulate, chain, compress, count, repeat
-from operator import itemgetter, not_
+from itertools import compress, count, repeat
+from operator import not_
+from typing import NamedTuple
 
 from annotations.suggest import names as N
 from annotations.suggest.matcher import Atoms, atoms, fold_atom
-from annotations.suggest.phrases import Tok
 
-__all__ = ["Word", "runs", "words", "words_and_atoms", "words_and_atoms_of"]
+__all__ = ["Word", "runs", "words", "words_and_atoms"]
 
 WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W_]+(?:[-'’][^\W_]+)*")
 POSSESSIVE = re.compile(r"['’]s?$")
 #: WORD in ASCII text (narrower classes, so a faster pass).
 _ASCII_WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*")
-#: _ASCII_WORD and the text before it: every match starts at a letter or digit, and always matches there.
-_ASCII_GAP_WORD = re.compile(rf"([^A-Za-z0-9]*)({_ASCII_WORD.pattern})")
 _ASCII_ATOM = re.compile(r"[a-z0-9]+")  # matcher.ATOM in lower-case ASCII text
 #: Words before "of" in a name that no head list holds ("Democratic Republic of Congo", "Joint Chiefs of Staff").
 _OF_WORDS = frozenset(
@@ -49,8 +45,13 @@ _ABBREVIATED = N.TITLES | {"St", "Mt", "Ft", "Jr", "Sr"}
 _ATTRIBUTIVE = re.compile(r"-(?:based|born|backed|owned|led|run|listed|funded|made|controlled|registered)$")
 
 
-#: A word of the text (a possessive "'s" left out): a `Tok`, so that a token that is a word serves as one as it is.
-Word = Tok
+class Word(NamedTuple):
+    """A word of the text (a possessive "'s" left out)."""
+
+    start: int
+    end: int
+    text: str
+    folded: str
 
 
 def words(text: str) -> list[Word]:
@@ -66,17 +67,15 @@ def words_and_atoms(text: str) -> tuple[list[Word], Atoms]:
     # The words are made in C (maps over the matches; lower() folds an ASCII word), then the few possessives
     # mended. A word never ends in an apostrophe and initials ("U.S.") have none, so POSSESSIVE strips exactly a
     # final "'s".
-    tiles = list(chain.from_iterable(_ASCII_GAP_WORD.findall(text)))  # gap, word, gap, word…: no match objects
-    offsets = list(accumulate(map(len, tiles)))  # where each tile ends
-    texts = tiles[1::2]
+    found = list(_ASCII_WORD.finditer(text))
+    texts = list(map(re.Match.group, found))
     lows = list(map(str.lower, texts))
-    starts, ends = offsets[::2], offsets[1::2]
-    caps = map(str.isupper, map(itemgetter(0), texts))
-    out: list[Word] = list(map(new, repeat(Word), zip(texts, starts, ends, lows, caps, strict=True)))
+    starts, ends = list(map(re.Match.start, found)), list(map(re.Match.end, found))
+    out: list[Word] = list(map(new, repeat(Word), zip(starts, ends, texts, lows, strict=True)))
     if "'s" in text:
         for i in list(compress(count(), map(str.endswith, texts, repeat("'s")))):  # picked in C
-            word, start, end, folded, cap = out[i]
-            out[i] = new(Word, (word[:-2], start, end - 2, folded[:-2], cap))
+            start, end, word, folded = out[i]
+            out[i] = new(Word, (start, end - 2, word[:-2], folded[:-2]))
     # The atoms: every match of WORD (before the possessive is cut) begins and ends where an atom does, so a match
     # of letters and digits only is one atom (the lists are shared as they are when all are); the others ("U.S.",
     # "rock'n'roll's") are cut at their marks.
@@ -103,76 +102,6 @@ def words_and_atoms(text: str) -> tuple[list[Word], Atoms]:
     return out, Atoms(a_starts, a_ends, a_folded)
 
 
-def words_and_atoms_of(text: str, toks: list[Tok]) -> tuple[list[Word], Atoms]:
-    """`words_and_atoms(text)`, `toks` being the text's tokens (`phrases.tokens`): in ASCII text a token of letters
-    alone is a word as it is (most words), and only the stretches of other tokens are cut into words again."""
-    if not text.isascii():
-        return words_and_atoms(text)
-    # A word can take in a letter next to a token only across "-" or "'" (a word never spans white space, and a
-    # token of letters is never followed by either: it would have taken it in). So a token of letters is a word of
-    # its own unless it follows one of those marks, and the other words lie in runs of touching other tokens.
-    texts = list(map(itemgetter(0), toks))
-    plain = list(map(str.isalpha, texts))
-    for i in compress(count(1), map(_JOINERS.__contains__, texts)):
-        if i < len(toks) and plain[i] and toks[i].start == toks[i - 1].end:
-            plain[i] = False
-    out = list(compress(toks, plain))
-    starts = list(map(itemgetter(1), out))
-    atoms = Atoms(starts, list(map(itemgetter(2), out)), list(map(itemgetter(3), out)))
-    stretches = list(_stretches(toks, plain))
-    if not stretches:
-        return out, atoms
-    # each stretch's words and atoms go in between the words of their own, where their first token lies
-    words: list[Word] = []
-    every = Atoms([], [], [])
-    done = 0
-    for first, last in stretches:
-        at = bisect_left(starts, toks[first].start, done)
-        found, found_atoms = _stretch_words(text, toks, first, last)
-        words += out[done:at]
-        words += found
-        _extend(every, atoms.cut(done, at))
-        _extend(every, found_atoms)
-        done = at
-    words += out[done:]
-    _extend(every, atoms.cut(done, len(starts)))
-    return words, every
-
-
-def _extend(atoms: Atoms, more: Atoms) -> None:
-    atoms.starts.extend(more.starts)
-    atoms.ends.extend(more.ends)
-    atoms.folded.extend(more.folded)
-
-
-#: The marks a word goes on across ("3-year-old", "1990's").
-_JOINERS = frozenset("-'")
-
-
-def _stretches(toks: list[Tok], plain: list[bool]) -> Iterator[tuple[int, int]]:
-    """The runs of touching tokens that are not words of their own and hold a letter or digit (a token with one
-    starts with one), as (first, last) indices."""
-    other = list(compress(count(), map(not_, plain)))
-    i, n = 0, len(other)
-    while i < n:
-        first = last = other[i]
-        i += 1
-        while i < n and other[i] == last + 1 and toks[other[i]].start == toks[last].end:
-            last = other[i]
-            i += 1
-        if any(toks[k].text[0].isalnum() for k in range(first, last + 1)):
-            yield first, last
-
-
-def _stretch_words(text: str, toks: list[Tok], first: int, last: int) -> tuple[list[Word], Atoms]:
-    """The words and atoms of tokens `first` to `last` (touching), with offsets into `text`."""
-    lo = toks[first].start
-    found, atoms = words_and_atoms(text[lo : toks[last].end])
-    new = tuple.__new__
-    words = [new(Word, (w.text, w.start + lo, w.end + lo, w.folded, w.cap)) for w in found]
-    return words, Atoms([a + lo for a in atoms.starts], [a + lo for a in atoms.ends], atoms.folded)
-
-
 def _words(text: str) -> list[Word]:
     """`words` for any text."""
     out = []
@@ -184,8 +113,7 @@ def _words(text: str) -> list[Word]:
             word = sub("", word)
             if not word:
                 continue
-        folded = word.lower() if word.isascii() else fold_atom(word)
-        out.append(new(Word, (word, start, start + len(word), folded, word[0].isupper())))
+        out.append(new(Word, (start, start + len(word), word, word.lower() if word.isascii() else fold_atom(word))))
     return out
 
 
@@ -194,7 +122,7 @@ def _joined(text: str, a: Word, b: Word) -> bool:
     gap = text[a.end : b.start]
     if gap in (" ", "  ", " & ", "&"):
         return True
-    if gap in ("' ", "’ ") and a.text.endswith("s") and b.cap:
+    if gap in ("' ", "’ ") and a.text.endswith("s") and b.text[:1].isupper():
         return True  # "the Lisle Valley Shippers' Council"
     return gap in (". ", ".") and (a.text in _ABBREVIATED or (len(a.text) == 1 and a.text.isupper()))
 
@@ -213,13 +141,13 @@ def runs(text: str, words: list[Word]) -> list[list[Word]]:
 
     agencies = N.AGENCIES
     for i, word in enumerate(words):
-        if not run and not word.cap and word.text not in agencies:
+        if not run and not word.text[:1].isupper() and word.text not in agencies:
             continue  # most words: lowercase, with no name open
         if run and (not _joined(text, run[-1], word) or len(run) >= MAX_RUN):
             close()  # no name is longer: a longer run is shouted or title-case text
-        capital = word.cap or word.text in N.AGENCIES  # "told dpa"
+        capital = word.text[:1].isupper() or word.text in N.AGENCIES  # "told dpa"
         nxt = words[i + 1] if i + 1 < len(words) else None
-        named = word.text in _FIRST_NAMES and nxt is not None and nxt.cap and _joined(text, word, nxt)
+        named = word.text in _FIRST_NAMES and nxt is not None and nxt.text[:1].isupper() and _joined(text, word, nxt)
         if word.text in N.MONTHS_AND_DAYS and not named:
             close()  # a date, not the first name in "Jan Novak" or "April Ryan"
             continue
@@ -231,11 +159,11 @@ def runs(text: str, words: list[Word]) -> list[list[Word]]:
                 continue
             run.append(word)
             continue
-        inside_name = nxt is not None and nxt.cap and _joined(text, word, nxt)
+        inside_name = nxt is not None and nxt.text[:1].isupper() and _joined(text, word, nxt)
         if nxt is not None and word.text == "of" and nxt.text == "the" and i + 2 < len(words):
             # "International Committee of the Red Cross"
             then = words[i + 2]
-            inside_name = _joined(text, word, nxt) and _joined(text, nxt, then) and then.cap
+            inside_name = _joined(text, word, nxt) and _joined(text, nxt, then) and then.text[:1].isupper()
         if run and word.text in N.CONNECTORS and inside_name and _connector_fits(text, word.text, run, words, i + 1):
             run.append(word)
             continue
@@ -255,7 +183,7 @@ def _connector_fits(text: str, connector: str, run: list[Word], words: list[Word
     if connector in ("and", "for", "on"):
         following: list[str] = []
         for k, w in enumerate(words[after : after + 6]):
-            if not w.cap or (k and not _joined(text, words[after + k - 1], w)):
+            if not w.text[:1].isupper() or (k and not _joined(text, words[after + k - 1], w)):
                 break
             following.append(w.text)
         later = any(N.head_type(w) in bodies for w in following)
@@ -267,4 +195,4 @@ def _connector_fits(text: str, connector: str, run: list[Word], words: list[Word
         return run[-1].text != "of" and joins
     if connector == "in":
         return any(w.text in ("Embassy", "Consulate", "Mission") for w in run)
-    return run[-1].cap  # a particle of a person's name: "Ursula von der Leyen"
+    return run[-1].text[:1].isupper()  # a particle of a person's name: "Ursula von der Leyen"

@@ -46,7 +46,7 @@ class Speakers(Salience):
     actor `mentions`), and the speakers found so far, in text order."""
 
     def __init__(self, ctx: Context, mentions: list[Suggestion]) -> None:
-        super().__init__(ctx.text, lexicon(), ctx.tokens())
+        super().__init__(ctx.text, lexicon())
         self.ctx = ctx
         self.names = _registry_names(ctx.registry)
         self.mentions = sorted((m for m in mentions if m.kind == "actor"), key=lambda m: m.start)

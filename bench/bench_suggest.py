@@ -19,6 +19,7 @@ section of this benchmark). Until the suggester finds anything, its figures are 
 from __future__ import annotations
 
 import argparse
+import compileall
 import re
 import shutil
 import subprocess
@@ -38,7 +39,8 @@ from common import BENCH_DIR, machine, markdown
 from annotations.registry import Registry
 from annotations.store import Store
 from annotations.suggest import suggest
-from annotations.suggest.batch import default_jobs, suggest_many
+from annotations.suggest.batch import default_jobs, suggest_many, suggest_read
+from annotations.suggest.model import Suggestion
 from stories.model import Story
 from stories.text import sentence_starts
 
@@ -98,9 +100,10 @@ def story_speed(gold: score.Gold) -> dict[str, float]:
 
 def library_speed(limit: int | None, log: Callable[[str], None], fallback: Registry) -> dict[str, float]:
     """Stories/s over the bench library: `wiredesk suggest --all --format jsonl` run as a user runs it (on a copy
-    of the library, output thrown away), and in this process read + suggest on one process and on every core
-    (`suggest_many`, what the command uses), beside read + baseline. The registry is the library's own, or
-    `fallback` (the gold set's actors, written into the copy) when it has none, so that names are looked for."""
+    of the library, output thrown away), and in this process read + suggest on one process (`suggest_many`) and on
+    every core (`suggest_read`, what the command uses: the workers read the stories), beside read + baseline. The
+    registry is the library's own, or `fallback` (the gold set's actors, written into the copy) when it has none,
+    so that names are looked for."""
     from run import libraries  # the libraries run.py builds, stamped and kept in bench/.data/
 
     size, count = LIBRARY
@@ -125,13 +128,14 @@ def library_speed(limit: int | None, log: Callable[[str], None], fallback: Regis
 
             def every_core() -> None:
                 nonlocal found
-                found = sum(len(s) for _, s in suggest_many((store.story(i) for i in ids), registry))
+                found = sum(n for _, n in suggest_read(ids, lambda i: (store.story(i), None), registry, _count))
 
             all_s = _clock(every_core)
         finally:
             store.close()
         command = [sys.executable, "-c", "from tui.cli import main; main()", "--data-dir", str(copy)]
         command += ["suggest", *(ids if limit else ["--all"]), "--format", "jsonl"]
+        _bytecode()
         cli_s = _clock(lambda: subprocess.run(command, stdout=subprocess.DEVNULL, check=True))
     return {
         "stories": len(ids),
@@ -143,6 +147,22 @@ def library_speed(limit: int | None, log: Callable[[str], None], fallback: Regis
         "one_process_stories_per_s": len(ids) / one_s,
         "baseline_stories_per_s": len(ids) / base_s,
     }
+
+
+def _bytecode() -> None:
+    """The project's modules compiled, as an install leaves them: the command's start-up is not timed compiling the
+    whole project (which it would be where PYTHONDONTWRITEBYTECODE is set, or after a change)."""
+    import annotations
+    import stories
+    import tui
+
+    for package in (annotations, stories, tui):
+        for folder in package.__path__:
+            compileall.compile_dir(folder, quiet=1)
+
+
+def _count(story: Story, extra: object, found: list[Suggestion], registry: Registry) -> int:
+    return len(found)
 
 
 def _clock(work: Callable[[], object]) -> float:

@@ -303,7 +303,9 @@ def test_jobs_spread_the_work_and_list_the_same_in_the_same_order(
     monkeypatch.setattr(
         batch,
         "_parallel",
-        lambda source, registry, finish, jobs: started.append(jobs) or parallel(source, registry, finish, jobs),
+        lambda source, read, registry, finish, jobs: (
+            started.append(jobs) or parallel(source, read, registry, finish, jobs)
+        ),
     )
     one = ok(data_dir, "suggest", "--all", "--format", "jsonl", "--jobs", "1")
     assert not started

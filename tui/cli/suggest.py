@@ -19,7 +19,7 @@ from annotations.history import History
 from annotations.model import KINDS
 from annotations.registry import Registry
 from annotations.store import Store
-from annotations.suggest.batch import suggest_each
+from annotations.suggest.batch import suggest_read
 from annotations.suggest.model import Suggestion
 from annotations.suggest.nlp import NlpBackend, configured
 from annotations.suggest.review import Marks, accept_all, marks, still_pending
@@ -156,16 +156,28 @@ class _Listing:
         return jsonl_lines(records) if self.encoded else records
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """A story of the library and its marks, by id (in a worker process, which shares the open library, when there
+    are many)."""
+
+    store: Store
+
+    def __call__(self, story_id: str) -> tuple[Story, Marks]:
+        return self.store.story(story_id), marks(self.store, story_id)
+
+
 def _accepting(
     history: History, ids: list[str], listing: _Listing, annotator: str, nlp: NlpBackend | None
-) -> Iterator[tuple[Story, list[dict[str, Any]]]]:
-    """Accept what `listing` keeps in the stories (`accept_all`); each story with the records of what it stored."""
+) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """Accept what `listing` keeps in the stories (`accept_all`); each story's id with the records of what it
+    stored."""
     store = history.store
     registry = Registry.of(store)
     for story, stored in accept_all(history, ids, annotator=annotator, keep=listing.keeps, nlp=nlp):
         if len(store.actors()) != len(registry.actors):
             registry = Registry.of(store)  # the records name the entries made
-        yield story, [suggestion_record(s, story, registry) for s in stored]
+        yield story.id, [suggestion_record(s, story, registry) for s in stored]
 
 
 @click.command("suggest")
@@ -223,22 +235,21 @@ def suggest_(
     touched = 0
 
     listing = _Listing(kinds, min_score, frozenset(store.rejected_patterns()), encoded=fmt == "jsonl" and not accept_)
-    found_in: Iterable[tuple[Story, list[dict[str, Any]] | bytes]]
+    found_in: Iterable[tuple[str, list[dict[str, Any]] | bytes]]
     if accept_:  # one story after another, over again while names are added: a second run adds nothing
         found_in = _accepting(history, ids, listing, annotator, nlp)
-    else:  # listing: suggested, filtered and made into records on every core, in the library's order
-        work = ((story, marks(store, story.id)) for story in map(store.story, ids))
-        found_in = suggest_each(work, registry, listing, jobs=jobs, nlp=nlp)
+    else:  # listing: read, suggested, filtered and made into records on every core, in the library's order
+        found_in = suggest_read(ids, _Reading(store), registry, listing, jobs=jobs, nlp=nlp)
     seen: set[str] = set()
-    for story, records in found_in:
+    for story_id, records in found_in:
         if isinstance(records, bytes):  # jsonl, encoded in the worker: one write a story
             if records:
                 click.echo(records)
             continue
         if accept_:
             stored.update(r["kind"] for r in records)
-            touched += story.id not in seen
-            seen.add(story.id)
+            touched += story_id not in seen
+            seen.add(story_id)
         if fmt == "jsonl" and records:  # one write a story: a run over the library prints as fast as it finds
             click.echo(jsonl_lines(records))
         elif fmt == "json":

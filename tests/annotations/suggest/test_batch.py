@@ -1,8 +1,10 @@
-"""Suggesting over many stories on worker processes: the same suggestions as one process, in order, and no story
-lost when the pool cannot start or breaks."""
+"""Suggesting over many stories on worker processes: the same suggestions as one process, in order, read by forked
+workers themselves, and no story lost when the pool cannot start or breaks."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -13,7 +15,8 @@ import annotations.suggest.batch as batch
 from annotations.actors import Actor
 from annotations.registry import Registry
 from annotations.suggest import suggest
-from annotations.suggest.batch import suggest_many
+from annotations.suggest.batch import suggest_many, suggest_read
+from annotations.suggest.model import Suggestion
 from stories.model import Story
 from tests.store_support import make_story
 
@@ -101,3 +104,28 @@ def test_a_spacy_back_end_keeps_the_work_in_this_process(monkeypatch: pytest.Mon
 
     monkeypatch.setattr(batch, "_parallel", no_pool)
     assert len(list(suggest_many(stories(4), REGISTRY, jobs=2, nlp=Backend(), min_parallel=1))) == 4  # type: ignore[arg-type]
+
+
+def _where(story: Story, pid: int, found: list[Suggestion], registry: Registry) -> tuple[int, list[Suggestion]]:
+    return pid, found
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no fork here")
+def test_forked_workers_read_their_stories_themselves() -> None:
+    given = {s.id: s for s in stories(8)}
+
+    def read(story_id: str) -> tuple[Story, int]:  # a closure: it cannot be sent, a forked worker has it
+        return given[story_id], os.getpid()
+
+    got = list(suggest_read(list(given), read, REGISTRY, _where, jobs=2, min_parallel=1))
+    assert [key for key, _ in got] == list(given)
+    assert all(pid != os.getpid() for _, (pid, _) in got)
+    assert [found for _, (_, found) in got] == [suggest(s, REGISTRY) for s in given.values()]
+
+
+def test_workers_that_are_not_forked_get_stories_read_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batch, "_context", lambda: multiprocessing.get_context("spawn"))
+    given = {s.id: s for s in stories(3)}
+    got = list(suggest_read(list(given), lambda i: (given[i], os.getpid()), REGISTRY, _where, jobs=2, min_parallel=1))
+    assert [(key, pid) for key, (pid, _) in got] == [(key, os.getpid()) for key in given]
+    assert [found for _, (_, found) in got] == [suggest(s, REGISTRY) for s in given.values()]

@@ -34,6 +34,7 @@ __all__ = [
     "StoryCuration",
     "Version",
     "accept",
+    "check_curatable",
     "curated_copy",
     "curation_policy",
     "find_item",
@@ -189,10 +190,24 @@ def _decision(item: Item, decision: str, source: str, curated: str) -> Decision:
     return Decision.new(item.story_id, item.kind, item.start, item.end, item.exact, decision, source, curated)
 
 
+def check_curatable(found: StoryCuration) -> None:
+    """AnnotationError (one line) when the story has fewer than two annotators' layers: curation settles their
+    differences, and one analyst's tags have nothing to be settled against."""
+    if len(found.annotators) >= 2:
+        return
+    whose = f"only {clean_line(found.annotators[0])}'s layer" if found.annotators else "no annotator's layer"
+    raise AnnotationError(
+        f"nothing to curate: this story has {whose}; curation settles the differences of two or more annotators "
+        "(their layers arrive by `wiredesk sync` or `wiredesk merge`)"
+    )
+
+
 def start(history: History, story_id: str, layers: Layers, policy: str = "all") -> list[Annotation]:
     """Begin (or go on with) curating a story version: copy every agreed item not yet settled into `curated`, in
-    one undoable step; what was copied (nothing the second time: each is copied once)."""
+    one undoable step; what was copied (nothing the second time: each is copied once). AnnotationError when there
+    is nothing to curate (`check_curatable`)."""
     found = state(history.store, story_id, layers, policy)
+    check_curatable(found)
     copies: list[Annotation] = []
     edits: list[Edit] = []
     for item in found.agreed:

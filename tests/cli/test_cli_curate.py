@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from annotations.layers import CURATED
+from annotations.store import Store
 from tests.annotations.curation_support import CLAIM, SAID, TOLD, two_layers
 from tests.cli_support import assert_user_error, run
 
@@ -96,3 +97,13 @@ def test_mistakes_are_one_line(data_dir: Path, story: str) -> None:
         assert result.exit_code == 2 and "--from" in result.output
     ok(data_dir, "curate", story, "--reject", only)
     assert_user_error(run(data_dir, "curate", story, "--reject", only), "no open curation item")
+
+
+def test_one_annotators_story_has_nothing_to_curate(data_dir: Path) -> None:
+    """Found in tmux: `C` on a one-analyst story listed every tag of theirs as an open item to settle."""
+    lib = two_layers(data_dir)
+    theirs = [(a, None) for a in lib.store.annotations(lib.story.id) if a.annotator == "bob"]
+    lib.store.apply(theirs)
+    lib.store.close()
+    assert_user_error(run(data_dir, "curate", lib.story.id), "nothing to curate: this story has only alice's layer")
+    assert not [a for a in Store(data_dir).annotations(lib.story.id) if a.annotator == CURATED]

@@ -145,3 +145,17 @@ async def test_the_readers_undo_takes_back_a_curation_decision_in_its_story(data
         said = [n.message for n in notices if n.title == "Undone"]
         assert said == ["curate quote: reject"]  # in this story: not "(actor registry)"
         assert len(store.decisions(sid)) == 2  # the agreed two
+
+
+async def test_a_story_with_one_layer_says_there_is_nothing_to_curate(data_dir: Path) -> None:
+    lib = two_layers(data_dir)
+    lib.store.apply([(a, None) for a in lib.store.annotations(lib.story.id) if a.annotator == "bob"])
+    app = WiredeskApp(lib.store, annotator="carol", open_story=lib.story.id, suggester=_nothing)
+    notices = Notices(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the reader")
+        await pilot.press("C")
+        await until(pilot, lambda: "Nothing to curate" in [n.title for n in notices], "the refusal")
+        assert isinstance(app.screen, ReaderScreen)
+        assert "only alice's layer" in next(n.message for n in notices if n.title == "Nothing to curate")
+    lib.store.close()

@@ -70,7 +70,7 @@ async def test_the_link_key_starts_a_thread_then_links_a_second_claim_into_it(st
         await until(pilot, lambda: store.threads(), "the thread saved")
         (thread,) = store.threads()
         assert thread.ids == (REOPEN.id,) and "Linked" in [n.title for n in notices]
-        assert [n.message for n in notices if n.title == "Linked"][0].endswith(": asserted (1 claim)")
+        assert next(n.message for n in notices if n.title == "Linked").endswith(": asserted (1 claim)")
         status = app.screen.query_one("#status")
         await until(pilot, lambda: "asserted in “The port will reopen" in str(status.render()), "the status line")
         app.open_story(DENIED.story_id)

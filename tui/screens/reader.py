@@ -16,9 +16,9 @@ from textual.widgets import Footer, Header
 
 from annotations import claim_threads
 from annotations.config import ConfigError, load_config
-from annotations.curation import curation_policy
+from annotations.curation import check_curatable, curation_policy, state
 from annotations.history import Change, History
-from annotations.layers import ALL, CURATED
+from annotations.layers import ALL, CURATED, Layers
 from annotations.model import Annotation, AnnotationError
 from annotations.store import StoreError
 from annotations.store.decisions import Decision
@@ -552,6 +552,11 @@ class ReaderScreen(Finding):
         except ConfigError as exc:
             self.notify(str(exc), title="Cannot curate", severity="error", markup=False)
             return
+        try:
+            check_curatable(state(desk(self).store, self.story.id, Layers(desk(self).annotator), policy))
+        except AnnotationError as exc:
+            self.notify(str(exc), title="Nothing to curate", severity="warning", markup=False)
+            return
         self.app.push_screen(CurationScreen(self.story, self.history, policy))
 
     def action_link_thread(self) -> None:
@@ -575,8 +580,9 @@ class ReaderScreen(Finding):
             except (AnnotationError, StoreError) as exc:
                 self.notify(str(exc), title="Not saved", severity="error", markup=False)
                 return
+            claims = f"{len(thread.members)} claim" + ("" if len(thread.members) == 1 else "s")
             self.notify(
-                f"{quoted(thread.title)}: {status} ({len(thread.members)} claim{'' if len(thread.members) == 1 else 's'})",
+                f"{quoted(thread.title)}: {status} ({claims})",
                 title="Linked",
                 markup=False,
             )

@@ -171,7 +171,7 @@ async def test_form_tab_order_reaches_every_field_of_each_kind(tmp_path: Path) -
     async with app.run_test(size=SIZE) as pilot:
         await find(pilot, QUOTE)
         await pilot.press("escape", "enter")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, AnnotationForm), "the form")
         form = app.screen
         assert isinstance(form, AnnotationForm)
         order = []
@@ -181,12 +181,15 @@ async def test_form_tab_order_reaches_every_field_of_each_kind(tmp_path: Path) -
         assert order == ["form-kind", "form-note", "form-speaker", "form-form", "form-cue", "form-save", "form-cancel"]
         assert app.focused.id == "form-kind"  # round again
         await pilot.press("right")  # kind: quote -> actor, whose fields are shown instead
+        # the rows change as the kind's Changed message is handled: a loaded run tabbed before that
+        await until(pilot, lambda: form.query_one("#row-actor").display, "the actor's fields")
         order = []
         for _ in range(4):
             order.append(app.focused.id)
             await pilot.press("tab")
         assert order == ["form-kind", "form-note", "form-actor", "form-save"]  # no entry yet: no type to set
         await pilot.press("shift+tab", "shift+tab", "shift+tab", "shift+tab", "c")  # kind: claim
+        await until(pilot, lambda: form.query_one("#row-claimant").display, "the claim's fields")
         order = []
         for _ in range(5):
             order.append(app.focused.id)

@@ -50,12 +50,12 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _quick_idle() -> None:
     """Pilot waits, after every key and pause, until the process has been idle for a whole window (Textual's
     `textual._wait`: 20 ms windows, so at least 40 ms a key). The tests wait on conditions, not on idleness, so
-    the window is cut to 2 ms, with the same idle share (5 % of it): two Pilot test files
-    on one worker, 78 -> 36 s."""
+    the window is cut to 10 ms, with the same idle share (5 % of it). (2 ms was faster still, but a worker
+    descheduled for a whole window by a CPU hog looked idle too often.)"""
     import textual._wait
 
-    textual._wait.SLEEP_GRANULARITY = 0.002
-    textual._wait.SLEEP_IDLE = 0.002 / 20
+    textual._wait.SLEEP_GRANULARITY = 0.010
+    textual._wait.SLEEP_IDLE = 0.010 / 20
 
 
 _quick_idle()

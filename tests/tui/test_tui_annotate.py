@@ -234,7 +234,11 @@ async def test_form_changes_kind_and_undo_restores_the_quote(tmp_path: Path) -> 
     app = app_for(store, sid)
     async with app.run_test(size=SIZE) as pilot:
         await find(pilot, QUOTE)
-        await pilot.press("escape", "enter", "c", "tab", "tab", "tab", "s", "enter")  # a claim, supported
+        await pilot.press("escape", "enter")
+        await until(pilot, lambda: isinstance(app.screen, AnnotationForm), "the form")
+        await pilot.press("c")  # a claim: its fields shown once the kind's Changed message is handled
+        await until(pilot, lambda: app.screen.query_one("#row-status").display, "the claim's fields")
+        await pilot.press("tab", "tab", "tab", "s", "enter")  # supported
         await until(pilot, lambda: "supported" in panel_text(app), "the claim saved and shown")
         claim = tagged(store, sid, "claim")
         assert (claim.status, claim.claimant, claim.speaker, claim.form) == ("supported", None, None, None)

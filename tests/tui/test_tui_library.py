@@ -82,8 +82,8 @@ async def test_import_dialog_imports_a_folder_with_progress(tmp_path: Path) -> N
         await until(pilot, lambda: "imported" in str(summary_box.content), "the import summary")
         summary = str(summary_box.content)
         assert "2 imported" in summary and "1 failed" in summary
-        log = "\n".join(app.screen.query_one("#import-log", WrappedLog).rows)
-        assert "bad.txt: empty file" in log
+        log = app.screen.query_one("#import-log", WrappedLog)
+        await until(pilot, lambda: "bad.txt: empty file" in "\n".join(log.rows), "the import log")  # after the summary
         assert not app.screen.query_one("#eta").display  # done: no "--:--:--" left where the time to go was
         await pilot.press("escape")
         await pilot.pause()

@@ -14,8 +14,9 @@ from textual.widgets.option_list import Option
 
 from annotations.model import AnnotationError
 from annotations.store import StoreError
-from annotations.sync.engine import conflict_file, describe, resolve
+from annotations.sync.engine import resolve
 from annotations.sync.git import SyncError
+from annotations.sync.report import conflict_file, describe
 from stories.text import clean_line
 from tui.desk import desk
 

@@ -7,9 +7,9 @@ import subprocess
 
 import pytest
 
-from annotations.sync.engine import shown_url
 from annotations.sync.git import SyncError
 from annotations.sync.records import CONFLICTS, REGISTRY, dump, folder_name, load, merge3
+from annotations.sync.report import shown_url
 
 
 def rec(key: str, **fields: object) -> dict[str, object]:

@@ -20,19 +20,15 @@ import re
 import shlex
 import stat
 import sys
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
+from collections.abc import Iterable
 from pathlib import Path
 
 import orjson
 
-from annotations.actors import Actor, fold_name
-from annotations.layers import CURATED, Layers
-from annotations.merge_input import MergeError, check, parse
-from annotations.model import Annotation, now_iso
+from annotations.model import now_iso
 from annotations.store import Store, StoreError
 from annotations.store.sync_state import SYNC_DIR
-from annotations.store.tagstore import Edit
+from annotations.sync.arrive import bring_in, conflicts_in
 from annotations.sync.git import Git, SyncError
 from annotations.sync.records import (
     CONFLICTS,
@@ -47,6 +43,7 @@ from annotations.sync.records import (
     merge3,
 )
 from annotations.sync.report import Report, Status, describe, shown_url
+from annotations.sync.scope import Files, Scope, story_of
 from stories.text import clean_line
 
 __all__ = ["BRANCH", "repo_dir", "resolve", "status", "sync"]
@@ -54,14 +51,7 @@ __all__ = ["BRANCH", "repo_dir", "resolve", "status", "sync"]
 #: The branch every library syncs on.
 BRANCH = "main"
 REMOTE_REF = f"refs/remotes/origin/{BRANCH}"
-#: Annotation edits per `Store.apply` when the merged files are read into the library.
-BATCH = 1000
-_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,128}")
-_STORY_FILE = re.compile(r"([0-9a-f]{64})\.(jsonl|json)")
 _ATTRIBUTES = b"*.jsonl merge=wiredesk\n"
-_DATE = re.compile(r"\d{4}-\d\d-\d\dT[0-9:.]+(Z|[+-]\d\d:\d\d)?")
-
-Files = dict[str, dict[str, Record]]
 
 
 def repo_dir(store: Store) -> Path:
@@ -169,69 +159,6 @@ def _read_files(repo: Path, paths: Iterable[str]) -> Files:
     return {p: load(_read_file(repo, p), f"the sync repository's {p}") for p in paths}
 
 
-def _story_of(path: str) -> str:
-    """The story id a layer or curated file is named after; SyncError for any other name."""
-    found = _STORY_FILE.fullmatch(path.rsplit("/", 1)[-1])
-    if found is None or found.group(2) != "jsonl":
-        raise SyncError(f"the sync repository's {clean_line(path)} is not named after a story (<story id>.jsonl)")
-    return found.group(1)
-
-
-# --- the library as records ---------------------------------------------------------------------------------------
-
-
-def _ann_record(ann: Annotation, annotator: str) -> Record:
-    data = ann.to_dict()
-    del data["prefix"], data["suffix"]  # the story's text has them
-    data["annotator"] = annotator
-    return data
-
-
-class Scope:
-    """Which files a library writes, and the library's records in them."""
-
-    def __init__(self, store: Store, me: str) -> None:
-        if me == CURATED:
-            raise SyncError(f'"{CURATED}" is the curated layer, not an annotator: set annotator = "…" in the config')
-        self.store = store
-        self.me = me
-        self.layers = Layers(me)
-        self.mine = f"layers/{folder_name(me)}/"
-
-    def owns(self, path: str) -> bool:
-        return path.startswith((self.mine, "curated/")) or path in (REGISTRY, CONFLICTS)
-
-    def layer_of(self, path: str) -> str:
-        """The annotator whose layer a file holds."""
-        return CURATED if path.startswith("curated/") else path.split("/")[1]
-
-    def path_of(self, ann: Annotation) -> str | None:
-        layer = self.layers.of(ann)
-        if layer == self.me:
-            return f"{self.mine}{ann.story_id}.jsonl"
-        return f"curated/{ann.story_id}.jsonl" if layer == CURATED else None
-
-    def records(self, known: Mapping[str, str]) -> Files:
-        """The library's records by scope file; tombstones only of records `known` (id -> file) to be in one."""
-        out: Files = {REGISTRY: {}, CONFLICTS: {}}
-        for ann in self.store.iter_annotations():
-            path = self.path_of(ann)
-            if path is not None:
-                out.setdefault(path, {})[ann.id] = _ann_record(ann, self.layers.of(ann))
-        for tomb in self.store.tombstones():
-            path = known.get(tomb["id"])
-            if path is not None and path != REGISTRY and tomb["id"] not in out.get(path, {}):
-                out.setdefault(path, {})[tomb["id"]] = dict(tomb)
-        for actor in self.store.registry().values():
-            out[REGISTRY][actor.id] = actor.to_dict()
-        for tomb in self.store.actor_tombstones():
-            if known.get(tomb["id"]) == REGISTRY:
-                out[REGISTRY][tomb["id"]] = dict(tomb)
-        for conflict in self.store.sync.conflicts:
-            out[CONFLICTS][str(conflict["id"])] = conflict
-        return out
-
-
 def _where(*sets: Files) -> dict[str, str]:
     return {key: path for files in sets for path, records in files.items() for key in records}
 
@@ -267,7 +194,7 @@ def _write_scope(git: Git, scope: Scope, applied: str, found: str) -> list[Recor
         conflicts.extend(merged.conflicts)
         _put(repo, path, dump(merged.records.values()), head_paths)
         if path not in (REGISTRY, CONFLICTS) and any(not is_tombstone(r) for r in merged.records.values()):
-            needed.add(_story_of(path))
+            needed.add(story_of(path))
     _write_stories(scope, repo, needed)
     _put(repo, ".gitattributes", _ATTRIBUTES, [".gitattributes"] if os.path.lexists(repo / ".gitattributes") else [])
     return conflicts
@@ -308,171 +235,6 @@ def _commit(git: Git, message: str) -> bool:
         return False
     git.run("commit", "-q", "-m", message)
     return True
-
-
-# --- reading the merged files into the library --------------------------------------------------------------------
-
-
-def _pick_live(rec: Record, live_actors: set[str]) -> Record:
-    """An annotation record with links to entries no longer in the registry dropped (the entry was deleted)."""
-    dead = [k for k in ("speaker", "actor", "claimant") if rec.get(k) and rec[k] not in live_actors]
-    return {**rec, **dict.fromkeys(dead)} if dead else rec
-
-
-def _actor_tombstone(rec: Record, path: str) -> dict[str, str]:
-    key, deleted, modified = rec.get("id"), rec.get("deleted"), rec.get("modified", "")
-    ok = isinstance(key, str) and _ID.fullmatch(key) and isinstance(deleted, str) and _DATE.fullmatch(deleted)
-    if not ok or not isinstance(modified, str):
-        raise SyncError(f"the sync repository's {path} holds a deleted entry that is not one sync wrote")
-    return {"id": str(key), "deleted": str(deleted), "modified": modified[:40]}
-
-
-def _conflicts(records: Mapping[str, Record]) -> list[Record]:
-    out = []
-    for rec in records.values():
-        fields_ok = all(isinstance(rec.get(k), str) for k in ("id", "file", "record"))
-        if not fields_ok or not all(isinstance(rec.get(k), dict | None) for k in ("base", "ours", "theirs")):
-            raise SyncError(f"the sync repository's {CONFLICTS} holds a record that is not a conflict")
-        out.append(rec)
-    return sorted(out, key=lambda c: (str(c.get("found", "")), c["id"]))
-
-
-def _bring_in(
-    store: Store, scope: Scope, files: Files, story_file: Callable[[str], bytes | None], report: Report
-) -> None:
-    """Make the library hold what `files` hold (records by file; others are left alone): new and changed
-    registry entries and annotations, deletions (with the tombstones as given), the stories they need."""
-    registry = store.registry()
-    actor_recs = files.get(REGISTRY, {})
-    live_actors = {k for k, r in actor_recs.items() if not is_tombstone(r)} | (registry.keys() - actor_recs.keys())
-    actors_in: list[Record] = []
-    actors_gone: dict[str, dict[str, str]] = {}
-    for key, rec in actor_recs.items():
-        if is_tombstone(rec):
-            tomb = _actor_tombstone(rec, REGISTRY)
-            if key in registry or store.actor_tombstone(key) is None:
-                actors_gone[key] = tomb
-            continue
-        if rec.get("merged_into") and rec["merged_into"] not in live_actors:
-            rec = {**rec, "merged_into": None}
-        entry = registry.get(key)
-        if entry is None or entry.to_dict() != rec:
-            actors_in.append(rec)
-    anns_in: list[Record] = []
-    tombs_in: dict[str, dict[str, str]] = {}
-    for path, records in files.items():
-        if path in (REGISTRY, CONFLICTS):
-            continue
-        layer, story_id = scope.layer_of(path), _story_of(path)
-        for key, rec in records.items():
-            if rec.get("story_id") != story_id or (not is_tombstone(rec) and rec.get("annotator") != layer):
-                raise SyncError(f"the sync repository's {clean_line(path)} holds a record of another story or layer")
-            here = store.annotation(key)
-            if is_tombstone(rec):
-                if here is not None or store.tombstone(key) is None:
-                    tombs_in[key] = rec
-                continue
-            rec = _pick_live(rec, live_actors)
-            if here is None or _ann_record(here, scope.layers.of(here)) != rec:
-                anns_in.append(rec)
-    stories = []
-    for key, rec in list(tombs_in.items()):  # a deletion in a story this library never had: nothing to delete
-        if rec["story_id"] not in store.story_ids and rec["story_id"] not in {r["story_id"] for r in anns_in}:
-            del tombs_in[key]
-    for story_id in sorted({str(r["story_id"]) for r in anns_in} - set(store.story_ids)):
-        raw = story_file(story_id)
-        if raw is None:
-            raise SyncError(f"story {story_id[:12]} is annotated in the sync repository, but its file is missing")
-        try:
-            stories.append(orjson.loads(raw))
-        except orjson.JSONDecodeError:
-            raise SyncError(f"the sync repository's stories/{story_id}.json is not JSON") from None
-    try:
-        incoming = check(
-            store,
-            parse(
-                {"stories": stories, "actors": actors_in, "annotations": anns_in, "deleted": list(tombs_in.values())}
-            ),
-            "the sync repository",
-        )
-    except MergeError as exc:
-        raise SyncError(f"the sync repository holds what cannot be read in: {exc}") from None
-    if incoming.stories:
-        store.import_stories(incoming.stories.values())
-        report.add("story", len(incoming.stories))
-    _apply_records(store, incoming.actors.values(), incoming.annotations.values(), incoming.tombstones, actors_gone)
-    report.add("registry entry", len(incoming.actors))
-    report.add("annotation", len(incoming.annotations))
-    report.add("deletion", len(incoming.tombstones) + len(actors_gone))
-    report.notes.extend(_twins(store, incoming.actors))
-
-
-def _twins(store: Store, arrived: Mapping[str, Actor]) -> list[str]:
-    """A line for each entry that arrived under the name of another entry in use: two people added the same actor
-    (the registry holds one entry per actor: merging them is the user's call, and travels like any edit)."""
-    if not arrived:
-        return []
-    by_name: dict[str, list[Actor]] = {}
-    for actor in store.actors():
-        by_name.setdefault(fold_name(actor.name), []).append(actor)
-    lines = []
-    for name in sorted({fold_name(a.name) for a in arrived.values()}):
-        twins = sorted(by_name.get(name, []), key=lambda a: a.id)
-        if len(twins) > 1:
-            ids = ", ".join(a.id[:8] for a in twins)
-            called = clean_line(twins[0].name)
-            lines.append(
-                f"registry: {len(twins)} entries are called “{called}” ({ids}); if they are one actor, "
-                f"`wiredesk actor {twins[-1].id[:8]} --merge-into {twins[0].id[:8]}`"
-            )
-    return lines
-
-
-def _unlinked(ann: Annotation, actor_id: str) -> Annotation:
-    """`ann` with its links to the entry `actor_id` dropped (as they are when the entry is deleted)."""
-
-    def kept(link: str | None) -> str | None:
-        return None if link == actor_id else link
-
-    return replace(ann, speaker=kept(ann.speaker), actor=kept(ann.actor), claimant=kept(ann.claimant))
-
-
-def _apply_records(
-    store: Store,
-    actors: Iterable[Actor],
-    anns: Iterable[Annotation],
-    tombs: Mapping[str, dict[str, str]],
-    actors_gone: Mapping[str, dict[str, str]],
-) -> None:
-    """Write what `_bring_in` found: the registry's additions and changes first, then the annotations (in batches),
-    the deletions, and last the registry's deletions (with the links to them dropped)."""
-    registry = store.registry()
-    actor_edits: list[Edit] = [(registry.get(a.id), a) for a in actors]
-    if actor_edits:
-        store.apply(actor_edits)
-    steps: list[tuple[Edit | None, str, dict[str, str] | None]] = []
-    for ann in anns:
-        steps.append(((store.annotation(ann.id), ann), ann.id, None))
-    for key, tomb in tombs.items():
-        here = store.annotation(key)
-        steps.append(((here, None) if here is not None else None, key, tomb))
-    for start in range(0, len(steps), BATCH):
-        chunk = steps[start : start + BATCH]
-        edits = [edit for edit, _, _ in chunk if edit is not None]
-        given = {key: tomb for _, key, tomb in chunk if tomb is not None}
-        store.apply(edits, tombstones=given)
-    if actors_gone:
-        edits = []
-        for key in actors_gone:
-            for _name, ann in store.actor_usage(key):
-                current = store.annotation(ann.id)
-                if current is not None and key in (current.speaker, current.actor, current.claimant):
-                    edits.append((current, _unlinked(current, key)))
-        merged = [a for a in store.registry().values() if a.merged_into in actors_gone and a.id not in actors_gone]
-        edits.extend((a, replace(a, merged_into=None)) for a in merged)
-        registry = store.registry()
-        edits.extend((registry[k], None) for k in actors_gone if k in registry)
-        store.apply(edits, actor_tombstones=dict(actors_gone))
 
 
 # --- the commands --------------------------------------------------------------------------------------------------
@@ -537,8 +299,8 @@ def sync(store: Store, me: str, *, remote: str | None = None, email: str = "") -
         report.pushed = True
     repo = git.repo
     files = _read_files(repo, _changed_since(git, applied, _listing(repo)))
-    _bring_in(store, scope, files, lambda sid: _story_bytes(repo, sid), report)
-    conflicts = _conflicts(files.get(CONFLICTS, {}))
+    bring_in(store, scope, files, lambda sid: _story_bytes(repo, sid), report)
+    conflicts = conflicts_in(files.get(CONFLICTS, {}))
     store.sync.save(conflicts, applied=head, last_sync=now_iso(), remote=url)
     report.open_conflicts = len(conflicts)
     return report
@@ -617,7 +379,7 @@ def resolve(store: Store, me: str, ref: str, take: str) -> str:
         if not isinstance(value, dict):
             raise SyncError("that side has no value to take; take ours")
         repo = repo_dir(store)
-        _bring_in(
+        bring_in(
             store, scope, {path: {str(conflict["record"]): value}}, lambda sid: _story_bytes(repo, sid), Report("")
         )
     rest = [c for c in store.sync.conflicts if c["id"] != conflict["id"]]

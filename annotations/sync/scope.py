@@ -1,0 +1,81 @@
+"""What a library writes when it syncs (its *scope*: its analyst's layer, the curated layer, the registry, the
+open conflicts) and its records in those files; the story a layer file is named after."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from annotations.layers import CURATED, Layers
+from annotations.model import Annotation
+from annotations.store import Store
+from annotations.sync.git import SyncError
+from annotations.sync.records import CONFLICTS, REGISTRY, Record, folder_name
+from stories.text import clean_line
+
+__all__ = ["Files", "Scope", "ann_record", "story_of"]
+
+_STORY_FILE = re.compile(r"([0-9a-f]{64})\.(jsonl|json)")
+
+#: Records by file (a path in the working copy), then by id.
+Files = dict[str, dict[str, Record]]
+
+
+def story_of(path: str) -> str:
+    """The story id a layer or curated file is named after; SyncError for any other name."""
+    found = _STORY_FILE.fullmatch(path.rsplit("/", 1)[-1])
+    if found is None or found.group(2) != "jsonl":
+        raise SyncError(f"the sync repository's {clean_line(path)} is not named after a story (<story id>.jsonl)")
+    return found.group(1)
+
+
+def ann_record(ann: Annotation, annotator: str) -> Record:
+    data = ann.to_dict()
+    del data["prefix"], data["suffix"]  # the story's text has them
+    data["annotator"] = annotator
+    return data
+
+
+class Scope:
+    """Which files a library writes, and the library's records in them."""
+
+    def __init__(self, store: Store, me: str) -> None:
+        if me == CURATED:
+            raise SyncError(f'"{CURATED}" is the curated layer, not an annotator: set annotator = "…" in the config')
+        self.store = store
+        self.me = me
+        self.layers = Layers(me)
+        self.mine = f"layers/{folder_name(me)}/"
+
+    def owns(self, path: str) -> bool:
+        return path.startswith((self.mine, "curated/")) or path in (REGISTRY, CONFLICTS)
+
+    def layer_of(self, path: str) -> str:
+        """The annotator whose layer a file holds."""
+        return CURATED if path.startswith("curated/") else path.split("/")[1]
+
+    def path_of(self, ann: Annotation) -> str | None:
+        layer = self.layers.of(ann)
+        if layer == self.me:
+            return f"{self.mine}{ann.story_id}.jsonl"
+        return f"curated/{ann.story_id}.jsonl" if layer == CURATED else None
+
+    def records(self, known: Mapping[str, str]) -> Files:
+        """The library's records by scope file; tombstones only of records `known` (id -> file) to be in one."""
+        out: Files = {REGISTRY: {}, CONFLICTS: {}}
+        for ann in self.store.iter_annotations():
+            path = self.path_of(ann)
+            if path is not None:
+                out.setdefault(path, {})[ann.id] = ann_record(ann, self.layers.of(ann))
+        for tomb in self.store.tombstones():
+            path = known.get(tomb["id"])
+            if path is not None and path != REGISTRY and tomb["id"] not in out.get(path, {}):
+                out.setdefault(path, {})[tomb["id"]] = dict(tomb)
+        for actor in self.store.registry().values():
+            out[REGISTRY][actor.id] = actor.to_dict()
+        for tomb in self.store.actor_tombstones():
+            if known.get(tomb["id"]) == REGISTRY:
+                out[REGISTRY][tomb["id"]] = dict(tomb)
+        for conflict in self.store.sync.conflicts:
+            out[CONFLICTS][str(conflict["id"])] = conflict
+        return out

@@ -41,6 +41,11 @@ async def _curating(pilot: Pilot[None], app: WiredeskApp) -> CurationScreen:
     return screen
 
 
+def _carol(store: Store, story_id: str, read_only: str = "") -> WiredeskApp:
+    """The app of carol, the curator, open on the story (no suggestions)."""
+    return WiredeskApp(store, annotator="carol", open_story=story_id, suggester=_nothing, read_only=read_only)
+
+
 def _open(screen: CurationScreen) -> list[str]:
     assert screen.found is not None
     return [f"{i.kind} {i.exact}" for i in screen.found.open]
@@ -49,7 +54,7 @@ def _open(screen: CurationScreen) -> list[str]:
 async def test_curating_in_the_app_accept_reject_undo_until_nothing_is_left(data_dir: Path) -> None:
     lib = two_layers(data_dir)
     store, sid = lib.store, lib.story.id
-    app = WiredeskApp(store, annotator="carol", open_story=sid, suggester=_nothing)
+    app = _carol(store, sid)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _curating(pilot, app)
         assert len(_curated(store, sid)) == 2  # the agreed actor and quote, as soon as curation starts
@@ -104,7 +109,7 @@ async def test_curating_in_the_app_accept_reject_undo_until_nothing_is_left(data
 async def test_enter_opens_the_story_at_the_item(data_dir: Path) -> None:
     lib = two_layers(data_dir)
     store, sid = lib.store, lib.story.id
-    app = WiredeskApp(store, annotator="carol", open_story=sid, suggester=_nothing)
+    app = _carol(store, sid)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _curating(pilot, app)
         assert screen.found is not None
@@ -120,7 +125,7 @@ async def test_a_read_only_library_is_not_curated(data_dir: Path, tmp_path: Path
     lib = two_layers(data_dir)
     lib.store.close()
     store = Store(data_dir, read_only=True)
-    app = WiredeskApp(store, annotator="carol", open_story=lib.story.id, suggester=_nothing, read_only="held")
+    app = _carol(store, lib.story.id, read_only="held")
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the reader")
         await pilot.press("C")
@@ -131,7 +136,7 @@ async def test_a_read_only_library_is_not_curated(data_dir: Path, tmp_path: Path
 async def test_the_readers_undo_takes_back_a_curation_decision_in_its_story(data_dir: Path) -> None:
     lib = two_layers(data_dir)
     store, sid = lib.store, lib.story.id
-    app = WiredeskApp(store, annotator="carol", open_story=sid, suggester=_nothing)
+    app = _carol(store, sid)
     async with app.run_test(size=SIZE) as pilot:
         notices = Notices(app)
         screen = await _curating(pilot, app)
@@ -150,7 +155,7 @@ async def test_the_readers_undo_takes_back_a_curation_decision_in_its_story(data
 async def test_a_story_with_one_layer_says_there_is_nothing_to_curate(data_dir: Path) -> None:
     lib = two_layers(data_dir)
     lib.store.apply([(a, None) for a in lib.store.annotations(lib.story.id) if a.annotator == "bob"])
-    app = WiredeskApp(lib.store, annotator="carol", open_story=lib.story.id, suggester=_nothing)
+    app = _carol(lib.store, lib.story.id)
     notices = Notices(app)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the reader")

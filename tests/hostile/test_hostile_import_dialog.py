@@ -48,7 +48,9 @@ async def _import(app: WiredeskApp, pilot: Pilot[object], what: str) -> str:
     await pilot.press("enter")
     summary = app.screen.query_one("#import-summary")
     await until(pilot, lambda: "failed" in str(summary.content), "the import summary")
-    return " ".join(row.strip() for row in app.screen.query_one("#import-log", WrappedLog).rows if row.strip())
+    log = app.screen.query_one("#import-log", WrappedLog)
+    await until(pilot, lambda: any(row.strip() for row in log.rows), "the import log")  # laid out after the summary
+    return " ".join(row.strip() for row in log.rows if row.strip())
 
 
 async def test_a_servers_escape_sequences_never_reach_the_apps_terminal(server: HostileServer, tmp_path: Path):
@@ -97,7 +99,9 @@ async def test_links_out_of_the_folder_are_skipped_and_said(tmp_path: Path) -> N
         summary = app.screen.query_one("#import-summary")
         await until(pilot, lambda: "imported" in str(summary.content), "the import summary")
         assert "1 imported" in str(summary.content) and "0 failed" in str(summary.content)
-        log = " ".join(row.strip() for row in app.screen.query_one("#import-log", WrappedLog).rows)
+        widget = app.screen.query_one("#import-log", WrappedLog)
+        await until(pilot, lambda: "imported" in " ".join(widget.rows), "the import log")  # laid out after the summary
+        log = " ".join(row.strip() for row in widget.rows)
         assert "skipped   key.txt: a link to outside the folders named: not followed" in log
         assert "\x1b" not in log
     assert len(store) == 1  # the story, not the key

@@ -169,3 +169,24 @@ async def test_readable_at_80_by_24(lib: Library) -> None:
         plot = screen.query_one(WeeklyPlot)
         assert plot.size.height >= 10 and plot.size.width >= 60
         assert plot._x_formatter.get_labels_for_ticks([1.0, 2.0]) == ["26W10", "26W11"]  # ISO weeks on the x axis
+        key = screen.query_one("#weekly-key")
+        assert str(key.content) == "o Ana Berg   x Tor Lind" and key.size.width <= 80  # under the plot, whole
+
+
+async def test_the_weekly_plot_keeps_weeks_without_quotes_in_their_place_and_names_every_marker() -> None:
+    from textual.app import App, ComposeResult
+
+    class PlotApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield WeeklyPlot()
+
+    names = ["Speaker Number One", "Speaker Two", "Third Speaker Name", "Fourth Speaker", "Fifth Of Them"]
+    async with PlotApp().run_test(size=(80, 24)) as pilot:
+        plot = pilot.app.query_one(WeeklyPlot)
+        plot.show(["2025-W52", "2026-W01", "2026-W09"], [(name, [1, 0, n + 1]) for n, name in enumerate(names)])
+        first = plot._datasets[0]
+        assert list(first.x) == [1, 10] and list(first.y) == [1, 1]  # 2026-W09 is nine weeks after 2025-W52
+        assert plot._x_formatter.get_labels_for_ticks([1.0, 2.0, 10.0]) == ["25W52", "26W01", "26W09"]
+        assert str(plot.key) == "   ".join(f"{m} {name}" for m, name in zip("ox+*#", names, strict=True))
+        plot.show([], [])
+        assert str(plot.key) == "no quotes" and not plot._datasets

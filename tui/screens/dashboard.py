@@ -61,6 +61,7 @@ class DashboardScreen(Screen):
         & > #stats-summary { height: auto; padding: 0 1; background: $panel; }
         & > TabbedContent { height: 1fr; }
         & StatsList { height: 1fr; }
+        & #weekly-key { height: auto; padding: 0 1 0 10; }
     }
     """
 
@@ -85,6 +86,7 @@ class DashboardScreen(Screen):
                     yield StatsList(by, heading, id=f"{pane}-list")
             with TabPane("Per week", id="weekly"):
                 yield WeeklyPlot(id="weekly-plot")
+                yield Static(id="weekly-key", markup=False)  # which marker is whom, wrapped at any width
             with TabPane("Together", id="together"):
                 yield PairList(id="together-list")
         yield Footer()
@@ -127,15 +129,20 @@ class DashboardScreen(Screen):
             summary.update(Text(clean_line(chosen.errors[0]) if chosen.errors else "", style="bold"))
             for _, _, pane, _ in TABLES:
                 self.query_one(f"#{pane}-list", StatsList).set_rows([])
-            self.query_one(WeeklyPlot).show([], [])
+            self._plot([], [])
             self.query_one(PairList).set_pairs([])
             return
         summary.update(self._summary(chosen, figures))
         for rows, (_, _, pane, _) in zip((figures.speakers, figures.types, figures.agencies), TABLES, strict=True):
             self.query_one(f"#{pane}-list", StatsList).set_rows(rows)
         labels = {row.key: row.label for row in figures.speakers}
-        self.query_one(WeeklyPlot).show(figures.weeks, [(labels[k], c) for k, c in figures.weekly.items()])
+        self._plot(figures.weeks, [(labels[k], c) for k, c in figures.weekly.items()])
         self.query_one(PairList).set_pairs(figures.pairs)
+
+    def _plot(self, weeks: list[str], series: list[tuple[str, list[int]]]) -> None:
+        plot = self.query_one(WeeklyPlot)
+        plot.show(weeks, series)
+        self.query_one("#weekly-key", Static).update(plot.key)
 
     def _summary(self, chosen: Chosen, figures: Overview) -> Text:
         stories = "every story" if chosen.stories is None else f"{len(chosen.stories):,} stories"

@@ -17,6 +17,7 @@ __all__ = [
     "CONNECTORS",
     "STOPWORDS",
     "TITLES",
+    "TITLE_SURNAMES",
     "classify",
     "guess_type",
     "head_type",
@@ -43,6 +44,8 @@ TITLES = _words(
     Education Environment Labour Labor Transport Culture Tourism Sports Digital Home State Acting Former Opposition
     Chief-of-staff Affairs Officer Operating Financial Technology Marketing Commercial Managing Manager"""
 )
+#: Title words that are also surnames, last in a name after a given name ("Tomas King", "Ana Bishop").
+TITLE_SURNAMES = _words("King Bishop Major Marshal Judge Chancellor Speaker Pope")
 #: Title words that name the role itself; a title needs one of them (not only "Foreign" or "Acting").
 TITLE_HEADS = TITLES - _words(
     """Vice Prime Deputy Acting Former Opposition Foreign Interior Defence Defense Finance Economy Trade Health Energy
@@ -252,6 +255,8 @@ def _classify(words: tuple[str, ...]) -> tuple[str, int]:
         return "person", 1  # a judge: "Justice" is a title here, not a ministry's word
     # a title and a name: "Deputy Agriculture Minister Yelena Orlova", "Kestovan Prime Minister Ivo Maric"
     heads = [i for i, w in enumerate(words) if is_title_head(w)]
+    if len(heads) > 1 and heads[-1] == len(words) - 1 and words[-1] in TITLE_SURNAMES and not is_title(words[-2]):
+        heads.pop()  # "General Manager Tomas King": a surname, after a given name
     if heads:  # the name: after the last title head, and after "of …" ("Secretary of State Antony Blinken")
         at = heads[-1] + 1
         joins = [i for i in range(at, len(words)) if words[i] in ("of", "for", "the", "and")]

@@ -13,6 +13,7 @@ from annotations.registry import Registry
 from annotations.suggest.context import Context
 from annotations.suggest.lexicon import Lexicon, lexicon
 from annotations.suggest.model import Suggestion
+from annotations.suggest.names import TITLE_SURNAMES, classify, is_title
 from annotations.suggest.phrases import CONNECTORS, DETERMINERS, LEADERS, Tok, possessive
 from annotations.suggest.salience import PRONOUN_REACH, Entity, Salience, Speaker
 
@@ -88,7 +89,8 @@ class Speakers(Salience):
                 run = toks[i:j]
                 roles = {t.low.rstrip(".") for t in run if self._title(t.low)}
                 name = run[1:]
-                while name and (self._title(name[0].low) or name[0].low in lex.organisation):
+                # the rest of the title: "Operating Officer" after "Chief" (a title's words as names.TITLES has them)
+                while name and (self._title(name[0].low) or name[0].low in lex.organisation or is_title(name[0].text)):
                     name = name[1:]
                 if name and not any(t.low in lex.organisation or possessive(t) for t in name):
                     self._add(self._joined(name), "person", name[0].start, name[-1].end, roles)
@@ -236,9 +238,10 @@ class Speakers(Salience):
                 words = words[1:]  # "China's Ministry of Commerce"
             return self._named(words, type_, at, {w for w in lows if w in lex.organisation})
         name: list[Tok] = []
+        surname = self._title_surname(words)
         for tok in reversed(words):
             bare = tok.low.rstrip(".")
-            is_name = tok.cap and not self._title(bare) and tok.low not in lex.organisation
+            is_name = (tok.cap and not self._title(bare) and tok.low not in lex.organisation) or tok is surname
             if (is_name and not possessive(tok)) or (tok.low in CONNECTORS and name):
                 name.append(tok)
             else:
@@ -246,7 +249,7 @@ class Speakers(Salience):
         while name and name[-1].low in CONNECTORS:
             name.pop()
         name.reverse()
-        roles = {t.low.rstrip(".") for t in words if self._title(t.low)}
+        roles = {t.low.rstrip(".") for t in words if self._title(t.low) and t is not surname}
         k = len(words) - len(name)
         before = bisect.bisect_left(self._tok_starts, name[0].start) - 1 if name else -1
         after_and = k == 0 and before >= 0 and self.toks[before].low in ("and", "&")  # "of Works and Housing X Y"
@@ -280,6 +283,16 @@ class Speakers(Salience):
                 return Speaker("", None, "", words[0].start, words[-1].end, "anonymous")
             return None
         return self._named(name, "person" if roles or len(name) > 1 else "", at, roles)
+
+    def _title_surname(self, words: list[Tok]) -> Tok | None:
+        """The last word when it is a title word used as a surname after a given name ("Tomas King"; not
+        "Kestovan President" or "Foreign Minister"), else None."""
+        if len(words) < 2 or words[-1].text not in TITLE_SURNAMES:
+            return None
+        given = words[-2]
+        if not given.cap or self._title(given.low) or given.low in self.lex.organisation or possessive(given):
+            return None
+        return words[-1] if classify([given.text, words[-1].text])[0] == "person" else None
 
     def ends_in_name(self, np: list[Tok]) -> bool:
         """True if the phrase ends in a person's name: two capitalised words, no title or head word."""

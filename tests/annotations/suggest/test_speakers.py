@@ -28,6 +28,12 @@ def speaker_of(*paragraphs: str) -> tuple[str, str]:
         ('"Go," Pedro Sanz, a lawyer for the family, said.', "Pedro Sanz", "person"),
         ('Foreign Minister Ana Diaz said: "Go."', "Ana Diaz", "person"),
         ('"Go," the opposition said.', "opposition", "group"),
+        ('"Go," Chief Operating Officer Mara Vint told reporters.', "Mara Vint", "person"),
+        ('"Go," Chief Financial Officer Ole Brek said.', "Ole Brek", "person"),
+        ('"Go," General Manager Tomas King said.', "Tomas King", "person"),
+        ('"Go," said Tomas King.', "Tomas King", "person"),
+        ('"Go," Mayor Ana Bishop said.', "Ana Bishop", "person"),
+        ('"Go," said Sara Major, a lawyer.', "Sara Major", "person"),
     ],
 )
 def test_the_named_speaker_of_the_sentence(sentence: str, name: str, type_: str) -> None:

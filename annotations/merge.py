@@ -460,7 +460,8 @@ def _plan_threads(
         else:
             result.thread_edits.append((None, tomb))
             report.add("thread_tombstones_recorded")
-    owner = {ann_id: t.id for t in after.values() if t is not None for ann_id in t.ids}
+    leaving = {ann_id for there in threads.values() for ann_id in _unlinked_there(after.get(there.id), there)}
+    owner = {ann_id: t.id for t in after.values() if t is not None for ann_id in t.ids if ann_id not in leaving}
 
     def usable(thread_id: str, ann_id: str) -> bool:
         if ann_id in gone:
@@ -513,6 +514,14 @@ def _plan_threads(
     ]
     result.thread_edits.extend(changed)
     result.thread_edits.extend(buried(changed, store.thread_tombstone, given))
+
+
+def _unlinked_there(mine: Thread | None, there: Thread) -> set[str]:
+    """The claims of thread `mine` that `there` took out after they were linked here (a tie: the unlink)."""
+    if mine is None:
+        return set()
+    out = dict(there.unlinked)
+    return {m.annotation for m in mine.members if m.annotation in out and out[m.annotation] >= m.linked}
 
 
 def _later(edited: str, deleted: str, modified: str) -> bool:

@@ -469,6 +469,19 @@ def test_an_unlink_and_a_deletion_there_apply_here(tmp_path: Path, store: Store)
     assert not changed and report["thread_tombstones_present"] == 1
 
 
+def test_a_claim_moved_to_another_thread_there_moves_here(tmp_path: Path, store: Store) -> None:
+    _, thread = linked(store)
+    with Store(tmp_path / "other") as other:
+        merge.merge_file(other, _export_to(store, tmp_path / "a.json"))
+        moved = claim_threads.link(History(other), DENIED, title="Operators deny")  # out of the thread, into a new one
+        theirs = _export_to(other, tmp_path / "b.json")
+    report, changed = merge.merge_file(store, theirs)
+    assert changed and report["unlinks_applied"] == 1 and report["threads_added"] == 1 and not report.notes
+    assert store.thread(thread.id).ids == (REOPEN.id,)  # type: ignore[union-attr]
+    assert store.thread_of(DENIED.id) == moved
+    assert not merge.merge_file(store, theirs)[1]
+
+
 def test_an_unlink_or_a_deletion_there_yields_to_a_later_edit_here(tmp_path: Path, store: Store) -> None:
     _, thread = linked(store)
     unlinked, deleted, _tombs = _undone_there(store, tmp_path)

@@ -549,6 +549,18 @@ def test_undo_of_an_unlink_or_a_thread_deletion_restores_it_exactly(store: Store
     assert store.thread(thread.id) == thread
 
 
+def test_unlinks_and_thread_tombstones_survive_restart(data_dir: Path, store: Store) -> None:
+    history, thread = linked(store)
+    other = claim_threads.link(history, CATCH)
+    claim_threads.unlink(history, DENIED.id)
+    claim_threads.unlink(history, CATCH.id)
+    kept, tombs = store.thread(thread.id), store.thread_tombstones()
+    assert kept is not None and kept.unlinked and [t.id for t in tombs] == [other.id]
+    store.close()
+    with Store(data_dir, read_only=True) as again:
+        assert again.thread(thread.id) == kept and again.thread_tombstones() == tombs
+
+
 def test_a_thread_deletion_from_the_command_line_is_undone_in_the_app(store: Store) -> None:
     _, thread = linked(store)
     cli = History(store, hand_over=True)

@@ -77,7 +77,8 @@ def link(
 
 
 def unlink(history: History, ann_id: str) -> Thread:
-    """Take a claim out of its thread (the thread goes with its last claim); one step. Returns the thread as it was."""
+    """Take a claim out of its thread (remembered in its `unlinked`; the thread goes with its last claim, leaving a
+    tombstone); one step. Returns the thread as it was."""
     store = history.store
     thread = store.thread_of(ann_id)
     if thread is None:
@@ -97,7 +98,8 @@ def retitle(history: History, thread_id: str, title: str) -> Thread:
 
 
 def merge_threads(history: History, source_id: str, target_id: str) -> Thread:
-    """Move every claim of thread `source` into `target` (in their order, after its own), and delete `source`."""
+    """Move every claim of thread `source` into `target` (in their order, after its own), and delete `source` (it
+    leaves a tombstone, so a merge does not bring it back)."""
     store = history.store
     source, target = store.thread(source_id), store.thread(target_id)
     if source is None or target is None:

@@ -26,7 +26,7 @@ from annotations.store import Store
 from annotations.store.atomic import write_atomic
 from annotations.store.files import StoreError, intruder
 from annotations.store.tagstore import Edit, Subject
-from annotations.threads import Thread
+from annotations.threads import Thread, ThreadTombstone
 
 __all__ = ["MAX_STEPS", "STEPS_FILE", "Handed", "check_current", "forget", "load", "record"]
 
@@ -40,10 +40,11 @@ Tombstones = Mapping[str, Mapping[str, str] | None]
 #: A step as handed over: its id in the file, edits, label, tombstones before and after.
 Handed = tuple[str, tuple[Edit, ...], str, Tombstones, Tombstones]
 
-_KINDS: dict[str, type[Annotation] | type[Actor] | type[Thread]] = {
+_KINDS: dict[str, type[Annotation] | type[Actor] | type[Thread] | type[ThreadTombstone]] = {
     "annotation": Annotation,
     "actor": Actor,
     "thread": Thread,
+    "thread_tombstone": ThreadTombstone,
 }
 
 
@@ -54,7 +55,7 @@ def _path(store: Store) -> Path:
 def _item(item: Subject | None) -> dict[str, Any] | None:
     if item is None:
         return None
-    kind = "annotation" if isinstance(item, Annotation) else "thread" if isinstance(item, Thread) else "actor"
+    kind = next((k for k, t in _KINDS.items() if isinstance(item, t)), "actor")
     return {"kind": kind, "data": item.to_dict()}
 
 
@@ -131,7 +132,7 @@ def _write(store: Store, lines: list[str]) -> None:
 def record(store: Store, edits: tuple[Edit, ...], label: str, before: Tombstones, after: Tombstones) -> None:
     """Add a step the command line made (of annotations, registry entries and claim threads only) for the app to
     undo."""
-    if not all(isinstance(i, Annotation | Actor | Thread) for edit in edits for i in edit if i is not None):
+    if not all(isinstance(i, tuple(_KINDS.values())) for edit in edits for i in edit if i is not None):
         return
     step = {
         "id": str(uuid.uuid4()),
@@ -161,6 +162,8 @@ def check_current(store: Store, edits: tuple[Edit, ...], label: str) -> None:
             now = store.annotation(subject.id)
         elif isinstance(subject, Thread):
             now = store.thread(subject.id)
+        elif isinstance(subject, ThreadTombstone):
+            now = store.thread_tombstone(subject.id)
         else:
             now = store.actor(subject.id)
         if now != after:

@@ -26,7 +26,7 @@ from annotations.registry import merge_edits
 from annotations.store import Store
 from annotations.store.rejections import Rejection
 from annotations.store.tagstore import Edit, Subject
-from annotations.threads import detached
+from annotations.threads import buried, detached
 from stories.model import Story
 from stories.text import clean_line
 
@@ -136,8 +136,10 @@ class History:
 
     def do(self, edits: list[Edit], label: str) -> Change:
         """Apply `edits` as one undoable step. A claim the step deletes (or makes another kind) leaves its claim
-        thread in the same step (`annotations.threads.detached`): undo puts it back."""
+        thread in the same step (`annotations.threads.detached`), and a thread it deletes leaves a tombstone
+        (`annotations.threads.buried`): undo puts them back as they were."""
         edits = [*edits, *detached(edits, self.store.thread_of)]
+        edits.extend(buried(edits, self.store.thread_tombstone))
         ids = {item.id for edit in edits for item in edit if isinstance(item, Annotation)}
         before = {key: self.store.tombstone(key) for key in ids}
         self.store.apply(edits)

@@ -10,8 +10,12 @@ deletion, and an incoming tombstone deletes the annotation here unless it was ed
 Registry entries match by id, else by name or alias (case and accents ignored): the incoming annotations then
 link to the entry here. Claim threads (`annotations.threads`) match by id: one new here is added, one both sides
 have takes the later edit and the claims only the other side linked; a claim is never put in two threads (the
-thread here keeps it: a note says so), and a claim the merge deletes leaves its thread (threads leave no tombstone:
-one deleted here comes back from a file that has it). Rejected suggestions
+thread here keeps it: a note says so), and a claim the merge deletes leaves its thread. Thread deletions travel
+like annotations': a thread deleted here (its tombstone) comes back only if edited there after the deletion, and
+one deleted there is deleted here unless edited here after (a tie keeps this library's); a claim unlinked here
+(the thread's `unlinked`) comes back only if linked there after the unlink, and one unlinked there leaves the
+thread here unless linked here after. Each such case is counted, the ones where the later side won named in the
+notes; incoming thread tombstones and unlinks are kept here, so they keep travelling. Rejected suggestions
 (`annotations.store.rejections`) are left out: they are the judgement of the library they were made in, and an
 export does not carry them.
 
@@ -22,7 +26,7 @@ interrupted by a crash is completed by running it again: merging is idempotent.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -32,7 +36,7 @@ from annotations.merge_input import MergeError, check, has_story, parse, read_ex
 from annotations.model import Annotation
 from annotations.store import Store
 from annotations.store.tagstore import Edit
-from annotations.threads import Thread, detached
+from annotations.threads import Member, Thread, ThreadTombstone, buried, detached
 from stories.model import Story, short_id
 from stories.text import clean_line
 
@@ -101,9 +105,13 @@ class Report:
             ),
             "tombstones: " + tally(("tombstones_recorded", "recorded"), ("tombstones_present", "already here")),
             *(
-                ["threads: " + tally(*((k, k.removeprefix("threads_")) for k in _THREAD_COUNTS))]
-                if any(self[k] for k in _THREAD_COUNTS)
-                else []
+                title + tally(*counts)
+                for title, counts in (
+                    ("threads: ", _THREAD_COUNTS),
+                    ("thread deletions: ", _THREAD_DELETIONS),
+                    ("claims unlinked: ", _UNLINKS),
+                )
+                if any(self[k] for k, _ in counts)
             ),
             "registry: "
             + tally(
@@ -129,7 +137,27 @@ class Report:
         return out
 
 
-_THREAD_COUNTS = ("threads_added", "threads_updated", "threads_same", "threads_kept")
+_THREAD_COUNTS = (
+    ("threads_added", "added"),
+    ("threads_updated", "updated"),
+    ("threads_same", "same"),
+    ("threads_kept", "kept"),
+)
+_THREAD_DELETIONS = (
+    ("threads_deleted", "applied"),
+    ("threads_spared", "kept (edited here later)"),
+    ("threads_refused", "resurrection refused"),
+    ("threads_revived", "back (edited there later)"),
+    ("threads_emptied", "emptied"),
+    ("thread_tombstones_recorded", "tombstones recorded"),
+    ("thread_tombstones_present", "already here"),
+)
+_UNLINKS = (
+    ("unlinks_applied", "applied"),
+    ("unlinks_kept", "kept out"),
+    ("relinked", "back (linked there later)"),
+    ("unlinks_outlived", "kept in (linked here later)"),
+)
 
 
 @dataclass
@@ -167,7 +195,7 @@ def plan(store: Store, data: Mapping[str, Any], source: str, *, dry_run: bool = 
     report.add("stories_added", len(result.stories))
     mapping = _plan_registry(store, incoming.actors, result)
     _plan_annotations(store, incoming.annotations, incoming.tombstones, mapping, result)
-    _plan_threads(store, incoming.threads, result)
+    _plan_threads(store, incoming.threads, incoming.thread_tombstones, result)
     return result
 
 
@@ -395,9 +423,11 @@ def _plan_deletion(here: Annotation, tomb: dict[str, str], result: Plan) -> None
         report.add("tombstoned")
 
 
-def _plan_threads(store: Store, threads: Mapping[str, Thread], result: Plan) -> None:
-    """Thread edits into `result`: the claims the merge deletes leave their threads, then each incoming thread is
-    added or joined with the one here (see the module docstring)."""
+def _plan_threads(
+    store: Store, threads: Mapping[str, Thread], tombs: Mapping[str, ThreadTombstone], result: Plan
+) -> None:
+    """Thread edits into `result`: the claims the merge deletes leave their threads, the threads deleted there go
+    here, then each incoming thread is added or joined with the one here (see the module docstring)."""
     report = result.report
     edits = [edit for edit, _ in result.steps if edit is not None]
     live = {a.id: a.kind for a in (after for _, after in edits) if isinstance(a, Annotation)}
@@ -406,7 +436,32 @@ def _plan_threads(store: Store, threads: Mapping[str, Thread], result: Plan) -> 
     after: dict[str, Thread | None] = dict(here)
     for old, new in detached(edits, store.thread_of):
         after[old.id] = new
-    owner = {ann_id: t.id for t in after.values() if t is not None for ann_id in t.ids}
+    dead = {t.id: t for t in store.thread_tombstones() if t.id not in here}  # one of a live thread is no matter
+    given: dict[str, ThreadTombstone] = {}  # tombstones from there, recorded here
+    for tomb in tombs.values():
+        if tomb.id in threads:  # a tombstone of a thread the file has: ignored
+            continue
+        mine = after.get(tomb.id)
+        if mine is not None:
+            if _later(mine.modified, tomb.deleted, tomb.modified):
+                report.add("threads_spared")
+                report.notes.append(
+                    f"thread {tomb.id[:8]}: deleted there {tomb.deleted}, but edited here later ({mine.modified}); kept"
+                )
+                continue
+            after[tomb.id] = None
+            given[tomb.id] = tomb
+            report.add("threads_deleted")
+        elif tomb.id in dead:
+            report.add("thread_tombstones_present")
+        elif tomb.id in here:  # its claims all deleted by this merge: it goes, with this tombstone
+            given[tomb.id] = tomb
+            report.add("thread_tombstones_recorded")
+        else:
+            result.thread_edits.append((None, tomb))
+            report.add("thread_tombstones_recorded")
+    leaving = {ann_id for there in threads.values() for ann_id in _unlinked_there(after.get(there.id), there)}
+    owner = {ann_id: t.id for t in after.values() if t is not None for ann_id in t.ids if ann_id not in leaving}
 
     def usable(thread_id: str, ann_id: str) -> bool:
         if ann_id in gone:
@@ -427,31 +482,97 @@ def _plan_threads(store: Store, threads: Mapping[str, Thread], result: Plan) -> 
             report.add("threads_same")
             continue
         if mine is None:
-            if there.id in here:  # all its claims deleted by this merge: it stays gone
+            if there.id in here:  # all its claims deleted by this merge, or deleted there: it stays gone
+                continue
+            buried_here = dead.get(there.id)
+            if buried_here is not None and there.modified <= buried_here.deleted:  # a tie keeps it deleted
+                report.add("threads_refused")
                 continue
             members = tuple(m for m in there.members if usable(there.id, m.annotation))
             if members:
                 after[there.id] = replace(there, members=members)
                 owner.update(dict.fromkeys((m.annotation for m in members), there.id))
-                report.add("threads_added")
+                report.add("threads_added" if buried_here is None else "threads_revived")
+                if buried_here is not None:
+                    report.notes.append(
+                        f"thread {there.id[:8]}: deleted here {buried_here.deleted}, edited there later"
+                        f" ({there.modified}); back"
+                    )
             continue
-        winner, loser = (there, mine) if there.modified > mine.modified else (mine, there)
-        members = tuple(m for m in winner.members if m.annotation in set(mine.ids) or usable(there.id, m.annotation))
-        extra = tuple(
-            m
-            for m in loser.members
-            if m.annotation not in {x.annotation for x in members} and usable(there.id, m.annotation)
-        )
-        joined = replace(winner, members=(*members, *extra))
+        joined = _joined(mine, there, usable, report)
         if joined == mine:
             report.add("threads_kept")
             continue
         after[there.id] = joined
+        if joined is None:
+            report.add("threads_emptied")
+            continue
         owner.update(dict.fromkeys(joined.ids, there.id))
         report.add("threads_updated")
-    for thread_id, thread in after.items():
-        if thread != here.get(thread_id):
-            result.thread_edits.append((here.get(thread_id), thread))
+    changed: list[Edit] = [
+        (here.get(thread_id), thread) for thread_id, thread in after.items() if thread != here.get(thread_id)
+    ]
+    result.thread_edits.extend(changed)
+    result.thread_edits.extend(buried(changed, store.thread_tombstone, given))
+
+
+def _unlinked_there(mine: Thread | None, there: Thread) -> set[str]:
+    """The claims of thread `mine` that `there` took out after they were linked here (a tie: the unlink)."""
+    if mine is None:
+        return set()
+    out = dict(there.unlinked)
+    return {m.annotation for m in mine.members if m.annotation in out and out[m.annotation] >= m.linked}
+
+
+def _later(edited: str, deleted: str, modified: str) -> bool:
+    """Whether an edit here at `edited` outlives a deletion there at `deleted` of what was last changed at
+    `modified` (a tie keeps this library's, unless its edit is the one the deletion saw)."""
+    return edited > deleted or (edited == deleted and edited != modified)
+
+
+def _joined(mine: Thread, there: Thread, usable: Callable[[str, str], bool], report: Report) -> Thread | None:
+    """A thread both sides have, joined: the later edit's title and statuses, the claims either side linked except
+    those unlinked on the other side after they were linked (None: no claim is left)."""
+    winner, loser = (there, mine) if there.modified > mine.modified else (mine, there)
+    mine_at = {m.annotation: m.linked for m in mine.members}
+    here_out, there_out = dict(mine.unlinked), dict(there.unlinked)
+
+    def stays(m: Member) -> bool:
+        ann_id = m.annotation
+        if ann_id in mine_at:
+            out = there_out.get(ann_id)
+            if out is None:
+                return True
+            if out >= mine_at[ann_id]:  # a tie: the unlink was the later step
+                report.add("unlinks_applied")
+                return False
+            report.add("unlinks_outlived")
+            report.notes.append(
+                f"claim {ann_id[:8]}: unlinked from thread {mine.id[:8]} there {out}, linked here later"
+                f" ({mine_at[ann_id]}); kept in it"
+            )
+            return True
+        out = here_out.get(ann_id)
+        if out is not None:
+            if m.linked <= out:  # a tie: the unlink was the later step
+                report.add("unlinks_kept")
+                return False
+            report.add("relinked")
+            report.notes.append(
+                f"claim {ann_id[:8]}: unlinked from thread {mine.id[:8]} here {out}, linked there later"
+                f" ({m.linked}); back in it"
+            )
+        return usable(there.id, ann_id)
+
+    members = tuple(m for m in winner.members if stays(m))
+    taken = {m.annotation for m in members} | {m.annotation for m in winner.members}
+    extra = tuple(m for m in loser.members if m.annotation not in taken and stays(m))
+    if not members and not extra:
+        return None
+    unlinked = {**here_out}
+    for ann_id, when in there_out.items():
+        unlinked[ann_id] = max(when, unlinked.get(ann_id, when))
+    return replace(winner, members=(*members, *extra), unlinked=tuple(unlinked.items()))
 
 
 # --- writing --------------------------------------------------------------------------------------------

@@ -2,12 +2,13 @@
 input, so every field of it is checked and normalised as an import would be.
 
 `read_export` reads a file (a regular file of sane size) and checks its format version. `parse` turns its lists
-into stories, registry entries, annotations and tombstones by id, each field checked on its own: ids must be ids
-(a UUID or a hex digest, lower-cased; a story's the SHA-256 of its text), dates ISO 8601 (written as import
-writes them), numbers whole and in range, words from their vocabulary, free text cleaned by `clean_line` /
-`clean_text` as import cleans it. A story's text is what its id is the hash of: it is not cleaned but must
-already be as import makes it. `check` checks the items against the library (stories known, spans matching
-their story's text, links to entries that exist) and takes each annotation's context from its story's text.
+into stories, registry entries, annotations, tombstones, claim threads and their tombstones by id, each field
+checked on its own: ids must be ids (a UUID or a hex digest, lower-cased; a story's the SHA-256 of its text), dates
+ISO 8601 (written as import writes them), numbers whole and in range, words from their vocabulary, free text
+cleaned by `clean_line` / `clean_text` as import cleans it. A story's text is what its id is the hash of: it is
+not cleaned but must already be as import makes it. `check` checks the items against the library (stories known,
+spans matching their story's text, links to entries that exist) and takes each annotation's context from its
+story's text.
 
 Each raises MergeError with one line naming the first problem; a value from the file is cleaned and shortened
 before it is shown (`shown`). None of them writes anything.
@@ -29,7 +30,7 @@ from typing import Any, TypeVar
 from annotations.actors import ACTOR_TYPES, Actor, fold_name
 from annotations.model import CONTEXT, FORMS, KINDS, STATUSES, Annotation, AnnotationError, Carried
 from annotations.store import Store, StoreError
-from annotations.threads import THREAD_STATUSES, Member, Thread
+from annotations.threads import THREAD_STATUSES, Member, Thread, ThreadTombstone
 from stories.dates import iso_date
 from stories.model import BLOCK_KINDS, Block, Story, StoryError, StoryMeta, short_id
 from stories.text import clean_line, clean_text
@@ -94,7 +95,7 @@ def read_export(path: Path) -> dict[str, Any]:
             f"{name} is a wiredesk export of format version {shown(version)}; this wiredesk merges version "
             f"{FORMAT_VERSION} (export it again with `wiredesk export --format json`)"
         )
-    for key in ("actors", "stories", "annotations", "deleted", "threads"):
+    for key in ("actors", "stories", "annotations", "deleted", "threads", "deleted_threads"):
         if not isinstance(data.setdefault(key, []), list):
             raise MergeError(f"{name}: {key} is {shown(data[key])}, not a list")
     return data
@@ -285,6 +286,7 @@ class Incoming:
     annotations: dict[str, Annotation]
     tombstones: dict[str, dict[str, str]]  # id, story_id, deleted, modified
     threads: dict[str, Thread] = dataclasses.field(default_factory=dict)
+    thread_tombstones: dict[str, ThreadTombstone] = dataclasses.field(default_factory=dict)
 
 
 def parse(data: Mapping[str, Any]) -> Incoming:
@@ -295,6 +297,7 @@ def parse(data: Mapping[str, Any]) -> Incoming:
         _items(data, "annotations", "annotation", _annotation),
         _items(data, "deleted", "tombstone", _tombstone),
         _items(data, "threads", "claim thread", _thread) if "threads" in data else {},
+        _items(data, "deleted_threads", "thread tombstone", _thread_tombstone) if "deleted_threads" in data else {},
     )
 
 
@@ -451,6 +454,35 @@ def _members(value: Any) -> tuple[Member, ...]:
     return tuple(found)
 
 
+def _unlinked(value: Any) -> tuple[tuple[str, str], ...]:
+    """A thread's claims taken out of it: {claim id: when}."""
+    if not isinstance(value, dict):
+        raise _Bad(f"is {shown(value)}, not an object of claim ids and dates")
+    found = []
+    for key, when in value.items():
+        try:
+            ann_id = _an_id(key)
+        except _Bad:
+            raise _Bad(f"names {shown(key)}, not a claim id") from None
+        try:
+            found.append((ann_id, _date(when)))
+        except _Bad as exc:
+            raise _Bad(f"date of claim {ann_id[:8]}: {exc}") from None
+    return tuple(found)
+
+
+def _ids(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise _Bad(f"is {shown(value)}, not a list")
+    found = []
+    for i, item in enumerate(value, 1):
+        try:
+            found.append(_an_id(item))
+        except _Bad as exc:
+            raise _Bad(f"#{i}: {exc}") from None
+    return tuple(found)
+
+
 def _thread(raw: dict[str, Any]) -> Thread:
     title = _field(raw, "title", _line)
     if not title:
@@ -461,9 +493,19 @@ def _thread(raw: dict[str, Any]) -> Thread:
         members=_field(raw, "members", _members),
         created=_field(raw, "created", _date),
         modified=_field(raw, "modified", _date),
+        unlinked=_field(raw, "unlinked", _unlinked, ()),
     )
     made.check()  # a title, a member, each claim once
     return Thread.from_dict(made.to_dict())  # the title cut as the app cuts it
+
+
+def _thread_tombstone(raw: dict[str, Any]) -> ThreadTombstone:
+    return ThreadTombstone(
+        id=_field(raw, "id", _an_id),
+        deleted=_field(raw, "deleted", _date),
+        modified=_field(raw, "modified", _date_or_empty, ""),
+        claims=_field(raw, "claims", _ids, ()),
+    )
 
 
 # --- against the library -------------------------------------------------------------------------------------

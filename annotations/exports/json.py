@@ -2,8 +2,9 @@
 of each.
 
 `threads` lists the claim threads (`annotations.threads`) of the exported claims, each with only those of its
-members that are exported, oldest first. `deleted` lists the tombstones of deleted annotations (so a merge
-elsewhere does not bring them back).
+members that are exported (and of its `unlinked` claims, those of exported stories), oldest first. `deleted` lists the
+tombstones of deleted annotations (so a merge elsewhere does not bring them back), `deleted_threads` those of the
+deleted claim threads that held a claim of an exported story.
 `actors` is the whole registry, entries merged into another included (their `merged_into` says which); an
 annotation's `speaker`, `actor` and `claimant` are registry ids. The document holds no time of export and lists
 everything in a fixed order, so two exports of the same library state are byte-identical. It is written piece by
@@ -32,6 +33,7 @@ SINGLE_FILE = True
 EXTENSION = ".json"
 replaceable = writes_no_folder  # one file: never a folder to replace
 #: 2: the actor registry (`actors`), the annotations' kind-specific fields, tombstones (`deleted`); no time.
+#: Added since, still format 2 (a reader without them takes none): `threads`, their `unlinked`, `deleted_threads`.
 FORMAT_VERSION = 2
 
 
@@ -53,8 +55,9 @@ class _Array:
 
 
 def write(store: Store, out: TextIO, selection: Iterable[Selected]) -> int:
-    """Write the registry, the selected stories with their annotations, and the tombstones of deleted
-    annotations of those stories; returns the number of annotations."""
+    """Write the registry, the selected stories with their annotations and claim threads, and the tombstones of
+    deleted annotations of those stories and of deleted threads of their claims; returns the number of
+    annotations."""
     actors = sorted(store.actors(include_merged=True), key=lambda a: (fold_name(a.name), a.id))
     out.write("{\n")
     out.write(f'  "wiredesk_export": {FORMAT_VERSION},\n')
@@ -82,12 +85,27 @@ def write(store: Store, out: TextIO, selection: Iterable[Selected]) -> int:
     for thread in store.threads():
         if thread.id in threaded:
             kept = tuple(m for m in thread.members if m.annotation in threaded[thread.id])
-            threads.add(replace(thread, members=kept).to_dict())
+            unlinked = tuple((a, when) for a, when in thread.unlinked if _exported(store, a, ids))
+            threads.add(replace(thread, members=kept, unlinked=unlinked).to_dict())
     threads.close()
     deleted = _Array(out, "deleted")
     for tombstone in store.tombstones():
         if tombstone["story_id"] in ids:
             deleted.add(tombstone)
-    deleted.close(last=True)
+    deleted.close()
+    gone = _Array(out, "deleted_threads")
+    for dead in store.thread_tombstones():
+        if store.thread(dead.id) is None and any(_exported(store, a, ids) for a in dead.claims):
+            gone.add(dead.to_dict())
+    gone.close(last=True)
     out.write("}\n")
     return annotations.count
+
+
+def _exported(store: Store, ann_id: str, story_ids: set[str]) -> bool:
+    """Whether the annotation (or its tombstone) is of an exported story."""
+    ann = store.annotation(ann_id)
+    if ann is not None:
+        return ann.story_id in story_ids
+    tomb = store.tombstone(ann_id)
+    return tomb is not None and tomb["story_id"] in story_ids

@@ -44,7 +44,7 @@ from annotations.store.sync_state import SyncState
 from annotations.store.table import JournaledDB, TrackedTable, tracked, tracked_db
 from annotations.store.tagstore import ANNOTATIONS_FILE, Edit, TagStore
 from annotations.store.unread import UnreadMarks
-from annotations.threads import Thread
+from annotations.threads import Thread, ThreadTombstone
 from stories.model import Story, StoryMeta, short_id
 
 __all__ = [
@@ -519,6 +519,14 @@ class Store:
         tags = self.tags
         found = tags.thread_of.get(ann_id)
         return None if found is None else tags.threads.get(found)
+
+    def thread_tombstone(self, thread_id: str) -> ThreadTombstone | None:
+        """The tombstone of a deleted claim thread, or None."""
+        return self.tags.thread_tombstone(thread_id)
+
+    def thread_tombstones(self) -> list[ThreadTombstone]:
+        """Tombstones of deleted claim threads, oldest first."""
+        return self.tags.deleted_threads()
 
     # --- for the history and registry ---
 

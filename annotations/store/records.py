@@ -33,6 +33,7 @@ __all__ = [
     "RecordError",
     "StoryRecord",
     "ThreadRecord",
+    "ThreadTombstoneRecord",
     "TombstoneRecord",
     "record_type",
     "to_record",
@@ -221,13 +222,25 @@ class TombstoneRecord(Record):
 
 
 class ThreadRecord(Record):
-    """A claim thread (`annotations.threads`) at rest: members as {annotation, status, linked}, in linking order."""
+    """A claim thread (`annotations.threads`) at rest: members as {annotation, status, linked}, in linking order;
+    `unlinked`: {claim id: when} of the claims taken out of it (none in records written before)."""
 
     id: str
     title: str
     members: list[dict[str, str]] = []
     created: str = ""
     modified: str = ""
+    unlinked: dict[str, str] = {}
+
+
+class ThreadTombstoneRecord(Record):
+    """A deleted claim thread's id (`annotations.threads.ThreadTombstone`), kept so that merging a file that still
+    has the thread does not bring it back."""
+
+    id: str
+    deleted: str  # when (ISO 8601)
+    modified: str = ""  # the thread's last change before it was deleted
+    claims: list[str] = []  # the claims it held then
 
 
 class ActorTombstoneRecord(Record):

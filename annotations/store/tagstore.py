@@ -3,7 +3,8 @@
 
 Every change goes through `apply`, a list of edits (old, new) of annotations, registry entries, rejections
 (`annotations.store.rejections`), orphans and carries (`annotations.store.orphans`) and claim threads
-(`annotations.threads`, in a `threads` table of their own) that is checked as a whole,
+(`annotations.threads`, in a `threads` table of their own, and the tombstones of deleted ones in
+`thread_tombstones`) that is checked as a whole,
 then written with one journal line per table — registry additions first, registry
 deletions last, so a crash in between never leaves a link to a missing entry. `History` builds its undoable
 steps from the same edits.
@@ -30,12 +31,13 @@ from annotations.store.records import (
     AnnotationRecord,
     CarriedRecord,
     ThreadRecord,
+    ThreadTombstoneRecord,
     TombstoneRecord,
 )
 from annotations.store.rejections import KindAndSpan, RejectedIndex, Rejection, RejectionRecord
 from annotations.store.storage import LOOK, JournaledStorage, StoreError
 from annotations.store.table import tracked, tracked_db
-from annotations.threads import Thread
+from annotations.threads import Thread, ThreadTombstone
 from stories.model import Story
 
 __all__ = ["ANNOTATIONS_FILE", "Edit", "TagStore"]
@@ -43,8 +45,8 @@ __all__ = ["ANNOTATIONS_FILE", "Edit", "TagStore"]
 ANNOTATIONS_FILE = "annotations.json"
 
 #: What an edit changes: an annotation, a registry entry, a rejection, an orphan, a carry record, a curation
-#: decision (`annotations.store.decisions`) or a claim thread.
-Subject = Annotation | Actor | Rejection | Orphan | Carry | Decision | Thread
+#: decision (`annotations.store.decisions`), a claim thread or a deleted thread's tombstone.
+Subject = Annotation | Actor | Rejection | Orphan | Carry | Decision | Thread | ThreadTombstone
 #: One change: (before, after) of a Subject; None before = added, None after = deleted.
 Edit = tuple[Subject | None, Subject | None]
 
@@ -97,6 +99,7 @@ class TagStore:
                 "carries": CarryRecord,
                 "curation": DecisionRecord,
                 "threads": ThreadRecord,
+                "thread_tombstones": ThreadTombstoneRecord,
             },
             lean={"annotations": self.lean} if self.lean is not None else None,
             read_only=read_only,
@@ -119,6 +122,7 @@ class TagStore:
         self.curation = tracked(self.db, "curation")
         self.decided = DecisionIndex(Decision.from_record(rec) for rec in self.curation.records().values())
         self.threads_table = tracked(self.db, "threads")
+        self.thread_tombstones = tracked(self.db, "thread_tombstones")
         self.threads: dict[str, Thread] = {}
         self.thread_of: dict[str, str] = {}  # claim annotation id -> the id of its thread
         for thread_rec in self.threads_table.records().values():
@@ -269,9 +273,12 @@ class TagStore:
         carry_writes: list[tuple[str, dict[str, Any] | None]] = []
         decision_writes: list[tuple[str, dict[str, Any] | None]] = []
         thread_writes: list[tuple[str, dict[str, Any] | None]] = []
+        thread_tomb_writes: list[tuple[str, dict[str, Any] | None]] = []
         for before, after in edits:
             subject = after if after is not None else before
-            if isinstance(subject, Decision):
+            if isinstance(subject, ThreadTombstone):
+                thread_tomb_writes.append((subject.id, after.to_dict() if isinstance(after, ThreadTombstone) else None))
+            elif isinstance(subject, Decision):
                 if isinstance(after, Decision):
                     after.check()
                     self._check_text(after, f"curated {after.kind}", texts, story_of)
@@ -348,6 +355,7 @@ class TagStore:
                 (self.carries, carry_writes),
                 (self.curation, decision_writes),
                 (self.threads_table, thread_writes),
+                (self.thread_tombstones, thread_tomb_writes),
                 (self.actors, actor_drops),
             ):
                 if writes:
@@ -434,6 +442,16 @@ class TagStore:
     def deleted(self) -> list[dict[str, str]]:
         """Tombstones of deleted annotations (id, story_id, deleted, modified), oldest first."""
         return _oldest_first(self.tombstones.records().values())
+
+    def thread_tombstone(self, thread_id: str) -> ThreadTombstone | None:
+        """The tombstone of a deleted claim thread, or None."""
+        rec = self.thread_tombstones.find(thread_id)
+        return None if rec is None else ThreadTombstone.from_dict(rec.to_dict())
+
+    def deleted_threads(self) -> list[ThreadTombstone]:
+        """Tombstones of deleted claim threads, oldest first."""
+        found = (ThreadTombstone.from_dict(rec.to_dict()) for rec in self.thread_tombstones.records().values())
+        return sorted(found, key=lambda t: (t.deleted, t.id))
 
     def actor_tombstone(self, actor_id: str) -> dict[str, str] | None:
         """The tombstone of a deleted registry entry (id, deleted, modified), or None."""

@@ -109,7 +109,8 @@ def test_json_export_holds_stories_and_annotations(store: Store) -> None:
     data = json.loads(text)
     assert count == 3
     assert data["wiredesk_export"] == export_json.FORMAT_VERSION == 2
-    assert list(data) == ["wiredesk_export", "actors", "stories", "annotations", "threads", "deleted"]  # no time
+    keys = ["wiredesk_export", "actors", "stories", "annotations", "threads", "deleted", "deleted_threads"]
+    assert list(data) == keys  # no time
     stories = {s["id"]: s for s in data["stories"]}
     assert set(stories) == {RIVER.id, FERRY.id}
     river = stories[RIVER.id]
@@ -194,7 +195,8 @@ def test_json_export_of_an_empty_library(data_dir: Path) -> None:
         text, count = export(export_json, empty)
     data = json.loads(text)
     assert count == 0
-    assert data == {"wiredesk_export": 2, "actors": [], "stories": [], "annotations": [], "threads": [], "deleted": []}
+    lists = ("actors", "stories", "annotations", "threads", "deleted", "deleted_threads")
+    assert data == {"wiredesk_export": 2, **{key: [] for key in lists}}
 
 
 def test_exports_hold_every_version_of_a_story(store: Store) -> None:

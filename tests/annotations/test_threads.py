@@ -6,8 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +19,7 @@ from annotations.exports import exporter, select
 from annotations.history import History
 from annotations.model import AnnotationError
 from annotations.store import Store
-from annotations.threads import Member, Thread
+from annotations.threads import Member, Thread, ThreadTombstone
 from tests.store_support import make_story
 from tests.threads_support import AUTHORITY, CATCH, DENIED, FIRST, OPERATORS, REOPEN, SECOND, claim, fill
 
@@ -368,3 +370,220 @@ def test_an_orphaned_claim_placed_in_review_takes_its_place_in_the_thread(tmp_pa
         assert lib.thread(made.id).ids == (placed.id, DENIED.id)  # type: ignore[union-attr]
         hist.undo()
         assert lib.thread(made.id).ids == (REOPEN.id, DENIED.id)  # type: ignore[union-attr]
+
+
+# --- deletions travel: unlinked claims and thread tombstones ------------------------------------------------
+
+PAST, FUTURE = "2001-01-01T00:00:00Z", "2099-01-01T00:00:00Z"  # before and after every step of these tests
+
+
+def _rewritten(path: Path, change: Callable[[dict[str, Any]], None]) -> Path:
+    """The export in `path` with `change` made to its document (times set apart from the tests' own)."""
+    data = json.loads(path.read_text("utf-8"))
+    change(data)
+    out = path.with_name(f"changed-{path.name}")
+    out.write_text(json.dumps(data), "utf-8")
+    return out
+
+
+def _text(report: merge.Report, start: str) -> str:
+    return next(line for line in report.lines(changed=True) if line.startswith(start))
+
+
+def test_a_thread_deleted_here_does_not_come_back_from_a_file_that_has_it(tmp_path: Path, store: Store) -> None:
+    history, thread = linked(store)
+    base = _export_to(store, tmp_path / "base.json")
+    claim_threads.unlink(history, REOPEN.id)
+    claim_threads.unlink(history, DENIED.id)  # its last claim: the thread goes, and leaves a tombstone
+    (tomb,) = store.thread_tombstones()
+    assert store.thread(thread.id) is None and tomb.id == thread.id and tomb.claims == (DENIED.id,)
+    report, changed = merge.merge_file(store, base)
+    assert not changed and report["threads_refused"] == 1
+    assert store.thread(thread.id) is None and store.thread_of(REOPEN.id) is None
+    assert _text(report, "thread deletions:").startswith("thread deletions: 0 applied, 0 kept (edited here later), 1 ")
+    # edited there after the deletion: it comes back, and says so
+    later = _rewritten(base, lambda d: d["threads"][0].update(modified=FUTURE))
+    report, changed = merge.merge_file(store, later)
+    assert changed and report["threads_revived"] == 1 and store.thread(thread.id) is not None
+    assert any(f"thread {thread.id[:8]}: deleted here" in n and n.endswith("back") for n in report.notes)
+    assert store.thread_tombstones() == []
+
+
+def test_a_thread_merged_into_another_here_stays_merged(tmp_path: Path, store: Store) -> None:
+    history = History(store)
+    first, second = claim_threads.link(history, REOPEN), claim_threads.link(history, DENIED)
+    base = _export_to(store, tmp_path / "base.json")
+    claim_threads.merge_threads(history, second.id, first.id)
+    assert [t.id for t in store.thread_tombstones()] == [second.id]
+    report, changed = merge.merge_file(store, base)
+    assert not changed and report["threads_refused"] == 1
+    assert [t.ids for t in store.threads()] == [(REOPEN.id, DENIED.id)]
+
+
+def test_a_claim_unlinked_here_does_not_come_back_unless_linked_there_later(tmp_path: Path, store: Store) -> None:
+    history, thread = linked(store)
+    base = _export_to(store, tmp_path / "base.json")
+    claim_threads.unlink(history, DENIED.id)
+    now = store.thread(thread.id)
+    assert now is not None and now.ids == (REOPEN.id,) and now.unlinked_at(DENIED.id)
+    report, changed = merge.merge_file(store, base)
+    assert not changed and report["unlinks_kept"] == 1
+    assert store.thread(thread.id) == now
+    assert _text(report, "claims unlinked:") == (
+        "claims unlinked: 0 applied, 1 kept out, 0 back (linked there later), 0 kept in (linked here later)"
+    )
+    later = _rewritten(base, lambda d: d["threads"][0]["members"][1].update(linked=FUTURE))
+    report, changed = merge.merge_file(store, later)
+    assert changed and report["relinked"] == 1
+    back = store.thread(thread.id)
+    assert back is not None and back.ids == (REOPEN.id, DENIED.id) and back.unlinked == ()
+    assert any(f"claim {DENIED.id[:8]}: unlinked from thread" in n and "back in it" in n for n in report.notes)
+    assert not merge.merge_file(store, later)[1]  # merging again changes nothing
+
+
+def _undone_there(store: Store, tmp_path: Path) -> tuple[Path, Path, list[ThreadTombstone]]:
+    """Library "other" takes this one's export, unlinks the denial (exported), then the first claim, its thread's
+    last (exported): the two files, and the thread's tombstone there."""
+    with Store(tmp_path / "other") as other:
+        merge.merge_file(other, _export_to(store, tmp_path / "a.json"))
+        there = History(other)
+        claim_threads.unlink(there, DENIED.id)
+        unlinked = _export_to(other, tmp_path / "unlinked.json")
+        claim_threads.unlink(there, REOPEN.id)
+        return unlinked, _export_to(other, tmp_path / "deleted.json"), other.thread_tombstones()
+
+
+def test_an_unlink_and_a_deletion_there_apply_here(tmp_path: Path, store: Store) -> None:
+    _, thread = linked(store)
+    unlinked, deleted, tombs = _undone_there(store, tmp_path)
+    assert [t["id"] for t in json.loads(deleted.read_text("utf-8"))["deleted_threads"]] == [thread.id]
+    report, changed = merge.merge_file(store, unlinked)
+    assert changed and report["unlinks_applied"] == 1
+    now = store.thread(thread.id)
+    assert now is not None and now.ids == (REOPEN.id,) and now.unlinked_at(DENIED.id)  # kept: it travels on
+    assert not merge.merge_file(store, unlinked)[1]
+    report, changed = merge.merge_file(store, deleted)
+    assert changed and report["threads_deleted"] == 1 and store.thread(thread.id) is None
+    assert store.thread_tombstones() == tombs  # recorded with its time there
+    report, changed = merge.merge_file(store, deleted)
+    assert not changed and report["thread_tombstones_present"] == 1
+
+
+def test_a_claim_moved_to_another_thread_there_moves_here(tmp_path: Path, store: Store) -> None:
+    _, thread = linked(store)
+    with Store(tmp_path / "other") as other:
+        merge.merge_file(other, _export_to(store, tmp_path / "a.json"))
+        moved = claim_threads.link(History(other), DENIED, title="Operators deny")  # out of the thread, into a new one
+        theirs = _export_to(other, tmp_path / "b.json")
+    report, changed = merge.merge_file(store, theirs)
+    assert changed and report["unlinks_applied"] == 1 and report["threads_added"] == 1 and not report.notes
+    assert store.thread(thread.id).ids == (REOPEN.id,)  # type: ignore[union-attr]
+    assert store.thread_of(DENIED.id) == moved
+    assert not merge.merge_file(store, theirs)[1]
+
+
+def test_an_unlink_or_a_deletion_there_yields_to_a_later_edit_here(tmp_path: Path, store: Store) -> None:
+    _, thread = linked(store)
+    unlinked, deleted, _tombs = _undone_there(store, tmp_path)
+    early = _rewritten(unlinked, lambda d: d["threads"][0].update(unlinked={DENIED.id: PAST}))
+    report, changed = merge.merge_file(store, early)
+    assert not changed and report["unlinks_outlived"] == 1
+    assert store.thread(thread.id) == thread
+    assert any("linked here later" in n and n.endswith("kept in it") for n in report.notes)
+    early = _rewritten(deleted, lambda d: d["deleted_threads"][0].update(deleted=PAST, modified=PAST))
+    report, changed = merge.merge_file(store, early)
+    assert not changed and report["threads_spared"] == 1 and store.thread(thread.id) is not None
+    assert any(f"thread {thread.id[:8]}: deleted there {PAST}, but edited here later" in n for n in report.notes)
+
+
+def test_a_round_trip_carries_an_unlink_there_and_back(tmp_path: Path, store: Store) -> None:
+    history, thread = linked(store)
+    with Store(tmp_path / "b") as b:
+        merge.merge_file(b, _export_to(store, tmp_path / "a1.json"))
+        claim_threads.unlink(History(b), DENIED.id)  # B unlinks
+        merge.merge_file(store, _export_to(b, tmp_path / "b1.json"))  # A takes it
+        assert store.thread(thread.id).ids == (REOPEN.id,)  # type: ignore[union-attr]
+        report, changed = merge.merge_file(b, _export_to(store, tmp_path / "a2.json"))  # and back: nothing new
+        assert not changed
+        claim_threads.unlink(history, REOPEN.id)  # A deletes the thread
+        report, changed = merge.merge_file(b, _export_to(store, tmp_path / "a3.json"))
+        assert changed and report["threads_deleted"] == 1 and b.thread(thread.id) is None
+        assert b.thread_tombstones() == store.thread_tombstones()
+        assert not merge.merge_file(store, _export_to(b, tmp_path / "b2.json"))[1]
+
+
+def test_an_export_written_before_unlinks_and_thread_tombstones_merges_as_before(tmp_path: Path, store: Store) -> None:
+    history, thread = linked(store)
+    claim_threads.link(history, CATCH, thread.id)
+    claim_threads.unlink(history, CATCH.id)
+    new = _export_to(store, tmp_path / "new.json")
+    assert json.loads(new.read_text("utf-8"))["threads"][0]["unlinked"]
+
+    def old_format(data: dict[str, Any]) -> None:
+        del data["deleted_threads"]
+        for item in data["threads"]:
+            item.pop("unlinked", None)
+
+    old = _rewritten(new, old_format)
+    with Store(tmp_path / "other") as other:
+        report, changed = merge.merge_file(other, old)
+        assert changed and report["threads_added"] == 1
+        assert other.thread(thread.id) == replace(store.thread(thread.id), unlinked=())  # type: ignore[type-var]
+
+
+def test_undo_of_an_unlink_or_a_thread_deletion_restores_it_exactly(store: Store) -> None:
+    history, thread = linked(store)
+    claim_threads.unlink(history, DENIED.id)
+    history.undo()
+    assert store.thread(thread.id) == thread and thread.unlinked == ()
+    claim_threads.unlink(history, DENIED.id)
+    one = store.thread(thread.id)
+    claim_threads.unlink(history, REOPEN.id)
+    (tomb,) = store.thread_tombstones()
+    history.undo()
+    assert store.thread(thread.id) == one and store.thread_tombstones() == []
+    history.redo()
+    assert store.thread(thread.id) is None and store.thread_tombstones() == [tomb]  # its first time kept
+    history.undo()
+    history.undo()
+    assert store.thread(thread.id) == thread
+
+
+def test_unlinks_and_thread_tombstones_survive_restart(data_dir: Path, store: Store) -> None:
+    history, thread = linked(store)
+    other = claim_threads.link(history, CATCH)
+    claim_threads.unlink(history, DENIED.id)
+    claim_threads.unlink(history, CATCH.id)
+    kept, tombs = store.thread(thread.id), store.thread_tombstones()
+    assert kept is not None and kept.unlinked and [t.id for t in tombs] == [other.id]
+    store.close()
+    with Store(data_dir, read_only=True) as again:
+        assert again.thread(thread.id) == kept and again.thread_tombstones() == tombs
+
+
+def test_a_thread_deletion_from_the_command_line_is_undone_in_the_app(store: Store) -> None:
+    _, thread = linked(store)
+    cli = History(store, hand_over=True)
+    claim_threads.unlink(cli, REOPEN.id)
+    claim_threads.unlink(cli, DENIED.id)
+    assert store.thread_tombstones()
+    app = History(store)
+    assert app.adopt() == 2
+    app.undo()
+    app.undo()
+    assert store.thread(thread.id) == thread and store.thread_tombstones() == []
+
+
+def test_a_leftover_tombstone_of_a_live_thread_is_harmless(tmp_path: Path, store: Store) -> None:
+    _, thread = linked(store)
+    base = _export_to(store, tmp_path / "base.json")
+    store.apply([(None, ThreadTombstone(thread.id, FUTURE, FUTURE, thread.ids))])
+    data = json.loads(export(store, "json"))
+    assert data["deleted_threads"] == [] and data["threads"] == [thread.to_dict()]
+    report, changed = merge.merge_file(store, base)
+    assert not changed and report["threads_same"] == 1
+    with Store(tmp_path / "other") as other:
+        merge.merge_file(other, base)
+        claim_threads.unlink(History(other), DENIED.id)
+        report, changed = merge.merge_file(store, _export_to(other, tmp_path / "b.json"))
+        assert changed and report["unlinks_applied"] == 1

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from textual.binding import Binding
 
 from annotations.history import History
 from annotations.store import Store
@@ -30,7 +31,13 @@ def thread_id(data_dir: Path) -> str:
 
 
 def test_link_two_claims_then_list_the_thread_in_date_order(library: Path) -> None:
-    assert "No claim threads yet" in run(library, "claims").output
+    from tui.screens.reader import ReaderScreen
+
+    key = next(b.key for b in ReaderScreen.BINDINGS if isinstance(b, Binding) and b.id == "reader.link_thread")
+    assert (
+        f"No claim threads yet (link a claim with `wiredesk claims link ID --new`, or {key} on a claim"
+        in run(library, "claims").output
+    )  # the reader's key, as bound
     made = run(library, "claims", "link", DENIED.id[:8], "--new", "--title", "Port reopening")
     assert made.exit_code == 0, made.output
     tid = thread_id(library)

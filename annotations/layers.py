@@ -18,7 +18,7 @@ from annotations.model import CURATED, Annotation, AnnotationError, quoted
 from annotations.store import Store
 from stories.text import clean_line
 
-__all__ = ["ALL", "CURATED", "Layers", "ReadOnlyLayer", "layers_of"]
+__all__ = ["ALL", "CURATED", "Layers", "ReadOnlyLayer", "chosen_note", "layers_of"]
 
 #: Not a layer: every layer at once (the reader's side-by-side view, an export of everything).
 ALL = "all"
@@ -58,11 +58,13 @@ class Layers:
 
     def names(self, anns: Iterable[Annotation]) -> list[str]:
         """The layers present in `anns` (yours always): yours first, the others by name, `curated` last."""
-        found = {self.of(ann) for ann in anns}
+        return self.ordered(self.of(ann) for ann in anns)
+
+    def ordered(self, layers: Iterable[str]) -> list[str]:
+        """These layers and yours, yours first, the others by name, `curated` last."""
+        found = set(layers)
         ordered = [self.me, *sorted(found - {self.me, CURATED}, key=str.casefold)]
-        if CURATED in found:
-            ordered.append(CURATED)
-        return ordered
+        return [*ordered, CURATED] if CURATED in found else ordered
 
     def select(self, anns: Iterable[Annotation], layer: str) -> list[Annotation]:
         """The annotations of `anns` in `layer`, in their order."""
@@ -82,11 +84,16 @@ class Layers:
         """Whether a view of `layer` (or of `ALL`) shows `ann`."""
         return layer == ALL or self.of(ann) == layer
 
+    def recorded_names(self, layer: str, names: Iterable[str]) -> frozenset[str] | None:
+        """The annotator names as recorded (`names`, "" for none) whose annotations are in `layer`; None for
+        `ALL` (anyone's): how an aggregate that keeps raw names selects a layer."""
+        return None if layer == ALL else frozenset(name for name in names if self.of_name(name) == layer)
+
     def in_library(self, store: Store) -> list[str]:
         """The layers the library's annotations are in, ordered as `names` (read from the records: fast)."""
-        found = {self.of_name(rec.annotator) for recs in store.records_by_story().values() for rec in recs.values()}
-        ordered = [self.me, *sorted(found - {self.me, CURATED}, key=str.casefold)]
-        return [*ordered, CURATED] if CURATED in found else ordered
+        return self.ordered(
+            self.of_name(rec.annotator) for recs in store.records_by_story().values() for rec in recs.values()
+        )
 
     def choose(self, asked: str | None, present: list[str]) -> str:
         """The layer an export (or a listing) takes: `asked` if given (one of `present`, or `ALL`; else
@@ -97,6 +104,16 @@ class Layers:
         if asked == ALL or asked in present:
             return asked
         raise AnnotationError(f'no layer "{asked}" in the library (its layers: {", ".join([*present, ALL])})')
+
+
+def chosen_note(asked: str | None, chosen: str, present: list[str]) -> str:
+    """What a summary says of the layer `Layers.choose` took ("" when the library has one layer and none was
+    asked for)."""
+    if chosen == CURATED and asked is None:
+        return "the curated layer: the default once there is one; --layer all for every layer"
+    if asked is None and len(present) < 2:
+        return ""
+    return "every layer" if chosen == ALL else f"layer {clean_line(chosen)}"
 
 
 def layers_of(settings: dict[str, Any] | None = None) -> Layers:

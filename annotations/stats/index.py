@@ -147,12 +147,14 @@ class StatsIndex:
     def _reset(self) -> None:
         self._stories = _Values()  # story ids (0: none)
         self._links = _Values()  # raw link ids (0: unlinked)
+        self._annotators = _Values()  # annotator names as recorded (0: none)
         self._dims = {name: _Values() for name in _STORY_DIMS}
         self._story_dims: dict[str, list[int]] = {name: [0] for name in _STORY_DIMS}  # per story number
         self._rows_of: dict[int, tuple[int, int]] = {}  # story number -> its rows, [first, end): always contiguous
         self._ids: list[str] = []  # per row: the annotation id
         self._story = np.zeros(0, np.int32)
         self._link = np.zeros(0, np.int32)
+        self._who = np.zeros(0, np.int32)  # per row: its annotator's number
         self._kind = np.zeros(0, np.int8)
         self._form = np.zeros(0, np.int8)
         self._code = np.zeros(0, np.int8)  # kind * 4 + form: one bincount gives both
@@ -162,7 +164,8 @@ class StatsIndex:
         self._dim_arrays: dict[str, npt.NDArray[np.int32]] = {}  # per story number, until stories are added
         self._chosen: tuple[Set[str], BoolArray] | None = None  # the last selection, as a mask over story numbers
         self._folded: tuple[tuple[int, ...], tuple[IntArray, list[str], list[str], list[Actor | None]]] | None = None
-        self._pairs_memo: tuple[object, object, tuple[int, int, int], _Speakers] | None = None  # see `_speakers`
+        #: see `_speakers`: the selection (stories, annotators), the registry's fold, the rows' state, the pairs
+        self._pairs_memo: tuple[object, object, object, tuple[int, int, int], _Speakers] | None = None
 
     # --- keeping current ------------------------------------------------------------------------------------
 
@@ -200,11 +203,13 @@ class StatsIndex:
         know, a newer library's, is not counted)."""
         story: list[int] = []
         link: list[int] = []
+        who: list[int] = []
         kinds: list[int] = []
         forms: list[int] = []
         start = len(self._ids)
         ids = self._ids
         links, new_link = self._links.number, self._links.of
+        annotator = self._annotators.of
         for sid in story_ids:
             records = by_story.get(sid)
             recs = [r for r in records.values() if r.kind in _KIND] if records else None
@@ -221,11 +226,13 @@ class StatsIndex:
             for target in set(targets).difference(links):
                 new_link(target)
             link += [links[t] for t in targets]
+            who += [annotator(r.annotator or "") for r in recs]
         if len(ids) == start:
             return
         new_kinds, new_forms = np.array(kinds, np.int8), np.array(forms, np.int8)
         self._story = np.concatenate((self._story, np.array(story, np.int32)))
         self._link = np.concatenate((self._link, np.array(link, np.int32)))
+        self._who = np.concatenate((self._who, np.array(who, np.int32)))
         self._kind = np.concatenate((self._kind, new_kinds))
         self._form = np.concatenate((self._form, new_forms))
         self._code = np.concatenate((self._code, new_kinds * 4 + new_forms))
@@ -261,7 +268,7 @@ class StatsIndex:
         renumber = np.full(len(self._ids), -1, np.int64)
         renumber[keep] = np.arange(len(keep))
         self._ids = [self._ids[i] for i in keep.tolist()]
-        self._story, self._link = self._story[keep], self._link[keep]
+        self._story, self._link, self._who = self._story[keep], self._link[keep], self._who[keep]
         self._kind, self._form, self._code = self._kind[keep], self._form[keep], self._code[keep]
         self._live = np.ones(len(keep), np.bool_)
         self._rows_of = {n: (int(renumber[a]), int(renumber[b - 1]) + 1) for n, (a, b) in self._rows_of.items()}
@@ -269,8 +276,23 @@ class StatsIndex:
 
     # --- selecting and grouping ------------------------------------------------------------------------------
 
-    def _mask(self, stories: Set[str] | None) -> BoolArray | None:
-        """The rows counted over `stories` (None: every story): None when that is every row."""
+    def annotator_names(self) -> list[str]:
+        """The annotator names the counted annotations carry ("": none recorded), for choosing a layer's."""
+        with self._lock:
+            self.sync()
+            present = np.flatnonzero(np.bincount(self._who[self._live], minlength=len(self._annotators.names)))
+            return [self._annotators.names[n] for n in present.tolist()]
+
+    def _mask(self, stories: Set[str] | None, annotators: Set[str] | None = None) -> BoolArray | None:
+        """The rows counted over `stories` (None: every story) made by `annotators` (names as recorded; None:
+        anyone): None when that is every row."""
+        if annotators is not None:
+            allowed = np.zeros(len(self._annotators.names), np.bool_)
+            known = self._annotators.number
+            allowed[[n for name in annotators if (n := known.get(name)) is not None]] = True
+            theirs: BoolArray = allowed[self._who]
+            of_stories = self._mask(stories)
+            return theirs & self._live if of_stories is None else of_stories & theirs
         if stories is None:
             return None if not self._dead else self._live.copy()
         if self._chosen is None or self._chosen[0] is not stories:  # figures of one selection reuse its mask
@@ -341,12 +363,15 @@ class StatsIndex:
         of_actor = np.array([0 if a is None else type_number[a.type] for a in actors], np.int64)
         return of_actor[folded[link]], types, [t or "(no actor)" for t in types]
 
-    def table(self, by: str, *, kind: str | None = None, stories: Set[str] | None = None) -> list[Row]:
-        """The groups of `by` with something counted in `stories` (None: every story): most counted first (of
-        `kind` when given, and only groups with some), time groups in time order."""
+    def table(
+        self, by: str, *, kind: str | None = None, stories: Set[str] | None = None, annotators: Set[str] | None = None
+    ) -> list[Row]:
+        """The groups of `by` with something counted in `stories` (None: every story) by `annotators` (None:
+        anyone's): most counted first (of `kind` when given, and only groups with some), time groups in time
+        order."""
         with self._lock:
             self.sync()
-            mask = self._mask(stories)
+            mask = self._mask(stories, annotators)
             group, keys, labels = self._groups(by, mask)
             size = len(keys)
             code = self._code if mask is None else self._code[mask]
@@ -379,6 +404,7 @@ class StatsIndex:
         kind: str | None = None,
         stories: Set[str] | None = None,
         form: str | None = None,
+        annotators: Set[str] | None = None,
     ) -> list[str]:
         """The ids of the annotations a table's row counts (of `kind`, a quote `form` when given), by story."""
         with self._lock:
@@ -386,7 +412,7 @@ class StatsIndex:
             group, keys, _ = self._groups(by)
             if key not in keys:
                 return []
-            mask = self._where(self._mask(stories), group == keys.index(key))
+            mask = self._where(self._mask(stories, annotators), group == keys.index(key))
             if kind is not None:
                 mask &= self._kind == _KIND[kind]
             if form is not None:
@@ -398,14 +424,20 @@ class StatsIndex:
         rows = rows[np.argsort(self._story[rows], kind="stable")]
         return [self._ids[i] for i in rows.tolist()]
 
-    def quotes_in(self, story_ids: Iterable[str]) -> list[str]:
+    def quotes_in(self, story_ids: Iterable[str], annotators: Set[str] | None = None) -> list[str]:
         """The ids of every quote in these stories (what a figure over stories counts)."""
         with self._lock:
             self.sync()
-            return self._ids_of(self._where(self._mask(set(story_ids)), self._kind == 0))
+            return self._ids_of(self._where(self._mask(set(story_ids), annotators), self._kind == 0))
 
     def series(
-        self, keys: list[str], *, every: str = "week", kind: str = "quote", stories: Set[str] | None = None
+        self,
+        keys: list[str],
+        *,
+        every: str = "week",
+        kind: str = "quote",
+        stories: Set[str] | None = None,
+        annotators: Set[str] | None = None,
     ) -> tuple[list[str], dict[str, list[int]]]:
         """The periods (`every`: day, week or month, in time order, those with some of `kind` counted) and per
         actor key in `keys` its count of `kind` in each: the figures of quotes per week per speaker."""
@@ -417,7 +449,7 @@ class StatsIndex:
             for n, key in enumerate(keys):
                 if key in number:
                     column[number[key]] = n
-            mask = self._where(self._mask(stories), self._kind == _KIND[kind])
+            mask = self._where(self._mask(stories, annotators), self._kind == _KIND[kind])
             period = self._per_story(every)[self._story[mask]]
             who = column[folded[self._link[mask]]]
             names = self._dims[every].names
@@ -433,20 +465,26 @@ class StatsIndex:
 
     # --- figures over stories --------------------------------------------------------------------------------
 
-    def _speakers(self, stories: Set[str] | None) -> _Speakers:
+    def _speakers(self, stories: Set[str] | None, annotators: Set[str] | None) -> _Speakers:
         """Distinct (story number, speaker number) pairs of the selected quotes with a known speaker (kept for the
         next figure of the same selection and state: the dashboard asks two)."""
         folded, counts = self._actors(), (len(self._ids), self._dead, self._seen)  # the registry and rows as now
         memo = self._pairs_memo
-        if memo is not None and memo[0] is stories and memo[1] is folded and memo[2] == counts:
-            return memo[3]
-        found = self._distinct_speakers(stories)
-        self._pairs_memo = (stories, folded, counts, found)
+        if (
+            memo is not None
+            and memo[0] is stories
+            and memo[1] == annotators
+            and memo[2] is folded
+            and memo[3] == counts
+        ):
+            return memo[4]
+        found = self._distinct_speakers(stories, annotators)
+        self._pairs_memo = (stories, annotators, folded, counts, found)
         return found
 
-    def _distinct_speakers(self, stories: Set[str] | None) -> _Speakers:
+    def _distinct_speakers(self, stories: Set[str] | None, annotators: Set[str] | None) -> _Speakers:
         folded, keys, labels, actors = self._actors()
-        mask = self._where(self._mask(stories), self._kind == 0)
+        mask = self._where(self._mask(stories, annotators), self._kind == 0)
         speaker = folded[self._link[mask]]
         known = speaker > 0
         size = max(len(keys), 1)
@@ -454,11 +492,13 @@ class StatsIndex:
         pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs  # distinct
         return pairs // size, pairs % size, keys, labels, actors
 
-    def speakers_per_story(self, stories: Set[str] | None = None) -> dict[int, list[str]]:
+    def speakers_per_story(
+        self, stories: Set[str] | None = None, annotators: Set[str] | None = None
+    ) -> dict[int, list[str]]:
         """How many distinct known speakers a story quotes -> those stories (stories quoting none left out)."""
         with self._lock:
             self.sync()
-            story, _, _, _, _ = self._speakers(stories)
+            story, _, _, _, _ = self._speakers(stories, annotators)
             per_story = np.bincount(story, minlength=len(self._stories.names))
             numbers = np.flatnonzero(per_story)
             per = per_story[numbers]
@@ -467,13 +507,13 @@ class StatsIndex:
             found.setdefault(n, []).append(self._stories.names[number])
         return dict(sorted(found.items()))
 
-    def officials(self, stories: Set[str] | None = None) -> Officials:
+    def officials(self, stories: Set[str] | None = None, annotators: Set[str] | None = None) -> Officials:
         """The stories quoting only officials (`OFFICIAL_TYPES`) and those quoting any other known voice."""
         with self._lock:
             self.sync()
             folded, _, _, actors = self._actors()
             official = np.array([a is not None and a.type in OFFICIAL_TYPES for a in actors], np.bool_)
-            mask = self._where(self._mask(stories), self._kind == 0)
+            mask = self._where(self._mask(stories, annotators), self._kind == 0)
             speaker = folded[self._link[mask]]
             story = self._story[mask]
             size = len(self._stories.names)
@@ -485,12 +525,14 @@ class StatsIndex:
             only=[names[n] for n in quoted.tolist() if n not in others], other=[names[n] for n in other.tolist()]
         )
 
-    def cooccurrence(self, stories: Set[str] | None = None, *, top: int = 20, pairs: int = 50) -> list[Pair]:
+    def cooccurrence(
+        self, stories: Set[str] | None = None, *, top: int = 20, pairs: int = 50, annotators: Set[str] | None = None
+    ) -> list[Pair]:
         """The `pairs` pairs of speakers quoted in the most stories together, among the `top` speakers quoted in
         the most stories: most stories first."""
         with self._lock:
             self.sync()
-            story, speaker, keys, labels, _ = self._speakers(stories)
+            story, speaker, keys, labels, _ = self._speakers(stories, annotators)
             in_stories = np.bincount(speaker, minlength=len(keys))
             quoted = np.flatnonzero(in_stories).tolist()
             best = sorted(quoted, key=lambda n: (-int(in_stories[n]), labels[n].casefold()))[:top]
@@ -512,14 +554,14 @@ class StatsIndex:
             made.append(Pair(keys[a], keys[b], (labels[a], labels[b]), [names[n] for n in both]))
         return made
 
-    def pair_quotes(self, pair: Pair) -> list[str]:
+    def pair_quotes(self, pair: Pair, annotators: Set[str] | None = None) -> list[str]:
         """The ids of the quotes of either speaker of `pair` in the stories that quote both (what it counts)."""
         with self._lock:
             self.sync()
             folded, keys, _, _ = self._actors()
             wanted = np.zeros(len(keys), np.bool_)
             wanted[[n for n, key in enumerate(keys) if key in (pair.first, pair.second)]] = True
-            mask = self._where(self._mask(frozenset(pair.stories)), self._kind == 0)
+            mask = self._where(self._mask(frozenset(pair.stories), annotators), self._kind == 0)
             mask &= wanted[folded[self._link]]
             return self._ids_of(mask)
 

@@ -37,18 +37,19 @@ class Overview:
         return sum(n * k for n, k in self.speakers_per_story.items()) / stories if stories else 0.0
 
 
-def overview(stats: StatsIndex, stories: Set[str] | None = None) -> Overview:
-    """Every figure of the dashboard over `stories` (None: every story)."""
-    speakers = stats.table("actor", kind="quote", stories=stories)
+def overview(stats: StatsIndex, stories: Set[str] | None = None, annotators: Set[str] | None = None) -> Overview:
+    """Every figure of the dashboard over `stories` (None: every story), of `annotators`' annotations (names as
+    recorded; None: anyone's, see `annotations.layers.Layers.recorded_names`)."""
+    speakers = stats.table("actor", kind="quote", stories=stories, annotators=annotators)
     top = [row.key for row in speakers if row.key][:TOP]
-    weeks, weekly = stats.series(top, every="week", stories=stories)
+    weeks, weekly = stats.series(top, every="week", stories=stories, annotators=annotators)
     return Overview(
         speakers=speakers,
-        types=stats.table("type", kind="quote", stories=stories),
-        agencies=stats.table("agency", kind="quote", stories=stories),
+        types=stats.table("type", kind="quote", stories=stories, annotators=annotators),
+        agencies=stats.table("agency", kind="quote", stories=stories, annotators=annotators),
         weeks=weeks,
         weekly=weekly,
-        officials=stats.officials(stories),
-        pairs=stats.cooccurrence(stories, top=PAIRED),
-        speakers_per_story={n: len(found) for n, found in stats.speakers_per_story(stories).items()},
+        officials=stats.officials(stories, annotators),
+        pairs=stats.cooccurrence(stories, top=PAIRED, annotators=annotators),
+        speakers_per_story={n: len(found) for n, found in stats.speakers_per_story(stories, annotators).items()},
     )

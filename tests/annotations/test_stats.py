@@ -196,3 +196,34 @@ def test_a_pair_opens_to_the_quotes_of_both_in_the_stories_quoting_both(library)
     seen = overview(stats)
     assert seen.speakers_per_story == {2: 2} and seen.mean_speakers == 2.0
     assert len(seen.pairs) == 2
+
+
+def test_a_layer_counts_only_its_annotators_annotations(library) -> None:
+    from annotations.layers import ALL, CURATED, Layers
+
+    store, _, ids = library
+    stats = StatsIndex(store)
+    stats.sync()  # the figures catch up on annotations added later
+    copies = [  # Ben tagged the minister's quote too; the curator kept one copy of it
+        replace(tag_text(MINISTRY, "The port will reopen Monday", "quote"), speaker=ids["minister"], annotator=who)
+        for who in ("Ben", CURATED)
+    ]
+    store.apply([(None, ann) for ann in copies])
+    layers = Layers("tester")  # who made the fixture's annotations
+    names = stats.annotator_names()
+    assert sorted(names) == ["Ben", CURATED, "tester"]
+    assert layers.ordered(layers.of_name(n) for n in names) == ["tester", "Ben", CURATED]
+
+    def minister_quotes(layer: str) -> int:
+        annotators = layers.recorded_names(layer, names)
+        rows = {row.key: row for row in stats.table("actor", kind="quote", annotators=annotators)}
+        counted = rows[ids["minister"]].counts["quote"]
+        listed = stats.members("actor", ids["minister"], kind="quote", annotators=annotators)
+        assert len(listed) == counted  # the list behind the figure is of the same layer
+        return counted
+
+    assert minister_quotes("tester") == 2 and minister_quotes("Ben") == 1 and minister_quotes(CURATED) == 1
+    assert minister_quotes(ALL) == 4
+    ben = overview(stats, None, layers.recorded_names("Ben", names))
+    assert [row.key for row in ben.speakers] == [ids["minister"]] and ben.officials.only == [MINISTRY.id]
+    assert overview(stats, None, frozenset({"Nobody"})).speakers == []

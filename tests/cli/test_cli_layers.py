@@ -114,3 +114,23 @@ def test_show_and_quotes_by_layer(data_dir: Path, harbour: str, team: dict[str, 
     assert [q["annotation_id"][:8] for q in json.loads(result.stdout)] == [team["ana"]]
     assert len(json.loads(run(data_dir, "quotes", "--format", "json").stdout)) == 2
     assert_user_error(run(data_dir, "quotes", "--layer", "curated"), 'no layer "curated"')
+
+
+def test_stats_counts_one_layer_curated_by_default(data_dir: Path, harbour: str, team: dict[str, str]) -> None:
+    def quotes(*options: str) -> tuple[int, str]:
+        result = run(data_dir, "stats", "--by", "agency", "--kind", "quote", "--format", "json", *options)
+        assert result.exit_code == 0, result.output
+        return sum(row["quote"] for row in json.loads(result.stdout)), result.stderr.strip()
+
+    assert quotes() == (2, "counting every layer")  # ben's and ana's copy of one quote
+    assert quotes("--layer", "ben") == (1, "counting layer ben")
+    curate(data_dir, harbour, "We need another month")
+    assert quotes() == (1, "counting the curated layer: the default once there is one; --layer all for every layer")
+    assert quotes("--layer", "all")[0] == 3
+    assert_user_error(run(data_dir, "stats", "--layer", "zoe"), 'no layer "zoe"', "ana, ben, curated, all")
+
+
+def test_stats_of_one_analyst_say_no_layer(data_dir: Path, harbour: str) -> None:
+    tag(data_dir, harbour, "quote", "We need another month")  # no annotator in the config: solo
+    result = run(data_dir, "stats", "--format", "json")
+    assert result.exit_code == 0 and result.stderr == "" and len(json.loads(result.stdout)) == 1

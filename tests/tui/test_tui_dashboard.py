@@ -190,3 +190,39 @@ async def test_the_weekly_plot_keeps_weeks_without_quotes_in_their_place_and_nam
         assert str(plot.key) == "   ".join(f"{m} {name}" for m, name in zip("ox+*#", names, strict=True))
         plot.show([], [])
         assert str(plot.key) == "no quotes" and not plot._datasets
+
+
+async def test_with_a_teams_layers_the_figures_count_one_layer_and_L_moves_on(lib: Library) -> None:
+    from dataclasses import replace
+
+    from annotations.layers import CURATED, Layers
+
+    ben = replace(quote(PORT, "The port will reopen Monday", lib.berg.id), annotator="ben")
+    curated = replace(quote(PORT, "The port will reopen Monday", lib.berg.id), annotator=CURATED)
+    lib.store.apply([(None, ben), (None, curated)])
+    app = WiredeskApp(lib.store, annotator="tester", layers=Layers("tester"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dashboard(pilot)
+        summary = screen.query_one("#stats-summary")
+        assert str(summary.content).startswith("curated layer (L: next) · every story · 1 quotes")
+        assert speakers(app) == ["Ana Berg=1"]
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CountedScreen), "the quotes listed")
+        assert [u.annotation.id for u in app.screen.query_one(UsageList).rows] == [curated.id]
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen, "the dashboard again")
+        seen: list[str] = []
+
+        def layer() -> str:
+            return str(summary.content).split(" (")[0]
+
+        for _ in range(4):  # after curated, every layer, then yours, ben's, curated again
+            before = layer()
+            await pilot.press("L")
+            await until(pilot, lambda: layer() != before, "the next layer")  # noqa: B023 (awaited in the loop)
+            seen.append(layer())
+            if seen[-1] == "every layer":
+                assert speakers(app) == ["Ana Berg=5", "Tor Lind=2"]
+            if seen[-1] == "ben’s layer":
+                assert speakers(app) == ["Ana Berg=1"]
+        assert seen == ["every layer", "your layer", "ben’s layer", "curated layer"]

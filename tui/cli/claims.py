@@ -71,7 +71,9 @@ def claims(ctx: click.Context, thread_ref: str | None, fmt: str) -> None:
             writer.writerow(COLUMNS)
             writer.writerows([neutralise(str(r[k])) for k in COLUMNS] for t in threads for r in rows[t.id])
     elif not threads:
-        click.echo("No claim threads yet (link a claim with `wiredesk claims link ID --new`, or J on a claim in the reader).")
+        click.echo(
+            "No claim threads yet (link a claim with `wiredesk claims link ID --new`, or J on a claim in the reader)."
+        )
     elif thread_ref is not None:
         thread = threads[0]
         click.echo(f"{thread.id[:8]}  {clean_line(thread.title)}")

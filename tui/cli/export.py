@@ -8,7 +8,7 @@ import click
 
 from annotations import config
 from annotations.exports import EXPORTERS, ExportFilter, actor_ids, exporter, select, write_export
-from annotations.layers import ALL, CURATED, layers_of
+from annotations.layers import ALL, chosen_note, layers_of
 from annotations.model import KINDS
 from annotations.store import Store
 from stories.text import clean_line
@@ -41,12 +41,7 @@ def _filter(
     layers = layers_of(config.load_config())
     present = layers.in_library(store)
     chosen = layers.choose(layer, present) if layer is not None or not annotators else ALL
-    if chosen == CURATED and layer is None:
-        note = "the curated layer: the default once there is one; --layer all for every layer"
-    elif layer is None and len(present) < 2:
-        note = ""
-    else:
-        note = "every layer" if chosen == ALL else f"layer {clean_line(chosen)}"
+    note = chosen_note(layer, chosen, present)
     flt = ExportFilter(
         story_ids=frozenset(store.resolve(ref) for ref in story_refs) or None,
         kinds=frozenset(kinds) or None,

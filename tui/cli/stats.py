@@ -8,7 +8,9 @@ import json
 
 import click
 
+from annotations import config
 from annotations.exports.csv import neutralise
+from annotations.layers import chosen_note, layers_of
 from annotations.model import FORMS, KINDS
 from annotations.search import parse_query
 from annotations.stats import BY, StatsIndex, select
@@ -33,15 +35,25 @@ TABLE_LIMIT = 30
 @click.option("--kind", type=click.Choice(KINDS), help="Count this kind only (and share of it): quote, actor, claim.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--plot", is_flag=True, help="Draw the figures as bars in the terminal (with a table).")
+@click.option(
+    "--layer",
+    metavar="NAME",
+    help="Count only this annotator layer: yours, another annotator's, curated, or all. Default: curated once the "
+    "library has a curated layer, else all.",
+)
 @click.pass_context
 @user_errors
-def stats(ctx: click.Context, filter_: tuple[str, ...], by: str, kind: str | None, fmt: str, plot: bool) -> None:
+def stats(
+    ctx: click.Context, filter_: tuple[str, ...], by: str, kind: str | None, fmt: str, plot: bool, layer: str | None
+) -> None:
     """Count quotes, actor mentions and claims over the stories FILTER selects (the library filter: words,
     "phrases", quoting:NAME actor:NAME claimant:NAME claims:STATUS agency:NAME since:DATE until:DATE…; none:
     every story), by actor, actor type, agency, section, day, week or month.
 
     Each row's share is of the table's total (of --kind when given: --kind quote --by actor is the share of
-    voice). JSON and CSV: one row per group with its key, label, counts per kind and quote form, and share."""
+    voice). JSON and CSV: one row per group with its key, label, counts per kind and quote form, and share.
+    With a team's layers, what is counted is one layer (--layer; the curated one by default once it exists), so
+    that a span several annotators tagged counts once."""
     text = " ".join(filter_)
     query = parse_query(text)
     if query.errors:
@@ -52,7 +64,14 @@ def stats(ctx: click.Context, filter_: tuple[str, ...], by: str, kind: str | Non
         raise click.ClickException(chosen.errors[0])
     for note in chosen.notes:
         click.echo(note, err=True)
-    rows = StatsIndex(store).table(by, kind=kind, stories=chosen.stories)
+    layers, index = layers_of(config.load_config()), StatsIndex(store)
+    names = index.annotator_names()
+    present = layers.ordered(layers.of_name(name) for name in names)
+    counted = layers.choose(layer, present)
+    if note := chosen_note(layer, counted, present):
+        click.echo(f"counting {note}", err=True)
+    annotators = layers.recorded_names(counted, names)
+    rows = index.table(by, kind=kind, stories=chosen.stories, annotators=annotators)
     if fmt == "json":
         click.echo(json.dumps([row.to_dict(by) for row in rows], ensure_ascii=False, indent=2))
     elif fmt == "csv":

@@ -3,6 +3,8 @@
 The filter sits at the top, editable in place (`/`); below it, tabs: the speakers, their types and the agencies
 (quotes, direct and indirect, share of voice as a bar; Enter lists the quotes a row counts), quotes per week of
 the most quoted speakers, and the speakers quoted together (Enter: their quotes in the stories quoting both).
+With a team's layers the figures count one layer (`L` the next), as `wiredesk stats` does: curated once it
+exists, else every layer.
 Every figure comes from `annotations.stats` (`overview`), worked out in a thread so that a large library's first
 count never holds the keys.
 """
@@ -17,6 +19,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane
 
+from annotations.layers import ALL, CURATED
 from annotations.library_index import LibraryIndex
 from annotations.search import SearchIndex
 from annotations.stats import Overview, StatsIndex, overview, select
@@ -52,6 +55,14 @@ class DashboardScreen(Screen):
         Binding(
             "5", "tab('together')", "Together", show=False, id="dashboard.together", tooltip="Speakers quoted together"
         ),
+        Binding(
+            "L",
+            "cycle_layer",
+            "Layer",
+            show=False,
+            id="dashboard.layer",
+            tooltip="Count the next annotator layer: each layer of the library, then every layer at once",
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -73,6 +84,9 @@ class DashboardScreen(Screen):
         self.generation = 0  # of the filter typed last: an older count's answer is dropped
         self._library: tuple[tuple[int, ...], LibraryIndex] | None = None  # for the tokens, per change
         self._typed: Timer | None = None  # counts the filter once typing pauses
+        self.asked_layer: str | None = None  # the layer asked for with `L` (None: the default)
+        #: The layer counted, the library's layers, and the annotator names as recorded that it counts (None: all).
+        self.scope: tuple[str, list[str], frozenset[str] | None] = (ALL, [], None)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -115,13 +129,24 @@ class DashboardScreen(Screen):
         if self._library is None or self._library[0] != state:  # the annotation tokens' index, once per change
             self._library = (state, LibraryIndex(store))
         chosen = select(store, text, index if index.ready else None, self._library[1])
-        figures = None if chosen.errors else overview(StatsIndex.of(store), chosen.stories)
-        self.app.call_from_thread(self._show, chosen, figures, generation)
+        stats, layers = StatsIndex.of(store), desk(self).layers
+        names = stats.annotator_names()
+        present = layers.ordered(layers.of_name(name) for name in names)
+        counted = layers.choose(self.asked_layer if self.asked_layer in (*present, ALL) else None, present)
+        scope = (counted, present, layers.recorded_names(counted, names))
+        figures = None if chosen.errors else overview(stats, chosen.stories, scope[2])
+        self.app.call_from_thread(self._show, chosen, figures, generation, scope)
 
-    def _show(self, chosen: Chosen, figures: Overview | None, generation: int) -> None:
+    def _show(
+        self,
+        chosen: Chosen,
+        figures: Overview | None,
+        generation: int,
+        scope: tuple[str, list[str], frozenset[str] | None],
+    ) -> None:
         if generation != self.generation or not self.is_attached:
             return
-        self.chosen, self.shown = chosen, figures
+        self.chosen, self.shown, self.scope = chosen, figures, scope
         box = self.query_one("#stats-filter", Input)
         box.set_class(bool(chosen.errors), "-error")
         summary = self.query_one("#stats-summary", Static)
@@ -150,7 +175,8 @@ class DashboardScreen(Screen):
         speakers = sum(1 for row in figures.speakers if row.key)
         official = figures.officials
         quoted = len(official.only) + len(official.other)
-        line = f"{stories} · {quotes:,} quotes · {speakers:,} speakers"
+        line = f"{self._layer_name()} · " if len(self.scope[1]) > 1 else ""
+        line += f"{stories} · {quotes:,} quotes · {speakers:,} speakers"
         if figures.speakers_per_story:
             line += f" ({figures.mean_speakers:.1f} a story)"
         if quoted:
@@ -158,6 +184,15 @@ class DashboardScreen(Screen):
             line += f" · officials only in {100 * official.share:.0f}% of {quoted:,} {noun} quoting a known speaker"
         notes = " · ".join(chosen.notes)
         return Text(line + (f"\n{clean_line(notes)}" if notes else ""))
+
+    def _layer_name(self) -> str:
+        layer = self.scope[0]
+        if layer == ALL:
+            return "every layer (L: next)"
+        if layer == CURATED:
+            return "curated layer (L: next)"
+        mine = layer == desk(self).layers.me
+        return f"{'your' if mine else clean_line(layer) + chr(8217) + 's'} layer (L: next)"
 
     # --- keys and events -----------------------------------------------------------------------------------
 
@@ -185,6 +220,16 @@ class DashboardScreen(Screen):
         self.query_one(TabbedContent).active = pane
         self._focus_table()
 
+    def action_cycle_layer(self) -> None:
+        """Count the next layer of the library (then every layer, then the first again)."""
+        layer, present, _ = self.scope
+        if len(present) < 2:
+            self.notify("This library has one annotator layer.", timeout=3)
+            return
+        order = [*present, ALL]
+        self.asked_layer = order[(order.index(layer) + 1) % len(order)] if layer in order else order[0]
+        self.count(self.query_one("#stats-filter", Input).value)
+
     def action_back(self) -> None:
         if self.query_one("#stats-filter", Input).has_focus:
             self._focus_table()
@@ -198,7 +243,9 @@ class DashboardScreen(Screen):
         if self.chosen is None:
             return
         row, by = event.row, event.stats_list.by
-        ids = StatsIndex.of(desk(self).store).members(by, row.key, kind="quote", stories=self.chosen.stories)
+        ids = StatsIndex.of(desk(self).store).members(
+            by, row.key, kind="quote", stories=self.chosen.stories, annotators=self.scope[2]
+        )
         self.app.push_screen(CountedScreen(f"Quotes · {row.label}", ids))
 
     def on_pair_list_opened(self, event: PairList.Opened) -> None:
@@ -206,5 +253,5 @@ class DashboardScreen(Screen):
         from tui.screens.counted import CountedScreen
 
         pair = event.pair
-        ids = StatsIndex.of(desk(self).store).pair_quotes(pair)
+        ids = StatsIndex.of(desk(self).store).pair_quotes(pair, self.scope[2])
         self.app.push_screen(CountedScreen(f"Quotes · {pair.labels[0]} with {pair.labels[1]}", ids))

@@ -50,8 +50,11 @@ NOTES = (
 )
 
 
-def plain_table(store, by: str, stories: Set[str] | None) -> Counter[tuple[str, str]]:
-    """(group key, kind) -> count over the store's records: the baseline, written as a script would."""
+def plain_table(
+    store, by: str, stories: Set[str] | None, annotators: Set[str] | None = None
+) -> Counter[tuple[str, str]]:
+    """(group key, kind) -> count over the store's records (of `annotators`, when given): the baseline, written as
+    a script would."""
     from annotations.actors import follow_merges
     from annotations.search.find import _entries
     from annotations.stats.index import LINK_OF, _week
@@ -65,6 +68,8 @@ def plain_table(store, by: str, stories: Set[str] | None) -> Counter[tuple[str, 
         entry = entries.get(sid)
         meta = entry.read_meta() if entry is not None and by in ("agency", "section") else None
         for rec in records.values():
+            if annotators is not None and (rec.annotator or "") not in annotators:
+                continue
             if by in ("actor", "type"):
                 actor = follow_merges(registry, getattr(rec, LINK_OF[rec.kind]))
                 key = "" if actor is None else actor.id if by == "actor" else actor.type
@@ -146,6 +151,16 @@ def run(library: Path, runs: int) -> tuple[list[list[str]], list[str]]:
                     "",
                 ]
             )
+        names = sorted(stats.annotator_names())
+        one = frozenset(names[:1])  # a layer: the annotations of one annotator name
+        plain_ms, expected = timed(lambda: plain_table(store, "actor", None, one), runs)
+        next_ms, got = timed(lambda: stats.table("actor", annotators=one), runs)
+        assert counted(got) == expected
+        share = sum(expected.values()) / max(n, 1)
+        label = f"every story, one annotator layer ({share:.0%} of the annotations)"
+        rows.append(
+            [label, "actor", f"{plain_ms:,.0f}", f"{next_ms:,.1f}", f"{CPU[0]:,.1f}", f"{plain_ms / next_ms:,.0f}×"]
+        )
         history = History(store)
         some = next(iter(store.records_by_story().values()))
         ann = store.annotation(next(iter(some)))

@@ -204,7 +204,7 @@ async def test_with_a_teams_layers_the_figures_count_one_layer_and_L_moves_on(li
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_dashboard(pilot)
         summary = screen.query_one("#stats-summary")
-        assert str(summary.content).startswith("curated layer (L: next) · every story · 1 quotes")
+        assert str(summary.content).startswith("curated layer (L: next) · every story · 1 quote · 1 speaker (")
         assert speakers(app) == ["Ana Berg=1"]
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, CountedScreen), "the quotes listed")

@@ -176,7 +176,8 @@ class DashboardScreen(Screen):
         official = figures.officials
         quoted = len(official.only) + len(official.other)
         line = f"{self._layer_name()} · " if len(self.scope[1]) > 1 else ""
-        line += f"{stories} · {quotes:,} quotes · {speakers:,} speakers"
+        line += f"{stories} · {quotes:,} quote{'' if quotes == 1 else 's'}"
+        line += f" · {speakers:,} speaker{'' if speakers == 1 else 's'}"
         if figures.speakers_per_story:
             line += f" ({figures.mean_speakers:.1f} a story)"
         if quoted:

@@ -98,3 +98,22 @@ async def test_a_hostile_filter_is_one_clean_line(store: Store, text: str) -> No
         assert clean(summary)
         if screen.chosen.errors:  # one line saying why, and nothing counted
             assert "\n" not in summary.strip() and not screen.query_one("#speakers-list", StatsList).row_count
+
+
+async def test_a_hostile_annotator_name_is_a_clean_layer_name(store: Store) -> None:
+    from dataclasses import replace
+
+    from annotations.layers import Layers
+
+    theirs = next(iter(store.iter_annotations()))
+    store.apply([(None, replace(theirs, id="f" * 8 + theirs.id[8:], annotator=f"{ESC}]0;x\x07\u202eEve"))])
+    app = WiredeskApp(store, annotator="tester", layers=Layers("tester"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_dashboard(pilot)
+        summary = screen.query_one("#stats-summary")
+        for _ in range(2):  # from every layer: yours, then theirs
+            before = str(summary.render())
+            await pilot.press("L")
+            await until(pilot, lambda: str(summary.render()) != before, "the next layer")  # noqa: B023
+            assert clean(str(summary.render()))
+        assert str(summary.render()).startswith("Eve’s layer (L: next)")  # the sequence and the bidi control gone

@@ -26,7 +26,7 @@ def _clean(text: str) -> bool:
 
 
 def test_a_hostile_layer_option_is_refused_cleaned(data_dir: Path) -> None:
-    for command in (["export", "--format", "json"], ["quotes"]):
+    for command in (["export", "--format", "json"], ["quotes"], ["stats"]):
         line = assert_user_error(run(data_dir, *command, "--layer", ESC), "no layer")
         assert _clean(line)
 

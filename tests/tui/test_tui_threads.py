@@ -118,9 +118,15 @@ async def test_the_threads_view_shows_the_timeline_and_opens_a_claim(store: Stor
         assert screen.current_thread_id() == other.id  # its story is the newest
         await pilot.press("down")
         await until(pilot, lambda: screen.timeline.option_count == 2, "the port thread's timeline")
-        rows = [str(screen.timeline.get_option_at_index(i).prompt) for i in range(2)]
-        assert rows[0].startswith("2026-03-01 asserted") and rows[1].startswith("2026-03-02 denied")
-        assert "Harbour Operators Union" in rows[1]
+        await until(pilot, lambda: screen.timeline.size.width > 0, "the timeline laid out")
+        drawn = [
+            "".join(seg.text for seg in screen.timeline.render_line(y)).strip()
+            for y in range(screen.timeline.size.height)
+        ]
+        starts = [n for n, line in enumerate(drawn) if line[:4] == "2026"]
+        assert [drawn[n][:19] for n in starts] == ["2026-03-01 asserted", "2026-03-02 denied  "]
+        denial = " ".join(line for line in drawn[starts[1] :] if line)
+        assert "Harbour Operators Union" in denial
         await pilot.press("enter", "down", "enter")  # into the timeline, the denial, open it
         await until(pilot, lambda: isinstance(app.screen, ReaderScreen) and app.screen.query(StoryView), "the reader")
         view = app.screen.query_one(StoryView)

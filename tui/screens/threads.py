@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -29,15 +30,21 @@ __all__ = ["ThreadsScreen", "timeline_row"]
 STATUS_STYLES = {"denied": "bold red", "disputed": "yellow", "confirmed": "bold green", "corrected": "cyan"}
 
 
-def timeline_row(moment: Moment) -> Text:
-    """One member of a thread: date, status, agency, claimant and claim, terminal-safe."""
-    row = Text(f"{moment.date[:10] or '—':10} ")
-    row.append(f"{moment.member.status:9}", style=STATUS_STYLES.get(moment.member.status, "bold"))
-    row.append(f" {clean_line(moment.agency)[:16]:16} ", style="dim")
+def timeline_row(moment: Moment) -> Table:
+    """One member of a thread, terminal-safe: date and status, then agency, claimant and claim, wrapped under
+    themselves (the date column stays clear)."""
+    when = Text(f"{moment.date[:10] or '—':10} ")
+    when.append(f"{moment.member.status:9}", style=STATUS_STYLES.get(moment.member.status, "bold"))
+    what = Text(f"{clean_line(moment.agency)[:16]}", style="dim")
+    what.append(" · " if moment.agency else "", style="dim")
     if moment.claimant:
-        row.append(f"{clean_line(moment.claimant)[:24]}: ")
+        what.append(f"{clean_line(moment.claimant)[:24]}: ")
     claim = moment.claim
-    row.append(quoted(claim.exact, 70) if claim is not None else "(claim deleted)")
+    what.append(quoted(claim.exact, 70) if claim is not None else "(claim deleted)")
+    row = Table.grid(padding=(0, 1))
+    row.add_column(no_wrap=True)
+    row.add_column(ratio=1)
+    row.add_row(when, what)
     return row
 
 

@@ -1,5 +1,12 @@
 """Reading the merged files of the working copy into the library: new and changed registry entries and
-annotations, deletions with their tombstones, the stories they need; checked first as a merge checks its input."""
+annotations, deletions with their tombstones, the stories they need, then the claim threads (after the claims they
+link); all checked first as a merge checks its input, so a bad record changes nothing.
+
+Threads are taken as the file holds them (the merge joined both sides already), except: a member that is not a
+claim in the library after the sync is left out (noted); a claim is in one thread only, the one it was linked into
+last, as linking moves a claim (the same choice in every library, so they agree; noted); an incoming deletion
+spares a thread edited here after it (`annotations.merge._later`). Every thread edit goes in one `Store.apply`, with
+the tombstones `annotations.threads.buried` makes for it."""
 
 from __future__ import annotations
 
@@ -10,14 +17,17 @@ from dataclasses import replace
 import orjson
 
 from annotations.actors import Actor, fold_name
+from annotations.merge import _later
 from annotations.merge_input import MergeError, check, parse
 from annotations.model import Annotation
 from annotations.store import Store
 from annotations.store.tagstore import Edit
 from annotations.sync.git import SyncError
-from annotations.sync.records import CONFLICTS, REGISTRY, Record, is_tombstone
+from annotations.sync.records import CONFLICTS, REGISTRY, THREADS, Record, is_tombstone
 from annotations.sync.report import Report
 from annotations.sync.scope import Files, Scope, ann_record, story_of
+from annotations.sync.thread_join import read_thread
+from annotations.threads import Thread, ThreadTombstone, buried
 from stories.text import clean_line
 
 __all__ = ["BATCH", "bring_in", "conflicts_in"]
@@ -56,7 +66,9 @@ def bring_in(
     store: Store, scope: Scope, files: Files, story_file: Callable[[str], bytes | None], report: Report
 ) -> None:
     """Make the library hold what `files` hold (records by file; others are left alone): new and changed
-    registry entries and annotations, deletions (with the tombstones as given), the stories they need."""
+    registry entries and annotations, deletions (with the tombstones as given), the stories they need, the claim
+    threads (see the module docstring)."""
+    threads_in = [read_thread(rec, THREADS) for rec in files.get(THREADS, {}).values()]  # all checked before any write
     registry = store.registry()
     actor_recs = files.get(REGISTRY, {})
     live_actors = {k for k, r in actor_recs.items() if not is_tombstone(r)} | (registry.keys() - actor_recs.keys())
@@ -76,7 +88,7 @@ def bring_in(
     anns_in: list[Record] = []
     tombs_in: dict[str, dict[str, str]] = {}
     for path, records in files.items():
-        if path in (REGISTRY, CONFLICTS):
+        if path in (REGISTRY, THREADS, CONFLICTS):
             continue
         layer, story_id = scope.layer_of(path), story_of(path)
         for key, rec in records.items():
@@ -120,6 +132,56 @@ def bring_in(
     report.add("annotation", len(incoming.annotations))
     report.add("deletion", len(incoming.tombstones) + len(actors_gone))
     report.notes.extend(_twins(store, incoming.actors))
+    _apply_threads(store, threads_in, report)
+
+
+def _apply_threads(store: Store, records: list[Thread | ThreadTombstone], report: Report) -> None:
+    """Make the library's threads those of the file (see the module docstring), in one step."""
+    here = {t.id: t for t in store.threads()}
+    after: dict[str, Thread | None] = dict(here)
+    given: dict[str, ThreadTombstone] = {}
+    edits: list[Edit] = []
+    for rec in records:
+        mine = here.get(rec.id)
+        if isinstance(rec, Thread):
+            after[rec.id] = rec
+        elif mine is None:
+            if store.thread_tombstone(rec.id) is None:  # a deletion this library had not heard of: kept, to travel
+                edits.append((None, rec))
+        elif _later(mine.modified, rec.deleted, rec.modified):
+            report.notes.append(
+                f"claim thread {rec.id[:8]}: deleted there {rec.deleted}, but edited here later ({mine.modified}); kept"
+            )
+        else:
+            after[rec.id] = None
+            given[rec.id] = rec
+    claimed: dict[str, list[tuple[str, str]]] = {}  # claim -> (linked, thread id) of each thread holding it
+    for thread_id, thread in after.items():
+        for m in thread.members if thread is not None else ():
+            claimed.setdefault(m.annotation, []).append((m.linked, thread_id))
+    keeper = {a: max(held)[1] for a, held in claimed.items()}
+    for thread_id, thread in sorted(after.items()):
+        out = []
+        for ann_id in thread.ids if thread is not None else ():
+            ann = store.annotation(ann_id)
+            if ann is None or ann.kind != "claim":
+                out.append(ann_id)
+                report.notes.append(f"claim thread {thread_id[:8]}: {ann_id[:8]} is not a claim here; left out")
+            elif keeper[ann_id] != thread_id:
+                out.append(ann_id)
+                report.notes.append(
+                    f"claim {ann_id[:8]} was linked into claim thread {keeper[ann_id][:8]} later: left out of thread "
+                    f"{thread_id[:8]}"
+                )
+        if out and thread is not None:
+            after[thread_id] = thread.without(out)
+    changed: list[Edit] = [(here.get(k), t) for k, t in after.items() if t != here.get(k)]
+    edits.extend(changed)
+    edits.extend(buried(changed, store.thread_tombstone, given))
+    if edits:
+        store.apply(edits)
+    report.add("claim thread", sum(1 for _before, t in changed if t is not None))
+    report.add("deletion", sum(1 for _before, t in changed if t is None))
 
 
 def _twins(store: Store, arrived: Mapping[str, Actor]) -> list[str]:

@@ -3,7 +3,8 @@ and only then the merged files read back into the library.
 
 The working copy is `sync/repo` in the data dir (cloned from the remote on the first sync). What a library writes
 (its *scope*): its analyst's layer (`layers/<annotator>/<story>.jsonl`, `annotations.layers.Layers(me)`), the
-curated layer (`curated/<story>.jsonl`), the registry (`registry/actors.jsonl`), the open conflicts
+curated layer (`curated/<story>.jsonl`), the registry (`registry/actors.jsonl`), the claim threads
+(`registry/threads.jsonl`: every thread, and the tombstones of deleted ones the repository knows), the open conflicts
 (`conflicts.jsonl`) and the stories those layers annotate (`stories/<story>.json`, immutable: the id is the text's
 hash). Other annotators' layers are only read. Each scope file is written as a 3-way merge of the records as they
 were when the library was last brought up to date (the commit `applied`), as the library has them now, and as the
@@ -35,6 +36,7 @@ from annotations.sync.records import (
     CONFLICTS_ENV,
     MAX_FILE,
     REGISTRY,
+    THREADS,
     Record,
     dump,
     folder_name,
@@ -136,7 +138,7 @@ def _read_file(repo: Path, path: str) -> bytes:
 
 
 def _listing(repo: Path) -> list[str]:
-    """The record files of the working copy (paths relative to it): layers, curated, registry, conflicts."""
+    """The record files of the working copy (paths relative to it): layers, curated, registry, threads, conflicts."""
     found: list[str] = []
     for top in ("layers", "curated"):
         if not (repo / top).exists():
@@ -151,7 +153,7 @@ def _listing(repo: Path) -> list[str]:
             if entry.is_symlink() or not entry.is_dir():
                 raise SyncError(f"the sync repository's layers/{clean_line(entry.name)} is not a folder")
             found.extend(f"layers/{entry.name}/{e.name}" for e in sorted(os.scandir(entry.path), key=lambda e: e.name))
-    found.extend(p for p in (REGISTRY, CONFLICTS) if os.path.lexists(repo / p))
+    found.extend(p for p in (REGISTRY, THREADS, CONFLICTS) if os.path.lexists(repo / p))
     return found
 
 
@@ -178,7 +180,7 @@ def _write_scope(git: Git, scope: Scope, applied: str, found: str) -> list[Recor
     if not applied:  # never brought up to date: no common ancestor
         base: Files = {}
     elif applied != current:
-        base_paths = [p for p in git.files(applied, "layers", "curated", REGISTRY, CONFLICTS) if scope.owns(p)]
+        base_paths = [p for p in git.files(applied, "layers", "curated", REGISTRY, THREADS, CONFLICTS) if scope.owns(p)]
         base = {p: load(data, p) for p, data in git.blobs(applied, base_paths).items()}
     else:
         base = head
@@ -193,7 +195,7 @@ def _write_scope(git: Git, scope: Scope, applied: str, found: str) -> list[Recor
         merged = merge3(path, base.get(path, {}), ours, head.get(path, {}), found=found)
         conflicts.extend(merged.conflicts)
         _put(repo, path, dump(merged.records.values()), head_paths)
-        if path not in (REGISTRY, CONFLICTS) and any(not is_tombstone(r) for r in merged.records.values()):
+        if path not in (REGISTRY, THREADS, CONFLICTS) and any(not is_tombstone(r) for r in merged.records.values()):
             needed.add(story_of(path))
     _write_stories(scope, repo, needed)
     _put(repo, ".gitattributes", _ATTRIBUTES, [".gitattributes"] if os.path.lexists(repo / ".gitattributes") else [])

@@ -1,9 +1,9 @@
 """The repository's files and the 3-way merge of their records.
 
 Every `.jsonl` file holds one JSON object per line (keys sorted, orjson), sorted by `id`, a newline at the end.
-A record with a `deleted` field is a tombstone: an annotation or registry entry deleted, so that the deletion
-travels. `merge3` is the one merge of two changed copies of a file against their common ancestor, used by the git
-merge driver and by a sync that finds its own clone moved on since its library was last brought up to date.
+A record with a `deleted` field is a tombstone: an annotation, registry entry or claim thread deleted, so that the
+deletion travels. `merge3` is the one merge of two changed copies of a file against their common ancestor, used by
+the git merge driver and by a sync that finds its own clone moved on since its library was last brought up to date.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ __all__ = [
     "CONFLICTS_ENV",
     "MAX_FILE",
     "REGISTRY",
+    "THREADS",
     "Merged",
     "canonical",
     "dump",
@@ -33,8 +34,9 @@ __all__ = [
     "merge3",
 ]
 
-#: The registry file and the open conflicts, as paths in the repository.
+#: The registry file, the claim threads and the open conflicts, as paths in the repository.
 REGISTRY = "registry/actors.jsonl"
+THREADS = "registry/threads.jsonl"
 CONFLICTS = "conflicts.jsonl"
 #: The environment variable naming the file the merge driver appends its conflicts to.
 CONFLICTS_ENV = "WIREDESK_SYNC_CONFLICTS"
@@ -132,8 +134,10 @@ def merge3(
     """Merge two copies of the file `path` record by record against their common ancestor `base`: a record
     changed on one side only takes that side's value; changed on both to the same value, that value; two
     deletions, the earlier; changed on both differently (a deletion against an edit included) keeps ours and is
-    a conflict, listed with all three values. In the conflicts file itself no conflict is made: a record one
-    side changed and the other dropped (resolved) is kept, to be resolved again."""
+    a conflict, listed with all three values. A claim thread both sides changed is joined
+    (`thread_join.join_thread`): a conflict only where that cannot decide. In the conflicts file itself no conflict
+    is made: a record one side changed and the other dropped (resolved) is kept, to be resolved again."""
+
     merged = Merged()
     for key in sorted(base.keys() | ours.keys() | theirs.keys()):
         o, a, b = base.get(key), ours.get(key), theirs.get(key)
@@ -144,6 +148,12 @@ def merge3(
         elif is_tombstone(a) and is_tombstone(b):
             assert a is not None and b is not None
             value = _earlier(a, b)
+        elif path == THREADS and a is not None and b is not None:
+            from annotations.sync.thread_join import join_thread  # only here: the merge driver starts fast
+
+            value, theirs_value = join_thread(path, o, a, b)
+            if theirs_value is not None:
+                merged.conflicts.append(_conflict(path, key, o, value, theirs_value, found))
         else:
             value = a if a is not None else b  # ours kept; theirs where ours dropped it: nothing is lost
             if path != CONFLICTS:

@@ -18,6 +18,7 @@ _PLURALS = {
     "registry entry": "registry entries",
     "annotation": "annotations",
     "deletion": "deletions",
+    "claim thread": "claim threads",
 }
 
 
@@ -109,6 +110,9 @@ def describe(value: Any, limit: int = 60, other: Any = None) -> str:
         return "absent"
     if is_tombstone(value):
         return f"deleted {clean_line(str(value.get('deleted', '')))}"
+    if "members" in value:
+        line = clean_line(" · ".join(_thread_words(value, other)))
+        return line if len(line) <= limit else line[: limit - 1] + "…"
     if "name" in value:
         head = f"“{value['name']}” {value.get('type', '')}"
     else:
@@ -122,6 +126,27 @@ def describe(value: Any, limit: int = 60, other: Any = None) -> str:
     shown = [f"{k}: {_plain(value.get(k))}" for k in keys if k != "name"]
     line = clean_line(" · ".join([head, *shown]))
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _statuses(thread: Mapping[str, Any]) -> dict[str, str]:
+    members = thread.get("members")
+    listed = members if isinstance(members, list) else []
+    return {str(m.get("annotation"))[:8]: str(m.get("status")) for m in listed if isinstance(m, dict)}
+
+
+def _thread_words(value: Mapping[str, Any], other: Any) -> list[str]:
+    """A claim thread in a few words: its title, and its claims' statuses (given `other`, where they differ)."""
+    words = [f"claim thread “{value.get('title', '')}”"]
+    mine = _statuses(value)
+    if not isinstance(other, dict) or is_tombstone(other) or "members" not in other:
+        return [*words, f"{len(mine)} claim(s)"]
+    if value.get("title") != other.get("title"):
+        words.append(f"title: {value.get('title', '')}")
+    theirs = _statuses(other)
+    words.extend(
+        f"{a}: {mine.get(a, 'not in it')}" for a in sorted(mine.keys() | theirs.keys()) if mine.get(a) != theirs.get(a)
+    )
+    return words
 
 
 def _plain(value: Any) -> str:

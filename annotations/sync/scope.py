@@ -1,5 +1,5 @@
 """What a library writes when it syncs (its *scope*: its analyst's layer, the curated layer, the registry, the
-open conflicts) and its records in those files; the story a layer file is named after."""
+claim threads, the open conflicts) and its records in those files; the story a layer file is named after."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from annotations.layers import CURATED, Layers
 from annotations.model import Annotation
 from annotations.store import Store
 from annotations.sync.git import SyncError
-from annotations.sync.records import CONFLICTS, REGISTRY, Record, folder_name
+from annotations.sync.records import CONFLICTS, REGISTRY, THREADS, Record, folder_name
 from stories.text import clean_line
 
 __all__ = ["Files", "Scope", "ann_record", "story_of"]
@@ -48,7 +48,7 @@ class Scope:
         self.mine = f"layers/{folder_name(me)}/"
 
     def owns(self, path: str) -> bool:
-        return path.startswith((self.mine, "curated/")) or path in (REGISTRY, CONFLICTS)
+        return path.startswith((self.mine, "curated/")) or path in (REGISTRY, THREADS, CONFLICTS)
 
     def layer_of(self, path: str) -> str:
         """The annotator whose layer a file holds."""
@@ -62,20 +62,25 @@ class Scope:
 
     def records(self, known: Mapping[str, str]) -> Files:
         """The library's records by scope file; tombstones only of records `known` (id -> file) to be in one."""
-        out: Files = {REGISTRY: {}, CONFLICTS: {}}
+        out: Files = {REGISTRY: {}, THREADS: {}, CONFLICTS: {}}
         for ann in self.store.iter_annotations():
             path = self.path_of(ann)
             if path is not None:
                 out.setdefault(path, {})[ann.id] = ann_record(ann, self.layers.of(ann))
         for tomb in self.store.tombstones():
             path = known.get(tomb["id"])
-            if path is not None and path != REGISTRY and tomb["id"] not in out.get(path, {}):
+            if path is not None and path not in (REGISTRY, THREADS) and tomb["id"] not in out.get(path, {}):
                 out.setdefault(path, {})[tomb["id"]] = dict(tomb)
         for actor in self.store.registry().values():
             out[REGISTRY][actor.id] = actor.to_dict()
         for tomb in self.store.actor_tombstones():
             if known.get(tomb["id"]) == REGISTRY:
                 out[REGISTRY][tomb["id"]] = dict(tomb)
+        for thread in self.store.threads():
+            out[THREADS][thread.id] = thread.to_dict()
+        for thread_tomb in self.store.thread_tombstones():
+            if known.get(thread_tomb.id) == THREADS:
+                out[THREADS][thread_tomb.id] = thread_tomb.to_dict()
         for conflict in self.store.sync.conflicts:
             out[CONFLICTS][str(conflict["id"])] = conflict
         return out

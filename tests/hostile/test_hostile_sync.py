@@ -257,3 +257,68 @@ def test_a_hostile_remote_is_refused_in_one_line(ada, remote: str) -> None:
     line = assert_user_error(who.run("sync", "--remote", remote))
     assert "\x1b" not in line
     assert not Path("/tmp/wiredesk-sync-pwned").exists() and not Path("/tmp/wiredesk-sync-ext-pwned").exists()
+
+
+def thread(**changes: object) -> dict[str, object]:
+    base = {
+        "id": "0e0e0e0e-0000-4000-8000-000000000001",
+        "title": "Rates",
+        "members": [
+            {
+                "annotation": "0f0f0f0f-0000-4000-8000-000000000001",
+                "status": "asserted",
+                "linked": "2026-01-01T00:00:00Z",
+            }
+        ],
+        "created": "2026-01-01T00:00:00Z",
+        "modified": "2026-01-01T00:00:00Z",
+    }
+    return {**base, **changes}
+
+
+@pytest.mark.parametrize(
+    ("record", "fragment"),
+    [
+        ({"id": "0e0e0e0e-0000-4000-8000-000000000001", "name": "not a thread"}, "not one line of text"),
+        ({"id": "x\x1b[2J", "title": "Rates"}, "a record that is not a claim thread"),
+        (thread(members=["0f0f0f0f-0000-4000-8000-000000000001"]), "member that is not a claim link"),
+        (thread(members=[[1, 2]]), "member that is not a claim link"),
+        (thread(members=[]), "without its claims"),
+        (
+            thread(members=[{**thread()["members"][0], "status": "pwned\x1b[2J"}]),  # type: ignore[index]
+            "an unknown status",
+        ),
+        (thread(title="Rates\x1b]0;pwned\x07 \u202eevil"), "title is not one line of text"),
+        (thread(unlinked={"x": "yesterday"}), "unlinked claims are not {claim: when}"),
+        ({"id": "0e0e0e0e-0000-4000-8000-000000000001", "deleted": "soon\x07"}, "a deleted claim thread"),
+    ],
+    ids=["not-thread", "bad-id", "member-str", "member-list", "no-members", "status", "title", "unlinked", "tomb"],
+)
+def test_a_broken_claim_thread_is_refused_and_nothing_arrives(
+    ada, tmp_path: Path, record: dict[str, object], fragment: str
+) -> None:
+    who, story = ada
+    push(
+        who.remote,
+        tmp_path,
+        {
+            "registry/threads.jsonl": line_of(record),
+            f"layers/ben/{story}.jsonl": line_of(annotation(story, "ben", kind="claim")),  # would arrive, but for it
+        },
+    )
+    line = refused(who, "the sync repository's registry/threads.jsonl holds", fragment)
+    assert "pwned" not in line
+
+
+def test_a_broken_thread_changed_on_both_sides_stops_the_merge_cleanly(ada, tmp_path: Path) -> None:
+    who, story = ada
+    out = who.ok("annotate", story, "--kind", "claim", "--text", "Tight monetary policy will be maintained")
+    who.ok("claims", "link", out[0].split()[2], "--new")
+    who.sync()
+    with who.store() as store:
+        [mine] = store.threads()
+    broken = {**mine.to_dict(), "title": "evil\x1b[2J"}
+    push(who.remote, tmp_path, {"registry/threads.jsonl": line_of(broken)})
+    who.ok("claims", "title", mine.id[:8], "Rates")  # a change here too: git runs the merge driver
+    line = refused(who, "the merge with", "the library is unchanged")
+    assert "wiredesk merge driver: the sync repository's registry/threads.jsonl holds" in line

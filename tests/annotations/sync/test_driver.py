@@ -51,3 +51,19 @@ def test_a_broken_input_exits_1_with_one_line_and_ours_untouched(tmp_path: Path)
 
 def test_the_driver_wants_four_arguments() -> None:
     assert main(["a", "b"]) == 2
+
+
+def test_the_driver_joins_a_thread_as_a_sync_does(tmp_path: Path, monkeypatch) -> None:
+    from annotations.sync.records import THREADS, merge3
+    from tests.annotations.sync.test_records import C1, CX, CY, thread
+
+    monkeypatch.setenv(CONFLICTS_ENV, str(tmp_path / "conflicts.jsonl"))
+    at = "2026-01-01T00:00:00Z"
+    base = thread({C1: ("asserted", at)}, at)
+    ours = thread({C1: ("asserted", at), CX: ("denied", "2026-01-02T00:00:00Z")}, "2026-01-02T00:00:00Z")
+    theirs = thread({C1: ("asserted", at), CY: ("denied", "2026-01-03T00:00:00Z")}, "2026-01-03T00:00:00Z")
+    args = files(tmp_path, dump([base]), dump([ours]), dump([theirs]))
+    assert main([*args, THREADS]) == 0
+    in_process = merge3(THREADS, load(dump([base]), "O"), load(dump([ours]), "A"), load(dump([theirs]), "B"))
+    assert load((tmp_path / "A").read_bytes(), "A") == in_process.records
+    assert len(in_process.records[base["id"]]["members"]) == 3 and not (tmp_path / "conflicts.jsonl").exists()

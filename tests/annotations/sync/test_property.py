@@ -13,6 +13,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from annotations import claim_threads
 from annotations.actors import Actor
 from annotations.history import History
 from annotations.layers import Layers
@@ -30,7 +31,7 @@ STORY = make_story(
 WORDS = [
     (m, m + len(w)) for m, w in ((STORY.text.index(w), w) for w in ("Ministers", "Ankara", "budget", "rail", "unions"))
 ]
-ACTIONS = ("add", "edit", "delete", "actor", "actor_edit", "actor_delete", "actor_merge", "sync")
+ACTIONS = ("add", "edit", "delete", "actor", "actor_edit", "actor_delete", "actor_merge", "link", "unlink", "sync")
 
 
 @dataclass
@@ -67,8 +68,9 @@ class Team:
         token = f"{who}-{next(self.counter)}"
         if action == "add":
             start, end = WORDS[pick % len(WORDS)]
-            speaker = actors[pick % len(actors)].id if actors and pick % 2 else None
-            ann = Annotation.new(STORY, "quote", start, end, note=token, annotator=who)
+            kind = "claim" if pick % 3 == 0 else "quote"  # claims to link into threads
+            speaker = actors[pick % len(actors)].id if actors and pick % 2 and kind == "quote" else None
+            ann = Annotation.new(STORY, kind, start, end, note=token, annotator=who)
             ann = Annotation(**{**ann.__dict__, "speaker": speaker})
             store.apply([(None, ann)])
             self.made(who, ("ann", ann.id), token)
@@ -90,20 +92,29 @@ class Team:
         elif action == "actor_merge" and len(live := [a for a in actors if not a.merged_into]) > 1:
             source, target = live[pick % len(live)], live[(pick + 1) % len(live)]
             History(store).merge_actors(source.id, target.id)  # structure, not a value: checked by convergence
+        elif action == "link" and (claims := [a for a in store.annotations() if a.kind == "claim"]):
+            threads = store.threads()  # structure, not a value: checked by convergence
+            target = threads[pick % len(threads)].id if threads and pick % 2 else None
+            statuses = ("asserted", "denied", "confirmed")
+            claim_threads.link(History(store), claims[pick % len(claims)], target, status=statuses[pick % 3])
+        elif action == "unlink" and (linked := [a for t in store.threads() for a in t.ids]):
+            claim_threads.unlink(History(store), linked[pick % len(linked)])
         elif action == "sync":
             self.sync(who)
 
 
 def library(store: Store) -> dict[str, Any]:
-    """What must be the same in every library: the registry, the annotations (each as its layer has it), the
-    open conflicts."""
+    """What must be the same in every library: the registry, the annotations (each as its layer has it), the claim
+    threads (title, claims and their statuses), the open conflicts."""
     anns = {}
     for ann in store.annotations():
         data = ann.to_dict()
         data["annotator"] = Layers("?").of(ann) if ann.annotator else "?"
         anns[ann.id] = data
     actors = {a.id: a.to_dict() for a in store.actors(include_merged=True)}
-    return {"annotations": anns, "actors": actors, "conflicts": sorted(c["id"] for c in store.sync.conflicts)}
+    threads = {t.id: (t.title, {m.annotation: m.status for m in t.members}) for t in store.threads()}
+    conflicts = sorted(c["id"] for c in store.sync.conflicts)
+    return {"annotations": anns, "actors": actors, "threads": threads, "conflicts": conflicts}
 
 
 def value_now(store: Store, key: tuple[str, str]) -> str | None:

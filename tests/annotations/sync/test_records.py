@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from annotations.sync.git import SyncError
-from annotations.sync.records import CONFLICTS, REGISTRY, dump, folder_name, load, merge3
+from annotations.sync.records import CONFLICTS, REGISTRY, THREADS, dump, folder_name, load, merge3
 from annotations.sync.report import shown_url
 
 
@@ -120,3 +120,68 @@ def test_ssh_asks_nothing_on_the_terminal_unless_the_user_chose_an_ssh_command(t
     assert Git(tmp_path)._batch_ssh() == {}
     monkeypatch.setenv("GIT_SSH_COMMAND", "my-ssh")
     assert Git(tmp_path)._batch_ssh() == {}
+
+
+C1, CX, CY = (f"{n:08x}-0000-4000-8000-000000000000" for n in (1, 2, 3))
+TID = "0e0e0e0e-0000-4000-8000-000000000001"
+
+
+def thread(members: dict[str, tuple[str, str]], modified: str, **fields: object) -> dict[str, object]:
+    """A thread record: members {claim: (status, linked)}."""
+    listed = [{"annotation": a, "status": s, "linked": at} for a, (s, at) in members.items()]
+    made = {"id": TID, "title": "Rates", "members": listed, "created": "2026-01-01T00:00:00Z", "modified": modified}
+    return {**made, **fields}
+
+
+def merged_thread(base: dict | None, ours: dict, theirs: dict) -> tuple[dict, list[dict]]:
+    done = merge3(THREADS, {TID: base} if base else {}, {TID: ours}, {TID: theirs})
+    return done.records[TID], done.conflicts
+
+
+def test_two_links_into_one_thread_are_joined_whichever_side_merges() -> None:
+    base = thread({C1: ("asserted", "2026-01-01T00:00:00Z")}, "2026-01-01T00:00:00Z")
+    ours = thread(
+        {C1: ("asserted", "2026-01-01T00:00:00Z"), CX: ("denied", "2026-01-02T00:00:00Z")}, "2026-01-02T00:00:00Z"
+    )
+    theirs = thread(
+        {C1: ("asserted", "2026-01-01T00:00:00Z"), CY: ("confirmed", "2026-01-03T00:00:00Z")}, "2026-01-03T00:00:00Z"
+    )
+    one, conflicts = merged_thread(base, ours, theirs)
+    other, _ = merged_thread(base, theirs, ours)
+    assert conflicts == [] and one == other
+    assert {m["annotation"]: m["status"] for m in one["members"]} == {C1: "asserted", CX: "denied", CY: "confirmed"}
+
+
+def test_an_unlink_outlives_an_older_link_and_a_retitle_survives_a_later_edit() -> None:
+    at = "2026-01-01T00:00:00Z"
+    base = thread({C1: ("asserted", at), CX: ("asserted", at)}, at)
+    ours = thread({C1: ("asserted", at)}, "2026-01-02T00:00:00Z", unlinked={CX: "2026-01-02T00:00:00Z"}, title="New")
+    theirs = thread({C1: ("denied", at), CX: ("asserted", at)}, "2026-01-03T00:00:00Z")
+    got, conflicts = merged_thread(base, ours, theirs)
+    assert conflicts == []
+    assert [(m["annotation"], m["status"]) for m in got["members"]] == [(C1, "denied")]
+    assert got["title"] == "New" and got["unlinked"] == {CX: "2026-01-02T00:00:00Z"}
+
+
+def test_a_deletion_against_an_edit_the_later_wins_without_a_conflict() -> None:
+    at = "2026-01-01T00:00:00Z"
+    base = thread({C1: ("asserted", at)}, at)
+    tomb = {"id": TID, "deleted": "2026-01-02T00:00:00Z", "modified": at, "claims": [C1]}
+    later = thread({C1: ("denied", at)}, "2026-01-03T00:00:00Z")
+    earlier = thread({C1: ("denied", at)}, "2026-01-01T12:00:00Z")
+    assert merged_thread(base, tomb, later) == (later, [])
+    assert merged_thread(base, earlier, tomb) == (tomb, [])
+
+
+def test_two_statuses_for_one_claim_are_a_conflict_with_both_values() -> None:
+    at = "2026-01-01T00:00:00Z"
+    base = thread({C1: ("asserted", at)}, at)
+    ours = thread({C1: ("denied", at)}, "2026-01-02T00:00:00Z")
+    theirs = thread({C1: ("confirmed", at)}, "2026-01-03T00:00:00Z", title="Other")
+    got, [conflict] = merged_thread(base, ours, theirs)
+    assert (
+        got["members"][0]["status"] == "denied" and got["title"] == "Other"
+    )  # ours kept; the title theirs alone changed
+    assert conflict["theirs"]["members"][0]["status"] == "confirmed" and conflict["theirs"]["title"] == "Other"
+    _, [again] = merged_thread(base, theirs, ours)
+    assert again["id"] == conflict["id"]  # the same conflict, whoever merges

@@ -1,9 +1,10 @@
 """Annotator layers: every annotation belongs to its annotator's layer; `curated` is a layer of its own.
 
 Your layer (`Layers.me`, the config's `annotator`) also holds what has no annotator (libraries from before
-annotators were recorded) and what the machine made for you (accepted suggestions, `suggest_annotator`), so a
-library with one analyst is one layer. Another annotator's layer is theirs: it arrives by sync or merge and is
-read here, not edited; `curated` is written only in curation.
+annotators were recorded), what the machine made for you (accepted suggestions, `suggest_annotator`) and what you
+made before you named yourself (recorded under your OS user name), so a library with one analyst is one layer.
+Another annotator's layer is theirs: it arrives by sync or merge and is read here, not edited; `curated` is
+written only in curation.
 """
 
 from __future__ import annotations
@@ -38,13 +39,15 @@ class ReadOnlyLayer(AnnotationError):
 @dataclass(frozen=True)
 class Layers:
     """Whose layer each annotation is in, for the analyst `me`; `machine`: annotator names of machine-made
-    annotations that count as the analyst's own. `solo`: one analyst who has not named themselves (no `annotator`
+    annotations that count as the analyst's own; `before`: names the analyst's own work was recorded under before
+    they named themselves (the OS user name). `solo`: one analyst who has not named themselves (no `annotator`
     in the config: `me` is the OS user name, a guess), so every annotation but the curated ones is theirs, whatever
     name it carries (another machine's user name, a merged export), and the library works as before layers."""
 
     me: str
     machine: frozenset[str] = frozenset({SUGGEST_ANNOTATOR})
     solo: bool = False
+    before: frozenset[str] = frozenset()
 
     def of(self, ann: Annotation) -> str:
         """The layer `ann` belongs to."""
@@ -54,7 +57,7 @@ class Layers:
         """The layer of what the annotator `name` made."""
         if self.solo and name != CURATED:
             return self.me
-        return self.me if not name or name == self.me or name in self.machine else name
+        return self.me if not name or name == self.me or name in self.machine or name in self.before else name
 
     def names(self, anns: Iterable[Annotation]) -> list[str]:
         """The layers present in `anns` (yours always): yours first, the others by name, `curated` last."""
@@ -117,9 +120,11 @@ def chosen_note(asked: str | None, chosen: str, present: list[str]) -> str:
 
 
 def layers_of(settings: dict[str, Any] | None = None) -> Layers:
-    """The layers as the config file sets them: `annotator` is yours, and so is what `suggest_annotator` made;
-    with no `annotator` named, the analyst works `solo` (see `Layers`)."""
+    """The layers as the config file sets them: `annotator` is yours, and so is what `suggest_annotator` made and
+    what was recorded under your OS user name before you named yourself; with no `annotator` named, the analyst
+    works `solo` (see `Layers`)."""
     machine = frozenset({SUGGEST_ANNOTATOR, config.suggest_annotator(settings)})
     named = (settings or {}).get("annotator")
     solo = not (isinstance(named, str) and named.strip())
-    return Layers(config.annotator(settings), machine, solo=solo)
+    me = config.annotator(settings)
+    return Layers(me, machine, solo=solo, before=frozenset({config.annotator(None)}) - {me, CURATED})

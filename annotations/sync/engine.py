@@ -26,6 +26,7 @@ from pathlib import Path
 
 import orjson
 
+from annotations.layers import Layers
 from annotations.model import now_iso
 from annotations.store import Store, StoreError
 from annotations.store.sync_state import SYNC_DIR
@@ -242,12 +243,13 @@ def _commit(git: Git, message: str) -> bool:
 # --- the commands --------------------------------------------------------------------------------------------------
 
 
-def sync(store: Store, me: str, *, remote: str | None = None, email: str = "") -> Report:
-    """Sync the library with its remote (see the module docstring). SyncError (one line) when it cannot; the
-    library is then as it was."""
+def sync(store: Store, me: str, *, remote: str | None = None, email: str = "", layers: Layers | None = None) -> Report:
+    """Sync the library with its remote (see the module docstring); `layers`: whose layer each annotation is in
+    as the config says (`annotations.layers.layers_of`; default: only `me`'s own name and the suggester's).
+    SyncError (one line) when it cannot; the library is then as it was."""
     if store.read_only:
         raise SyncError(f"{store.data_dir} is open read-only (another wiredesk writes to it): sync needs to write")
-    scope = Scope(store, me)
+    scope = Scope(store, me, layers)
     git, url = _open_repo(store, remote, me, email)
     report = Report(url)
     found = now_iso()
@@ -361,9 +363,9 @@ def status(store: Store) -> Status:
     return Status(state.get("remote"), state.get("last_sync"), ahead, behind, cloned, state.conflicts)
 
 
-def resolve(store: Store, me: str, ref: str, take: str) -> str:
+def resolve(store: Store, me: str, ref: str, take: str, layers: Layers | None = None) -> str:
     """Settle an open conflict by taking one value ("ours": the one kept; "theirs": the other) into the library;
-    the next sync carries it to everyone. Returns what was done, in one line."""
+    the next sync carries it to everyone (`layers` as for `sync`). Returns what was done, in one line."""
     if take not in ("ours", "theirs"):
         raise SyncError(f"take ours or theirs, not {take!r}")
     key = ref.strip().lower()
@@ -372,7 +374,7 @@ def resolve(store: Store, me: str, ref: str, take: str) -> str:
         listed = "no" if not found else "several"
         raise SyncError(f"{listed} open sync conflict(s) with id {clean_line(ref)!r} (see `wiredesk sync --status`)")
     conflict = found[0]
-    scope = Scope(store, me)
+    scope = Scope(store, me, layers)
     path = str(conflict["file"])
     if not scope.owns(path):
         raise SyncError(f"{clean_line(path)} is {clean_line(scope.layer_of(path))}'s layer: only they can resolve it")

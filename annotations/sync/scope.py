@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 
 from annotations.layers import CURATED, Layers
 from annotations.model import Annotation
@@ -39,12 +40,13 @@ def ann_record(ann: Annotation, annotator: str) -> Record:
 class Scope:
     """Which files a library writes, and the library's records in them."""
 
-    def __init__(self, store: Store, me: str) -> None:
+    def __init__(self, store: Store, me: str, layers: Layers | None = None) -> None:
         if me == CURATED:
             raise SyncError(f'"{CURATED}" is the curated layer, not an annotator: set annotator = "…" in the config')
         self.store = store
         self.me = me
-        self.layers = Layers(me)
+        # the config's names for your own work; never `solo` here: what others sent stays theirs
+        self.layers = replace(layers, me=me, solo=False) if layers is not None else Layers(me)
         self.mine = f"layers/{folder_name(me)}/"
 
     def owns(self, path: str) -> bool:

@@ -83,3 +83,12 @@ def test_solo_one_analyst_owns_every_layer_but_curated(store: Store) -> None:
     History(store).add(settled := by(CURATED, "Fishermen", "actor"))
     with pytest.raises(ReadOnlyLayer):
         history.delete(settled.id)
+
+
+def test_what_you_made_before_naming_yourself_stays_yours(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("annotations.config.getpass.getuser", lambda: "ana-laptop")
+    solo_work = by("ana-laptop")  # recorded under the OS user name while no annotator was named
+    layers = layers_of({"annotator": "ana"})
+    assert layers.of(solo_work) == "ana" and layers.editable(solo_work)
+    assert layers.of(by("ben")) == "ben"
+    assert layers_of({"annotator": "ana-laptop"}).before == frozenset()  # named as the OS user: nothing apart

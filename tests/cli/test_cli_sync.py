@@ -295,3 +295,18 @@ def test_one_annotator_on_two_machines_settles_an_annotation_conflict(team, tmp_
         with who.store() as store:
             assert [a.note for a in store.annotations()] == ["at the press conference"]
             assert store.sync.conflicts == []
+
+
+def test_what_ada_tagged_before_naming_herself_travels_as_her_layer(team, monkeypatch: pytest.MonkeyPatch) -> None:
+    ada, ben, story = team
+    monkeypatch.setattr("annotations.config.getpass.getuser", lambda: "ada-laptop")
+    config = ada.config / "wiredesk" / "config.toml"
+    config.write_text("", encoding="utf-8")  # no annotator yet: recorded under the OS user name
+    early = quote(ada, story, "We will do whatever it takes", "Fatih Karahan")
+    config.write_text('annotator = "ada"\n', encoding="utf-8")
+    ada.ok("edit", early, "--note", "still mine")  # not another's read-only layer
+    ada.sync()
+    ben.sync()
+    with ben.store() as store:
+        (arrived,) = store.annotations()
+    assert arrived.id.startswith(early) and arrived.annotator == "ada" and arrived.note == "still mine"

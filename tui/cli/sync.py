@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from annotations import config
+from annotations.layers import layers_of
 from annotations.sync.engine import resolve, status, sync
 from annotations.sync.git import SyncError
 from stories.text import clean_line
@@ -41,9 +42,10 @@ def sync_(ctx: click.Context, remote: str | None, show_status: bool, conflict: s
         if show_status:
             lines = status(store).lines()
         elif conflict is not None and take is not None:
-            lines = [resolve(store, me, conflict, take)]
+            lines = [resolve(store, me, conflict, take, layers_of(settings))]
         else:
-            lines = sync(store, me, remote=remote, email=email if isinstance(email, str) else "").lines()
+            mail = email if isinstance(email, str) else ""
+            lines = sync(store, me, remote=remote, email=mail, layers=layers_of(settings)).lines()
     except SyncError as exc:
         raise click.ClickException(clean_line(str(exc))) from None
     for line in lines:

@@ -94,7 +94,7 @@ class SyncConflictsScreen(Screen[None]):
             return
         conflict = self.conflicts[listing.highlighted]
         try:
-            resolve(app.store, app.annotator, str(conflict["id"]), side)
+            resolve(app.store, app.annotator, str(conflict["id"]), side, app.layers)
         except (SyncError, StoreError, AnnotationError) as exc:
             self.notify(clean_line(str(exc)), title="Not settled", severity="error", markup=False)
             return

@@ -226,3 +226,23 @@ async def test_with_a_teams_layers_the_figures_count_one_layer_and_L_moves_on(li
             if seen[-1] == "ben’s layer":
                 assert speakers(app) == ["Ana Berg=1"]
         assert seen == ["every layer", "your layer", "ben’s layer", "curated layer"]
+
+
+async def test_with_no_quotes_counted_the_summary_says_which_keys_make_one(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.add_stories([PORT, STRIKE])
+    app = WiredeskApp(store, annotator="tester", keymap={"reader.tag_quote": "Q"})
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dashboard(pilot)
+        summary = screen.query_one("#stats-summary")
+        hint = "select a quote and press Q, or accept a suggested one with y."
+        assert str(summary.render()).splitlines()[1:] == [f"No quotes yet: in a story, {hint}"]
+        screen.query_one("#stats-filter").value = "agency:AP"
+        await until(pilot, lambda: "No quotes in these stories" in str(summary.render()), "the filter counted")
+
+
+async def test_quotes_counted_means_no_hint(lib: Library) -> None:
+    app = lib.app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dashboard(pilot)
+        assert "No quotes" not in str(screen.query_one("#stats-summary").render())

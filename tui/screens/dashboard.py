@@ -183,8 +183,21 @@ class DashboardScreen(Screen):
         if quoted:
             noun = "story" if quoted == 1 else "stories"
             line += f" · officials only in {100 * official.share:.0f}% of {quoted:,} {noun} quoting a known speaker"
+        if not quotes:
+            line += f"\n{self._no_quotes_hint(chosen)}"
         notes = " · ".join(chosen.notes)
         return Text(line + (f"\n{clean_line(notes)}" if notes else ""))
+
+    def _no_quotes_hint(self, chosen: Chosen) -> str:
+        """What to do when nothing is counted: the keys that make a quote, as the user's keymap has them."""
+        where = "No quotes yet" if chosen.stories is None else "No quotes in these stories"
+        if len(self.scope[1]) > 1:
+            where += " in this layer"
+        key = desk(self).key_for
+        return (
+            f"{where}: in a story, select a quote and press {key('reader.tag_quote')},"
+            f" or accept a suggested one with {key('reader.accept_suggestion')}."
+        )
 
     def _layer_name(self) -> str:
         layer = self.scope[0]

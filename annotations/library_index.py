@@ -3,25 +3,27 @@
 `LibraryIndex` folds every link into the registry entry it stands for now (merges followed) and records, per
 entry, how often it is linked as speaker, mention and claimant, and per story which entries it links and
 which claim statuses it holds. `parse_filter` reads the library's filter box: plain words plus tokens such as
-`is:untagged`, `is:review`, `is:unread`, `is:curated`, `quoting:NAME`, `actor:NAME`, `claimant:NAME` and
-`claims:STATUS`.
+`is:untagged`, `is:review`, `is:unread`, `is:curated`, `quoting:NAME`, `actor:NAME`, `claimant:NAME`,
+`claims:STATUS` and `thread:ID` (the stories of a claim thread's claims).
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from annotations.actors import Actor, fold_name
-from annotations.model import FIELDS_OF_KIND, LINKS, STATUSES, AnnotationError
+from annotations.model import FIELDS_OF_KIND, LINKS, STATUSES, AnnotationError, quoted
 from annotations.registry import Lookup, Registry, or_list
 from annotations.search.query import NAME_KEYS, split_query
 from annotations.store import Store
+from annotations.threads import Thread
 from stories.text import clean_line
 
 __all__ = ["FILTER_HELP", "FILTER_KEYS", "LibraryIndex", "Selection", "StoryFilter", "parse_filter"]
 
-FILTER_KEYS = ("is", *NAME_KEYS, "claims")
+FILTER_KEYS = ("is", *NAME_KEYS, "claims", "thread")
 #: One line per token, for the help screen and the palette.
 FILTER_HELP = (
     ("is:untagged", "stories with no annotation yet (is:tagged: with some)"),
@@ -32,6 +34,7 @@ FILTER_HELP = (
     ("actor:NAME", "stories mentioning an actor"),
     ("claimant:NAME", "stories with a claim by an actor"),
     ("claims:STATUS", f"stories with a claim of that status ({', '.join(STATUSES)})"),
+    ("thread:ID", "stories with a claim in a claim thread (an id prefix or words of its title)"),
     ('quoting:"Two Words"', "quote a name with spaces"),
 )
 _LINKS_OF_KIND = {kind: tuple(n for n in names if n in LINKS) for kind, names in FIELDS_OF_KIND.items()}
@@ -110,6 +113,7 @@ class LibraryIndex:
                 self.counts.setdefault(actor_id, Counter())[name] = n
         self.registry = Registry(registry.values())
         self._resolved: dict[str, Lookup] = {}
+        self._store = store  # for the claim threads, read when a `thread:` token asks
 
     def stories_of(self, actor_id: str) -> int:
         """In how many stories an entry is linked (any field)."""
@@ -154,6 +158,8 @@ class LibraryIndex:
                 return set(self.curated)
             result.errors.append(f"is:{value}? use is:untagged, is:tagged, is:review, is:unread, is:read or is:curated")
             return set()
+        if key == "thread":
+            return self._thread_stories(value, result)
         if key == "claims":
             statuses = [s for s in STATUSES if s.startswith(wanted)]
             if not statuses:
@@ -174,3 +180,41 @@ class LibraryIndex:
         result.notes.append(f"{key}: {shown}")
         links = self.links[NAME_KEYS[key]]
         return set().union(*(links.get(a.id, set()) for a in actors))
+
+    def _thread_stories(self, value: str, result: Selection) -> set[str]:
+        """The stories of the claims in the threads `value` names: an id prefix, else words starting words of
+        their titles."""
+        threads = self._store.threads()
+        wanted = value.strip().lower()
+        found = [t for t in threads if _ID_PREFIX.fullmatch(wanted) and t.id.startswith(wanted)]
+        if not found:
+            words = fold_name(value).split()
+            found = [t for t in threads if words and _starts_words(fold_name(t.title).split(), words)]
+        if not found:
+            result.errors.append(
+                f"thread:{quoted(value, 60)}: no claim thread has that id or title (see `wiredesk claims`)"
+            )
+            return set()
+        result.notes.append(f"thread: {_titles(found)}")
+        stories: set[str] = set()
+        for thread in found:
+            for member in thread.members:
+                claim = self._store.annotation(member.annotation)
+                if claim is not None:
+                    stories.add(claim.story_id)
+        return stories
+
+
+#: What a thread id prefix may be typed as (hex digits and dashes of a uuid, at least 4).
+_ID_PREFIX = re.compile(r"[0-9a-f][0-9a-f-]{3,35}")
+
+
+def _starts_words(title: list[str], words: list[str]) -> bool:
+    """Whether each of `words` starts a word of `title` (both folded)."""
+    return all(any(t.startswith(w) for t in title) for w in words)
+
+
+def _titles(threads: list[Thread]) -> str:
+    """The first three threads' titles, short and clean, then how many more."""
+    shown = ", ".join(quoted(t.title, 40) for t in threads[:3])
+    return shown + (f" +{len(threads) - 3}" if len(threads) > 3 else "")

@@ -43,6 +43,7 @@ LIBRARY_FILTERS = [
     ("Library: stories quoting…", "Then type an actor's name or alias (quoting:NAME)", "quoting:"),
     ("Library: stories mentioning…", "Then type an actor's name or alias (actor:NAME)", "actor:"),
     ("Library: stories with claims by…", "Then type an actor's name or alias (claimant:NAME)", "claimant:"),
+    ("Library: a claim thread's stories…", "Then type words of its title or its id (thread:ID)", "thread:"),
     *((f"Library: {s} claims", f"Stories with a claim marked {s} (claims:{s})", f"claims:{s}") for s in STATUSES),
 ]
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["ANNOTATION_KEYS", "Found", "Hit", "find"]
 
 #: The tokens `LibraryIndex` answers (the others are on a story's metadata).
-ANNOTATION_KEYS = ("is", "quoting", "actor", "claimant", "claims")
+ANNOTATION_KEYS = ("is", "quoting", "actor", "claimant", "claims", "thread")
 
 
 class Hit:

@@ -6,7 +6,7 @@
     -norway   -"north sea"       not this word / phrase
     fish*                        a word starting so
     quoting:NAME actor:NAME claimant:NAME claims:STATUS is:untagged|tagged agency:NAME since:DATE until:DATE
-    source:NAME (the live source a story came from)
+    source:NAME (the live source a story came from)   thread:ID (the stories of a claim thread's claims)
     quoting:"Two Words"          a token's value with spaces
 
 `parse_query` never raises: what it cannot read becomes one clean line in `Query.errors`. A typed word becomes
@@ -39,7 +39,7 @@ __all__ = [
 NAME_KEYS = {"quoting": "speaker", "actor": "actor", "claimant": "claimant"}
 #: Filter tokens on a story's metadata.
 DATE_KEYS = ("since", "until")
-QUERY_KEYS = ("is", *NAME_KEYS, "claims", "agency", *DATE_KEYS, "source")
+QUERY_KEYS = ("is", *NAME_KEYS, "claims", "thread", "agency", *DATE_KEYS, "source")
 _ITEM = re.compile(
     r'(?P<key>[A-Za-z]+):(?:"(?P<quoted>[^"]*)"?|(?P<bare>[^\s"]*))'
     r'|(?P<neg>-?)"(?P<phrase>[^"]*)"?'

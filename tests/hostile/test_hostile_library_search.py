@@ -34,6 +34,7 @@ QUERIES = [
     "quoting:" + ESC + "[31m" + ' actor:"" claims:<script> since:0000-99-99 until:',
     "x" * 20_000,
     "🦀 " * 500 + "ferry*",
+    "thread:" + ESC + "[31m\u202e thread:" + "f" * 5_000 + ' thread:"" thread:-',
 ]
 
 

@@ -180,3 +180,25 @@ async def test_the_threads_view_merges_two_threads(store: Store) -> None:
         await until(pilot, lambda: [t.id for t in store.threads()] == [port.id], "one thread left")
         assert store.threads()[0].ids == (REOPEN.id, DENIED.id)
         await until(pilot, lambda: screen.current_thread_id() == port.id, "the merged thread highlighted")
+
+
+async def test_the_stories_key_shows_the_threads_stories_in_the_library(store: Store) -> None:
+    from tui.screens.library import LibraryScreen
+    from tui.widgets.story_list import StoryList
+
+    history = History(store)
+    thread = claim_threads.link(history, REOPEN, title="Port reopening")
+    claim_threads.link(history, DENIED, thread.id, status="denied")
+    claim_threads.link(history, CATCH)
+    app = WiredeskApp(store, annotator="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await threads_view(pilot)
+        await until(pilot, lambda: screen.thread_list.option_count == 2, "two threads")
+        await pilot.press("down")
+        await until(pilot, lambda: screen.current_thread_id() == thread.id, "the port thread highlighted")
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(app.screen, LibraryScreen), "back in the library")
+        stories = app.screen.query_one(StoryList)
+        await until(pilot, lambda: stories.row_count == 2, "the thread's two stories listed")
+        assert {row.id for row in stories.shown_entries} == {REOPEN.story_id, DENIED.story_id}
+        assert app.screen.query_one("#filter").value == f"thread:{thread.id[:8]}"

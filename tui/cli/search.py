@@ -111,7 +111,8 @@ def _records(store: Store, found: Found, limit: int | None) -> list[dict[str, An
 @user_errors
 def search(ctx: click.Context, query: tuple[str, ...], fmt: str, limit: int | None) -> None:
     """Search the library: words (all must match), "exact phrase", OR, -word, prefix*, and the library's
-    tokens (quoting:NAME actor:NAME claimant:NAME claims:STATUS is:untagged agency:NAME since:DATE until:DATE).
+    tokens (quoting:NAME actor:NAME claimant:NAME claims:STATUS thread:ID is:untagged agency:NAME since:DATE
+    until:DATE).
 
     Case and accents are ignored; words are matched whole (no stemming: use word* for its variants)."""
     parsed = parse_query(" ".join(query))

@@ -47,7 +47,7 @@ def stats(
     ctx: click.Context, filter_: tuple[str, ...], by: str, kind: str | None, fmt: str, plot: bool, layer: str | None
 ) -> None:
     """Count quotes, actor mentions and claims over the stories FILTER selects (the library filter: words,
-    "phrases", quoting:NAME actor:NAME claimant:NAME claims:STATUS agency:NAME since:DATE until:DATE…; none:
+    "phrases", quoting:NAME actor:NAME claimant:NAME claims:STATUS thread:ID agency:NAME since:DATE until:DATE…; none:
     every story), by actor, actor type, agency, section, day, week or month.
 
     Each row's share is of the table's total (of --kind when given: --kind quote --by actor is the share of

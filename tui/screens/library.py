@@ -45,7 +45,8 @@ class LibraryScreen(UnreadMarking):
             "Search",
             id="library.filter",
             tooltip='Search the stories\' text (words, "phrases", OR, -word, word*) and filter by is:untagged, '
-            "is:unread, quoting:NAME, actor:NAME, claimant:NAME, claims:STATUS, agency:NAME, since:DATE, until:DATE",
+            "is:unread, quoting:NAME, actor:NAME, claimant:NAME, claims:STATUS, thread:ID, agency:NAME, since:DATE, "
+            "until:DATE",
         ),
         Binding(
             "e",

@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from annotations.config import SavedSearch
 from annotations.library_index import LibraryIndex
 from annotations.search import Found, Query, SearchIndex, find, parse_query
+from annotations.search.find import ANNOTATION_KEYS
 from stories.text import clean_line
 from tui.desk import desk
 from tui.index_build import IndexBuild
@@ -37,8 +38,6 @@ HIT_LIMIT = 500
 FIRST_SCREEN = 40
 #: The shortest word being typed that is searched for as a prefix.
 MIN_PREFIX = 2
-#: Tokens answered from the annotations (the others from the stories' metadata).
-_ANNOTATION_KEYS = frozenset({"is", "quoting", "actor", "claimant", "claims"})
 #: A word being typed at the end of the box: not a token, a phrase, an exclusion, a prefix already, nor OR.
 _TYPED_WORD = re.compile(r'(?:^|\s)(?!OR$)(?![A-Za-z]+:)[^\s"*-][^\s"*]*$')
 
@@ -167,7 +166,7 @@ class Searching(Screen):
 
     def _library_for(self, query: Query) -> tuple[LibraryIndex | None, bool]:
         """The annotations' index if a token needs it; (None, True) while the annotations are still being read."""
-        if not any(key in _ANNOTATION_KEYS for key, _ in query.tokens):
+        if not any(key in ANNOTATION_KEYS for key, _ in query.tokens):
             return None, False
         store = desk(self).store
         if not store.annotations_loaded:

@@ -58,6 +58,13 @@ class ThreadsScreen(Screen[None]):
         Binding("r", "retitle", "Title", id="threads.retitle", tooltip="Give the highlighted thread a new title"),
         Binding("x", "unlink", "Unlink", id="threads.unlink", tooltip="Take the highlighted claim out of its thread"),
         Binding("m", "merge", "Merge", id="threads.merge", tooltip="Merge the highlighted thread into another"),
+        Binding(
+            "f",
+            "stories",
+            "Stories",
+            id="threads.stories",
+            tooltip="The library filtered to the highlighted thread's stories (thread:ID)",
+        ),
         Binding("u", "undo", "Undo", id="threads.undo", tooltip="Undo the last change"),
         Binding("escape", "back", "Back", id="threads.back", tooltip="Back to where you were"),
     ]
@@ -220,6 +227,12 @@ class ThreadsScreen(Screen[None]):
         history = desk(self).history()
         self._change(lambda: claim_threads.unlink(history, ann_id), "Claim unlinked from its thread")
 
+    def action_stories(self) -> None:
+        """The library, filtered to the stories of the highlighted thread's claims."""
+        thread_id = self.current_thread_id()
+        if thread_id is not None:
+            desk(self).filter_library(f"thread:{thread_id[:8]}")
+
     def action_undo(self) -> None:
         history = desk(self).history()
         if not history.can_undo:
@@ -236,4 +249,5 @@ class ThreadsScreen(Screen[None]):
             ("Retitle thread", "Give the highlighted thread a new title ({threads.retitle})", self.action_retitle),
             ("Merge threads", "Merge the highlighted thread into another ({threads.merge})", self.action_merge),
             ("Unlink claim", "Take the highlighted claim out of its thread ({threads.unlink})", self.action_unlink),
+            ("Thread's stories", "The library filtered to its stories ({threads.stories})", self.action_stories),
         ]

@@ -10,7 +10,7 @@ written only in curation.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from annotations import config
@@ -76,6 +76,12 @@ class Layers:
     def editable(self, ann: Annotation) -> bool:
         """Whether the analyst may edit or delete `ann` outside curation: only their own layer's."""
         return self.of(ann) == self.me
+
+    @property
+    def team(self) -> Layers:
+        """These layers for comparing annotators (agreement, curation, sync): never `solo`, so that what others
+        made stays theirs, while what you made under other names (`machine`, `before`) stays yours."""
+        return replace(self, solo=False)
 
     def check(self, ann: Annotation, verb: str = "edit") -> None:
         """Refuse (ReadOnlyLayer) to `verb` ("edit", "delete", "retag"…) `ann` if it is not in the analyst's layer:

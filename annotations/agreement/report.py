@@ -202,9 +202,10 @@ class Agreement:
         }
 
 
-def annotators_of(anns: Iterable[Annotation], me: str) -> list[str]:
-    """The layers that hold annotations in `anns`, in `Layers.names` order (yours first, `curated` last)."""
-    layers = Layers(me)
+def annotators_of(anns: Iterable[Annotation], me: str | Layers) -> list[str]:
+    """The layers that hold annotations in `anns`, in `Layers.names` order (yours first, `curated` last); `me`:
+    the analyst's layers (`Layers.team`), or their name alone."""
+    layers = _team(me)
     listed = list(anns)
     present = {layers.of(ann) for ann in listed}
     return [name for name in layers.names(listed) if name in present]
@@ -234,30 +235,35 @@ class Snapshot:
         return cls(anns, dict(store.registry()), headlines, versions)
 
 
+def _team(me: str | Layers) -> Layers:
+    return me.team if isinstance(me, Layers) else Layers(me)
+
+
 def agreement(
     store: Store,
-    me: str,
+    me: str | Layers,
     annotators: Sequence[str] = (),
     story_ids: Collection[str] | None = None,
     kinds: Sequence[str] = (),
 ) -> Agreement:
     """Agreement between `annotators` (default: every layer with annotations but `curated`) on the stories
-    `story_ids` (default all) and `kinds` (default all), for the analyst `me` (`annotations.layers`).
+    `story_ids` (default all) and `kinds` (default all), for the analyst `me` (their `Layers`, as the config sets
+    them, or their name alone).
     AgreementError for an unknown annotator or fewer than two."""
     return measure(Snapshot.of(store), me, annotators, story_ids, kinds)
 
 
 def measure(
     library: Snapshot,
-    me: str,
+    me: str | Layers,
     annotators: Sequence[str] = (),
     story_ids: Collection[str] | None = None,
     kinds: Sequence[str] = (),
 ) -> Agreement:
     """`agreement` on a snapshot of the library."""
-    layers = Layers(me)
+    layers = _team(me)
     every = library.annotations
-    known = annotators_of(every, me)
+    known = annotators_of(every, layers)
     chosen = list(dict.fromkeys(annotators)) or [name for name in known if name != CURATED]
     unknown = [name for name in chosen if name not in known]
     listing = ", ".join(shown_name(n) for n in known) or "none"

@@ -46,7 +46,7 @@ class Scope:
         self.store = store
         self.me = me
         # the config's names for your own work; never `solo` here: what others sent stays theirs
-        self.layers = replace(layers, me=me, solo=False) if layers is not None else Layers(me)
+        self.layers = replace(layers, me=me).team if layers is not None else Layers(me)
         self.mine = f"layers/{folder_name(me)}/"
 
     def owns(self, path: str) -> bool:

@@ -107,3 +107,21 @@ def test_one_annotators_story_has_nothing_to_curate(data_dir: Path) -> None:
     lib.store.close()
     assert_user_error(run(data_dir, "curate", lib.story.id), "nothing to curate: this story has only alice's layer")
     assert not [a for a in Store(data_dir).annotations(lib.story.id) if a.annotator == CURATED]
+
+
+def test_what_you_tagged_before_naming_yourself_is_your_layer_in_curation_and_agreement(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, curate and agree built the layers from the annotator's name alone: alice's work from before she set
+    `annotator = "alice"` (recorded under her OS user name) was a second annotator, to be curated and measured
+    against her own later work."""
+    monkeypatch.setattr("annotations.config.getpass.getuser", lambda: "alice-laptop")
+    lib = two_layers(data_dir, ("alice-laptop", "bob"))
+    later = [a for a in lib.store.annotations(lib.story.id) if a.annotator == "alice-laptop" and a.kind == "claim"]
+    lib.store.apply([(a, a.edited(annotator="alice")) for a in later])  # one tag edited since she named herself
+    lib.store.close()
+    config = data_dir.parent / "config" / "wiredesk" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('annotator = "alice"\n', encoding="utf-8")
+    assert json.loads(ok(data_dir, "curate", lib.story.id, "--format", "json"))["annotators"] == ["alice", "bob"]
+    assert json.loads(ok(data_dir, "agree", "--format", "json"))["annotators"] == ["alice", "bob"]

@@ -164,3 +164,20 @@ async def test_a_story_with_one_layer_says_there_is_nothing_to_curate(data_dir: 
         assert isinstance(app.screen, ReaderScreen)
         assert "only alice's layer" in next(n.message for n in notices if n.title == "Nothing to curate")
     lib.store.close()
+
+
+async def test_your_work_under_your_os_user_name_is_not_a_second_annotator(data_dir: Path) -> None:
+    """Before, `C` built the layers from the annotator's name alone: what alice tagged before naming herself
+    (recorded under her OS user name) was a second annotator to curate her own work against."""
+    from annotations.layers import Layers
+
+    lib = two_layers(data_dir, ("alice-laptop", "alice"))
+    layers = Layers("alice", before=frozenset({"alice-laptop"}))
+    app = WiredeskApp(lib.store, annotator="alice", layers=layers, open_story=lib.story.id, suggester=_nothing)
+    notices = Notices(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the reader")
+        await pilot.press("C")
+        await until(pilot, lambda: "Nothing to curate" in [n.title for n in notices], "the refusal")
+        assert "only alice's layer" in next(n.message for n in notices if n.title == "Nothing to curate")
+    lib.store.close()

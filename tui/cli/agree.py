@@ -8,6 +8,7 @@ import click
 
 from annotations import config
 from annotations.agreement import agreement
+from annotations.layers import layers_of
 from annotations.model import KINDS
 from tui.agreement_table import report
 from tui.cli.base import echo_rich, open_store, user_errors, utf8_stdout
@@ -38,8 +39,7 @@ def agree(
     names = [name.strip() for name in annotators.split(",") if name.strip()] if annotators is not None else []
     store = open_store(ctx, write=False)
     story_ids = {store.resolve(ref) for ref in story_refs} or None
-    me = config.annotator(config.load_config())
-    result = agreement(store, me, names, story_ids, kinds)
+    result = agreement(store, layers_of(config.load_config()), names, story_ids, kinds)
     if fmt == "json":
         with utf8_stdout() as out:
             out.write(json.dumps(result.to_dict(), indent=2) + "\n")  # ASCII: names may hold anything

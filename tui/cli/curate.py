@@ -24,7 +24,7 @@ from annotations.curation import (
     version_line,
 )
 from annotations.history import History
-from annotations.layers import CURATED, Layers
+from annotations.layers import CURATED, layers_of
 from annotations.model import quoted
 from annotations.store import Store
 from stories.model import short_id
@@ -96,7 +96,7 @@ def curate(
         raise click.UsageError("--from goes with --accept ITEM")
     settings = config.load_config()
     chosen = policy or curation_policy(settings)
-    layers = Layers(config.annotator(settings))
+    layers = layers_of(settings).team
     store = open_store(ctx)
     story_id = store.resolve(story)
     history = History(store)

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from annotations.agreement import Agreement, Snapshot, measure
+from annotations.layers import Layers
 from annotations.model import AnnotationError
 from annotations.store import StoreError
 from stories.text import clean_line
@@ -69,11 +70,10 @@ class AgreementScreen(Screen[None]):
         self.action_measure()
 
     def action_measure(self) -> None:
-        app = desk(self)
-        self._measure(app.annotator)
+        self._measure(desk(self).layers)
 
     @work(thread=True, exclusive=True, group="agreement")
-    def _measure(self, me: str) -> None:
+    def _measure(self, me: Layers) -> None:
         store = desk(self).store
         try:
             store.load_annotations()  # at once if the app has read them; else waits for its loading thread

@@ -90,7 +90,7 @@ class CurationScreen(Screen[None]):
 
     @property
     def annotator_layers(self) -> Layers:
-        return Layers(desk(self).annotator)
+        return desk(self).layers.team
 
     @property
     def items(self) -> OptionList:

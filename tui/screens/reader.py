@@ -18,7 +18,7 @@ from annotations import claim_threads
 from annotations.config import ConfigError, load_config
 from annotations.curation import check_curatable, curation_policy, state
 from annotations.history import Change, History
-from annotations.layers import ALL, CURATED, Layers
+from annotations.layers import ALL, CURATED
 from annotations.model import Annotation, AnnotationError
 from annotations.store import StoreError
 from annotations.store.decisions import Decision
@@ -553,7 +553,7 @@ class ReaderScreen(Finding):
             self.notify(str(exc), title="Cannot curate", severity="error", markup=False)
             return
         try:
-            check_curatable(state(desk(self).store, self.story.id, Layers(desk(self).annotator), policy))
+            check_curatable(state(desk(self).store, self.story.id, desk(self).layers.team, policy))
         except AnnotationError as exc:
             self.notify(str(exc), title="Nothing to curate", severity="warning", markup=False)
             return

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
-from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -18,7 +17,7 @@ from annotations import claim_threads
 from annotations.config import ConfigError, load_config
 from annotations.curation import check_curatable, curation_policy, state
 from annotations.history import Change, History
-from annotations.layers import ALL, CURATED
+from annotations.layers import ALL
 from annotations.model import Annotation, AnnotationError
 from annotations.store import StoreError
 from annotations.store.decisions import Decision
@@ -34,7 +33,7 @@ from tui.desk import desk
 from tui.screens.choice_dialog import ChoiceDialog
 from tui.screens.curation import CurationScreen
 from tui.screens.export_dialog import ExportDialog, everything_scope, story_scope
-from tui.screens.finding import Finding
+from tui.screens.layering import Layering
 from tui.screens.library import LibraryScreen
 from tui.screens.reviewing import REVIEW_BINDINGS
 from tui.screens.suggesting import SUGGESTION_BINDINGS
@@ -54,17 +53,8 @@ __all__ = ["ReaderScreen"]
 #: Below this width the annotation panel hides itself (`p` shows it again).
 PANEL_MIN_WIDTH = 90
 
-#: With every layer shown at once, how the layers other than yours are marked in the text (over their kind's
-#: style; no colour: a terminal without it, or a reader who cannot tell them, sees them too), and their sign in
-#: the panel and the status line. More layers than marks: they repeat.
-LAYER_MARKS = (
-    (Style(underline2=True), "══"),
-    (Style(overline=True), "‾‾"),
-    (Style(underline2=True, overline=True), "═‾"),
-)
 
-
-class ReaderScreen(Finding):
+class ReaderScreen(Layering):
     """Read a story and tag it, or judge what wiredesk suggests. Tags are saved the moment they are made."""
 
     AUTO_FOCUS = "StoryView"
@@ -221,8 +211,6 @@ class ReaderScreen(Finding):
         self.history = history
         self._panel_forced: bool | None = None
         self._changed: int | None = None  # paragraphs changed since the version before (the version bar)
-        self.shown_layer = ""  # the annotator layer shown (`ALL`: every one side by side); yours once mounted
-        self._present: list[str] = []  # the layers the story's annotations are in, yours first
 
     # --- parts ---------------------------------------------------------------------------------------------
 
@@ -314,55 +302,6 @@ class ReaderScreen(Finding):
             self.panel.update_annotations(touched.removed, touched.added, store.actor, actors=touched.actors)
         self._show_cursor_state(current)
         self._refresh_suggestions()  # in a worker: the text is shown first, the suggestions when ready
-
-    # --- annotator layers -----------------------------------------------------------------------------------
-
-    def _layer_sign(self, layer: str) -> str:
-        """The mark of a layer shown with the others ("" for yours)."""
-        others = [n for n in self._present if n != desk(self).layers.me]
-        return LAYER_MARKS[others.index(layer) % len(LAYER_MARKS)][1] if layer in others else ""
-
-    def _layer_mark(self, ann: Annotation) -> Style | None:
-        others = [n for n in self._present if n != desk(self).layers.me]
-        layer = desk(self).layers.of(ann)
-        return LAYER_MARKS[others.index(layer) % len(LAYER_MARKS)][0] if layer in others else None
-
-    def _layer_label(self, ann: Annotation) -> Text:
-        layer = desk(self).layers.of(ann)
-        return Text(f"{clean_line(layer)}{self._layer_sign(layer)}:", style="bold")
-
-    def layer_caption(self) -> str:
-        """Which layer is shown, for the status line ("" while the story has only yours)."""
-        me = desk(self).layers.me
-        if self.shown_layer == ALL:
-            return "all layers: " + ", ".join(f"{clean_line(n)}{self._layer_sign(n)}" for n in self._present)
-        if len(self._present) < 2 and self.shown_layer == me:
-            return ""
-        return f"layer: {clean_line(self.shown_layer)}" + (" (yours)" if self.shown_layer == me else " (read-only)")
-
-    def _show_layer(self) -> None:
-        """Draw the layer chosen: the text marks each layer when all are shown, the panel's title says which."""
-        me = desk(self).layers.me
-        every = self.shown_layer == ALL
-        self.view.set_layer_marks(self._layer_mark if every else None)
-        if every:
-            heading = "All layers"
-        elif self.shown_layer == me:
-            heading = f"Your layer ({clean_line(me)})" if len(self._present) > 1 else ""
-        else:
-            name = clean_line(self.shown_layer)
-            heading = "Curated (read-only)" if self.shown_layer == CURATED else f"{name} (read-only)"
-        self.panel.show_layers(heading, self._layer_label if every else None)
-
-    def action_cycle_layer(self) -> None:
-        """Show the story's next layer: yours, each other annotator's, curated, then all of them side by side."""
-        cycle = [*self._present, ALL]
-        if len(self._present) < 2 and self.shown_layer != ALL:
-            self.notify("This story has only your layer of annotations.", severity="warning")
-            return
-        here = cycle.index(self.shown_layer) if self.shown_layer in cycle else -1
-        self.shown_layer = cycle[(here + 1) % len(cycle)]
-        self._reload_annotations()
 
     def _show_cursor_state(self, current: str | None = None) -> None:
         view = self.view

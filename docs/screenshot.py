@@ -1,4 +1,5 @@
-"""Make docs/screenshot.svg: the reader on the Anadolu-style demo story, with a few tags. Run from the repo root."""
+"""Make docs/screenshot.svg: the reader on the Anadolu-style demo story, with a few tags and its
+suggestions pending. Run from the repo root."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from annotations.model import Annotation
 from annotations.store import Store
 from stories.demo import demo_files
 from tui.app import WiredeskApp
+from tui.screens.reader import ReaderScreen
 
 ACTORS = {"maric": ("Ivo Maric", "person"), "vostrik": ("Dana Vostrik", "person"), "belic": ("Toma Belic", "person")}
 TAGS = [  # (kind, text, fields)
@@ -45,6 +47,8 @@ async def main() -> None:
         history.add(replace(Annotation.new(story, kind, start, end, annotator="demo"), **links), story)
     app = WiredeskApp(store, annotator="demo", open_story=story.id, demo=True)
     async with app.run_test(size=(110, 34)) as pilot:
+        while not (isinstance(app.screen, ReaderScreen) and app.screen.suggestions is not None):
+            await pilot.pause()
         await pilot.press("/", *"Selvo", "enter")
         await pilot.pause()
         app.clear_notifications()

@@ -61,10 +61,22 @@ def with_article(word: str) -> str:
     return ("an " if word[:1].lower() in ("a", "e", "i", "o", "u") else "a ") + word
 
 
+#: Marks a text may open or close with itself (a quote's span often does): `quoted` adds none beside them.
+_OPENING_MARKS, _CLOSING_MARKS = '“„«»"', '”“»«"'
+
+
 def quoted(text: str, limit: int = 48) -> str:
-    """`text` on one line, terminal-safe, in curly quotes, cut to `limit` characters."""
+    """`text` on one line, terminal-safe, in curly quotes (none added to a quotation's own marks), cut to `limit`
+    characters."""
     line = clean_line(text)
-    return "“" + (line if len(line) <= limit else line[: limit - 1].rstrip() + "…") + "”"
+    cut = len(line) > limit
+    line = line[: limit - 1].rstrip() + "…" if cut else line
+    if len(line) > 1 and line[0] in _OPENING_MARKS:  # a quotation: its own marks, or ours where it was cut
+        if cut:
+            return line + "”"
+        if line[-1] in _CLOSING_MARKS:
+            return line
+    return "“" + line + "”"
 
 
 def _safe_note(text: str) -> str:

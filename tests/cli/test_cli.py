@@ -235,8 +235,8 @@ def test_annotate_by_exact_text(data_dir: Path, harbour: str) -> None:
     assert data["text"][ann["start"] : ann["end"]] == ann["exact"]
     assert ann["kind"] == "quote" and ann["note"] == "" and ann["story_id"] == harbour
     assert result.stdout.strip() == (
-        f"saved quote {ann['id'][:8]} [{ann['start']}:{ann['end']}] “{ann['exact']}” in story {harbour[:8]}"
-    )
+        f"saved quote {ann['id'][:8]} [{ann['start']}:{ann['end']}] {ann['exact']} in story {harbour[:8]}"
+    )  # its own marks, no others beside them
 
 
 def test_annotate_an_occurrence_with_a_note(data_dir: Path, harbour: str) -> None:

@@ -105,8 +105,8 @@ class CurationScreen(Screen[None]):
             copied = []
         if copied:
             undo = desk(self).key_for("curation.undo")
-            self.notify(f"{len(copied)} agreed annotation(s) copied into curated ({undo} undoes it)",
-                        title="Curation started", markup=False)  # fmt: skip
+            what = "1 agreed annotation" if len(copied) == 1 else f"{len(copied)} agreed annotations"
+            self.notify(f"{what} copied into curated ({undo} undoes it)", title="Curation started", markup=False)
         self.reload()
 
     # --- the list --------------------------------------------------------------------------------------------

@@ -4,8 +4,8 @@
 Every change goes through `apply`, a list of edits (old, new) of annotations, registry entries, rejections
 (`annotations.store.rejections`), orphans and carries (`annotations.store.orphans`) and claim threads
 (`annotations.threads`, in a `threads` table of their own, and the tombstones of deleted ones in
-`thread_tombstones`) that is checked as a whole,
-then written with one journal line per table — registry additions first, registry
+`thread_tombstones`), curation decisions (`curation`, the tombstones of undone ones in `curation_tombstones`)
+that is checked as a whole, then written with one journal line per table — registry additions first, registry
 deletions last, so a crash in between never leaves a link to a missing entry. `History` builds its undoable
 steps from the same edits.
 """
@@ -98,6 +98,7 @@ class TagStore:
                 "orphans": OrphanRecord,
                 "carries": CarryRecord,
                 "curation": DecisionRecord,
+                "curation_tombstones": TombstoneRecord,
                 "threads": ThreadRecord,
                 "thread_tombstones": ThreadTombstoneRecord,
             },
@@ -121,6 +122,7 @@ class TagStore:
         self.carries = tracked(self.db, "carries")
         self.curation = tracked(self.db, "curation")
         self.decided = DecisionIndex(Decision.from_record(rec) for rec in self.curation.records().values())
+        self.curation_tombstones = tracked(self.db, "curation_tombstones")
         self.threads_table = tracked(self.db, "threads")
         self.thread_tombstones = tracked(self.db, "thread_tombstones")
         self.threads: dict[str, Thread] = {}
@@ -247,13 +249,16 @@ class TagStore:
         story_of: Callable[[str], Story],
         tombstones: Mapping[str, Mapping[str, str] | None] | None = None,
         actor_tombstones: Mapping[str, Mapping[str, str] | None] | None = None,
+        decision_tombstones: Mapping[str, Mapping[str, str] | None] | None = None,
     ) -> None:
         """Check `edits` as a whole, then make them durable (see the module docstring). Raises on refusal.
 
         `tombstones` sets the tombstone of an annotation id exactly, in place of what this call would do for it:
         a record (id, story_id, deleted, modified: from another library, or as it was before an undone step) or
         None for no tombstone at all. `actor_tombstones` does the same for registry entries (id, deleted,
-        modified): a deleted entry leaves one, an entry added again loses it."""
+        modified): a deleted entry leaves one, an entry added again loses it; `decision_tombstones` for curation
+        decisions (id, story_id, deleted, modified: the decision's `created`), so that an undone decision's
+        deletion travels by sync (`annotations.sync`)."""
         actors_after = dict(self.registry)
         for before, after in edits:
             if isinstance(after, Actor):
@@ -342,6 +347,7 @@ class TagStore:
         for key, _ in actor_puts:
             if key not in given_actors and self.actor_tombstones.find(key) is not None:
                 actors_dead.append((key, None))
+        decisions_dead = self._decision_tombstones(edits, decision_writes, dict(decision_tombstones or {}), stamp)
         with self.storage.transaction():  # one journal line: the whole step lands, or none of it
             for table, writes in (
                 (self.actors, actor_puts),
@@ -354,6 +360,7 @@ class TagStore:
                 (self.orphans, orphan_writes),
                 (self.carries, carry_writes),
                 (self.curation, decision_writes),
+                (self.curation_tombstones, decisions_dead),
                 (self.threads_table, thread_writes),
                 (self.thread_tombstones, thread_tomb_writes),
                 (self.actors, actor_drops),
@@ -403,6 +410,39 @@ class TagStore:
         for _before, after in edits:  # indexed again once every old thread is out (a claim moving between two)
             if isinstance(after, Thread):
                 self._index_thread(after)
+
+    def _decision_tombstones(
+        self,
+        edits: Sequence[Edit],
+        writes: list[tuple[str, dict[str, Any] | None]],
+        given: dict[str, Mapping[str, str] | None],
+        stamp: str,
+    ) -> list[tuple[str, dict[str, Any] | None]]:
+        """The writes to `curation_tombstones`: those `given`, then a tombstone for each decision deleted and none
+        for one made again (as for annotations)."""
+        out: list[tuple[str, dict[str, Any] | None]] = [
+            (key, None if tomb is None else dict(tomb))
+            for key, tomb in given.items()
+            if tomb is not None or self.curation_tombstones.find(key) is not None
+        ]
+        befores = {b.id: b for b, _ in reversed(edits) if isinstance(b, Decision)}
+        for key, doc in writes:
+            if key in given:
+                continue
+            old = befores.get(key)
+            if doc is None and old is not None:
+                out.append((key, {"id": key, "story_id": old.story_id, "deleted": stamp, "modified": old.created}))
+            elif doc is not None and self.curation_tombstones.find(key) is not None:
+                out.append((key, None))
+        return out
+
+    def decision_tombstone(self, decision_id: str) -> dict[str, str] | None:
+        """The tombstone of a deleted (undone) curation decision (id, story_id, deleted, modified), or None."""
+        return _found(self.curation_tombstones.find(decision_id))
+
+    def deleted_decisions(self) -> list[dict[str, str]]:
+        """Tombstones of deleted curation decisions, oldest first."""
+        return _oldest_first(self.curation_tombstones.records().values())
 
     def _check_threads(self, edits: Sequence[Edit]) -> None:
         """Refuse a thread whose members are not claims there once the edits are made, or a claim in two threads."""

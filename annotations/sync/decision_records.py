@@ -14,9 +14,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from annotations.layers import CURATED
-from annotations.model import Annotation, AnnotationError, quoted
+from annotations.model import KINDS, Annotation, AnnotationError, quoted
 from annotations.store import Store
-from annotations.store.decisions import Decision, decision_id
+from annotations.store.decisions import DECISIONS, Decision, decision_id
 from annotations.store.tagstore import Edit
 from annotations.sync.git import SyncError
 from annotations.sync.records import Record, is_tombstone
@@ -54,6 +54,10 @@ def _decision(rec: Record, path: str) -> Decision:
         raise _refuse(path, "a field is not text")
     if not all(type(rec[k]) is int for k in ("start", "end")):
         raise _refuse(path, "its span is not two whole numbers")
+    if rec["kind"] not in KINDS:
+        raise _refuse(path, "its kind is not one")
+    if rec["decision"] not in DECISIONS:
+        raise _refuse(path, f"its decision is not one of {', '.join(DECISIONS)}")
     made = Decision.from_record(rec)
     try:
         made.check()

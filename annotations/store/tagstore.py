@@ -71,6 +71,31 @@ def _oldest_first(records: Iterable[Any]) -> list[dict[str, str]]:
     return sorted((rec.to_dict() for rec in records), key=lambda t: (t["deleted"], t["id"]))
 
 
+def _stone_writes(
+    table: Any,
+    given: Mapping[str, Mapping[str, str] | None],
+    writes: Sequence[tuple[str, dict[str, Any] | None]],
+    befores: Mapping[str, Any],
+    make: Callable[[str, Any], dict[str, Any]],
+) -> list[tuple[str, dict[str, Any] | None]]:
+    """The writes to a tombstones `table` for `writes` to its records' table: the tombstones `given` (None: none),
+    then for every other id a tombstone (`make(id, the record before)`) where a record is deleted, and none where
+    one is written again."""
+    out: list[tuple[str, dict[str, Any] | None]] = [
+        (key, None if tomb is None else dict(tomb))
+        for key, tomb in given.items()
+        if tomb is not None or table.find(key) is not None
+    ]
+    for key, doc in writes:
+        if key in given:
+            continue
+        if doc is None and (old := befores.get(key)) is not None:
+            out.append((key, make(key, old)))
+        elif doc is not None and table.find(key) is not None:
+            out.append((key, None))
+    return out
+
+
 class TagStore:
     """The annotations and actor registry of a data dir (loaded by `Store.load_annotations`)."""
 
@@ -334,20 +359,20 @@ class TagStore:
                 dead.append((key, {"id": key, "story_id": old.story_id, "deleted": stamp, "modified": old.modified}))
             elif doc is not None and self.tombstones.find(key) is not None:
                 revived.append((key, None))
-        given_actors = dict(actor_tombstones or {})
-        actors_dead: list[tuple[str, dict[str, Any] | None]] = [
-            (key, None if tomb is None else dict(tomb))
-            for key, tomb in given_actors.items()
-            if tomb is not None or self.actor_tombstones.find(key) is not None
-        ]
-        actor_befores = {b.id: b for b, _ in reversed(edits) if isinstance(b, Actor)}
-        for key, _ in actor_drops:
-            if key not in given_actors and (old_actor := actor_befores.get(key)) is not None:
-                actors_dead.append((key, {"id": key, "deleted": stamp, "modified": old_actor.modified}))
-        for key, _ in actor_puts:
-            if key not in given_actors and self.actor_tombstones.find(key) is not None:
-                actors_dead.append((key, None))
-        decisions_dead = self._decision_tombstones(edits, decision_writes, dict(decision_tombstones or {}), stamp)
+        actors_dead = _stone_writes(
+            self.actor_tombstones,
+            actor_tombstones or {},
+            [*actor_drops, *actor_puts],
+            {b.id: b for b, _ in reversed(edits) if isinstance(b, Actor)},
+            lambda key, old: {"id": key, "deleted": stamp, "modified": old.modified},
+        )
+        decisions_dead = _stone_writes(
+            self.curation_tombstones,
+            decision_tombstones or {},
+            decision_writes,
+            {b.id: b for b, _ in reversed(edits) if isinstance(b, Decision)},
+            lambda key, old: {"id": key, "story_id": old.story_id, "deleted": stamp, "modified": old.created},
+        )
         with self.storage.transaction():  # one journal line: the whole step lands, or none of it
             for table, writes in (
                 (self.actors, actor_puts),
@@ -410,31 +435,6 @@ class TagStore:
         for _before, after in edits:  # indexed again once every old thread is out (a claim moving between two)
             if isinstance(after, Thread):
                 self._index_thread(after)
-
-    def _decision_tombstones(
-        self,
-        edits: Sequence[Edit],
-        writes: list[tuple[str, dict[str, Any] | None]],
-        given: dict[str, Mapping[str, str] | None],
-        stamp: str,
-    ) -> list[tuple[str, dict[str, Any] | None]]:
-        """The writes to `curation_tombstones`: those `given`, then a tombstone for each decision deleted and none
-        for one made again (as for annotations)."""
-        out: list[tuple[str, dict[str, Any] | None]] = [
-            (key, None if tomb is None else dict(tomb))
-            for key, tomb in given.items()
-            if tomb is not None or self.curation_tombstones.find(key) is not None
-        ]
-        befores = {b.id: b for b, _ in reversed(edits) if isinstance(b, Decision)}
-        for key, doc in writes:
-            if key in given:
-                continue
-            old = befores.get(key)
-            if doc is None and old is not None:
-                out.append((key, {"id": key, "story_id": old.story_id, "deleted": stamp, "modified": old.created}))
-            elif doc is not None and self.curation_tombstones.find(key) is not None:
-                out.append((key, None))
-        return out
 
     def decision_tombstone(self, decision_id: str) -> dict[str, str] | None:
         """The tombstone of a deleted (undone) curation decision (id, story_id, deleted, modified), or None."""

@@ -1,7 +1,6 @@
-"""Sync through git: a team's layers, the curation decisions, the shared registry, the claim threads and the stories
-they annotate, as plain files in a git repository every library pulls from and pushes to, merged record by record;
-imports `stories`, the store facade and the annotation modules below it (`layers`, `merge_input`, `merge`,
-`threads`), nothing from `tui`.
+"""Sync through git: a team's layers and curation decisions, the registry, the claim threads and their stories,
+as files in a git repository every library pulls from and pushes to, merged record by record; imports `stories`,
+the store facade and the annotation modules below it (`layers`, `merge_input`, `merge`, `threads`), not `tui`.
 
 `annotations.sync.engine` has the commands (`sync`, `status`, `resolve`); what a library writes is its
 `annotations.sync.scope`, the merged files are read back in by `annotations.sync.arrive` (the curation decisions

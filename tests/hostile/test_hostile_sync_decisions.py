@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from annotations.store.decisions import decision_id
-from tests.hostile.test_hostile_sync import ada, annotation, line_of, push, refused
+from tests.hostile.test_hostile_sync import ada, line_of, push, push_beside_a_claim, refused
 from tests.sync_support import ANADOLU
 
 __all__ = ["ada"]  # the fixture: Ada, with one quote synced
@@ -70,14 +70,7 @@ def test_a_broken_decision_is_refused_and_nothing_arrives(
     ada, tmp_path: Path, changes: dict[str, object], fragment: str
 ) -> None:
     who, story = ada
-    push(
-        who.remote,
-        tmp_path,
-        {
-            f"decisions/{story}.jsonl": line_of(decision(story, **changes)),
-            f"layers/ben/{story}.jsonl": line_of(annotation(story, "ben")),  # would arrive, but for it
-        },
-    )
+    push_beside_a_claim(who, story, tmp_path, f"decisions/{story}.jsonl", decision(story, **changes))
     line = refused(who, f"the sync repository's decisions/{story[:12]}", fragment)
     assert "pwned" not in line and len(line) < 400
 

@@ -414,11 +414,12 @@ class Store:
         *,
         tombstones: Mapping[str, Mapping[str, str] | None] | None = None,
         actor_tombstones: Mapping[str, Mapping[str, str] | None] | None = None,
+        decision_tombstones: Mapping[str, Mapping[str, str] | None] | None = None,
     ) -> None:
         """Make a set of changes to annotations and registry entries durably, or none of them (see TagStore);
         `tombstones` sets the tombstones of those annotation ids exactly (None: none), `actor_tombstones` those
-        of registry entries."""
-        self.tags.apply(edits, self.story, tombstones, actor_tombstones)
+        of registry entries, `decision_tombstones` those of curation decisions."""
+        self.tags.apply(edits, self.story, tombstones, actor_tombstones, decision_tombstones)
 
     def actors(self, *, include_merged: bool = False) -> list[Actor]:
         """Registry entries by name (those merged into another only with `include_merged`)."""
@@ -473,6 +474,19 @@ class Store:
     def decision(self, decision_id: str) -> Decision | None:
         rec = self.tags.curation.find(decision_id)
         return None if rec is None else Decision.from_record(rec)
+
+    def all_decisions(self) -> list[Decision]:
+        """Every curation decision, by story then in text order."""
+        return [d for story_id in sorted(self.tags.decided.by_story) for d in self.tags.decided.of_story(story_id)]
+
+    def decision_tombstone(self, decision_id: str) -> dict[str, str] | None:
+        """The tombstone of an undone curation decision (id, story_id, deleted, modified), or None."""
+        return self.tags.decision_tombstone(decision_id)
+
+    def decision_tombstones(self) -> list[dict[str, str]]:
+        """Tombstones of undone curation decisions (id, story_id, deleted, modified), oldest first: sync carries
+        an undo to the other libraries (`annotations.sync`)."""
+        return self.tags.deleted_decisions()
 
     # --- carried annotations waiting for review (see `annotations.carrying`) ---
 

@@ -4,8 +4,8 @@
 Every change goes through `apply`, a list of edits (old, new) of annotations, registry entries, rejections
 (`annotations.store.rejections`), orphans and carries (`annotations.store.orphans`) and claim threads
 (`annotations.threads`, in a `threads` table of their own, and the tombstones of deleted ones in
-`thread_tombstones`) that is checked as a whole,
-then written with one journal line per table — registry additions first, registry
+`thread_tombstones`), curation decisions (`curation`, the tombstones of undone ones in `curation_tombstones`)
+that is checked as a whole, then written with one journal line per table — registry additions first, registry
 deletions last, so a crash in between never leaves a link to a missing entry. `History` builds its undoable
 steps from the same edits.
 """
@@ -71,6 +71,31 @@ def _oldest_first(records: Iterable[Any]) -> list[dict[str, str]]:
     return sorted((rec.to_dict() for rec in records), key=lambda t: (t["deleted"], t["id"]))
 
 
+def _stone_writes(
+    table: Any,
+    given: Mapping[str, Mapping[str, str] | None],
+    writes: Sequence[tuple[str, dict[str, Any] | None]],
+    befores: Mapping[str, Any],
+    make: Callable[[str, Any], dict[str, Any]],
+) -> list[tuple[str, dict[str, Any] | None]]:
+    """The writes to a tombstones `table` for `writes` to its records' table: the tombstones `given` (None: none),
+    then for every other id a tombstone (`make(id, the record before)`) where a record is deleted, and none where
+    one is written again."""
+    out: list[tuple[str, dict[str, Any] | None]] = [
+        (key, None if tomb is None else dict(tomb))
+        for key, tomb in given.items()
+        if tomb is not None or table.find(key) is not None
+    ]
+    for key, doc in writes:
+        if key in given:
+            continue
+        if doc is None and (old := befores.get(key)) is not None:
+            out.append((key, make(key, old)))
+        elif doc is not None and table.find(key) is not None:
+            out.append((key, None))
+    return out
+
+
 class TagStore:
     """The annotations and actor registry of a data dir (loaded by `Store.load_annotations`)."""
 
@@ -98,6 +123,7 @@ class TagStore:
                 "orphans": OrphanRecord,
                 "carries": CarryRecord,
                 "curation": DecisionRecord,
+                "curation_tombstones": TombstoneRecord,
                 "threads": ThreadRecord,
                 "thread_tombstones": ThreadTombstoneRecord,
             },
@@ -121,6 +147,7 @@ class TagStore:
         self.carries = tracked(self.db, "carries")
         self.curation = tracked(self.db, "curation")
         self.decided = DecisionIndex(Decision.from_record(rec) for rec in self.curation.records().values())
+        self.curation_tombstones = tracked(self.db, "curation_tombstones")
         self.threads_table = tracked(self.db, "threads")
         self.thread_tombstones = tracked(self.db, "thread_tombstones")
         self.threads: dict[str, Thread] = {}
@@ -247,13 +274,16 @@ class TagStore:
         story_of: Callable[[str], Story],
         tombstones: Mapping[str, Mapping[str, str] | None] | None = None,
         actor_tombstones: Mapping[str, Mapping[str, str] | None] | None = None,
+        decision_tombstones: Mapping[str, Mapping[str, str] | None] | None = None,
     ) -> None:
         """Check `edits` as a whole, then make them durable (see the module docstring). Raises on refusal.
 
         `tombstones` sets the tombstone of an annotation id exactly, in place of what this call would do for it:
         a record (id, story_id, deleted, modified: from another library, or as it was before an undone step) or
         None for no tombstone at all. `actor_tombstones` does the same for registry entries (id, deleted,
-        modified): a deleted entry leaves one, an entry added again loses it."""
+        modified): a deleted entry leaves one, an entry added again loses it; `decision_tombstones` for curation
+        decisions (id, story_id, deleted, modified: the decision's `created`), so that an undone decision's
+        deletion travels by sync (`annotations.sync`)."""
         actors_after = dict(self.registry)
         for before, after in edits:
             if isinstance(after, Actor):
@@ -329,19 +359,20 @@ class TagStore:
                 dead.append((key, {"id": key, "story_id": old.story_id, "deleted": stamp, "modified": old.modified}))
             elif doc is not None and self.tombstones.find(key) is not None:
                 revived.append((key, None))
-        given_actors = dict(actor_tombstones or {})
-        actors_dead: list[tuple[str, dict[str, Any] | None]] = [
-            (key, None if tomb is None else dict(tomb))
-            for key, tomb in given_actors.items()
-            if tomb is not None or self.actor_tombstones.find(key) is not None
-        ]
-        actor_befores = {b.id: b for b, _ in reversed(edits) if isinstance(b, Actor)}
-        for key, _ in actor_drops:
-            if key not in given_actors and (old_actor := actor_befores.get(key)) is not None:
-                actors_dead.append((key, {"id": key, "deleted": stamp, "modified": old_actor.modified}))
-        for key, _ in actor_puts:
-            if key not in given_actors and self.actor_tombstones.find(key) is not None:
-                actors_dead.append((key, None))
+        actors_dead = _stone_writes(
+            self.actor_tombstones,
+            actor_tombstones or {},
+            [*actor_drops, *actor_puts],
+            {b.id: b for b, _ in reversed(edits) if isinstance(b, Actor)},
+            lambda key, old: {"id": key, "deleted": stamp, "modified": old.modified},
+        )
+        decisions_dead = _stone_writes(
+            self.curation_tombstones,
+            decision_tombstones or {},
+            decision_writes,
+            {b.id: b for b, _ in reversed(edits) if isinstance(b, Decision)},
+            lambda key, old: {"id": key, "story_id": old.story_id, "deleted": stamp, "modified": old.created},
+        )
         with self.storage.transaction():  # one journal line: the whole step lands, or none of it
             for table, writes in (
                 (self.actors, actor_puts),
@@ -354,6 +385,7 @@ class TagStore:
                 (self.orphans, orphan_writes),
                 (self.carries, carry_writes),
                 (self.curation, decision_writes),
+                (self.curation_tombstones, decisions_dead),
                 (self.threads_table, thread_writes),
                 (self.thread_tombstones, thread_tomb_writes),
                 (self.actors, actor_drops),
@@ -403,6 +435,14 @@ class TagStore:
         for _before, after in edits:  # indexed again once every old thread is out (a claim moving between two)
             if isinstance(after, Thread):
                 self._index_thread(after)
+
+    def decision_tombstone(self, decision_id: str) -> dict[str, str] | None:
+        """The tombstone of a deleted (undone) curation decision (id, story_id, deleted, modified), or None."""
+        return _found(self.curation_tombstones.find(decision_id))
+
+    def deleted_decisions(self) -> list[dict[str, str]]:
+        """Tombstones of deleted curation decisions, oldest first."""
+        return _oldest_first(self.curation_tombstones.records().values())
 
     def _check_threads(self, edits: Sequence[Edit]) -> None:
         """Refuse a thread whose members are not claims there once the edits are made, or a claim in two threads."""

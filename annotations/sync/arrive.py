@@ -1,6 +1,7 @@
 """Reading the merged files of the working copy into the library: new and changed registry entries and
-annotations, deletions with their tombstones, the stories they need, then the claim threads (after the claims they
-link); all checked first as a merge checks its input, so a bad record changes nothing.
+annotations, deletions with their tombstones, the stories they need, then the curation decisions
+(`annotations.sync.decision_records`) and the claim threads (after the claims they link); all checked first as a
+merge checks its input, so a bad record changes nothing.
 
 Threads are taken as the file holds them (the merge joined both sides already), except: a member that is not a
 claim in the library after the sync is left out (noted); a claim is in one thread only, the one it was linked into
@@ -21,9 +22,11 @@ from annotations.merge import _later
 from annotations.merge_input import MergeError, check, parse
 from annotations.model import Annotation
 from annotations.store import Store
+from annotations.store.decisions import Decision
 from annotations.store.tagstore import Edit
+from annotations.sync.decision_records import DecisionsIn, check_texts, decision_edits, read_decisions
 from annotations.sync.git import SyncError
-from annotations.sync.records import CONFLICTS, REGISTRY, THREADS, Record, is_tombstone
+from annotations.sync.records import CONFLICTS, REGISTRY, THREADS, Record, is_decisions, is_tombstone
 from annotations.sync.report import Report
 from annotations.sync.scope import Files, Scope, ann_record, story_of
 from annotations.sync.thread_join import read_thread
@@ -66,8 +69,8 @@ def bring_in(
     store: Store, scope: Scope, files: Files, story_file: Callable[[str], bytes | None], report: Report
 ) -> None:
     """Make the library hold what `files` hold (records by file; others are left alone): new and changed
-    registry entries and annotations, deletions (with the tombstones as given), the stories they need, the claim
-    threads (see the module docstring)."""
+    registry entries and annotations, deletions (with the tombstones as given), the stories they need, the curation
+    decisions, the claim threads (see the module docstring)."""
     threads_in = [read_thread(rec, THREADS) for rec in files.get(THREADS, {}).values()]  # all checked before any write
     registry = store.registry()
     actor_recs = files.get(REGISTRY, {})
@@ -87,8 +90,12 @@ def bring_in(
             actors_in.append(rec)
     anns_in: list[Record] = []
     tombs_in: dict[str, dict[str, str]] = {}
+    decisions_in = DecisionsIn()
     for path, records in files.items():
         if path in (REGISTRY, THREADS, CONFLICTS):
+            continue
+        if is_decisions(path):
+            read_decisions(path, story_of(path), records, decisions_in)
             continue
         layer, story_id = scope.layer_of(path), story_of(path)
         for key, rec in records.items():
@@ -124,6 +131,13 @@ def bring_in(
         )
     except MergeError as exc:
         raise SyncError(f"the sync repository holds what cannot be read in: {exc}") from None
+
+    def text_of(story_id: str) -> str | None:
+        if story_id in incoming.stories:
+            return incoming.stories[story_id].text
+        return store.story(story_id).text if story_id in store.story_ids else None
+
+    check_texts(decisions_in, text_of)
     if incoming.stories:
         store.import_stories(incoming.stories.values())
         report.add("story", len(incoming.stories))
@@ -132,6 +146,12 @@ def bring_in(
     report.add("annotation", len(incoming.annotations))
     report.add("deletion", len(incoming.tombstones) + len(actors_gone))
     report.notes.extend(_twins(store, incoming.actors))
+    decided, decision_tombs, notes = decision_edits(store, decisions_in)
+    if decided or decision_tombs:
+        store.apply(decided, decision_tombstones=decision_tombs)
+    report.add("curation decision", sum(1 for _before, after in decided if isinstance(after, Decision)))
+    report.add("deletion", sum(1 for _before, after in decided if after is None))
+    report.notes.extend(notes)
     _apply_threads(store, threads_in, report)
 
 

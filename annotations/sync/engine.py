@@ -3,7 +3,8 @@ and only then the merged files read back into the library.
 
 The working copy is `sync/repo` in the data dir (cloned from the remote on the first sync). What a library writes
 (its *scope*): its analyst's layer (`layers/<annotator>/<story>.jsonl`, `annotations.layers.Layers(me)`), the
-curated layer (`curated/<story>.jsonl`), the registry (`registry/actors.jsonl`), the claim threads
+curated layer (`curated/<story>.jsonl`), the curation decisions (`decisions/<story>.jsonl`: every decision, and the
+tombstones of undone ones the repository knows), the registry (`registry/actors.jsonl`), the claim threads
 (`registry/threads.jsonl`: every thread, and the tombstones of deleted ones the repository knows), the open conflicts
 (`conflicts.jsonl`) and the stories those layers annotate (`stories/<story>.json`, immutable: the id is the text's
 hash). Other annotators' layers are only read. Each scope file is written as a 3-way merge of the records as they
@@ -35,6 +36,7 @@ from annotations.sync.git import Git, SyncError
 from annotations.sync.records import (
     CONFLICTS,
     CONFLICTS_ENV,
+    DECISIONS,
     MAX_FILE,
     REGISTRY,
     THREADS,
@@ -139,16 +141,17 @@ def _read_file(repo: Path, path: str) -> bytes:
 
 
 def _listing(repo: Path) -> list[str]:
-    """The record files of the working copy (paths relative to it): layers, curated, registry, threads, conflicts."""
+    """The record files of the working copy (paths relative to it): layers, curated, decisions, registry, threads,
+    conflicts."""
     found: list[str] = []
-    for top in ("layers", "curated"):
+    for top in ("layers", "curated", DECISIONS):
         if not (repo / top).exists():
             continue
         if (repo / top).is_symlink() or not (repo / top).is_dir():
             raise SyncError(f"the sync repository's {top} is not a folder")
         for entry in sorted(os.scandir(repo / top), key=lambda e: e.name):
-            if top == "curated":
-                found.append(f"curated/{entry.name}")
+            if top != "layers":
+                found.append(f"{top}/{entry.name}")
                 continue
             folder_name(entry.name)
             if entry.is_symlink() or not entry.is_dir():
@@ -181,7 +184,8 @@ def _write_scope(git: Git, scope: Scope, applied: str, found: str) -> list[Recor
     if not applied:  # never brought up to date: no common ancestor
         base: Files = {}
     elif applied != current:
-        base_paths = [p for p in git.files(applied, "layers", "curated", REGISTRY, THREADS, CONFLICTS) if scope.owns(p)]
+        tops = ("layers", "curated", DECISIONS, REGISTRY, THREADS, CONFLICTS)
+        base_paths = [p for p in git.files(applied, *tops) if scope.owns(p)]
         base = {p: load(data, p) for p, data in git.blobs(applied, base_paths).items()}
     else:
         base = head

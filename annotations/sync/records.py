@@ -1,9 +1,10 @@
 """The repository's files and the 3-way merge of their records.
 
 Every `.jsonl` file holds one JSON object per line (keys sorted, orjson), sorted by `id`, a newline at the end.
-A record with a `deleted` field is a tombstone: an annotation, registry entry or claim thread deleted, so that the
-deletion travels. `merge3` is the one merge of two changed copies of a file against their common ancestor, used by
-the git merge driver and by a sync that finds its own clone moved on since its library was last brought up to date.
+A record with a `deleted` field is a tombstone: an annotation, registry entry, claim thread or curation decision
+deleted (undone), so that the deletion travels. `merge3` is the one merge of two changed copies of a file against
+their common ancestor, used by the git merge driver and by a sync that finds its own clone moved on since its
+library was last brought up to date.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from stories.text import clean_line
 __all__ = [
     "CONFLICTS",
     "CONFLICTS_ENV",
+    "DECISIONS",
     "MAX_FILE",
     "REGISTRY",
     "THREADS",
@@ -29,15 +31,20 @@ __all__ = [
     "canonical",
     "dump",
     "folder_name",
+    "is_decisions",
     "is_tombstone",
     "load",
     "merge3",
+    "same_decision",
 ]
 
 #: The registry file, the claim threads and the open conflicts, as paths in the repository.
 REGISTRY = "registry/actors.jsonl"
 THREADS = "registry/threads.jsonl"
 CONFLICTS = "conflicts.jsonl"
+#: The folder of the curation decisions, one file a story (`decisions/<story>.jsonl`): a folder of its own, not
+#: under `curated/`, whose every file is a layer's annotations (`scope.Scope.layer_of`).
+DECISIONS = "decisions"
 #: The environment variable naming the file the merge driver appends its conflicts to.
 CONFLICTS_ENV = "WIREDESK_SYNC_CONFLICTS"
 #: The largest file a sync reads from the repository: anything larger is not one wiredesk wrote.
@@ -77,6 +84,11 @@ def load(data: bytes, name: str) -> dict[str, Record]:
             raise SyncError(f"{shown} holds record {clean_line(record['id'][:40])} twice")
         out[record["id"]] = record
     return out
+
+
+def is_decisions(path: str) -> bool:
+    """Whether a repository path is a story's curation decisions."""
+    return path.startswith(f"{DECISIONS}/")
 
 
 def is_tombstone(record: Mapping[str, Any] | None) -> bool:
@@ -135,8 +147,10 @@ def merge3(
     changed on one side only takes that side's value; changed on both to the same value, that value; two
     deletions, the earlier; changed on both differently (a deletion against an edit included) keeps ours and is
     a conflict, listed with all three values. A claim thread both sides changed is joined
-    (`thread_join.join_thread`): a conflict only where that cannot decide. In the conflicts file itself no conflict
-    is made: a record one side changed and the other dropped (resolved) is kept, to be resolved again."""
+    (`thread_join.join_thread`): a conflict only where that cannot decide. Two curators' decisions of one item
+    (`decisions/`) join when they decided the same (`same_decision`): the earlier is kept; different decisions are
+    a conflict like any. In the conflicts file itself no conflict is made: a record one side changed and the other
+    dropped (resolved) is kept, to be resolved again."""
 
     merged = Merged()
     for key in sorted(base.keys() | ours.keys() | theirs.keys()):
@@ -148,6 +162,9 @@ def merge3(
         elif is_tombstone(a) and is_tombstone(b):
             assert a is not None and b is not None
             value = _earlier(a, b)
+        elif is_decisions(path) and same_decision(a, b):
+            assert a is not None and b is not None
+            value = min(a, b, key=lambda r: (str(r.get("created")), canonical(r)))
         elif path == THREADS and a is not None and b is not None:
             from annotations.sync.thread_join import join_thread  # only here: the merge driver starts fast
 
@@ -161,6 +178,19 @@ def merge3(
         if value is not None:
             merged.records[key] = value
     return merged
+
+
+#: What two decisions of one item may differ in and still be the same decision: when it was made, and the id of
+#: the annotation it copied into `curated` (each curator's copy has its own).
+_OWN = frozenset({"created", "curated"})
+
+
+def same_decision(a: Record | None, b: Record | None) -> bool:
+    """Whether two live decision records settle their item the same way (the same decision, from the same
+    annotators): they differ at most in when and in their curated copy's id."""
+    if a is None or b is None or is_tombstone(a) or is_tombstone(b):
+        return False
+    return {k: v for k, v in a.items() if k not in _OWN} == {k: v for k, v in b.items() if k not in _OWN}
 
 
 def _conflict(

@@ -19,6 +19,7 @@ _PLURALS = {
     "annotation": "annotations",
     "deletion": "deletions",
     "claim thread": "claim threads",
+    "curation decision": "curation decisions",
 }
 
 
@@ -112,6 +113,11 @@ def describe(value: Any, limit: int = 60, other: Any = None) -> str:
         return f"deleted {clean_line(str(value.get('deleted', '')))}"
     if "members" in value:
         line = clean_line(" · ".join(_thread_words(value, other)))
+        return line if len(line) <= limit else line[: limit - 1] + "…"
+    if "decision" in value:  # a curation decision: what was decided first, then the item
+        source = f" · source: {_plain(value.get('source'))}" if value.get("decision") != "rejected" else ""
+        item = f"{value.get('kind', '')} “{value.get('exact', '')}”"
+        line = clean_line(f"decision: {value.get('decision')}{source} · {item}")
         return line if len(line) <= limit else line[: limit - 1] + "…"
     if "name" in value:
         head = f"“{value['name']}” {value.get('type', '')}"

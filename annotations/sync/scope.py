@@ -1,5 +1,6 @@
-"""What a library writes when it syncs (its *scope*: its analyst's layer, the curated layer, the registry, the
-claim threads, the open conflicts) and its records in those files; the story a layer file is named after."""
+"""What a library writes when it syncs (its *scope*: its analyst's layer, the curated layer and the curation
+decisions, the registry, the claim threads, the open conflicts) and its records in those files; the story a layer
+or decisions file is named after."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from annotations.layers import CURATED, Layers
 from annotations.model import Annotation
 from annotations.store import Store
 from annotations.sync.git import SyncError
-from annotations.sync.records import CONFLICTS, REGISTRY, THREADS, Record, folder_name
+from annotations.sync.records import CONFLICTS, DECISIONS, REGISTRY, THREADS, Record, folder_name, is_decisions
 from stories.text import clean_line
 
-__all__ = ["Files", "Scope", "ann_record", "story_of"]
+__all__ = ["Files", "Scope", "ann_record", "decisions_path", "story_of"]
 
 _STORY_FILE = re.compile(r"([0-9a-f]{64})\.(jsonl|json)")
 
@@ -23,11 +24,16 @@ Files = dict[str, dict[str, Record]]
 
 
 def story_of(path: str) -> str:
-    """The story id a layer or curated file is named after; SyncError for any other name."""
+    """The story id a layer, curated or decisions file is named after; SyncError for any other name."""
     found = _STORY_FILE.fullmatch(path.rsplit("/", 1)[-1])
     if found is None or found.group(2) != "jsonl":
         raise SyncError(f"the sync repository's {clean_line(path)} is not named after a story (<story id>.jsonl)")
     return found.group(1)
+
+
+def decisions_path(story_id: str) -> str:
+    """The file of a story's curation decisions."""
+    return f"{DECISIONS}/{story_id}.jsonl"
 
 
 def ann_record(ann: Annotation, annotator: str) -> Record:
@@ -50,11 +56,11 @@ class Scope:
         self.mine = f"layers/{folder_name(me)}/"
 
     def owns(self, path: str) -> bool:
-        return path.startswith((self.mine, "curated/")) or path in (REGISTRY, THREADS, CONFLICTS)
+        return path.startswith((self.mine, "curated/", f"{DECISIONS}/")) or path in (REGISTRY, THREADS, CONFLICTS)
 
     def layer_of(self, path: str) -> str:
-        """The annotator whose layer a file holds."""
-        return CURATED if path.startswith("curated/") else path.split("/")[1]
+        """The annotator whose layer a file holds (the curated layer's for the curation decisions)."""
+        return CURATED if path.startswith("curated/") or is_decisions(path) else path.split("/")[1]
 
     def path_of(self, ann: Annotation) -> str | None:
         layer = self.layers.of(ann)
@@ -72,6 +78,12 @@ class Scope:
         for tomb in self.store.tombstones():
             path = known.get(tomb["id"])
             if path is not None and path not in (REGISTRY, THREADS) and tomb["id"] not in out.get(path, {}):
+                out.setdefault(path, {})[tomb["id"]] = dict(tomb)
+        for decision in self.store.all_decisions():
+            out.setdefault(decisions_path(decision.story_id), {})[decision.id] = decision.to_dict()
+        for tomb in self.store.decision_tombstones():
+            path = known.get(tomb["id"])
+            if path is not None and is_decisions(path) and tomb["id"] not in out.get(path, {}):
                 out.setdefault(path, {})[tomb["id"]] = dict(tomb)
         for actor in self.store.registry().values():
             out[REGISTRY][actor.id] = actor.to_dict()

@@ -207,3 +207,24 @@ def test_a_decision_is_stored_and_checked_like_a_rejection(lib: TwoLayers) -> No
     again.load_annotations()
     assert again.decisions(story.id) == [good] and again.decision(good.id) == good
     again.close()
+
+
+def test_an_undone_decision_leaves_a_tombstone_that_a_redo_takes_away(lib: TwoLayers) -> None:
+    """So that sync carries the undo to the other libraries (`annotations.sync`), as an annotation's deletion."""
+    store, sid = lib.store, lib.story.id
+    history = History(store)
+    start(history, sid, CURATOR)
+    only = state(store, sid, CURATOR).open[2]
+    made = reject(history, only)
+    assert store.decision_tombstone(made.id) is None
+    history.undo()
+    tomb = store.decision_tombstone(made.id)
+    assert tomb is not None and (tomb["story_id"], tomb["modified"]) == (sid, made.created)
+    path = store.data_dir
+    store.close()
+    again = Store(path)
+    again.load_annotations()
+    assert again.decision_tombstones() == [tomb]
+    again.apply([(None, made)])  # decided again (a redo): the tombstone goes
+    assert again.decision_tombstone(made.id) is None and again.decision(made.id) == made
+    again.close()

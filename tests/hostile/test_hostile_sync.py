@@ -45,6 +45,12 @@ def push(remote: Path, tmp_path: Path, files: dict[str, bytes | str]) -> None:
     subprocess.run([*git, "push", "-q", "origin", "HEAD:main"], cwd=work, check=True)
 
 
+def push_beside_a_claim(who: Annotator, story: str, tmp_path: Path, path: str, record: dict[str, object]) -> None:
+    """Mallory's `record` in the repository's file `path`, beside a claim of Ben's that would arrive but for it."""
+    layer = line_of(annotation(story, "ben", kind="claim"))
+    push(who.remote, tmp_path, {path: line_of(record), f"layers/ben/{story}.jsonl": layer})
+
+
 def files_of(who: Annotator) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in who.data.iterdir() if p.is_file() and p.name != ".lock"}
 
@@ -298,14 +304,7 @@ def test_a_broken_claim_thread_is_refused_and_nothing_arrives(
     ada, tmp_path: Path, record: dict[str, object], fragment: str
 ) -> None:
     who, story = ada
-    push(
-        who.remote,
-        tmp_path,
-        {
-            "registry/threads.jsonl": line_of(record),
-            f"layers/ben/{story}.jsonl": line_of(annotation(story, "ben", kind="claim")),  # would arrive, but for it
-        },
-    )
+    push_beside_a_claim(who, story, tmp_path, "registry/threads.jsonl", record)
     line = refused(who, "the sync repository's registry/threads.jsonl holds", fragment)
     assert "pwned" not in line
 

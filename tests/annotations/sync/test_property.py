@@ -1,6 +1,6 @@
 """Random concurrent edits by two and three annotators, each syncing when it likes (hypothesis): after everyone
-syncs twice, every library is the same, and every edit nobody overwrote after seeing it is in the libraries or
-listed as a conflict. Only git is started: a bare repository in a temp dir."""
+syncs twice, every library is the same (curation decisions included), and every edit nobody overwrote after seeing
+it is in the libraries or listed as a conflict. Only git is started: a bare repository in a temp dir."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from annotations.history import History
 from annotations.layers import Layers
 from annotations.model import Annotation
 from annotations.store import Store
+from annotations.store.decisions import Decision
 from annotations.sync.engine import sync
 from annotations.sync.records import is_tombstone
 from tests.store_support import make_story
@@ -31,7 +32,20 @@ STORY = make_story(
 WORDS = [
     (m, m + len(w)) for m, w in ((STORY.text.index(w), w) for w in ("Ministers", "Ankara", "budget", "rail", "unions"))
 ]
-ACTIONS = ("add", "edit", "delete", "actor", "actor_edit", "actor_delete", "actor_merge", "link", "unlink", "sync")
+ACTIONS = (
+    "add",
+    "edit",
+    "delete",
+    "actor",
+    "actor_edit",
+    "actor_delete",
+    "actor_merge",
+    "link",
+    "unlink",
+    "decide",
+    "undecide",
+    "sync",
+)
 
 
 @dataclass
@@ -99,6 +113,18 @@ class Team:
             claim_threads.link(History(store), claims[pick % len(claims)], target, status=statuses[pick % 3])
         elif action == "unlink" and (linked := [a for t in store.threads() for a in t.ids]):
             claim_threads.unlink(History(store), linked[pick % len(linked)])
+        elif action == "decide":  # a curator's decision of an item: a rejection, or an agreement copied (its id)
+            start, end = WORDS[pick % len(WORDS)]
+            kind = ("quote", "claim")[pick % 2]
+            how = "rejected" if pick % 3 else "agreed"
+            source, curated = ("", "") if how == "rejected" else (who, "0f" * 16)
+            made = Decision.new(STORY.id, kind, start, end, STORY.text[start:end], how, source, curated)
+            store.apply([(store.decision(made.id), made)])
+            self.made(who, ("decision", made.id), how)
+        elif action == "undecide" and (decided := store.decisions(STORY.id)):
+            undone = decided[pick % len(decided)]  # undo: the decision deleted
+            store.apply([(undone, None)])
+            self.made(who, ("decision", undone.id), "deleted")
         elif action == "sync":
             self.sync(who)
 
@@ -114,11 +140,21 @@ def library(store: Store) -> dict[str, Any]:
     actors = {a.id: a.to_dict() for a in store.actors(include_merged=True)}
     threads = {t.id: (t.title, {m.annotation: m.status for m in t.members}) for t in store.threads()}
     conflicts = sorted(c["id"] for c in store.sync.conflicts)
-    return {"annotations": anns, "actors": actors, "threads": threads, "conflicts": conflicts}
+    decisions = {d.id: d.to_dict() for d in store.decisions(STORY.id)}
+    return {
+        "annotations": anns,
+        "actors": actors,
+        "threads": threads,
+        "conflicts": conflicts,
+        "decisions": decisions,
+    }
 
 
 def value_now(store: Store, key: tuple[str, str]) -> str | None:
     kind, ident = key
+    if kind == "decision":
+        made = store.decision(ident)
+        return made.decision if made is not None else "deleted" if store.decision_tombstone(ident) else None
     if kind == "ann":
         ann = store.annotation(ident)
         return ann.note if ann is not None else "deleted" if store.tombstone(ident) else None
@@ -131,7 +167,10 @@ def in_conflicts(store: Store, key: tuple[str, str], value: str) -> bool:
         if conflict["record"] != key[1]:
             continue
         for side in (conflict["ours"], conflict["theirs"]):
-            if isinstance(side, dict) and ("deleted" if is_tombstone(side) else side.get("note")) == value:
+            if (
+                isinstance(side, dict)
+                and ("deleted" if is_tombstone(side) else side.get("note", side.get("decision"))) == value
+            ):
                 return True
     return False
 

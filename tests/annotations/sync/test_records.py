@@ -185,3 +185,40 @@ def test_two_statuses_for_one_claim_are_a_conflict_with_both_values() -> None:
     assert conflict["theirs"]["members"][0]["status"] == "confirmed" and conflict["theirs"]["title"] == "Other"
     _, [again] = merged_thread(base, theirs, ours)
     assert again["id"] == conflict["id"]  # the same conflict, whoever merges
+
+
+def decision_rec(decision: str, created: str, source: str = "", curated: str = "") -> dict[str, object]:
+    return rec(
+        "d" * 32, story_id="s" * 64, kind="quote", start=1, end=9, exact="x" * 8, decision=decision, source=source,
+        curated=curated, created=created,
+    )  # fmt: skip
+
+
+DECISIONS_FILE = f"decisions/{'s' * 64}.jsonl"
+
+
+def test_two_curators_deciding_an_item_alike_join_to_the_earlier_whichever_side_merges() -> None:
+    early, late = decision_rec("rejected", "2026-01-01T00:00:00Z"), decision_rec("rejected", "2026-01-02T00:00:00Z")
+    for ours, theirs in ((early, late), (late, early)):
+        merged = merge3(DECISIONS_FILE, {}, {"d" * 32: ours}, {"d" * 32: theirs})
+        assert merged.records == {"d" * 32: early} and merged.conflicts == []
+    copied = [decision_rec("accepted", f"2026-01-0{n}T00:00:00Z", "ben", str(n) * 32) for n in (1, 2)]
+    merged = merge3(DECISIONS_FILE, {}, {"d" * 32: copied[1]}, {"d" * 32: copied[0]})
+    assert merged.records == {"d" * 32: copied[0]} and merged.conflicts == []  # each its own copy: one kept
+
+
+def test_two_different_decisions_of_an_item_are_a_conflict_ours_kept() -> None:
+    rejected = decision_rec("rejected", "2026-01-01T00:00:00Z")
+    for theirs in (
+        decision_rec("accepted", "2026-01-02T00:00:00Z", "ada", "1" * 32),
+        decision_rec("accepted", "2026-01-02T00:00:00Z", "ben", "1" * 32) | {"decision": "edited"},
+        rec("d" * 32, story_id="s" * 64, deleted="2026-01-03T00:00:00Z", modified=""),  # undone there
+    ):
+        base = {"d" * 32: decision_rec("accepted", "2026-01-01T00:00:00Z", "ada", "0" * 32)}
+        merged = merge3(DECISIONS_FILE, base, {"d" * 32: rejected}, {"d" * 32: theirs})
+        assert merged.records == {"d" * 32: rejected}
+        [conflict] = merged.conflicts
+        assert (conflict["ours"], conflict["theirs"]) == (rejected, theirs)
+    # the same values in the registry are a conflict too: joining is for decisions only
+    early, late = decision_rec("rejected", "2026-01-01T00:00:00Z"), decision_rec("rejected", "2026-01-02T00:00:00Z")
+    assert merge3(REGISTRY, {}, {"d" * 32: late}, {"d" * 32: early}).conflicts

@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from annotations.actors import Actor, fold_name
 from annotations.model import FIELDS_OF_KIND, LINKS, STATUSES, AnnotationError, quoted
 from annotations.registry import Lookup, Registry, or_list
-from annotations.search.query import NAME_KEYS, split_query
+from annotations.search.query import ANNOTATION_KEYS, NAME_KEYS, split_query
 from annotations.store import Store
 from annotations.threads import Thread
 from stories.text import clean_line
 
 __all__ = ["FILTER_HELP", "FILTER_KEYS", "LibraryIndex", "Selection", "StoryFilter", "parse_filter"]
 
-FILTER_KEYS = ("is", *NAME_KEYS, "claims", "thread")
+FILTER_KEYS = ANNOTATION_KEYS
 #: One line per token, for the help screen and the palette.
 FILTER_HELP = (
     ("is:untagged", "stories with no annotation yet (is:tagged: with some)"),

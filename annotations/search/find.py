@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from annotations.search.docs import notes_of, story_columns
 from annotations.search.index import SearchIndex
-from annotations.search.query import DATE_KEYS, Query, Term
+from annotations.search.query import ANNOTATION_KEYS, DATE_KEYS, Query, Term
 from annotations.search.scan import scan_meta
 from annotations.search.snippet import snippet
 from annotations.search.words import fold
@@ -24,9 +24,6 @@ if TYPE_CHECKING:
     from annotations.library_index import LibraryIndex
 
 __all__ = ["ANNOTATION_KEYS", "Found", "Hit", "find"]
-
-#: The tokens `LibraryIndex` answers (the others are on a story's metadata).
-ANNOTATION_KEYS = ("is", "quoting", "actor", "claimant", "claims", "thread")
 
 
 class Hit:

@@ -24,6 +24,7 @@ from annotations.search.words import WORD
 from stories.text import clean_line
 
 __all__ = [
+    "ANNOTATION_KEYS",
     "DATE_KEYS",
     "NAME_KEYS",
     "QUERY_KEYS",
@@ -39,7 +40,9 @@ __all__ = [
 NAME_KEYS = {"quoting": "speaker", "actor": "actor", "claimant": "claimant"}
 #: Filter tokens on a story's metadata.
 DATE_KEYS = ("since", "until")
-QUERY_KEYS = ("is", *NAME_KEYS, "claims", "thread", "agency", *DATE_KEYS, "source")
+#: The tokens answered from the annotations (`annotations.library_index.LibraryIndex`), the library filter's own.
+ANNOTATION_KEYS = ("is", *NAME_KEYS, "claims", "thread")
+QUERY_KEYS = (*ANNOTATION_KEYS, "agency", *DATE_KEYS, "source")
 _ITEM = re.compile(
     r'(?P<key>[A-Za-z]+):(?:"(?P<quoted>[^"]*)"?|(?P<bare>[^\s"]*))'
     r'|(?P<neg>-?)"(?P<phrase>[^"]*)"?'
